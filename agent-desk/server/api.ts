@@ -1,0 +1,92 @@
+// The desk's REST API. Every route but login needs a signed-in agent.
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ChannelKind } from '../../channels/contract.ts';
+import type { Db } from '../../hub/db/client.ts';
+import type { EventBus } from '../../hub/events.ts';
+import { enqueueFor, type Queues } from '../../hub/queues.ts';
+import type { Logger } from '../../hub/logger.ts';
+import { createReply, ReplyError } from '../../hub/outbound/compose.ts';
+import { SESSION_COOKIE, checkPassword, endSession, requireAgent, startSession } from './auth.ts';
+import { conversationDetail, listConversations, messageView } from './views.ts';
+
+export const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
+export const ReplyBody = z.object({ text: z.string().trim().min(1, 'text is empty').max(1600, 'text is longer than 1600 characters') });
+export const ListQuery = z.object({ status: z.enum(['open', 'closed']).default('open'), limit: z.coerce.number().int().min(1).max(500).default(100) });
+const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
+
+export interface ApiDeps {
+  db: Db;
+  queues: Queues;
+  bus: EventBus;
+  logger: Logger;
+  enabledChannels: readonly ChannelKind[];
+  sessionTtlMs: number;
+  cookieSecure: boolean;
+}
+
+function invalid(res: Response, error: z.ZodError) {
+  res.status(400).json({ error: 'invalid request', issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+}
+
+export function apiRouter(deps: ApiDeps) {
+  const router = express.Router();
+  router.use(express.json({ limit: '32kb' }));
+  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: deps.cookieSecure, path: '/' };
+
+  router.post('/api/auth/login', async (req: Request, res: Response) => {
+    const body = LoginBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const agent = await checkPassword(deps.db, body.data.email, body.data.password);
+    if (!agent) return void res.status(401).json({ error: 'email or password is not right' });
+    const session = await startSession(deps.db, agent.id, deps.sessionTtlMs);
+    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: session.expiresAt });
+    res.json({ agent });
+  });
+
+  router.use('/api', requireAgent(deps.db));
+
+  router.post('/api/auth/logout', async (req, res) => {
+    await endSession(deps.db, req.cookies[SESSION_COOKIE]);
+    res.clearCookie(SESSION_COOKIE, cookieOptions).status(204).end();
+  });
+
+  router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
+
+  router.get('/api/conversations', async (req, res) => {
+    const query = ListQuery.safeParse(req.query);
+    if (!query.success) return invalid(res, query.error);
+    res.json({ conversations: await listConversations(deps.db, query.data.status, query.data.limit) });
+  });
+
+  router.get('/api/conversations/:id', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const conversation = await conversationDetail(deps.db, params.data.id);
+    if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
+    res.json({ conversation });
+  });
+
+  router.post('/api/conversations/:id/messages', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const body = ReplyBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    try {
+      const reply = await createReply(deps.db, { conversationId: params.data.id, agentId: req.agent!.id, text: body.data.text, enabledChannels: deps.enabledChannels });
+      // The row is the outbox: if this add is lost, the sweeper finds the queued row and sends it.
+      // Not awaited, so the agent is answered at once even while Redis is down.
+      void enqueueFor(deps.queues.outbound, reply.messageId, { messageId: reply.messageId }).catch((error: Error) =>
+        deps.logger.warn({ err: error.message, messageId: reply.messageId }, 'could not queue reply; the sweeper will'),
+      );
+      void deps.bus.publish({ type: 'message.created', conversationId: reply.conversationId, messageId: reply.messageId }).catch(() => undefined);
+      const message = await deps.db.message.findUniqueOrThrow({ where: { id: reply.messageId } });
+      res.status(202).json({ message: messageView(message) });
+    } catch (error) {
+      if (error instanceof ReplyError) return void res.status(error.status).json({ error: error.message });
+      throw error;
+    }
+  });
+
+  return router;
+}

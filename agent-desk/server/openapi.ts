@@ -1,0 +1,92 @@
+// GET /api/openapi.json: the HTTP API, with request and response bodies generated from the same
+// zod schemas that validate them, so the document cannot drift from the code.
+import { z } from 'zod';
+import { LoginBody, ReplyBody } from './api.ts';
+import { ConversationDetail, ConversationSummary, MessageView } from './views.ts';
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
+const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
+const unauthorised = { ...error, description: 'Not signed in' };
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+const twilioForm = { 'application/x-www-form-urlencoded': { schema: { type: 'object', additionalProperties: { type: 'string' } } } };
+const twilioSignature = [{ name: 'X-Twilio-Signature', in: 'header', required: true, schema: { type: 'string' }, description: "Twilio's HMAC-SHA1 of PUBLIC_BASE_URL + path + sorted form fields" }];
+
+export function openApiDocument(version: string) {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'contact-hub', version, description: 'Omnichannel contact hub: channel webhooks, the agent desk API, health.' },
+    components: {
+      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'ch_session' } },
+    },
+    security: [{ session: [] }],
+    paths: {
+      '/health': {
+        get: {
+          summary: 'Database and Redis state',
+          security: [],
+          responses: { '200': { description: 'All up' }, '503': { description: 'Something is down' } },
+        },
+      },
+      '/api/auth/login': {
+        post: {
+          summary: 'Sign in; sets an httpOnly session cookie',
+          security: [],
+          requestBody: { required: true, content: json(LoginBody) },
+          responses: { '200': { description: 'Signed in' }, '400': error, '401': { ...error, description: 'Wrong email or password' } },
+        },
+      },
+      '/api/auth/logout': { post: { summary: 'Sign out', responses: { '204': { description: 'Signed out' }, '401': unauthorised } } },
+      '/api/auth/me': { get: { summary: 'The signed-in agent', responses: { '200': { description: 'Agent' }, '401': unauthorised } } },
+      '/api/conversations': {
+        get: {
+          summary: 'Conversations, most recent first',
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'closed'], default: 'open' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          ],
+          responses: { '200': { description: 'List', content: json(z.object({ conversations: z.array(ConversationSummary) })) }, '400': error, '401': unauthorised },
+        },
+      },
+      '/api/conversations/{id}': {
+        get: {
+          summary: 'One conversation with all its messages',
+          parameters: idParam,
+          responses: { '200': { description: 'Conversation', content: json(z.object({ conversation: ConversationDetail })) }, '401': unauthorised, '404': error },
+        },
+      },
+      '/api/conversations/{id}/messages': {
+        post: {
+          summary: "Reply to the customer on the conversation's channel (queued, then sent)",
+          parameters: idParam,
+          requestBody: { required: true, content: json(ReplyBody) },
+          responses: {
+            '202': { description: 'Queued for sending', content: json(z.object({ message: MessageView })) },
+            '400': error,
+            '401': unauthorised,
+            '404': error,
+            '409': { ...error, description: 'The channel is not switched on' },
+            '422': { ...error, description: 'No address to reply to on that channel' },
+          },
+        },
+      },
+      '/webhooks/twilio/sms': {
+        post: {
+          summary: 'Twilio Messaging webhook (inbound SMS)',
+          security: [],
+          parameters: twilioSignature,
+          requestBody: { required: true, content: twilioForm },
+          responses: { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } },
+        },
+      },
+      '/webhooks/twilio/sms/status': {
+        post: {
+          summary: 'Twilio message status callback',
+          security: [],
+          parameters: twilioSignature,
+          requestBody: { required: true, content: twilioForm },
+          responses: { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// The desk's live feed: socket.io namespace /desk. Only signed-in agents connect; hub events from any
+// process (via the event bus) are turned into full message views and pushed to them.
+import type { Server } from 'socket.io';
+import type { Db } from '../../hub/db/client.ts';
+import type { EventBus } from '../../hub/events.ts';
+import type { Logger } from '../../hub/logger.ts';
+import { agentForToken, sessionTokenFromCookieHeader } from './auth.ts';
+import { messageView, type MessageView } from './views.ts';
+
+export const DESK_NAMESPACE = '/desk';
+
+/** Events the desk's clients receive. */
+export interface DeskServerEvents {
+  'message.created': (message: MessageView) => void;
+  'message.updated': (message: MessageView) => void;
+}
+
+export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; logger: Logger }): () => void {
+  const desk = io.of(DESK_NAMESPACE);
+  desk.use(async (socket, next) => {
+    const agent = await agentForToken(deps.db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie)).catch(() => null);
+    if (!agent) return next(new Error('sign in required'));
+    socket.data.agent = agent;
+    next();
+  });
+  desk.on('connection', (socket) => void socket.join('agents'));
+
+  return deps.bus.subscribe(async (event) => {
+    if (event.type !== 'message.created' && event.type !== 'message.updated') return;
+    try {
+      const row = await deps.db.message.findUnique({ where: { id: event.messageId } });
+      if (row) desk.to('agents').emit(event.type, messageView(row));
+    } catch (error) {
+      deps.logger.warn({ err: (error as Error).message, event: event.type }, 'could not push event to the desk');
+    }
+  });
+}

@@ -1,0 +1,95 @@
+// What the desk shows: database rows → the JSON shapes of the API and the socket events.
+import { z } from 'zod';
+import type { Db } from '../../hub/db/client.ts';
+
+export const MessageView = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  direction: z.enum(['inbound', 'outbound']),
+  channel: z.enum(['sms', 'voice', 'webchat', 'email']),
+  status: z.enum(['received', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed']),
+  body: z.string(),
+  fromAddress: z.string(),
+  toAddress: z.string(),
+  attachments: z.array(z.object({ url: z.string(), contentType: z.string() })),
+  agentId: z.uuid().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  providerMessageId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  sentAt: z.iso.datetime().nullable(),
+});
+export type MessageView = z.infer<typeof MessageView>;
+
+export const ConversationSummary = z.object({
+  id: z.uuid(),
+  status: z.enum(['open', 'closed']),
+  channel: z.enum(['sms', 'voice', 'webchat', 'email']),
+  lastMessageAt: z.iso.datetime(),
+  customer: z.object({
+    id: z.uuid(),
+    displayName: z.string().nullable(),
+    contactPoints: z.array(z.object({ kind: z.enum(['phone', 'email', 'webchat_visitor']), address: z.string() })),
+  }),
+  lastMessage: MessageView.nullable(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }).extend({ messages: z.array(MessageView) });
+
+type MessageRow = NonNullable<Awaited<ReturnType<Db['message']['findUnique']>>>;
+
+export function messageView(m: MessageRow): MessageView {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    direction: m.direction,
+    channel: m.channel,
+    status: m.status,
+    body: m.body,
+    fromAddress: m.fromAddress,
+    toAddress: m.toAddress,
+    attachments: Array.isArray(m.attachments) ? (m.attachments as MessageView['attachments']) : [],
+    agentId: m.agentId,
+    errorCode: m.errorCode,
+    errorMessage: m.errorMessage,
+    providerMessageId: m.providerMessageId,
+    createdAt: m.createdAt.toISOString(),
+    sentAt: m.sentAt?.toISOString() ?? null,
+  };
+}
+
+const customerSelect = { select: { id: true, displayName: true, contactPoints: { select: { kind: true, address: true } } } } as const;
+
+export async function listConversations(db: Db, status: 'open' | 'closed', limit: number): Promise<ConversationSummary[]> {
+  const rows = await db.conversation.findMany({
+    where: { status },
+    orderBy: { lastMessageAt: 'desc' },
+    take: limit,
+    include: { customer: customerSelect, messages: { orderBy: { createdAt: 'desc' }, take: 1 } },
+  });
+  return rows.map((c) => ({
+    id: c.id,
+    status: c.status,
+    channel: c.channel,
+    lastMessageAt: c.lastMessageAt.toISOString(),
+    customer: c.customer,
+    lastMessage: c.messages[0] ? messageView(c.messages[0]) : null,
+  }));
+}
+
+export async function conversationDetail(db: Db, id: string) {
+  const c = await db.conversation.findUnique({
+    where: { id },
+    include: { customer: customerSelect, messages: { orderBy: { createdAt: 'asc' } } },
+  });
+  if (!c) return null;
+  return {
+    id: c.id,
+    status: c.status,
+    channel: c.channel,
+    lastMessageAt: c.lastMessageAt.toISOString(),
+    customer: c.customer,
+    messages: c.messages.map(messageView),
+  };
+}

@@ -1,0 +1,110 @@
+// The one contract every channel adapter implements. Channels depend on nothing in the hub:
+// the hub hands an adapter an InboundSink and calls send(); everything crossing is validated here.
+import { z } from 'zod';
+import type { Router } from 'express';
+
+export const ChannelKind = z.enum(['sms', 'voice', 'webchat', 'email']);
+export type ChannelKind = z.infer<typeof ChannelKind>;
+
+/** The kind of address a customer has on a channel (one phone number serves SMS and voice). */
+export const ContactPointKind = z.enum(['phone', 'email', 'webchat_visitor']);
+export type ContactPointKind = z.infer<typeof ContactPointKind>;
+
+export const Attachment = z.object({
+  url: z.url(),
+  contentType: z.string().min(1).max(255),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+/** One contact from a customer, normalised from any provider's payload. */
+export const InboundContact = z.object({
+  channel: ChannelKind,
+  /** The provider's own id for this message: the idempotency key (Twilio MessageSid, email Message-ID, …). */
+  providerMessageId: z.string().min(1).max(255),
+  /** The customer's address, already normalised (E.164 phone, lower-cased email, visitor id). */
+  from: z.object({ kind: ContactPointKind, address: z.string().min(1).max(320) }),
+  /** The hub's own address the contact was sent to (our number, our mailbox). */
+  to: z.string().min(1).max(320),
+  text: z.string().max(20_000),
+  attachments: z.array(Attachment).max(20),
+  receivedAt: z.iso.datetime(),
+  /** The provider's payload as received, kept for audit and reprocessing. */
+  raw: z.record(z.string(), z.unknown()),
+});
+export type InboundContact = z.infer<typeof InboundContact>;
+
+/** Outbound lifecycle as providers report it, in the hub's own words. */
+export const DeliveryStatus = z.enum(['sending', 'sent', 'delivered', 'undelivered', 'failed']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export const DeliveryReport = z.object({
+  channel: ChannelKind,
+  providerMessageId: z.string().min(1).max(255),
+  status: DeliveryStatus,
+  errorCode: z.string().max(64).optional(),
+});
+export type DeliveryReport = z.infer<typeof DeliveryReport>;
+
+export const OutboundMessage = z.object({
+  /** The hub's message id: lets a provider callback or log line be traced back. */
+  messageId: z.string().min(1),
+  channel: ChannelKind,
+  /** The customer's address on this channel. */
+  to: z.string().min(1).max(320),
+  text: z.string().min(1).max(20_000),
+});
+export type OutboundMessage = z.infer<typeof OutboundMessage>;
+
+export interface SendResult {
+  providerMessageId: string;
+  status: DeliveryStatus;
+  /** The hub's own address the message was sent from. */
+  from: string;
+}
+
+/**
+ * A send that failed. `retryable` decides what the outbound worker does: temporary faults
+ * (provider 5xx, 429, timeouts) retry with backoff; permanent ones (bad number, bad credentials) stop.
+ */
+export class ChannelSendError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ChannelSendError';
+  }
+}
+
+/** What the hub gives an adapter to hand inbound traffic to. */
+export interface InboundSink {
+  /** Records the contact durably; resolves once it is safe to acknowledge the provider. */
+  accept(contact: InboundContact): Promise<{ duplicate: boolean }>;
+  /** Records a provider's delivery report for a message the hub sent. */
+  report(report: DeliveryReport): Promise<void>;
+}
+
+export interface ChannelAdapter {
+  readonly kind: ChannelKind;
+  /** The hub's own address on this channel, shown to agents (our number, our mailbox). */
+  readonly address: string;
+  /** Express routes for the provider's webhooks, mounted at the site root. Each verifies the provider's signature. */
+  routes(sink: InboundSink): Router;
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+/** What every channel gets from the hub when it is created. */
+export interface ChannelContext {
+  /** The public origin providers call; webhook signatures are computed over it. */
+  publicBaseUrl: string;
+}
+
+/** A channel as the registry lists it: its own config schema and a factory for its adapter. */
+export interface ChannelModule<Config = unknown> {
+  readonly kind: ChannelKind;
+  /** Environment variables that switch the channel on: none set = off; any set = the schema must pass. */
+  readonly switches: readonly string[];
+  readonly configSchema: z.ZodType<Config>;
+  create(config: Config, context: ChannelContext): ChannelAdapter;
+}

@@ -1,0 +1,90 @@
+// Pure: a Twilio Messaging webhook's form fields → InboundContact, or a reason it is refused.
+import { z } from 'zod';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { InboundContact, DeliveryReport, type DeliveryStatus } from '../contract.ts';
+
+export type Normalised<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Twilio always sends E.164 (+447700900123); anything else is not a number we can answer. */
+export function toE164(raw: string): string | null {
+  const parsed = parsePhoneNumberFromString(raw.trim());
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+const SmsFields = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, 'must be a Twilio message SID (SM… or MM… and 32 hex digits)'),
+  From: z.string().min(1, 'is required'),
+  To: z.string().min(1, 'is required'),
+  // Twilio splits nothing: a concatenated SMS arrives whole, at most 1600 characters.
+  Body: z.string().max(1600, 'is longer than an SMS can be').default(''),
+  NumMedia: z.coerce.number().int().min(0).max(10).default(0),
+});
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || 'body'} ${issue.message}` : 'invalid request';
+}
+
+export function normaliseInboundSms(fields: Record<string, string>, receivedAt: Date): Normalised<InboundContact> {
+  const parsed = SmsFields.safeParse(fields);
+  if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
+  const { MessageSid, From, To, Body, NumMedia } = parsed.data;
+  const from = toE164(From);
+  if (!from) return { ok: false, reason: `From is not a valid phone number` };
+  const attachments = [];
+  for (let i = 0; i < NumMedia; i++) {
+    const url = fields[`MediaUrl${i}`];
+    const contentType = fields[`MediaContentType${i}`];
+    if (url && contentType) attachments.push({ url, contentType });
+  }
+  if (Body.trim() === '' && attachments.length === 0) return { ok: false, reason: 'Body is empty and there is no media' };
+  const contact = InboundContact.safeParse({
+    channel: 'sms',
+    providerMessageId: MessageSid,
+    from: { kind: 'phone', address: from },
+    to: toE164(To) ?? To,
+    text: Body,
+    attachments,
+    receivedAt: receivedAt.toISOString(),
+    raw: fields,
+  });
+  return contact.success ? { ok: true, value: contact.data } : { ok: false, reason: firstIssue(contact.error) };
+}
+
+// Twilio's MessageStatus values → the hub's. Twilio's own queueing states all mean "the provider has it".
+const statusMap: Record<string, DeliveryStatus> = {
+  accepted: 'sending',
+  scheduled: 'sending',
+  queued: 'sending',
+  sending: 'sending',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'delivered',
+  undelivered: 'undelivered',
+  failed: 'failed',
+  canceled: 'failed',
+};
+
+export function twilioStatus(status: string): DeliveryStatus | null {
+  return statusMap[status] ?? null;
+}
+
+const StatusFields = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, 'must be a Twilio message SID'),
+  MessageStatus: z.string().min(1, 'is required'),
+  ErrorCode: z.string().max(64).optional(),
+});
+
+export function normaliseStatusCallback(fields: Record<string, string>): Normalised<DeliveryReport> {
+  const parsed = StatusFields.safeParse(fields);
+  if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
+  const status = twilioStatus(parsed.data.MessageStatus);
+  if (!status) return { ok: false, reason: `MessageStatus '${parsed.data.MessageStatus}' is not a known status` };
+  const report = DeliveryReport.parse({
+    channel: 'sms',
+    providerMessageId: parsed.data.MessageSid,
+    status,
+    errorCode: parsed.data.ErrorCode || undefined,
+  });
+  return { ok: true, value: report };
+}

@@ -1,0 +1,119 @@
+// SMS over Twilio Programmable Messaging: verify → normalise → sink; send through the twilio SDK.
+import express, { type Request, type Response } from 'express';
+import twilio from 'twilio';
+import { z } from 'zod';
+import { ChannelSendError, type ChannelAdapter, type ChannelModule, type InboundSink, type OutboundMessage, type SendResult } from '../contract.ts';
+import { normaliseInboundSms, normaliseStatusCallback, toE164, twilioStatus } from './normalise.ts';
+import { createTwilioClient } from './twilio-client.ts';
+
+export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
+export const SMS_STATUS_PATH = '/webhooks/twilio/sms/status';
+
+/** The SMS channel's own environment variables; the channel is on when all three credentials are set. */
+export const smsConfigSchema = z.object({
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)'),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the account auth token'),
+  // Shape only: our own number is whatever Twilio sold us, even where phone metadata lags behind.
+  TWILIO_PHONE_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +442079460000'),
+  /** Another origin for Twilio's REST API (tests' fake server, regional proxies). */
+  TWILIO_API_BASE_URL: z.url().optional(),
+  TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+});
+export type SmsConfig = z.infer<typeof smsConfigSchema>;
+
+export interface SmsAdapterOptions {
+  config: SmsConfig;
+  /** The public origin Twilio calls (e.g. https://hub.council.gov.uk); signatures are computed over it. */
+  publicBaseUrl: string;
+}
+
+const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): ChannelAdapter {
+  const client = createTwilioClient({
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    apiBaseUrl: config.TWILIO_API_BASE_URL,
+    timeoutMs: config.TWILIO_TIMEOUT_MS,
+  });
+  const ourNumber = config.TWILIO_PHONE_NUMBER;
+  const base = publicBaseUrl.replace(/\/+$/, '');
+
+  /** Twilio signs the exact URL it called: behind a proxy that is the public URL, not the one we see. */
+  function signatureIsValid(req: Request): boolean {
+    const signature = req.header('x-twilio-signature');
+    if (!signature) return false;
+    return twilio.validateRequest(config.TWILIO_AUTH_TOKEN, signature, base + req.originalUrl, req.body ?? {});
+  }
+
+  function refuse(res: Response, status: number, reason: string) {
+    res.status(status).type('text/plain').send(reason);
+  }
+
+  function routes(sink: InboundSink) {
+    const router = express.Router();
+    const form = express.urlencoded({ extended: false, limit: MAX_WEBHOOK_BYTES, parameterLimit: 200 });
+
+    router.post(SMS_WEBHOOK_PATH, form, async (req, res) => {
+      if (!signatureIsValid(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+      const result = normaliseInboundSms(req.body, new Date());
+      if (!result.ok) return refuse(res, 400, result.reason);
+      try {
+        await sink.accept(result.value);
+      } catch {
+        // Not durable yet: a 5xx makes Twilio try again (or use its fallback URL).
+        return refuse(res, 503, 'temporarily unable to accept the message');
+      }
+      res.type('text/xml').send(new twilio.twiml.MessagingResponse().toString());
+    });
+
+    router.post(SMS_STATUS_PATH, form, async (req, res) => {
+      if (!signatureIsValid(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+      const result = normaliseStatusCallback(req.body);
+      if (!result.ok) return refuse(res, 400, result.reason);
+      try {
+        await sink.report(result.value);
+      } catch {
+        return refuse(res, 503, 'temporarily unable to record the status');
+      }
+      res.status(204).end();
+    });
+    return router;
+  }
+
+  async function send(message: OutboundMessage): Promise<SendResult> {
+    try {
+      const sent = await client.messages.create({
+        to: message.to,
+        from: ourNumber,
+        body: message.text,
+        statusCallback: base + SMS_STATUS_PATH,
+      });
+      return { providerMessageId: sent.sid, status: twilioStatus(sent.status) ?? 'sending', from: ourNumber };
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  }
+
+  return { kind: 'sms', address: ourNumber, routes, send };
+}
+
+/** Provider errors → coded errors the outbound worker can act on without reading messages. */
+export function classifyTwilioError(error: unknown): ChannelSendError {
+  if (error instanceof twilio.RestException) {
+    const code = `twilio:${error.code ?? error.status}`;
+    // 429 and 5xx are Twilio's way of saying "later"; other 4xx (invalid number, auth) will not get better.
+    const retryable = error.status === 429 || error.status >= 500;
+    return new ChannelSendError(error.message, code, retryable);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // No HTTP answer at all (timeout, connection refused): the request may or may not have reached Twilio.
+  return new ChannelSendError(message, 'network', true);
+}
+
+export const smsChannel: ChannelModule<SmsConfig> = {
+  kind: 'sms',
+  switches: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'],
+  configSchema: smsConfigSchema,
+  create: (config, context) => createSmsAdapter({ config, publicBaseUrl: context.publicBaseUrl }),
+};

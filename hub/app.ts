@@ -1,0 +1,125 @@
+// Wiring only: database, Redis, queues, event bus, channels, workers, HTTP + socket.io.
+// Each piece is built in its own module; this file just connects them in order.
+import { createServer, type Server as HttpServer } from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
+import { Server as SocketServer } from 'socket.io';
+import type { ChannelAdapter, ChannelKind } from '../channels/contract.ts';
+import { channelModules } from '../channels/registry.ts';
+import { apiRouter } from '../agent-desk/server/api.ts';
+import { ensureFirstAdmin } from '../agent-desk/server/auth.ts';
+import { openApiDocument } from '../agent-desk/server/openapi.ts';
+import { attachDeskRealtime } from '../agent-desk/server/realtime.ts';
+import { describeConfig, type HubConfig } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { createEventBus, type EventBus } from './events.ts';
+import { healthHandler } from './health.ts';
+import { createInboundSink } from './ingest/sink.ts';
+import type { Logger } from './logger.ts';
+import type { Adapters } from './outbound/process.ts';
+import { createQueues, type Queues } from './queues.ts';
+import { connectRedis, type Redis } from './redis.ts';
+import { startSweeper } from './sweeper.ts';
+import { startWorkers, type Workers } from './workers.ts';
+
+export interface RunningHub {
+  /** Where the HTTP server listens (http://host:port), when this process serves HTTP. */
+  url: string | null;
+  database: Database;
+  redis: Redis;
+  queues: Queues;
+  bus: EventBus;
+  adapters: Adapters;
+  stop(): Promise<void>;
+}
+
+function createAdapters(config: HubConfig): Adapters {
+  const adapters: { [K in ChannelKind]?: ChannelAdapter } = {};
+  for (const [kind, channelConfig] of Object.entries(config.channels) as [ChannelKind, unknown][]) {
+    const module = channelModules[kind];
+    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl });
+  }
+  return adapters;
+}
+
+export async function startHub(config: HubConfig, logger: Logger): Promise<RunningHub> {
+  logger.info(describeConfig(config), 'starting contact-hub');
+  const redis = await connectRedis(config.redisUrl);
+  const database = await openDatabase(config.database);
+  if (database.applied.length) logger.info({ migrations: database.applied }, 'applied database migrations');
+  const db = database.prisma;
+  const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound });
+  const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
+  const adapters = createAdapters(config);
+  const enabledChannels = Object.keys(adapters) as ChannelKind[];
+
+  const stops: (() => Promise<void> | void)[] = [];
+  let workers: Workers | undefined;
+  if (config.roles.worker) {
+    workers = startWorkers({ db, redis, bus, logger, adapters, prefix: config.queuePrefix, lockMs: config.workerLockMs });
+    stops.push(startSweeper(db, queues, logger, config.sweep));
+  }
+
+  let url: string | null = null;
+  let http: HttpServer | undefined;
+  let io: SocketServer | undefined;
+  if (config.roles.web) {
+    const admin = await ensureFirstAdmin(db, config.admin);
+    if (admin === 'created') logger.info('created the first admin account from ADMIN_EMAIL');
+    if (admin === 'none-configured') logger.warn('no agent accounts exist: set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin');
+
+    const app = express();
+    app.disable('x-powered-by');
+    // Behind a proxy the client address comes from X-Forwarded-For; Twilio signatures use PUBLIC_BASE_URL.
+    app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+    app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"] } } }));
+    app.use(cookieParser());
+    app.get('/health', healthHandler({ pingDb: database.ping, redis }));
+    app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument('0.1.0')));
+    const sink = createInboundSink({ db, queues, bus, logger });
+    for (const adapter of Object.values(adapters)) app.use(adapter.routes(sink));
+    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure }));
+    app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
+    app.get('/', (_req, res) => res.redirect('/desk/'));
+    app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found' }));
+    app.use((error: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      // body-parser's own errors (too large, malformed) carry a 4xx status: say what was wrong.
+      if (error.status && error.status >= 400 && error.status < 500) return void res.status(error.status).json({ error: error.type === 'entity.too.large' ? 'request body is too large' : error.message });
+      logger.error({ err: error.message }, 'request failed');
+      res.status(500).json({ error: 'internal error' });
+    });
+
+    http = createServer(app);
+    io = new SocketServer(http, { serveClient: true });
+    stops.push(attachDeskRealtime(io, { db, bus, logger }));
+    await new Promise<void>((resolve, reject) => {
+      http!.once('error', reject);
+      http!.listen(config.port, config.host, () => resolve());
+    });
+    const address = http.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    logger.info({ url, desk: `${url}/desk/`, channels: enabledChannels.length ? enabledChannels : 'none (set TWILIO_* to switch SMS on)' }, 'contact-hub is listening');
+  }
+
+  return {
+    url,
+    database,
+    redis,
+    queues,
+    bus,
+    adapters,
+    async stop() {
+      for (const stop of stops) await stop();
+      if (io) await new Promise<void>((resolve) => io!.close(() => resolve()));
+      else if (http) await new Promise<void>((resolve) => http!.close(() => resolve()));
+      await workers?.close();
+      await queues.close();
+      await bus.close();
+      await database.close();
+      redis.disconnect();
+    },
+  };
+}

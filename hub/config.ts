@@ -1,0 +1,122 @@
+// All configuration, read once at start and validated; a bad value stops the process with its name.
+import path from 'node:path';
+import { z } from 'zod';
+import type { ChannelKind } from '../channels/contract.ts';
+import { channelModules } from '../channels/registry.ts';
+
+
+
+const hubSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL (leave it unset for the embedded database)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** Key prefix for every queue: lets several hubs (or test files) share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('contact-hub'),
+  /** Which parts this process runs: the HTTP server, the queue workers, or both. */
+  HUB_ROLES: z
+    .string()
+    .default('web,worker')
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.enum(['web', 'worker'])).min(1)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** How long a worker holds a job before another may take it over (a crashed worker's jobs come back after this). */
+  WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often unprocessed inbox rows and unsent outbox rows are re-queued, and how old they must be. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
+  OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  redisUrl: string;
+  queuePrefix: string;
+  roles: { web: boolean; worker: boolean };
+  logLevel: z.infer<typeof hubSchema>['LOG_LEVEL'];
+  admin: { email: string; password: string } | null;
+  sessionTtlMs: number;
+  cookieSecure: boolean;
+  workerLockMs: number;
+  sweep: { intervalMs: number; afterMs: number };
+  outbound: { attempts: number; backoffMs: number };
+  /** Each enabled channel's validated config; a channel absent here is off. */
+  channels: { [K in ChannelKind]?: unknown };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+export function loadConfig(env: Env): HubConfig {
+  const problems: string[] = [];
+  const parsed = hubSchema.safeParse(env);
+  if (!parsed.success) problems.push(...describe(parsed.error));
+
+  const channels: HubConfig['channels'] = {};
+  for (const [kind, module] of Object.entries(channelModules) as [ChannelKind, NonNullable<(typeof channelModules)[ChannelKind]>][]) {
+    if (!module.switches.some((name) => env[name])) continue;
+    const result = module.configSchema.safeParse(env);
+    if (result.success) channels[kind] = result.data;
+    else problems.push(...describe(result.error).map((p) => `${p} (needed because the ${kind} channel is switched on)`));
+  }
+
+  const hub = parsed.data;
+  if (hub?.ADMIN_EMAIL && !hub.ADMIN_PASSWORD) problems.push('ADMIN_PASSWORD: is required when ADMIN_EMAIL is set');
+  if (problems.length > 0 || !hub) throw new ConfigError(problems);
+
+  const publicBaseUrl = (hub.PUBLIC_BASE_URL ?? `http://localhost:${hub.PORT}`).replace(/\/+$/, '');
+  return {
+    port: hub.PORT,
+    host: hub.HOST,
+    publicBaseUrl,
+    database: hub.DATABASE_URL
+      ? { kind: 'postgres', url: hub.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.resolve(hub.DATA_DIR, 'pglite') },
+    redisUrl: hub.REDIS_URL,
+    queuePrefix: hub.QUEUE_PREFIX,
+    roles: { web: hub.HUB_ROLES.includes('web'), worker: hub.HUB_ROLES.includes('worker') },
+    logLevel: hub.LOG_LEVEL,
+    admin: hub.ADMIN_EMAIL && hub.ADMIN_PASSWORD ? { email: hub.ADMIN_EMAIL.toLowerCase(), password: hub.ADMIN_PASSWORD } : null,
+    sessionTtlMs: hub.SESSION_TTL_HOURS * 3_600_000,
+    cookieSecure: publicBaseUrl.startsWith('https://'),
+    workerLockMs: hub.WORKER_LOCK_MS,
+    sweep: { intervalMs: hub.SWEEP_INTERVAL_MS, afterMs: hub.SWEEP_AFTER_MS },
+    outbound: { attempts: hub.OUTBOUND_ATTEMPTS, backoffMs: hub.OUTBOUND_BACKOFF_MS },
+    channels,
+  };
+}
+
+/** What is safe to print at start: no secrets, passwords or tokens. */
+export function describeConfig(config: HubConfig): Record<string, unknown> {
+  return {
+    listen: `${config.host}:${config.port}`,
+    publicBaseUrl: config.publicBaseUrl,
+    database: config.database.kind === 'postgres' ? `postgres ${new URL(config.database.url).host}` : `embedded PGlite in ${config.database.dataDir}`,
+    redis: new URL(config.redisUrl).host,
+    roles: Object.entries(config.roles).filter(([, on]) => on).map(([r]) => r),
+    channels: Object.keys(config.channels),
+  };
+}

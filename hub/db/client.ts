@@ -1,0 +1,54 @@
+// The database: PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite in DATA_DIR.
+// Same schema and migrations for both; the Prisma client talks through a driver adapter (no native engine).
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { HubConfig } from '../config.ts';
+import { applyMigrations } from './migrations.ts';
+
+export type Db = PrismaClient;
+
+export interface Database {
+  readonly prisma: Db;
+  readonly kind: 'postgres' | 'pglite';
+  /** Applied migrations' names, for the start-up log. */
+  readonly applied: string[];
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: HubConfig['database']): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const { applied } = await applyMigrations({ kind: 'postgres', url: target.url });
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+    return {
+      prisma,
+      kind: 'postgres',
+      applied,
+      ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+      close: () => prisma.$disconnect(),
+    };
+  }
+  await mkdir(target.dataDir, { recursive: true });
+  const pglite = new PGlite(target.dataDir);
+  const { applied } = await applyMigrations({ kind: 'pglite', db: pglite });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: 'pglite',
+    applied,
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: async () => {
+      await prisma.$disconnect();
+      // $disconnect leaves PGlite open, and an open PGlite keeps the process alive.
+      await pglite.close();
+    },
+  };
+}
+
+/** A unique constraint said no: the row is already there (a retry, or a concurrent worker won). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}

@@ -1,0 +1,36 @@
+// Identity: attach a contact to one customer record by a strong key only (the exact normalised
+// address on its channel). Never merges on weak signals; concurrent first contacts make one customer.
+import type { ContactPointKind } from '../../channels/contract.ts';
+import { isUniqueViolation, type Db } from '../db/client.ts';
+
+export interface ResolvedCustomer {
+  customerId: string;
+  created: boolean;
+}
+
+export async function resolveCustomer(
+  db: Db,
+  from: { kind: ContactPointKind; address: string },
+  verifiedBy: string,
+): Promise<ResolvedCustomer> {
+  const where = { kind_address: { kind: from.kind, address: from.address } };
+  // Two tries: if another worker creates the same address between our read and our write,
+  // the unique index refuses ours and the second read finds theirs.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const existing = await db.contactPoint.findUnique({ where, select: { id: true, customerId: true } });
+    if (existing) {
+      await db.contactPoint.update({ where: { id: existing.id }, data: { lastUsedAt: new Date() } });
+      return { customerId: existing.customerId, created: false };
+    }
+    try {
+      const customer = await db.customer.create({
+        data: { contactPoints: { create: { kind: from.kind, address: from.address, verifiedBy } } },
+        select: { id: true },
+      });
+      return { customerId: customer.id, created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  throw new Error('contact point was created and removed concurrently; retry');
+}

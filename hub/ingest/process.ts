@@ -1,0 +1,61 @@
+// The inbound worker's job: inbox row → customer → conversation → message, each step idempotent,
+// so a job that runs twice (lost lock, crashed worker, sweeper) still leaves exactly one message.
+import { InboundContact } from '../../channels/contract.ts';
+import { isUniqueViolation, type Db } from '../db/client.ts';
+import { resolveCustomer } from '../identity/resolve.ts';
+import { openConversationFor } from '../conversation/thread.ts';
+
+export interface ProcessedInbound {
+  messageId: string;
+  conversationId: string;
+  customerId: string;
+  /** False when an earlier run already stored this message. */
+  createdMessage: boolean;
+}
+
+export async function processInbound(db: Db, inboxItemId: string): Promise<ProcessedInbound | null> {
+  const item = await db.inboxItem.findUnique({ where: { id: inboxItemId } });
+  if (!item) return null;
+  if (item.messageId) {
+    const done = await db.message.findUniqueOrThrow({ where: { id: item.messageId }, select: { conversationId: true, conversation: { select: { customerId: true } } } });
+    return { messageId: item.messageId, conversationId: done.conversationId, customerId: done.conversation.customerId, createdMessage: false };
+  }
+  const contact = InboundContact.parse(item.contact);
+
+  const { customerId } = await resolveCustomer(db, contact.from, `inbound-${contact.channel}`);
+  const { conversationId } = await openConversationFor(db, customerId, contact.channel);
+
+  try {
+    const message = await db.$transaction(async (tx) => {
+      const created = await tx.message.create({
+        data: {
+          conversationId,
+          direction: 'inbound',
+          channel: contact.channel,
+          providerMessageId: contact.providerMessageId,
+          status: 'received',
+          fromAddress: contact.from.address,
+          toAddress: contact.to,
+          body: contact.text,
+          attachments: contact.attachments,
+          createdAt: new Date(contact.receivedAt),
+        },
+        select: { id: true },
+      });
+      // Replies go back on the channel the customer last used.
+      await tx.conversation.update({ where: { id: conversationId }, data: { channel: contact.channel, lastMessageAt: new Date() } });
+      await tx.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId: created.id } });
+      return created;
+    });
+    return { messageId: message.id, conversationId, customerId, createdMessage: true };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // An earlier run stored the message and died before marking the inbox row: finish its work.
+    const existing = await db.message.findUniqueOrThrow({
+      where: { channel_providerMessageId: { channel: contact.channel, providerMessageId: contact.providerMessageId } },
+      select: { id: true, conversationId: true },
+    });
+    await db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId: existing.id } });
+    return { messageId: existing.id, conversationId: existing.conversationId, customerId, createdMessage: false };
+  }
+}

@@ -1,0 +1,51 @@
+// An agent's reply becomes an outbox row (status 'queued') first; the outbound worker sends it.
+// Writing the row before queueing means a lost Redis job is found again by the sweeper.
+import type { ChannelKind } from '../../channels/contract.ts';
+import type { Db } from '../db/client.ts';
+
+export class ReplyError extends Error {
+  constructor(
+    message: string,
+    readonly status: 404 | 409 | 422,
+  ) {
+    super(message);
+  }
+}
+
+export interface QueuedReply {
+  messageId: string;
+  conversationId: string;
+  channel: ChannelKind;
+}
+
+export async function createReply(
+  db: Db,
+  input: { conversationId: string; agentId: string; text: string; enabledChannels: readonly ChannelKind[] },
+): Promise<QueuedReply> {
+  const conversation = await db.conversation.findUnique({ where: { id: input.conversationId }, select: { id: true, channel: true } });
+  if (!conversation) throw new ReplyError('conversation not found', 404);
+  const channel = conversation.channel;
+  if (!input.enabledChannels.includes(channel)) throw new ReplyError(`the ${channel} channel is not switched on in this hub`, 409);
+  // Reply to the address the customer last wrote from on this channel.
+  const lastInbound = await db.message.findFirst({
+    where: { conversationId: conversation.id, direction: 'inbound', channel },
+    orderBy: { createdAt: 'desc' },
+    select: { fromAddress: true, toAddress: true },
+  });
+  if (!lastInbound) throw new ReplyError(`the customer has not contacted us by ${channel} in this conversation`, 422);
+  const message = await db.message.create({
+    data: {
+      conversationId: conversation.id,
+      direction: 'outbound',
+      channel,
+      status: 'queued',
+      fromAddress: lastInbound.toAddress,
+      toAddress: lastInbound.fromAddress,
+      body: input.text,
+      agentId: input.agentId,
+    },
+    select: { id: true },
+  });
+  await db.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: new Date() } });
+  return { messageId: message.id, conversationId: conversation.id, channel };
+}

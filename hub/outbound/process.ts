@@ -1,0 +1,45 @@
+// The outbound worker's job: send one outbox row through its channel's adapter.
+// Temporary failures throw (BullMQ retries with backoff); permanent ones and the last attempt mark it failed.
+import { UnrecoverableError } from 'bullmq';
+import { ChannelSendError, type ChannelAdapter, type ChannelKind } from '../../channels/contract.ts';
+import type { Db } from '../db/client.ts';
+import { applyDeliveryReports } from './status.ts';
+
+export type Adapters = { readonly [K in ChannelKind]?: ChannelAdapter };
+
+export type OutboundOutcome =
+  | { kind: 'sent'; conversationId: string }
+  | { kind: 'failed'; conversationId: string; error: ChannelSendError }
+  | { kind: 'skipped' };
+
+export async function processOutbound(db: Db, adapters: Adapters, messageId: string, isLastAttempt: boolean): Promise<OutboundOutcome> {
+  const message = await db.message.findUnique({ where: { id: messageId } });
+  // Anything past 'sending' was already handed to the provider: sending again would text the customer twice.
+  if (!message || message.direction !== 'outbound' || !(message.status === 'queued' || message.status === 'sending')) return { kind: 'skipped' };
+  const adapter = adapters[message.channel];
+  const fail = async (error: ChannelSendError) => {
+    await db.message.update({ where: { id: message.id }, data: { status: 'failed', errorCode: error.code, errorMessage: error.message } });
+    return { kind: 'failed' as const, conversationId: message.conversationId, error };
+  };
+  if (!adapter) return fail(new ChannelSendError(`the ${message.channel} channel is not switched on`, 'channel-off', false));
+
+  await db.message.update({ where: { id: message.id }, data: { status: 'sending', attempts: { increment: 1 } } });
+  try {
+    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body });
+    await db.message.update({
+      where: { id: message.id },
+      data: { providerMessageId: result.providerMessageId, status: result.status === 'sending' ? 'sent' : result.status, sentAt: new Date(), fromAddress: result.from, errorCode: null, errorMessage: null },
+    });
+    await applyDeliveryReports(db, message.channel, result.providerMessageId);
+    return { kind: 'sent', conversationId: message.conversationId };
+  } catch (error) {
+    const sendError = error instanceof ChannelSendError ? error : new ChannelSendError(String(error), 'internal', true);
+    if (!sendError.retryable || isLastAttempt) {
+      const outcome = await fail(sendError);
+      if (!sendError.retryable) throw new UnrecoverableError(`${sendError.code}: ${sendError.message}`);
+      return outcome;
+    }
+    await db.message.update({ where: { id: message.id }, data: { errorCode: sendError.code, errorMessage: sendError.message } });
+    throw sendError;
+  }
+}

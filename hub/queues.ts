@@ -1,0 +1,66 @@
+// The hub's two queues and the typed jobs they carry. Jobs hold ids only: the data lives in the database.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export interface InboundJob {
+  inboxItemId: string;
+}
+export interface OutboundJob {
+  messageId: string;
+}
+
+export const QUEUE_NAMES = { inbound: 'inbound', outbound: 'outbound' } as const;
+
+export interface Queues {
+  inbound: Queue<InboundJob>;
+  outbound: Queue<OutboundJob>;
+  close(): Promise<void>;
+}
+
+export interface QueueSettings {
+  prefix: string;
+  outbound: { attempts: number; backoffMs: number };
+}
+
+export function createQueues(connection: Redis, settings: QueueSettings): Queues {
+  const common = { connection, prefix: settings.prefix };
+  const inbound = new Queue<InboundJob>(QUEUE_NAMES.inbound, {
+    ...common,
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: true,
+      removeOnFail: { count: 10_000 },
+    },
+  });
+  const outbound = new Queue<OutboundJob>(QUEUE_NAMES.outbound, {
+    ...common,
+    defaultJobOptions: {
+      attempts: settings.outbound.attempts,
+      backoff: { type: 'exponential', delay: settings.outbound.backoffMs },
+      removeOnComplete: true,
+      removeOnFail: { count: 10_000 },
+    },
+  });
+  return {
+    inbound,
+    outbound,
+    close: async () => {
+      await Promise.all([inbound.close(), outbound.close()]);
+    },
+  };
+}
+
+/**
+ * Adds a job keyed by the row it is about, so concurrent adds collapse into one. A finished job
+ * with that id (kept after failing) would swallow the add, so it is removed first: the row, not
+ * Redis, says whether work remains.
+ */
+export async function enqueueFor<T>(queue: Queue<T>, rowId: string, data: T, opts: JobsOptions = {}): Promise<void> {
+  const existing = await queue.getJob(rowId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state === 'failed' || state === 'completed') await existing.remove().catch(() => undefined);
+  }
+  await (queue as Queue<unknown>).add('job', data, { ...opts, jobId: rowId });
+}

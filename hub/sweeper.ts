@@ -1,0 +1,42 @@
+// Redis is not the record: inbox rows never processed and outbox rows never sent are found in the
+// database and queued again (after a Redis restart, a dropped add, or a job that failed every attempt).
+import type { Db } from './db/client.ts';
+import type { Logger } from './logger.ts';
+import { enqueueFor, type Queues } from './queues.ts';
+
+export async function sweepOnce(db: Db, queues: Queues, olderThanMs: number): Promise<{ inbound: number; outbound: number }> {
+  const before = new Date(Date.now() - olderThanMs);
+  const inbox = await db.inboxItem.findMany({ where: { processedAt: null, receivedAt: { lte: before } }, select: { id: true }, take: 500, orderBy: { receivedAt: 'asc' } });
+  for (const item of inbox) await requeueIfIdle(queues.inbound, item.id, { inboxItemId: item.id });
+  const outbox = await db.message.findMany({ where: { direction: 'outbound', status: 'queued', createdAt: { lte: before } }, select: { id: true }, take: 500, orderBy: { createdAt: 'asc' } });
+  for (const message of outbox) await requeueIfIdle(queues.outbound, message.id, { messageId: message.id });
+  return { inbound: inbox.length, outbound: outbox.length };
+}
+
+/** Leaves a job that is waiting, delayed or running alone; only a missing or finished one is re-added. */
+async function requeueIfIdle<T>(queue: Parameters<typeof enqueueFor<T>>[0], id: string, data: T) {
+  const job = await queue.getJob(id);
+  if (job) {
+    const state = await job.getState();
+    if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return;
+  }
+  await enqueueFor(queue, id, data);
+}
+
+export function startSweeper(db: Db, queues: Queues, logger: Logger, opts: { intervalMs: number; afterMs: number }): () => void {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const swept = await sweepOnce(db, queues, opts.afterMs);
+      if (swept.inbound || swept.outbound) logger.info(swept, 're-queued unfinished work');
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'sweep failed; will try again');
+    } finally {
+      running = false;
+    }
+  }, opts.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

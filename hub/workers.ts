@@ -1,0 +1,73 @@
+// The queue workers: inbound (persist and publish) and outbound (send and publish).
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Db } from './db/client.ts';
+import type { EventBus } from './events.ts';
+import type { Logger } from './logger.ts';
+import { QUEUE_NAMES, type InboundJob, type OutboundJob } from './queues.ts';
+import { processInbound } from './ingest/process.ts';
+import { processOutbound, type Adapters } from './outbound/process.ts';
+
+export interface WorkerDeps {
+  db: Db;
+  redis: Redis;
+  bus: EventBus;
+  logger: Logger;
+  adapters: Adapters;
+  prefix: string;
+  lockMs: number;
+  concurrency?: number;
+}
+
+export interface Workers {
+  inbound: Worker<InboundJob>;
+  outbound: Worker<OutboundJob>;
+  close(): Promise<void>;
+}
+
+export function startWorkers(deps: WorkerDeps): Workers {
+  const common = {
+    connection: deps.redis,
+    prefix: deps.prefix,
+    lockDuration: deps.lockMs,
+    stalledInterval: Math.max(500, Math.floor(deps.lockMs / 2)),
+    concurrency: deps.concurrency ?? 8,
+  };
+  const inbound = new Worker<InboundJob>(
+    QUEUE_NAMES.inbound,
+    async (job) => {
+      const result = await processInbound(deps.db, job.data.inboxItemId);
+      if (!result) return;
+      // Published even when an earlier run stored it: that run may have died before publishing.
+      await deps.bus.publish({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId });
+    },
+    common,
+  );
+  const outbound = new Worker<OutboundJob>(
+    QUEUE_NAMES.outbound,
+    async (job) => {
+      const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      try {
+        const outcome = await processOutbound(deps.db, deps.adapters, job.data.messageId, isLastAttempt);
+        if (outcome.kind !== 'skipped') await deps.bus.publish({ type: 'message.updated', conversationId: outcome.conversationId, messageId: job.data.messageId });
+        if (outcome.kind === 'failed') deps.logger.warn({ messageId: job.data.messageId, code: outcome.error.code }, 'outbound message failed');
+      } catch (error) {
+        const db = await deps.db.message.findUnique({ where: { id: job.data.messageId }, select: { conversationId: true, status: true } });
+        if (db) await deps.bus.publish({ type: 'message.updated', conversationId: db.conversationId, messageId: job.data.messageId });
+        throw error;
+      }
+    },
+    common,
+  );
+  for (const worker of [inbound, outbound]) {
+    worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error.message }, 'worker error'));
+  }
+  return {
+    inbound,
+    outbound,
+    close: async () => {
+      await Promise.all([inbound.close(), outbound.close()]);
+    },
+  };
+}

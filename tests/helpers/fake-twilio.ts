@@ -1,0 +1,85 @@
+// A fake Twilio REST API on 127.0.0.1: speaks the Messages.json resource the real twilio SDK calls,
+// records every request exactly as received, and can be told to fail the way Twilio does.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  form: Record<string, string>;
+}
+
+export type FakeBehaviour =
+  | { kind: 'ok' }
+  | { kind: 'error'; status: number; code: number; message: string }
+  | { kind: 'hang' };
+
+export interface FakeTwilio {
+  url: string;
+  requests: RecordedRequest[];
+  /** Behaviours consumed one per request; when empty, requests succeed. */
+  queue: FakeBehaviour[];
+  /** Resolves when `count` Messages.json requests have been received. */
+  waitForRequests(count: number): Promise<RecordedRequest[]>;
+  close(): Promise<void>;
+}
+
+export async function startFakeTwilio(): Promise<FakeTwilio> {
+  const requests: RecordedRequest[] = [];
+  const queue: FakeBehaviour[] = [];
+  const waiters: { count: number; resolve: (r: RecordedRequest[]) => void }[] = [];
+  const hanging = new Set<() => void>();
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
+      const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, form };
+      requests.push(recorded);
+      for (const w of [...waiters]) if (requests.length >= w.count) { waiters.splice(waiters.indexOf(w), 1); w.resolve(requests.slice()); }
+      if (!match || req.method !== 'POST') {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+        return;
+      }
+      const behaviour = queue.shift() ?? { kind: 'ok' };
+      if (behaviour.kind === 'hang') {
+        hanging.add(() => res.destroy());
+        return;
+      }
+      if (behaviour.kind === 'error') {
+        res.writeHead(behaviour.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: behaviour.code, message: behaviour.message, more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`, status: behaviour.status }));
+        return;
+      }
+      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const now = new Date().toUTCString();
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          account_sid: match[1], api_version: '2010-04-01', body: form.Body, date_created: now, date_sent: null, date_updated: now,
+          direction: 'outbound-api', error_code: null, error_message: null, from: form.From, messaging_service_sid: null,
+          num_media: '0', num_segments: '1', price: null, price_unit: 'USD', sid, status: 'queued',
+          subresource_uris: {}, to: form.To, uri: `/2010-04-01/Accounts/${match[1]}/Messages/${sid}.json`,
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    queue,
+    waitForRequests: (count) =>
+      requests.length >= count ? Promise.resolve(requests.slice()) : new Promise((resolve) => waiters.push({ count, resolve })),
+    close: async () => {
+      for (const end of hanging) end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

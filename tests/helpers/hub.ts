@@ -1,0 +1,77 @@
+// Starts a real hub in this process against real services, with its own queue prefix.
+import { randomBytes } from 'node:crypto';
+import { io as connect, type Socket } from 'socket.io-client';
+import { loadConfig, type Env } from '../../hub/config.ts';
+import { createLogger } from '../../hub/logger.ts';
+import { startHub, type RunningHub } from '../../hub/app.ts';
+import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './twilio-webhook.ts';
+
+export const ADMIN = { email: 'admin@council.example', password: 'correct horse battery staple' };
+export const PUBLIC_BASE_URL = 'https://hub.council.example';
+
+export const uniquePrefix = (label: string) => `test-${label}-${randomBytes(4).toString('hex')}`;
+
+export function testEnv(overrides: Env = {}): Env {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_BASE_URL,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: uniquePrefix('hub'),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+    TWILIO_PHONE_NUMBER: HUB_NUMBER,
+    SWEEP_INTERVAL_MS: '200',
+    SWEEP_AFTER_MS: '500',
+    OUTBOUND_BACKOFF_MS: '50',
+    ...overrides,
+  };
+}
+
+export async function startTestHub(env: Env): Promise<RunningHub & { url: string }> {
+  const hub = await startHub(loadConfig(env), createLogger(env.LOG_LEVEL ?? 'silent'));
+  if (!hub.url) throw new Error('test hub has no HTTP server');
+  return hub as RunningHub & { url: string };
+}
+
+/** A hub process that runs only the queue workers and sweeper (HUB_ROLES=worker). */
+export function startTestWorker(env: Env): Promise<RunningHub> {
+  return startHub(loadConfig({ ...env, HUB_ROLES: 'worker' }), createLogger(env.LOG_LEVEL ?? 'silent'));
+}
+
+/** Signs in through the API and returns the session cookie header value. */
+export async function signIn(hubUrl: string, creds = ADMIN): Promise<string> {
+  const res = await fetch(`${hubUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(creds) });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status}`);
+  const cookie = res.headers.get('set-cookie') ?? '';
+  return cookie.split(';')[0]!;
+}
+
+export async function connectDesk(hubUrl: string, cookie: string): Promise<Socket> {
+  const socket = connect(`${hubUrl}/desk`, { extraHeaders: { cookie }, transports: ['websocket'], reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** Resolves with the first event of that name whose payload passes `match`. */
+export function nextEvent<T>(socket: Socket, name: string, match: (payload: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve) => {
+    const handler = (payload: T) => {
+      if (!match(payload)) return;
+      socket.off(name, handler);
+      resolve(payload);
+    };
+    socket.on(name, handler);
+  });
+}
+
+export async function apiJson<T = any>(hubUrl: string, cookie: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(hubUrl + path, { ...init, headers: { 'content-type': 'application/json', cookie, ...(init.headers ?? {}) } });
+  return { status: res.status, body: (await res.json().catch(() => null)) as T };
+}

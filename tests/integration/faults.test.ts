@@ -1,0 +1,118 @@
+// Faults for real: a worker process killed mid-job, and a Redis restart that loses every queued job.
+// Either way each message is persisted exactly once and still reaches the agent's screen.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { PUBLIC_BASE_URL, connectDesk, nextEvent, signIn, startTestHub, startTestWorker, testEnv, uniquePrefix } from '../helpers/hub.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import { privateRedis, spawnHub, type HubProcess, type PrivateRedis } from '../helpers/processes.ts';
+import type { RunningHub } from '../../hub/app.ts';
+import type { MessageView } from '../../agent-desk/server/views.ts';
+
+let database: TestDatabase;
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase('faults');
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function webOnlyHub(env: Record<string, string>) {
+  const hub = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', ...env }));
+  cleanups.push(() => hub.stop());
+  const desk = await connectDesk(hub.url, await signIn(hub.url));
+  cleanups.push(() => desk.close());
+  return { hub, desk };
+}
+
+describe('a worker killed in the middle of a job', () => {
+  it('loses nothing: another worker takes the job over and stores the message once', async () => {
+    const prefix = uniquePrefix('kill');
+    const { hub, desk } = await webOnlyHub({ QUEUE_PREFIX: prefix });
+    const workerEnv = { ...testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'worker', QUEUE_PREFIX: prefix, WORKER_LOCK_MS: '1000', LOG_LEVEL: 'info' }) };
+    const first: HubProcess = spawnHub(workerEnv);
+    cleanups.push(() => first.kill());
+    await first.waitForLog(/starting contact-hub/);
+
+    // Hold a lock that blocks inserts into "Message", so the worker is caught half-way through its job.
+    const blocker = new pg.Client({ connectionString: database.url });
+    await blocker.connect();
+    cleanups.push(() => blocker.end());
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE "Message" IN EXCLUSIVE MODE');
+
+    const fields = inboundSmsFields('+447911200001', 'I need help with my rent');
+    const arrived = nextEvent<MessageView>(desk, 'message.created', (m) => m.providerMessageId === fields.MessageSid);
+    expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields)).status).toBe(200);
+
+    // Mid-job: the job is active in Redis and the worker's insert is waiting on our lock.
+    await expect.poll(() => hub.queues.inbound.getActiveCount(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(async () => (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = $1`, [database.name])).rows[0].n, { timeout: 20_000 })
+      .toBeGreaterThan(0);
+
+    await first.kill('SIGKILL');
+    await blocker.query('ROLLBACK');
+    expect(await hub.database.prisma.message.count({ where: { providerMessageId: fields.MessageSid } })).toBe(0);
+
+    const second = spawnHub(workerEnv);
+    cleanups.push(() => second.kill());
+    const message = await arrived;
+    expect(message.body).toBe('I need help with my rent');
+    expect(await hub.database.prisma.message.count({ where: { providerMessageId: fields.MessageSid } })).toBe(1);
+    expect(await hub.database.prisma.customer.count({ where: { contactPoints: { some: { address: '+447911200001' } } } })).toBe(1);
+  });
+});
+
+describe('a Redis restart', () => {
+  let redis: PrivateRedis;
+  beforeAll(async () => {
+    redis = await privateRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('loses queued jobs, but the inbox sweeper re-queues them and each message is stored once', async () => {
+    const prefix = uniquePrefix('redis');
+    const { hub, desk } = await webOnlyHub({ QUEUE_PREFIX: prefix, REDIS_URL: redis.url });
+
+    // One contact queued with no worker running yet...
+    const queued = inboundSmsFields('+447911200002', 'first, queued before the restart');
+    expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', queued)).status).toBe(200);
+    const probe = new Queue('inbound', { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix });
+    await expect.poll(() => probe.getWaitingCount()).toBe(1);
+    await probe.close();
+    await probe.disconnect();
+
+    // ...then Redis dies: the queued job is gone. A contact that arrives meanwhile is still accepted.
+    await redis.stop();
+    const during = inboundSmsFields('+447911200002', 'second, sent while Redis was down');
+    expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', during)).status).toBe(200);
+    const health = await fetch(`${hub.url}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ database: 'up', redis: 'down' });
+    await redis.start();
+
+    const seen = new Map<string, MessageView>();
+    const both = new Promise<void>((resolve) =>
+      desk.on('message.created', (m: MessageView) => {
+        seen.set(m.providerMessageId!, m);
+        if (seen.has(queued.MessageSid!) && seen.has(during.MessageSid!)) resolve();
+      }),
+    );
+    const worker: RunningHub = await startTestWorker(testEnv({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix, REDIS_URL: redis.url }));
+    cleanups.push(() => worker.stop());
+    await both;
+    for (const sid of [queued.MessageSid!, during.MessageSid!]) {
+      expect(await hub.database.prisma.message.count({ where: { providerMessageId: sid } })).toBe(1);
+    }
+  });
+});

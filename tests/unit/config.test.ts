@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from '../../hub/config.ts';
+
+const twilio = { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32), TWILIO_PHONE_NUMBER: '+442079460001' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('runs with nothing set: embedded database, local Redis, no channels', () => {
+    const config = loadConfig({});
+    expect(config.database).toMatchObject({ kind: 'pglite' });
+    expect(config.database.kind === 'pglite' && config.database.dataDir).toMatch(/data\/pglite$/);
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+    expect(config.channels).toEqual({});
+  });
+
+  it('switches SMS on when the Twilio credentials are set', () => {
+    expect(Object.keys(loadConfig(twilio).channels)).toEqual(['sms']);
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgresql:\/\/ URL/],
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PUBLIC_BASE_URL: 'ftp://hub' }, /PUBLIC_BASE_URL/],
+    [{ ADMIN_EMAIL: 'admin@council.example' }, /ADMIN_PASSWORD: is required/],
+    [{ ADMIN_EMAIL: 'admin@council.example', ADMIN_PASSWORD: 'short' }, /ADMIN_PASSWORD: must be at least 12/],
+    [{ TWILIO_ACCOUNT_SID: twilio.TWILIO_ACCOUNT_SID }, /TWILIO_AUTH_TOKEN.*sms channel is switched on/],
+    [{ ...twilio, TWILIO_PHONE_NUMBER: '01632 960001' }, /TWILIO_PHONE_NUMBER: must be a phone number in E.164/],
+    [{ ...twilio, TWILIO_ACCOUNT_SID: 'SK123' }, /TWILIO_ACCOUNT_SID: must be a Twilio account SID/],
+  ])('names the variable that is wrong: %j', (env, message) => {
+    expect(problems(env as Record<string, string>).join('\n')).toMatch(message);
+  });
+
+  it('never prints secrets in its start-up description', () => {
+    const config = loadConfig({ ...twilio, DATABASE_URL: 'postgresql://hub:s3cret-pw@db.internal:5432/hub', ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'a-very-long-password' });
+    const printed = JSON.stringify(describeConfig(config));
+    expect(printed).toContain('db.internal:5432');
+    for (const secret of ['s3cret-pw', twilio.TWILIO_AUTH_TOKEN, 'a-very-long-password']) expect(printed).not.toContain(secret);
+  });
+});
