@@ -46,11 +46,18 @@ function createAdapters(config: HubConfig): Adapters {
 
 export async function startHub(config: HubConfig, logger: Logger): Promise<RunningHub> {
   logger.info(describeConfig(config), 'starting contact-hub');
-  const redis = await connectRedis(config.redisUrl);
+  let lastRedisError = 0;
+  const onRedisError = (error: Error) => {
+    // Reconnect attempts fail many times a second during an outage: say so at most every 10 s.
+    if (Date.now() - lastRedisError < 10_000) return;
+    lastRedisError = Date.now();
+    logger.warn({ err: error.message }, 'Redis connection error; reconnecting');
+  };
+  const redis = await connectRedis(config.redisUrl, onRedisError);
   const database = await openDatabase(config.database);
   if (database.applied.length) logger.info({ migrations: database.applied }, 'applied database migrations');
   const db = database.prisma;
-  const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound });
+  const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, onError: onRedisError });
   const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
   const adapters = createAdapters(config);
   const enabledChannels = Object.keys(adapters) as ChannelKind[];

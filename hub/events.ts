@@ -13,13 +13,26 @@ export type HubEvent = z.infer<typeof HubEvent>;
 export interface EventBus {
   publish(event: HubEvent): Promise<void>;
   subscribe(handler: (event: HubEvent) => void): () => void;
+  /**
+   * Pub/sub drops whatever is published while a subscriber is reconnecting; after a Redis blip the
+   * handler is called so receivers can reload from the database instead of trusting the stream.
+   */
+  onReconnect(handler: () => void): () => void;
   close(): Promise<void>;
 }
 
 export async function createEventBus(publisher: Redis, prefix: string, onInvalid: (raw: string) => void = () => {}): Promise<EventBus> {
   const channel = `${prefix}:events`;
   const subscriber = publisher.duplicate();
+  // The publisher's owner already reports connection errors; this one only needs them handled.
+  subscriber.on('error', () => undefined);
   const handlers = new Set<(event: HubEvent) => void>();
+  const reconnectHandlers = new Set<() => void>();
+  let connectedBefore = false;
+  subscriber.on('ready', () => {
+    if (connectedBefore) for (const handler of reconnectHandlers) handler();
+    connectedBefore = true;
+  });
   subscriber.on('message', (from: string, raw: string) => {
     if (from !== channel) return;
     let event: HubEvent;
@@ -37,8 +50,13 @@ export async function createEventBus(publisher: Redis, prefix: string, onInvalid
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
+    onReconnect: (handler) => {
+      reconnectHandlers.add(handler);
+      return () => reconnectHandlers.delete(handler);
+    },
     close: async () => {
       handlers.clear();
+      reconnectHandlers.clear();
       subscriber.disconnect();
     },
   };

@@ -19,6 +19,8 @@ export interface Queues {
 
 export interface QueueSettings {
   prefix: string;
+  /** Connection errors while Redis is away (BullMQ reconnects by itself). */
+  onError: (error: Error) => void;
   outbound: { attempts: number; backoffMs: number };
 }
 
@@ -42,6 +44,8 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
       removeOnFail: { count: 10_000 },
     },
   });
+  inbound.on('error', settings.onError);
+  outbound.on('error', settings.onError);
   return {
     inbound,
     outbound,

@@ -8,8 +8,10 @@ export function createRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true });
 }
 
-export async function connectRedis(url: string): Promise<Redis> {
+/** `onError` hears connection errors while Redis is away (ioredis reconnects by itself meanwhile). */
+export async function connectRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
   const redis = createRedis(url);
+  redis.on('error', onError);
   try {
     await redis.connect();
     await redis.ping();

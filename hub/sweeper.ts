@@ -7,20 +7,23 @@ import { enqueueFor, type Queues } from './queues.ts';
 export async function sweepOnce(db: Db, queues: Queues, olderThanMs: number): Promise<{ inbound: number; outbound: number }> {
   const before = new Date(Date.now() - olderThanMs);
   const inbox = await db.inboxItem.findMany({ where: { processedAt: null, receivedAt: { lte: before } }, select: { id: true }, take: 500, orderBy: { receivedAt: 'asc' } });
-  for (const item of inbox) await requeueIfIdle(queues.inbound, item.id, { inboxItemId: item.id });
+  let inbound = 0;
+  let outbound = 0;
+  for (const item of inbox) if (await requeueIfIdle(queues.inbound, item.id, { inboxItemId: item.id })) inbound++;
   const outbox = await db.message.findMany({ where: { direction: 'outbound', status: 'queued', createdAt: { lte: before } }, select: { id: true }, take: 500, orderBy: { createdAt: 'asc' } });
-  for (const message of outbox) await requeueIfIdle(queues.outbound, message.id, { messageId: message.id });
-  return { inbound: inbox.length, outbound: outbox.length };
+  for (const message of outbox) if (await requeueIfIdle(queues.outbound, message.id, { messageId: message.id })) outbound++;
+  return { inbound, outbound };
 }
 
 /** Leaves a job that is waiting, delayed or running alone; only a missing or finished one is re-added. */
-async function requeueIfIdle<T>(queue: Parameters<typeof enqueueFor<T>>[0], id: string, data: T) {
+async function requeueIfIdle<T>(queue: Parameters<typeof enqueueFor<T>>[0], id: string, data: T): Promise<boolean> {
   const job = await queue.getJob(id);
   if (job) {
     const state = await job.getState();
-    if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return;
+    if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
   }
   await enqueueFor(queue, id, data);
+  return true;
 }
 
 export function startSweeper(db: Db, queues: Queues, logger: Logger, opts: { intervalMs: number; afterMs: number }): () => void {

@@ -13,6 +13,8 @@ export const DESK_NAMESPACE = '/desk';
 export interface DeskServerEvents {
   'message.created': (message: MessageView) => void;
   'message.updated': (message: MessageView) => void;
+  /** Live updates may have been missed (the hub lost Redis for a moment): reload from the API. */
+  'desk.resync': () => void;
 }
 
 export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; logger: Logger }): () => void {
@@ -25,7 +27,8 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
   });
   desk.on('connection', (socket) => void socket.join('agents'));
 
-  return deps.bus.subscribe(async (event) => {
+  const stopResync = deps.bus.onReconnect(() => desk.to('agents').emit('desk.resync'));
+  const stopEvents = deps.bus.subscribe(async (event) => {
     if (event.type !== 'message.created' && event.type !== 'message.updated') return;
     try {
       const row = await deps.db.message.findUnique({ where: { id: event.messageId } });
@@ -34,4 +37,8 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
       deps.logger.warn({ err: (error as Error).message, event: event.type }, 'could not push event to the desk');
     }
   });
+  return () => {
+    stopResync();
+    stopEvents();
+  };
 }

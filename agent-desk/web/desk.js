@@ -101,11 +101,13 @@ function startDesk(agent) {
   const socket = io('/desk', { withCredentials: true });
   socket.on('message.created', onMessage);
   socket.on('message.updated', onMessage);
-  // After a reconnect, reload: events sent while we were away are not replayed.
-  socket.on('connect', () => {
+  // After a reconnect (ours, or the server's to Redis), reload: missed events are not replayed.
+  const resync = () => {
     loadConversations().catch(() => {});
     if (state.current) openConversation(state.current).catch(() => {});
-  });
+  };
+  socket.on('connect', resync);
+  socket.on('desk.resync', resync);
 }
 
 $('login-form').addEventListener('submit', async (event) => {

@@ -22,7 +22,11 @@ export interface Database {
 export async function openDatabase(target: HubConfig['database']): Promise<Database> {
   if (target.kind === 'postgres') {
     const { applied } = await applyMigrations({ kind: 'postgres', url: target.url });
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+    // Prisma's ?schema= is not libpq's: hand it to the adapter, as the migrations do.
+    const url = new URL(target.url);
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 10 }, schema ? { schema } : undefined) });
     return {
       prisma,
       kind: 'postgres',

@@ -82,6 +82,7 @@ export async function privateRedis(): Promise<PrivateRedis> {
     async start() {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
       const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+      probe.on('error', () => undefined); // refused until the server is up
       await probe.connect().catch(() => undefined);
       await probe.ping();
       probe.disconnect();

@@ -45,7 +45,7 @@ describe('the embedded default (PGlite)', () => {
     const cookie = await signIn(url);
     const desk = await connectDesk(url, cookie);
     try {
-      const fields = inboundSmsFields('+447911400001', 'Can someone call me about my council tax?');
+      const fields = inboundSmsFields('+447911200401', 'Can someone call me about my council tax?');
       const arrived = nextEvent<MessageView>(desk, 'message.created', (m) => m.providerMessageId === fields.MessageSid);
       expect((await postTwilioWebhook(url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields)).status).toBe(200);
       expect((await postTwilioWebhook(url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields)).status).toBe(200);
@@ -56,7 +56,7 @@ describe('the embedded default (PGlite)', () => {
       expect(reply.status).toBe(202);
       await sent;
       const [request] = await twilioApi.waitForRequests(1);
-      expect(request!.form).toMatchObject({ To: '+447911400001', Body: 'Yes, today before 5pm.' });
+      expect(request!.form).toMatchObject({ To: '+447911200401', Body: 'Yes, today before 5pm.' });
 
       const detail = await apiJson<{ conversation: { messages: MessageView[] } }>(url, cookie, `/api/conversations/${inbound.conversationId}`);
       expect(detail.body.conversation.messages.map((m) => [m.direction, m.body])).toEqual([

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
-import { PUBLIC_BASE_URL, connectDesk, nextEvent, signIn, startTestHub, startTestWorker, testEnv, uniquePrefix } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, startTestWorker, testEnv, uniquePrefix } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import { privateRedis, spawnHub, type HubProcess, type PrivateRedis } from '../helpers/processes.ts';
 import type { RunningHub } from '../../hub/app.ts';
@@ -27,9 +27,10 @@ afterAll(async () => {
 async function webOnlyHub(env: Record<string, string>) {
   const hub = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', ...env }));
   cleanups.push(() => hub.stop());
-  const desk = await connectDesk(hub.url, await signIn(hub.url));
-  cleanups.push(() => desk.close());
-  return { hub, desk };
+  const cookie = await signIn(hub.url);
+  const desk = await connectDesk(hub.url, cookie);
+  cleanups.push(() => void desk.close());
+  return { hub, desk, cookie };
 }
 
 describe('a worker killed in the middle of a job', () => {
@@ -54,9 +55,13 @@ describe('a worker killed in the middle of a job', () => {
 
     // Mid-job: the job is active in Redis and the worker's insert is waiting on our lock.
     await expect.poll(() => hub.queues.inbound.getActiveCount(), { timeout: 20_000 }).toBe(1);
-    await expect
-      .poll(async () => (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = $1`, [database.name])).rows[0].n, { timeout: 20_000 })
-      .toBeGreaterThan(0);
+    // Asked on another connection: inside the blocker's transaction pg_stat_activity is a frozen snapshot.
+    const observer = new pg.Client({ connectionString: database.url });
+    await observer.connect();
+    cleanups.push(() => observer.end());
+    const lockWaits = async () =>
+      (await observer.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = $1`, [database.name])).rows[0].n;
+    await expect.poll(lockWaits, { timeout: 20_000 }).toBeGreaterThan(0);
 
     await first.kill('SIGKILL');
     await blocker.query('ROLLBACK');
@@ -82,7 +87,7 @@ describe('a Redis restart', () => {
 
   it('loses queued jobs, but the inbox sweeper re-queues them and each message is stored once', async () => {
     const prefix = uniquePrefix('redis');
-    const { hub, desk } = await webOnlyHub({ QUEUE_PREFIX: prefix, REDIS_URL: redis.url });
+    const { hub, desk, cookie } = await webOnlyHub({ QUEUE_PREFIX: prefix, REDIS_URL: redis.url });
 
     // One contact queued with no worker running yet...
     const queued = inboundSmsFields('+447911200002', 'first, queued before the restart');
@@ -101,18 +106,18 @@ describe('a Redis restart', () => {
     expect(await health.json()).toMatchObject({ database: 'up', redis: 'down' });
     await redis.start();
 
-    const seen = new Map<string, MessageView>();
-    const both = new Promise<void>((resolve) =>
-      desk.on('message.created', (m: MessageView) => {
-        seen.set(m.providerMessageId!, m);
-        if (seen.has(queued.MessageSid!) && seen.has(during.MessageSid!)) resolve();
-      }),
-    );
+    // The desk's server lost its Redis subscription too: it tells the agent's page to reload.
+    const resynced = new Promise<void>((resolve) => desk.once('desk.resync', () => resolve()));
     const worker: RunningHub = await startTestWorker(testEnv({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix, REDIS_URL: redis.url }));
     cleanups.push(() => worker.stop());
-    await both;
     for (const sid of [queued.MessageSid!, during.MessageSid!]) {
-      expect(await hub.database.prisma.message.count({ where: { providerMessageId: sid } })).toBe(1);
+      await expect.poll(() => hub.database.prisma.message.count({ where: { providerMessageId: sid } }), { timeout: 20_000 }).toBe(1);
     }
+    await resynced;
+    // What the page reloads has both messages, once each.
+    const list = await apiJson<{ conversations: { id: string; customer: { contactPoints: { address: string }[] } }[] }>(hub.url, cookie, '/api/conversations');
+    const conversation = list.body.conversations.find((c) => c.customer.contactPoints.some((p) => p.address === '+447911200002'))!;
+    const detail = await apiJson<{ conversation: { messages: MessageView[] } }>(hub.url, cookie, `/api/conversations/${conversation.id}`);
+    expect(detail.body.conversation.messages.map((m) => m.body).sort()).toEqual([during.Body, queued.Body].sort());
   });
 });

@@ -1,0 +1,145 @@
+// Benchmark: signed SMS webhooks over loopback → persisted → delivered to a connected agent socket,
+// against the machine's PostgreSQL and Redis. Prints throughput, latency percentiles, and in the same
+// run the floors the pipeline is built on, with the pipeline's ratio to each. Not run by the tests.
+//
+//   npm run bench                       (BENCH_MESSAGES=2000 BENCH_CONCURRENCY=32 by default)
+import { performance } from 'node:perf_hooks';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Server as SocketServer } from 'socket.io';
+import { io as connect } from 'socket.io-client';
+import { createTestDatabase } from '../tests/helpers/postgres.ts';
+import { PUBLIC_BASE_URL, connectDesk, signIn, startTestHub, testEnv, uniquePrefix } from '../tests/helpers/hub.ts';
+import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../tests/helpers/twilio-webhook.ts';
+import type { MessageView } from '../agent-desk/server/views.ts';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Result {
+  name: string;
+  count: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+const perSecond = (r: Result) => r.count / r.seconds;
+function percentile(sorted: number[], p: number) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
+function report(r: Result) {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  const fmt = (n: number) => n.toFixed(2).padStart(8);
+  console.log(
+    `${r.name.padEnd(44)} ${perSecond(r).toFixed(0).padStart(7)} /s   p50 ${fmt(percentile(sorted, 50))} ms   p95 ${fmt(percentile(sorted, 95))} ms   p99 ${fmt(percentile(sorted, 99))} ms`,
+  );
+}
+
+/** Runs `task(i)` for i < count with at most `concurrency` in flight; returns per-task latencies. */
+async function drive(name: string, count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<Result> {
+  const latenciesMs: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latenciesMs.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { name, count, seconds: (performance.now() - start) / 1000, latenciesMs };
+}
+
+async function pipeline(): Promise<{ result: Result; prisma: Result }> {
+  const database = await createTestDatabase('bench');
+  const hub = await startTestHub(testEnv({ DATABASE_URL: database.url, QUEUE_PREFIX: uniquePrefix('bench'), SWEEP_INTERVAL_MS: '5000', SWEEP_AFTER_MS: '60000' }));
+  try {
+    const desk = await connectDesk(hub.url, await signIn(hub.url));
+    const waiting = new Map<string, () => void>();
+    desk.on('message.created', (m: MessageView) => waiting.get(m.providerMessageId ?? '')?.());
+    const send = async (i: number) => {
+      const fields = inboundSmsFields(`+4479112${String(i % 500).padStart(5, '0')}`, `benchmark message ${i}`, newMessageSid());
+      const delivered = new Promise<void>((resolve) => waiting.set(fields.MessageSid!, resolve));
+      const res = await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields);
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      await delivered;
+      waiting.delete(fields.MessageSid!);
+    };
+    await drive('warm-up', 100, CONCURRENCY, send);
+    const result = await drive('pipeline: webhook → persisted → agent socket', MESSAGES, CONCURRENCY, (i) => send(i + 100));
+    desk.close();
+
+    // Floor: one Prisma insert on the same database, same concurrency.
+    const prisma = await drive('floor: Prisma insert (PostgreSQL)', MESSAGES, CONCURRENCY, async () => {
+      await hub.database.prisma.customer.create({ data: {} });
+    });
+    return { result, prisma };
+  } finally {
+    await hub.stop();
+    await database.drop();
+  }
+}
+
+async function bullmqFloor(): Promise<Result> {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const prefix = uniquePrefix('bench-bullmq');
+  const queue = new Queue('floor', { connection, prefix });
+  const done = new Map<string, () => void>();
+  const worker = new Worker('floor', async () => undefined, { connection: connection.duplicate(), prefix, concurrency: 8 });
+  worker.on('completed', (job) => done.get(job.id!)?.());
+  try {
+    return await drive('floor: BullMQ add + process (empty job)', MESSAGES, CONCURRENCY, async (i) => {
+      const finished = new Promise<void>((resolve) => done.set(`j${i}`, resolve));
+      await queue.add('empty', {}, { jobId: `j${i}`, removeOnComplete: true });
+      await finished;
+      done.delete(`j${i}`);
+    });
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+async function socketFloor(): Promise<Result> {
+  const http = createServer();
+  const io = new SocketServer(http);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  const client = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
+  await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  const waiting = new Map<number, () => void>();
+  client.on('m', (i: number) => waiting.get(i)?.());
+  try {
+    return await drive('floor: socket.io emit → client', MESSAGES, CONCURRENCY, async (i) => {
+      const received = new Promise<void>((resolve) => waiting.set(i, resolve));
+      io.emit('m', i);
+      await received;
+      waiting.delete(i);
+    });
+  } finally {
+    client.close();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+  }
+}
+
+console.log(`contact-hub pipeline benchmark: ${MESSAGES} messages, concurrency ${CONCURRENCY}, node ${process.version}\n`);
+const { result, prisma } = await pipeline();
+const bullmq = await bullmqFloor();
+const socket = await socketFloor();
+for (const r of [result, bullmq, prisma, socket]) report(r);
+console.log('');
+const p50 = (r: Result) => percentile([...r.latenciesMs].sort((a, b) => a - b), 50);
+for (const floor of [bullmq, prisma, socket]) {
+  console.log(
+    `pipeline vs ${floor.name.replace('floor: ', '').padEnd(32)} throughput ${(perSecond(result) / perSecond(floor)).toFixed(3)}×   p50 latency ${(p50(result) / p50(floor)).toFixed(1)}×`,
+  );
+}
+process.exit(0);
