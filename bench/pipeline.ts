@@ -11,7 +11,9 @@ import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { createTestDatabase } from '../tests/helpers/postgres.ts';
-import { PUBLIC_BASE_URL, connectDesk, signIn, startTestHub, testEnv, uniquePrefix } from '../tests/helpers/hub.ts';
+import { PUBLIC_BASE_URL, connectDesk, signIn, testEnv, uniquePrefix } from '../tests/helpers/hub.ts';
+import { freePort, spawnHub } from '../tests/helpers/processes.ts';
+import { openDatabase } from '../hub/db/client.ts';
 import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../tests/helpers/twilio-webhook.ts';
 import type { MessageView } from '../agent-desk/server/views.ts';
 
@@ -58,32 +60,55 @@ async function drive(name: string, count: number, concurrency: number, task: (i:
 
 async function pipeline(): Promise<{ result: Result; prisma: Result }> {
   const database = await createTestDatabase('bench');
-  const hub = await startTestHub(testEnv({ DATABASE_URL: database.url, QUEUE_PREFIX: uniquePrefix('bench'), SWEEP_INTERVAL_MS: '5000', SWEEP_AFTER_MS: '60000' }));
+  // The hub runs as its own process, as in production; this process is the load generator.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const hub = spawnHub(
+    testEnv({ DATABASE_URL: database.url, PORT: String(port), QUEUE_PREFIX: uniquePrefix('bench'), LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '5000', SWEEP_AFTER_MS: '60000' }),
+    // BENCH_PROFILE=dir writes a CPU profile of the hub process there (open it in Chrome DevTools).
+    process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+  );
   try {
-    const desk = await connectDesk(hub.url, await signIn(hub.url));
+    await waitForHealth(url, hub.output);
+    const desk = await connectDesk(url, await signIn(url));
     const waiting = new Map<string, () => void>();
     desk.on('message.created', (m: MessageView) => waiting.get(m.providerMessageId ?? '')?.());
     const send = async (i: number) => {
       const fields = inboundSmsFields(`+4479112${String(i % 500).padStart(5, '0')}`, `benchmark message ${i}`, newMessageSid());
       const delivered = new Promise<void>((resolve) => waiting.set(fields.MessageSid!, resolve));
-      const res = await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields);
+      const res = await postTwilioWebhook(url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields);
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
       await delivered;
       waiting.delete(fields.MessageSid!);
     };
-    await drive('warm-up', 100, CONCURRENCY, send);
-    const result = await drive('pipeline: webhook → persisted → agent socket', MESSAGES, CONCURRENCY, (i) => send(i + 100));
+    await drive('warm-up', 200, CONCURRENCY, send);
+    const result = await drive('pipeline: webhook → persisted → agent socket', MESSAGES, CONCURRENCY, (i) => send(i + 200));
     desk.close();
+    await hub.kill('SIGTERM');
 
-    // Floor: one Prisma insert on the same database, same concurrency.
-    const prisma = await drive('floor: Prisma insert (PostgreSQL)', MESSAGES, CONCURRENCY, async () => {
-      await hub.database.prisma.customer.create({ data: {} });
-    });
-    return { result, prisma };
+    // Floor: one Prisma insert on the same database, same concurrency, same adapter.
+    const db = await openDatabase({ kind: 'postgres', url: database.url, poolSize: 20 });
+    try {
+      const prisma = await drive('floor: Prisma insert (PostgreSQL)', MESSAGES, CONCURRENCY, async () => {
+        await db.prisma.customer.create({ data: {} });
+      });
+      return { result, prisma };
+    } finally {
+      await db.close();
+    }
   } finally {
-    await hub.stop();
+    await hub.kill('SIGKILL');
     await database.drop();
   }
+}
+
+async function waitForHealth(url: string, output: () => string) {
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the hub did not become healthy within 60 s:\n${output()}`);
 }
 
 async function bullmqFloor(): Promise<Result> {

@@ -65,7 +65,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const stops: (() => Promise<void> | void)[] = [];
   let workers: Workers | undefined;
   if (config.roles.worker) {
-    workers = startWorkers({ db, redis, bus, logger, adapters, prefix: config.queuePrefix, lockMs: config.workerLockMs });
+    workers = startWorkers({ db, redis, bus, logger, adapters, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency });
     stops.push(startSweeper(db, queues, logger, config.sweep));
   }
 

@@ -31,6 +31,10 @@ const hubSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   /** How long a worker holds a job before another may take it over (a crashed worker's jobs come back after this). */
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Jobs each worker runs at once: they mostly wait on the database, so more than the core count. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** PostgreSQL connections per process. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   /** How often unprocessed inbox rows and unsent outbox rows are re-queued, and how old they must be. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
   SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
@@ -44,7 +48,7 @@ export interface HubConfig {
   port: number;
   host: string;
   publicBaseUrl: string;
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   redisUrl: string;
   queuePrefix: string;
   roles: { web: boolean; worker: boolean };
@@ -53,6 +57,7 @@ export interface HubConfig {
   sessionTtlMs: number;
   cookieSecure: boolean;
   workerLockMs: number;
+  workerConcurrency: number;
   sweep: { intervalMs: number; afterMs: number };
   outbound: { attempts: number; backoffMs: number };
   /** Each enabled channel's validated config; a channel absent here is off. */
@@ -93,7 +98,7 @@ export function loadConfig(env: Env): HubConfig {
     host: hub.HOST,
     publicBaseUrl,
     database: hub.DATABASE_URL
-      ? { kind: 'postgres', url: hub.DATABASE_URL }
+      ? { kind: 'postgres', url: hub.DATABASE_URL, poolSize: hub.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: path.resolve(hub.DATA_DIR, 'pglite') },
     redisUrl: hub.REDIS_URL,
     queuePrefix: hub.QUEUE_PREFIX,
@@ -103,6 +108,7 @@ export function loadConfig(env: Env): HubConfig {
     sessionTtlMs: hub.SESSION_TTL_HOURS * 3_600_000,
     cookieSecure: publicBaseUrl.startsWith('https://'),
     workerLockMs: hub.WORKER_LOCK_MS,
+    workerConcurrency: hub.WORKER_CONCURRENCY,
     sweep: { intervalMs: hub.SWEEP_INTERVAL_MS, afterMs: hub.SWEEP_AFTER_MS },
     outbound: { attempts: hub.OUTBOUND_ATTEMPTS, backoffMs: hub.OUTBOUND_BACKOFF_MS },
     channels,

@@ -55,16 +55,7 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
   };
 }
 
-/**
- * Adds a job keyed by the row it is about, so concurrent adds collapse into one. A finished job
- * with that id (kept after failing) would swallow the add, so it is removed first: the row, not
- * Redis, says whether work remains.
- */
+/** Adds a job keyed by the row it is about, so concurrent adds for one row collapse into one job. */
 export async function enqueueFor<T>(queue: Queue<T>, rowId: string, data: T, opts: JobsOptions = {}): Promise<void> {
-  const existing = await queue.getJob(rowId);
-  if (existing) {
-    const state = await existing.getState();
-    if (state === 'failed' || state === 'completed') await existing.remove().catch(() => undefined);
-  }
   await (queue as Queue<unknown>).add('job', data, { ...opts, jobId: rowId });
 }

@@ -15,12 +15,16 @@ export async function sweepOnce(db: Db, queues: Queues, olderThanMs: number): Pr
   return { inbound, outbound };
 }
 
-/** Leaves a job that is waiting, delayed or running alone; only a missing or finished one is re-added. */
+/**
+ * Leaves a job that is waiting, delayed or running alone. A finished job with the same id (kept after
+ * failing) would swallow the add, so it is removed first: the row, not Redis, says whether work remains.
+ */
 async function requeueIfIdle<T>(queue: Parameters<typeof enqueueFor<T>>[0], id: string, data: T): Promise<boolean> {
   const job = await queue.getJob(id);
   if (job) {
     const state = await job.getState();
     if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
+    await job.remove().catch(() => undefined);
   }
   await enqueueFor(queue, id, data);
   return true;

@@ -16,7 +16,7 @@ export interface WorkerDeps {
   adapters: Adapters;
   prefix: string;
   lockMs: number;
-  concurrency?: number;
+  concurrency: number;
 }
 
 export interface Workers {
@@ -31,7 +31,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
     prefix: deps.prefix,
     lockDuration: deps.lockMs,
     stalledInterval: Math.max(500, Math.floor(deps.lockMs / 2)),
-    concurrency: deps.concurrency ?? 8,
+    concurrency: deps.concurrency,
   };
   const inbound = new Worker<InboundJob>(
     QUEUE_NAMES.inbound,

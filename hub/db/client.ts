@@ -26,7 +26,7 @@ export async function openDatabase(target: HubConfig['database']): Promise<Datab
     const url = new URL(target.url);
     const schema = url.searchParams.get('schema') ?? undefined;
     url.searchParams.delete('schema');
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 10 }, schema ? { schema } : undefined) });
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: target.poolSize }, schema ? { schema } : undefined) });
     return {
       prisma,
       kind: 'postgres',

@@ -13,15 +13,12 @@ export async function resolveCustomer(
   from: { kind: ContactPointKind; address: string },
   verifiedBy: string,
 ): Promise<ResolvedCustomer> {
-  const where = { kind_address: { kind: from.kind, address: from.address } };
   // Two tries: if another worker creates the same address between our read and our write,
   // the unique index refuses ours and the second read finds theirs.
   for (let attempt = 0; attempt < 2; attempt++) {
-    const existing = await db.contactPoint.findUnique({ where, select: { id: true, customerId: true } });
-    if (existing) {
-      await db.contactPoint.update({ where: { id: existing.id }, data: { lastUsedAt: new Date() } });
-      return { customerId: existing.customerId, created: false };
-    }
+    // A read, not a write: the caller records lastUsedAt in the transaction that stores the message.
+    const existing = await db.contactPoint.findUnique({ where: { kind_address: { kind: from.kind, address: from.address } }, select: { customerId: true } });
+    if (existing) return { customerId: existing.customerId, created: false };
     try {
       const customer = await db.customer.create({
         data: { contactPoints: { create: { kind: from.kind, address: from.address, verifiedBy } } },

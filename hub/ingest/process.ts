@@ -1,5 +1,6 @@
 // The inbound worker's job: inbox row → customer → conversation → message, each step idempotent,
 // so a job that runs twice (lost lock, crashed worker, sweeper) still leaves exactly one message.
+import { randomUUID } from 'node:crypto';
 import { InboundContact } from '../../channels/contract.ts';
 import { isUniqueViolation, type Db } from '../db/client.ts';
 import { resolveCustomer } from '../identity/resolve.ts';
@@ -25,10 +26,16 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
   const { customerId } = await resolveCustomer(db, contact.from, `inbound-${contact.channel}`);
   const { conversationId } = await openConversationFor(db, customerId, contact.channel);
 
+  // One batch, one transaction (one commit to wait for): the message, the conversation's latest channel
+  // (replies go back on the channel the customer last used), the inbox row marked done, and when the
+  // customer's address was last used. The id is made here so the batch
+  // can refer to it.
+  const messageId = randomUUID();
   try {
-    const message = await db.$transaction(async (tx) => {
-      const created = await tx.message.create({
+    await db.$transaction([
+      db.message.create({
         data: {
+          id: messageId,
           conversationId,
           direction: 'inbound',
           channel: contact.channel,
@@ -41,13 +48,12 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
           createdAt: new Date(contact.receivedAt),
         },
         select: { id: true },
-      });
-      // Replies go back on the channel the customer last used.
-      await tx.conversation.update({ where: { id: conversationId }, data: { channel: contact.channel, lastMessageAt: new Date() } });
-      await tx.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId: created.id } });
-      return created;
-    });
-    return { messageId: message.id, conversationId, customerId, createdMessage: true };
+      }),
+      db.conversation.update({ where: { id: conversationId }, data: { channel: contact.channel, lastMessageAt: new Date() }, select: { id: true } }),
+      db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId }, select: { id: true } }),
+      db.contactPoint.update({ where: { kind_address: contact.from }, data: { lastUsedAt: new Date() }, select: { id: true } }),
+    ]);
+    return { messageId, conversationId, customerId, createdMessage: true };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // An earlier run stored the message and died before marking the inbox row: finish its work.

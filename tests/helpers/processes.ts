@@ -26,8 +26,8 @@ export interface HubProcess {
 }
 
 /** Runs `hub/main.ts` as its own process (what production runs), with the given environment. */
-export function spawnHub(env: Env): HubProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], {
+export function spawnHub(env: Env, nodeArgs: string[] = []): HubProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'hub/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
