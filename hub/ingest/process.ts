@@ -10,8 +10,6 @@ export interface ProcessedInbound {
   messageId: string;
   conversationId: string;
   customerId: string;
-  /** False when an earlier run already stored this message. */
-  createdMessage: boolean;
 }
 
 export async function processInbound(db: Db, inboxItemId: string): Promise<ProcessedInbound | null> {
@@ -19,7 +17,7 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
   if (!item) return null;
   if (item.messageId) {
     const done = await db.message.findUniqueOrThrow({ where: { id: item.messageId }, select: { conversationId: true, conversation: { select: { customerId: true } } } });
-    return { messageId: item.messageId, conversationId: done.conversationId, customerId: done.conversation.customerId, createdMessage: false };
+    return { messageId: item.messageId, conversationId: done.conversationId, customerId: done.conversation.customerId };
   }
   const contact = InboundContact.parse(item.contact);
 
@@ -28,8 +26,7 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
 
   // One batch, one transaction (one commit to wait for): the message, the conversation's latest channel
   // (replies go back on the channel the customer last used), the inbox row marked done, and when the
-  // customer's address was last used. The id is made here so the batch
-  // can refer to it.
+  // customer's address was last used. The id is made here so the batch can refer to it.
   const messageId = randomUUID();
   try {
     await db.$transaction([
@@ -53,7 +50,7 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
       db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId }, select: { id: true } }),
       db.contactPoint.update({ where: { kind_address: contact.from }, data: { lastUsedAt: new Date() }, select: { id: true } }),
     ]);
-    return { messageId, conversationId, customerId, createdMessage: true };
+    return { messageId, conversationId, customerId };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // An earlier run stored the message and died before marking the inbox row: finish its work.
@@ -62,6 +59,6 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
       select: { id: true, conversationId: true },
     });
     await db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId: existing.id } });
-    return { messageId: existing.id, conversationId: existing.conversationId, customerId, createdMessage: false };
+    return { messageId: existing.id, conversationId: existing.conversationId, customerId };
   }
 }

@@ -101,8 +101,6 @@ CREATE TABLE "InboxItem" (
     "receivedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "processedAt" TIMESTAMPTZ(3),
     "messageId" UUID,
-    "attempts" INTEGER NOT NULL DEFAULT 0,
-    "lastError" TEXT,
 
     CONSTRAINT "InboxItem_pkey" PRIMARY KEY ("id")
 );
