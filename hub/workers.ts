@@ -52,8 +52,9 @@ export function startWorkers(deps: WorkerDeps): Workers {
         if (outcome.kind !== 'skipped') await deps.bus.publish({ type: 'message.updated', conversationId: outcome.conversationId, messageId: job.data.messageId });
         if (outcome.kind === 'failed') deps.logger.warn({ messageId: job.data.messageId, code: outcome.error.code }, 'outbound message failed');
       } catch (error) {
-        const db = await deps.db.message.findUnique({ where: { id: job.data.messageId }, select: { conversationId: true, status: true } });
-        if (db) await deps.bus.publish({ type: 'message.updated', conversationId: db.conversationId, messageId: job.data.messageId });
+        // The agent sees the attempt's error while the job waits to retry.
+        const row = await deps.db.message.findUnique({ where: { id: job.data.messageId }, select: { conversationId: true } });
+        if (row) await deps.bus.publish({ type: 'message.updated', conversationId: row.conversationId, messageId: job.data.messageId });
         throw error;
       }
     },

@@ -76,12 +76,11 @@ export function apiRouter(deps: ApiDeps) {
       const reply = await createReply(deps.db, { conversationId: params.data.id, agentId: req.agent!.id, text: body.data.text, enabledChannels: deps.enabledChannels });
       // The row is the outbox: if this add is lost, the sweeper finds the queued row and sends it.
       // Not awaited, so the agent is answered at once even while Redis is down.
-      void enqueueFor(deps.queues.outbound, reply.messageId, { messageId: reply.messageId }).catch((error: Error) =>
-        deps.logger.warn({ err: error.message, messageId: reply.messageId }, 'could not queue reply; the sweeper will'),
+      void enqueueFor(deps.queues.outbound, reply.id, { messageId: reply.id }).catch((error: Error) =>
+        deps.logger.warn({ err: error.message, messageId: reply.id }, 'could not queue reply; the sweeper will'),
       );
-      void deps.bus.publish({ type: 'message.created', conversationId: reply.conversationId, messageId: reply.messageId }).catch(() => undefined);
-      const message = await deps.db.message.findUniqueOrThrow({ where: { id: reply.messageId } });
-      res.status(202).json({ message: messageView(message) });
+      void deps.bus.publish({ type: 'message.created', conversationId: reply.conversationId, messageId: reply.id }).catch(() => undefined);
+      res.status(202).json({ message: messageView(reply) });
     } catch (error) {
       if (error instanceof ReplyError) return void res.status(error.status).json({ error: error.message });
       throw error;

@@ -2,6 +2,7 @@
 // Writing the row before queueing means a lost Redis job is found again by the sweeper.
 import type { ChannelKind } from '../../channels/contract.ts';
 import type { Db } from '../db/client.ts';
+import type { Message } from '../generated/prisma/client.ts';
 
 export class ReplyError extends Error {
   constructor(
@@ -12,11 +13,7 @@ export class ReplyError extends Error {
   }
 }
 
-export interface QueuedReply {
-  messageId: string;
-  conversationId: string;
-  channel: ChannelKind;
-}
+export type QueuedReply = Message;
 
 export async function createReply(
   db: Db,
@@ -44,8 +41,7 @@ export async function createReply(
       body: input.text,
       agentId: input.agentId,
     },
-    select: { id: true },
   });
   await db.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: new Date() } });
-  return { messageId: message.id, conversationId: conversation.id, channel };
+  return message;
 }
