@@ -87,7 +87,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument('0.1.0')));
     const sink = createInboundSink({ db, queues, bus, logger });
     for (const adapter of Object.values(adapters)) app.use(adapter.routes(sink));
-    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure }));
+    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure }));
     app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
     app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found' }));

@@ -1,6 +1,7 @@
 // All configuration, read once at start and validated; a bad value stops the process with its name.
 import path from 'node:path';
 import { z } from 'zod';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import type { ChannelKind } from '../channels/contract.ts';
 import { channelModules } from '../channels/registry.ts';
 
@@ -25,6 +26,12 @@ const hubSchema = z.object({
     .default('web,worker')
     .transform((v) => v.split(',').map((s) => s.trim()))
     .pipe(z.array(z.enum(['web', 'worker'])).min(1)),
+  /** Country assumed for phone numbers typed without +country code (agents' searches). */
+  DEFAULT_COUNTRY: z
+    .string()
+    .default('GB')
+    .transform((v) => v.toUpperCase())
+    .refine((v) => isSupportedCountry(v), 'must be an ISO 3166 two-letter country code, e.g. GB'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
@@ -53,6 +60,7 @@ export interface HubConfig {
   queuePrefix: string;
   roles: { web: boolean; worker: boolean };
   logLevel: z.infer<typeof hubSchema>['LOG_LEVEL'];
+  defaultCountry: CountryCode;
   admin: { email: string; password: string } | null;
   sessionTtlMs: number;
   cookieSecure: boolean;
@@ -104,6 +112,7 @@ export function loadConfig(env: Env): HubConfig {
     queuePrefix: hub.QUEUE_PREFIX,
     roles: { web: hub.HUB_ROLES.includes('web'), worker: hub.HUB_ROLES.includes('worker') },
     logLevel: hub.LOG_LEVEL,
+    defaultCountry: hub.DEFAULT_COUNTRY as CountryCode,
     admin: hub.ADMIN_EMAIL && hub.ADMIN_PASSWORD ? { email: hub.ADMIN_EMAIL.toLowerCase(), password: hub.ADMIN_PASSWORD } : null,
     sessionTtlMs: hub.SESSION_TTL_HOURS * 3_600_000,
     cookieSecure: publicBaseUrl.startsWith('https://'),

@@ -9,6 +9,8 @@ import type { Logger } from '../../hub/logger.ts';
 import { createReply, ReplyError } from '../../hub/outbound/compose.ts';
 import { SESSION_COOKIE, checkPassword, endSession, requireAgent, startSession } from './auth.ts';
 import { conversationDetail, listConversations, messageView } from './views.ts';
+import { customerRouter } from './customers.ts';
+import type { CountryCode } from 'libphonenumber-js';
 
 export const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
 export const ReplyBody = z.object({ text: z.string().trim().min(1, 'text is empty').max(1600, 'text is longer than 1600 characters') });
@@ -21,6 +23,7 @@ export interface ApiDeps {
   bus: EventBus;
   logger: Logger;
   enabledChannels: readonly ChannelKind[];
+  defaultCountry: CountryCode;
   sessionTtlMs: number;
   cookieSecure: boolean;
 }
@@ -52,6 +55,8 @@ export function apiRouter(deps: ApiDeps) {
   });
 
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
+
+  router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry }));
 
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);

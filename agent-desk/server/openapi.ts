@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { LoginBody, ReplyBody } from './api.ts';
 import { ConversationDetail, ConversationSummary, MessageView } from './views.ts';
+import { Customer360, CustomerMatchView } from './customers.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
@@ -67,6 +68,23 @@ export function openApiDocument(version: string) {
             '409': { ...error, description: 'The channel is not switched on' },
             '422': { ...error, description: 'No address to reply to on that channel' },
           },
+        },
+      },
+      '/api/customers': {
+        get: {
+          summary: 'Find customers by phone (any format), email, UK postcode or part of a name (audited)',
+          parameters: [
+            { name: 'query', in: 'query', required: true, schema: { type: 'string', minLength: 2, maxLength: 200 } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50, default: 20 } },
+          ],
+          responses: { '200': { description: 'Matches', content: json(z.object({ customers: z.array(CustomerMatchView) })) }, '400': error, '401': unauthorised },
+        },
+      },
+      '/api/customers/{id}': {
+        get: {
+          summary: 'Customer 360: the person, contact points, every conversation and message across channels, needs (audited)',
+          parameters: [...idParam, { name: 'timelineLimit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } }],
+          responses: { '200': { description: 'Customer', content: json(z.object({ customer: Customer360 })) }, '400': error, '401': unauthorised, '404': error },
         },
       },
       '/webhooks/twilio/sms': {

@@ -1,0 +1,102 @@
+// Customer 360 and search. Every read of a customer's record, and every search, is attributable:
+// an audit event names the agent (searches record how many matched, never what was typed).
+import express from 'express';
+import { z } from 'zod';
+import type { CountryCode } from 'libphonenumber-js';
+import type { Db } from '../../hub/db/client.ts';
+import { recordAudit } from '../../hub/audit.ts';
+import { interpretQuery, searchCustomers } from '../../hub/identity/search.ts';
+import { MessageView, messageView } from './views.ts';
+
+export const SearchQuery = z.object({
+  query: z.string().trim().min(2, 'query must be at least 2 characters').max(200),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+const IdParam = z.object({ id: z.uuid('customer id must be a UUID') });
+const TimelineQuery = z.object({ timelineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
+
+const ContactPointView = z.object({
+  kind: z.enum(['phone', 'email', 'webchat_visitor']),
+  address: z.string(),
+  verifiedBy: z.string(),
+  lastUsedAt: z.iso.datetime(),
+});
+
+export const CustomerMatchView = z.object({
+  id: z.uuid(),
+  displayName: z.string().nullable(),
+  postcode: z.string().nullable(),
+  contactPoints: z.array(z.object({ kind: z.enum(['phone', 'email', 'webchat_visitor']), address: z.string() })),
+});
+
+export const Customer360 = z.object({
+  id: z.uuid(),
+  displayName: z.string().nullable(),
+  preferredChannel: z.enum(['sms', 'voice', 'webchat', 'email']).nullable(),
+  language: z.string().nullable(),
+  postcode: z.string().nullable(),
+  accessibilityNeeds: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  contactPoints: z.array(ContactPointView),
+  conversations: z.array(z.object({ id: z.uuid(), status: z.enum(['open', 'closed']), channel: z.enum(['sms', 'voice', 'webchat', 'email']), createdAt: z.iso.datetime(), lastMessageAt: z.iso.datetime() })),
+  /** Every message on every channel, oldest first (the most recent `timelineLimit`). */
+  timeline: z.array(MessageView),
+  needs: z.array(z.object({ code: z.string(), source: z.string(), conversationId: z.uuid().nullable(), createdAt: z.iso.datetime() })),
+});
+export type Customer360 = z.infer<typeof Customer360>;
+
+export async function customer360(db: Db, id: string, timelineLimit: number): Promise<Customer360 | null> {
+  const customer = await db.customer.findUnique({
+    where: { id },
+    include: {
+      contactPoints: { orderBy: { createdAt: 'asc' } },
+      conversations: { orderBy: { createdAt: 'desc' } },
+      needs: { orderBy: { createdAt: 'asc' } },
+    },
+  });
+  if (!customer) return null;
+  const recent = await db.message.findMany({
+    where: { conversation: { customerId: id } },
+    orderBy: { createdAt: 'desc' },
+    take: timelineLimit,
+  });
+  return {
+    id: customer.id,
+    displayName: customer.displayName,
+    preferredChannel: customer.preferredChannel,
+    language: customer.language,
+    postcode: customer.postcode,
+    accessibilityNeeds: customer.accessibilityNeeds,
+    createdAt: customer.createdAt.toISOString(),
+    contactPoints: customer.contactPoints.map((p) => ({ kind: p.kind, address: p.address, verifiedBy: p.verifiedBy, lastUsedAt: p.lastUsedAt.toISOString() })),
+    conversations: customer.conversations.map((c) => ({ id: c.id, status: c.status, channel: c.channel, createdAt: c.createdAt.toISOString(), lastMessageAt: c.lastMessageAt.toISOString() })),
+    timeline: recent.reverse().map(messageView),
+    needs: customer.needs.map((n) => ({ code: n.code, source: n.source, conversationId: n.conversationId, createdAt: n.createdAt.toISOString() })),
+  };
+}
+
+/** Mounted behind requireAgent. */
+export function customerRouter(deps: { db: Db; defaultCountry: CountryCode }) {
+  const router = express.Router();
+
+  router.get('/api/customers', async (req, res) => {
+    const query = SearchQuery.safeParse(req.query);
+    if (!query.success) return void res.status(400).json({ error: 'invalid request', issues: query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    const criteria = interpretQuery(query.data.query, deps.defaultCountry);
+    const customers = await searchCustomers(deps.db, criteria, query.data.limit);
+    await recordAudit(deps.db, { action: 'customer_search', agentId: req.agent!.id, detail: { matchedOn: Object.keys(criteria), results: customers.length } });
+    res.json({ customers });
+  });
+
+  router.get('/api/customers/:id', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    const query = TimelineQuery.safeParse(req.query);
+    if (!params.success || !query.success) return void res.status(400).json({ error: 'invalid request' });
+    const customer = await customer360(deps.db, params.data.id, query.data.timelineLimit);
+    if (!customer) return void res.status(404).json({ error: 'customer not found' });
+    await recordAudit(deps.db, { action: 'customer_read', agentId: req.agent!.id, customerId: customer.id });
+    res.json({ customer });
+  });
+
+  return router;
+}

@@ -1,0 +1,11 @@
+// The audit trail of personal data: who read or changed which customer's record, and when.
+// Rows are only added; `detail` never holds personal data (counts and field names, not values).
+import type { Db } from './db/client.ts';
+import type { AuditAction, Prisma } from './generated/prisma/client.ts';
+
+export async function recordAudit(
+  db: Db,
+  event: { action: AuditAction; agentId: string; customerId?: string; detail?: Prisma.InputJsonObject },
+): Promise<void> {
+  await db.auditEvent.create({ data: { action: event.action, agentId: event.agentId, customerId: event.customerId ?? null, detail: event.detail ?? {} } });
+}
