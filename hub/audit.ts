@@ -5,7 +5,9 @@ import type { AuditAction, Prisma } from './generated/prisma/client.ts';
 
 export async function recordAudit(
   db: Db,
-  event: { action: AuditAction; agentId: string; customerId?: string; detail?: Prisma.InputJsonObject },
+  event: { action: AuditAction; agentId: string; customerId?: string; reason?: string; detail?: Prisma.InputJsonObject },
 ): Promise<void> {
-  await db.auditEvent.create({ data: { action: event.action, agentId: event.agentId, customerId: event.customerId ?? null, detail: event.detail ?? {} } });
+  await db.auditEvent.create({
+    data: { action: event.action, agentId: event.agentId, customerId: event.customerId ?? null, reason: event.reason ?? null, detail: event.detail ?? {} },
+  });
 }

@@ -84,3 +84,11 @@ export function requireAgent(db: Db) {
     next();
   };
 }
+
+/** After requireAgent: only these roles may go on; others get 403 with the reason. */
+export function requireRole(...roles: AgentRole[]) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.agent && roles.includes(req.agent.role)) return next();
+    res.status(403).json({ error: `only ${roles.join(' or ')} accounts may do this` });
+  };
+}

@@ -6,6 +6,8 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Db } from '../../hub/db/client.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import { interpretQuery, searchCustomers } from '../../hub/identity/search.ts';
+import { eraseCustomer, exportCustomer } from '../../hub/identity/subject-rights.ts';
+import { requireRole } from './auth.ts';
 import { MessageView, messageView } from './views.ts';
 
 export const SearchQuery = z.object({
@@ -13,6 +15,8 @@ export const SearchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 const IdParam = z.object({ id: z.uuid('customer id must be a UUID') });
+const SAY_WHY = 'say why (at least 5 characters), e.g. the request reference';
+export const ErasureBody = z.object({ reason: z.string({ error: SAY_WHY }).trim().min(5, SAY_WHY).max(500) });
 const TimelineQuery = z.object({ timelineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 const ContactPointView = z.object({
@@ -37,6 +41,8 @@ export const Customer360 = z.object({
   postcode: z.string().nullable(),
   accessibilityNeeds: z.array(z.string()),
   createdAt: z.iso.datetime(),
+  /** Set when the customer's personal data was erased on request. */
+  erasedAt: z.iso.datetime().nullable(),
   contactPoints: z.array(ContactPointView),
   conversations: z.array(z.object({ id: z.uuid(), status: z.enum(['open', 'closed']), channel: z.enum(['sms', 'voice', 'webchat', 'email']), createdAt: z.iso.datetime(), lastMessageAt: z.iso.datetime() })),
   /** Every message on every channel, oldest first (the most recent `timelineLimit`). */
@@ -68,6 +74,7 @@ export async function customer360(db: Db, id: string, timelineLimit: number): Pr
     postcode: customer.postcode,
     accessibilityNeeds: customer.accessibilityNeeds,
     createdAt: customer.createdAt.toISOString(),
+    erasedAt: customer.erasedAt?.toISOString() ?? null,
     contactPoints: customer.contactPoints.map((p) => ({ kind: p.kind, address: p.address, verifiedBy: p.verifiedBy, lastUsedAt: p.lastUsedAt.toISOString() })),
     conversations: customer.conversations.map((c) => ({ id: c.id, status: c.status, channel: c.channel, createdAt: c.createdAt.toISOString(), lastMessageAt: c.lastMessageAt.toISOString() })),
     timeline: recent.reverse().map(messageView),
@@ -96,6 +103,27 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode }) {
     if (!customer) return void res.status(404).json({ error: 'customer not found' });
     await recordAudit(deps.db, { action: 'customer_read', agentId: req.agent!.id, customerId: customer.id });
     res.json({ customer });
+  });
+
+  // Subject access and erasure are data-protection decisions: supervisors and admins only.
+  router.get('/api/customers/:id/export', requireRole('supervisor', 'admin'), async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return void res.status(400).json({ error: 'invalid request' });
+    const document = await exportCustomer(deps.db, params.data.id);
+    if (!document) return void res.status(404).json({ error: 'customer not found' });
+    await recordAudit(deps.db, { action: 'customer_export', agentId: req.agent!.id, customerId: params.data.id });
+    res.attachment(`customer-${params.data.id}.json`).json(document);
+  });
+
+  router.post('/api/customers/:id/erase', requireRole('supervisor', 'admin'), async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    const body = ErasureBody.safeParse(req.body);
+    if (!params.success) return void res.status(400).json({ error: 'invalid request' });
+    if (!body.success) return void res.status(400).json({ error: body.error.issues[0]?.message ?? 'invalid request' });
+    const result = await eraseCustomer(deps.db, params.data.id);
+    if (!result) return void res.status(404).json({ error: 'customer not found' });
+    await recordAudit(deps.db, { action: 'customer_erase', agentId: req.agent!.id, customerId: params.data.id, reason: body.data.reason, detail: { ...result } });
+    res.json({ erased: result });
   });
 
   return router;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { LoginBody, ReplyBody } from './api.ts';
 import { ConversationDetail, ConversationSummary, MessageView } from './views.ts';
-import { Customer360, CustomerMatchView } from './customers.ts';
+import { Customer360, CustomerMatchView, ErasureBody } from './customers.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
@@ -85,6 +85,27 @@ export function openApiDocument(version: string) {
           summary: 'Customer 360: the person, contact points, every conversation and message across channels, needs (audited)',
           parameters: [...idParam, { name: 'timelineLimit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } }],
           responses: { '200': { description: 'Customer', content: json(z.object({ customer: Customer360 })) }, '400': error, '401': unauthorised, '404': error },
+        },
+      },
+      '/api/customers/{id}/export': {
+        get: {
+          summary: 'Subject access: everything held about the customer as one JSON document (supervisor or admin; audited)',
+          parameters: idParam,
+          responses: { '200': { description: 'Export document (as an attachment)' }, '401': unauthorised, '403': { ...error, description: 'Role not allowed' }, '404': error },
+        },
+      },
+      '/api/customers/{id}/erase': {
+        post: {
+          summary: 'Erase the customer’s personal data; anonymised counts and need codes remain (supervisor or admin; audited with the reason)',
+          parameters: idParam,
+          requestBody: { required: true, content: json(ErasureBody) },
+          responses: {
+            '200': { description: 'Erased', content: { 'application/json': { schema: { type: 'object', properties: { erased: { type: 'object', properties: { messages: { type: 'integer' }, contactPoints: { type: 'integer' }, cancelledReplies: { type: 'integer' } } } } } } } },
+            '400': error,
+            '401': unauthorised,
+            '403': { ...error, description: 'Role not allowed' },
+            '404': error,
+          },
         },
       },
       '/webhooks/twilio/sms': {

@@ -1,0 +1,90 @@
+// Data protection duties on one customer's record: a subject access export (everything we hold about
+// them, as one JSON document) and erasure (personal content removed; conversations, channels, times and
+// need codes stay, so counts for reporting survive without identifying anyone).
+import type { Db } from '../db/client.ts';
+
+export const ERASED = '[erased]';
+
+export async function exportCustomer(db: Db, customerId: string) {
+  const customer = await db.customer.findUnique({
+    where: { id: customerId },
+    include: {
+      contactPoints: { orderBy: { createdAt: 'asc' } },
+      conversations: { orderBy: { createdAt: 'asc' }, include: { messages: { orderBy: { createdAt: 'asc' } } } },
+      needs: { orderBy: { createdAt: 'asc' } },
+    },
+  });
+  if (!customer) return null;
+  const accessLog = await db.auditEvent.findMany({ where: { customerId }, orderBy: { at: 'asc' }, select: { action: true, at: true } });
+  return {
+    format: 'contact-hub subject access export, version 1',
+    exportedAt: new Date().toISOString(),
+    customer: {
+      id: customer.id,
+      displayName: customer.displayName,
+      preferredChannel: customer.preferredChannel,
+      language: customer.language,
+      postcode: customer.postcode,
+      accessibilityNeeds: customer.accessibilityNeeds,
+      createdAt: customer.createdAt.toISOString(),
+      erasedAt: customer.erasedAt?.toISOString() ?? null,
+    },
+    contactPoints: customer.contactPoints.map((p) => ({ kind: p.kind, address: p.address, verifiedBy: p.verifiedBy, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt.toISOString() })),
+    conversations: customer.conversations.map((c) => ({
+      id: c.id,
+      status: c.status,
+      channel: c.channel,
+      createdAt: c.createdAt.toISOString(),
+      closedAt: c.closedAt?.toISOString() ?? null,
+      messages: c.messages.map((m) => ({
+        direction: m.direction,
+        channel: m.channel,
+        from: m.fromAddress,
+        to: m.toAddress,
+        text: m.body,
+        attachments: m.attachments,
+        status: m.status,
+        createdAt: m.createdAt.toISOString(),
+        sentAt: m.sentAt?.toISOString() ?? null,
+      })),
+    })),
+    needs: customer.needs.map((n) => ({ code: n.code, recordedBy: n.source, createdAt: n.createdAt.toISOString() })),
+    /** Who has looked at this record: the kind of access and when. */
+    accessLog: accessLog.map((e) => ({ action: e.action, at: e.at.toISOString() })),
+  };
+}
+export type CustomerExport = NonNullable<Awaited<ReturnType<typeof exportCustomer>>>;
+
+export interface ErasureResult {
+  messages: number;
+  contactPoints: number;
+  cancelledReplies: number;
+}
+
+/** Erases in one transaction, so a half-erased record is never left behind. */
+export async function eraseCustomer(db: Db, customerId: string): Promise<ErasureResult | null> {
+  const exists = await db.customer.findUnique({ where: { id: customerId }, select: { id: true } });
+  if (!exists) return null;
+  return db.$transaction(async (tx) => {
+    const inCustomersConversations = { conversation: { customerId } };
+    // Replies not yet sent must not go out with their text gone (or at all).
+    const cancelled = await tx.message.updateMany({
+      where: { ...inCustomersConversations, direction: 'outbound', status: { in: ['queued', 'sending'] } },
+      data: { status: 'failed', errorCode: 'erased', errorMessage: 'cancelled: the customer’s data was erased' },
+    });
+    const messageIds = (await tx.message.findMany({ where: inCustomersConversations, select: { id: true } })).map((m) => m.id);
+    const messages = await tx.message.updateMany({
+      where: { id: { in: messageIds } },
+      data: { body: '', fromAddress: ERASED, toAddress: ERASED, attachments: [], errorMessage: null },
+    });
+    // The inbox keeps each provider id (so a late provider retry is still recognised) but not the payload.
+    await tx.inboxItem.updateMany({ where: { messageId: { in: messageIds } }, data: { contact: { erased: true } } });
+    const contactPoints = await tx.contactPoint.deleteMany({ where: { customerId } });
+    await tx.conversation.updateMany({ where: { customerId, status: 'open' }, data: { status: 'closed', openForCustomer: null, closedAt: new Date() } });
+    await tx.customer.update({
+      where: { id: customerId },
+      data: { displayName: null, postcode: null, language: null, preferredChannel: null, accessibilityNeeds: [], erasedAt: new Date() },
+    });
+    return { messages: messages.count, contactPoints: contactPoints.count, cancelledReplies: cancelled.count };
+  });
+}
