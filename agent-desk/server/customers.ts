@@ -8,6 +8,8 @@ import { recordAudit } from '../../hub/audit.ts';
 import { interpretQuery, searchCustomers } from '../../hub/identity/search.ts';
 import { eraseCustomer, exportCustomer } from '../../hub/identity/subject-rights.ts';
 import { requireRole } from './auth.ts';
+import { linkContactPoint, normaliseAddress } from '../../hub/identity/link.ts';
+import { normalisePostcode } from '../../hub/identity/search.ts';
 import { MessageView, messageView } from './views.ts';
 
 export const SearchQuery = z.object({
@@ -17,6 +19,42 @@ export const SearchQuery = z.object({
 const IdParam = z.object({ id: z.uuid('customer id must be a UUID') });
 const SAY_WHY = 'say why (at least 5 characters), e.g. the request reference';
 export const ErasureBody = z.object({ reason: z.string({ error: SAY_WHY }).trim().min(5, SAY_WHY).max(500) });
+export const ProfilePatch = z
+  .object({
+    displayName: z.string().trim().min(1).max(200).nullable(),
+    postcode: z
+      .string()
+      .nullable()
+      .transform((v, ctx) => {
+        if (v === null) return null;
+        const postcode = normalisePostcode(v);
+        if (!postcode) ctx.addIssue({ code: 'custom', message: 'postcode is not a UK postcode' });
+        return postcode ?? z.NEVER;
+      }),
+    language: z
+      .string()
+      .nullable()
+      .refine((v) => v === null || isLanguageTag(v), 'language must be a language tag, e.g. en-GB, cy, pl'),
+    preferredChannel: z.enum(['sms', 'voice', 'webchat', 'email']).nullable(),
+    accessibilityNeeds: z.array(z.string().trim().min(1).max(100)).max(20),
+  })
+  .partial()
+  .strict();
+
+export const LinkBody = z.object({
+  kind: z.enum(['phone', 'email']),
+  address: z.string().min(3).max(320),
+  reason: z.string({ error: 'say how the customer’s identity was checked' }).trim().min(5, 'say how the customer’s identity was checked').max(500),
+});
+
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
 const TimelineQuery = z.object({ timelineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 const ContactPointView = z.object({
@@ -103,6 +141,43 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode }) {
     if (!customer) return void res.status(404).json({ error: 'customer not found' });
     await recordAudit(deps.db, { action: 'customer_read', agentId: req.agent!.id, customerId: customer.id });
     res.json({ customer });
+  });
+
+  router.patch('/api/customers/:id', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    const body = ProfilePatch.safeParse(req.body);
+    if (!params.success) return void res.status(400).json({ error: 'invalid request' });
+    if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') });
+    const customer = await deps.db.customer.findUnique({ where: { id: params.data.id }, select: { erasedAt: true } });
+    if (!customer) return void res.status(404).json({ error: 'customer not found' });
+    if (customer.erasedAt) return void res.status(409).json({ error: 'this customer’s data was erased' });
+    await deps.db.customer.update({ where: { id: params.data.id }, data: body.data });
+    await recordAudit(deps.db, { action: 'customer_update', agentId: req.agent!.id, customerId: params.data.id, detail: { fields: Object.keys(body.data) } });
+    res.json({ customer: await customer360(deps.db, params.data.id, 0) });
+  });
+
+  router.post('/api/customers/:id/contact-points', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    const body = LinkBody.safeParse(req.body);
+    if (!params.success) return void res.status(400).json({ error: 'invalid request' });
+    if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    const address = normaliseAddress(body.data.kind, body.data.address, deps.defaultCountry);
+    if (!address) return void res.status(400).json({ error: `that is not a valid ${body.data.kind === 'phone' ? 'phone number' : 'email address'}` });
+    const outcome = await linkContactPoint(deps.db, params.data.id, body.data.kind, address);
+    switch (outcome.kind) {
+      case 'customer-not-found':
+        return void res.status(404).json({ error: 'customer not found' });
+      case 'customer-erased':
+        return void res.status(409).json({ error: 'this customer’s data was erased' });
+      case 'belongs-to-another':
+        // Never moved silently: the agent sees whose it is and can merge the two records instead.
+        return void res.status(409).json({ error: 'this address belongs to another customer', otherCustomerId: outcome.otherCustomerId });
+      case 'already-linked':
+        return void res.json({ contactPoint: { kind: body.data.kind, address }, linked: false });
+      case 'linked':
+        await recordAudit(deps.db, { action: 'contact_point_link', agentId: req.agent!.id, customerId: params.data.id, reason: body.data.reason, detail: { kind: body.data.kind } });
+        return void res.status(201).json({ contactPoint: { kind: body.data.kind, address }, linked: true });
+    }
   });
 
   // Subject access and erasure are data-protection decisions: supervisors and admins only.

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { LoginBody, ReplyBody } from './api.ts';
 import { ConversationDetail, ConversationSummary, MessageView } from './views.ts';
-import { Customer360, CustomerMatchView, ErasureBody } from './customers.ts';
+import { Customer360, CustomerMatchView, ErasureBody, LinkBody, ProfilePatch } from './customers.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
@@ -85,6 +85,27 @@ export function openApiDocument(version: string) {
           summary: 'Customer 360: the person, contact points, every conversation and message across channels, needs (audited)',
           parameters: [...idParam, { name: 'timelineLimit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } }],
           responses: { '200': { description: 'Customer', content: json(z.object({ customer: Customer360 })) }, '400': error, '401': unauthorised, '404': error },
+        },
+        patch: {
+          summary: 'Update the profile (name, postcode, language, preferred channel, accessibility needs; audited)',
+          parameters: idParam,
+          requestBody: { required: true, content: json(ProfilePatch) },
+          responses: { '200': { description: 'Updated customer', content: json(z.object({ customer: Customer360 })) }, '400': error, '401': unauthorised, '404': error, '409': { ...error, description: 'Erased' } },
+        },
+      },
+      '/api/customers/{id}/contact-points': {
+        post: {
+          summary: 'Link a phone number or email address after checking identity, with the reason (audited)',
+          parameters: idParam,
+          requestBody: { required: true, content: json(LinkBody) },
+          responses: {
+            '201': { description: 'Linked' },
+            '200': { description: 'Already linked to this customer' },
+            '400': error,
+            '401': unauthorised,
+            '404': error,
+            '409': { ...error, description: 'The address belongs to another customer (otherCustomerId), or this customer was erased' },
+          },
         },
       },
       '/api/customers/{id}/export': {

@@ -125,3 +125,64 @@ describe('GET /api/customers/{id}', () => {
     expect((await fetch(`${hub.url}/api/customers?query=mary`)).status).toBe(401);
   });
 });
+
+describe('PATCH /api/customers/{id}', () => {
+  const patch = (body: unknown) => apiJson<{ customer: Customer360; error: string }>(hub.url, cookie, `/api/customers/${janeId}`, { method: 'PATCH', body: JSON.stringify(body) });
+
+  it('records the profile an agent learns, normalised, and audits which fields changed', async () => {
+    const res = await patch({ postcode: 'm11ae', language: 'pl', accessibilityNeeds: ['uses BSL', 'prefers text'], preferredChannel: 'sms' });
+    expect(res.status).toBe(200);
+    expect(res.body.customer).toMatchObject({ postcode: 'M1 1AE', language: 'pl', accessibilityNeeds: ['uses BSL', 'prefers text'], preferredChannel: 'sms', displayName: 'Jane Smith' });
+    const audit = await hub.database.prisma.auditEvent.findFirstOrThrow({ where: { action: 'customer_update', customerId: janeId }, orderBy: { at: 'desc' } });
+    expect(audit.detail).toEqual({ fields: ['postcode', 'language', 'preferredChannel', 'accessibilityNeeds'] });
+  });
+
+  it.each([
+    [{ postcode: 'nowhere' }, /not a UK postcode/],
+    [{ language: 'not a language!' }, /language tag/],
+    [{ preferredChannel: 'pigeon' }, /sms/],
+    [{ passwordHash: 'x' }, /passwordHash|Unrecognized/i],
+  ])('refuses %j with a reason', async (body, reason) => {
+    const res = await patch(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(reason);
+  });
+});
+
+describe('POST /api/customers/{id}/contact-points', () => {
+  const link = (id: string, body: unknown) => apiJson<{ error?: string; otherCustomerId?: string; contactPoint?: { address: string } }>(hub.url, cookie, `/api/customers/${id}/contact-points`, { method: 'POST', body: JSON.stringify(body) });
+
+  it('links a number in any format after an identity check, with the reason audited', async () => {
+    const res = await link(janeId, { kind: 'phone', address: '07911 200777', reason: 'confirmed date of birth and address by phone' });
+    expect(res.status).toBe(201);
+    expect(res.body.contactPoint).toEqual({ kind: 'phone', address: '+447911200777' });
+    expect((await search('+447911200777')).body.customers.map((c) => c.id)).toEqual([janeId]);
+    const audit = await hub.database.prisma.auditEvent.findFirstOrThrow({ where: { action: 'contact_point_link', customerId: janeId } });
+    expect(audit.reason).toBe('confirmed date of birth and address by phone');
+    // Linking it again changes nothing.
+    expect((await link(janeId, { kind: 'phone', address: '+447911200777', reason: 'asked again' })).status).toBe(200);
+  });
+
+  it('never moves an address that belongs to someone else: it says whose it is', async () => {
+    const res = await link(janeId, { kind: 'email', address: 'MARY.JONES@example.org', reason: 'caller said it was hers' });
+    expect(res.status).toBe(409);
+    expect(res.body.otherCustomerId).toBe(maryId);
+    const owner = await hub.database.prisma.contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'email', address: 'mary.jones@example.org' } } });
+    expect(owner.customerId).toBe(maryId);
+  });
+
+  it('refuses a link with no reason, or an address that is not one', async () => {
+    expect((await link(janeId, { kind: 'email', address: 'jane2@example.org' })).status).toBe(400);
+    const bad = await link(janeId, { kind: 'phone', address: '12345', reason: 'checked on the phone' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/not a valid phone number/);
+  });
+
+  it('a text from a newly linked number joins that customer, not a new one', async () => {
+    const arrived = nextEvent<MessageView>(desk, 'message.created', (m) => m.fromAddress === '+447911200777');
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields('+447911200777', 'It is Jane, texting from my new phone'));
+    const message = await arrived;
+    const conversation = await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: message.conversationId } });
+    expect(conversation.customerId).toBe(janeId);
+  });
+});
