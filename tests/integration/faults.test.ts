@@ -97,6 +97,9 @@ describe('a Redis restart', () => {
     await probe.close();
     await probe.disconnect();
 
+    // The desk's server will lose its Redis subscription too, and must tell the agent's page to reload.
+    const resynced = new Promise<void>((resolve) => desk.once('desk.resync', () => resolve()));
+
     // ...then Redis dies: the queued job is gone. A contact that arrives meanwhile is still accepted.
     await redis.stop();
     const during = inboundSmsFields('+447911200002', 'second, sent while Redis was down');
@@ -106,8 +109,6 @@ describe('a Redis restart', () => {
     expect(await health.json()).toMatchObject({ database: 'up', redis: 'down' });
     await redis.start();
 
-    // The desk's server lost its Redis subscription too: it tells the agent's page to reload.
-    const resynced = new Promise<void>((resolve) => desk.once('desk.resync', () => resolve()));
     const worker: RunningHub = await startTestWorker(testEnv({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix, REDIS_URL: redis.url }));
     cleanups.push(() => worker.stop());
     for (const sid of [queued.MessageSid!, during.MessageSid!]) {
