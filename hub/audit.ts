@@ -3,8 +3,9 @@
 import type { Db } from './db/client.ts';
 import type { AuditAction, Prisma } from './generated/prisma/client.ts';
 
+/** Takes the client or a transaction, so an audited change and its record commit together. */
 export async function recordAudit(
-  db: Db,
+  db: Pick<Db, 'auditEvent'>,
   event: { action: AuditAction; agentId: string; customerId?: string; reason?: string; detail?: Prisma.InputJsonObject },
 ): Promise<void> {
   await db.auditEvent.create({

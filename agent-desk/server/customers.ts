@@ -9,6 +9,7 @@ import { interpretQuery, searchCustomers } from '../../hub/identity/search.ts';
 import { eraseCustomer, exportCustomer } from '../../hub/identity/subject-rights.ts';
 import { requireRole } from './auth.ts';
 import { linkContactPoint, normaliseAddress } from '../../hub/identity/link.ts';
+import { MergeError, mergeCustomers, unmergeCustomers } from '../../hub/identity/merge.ts';
 import { normalisePostcode } from '../../hub/identity/search.ts';
 import { MessageView, messageView } from './views.ts';
 
@@ -47,6 +48,11 @@ export const LinkBody = z.object({
   reason: z.string({ error: 'say how the customer’s identity was checked' }).trim().min(5, 'say how the customer’s identity was checked').max(500),
 });
 
+const REASON = 'say why (at least 5 characters)';
+const Reason = z.string({ error: REASON }).trim().min(5, REASON).max(500);
+export const MergeBody = z.object({ absorbId: z.uuid('absorbId must be a customer id'), reason: Reason });
+export const UndoMergeBody = z.object({ reason: Reason });
+
 function isLanguageTag(tag: string): boolean {
   try {
     return Intl.getCanonicalLocales(tag).length === 1;
@@ -81,6 +87,8 @@ export const Customer360 = z.object({
   createdAt: z.iso.datetime(),
   /** Set when the customer's personal data was erased on request. */
   erasedAt: z.iso.datetime().nullable(),
+  /** Set while this record is merged into another: show that one instead. */
+  mergedIntoId: z.uuid().nullable(),
   contactPoints: z.array(ContactPointView),
   conversations: z.array(z.object({ id: z.uuid(), status: z.enum(['open', 'closed']), channel: z.enum(['sms', 'voice', 'webchat', 'email']), createdAt: z.iso.datetime(), lastMessageAt: z.iso.datetime() })),
   /** Every message on every channel, oldest first (the most recent `timelineLimit`). */
@@ -113,6 +121,7 @@ export async function customer360(db: Db, id: string, timelineLimit: number): Pr
     accessibilityNeeds: customer.accessibilityNeeds,
     createdAt: customer.createdAt.toISOString(),
     erasedAt: customer.erasedAt?.toISOString() ?? null,
+    mergedIntoId: customer.mergedIntoId,
     contactPoints: customer.contactPoints.map((p) => ({ kind: p.kind, address: p.address, verifiedBy: p.verifiedBy, lastUsedAt: p.lastUsedAt.toISOString() })),
     conversations: customer.conversations.map((c) => ({ id: c.id, status: c.status, channel: c.channel, createdAt: c.createdAt.toISOString(), lastMessageAt: c.lastMessageAt.toISOString() })),
     timeline: recent.reverse().map(messageView),
@@ -177,6 +186,33 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode }) {
       case 'linked':
         await recordAudit(deps.db, { action: 'contact_point_link', agentId: req.agent!.id, customerId: params.data.id, reason: body.data.reason, detail: { kind: body.data.kind } });
         return void res.status(201).json({ contactPoint: { kind: body.data.kind, address }, linked: true });
+    }
+  });
+
+  router.post('/api/customers/:id/merge', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    const body = MergeBody.safeParse(req.body);
+    if (!params.success) return void res.status(400).json({ error: 'invalid request' });
+    if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') });
+    try {
+      const merge = await mergeCustomers(deps.db, { survivorId: params.data.id, absorbedId: body.data.absorbId, agentId: req.agent!.id, reason: body.data.reason });
+      res.status(201).json({ mergeId: merge.mergeId, customer: await customer360(deps.db, params.data.id, 0) });
+    } catch (error) {
+      if (error instanceof MergeError) return void res.status(error.status).json({ error: error.message });
+      throw error;
+    }
+  });
+
+  router.post('/api/merges/:id/undo', async (req, res) => {
+    const params = z.object({ id: z.uuid('merge id must be a UUID') }).safeParse(req.params);
+    const body = UndoMergeBody.safeParse(req.body);
+    if (!params.success) return void res.status(400).json({ error: 'invalid request' });
+    if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') });
+    try {
+      res.json(await unmergeCustomers(deps.db, { mergeId: params.data.id, agentId: req.agent!.id, reason: body.data.reason }));
+    } catch (error) {
+      if (error instanceof MergeError) return void res.status(error.status).json({ error: error.message });
+      throw error;
     }
   });
 

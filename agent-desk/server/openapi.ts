@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { LoginBody, ReplyBody } from './api.ts';
 import { ConversationDetail, ConversationSummary, MessageView } from './views.ts';
-import { Customer360, CustomerMatchView, ErasureBody, LinkBody, ProfilePatch } from './customers.ts';
+import { Customer360, CustomerMatchView, ErasureBody, LinkBody, MergeBody, ProfilePatch, UndoMergeBody } from './customers.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
@@ -106,6 +106,22 @@ export function openApiDocument(version: string) {
             '404': error,
             '409': { ...error, description: 'The address belongs to another customer (otherCustomerId), or this customer was erased' },
           },
+        },
+      },
+      '/api/customers/{id}/merge': {
+        post: {
+          summary: 'Merge another record of the same person (absorbId) into this one: contact points, conversations and needs move; audited; can be undone',
+          parameters: idParam,
+          requestBody: { required: true, content: json(MergeBody) },
+          responses: { '201': { description: 'Merged (mergeId, surviving customer)' }, '400': error, '401': unauthorised, '404': error, '409': { ...error, description: 'Same record, already merged, or erased' } },
+        },
+      },
+      '/api/merges/{id}/undo': {
+        post: {
+          summary: 'Undo a merge: exactly what moved goes back; audited',
+          parameters: idParam,
+          requestBody: { required: true, content: json(UndoMergeBody) },
+          responses: { '200': { description: 'Undone (survivorId, absorbedId)' }, '400': error, '401': unauthorised, '404': error, '409': { ...error, description: 'Already undone, or the survivor was merged again since' } },
         },
       },
       '/api/customers/{id}/export': {

@@ -56,3 +56,8 @@ export async function openDatabase(target: HubConfig['database']): Promise<Datab
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
+
+/** An update or delete found no row matching its conditions (e.g. a guard on the owner failed). */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
+}

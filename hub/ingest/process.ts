@@ -2,9 +2,9 @@
 // so a job that runs twice (lost lock, crashed worker, sweeper) still leaves exactly one message.
 import { randomUUID } from 'node:crypto';
 import { InboundContact } from '../../channels/contract.ts';
-import { isUniqueViolation, type Db } from '../db/client.ts';
+import { isNotFound, isUniqueViolation, type Db } from '../db/client.ts';
 import { resolveCustomer } from '../identity/resolve.ts';
-import { openConversationFor } from '../conversation/thread.ts';
+import { CustomerMovedError, openConversationFor } from '../conversation/thread.ts';
 
 export interface ProcessedInbound {
   messageId: string;
@@ -20,7 +20,18 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
     return { messageId: item.messageId, conversationId: done.conversationId, customerId: done.conversation.customerId };
   }
   const contact = InboundContact.parse(item.contact);
+  // A merge can move the address or conversation between our reads and our write; the write then
+  // refuses (guarded by customerId) and we resolve again against the merged record.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await storeMessage(db, inboxItemId, contact);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof CustomerMovedError || isNotFound(error))) throw error;
+    }
+  }
+}
 
+async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact): Promise<ProcessedInbound> {
   const { customerId } = await resolveCustomer(db, contact.from, `inbound-${contact.channel}`);
   const { conversationId } = await openConversationFor(db, customerId, contact.channel);
 
@@ -46,9 +57,9 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
         },
         select: { id: true },
       }),
-      db.conversation.update({ where: { id: conversationId }, data: { channel: contact.channel, lastMessageAt: new Date() }, select: { id: true } }),
+      db.conversation.update({ where: { id: conversationId, customerId }, data: { channel: contact.channel, lastMessageAt: new Date() }, select: { id: true } }),
       db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId }, select: { id: true } }),
-      db.contactPoint.update({ where: { kind_address: contact.from }, data: { lastUsedAt: new Date() }, select: { id: true } }),
+      db.contactPoint.update({ where: { kind_address: contact.from, customerId }, data: { lastUsedAt: new Date() }, select: { id: true } }),
     ]);
     return { messageId, conversationId, customerId };
   } catch (error) {
