@@ -10,6 +10,7 @@ import { eraseCustomer, exportCustomer } from '../../hub/identity/subject-rights
 import { requireRole } from './auth.ts';
 import { linkContactPoint, normaliseAddress } from '../../hub/identity/link.ts';
 import { MergeError, mergeCustomers, unmergeCustomers } from '../../hub/identity/merge.ts';
+import { decideSuggestionsBetween, openSuggestionsFor, suggestMatches } from '../../hub/identity/suggestions.ts';
 import { normalisePostcode } from '../../hub/identity/search.ts';
 import { MessageView, messageView } from './views.ts';
 
@@ -162,6 +163,7 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode }) {
     if (customer.erasedAt) return void res.status(409).json({ error: 'this customer’s data was erased' });
     await deps.db.customer.update({ where: { id: params.data.id }, data: body.data });
     await recordAudit(deps.db, { action: 'customer_update', agentId: req.agent!.id, customerId: params.data.id, detail: { fields: Object.keys(body.data) } });
+    if ('displayName' in body.data || 'postcode' in body.data) await suggestMatches(deps.db, params.data.id);
     res.json({ customer: await customer360(deps.db, params.data.id, 0) });
   });
 
@@ -201,6 +203,21 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode }) {
       if (error instanceof MergeError) return void res.status(error.status).json({ error: error.message });
       throw error;
     }
+  });
+
+  router.get('/api/customers/:id/match-suggestions', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return void res.status(400).json({ error: 'invalid request' });
+    res.json({ suggestions: await openSuggestionsFor(deps.db, params.data.id) });
+  });
+
+  router.post('/api/match-suggestions/:id/dismiss', async (req, res) => {
+    const params = z.object({ id: z.uuid('suggestion id must be a UUID') }).safeParse(req.params);
+    if (!params.success) return void res.status(400).json({ error: 'invalid request' });
+    const suggestion = await deps.db.matchSuggestion.findUnique({ where: { id: params.data.id } });
+    if (!suggestion) return void res.status(404).json({ error: 'suggestion not found' });
+    await decideSuggestionsBetween(deps.db, suggestion.customerId, suggestion.otherCustomerId, 'dismissed', req.agent!.id);
+    res.status(204).end();
   });
 
   router.post('/api/merges/:id/undo', async (req, res) => {

@@ -116,6 +116,16 @@ export function openApiDocument(version: string) {
           responses: { '201': { description: 'Merged (mergeId, surviving customer)' }, '400': error, '401': unauthorised, '404': error, '409': { ...error, description: 'Same record, already merged, or erased' } },
         },
       },
+      '/api/customers/{id}/match-suggestions': {
+        get: {
+          summary: 'Open suggestions that another record may be the same person (same name, or name and postcode); confirm by merging, or dismiss',
+          parameters: idParam,
+          responses: { '200': { description: 'Suggestions with the other customer' }, '401': unauthorised },
+        },
+      },
+      '/api/match-suggestions/{id}/dismiss': {
+        post: { summary: 'Not the same person: the suggestion is not shown again', parameters: idParam, responses: { '204': { description: 'Dismissed' }, '401': unauthorised, '404': error } },
+      },
       '/api/merges/{id}/undo': {
         post: {
           summary: 'Undo a merge: exactly what moved goes back; audited',

@@ -5,6 +5,7 @@
 import type { Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { recordAudit } from '../audit.ts';
+import { decideSuggestionsBetween } from './suggestions.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -72,6 +73,7 @@ export async function mergeCustomers(db: Db, input: { survivorId: string; absorb
     const merge = await tx.customerMerge.create({
       data: { survivorId, absorbedId, agentId: input.agentId, reason: input.reason, moved: moved as unknown as Prisma.InputJsonObject },
     });
+    await decideSuggestionsBetween(tx, survivorId, absorbedId, 'confirmed', input.agentId);
     await recordAudit(tx, { action: 'customer_merge', agentId: input.agentId, customerId: survivorId, reason: input.reason, detail: { mergeId: merge.id, absorbedId } });
     return { mergeId: merge.id, moved };
   });

@@ -155,3 +155,40 @@ describe('merge and undo', () => {
     expect(await db().conversation.count({ where: { customerId: goneId } })).toBe(0);
   });
 });
+
+describe('weak signals are suggestions, never merges', () => {
+  const patch = (id: string, body: unknown) => apiJson(hub.url, cookie, `/api/customers/${id}`, { method: 'PATCH', body: JSON.stringify(body) });
+  const suggestions = async (id: string) =>
+    (await apiJson<{ suggestions: { id: string; signals: string[]; customer: { id: string } }[] }>(hub.url, cookie, `/api/customers/${id}/match-suggestions`)).body.suggestions;
+
+  it('the same name at the same postcode is suggested to the agent, and both records stay apart', async () => {
+    const one = await customerOf(await text('+447911200651', 'hello'));
+    const two = await customerOf(await text('+447911200652', 'hello'));
+    await patch(one, { displayName: 'Priya Shah', postcode: 'LS1 4AP' });
+    expect(await suggestions(one)).toEqual([]);
+    await patch(two, { displayName: 'priya shah', postcode: 'ls14ap' });
+
+    const [suggestion] = await suggestions(one);
+    expect(suggestion).toMatchObject({ signals: ['name', 'postcode'], customer: { id: two } });
+    expect((await suggestions(two)).map((s) => s.customer.id)).toEqual([one]);
+    expect((await get360(one)).contactPoints.map((p) => p.address)).toEqual(['+447911200651']);
+    expect((await get360(two)).mergedIntoId).toBeNull();
+
+    // Confirming is merging; the suggestion is then closed.
+    expect((await merge(one, two)).status).toBe(201);
+    expect(await suggestions(one)).toEqual([]);
+    expect((await db().matchSuggestion.findUniqueOrThrow({ where: { id: suggestion!.id } })).status).toBe('confirmed');
+  });
+
+  it('a dismissed suggestion does not come back', async () => {
+    const one = await customerOf(await text('+447911200661', 'hi'));
+    const two = await customerOf(await text('+447911200662', 'hi'));
+    await patch(one, { displayName: 'Tom Reed' });
+    await patch(two, { displayName: 'Tom Reed' });
+    const [suggestion] = await suggestions(one);
+    expect(suggestion!.signals).toEqual(['name']);
+    expect((await apiJson(hub.url, cookie, `/api/match-suggestions/${suggestion!.id}/dismiss`, { method: 'POST' })).status).toBe(204);
+    await patch(two, { displayName: 'Tom Reed', postcode: 'M1 1AE' });
+    expect(await suggestions(one)).toEqual([]);
+  });
+});
