@@ -2,6 +2,7 @@
 // the hub hands an adapter an InboundSink and calls send(); everything crossing is validated here.
 import { z } from 'zod';
 import type { Router } from 'express';
+import type { Server as SocketServer } from 'socket.io';
 
 export const ChannelKind = z.enum(['sms', 'voice', 'webchat', 'email']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
@@ -83,14 +84,31 @@ export interface InboundSink {
   accept(contact: InboundContact): Promise<{ duplicate: boolean }>;
   /** Records a provider's delivery report for a message the hub sent. */
   report(report: DeliveryReport): Promise<void>;
+  /** The messages exchanged with one address on one channel, oldest first (the latest `limit`). */
+  transcript(channel: ChannelKind, address: string, limit: number): Promise<TranscriptEntry[]>;
+}
+
+export interface TranscriptEntry {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  text: string;
+  createdAt: string;
+  /** For inbound entries, the id the sender gave it (the idempotency key). */
+  providerMessageId: string | null;
+}
+
+/** Where an adapter takes traffic in: HTTP routes at the site root, and the socket.io server. */
+export interface MountTarget {
+  router: Router;
+  io: SocketServer;
 }
 
 export interface ChannelAdapter {
   readonly kind: ChannelKind;
   /** The hub's own address on this channel, shown to agents (our number, our mailbox). */
   readonly address: string;
-  /** Express routes for the provider's webhooks, mounted at the site root. Each verifies the provider's signature. */
-  routes(sink: InboundSink): Router;
+  /** Takes inbound traffic in (webhooks verify the provider's signature) and hands it to the sink. */
+  mount(target: MountTarget, sink: InboundSink): void;
   send(message: OutboundMessage): Promise<SendResult>;
 }
 
@@ -98,13 +116,21 @@ export interface ChannelAdapter {
 export interface ChannelContext {
   /** The public origin providers call; webhook signatures are computed over it. */
   publicBaseUrl: string;
+  /** Messages between the hub's processes, for channels that deliver through a connection one process holds. */
+  fanout: Fanout;
+}
+
+/** Publish/subscribe across the hub's processes (Redis underneath); at most once, so pair it with a resync. */
+export interface Fanout {
+  publish(topic: string, message: string): Promise<void>;
+  subscribe(topic: string, handler: (message: string) => void): () => void;
 }
 
 /** A channel as the registry lists it: its own config schema and a factory for its adapter. */
 export interface ChannelModule<Config = unknown> {
   readonly kind: ChannelKind;
-  /** Environment variables that switch the channel on: none set = off; any set = the schema must pass. */
-  readonly switches: readonly string[];
+  /** Whether the environment switches the channel on; when on, the schema must pass. */
+  isOn(env: Record<string, string | undefined>): boolean;
   readonly configSchema: z.ZodType<Config>;
   create(config: Config, context: ChannelContext): ChannelAdapter;
 }

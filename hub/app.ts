@@ -6,7 +6,8 @@ import express from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { Server as SocketServer } from 'socket.io';
-import type { ChannelAdapter, ChannelKind } from '../channels/contract.ts';
+import type { ChannelAdapter, ChannelKind, Fanout } from '../channels/contract.ts';
+import { createFanout } from './fanout.ts';
 import { channelModules } from '../channels/registry.ts';
 import { apiRouter } from '../agent-desk/server/api.ts';
 import { ensureFirstAdmin } from '../agent-desk/server/auth.ts';
@@ -35,11 +36,11 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-function createAdapters(config: HubConfig): Adapters {
+function createAdapters(config: HubConfig, fanout: Fanout): Adapters {
   const adapters: { [K in ChannelKind]?: ChannelAdapter } = {};
   for (const [kind, channelConfig] of Object.entries(config.channels) as [ChannelKind, unknown][]) {
     const module = channelModules[kind];
-    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl });
+    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout });
   }
   return adapters;
 }
@@ -59,7 +60,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const db = database.prisma;
   const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, onError: onRedisError });
   const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
-  const adapters = createAdapters(config);
+  const fanout = await createFanout(redis, config.queuePrefix);
+  const adapters = createAdapters(config, fanout);
   const enabledChannels = Object.keys(adapters) as ChannelKind[];
 
   const stops: (() => Promise<void> | void)[] = [];
@@ -85,8 +87,12 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     app.use(cookieParser());
     app.get('/health', healthHandler({ pingDb: database.ping, redis }));
     app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument('0.1.0')));
+    http = createServer(app);
+    io = new SocketServer(http, { serveClient: true });
     const sink = createInboundSink({ db, queues, bus, logger });
-    for (const adapter of Object.values(adapters)) app.use(adapter.routes(sink));
+    const channelRoutes = express.Router();
+    for (const adapter of Object.values(adapters)) adapter.mount({ router: channelRoutes, io }, sink);
+    app.use(channelRoutes);
     app.use(apiRouter({ db, queues, bus, logger, enabledChannels, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure }));
     app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
@@ -98,8 +104,6 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       res.status(500).json({ error: 'internal error' });
     });
 
-    http = createServer(app);
-    io = new SocketServer(http, { serveClient: true });
     stops.push(attachDeskRealtime(io, { db, bus, logger }));
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
@@ -125,6 +129,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       await workers?.close();
       await queues.close();
       await bus.close();
+      fanout.close();
       await database.close();
       redis.disconnect();
     },

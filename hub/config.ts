@@ -90,7 +90,7 @@ export function loadConfig(env: Env): HubConfig {
 
   const channels: HubConfig['channels'] = {};
   for (const [kind, module] of Object.entries(channelModules) as [ChannelKind, NonNullable<(typeof channelModules)[ChannelKind]>][]) {
-    if (!module.switches.some((name) => env[name])) continue;
+    if (!module.isOn(env)) continue;
     const result = module.configSchema.safeParse(env);
     if (result.success) channels[kind] = result.data;
     else problems.push(...describe(result.error).map((p) => `${p} (needed because the ${kind} channel is switched on)`));

@@ -2,7 +2,7 @@
 import express, { type Request, type Response } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
-import { ChannelSendError, type ChannelAdapter, type ChannelModule, type InboundSink, type OutboundMessage, type SendResult } from '../contract.ts';
+import { ChannelSendError, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
 import { normaliseInboundSms, normaliseStatusCallback, toE164, twilioStatus } from './normalise.ts';
 import { createTwilioClient } from './twilio-client.ts';
 
@@ -50,8 +50,7 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
     res.status(status).type('text/plain').send(reason);
   }
 
-  function routes(sink: InboundSink) {
-    const router = express.Router();
+  function mount({ router }: MountTarget, sink: InboundSink) {
     const form = express.urlencoded({ extended: false, limit: MAX_WEBHOOK_BYTES, parameterLimit: 200 });
 
     router.post(SMS_WEBHOOK_PATH, form, async (req, res) => {
@@ -78,7 +77,6 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
       }
       res.status(204).end();
     });
-    return router;
   }
 
   async function send(message: OutboundMessage): Promise<SendResult> {
@@ -95,7 +93,7 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
     }
   }
 
-  return { kind: 'sms', address: ourNumber, routes, send };
+  return { kind: 'sms', address: ourNumber, mount, send };
 }
 
 /** Provider errors → coded errors the outbound worker can act on without reading messages. */
@@ -113,7 +111,8 @@ export function classifyTwilioError(error: unknown): ChannelSendError {
 
 export const smsChannel: ChannelModule<SmsConfig> = {
   kind: 'sms',
-  switches: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'],
+  // On when any Twilio credential is set (then all must be valid); off when none is.
+  isOn: (env) => ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'].some((name) => env[name]),
   configSchema: smsConfigSchema,
   create: (config, context) => createSmsAdapter({ config, publicBaseUrl: context.publicBaseUrl }),
 };

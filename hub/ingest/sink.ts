@@ -21,6 +21,15 @@ export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus;
       }
       return { duplicate: receipt.duplicate };
     },
+    async transcript(channel, address, limit) {
+      const rows = await deps.db.message.findMany({
+        where: { channel, OR: [{ direction: 'inbound', fromAddress: address }, { direction: 'outbound', toAddress: address }] },
+        orderBy: { createdAt: 'desc' },
+        take: limit,
+        select: { id: true, direction: true, body: true, createdAt: true, providerMessageId: true },
+      });
+      return rows.reverse().map((m) => ({ id: m.id, direction: m.direction, text: m.body, createdAt: m.createdAt.toISOString(), providerMessageId: m.direction === 'inbound' ? m.providerMessageId : null }));
+    },
     async report(report) {
       const moved = await recordDeliveryReport(deps.db, report);
       if (moved) void deps.bus.publish({ type: 'message.updated', ...moved }).catch(() => undefined);
