@@ -34,6 +34,9 @@ export const InboundContact = z.object({
 });
 export type InboundContact = z.infer<typeof InboundContact>;
 
+/** What a pure normaliser returns: the value, or the reason it is refused (sent back to the client). */
+export type Normalised<T> = { ok: true; value: T } | { ok: false; reason: string };
+
 /** Outbound lifecycle as providers report it, in the hub's own words. */
 export const DeliveryStatus = z.enum(['sending', 'sent', 'delivered', 'undelivered', 'failed']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;

@@ -1,8 +1,10 @@
 // The one list of channels. Adding a channel = a folder under channels/ and one line here.
 import type { ChannelKind, ChannelModule } from './contract.ts';
 import { smsChannel } from './sms/sms.adapter.ts';
+import { webchatChannel } from './webchat/webchat.adapter.ts';
 
-// Partial until voice, web chat and email land (issue #3); the key type keeps names honest.
+// Partial until voice and email land (issue #3); the key type keeps names honest.
 export const channelModules: { readonly [K in ChannelKind]?: ChannelModule<any> } = {
   sms: smsChannel,
+  webchat: webchatChannel,
 };

@@ -88,7 +88,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     app.get('/health', healthHandler({ pingDb: database.ping, redis }));
     app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument('0.1.0')));
     http = createServer(app);
-    io = new SocketServer(http, { serveClient: true });
+    // Chat and desk events are small: a larger frame is refused before it is parsed.
+    io = new SocketServer(http, { serveClient: true, maxHttpBufferSize: 64 * 1024 });
     const sink = createInboundSink({ db, queues, bus, logger });
     const channelRoutes = express.Router();
     for (const adapter of Object.values(adapters)) adapter.mount({ router: channelRoutes, io }, sink);
@@ -112,7 +113,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const address = http.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-    logger.info({ url, desk: `${url}/desk/`, channels: enabledChannels.length ? enabledChannels : 'none (set TWILIO_* to switch SMS on)' }, 'contact-hub is listening');
+    logger.info({ url, desk: `${url}/desk/`, channels: enabledChannels.length ? enabledChannels : 'none (set TWILIO_* for SMS; web chat is off by WEBCHAT_ENABLED=false)' }, 'contact-hub is listening');
   }
 
   return {

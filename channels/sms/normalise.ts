@@ -1,9 +1,7 @@
 // Pure: a Twilio Messaging webhook's form fields → InboundContact, or a reason it is refused.
 import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { InboundContact, DeliveryReport, type DeliveryStatus } from '../contract.ts';
-
-export type Normalised<T> = { ok: true; value: T } | { ok: false; reason: string };
+import { InboundContact, DeliveryReport, type DeliveryStatus, type Normalised } from '../contract.ts';
 
 /** Twilio always sends E.164 (+447700900123); anything else is not a number we can answer. */
 export function toE164(raw: string): string | null {

@@ -14,17 +14,18 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
-  it('runs with nothing set: embedded database, local Redis, no channels', () => {
+  it('runs with nothing set: embedded database, local Redis, web chat on', () => {
     const config = loadConfig({});
     expect(config.database).toMatchObject({ kind: 'pglite' });
     expect(config.database.kind === 'pglite' && config.database.dataDir).toMatch(/data\/pglite$/);
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
-    expect(config.channels).toEqual({});
+    expect(Object.keys(config.channels)).toEqual(['webchat']);
+    expect(Object.keys(loadConfig({ WEBCHAT_ENABLED: 'false' }).channels)).toEqual([]);
   });
 
   it('switches SMS on when the Twilio credentials are set', () => {
-    expect(Object.keys(loadConfig(twilio).channels)).toEqual(['sms']);
+    expect(Object.keys(loadConfig(twilio).channels)).toEqual(['sms', 'webchat']);
   });
 
   it.each([

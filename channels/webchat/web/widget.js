@@ -1,0 +1,165 @@
+// contact-hub web chat widget. Add to any page with:
+//   <script src="https://HUB/chat/widget.js" defer></script>
+// Everything shown is set as text (never parsed as HTML), links included.
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  var base = new URL(script ? script.src : '/chat/widget.js', window.location.href).origin;
+  var STORE = 'contact-hub.chat';
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
+  }
+  function save(state) {
+    try { localStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode: chat still works for this page */ }
+  }
+  function uuid() {
+    return crypto.randomUUID();
+  }
+
+  var state = load();
+  if (!state.visitorId) { state.visitorId = uuid(); }
+  state.outbox = state.outbox || []; // messages not yet acknowledged: resent after a reconnect
+  save(state);
+
+  var css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = base + '/chat/widget.css';
+  document.head.appendChild(css);
+
+  var root = document.createElement('div');
+  root.className = 'chub-root';
+  root.innerHTML =
+    '<button type="button" class="chub-launcher" aria-expanded="false" aria-controls="chub-panel">Chat with us</button>' +
+    '<section id="chub-panel" class="chub-panel" role="dialog" aria-labelledby="chub-title" hidden>' +
+    '  <header class="chub-header"><h2 id="chub-title">Chat with the council</h2>' +
+    '    <button type="button" class="chub-close">Close chat</button></header>' +
+    '  <p class="chub-status" role="status"></p>' +
+    '  <div class="chub-log" role="log" aria-live="polite" aria-label="Conversation"><ol class="chub-list"></ol></div>' +
+    '  <form class="chub-form">' +
+    '    <label for="chub-text">Your message</label>' +
+    '    <textarea id="chub-text" rows="3" maxlength="2000" required></textarea>' +
+    '    <p class="chub-error" role="alert"></p>' +
+    '    <button type="submit">Send</button>' +
+    '  </form>' +
+    '</section>';
+  document.body.appendChild(root);
+
+  var launcher = root.querySelector('.chub-launcher');
+  var panel = root.querySelector('.chub-panel');
+  var log = root.querySelector('.chub-log');
+  var list = root.querySelector('.chub-list');
+  var statusLine = root.querySelector('.chub-status');
+  var errorLine = root.querySelector('.chub-error');
+  var input = root.querySelector('#chub-text');
+  var shown = {}; // message ids already on screen
+
+  function open() {
+    panel.hidden = false;
+    launcher.setAttribute('aria-expanded', 'true');
+    input.focus();
+    connect();
+  }
+  function close() {
+    panel.hidden = true;
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.focus();
+  }
+  launcher.addEventListener('click', function () { panel.hidden ? open() : close(); });
+  root.querySelector('.chub-close').addEventListener('click', close);
+  panel.addEventListener('keydown', function (event) { if (event.key === 'Escape') close(); });
+
+  function render(id, who, text, pending) {
+    var item = shown[id];
+    if (!item) {
+      item = document.createElement('li');
+      var name = document.createElement('span');
+      name.className = 'chub-who';
+      var body = document.createElement('span');
+      body.className = 'chub-text';
+      item.appendChild(name);
+      item.appendChild(body);
+      list.appendChild(item);
+      shown[id] = item;
+    }
+    item.className = 'chub-' + who + (pending ? ' chub-pending' : '');
+    item.querySelector('.chub-who').textContent = who === 'you' ? 'You: ' : 'Council: ';
+    setText(item.querySelector('.chub-text'), text + (pending ? ' (sending…)' : ''));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  // Text with web links made clickable, built node by node: nothing is ever parsed as HTML.
+  function setText(element, text) {
+    element.replaceChildren();
+    text.split(/(https?:\/\/[^\s<>"']+)/).forEach(function (part, i) {
+      if (i % 2 === 0) { if (part) element.appendChild(document.createTextNode(part)); return; }
+      var link = document.createElement('a');
+      link.href = part;
+      link.textContent = part;
+      link.rel = 'noopener noreferrer nofollow';
+      link.target = '_blank';
+      element.appendChild(link);
+    });
+  }
+
+  var socket = null;
+  function connect() {
+    if (socket) return;
+    var tag = document.createElement('script');
+    tag.src = base + '/socket.io/socket.io.js';
+    tag.onload = function () {
+      socket = window.io(base + '/chat', { auth: { visitorId: state.visitorId } });
+      socket.on('connect', function () { statusLine.textContent = ''; });
+      socket.on('disconnect', function () { statusLine.textContent = 'Reconnecting… your messages will be sent when we are back.'; });
+      socket.on('connect_error', function (error) { statusLine.textContent = 'Cannot connect to the chat: ' + error.message; });
+      socket.on('transcript', function (entries) {
+        var received = {};
+        entries.forEach(function (entry) {
+          if (entry.direction === 'inbound') {
+            var clientId = (entry.providerMessageId || '').split(':')[1];
+            received[clientId] = true;
+            render(clientId || entry.id, 'you', entry.text, false);
+          } else {
+            render(entry.id, 'council', entry.text, false);
+            socket.emit('delivered', { id: entry.id });
+          }
+        });
+        // Anything we sent that the hub never acknowledged goes again, once, with the same id.
+        state.outbox = state.outbox.filter(function (m) { return !received[m.clientMessageId]; });
+        save(state);
+        state.outbox.forEach(deliver);
+      });
+      socket.on('message', function (entry) {
+        render(entry.id, 'council', entry.text, false);
+        socket.emit('delivered', { id: entry.id });
+      });
+    };
+    document.head.appendChild(tag);
+  }
+
+  function deliver(message) {
+    render(message.clientMessageId, 'you', message.text, true);
+    if (!socket || !socket.connected) return; // sent from the outbox on reconnect
+    socket.timeout(10000).emit('message', message, function (timeoutError, ack) {
+      if (timeoutError) return; // still in the outbox: resent on reconnect
+      if (ack.ok || !ack.retry) {
+        state.outbox = state.outbox.filter(function (m) { return m.clientMessageId !== message.clientMessageId; });
+        save(state);
+      }
+      if (ack.ok) render(message.clientMessageId, 'you', message.text, false);
+      else errorLine.textContent = ack.error;
+    });
+  }
+
+  root.querySelector('.chub-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    errorLine.textContent = '';
+    var text = input.value.trim();
+    if (!text) { errorLine.textContent = 'Type a message first.'; return; }
+    var message = { clientMessageId: uuid(), text: text };
+    state.outbox.push(message);
+    save(state);
+    input.value = '';
+    deliver(message);
+  });
+})();

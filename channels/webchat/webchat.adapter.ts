@@ -1,0 +1,108 @@
+// Web chat: a widget on the council's pages talks to the socket.io namespace /chat. Messages are
+// acknowledged once durable; replies reach the visitor's socket through the fanout (whichever process
+// holds it), and the whole transcript is replayed on every (re)connection, so nothing sent while the
+// visitor was away is missed.
+import path from 'node:path';
+import { z } from 'zod';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, OutboundMessage, SendResult, TranscriptEntry } from '../contract.ts';
+import { VisitorId, normaliseChatMessage } from './normalise.ts';
+
+export const CHAT_NAMESPACE = '/chat';
+const DELIVER_TOPIC = 'webchat.deliver';
+const TRANSCRIPT_LENGTH = 200;
+const WEB = path.join(import.meta.dirname, 'web');
+
+export const webchatConfigSchema = z.object({
+  WEBCHAT_ENABLED: z.enum(['true', 'false']).default('true'),
+  /** Messages one visitor may send per minute; more are refused with a plain-language error. */
+  WEBCHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(20),
+  /** New chat connections per minute from one network address (many visitors can share one). */
+  WEBCHAT_CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(120),
+});
+export type WebchatConfig = z.infer<typeof webchatConfigSchema>;
+
+const Delivery = z.object({ visitorId: VisitorId, entry: z.object({ id: z.string(), direction: z.literal('outbound'), text: z.string(), createdAt: z.string(), providerMessageId: z.null() }) });
+const DeliveredEvent = z.object({ id: z.uuid() });
+
+/** Acknowledgement of a visitor's message: shown by the widget as sent, or as the error to fix. */
+export type ChatAck = { ok: true; duplicate: boolean } | { ok: false; error: string; retry: boolean };
+
+export function createWebchatAdapter(config: WebchatConfig, context: ChannelContext): ChannelAdapter {
+  const perVisitor = new RateLimiterMemory({ points: config.WEBCHAT_MESSAGES_PER_MINUTE, duration: 60 });
+  const perAddress = new RateLimiterMemory({ points: config.WEBCHAT_CONNECTIONS_PER_MINUTE, duration: 60 });
+
+  function mount({ router, io }: MountTarget, sink: InboundSink) {
+    router.get('/chat/widget.js', (_req, res) => res.type('application/javascript').sendFile(path.join(WEB, 'widget.js')));
+    router.get('/chat/widget.css', (_req, res) => res.type('text/css').sendFile(path.join(WEB, 'widget.css')));
+    router.get('/chat/demo', (_req, res) => res.type('html').sendFile(path.join(WEB, 'demo.html')));
+
+    const chat = io.of(CHAT_NAMESPACE);
+    chat.use(async (socket, next) => {
+      const visitor = VisitorId.safeParse(socket.handshake.auth?.visitorId);
+      if (!visitor.success) return next(new Error('visitorId must be a UUID'));
+      try {
+        await perAddress.consume(socket.handshake.address);
+      } catch {
+        return next(new Error('too many connections; please wait a minute'));
+      }
+      socket.data.visitorId = visitor.data;
+      next();
+    });
+
+    chat.on('connection', async (socket) => {
+      const visitorId: string = socket.data.visitorId;
+      await socket.join(`visitor:${visitorId}`);
+
+      socket.on('message', async (payload: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') return; // the widget always asks for an acknowledgement
+        const reply = ack as (answer: ChatAck) => void;
+        try {
+          await perVisitor.consume(visitorId);
+        } catch {
+          return reply({ ok: false, error: 'You are sending messages very quickly. Please wait a minute and try again.', retry: true });
+        }
+        const contact = normaliseChatMessage(visitorId, payload, new Date());
+        if (!contact.ok) return reply({ ok: false, error: contact.reason, retry: false });
+        try {
+          const { duplicate } = await sink.accept(contact.value);
+          reply({ ok: true, duplicate });
+        } catch {
+          reply({ ok: false, error: 'We could not take your message just now. It will be sent again when you are reconnected.', retry: true });
+        }
+      });
+
+      socket.on('delivered', async (payload: unknown) => {
+        const event = DeliveredEvent.safeParse(payload);
+        if (event.success) await sink.report({ channel: 'webchat', providerMessageId: event.data.id, status: 'delivered' }).catch(() => undefined);
+      });
+
+      // Everything so far, replies sent while the visitor was away included; the widget also uses it
+      // to resend any of its own messages that never reached us.
+      const transcript = await sink.transcript('webchat', visitorId, TRANSCRIPT_LENGTH).catch(() => null);
+      if (transcript) socket.emit('transcript', transcript);
+    });
+
+    context.fanout.subscribe(DELIVER_TOPIC, (raw) => {
+      const delivery = Delivery.safeParse(JSON.parse(raw));
+      if (delivery.success) chat.to(`visitor:${delivery.data.visitorId}`).emit('message', delivery.data.entry satisfies TranscriptEntry);
+    });
+  }
+
+  async function send(message: OutboundMessage): Promise<SendResult> {
+    const entry: TranscriptEntry = { id: message.messageId, direction: 'outbound', text: message.text, createdAt: new Date().toISOString(), providerMessageId: null };
+    await context.fanout.publish(DELIVER_TOPIC, JSON.stringify({ visitorId: message.to, entry }));
+    // 'sent' = pushed to any open socket; the widget's 'delivered' acknowledgement moves it on.
+    return { providerMessageId: message.messageId, status: 'sent', from: 'webchat' };
+  }
+
+  return { kind: 'webchat', address: 'webchat', mount, send };
+}
+
+export const webchatChannel: ChannelModule<WebchatConfig> = {
+  kind: 'webchat',
+  // On by default: it needs no provider account, and the embedded demo should work out of the box.
+  isOn: (env) => env.WEBCHAT_ENABLED !== 'false',
+  configSchema: webchatConfigSchema,
+  create: createWebchatAdapter,
+};

@@ -1,0 +1,95 @@
+// The web chat widget on the demo council page, in real headless Chromium: keyboard only, checked
+// with axe-core, a message to the desk and the agent's reply back, and a reload that keeps the chat.
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import type { RunningHub } from '../../hub/app.ts';
+import type { MessageView } from '../../agent-desk/server/views.ts';
+import type { Socket } from 'socket.io-client';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let database: TestDatabase;
+let hub: RunningHub & { url: string };
+let browser: Browser;
+let cookie: string;
+let desk: Socket;
+
+beforeAll(async () => {
+  database = await createTestDatabase('chat_widget');
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url }));
+  cookie = await signIn(hub.url);
+  desk = await connectDesk(hub.url, cookie);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  desk?.close();
+  await hub?.stop();
+  await database?.drop();
+});
+
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(() => (window as unknown as { axe: { run(opts: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] }));
+  return results.violations.map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+describe('the chat widget', () => {
+  it('works by keyboard alone, passes axe, reaches the agent, shows the reply, and survives a reload', async () => {
+    // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${hub.url}/chat/demo`);
+
+    const launcher = page.getByRole('button', { name: 'Chat with us' });
+    await launcher.focus();
+    await page.keyboard.press('Enter');
+    expect(await launcher.getAttribute('aria-expanded')).toBe('true');
+    // Focus goes to the message box, so a keyboard user can type at once.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('chub-text');
+    expect(await axeViolations(page)).toEqual([]);
+
+    const arrived = nextEvent<MessageView>(desk, 'message.created', (m) => m.channel === 'webchat');
+    await page.keyboard.type('My boiler is broken <script>alert(1)</script>');
+    await page.keyboard.press('Tab'); // to Send
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send');
+    await page.keyboard.press('Enter');
+    const inbound = await arrived;
+    expect(inbound.body).toBe('My boiler is broken <script>alert(1)</script>');
+    await expect.poll(() => page.locator('.chub-you .chub-text').textContent()).toBe('My boiler is broken <script>alert(1)</script>');
+
+    await apiJson(hub.url, cookie, `/api/conversations/${inbound.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'An engineer can come tomorrow. See https://anytown.example/repairs' }) });
+    await expect.poll(() => page.locator('.chub-council .chub-text').textContent(), { timeout: 15_000 }).toBe('An engineer can come tomorrow. See https://anytown.example/repairs');
+    // Links are links; markup stays text.
+    expect(await page.locator('.chub-council a').getAttribute('href')).toBe('https://anytown.example/repairs');
+    expect(await page.locator('.chub-you script').count()).toBe(0);
+    await expect.poll(async () => (await hub.database.prisma.message.findFirstOrThrow({ where: { conversationId: inbound.conversationId, direction: 'outbound' } })).status).toBe('delivered');
+
+    // Escape closes the chat and puts focus back on the launcher.
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('chub-launcher');
+
+    // A reload keeps the same visitor: the conversation is still there.
+    await page.reload();
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await expect.poll(() => page.locator('.chub-log li').count(), { timeout: 15_000 }).toBe(2);
+    expect(await hub.database.prisma.customer.count({ where: { contactPoints: { some: { kind: 'webchat_visitor' } } } })).toBe(1);
+
+    // At 320 CSS pixels wide the chat still fits without sideways scrolling (WCAG reflow).
+    await page.setViewportSize({ width: 320, height: 640 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= 320)).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/chat-widget.png' }).catch(() => undefined);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
