@@ -87,6 +87,8 @@ export interface InboundSink {
   accept(contact: InboundContact): Promise<{ duplicate: boolean }>;
   /** Records a provider's delivery report for a message the hub sent. */
   report(report: DeliveryReport): Promise<void>;
+  /** The customer at this address is typing (ephemeral; nothing is stored). */
+  typing(from: InboundContact['from']): Promise<void>;
   /** The messages exchanged with one address on one channel, oldest first (the latest `limit`). */
   transcript(channel: ChannelKind, address: string, limit: number): Promise<TranscriptEntry[]>;
 }
@@ -113,6 +115,8 @@ export interface ChannelAdapter {
   /** Takes inbound traffic in (webhooks verify the provider's signature) and hands it to the sink. */
   mount(target: MountTarget, sink: InboundSink): void;
   send(message: OutboundMessage): Promise<SendResult>;
+  /** Shows the customer that an agent is typing, on channels that can. */
+  showTyping?(to: string): Promise<void>;
 }
 
 /** What every channel gets from the hub when it is created. */

@@ -105,7 +105,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       res.status(500).json({ error: 'internal error' });
     });
 
-    stops.push(attachDeskRealtime(io, { db, bus, logger }));
+    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters }));
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
       http!.listen(config.port, config.host, () => resolve());

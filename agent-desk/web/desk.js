@@ -81,6 +81,7 @@ async function openConversation(id) {
 
 function onMessage(m) {
   if (m.conversationId === state.current) {
+    if (m.direction === 'inbound') $('typing').textContent = '';
     state.messages.set(m.id, m);
     renderMessages();
   }
@@ -107,6 +108,19 @@ function startDesk(agent) {
     if (state.current) openConversation(state.current).catch(() => {});
   };
   socket.on('connect', resync);
+  let typingTimer;
+  socket.on('customer.typing', ({ conversationId }) => {
+    if (conversationId !== state.current) return;
+    $('typing').textContent = 'The customer is typing…';
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => ($('typing').textContent = ''), 5000);
+  });
+  let lastTyping = 0;
+  $('reply-text').addEventListener('input', () => {
+    if (!state.current || Date.now() - lastTyping < 3000) return;
+    lastTyping = Date.now();
+    socket.emit('typing', { conversationId: state.current });
+  });
   socket.on('desk.resync', resync);
 }
 

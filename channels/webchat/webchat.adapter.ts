@@ -10,6 +10,9 @@ import { VisitorId, normaliseChatMessage } from './normalise.ts';
 
 export const CHAT_NAMESPACE = '/chat';
 const DELIVER_TOPIC = 'webchat.deliver';
+const TYPING_TOPIC = 'webchat.typing';
+/** At most one typing signal per visitor (or agent) this often: it is a hint, not a stream. */
+const TYPING_EVERY_MS = 2000;
 const TRANSCRIPT_LENGTH = 200;
 const WEB = path.join(import.meta.dirname, 'web');
 
@@ -72,6 +75,13 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
         }
       });
 
+      let lastTyping = 0;
+      socket.on('typing', () => {
+        if (Date.now() - lastTyping < TYPING_EVERY_MS) return;
+        lastTyping = Date.now();
+        void sink.typing({ kind: 'webchat_visitor', address: visitorId }).catch(() => undefined);
+      });
+
       socket.on('delivered', async (payload: unknown) => {
         const event = DeliveredEvent.safeParse(payload);
         if (event.success) await sink.report({ channel: 'webchat', providerMessageId: event.data.id, status: 'delivered' }).catch(() => undefined);
@@ -81,6 +91,11 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
       // to resend any of its own messages that never reached us.
       const transcript = await sink.transcript('webchat', visitorId, TRANSCRIPT_LENGTH).catch(() => null);
       if (transcript) socket.emit('transcript', transcript);
+    });
+
+    context.fanout.subscribe(TYPING_TOPIC, (raw) => {
+      const visitor = VisitorId.safeParse(raw);
+      if (visitor.success) chat.to(`visitor:${visitor.data}`).emit('typing');
     });
 
     context.fanout.subscribe(DELIVER_TOPIC, (raw) => {
@@ -96,7 +111,11 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
     return { providerMessageId: message.messageId, status: 'sent', from: 'webchat' };
   }
 
-  return { kind: 'webchat', address: 'webchat', mount, send };
+  async function showTyping(visitorId: string) {
+    await context.fanout.publish(TYPING_TOPIC, visitorId);
+  }
+
+  return { kind: 'webchat', address: 'webchat', mount, send, showTyping };
 }
 
 export const webchatChannel: ChannelModule<WebchatConfig> = {

@@ -21,6 +21,12 @@ export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus;
       }
       return { duplicate: receipt.duplicate };
     },
+    async typing(from) {
+      const point = await deps.db.contactPoint.findUnique({ where: { kind_address: from }, select: { customerId: true } });
+      if (!point) return; // nothing sent yet: no conversation to show it in
+      const open = await deps.db.conversation.findUnique({ where: { openForCustomer: point.customerId }, select: { id: true } });
+      if (open) await deps.bus.publish({ type: 'customer.typing', conversationId: open.id });
+    },
     async transcript(channel, address, limit) {
       const rows = await deps.db.message.findMany({
         where: { channel, OR: [{ direction: 'inbound', fromAddress: address }, { direction: 'outbound', toAddress: address }] },

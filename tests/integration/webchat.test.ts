@@ -155,3 +155,23 @@ describe('bad input is refused with a reason, and nothing is stored', () => {
     expect(await db().inboxItem.count({ where: { providerMessageId: { startsWith: visitorId } } })).toBe(0);
   });
 });
+
+describe('typing indicators', () => {
+  it('the agent sees the visitor typing, and the visitor sees the agent typing', async () => {
+    const visitorId = randomUUID();
+    const { socket } = await visit(visitorId);
+    const arrived = nextEvent<MessageView>(desk, 'message.created', (m) => m.fromAddress === visitorId);
+    await say(socket, { clientMessageId: randomUUID(), text: 'hello' });
+    const { conversationId } = await arrived;
+
+    const agentSees = nextEvent<{ conversationId: string }>(desk, 'customer.typing', (e) => e.conversationId === conversationId);
+    socket.emit('typing');
+    await agentSees;
+
+    const visitorSees = new Promise<void>((resolve) => socket.once('typing', () => resolve()));
+    desk.emit('typing', { conversationId });
+    await visitorSees;
+    // Nothing about typing is stored.
+    expect(await db().message.count({ where: { conversationId } })).toBe(1);
+  });
+});

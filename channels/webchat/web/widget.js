@@ -129,7 +129,15 @@
         save(state);
         state.outbox.forEach(deliver);
       });
+      var typingTimer = null;
+      socket.on('typing', function () {
+        statusLine.textContent = 'The council is typing…';
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(function () { statusLine.textContent = ''; }, 5000);
+      });
       socket.on('message', function (entry) {
+        clearTimeout(typingTimer);
+        statusLine.textContent = '';
         render(entry.id, 'council', entry.text, false);
         socket.emit('delivered', { id: entry.id });
       });
@@ -150,6 +158,13 @@
       else errorLine.textContent = ack.error;
     });
   }
+
+  var lastTyping = 0;
+  input.addEventListener('input', function () {
+    if (!socket || !socket.connected || Date.now() - lastTyping < 3000) return;
+    lastTyping = Date.now();
+    socket.emit('typing');
+  });
 
   root.querySelector('.chub-form').addEventListener('submit', function (event) {
     event.preventDefault();
