@@ -22,6 +22,12 @@ export const webchatConfigSchema = z.object({
   WEBCHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(20),
   /** New chat connections per minute from one network address (many visitors can share one). */
   WEBCHAT_CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(120),
+  /** The council's own sites that may embed the widget, e.g. https://www.anytown.gov.uk (comma-separated). */
+  WEBCHAT_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((o) => new URL(o).origin))),
 });
 export type WebchatConfig = z.infer<typeof webchatConfigSchema>;
 
@@ -35,13 +41,27 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
   const perVisitor = new RateLimiterMemory({ points: config.WEBCHAT_MESSAGES_PER_MINUTE, duration: 60 });
   const perAddress = new RateLimiterMemory({ points: config.WEBCHAT_CONNECTIONS_PER_MINUTE, duration: 60 });
 
+  function isAllowedOrigin(origin: string, host: string | undefined): boolean {
+    try {
+      const url = new URL(origin);
+      return url.host === host || config.WEBCHAT_ALLOWED_ORIGINS.includes(url.origin);
+    } catch {
+      return false;
+    }
+  }
+
   function mount({ router, io }: MountTarget, sink: InboundSink) {
-    router.get('/chat/widget.js', (_req, res) => res.type('application/javascript').sendFile(path.join(WEB, 'widget.js')));
-    router.get('/chat/widget.css', (_req, res) => res.type('text/css').sendFile(path.join(WEB, 'widget.css')));
+    // The widget's files are loaded by the council's pages on other origins: allow that explicitly.
+    const embeddable = { 'Cross-Origin-Resource-Policy': 'cross-origin' };
+    router.get('/chat/widget.js', (_req, res) => res.set(embeddable).type('application/javascript').sendFile(path.join(WEB, 'widget.js')));
+    router.get('/chat/widget.css', (_req, res) => res.set(embeddable).type('text/css').sendFile(path.join(WEB, 'widget.css')));
     router.get('/chat/demo', (_req, res) => res.type('html').sendFile(path.join(WEB, 'demo.html')));
 
     const chat = io.of(CHAT_NAMESPACE);
     chat.use(async (socket, next) => {
+      // Only the hub's own pages and the council's listed sites may open a chat (browsers always send Origin).
+      const origin = socket.handshake.headers.origin;
+      if (origin && !isAllowedOrigin(origin, socket.handshake.headers.host)) return next(new Error('this site is not allowed to use the chat'));
       const visitor = VisitorId.safeParse(socket.handshake.auth?.visitorId);
       if (!visitor.success) return next(new Error('visitorId must be a UUID'));
       try {

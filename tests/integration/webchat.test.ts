@@ -18,7 +18,7 @@ const visitors: Socket[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase('webchat');
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, WEBCHAT_MESSAGES_PER_MINUTE: '8' }));
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, WEBCHAT_MESSAGES_PER_MINUTE: '8', WEBCHAT_ALLOWED_ORIGINS: 'https://www.anytown.gov.uk' }));
   cookie = await signIn(hub.url);
   desk = await connectDesk(hub.url, cookie);
 });
@@ -32,8 +32,8 @@ afterAll(async () => {
 });
 
 /** A visitor's browser: connects and hands back the transcript the hub replays on connection. */
-async function visit(visitorId: string): Promise<{ socket: Socket; transcript: TranscriptEntry[] }> {
-  const socket = connect(`${hub.url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false });
+async function visit(visitorId: string, origin?: string): Promise<{ socket: Socket; transcript: TranscriptEntry[] }> {
+  const socket = connect(`${hub.url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false, extraHeaders: origin ? { origin } : {} });
   visitors.push(socket);
   const transcript = await new Promise<TranscriptEntry[]>((resolve, reject) => {
     socket.once('transcript', resolve);
@@ -173,5 +173,20 @@ describe('typing indicators', () => {
     await visitorSees;
     // Nothing about typing is stored.
     expect(await db().message.count({ where: { conversationId } })).toBe(1);
+  });
+});
+
+describe('embedding on the council\'s own site', () => {
+  it('a listed site may open a chat; any other site is refused', async () => {
+    const { transcript } = await visit(randomUUID(), 'https://www.anytown.gov.uk');
+    expect(transcript).toEqual([]);
+    await expect(visit(randomUUID(), 'https://evil.example')).rejects.toThrow(/not allowed to use the chat/);
+  });
+
+  it('serves the widget so other origins may load it', async () => {
+    const res = await fetch(`${hub.url}/chat/widget.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/javascript/);
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
   });
 });

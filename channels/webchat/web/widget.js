@@ -108,7 +108,8 @@
     var tag = document.createElement('script');
     tag.src = base + '/socket.io/socket.io.js';
     tag.onload = function () {
-      socket = window.io(base + '/chat', { auth: { visitorId: state.visitorId } });
+      // WebSocket only: it needs no CORS, so the widget works on the council's own site; the hub checks the Origin.
+      socket = window.io(base + '/chat', { auth: { visitorId: state.visitorId }, transports: ['websocket'] });
       socket.on('connect', function () { statusLine.textContent = ''; });
       socket.on('disconnect', function () { statusLine.textContent = 'Reconnecting… your messages will be sent when we are back.'; });
       socket.on('connect_error', function (error) { statusLine.textContent = 'Cannot connect to the chat: ' + error.message; });
