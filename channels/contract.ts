@@ -89,9 +89,16 @@ export interface InboundSink {
   report(report: DeliveryReport): Promise<void>;
   /** The customer at this address is typing (ephemeral; nothing is stored). */
   typing(from: InboundContact['from']): Promise<void>;
+  /** Texts a one-time code to a phone number the customer at `from` says is theirs. */
+  startVerification(from: InboundContact['from'], phone: string): Promise<VerificationResult>;
+  /** Checks the code; when right, `from` and the phone are linked to one customer record. */
+  checkVerification(from: InboundContact['from'], code: string): Promise<VerificationResult>;
   /** The messages exchanged with one address on one channel, oldest first (the latest `limit`). */
   transcript(channel: ChannelKind, address: string, limit: number): Promise<TranscriptEntry[]>;
 }
+
+/** The error is plain language, meant to be shown to the customer. */
+export type VerificationResult = { ok: true } | { ok: false; error: string };
 
 export interface TranscriptEntry {
   id: string;

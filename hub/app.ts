@@ -90,7 +90,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     http = createServer(app);
     // Chat and desk events are small: a larger frame is refused before it is parsed.
     io = new SocketServer(http, { serveClient: true, maxHttpBufferSize: 64 * 1024 });
-    const sink = createInboundSink({ db, queues, bus, logger });
+    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry });
     const channelRoutes = express.Router();
     for (const adapter of Object.values(adapters)) adapter.mount({ router: channelRoutes, io }, sink);
     app.use(channelRoutes);

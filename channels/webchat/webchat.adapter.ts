@@ -33,6 +33,8 @@ export type WebchatConfig = z.infer<typeof webchatConfigSchema>;
 
 const Delivery = z.object({ visitorId: VisitorId, entry: z.object({ id: z.string(), direction: z.literal('outbound'), text: z.string(), createdAt: z.string(), providerMessageId: z.null() }) });
 const DeliveredEvent = z.object({ id: z.uuid() });
+const VerifyStart = z.object({ phone: z.string().min(3).max(40) });
+const VerifyCheck = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'The code is the 6 digits in the text we sent.') });
 
 /** Acknowledgement of a visitor's message: shown by the widget as sent, or as the error to fix. */
 export type ChatAck = { ok: true; duplicate: boolean } | { ok: false; error: string; retry: boolean };
@@ -100,6 +102,21 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
         if (Date.now() - lastTyping < TYPING_EVERY_MS) return;
         lastTyping = Date.now();
         void sink.typing({ kind: 'webchat_visitor', address: visitorId }).catch(() => undefined);
+      });
+
+      // Linking this chat to the customer's record: a code texted to the number they give.
+      const visitor = { kind: 'webchat_visitor' as const, address: visitorId };
+      socket.on('verify.start', async (payload: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') return;
+        const event = VerifyStart.safeParse(payload);
+        if (!event.success) return ack({ ok: false, error: 'Please give a phone number.' });
+        ack(await sink.startVerification(visitor, event.data.phone).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
+      });
+      socket.on('verify.check', async (payload: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') return;
+        const event = VerifyCheck.safeParse(payload);
+        if (!event.success) return ack({ ok: false, error: event.error.issues[0]?.message ?? 'Please give the code.' });
+        ack(await sink.checkVerification(visitor, event.data.code).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
       });
 
       socket.on('delivered', async (payload: unknown) => {

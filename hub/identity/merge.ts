@@ -40,7 +40,7 @@ async function lockCustomers(tx: Tx, ids: string[]) {
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export async function mergeCustomers(db: Db, input: { survivorId: string; absorbedId: string; agentId: string; reason: string }): Promise<{ mergeId: string; moved: Moved }> {
+export async function mergeCustomers(db: Db, input: { survivorId: string; absorbedId: string; agentId: string | null; reason: string }): Promise<{ mergeId: string; moved: Moved }> {
   const { survivorId, absorbedId } = input;
   if (survivorId === absorbedId) throw new MergeError('a customer cannot be merged with itself', 409);
   return db.$transaction(async (tx) => {

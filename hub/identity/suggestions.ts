@@ -44,6 +44,6 @@ export async function openSuggestionsFor(db: Db, customerId: string) {
   });
 }
 
-export async function decideSuggestionsBetween(db: Pick<Db, 'matchSuggestion'>, a: string, b: string, status: 'confirmed' | 'dismissed', agentId: string) {
+export async function decideSuggestionsBetween(db: Pick<Db, 'matchSuggestion'>, a: string, b: string, status: 'confirmed' | 'dismissed', agentId: string | null) {
   await db.matchSuggestion.updateMany({ where: { ...pair(a, b), status: 'open' }, data: { status, decidedAt: new Date(), decidedById: agentId } });
 }

@@ -7,8 +7,11 @@ import { enqueueFor, type Queues } from '../queues.ts';
 import type { Logger } from '../logger.ts';
 import { recordDeliveryReport } from '../outbound/status.ts';
 import { recordInbound } from './inbox.ts';
+import type { CountryCode } from 'libphonenumber-js';
+import type { Adapters } from '../outbound/process.ts';
+import { checkVerification, startVerification } from '../identity/verify.ts';
 
-export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus; logger: Logger }): InboundSink {
+export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus; logger: Logger; adapters: Adapters; defaultCountry: CountryCode }): InboundSink {
   return {
     async accept(contact) {
       const receipt = await recordInbound(deps.db, contact);
@@ -26,6 +29,15 @@ export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus;
       if (!point) return; // nothing sent yet: no conversation to show it in
       const open = await deps.db.conversation.findUnique({ where: { openForCustomer: point.customerId }, select: { id: true } });
       if (open) await deps.bus.publish({ type: 'customer.typing', conversationId: open.id });
+    },
+    // Only web-chat visitors verify this way for now: their visitor id is the key being linked.
+    async startVerification(from, phone) {
+      if (from.kind !== 'webchat_visitor') return { ok: false, error: 'not available on this channel' };
+      return startVerification(deps.db, deps.adapters, { visitorId: from.address, phone, defaultCountry: deps.defaultCountry });
+    },
+    async checkVerification(from, code) {
+      if (from.kind !== 'webchat_visitor') return { ok: false, error: 'not available on this channel' };
+      return checkVerification(deps.db, { visitorId: from.address, code });
     },
     async transcript(channel, address, limit) {
       const rows = await deps.db.message.findMany({

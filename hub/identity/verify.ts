@@ -1,0 +1,93 @@
+// A web-chat visitor links themself to their existing record: they give a phone number, the hub texts
+// a one-time code through its own SMS channel, and entering the code proves they control that number,
+// which is a strong key. Only then are the two attached (merged when both already have records).
+import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { CountryCode } from 'libphonenumber-js';
+import { ChannelSendError } from '../../channels/contract.ts';
+import type { Db } from '../db/client.ts';
+import type { Adapters } from '../outbound/process.ts';
+import { normaliseAddress } from './link.ts';
+import { mergeCustomers } from './merge.ts';
+
+const CODE_TTL_MS = 10 * 60_000;
+const MAX_ATTEMPTS = 5;
+const MAX_CODES_PER_HOUR = 3;
+
+export type VerifyResult = { ok: true } | { ok: false; error: string };
+
+const hashCode = (verificationId: string, code: string) => createHash('sha256').update(`${verificationId}:${code}`).digest();
+
+export async function startVerification(
+  db: Db,
+  adapters: Adapters,
+  input: { visitorId: string; phone: string; defaultCountry: CountryCode },
+): Promise<VerifyResult> {
+  const phone = normaliseAddress('phone', input.phone, input.defaultCountry);
+  if (!phone) return { ok: false, error: 'That does not look like a phone number. Please check it and try again.' };
+  const sms = adapters.sms;
+  if (!sms) return { ok: false, error: 'We cannot send text messages at the moment.' };
+  const recent = await db.verification.count({ where: { visitorId: input.visitorId, createdAt: { gte: new Date(Date.now() - 3_600_000) } } });
+  if (recent >= MAX_CODES_PER_HOUR) return { ok: false, error: 'We have sent several codes already. Please try again in an hour.' };
+
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const id = randomUUID();
+  const verification = await db.verification.create({
+    data: { id, visitorId: input.visitorId, kind: 'phone', address: phone, codeHash: hashCode(id, code).toString('hex'), expiresAt: new Date(Date.now() + CODE_TTL_MS) },
+  });
+  try {
+    await sms.send({
+      messageId: verification.id,
+      channel: 'sms',
+      to: phone,
+      text: `${code} is your code to link your web chat with the council. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
+    });
+  } catch (error) {
+    await db.verification.delete({ where: { id: verification.id } });
+    const permanent = error instanceof ChannelSendError && !error.retryable;
+    return { ok: false, error: permanent ? 'We could not text that number. Please check it.' : 'We could not send the code just now. Please try again.' };
+  }
+  return { ok: true };
+}
+
+export async function checkVerification(db: Db, input: { visitorId: string; code: string }): Promise<VerifyResult> {
+  const verification = await db.verification.findFirst({
+    where: { visitorId: input.visitorId, verifiedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: 'desc' },
+  });
+  if (!verification) return { ok: false, error: 'There is no code waiting. Please ask for a new one.' };
+  // Counted before comparing, in the database, so parallel guesses cannot exceed the limit.
+  const counted = await db.verification.updateMany({ where: { id: verification.id, attempts: { lt: MAX_ATTEMPTS } }, data: { attempts: { increment: 1 } } });
+  if (counted.count === 0) return { ok: false, error: 'Too many tries. Please ask for a new code.' };
+  const given = hashCode(verification.id, input.code.trim());
+  if (!timingSafeEqual(given, Buffer.from(verification.codeHash, 'hex'))) return { ok: false, error: 'That code is not right. Please check the text we sent.' };
+  const claimed = await db.verification.updateMany({ where: { id: verification.id, verifiedAt: null }, data: { verifiedAt: new Date() } });
+  if (claimed.count === 0) return { ok: true }; // a parallel check already linked it
+  await linkVerified(db, input.visitorId, verification.address);
+  return { ok: true };
+}
+
+/** The visitor has proved control of `phone`: attach the two addresses to one customer. */
+async function linkVerified(db: Db, visitorId: string, phone: string) {
+  const [visitorPoint, phonePoint] = await Promise.all([
+    db.contactPoint.findUnique({ where: { kind_address: { kind: 'webchat_visitor', address: visitorId } } }),
+    db.contactPoint.findUnique({ where: { kind_address: { kind: 'phone', address: phone } } }),
+  ]);
+  if (visitorPoint && phonePoint) {
+    if (visitorPoint.customerId === phonePoint.customerId) return;
+    // Both have records: the phone's (usually the longer history) survives.
+    await mergeCustomers(db, {
+      survivorId: phonePoint.customerId,
+      absorbedId: visitorPoint.customerId,
+      agentId: null,
+      reason: 'the customer proved control of both addresses with a one-time code',
+    });
+  } else if (phonePoint) {
+    await db.contactPoint.create({ data: { customerId: phonePoint.customerId, kind: 'webchat_visitor', address: visitorId, verifiedBy: 'otp-sms' } });
+  } else if (visitorPoint) {
+    await db.contactPoint.create({ data: { customerId: visitorPoint.customerId, kind: 'phone', address: phone, verifiedBy: 'otp-sms' } });
+  } else {
+    await db.customer.create({
+      data: { contactPoints: { create: [{ kind: 'webchat_visitor', address: visitorId, verifiedBy: 'webchat' }, { kind: 'phone', address: phone, verifiedBy: 'otp-sms' }] } },
+    });
+  }
+}

@@ -1,0 +1,126 @@
+// A web-chat visitor proves a phone number is theirs with a texted one-time code, and is linked to
+// their existing record. Real socket.io, real twilio SDK against the fake Twilio API, real PostgreSQL.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { PUBLIC_BASE_URL, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import type { RunningHub } from '../../hub/app.ts';
+import type { MessageView } from '../../agent-desk/server/views.ts';
+import type { VerificationResult } from '../../channels/contract.ts';
+
+let database: TestDatabase;
+let twilioApi: FakeTwilio;
+let hub: RunningHub & { url: string };
+let desk: Socket;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase('verification');
+  twilioApi = await startFakeTwilio();
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url }));
+  desk = await connectDesk(hub.url, await signIn(hub.url));
+});
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.close();
+});
+afterAll(async () => {
+  desk?.close();
+  await hub?.stop();
+  await twilioApi?.close();
+  await database?.drop();
+});
+
+async function visitor(visitorId = randomUUID()) {
+  const socket = connect(`${hub.url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('transcript', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const call = (event: string, payload: unknown) => socket.timeout(5000).emitWithAck(event, payload) as Promise<VerificationResult>;
+  return { socket, visitorId, call };
+}
+
+/** The code in the text the fake Twilio API received for `to`. */
+async function codeTextedTo(to: string): Promise<string> {
+  let found: string | undefined;
+  await expect.poll(() => (found = twilioApi.requests.filter((r) => r.form.To === to).at(-1)?.form.Body)).toBeDefined();
+  return /^(\d{6}) is your code/.exec(found!)![1]!;
+}
+
+const db = () => hub.database.prisma;
+
+describe('linking a web chat to an existing record with a texted code', () => {
+  it('the right code links the visitor to the customer who texted from that number, history and all', async () => {
+    const phone = '+447911200801';
+    const sms = inboundSmsFields(phone, 'I texted last week about my housing benefit');
+    const texted = nextEvent<MessageView>(desk, 'message.created', (m) => m.providerMessageId === sms.MessageSid);
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', sms);
+    const smsConversation = (await texted).conversationId;
+    const owner = (await db().conversation.findUniqueOrThrow({ where: { id: smsConversation } })).customerId;
+
+    const v = await visitor();
+    const chatted = nextEvent<MessageView>(desk, 'message.created', (m) => m.fromAddress === v.visitorId);
+    await v.socket.timeout(5000).emitWithAck('message', { clientMessageId: randomUUID(), text: 'Hi, it is me again, on the website' });
+    const chatCustomer = (await db().conversation.findUniqueOrThrow({ where: { id: (await chatted).conversationId } })).customerId;
+    expect(chatCustomer).not.toBe(owner);
+
+    expect(await v.call('verify.start', { phone: '07911 200801' })).toEqual({ ok: true });
+    const code = await codeTextedTo(phone);
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect(await v.call('verify.check', { code: wrong })).toEqual({ ok: false, error: expect.stringMatching(/not right/) });
+    expect(await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).toMatchObject({ customerId: chatCustomer });
+
+    expect(await v.call('verify.check', { code })).toEqual({ ok: true });
+    expect((await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).customerId).toBe(owner);
+    expect((await db().customer.findUniqueOrThrow({ where: { id: chatCustomer } })).mergedIntoId).toBe(owner);
+    const merge = await db().customerMerge.findFirstOrThrow({ where: { survivorId: owner, absorbedId: chatCustomer } });
+    expect(merge).toMatchObject({ agentId: null, reason: expect.stringMatching(/one-time code/) });
+    // The customer's record now has both channels' messages.
+    const messages = await db().message.findMany({ where: { conversation: { customerId: owner } }, select: { channel: true } });
+    expect(messages.map((m) => m.channel).sort()).toEqual(['sms', 'webchat']);
+    // The code is not stored, only its hash.
+    expect(JSON.stringify(await db().verification.findMany())).not.toContain(`"${code}"`);
+  });
+
+  it('a visitor with no record yet and a new number get one record with both', async () => {
+    const v = await visitor();
+    expect(await v.call('verify.start', { phone: '+447911200802' })).toEqual({ ok: true });
+    expect(await v.call('verify.check', { code: await codeTextedTo('+447911200802') })).toEqual({ ok: true });
+    const points = await db().contactPoint.findMany({ where: { address: { in: [v.visitorId, '+447911200802'] } } });
+    expect(points).toHaveLength(2);
+    expect(new Set(points.map((p) => p.customerId)).size).toBe(1);
+  });
+
+  it('five wrong codes lock the code: even the right one is then refused', async () => {
+    const v = await visitor();
+    await v.call('verify.start', { phone: '+447911200803' });
+    const code = await codeTextedTo('+447911200803');
+    const wrong = code === '123456' ? '654321' : '123456';
+    for (let i = 0; i < 5; i++) expect((await v.call('verify.check', { code: wrong })).ok).toBe(false);
+    expect(await v.call('verify.check', { code })).toEqual({ ok: false, error: expect.stringMatching(/Too many tries/) });
+    expect(await db().contactPoint.count({ where: { address: '+447911200803' } })).toBe(0);
+  });
+
+  it.each([
+    ['verify.start', { phone: 'my mobile' }, /does not look like a phone number/],
+    ['verify.start', {}, /give a phone number/],
+    ['verify.check', { code: '12ab' }, /6 digits/],
+    ['verify.check', { code: '123456' }, /no code waiting/],
+  ])('%s %j is refused in plain language', async (event, payload, reason) => {
+    const v = await visitor();
+    const result = await v.call(event, payload);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(reason);
+  });
+
+  it('at most three codes an hour are sent to one visitor', async () => {
+    const v = await visitor();
+    for (let i = 0; i < 3; i++) expect(await v.call('verify.start', { phone: '+447911200804' })).toEqual({ ok: true });
+    expect(await v.call('verify.start', { phone: '+447911200804' })).toEqual({ ok: false, error: expect.stringMatching(/several codes/) });
+    expect(twilioApi.requests.filter((r) => r.form.To === '+447911200804')).toHaveLength(3);
+  });
+});
