@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
@@ -12,6 +13,7 @@ import type { Socket } from 'socket.io-client';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let database: TestDatabase;
+let twilioApi: FakeTwilio;
 let hub: RunningHub & { url: string };
 let browser: Browser;
 let cookie: string;
@@ -19,7 +21,8 @@ let desk: Socket;
 
 beforeAll(async () => {
   database = await createTestDatabase('chat_widget');
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url }));
+  twilioApi = await startFakeTwilio();
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url }));
   cookie = await signIn(hub.url);
   desk = await connectDesk(hub.url, cookie);
   browser = await chromium.launch({
@@ -32,6 +35,7 @@ afterAll(async () => {
   await browser?.close();
   desk?.close();
   await hub?.stop();
+  await twilioApi?.close();
   await database?.drop();
 });
 
@@ -83,6 +87,17 @@ describe('the chat widget', () => {
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await expect.poll(() => page.locator('.chub-log li').count(), { timeout: 15_000 }).toBe(2);
     expect(await hub.database.prisma.customer.count({ where: { contactPoints: { some: { kind: 'webchat_visitor' } } } })).toBe(1);
+
+    // Linking the chat to a number: the code arrives by text (the fake Twilio API) and is typed in.
+    await page.getByText('Already in touch with us by text? Link this chat').click();
+    await page.getByLabel('Your mobile number').fill('07911 200901');
+    await page.getByRole('button', { name: 'Text me a code' }).click();
+    let body: string | undefined;
+    await expect.poll(() => (body = twilioApi.requests.find((r) => r.form.To === '+447911200901')?.form.Body), { timeout: 15_000 }).toBeDefined();
+    await page.getByLabel('The 6-digit code we texted you').fill(/^(\d{6})/.exec(body!)![1]!);
+    await page.getByRole('button', { name: 'Link this chat' }).click();
+    await expect.poll(() => page.locator('.chub-link-status').textContent()).toMatch(/linked to your record/);
+    expect(await hub.database.prisma.contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'phone', address: '+447911200901' } } })).toMatchObject({ verifiedBy: 'otp-sms' });
 
     // At 320 CSS pixels wide the chat still fits without sideways scrolling (WCAG reflow).
     await page.setViewportSize({ width: 320, height: 640 });

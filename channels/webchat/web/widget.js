@@ -42,6 +42,20 @@
     '    <p class="chub-error" role="alert"></p>' +
     '    <button type="submit">Send</button>' +
     '  </form>' +
+    '  <details class="chub-link">' +
+    '    <summary>Already in touch with us by text? Link this chat</summary>' +
+    '    <form class="chub-link-phone">' +
+    '      <label for="chub-phone">Your mobile number</label>' +
+    '      <input id="chub-phone" type="tel" autocomplete="tel" required>' +
+    '      <button type="submit">Text me a code</button>' +
+    '    </form>' +
+    '    <form class="chub-link-code" hidden>' +
+    '      <label for="chub-code">The 6-digit code we texted you</label>' +
+    '      <input id="chub-code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>' +
+    '      <button type="submit">Link this chat</button>' +
+    '    </form>' +
+    '    <p class="chub-link-status" role="status"></p>' +
+    '  </details>' +
     '</section>';
   document.body.appendChild(root);
 
@@ -165,6 +179,35 @@
     if (!socket || !socket.connected || Date.now() - lastTyping < 3000) return;
     lastTyping = Date.now();
     socket.emit('typing');
+  });
+
+  // Linking: the hub texts a code to the number; entering it joins this chat to the customer's record.
+  var linkStatus = root.querySelector('.chub-link-status');
+  var phoneForm = root.querySelector('.chub-link-phone');
+  var codeForm = root.querySelector('.chub-link-code');
+  function verify(event, payload, done) {
+    if (!socket || !socket.connected) { linkStatus.textContent = 'Not connected. Please try again in a moment.'; return; }
+    socket.timeout(15000).emit(event, payload, function (timeoutError, result) {
+      if (timeoutError) { linkStatus.textContent = 'No answer. Please try again.'; return; }
+      if (!result.ok) { linkStatus.textContent = result.error; return; }
+      done();
+    });
+  }
+  phoneForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    verify('verify.start', { phone: root.querySelector('#chub-phone').value }, function () {
+      phoneForm.hidden = true;
+      codeForm.hidden = false;
+      linkStatus.textContent = 'We have texted you a code.';
+      root.querySelector('#chub-code').focus();
+    });
+  });
+  codeForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    verify('verify.check', { code: root.querySelector('#chub-code').value }, function () {
+      codeForm.hidden = true;
+      linkStatus.textContent = 'Done: this chat is now linked to your record, so we can see your earlier messages.';
+    });
   });
 
   root.querySelector('.chub-form').addEventListener('submit', function (event) {
