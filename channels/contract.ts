@@ -56,6 +56,8 @@ export const OutboundMessage = z.object({
   /** The customer's address on this channel. */
   to: z.string().min(1).max(320),
   text: z.string().min(1).max(20_000),
+  /** Where it belongs in the customer's thread (email: In-Reply-To, References, Subject). */
+  thread: z.object({ inReplyTo: z.string().optional(), references: z.array(z.string()).default([]), subject: z.string().optional() }).optional(),
 });
 export type OutboundMessage = z.infer<typeof OutboundMessage>;
 
@@ -120,7 +122,9 @@ export interface ChannelAdapter {
   /** The hub's own address on this channel, shown to agents (our number, our mailbox). */
   readonly address: string;
   /** Takes inbound traffic in (webhooks verify the provider's signature) and hands it to the sink. */
-  mount(target: MountTarget, sink: InboundSink): void;
+  mount(target: MountTarget, sink: InboundSink): void | Promise<void>;
+  /** Stops listeners the adapter started itself (an SMTP server). */
+  close?(): Promise<void>;
   send(message: OutboundMessage): Promise<SendResult>;
   /** Shows the customer that an agent is typing, on channels that can. */
   showTyping?(to: string): Promise<void>;

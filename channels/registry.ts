@@ -2,9 +2,11 @@
 import type { ChannelKind, ChannelModule } from './contract.ts';
 import { smsChannel } from './sms/sms.adapter.ts';
 import { webchatChannel } from './webchat/webchat.adapter.ts';
+import { emailChannel } from './email/email.adapter.ts';
 
-// Partial until voice and email land (issue #3); the key type keeps names honest.
+// Partial until voice lands (issue #3); the key type keeps names honest.
 export const channelModules: { readonly [K in ChannelKind]?: ChannelModule<any> } = {
   sms: smsChannel,
   webchat: webchatChannel,
+  email: emailChannel,
 };

@@ -92,7 +92,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     io = new SocketServer(http, { serveClient: true, maxHttpBufferSize: 64 * 1024 });
     const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry });
     const channelRoutes = express.Router();
-    for (const adapter of Object.values(adapters)) adapter.mount({ router: channelRoutes, io }, sink);
+    for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io }, sink);
     app.use(channelRoutes);
     app.use(apiRouter({ db, queues, bus, logger, enabledChannels, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure }));
     app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
@@ -127,6 +127,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       for (const stop of stops) await stop();
       if (io) await new Promise<void>((resolve) => io!.close(() => resolve()));
       else if (http) await new Promise<void>((resolve) => http!.close(() => resolve()));
+      for (const adapter of Object.values(adapters)) await adapter.close?.();
       await workers?.close();
       await queues.close();
       await bus.close();

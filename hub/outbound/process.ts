@@ -1,7 +1,7 @@
 // The outbound worker's job: send one outbox row through its channel's adapter.
 // Temporary failures throw (BullMQ retries with backoff); permanent ones and the last attempt mark it failed.
 import { UnrecoverableError } from 'bullmq';
-import { ChannelSendError, type ChannelAdapter, type ChannelKind } from '../../channels/contract.ts';
+import { ChannelSendError, type ChannelAdapter, type ChannelKind, type OutboundMessage } from '../../channels/contract.ts';
 import type { Db } from '../db/client.ts';
 import { applyDeliveryReports } from './status.ts';
 
@@ -25,7 +25,8 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
 
   await db.message.update({ where: { id: message.id }, data: { status: 'sending', attempts: { increment: 1 } } });
   try {
-    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body });
+    const thread = message.channel === 'email' ? await emailThread(db, message.conversationId) : undefined;
+    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread });
     await db.message.update({
       where: { id: message.id },
       data: { providerMessageId: result.providerMessageId, status: result.status === 'sending' ? 'sent' : result.status, sentAt: new Date(), fromAddress: result.from, errorCode: null, errorMessage: null },
@@ -42,4 +43,18 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
     await db.message.update({ where: { id: message.id }, data: { errorCode: sendError.code, errorMessage: sendError.message } });
     throw sendError;
   }
+}
+
+/** The customer's latest email in the conversation: the reply answers it and keeps its subject. */
+async function emailThread(db: Db, conversationId: string): Promise<OutboundMessage['thread']> {
+  const last = await db.message.findFirst({
+    where: { conversationId, channel: 'email', direction: 'inbound' },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, providerMessageId: true },
+  });
+  if (!last?.providerMessageId) return undefined;
+  const inbox = await db.inboxItem.findFirst({ where: { messageId: last.id }, select: { contact: true } });
+  const raw = (inbox?.contact as { raw?: { subject?: unknown; references?: unknown } } | null)?.raw;
+  const references = Array.isArray(raw?.references) ? raw.references.filter((r): r is string => typeof r === 'string') : [];
+  return { inReplyTo: last.providerMessageId, references, subject: typeof raw?.subject === 'string' && raw.subject ? raw.subject : undefined };
 }
