@@ -56,6 +56,8 @@ export const OutboundMessage = z.object({
   /** The customer's address on this channel. */
   to: z.string().min(1).max(320),
   text: z.string().min(1).max(20_000),
+  /** A subject for a message that starts a thread (email). */
+  subject: z.string().max(200).optional(),
   /** Where it belongs in the customer's thread (email: In-Reply-To, References, Subject). */
   thread: z.object({ inReplyTo: z.string().optional(), references: z.array(z.string()).default([]), subject: z.string().optional() }).optional(),
 });
@@ -91,9 +93,9 @@ export interface InboundSink {
   report(report: DeliveryReport): Promise<void>;
   /** The customer at this address is typing (ephemeral; nothing is stored). */
   typing(from: InboundContact['from']): Promise<void>;
-  /** Texts a one-time code to a phone number the customer at `from` says is theirs. */
-  startVerification(from: InboundContact['from'], phone: string): Promise<VerificationResult>;
-  /** Checks the code; when right, `from` and the phone are linked to one customer record. */
+  /** Sends a one-time code to a phone number (by SMS) or email address the customer at `from` says is theirs. */
+  startVerification(from: InboundContact['from'], claimed: { kind: 'phone' | 'email'; address: string }): Promise<VerificationResult>;
+  /** Checks the code; when right, `from` and the claimed address are linked to one customer record. */
   checkVerification(from: InboundContact['from'], code: string): Promise<VerificationResult>;
   /** The messages exchanged with one address on one channel, oldest first (the latest `limit`). */
   transcript(channel: ChannelKind, address: string, limit: number): Promise<TranscriptEntry[]>;

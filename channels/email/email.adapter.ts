@@ -80,7 +80,9 @@ export function createEmailAdapter(config: EmailConfig): ChannelAdapter {
   async function send(message: OutboundMessage): Promise<SendResult> {
     if (!transport) throw new ChannelSendError('no EMAIL_SMTP_URL is set, so email replies cannot be sent', 'email:not-configured', false);
     const messageId = `<${message.messageId}@${domain}>`;
-    const subject = message.thread?.subject ? (/^re:/i.test(message.thread.subject) ? message.thread.subject : `Re: ${message.thread.subject}`) : 'Your message to the council';
+    const subject = message.thread?.subject
+      ? /^re:/i.test(message.thread.subject) ? message.thread.subject : `Re: ${message.thread.subject}`
+      : (message.subject ?? 'Your message to the council');
     const references = [...(message.thread?.references ?? []), ...(message.thread?.inReplyTo ? [message.thread.inReplyTo] : [])];
     try {
       await transport.sendMail({

@@ -33,7 +33,10 @@ export type WebchatConfig = z.infer<typeof webchatConfigSchema>;
 
 const Delivery = z.object({ visitorId: VisitorId, entry: z.object({ id: z.string(), direction: z.literal('outbound'), text: z.string(), createdAt: z.string(), providerMessageId: z.null() }) });
 const DeliveredEvent = z.object({ id: z.uuid() });
-const VerifyStart = z.object({ phone: z.string().min(3).max(40) });
+const VerifyStart = z.union([
+  z.object({ phone: z.string().min(3).max(40) }).transform((v) => ({ kind: 'phone' as const, address: v.phone })),
+  z.object({ email: z.string().min(3).max(320) }).transform((v) => ({ kind: 'email' as const, address: v.email })),
+]);
 const VerifyCheck = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'The code is the 6 digits in the text we sent.') });
 
 /** Acknowledgement of a visitor's message: shown by the widget as sent, or as the error to fix. */
@@ -109,8 +112,8 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
       socket.on('verify.start', async (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return;
         const event = VerifyStart.safeParse(payload);
-        if (!event.success) return ack({ ok: false, error: 'Please give a phone number.' });
-        ack(await sink.startVerification(visitor, event.data.phone).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
+        if (!event.success) return ack({ ok: false, error: 'Please give a phone number or email address.' });
+        ack(await sink.startVerification(visitor, event.data).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
       });
       socket.on('verify.check', async (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return;

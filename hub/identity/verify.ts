@@ -1,6 +1,6 @@
-// A web-chat visitor links themself to their existing record: they give a phone number, the hub texts
-// a one-time code through its own SMS channel, and entering the code proves they control that number,
-// which is a strong key. Only then are the two attached (merged when both already have records).
+// A web-chat visitor links themself to their existing record: they give a phone number or email
+// address, the hub sends a one-time code through its own SMS or email channel, and entering the code
+// proves they control that address, which is a strong key. Only then are the two attached (merged when both already have records).
 import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
 import { ChannelSendError } from '../../channels/contract.ts';
@@ -20,31 +20,33 @@ const hashCode = (verificationId: string, code: string) => createHash('sha256').
 export async function startVerification(
   db: Db,
   adapters: Adapters,
-  input: { visitorId: string; phone: string; defaultCountry: CountryCode },
+  input: { visitorId: string; claimed: { kind: 'phone' | 'email'; address: string }; defaultCountry: CountryCode },
 ): Promise<VerifyResult> {
-  const phone = normaliseAddress('phone', input.phone, input.defaultCountry);
-  if (!phone) return { ok: false, error: 'That does not look like a phone number. Please check it and try again.' };
-  const sms = adapters.sms;
-  if (!sms) return { ok: false, error: 'We cannot send text messages at the moment.' };
+  const { kind } = input.claimed;
+  const address = normaliseAddress(kind, input.claimed.address, input.defaultCountry);
+  if (!address) return { ok: false, error: `That does not look like ${kind === 'phone' ? 'a phone number' : 'an email address'}. Please check it and try again.` };
+  const adapter = kind === 'phone' ? adapters.sms : adapters.email;
+  if (!adapter) return { ok: false, error: `We cannot send ${kind === 'phone' ? 'text messages' : 'emails'} at the moment.` };
   const recent = await db.verification.count({ where: { visitorId: input.visitorId, createdAt: { gte: new Date(Date.now() - 3_600_000) } } });
   if (recent >= MAX_CODES_PER_HOUR) return { ok: false, error: 'We have sent several codes already. Please try again in an hour.' };
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const id = randomUUID();
   const verification = await db.verification.create({
-    data: { id, visitorId: input.visitorId, kind: 'phone', address: phone, codeHash: hashCode(id, code).toString('hex'), expiresAt: new Date(Date.now() + CODE_TTL_MS) },
+    data: { id, visitorId: input.visitorId, kind, address, codeHash: hashCode(id, code).toString('hex'), expiresAt: new Date(Date.now() + CODE_TTL_MS) },
   });
   try {
-    await sms.send({
+    await adapter.send({
       messageId: verification.id,
-      channel: 'sms',
-      to: phone,
+      channel: adapter.kind,
+      to: address,
+      subject: 'Your code to link your web chat',
       text: `${code} is your code to link your web chat with the council. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
     });
   } catch (error) {
     await db.verification.delete({ where: { id: verification.id } });
     const permanent = error instanceof ChannelSendError && !error.retryable;
-    return { ok: false, error: permanent ? 'We could not text that number. Please check it.' : 'We could not send the code just now. Please try again.' };
+    return { ok: false, error: permanent ? `We could not send to that ${kind === 'phone' ? 'number' : 'address'}. Please check it.` : 'We could not send the code just now. Please try again.' };
   }
   return { ok: true };
 }
@@ -62,32 +64,33 @@ export async function checkVerification(db: Db, input: { visitorId: string; code
   if (!timingSafeEqual(given, Buffer.from(verification.codeHash, 'hex'))) return { ok: false, error: 'That code is not right. Please check the text we sent.' };
   const claimed = await db.verification.updateMany({ where: { id: verification.id, verifiedAt: null }, data: { verifiedAt: new Date() } });
   if (claimed.count === 0) return { ok: true }; // a parallel check already linked it
-  await linkVerified(db, input.visitorId, verification.address);
+  await linkVerified(db, input.visitorId, { kind: verification.kind === 'email' ? 'email' : 'phone', address: verification.address });
   return { ok: true };
 }
 
-/** The visitor has proved control of `phone`: attach the two addresses to one customer. */
-async function linkVerified(db: Db, visitorId: string, phone: string) {
-  const [visitorPoint, phonePoint] = await Promise.all([
+/** The visitor has proved control of `claimed`: attach the two addresses to one customer. */
+async function linkVerified(db: Db, visitorId: string, claimed: { kind: 'phone' | 'email'; address: string }) {
+  const verifiedBy = claimed.kind === 'phone' ? 'otp-sms' : 'otp-email';
+  const [visitorPoint, claimedPoint] = await Promise.all([
     db.contactPoint.findUnique({ where: { kind_address: { kind: 'webchat_visitor', address: visitorId } } }),
-    db.contactPoint.findUnique({ where: { kind_address: { kind: 'phone', address: phone } } }),
+    db.contactPoint.findUnique({ where: { kind_address: claimed } }),
   ]);
-  if (visitorPoint && phonePoint) {
-    if (visitorPoint.customerId === phonePoint.customerId) return;
-    // Both have records: the phone's (usually the longer history) survives.
+  if (visitorPoint && claimedPoint) {
+    if (visitorPoint.customerId === claimedPoint.customerId) return;
+    // Both have records: the claimed address's (usually the longer history) survives.
     await mergeCustomers(db, {
-      survivorId: phonePoint.customerId,
+      survivorId: claimedPoint.customerId,
       absorbedId: visitorPoint.customerId,
       agentId: null,
       reason: 'the customer proved control of both addresses with a one-time code',
     });
-  } else if (phonePoint) {
-    await db.contactPoint.create({ data: { customerId: phonePoint.customerId, kind: 'webchat_visitor', address: visitorId, verifiedBy: 'otp-sms' } });
+  } else if (claimedPoint) {
+    await db.contactPoint.create({ data: { customerId: claimedPoint.customerId, kind: 'webchat_visitor', address: visitorId, verifiedBy } });
   } else if (visitorPoint) {
-    await db.contactPoint.create({ data: { customerId: visitorPoint.customerId, kind: 'phone', address: phone, verifiedBy: 'otp-sms' } });
+    await db.contactPoint.create({ data: { customerId: visitorPoint.customerId, ...claimed, verifiedBy } });
   } else {
     await db.customer.create({
-      data: { contactPoints: { create: [{ kind: 'webchat_visitor', address: visitorId, verifiedBy: 'webchat' }, { kind: 'phone', address: phone, verifiedBy: 'otp-sms' }] } },
+      data: { contactPoints: { create: [{ kind: 'webchat_visitor', address: visitorId, verifiedBy: 'webchat' }, { ...claimed, verifiedBy }] } },
     });
   }
 }

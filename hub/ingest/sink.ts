@@ -31,9 +31,9 @@ export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus;
       if (open) await deps.bus.publish({ type: 'customer.typing', conversationId: open.id });
     },
     // Only web-chat visitors verify this way for now: their visitor id is the key being linked.
-    async startVerification(from, phone) {
+    async startVerification(from, claimed) {
       if (from.kind !== 'webchat_visitor') return { ok: false, error: 'not available on this channel' };
-      return startVerification(deps.db, deps.adapters, { visitorId: from.address, phone, defaultCountry: deps.defaultCountry });
+      return startVerification(deps.db, deps.adapters, { visitorId: from.address, claimed, defaultCountry: deps.defaultCountry });
     },
     async checkVerification(from, code) {
       if (from.kind !== 'webchat_visitor') return { ok: false, error: 'not available on this channel' };

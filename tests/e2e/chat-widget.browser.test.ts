@@ -89,12 +89,12 @@ describe('the chat widget', () => {
     expect(await hub.database.prisma.customer.count({ where: { contactPoints: { some: { kind: 'webchat_visitor' } } } })).toBe(1);
 
     // Linking the chat to a number: the code arrives by text (the fake Twilio API) and is typed in.
-    await page.getByText('Already in touch with us by text? Link this chat').click();
-    await page.getByLabel('Your mobile number').fill('07911 200901');
+    await page.getByText('Already in touch with us by text or email? Link this chat').click();
+    await page.getByLabel('Your mobile number or email address').fill('07911 200901');
     await page.getByRole('button', { name: 'Text me a code' }).click();
     let body: string | undefined;
     await expect.poll(() => (body = twilioApi.requests.find((r) => r.form.To === '+447911200901')?.form.Body), { timeout: 15_000 }).toBeDefined();
-    await page.getByLabel('The 6-digit code we texted you').fill(/^(\d{6})/.exec(body!)![1]!);
+    await page.getByLabel('The 6-digit code we sent you').fill(/^(\d{6})/.exec(body!)![1]!);
     await page.getByRole('button', { name: 'Link this chat' }).click();
     await expect.poll(() => page.locator('.chub-link-status').textContent()).toMatch(/linked to your record/);
     expect(await hub.database.prisma.contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'phone', address: '+447911200901' } } })).toMatchObject({ verifiedBy: 'otp-sms' });

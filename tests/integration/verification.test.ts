@@ -10,9 +10,12 @@ import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.t
 import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 import type { VerificationResult } from '../../channels/contract.ts';
+import { freePort } from '../helpers/processes.ts';
+import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
+let relay: SmtpCapture;
 let hub: RunningHub & { url: string };
 let desk: Socket;
 const sockets: Socket[] = [];
@@ -20,7 +23,10 @@ const sockets: Socket[] = [];
 beforeAll(async () => {
   database = await createTestDatabase('verification');
   twilioApi = await startFakeTwilio();
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url }));
+  relay = await startSmtpCapture();
+  hub = await startTestHub(
+    testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, EMAIL_INBOUND_ADDRESSES: 'contact@council.example', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await freePort()), EMAIL_SMTP_URL: relay.url }),
+  );
   desk = await connectDesk(hub.url, await signIn(hub.url));
 });
 afterEach(() => {
@@ -30,6 +36,7 @@ afterAll(async () => {
   desk?.close();
   await hub?.stop();
   await twilioApi?.close();
+  await relay?.close();
   await database?.drop();
 });
 
@@ -86,6 +93,17 @@ describe('linking a web chat to an existing record with a texted code', () => {
     expect(JSON.stringify(await db().verification.findMany())).not.toContain(`"${code}"`);
   });
 
+  it('an email address works the same way: the code arrives by email', async () => {
+    const known = await db().customer.create({ data: { contactPoints: { create: { kind: 'email', address: 'ann@example.org', verifiedBy: 'inbound-email' } } } });
+    const v = await visitor();
+    expect(await v.call('verify.start', { email: 'Ann@Example.org' })).toEqual({ ok: true });
+    const [sent] = (await relay.waitFor(1)).slice(-1);
+    expect(sent!.subject).toBe('Your code to link your web chat');
+    const code = /^(\d{6}) is your code/.exec(sent!.text ?? '')![1]!;
+    expect(await v.call('verify.check', { code })).toEqual({ ok: true });
+    expect(await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).toMatchObject({ customerId: known.id, verifiedBy: 'otp-email' });
+  });
+
   it('a visitor with no record yet and a new number get one record with both', async () => {
     const v = await visitor();
     expect(await v.call('verify.start', { phone: '+447911200802' })).toEqual({ ok: true });
@@ -107,7 +125,7 @@ describe('linking a web chat to an existing record with a texted code', () => {
 
   it.each([
     ['verify.start', { phone: 'my mobile' }, /does not look like a phone number/],
-    ['verify.start', {}, /give a phone number/],
+    ['verify.start', {}, /give a phone number or email address/],
     ['verify.check', { code: '12ab' }, /6 digits/],
     ['verify.check', { code: '123456' }, /no code waiting/],
   ])('%s %j is refused in plain language', async (event, payload, reason) => {

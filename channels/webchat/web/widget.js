@@ -43,14 +43,14 @@
     '    <button type="submit">Send</button>' +
     '  </form>' +
     '  <details class="chub-link">' +
-    '    <summary>Already in touch with us by text? Link this chat</summary>' +
+    '    <summary>Already in touch with us by text or email? Link this chat</summary>' +
     '    <form class="chub-link-phone">' +
-    '      <label for="chub-phone">Your mobile number</label>' +
-    '      <input id="chub-phone" type="tel" autocomplete="tel" required>' +
+    '      <label for="chub-phone">Your mobile number or email address</label>' +
+    '      <input id="chub-phone" type="text" autocomplete="tel" required>' +
     '      <button type="submit">Text me a code</button>' +
     '    </form>' +
     '    <form class="chub-link-code" hidden>' +
-    '      <label for="chub-code">The 6-digit code we texted you</label>' +
+    '      <label for="chub-code">The 6-digit code we sent you</label>' +
     '      <input id="chub-code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>' +
     '      <button type="submit">Link this chat</button>' +
     '    </form>' +
@@ -195,10 +195,12 @@
   }
   phoneForm.addEventListener('submit', function (event) {
     event.preventDefault();
-    verify('verify.start', { phone: root.querySelector('#chub-phone').value }, function () {
+    var value = root.querySelector('#chub-phone').value.trim();
+    var claim = value.indexOf('@') >= 0 ? { email: value } : { phone: value };
+    verify('verify.start', claim, function () {
       phoneForm.hidden = true;
       codeForm.hidden = false;
-      linkStatus.textContent = 'We have texted you a code.';
+      linkStatus.textContent = claim.email ? 'We have emailed you a code.' : 'We have texted you a code.';
       root.querySelector('#chub-code').focus();
     });
   });
