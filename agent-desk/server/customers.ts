@@ -8,6 +8,7 @@ import { recordAudit } from '../../hub/audit.ts';
 import { interpretQuery, searchCustomers } from '../../hub/identity/search.ts';
 import { eraseCustomer, exportCustomer } from '../../hub/identity/subject-rights.ts';
 import { requireRole } from './auth.ts';
+import { profileView } from '../../hub/identity/profile.ts';
 import { linkContactPoint, normaliseAddress } from '../../hub/identity/link.ts';
 import { MergeError, mergeCustomers, unmergeCustomers } from '../../hub/identity/merge.ts';
 import { decideSuggestionsBetween, openSuggestionsFor, suggestMatches } from '../../hub/identity/suggestions.ts';
@@ -114,15 +115,7 @@ export async function customer360(db: Db, id: string, timelineLimit: number): Pr
     take: timelineLimit,
   });
   return {
-    id: customer.id,
-    displayName: customer.displayName,
-    preferredChannel: customer.preferredChannel,
-    language: customer.language,
-    postcode: customer.postcode,
-    accessibilityNeeds: customer.accessibilityNeeds,
-    createdAt: customer.createdAt.toISOString(),
-    erasedAt: customer.erasedAt?.toISOString() ?? null,
-    mergedIntoId: customer.mergedIntoId,
+    ...profileView(customer),
     contactPoints: customer.contactPoints.map((p) => ({ kind: p.kind, address: p.address, verifiedBy: p.verifiedBy, lastUsedAt: p.lastUsedAt.toISOString() })),
     conversations: customer.conversations.map((c) => ({ id: c.id, status: c.status, channel: c.channel, createdAt: c.createdAt.toISOString(), lastMessageAt: c.lastMessageAt.toISOString() })),
     timeline: recent.reverse().map(messageView),

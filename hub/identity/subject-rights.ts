@@ -2,6 +2,7 @@
 // them, as one JSON document) and erasure (personal content removed; conversations, channels, times and
 // need codes stay, so counts for reporting survive without identifying anyone).
 import type { Db } from '../db/client.ts';
+import { profileView } from './profile.ts';
 
 export const ERASED = '[erased]';
 
@@ -19,16 +20,7 @@ export async function exportCustomer(db: Db, customerId: string) {
   return {
     format: 'contact-hub subject access export, version 1',
     exportedAt: new Date().toISOString(),
-    customer: {
-      id: customer.id,
-      displayName: customer.displayName,
-      preferredChannel: customer.preferredChannel,
-      language: customer.language,
-      postcode: customer.postcode,
-      accessibilityNeeds: customer.accessibilityNeeds,
-      createdAt: customer.createdAt.toISOString(),
-      erasedAt: customer.erasedAt?.toISOString() ?? null,
-    },
+    customer: profileView(customer),
     contactPoints: customer.contactPoints.map((p) => ({ kind: p.kind, address: p.address, verifiedBy: p.verifiedBy, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt.toISOString() })),
     conversations: customer.conversations.map((c) => ({
       id: c.id,
