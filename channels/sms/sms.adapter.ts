@@ -1,10 +1,11 @@
 // SMS over Twilio Programmable Messaging: verify → normalise → sink; send through the twilio SDK.
-import express, { type Request, type Response } from 'express';
+import type { Request } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import { ChannelSendError, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
 import { normaliseInboundSms, normaliseStatusCallback, toE164, twilioStatus } from './normalise.ts';
-import { createTwilioClient } from './twilio-client.ts';
+import { createTwilioClient } from '../twilio/client.ts';
+import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
 
 export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
 export const SMS_STATUS_PATH = '/webhooks/twilio/sms/status';
@@ -27,8 +28,6 @@ export interface SmsAdapterOptions {
   publicBaseUrl: string;
 }
 
-const MAX_WEBHOOK_BYTES = 64 * 1024;
-
 export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): ChannelAdapter {
   const client = createTwilioClient({
     accountSid: config.TWILIO_ACCOUNT_SID,
@@ -39,21 +38,11 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
   const ourNumber = config.TWILIO_PHONE_NUMBER;
   const base = publicBaseUrl.replace(/\/+$/, '');
 
-  /** Twilio signs the exact URL it called: behind a proxy that is the public URL, not the one we see. */
-  function signatureIsValid(req: Request): boolean {
-    const signature = req.header('x-twilio-signature');
-    if (!signature) return false;
-    return twilio.validateRequest(config.TWILIO_AUTH_TOKEN, signature, base + req.originalUrl, req.body ?? {});
-  }
-
-  function refuse(res: Response, status: number, reason: string) {
-    res.status(status).type('text/plain').send(reason);
-  }
+  const signatureIsValid = (req: Request) => twilioSignatureIsValid(config.TWILIO_AUTH_TOKEN, base, req);
 
   function mount({ router }: MountTarget, sink: InboundSink) {
-    const form = express.urlencoded({ extended: false, limit: MAX_WEBHOOK_BYTES, parameterLimit: 200 });
 
-    router.post(SMS_WEBHOOK_PATH, form, async (req, res) => {
+    router.post(SMS_WEBHOOK_PATH, twilioForm, async (req, res) => {
       if (!signatureIsValid(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
       const result = normaliseInboundSms(req.body, new Date());
       if (!result.ok) return refuse(res, 400, result.reason);
@@ -66,7 +55,7 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
       res.type('text/xml').send(new twilio.twiml.MessagingResponse().toString());
     });
 
-    router.post(SMS_STATUS_PATH, form, async (req, res) => {
+    router.post(SMS_STATUS_PATH, twilioForm, async (req, res) => {
       if (!signatureIsValid(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
       const result = normaliseStatusCallback(req.body);
       if (!result.ok) return refuse(res, 400, result.reason);
