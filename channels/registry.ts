@@ -3,10 +3,12 @@ import type { ChannelKind, ChannelModule } from './contract.ts';
 import { smsChannel } from './sms/sms.adapter.ts';
 import { webchatChannel } from './webchat/webchat.adapter.ts';
 import { emailChannel } from './email/email.adapter.ts';
+import { voiceChannel } from './voice/voice.adapter.ts';
 
-// Partial until voice lands (issue #3); the key type keeps names honest.
-export const channelModules: { readonly [K in ChannelKind]?: ChannelModule<any> } = {
+// Every channel kind has exactly one module: the key type makes a missing or misspelt one a type error.
+export const channelModules: { readonly [K in ChannelKind]: ChannelModule<any> } = {
   sms: smsChannel,
   webchat: webchatChannel,
   email: emailChannel,
+  voice: voiceChannel,
 };

@@ -164,6 +164,24 @@ export function openApiDocument(version: string) {
           responses: { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } },
         },
       },
+      '/webhooks/twilio/voice': {
+        post: {
+          summary: 'Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys',
+          security: [],
+          parameters: twilioSignature,
+          requestBody: { required: true, content: twilioForm },
+          responses: { '200': { description: 'TwiML' }, '403': { description: 'Signature missing or invalid' } },
+        },
+      },
+      '/webhooks/twilio/voice/gather': {
+        post: {
+          summary: 'What the caller said or keyed: stored as a contact; 0 or asking for a person enqueues the call',
+          security: [],
+          parameters: twilioSignature,
+          requestBody: { required: true, content: twilioForm },
+          responses: { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not durable yet; retry' } },
+        },
+      },
       '/webhooks/twilio/sms/status': {
         post: {
           summary: 'Twilio message status callback',

@@ -24,8 +24,9 @@ describe('loadConfig', () => {
     expect(Object.keys(loadConfig({ WEBCHAT_ENABLED: 'false' }).channels)).toEqual([]);
   });
 
-  it('switches SMS on when the Twilio credentials are set', () => {
-    expect(Object.keys(loadConfig(twilio).channels)).toEqual(['sms', 'webchat']);
+  it('switches SMS and voice on when the Twilio credentials are set', () => {
+    expect(Object.keys(loadConfig(twilio).channels)).toEqual(['sms', 'webchat', 'voice']);
+    expect(Object.keys(loadConfig({ ...twilio, VOICE_ENABLED: 'false' }).channels)).toEqual(['sms', 'webchat']);
   });
 
   it.each([
