@@ -81,7 +81,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
     kind: 'voice',
     address: 'voice',
     mount,
-    // A call cannot be answered in writing: the agent replies by SMS to the same number.
+    // A call cannot be answered in writing; replies to a call are sent by SMS (hub/outbound/compose.ts).
     send: async () => {
       throw new ChannelSendError('a call cannot be answered in writing; reply by SMS', 'voice:no-written-reply', false);
     },

@@ -21,11 +21,12 @@ export async function createReply(
 ): Promise<QueuedReply> {
   const conversation = await db.conversation.findUnique({ where: { id: input.conversationId }, select: { id: true, channel: true } });
   if (!conversation) throw new ReplyError('conversation not found', 404);
-  const channel = conversation.channel;
+  // A call cannot be answered in writing: the reply goes by SMS to the number that called.
+  const channel: ChannelKind = conversation.channel === 'voice' ? 'sms' : conversation.channel;
   if (!input.enabledChannels.includes(channel)) throw new ReplyError(`the ${channel} channel is not switched on in this hub`, 409);
-  // Reply to the address the customer last wrote from on this channel.
+  // Reply to the address the customer last wrote (or called) from on this channel.
   const lastInbound = await db.message.findFirst({
-    where: { conversationId: conversation.id, direction: 'inbound', channel },
+    where: { conversationId: conversation.id, direction: 'inbound', channel: channel === 'sms' ? { in: ['sms', 'voice'] } : channel },
     orderBy: { createdAt: 'desc' },
     select: { fromAddress: true, toAddress: true },
   });

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
-import { PUBLIC_BASE_URL, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { HUB_NUMBER, TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
@@ -12,15 +13,20 @@ import type { MessageView } from '../../agent-desk/server/views.ts';
 let database: TestDatabase;
 let hub: RunningHub & { url: string };
 let desk: Socket;
+let cookie: string;
+let twilioApi: FakeTwilio;
 
 beforeAll(async () => {
   database = await createTestDatabase('voice');
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url }));
-  desk = await connectDesk(hub.url, await signIn(hub.url));
+  twilioApi = await startFakeTwilio();
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url }));
+  cookie = await signIn(hub.url);
+  desk = await connectDesk(hub.url, cookie);
 });
 afterAll(async () => {
   desk?.close();
   await hub?.stop();
+  await twilioApi?.close();
   await database?.drop();
 });
 
@@ -60,6 +66,17 @@ describe('a phone call', () => {
     expect((await post('/webhooks/twilio/voice/gather', said)).status).toBe(200);
     await expect.poll(() => hub.database.prisma.inboxItem.count({ where: { providerMessageId: { startsWith: sid }, processedAt: null } })).toBe(0);
     expect(await hub.database.prisma.message.count({ where: { providerMessageId: { startsWith: sid } } })).toBe(1);
+  });
+
+  it('an agent’s reply to a caller goes by SMS to the number that called', async () => {
+    const from = '+447911200956';
+    const spoken = nextEvent<MessageView>(desk, 'message.created', (m) => m.fromAddress === from);
+    await post('/webhooks/twilio/voice/gather', callFields(callSid(), from, { SpeechResult: 'Please text me the opening hours' }));
+    const { conversationId } = await spoken;
+    const reply = await apiJson<{ message: MessageView }>(hub.url, cookie, `/api/conversations/${conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'We are open 9 to 5, Monday to Friday.' }) });
+    expect(reply.status).toBe(202);
+    expect(reply.body.message).toMatchObject({ channel: 'sms', toAddress: from });
+    await expect.poll(() => twilioApi.requests.find((r) => r.form.To === from)?.form.Body).toBe('We are open 9 to 5, Monday to Friday.');
   });
 
   it.each([
