@@ -1,7 +1,7 @@
 // Pure: what a caller said or keyed at a Twilio <Gather> → InboundContact, or why not.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { InboundContact, type Normalised } from '../contract.ts';
+import { InboundContact } from '../contract.ts';
 import { toE164 } from '../sms/normalise.ts';
 
 const GatherFields = z.object({
@@ -17,11 +17,14 @@ export function wantsAPerson(fields: { SpeechResult?: string; Digits?: string })
   return fields.Digits === '0' || /\b(agent|person|someone|somebody|human|operator|adviser|advisor|speak to|talk to)\b/i.test(fields.SpeechResult ?? '');
 }
 
+/** A refusal the caller is answered in speech for (`caller`), or a malformed request (no `caller`). */
+export type GatherOutcome = { ok: true; value: InboundContact } | { ok: false; reason: string; caller?: 'withheld' | 'silent' };
+
 /**
  * Each utterance is a contact. Twilio gives a gather no id of its own, so the key is the call plus a hash
  * of what was said: a retried webhook repeats both and is stored once.
  */
-export function normaliseGather(fields: Record<string, string>, receivedAt: Date): Normalised<InboundContact> {
+export function normaliseGather(fields: Record<string, string>, receivedAt: Date): GatherOutcome {
   const parsed = GatherFields.safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -29,9 +32,9 @@ export function normaliseGather(fields: Record<string, string>, receivedAt: Date
   }
   const { CallSid, From, To, SpeechResult, Digits } = parsed.data;
   const from = toE164(From);
-  if (!from) return { ok: false, reason: 'From is not a valid phone number (the caller may have withheld it)' };
+  if (!from) return { ok: false, reason: 'From is not a valid phone number (the caller may have withheld it)', caller: 'withheld' };
   const said = SpeechResult?.trim() || (Digits ? `[pressed ${Digits}]` : '');
-  if (!said) return { ok: false, reason: 'nothing was said or pressed' };
+  if (!said) return { ok: false, reason: 'nothing was said or pressed', caller: 'silent' };
   const key = createHash('sha256').update(said).digest('hex').slice(0, 16);
   return {
     ok: true,

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { ChannelSendError, type ChannelAdapter, type ChannelContext, type ChannelModule, type InboundSink, type MountTarget } from '../contract.ts';
 import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
 import { normaliseGather, wantsAPerson } from './normalise.ts';
-import { toE164 } from '../sms/normalise.ts';
 
 export const VOICE_WEBHOOK_PATH = '/webhooks/twilio/voice';
 export const VOICE_GATHER_PATH = '/webhooks/twilio/voice/gather';
@@ -47,20 +46,18 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
 
     router.post(VOICE_GATHER_PATH, twilioForm, async (req, res) => {
       if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
-      // A caller must always hear something: these two are answered in speech, not with an error.
-      if (!toE164(String(req.body.From ?? ''))) {
-        const response = new twilio.twiml.VoiceResponse();
-        response.say({ language: 'en-GB' }, 'We cannot see your phone number, so we cannot keep a record of your request. Please call again without withholding your number, or chat with us online. Goodbye.');
-        response.hangup();
-        return twiml(res, response);
-      }
-      if (!String(req.body.SpeechResult ?? '').trim() && !req.body.Digits) {
-        const response = new twilio.twiml.VoiceResponse();
-        ask(response, PROMPT);
-        return twiml(res, response);
-      }
       const contact = normaliseGather(req.body, new Date());
-      if (!contact.ok) return refuse(res, 400, contact.reason);
+      if (!contact.ok) {
+        if (!contact.caller) return refuse(res, 400, contact.reason);
+        // A caller must always hear something: a withheld number or silence is answered in speech.
+        const response = new twilio.twiml.VoiceResponse();
+        if (contact.caller === 'silent') ask(response, PROMPT);
+        else {
+          response.say({ language: 'en-GB' }, 'We cannot see your phone number, so we cannot keep a record of your request. Please call again without withholding your number, or chat with us online. Goodbye.');
+          response.hangup();
+        }
+        return twiml(res, response);
+      }
       try {
         await sink.accept(contact.value);
       } catch {

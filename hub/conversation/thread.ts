@@ -9,10 +9,10 @@ export class CustomerMovedError extends Error {
   }
 }
 
-export async function openConversationFor(db: Db, customerId: string, channel: ChannelKind): Promise<{ conversationId: string; created: boolean }> {
+export async function openConversationFor(db: Db, customerId: string, channel: ChannelKind): Promise<{ conversationId: string }> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const open = await db.conversation.findUnique({ where: { openForCustomer: customerId }, select: { id: true } });
-    if (open) return { conversationId: open.id, created: false };
+    if (open) return { conversationId: open.id };
     try {
       const created = await db.$transaction(async (tx) => {
         // A share lock on the customer waits for a merge in progress (which holds it for update),
@@ -22,7 +22,7 @@ export async function openConversationFor(db: Db, customerId: string, channel: C
         // openForCustomer is unique: a concurrent worker's conversation wins and we join it.
         return tx.conversation.create({ data: { customerId, openForCustomer: customerId, channel }, select: { id: true } });
       });
-      return { conversationId: created.id, created: true };
+      return { conversationId: created.id };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }

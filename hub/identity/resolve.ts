@@ -5,7 +5,6 @@ import { isUniqueViolation, type Db } from '../db/client.ts';
 
 export interface ResolvedCustomer {
   customerId: string;
-  created: boolean;
 }
 
 export async function resolveCustomer(
@@ -18,13 +17,13 @@ export async function resolveCustomer(
   for (let attempt = 0; attempt < 2; attempt++) {
     // A read, not a write: the caller records lastUsedAt in the transaction that stores the message.
     const existing = await db.contactPoint.findUnique({ where: { kind_address: { kind: from.kind, address: from.address } }, select: { customerId: true } });
-    if (existing) return { customerId: existing.customerId, created: false };
+    if (existing) return { customerId: existing.customerId };
     try {
       const customer = await db.customer.create({
         data: { contactPoints: { create: { kind: from.kind, address: from.address, verifiedBy } } },
         select: { id: true },
       });
-      return { customerId: customer.id, created: true };
+      return { customerId: customer.id };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
