@@ -85,6 +85,24 @@ export class ChannelSendError extends Error {
   }
 }
 
+/** A phone call's progress, as the provider reports it or as the call flow decides it. */
+export const CallReport = z.object({
+  /** The customer's call (Twilio CallSid). */
+  callSid: z.string().regex(/^CA[0-9a-f]{32}$/),
+  /** Whose leg: the customer's own call, or the one put through to an agent. */
+  leg: z.enum(['caller', 'agent']),
+  kind: z.enum(['queued', 'ringing', 'answered', 'completed', 'busy', 'no_answer', 'failed', 'canceled', 'returned_to_queue']),
+  /** The caller's number; needed when a call first joins the queue. */
+  from: z.string().max(32).optional(),
+  /** For a provider callback: its leg and status, so a retried callback is recorded once. */
+  providerKey: z.string().max(128).optional(),
+  at: z.iso.datetime(),
+});
+export type CallReport = z.infer<typeof CallReport>;
+
+/** Where a taken call is put through: an agent's phone number (E.164) or a Twilio Client identity. */
+export type CallTarget = { phone: string } | { client: string };
+
 /** What the hub gives an adapter to hand inbound traffic to. */
 export interface InboundSink {
   /** Records the contact durably; resolves once it is safe to acknowledge the provider. */
@@ -97,6 +115,8 @@ export interface InboundSink {
   startVerification(from: InboundContact['from'], claimed: { kind: 'phone' | 'email'; address: string }): Promise<VerificationResult>;
   /** Checks the code; when right, `from` and the claimed address are linked to one customer record. */
   checkVerification(from: InboundContact['from'], code: string): Promise<VerificationResult>;
+  /** Records a phone call's progress (queued for an agent, ringing, answered, ended). */
+  reportCall(report: CallReport): Promise<void>;
   /** The messages exchanged with one address on one channel, oldest first (the latest `limit`). */
   transcript(channel: ChannelKind, address: string, limit: number): Promise<TranscriptEntry[]>;
 }
@@ -130,6 +150,8 @@ export interface ChannelAdapter {
   send(message: OutboundMessage): Promise<SendResult>;
   /** Shows the customer that an agent is typing, on channels that can. */
   showTyping?(to: string): Promise<void>;
+  /** Puts a call waiting in the queue through to an agent, on channels that carry calls. */
+  connectCall?(callSid: string, target: CallTarget): Promise<void>;
 }
 
 /** What every channel gets from the hub when it is created. */

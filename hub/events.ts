@@ -7,6 +7,8 @@ export const HubEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.created'), conversationId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('message.updated'), conversationId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('conversation.updated'), conversationId: z.string() }),
+  /** A phone call joined the queue, was taken, rang, was answered or ended. */
+  z.object({ type: z.literal('call.updated'), callId: z.string(), conversationId: z.string() }),
   /** The customer is typing (web chat): shown to agents for a few seconds. */
   z.object({ type: z.literal('customer.typing'), conversationId: z.string() }),
 ]);

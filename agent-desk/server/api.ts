@@ -10,6 +10,8 @@ import { createReply, ReplyError } from '../../hub/outbound/compose.ts';
 import { SESSION_COOKIE, checkPassword, endSession, requireAgent, startSession } from './auth.ts';
 import { conversationDetail, listConversations, messageView } from './views.ts';
 import { customerRouter } from './customers.ts';
+import { callRouter } from './calls.ts';
+import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
 
 export const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
@@ -23,6 +25,7 @@ export interface ApiDeps {
   bus: EventBus;
   logger: Logger;
   enabledChannels: readonly ChannelKind[];
+  adapters: Adapters;
   defaultCountry: CountryCode;
   sessionTtlMs: number;
   cookieSecure: boolean;
@@ -57,6 +60,7 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
 
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry }));
+  router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
 
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { LoginBody, ReplyBody } from './api.ts';
 import { ConversationDetail, ConversationSummary, MessageView } from './views.ts';
+import { CallView, VoiceTargetBody } from './calls.ts';
 import { Customer360, CustomerMatchView, ErasureBody, LinkBody, MergeBody, ProfilePatch, UndoMergeBody } from './customers.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
@@ -69,6 +70,30 @@ export function openApiDocument(version: string) {
             '422': { ...error, description: 'No address to reply to on that channel' },
           },
         },
+      },
+      '/api/calls': {
+        get: { summary: 'Calls waiting for a person or in progress, longest waiting first, with what each caller has said', responses: { '200': { description: 'Calls', content: json(z.object({ calls: z.array(CallView) })) }, '401': unauthorised } },
+      },
+      '/api/calls/{id}/take': {
+        post: {
+          summary: 'Take a waiting call: it is put through to the phone number or client set for the signed-in agent',
+          parameters: idParam,
+          responses: {
+            '200': { description: 'Taken; the agent’s phone is ringing', content: json(z.object({ call: CallView })) },
+            '401': unauthorised,
+            '404': error,
+            '409': { ...error, description: 'Taken by someone else, caller gone, no number set, or phone calls are off' },
+            '410': { ...error, description: 'The caller has hung up' },
+            '502': { ...error, description: 'Twilio could not be reached; the call is still waiting' },
+          },
+        },
+      },
+      '/api/conversations/{id}/calls': {
+        get: { summary: 'The calls in a conversation with their events (queued, taken, ringing, answered, ended)', parameters: idParam, responses: { '200': { description: 'Calls', content: json(z.object({ calls: z.array(CallView) })) }, '401': unauthorised } },
+      },
+      '/api/agents/me/voice': {
+        get: { summary: 'Where calls the signed-in agent takes are put through to', responses: { '200': { description: 'phone and client' }, '401': unauthorised } },
+        put: { summary: 'Set the phone number (any format; stored as E.164) or Twilio Client identity calls are put through to', requestBody: { required: true, content: json(VoiceTargetBody) }, responses: { '200': { description: 'Saved' }, '400': error, '401': unauthorised } },
       },
       '/api/customers': {
         get: {
@@ -166,7 +191,7 @@ export function openApiDocument(version: string) {
       },
       '/webhooks/twilio/voice': {
         post: {
-          summary: 'Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys',
+          summary: 'Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys; out of hours (VOICE_OPENING_HOURS), the hours and a message recording',
           security: [],
           parameters: twilioSignature,
           requestBody: { required: true, content: twilioForm },
@@ -180,6 +205,51 @@ export function openApiDocument(version: string) {
           parameters: twilioSignature,
           requestBody: { required: true, content: twilioForm },
           responses: { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not durable yet; retry' } },
+        },
+      },
+      '/webhooks/twilio/voice/wait': {
+        post: {
+          summary: 'Queue wait message (Enqueue waitUrl): place in the queue and what to do in an emergency',
+          security: [],
+          parameters: twilioSignature,
+          requestBody: { required: true, content: twilioForm },
+          responses: { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
+        },
+      },
+      '/webhooks/twilio/voice/status': {
+        post: {
+          summary: 'Call status callback: the number’s own (caller hung up) and the agent leg’s (ringing, answered, ended); recorded once each',
+          security: [],
+          parameters: twilioSignature,
+          requestBody: { required: true, content: twilioForm },
+          responses: { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
+        },
+      },
+      '/webhooks/twilio/voice/dialled': {
+        post: {
+          summary: 'End of the <Dial> to an agent: goodbye if they talked, back into the queue if not',
+          security: [],
+          parameters: twilioSignature,
+          requestBody: { required: true, content: twilioForm },
+          responses: { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
+        },
+      },
+      '/webhooks/twilio/voice/recorded': {
+        post: {
+          summary: 'Out-of-hours message (<Record> action): stored with the recording URL',
+          security: [],
+          parameters: twilioSignature,
+          requestBody: { required: true, content: twilioForm },
+          responses: { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
+        },
+      },
+      '/webhooks/twilio/voice/transcription': {
+        post: {
+          summary: 'Transcription of an out-of-hours message: stored as text in the conversation',
+          security: [],
+          parameters: twilioSignature,
+          requestBody: { required: true, content: twilioForm },
+          responses: { '204': { description: 'Stored' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
         },
       },
       '/webhooks/twilio/sms/status': {

@@ -7,6 +7,7 @@ import type { Logger } from '../../hub/logger.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import { agentForToken, sessionTokenFromCookieHeader } from './auth.ts';
 import { messageView, type MessageView } from './views.ts';
+import { callView, type CallView } from './calls.ts';
 
 export const DESK_NAMESPACE = '/desk';
 
@@ -16,6 +17,8 @@ export interface DeskServerEvents {
   'message.updated': (message: MessageView) => void;
   /** Live updates may have been missed (the hub lost Redis for a moment): reload from the API. */
   'desk.resync': () => void;
+  /** A phone call joined the queue, was taken, rang, was answered or ended. */
+  'call.updated': (call: CallView) => void;
   /** The customer in this conversation is typing. */
   'customer.typing': (event: { conversationId: string }) => void;
 }
@@ -53,8 +56,13 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
   const stopResync = deps.bus.onReconnect(() => desk.to('agents').emit('desk.resync'));
   const stopEvents = deps.bus.subscribe(async (event) => {
     if (event.type === 'customer.typing') return void desk.to('agents').emit('customer.typing', { conversationId: event.conversationId });
-    if (event.type !== 'message.created' && event.type !== 'message.updated') return;
     try {
+      if (event.type === 'call.updated') {
+        const call = await callView(deps.db, event.callId);
+        if (call) desk.to('agents').emit('call.updated', call);
+        return;
+      }
+      if (event.type !== 'message.created' && event.type !== 'message.updated') return;
       const row = await deps.db.message.findUnique({ where: { id: event.messageId } });
       if (row) desk.to('agents').emit(event.type, messageView(row));
     } catch (error) {

@@ -1,8 +1,8 @@
-// The minimal desk: sign in, see open conversations live, read one, reply. Text is always set with
+// The minimal desk: sign in, see open conversations and waiting calls live, take a call, read one, reply. Text is always set with
 // textContent, never parsed as HTML: customers' words are shown exactly as written.
 'use strict';
 
-const state = { conversations: new Map(), current: null, messages: new Map() };
+const state = { conversations: new Map(), current: null, messages: new Map(), calls: new Map(), history: new Map() };
 const $ = (id) => document.getElementById(id);
 
 async function api(path, options = {}) {
@@ -62,6 +62,83 @@ function renderMessages() {
   }
 }
 
+const CALL_STATE = { queued: 'waiting', connecting: 'ringing your phone', connected: 'on the line', ended: 'ended' };
+const CALL_EVENT = {
+  queued: 'asked for a person', taken: 'taken', ringing: 'ringing', answered: 'answered', completed: 'ended', busy: 'busy',
+  no_answer: 'not answered', failed: 'failed', canceled: 'cancelled', returned_to_queue: 'back in the queue',
+};
+
+function minutesWaiting(call) {
+  const minutes = Math.floor((Date.now() - new Date(call.queuedAt).getTime()) / 60000);
+  return minutes < 1 ? 'under a minute' : `${minutes} min`;
+}
+
+function renderCalls() {
+  const list = $('call-list');
+  list.replaceChildren();
+  const live = [...state.calls.values()].filter((c) => c.state !== 'ended').sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
+  $('calls-empty').hidden = live.length > 0;
+  for (const call of live) {
+    const li = document.createElement('li');
+    li.dataset.callId = call.id;
+    const who = document.createElement('strong');
+    who.textContent = call.customer.displayName || call.fromAddress;
+    const meta = document.createElement('span');
+    meta.className = 'meta';
+    meta.textContent = `${CALL_STATE[call.state]}${call.agent ? ` · ${call.agent.displayName}` : ''} · waiting ${minutesWaiting(call)}`;
+    const said = document.createElement('span');
+    said.className = 'said';
+    said.textContent = call.said.length ? `Said: ${call.said.join(' / ')}` : 'Has not said anything yet.';
+    li.append(who, meta, said);
+    if (call.state === 'queued') {
+      const take = document.createElement('button');
+      take.type = 'button';
+      take.textContent = `Take call from ${call.customer.displayName || call.fromAddress}`;
+      take.addEventListener('click', () => takeCall(call));
+      li.append(take);
+    }
+    list.append(li);
+  }
+}
+
+function renderHistory() {
+  const list = $('call-history');
+  list.replaceChildren();
+  for (const call of state.history.values()) {
+    for (const e of call.events) {
+      const li = document.createElement('li');
+      li.textContent = `Call ${CALL_EVENT[e.kind]}${e.agent ? ` (${e.agent})` : ''} · ${new Date(e.at).toLocaleTimeString()}`;
+      list.append(li);
+    }
+  }
+}
+
+async function takeCall(call) {
+  $('call-error').textContent = '';
+  try {
+    const { call: taken } = await api(`/api/calls/${call.id}/take`, { method: 'POST' });
+    onCall(taken);
+    await openConversation(taken.conversationId);
+  } catch (error) {
+    $('call-error').textContent = error.message;
+  }
+}
+
+function onCall(call) {
+  state.calls.set(call.id, call);
+  renderCalls();
+  if (call.conversationId === state.current) {
+    state.history.set(call.id, call);
+    renderHistory();
+  }
+}
+
+async function loadCalls() {
+  const { calls } = await api('/api/calls');
+  state.calls = new Map(calls.map((c) => [c.id, c]));
+  renderCalls();
+}
+
 async function loadConversations() {
   const { conversations } = await api('/api/conversations?status=open');
   state.conversations = new Map(conversations.map((c) => [c.id, c]));
@@ -72,6 +149,9 @@ async function openConversation(id) {
   state.current = id;
   const { conversation } = await api(`/api/conversations/${id}`);
   state.messages = new Map(conversation.messages.map((m) => [m.id, m]));
+  const { calls } = await api(`/api/conversations/${id}/calls`);
+  state.history = new Map(calls.map((c) => [c.id, c]));
+  renderHistory();
   $('conversation-title').textContent = `${contactLabel(conversation.customer)} (${conversation.channel.toUpperCase()})`;
   $('reply-form').hidden = false;
   renderList();
@@ -102,9 +182,14 @@ function startDesk(agent) {
   const socket = io('/desk', { withCredentials: true });
   socket.on('message.created', onMessage);
   socket.on('message.updated', onMessage);
+  socket.on('call.updated', onCall);
+  api('/api/agents/me/voice').then(({ phone }) => ($('voice-phone').value = phone || '')).catch(() => {});
+  // Waiting times move on even when nothing else happens.
+  setInterval(renderCalls, 30_000);
   // After a reconnect (ours, or the server's to Redis), reload: missed events are not replayed.
   const resync = () => {
     loadConversations().catch(() => {});
+    loadCalls().catch(() => {});
     if (state.current) openConversation(state.current).catch(() => {});
   };
   socket.on('connect', resync);
@@ -132,6 +217,18 @@ $('login-form').addEventListener('submit', async (event) => {
     startDesk(agent);
   } catch (error) {
     $('login-error').textContent = error.message;
+  }
+});
+
+$('voice-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('voice-status').textContent = '';
+  try {
+    const { phone } = await api('/api/agents/me/voice', { method: 'PUT', body: JSON.stringify({ phone: $('voice-phone').value.trim() || null }) });
+    $('voice-phone').value = phone || '';
+    $('voice-status').textContent = phone ? `Calls you take will ring ${phone}.` : 'No number set: you cannot take calls.';
+  } catch (error) {
+    $('voice-status').textContent = error.message;
   }
 });
 

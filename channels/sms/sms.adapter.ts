@@ -2,9 +2,9 @@
 import type { Request } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
-import { ChannelSendError, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
+import { type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
 import { normaliseInboundSms, normaliseStatusCallback, toE164, twilioStatus } from './normalise.ts';
-import { createTwilioClient } from '../twilio/client.ts';
+import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
 
 export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
@@ -83,19 +83,6 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
   }
 
   return { kind: 'sms', address: ourNumber, mount, send };
-}
-
-/** Provider errors → coded errors the outbound worker can act on without reading messages. */
-export function classifyTwilioError(error: unknown): ChannelSendError {
-  if (error instanceof twilio.RestException) {
-    const code = `twilio:${error.code ?? error.status}`;
-    // 429 and 5xx are Twilio's way of saying "later"; other 4xx (invalid number, auth) will not get better.
-    const retryable = error.status === 429 || error.status >= 500;
-    return new ChannelSendError(error.message, code, retryable);
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  // No HTTP answer at all (timeout, connection refused): the request may or may not have reached Twilio.
-  return new ChannelSendError(message, 'network', true);
 }
 
 export const smsChannel: ChannelModule<SmsConfig> = {

@@ -1,11 +1,13 @@
 // Pure: what a caller said or keyed at a Twilio <Gather> → InboundContact, or why not.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { InboundContact } from '../contract.ts';
+import { CallReport, InboundContact, type Normalised } from '../contract.ts';
 import { toE164 } from '../sms/normalise.ts';
 
+const CallSid = z.string().regex(/^CA[0-9a-f]{32}$/, 'must be a Twilio call SID (CA and 32 hex digits)');
+
 const GatherFields = z.object({
-  CallSid: z.string().regex(/^CA[0-9a-f]{32}$/, 'must be a Twilio call SID (CA and 32 hex digits)'),
+  CallSid,
   From: z.string().min(1, 'is required'),
   To: z.string().min(1, 'is required'),
   SpeechResult: z.string().max(5000).optional(),
@@ -26,10 +28,7 @@ export type GatherOutcome = { ok: true; value: InboundContact } | { ok: false; r
  */
 export function normaliseGather(fields: Record<string, string>, receivedAt: Date): GatherOutcome {
   const parsed = GatherFields.safeParse(fields);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, reason: issue ? `${issue.path.join('.')} ${issue.message}` : 'invalid request' };
-  }
+  if (!parsed.success) return refusal(parsed.error);
   const { CallSid, From, To, SpeechResult, Digits } = parsed.data;
   const from = toE164(From);
   if (!from) return { ok: false, reason: 'From is not a valid phone number (the caller may have withheld it)', caller: 'withheld' };
@@ -49,4 +48,116 @@ export function normaliseGather(fields: Record<string, string>, receivedAt: Date
       raw: { CallSid, SpeechResult: SpeechResult ?? null, Digits: Digits ?? null, Confidence: fields.Confidence ?? null },
     }),
   };
+}
+
+
+const StatusFields = z.object({
+  CallSid,
+  /** Set on the leg the hub dialled to an agent: the customer's call it belongs to. */
+  ParentCallSid: CallSid.optional(),
+  CallStatus: z.enum(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled']),
+});
+
+const STATUS_KIND = { ringing: 'ringing', 'in-progress': 'answered', completed: 'completed', busy: 'busy', 'no-answer': 'no_answer', failed: 'failed', canceled: 'canceled' } as const;
+
+/**
+ * A call status callback → CallReport. The customer's own call reports when it ends (set on the number in
+ * Twilio); the leg dialled to an agent reports ringing, answered and ended. `null`: nothing worth recording.
+ */
+export function normaliseCallStatus(fields: Record<string, string>, receivedAt: Date): Normalised<CallReport | null> {
+  const parsed = StatusFields.safeParse(fields);
+  if (!parsed.success) return refusal(parsed.error);
+  const { CallSid: legSid, ParentCallSid, CallStatus } = parsed.data;
+  if (CallStatus === 'queued' || CallStatus === 'initiated') return { ok: true, value: null };
+  return {
+    ok: true,
+    value: CallReport.parse({
+      callSid: ParentCallSid ?? legSid,
+      leg: ParentCallSid ? 'agent' : 'caller',
+      kind: STATUS_KIND[CallStatus],
+      providerKey: `${legSid}:${CallStatus}`,
+      at: receivedAt.toISOString(),
+    }),
+  };
+}
+
+const DialFields = z.object({
+  CallSid,
+  DialCallStatus: z.enum(['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled']),
+});
+
+/** The end of a <Dial> to an agent: did they talk to the caller? */
+export function normaliseDialResult(fields: Record<string, string>): Normalised<{ callSid: string; talked: boolean }> {
+  const parsed = DialFields.safeParse(fields);
+  if (!parsed.success) return refusal(parsed.error);
+  return { ok: true, value: { callSid: parsed.data.CallSid, talked: parsed.data.DialCallStatus === 'completed' || parsed.data.DialCallStatus === 'answered' } };
+}
+
+const RecordingFields = z.object({
+  CallSid,
+  From: z.string().min(1, 'is required'),
+  To: z.string().min(1, 'is required'),
+  RecordingUrl: z.url().optional(),
+  RecordingDuration: z.coerce.number().int().min(0).optional(),
+});
+
+/** A message left out of hours (<Record> action) → a contact with the recording attached; null when nothing was recorded. */
+export function normaliseVoicemail(fields: Record<string, string>, receivedAt: Date): Normalised<InboundContact | null> {
+  const parsed = RecordingFields.safeParse(fields);
+  if (!parsed.success) return refusal(parsed.error);
+  const { CallSid, From, To, RecordingUrl, RecordingDuration } = parsed.data;
+  const from = toE164(From);
+  if (!RecordingUrl || !RecordingDuration || !from) return { ok: true, value: null };
+  return {
+    ok: true,
+    value: InboundContact.parse({
+      channel: 'voice',
+      providerMessageId: `${CallSid}:voicemail`,
+      from: { kind: 'phone', address: from },
+      to: toE164(To) ?? To,
+      text: `[Voicemail, ${RecordingDuration} seconds. A transcription follows when ready.]`,
+      // Twilio serves the recording as WAV at the bare URL (MP3 with .mp3 appended), to the account's credentials.
+      attachments: [{ url: RecordingUrl, contentType: 'audio/wav' }],
+      receivedAt: receivedAt.toISOString(),
+      raw: { CallSid, RecordingUrl, RecordingDuration },
+    }),
+  };
+}
+
+const TranscriptionFields = z.object({
+  CallSid,
+  From: z.string().min(1, 'is required'),
+  To: z.string().min(1, 'is required'),
+  TranscriptionSid: z.string().min(1).max(64),
+  TranscriptionStatus: z.enum(['completed', 'failed']),
+  TranscriptionText: z.string().max(20_000).optional(),
+});
+
+/** Twilio's transcription of a voicemail → a contact holding the words, so agents can read what was said. */
+export function normaliseTranscription(fields: Record<string, string>, receivedAt: Date): Normalised<InboundContact | null> {
+  const parsed = TranscriptionFields.safeParse(fields);
+  if (!parsed.success) return refusal(parsed.error);
+  const { CallSid, From, To, TranscriptionSid, TranscriptionStatus, TranscriptionText } = parsed.data;
+  const from = toE164(From);
+  const text = TranscriptionText?.trim();
+  // A failed transcription adds nothing: the voicemail message already carries the recording.
+  if (TranscriptionStatus !== 'completed' || !text || !from) return { ok: true, value: null };
+  return {
+    ok: true,
+    value: InboundContact.parse({
+      channel: 'voice',
+      providerMessageId: `${CallSid}:transcription`,
+      from: { kind: 'phone', address: from },
+      to: toE164(To) ?? To,
+      text: `[Voicemail transcription] ${text}`,
+      attachments: [],
+      receivedAt: receivedAt.toISOString(),
+      raw: { CallSid, TranscriptionSid, TranscriptionStatus },
+    }),
+  };
+}
+
+function refusal(error: z.ZodError): { ok: false; reason: string } {
+  const issue = error.issues[0];
+  return { ok: false, reason: issue ? `${issue.path.join('.')} ${issue.message}` : 'invalid request' };
 }

@@ -1,37 +1,92 @@
 // Phone calls over Twilio Voice: the caller is greeted and asked, in short plain prompts, to say or key
 // what they need; each utterance is a contact on the same pipeline (so the caller reaches the same
-// customer record as their texts); pressing 0 or asking for a person puts the call in the queue.
+// customer record as their texts); pressing 0 or asking for a person puts the call in the queue, where
+// an agent can take it (the call is redirected to a <Dial> to the agent). Out of hours, callers hear the
+// hours and can leave a message, stored with its recording and transcription.
 import type { Request, Response } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
-import { ChannelSendError, type ChannelAdapter, type ChannelContext, type ChannelModule, type InboundSink, type MountTarget } from '../contract.ts';
+import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, CallTarget } from '../contract.ts';
+import { ChannelSendError } from '../contract.ts';
+import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
-import { normaliseGather, wantsAPerson } from './normalise.ts';
+import { parseOpeningHours, TimeZone, type OpeningHours } from './hours.ts';
+import { normaliseCallStatus, normaliseDialResult, normaliseGather, normaliseTranscription, normaliseVoicemail, wantsAPerson } from './normalise.ts';
 
 export const VOICE_WEBHOOK_PATH = '/webhooks/twilio/voice';
 export const VOICE_GATHER_PATH = '/webhooks/twilio/voice/gather';
+export const VOICE_WAIT_PATH = '/webhooks/twilio/voice/wait';
+/** Call status callbacks: set it as the number's "call status changes" URL too, so hang-ups in the queue are seen. */
+export const VOICE_STATUS_PATH = '/webhooks/twilio/voice/status';
+export const VOICE_DIALLED_PATH = '/webhooks/twilio/voice/dialled';
+export const VOICE_RECORDED_PATH = '/webhooks/twilio/voice/recorded';
+export const VOICE_TRANSCRIPTION_PATH = '/webhooks/twilio/voice/transcription';
 /** The Twilio queue callers wait in for an agent. */
 export const VOICE_QUEUE = 'contact-hub';
 
-export const voiceConfigSchema = z.object({
-  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the account auth token'),
-  VOICE_GREETING: z.string().max(300).default('Hello, you are through to the council.'),
-});
+export const voiceConfigSchema = z
+  .object({
+    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)'),
+    TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the account auth token'),
+    TWILIO_API_BASE_URL: z.url().optional(),
+    TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    VOICE_GREETING: z.string().max(300).default('Hello, you are through to the council.'),
+    /** When the phone line is staffed, e.g. "Mo-Fr 09:00-17:00; Sa 10:00-12:00". Unset: always. */
+    VOICE_OPENING_HOURS: z.string().max(500).optional(),
+    VOICE_TIMEZONE: TimeZone.default('Europe/London'),
+    /** How long an agent's phone rings before the caller goes back to the queue. */
+    VOICE_RING_SECONDS: z.coerce.number().int().min(5).max(120).default(20),
+  })
+  .transform((config, ctx) => {
+    let hours: OpeningHours | null = null;
+    if (config.VOICE_OPENING_HOURS) {
+      try {
+        hours = parseOpeningHours(config.VOICE_OPENING_HOURS, config.VOICE_TIMEZONE);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['VOICE_OPENING_HOURS'], message: (error as Error).message });
+        return z.NEVER;
+      }
+    }
+    return { ...config, hours };
+  });
 export type VoiceConfig = z.infer<typeof voiceConfigSchema>;
 
 const PROMPT = 'Please tell us in a few words how we can help. Or press 0 to speak to someone.';
 const AGAIN = 'Thank you. Is there anything else? Or press 0 to speak to someone.';
+const EMERGENCY = 'If anyone is in danger now, hang up and call 999.';
+const say = { language: 'en-GB' } as const;
 
 export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext): ChannelAdapter {
+  const now = () => new Date();
   const base = context.publicBaseUrl.replace(/\/+$/, '');
+  const client = createTwilioClient({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, timeoutMs: config.TWILIO_TIMEOUT_MS });
   const signed = (req: Request) => twilioSignatureIsValid(config.TWILIO_AUTH_TOKEN, base, req);
   const twiml = (res: Response, response: twilio.twiml.VoiceResponse) => void res.type('text/xml').send(response.toString());
 
   function ask(response: twilio.twiml.VoiceResponse, prompt: string) {
     const gather = response.gather({ input: ['speech', 'dtmf'], action: base + VOICE_GATHER_PATH, method: 'POST', speechTimeout: 'auto', numDigits: 1, language: 'en-GB' });
-    gather.say({ language: 'en-GB' }, prompt);
+    gather.say(say, prompt);
     // Reached only when the caller says nothing.
-    response.say({ language: 'en-GB' }, 'We did not hear anything. You can also text or chat with us online. Goodbye.');
+    response.say(say, 'We did not hear anything. You can also text or chat with us online. Goodbye.');
+    response.hangup();
+  }
+
+  function queue(response: twilio.twiml.VoiceResponse) {
+    response.enqueue({ waitUrl: base + VOICE_WAIT_PATH, waitUrlMethod: 'POST' }, VOICE_QUEUE);
+  }
+
+  function closed(response: twilio.twiml.VoiceResponse, hours: OpeningHours) {
+    response.say(say, `${config.VOICE_GREETING} We are closed now. Our phone lines are open ${hours.spoken}. ${EMERGENCY} Or leave a message after the tone, then press the hash key.`);
+    response.record({
+      action: base + VOICE_RECORDED_PATH,
+      method: 'POST',
+      maxLength: 120,
+      finishOnKey: '#',
+      playBeep: true,
+      transcribe: true,
+      transcribeCallback: base + VOICE_TRANSCRIPTION_PATH,
+    });
+    response.say(say, 'We did not get a message. Goodbye.');
     response.hangup();
   }
 
@@ -39,45 +94,136 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
     router.post(VOICE_WEBHOOK_PATH, twilioForm, (req, res) => {
       if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
       const response = new twilio.twiml.VoiceResponse();
-      response.say({ language: 'en-GB' }, config.VOICE_GREETING);
-      ask(response, PROMPT);
+      if (config.hours && !config.hours.isOpen(now())) closed(response, config.hours);
+      else {
+        response.say(say, config.VOICE_GREETING);
+        ask(response, PROMPT);
+      }
       twiml(res, response);
     });
 
     router.post(VOICE_GATHER_PATH, twilioForm, async (req, res) => {
       if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
-      const contact = normaliseGather(req.body, new Date());
+      const contact = normaliseGather(req.body, now());
       if (!contact.ok) {
         if (!contact.caller) return refuse(res, 400, contact.reason);
         // A caller must always hear something: a withheld number or silence is answered in speech.
         const response = new twilio.twiml.VoiceResponse();
         if (contact.caller === 'silent') ask(response, PROMPT);
         else {
-          response.say({ language: 'en-GB' }, 'We cannot see your phone number, so we cannot keep a record of your request. Please call again without withholding your number, or chat with us online. Goodbye.');
+          response.say(say, 'We cannot see your phone number, so we cannot keep a record of your request. Please call again without withholding your number, or chat with us online. Goodbye.');
           response.hangup();
         }
         return twiml(res, response);
       }
+      const toAPerson = wantsAPerson(req.body);
       try {
         await sink.accept(contact.value);
+        if (toAPerson) await sink.reportCall({ callSid: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: contact.value.receivedAt });
       } catch {
         return refuse(res, 503, 'temporarily unable to record what was said');
       }
       const response = new twilio.twiml.VoiceResponse();
-      if (wantsAPerson(req.body)) {
-        response.say({ language: 'en-GB' }, 'Please hold. We are connecting you to someone.');
-        response.enqueue(VOICE_QUEUE);
+      if (toAPerson) {
+        response.say(say, 'Please hold. We are connecting you to someone.');
+        queue(response);
       } else {
         ask(response, AGAIN);
       }
       twiml(res, response);
     });
+
+    // Played in a loop while the caller waits: where they are, and what to do in an emergency.
+    router.post(VOICE_WAIT_PATH, twilioForm, (req, res) => {
+      if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+      const position = Number(req.body.QueuePosition);
+      const response = new twilio.twiml.VoiceResponse();
+      response.say(say, `${Number.isInteger(position) && position > 0 ? `You are number ${position} in the queue. ` : ''}Thank you for waiting. ${EMERGENCY}`);
+      response.pause({ length: 20 });
+      twiml(res, response);
+    });
+
+    router.post(VOICE_STATUS_PATH, twilioForm, async (req, res) => {
+      if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+      const report = normaliseCallStatus(req.body, now());
+      if (!report.ok) return refuse(res, 400, report.reason);
+      try {
+        if (report.value) await sink.reportCall(report.value);
+      } catch {
+        return refuse(res, 503, 'temporarily unable to record the call status');
+      }
+      res.status(204).end();
+    });
+
+    // The agent's phone stopped ringing or the agent hung up: talked → goodbye; otherwise back in the queue.
+    router.post(VOICE_DIALLED_PATH, twilioForm, async (req, res) => {
+      if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+      const result = normaliseDialResult(req.body);
+      if (!result.ok) return refuse(res, 400, result.reason);
+      const response = new twilio.twiml.VoiceResponse();
+      if (result.value.talked) {
+        response.say(say, 'Thank you for calling. Goodbye.');
+        response.hangup();
+        return twiml(res, response);
+      }
+      try {
+        await sink.reportCall({ callSid: result.value.callSid, leg: 'caller', kind: 'returned_to_queue', at: now().toISOString() });
+      } catch {
+        return refuse(res, 503, 'temporarily unable to record the call');
+      }
+      response.say(say, 'Sorry, nobody could answer just now. Please keep holding.');
+      queue(response);
+      twiml(res, response);
+    });
+
+    router.post(VOICE_RECORDED_PATH, twilioForm, async (req, res) => {
+      if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+      const voicemail = normaliseVoicemail(req.body, now());
+      if (!voicemail.ok) return refuse(res, 400, voicemail.reason);
+      const response = new twilio.twiml.VoiceResponse();
+      try {
+        if (voicemail.value) await sink.accept(voicemail.value);
+      } catch {
+        return refuse(res, 503, 'temporarily unable to store the message');
+      }
+      response.say(say, voicemail.value ? 'Thank you. We will get back to you when we are open. Goodbye.' : 'We did not get a message. Goodbye.');
+      response.hangup();
+      twiml(res, response);
+    });
+
+    router.post(VOICE_TRANSCRIPTION_PATH, twilioForm, async (req, res) => {
+      if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+      const transcription = normaliseTranscription(req.body, now());
+      if (!transcription.ok) return refuse(res, 400, transcription.reason);
+      try {
+        if (transcription.value) await sink.accept(transcription.value);
+      } catch {
+        return refuse(res, 503, 'temporarily unable to store the transcription');
+      }
+      res.status(204).end();
+    });
+  }
+
+  async function connectCall(callSid: string, target: CallTarget) {
+    const response = new twilio.twiml.VoiceResponse();
+    response.say(say, 'Connecting you now.');
+    // answerOnBridge: the caller keeps hearing the queue's silence, not ringing, until the agent answers.
+    const dial = response.dial({ action: base + VOICE_DIALLED_PATH, method: 'POST', timeout: config.VOICE_RING_SECONDS, answerOnBridge: true });
+    const progress = { statusCallback: base + VOICE_STATUS_PATH, statusCallbackMethod: 'POST', statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] } as const;
+    if ('phone' in target) dial.number({ ...progress, statusCallbackEvent: [...progress.statusCallbackEvent] }, target.phone);
+    else dial.client({ ...progress, statusCallbackEvent: [...progress.statusCallbackEvent] }, target.client);
+    try {
+      await client.calls(callSid).update({ twiml: response.toString() });
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
   }
 
   return {
     kind: 'voice',
     address: 'voice',
     mount,
+    connectCall,
     // A call cannot be answered in writing; replies to a call are sent by SMS (hub/outbound/compose.ts).
     send: async () => {
       throw new ChannelSendError('a call cannot be answered in writing; reply by SMS', 'voice:no-written-reply', false);

@@ -11,7 +11,10 @@ export async function exportCustomer(db: Db, customerId: string) {
     where: { id: customerId },
     include: {
       contactPoints: { orderBy: { createdAt: 'asc' } },
-      conversations: { orderBy: { createdAt: 'asc' }, include: { messages: { orderBy: { createdAt: 'asc' } } } },
+      conversations: {
+        orderBy: { createdAt: 'asc' },
+        include: { messages: { orderBy: { createdAt: 'asc' } }, calls: { orderBy: { queuedAt: 'asc' }, include: { events: { orderBy: { at: 'asc' } } } } },
+      },
       needs: { orderBy: { createdAt: 'asc' } },
     },
   });
@@ -38,6 +41,12 @@ export async function exportCustomer(db: Db, customerId: string) {
         status: m.status,
         createdAt: m.createdAt.toISOString(),
         sentAt: m.sentAt?.toISOString() ?? null,
+      })),
+      calls: c.calls.map((call) => ({
+        from: call.fromAddress,
+        queuedAt: call.queuedAt.toISOString(),
+        endedAt: call.endedAt?.toISOString() ?? null,
+        events: call.events.map((e) => ({ leg: e.leg, kind: e.kind, at: e.at.toISOString() })),
       })),
     })),
     needs: customer.needs.map((n) => ({ code: n.code, recordedBy: n.source, createdAt: n.createdAt.toISOString() })),
@@ -69,6 +78,7 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
       where: { id: { in: messageIds } },
       data: { body: '', fromAddress: ERASED, toAddress: ERASED, attachments: [], errorMessage: null },
     });
+    await tx.call.updateMany({ where: inCustomersConversations, data: { fromAddress: ERASED } });
     // The inbox keeps each provider id (so a late provider retry is still recognised) but not the payload.
     await tx.inboxItem.updateMany({ where: { messageId: { in: messageIds } }, data: { contact: { erased: true } } });
     const contactPoints = await tx.contactPoint.deleteMany({ where: { customerId } });

@@ -7,6 +7,7 @@ import { enqueueFor, type Queues } from '../queues.ts';
 import type { Logger } from '../logger.ts';
 import { recordDeliveryReport } from '../outbound/status.ts';
 import { recordInbound } from './inbox.ts';
+import { recordCallReport } from '../calls/record.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Adapters } from '../outbound/process.ts';
 import { checkVerification, startVerification } from '../identity/verify.ts';
@@ -47,6 +48,10 @@ export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus;
         select: { id: true, direction: true, body: true, createdAt: true, providerMessageId: true },
       });
       return rows.reverse().map((m) => ({ id: m.id, direction: m.direction, text: m.body, createdAt: m.createdAt.toISOString(), providerMessageId: m.direction === 'inbound' ? m.providerMessageId : null }));
+    },
+    async reportCall(report) {
+      const recorded = await recordCallReport(deps.db, report);
+      if (recorded) void deps.bus.publish({ type: 'call.updated', ...recorded }).catch(() => undefined);
     },
     async report(report) {
       const moved = await recordDeliveryReport(deps.db, report);

@@ -5,7 +5,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, startTestHub, testEnv } from '../helpers/hub.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import { HUB_NUMBER, TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import { randomBytes } from 'node:crypto';
 import type { RunningHub } from '../../hub/app.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -64,6 +65,43 @@ describe('the desk page', () => {
     // The reply's status moves from queued to sent on the page, pushed by the server.
     await expect.poll(() => page.locator('#messages li.outbound .meta').textContent(), { timeout: 15_000 }).toMatch(/sent/);
     await page.screenshot({ path: 'test-results/desk.png' }).catch(() => undefined);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a caller waiting with what they said; the agent sets their number and takes the call', async () => {
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${hub.url}/desk/`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('No one is waiting.').waitFor();
+
+    const sid = `CA${randomBytes(16).toString('hex')}`;
+    const call = (extra: Record<string, string>) =>
+      postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', { AccountSid: TEST_ACCOUNT_SID, CallSid: sid, CallStatus: 'in-progress', From: '+447911200302', To: HUB_NUMBER, ...extra });
+    await call({ SpeechResult: 'Our front door lock is broken and my ex knows where we live' });
+    await call({ SpeechResult: 'Can I talk to someone' });
+
+    const waiting = page.locator('#call-list li', { hasText: '+447911200302' });
+    await expect.poll(() => waiting.textContent(), { timeout: 15_000 }).toMatch(/front door lock is broken/);
+    expect(await waiting.textContent()).toMatch(/waiting/);
+
+    // Without a number to ring, taking the call is refused in words.
+    await waiting.getByRole('button', { name: /Take call/ }).click();
+    await expect.poll(() => page.locator('#call-error').textContent()).toMatch(/set the phone number/);
+
+    await page.getByLabel('Put my calls through to').fill('07911 123456');
+    await page.getByRole('button', { name: 'Save number' }).click();
+    await expect.poll(() => page.locator('#voice-status').textContent()).toBe('Calls you take will ring +447911123456.');
+
+    await waiting.getByRole('button', { name: /Take call/ }).click();
+    await expect.poll(() => waiting.textContent()).toMatch(/ringing your phone · Administrator/);
+    const redirect = twilioApi.requests.find((r) => r.path.endsWith(`/Calls/${sid}.json`));
+    expect(redirect?.form.Twiml).toContain('+447911123456</Number>');
+    // The conversation opens with the call's story so far.
+    await expect.poll(() => page.locator('#call-history').textContent()).toMatch(/Call asked for a person.*Call taken \(Administrator\)/);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-// A fake Twilio REST API on 127.0.0.1: speaks the Messages.json resource the real twilio SDK calls,
+// A fake Twilio REST API on 127.0.0.1: speaks the Messages.json and Calls/{Sid}.json (update) resources the real twilio SDK calls,
 // records every request exactly as received, and can be told to fail the way Twilio does.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -38,10 +38,11 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     req.on('end', () => {
       const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
       const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
+      const callUpdate = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(req.url ?? '');
       const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, form };
       requests.push(recorded);
       for (const w of [...waiters]) if (requests.length >= w.count) { waiters.splice(waiters.indexOf(w), 1); w.resolve(requests.slice()); }
-      if (!match || req.method !== 'POST') {
+      if (!(match || callUpdate) || req.method !== 'POST') {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
         return;
       }
@@ -55,15 +56,21 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         res.end(JSON.stringify({ code: behaviour.code, message: behaviour.message, more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`, status: behaviour.status }));
         return;
       }
-      const sid = `SM${randomBytes(16).toString('hex')}`;
       const now = new Date().toUTCString();
+      if (callUpdate) {
+        // The call resource as Twilio returns it after a redirect with new TwiML.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ account_sid: callUpdate[1], sid: callUpdate[2], status: 'in-progress', direction: 'inbound', date_updated: now, uri: `/2010-04-01/Accounts/${callUpdate[1]}/Calls/${callUpdate[2]}.json` }));
+        return;
+      }
+      const sid = `SM${randomBytes(16).toString('hex')}`;
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
-          account_sid: match[1], api_version: '2010-04-01', body: form.Body, date_created: now, date_sent: null, date_updated: now,
+          account_sid: match![1], api_version: '2010-04-01', body: form.Body, date_created: now, date_sent: null, date_updated: now,
           direction: 'outbound-api', error_code: null, error_message: null, from: form.From, messaging_service_sid: null,
           num_media: '0', num_segments: '1', price: null, price_unit: 'USD', sid, status: 'queued',
-          subresource_uris: {}, to: form.To, uri: `/2010-04-01/Accounts/${match[1]}/Messages/${sid}.json`,
+          subresource_uris: {}, to: form.To, uri: `/2010-04-01/Accounts/${match![1]}/Messages/${sid}.json`,
         }),
       );
     });

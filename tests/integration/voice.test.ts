@@ -9,17 +9,21 @@ import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { HUB_NUMBER, TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
+import type { CallView } from '../../agent-desk/server/calls.ts';
+import { parseTwiml, type TwimlVerb } from '../helpers/twiml.ts';
 
 let database: TestDatabase;
 let hub: RunningHub & { url: string };
 let desk: Socket;
 let cookie: string;
 let twilioApi: FakeTwilio;
+let env: ReturnType<typeof testEnv>;
 
 beforeAll(async () => {
   database = await createTestDatabase('voice');
   twilioApi = await startFakeTwilio();
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url }));
+  env = testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url });
+  hub = await startTestHub(env);
   cookie = await signIn(hub.url);
   desk = await connectDesk(hub.url, cookie);
 });
@@ -85,7 +89,9 @@ describe('a phone call', () => {
   ])('%s puts the call in the queue for an agent, and the request is recorded', async (_label, extra) => {
     const sid = callSid();
     const res = await post('/webhooks/twilio/voice/gather', callFields(sid, '+447911200953', extra));
-    expect(await res.text()).toMatch(/<Say language="en-GB">Please hold\. We are connecting you to someone\.<\/Say><Enqueue>contact-hub<\/Enqueue><\/Response>$/);
+    const verbs = parseTwiml(await res.text());
+    expect(verbs.map((v) => [v.verb, v.text])).toEqual([['Say', 'Please hold. We are connecting you to someone.'], ['Enqueue', 'contact-hub']]);
+    expect(verbs[1]!.attrs.waitUrl).toBe(`${PUBLIC_BASE_URL}/webhooks/twilio/voice/wait`);
     await expect.poll(() => hub.database.prisma.message.count({ where: { providerMessageId: { startsWith: sid }, channel: 'voice' } })).toBe(1);
   });
 
@@ -106,6 +112,230 @@ describe('a phone call', () => {
     const res = await post('/webhooks/twilio/voice/gather', { ...callFields(callSid(), '+447911200955'), ...change });
     expect(res.status).toBe(status);
     expect(await res.text()).toMatch(answer);
+    expect(await hub.database.prisma.inboxItem.count()).toBe(before);
+  });
+});
+
+const STATUS = '/webhooks/twilio/voice/status';
+const byVerb = (verbs: TwimlVerb[]) => verbs.map((v) => v.verb);
+
+async function callerWaiting(from: string, words: string[]): Promise<{ sid: string; call: CallView }> {
+  const sid = callSid();
+  for (const said of words) await post('/webhooks/twilio/voice/gather', callFields(sid, from, { SpeechResult: said }));
+  const queued = nextEvent<CallView>(desk, 'call.updated', (c) => c.fromAddress === from && c.state === 'queued');
+  const res = await post('/webhooks/twilio/voice/gather', callFields(sid, from, { Digits: '0' }));
+  expect(byVerb(parseTwiml(await res.text()))).toEqual(['Say', 'Enqueue']);
+  return { sid, call: await queued };
+}
+
+const take = (id: string) => apiJson<{ call: CallView; error?: string }>(hub.url, cookie, `/api/calls/${id}/take`, { method: 'POST' });
+const setVoice = (body: object) => apiJson(hub.url, cookie, '/api/agents/me/voice', { method: 'PUT', body: JSON.stringify(body) });
+const agentLeg = (parent: string, child: string, status: string) => post(STATUS, { ...callFields(child, HUB_NUMBER, { CallStatus: status, ParentCallSid: parent }), Direction: 'outbound-dial' });
+
+describe('a caller waiting for a person', () => {
+  it('an agent without a phone number set is told to set one before taking calls', async () => {
+    expect((await setVoice({ phone: null, client: null })).status).toBe(200);
+    const { call } = await callerWaiting('+447911200960', ['Hello']);
+    const refused = await take(call.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/phone number your calls are put through to/);
+    expect((await setVoice({ phone: 'not a number' })).status).toBe(400);
+  });
+
+  it('shows on the desk with what they said; the agent who takes it is rung and the call’s story is kept on the conversation', async () => {
+    const set = await setVoice({ phone: '07911 123456' });
+    expect(set.body).toEqual({ phone: '+447911123456', client: null });
+    const from = '+447911200961';
+    const { sid, call } = await callerWaiting(from, ['The ceiling has fallen in and my son has asthma']);
+    expect(call).toMatchObject({ state: 'queued', agent: null, fromAddress: from });
+
+    // What the caller said reaches the waiting list once the worker has stored it.
+    await expect.poll(async () => (await apiJson<{ calls: CallView[] }>(hub.url, cookie, '/api/calls')).body.calls.find((c) => c.id === call.id)?.said).toEqual([
+      'The ceiling has fallen in and my son has asthma',
+      '[pressed 0]',
+    ]);
+
+    const taking = nextEvent<CallView>(desk, 'call.updated', (c) => c.id === call.id && c.state === 'connecting');
+    const before = twilioApi.requests.length;
+    const taken = await take(call.id);
+    expect(taken.status).toBe(200);
+    expect(taken.body.call).toMatchObject({ state: 'connecting', agent: { displayName: expect.any(String) } });
+    await taking;
+
+    // The caller is redirected through Twilio's REST API to a <Dial> to the agent's phone.
+    const redirect = twilioApi.requests.slice(before).find((r) => r.path.endsWith(`/Calls/${sid}.json`));
+    expect(redirect?.method).toBe('POST');
+    const verbs = parseTwiml(redirect!.form.Twiml!);
+    expect(byVerb(verbs)).toEqual(['Say', 'Dial']);
+    const dial = verbs[1]!;
+    expect(dial.attrs).toMatchObject({ action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/dialled`, answerOnBridge: 'true', timeout: '20' });
+    expect(dial.children).toEqual([
+      { verb: 'Number', text: '+447911123456', children: [], attrs: { statusCallback: PUBLIC_BASE_URL + STATUS, statusCallbackMethod: 'POST', statusCallbackEvent: 'initiated ringing answered completed' } },
+    ]);
+
+    // Nobody else can take it now.
+    expect((await take(call.id)).status).toBe(409);
+
+    const agentSid = callSid();
+    expect((await agentLeg(sid, agentSid, 'initiated')).status).toBe(204);
+    expect((await agentLeg(sid, agentSid, 'ringing')).status).toBe(204);
+    expect((await agentLeg(sid, agentSid, 'ringing')).status).toBe(204); // Twilio retried
+    const answered = nextEvent<CallView>(desk, 'call.updated', (c) => c.id === call.id && c.state === 'connected');
+    await agentLeg(sid, agentSid, 'in-progress');
+    await answered;
+    await agentLeg(sid, agentSid, 'completed');
+    const dialled = await post('/webhooks/twilio/voice/dialled', callFields(sid, from, { DialCallStatus: 'completed', DialCallSid: agentSid }));
+    expect(byVerb(parseTwiml(await dialled.text()))).toEqual(['Say', 'Hangup']);
+    const ended = nextEvent<CallView>(desk, 'call.updated', (c) => c.id === call.id && c.state === 'ended');
+    await post(STATUS, callFields(sid, from, { CallStatus: 'completed', CallDuration: '95' }));
+    await ended;
+
+    const waiting = await apiJson<{ calls: CallView[] }>(hub.url, cookie, '/api/calls');
+    expect(waiting.body.calls.map((c) => c.id)).not.toContain(call.id);
+    const history = await apiJson<{ calls: CallView[] }>(hub.url, cookie, `/api/conversations/${call.conversationId}/calls`);
+    expect(history.body.calls[0]!.events.map((e) => `${e.leg}:${e.kind}`)).toEqual(['caller:queued', 'agent:taken', 'agent:ringing', 'agent:answered', 'agent:completed', 'caller:completed']);
+    const conversation = await apiJson(hub.url, cookie, `/api/customers/${call.customer.id}`);
+    expect(conversation.status).toBe(200);
+  });
+
+  it('goes back to the queue when the agent does not answer, and another take puts it through again', async () => {
+    await setVoice({ phone: '+447911123457' });
+    const { sid, call } = await callerWaiting('+447911200962', []);
+    expect((await take(call.id)).status).toBe(200);
+    const agentSid = callSid();
+    await agentLeg(sid, agentSid, 'ringing');
+    await agentLeg(sid, agentSid, 'no-answer');
+    const requeued = nextEvent<CallView>(desk, 'call.updated', (c) => c.id === call.id && c.state === 'queued');
+    const res = await post('/webhooks/twilio/voice/dialled', callFields(sid, '+447911200962', { DialCallStatus: 'no-answer' }));
+    const verbs = parseTwiml(await res.text());
+    expect(byVerb(verbs)).toEqual(['Say', 'Enqueue']);
+    expect(verbs[0]!.text).toMatch(/nobody could answer/);
+    expect(verbs[1]!.text).toBe('contact-hub');
+    expect((await requeued).agent).toBeNull();
+    expect((await take(call.id)).status).toBe(200);
+  });
+
+  it('two agents taking the same call at once: exactly one gets it', async () => {
+    await setVoice({ phone: '+447911123458' });
+    const { call } = await callerWaiting('+447911200963', []);
+    const results = await Promise.all([take(call.id), take(call.id), take(call.id)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    expect(twilioApi.requests.filter((r) => r.path.includes('/Calls/') && r.form.Twiml?.includes('+447911123458'))).toHaveLength(1);
+  });
+
+  it('a caller who hung up while waiting leaves the list; one who hung up just as it was taken is reported gone', async () => {
+    await setVoice({ phone: '+447911123459' });
+    const first = await callerWaiting('+447911200964', []);
+    const left = nextEvent<CallView>(desk, 'call.updated', (c) => c.id === first.call.id && c.state === 'ended');
+    await post(STATUS, callFields(first.sid, '+447911200964', { CallStatus: 'completed' }));
+    await left;
+    expect((await take(first.call.id)).status).toBe(409);
+
+    const second = await callerWaiting('+447911200965', []);
+    twilioApi.queue.push({ kind: 'error', status: 404, code: 20404, message: 'The requested resource was not found' });
+    const gone = await take(second.call.id);
+    expect(gone.status).toBe(410);
+    expect(gone.body.error).toMatch(/hung up/);
+    const calls = await apiJson<{ calls: CallView[] }>(hub.url, cookie, '/api/calls');
+    expect(calls.body.calls.map((c) => c.id)).not.toContain(second.call.id);
+  });
+
+  it('a Twilio outage while taking leaves the call waiting for the next try', async () => {
+    await setVoice({ phone: '+447911123460' });
+    const { call } = await callerWaiting('+447911200966', []);
+    twilioApi.queue.push({ kind: 'error', status: 503, code: 20503, message: 'Service unavailable' });
+    const failed = await take(call.id);
+    expect(failed.status).toBe(502);
+    expect(failed.body.error).toMatch(/still waiting/);
+    expect((await take(call.id)).status).toBe(200);
+  });
+
+  it('the waiting message tells callers where they are and what to do in an emergency', async () => {
+    const res = await post('/webhooks/twilio/voice/wait', { ...callFields(callSid(), '+447911200967'), QueuePosition: '3', QueueTime: '40' });
+    const verbs = parseTwiml(await res.text());
+    expect(byVerb(verbs)).toEqual(['Say', 'Pause']);
+    expect(verbs[0]!.text).toBe('You are number 3 in the queue. Thank you for waiting. If anyone is in danger now, hang up and call 999.');
+  });
+
+  it('calls are in the caller’s subject access export, and erasure removes the number from them', async () => {
+    const from = '+447911200969';
+    const { sid, call } = await callerWaiting(from, []);
+    await post(STATUS, callFields(sid, from, { CallStatus: 'completed' }));
+    const exported = await apiJson(hub.url, cookie, `/api/customers/${call.customer.id}/export`);
+    expect(exported.status).toBe(200);
+    const calls = exported.body.conversations.flatMap((c: { calls: unknown[] }) => c.calls);
+    expect(calls).toEqual([expect.objectContaining({ from, events: [expect.objectContaining({ leg: 'caller', kind: 'queued' }), expect.objectContaining({ leg: 'caller', kind: 'completed' })] })]);
+
+    const erased = await apiJson(hub.url, cookie, `/api/customers/${call.customer.id}/erase`, { method: 'POST', body: JSON.stringify({ reason: 'erasure request ER-1042' }) });
+    expect(erased.status).toBe(200);
+    const history = await apiJson<{ calls: CallView[] }>(hub.url, cookie, `/api/conversations/${call.conversationId}/calls`);
+    expect(history.body.calls[0]!.fromAddress).toBe('[erased]');
+    expect(JSON.stringify(history.body)).not.toContain(from);
+  });
+
+  it('status callbacks that are forged or malformed are refused', async () => {
+    expect((await post(STATUS, callFields(callSid(), '+447911200968', { CallStatus: 'completed' }), { signature: 'Zm9yZ2Vk' })).status).toBe(403);
+    expect((await post(STATUS, callFields(callSid(), '+447911200968', { CallStatus: 'exploded' }))).status).toBe(400);
+  });
+});
+
+describe('out of hours', () => {
+  let closedHub: RunningHub & { url: string };
+  // Open only yesterday (in the council's time zone), so the line is closed whenever the test runs.
+  const londonDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short' }).format(new Date());
+  const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  const yesterday = (days.indexOf(londonDay) + 6) % 7;
+  const names = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+  const spec = `${['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'][yesterday]} 09:00-17:30`;
+  const closedPost = (path: string, fields: Record<string, string>) => postTwilioWebhook(closedHub.url, PUBLIC_BASE_URL, path, fields);
+
+  beforeAll(async () => {
+    // A second hub process on the same database and queues, serving HTTP only; the first one's workers store.
+    closedHub = await startTestHub({ ...env, HUB_ROLES: 'web', VOICE_OPENING_HOURS: spec });
+  });
+  afterAll(async () => {
+    await closedHub?.stop();
+  });
+
+  it('callers hear the hours and what to do in an emergency, and can leave a message', async () => {
+    const res = await closedPost('/webhooks/twilio/voice', callFields(callSid(), '+447911200970', { CallStatus: 'ringing' }));
+    const verbs = parseTwiml(await res.text());
+    expect(byVerb(verbs)).toEqual(['Say', 'Record', 'Say', 'Hangup']);
+    expect(verbs[0]!.text).toContain(`We are closed now. Our phone lines are open ${names[yesterday]}, 9am to 5:30pm. If anyone is in danger now, hang up and call 999.`);
+    expect(verbs[1]!.attrs).toMatchObject({ action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/recorded`, transcribe: 'true', transcribeCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/transcription`, finishOnKey: '#' });
+  });
+
+  it('the message is stored with its recording, then its transcription, each once', async () => {
+    const from = '+447911200971';
+    const sid = callSid();
+    const recording = `https://api.twilio.com/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Recordings/RE${randomBytes(16).toString('hex')}`;
+    const voicemail = nextEvent<MessageView>(desk, 'message.created', (m) => m.fromAddress === from && m.body.startsWith('[Voicemail,'));
+    const recorded = { ...callFields(sid, from), RecordingUrl: recording, RecordingDuration: '14', Digits: '#' };
+    const res = await closedPost('/webhooks/twilio/voice/recorded', recorded);
+    expect(byVerb(parseTwiml(await res.text()))).toEqual(['Say', 'Hangup']);
+    const stored = await voicemail;
+    expect(stored.attachments).toEqual([{ url: recording, contentType: 'audio/wav' }]);
+    expect(stored.body).toBe('[Voicemail, 14 seconds. A transcription follows when ready.]');
+
+    const transcribed = nextEvent<MessageView>(desk, 'message.created', (m) => m.fromAddress === from && m.body.startsWith('[Voicemail transcription]'));
+    const transcription = { ...callFields(sid, from, { CallStatus: 'completed' }), TranscriptionSid: `TR${randomBytes(16).toString('hex')}`, TranscriptionStatus: 'completed', TranscriptionText: 'Hi it is Sam, my housing benefit stopped. Please call back.', RecordingUrl: recording };
+    expect((await closedPost('/webhooks/twilio/voice/transcription', transcription)).status).toBe(204);
+    const text = await transcribed;
+    expect(text.body).toBe('[Voicemail transcription] Hi it is Sam, my housing benefit stopped. Please call back.');
+    expect(text.conversationId).toBe(stored.conversationId);
+
+    await closedPost('/webhooks/twilio/voice/recorded', recorded);
+    await closedPost('/webhooks/twilio/voice/transcription', transcription);
+    await expect.poll(() => hub.database.prisma.inboxItem.count({ where: { providerMessageId: { startsWith: sid }, processedAt: null } })).toBe(0);
+    expect(await hub.database.prisma.message.count({ where: { providerMessageId: { startsWith: sid } } })).toBe(2);
+  });
+
+  it('hanging up without a message stores nothing; a failed transcription adds nothing', async () => {
+    const sid = callSid();
+    const before = await hub.database.prisma.inboxItem.count();
+    const res = await closedPost('/webhooks/twilio/voice/recorded', { ...callFields(sid, '+447911200972'), RecordingUrl: 'https://api.twilio.com/x', RecordingDuration: '0' });
+    expect(parseTwiml(await res.text())[0]!.text).toMatch(/did not get a message/);
+    await closedPost('/webhooks/twilio/voice/transcription', { ...callFields(sid, '+447911200972'), TranscriptionSid: 'TR1', TranscriptionStatus: 'failed' });
     expect(await hub.database.prisma.inboxItem.count()).toBe(before);
   });
 });
