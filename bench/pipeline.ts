@@ -3,73 +3,26 @@
 // run the floors the pipeline is built on, with the pipeline's ratio to each. Not run by the tests.
 //
 //   npm run bench                       (BENCH_MESSAGES=2000 BENCH_CONCURRENCY=32 by default)
-import { performance } from 'node:perf_hooks';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
 import { io as connect } from 'socket.io-client';
-import { createTestDatabase } from '../tests/helpers/postgres.ts';
-import { PUBLIC_BASE_URL, connectDesk, signIn, testEnv, uniquePrefix } from '../tests/helpers/hub.ts';
-import { freePort, spawnHub } from '../tests/helpers/processes.ts';
+import { PUBLIC_BASE_URL, connectDesk, signIn, uniquePrefix } from '../tests/helpers/hub.ts';
 import { openDatabase } from '../hub/db/client.ts';
 import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../tests/helpers/twilio-webhook.ts';
 import type { MessageView } from '../agent-desk/server/views.ts';
+import { drive, percentile, perSecond, report, startBenchHub, type Result } from './harness.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-interface Result {
-  name: string;
-  count: number;
-  seconds: number;
-  latenciesMs: number[];
-}
-
-const perSecond = (r: Result) => r.count / r.seconds;
-function percentile(sorted: number[], p: number) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
-}
-function report(r: Result) {
-  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
-  const fmt = (n: number) => n.toFixed(2).padStart(8);
-  console.log(
-    `${r.name.padEnd(44)} ${perSecond(r).toFixed(0).padStart(7)} /s   p50 ${fmt(percentile(sorted, 50))} ms   p95 ${fmt(percentile(sorted, 95))} ms   p99 ${fmt(percentile(sorted, 99))} ms`,
-  );
-}
-
-/** Runs `task(i)` for i < count with at most `concurrency` in flight; returns per-task latencies. */
-async function drive(name: string, count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<Result> {
-  const latenciesMs: number[] = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) {
-        const i = next++;
-        const t0 = performance.now();
-        await task(i);
-        latenciesMs.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { name, count, seconds: (performance.now() - start) / 1000, latenciesMs };
-}
-
 async function pipeline(): Promise<{ result: Result; prisma: Result }> {
-  const database = await createTestDatabase('bench');
-  // The hub runs as its own process, as in production; this process is the load generator.
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const hub = spawnHub(
-    testEnv({ DATABASE_URL: database.url, PORT: String(port), QUEUE_PREFIX: uniquePrefix('bench'), LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '5000', SWEEP_AFTER_MS: '60000' }),
-    // BENCH_PROFILE=dir writes a CPU profile of the hub process there (open it in Chrome DevTools).
-    process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
-  );
+  const bench = await startBenchHub('bench');
   try {
-    await waitForHealth(url, hub.output);
+    const url = bench.url;
     const desk = await connectDesk(url, await signIn(url));
     const waiting = new Map<string, () => void>();
     desk.on('message.created', (m: MessageView) => waiting.get(m.providerMessageId ?? '')?.());
@@ -84,10 +37,10 @@ async function pipeline(): Promise<{ result: Result; prisma: Result }> {
     await drive('warm-up', 200, CONCURRENCY, send);
     const result = await drive('pipeline: webhook → persisted → agent socket', MESSAGES, CONCURRENCY, (i) => send(i + 200));
     desk.close();
-    await hub.kill('SIGTERM');
+    await bench.hub.kill('SIGTERM');
 
     // Floor: one Prisma insert on the same database, same concurrency, same adapter.
-    const db = await openDatabase({ kind: 'postgres', url: database.url, poolSize: 20 });
+    const db = await openDatabase({ kind: 'postgres', url: bench.database.url, poolSize: 20 });
     try {
       const prisma = await drive('floor: Prisma insert (PostgreSQL)', MESSAGES, CONCURRENCY, async () => {
         await db.prisma.customer.create({ data: {} });
@@ -97,18 +50,8 @@ async function pipeline(): Promise<{ result: Result; prisma: Result }> {
       await db.close();
     }
   } finally {
-    await hub.kill('SIGKILL');
-    await database.drop();
+    await bench.stop();
   }
-}
-
-async function waitForHealth(url: string, output: () => string) {
-  for (let i = 0; i < 600; i++) {
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the hub did not become healthy within 60 s:\n${output()}`);
 }
 
 async function bullmqFloor(): Promise<Result> {

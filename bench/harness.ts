@@ -1,0 +1,104 @@
+// What the benchmarks share: a hub spawned as its own process on a throw-away PostgreSQL database,
+// a bounded-concurrency driver, and percentile reporting.
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { createTestDatabase, type TestDatabase } from '../tests/helpers/postgres.ts';
+import { testEnv, uniquePrefix } from '../tests/helpers/hub.ts';
+import { freePort, spawnHub, type HubProcess } from '../tests/helpers/processes.ts';
+import type { Env } from '../hub/config.ts';
+
+export interface Result {
+  name: string;
+  count: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+export const perSecond = (r: Result) => r.count / r.seconds;
+
+export function percentile(sorted: number[], p: number) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
+
+export function report(r: Result) {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  const fmt = (n: number) => n.toFixed(2).padStart(8);
+  console.log(
+    `${r.name.padEnd(44)} ${perSecond(r).toFixed(0).padStart(7)} /s   p50 ${fmt(percentile(sorted, 50))} ms   p95 ${fmt(percentile(sorted, 95))} ms   p99 ${fmt(percentile(sorted, 99))} ms`,
+  );
+}
+
+/** Runs `task(i)` for i < count with at most `concurrency` in flight; returns per-task latencies. */
+export async function drive(name: string, count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<Result> {
+  const latenciesMs: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latenciesMs.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { name, count, seconds: (performance.now() - start) / 1000, latenciesMs };
+}
+
+export interface BenchHub {
+  url: string;
+  hub: HubProcess;
+  database: TestDatabase;
+  /** Kills the hub (if still running), drops its database and deletes its queue keys from Redis. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The hub runs as its own process, as in production; the calling process is the load generator.
+ * `env` is added to the test environment (e.g. to raise a rate limit for one load-generating address).
+ */
+export async function startBenchHub(label: string, env: Env = {}): Promise<BenchHub> {
+  const database = await createTestDatabase(label);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const hubEnv = testEnv({ DATABASE_URL: database.url, PORT: String(port), QUEUE_PREFIX: uniquePrefix('bench'), LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '5000', SWEEP_AFTER_MS: '60000', ...env });
+  const hub = spawnHub(
+    hubEnv,
+    // BENCH_PROFILE=dir writes a CPU profile of the hub process there (open it in Chrome DevTools).
+    process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+  );
+  const stop = async () => {
+    await hub.kill('SIGKILL');
+    await database.drop();
+    await deleteKeys(hubEnv.REDIS_URL!, hubEnv.QUEUE_PREFIX!);
+  };
+  try {
+    await waitForHealth(url, hub.output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, hub, database, stop };
+}
+
+async function waitForHealth(url: string, output: () => string) {
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the hub did not become healthy within 60 s:\n${output()}`);
+}
+
+/** BullMQ leaves a few keys per queue (ids, meta, events) even when every job is removed. */
+async function deleteKeys(redisUrl: string, prefix: string) {
+  const redis = new Redis(redisUrl);
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
