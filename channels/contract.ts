@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Router } from 'express';
 import type { Server as SocketServer } from 'socket.io';
+import type { IncomingMessage } from 'node:http';
 
 export const ChannelKind = z.enum(['sms', 'voice', 'webchat', 'email']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
@@ -137,6 +138,8 @@ export interface TranscriptEntry {
 export interface MountTarget {
   router: Router;
   io: SocketServer;
+  /** The client's network address: X-Forwarded-For is believed only from the hub's trusted proxies. */
+  clientAddress(request: IncomingMessage): string;
 }
 
 export interface ChannelAdapter {

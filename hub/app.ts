@@ -1,6 +1,7 @@
 // Wiring only: database, Redis, queues, event bus, channels, workers, HTTP + socket.io.
 // Each piece is built in its own module; this file just connects them in order.
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import proxyAddr from 'proxy-addr';
 import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
@@ -24,6 +25,9 @@ import { createQueues, type Queues } from './queues.ts';
 import { connectRedis, type Redis } from './redis.ts';
 import { startSweeper } from './sweeper.ts';
 import { startWorkers, type Workers } from './workers.ts';
+
+/** Proxies whose X-Forwarded-For is believed: the usual places a council's load balancer sits. */
+const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
 
 export interface RunningHub {
   /** Where the HTTP server listens (http://host:port), when this process serves HTTP. */
@@ -82,7 +86,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const app = express();
     app.disable('x-powered-by');
     // Behind a proxy the client address comes from X-Forwarded-For; Twilio signatures use PUBLIC_BASE_URL.
-    app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+    app.set('trust proxy', TRUSTED_PROXIES);
     app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"] } } }));
     app.use(cookieParser());
     app.get('/health', healthHandler({ pingDb: database.ping, redis }));
@@ -92,7 +96,10 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     io = new SocketServer(http, { serveClient: true, maxHttpBufferSize: 64 * 1024 });
     const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry });
     const channelRoutes = express.Router();
-    for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io }, sink);
+    // socket.io does not go through Express, so its connections get the same proxy rule here.
+    const trusted = proxyAddr.compile(TRUSTED_PROXIES);
+    const clientAddress = (request: IncomingMessage) => proxyAddr(request, trusted);
+    for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, sink);
     app.use(channelRoutes);
     app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure }));
     app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));

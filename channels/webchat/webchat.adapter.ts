@@ -55,7 +55,7 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
     }
   }
 
-  function mount({ router, io }: MountTarget, sink: InboundSink) {
+  function mount({ router, io, clientAddress }: MountTarget, sink: InboundSink) {
     // The widget's files are loaded by the council's pages on other origins: allow that explicitly.
     const embeddable = { 'Cross-Origin-Resource-Policy': 'cross-origin' };
     router.get('/chat/widget.js', (_req, res) => res.set(embeddable).type('application/javascript').sendFile(path.join(WEB, 'widget.js')));
@@ -70,7 +70,7 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
       const visitor = VisitorId.safeParse(socket.handshake.auth?.visitorId);
       if (!visitor.success) return next(new Error('visitorId must be a UUID'));
       try {
-        await perAddress.consume(socket.handshake.address);
+        await perAddress.consume(clientAddress(socket.request));
       } catch {
         return next(new Error('too many connections; please wait a minute'));
       }

@@ -33,7 +33,8 @@ afterAll(async () => {
 
 /** A visitor's browser: connects and hands back the transcript the hub replays on connection. */
 async function visit(visitorId: string, origin?: string): Promise<{ socket: Socket; transcript: TranscriptEntry[] }> {
-  const socket = connect(`${hub.url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false, extraHeaders: origin ? { origin } : {} });
+  // forceNew: its own connection, as a browser would have, not one multiplexed on the desk's.
+  const socket = connect(`${hub.url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: origin ? { origin } : {} });
   visitors.push(socket);
   const transcript = await new Promise<TranscriptEntry[]>((resolve, reject) => {
     socket.once('transcript', resolve);
@@ -188,5 +189,28 @@ describe('embedding on the council\'s own site', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/javascript/);
     expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+  });
+});
+
+describe('behind the council\'s load balancer', () => {
+  it('the per-address connection limit counts each visitor\'s own address, not the proxy\'s', async () => {
+    const proxied = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', WEBCHAT_CONNECTIONS_PER_MINUTE: '2' }));
+    try {
+      // The test client connects from 127.0.0.1: a trusted proxy, so its X-Forwarded-For is believed.
+      const open = (forwardedFor: string) => {
+        const socket = connect(`${proxied.url}/chat`, { auth: { visitorId: randomUUID() }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': forwardedFor } });
+        visitors.push(socket);
+        return new Promise<string>((resolve) => {
+          socket.once('connect', () => resolve('connected'));
+          socket.once('connect_error', (error) => resolve(error.message));
+        });
+      };
+      expect(await open('203.0.113.7')).toBe('connected');
+      expect(await open('203.0.113.7')).toBe('connected');
+      expect(await open('203.0.113.7')).toMatch(/too many connections/);
+      expect(await open('198.51.100.23')).toBe('connected');
+    } finally {
+      await proxied.stop();
+    }
   });
 });
