@@ -1,0 +1,71 @@
+// The needs bot behind the hub's own small turn interface: one customer message in, the replies and what
+// has been captured out. The dialog engine (Microsoft 365 Agents SDK dialogs) stays inside this folder.
+import { Activity, ActivityTypes } from '@microsoft/agents-activity';
+import { ConversationState, type Storage } from '@microsoft/agents-hosting';
+import { DialogSet, DialogTurnStatus, type DialogState } from '@microsoft/agents-hosting-dialogs';
+import type { ChannelKind } from '../../channels/contract.ts';
+import { HubBotAdapter } from './adapter.ts';
+import type { NeedsKnowledge } from './knowledge.ts';
+import { emptyCaptured, NeedsDialog, NEEDS_DIALOG, type Captured } from './needs-dialog.ts';
+
+export interface BotTurnInput {
+  conversationId: string;
+  customerId: string;
+  channel: ChannelKind;
+  messageId: string;
+  text: string;
+}
+
+export interface BotReply {
+  text: string;
+  /** Suggested replies, for channels that can show them as buttons. */
+  suggestions: string[];
+}
+
+export interface BotTurnResult {
+  replies: BotReply[];
+  captured: Captured;
+}
+
+export interface NeedsBot {
+  turn(input: BotTurnInput, storage: Storage): Promise<BotTurnResult>;
+}
+
+/** State is keyed by the hub conversation, whatever channel each message came on. */
+export const BOT_CHANNEL_ID = 'contact-hub';
+
+export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
+  const adapter = new HubBotAdapter();
+  return {
+    async turn(input, storage) {
+      const conversationState = new ConversationState(storage);
+      const dialogState = conversationState.createProperty<DialogState>('dialogState');
+      const capturedState = conversationState.createProperty<Captured>('captured');
+      const dialogs = new DialogSet(dialogState).add(new NeedsDialog(knowledge, capturedState));
+      const activity = Activity.fromObject({
+        type: ActivityTypes.Message,
+        id: input.messageId,
+        text: input.text,
+        channelId: BOT_CHANNEL_ID,
+        channelData: { channel: input.channel },
+        conversation: { id: input.conversationId },
+        from: { id: input.customerId, role: 'user' },
+        recipient: { id: 'contact-hub-bot', role: 'bot' },
+        serviceUrl: 'urn:contact-hub',
+      });
+      let captured = emptyCaptured();
+      const sent = await adapter.runTurn(activity, async (context) => {
+        const dc = await dialogs.createContext(context);
+        const result = await dc.continueDialog();
+        captured = await capturedState.get(context, emptyCaptured());
+        if (result.status === DialogTurnStatus.empty && !captured.outcome) await dc.beginDialog(NEEDS_DIALOG);
+        captured = await capturedState.get(context, emptyCaptured());
+        await conversationState.saveChanges(context, false);
+      });
+      const replies = sent
+        .filter((a) => a.type === ActivityTypes.Message && a.text)
+        .map((a) => ({ text: a.text!, suggestions: (a.suggestedActions?.actions ?? []).map((action) => String(action.title ?? action.value)) }));
+      return { replies, captured };
+    },
+  };
+}

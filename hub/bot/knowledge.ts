@@ -1,0 +1,51 @@
+// What the bot knows: how to find needs in words (the detector), the taxonomy's labels, which needs go
+// together and which facts each need's service asks for (related-needs.json, checked against the taxonomy).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export interface Detection {
+  needs: { code: string; label: string; confidence: number }[];
+  urgent: boolean;
+}
+
+export interface NeedsKnowledge {
+  detect(text: string): Detection;
+  label(code: string): string;
+  /** Met by one straightforward transaction with one service (a missed bin). */
+  isSimple(code: string): boolean;
+  /** Needs that commonly come with this one, most likely first. */
+  related(code: string): string[];
+  /** Keys of the facts this need's service asks for. */
+  facts(code: string): string[];
+  /** The question that asks for a fact. */
+  factQuestion(key: string): string;
+}
+
+const RelatedNeeds = z.object({
+  facts: z.record(z.string(), z.string().min(5)),
+  needs: z.record(z.string(), z.object({ related: z.array(z.string()), facts: z.array(z.string()) })),
+});
+
+export const RELATED_NEEDS_PATH = new URL('./related-needs.json', import.meta.url);
+
+export function buildKnowledge(input: {
+  detect: (text: string) => Detection;
+  taxonomy: { code: string; label: string; simple?: boolean }[];
+  relatedNeeds?: unknown;
+}): NeedsKnowledge {
+  const data = RelatedNeeds.parse(input.relatedNeeds ?? JSON.parse(readFileSync(RELATED_NEEDS_PATH, 'utf8')));
+  const byCode = new Map(input.taxonomy.map((n) => [n.code, n]));
+  // Unknown codes or fact keys are a data error: refuse at start, never at a customer's turn.
+  for (const [code, entry] of Object.entries(data.needs)) {
+    for (const c of [code, ...entry.related]) if (!byCode.has(c)) throw new Error(`related-needs.json: "${c}" is not a code in the needs taxonomy`);
+    for (const f of entry.facts) if (!data.facts[f]) throw new Error(`related-needs.json: fact "${f}" (for ${code}) has no question`);
+  }
+  return {
+    detect: input.detect,
+    label: (code) => byCode.get(code)?.label ?? code,
+    isSimple: (code) => byCode.get(code)?.simple === true,
+    related: (code) => data.needs[code]?.related ?? [],
+    facts: (code) => data.needs[code]?.facts ?? [],
+    factQuestion: (key) => data.facts[key] ?? key,
+  };
+}

@@ -1,0 +1,229 @@
+// The guided needs conversation, as a Bot Framework dialog: understand the whole situation at the first
+// contact, in plain language, then hand a complete picture to the people who will act.
+// Order: urgency first (every turn) → what we understood, confirmed → the related areas that usually come
+// with it → the facts services ask for → consent to share → a short summary of what happens next.
+// The customer can ask for a person at any moment.
+import { ActivityTypes } from '@microsoft/agents-activity';
+import { MessageFactory, type AgentStatePropertyAccessor, type TurnContext } from '@microsoft/agents-hosting';
+import {
+  ChoicePrompt,
+  ComponentDialog,
+  ListStyle,
+  TextPrompt,
+  WaterfallDialog,
+  type Choice,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from '@microsoft/agents-hosting-dialogs';
+import type { Detection, NeedsKnowledge } from './knowledge.ts';
+
+/** What the conversation has captured so far; the hub records it after every turn. */
+export interface Captured {
+  needs: Record<string, { urgent: boolean }>;
+  facts: Record<string, string>;
+  consent: boolean | null;
+  /** Set when the bot is done and a person takes over. */
+  outcome: null | 'urgent' | 'asked-for-person' | 'unclear' | 'complete';
+}
+
+export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, outcome: null });
+
+export const NEEDS_DIALOG = 'needs-conversation';
+const FLOW = 'needs-flow';
+const TEXT = 'text';
+const YES_NO = 'yes-no';
+const MAX_FACTS = 2;
+
+const YES: Choice = { value: 'Yes', synonyms: ['y', 'yes', 'yeah', 'yep', 'yes please', 'ok', 'okay', 'correct', 'right', 'thats right', "that's right", 'it is'] };
+const NO: Choice = { value: 'No', synonyms: ['n', 'no', 'nope', 'no thanks', 'not really', 'wrong', 'thats wrong', "that's wrong", 'not quite'] };
+const NOTHING_ELSE = /^\s*(no|nope|nah|n|no thanks|nothing( else)?|none|not really|that'?s (it|all))\b/i;
+
+/** Asking for a person, in words or the phone's 0, at any point. */
+export function asksForAPerson(text: string): boolean {
+  return /^\s*0\s*$/.test(text) || /\b(agent|human|real person|a person|someone real|speak to (someone|somebody|a person)|talk to (someone|somebody|a person)|adviser|advisor|operator)\b/i.test(text);
+}
+
+/** Emergency help, in plain words: 999 first, then the helpline that fits what we heard. */
+export function emergencyMessage(codes: string[]): string {
+  const lines = ['If you or someone else is in danger now, call 999.'];
+  if (codes.includes('safety.domestic-abuse')) lines.push('National Domestic Abuse Helpline: 0808 2000 247 (free, day and night).');
+  if (codes.includes('safety.child-protection')) lines.push('If a child is at risk: NSPCC 0808 800 5000.');
+  if (codes.includes('health.mental') || !lines[1]) lines.push('If you are thinking about ending your life: call Samaritans free on 116 123, day or night.');
+  lines.push('I am passing you to a person now, first in the queue.');
+  return lines.join(' ');
+}
+
+function listOf(labels: string[], joiner: 'and' | 'or' = 'and'): string {
+  const lower = labels.map((l) => l.charAt(0).toLowerCase() + l.slice(1));
+  return lower.length > 1 ? `${lower.slice(0, -1).join(', ')} ${joiner} ${lower.at(-1)}` : (lower[0] ?? '');
+}
+
+export class NeedsDialog extends ComponentDialog {
+  constructor(
+    private readonly knowledge: NeedsKnowledge,
+    private readonly captured: AgentStatePropertyAccessor<Captured>,
+  ) {
+    super(NEEDS_DIALOG);
+    this.addDialog(new TextPrompt(TEXT));
+    this.addDialog(new ChoicePrompt(YES_NO));
+    this.addDialog(
+      new WaterfallDialog(FLOW, [
+        this.understand.bind(this),
+        this.confirm.bind(this),
+        this.corrected.bind(this),
+        this.related.bind(this),
+        this.firstFact.bind(this),
+        this.secondFact.bind(this),
+        this.consent.bind(this),
+        this.summary.bind(this),
+      ]),
+    );
+    this.initialDialogId = FLOW;
+  }
+
+  // Every turn, before the current step: danger stops the script; asking for a person is honoured at once.
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const text = inner.context.activity.type === ActivityTypes.Message ? (inner.context.activity.text ?? '') : '';
+    const stop = await this.interrupt(inner.context, text);
+    if (stop) return inner.cancelAllDialogs();
+    return super.onContinueDialog(inner);
+  }
+
+  protected override async onBeginDialog(inner: DialogContext, options?: object): Promise<DialogTurnResult> {
+    const stop = await this.interrupt(inner.context, inner.context.activity.text ?? '');
+    if (stop) return inner.cancelAllDialogs();
+    return super.onBeginDialog(inner, options);
+  }
+
+  private async interrupt(context: TurnContext, text: string): Promise<boolean> {
+    const detection = this.knowledge.detect(text);
+    if (detection.urgent) {
+      const captured = await this.record(context, detection, true);
+      captured.outcome = 'urgent';
+      await context.sendActivity(emergencyMessage(Object.keys(captured.needs)));
+      return true;
+    }
+    if (asksForAPerson(text)) {
+      const captured = await this.record(context, detection);
+      captured.outcome = 'asked-for-person';
+      await context.sendActivity('I am passing you to a person now. They will see what you have told me, so you will not need to repeat it.');
+      return true;
+    }
+    return false;
+  }
+
+  private async state(context: TurnContext): Promise<Captured> {
+    return this.captured.get(context, emptyCaptured());
+  }
+
+  /** Adds what was found to what the conversation has captured. */
+  private async record(context: TurnContext, detection: Detection, urgent = false): Promise<Captured> {
+    const captured = await this.state(context);
+    for (const need of detection.needs) captured.needs[need.code] = { urgent: urgent || (captured.needs[need.code]?.urgent ?? false) };
+    return captured;
+  }
+
+  private labels(captured: Captured): string[] {
+    return Object.keys(captured.needs).map((c) => this.knowledge.label(c));
+  }
+
+  private yesNo(step: WaterfallStepContext, text: string) {
+    // The words work on every channel; the buttons are for channels that show them (web chat, Teams).
+    // Built here rather than by the prompt's style, which only adds buttons on channel ids it knows.
+    const ask = (words: string) => MessageFactory.suggestedActions(['Yes', 'No'], words);
+    return step.prompt(YES_NO, { prompt: ask(`${text} Reply YES or NO.`), retryPrompt: ask('Please reply YES or NO.'), choices: [YES, NO], style: ListStyle.none });
+  }
+
+  private async understand(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const captured = await this.record(step.context, this.knowledge.detect(step.context.activity.text ?? ''));
+    if (Object.keys(captured.needs).length) return step.next();
+    return step.prompt(TEXT, 'I am here to help. Can you tell me a bit more about what is happening?');
+  }
+
+  private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    let captured = await this.state(step.context);
+    if (typeof step.result === 'string') captured = await this.record(step.context, this.knowledge.detect(step.result));
+    if (!Object.keys(captured.needs).length) return this.handOver(step, 'unclear');
+    return this.yesNo(step, `It sounds like you need help with ${listOf(this.labels(captured))}. Is that right?`);
+  }
+
+  private async corrected(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if ((step.result as { value?: string } | undefined)?.value === 'Yes') return step.next();
+    return step.prompt(TEXT, 'Sorry I got that wrong. In a few words, what do you need help with?');
+  }
+
+  private async related(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    let captured = await this.state(step.context);
+    if (typeof step.result === 'string') {
+      // The customer put it in their own words: their words replace our guess.
+      captured.needs = {};
+      captured = await this.record(step.context, this.knowledge.detect(step.result));
+      if (!Object.keys(captured.needs).length) return this.handOver(step, 'unclear');
+    }
+    const codes = Object.keys(captured.needs);
+    // Simple requests (a missed bin) go straight on: no need to explore.
+    if (codes.every((c) => this.knowledge.isSimple(c))) return step.next();
+    const candidates = [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
+    if (!candidates.length) return step.next();
+    const labels = candidates.map((c) => this.knowledge.label(c));
+    return step.prompt(TEXT, `People in your situation often also need help with ${listOf(labels, 'or')}. Is anything like that going on? If not, reply NO.`);
+  }
+
+  private async firstFact(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (typeof step.result === 'string' && !NOTHING_ELSE.test(step.result)) await this.record(step.context, this.knowledge.detect(step.result));
+    return this.askFact(step, 0);
+  }
+
+  private async secondFact(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    await this.keepFact(step, 0);
+    return this.askFact(step, 1);
+  }
+
+  private factKeys(captured: Captured): string[] {
+    return [...new Set(Object.keys(captured.needs).flatMap((c) => this.knowledge.facts(c)))].filter((k) => !(k in captured.facts)).slice(0, MAX_FACTS);
+  }
+
+  private async askFact(step: WaterfallStepContext, index: number): Promise<DialogTurnResult> {
+    const captured = await this.state(step.context);
+    // Asked once at the start of the fact steps, so later answers do not shift which question comes next.
+    const values = step.values as { factKeys?: string[] };
+    const keys = (values.factKeys ??= this.factKeys(captured));
+    const key = keys[index];
+    if (!key) return step.next();
+    return step.prompt(TEXT, this.knowledge.factQuestion(key));
+  }
+
+  private async keepFact(step: WaterfallStepContext, index: number) {
+    const key = (step.values as { factKeys?: string[] }).factKeys?.[index];
+    if (key && typeof step.result === 'string') (await this.state(step.context)).facts[key] = step.result.trim().slice(0, 500);
+  }
+
+  private async consent(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    await this.keepFact(step, 1);
+    const captured = await this.state(step.context);
+    // A simple request is itself a request to the service that meets it: nothing else is shared.
+    if (Object.keys(captured.needs).every((c) => this.knowledge.isSimple(c))) return step.next();
+    return this.yesNo(step, 'Can we share what you have told us with the teams who can help, so they do not ask you again?');
+  }
+
+  private async summary(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const captured = await this.state(step.context);
+    const answer = (step.result as { value?: string } | undefined)?.value;
+    if (answer) captured.consent = answer === 'Yes';
+    const noted = `Thank you. We have noted: ${listOf(this.labels(captured))}.`;
+    const next =
+      captured.consent === false
+        ? 'We will not share it without asking you. A person from our team will contact you to talk about what happens next.'
+        : 'A person from our team will pick this up and contact you. You will not need to tell your story again.';
+    await step.context.sendActivity(`${noted} ${next} If you are in danger at any time, call 999.`);
+    captured.outcome = 'complete';
+    return step.endDialog();
+  }
+
+  private async handOver(step: WaterfallStepContext, outcome: 'unclear'): Promise<DialogTurnResult> {
+    (await this.state(step.context)).outcome = outcome;
+    await step.context.sendActivity('Thank you. I am passing you to a person who can help.');
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,40 @@
+// Bot Framework state in the hub's database, so a conversation survives a restart and can move between
+// workers. Writes carry an etag: a writer holding stale state fails instead of overwriting newer state.
+import { randomUUID } from 'node:crypto';
+import type { Storage, StoreItem } from '@microsoft/agents-hosting';
+import type { Prisma } from '../generated/prisma/client.ts';
+
+type Client = Pick<Prisma.TransactionClient, 'botState'>;
+
+export class StaleBotStateError extends Error {
+  constructor(key: string) {
+    super(`bot state "${key}" was changed by another turn`);
+  }
+}
+
+export class DatabaseStorage implements Storage {
+  constructor(private readonly db: Client) {}
+
+  async read(keys: string[]): Promise<StoreItem> {
+    const rows = await this.db.botState.findMany({ where: { key: { in: keys } } });
+    return Object.fromEntries(rows.map((r) => [r.key, { ...(r.data as object), eTag: r.etag }]));
+  }
+
+  async write(changes: StoreItem): Promise<void> {
+    for (const [key, item] of Object.entries(changes)) {
+      const { eTag, ...data } = item as StoreItem;
+      const etag = randomUUID();
+      const json = data as Prisma.InputJsonObject;
+      if (!eTag || eTag === '*') {
+        await this.db.botState.upsert({ where: { key }, create: { key, data: json, etag }, update: { data: json, etag } });
+        continue;
+      }
+      const { count } = await this.db.botState.updateMany({ where: { key, etag: eTag }, data: { data: json, etag } });
+      if (!count) throw new StaleBotStateError(key);
+    }
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    await this.db.botState.deleteMany({ where: { key: { in: keys } } });
+  }
+}

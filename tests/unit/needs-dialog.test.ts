@@ -1,0 +1,163 @@
+// The needs conversation, driven turn by turn through the hub's Bot Framework adapter from tables of
+// cases. The recognizer is passed in (as in the Bot Framework samples) so the dialog is tested on its own;
+// the real detector has its own tests. State lives in the framework's storage and a new bot is built for
+// every turn, so each case also shows the conversation surviving a restart between messages.
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { MemoryStorage } from '@microsoft/agents-hosting';
+import { createNeedsBot } from '../../hub/bot/bot.ts';
+import { buildKnowledge, type Detection } from '../../hub/bot/knowledge.ts';
+import type { Captured } from '../../hub/bot/needs-dialog.ts';
+
+const taxonomy = JSON.parse(readFileSync(new URL('../../../shared/data/needs-taxonomy.json', import.meta.url), 'utf8')).needs as { code: string; label: string; simple?: boolean }[];
+
+const CUES: [RegExp, string][] = [
+  [/evict|nowhere to stay|homeless/i, 'housing.homeless'],
+  [/school/i, 'education.school'],
+  [/rent|debt|arrears/i, 'money.debt'],
+  [/\bbin\b/i, 'environment.waste'],
+  [/hits? me|hurts? me/i, 'safety.domestic-abuse'],
+];
+const URGENT = /outside the door now|kill myself|not breathing/i;
+function detect(text: string): Detection {
+  const codes = CUES.filter(([cue]) => cue.test(text)).map(([, code]) => code);
+  return { needs: codes.map((code) => ({ code, label: code, confidence: 1 })), urgent: URGENT.test(text) };
+}
+const knowledge = buildKnowledge({ detect, taxonomy });
+
+type Step = [customer: string, bot: RegExp | null];
+interface Case {
+  name: string;
+  channel?: 'sms' | 'webchat' | 'email';
+  steps: Step[];
+  outcome: Captured['outcome'];
+  needs: string[];
+  facts?: string[];
+  consent?: boolean | null;
+  urgent?: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'a person with linked needs: confirmed, related areas explored, facts and consent asked, then a summary',
+    steps: [
+      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /^It sounds like you need help with homeless or at risk of losing home and school places, transfers and attendance\. Is that right\? Reply YES or NO\.$/],
+      ['yes', /^People in your situation often also need help with debt and arrears, benefits and entitlements or domestic abuse\. Is anything like that going on\? If not, reply NO\.$/],
+      ['we are behind on the rent as well', /date you have to leave by/],
+      ['Friday', /Who lives with you\?/],
+      ['me and my two boys, 7 and 12', /Can we share what you have told us with the teams who can help.*Reply YES or NO\./],
+      ['Yes', /^Thank you\. We have noted: homeless or at risk of losing home, school places, transfers and attendance and debt and arrears\. .*not need to tell your story again\. If you are in danger at any time, call 999\.$/],
+    ],
+    outcome: 'complete',
+    needs: ['housing.homeless', 'education.school', 'money.debt'],
+    facts: ['deadline', 'household'],
+    consent: true,
+  },
+  {
+    name: 'danger in the first message stops the script: 999 and the helpline at once',
+    steps: [['he hits me and he is outside the door now', /^If you or someone else is in danger now, call 999\. National Domestic Abuse Helpline: 0808 2000 247.*passing you to a person now/]],
+    outcome: 'urgent',
+    needs: ['safety.domestic-abuse'],
+    urgent: ['safety.domestic-abuse'],
+  },
+  {
+    name: 'danger in the middle of the conversation stops it too',
+    steps: [
+      ['I am behind with my rent', /It sounds like you need help with debt and arrears/],
+      ['yes', /People in your situation/],
+      ['honestly I want to kill myself', /call 999\. If you are thinking about ending your life: call Samaritans free on 116 123/],
+    ],
+    outcome: 'urgent',
+    needs: ['money.debt'],
+  },
+  {
+    name: 'asking for a person at any point hands over with the needs found so far',
+    steps: [
+      ['my landlord evicted us', /It sounds like you need help with homeless/],
+      ['can I speak to someone please', /^I am passing you to a person now\. They will see what you have told me/],
+    ],
+    outcome: 'asked-for-person',
+    needs: ['housing.homeless'],
+  },
+  {
+    name: 'pressing 0 on a phone keypad also reaches a person',
+    steps: [['0', /passing you to a person/]],
+    outcome: 'asked-for-person',
+    needs: [],
+  },
+  {
+    name: 'a simple request goes straight through: no exploring, no consent question',
+    steps: [
+      ['my bin wasnt collected again', /It sounds like you need help with bins and waste collection\. Is that right\?/],
+      ['y', /^Thank you\. We have noted: bins and waste collection\./],
+    ],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    consent: null,
+  },
+  {
+    name: 'when nothing is recognised it asks once more, then passes to a person',
+    steps: [
+      ['hello', /^I am here to help\. Can you tell me a bit more about what is happening\?$/],
+      ['its complicated', /^Thank you\. I am passing you to a person who can help\.$/],
+    ],
+    outcome: 'unclear',
+    needs: [],
+  },
+  {
+    name: 'a wrong guess is corrected in the customer’s own words, which replace it',
+    steps: [
+      ['we might be evicted', /homeless or at risk of losing home\. Is that right\?/],
+      ['no', /^Sorry I got that wrong\. In a few words, what do you need help with\?$/],
+      ['I need a school place for my daughter', /People in your situation often also need help with homeless or at risk of losing home, special educational needs or childcare and early years/],
+      ['no', /How old are the children/],
+      ['she is 11', /date you have to leave by, or another deadline/],
+      ['september', /Can we share/],
+      ['no', /We will not share it without asking you\./],
+    ],
+    outcome: 'complete',
+    needs: ['education.school'],
+    facts: ['school', 'deadline'],
+    consent: false,
+  },
+  {
+    name: 'an answer that is neither yes nor no is asked again, plainly',
+    steps: [
+      ['my bin was missed', /Is that right\?/],
+      ['purple', /^Please reply YES or NO\.$/],
+      ['yes', /We have noted: bins and waste collection/],
+    ],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+  },
+];
+
+describe('the needs conversation', () => {
+  it.each(cases)('$name', async (c) => {
+    const storage = new MemoryStorage();
+    const conversationId = randomUUID();
+    let last: Awaited<ReturnType<ReturnType<typeof createNeedsBot>['turn']>> | undefined;
+    for (const [said, expected] of c.steps) {
+      // A new bot each turn: nothing is remembered in memory, only in storage.
+      last = await createNeedsBot(knowledge).turn({ conversationId, customerId: 'customer-1', channel: c.channel ?? 'sms', messageId: randomUUID(), text: said }, storage);
+      const replies = last.replies.map((r) => r.text).join('\n');
+      if (expected) expect(replies, `after "${said}"`).toMatch(expected);
+    }
+    expect(last!.captured.outcome).toBe(c.outcome);
+    expect(Object.keys(last!.captured.needs).sort()).toEqual([...c.needs].sort());
+    if (c.facts) expect(Object.keys(last!.captured.facts).sort()).toEqual([...c.facts].sort());
+    if (c.consent !== undefined) expect(last!.captured.consent).toBe(c.consent);
+    for (const code of c.urgent ?? []) expect(last!.captured.needs[code]?.urgent).toBe(true);
+  });
+
+  it('yes/no questions carry suggested replies for channels that show buttons', async () => {
+    const result = await createNeedsBot(knowledge).turn({ conversationId: randomUUID(), customerId: 'c', channel: 'webchat', messageId: randomUUID(), text: 'my bin was missed' }, new MemoryStorage());
+    expect(result.replies).toEqual([{ text: expect.stringMatching(/Is that right\?/), suggestions: ['Yes', 'No'] }]);
+  });
+
+  it('refuses related-needs data that names a code the taxonomy does not have', () => {
+    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.castle': { related: [], facts: [] } } } })).toThrow(/"housing.castle" is not a code/);
+    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.repairs': { related: [], facts: ['shoeSize'] } } } })).toThrow(/fact "shoeSize"/);
+  });
+});
