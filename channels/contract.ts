@@ -32,8 +32,25 @@ export const InboundContact = z.object({
   receivedAt: z.iso.datetime(),
   /** The provider's payload as received, kept for audit and reprocessing. */
   raw: z.record(z.string(), z.unknown()),
+  /** A formatted version, already sanitised by the channel (email's HTML), for display only. */
+  html: z.string().max(2_000_000).optional(),
+  /** What the agent should know about how it arrived, e.g. an attachment that was not accepted. */
+  notices: z.array(z.string().max(500)).max(50).optional(),
+  /**
+   * What the contact says it answers: provider ids of earlier messages (email In-Reply-To, then
+   * References, nearest first) and the conversation reference the hub put in what it sent.
+   */
+  replyTo: z.object({ messageIds: z.array(z.string().min(1).max(998)).max(100), reference: z.string().max(32).optional() }).optional(),
 });
 export type InboundContact = z.infer<typeof InboundContact>;
+
+/** A file that came with a contact, handed to the sink beside it: bytes never travel inside the JSON. */
+export const InboundFile = z.object({
+  filename: z.string().min(1).max(255),
+  contentType: z.string().min(1).max(255),
+  content: z.instanceof(Uint8Array),
+});
+export type InboundFile = z.infer<typeof InboundFile>;
 
 /** What a pure normaliser returns: the value, or the reason it is refused (sent back to the client). */
 export type Normalised<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -60,7 +77,15 @@ export const OutboundMessage = z.object({
   /** A subject for a message that starts a thread (email). */
   subject: z.string().max(200).optional(),
   /** Where it belongs in the customer's thread (email: In-Reply-To, References, Subject). */
-  thread: z.object({ inReplyTo: z.string().optional(), references: z.array(z.string()).default([]), subject: z.string().optional() }).optional(),
+  thread: z
+    .object({
+      inReplyTo: z.string().optional(),
+      references: z.array(z.string()).default([]),
+      subject: z.string().optional(),
+      /** The conversation's short reference, shown in the subject so a reply that lost its headers still threads. */
+      reference: z.string().max(32).optional(),
+    })
+    .optional(),
 });
 export type OutboundMessage = z.infer<typeof OutboundMessage>;
 
@@ -106,8 +131,11 @@ export type CallTarget = { phone: string } | { client: string };
 
 /** What the hub gives an adapter to hand inbound traffic to. */
 export interface InboundSink {
-  /** Records the contact durably; resolves once it is safe to acknowledge the provider. */
-  accept(contact: InboundContact): Promise<{ duplicate: boolean }>;
+  /**
+   * Records the contact durably; resolves once it is safe to acknowledge the provider. Its files and the
+   * provider's raw payload are stored in the same transaction, so they too are stored exactly once.
+   */
+  accept(contact: InboundContact, extras?: { files?: InboundFile[]; payload?: Uint8Array }): Promise<{ duplicate: boolean }>;
   /** Records a provider's delivery report for a message the hub sent. */
   report(report: DeliveryReport): Promise<void>;
   /** The customer at this address is typing (ephemeral; nothing is stored). */
@@ -163,6 +191,8 @@ export interface ChannelContext {
   publicBaseUrl: string;
   /** Messages between the hub's processes, for channels that deliver through a connection one process holds. */
   fanout: Fanout;
+  /** For trouble no request is waiting on (a mailbox that cannot be reached); never pass message content. */
+  warn?: (message: string, detail?: Record<string, string | number>) => void;
 }
 
 /** Publish/subscribe across the hub's processes (Redis underneath); at most once, so pair it with a resync. */

@@ -40,11 +40,12 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-function createAdapters(config: HubConfig, fanout: Fanout): Adapters {
+function createAdapters(config: HubConfig, fanout: Fanout, logger: Logger): Adapters {
   const adapters: { [K in ChannelKind]?: ChannelAdapter } = {};
   for (const [kind, channelConfig] of Object.entries(config.channels) as [ChannelKind, unknown][]) {
     const module = channelModules[kind];
-    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout });
+    const warn = (message: string, detail: Record<string, string | number> = {}) => logger.warn({ channel: kind, ...detail }, message);
+    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout, warn });
   }
   return adapters;
 }
@@ -65,7 +66,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, onError: onRedisError });
   const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
   const fanout = await createFanout(redis, config.queuePrefix);
-  const adapters = createAdapters(config, fanout);
+  const adapters = createAdapters(config, fanout, logger);
   const enabledChannels = Object.keys(adapters) as ChannelKind[];
 
   const stops: (() => Promise<void> | void)[] = [];

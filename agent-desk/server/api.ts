@@ -10,6 +10,7 @@ import { createReply, ReplyError } from '../../hub/outbound/compose.ts';
 import { SESSION_COOKIE, checkPassword, endSession, requireAgent, startSession } from './auth.ts';
 import { conversationDetail, listConversations, messageView } from './views.ts';
 import { customerRouter } from './customers.ts';
+import { attachmentRouter } from './attachments.ts';
 import { callRouter } from './calls.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
@@ -58,6 +59,8 @@ export function apiRouter(deps: ApiDeps) {
   });
 
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
+
+  router.use(attachmentRouter({ db: deps.db }));
 
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry }));
   router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));

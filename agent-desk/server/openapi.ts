@@ -159,6 +159,20 @@ export function openApiDocument(version: string) {
           responses: { '200': { description: 'Undone (survivorId, absorbedId)' }, '400': error, '401': unauthorised, '404': error, '409': { ...error, description: 'Already undone, or the survivor was merged again since' } },
         },
       },
+      '/api/attachments/{id}': {
+        get: {
+          summary: 'Download a file that came with an email (as an attachment, never shown inline; audited)',
+          parameters: idParam,
+          responses: { '200': { description: 'The file, with its type, Content-Disposition: attachment and nosniff' }, '401': unauthorised, '404': error },
+        },
+      },
+      '/api/messages/{id}/html': {
+        get: {
+          summary: "An email's sanitised HTML, served under a sandboxing Content-Security-Policy (show it in an iframe)",
+          parameters: idParam,
+          responses: { '200': { description: 'HTML document' }, '401': unauthorised, '404': error },
+        },
+      },
       '/api/customers/{id}/export': {
         get: {
           summary: 'Subject access: everything held about the customer as one JSON document (supervisor or admin; audited)',

@@ -11,7 +11,12 @@ export const MessageView = z.object({
   body: z.string(),
   fromAddress: z.string(),
   toAddress: z.string(),
-  attachments: z.array(z.object({ url: z.string(), contentType: z.string() })),
+  /** Media a provider hosts (MMS), and files stored with an email (downloaded from the hub by a signed-in agent). */
+  attachments: z.array(z.object({ url: z.string(), contentType: z.string(), filename: z.string().optional(), size: z.number().int().optional() })),
+  /** The email's HTML, sanitised, served sandboxed: show it in an iframe, never inline. */
+  htmlUrl: z.string().nullable(),
+  /** What the agent should know about how it arrived, e.g. an attachment that was not accepted. */
+  notices: z.array(z.string()),
   agentId: z.uuid().nullable(),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
@@ -39,6 +44,12 @@ export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }
 
 type MessageRow = NonNullable<Awaited<ReturnType<Db['message']['findUnique']>>>;
 
+/** As stored on a message: a provider's media URL, or a file the hub keeps (see ingest/process.ts). */
+type StoredAttachment = { url: string; contentType: string } | { fileId: string; filename: string; contentType: string; size: number };
+
+const attachmentView = (a: StoredAttachment): MessageView['attachments'][number] =>
+  'fileId' in a ? { url: `/api/attachments/${a.fileId}`, contentType: a.contentType, filename: a.filename, size: a.size } : a;
+
 export function messageView(m: MessageRow): MessageView {
   return {
     id: m.id,
@@ -49,7 +60,9 @@ export function messageView(m: MessageRow): MessageView {
     body: m.body,
     fromAddress: m.fromAddress,
     toAddress: m.toAddress,
-    attachments: Array.isArray(m.attachments) ? (m.attachments as MessageView['attachments']) : [],
+    attachments: Array.isArray(m.attachments) ? (m.attachments as StoredAttachment[]).map(attachmentView) : [],
+    htmlUrl: m.bodyHtml ? `/api/messages/${m.id}/html` : null,
+    notices: m.notices ?? [],
     agentId: m.agentId,
     errorCode: m.errorCode,
     errorMessage: m.errorMessage,

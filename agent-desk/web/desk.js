@@ -43,6 +43,46 @@ function statusText(m) {
   return m.status === 'failed' ? `failed to send: ${m.errorMessage || m.errorCode || 'unknown error'}` : m.status;
 }
 
+// An email's files (downloads), notices (e.g. a file that was refused) and its formatted version: the
+// sanitised HTML in a sandboxed frame (no scripts, no access to the desk), served with its own strict CSP.
+function emailExtras(m) {
+  const extras = [];
+  for (const notice of m.notices || []) {
+    const p = document.createElement('span');
+    p.className = 'notice';
+    p.textContent = notice;
+    extras.push(p);
+  }
+  const files = (m.attachments || []).filter((a) => a.filename);
+  if (files.length) {
+    const ul = document.createElement('ul');
+    ul.className = 'files';
+    for (const file of files) {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = file.url;
+      a.download = file.filename;
+      a.textContent = `${file.filename} (${Math.max(1, Math.round(file.size / 1024))} KB)`;
+      li.append(a);
+      ul.append(li);
+    }
+    extras.push(ul);
+  }
+  if (m.htmlUrl) {
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = 'Show the formatted email';
+    const frame = document.createElement('iframe');
+    frame.title = 'Formatted email';
+    frame.setAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox');
+    frame.setAttribute('referrerpolicy', 'no-referrer');
+    details.addEventListener('toggle', () => { if (details.open && !frame.src) frame.src = m.htmlUrl; });
+    details.append(summary, frame);
+    extras.push(details);
+  }
+  return extras;
+}
+
 function renderMessages() {
   const list = $('messages');
   list.replaceChildren();
@@ -57,7 +97,7 @@ function renderMessages() {
     const meta = document.createElement('span');
     meta.className = 'meta';
     meta.textContent = `${m.direction === 'inbound' ? 'Customer' : 'You'} · ${m.channel.toUpperCase()} · ${statusText(m)}`;
-    li.append(body, meta);
+    li.append(body, ...emailExtras(m), meta);
     list.append(li);
   }
 }

@@ -1,26 +1,45 @@
 // Email: mail for the hub's own addresses arrives over SMTP (smtp-server: no AUTH, never a relay,
-// a size limit), is parsed (mailparser), stripped of quoted history and stored once per Message-ID.
-// Replies go out through the council's SMTP relay (nodemailer) with Message-ID, In-Reply-To and
-// References, so the customer's mail program threads them.
+// a size limit) or from an IMAP mailbox (imapflow), is parsed (mailparser), stripped of quoted history,
+// its HTML sanitised and its attachments screened, and stored once per Message-ID with the raw message.
+// Replies go out through the council's SMTP relay (nodemailer) with Message-ID, In-Reply-To, References
+// and the conversation's [Ref: …] in the subject, so the customer's mail program threads them.
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
-import { ChannelSendError, type ChannelAdapter, type ChannelModule, type InboundSink, type OutboundMessage, type SendResult } from '../contract.ts';
-import { isAutomatic, normaliseInboundEmail } from './normalise.ts';
+import { ChannelSendError, type ChannelAdapter, type ChannelContext, type ChannelModule, type InboundSink, type OutboundMessage, type SendResult } from '../contract.ts';
+import { hubAddressOf, isAutomatic, normaliseInboundEmail, withReference } from './normalise.ts';
+import { DEFAULT_ATTACHMENT_TYPES } from './attachments.ts';
+import { ImapUrl, startImapIntake, type ImapIntake, type IntakeOutcome } from './imap.ts';
 
 const addressList = z
   .string()
   .transform((v) => v.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean))
   .pipe(z.array(z.email('must be email addresses, comma-separated')).min(1));
 
+const MB = 1024 * 1024;
+
 export const emailConfigSchema = z.object({
   /** The hub's own mailboxes, e.g. contact@anytown.gov.uk: mail for anyone else is refused. */
   EMAIL_INBOUND_ADDRESSES: addressList,
-  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(2525),
+  /** The SMTP listener: on when set, and by default (2525) unless mail comes from IMAP instead. */
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SMTP_HOST: z.string().min(1).default('0.0.0.0'),
-  /** Largest message accepted, in bytes (smtp-server has no limit of its own). */
-  EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** A mailbox to take mail from instead of (or as well as) SMTP: imaps://user:password@host:993/INBOX. */
+  EMAIL_IMAP_URL: ImapUrl.optional(),
+  /** How often the mailbox is checked besides IDLE's announcements. */
+  EMAIL_IMAP_POLL_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** Largest message accepted, in bytes (smtp-server has no limit of its own); room for the files below, base64-encoded. */
+  EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(30 * MB),
+  /** File types kept from attachments (MIME types, comma-separated); others are refused with a note to the agent. */
+  EMAIL_ATTACHMENT_TYPES: z
+    .string()
+    .default(DEFAULT_ATTACHMENT_TYPES.join(','))
+    .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be MIME types, comma-separated'))),
+  /** Largest attachment kept, and most kept from one message, in bytes. */
+  EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * MB),
+  EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1).default(20 * MB),
   /** The council's relay for replies, e.g. smtps://user:pass@smtp.anytown.gov.uk:465. */
   EMAIL_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   /** The From of replies; defaults to the first inbound address. */
@@ -30,13 +49,37 @@ export type EmailConfig = z.infer<typeof emailConfigSchema>;
 
 const smtpError = (message: string, responseCode: number) => Object.assign(new Error(message), { responseCode });
 
-export function createEmailAdapter(config: EmailConfig): ChannelAdapter {
+export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelContext, 'warn'> = {}): ChannelAdapter {
   const from = (config.EMAIL_FROM ?? config.EMAIL_INBOUND_ADDRESSES[0]!).toLowerCase();
   const domain = from.split('@')[1]!;
   const transport = config.EMAIL_SMTP_URL ? nodemailer.createTransport(config.EMAIL_SMTP_URL) : null;
+  const smtpPort = config.SMTP_PORT ?? (config.EMAIL_IMAP_URL ? undefined : 2525);
+  const limits = { types: config.EMAIL_ATTACHMENT_TYPES, maxFileBytes: config.EMAIL_ATTACHMENT_MAX_BYTES, maxMessageBytes: config.EMAIL_ATTACHMENTS_MAX_BYTES };
   let server: SMTPServer | undefined;
+  let imap: ImapIntake | undefined;
+
+  /** One intake for SMTP and IMAP. Resolves once the message is durable; throws when it could not be stored. */
+  async function receive(sink: InboundSink, raw: Buffer, deliveredTo: string | undefined): Promise<IntakeOutcome> {
+    const mail = await simpleParser(raw, { keepCidLinks: true });
+    // Bounces and auto-replies are accepted and dropped: answering them is how mail loops start.
+    if (isAutomatic(mail)) return { kind: 'dropped' };
+    const to = deliveredTo ?? hubAddressOf(mail, config.EMAIL_INBOUND_ADDRESSES, config.EMAIL_INBOUND_ADDRESSES[0]!);
+    const email = normaliseInboundEmail(mail, raw, new Date(), { deliveredTo: to, limits });
+    if (!email.ok) return { kind: 'refused', reason: email.reason };
+    await sink.accept(email.value.contact, { files: email.value.files, payload: raw });
+    return { kind: 'stored' };
+  }
 
   async function mount(_target: unknown, sink: InboundSink) {
+    if (config.EMAIL_IMAP_URL) {
+      imap = startImapIntake(config.EMAIL_IMAP_URL, {
+        pollMs: config.EMAIL_IMAP_POLL_MS,
+        maxBytes: config.EMAIL_MAX_BYTES,
+        handle: (raw) => receive(sink, raw, undefined),
+        warn: context.warn ?? (() => undefined),
+      });
+    }
+    if (smtpPort === undefined) return;
     server = new SMTPServer({
       name: domain,
       banner: 'contact-hub',
@@ -49,19 +92,15 @@ export function createEmailAdapter(config: EmailConfig): ChannelAdapter {
         if (config.EMAIL_INBOUND_ADDRESSES.includes(address.address.toLowerCase())) return callback();
         callback(smtpError(`No mailbox ${address.address} here`, 550));
       },
-      onData(stream: SMTPServerDataStream, _session, callback) {
+      onData(stream: SMTPServerDataStream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', async () => {
           if (stream.sizeExceeded) return callback(smtpError(`Message is larger than ${config.EMAIL_MAX_BYTES} bytes`, 552));
           try {
-            const raw = Buffer.concat(chunks);
-            const mail = await simpleParser(raw);
-            // Bounces and auto-replies are accepted and dropped: answering them is how mail loops start.
-            if (isAutomatic(mail)) return callback();
-            const contact = normaliseInboundEmail(mail, raw, new Date());
-            if (!contact.ok) return callback(smtpError(`Message refused: ${contact.reason}`, 550));
-            await sink.accept(contact.value);
+            // Only our own mailboxes got past RCPT TO: the first is the one it was sent to.
+            const outcome = await receive(sink, Buffer.concat(chunks), session.envelope.rcptTo[0]?.address.toLowerCase());
+            if (outcome.kind === 'refused') return callback(smtpError(`Message refused: ${outcome.reason}`, 550));
             callback();
           } catch {
             // Not stored: a temporary failure makes the sending server try again later.
@@ -72,7 +111,7 @@ export function createEmailAdapter(config: EmailConfig): ChannelAdapter {
     });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
-      server!.listen(config.SMTP_PORT, config.SMTP_HOST, () => resolve());
+      server!.listen(smtpPort, config.SMTP_HOST, () => resolve());
     });
     server.on('error', () => undefined); // per-connection errors (a client hanging up) are not fatal
   }
@@ -80,9 +119,10 @@ export function createEmailAdapter(config: EmailConfig): ChannelAdapter {
   async function send(message: OutboundMessage): Promise<SendResult> {
     if (!transport) throw new ChannelSendError('no EMAIL_SMTP_URL is set, so email replies cannot be sent', 'email:not-configured', false);
     const messageId = `<${message.messageId}@${domain}>`;
-    const subject = message.thread?.subject
+    const base = message.thread?.subject
       ? /^re:/i.test(message.thread.subject) ? message.thread.subject : `Re: ${message.thread.subject}`
       : (message.subject ?? 'Your message to the council');
+    const subject = withReference(base, message.thread?.reference);
     const references = [...(message.thread?.references ?? []), ...(message.thread?.inReplyTo ? [message.thread.inReplyTo] : [])];
     try {
       await transport.sendMail({
@@ -108,6 +148,7 @@ export function createEmailAdapter(config: EmailConfig): ChannelAdapter {
     mount,
     send,
     close: async () => {
+      await imap?.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       transport?.close();
     },
@@ -116,7 +157,8 @@ export function createEmailAdapter(config: EmailConfig): ChannelAdapter {
 
 export const emailChannel: ChannelModule<EmailConfig> = {
   kind: 'email',
-  isOn: (env) => !!env.EMAIL_INBOUND_ADDRESSES,
+  // On with any of its settings, so a half-configured channel stops the hub with a clear message.
+  isOn: (env) => !!(env.EMAIL_INBOUND_ADDRESSES || env.EMAIL_IMAP_URL || env.SMTP_PORT),
   configSchema: emailConfigSchema,
-  create: (config) => createEmailAdapter(config),
+  create: (config, context) => createEmailAdapter(config, context),
 };

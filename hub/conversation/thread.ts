@@ -1,4 +1,6 @@
-// Threading: a customer has at most one open conversation, whatever the channel; every contact joins it.
+// Threading: a customer has at most one open conversation, whatever the channel; every contact joins it,
+// except an email reply that references another open conversation of the same customer (see ingest/process.ts).
+import { randomBytes } from 'node:crypto';
 import type { ChannelKind } from '../../channels/contract.ts';
 import { isUniqueViolation, type Db } from '../db/client.ts';
 
@@ -28,4 +30,47 @@ export async function openConversationFor(db: Db, customerId: string, channel: C
     }
   }
   throw new Error('open conversation changed concurrently; retry');
+}
+
+/** The conversation an inbound contact says it answers: by the message ids it quotes (nearest first), else by reference. */
+export async function conversationReferencedBy(
+  db: Db,
+  channel: ChannelKind,
+  replyTo: { messageIds: string[]; reference?: string },
+): Promise<{ id: string; customerId: string; status: 'open' | 'closed'; by: 'message-id' | 'reference' } | null> {
+  if (replyTo.messageIds.length) {
+    const found = await db.message.findMany({
+      where: { channel, providerMessageId: { in: replyTo.messageIds } },
+      select: { providerMessageId: true, conversation: { select: { id: true, customerId: true, status: true } } },
+    });
+    for (const id of replyTo.messageIds) {
+      const hit = found.find((m) => m.providerMessageId === id);
+      if (hit) return { ...hit.conversation, by: 'message-id' };
+    }
+  }
+  if (replyTo.reference) {
+    const conversation = await db.conversation.findUnique({ where: { reference: replyTo.reference }, select: { id: true, customerId: true, status: true } });
+    if (conversation) return { ...conversation, by: 'reference' };
+  }
+  return null;
+}
+
+// No 0/O or 1/I: the reference is read, and sometimes typed, by people.
+const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** The conversation's short reference for email subjects: made once, then the same for every email. */
+export async function referenceFor(db: Db, conversationId: string): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await db.conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { reference: true } });
+    if (current.reference) return current.reference;
+    const bytes = randomBytes(8);
+    const reference = Array.from(bytes, (b) => REFERENCE_ALPHABET[b % 32]).join('');
+    try {
+      // Only if still unset: two senders racing end up with the one that was written first.
+      await db.conversation.updateMany({ where: { id: conversationId, reference: null }, data: { reference } });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error; // another conversation has it: draw again
+    }
+  }
+  throw new Error('could not give the conversation a unique reference');
 }

@@ -6,6 +6,18 @@ import { profileView } from './profile.ts';
 
 export const ERASED = '[erased]';
 
+/** The customer's files (metadata only), by message. */
+async function filesByMessage(db: Db, customerId: string) {
+  const files = await db.attachment.findMany({
+    where: { message: { conversation: { customerId } } },
+    orderBy: { position: 'asc' },
+    select: { messageId: true, filename: true, contentType: true, size: true, sha256: true },
+  });
+  const byMessage = new Map<string, { filename: string; contentType: string; size: number; sha256: string }[]>();
+  for (const { messageId, ...file } of files) byMessage.set(messageId!, [...(byMessage.get(messageId!) ?? []), file]);
+  return byMessage;
+}
+
 export async function exportCustomer(db: Db, customerId: string) {
   const customer = await db.customer.findUnique({
     where: { id: customerId },
@@ -19,6 +31,7 @@ export async function exportCustomer(db: Db, customerId: string) {
     },
   });
   if (!customer) return null;
+  const files = await filesByMessage(db, customerId);
   const accessLog = await db.auditEvent.findMany({ where: { customerId }, orderBy: { at: 'asc' }, select: { action: true, at: true } });
   return {
     format: 'contact-hub subject access export, version 1',
@@ -37,7 +50,11 @@ export async function exportCustomer(db: Db, customerId: string) {
         from: m.fromAddress,
         to: m.toAddress,
         text: m.body,
+        html: m.bodyHtml,
         attachments: m.attachments,
+        /** Files that came with it (their content is downloadable by agents, and erased with the record). */
+        files: files.get(m.id) ?? [],
+        notices: m.notices,
         status: m.status,
         createdAt: m.createdAt.toISOString(),
         sentAt: m.sentAt?.toISOString() ?? null,
@@ -76,11 +93,14 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
     const messageIds = (await tx.message.findMany({ where: inCustomersConversations, select: { id: true } })).map((m) => m.id);
     const messages = await tx.message.updateMany({
       where: { id: { in: messageIds } },
-      data: { body: '', fromAddress: ERASED, toAddress: ERASED, attachments: [], errorMessage: null },
+      data: { body: '', bodyHtml: null, fromAddress: ERASED, toAddress: ERASED, attachments: [], notices: [], errorMessage: null },
     });
+    // Files go entirely (names can identify people too), and so does each inbox row's raw payload (the whole email).
+    const inboxItemIds = (await tx.inboxItem.findMany({ where: { messageId: { in: messageIds } }, select: { id: true } })).map((i) => i.id);
+    await tx.attachment.deleteMany({ where: { OR: [{ messageId: { in: messageIds } }, { inboxItemId: { in: inboxItemIds } }] } });
     await tx.call.updateMany({ where: inCustomersConversations, data: { fromAddress: ERASED } });
     // The inbox keeps each provider id (so a late provider retry is still recognised) but not the payload.
-    await tx.inboxItem.updateMany({ where: { messageId: { in: messageIds } }, data: { contact: { erased: true } } });
+    await tx.inboxItem.updateMany({ where: { messageId: { in: messageIds } }, data: { contact: { erased: true }, payload: null } });
     const contactPoints = await tx.contactPoint.deleteMany({ where: { customerId } });
     await tx.conversation.updateMany({ where: { customerId, status: 'open' }, data: { status: 'closed', openForCustomer: null, closedAt: new Date() } });
     await tx.customer.update({

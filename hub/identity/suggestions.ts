@@ -47,3 +47,17 @@ export async function openSuggestionsFor(db: Db, customerId: string) {
 export async function decideSuggestionsBetween(db: Pick<Db, 'matchSuggestion'>, a: string, b: string, status: 'confirmed' | 'dismissed', agentId: string | null) {
   await db.matchSuggestion.updateMany({ where: { ...pair(a, b), status: 'open' }, data: { status, decidedAt: new Date(), decidedById: agentId } });
 }
+
+/**
+ * A contact from one record answered a conversation of another (an email reply, or its subject's
+ * reference): it may be the same person writing from a new address, or someone they forwarded to.
+ * Shown to an agent like any weak signal; never merged or threaded across records by itself.
+ */
+export async function suggestFromReply(db: Db, customerId: string, otherCustomerId: string, signal: 'email-reply' | 'email-reference'): Promise<void> {
+  if (customerId === otherCustomerId) return;
+  const other = await db.customer.findUnique({ where: { id: otherCustomerId }, select: { mergedIntoId: true, erasedAt: true } });
+  if (!other || other.mergedIntoId || other.erasedAt) return;
+  const key = pair(customerId, otherCustomerId);
+  const row = await db.matchSuggestion.upsert({ where: { customerId_otherCustomerId: key }, create: { ...key, signals: [signal] }, update: {} });
+  if (row.status === 'open' && !row.signals.includes(signal)) await db.matchSuggestion.update({ where: { id: row.id }, data: { signals: { push: signal } } });
+}

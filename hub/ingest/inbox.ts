@@ -1,6 +1,9 @@
 // The durable inbox: a contact is written here before the provider gets its 2xx, unique on
 // (channel, provider message id), so a provider's retry or a duplicate delivery records nothing new.
-import type { InboundContact } from '../../channels/contract.ts';
+// Its files and raw payload go in the same transaction: a duplicate rolls them back with the row, so
+// each file is stored exactly once, and never travels through Redis or the contact's JSON.
+import { createHash, randomUUID } from 'node:crypto';
+import { InboundFile, type InboundContact } from '../../channels/contract.ts';
 import { isUniqueViolation, type Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 
@@ -11,11 +14,33 @@ export interface InboxReceipt {
 }
 
 // The contact was validated by zod at the edge, so it is plain JSON.
-export async function recordInbound(db: Db, contact: InboundContact): Promise<InboxReceipt> {
+export async function recordInbound(db: Db, contact: InboundContact, extras: { files?: InboundFile[]; payload?: Uint8Array } = {}): Promise<InboxReceipt> {
   const key = { channel: contact.channel, providerMessageId: contact.providerMessageId };
+  const files = (extras.files ?? []).map((f) => InboundFile.parse(f));
+  const id = randomUUID();
   try {
-    const item = await db.inboxItem.create({ data: { ...key, contact: contact as unknown as Prisma.InputJsonObject }, select: { id: true } });
-    return { inboxItemId: item.id, duplicate: false, processed: false };
+    await db.$transaction([
+      db.inboxItem.create({
+        data: { id, ...key, contact: contact as unknown as Prisma.InputJsonObject, payload: extras.payload ? new Uint8Array(extras.payload) : null },
+        select: { id: true },
+      }),
+      ...(files.length
+        ? [
+            db.attachment.createMany({
+              data: files.map((f, position) => ({
+                inboxItemId: id,
+                position,
+                filename: f.filename,
+                contentType: f.contentType,
+                size: f.content.byteLength,
+                sha256: createHash('sha256').update(f.content).digest('hex'),
+                content: new Uint8Array(f.content),
+              })),
+            }),
+          ]
+        : []),
+    ]);
+    return { inboxItemId: id, duplicate: false, processed: false };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const item = await db.inboxItem.findUniqueOrThrow({ where: { channel_providerMessageId: key }, select: { id: true, processedAt: true } });

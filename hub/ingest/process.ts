@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { InboundContact } from '../../channels/contract.ts';
 import { isNotFound, isUniqueViolation, type Db } from '../db/client.ts';
 import { resolveCustomer } from '../identity/resolve.ts';
-import { CustomerMovedError, openConversationFor } from '../conversation/thread.ts';
+import { CustomerMovedError, conversationReferencedBy, openConversationFor } from '../conversation/thread.ts';
+import { suggestFromReply } from '../identity/suggestions.ts';
 
 export interface ProcessedInbound {
   messageId: string;
@@ -33,7 +34,9 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
 
 async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact): Promise<ProcessedInbound> {
   const { customerId } = await resolveCustomer(db, contact.from, `inbound-${contact.channel}`);
-  const { conversationId } = await openConversationFor(db, customerId, contact.channel);
+  const conversationId = await conversationFor(db, customerId, contact);
+  // Files were stored with the inbox row; the message takes them over in the transaction below.
+  const files = await db.attachment.findMany({ where: { inboxItemId }, orderBy: { position: 'asc' }, select: { id: true, filename: true, contentType: true, size: true } });
 
   // One batch, one transaction (one commit to wait for): the message, the conversation's latest channel
   // (replies go back on the channel the customer last used), the inbox row marked done, and when the
@@ -52,13 +55,16 @@ async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact
           fromAddress: contact.from.address,
           toAddress: contact.to,
           body: contact.text,
-          attachments: contact.attachments,
+          bodyHtml: contact.html ?? null,
+          attachments: [...contact.attachments, ...files.map((f) => ({ fileId: f.id, filename: f.filename, contentType: f.contentType, size: f.size }))],
+          notices: contact.notices ?? [],
           createdAt: new Date(contact.receivedAt),
         },
         select: { id: true },
       }),
       db.conversation.update({ where: { id: conversationId, customerId }, data: { channel: contact.channel, lastMessageAt: new Date() }, select: { id: true } }),
       db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId }, select: { id: true } }),
+      db.attachment.updateMany({ where: { inboxItemId }, data: { messageId } }),
       db.contactPoint.update({ where: { kind_address: contact.from, customerId }, data: { lastUsedAt: new Date() }, select: { id: true } }),
     ]);
     return { messageId, conversationId, customerId };
@@ -70,6 +76,25 @@ async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact
       select: { id: true, conversationId: true },
     });
     await db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId: existing.id } });
+    await db.attachment.updateMany({ where: { inboxItemId, messageId: null }, data: { messageId: existing.id } });
     return { messageId: existing.id, conversationId: existing.conversationId, customerId };
   }
+}
+
+/**
+ * Which conversation the contact joins. A reply that references an earlier message (email In-Reply-To /
+ * References) or a conversation's subject reference joins that conversation only when it belongs to the
+ * customer the sender's own address resolved to. It never files a message under someone else's record:
+ * Message-IDs and subject references travel with forwarded and quoted mail, so whoever holds one could
+ * otherwise write into a stranger's conversation, and the agent's next reply (to the last address that
+ * wrote) would go to them. A reference from another record becomes a match suggestion for an agent to
+ * check and merge, like any weak signal; the contact stays with its sender's own record.
+ */
+async function conversationFor(db: Db, customerId: string, contact: InboundContact): Promise<string> {
+  const referenced = contact.replyTo ? await conversationReferencedBy(db, contact.channel, contact.replyTo) : null;
+  if (referenced && referenced.customerId === customerId && referenced.status === 'open') return referenced.id;
+  if (referenced && referenced.customerId !== customerId) {
+    await suggestFromReply(db, customerId, referenced.customerId, referenced.by === 'message-id' ? 'email-reply' : 'email-reference');
+  }
+  return (await openConversationFor(db, customerId, contact.channel)).conversationId;
 }

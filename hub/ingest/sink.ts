@@ -14,8 +14,8 @@ import { checkVerification, startVerification } from '../identity/verify.ts';
 
 export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus; logger: Logger; adapters: Adapters; defaultCountry: CountryCode }): InboundSink {
   return {
-    async accept(contact) {
-      const receipt = await recordInbound(deps.db, contact);
+    async accept(contact, extras) {
+      const receipt = await recordInbound(deps.db, contact, extras);
       if (!receipt.processed) {
         // Not awaited: the contact is durable now, so the provider gets its answer at once even if Redis
         // is slow or down (the add waits for Redis to come back, and the sweeper re-queues what is lost).

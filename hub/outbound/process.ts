@@ -4,6 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import { ChannelSendError, type ChannelAdapter, type ChannelKind, type OutboundMessage } from '../../channels/contract.ts';
 import type { Db } from '../db/client.ts';
 import { applyDeliveryReports } from './status.ts';
+import { referenceFor } from '../conversation/thread.ts';
 
 export type Adapters = { readonly [K in ChannelKind]?: ChannelAdapter };
 
@@ -45,16 +46,20 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
   }
 }
 
-/** The customer's latest email in the conversation: the reply answers it and keeps its subject. */
+/**
+ * The customer's latest email in the conversation: the reply answers it and keeps its subject. The
+ * conversation's reference goes in the subject too, for replies whose mail program drops the headers.
+ */
 async function emailThread(db: Db, conversationId: string): Promise<OutboundMessage['thread']> {
+  const reference = await referenceFor(db, conversationId);
   const last = await db.message.findFirst({
     where: { conversationId, channel: 'email', direction: 'inbound' },
     orderBy: { createdAt: 'desc' },
     select: { id: true, providerMessageId: true },
   });
-  if (!last?.providerMessageId) return undefined;
+  if (!last?.providerMessageId) return { references: [], reference };
   const inbox = await db.inboxItem.findFirst({ where: { messageId: last.id }, select: { contact: true } });
   const raw = (inbox?.contact as { raw?: { subject?: unknown; references?: unknown } } | null)?.raw;
   const references = Array.isArray(raw?.references) ? raw.references.filter((r): r is string => typeof r === 'string') : [];
-  return { inReplyTo: last.providerMessageId, references, subject: typeof raw?.subject === 'string' && raw.subject ? raw.subject : undefined };
+  return { inReplyTo: last.providerMessageId, references, subject: typeof raw?.subject === 'string' && raw.subject ? raw.subject : undefined, reference };
 }
