@@ -25,6 +25,8 @@ import { createQueues, type Queues } from './queues.ts';
 import { connectRedis, type Redis } from './redis.ts';
 import { startSweeper } from './sweeper.ts';
 import { startWorkers, type Workers } from './workers.ts';
+import { loadNeedsData } from './needs/data.ts';
+import { buildDetector } from './needs/detector.ts';
 
 /** Proxies whose X-Forwarded-For is believed: the usual places a council's load balancer sits. */
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -52,6 +54,9 @@ function createAdapters(config: HubConfig, fanout: Fanout, logger: Logger): Adap
 
 export async function startHub(config: HubConfig, logger: Logger): Promise<RunningHub> {
   logger.info(describeConfig(config), 'starting contact-hub');
+  // Built before anything connects: a missing or bad taxonomy stops the start, naming the file.
+  const needs = buildDetector(loadNeedsData({ taxonomyPath: config.needsTaxonomyPath }));
+  logger.info({ ms: Math.round(needs.buildMs) }, 'built the needs detection model');
   let lastRedisError = 0;
   const onRedisError = (error: Error) => {
     // Reconnect attempts fail many times a second during an outage: say so at most every 10 s.
@@ -102,7 +107,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const clientAddress = (request: IncomingMessage) => proxyAddr(request, trusted);
     for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, sink);
     app.use(channelRoutes);
-    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure }));
+    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, needs }));
     app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
     app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found' }));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import type { ChannelKind } from '../channels/contract.ts';
 import { channelModules } from '../channels/registry.ts';
+import { DEFAULT_TAXONOMY_PATH } from './needs/taxonomy.ts';
 
 
 
@@ -47,6 +48,8 @@ const hubSchema = z.object({
   SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
+  /** The needs taxonomy (required data); unset: ../shared/data/needs-taxonomy.json beside the checkout. */
+  NEEDS_TAXONOMY_PATH: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -68,6 +71,8 @@ export interface HubConfig {
   workerConcurrency: number;
   sweep: { intervalMs: number; afterMs: number };
   outbound: { attempts: number; backoffMs: number };
+  /** Where the needs taxonomy is read from at start. */
+  needsTaxonomyPath: string;
   /** Each enabled channel's validated config; a channel absent here is off. */
   channels: { [K in ChannelKind]?: unknown };
 }
@@ -120,6 +125,7 @@ export function loadConfig(env: Env): HubConfig {
     workerConcurrency: hub.WORKER_CONCURRENCY,
     sweep: { intervalMs: hub.SWEEP_INTERVAL_MS, afterMs: hub.SWEEP_AFTER_MS },
     outbound: { attempts: hub.OUTBOUND_ATTEMPTS, backoffMs: hub.OUTBOUND_BACKOFF_MS },
+    needsTaxonomyPath: hub.NEEDS_TAXONOMY_PATH ? path.resolve(hub.NEEDS_TAXONOMY_PATH) : DEFAULT_TAXONOMY_PATH,
     channels,
   };
 }

@@ -12,6 +12,8 @@ import { conversationDetail, listConversations, messageView } from './views.ts';
 import { customerRouter } from './customers.ts';
 import { attachmentRouter } from './attachments.ts';
 import { callRouter } from './calls.ts';
+import { needsRouter } from './needs.ts';
+import type { NeedsDetector } from '../../hub/needs/detector.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
 
@@ -30,6 +32,8 @@ export interface ApiDeps {
   defaultCountry: CountryCode;
   sessionTtlMs: number;
   cookieSecure: boolean;
+  /** Needs detection, built once at start. */
+  needs: NeedsDetector;
 }
 
 function invalid(res: Response, error: z.ZodError) {
@@ -64,6 +68,7 @@ export function apiRouter(deps: ApiDeps) {
 
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry }));
   router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
+  router.use(needsRouter({ needs: deps.needs }));
 
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);

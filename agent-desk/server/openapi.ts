@@ -5,6 +5,7 @@ import { LoginBody, ReplyBody } from './api.ts';
 import { ConversationDetail, ConversationSummary, MessageView } from './views.ts';
 import { CallView, VoiceTargetBody } from './calls.ts';
 import { Customer360, CustomerMatchView, ErasureBody, LinkBody, MergeBody, ProfilePatch, UndoMergeBody } from './customers.ts';
+import { DetectBody, DetectionView } from './needs.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
@@ -68,6 +69,18 @@ export function openApiDocument(version: string) {
             '404': error,
             '409': { ...error, description: 'The channel is not switched on' },
             '422': { ...error, description: 'No address to reply to on that channel' },
+          },
+        },
+      },
+      '/api/needs/detect': {
+        post: {
+          summary: 'Suggest taxonomy needs for a text (an email, a note), each with a confidence, and whether it shows immediate danger; the text is not stored',
+          requestBody: { required: true, content: json(DetectBody) },
+          responses: {
+            '200': { description: 'Needs found, most confident first', content: json(DetectionView) },
+            '400': error,
+            '401': unauthorised,
+            '413': { ...error, description: 'Request body over 32 kB' },
           },
         },
       },

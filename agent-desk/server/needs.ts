@@ -1,0 +1,34 @@
+// Needs detection for agents: suggests taxonomy needs (and flags danger) for text an agent has in front
+// of them, such as an email. The text is neither stored nor logged; the detector is built once at start.
+import express from 'express';
+import { z } from 'zod';
+import type { NeedsDetector } from '../../hub/needs/detector.ts';
+
+export const MAX_DETECT_CHARS = 20_000;
+
+export const DetectBody = z.object({
+  text: z
+    .string({ error: 'text is required (a string)' })
+    .trim()
+    .min(1, 'text is empty')
+    .max(MAX_DETECT_CHARS, `text is longer than ${MAX_DETECT_CHARS} characters`),
+});
+
+export const DetectionView = z.object({
+  needs: z.array(z.object({ code: z.string(), label: z.string(), confidence: z.number().min(0).max(1) })),
+  /** Signs of immediate danger: offer emergency help first and bring in a person at once. */
+  urgent: z.boolean(),
+});
+export type DetectionView = z.infer<typeof DetectionView>;
+
+export function needsRouter(deps: { needs: NeedsDetector }) {
+  const router = express.Router();
+  router.post('/api/needs/detect', (req, res) => {
+    const body = DetectBody.safeParse(req.body);
+    if (!body.success) {
+      return void res.status(400).json({ error: 'invalid request', issues: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    }
+    res.json(DetectionView.parse(deps.needs.detect(body.data.text)));
+  });
+  return router;
+}

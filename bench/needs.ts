@@ -1,0 +1,60 @@
+// npm run bench:needs — how well needs detection does on the labelled sets, and how fast it is.
+// Two sets: needs-labelled.json (written first, used while tuning) and needs-holdout.json (written after
+// tuning and never tuned on), printed separately so overfitting shows. Times are printed, never asserted.
+// `-- --mistakes` also lists every case the detector got wrong.
+import { existsSync } from 'node:fs';
+import { loadNeedsData } from '../hub/needs/data.ts';
+import { buildDetector } from '../hub/needs/detector.ts';
+import { loadLabelled, precision, recall, score, type LabelledCase } from './needs-score.ts';
+
+const SETS = [
+  { name: 'labelled (tuned on)', file: new URL('../tests/fixtures/needs-labelled.json', import.meta.url) },
+  { name: 'holdout (never tuned on)', file: new URL('../tests/fixtures/needs-holdout.json', import.meta.url) },
+];
+const showMistakes = process.argv.includes('--mistakes');
+
+const data = loadNeedsData({ taxonomyPath: process.env.NEEDS_TAXONOMY_PATH || undefined });
+const detector = buildDetector(data);
+const codes = new Set(data.taxonomy.needs.map((n) => n.code));
+const pct = (x: number) => x.toFixed(2).padStart(5);
+
+console.log(`needs detection: ${codes.size} needs, model built in ${detector.buildMs.toFixed(0)} ms`);
+
+function timePerMessage(cases: readonly LabelledCase[]): { mean: number; max: number } {
+  const times = cases.map((c) => {
+    const t = performance.now();
+    detector.detect(c.text);
+    return performance.now() - t;
+  });
+  return { mean: times.reduce((a, b) => a + b, 0) / times.length, max: Math.max(...times) };
+}
+
+for (const set of SETS) {
+  if (!existsSync(set.file)) {
+    console.log(`\n${set.name}: ${set.file.pathname} not found, skipped`);
+    continue;
+  }
+  const cases = loadLabelled(set.file, codes);
+  const result = score((t) => detector.detect(t), cases);
+  const urgentCases = cases.filter((c) => c.urgent).length;
+  console.log(`\n== ${set.name}: ${cases.length} messages, ${cases.reduce((a, c) => a + c.needs.length, 0)} labelled needs, ${urgentCases} urgent`);
+  console.log(`${'need'.padEnd(26)} labelled  found  prec  recall`);
+  for (const code of [...codes].sort()) {
+    const c = result.perNeed.get(code);
+    if (!c) continue;
+    console.log(`${code.padEnd(26)} ${String(c.tp + c.fn).padStart(8)} ${String(c.tp + c.fp).padStart(6)} ${pct(precision(c))} ${pct(recall(c))}`);
+  }
+  const m = result.micro;
+  console.log(`overall micro: precision ${pct(precision(m))}  recall ${pct(recall(m))}  (tp ${m.tp}, fp ${m.fp}, fn ${m.fn})`);
+  console.log(`overall macro: precision ${pct(result.macro.precision)}  recall ${pct(result.macro.recall)}`);
+  console.log(`urgent:        recall ${pct(recall(result.urgent))} (${result.urgent.tp}/${urgentCases})  precision ${pct(precision(result.urgent))} (false alarms ${result.urgent.fp})`);
+  // Warm-up done by scoring above; now time the same messages again.
+  const time = timePerMessage(cases);
+  console.log(`detection time per message: mean ${time.mean.toFixed(2)} ms, max ${time.max.toFixed(2)} ms`);
+  if (showMistakes) {
+    for (const x of result.mistakes) {
+      const urgent = x.urgent.expected !== x.urgent.got ? ` urgent expected ${x.urgent.expected} got ${x.urgent.got}` : '';
+      console.log(`  - ${JSON.stringify(x.text.slice(0, 150))}\n      missed [${x.missed.join(', ')}] extra [${x.extra.join(', ')}]${urgent}`);
+    }
+  }
+}

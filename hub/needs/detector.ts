@@ -1,0 +1,191 @@
+// Needs detection: which taxonomy needs a message speaks of, and whether it shows immediate danger.
+// The model is NLP.js's neural classifier (one perceptron per need, as NLP.js's own NLU trains) over
+// Snowball stems and stem pairs, trained once at start from the taxonomy's examples plus training.json.
+// After that, detect() is pure and synchronous: no I/O, no network, nothing kept between calls.
+//
+// Several needs in one message: the text is cut into sentences and clauses (text.ts) and each piece is
+// scored on its own; a need's confidence is its best score over the pieces. Because each need has its
+// own perceptron, scores are independent (one-vs-rest), not shares of one total.
+import { NeuralNetwork, type TrainingItem } from '@nlpjs/neural';
+import { StemmerEn } from '@nlpjs/lang-en-min';
+import type { NeedsData } from './data.ts';
+import { expandShorthand, normalise, pieces, stripEmailFurniture, words } from './text.ts';
+import { compileUrgency } from './urgency.ts';
+
+export interface DetectedNeed {
+  code: string;
+  label: string;
+  /** The model's score for the best-matching piece of the message, 0–1. */
+  confidence: number;
+}
+
+export interface Detection {
+  needs: DetectedNeed[];
+  urgent: boolean;
+}
+
+export interface NeedsDetector {
+  detect(text: string): Detection;
+  /** Why the message was judged urgent (for tuning and tests): the reasons of the rules that matched. */
+  urgentBecause(text: string): string[];
+  /** Each piece the message was cut into, with the needs scoring at least 0.2 on it (for tuning). */
+  explain(text: string): { piece: string; scores: Record<string, number> }[];
+  /** How long building the model took, in milliseconds. */
+  readonly buildMs: number;
+}
+
+export interface DetectorOptions {
+  /** A need is reported when a piece scores it at least this. */
+  threshold?: number;
+  /** A piece's single best need is reported from this lower score (a short clause often says one thing weakly). */
+  topThreshold?: number;
+}
+
+/** Words too common in every kind of message to say anything about a need on their own. */
+const STOPWORDS = new Set(
+  ('a an the and or but to of in on at for from by with about as into onto than then so if that this these those it its ' +
+    'i me my myself we us our you your he him his she her they them their is am are was were be been being do does did ' +
+    'have has had will would shall should can could may might must just also really very some any there here what which ' +
+    'who whom when where how um er erm uh like yeah ok okay please hi hello hiya thanks thank dear well right basically actually get got').split(' '),
+);
+
+/** Words that carry a need only together with a neighbour ("no food"), kept for pairs but not alone. */
+const PAIR_ONLY = new Set(['not', 'no', 'never', 'nothing', 'without', 'anymore', 'any more']);
+
+/** Shorter words are too often other real words to be treated as typos. */
+const MIN_TYPO_LENGTH = 7;
+
+/** Finds a known word one edit away (typos such as "colected", "evicion"), for words long enough to judge. */
+function spellingIndex(vocabulary: Iterable<string>) {
+  const byDeletion = new Map<string, string>();
+  const known = new Set<string>();
+  const deletions = (word: string) => Array.from(word, (_, i) => word.slice(0, i) + word.slice(i + 1));
+  for (const word of vocabulary) {
+    known.add(word);
+    if (word.length < MIN_TYPO_LENGTH - 1) continue;
+    for (const d of [word, ...deletions(word)]) if (!byDeletion.has(d)) byDeletion.set(d, word);
+  }
+  return (word: string): string => {
+    if (known.has(word) || word.length < MIN_TYPO_LENGTH || /\d/.test(word)) return word;
+    // Insertion (the typo has an extra letter), deletion, substitution and swap all meet in one deletion.
+    // The first two letters must agree: people rarely mistype the start, and real words one letter
+    // apart usually differ there ("waking" is not a typo of "walking", but neither is caught then).
+    for (const d of [word, ...deletions(word)]) {
+      const hit = byDeletion.get(d);
+      if (hit && Math.abs(hit.length - word.length) <= 1 && hit.slice(0, 2) === word.slice(0, 2)) return hit;
+    }
+    return word;
+  };
+}
+
+export function buildDetector(data: NeedsData, options: DetectorOptions = {}): NeedsDetector {
+  const started = performance.now();
+  const threshold = options.threshold ?? 0.6;
+  const topThreshold = options.topThreshold ?? 0.45;
+  const shorthand = new Map(Object.entries(data.language.shorthand));
+  const labels = new Map(data.taxonomy.needs.map((n) => [n.code, n.label]));
+  const stemmer = new StemmerEn();
+
+  /** Lower case, shorthand spelt out, email furniture gone: the form both rules and model read. */
+  const prepare = (text: string) => expandShorthand(normalise(stripEmailFurniture(text)), shorthand);
+
+  let correct = (word: string) => word;
+  const features = (piece: string): Record<string, number> => {
+    const stems = words(piece)
+      .map((w) => w.replace(/'s$/, '').replace(/'/g, ''))
+      .filter((w) => w && !STOPWORDS.has(w) && !/^\d+$/.test(w))
+      .map((w) => stemmer.stemWord(correct(w)));
+    const out: Record<string, number> = {};
+    for (let i = 0; i < stems.length; i++) {
+      if (!PAIR_ONLY.has(stems[i]!)) out[stems[i]!] = 1;
+      if (i + 1 < stems.length) out[`${stems[i]} ${stems[i + 1]}`] = 1;
+    }
+    return out;
+  };
+
+  // Training corpus: one item per utterance; "none" items teach every need's perceptron to stay quiet.
+  const corpus: TrainingItem[] = [];
+  const vocabulary = new Set<string>();
+  const add = (utterance: string, code: string | null) => {
+    const prepared = prepare(utterance);
+    for (const w of words(prepared)) vocabulary.add(w.replace(/'/g, ''));
+    corpus.push({ input: features(prepared), output: code ? { [code]: 1 } : {} });
+  };
+  for (const need of data.taxonomy.needs) {
+    for (const example of need.examples) add(example, need.code);
+    for (const utterance of data.training.needs[need.code] ?? []) add(utterance, need.code);
+  }
+  for (const utterance of data.training.none) add(utterance, null);
+  correct = spellingIndex(vocabulary);
+
+  // Which features each need was trained on: a need scores only on a piece sharing one (NLP.js does the
+  // same), so a perceptron's bias alone never reports a need.
+  const featuresOf = new Map<string, Set<string>>();
+  for (const item of corpus) {
+    for (const code of Object.keys(item.output)) {
+      const set = featuresOf.get(code) ?? new Set<string>();
+      for (const f of Object.keys(item.input)) set.add(f);
+      featuresOf.set(code, set);
+    }
+  }
+
+  const network = new NeuralNetwork({ log: false });
+  network.train(corpus);
+  const urgency = compileUrgency(
+    data.urgency,
+    data.taxonomy.urgency.examples.map((e) => words(prepare(e)).filter((w) => !STOPWORDS.has(w))),
+  );
+  // The stemmer memoises every word it sees; keep only the training vocabulary's stems in it.
+  const trainedStems = { ...stemmer.cache };
+  const buildMs = performance.now() - started;
+
+  const piecesOf = (text: string) => pieces(prepare(text));
+
+  return {
+    buildMs,
+    detect(text) {
+      const parts = piecesOf(text);
+      const best = new Map<string, number>();
+      try {
+        for (const piece of parts) {
+          const input = features(piece);
+          const keys = Object.keys(input);
+          if (!keys.length) continue;
+          const scores = Object.entries(network.run(input) ?? {})
+            .filter(([code]) => keys.some((k) => featuresOf.get(code)?.has(k)))
+            .sort((a, b) => b[1] - a[1]);
+          for (const [rank, [code, score]] of scores.entries()) {
+            if (score < (rank === 0 ? topThreshold : threshold)) continue;
+            if (score > (best.get(code) ?? 0)) best.set(code, score);
+          }
+        }
+      } finally {
+        // Nothing from a customer's message outlives the call.
+        stemmer.cache = { ...trainedStems };
+      }
+      const danger = urgency(parts);
+      // A danger rule that shows a need for certain (a stated intent to die) reports it even if the model is unsure.
+      for (const match of danger) for (const code of match.needs) best.set(code, 1);
+      const needs = [...best]
+        .filter(([code]) => labels.has(code))
+        .map(([code, score]) => ({ code, label: labels.get(code)!, confidence: Math.round(Math.min(1, score) * 1000) / 1000 }))
+        .sort((a, b) => b.confidence - a.confidence || a.code.localeCompare(b.code));
+      return { needs, urgent: danger.length > 0 };
+    },
+    explain(text) {
+      try {
+        return piecesOf(text).map((piece) => {
+          const input = features(piece);
+          const keys = Object.keys(input);
+          const scores = Object.entries(network.run(input) ?? {}).filter(([code, v]) => v >= 0.2 && keys.some((k) => featuresOf.get(code)?.has(k)));
+          return { piece, scores: Object.fromEntries(scores.map(([c, v]) => [c, Math.round(v * 100) / 100])) };
+        });
+      } finally {
+        stemmer.cache = { ...trainedStems };
+      }
+    },
+    urgentBecause(text) {
+      return urgency(piecesOf(text)).map((m) => m.why);
+    },
+  };
+}
