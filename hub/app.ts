@@ -73,12 +73,11 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const fanout = await createFanout(redis, config.queuePrefix);
   const adapters = createAdapters(config, fanout, logger);
   const enabledChannels = Object.keys(adapters) as ChannelKind[];
-  const bot = config.botChannels.length ? null : null;
 
   const stops: (() => Promise<void> | void)[] = [];
   let workers: Workers | undefined;
   if (config.roles.worker) {
-    workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency });
+    workers = startWorkers({ db, redis, bus, logger, adapters, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency });
     stops.push(startSweeper(db, queues, logger, config.sweep));
   }
 
