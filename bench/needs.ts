@@ -1,6 +1,9 @@
 // npm run bench:needs — how well needs detection does on the labelled sets, and how fast it is.
-// Two sets: needs-labelled.json (written first, used while tuning) and needs-holdout.json (written after
-// tuning and never tuned on), printed separately so overfitting shows. Times are printed, never asserted.
+// Each set is printed separately so overfitting shows: needs-labelled.json (written first, tuned on);
+// needs-holdout.json (written after the first round of tuning; its first score was the honest one,
+// then a second round of tuning looked at it); needs-holdout-2.json (written after that; only the
+// urgency rules were then changed, for the two urgent messages it showed were missed).
+// Times are printed, never asserted.
 // `-- --mistakes` also lists every case the detector got wrong.
 import { existsSync } from 'node:fs';
 import { loadNeedsData } from '../hub/needs/data.ts';
@@ -9,7 +12,10 @@ import { loadLabelled, precision, recall, score, type LabelledCase } from './nee
 
 const SETS = [
   { name: 'labelled (tuned on)', file: new URL('../tests/fixtures/needs-labelled.json', import.meta.url) },
-  { name: 'holdout (never tuned on)', file: new URL('../tests/fixtures/needs-holdout.json', import.meta.url) },
+  // First scores, before anything was changed after seeing them: holdout 1 micro P 0.59 R 0.56, urgent 2/5;
+  // holdout 2 micro P 0.57 R 0.53, urgent 2/4. Those are the honest figures for unseen messages.
+  { name: 'holdout 1 (first score P 0.59 R 0.56 urgent 2/5; then tuned on)', file: new URL('../tests/fixtures/needs-holdout.json', import.meta.url) },
+  { name: 'holdout 2 (first score P 0.57 R 0.53 urgent 2/4; only its 2 urgent misses then fixed)', file: new URL('../tests/fixtures/needs-holdout-2.json', import.meta.url) },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 
