@@ -27,6 +27,8 @@ import { startSweeper } from './sweeper.ts';
 import { startWorkers, type Workers } from './workers.ts';
 import { loadNeedsData } from './needs/data.ts';
 import { buildDetector } from './needs/detector.ts';
+import { createNeedsBot } from './bot/bot.ts';
+import { buildKnowledge } from './bot/knowledge.ts';
 
 /** Proxies whose X-Forwarded-For is believed: the usual places a council's load balancer sits. */
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -55,7 +57,8 @@ function createAdapters(config: HubConfig, fanout: Fanout, logger: Logger): Adap
 export async function startHub(config: HubConfig, logger: Logger): Promise<RunningHub> {
   logger.info(describeConfig(config), 'starting contact-hub');
   // Built before anything connects: a missing or bad taxonomy stops the start, naming the file.
-  const needs = buildDetector(loadNeedsData({ taxonomyPath: config.needsTaxonomyPath }));
+  const needsData = loadNeedsData({ taxonomyPath: config.needsTaxonomyPath });
+  const needs = buildDetector(needsData);
   logger.info({ ms: Math.round(needs.buildMs) }, 'built the needs detection model');
   let lastRedisError = 0;
   const onRedisError = (error: Error) => {
@@ -73,11 +76,12 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const fanout = await createFanout(redis, config.queuePrefix);
   const adapters = createAdapters(config, fanout, logger);
   const enabledChannels = Object.keys(adapters) as ChannelKind[];
+  const bot = config.botChannels.length ? createNeedsBot(buildKnowledge({ detect: (text) => needs.detect(text), taxonomy: needsData.taxonomy.needs })) : null;
 
   const stops: (() => Promise<void> | void)[] = [];
   let workers: Workers | undefined;
   if (config.roles.worker) {
-    workers = startWorkers({ db, redis, bus, logger, adapters, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency });
+    workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency });
     stops.push(startSweeper(db, queues, logger, config.sweep));
   }
 

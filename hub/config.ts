@@ -50,6 +50,12 @@ const hubSchema = z.object({
   OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
   /** The needs taxonomy (required data); unset: ../shared/data/needs-taxonomy.json beside the checkout. */
   NEEDS_TAXONOMY_PATH: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
+  BOT_CHANNELS: z
+    .string()
+    .default('sms,webchat')
+    .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['sms', 'webchat'], 'the bot can answer on sms and webchat (phone and email conversations go to a person)'))),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -73,6 +79,8 @@ export interface HubConfig {
   outbound: { attempts: number; backoffMs: number };
   /** Where the needs taxonomy is read from at start. */
   needsTaxonomyPath: string;
+  /** Channels whose new conversations the needs bot answers first. */
+  botChannels: readonly ChannelKind[];
   /** Each enabled channel's validated config; a channel absent here is off. */
   channels: { [K in ChannelKind]?: unknown };
 }
@@ -126,6 +134,7 @@ export function loadConfig(env: Env): HubConfig {
     sweep: { intervalMs: hub.SWEEP_INTERVAL_MS, afterMs: hub.SWEEP_AFTER_MS },
     outbound: { attempts: hub.OUTBOUND_ATTEMPTS, backoffMs: hub.OUTBOUND_BACKOFF_MS },
     needsTaxonomyPath: hub.NEEDS_TAXONOMY_PATH ? path.resolve(hub.NEEDS_TAXONOMY_PATH) : DEFAULT_TAXONOMY_PATH,
+    botChannels: hub.BOT_CHANNELS,
     channels,
   };
 }
@@ -139,5 +148,6 @@ export function describeConfig(config: HubConfig): Record<string, unknown> {
     redis: new URL(config.redisUrl).host,
     roles: Object.entries(config.roles).filter(([, on]) => on).map(([r]) => r),
     channels: Object.keys(config.channels),
+    bot: config.botChannels.length ? config.botChannels : 'off',
   };
 }

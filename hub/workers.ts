@@ -7,6 +7,10 @@ import type { Logger } from './logger.ts';
 import { QUEUE_NAMES, type InboundJob, type OutboundJob } from './queues.ts';
 import { processInbound } from './ingest/process.ts';
 import { processOutbound, type Adapters } from './outbound/process.ts';
+import { routeInbound } from './routing/route.ts';
+import type { Queues } from './queues.ts';
+import type { NeedsBot } from './bot/bot.ts';
+import type { ChannelKind } from '../channels/contract.ts';
 
 export interface WorkerDeps {
   db: Db;
@@ -14,6 +18,9 @@ export interface WorkerDeps {
   bus: EventBus;
   logger: Logger;
   adapters: Adapters;
+  queues: Queues;
+  bot: NeedsBot | null;
+  botChannels: readonly ChannelKind[];
   prefix: string;
   lockMs: number;
   concurrency: number;
@@ -40,6 +47,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
       if (!result) return;
       // Published even when an earlier run stored it: that run may have died before publishing.
       await deps.bus.publish({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId });
+      await routeInbound(deps, result);
     },
     common,
   );

@@ -18,6 +18,8 @@ export const MessageView = z.object({
   /** What the agent should know about how it arrived, e.g. an attachment that was not accepted. */
   notices: z.array(z.string()),
   agentId: z.uuid().nullable(),
+  /** Sent by the needs-conversation bot. */
+  fromBot: z.boolean(),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
   providerMessageId: z.string().nullable(),
@@ -64,6 +66,7 @@ export function messageView(m: MessageRow): MessageView {
     htmlUrl: m.bodyHtml ? `/api/messages/${m.id}/html` : null,
     notices: m.notices ?? [],
     agentId: m.agentId,
+    fromBot: m.fromBot,
     errorCode: m.errorCode,
     errorMessage: m.errorMessage,
     providerMessageId: m.providerMessageId,

@@ -96,7 +96,8 @@ function renderMessages() {
     body.textContent = m.body;
     const meta = document.createElement('span');
     meta.className = 'meta';
-    meta.textContent = `${m.direction === 'inbound' ? 'Customer' : 'You'} · ${m.channel.toUpperCase()} · ${statusText(m)}`;
+    const who = m.direction === 'inbound' ? 'Customer' : m.fromBot ? 'Bot' : 'You';
+    meta.textContent = `${who} · ${m.channel.toUpperCase()} · ${statusText(m)}`;
     li.append(body, ...emailExtras(m), meta);
     list.append(li);
   }

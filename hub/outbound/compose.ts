@@ -43,6 +43,7 @@ export async function createReply(
       agentId: input.agentId,
     },
   });
-  await db.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: new Date() } });
+  // A person answering takes the conversation over from the bot.
+  await db.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: new Date(), handler: 'person' } });
   return message;
 }

@@ -27,6 +27,8 @@ export function testEnv(overrides: Env = {}): Env {
     SWEEP_INTERVAL_MS: '200',
     SWEEP_AFTER_MS: '500',
     OUTBOUND_BACKOFF_MS: '50',
+    // Off unless a test is about the bot: other tests expect only an agent's replies to go out.
+    BOT_CHANNELS: '',
     ...overrides,
   };
 }

@@ -1,0 +1,63 @@
+// One bot turn for one stored inbound message, all in one transaction: the dialog state, the replies (as
+// outbox rows), the needs captured so far, and the mark that this message has been answered. A job that
+// runs twice therefore answers once; a per-conversation lock runs one turn at a time, across processes.
+import type { Db } from '../db/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { NeedsBot } from './bot.ts';
+import { DatabaseStorage } from './storage.ts';
+
+export interface BotTurnOutcome {
+  conversationId: string;
+  replyIds: string[];
+  /** The bot is done (finished, urgent, asked for a person, could not understand): a person takes over. */
+  handedOver: boolean;
+}
+
+export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string): Promise<BotTurnOutcome | null> {
+  return db.$transaction(async (tx) => {
+    const first = await tx.message.findUnique({ where: { id: messageId }, select: { conversationId: true, direction: true } });
+    if (!first || first.direction !== 'inbound') return null;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${first.conversationId}))`;
+    // Read again under the lock: another worker may have answered it, or a person taken over, meanwhile.
+    const message = await tx.message.findUniqueOrThrow({
+      where: { id: messageId },
+      select: { id: true, body: true, channel: true, fromAddress: true, toAddress: true, botTurnAt: true, conversation: { select: { id: true, customerId: true, handler: true } } },
+    });
+    const conversation = message.conversation;
+    if (message.botTurnAt || conversation.handler !== 'bot') return null;
+
+    const result = await bot.turn(
+      { conversationId: conversation.id, customerId: conversation.customerId, channel: message.channel, messageId: message.id, text: message.body },
+      new DatabaseStorage(tx),
+    );
+    const replyIds: string[] = [];
+    for (const reply of result.replies) {
+      const row = await tx.message.create({
+        data: { conversationId: conversation.id, direction: 'outbound', channel: message.channel, status: 'queued', fromAddress: message.toAddress, toAddress: message.fromAddress, body: reply.text, fromBot: true },
+        select: { id: true },
+      });
+      replyIds.push(row.id);
+    }
+
+    const { captured } = result;
+    const codes = Object.keys(captured.needs);
+    const consent = captured.consent === null ? {} : { consentToShare: captured.consent, consentAt: new Date() };
+    // The customer may have corrected the bot: what it no longer believes is removed.
+    await tx.need.deleteMany({ where: { conversationId: conversation.id, source: 'bot', code: { notIn: codes } } });
+    for (const code of codes) {
+      const urgent = captured.needs[code]!.urgent;
+      await tx.need.upsert({
+        where: { conversationId_code: { conversationId: conversation.id, code } },
+        create: { customerId: conversation.customerId, conversationId: conversation.id, code, source: 'bot', urgent, ...consent },
+        update: { urgent, ...consent },
+      });
+    }
+    const handedOver = captured.outcome !== null;
+    await tx.conversation.update({
+      where: { id: conversation.id },
+      data: { facts: captured.facts as Prisma.InputJsonObject, handler: handedOver ? 'person' : 'bot', lastMessageAt: new Date() },
+    });
+    await tx.message.update({ where: { id: message.id }, data: { botTurnAt: new Date() } });
+    return { conversationId: conversation.id, replyIds, handedOver };
+  });
+}

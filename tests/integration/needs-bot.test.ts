@@ -1,0 +1,143 @@
+// The needs conversation over real SMS: a customer texts, the bot (the real detector and dialog, state in
+// PostgreSQL) answers through the twilio SDK to the fake Twilio API, the needs it finds are recorded on the
+// conversation, and a person takes over when it is done, when there is danger, or when asked.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import type { RunningHub } from '../../hub/app.ts';
+import { loadNeedsData } from '../../hub/needs/data.ts';
+import { buildDetector } from '../../hub/needs/detector.ts';
+import { buildKnowledge } from '../../hub/bot/knowledge.ts';
+import { createNeedsBot } from '../../hub/bot/bot.ts';
+import { runBotTurn } from '../../hub/bot/run.ts';
+
+let database: TestDatabase;
+let twilioApi: FakeTwilio;
+let hub: RunningHub & { url: string };
+let cookie: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase('needs_bot');
+  twilioApi = await startFakeTwilio();
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, BOT_CHANNELS: 'sms,webchat' }));
+  cookie = await signIn(hub.url);
+});
+afterAll(async () => {
+  await hub?.stop();
+  await twilioApi?.close();
+  await database?.drop();
+});
+
+const db = () => hub.database.prisma;
+const textsTo = (to: string) => twilioApi.requests.filter((r) => r.form.To === to).map((r) => r.form.Body!);
+
+/** The customer texts; resolves with the bot's answer (the next SMS the hub sends them). */
+async function text(from: string, body: string): Promise<string> {
+  const before = textsTo(from).length;
+  const res = await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, body));
+  expect(res.status).toBe(200);
+  await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBeGreaterThan(before);
+  return textsTo(from).slice(before).join('\n');
+}
+
+const conversationOf = async (from: string) => {
+  const point = await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'phone', address: from } } });
+  return db().conversation.findUniqueOrThrow({ where: { openForCustomer: point.customerId }, include: { needs: { orderBy: { code: 'asc' } } } });
+};
+
+describe('the needs bot on SMS', () => {
+  it('finds linked needs, asks what services need, asks consent, and hands a complete picture to a person', async () => {
+    const from = '+447911200981';
+    expect(await text(from, 'We have been evicted and have nowhere to stay, and my son needs a new school near wherever we end up')).toMatch(/It sounds like you need help with .*homeless.*school.*Reply YES or NO\./i);
+    expect(await text(from, 'yes')).toMatch(/People in your situation often also need help with/);
+    // The bot asks the facts the services will need, in the order it chooses; the customer answers each.
+    const answers: [RegExp, string][] = [
+      [/leave by|deadline/, 'we have to be out by Friday'],
+      [/Who lives with you/, 'me and my 2 kids'],
+      [/How old are the children/, 'he is 9, no exams'],
+    ];
+    let question = await text(from, 'we owe 3 months rent too');
+    for (let asked = 0; !/Can we share what you have told us/.test(question); asked++) {
+      expect(asked, `unexpected question: ${question}`).toBeLessThan(2);
+      const answer = answers.find(([q]) => q.test(question));
+      expect(answer, `unexpected question: ${question}`).toBeDefined();
+      question = await text(from, answer![1]);
+    }
+    expect(await text(from, 'yes')).toMatch(/We have noted: .*A person from our team will pick this up/);
+
+    const conversation = await conversationOf(from);
+    expect(conversation.handler).toBe('person');
+    expect(conversation.needs.map((n) => n.code)).toEqual(expect.arrayContaining(['education.school', 'housing.homeless', 'money.debt']));
+    expect(conversation.needs.every((n) => n.source === 'bot' && n.consentToShare === true)).toBe(true);
+    // Two facts are asked for, each stored with the customer's own words.
+    const facts = conversation.facts as Record<string, string>;
+    expect(Object.keys(facts)).toHaveLength(2);
+    const expected: Record<string, string> = { deadline: 'we have to be out by Friday', household: 'me and my 2 kids', school: 'he is 9, no exams' };
+    for (const [key, value] of Object.entries(facts)) expect(value, key).toBe(expected[key]);
+
+    // The agent sees what the bot found in the customer's record, with where it came from.
+    const customer = await apiJson(hub.url, cookie, `/api/customers/${conversation.customerId}`);
+    expect(customer.body.customer.needs.map((n: { code: string; source: string }) => `${n.code}:${n.source}`)).toEqual(expect.arrayContaining(['housing.homeless:bot', 'education.school:bot']));
+
+    // With a person on it now, the bot says nothing more.
+    const before = textsTo(from).length;
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'thanks'));
+    await expect.poll(() => db().message.count({ where: { conversationId: conversation.id, body: 'thanks' } })).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(textsTo(from).length).toBe(before);
+  });
+
+  it('danger in the first text: 999 and the helpline at once, and the conversation goes to a person', async () => {
+    const from = '+447911200982';
+    const answer = await text(from, 'my partner hits me and hes outside the door now');
+    expect(answer).toMatch(/^If you or someone else is in danger now, call 999\..*0808 2000 247/);
+    const conversation = await conversationOf(from);
+    expect(conversation.handler).toBe('person');
+    expect(conversation.needs).toEqual([expect.objectContaining({ code: 'safety.domestic-abuse', urgent: true, source: 'bot' })]);
+  });
+
+  it('asking for a person hands over with what the bot found so far', async () => {
+    const from = '+447911200983';
+    expect(await text(from, 'my boiler has been broken for a week')).toMatch(/repairs/i);
+    expect(await text(from, 'can i talk to someone please')).toMatch(/passing you to a person/);
+    const conversation = await conversationOf(from);
+    expect(conversation.handler).toBe('person');
+    expect(conversation.needs.map((n) => n.code)).toEqual(['housing.repairs']);
+  });
+
+  it('an agent replying takes the conversation over from the bot', async () => {
+    const from = '+447911200984';
+    await text(from, 'my bin wasnt collected');
+    const conversation = await conversationOf(from);
+    const reply = await apiJson(hub.url, cookie, `/api/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Hello, this is Sam from the council. We will collect it tomorrow.' }) });
+    expect(reply.status).toBe(202);
+    expect((await conversationOf(from)).handler).toBe('person');
+  });
+
+  it('a redelivered text is answered once', async () => {
+    const from = '+447911200985';
+    const fields = inboundSmsFields(from, 'the roof is leaking into the kids bedroom');
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields);
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields);
+    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(textsTo(from)).toHaveLength(1);
+  });
+
+  it('a turn that runs twice for one message (a retried job) answers once, and two workers never answer one conversation at once', async () => {
+    const data = loadNeedsData();
+    const detector = buildDetector(data);
+    const bot = createNeedsBot(buildKnowledge({ detect: (t) => detector.detect(t), taxonomy: data.taxonomy.needs }));
+    const customer = await db().customer.create({ data: { contactPoints: { create: { kind: 'phone', address: '+447911200990', verifiedBy: 'test' } } } });
+    const conversation = await db().conversation.create({ data: { customerId: customer.id, openForCustomer: customer.id, channel: 'sms' } });
+    const message = await db().message.create({
+      data: { conversationId: conversation.id, direction: 'inbound', channel: 'sms', status: 'received', fromAddress: '+447911200990', toAddress: '+442079460001', body: 'the stairs are too much for my mum now', providerMessageId: 'SMtest-twice' },
+    });
+    const runs = await Promise.all([runBotTurn(db(), bot, message.id), runBotTurn(db(), bot, message.id), runBotTurn(db(), bot, message.id)]);
+    expect(runs.filter(Boolean)).toHaveLength(1);
+    expect(await db().message.count({ where: { conversationId: conversation.id, fromBot: true } })).toBe(1);
+    expect(await runBotTurn(db(), bot, message.id)).toBeNull();
+  });
+});
