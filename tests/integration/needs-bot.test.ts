@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { randomUUID } from 'node:crypto';
+import { io as connect } from 'socket.io-client';
+import type { TranscriptEntry } from '../../channels/contract.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
 import { loadNeedsData } from '../../hub/needs/data.ts';
@@ -139,5 +142,20 @@ describe('the needs bot on SMS', () => {
     expect(runs.filter(Boolean)).toHaveLength(1);
     expect(await db().message.count({ where: { conversationId: conversation.id, fromBot: true } })).toBe(1);
     expect(await runBotTurn(db(), bot, message.id)).toBeNull();
+  });
+
+  it('answers a web-chat visitor in the widget’s own conversation', async () => {
+    const socket = connect(`${hub.url}/chat`, { auth: { visitorId: randomUUID() }, transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('transcript', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const answer = new Promise<TranscriptEntry>((resolve) => socket.once('message', resolve));
+      expect(await socket.timeout(5000).emitWithAck('message', { clientMessageId: randomUUID(), text: 'my bin was not collected on monday' })).toMatchObject({ ok: true });
+      expect((await answer).text).toMatch(/It sounds like you need help with bins and waste collection\. Is that right\? Reply YES or NO\./);
+    } finally {
+      socket.close();
+    }
   });
 });
