@@ -34,6 +34,8 @@ export interface ApiDeps {
   cookieSecure: boolean;
   /** Needs detection, built once at start. */
   needs: NeedsDetector;
+  /** A need code in words, from the taxonomy. */
+  needLabel: (code: string) => string;
 }
 
 function invalid(res: Response, error: z.ZodError) {
@@ -79,7 +81,7 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/conversations/:id', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return invalid(res, params.error);
-    const conversation = await conversationDetail(deps.db, params.data.id);
+    const conversation = await conversationDetail(deps.db, params.data.id, deps.needLabel);
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
     res.json({ conversation });
   });

@@ -19,6 +19,8 @@ export interface DeskServerEvents {
   'desk.resync': () => void;
   /** A phone call joined the queue, was taken, rang, was answered or ended. */
   'call.updated': (call: CallView) => void;
+  /** Who answers it, or the needs found in it, changed: reload it. */
+  'conversation.updated': (event: { conversationId: string }) => void;
   /** The customer in this conversation is typing. */
   'customer.typing': (event: { conversationId: string }) => void;
 }
@@ -56,6 +58,7 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
   const stopResync = deps.bus.onReconnect(() => desk.to('agents').emit('desk.resync'));
   const stopEvents = deps.bus.subscribe(async (event) => {
     if (event.type === 'customer.typing') return void desk.to('agents').emit('customer.typing', { conversationId: event.conversationId });
+    if (event.type === 'conversation.updated') return void desk.to('agents').emit('conversation.updated', { conversationId: event.conversationId });
     try {
       if (event.type === 'call.updated') {
         const call = await callView(deps.db, event.callId);

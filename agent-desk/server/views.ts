@@ -39,10 +39,28 @@ export const ConversationSummary = z.object({
     contactPoints: z.array(z.object({ kind: z.enum(['phone', 'email', 'webchat_visitor']), address: z.string() })),
   }),
   lastMessage: MessageView.nullable(),
+  /** Who answers it now: the needs bot, or people. */
+  handler: z.enum(['bot', 'person']),
+  /** Signs of immediate danger were seen in it. */
+  urgent: z.boolean(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
-export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }).extend({ messages: z.array(MessageView) });
+export const NeedView = z.object({
+  code: z.string(),
+  label: z.string(),
+  source: z.enum(['bot', 'agent', 'service']),
+  urgent: z.boolean(),
+  /** The customer's answer when asked whether it may be shared; null: not asked. */
+  consentToShare: z.boolean().nullable(),
+});
+
+export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }).extend({
+  messages: z.array(MessageView),
+  needs: z.array(NeedView),
+  /** What the bot learnt that services ask for (deadline, household, how to contact safely). */
+  facts: z.record(z.string(), z.string()),
+});
 
 type MessageRow = NonNullable<Awaited<ReturnType<Db['message']['findUnique']>>>;
 
@@ -82,7 +100,7 @@ export async function listConversations(db: Db, status: 'open' | 'closed', limit
     where: { status },
     orderBy: { lastMessageAt: 'desc' },
     take: limit,
-    include: { customer: customerSelect, messages: { orderBy: { createdAt: 'desc' }, take: 1 } },
+    include: { customer: customerSelect, messages: { orderBy: { createdAt: 'desc' }, take: 1 }, needs: { where: { urgent: true }, take: 1, select: { id: true } } },
   });
   return rows.map((c) => ({
     id: c.id,
@@ -91,13 +109,16 @@ export async function listConversations(db: Db, status: 'open' | 'closed', limit
     lastMessageAt: c.lastMessageAt.toISOString(),
     customer: c.customer,
     lastMessage: c.messages[0] ? messageView(c.messages[0]) : null,
+    handler: c.handler,
+    urgent: !!c.urgentAt || c.needs.length > 0,
   }));
 }
 
-export async function conversationDetail(db: Db, id: string) {
+/** `label` names a need code in words (from the taxonomy). */
+export async function conversationDetail(db: Db, id: string, label: (code: string) => string) {
   const c = await db.conversation.findUnique({
     where: { id },
-    include: { customer: customerSelect, messages: { orderBy: { createdAt: 'asc' } } },
+    include: { customer: customerSelect, messages: { orderBy: { createdAt: 'asc' } }, needs: { orderBy: { createdAt: 'asc' } } },
   });
   if (!c) return null;
   return {
@@ -107,5 +128,9 @@ export async function conversationDetail(db: Db, id: string) {
     lastMessageAt: c.lastMessageAt.toISOString(),
     customer: c.customer,
     messages: c.messages.map(messageView),
+    handler: c.handler,
+    urgent: !!c.urgentAt || c.needs.some((n) => n.urgent),
+    needs: c.needs.map((n) => ({ code: n.code, label: label(n.code), source: n.source, urgent: n.urgent, consentToShare: n.consentToShare })),
+    facts: (c.facts ?? {}) as Record<string, string>,
   };
 }

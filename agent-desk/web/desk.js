@@ -30,7 +30,13 @@ function renderList() {
     who.textContent = contactLabel(c.customer);
     const preview = document.createElement('span');
     preview.className = 'meta';
-    preview.textContent = `${c.channel.toUpperCase()} · ${c.lastMessage ? c.lastMessage.body.slice(0, 80) : ''}`;
+    preview.textContent = `${c.channel.toUpperCase()}${c.handler === 'bot' ? ' · with the bot' : ''} · ${c.lastMessage ? c.lastMessage.body.slice(0, 80) : ''}`;
+    if (c.urgent) {
+      const urgent = document.createElement('span');
+      urgent.className = 'urgent';
+      urgent.textContent = 'URGENT ';
+      button.append(urgent);
+    }
     button.append(who, preview);
     button.addEventListener('click', () => openConversation(c.id));
     li.append(button);
@@ -142,6 +148,38 @@ function renderCalls() {
   }
 }
 
+const FACT_NAMES = { deadline: 'Deadline', household: 'Household', safeContact: 'Contact safely', school: 'Children and school', caredFor: 'Cares for' };
+const SOURCE = { bot: 'found by the bot', agent: 'added by an agent', service: 'added by a service' };
+
+// What has been found so far, so the agent does not ask the customer again.
+function renderNeeds(conversation) {
+  $('needs-panel').hidden = !conversation.urgent && conversation.needs.length === 0 && Object.keys(conversation.facts).length === 0;
+  const list = $('needs-list');
+  list.replaceChildren();
+  if (conversation.urgent) {
+    const li = document.createElement('li');
+    li.className = 'urgent';
+    li.textContent = 'URGENT: signs of immediate danger. The customer was given 999 and helpline numbers.';
+    list.append(li);
+  }
+  for (const need of conversation.needs) {
+    const li = document.createElement('li');
+    if (need.urgent) li.className = 'urgent';
+    const consent = need.consentToShare === null ? '' : need.consentToShare ? ', may be shared' : ', NOT to be shared';
+    li.textContent = `${need.urgent ? 'URGENT: ' : ''}${need.label} (${SOURCE[need.source]}${consent})`;
+    list.append(li);
+  }
+  const facts = $('facts-list');
+  facts.replaceChildren();
+  for (const [key, value] of Object.entries(conversation.facts)) {
+    const dt = document.createElement('dt');
+    dt.textContent = FACT_NAMES[key] || key;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    facts.append(dt, dd);
+  }
+}
+
 function renderHistory() {
   const list = $('call-history');
   list.replaceChildren();
@@ -190,6 +228,7 @@ async function openConversation(id) {
   state.current = id;
   const { conversation } = await api(`/api/conversations/${id}`);
   state.messages = new Map(conversation.messages.map((m) => [m.id, m]));
+  renderNeeds(conversation);
   const { calls } = await api(`/api/conversations/${id}/calls`);
   state.history = new Map(calls.map((c) => [c.id, c]));
   renderHistory();
@@ -224,6 +263,10 @@ function startDesk(agent) {
   socket.on('message.created', onMessage);
   socket.on('message.updated', onMessage);
   socket.on('call.updated', onCall);
+  socket.on('conversation.updated', ({ conversationId }) => {
+    loadConversations().catch(() => {});
+    if (conversationId === state.current) api(`/api/conversations/${conversationId}`).then(({ conversation }) => renderNeeds(conversation)).catch(() => {});
+  });
   api('/api/agents/me/voice').then(({ phone }) => ($('voice-phone').value = phone || '')).catch(() => {});
   // Waiting times move on even when nothing else happens.
   setInterval(renderCalls, 30_000);

@@ -23,11 +23,13 @@ export interface Captured {
   needs: Record<string, { urgent: boolean }>;
   facts: Record<string, string>;
   consent: boolean | null;
+  /** Signs of immediate danger were seen, whether or not a need was recognised with them. */
+  urgent: boolean;
   /** Set when the bot is done and a person takes over. */
   outcome: null | 'urgent' | 'asked-for-person' | 'unclear' | 'complete';
 }
 
-export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, outcome: null });
+export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, urgent: false, outcome: null });
 
 export const NEEDS_DIALOG = 'needs-conversation';
 const FLOW = 'needs-flow';
@@ -100,6 +102,7 @@ export class NeedsDialog extends ComponentDialog {
     const detection = this.knowledge.detect(text);
     if (detection.urgent) {
       const captured = await this.record(context, detection, true);
+      captured.urgent = true;
       captured.outcome = 'urgent';
       await context.sendActivity(emergencyMessage(Object.keys(captured.needs)));
       return true;

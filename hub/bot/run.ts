@@ -21,7 +21,7 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string): Prom
     // Read again under the lock: another worker may have answered it, or a person taken over, meanwhile.
     const message = await tx.message.findUniqueOrThrow({
       where: { id: messageId },
-      select: { id: true, body: true, channel: true, fromAddress: true, toAddress: true, botTurnAt: true, conversation: { select: { id: true, customerId: true, handler: true } } },
+      select: { id: true, body: true, channel: true, fromAddress: true, toAddress: true, botTurnAt: true, conversation: { select: { id: true, customerId: true, handler: true, urgentAt: true } } },
     });
     const conversation = message.conversation;
     if (message.botTurnAt || conversation.handler !== 'bot') return null;
@@ -55,7 +55,12 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string): Prom
     const handedOver = captured.outcome !== null;
     await tx.conversation.update({
       where: { id: conversation.id },
-      data: { facts: captured.facts as Prisma.InputJsonObject, handler: handedOver ? 'person' : 'bot', lastMessageAt: new Date() },
+      data: {
+        facts: captured.facts as Prisma.InputJsonObject,
+        handler: handedOver ? 'person' : 'bot',
+        lastMessageAt: new Date(),
+        ...(captured.urgent && !conversation.urgentAt ? { urgentAt: new Date() } : {}),
+      },
     });
     await tx.message.update({ where: { id: message.id }, data: { botTurnAt: new Date() } });
     return { conversationId: conversation.id, replyIds, handedOver };

@@ -39,5 +39,6 @@ export async function routeInbound(deps: RouteDeps, stored: { messageId: string;
     void enqueueFor(deps.queues.outbound, id, { messageId: id }).catch((error: Error) => deps.logger.warn({ err: error.message, messageId: id }, 'could not queue bot reply; the sweeper will'));
     await deps.bus.publish({ type: 'message.created', conversationId: outcome.conversationId, messageId: id });
   }
-  if (outcome.handedOver) await deps.bus.publish({ type: 'conversation.updated', conversationId: outcome.conversationId });
+  // Needs found, facts or who answers may have changed.
+  await deps.bus.publish({ type: 'conversation.updated', conversationId: outcome.conversationId });
 }

@@ -105,3 +105,43 @@ describe('the desk page', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('the desk with the needs bot on', () => {
+  let botHub: RunningHub & { url: string };
+  let botDatabase: TestDatabase;
+  beforeAll(async () => {
+    botDatabase = await createTestDatabase('desk_browser_bot');
+    botHub = await startTestHub(testEnv({ DATABASE_URL: botDatabase.url, TWILIO_API_BASE_URL: twilioApi.url, BOT_CHANNELS: 'sms' }));
+  });
+  afterAll(async () => {
+    await botHub?.stop();
+    await botDatabase?.drop();
+  });
+
+  it('shows the bot’s replies, the needs it found and an urgent conversation, live', async () => {
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${botHub.url}/desk/`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('No one is waiting.').waitFor();
+
+    const from = '+447911200303';
+    const text = (body: string) => postTwilioWebhook(botHub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, body));
+    await text('we have been evicted and have nowhere to stay');
+    const item = page.getByRole('button', { name: new RegExp(from.replace('+', '\\+')) });
+    await expect.poll(() => item.textContent(), { timeout: 15_000 }).toMatch(/with the bot/);
+    await item.click();
+    await expect.poll(() => page.locator('#messages li.outbound .meta').first().textContent()).toMatch(/^Bot · SMS/);
+    await expect.poll(() => page.locator('#needs-list').textContent()).toMatch(/Homeless or at risk of losing home \(found by the bot\)/);
+
+    // Danger mid-conversation: the list and the needs panel say so without a reload.
+    await text('he is outside the door now and says he will hurt me');
+    await expect.poll(() => page.locator('#needs-list li.urgent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => item.textContent()).toMatch(/^URGENT/);
+    expect(await item.textContent()).not.toMatch(/with the bot/);
+    expect(pageErrors).toEqual([]);
+  });
+});

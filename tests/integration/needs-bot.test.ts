@@ -99,6 +99,16 @@ describe('the needs bot on SMS', () => {
     const conversation = await conversationOf(from);
     expect(conversation.handler).toBe('person');
     expect(conversation.needs).toEqual([expect.objectContaining({ code: 'safety.domestic-abuse', urgent: true, source: 'bot' })]);
+    expect(conversation.urgentAt).not.toBeNull();
+  });
+
+  it('danger with no need recognised still marks the conversation urgent for the desk', async () => {
+    const from = '+447911200986';
+    expect(await text(from, 'please help hes outside the door now')).toMatch(/call 999/);
+    const conversation = await conversationOf(from);
+    expect(conversation.urgentAt).not.toBeNull();
+    const list = await apiJson(hub.url, cookie, '/api/conversations');
+    expect(list.body.conversations.find((c: { id: string }) => c.id === conversation.id)).toMatchObject({ urgent: true, handler: 'person' });
   });
 
   it('asking for a person hands over with what the bot found so far', async () => {

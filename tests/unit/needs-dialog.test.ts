@@ -149,6 +149,7 @@ describe('the needs conversation', () => {
     if (c.facts) expect(Object.keys(last!.captured.facts).sort()).toEqual([...c.facts].sort());
     if (c.consent !== undefined) expect(last!.captured.consent).toBe(c.consent);
     for (const code of c.urgent ?? []) expect(last!.captured.needs[code]?.urgent).toBe(true);
+    expect(last!.captured.urgent).toBe(c.outcome === 'urgent');
   });
 
   it('yes/no questions carry suggested replies for channels that show buttons', async () => {
