@@ -74,6 +74,8 @@ export const OutboundMessage = z.object({
   /** The customer's address on this channel. */
   to: z.string().min(1).max(320),
   text: z.string().min(1).max(20_000),
+  /** Suggested replies, for channels that can show them as buttons (web chat); others show only the text. */
+  suggestions: z.array(z.string().min(1).max(40)).max(6).optional(),
   /** A subject for a message that starts a thread (email). */
   subject: z.string().max(200).optional(),
   /** Where it belongs in the customer's thread (email: In-Reply-To, References, Subject). */
@@ -158,6 +160,8 @@ export interface TranscriptEntry {
   direction: 'inbound' | 'outbound';
   text: string;
   createdAt: string;
+  /** For outbound entries, replies the customer can pick instead of typing. */
+  suggestions?: string[];
   /** For inbound entries, the id the sender gave it (the idempotency key). */
   providerMessageId: string | null;
 }

@@ -31,7 +31,10 @@ export const webchatConfigSchema = z.object({
 });
 export type WebchatConfig = z.infer<typeof webchatConfigSchema>;
 
-const Delivery = z.object({ visitorId: VisitorId, entry: z.object({ id: z.string(), direction: z.literal('outbound'), text: z.string(), createdAt: z.string(), providerMessageId: z.null() }) });
+const Delivery = z.object({
+  visitorId: VisitorId,
+  entry: z.object({ id: z.string(), direction: z.literal('outbound'), text: z.string(), createdAt: z.string(), providerMessageId: z.null(), suggestions: z.array(z.string()).optional() }),
+});
 const DeliveredEvent = z.object({ id: z.uuid() });
 const VerifyStart = z.union([
   z.object({ phone: z.string().min(3).max(40) }).transform((v) => ({ kind: 'phone' as const, address: v.phone })),
@@ -145,7 +148,7 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
   }
 
   async function send(message: OutboundMessage): Promise<SendResult> {
-    const entry: TranscriptEntry = { id: message.messageId, direction: 'outbound', text: message.text, createdAt: new Date().toISOString(), providerMessageId: null };
+    const entry: TranscriptEntry = { id: message.messageId, direction: 'outbound', text: message.text, createdAt: new Date().toISOString(), providerMessageId: null, ...(message.suggestions ? { suggestions: message.suggestions } : {}) };
     await context.fanout.publish(DELIVER_TOPIC, JSON.stringify({ visitorId: message.to, entry }));
     // 'sent' = pushed to any open socket; the widget's 'delivered' acknowledgement moves it on.
     return { providerMessageId: message.messageId, status: 'sent', from: 'webchat' };

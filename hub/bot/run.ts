@@ -33,7 +33,7 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string): Prom
     const replyIds: string[] = [];
     for (const reply of result.replies) {
       const row = await tx.message.create({
-        data: { conversationId: conversation.id, direction: 'outbound', channel: message.channel, status: 'queued', fromAddress: message.toAddress, toAddress: message.fromAddress, body: reply.text, fromBot: true },
+        data: { conversationId: conversation.id, direction: 'outbound', channel: message.channel, status: 'queued', fromAddress: message.toAddress, toAddress: message.fromAddress, body: reply.text, fromBot: true, suggestions: reply.suggestions },
         select: { id: true },
       });
       replyIds.push(row.id);

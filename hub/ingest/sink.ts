@@ -45,9 +45,16 @@ export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus;
         where: { channel, OR: [{ direction: 'inbound', fromAddress: address }, { direction: 'outbound', toAddress: address }] },
         orderBy: { createdAt: 'desc' },
         take: limit,
-        select: { id: true, direction: true, body: true, createdAt: true, providerMessageId: true },
+        select: { id: true, direction: true, body: true, createdAt: true, providerMessageId: true, suggestions: true },
       });
-      return rows.reverse().map((m) => ({ id: m.id, direction: m.direction, text: m.body, createdAt: m.createdAt.toISOString(), providerMessageId: m.direction === 'inbound' ? m.providerMessageId : null }));
+      return rows.reverse().map((m) => ({
+        id: m.id,
+        direction: m.direction,
+        text: m.body,
+        createdAt: m.createdAt.toISOString(),
+        providerMessageId: m.direction === 'inbound' ? m.providerMessageId : null,
+        ...(m.suggestions.length ? { suggestions: m.suggestions } : {}),
+      }));
     },
     async reportCall(report) {
       const recorded = await recordCallReport(deps.db, report);

@@ -27,7 +27,7 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
   await db.message.update({ where: { id: message.id }, data: { status: 'sending', attempts: { increment: 1 } } });
   try {
     const thread = message.channel === 'email' ? await emailThread(db, message.conversationId) : undefined;
-    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread });
+    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread, suggestions: message.suggestions.length ? message.suggestions : undefined });
     await db.message.update({
       where: { id: message.id },
       data: { providerMessageId: result.providerMessageId, status: result.status === 'sending' ? 'sent' : result.status, sentAt: new Date(), fromAddress: result.from, errorCode: null, errorMessage: null },

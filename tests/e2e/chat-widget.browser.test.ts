@@ -108,3 +108,45 @@ describe('the chat widget', () => {
     await context.close();
   });
 });
+
+describe('the chat widget with the needs bot', () => {
+  let botHub: RunningHub & { url: string };
+  let botDatabase: TestDatabase;
+  beforeAll(async () => {
+    botDatabase = await createTestDatabase('chat_widget_bot');
+    botHub = await startTestHub(testEnv({ DATABASE_URL: botDatabase.url, BOT_CHANNELS: 'webchat' }));
+  });
+  afterAll(async () => {
+    await botHub?.stop();
+    await botDatabase?.drop();
+  });
+
+  it('offers Yes and No as buttons that answer the bot, by keyboard, with no axe violations, and kept after a reload', async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${botHub.url}/chat/demo`);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await page.getByLabel('Your message').fill('my bin was not collected this week');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const quick = page.getByRole('group', { name: 'Quick replies' });
+    await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/bins and waste collection\. Is that right\? Reply YES or NO\./);
+    await expect.poll(() => quick.getByRole('button').allTextContents()).toEqual(['Yes', 'No']);
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Still offered after a reload: the transcript carries them.
+    await page.reload();
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await expect.poll(() => quick.getByRole('button').allTextContents(), { timeout: 15_000 }).toEqual(['Yes', 'No']);
+
+    await quick.getByRole('button', { name: 'Yes' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.chub-you .chub-text').last().textContent()).toBe('Yes');
+    await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/We have noted: bins and waste collection/);
+    expect(await quick.isHidden()).toBe(true);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});

@@ -36,6 +36,7 @@
     '    <button type="button" class="chub-close">Close chat</button></header>' +
     '  <p class="chub-status" role="status"></p>' +
     '  <div class="chub-log" role="log" aria-live="polite" aria-label="Conversation"><ol class="chub-list"></ol></div>' +
+    '  <div class="chub-suggestions" role="group" aria-label="Quick replies" hidden></div>' +
     '  <form class="chub-form">' +
     '    <label for="chub-text">Your message</label>' +
     '    <textarea id="chub-text" rows="3" maxlength="2000" required></textarea>' +
@@ -66,6 +67,7 @@
   var statusLine = root.querySelector('.chub-status');
   var errorLine = root.querySelector('.chub-error');
   var input = root.querySelector('#chub-text');
+  var suggestions = root.querySelector('.chub-suggestions');
   var shown = {}; // message ids already on screen
 
   function open() {
@@ -100,6 +102,19 @@
     item.querySelector('.chub-who').textContent = who === 'you' ? 'You: ' : 'Council: ';
     setText(item.querySelector('.chub-text'), text + (pending ? ' (sending…)' : ''));
     log.scrollTop = log.scrollHeight;
+  }
+
+  // Quick replies offered with the council's latest message (e.g. Yes / No); typing is always possible too.
+  function offer(choices) {
+    suggestions.replaceChildren();
+    suggestions.hidden = !choices || !choices.length;
+    (choices || []).forEach(function (choice) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = choice;
+      button.addEventListener('click', function () { send(choice); input.focus(); });
+      suggestions.appendChild(button);
+    });
   }
 
   // Text with web links made clickable, built node by node: nothing is ever parsed as HTML.
@@ -139,6 +154,8 @@
             socket.emit('delivered', { id: entry.id });
           }
         });
+        var last = entries[entries.length - 1];
+        offer(last && last.direction === 'outbound' ? last.suggestions : null);
         // Anything we sent that the hub never acknowledged goes again, once, with the same id.
         state.outbox = state.outbox.filter(function (m) { return !received[m.clientMessageId]; });
         save(state);
@@ -154,6 +171,7 @@
         clearTimeout(typingTimer);
         statusLine.textContent = '';
         render(entry.id, 'council', entry.text, false);
+        offer(entry.suggestions);
         socket.emit('delivered', { id: entry.id });
       });
     };
@@ -212,15 +230,20 @@
     });
   });
 
+  function send(text) {
+    var message = { clientMessageId: uuid(), text: text };
+    state.outbox.push(message);
+    save(state);
+    offer(null);
+    deliver(message);
+  }
+
   root.querySelector('.chub-form').addEventListener('submit', function (event) {
     event.preventDefault();
     errorLine.textContent = '';
     var text = input.value.trim();
     if (!text) { errorLine.textContent = 'Type a message first.'; return; }
-    var message = { clientMessageId: uuid(), text: text };
-    state.outbox.push(message);
-    save(state);
     input.value = '';
-    deliver(message);
+    send(text);
   });
 })();
