@@ -53,9 +53,9 @@ const hubSchema = z.object({
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z
     .string()
-    .default('sms,webchat')
+    .default('sms,webchat,email')
     .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['sms', 'webchat'], 'the bot can answer on sms and webchat (phone and email conversations go to a person)'))),
+    .pipe(z.array(z.enum(['sms', 'webchat', 'email'], 'the bot can answer on sms, webchat and email (phone calls go to a person)'))),
 });
 
 export type Env = Record<string, string | undefined>;

@@ -6,7 +6,7 @@ import { DialogSet, DialogTurnStatus, type DialogState } from '@microsoft/agents
 import type { ChannelKind } from '../../channels/contract.ts';
 import { HubBotAdapter } from './adapter.ts';
 import type { NeedsKnowledge } from './knowledge.ts';
-import { emptyCaptured, NeedsDialog, NEEDS_DIALOG, type Captured } from './needs-dialog.ts';
+import { EMAIL_DIALOG, EmailNeedsDialog, emptyCaptured, NeedsDialog, NEEDS_DIALOG, type Captured } from './needs-dialog.ts';
 
 export interface BotTurnInput {
   conversationId: string;
@@ -41,7 +41,7 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
       const conversationState = new ConversationState(storage);
       const dialogState = conversationState.createProperty<DialogState>('dialogState');
       const capturedState = conversationState.createProperty<Captured>('captured');
-      const dialogs = new DialogSet(dialogState).add(new NeedsDialog(knowledge, capturedState));
+      const dialogs = new DialogSet(dialogState).add(new NeedsDialog(knowledge, capturedState)).add(new EmailNeedsDialog(knowledge, capturedState));
       const activity = Activity.fromObject({
         type: ActivityTypes.Message,
         id: input.messageId,
@@ -58,7 +58,7 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
         const dc = await dialogs.createContext(context);
         const result = await dc.continueDialog();
         captured = await capturedState.get(context, emptyCaptured());
-        if (result.status === DialogTurnStatus.empty && !captured.outcome) await dc.beginDialog(NEEDS_DIALOG);
+        if (result.status === DialogTurnStatus.empty && !captured.outcome) await dc.beginDialog(input.channel === 'email' ? EMAIL_DIALOG : NEEDS_DIALOG);
         captured = await capturedState.get(context, emptyCaptured());
         await conversationState.saveChanges(context, false);
       });

@@ -32,6 +32,8 @@ export interface Captured {
 export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, urgent: false, outcome: null });
 
 export const NEEDS_DIALOG = 'needs-conversation';
+/** Email gets one complete reply, not a conversation of short questions. */
+export const EMAIL_DIALOG = 'needs-email-reply';
 const FLOW = 'needs-flow';
 const TEXT = 'text';
 const YES_NO = 'yes-no';
@@ -47,12 +49,12 @@ export function asksForAPerson(text: string): boolean {
 }
 
 /** Emergency help, in plain words: 999 first, then the helpline that fits what we heard. */
-export function emergencyMessage(codes: string[]): string {
+export function emergencyMessage(codes: string[], next = 'I am passing you to a person now, first in the queue.'): string {
   const lines = ['If you or someone else is in danger now, call 999.'];
   if (codes.includes('safety.domestic-abuse')) lines.push('National Domestic Abuse Helpline: 0808 2000 247 (free, day and night).');
   if (codes.includes('safety.child-protection')) lines.push('If a child is at risk: NSPCC 0808 800 5000.');
   if (codes.includes('health.mental') || !lines[1]) lines.push('If you are thinking about ending your life: call Samaritans free on 116 123, day or night.');
-  lines.push('I am passing you to a person now, first in the queue.');
+  lines.push(next);
   return lines.join(' ');
 }
 
@@ -227,6 +229,52 @@ export class NeedsDialog extends ComponentDialog {
   private async handOver(step: WaterfallStepContext, outcome: 'unclear'): Promise<DialogTurnResult> {
     (await this.state(step.context)).outcome = outcome;
     await step.context.sendActivity('Thank you. I am passing you to a person who can help.');
+    return step.endDialog();
+  }
+}
+
+/**
+ * One complete reply to a first email: what we understood, what else to tell us, consent, what happens
+ * next. A person reads whatever the customer writes back, with the needs already on the conversation.
+ */
+export class EmailNeedsDialog extends WaterfallDialog {
+  constructor(
+    private readonly knowledge: NeedsKnowledge,
+    private readonly captured: AgentStatePropertyAccessor<Captured>,
+  ) {
+    super(EMAIL_DIALOG);
+    this.addStep(this.reply.bind(this));
+  }
+
+  private async reply(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const captured = await this.captured.get(step.context, emptyCaptured());
+    const detection = this.knowledge.detect(step.context.activity.text ?? '');
+    for (const need of detection.needs) captured.needs[need.code] = { urgent: detection.urgent };
+    const codes = Object.keys(captured.needs);
+    const paragraphs = ['Thank you for your email.'];
+    if (detection.urgent) {
+      captured.urgent = true;
+      captured.outcome = 'urgent';
+      paragraphs.push(emergencyMessage(codes, 'A person from our team will reply as soon as possible.'));
+      await step.context.sendActivity(paragraphs.join('\n\n'));
+      return step.endDialog();
+    }
+    if (!codes.length) {
+      paragraphs.push('A person from our team will read your email and reply.');
+    } else {
+      paragraphs.push(`From what you wrote, we understand you need help with ${listOf(codes.map((c) => this.knowledge.label(c)))}.`);
+      if (!codes.every((c) => this.knowledge.isSimple(c))) {
+        const related = [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
+        const questions = [...new Set(codes.flatMap((c) => this.knowledge.facts(c)))].slice(0, 3).map((k) => `- ${this.knowledge.factQuestion(k)}`);
+        if (related.length) paragraphs.push(`People in your situation often also need help with ${listOf(related.map((c) => this.knowledge.label(c)), 'or')}. If any of these apply to you, tell us in your reply, so we can help with everything at once.`);
+        if (questions.length) paragraphs.push(['The teams who can help will need to know:', ...questions].join('\n'));
+        paragraphs.push('Can we share what you tell us with those teams, so they do not ask you again? Please say yes or no in your reply.');
+      }
+      paragraphs.push('A person from our team will pick this up and reply.');
+    }
+    paragraphs.push('If you or someone else is in danger at any time, call 999.');
+    await step.context.sendActivity(paragraphs.join('\n\n'));
+    captured.outcome = codes.length ? 'complete' : 'unclear';
     return step.endDialog();
   }
 }

@@ -282,3 +282,45 @@ describe('HTML and attachments', () => {
     expect(inbox.payload).toBeNull();
   });
 });
+
+describe('the needs bot on email', () => {
+  it('answers a first email once, completely, in the same thread, and a person takes it from there', async () => {
+    const port = await freePort();
+    const botHub = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web,worker', EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(port), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url, BOT_CHANNELS: 'email' }));
+    const sender = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+    try {
+      const before = relay.mails.length;
+      const sent = await sender.sendMail({
+        from: 'Sam Patel <sam.patel@example.net>',
+        to: COUNCIL,
+        subject: 'Help please',
+        text: 'Hello,\n\nOur landlord has given us a section 21 notice and we have to leave next month. My daughter is in year 10 and we do not know which school she can go to if we move.\n\nThanks,\nSam',
+      });
+      const [reply] = (await relay.waitFor(before + 1)).slice(before);
+      expect(reply!.to).toMatchObject({ text: 'sam.patel@example.net' });
+      expect(reply!.inReplyTo).toBe(sent.messageId);
+      const body = reply!.text ?? '';
+      expect(body).toMatch(/^Thank you for your email\./);
+      const understood = /we understand you need help with (.*)\./.exec(body)?.[1] ?? '';
+      expect(understood).toMatch(/homeless or at risk of losing home/);
+      expect(understood).toMatch(/school places/);
+      expect(body).toMatch(/The teams who can help will need to know:\n- /);
+      expect(body).toMatch(/Please say yes or no in your reply\./);
+      expect(body).toMatch(/call 999\.$/m);
+
+      const point = await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'email', address: 'sam.patel@example.net' } } });
+      const conversation = await db().conversation.findUniqueOrThrow({ where: { openForCustomer: point.customerId }, include: { needs: true } });
+      expect(conversation.handler).toBe('person');
+      expect(conversation.needs.map((n) => n.code)).toEqual(expect.arrayContaining(['housing.homeless', 'education.school']));
+
+      // The customer's answer is for a person: the bot does not write again.
+      await sender.sendMail({ from: 'sam.patel@example.net', to: COUNCIL, subject: 'Re: Help please', text: 'Yes you can share it.', inReplyTo: reply!.messageId, references: [sent.messageId, reply!.messageId!] });
+      await expect.poll(() => db().message.count({ where: { conversationId: conversation.id, direction: 'inbound' } })).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(relay.mails.length).toBe(before + 1);
+    } finally {
+      sender.close();
+      await botHub.stop();
+    }
+  });
+});

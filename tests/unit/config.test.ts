@@ -49,10 +49,10 @@ describe('loadConfig', () => {
     for (const secret of ['s3cret-pw', twilio.TWILIO_AUTH_TOKEN, 'a-very-long-password']) expect(printed).not.toContain(secret);
   });
 
-  it('the needs bot answers SMS and web chat by default, can be switched off, and refuses channels it cannot serve', () => {
-    expect(loadConfig({}).botChannels).toEqual(['sms', 'webchat']);
+  it('the needs bot answers SMS, web chat and email by default, can be switched off, and refuses channels it cannot serve', () => {
+    expect(loadConfig({}).botChannels).toEqual(['sms', 'webchat', 'email']);
     expect(loadConfig({ BOT_CHANNELS: '' }).botChannels).toEqual([]);
     expect(loadConfig({ BOT_CHANNELS: 'webchat' }).botChannels).toEqual(['webchat']);
-    expect(() => loadConfig({ BOT_CHANNELS: 'sms,voice' })).toThrow(/BOT_CHANNELS.*the bot can answer on sms and webchat/);
+    expect(() => loadConfig({ BOT_CHANNELS: 'sms,voice' })).toThrow(/BOT_CHANNELS.*the bot can answer on sms, webchat and email/);
   });
 });

@@ -122,6 +122,25 @@ const cases: Case[] = [
     consent: false,
   },
   {
+    name: 'a first email gets one complete reply: what we understood, related areas, questions, consent, next steps',
+    channel: 'email',
+    steps: [
+      [
+        'Dear council, we have been evicted and my son needs a new school. Regards, Ann',
+        /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with homeless or at risk of losing home and school places, transfers and attendance\.\n\nPeople in your situation often also need help with debt and arrears, benefits and entitlements or domestic abuse\. .*\n\nThe teams who can help will need to know:\n- Is there a date you have to leave by.*\n- Who lives with you\?.*\n- How old are the children.*\n\nCan we share .*Please say yes or no in your reply\.\n\nA person from our team will pick this up and reply\.\n\nIf you or someone else is in danger at any time, call 999\.$/s,
+      ],
+    ],
+    outcome: 'complete',
+    needs: ['housing.homeless', 'education.school'],
+  },
+  {
+    name: 'an email showing danger gets 999 and the helpline first',
+    channel: 'email',
+    steps: [['He hits me and he is outside the door now, please help', /^Thank you for your email\.\n\nIf you or someone else is in danger now, call 999\. National Domestic Abuse Helpline.*A person from our team will reply as soon as possible\.$/s]],
+    outcome: 'urgent',
+    needs: ['safety.domestic-abuse'],
+  },
+  {
     name: 'an answer that is neither yes nor no is asked again, plainly',
     steps: [
       ['my bin was missed', /Is that right\?/],
