@@ -6,7 +6,7 @@
 import type { Request, Response } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
-import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, CallTarget } from '../contract.ts';
+import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, CallTarget, Normalised } from '../contract.ts';
 import { ChannelSendError } from '../contract.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
@@ -143,17 +143,23 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       twiml(res, response);
     });
 
-    router.post(VOICE_STATUS_PATH, twilioForm, async (req, res) => {
-      if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
-      const report = normaliseCallStatus(req.body, now());
-      if (!report.ok) return refuse(res, 400, report.reason);
-      try {
-        if (report.value) await sink.reportCall(report.value);
-      } catch {
-        return refuse(res, 503, 'temporarily unable to record the call status');
-      }
-      res.status(204).end();
-    });
+    // Callbacks Twilio only needs a 204 for: verify, normalise, record, answer.
+    function callback<T>(path: string, normalise: (fields: Record<string, string>, at: Date) => Normalised<T | null>, record: (value: T) => Promise<unknown>, what: string) {
+      router.post(path, twilioForm, async (req, res) => {
+        if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+        const result = normalise(req.body, now());
+        if (!result.ok) return refuse(res, 400, result.reason);
+        try {
+          if (result.value) await record(result.value);
+        } catch {
+          return refuse(res, 503, `temporarily unable to record ${what}`);
+        }
+        res.status(204).end();
+      });
+    }
+
+    callback(VOICE_STATUS_PATH, normaliseCallStatus, (report) => sink.reportCall(report), 'the call status');
+    callback(VOICE_TRANSCRIPTION_PATH, normaliseTranscription, (contact) => sink.accept(contact), 'the transcription');
 
     // The agent's phone stopped ringing or the agent hung up: talked → goodbye; otherwise back in the queue.
     router.post(VOICE_DIALLED_PATH, twilioForm, async (req, res) => {
@@ -190,18 +196,6 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       response.hangup();
       twiml(res, response);
     });
-
-    router.post(VOICE_TRANSCRIPTION_PATH, twilioForm, async (req, res) => {
-      if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
-      const transcription = normaliseTranscription(req.body, now());
-      if (!transcription.ok) return refuse(res, 400, transcription.reason);
-      try {
-        if (transcription.value) await sink.accept(transcription.value);
-      } catch {
-        return refuse(res, 503, 'temporarily unable to store the transcription');
-      }
-      res.status(204).end();
-    });
   }
 
   async function connectCall(callSid: string, target: CallTarget) {
@@ -209,9 +203,9 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
     response.say(say, 'Connecting you now.');
     // answerOnBridge: the caller keeps hearing the queue's silence, not ringing, until the agent answers.
     const dial = response.dial({ action: base + VOICE_DIALLED_PATH, method: 'POST', timeout: config.VOICE_RING_SECONDS, answerOnBridge: true });
-    const progress = { statusCallback: base + VOICE_STATUS_PATH, statusCallbackMethod: 'POST', statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] } as const;
-    if ('phone' in target) dial.number({ ...progress, statusCallbackEvent: [...progress.statusCallbackEvent] }, target.phone);
-    else dial.client({ ...progress, statusCallbackEvent: [...progress.statusCallbackEvent] }, target.client);
+    const progress = { statusCallback: base + VOICE_STATUS_PATH, statusCallbackMethod: 'POST', statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] as ('initiated' | 'ringing' | 'answered' | 'completed')[] };
+    if ('phone' in target) dial.number(progress, target.phone);
+    else dial.client(progress, target.client);
     try {
       await client.calls(callSid).update({ twiml: response.toString() });
     } catch (error) {

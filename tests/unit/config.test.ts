@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '../../hub/config.ts';
+import { configProblems } from '../helpers/config.ts';
 
 const twilio = { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32), TWILIO_PHONE_NUMBER: '+442079460001' };
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('loadConfig', () => {
   it('runs with nothing set: embedded database, local Redis, web chat on', () => {

@@ -3,16 +3,9 @@ import { ConfigError, loadConfig } from '../../hub/config.ts';
 import type { EmailConfig } from '../../channels/email/email.adapter.ts';
 import { sanitiseEmailHtml } from '../../channels/email/html.ts';
 import { withReference } from '../../channels/email/normalise.ts';
+import { configProblems } from '../helpers/config.ts';
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('email config', () => {
   it('an IMAP mailbox alone switches email on, with its parts read from the URL', () => {
