@@ -16,6 +16,7 @@ const SETS = [
   // holdout 2 micro P 0.57 R 0.53, urgent 2/4. Those are the honest figures for unseen messages.
   { name: 'holdout 1 (first score P 0.59 R 0.56 urgent 2/5; then tuned on)', file: new URL('../tests/fixtures/needs-holdout.json', import.meta.url) },
   { name: 'holdout 2 (first score P 0.57 R 0.53 urgent 2/4; only its 2 urgent misses then fixed)', file: new URL('../tests/fixtures/needs-holdout-2.json', import.meta.url) },
+  { name: 'holdout 3 (unseen: never tuned on)', file: new URL('../tests/fixtures/needs-holdout-3.json', import.meta.url) },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 
