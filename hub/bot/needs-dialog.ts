@@ -25,11 +25,15 @@ export interface Captured {
   consent: boolean | null;
   /** Signs of immediate danger were seen, whether or not a need was recognised with them. */
   urgent: boolean;
+  /** The customer has been told once where to turn in an emergency (detection can miss danger). */
+  told999: boolean;
   /** Set when the bot is done and a person takes over. */
   outcome: null | 'urgent' | 'asked-for-person' | 'unclear' | 'complete';
 }
 
-export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, urgent: false, outcome: null });
+export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, urgent: false, told999: false, outcome: null });
+
+const SAFETY_NET = 'If you are in danger now, call 999.';
 
 export const NEEDS_DIALOG = 'needs-conversation';
 /** Email gets one complete reply, not a conversation of short questions. */
@@ -133,24 +137,31 @@ export class NeedsDialog extends ComponentDialog {
     return Object.keys(captured.needs).map((c) => this.knowledge.label(c));
   }
 
-  private yesNo(step: WaterfallStepContext, text: string) {
+  private yesNo(step: WaterfallStepContext, text: string, after = '') {
     // The words work on every channel; the buttons are for channels that show them (web chat, Teams).
     // Built here rather than by the prompt's style, which only adds buttons on channel ids it knows.
     const ask = (words: string) => MessageFactory.suggestedActions(['Yes', 'No'], words);
-    return step.prompt(YES_NO, { prompt: ask(`${text} Reply YES or NO.`), retryPrompt: ask('Please reply YES or NO.'), choices: [YES, NO], style: ListStyle.none });
+    return step.prompt(YES_NO, { prompt: ask(`${text} Reply YES or NO.${after ? ` ${after}` : ''}`), retryPrompt: ask('Please reply YES or NO.'), choices: [YES, NO], style: ListStyle.none });
+  }
+
+  /** The bot's first question also says where to turn in an emergency: danger the detector missed is still covered. */
+  private once999(captured: Captured, text: string): string {
+    if (captured.told999) return text;
+    captured.told999 = true;
+    return `${text} ${SAFETY_NET}`.trim();
   }
 
   private async understand(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const captured = await this.record(step.context, this.knowledge.detect(step.context.activity.text ?? ''));
     if (Object.keys(captured.needs).length) return step.next();
-    return step.prompt(TEXT, 'I am here to help. Can you tell me a bit more about what is happening?');
+    return step.prompt(TEXT, this.once999(captured, 'I am here to help. Can you tell me a bit more about what is happening?'));
   }
 
   private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
     let captured = await this.state(step.context);
     if (typeof step.result === 'string') captured = await this.record(step.context, this.knowledge.detect(step.result));
     if (!Object.keys(captured.needs).length) return this.handOver(step, 'unclear');
-    return this.yesNo(step, `It sounds like you need help with ${listOf(this.labels(captured))}. Is that right?`);
+    return this.yesNo(step, `It sounds like you need help with ${listOf(this.labels(captured))}. Is that right?`, this.once999(captured, ''));
   }
 
   private async corrected(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -42,7 +42,7 @@ const cases: Case[] = [
   {
     name: 'a person with linked needs: confirmed, related areas explored, facts and consent asked, then a summary',
     steps: [
-      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /^It sounds like you need help with homeless or at risk of losing home and school places, transfers and attendance\. Is that right\? Reply YES or NO\.$/],
+      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /^It sounds like you need help with homeless or at risk of losing home and school places, transfers and attendance\. Is that right\? Reply YES or NO\. If you are in danger now, call 999\.$/],
       ['yes', /^People in your situation often also need help with debt and arrears, benefits and entitlements or domestic abuse\. Is anything like that going on\? If not, reply NO\.$/],
       ['we are behind on the rent as well', /date you have to leave by/],
       ['Friday', /Who lives with you\?/],
@@ -99,7 +99,8 @@ const cases: Case[] = [
   {
     name: 'when nothing is recognised it asks once more, then passes to a person',
     steps: [
-      ['hello', /^I am here to help\. Can you tell me a bit more about what is happening\?$/],
+      // The first question always says where to turn in an emergency: the detector can miss danger.
+      ['hello', /^I am here to help\. Can you tell me a bit more about what is happening\? If you are in danger now, call 999\.$/],
       ['its complicated', /^Thank you\. I am passing you to a person who can help\.$/],
     ],
     outcome: 'unclear',
@@ -143,7 +144,7 @@ const cases: Case[] = [
   {
     name: 'an answer that is neither yes nor no is asked again, plainly',
     steps: [
-      ['my bin was missed', /Is that right\?/],
+      ['my bin was missed', /Is that right\? Reply YES or NO\. If you are in danger now, call 999\.$/],
       ['purple', /^Please reply YES or NO\.$/],
       ['yes', /We have noted: bins and waste collection/],
     ],
