@@ -113,7 +113,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const clientAddress = (request: IncomingMessage) => proxyAddr(request, trusted);
     for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, sink);
     app.use(channelRoutes);
-    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, needs, needLabel }));
+    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, needs, needLabel, taxonomy: needsData.taxonomy.needs }));
     app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
     app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found' }));

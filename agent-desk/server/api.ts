@@ -13,6 +13,7 @@ import { customerRouter } from './customers.ts';
 import { attachmentRouter } from './attachments.ts';
 import { callRouter } from './calls.ts';
 import { needsRouter } from './needs.ts';
+import { conversationNeedsRouter, type TaxonomyEntry } from './conversation-needs.ts';
 import type { NeedsDetector } from '../../hub/needs/detector.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   needs: NeedsDetector;
   /** A need code in words, from the taxonomy. */
   needLabel: (code: string) => string;
+  /** The needs taxonomy: what agents can record. */
+  taxonomy: readonly TaxonomyEntry[];
 }
 
 function invalid(res: Response, error: z.ZodError) {
@@ -71,6 +74,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry }));
   router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
+  router.use(conversationNeedsRouter({ db: deps.db, bus: deps.bus, detector: deps.needs, taxonomy: deps.taxonomy }));
 
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);

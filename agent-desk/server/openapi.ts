@@ -2,8 +2,9 @@
 // zod schemas that validate them, so the document cannot drift from the code.
 import { z } from 'zod';
 import { LoginBody, ReplyBody } from './api.ts';
-import { ConversationDetail, ConversationSummary, MessageView } from './views.ts';
+import { ConversationDetail, ConversationSummary, MessageView, NeedView } from './views.ts';
 import { CallView, VoiceTargetBody } from './calls.ts';
+import { AddNeedBody } from './conversation-needs.ts';
 import { Customer360, CustomerMatchView, ErasureBody, LinkBody, MergeBody, ProfilePatch, UndoMergeBody } from './customers.ts';
 import { DetectBody, DetectionView } from './needs.ts';
 
@@ -107,6 +108,27 @@ export function openApiDocument(version: string) {
       '/api/agents/me/voice': {
         get: { summary: 'Where calls the signed-in agent takes are put through to', responses: { '200': { description: 'phone and client' }, '401': unauthorised } },
         put: { summary: 'Set the phone number (any format; stored as E.164) or Twilio Client identity calls are put through to', requestBody: { required: true, content: json(VoiceTargetBody) }, responses: { '200': { description: 'Saved' }, '400': error, '401': unauthorised } },
+      },
+      '/api/needs/taxonomy': {
+        get: { summary: 'The needs taxonomy: the codes agents can record, with labels', responses: { '200': { description: 'Needs' }, '401': unauthorised } },
+      },
+      '/api/conversations/{id}/needs': {
+        post: {
+          summary: 'Record a need on the conversation as the signed-in agent (audited; already recorded: unchanged)',
+          parameters: idParam,
+          requestBody: { required: true, content: json(AddNeedBody) },
+          responses: { '201': { description: 'Added', content: json(z.object({ needs: z.array(NeedView) })) }, '200': { description: 'Already recorded' }, '400': error, '401': unauthorised, '404': error },
+        },
+      },
+      '/api/conversations/{id}/needs/{code}': {
+        delete: {
+          summary: 'Remove a need from the conversation (audited)',
+          parameters: [...idParam, { name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'Removed', content: json(z.object({ needs: z.array(NeedView) })) }, '401': unauthorised, '404': error },
+        },
+      },
+      '/api/conversations/{id}/needs/suggestions': {
+        get: { summary: 'Needs detected in what the customer wrote that are not recorded yet (nothing is stored)', parameters: idParam, responses: { '200': { description: 'Suggestions' }, '401': unauthorised, '404': error } },
       },
       '/api/customers': {
         get: {

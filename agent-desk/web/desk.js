@@ -151,9 +151,9 @@ function renderCalls() {
 const FACT_NAMES = { deadline: 'Deadline', household: 'Household', safeContact: 'Contact safely', school: 'Children and school', caredFor: 'Cares for' };
 const SOURCE = { bot: 'found by the bot', agent: 'added by an agent', service: 'added by a service' };
 
-// What has been found so far, so the agent does not ask the customer again.
+// What has been found so far, so the agent does not ask the customer again; the agent can add and remove.
 function renderNeeds(conversation) {
-  $('needs-panel').hidden = !conversation.urgent && conversation.needs.length === 0 && Object.keys(conversation.facts).length === 0;
+  $('needs-panel').hidden = false;
   const list = $('needs-list');
   list.replaceChildren();
   if (conversation.urgent) {
@@ -162,11 +162,18 @@ function renderNeeds(conversation) {
     li.textContent = 'URGENT: signs of immediate danger. The customer was given 999 and helpline numbers.';
     list.append(li);
   }
+  $('needs-empty').hidden = conversation.needs.length > 0 || conversation.urgent;
   for (const need of conversation.needs) {
     const li = document.createElement('li');
     if (need.urgent) li.className = 'urgent';
     const consent = need.consentToShare === null ? '' : need.consentToShare ? ', may be shared' : ', NOT to be shared';
-    li.textContent = `${need.urgent ? 'URGENT: ' : ''}${need.label} (${SOURCE[need.source]}${consent})`;
+    const text = document.createElement('span');
+    text.textContent = `${need.urgent ? 'URGENT: ' : ''}${need.label} (${SOURCE[need.source]}${consent}) `;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = `Remove ${need.label}`;
+    remove.addEventListener('click', () => changeNeed('DELETE', `/api/conversations/${conversation.id}/needs/${encodeURIComponent(need.code)}`));
+    li.append(text, remove);
     list.append(li);
   }
   const facts = $('facts-list');
@@ -177,6 +184,45 @@ function renderNeeds(conversation) {
     const dd = document.createElement('dd');
     dd.textContent = value;
     facts.append(dt, dd);
+  }
+  api(`/api/conversations/${conversation.id}/needs/suggestions`).then(renderSuggestions).catch(() => {});
+}
+
+function renderSuggestions({ needs }) {
+  const list = $('suggestion-list');
+  list.replaceChildren();
+  $('needs-suggested').hidden = needs.length === 0;
+  for (const need of needs) {
+    const li = document.createElement('li');
+    const add = document.createElement('button');
+    add.type = 'button';
+    add.textContent = `Add ${need.label}`;
+    add.addEventListener('click', () => changeNeed('POST', `/api/conversations/${state.current}/needs`, { code: need.code }));
+    li.append(add);
+    list.append(li);
+  }
+}
+
+async function changeNeed(method, path, body) {
+  $('need-error').textContent = '';
+  try {
+    await api(path, { method, body: body ? JSON.stringify(body) : undefined });
+    const { conversation } = await api(`/api/conversations/${state.current}`);
+    renderNeeds(conversation);
+  } catch (error) {
+    $('need-error').textContent = error.message;
+  }
+}
+
+async function loadTaxonomy() {
+  const { needs } = await api('/api/needs/taxonomy');
+  const select = $('need-code');
+  select.replaceChildren();
+  for (const need of needs) {
+    const option = document.createElement('option');
+    option.value = need.code;
+    option.textContent = need.label;
+    select.append(option);
   }
 }
 
@@ -263,6 +309,7 @@ function startDesk(agent) {
   socket.on('message.created', onMessage);
   socket.on('message.updated', onMessage);
   socket.on('call.updated', onCall);
+  loadTaxonomy().catch(() => {});
   socket.on('conversation.updated', ({ conversationId }) => {
     loadConversations().catch(() => {});
     if (conversationId === state.current) api(`/api/conversations/${conversationId}`).then(({ conversation }) => renderNeeds(conversation)).catch(() => {});
@@ -302,6 +349,11 @@ $('login-form').addEventListener('submit', async (event) => {
   } catch (error) {
     $('login-error').textContent = error.message;
   }
+});
+
+$('need-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  changeNeed('POST', `/api/conversations/${state.current}/needs`, { code: $('need-code').value });
 });
 
 $('voice-form').addEventListener('submit', async (event) => {

@@ -109,6 +109,30 @@ describe('the desk page', () => {
   });
 });
 
+describe('needs on the desk', () => {
+  it('the agent adds a suggested need and one from the list, and removes one', async () => {
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${hub.url}/desk/`);
+    await signInOnPage(page);
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields('+447911200304', 'the boiler has been broken for a week and the baby is freezing'));
+    const item = page.getByRole('button', { name: /\+447911200304/ });
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
+    await page.getByText('None recorded yet.').waitFor();
+
+    await page.getByRole('button', { name: 'Add Home repairs or disrepair' }).click();
+    await expect.poll(() => page.locator('#needs-list').textContent()).toMatch(/Home repairs or disrepair \(added by an agent\)/);
+    await page.getByLabel('Add a need').selectOption({ label: 'Council tax' });
+    await page.getByRole('button', { name: 'Add need' }).click();
+    await expect.poll(() => page.locator('#needs-list li').count()).toBe(2);
+    await page.getByRole('button', { name: 'Remove Council tax' }).click();
+    await expect.poll(() => page.locator('#needs-list').textContent()).not.toMatch(/Council tax/);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
 describe('the desk with the needs bot on', () => {
   let botHub: RunningHub & { url: string };
   let botDatabase: TestDatabase;
