@@ -5,6 +5,7 @@ import { ConversationState, type Storage } from '@microsoft/agents-hosting';
 import { DialogSet, DialogTurnStatus, type DialogState } from '@microsoft/agents-hosting-dialogs';
 import type { ChannelKind } from '../../channels/contract.ts';
 import { HubBotAdapter } from './adapter.ts';
+import { BOT_CHANNEL_ID, BOT_STATE_NAMESPACE } from './storage.ts';
 import type { NeedsKnowledge } from './knowledge.ts';
 import { EMAIL_DIALOG, EmailNeedsDialog, emptyCaptured, NeedsDialog, NEEDS_DIALOG, type Captured } from './needs-dialog.ts';
 
@@ -31,14 +32,13 @@ export interface NeedsBot {
   turn(input: BotTurnInput, storage: Storage): Promise<BotTurnResult>;
 }
 
-/** State is keyed by the hub conversation, whatever channel each message came on. */
-export const BOT_CHANNEL_ID = 'contact-hub';
+
 
 export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
   const adapter = new HubBotAdapter();
   return {
     async turn(input, storage) {
-      const conversationState = new ConversationState(storage);
+      const conversationState = new ConversationState(storage, BOT_STATE_NAMESPACE);
       const dialogState = conversationState.createProperty<DialogState>('dialogState');
       const capturedState = conversationState.createProperty<Captured>('captured');
       const dialogs = new DialogSet(dialogState).add(new NeedsDialog(knowledge, capturedState)).add(new EmailNeedsDialog(knowledge, capturedState));

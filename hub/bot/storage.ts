@@ -6,6 +6,15 @@ import type { Prisma } from '../generated/prisma/client.ts';
 
 type Client = Pick<Prisma.TransactionClient, 'botState'>;
 
+/** Bot state is keyed by the hub conversation, whatever channel each message came on. */
+export const BOT_CHANNEL_ID = 'contact-hub';
+
+/** The namespace the needs conversation's state is kept under. */
+export const BOT_STATE_NAMESPACE = 'needs';
+
+/** The key ConversationState stores a hub conversation's state under (its own format; erasure deletes it). */
+export const botStateKey = (conversationId: string) => `${BOT_CHANNEL_ID}/conversations/${conversationId}/${BOT_STATE_NAMESPACE}`;
+
 export class StaleBotStateError extends Error {
   constructor(key: string) {
     super(`bot state "${key}" was changed by another turn`);

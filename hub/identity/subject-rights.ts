@@ -3,6 +3,7 @@
 // need codes stay, so counts for reporting survive without identifying anyone).
 import type { Db } from '../db/client.ts';
 import { profileView } from './profile.ts';
+import { botStateKey } from '../bot/storage.ts';
 
 export const ERASED = '[erased]';
 
@@ -44,6 +45,8 @@ export async function exportCustomer(db: Db, customerId: string) {
       channel: c.channel,
       createdAt: c.createdAt.toISOString(),
       closedAt: c.closedAt?.toISOString() ?? null,
+      /** What the needs-conversation bot noted for the services (deadline, household, how to contact safely). */
+      facts: c.facts,
       messages: c.messages.map((m) => ({
         direction: m.direction,
         channel: m.channel,
@@ -66,7 +69,14 @@ export async function exportCustomer(db: Db, customerId: string) {
         events: call.events.map((e) => ({ leg: e.leg, kind: e.kind, at: e.at.toISOString() })),
       })),
     })),
-    needs: customer.needs.map((n) => ({ code: n.code, recordedBy: n.source, createdAt: n.createdAt.toISOString() })),
+    needs: customer.needs.map((n) => ({
+      code: n.code,
+      recordedBy: n.source,
+      urgent: n.urgent,
+      consentToShare: n.consentToShare,
+      consentAt: n.consentAt?.toISOString() ?? null,
+      createdAt: n.createdAt.toISOString(),
+    })),
     /** Who has looked at this record: the kind of access and when. */
     accessLog: accessLog.map((e) => ({ action: e.action, at: e.at.toISOString() })),
   };
@@ -102,6 +112,10 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
     // The inbox keeps each provider id (so a late provider retry is still recognised) but not the payload.
     await tx.inboxItem.updateMany({ where: { messageId: { in: messageIds } }, data: { contact: { erased: true }, payload: null } });
     const contactPoints = await tx.contactPoint.deleteMany({ where: { customerId } });
+    // The bot's notes and its dialog state hold the customer's own words.
+    const conversationIds = (await tx.conversation.findMany({ where: { customerId }, select: { id: true } })).map((c) => c.id);
+    await tx.conversation.updateMany({ where: { customerId }, data: { facts: {} } });
+    await tx.botState.deleteMany({ where: { key: { in: conversationIds.map(botStateKey) } } });
     await tx.conversation.updateMany({ where: { customerId, status: 'open' }, data: { status: 'closed', openForCustomer: null, closedAt: new Date() } });
     await tx.customer.update({
       where: { id: customerId },

@@ -15,6 +15,7 @@ import { buildDetector } from '../../hub/needs/detector.ts';
 import { buildKnowledge } from '../../hub/bot/knowledge.ts';
 import { createNeedsBot } from '../../hub/bot/bot.ts';
 import { runBotTurn } from '../../hub/bot/run.ts';
+import { botStateKey } from '../../hub/bot/storage.ts';
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
@@ -84,12 +85,20 @@ describe('the needs bot on SMS', () => {
     const customer = await apiJson(hub.url, cookie, `/api/customers/${conversation.customerId}`);
     expect(customer.body.customer.needs.map((n: { code: string; source: string }) => `${n.code}:${n.source}`)).toEqual(expect.arrayContaining(['housing.homeless:bot', 'education.school:bot']));
 
-    // With a person on it now, the bot says nothing more.
+    // Subject access: the export carries the bot's notes and the consent; erasure removes them and the dialog state.
+    const exported = await apiJson(hub.url, cookie, `/api/customers/${conversation.customerId}/export`);
+    expect(exported.body.conversations[0].facts).toEqual(conversation.facts);
+    expect(exported.body.needs[0]).toMatchObject({ recordedBy: 'bot', consentToShare: true });
+    expect(await db().botState.count({ where: { key: botStateKey(conversation.id) } })).toBe(1);
     const before = textsTo(from).length;
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'thanks'));
     await expect.poll(() => db().message.count({ where: { conversationId: conversation.id, body: 'thanks' } })).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(textsTo(from).length).toBe(before);
+
+    expect((await apiJson(hub.url, cookie, `/api/customers/${conversation.customerId}/erase`, { method: 'POST', body: JSON.stringify({ reason: 'erasure request ER-2001' }) })).status).toBe(200);
+    expect(await db().botState.count({ where: { key: botStateKey(conversation.id) } })).toBe(0);
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).facts).toEqual({});
   });
 
   it('danger in the first text: 999 and the helpline at once, and the conversation goes to a person', async () => {
