@@ -146,10 +146,21 @@ export interface InboundSink {
   startVerification(from: InboundContact['from'], claimed: { kind: 'phone' | 'email'; address: string }): Promise<VerificationResult>;
   /** Checks the code; when right, `from` and the claimed address are linked to one customer record. */
   checkVerification(from: InboundContact['from'], code: string): Promise<VerificationResult>;
+  /**
+   * Waits (up to `timeoutMs`) for the bot's answer to a contact just accepted, for channels that must answer
+   * while the customer waits (a phone call). Null: the bot is not answering it (off, or a person has it).
+   */
+  awaitBotReply(contact: Pick<InboundContact, 'channel' | 'providerMessageId'>, timeoutMs: number): Promise<BotReplyForCall | null>;
   /** Records a phone call's progress (queued for an agent, ringing, answered, ended). */
   reportCall(report: CallReport): Promise<void>;
   /** The messages exchanged with one address on one channel, oldest first (the latest `limit`). */
   transcript(channel: ChannelKind, address: string, limit: number): Promise<TranscriptEntry[]>;
+}
+
+/** The bot's answer to a caller: what to say, then whether the call goes on, to a person, or ends. */
+export interface BotReplyForCall {
+  texts: string[];
+  next: 'continue' | 'person' | 'end';
 }
 
 /** The error is plain language, meant to be shown to the customer. */

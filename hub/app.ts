@@ -106,7 +106,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     http = createServer(app);
     // Chat and desk events are small: a larger frame is refused before it is parsed.
     io = new SocketServer(http, { serveClient: true, maxHttpBufferSize: 64 * 1024 });
-    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry });
+    // Phone webhooks wait for the bot's answer only on channels the bot answers.
+    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels });
     const channelRoutes = express.Router();
     // socket.io does not go through Express, so its connections get the same proxy rule here.
     const trusted = proxyAddr.compile(TRUSTED_PROXIES);

@@ -53,9 +53,9 @@ const hubSchema = z.object({
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z
     .string()
-    .default('sms,webchat,email')
+    .default('sms,webchat,email,voice')
     .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['sms', 'webchat', 'email'], 'the bot can answer on sms, webchat and email (phone calls go to a person)'))),
+    .pipe(z.array(z.enum(['sms', 'webchat', 'email', 'voice'], 'the bot answers on sms, webchat, email and voice'))),
 });
 
 export type Env = Record<string, string | undefined>;

@@ -36,6 +36,8 @@ export const voiceConfigSchema = z
     VOICE_TIMEZONE: TimeZone.default('Europe/London'),
     /** How long an agent's phone rings before the caller goes back to the queue. */
     VOICE_RING_SECONDS: z.coerce.number().int().min(5).max(120).default(20),
+    /** How long a caller's webhook waits for the needs bot's answer before simply asking for anything else. */
+    VOICE_BOT_WAIT_MS: z.coerce.number().int().min(500).max(10_000).default(4_000),
   })
   .transform((config, ctx) => {
     let hours: OpeningHours | null = null;
@@ -127,8 +129,26 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       if (toAPerson) {
         response.say(say, 'Please hold. We are connecting you to someone.');
         queue(response);
-      } else {
-        ask(response, AGAIN);
+        return twiml(res, response);
+      }
+      // The needs bot answers in the call itself; without it (off, or a person has the conversation) the
+      // caller is simply asked for anything else.
+      const reply = await sink.awaitBotReply(contact.value, config.VOICE_BOT_WAIT_MS).catch(() => null);
+      if (!reply || !reply.texts.length) ask(response, AGAIN);
+      else if (reply.next === 'continue') ask(response, reply.texts.join(' '));
+      else {
+        response.say(say, reply.texts.join(' '));
+        if (reply.next === 'end') {
+          response.say(say, 'Goodbye.');
+          response.hangup();
+        } else {
+          try {
+            await sink.reportCall({ callSid: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: now().toISOString() });
+          } catch {
+            return refuse(res, 503, 'temporarily unable to queue the call');
+          }
+          queue(response);
+        }
       }
       twiml(res, response);
     });

@@ -45,7 +45,8 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
       const activity = Activity.fromObject({
         type: ActivityTypes.Message,
         id: input.messageId,
-        text: input.text,
+        // A key pressed on a call is stored as "[pressed 1]"; the dialog's prompts understand "1".
+        text: input.text.replace(/^\[pressed ([0-9*#]+)\]$/, '$1'),
         channelId: BOT_CHANNEL_ID,
         channelData: { channel: input.channel },
         conversation: { id: input.conversationId },

@@ -43,8 +43,9 @@ const TEXT = 'text';
 const YES_NO = 'yes-no';
 const MAX_FACTS = 2;
 
-const YES: Choice = { value: 'Yes', synonyms: ['y', 'yes', 'yeah', 'yep', 'yes please', 'ok', 'okay', 'correct', 'right', 'thats right', "that's right", 'it is'] };
-const NO: Choice = { value: 'No', synonyms: ['n', 'no', 'nope', 'no thanks', 'not really', 'wrong', 'thats wrong', "that's wrong", 'not quite'] };
+// '1' and '2' are the phone keys the spoken prompt offers.
+const YES: Choice = { value: 'Yes', synonyms: ['1', 'y', 'yes', 'yeah', 'yep', 'yes please', 'ok', 'okay', 'correct', 'right', 'thats right', "that's right", 'it is'] };
+const NO: Choice = { value: 'No', synonyms: ['2', 'n', 'no', 'nope', 'no thanks', 'not really', 'wrong', 'thats wrong', "that's wrong", 'not quite'] };
 const NOTHING_ELSE = /^\s*(no|nope|nah|n|no thanks|nothing( else)?|none|not really|that'?s (it|all))\b/i;
 
 /** Asking for a person, in words or the phone's 0, at any point. */
@@ -60,6 +61,11 @@ export function emergencyMessage(codes: string[], next = 'I am passing you to a 
   if (codes.includes('health.mental') || !lines[1]) lines.push('If you are thinking about ending your life: call Samaritans free on 116 123, day or night.');
   lines.push(next);
   return lines.join(' ');
+}
+
+/** The hub channel the message came on (the activity's channelId is the hub's own, for state keys). */
+function onThePhone(context: TurnContext): boolean {
+  return (context.activity.channelData as { channel?: string } | undefined)?.channel === 'voice';
 }
 
 function listOf(labels: string[], joiner: 'and' | 'or' = 'and'): string {
@@ -141,7 +147,10 @@ export class NeedsDialog extends ComponentDialog {
     // The words work on every channel; the buttons are for channels that show them (web chat, Teams).
     // Built here rather than by the prompt's style, which only adds buttons on channel ids it knows.
     const ask = (words: string) => MessageFactory.suggestedActions(['Yes', 'No'], words);
-    return step.prompt(YES_NO, { prompt: ask(`${text} Reply YES or NO.${after ? ` ${after}` : ''}`), retryPrompt: ask('Please reply YES or NO.'), choices: [YES, NO], style: ListStyle.none });
+    const spoken = onThePhone(step.context);
+    const how = spoken ? 'Say yes or no, or press 1 for yes and 2 for no.' : 'Reply YES or NO.';
+    const again = spoken ? 'Please say yes or no, or press 1 for yes and 2 for no.' : 'Please reply YES or NO.';
+    return step.prompt(YES_NO, { prompt: ask(`${text} ${how}${after ? ` ${after}` : ''}`), retryPrompt: ask(again), choices: [YES, NO], style: ListStyle.none });
   }
 
   /** The bot's first question also says where to turn in an emergency: danger the detector missed is still covered. */
@@ -183,7 +192,7 @@ export class NeedsDialog extends ComponentDialog {
     const candidates = [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
     if (!candidates.length) return step.next();
     const labels = candidates.map((c) => this.knowledge.label(c));
-    return step.prompt(TEXT, `People in your situation often also need help with ${listOf(labels, 'or')}. Is anything like that going on? If not, reply NO.`);
+    return step.prompt(TEXT, `People in your situation often also need help with ${listOf(labels, 'or')}. Is anything like that going on? If not, ${onThePhone(step.context) ? 'say no' : 'reply NO'}.`);
   }
 
   private async firstFact(step: WaterfallStepContext): Promise<DialogTurnResult> {

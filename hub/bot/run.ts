@@ -5,10 +5,20 @@ import type { Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { NeedsBot } from './bot.ts';
 import { DatabaseStorage } from './storage.ts';
+import type { Captured } from './needs-dialog.ts';
+
+const OUTCOME: Record<NonNullable<Captured['outcome']>, 'complete' | 'urgent' | 'asked_for_person' | 'unclear'> = {
+  complete: 'complete',
+  urgent: 'urgent',
+  'asked-for-person': 'asked_for_person',
+  unclear: 'unclear',
+};
 
 export interface BotTurnOutcome {
   conversationId: string;
   replyIds: string[];
+  /** Replies on a phone call are spoken in the call's own webhook, not sent through the outbound queue. */
+  spoken: boolean;
   /** The bot is done (finished, urgent, asked for a person, could not understand): a person takes over. */
   handedOver: boolean;
 }
@@ -31,9 +41,21 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string): Prom
       new DatabaseStorage(tx),
     );
     const replyIds: string[] = [];
+    const spoken = message.channel === 'voice';
     for (const reply of result.replies) {
       const row = await tx.message.create({
-        data: { conversationId: conversation.id, direction: 'outbound', channel: message.channel, status: 'queued', fromAddress: message.toAddress, toAddress: message.fromAddress, body: reply.text, fromBot: true, suggestions: reply.suggestions },
+        data: {
+          conversationId: conversation.id,
+          direction: 'outbound',
+          channel: message.channel,
+          ...(spoken ? { status: 'sent', sentAt: new Date() } : { status: 'queued' }),
+          fromAddress: message.toAddress,
+          toAddress: message.fromAddress,
+          body: reply.text,
+          fromBot: true,
+          suggestions: reply.suggestions,
+          replyToId: message.id,
+        },
         select: { id: true },
       });
       replyIds.push(row.id);
@@ -58,11 +80,12 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string): Prom
       data: {
         facts: captured.facts as Prisma.InputJsonObject,
         handler: handedOver ? 'person' : 'bot',
+        ...(captured.outcome ? { botOutcome: OUTCOME[captured.outcome] } : {}),
         lastMessageAt: new Date(),
         ...(captured.urgent && !conversation.urgentAt ? { urgentAt: new Date() } : {}),
       },
     });
     await tx.message.update({ where: { id: message.id }, data: { botTurnAt: new Date() } });
-    return { conversationId: conversation.id, replyIds, handedOver };
+    return { conversationId: conversation.id, replyIds, handedOver, spoken };
   });
 }

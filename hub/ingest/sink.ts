@@ -8,11 +8,13 @@ import type { Logger } from '../logger.ts';
 import { recordDeliveryReport } from '../outbound/status.ts';
 import { recordInbound } from './inbox.ts';
 import { recordCallReport } from '../calls/record.ts';
+import { awaitBotReply } from '../bot/await-reply.ts';
+import type { ChannelKind } from '../../channels/contract.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Adapters } from '../outbound/process.ts';
 import { checkVerification, startVerification } from '../identity/verify.ts';
 
-export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus; logger: Logger; adapters: Adapters; defaultCountry: CountryCode }): InboundSink {
+export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus; logger: Logger; adapters: Adapters; defaultCountry: CountryCode; botChannels: readonly ChannelKind[] }): InboundSink {
   return {
     async accept(contact, extras) {
       const receipt = await recordInbound(deps.db, contact, extras);
@@ -56,6 +58,7 @@ export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus;
         ...(m.suggestions.length ? { suggestions: m.suggestions } : {}),
       }));
     },
+    awaitBotReply: (contact, timeoutMs) => awaitBotReply(deps.db, deps.botChannels, contact, timeoutMs),
     async reportCall(report) {
       const recorded = await recordCallReport(deps.db, report);
       if (recorded) void deps.bus.publish({ type: 'call.updated', ...recorded }).catch(() => undefined);

@@ -36,7 +36,8 @@ export async function routeInbound(deps: RouteDeps, stored: { messageId: string;
   if (!outcome) return;
   for (const id of outcome.replyIds) {
     // Not awaited for durability: the outbox row exists, and the sweeper queues it if this add is lost.
-    void enqueueFor(deps.queues.outbound, id, { messageId: id }).catch((error: Error) => deps.logger.warn({ err: error.message, messageId: id }, 'could not queue bot reply; the sweeper will'));
+    if (!outcome.spoken)
+      void enqueueFor(deps.queues.outbound, id, { messageId: id }).catch((error: Error) => deps.logger.warn({ err: error.message, messageId: id }, 'could not queue bot reply; the sweeper will'));
     await deps.bus.publish({ type: 'message.created', conversationId: outcome.conversationId, messageId: id });
   }
   // Needs found, facts or who answers may have changed.

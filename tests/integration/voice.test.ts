@@ -339,3 +339,55 @@ describe('out of hours', () => {
     expect(await hub.database.prisma.inboxItem.count()).toBe(before);
   });
 });
+
+describe('the needs bot on a call', () => {
+  let botHub: RunningHub & { url: string };
+  beforeAll(async () => {
+    botHub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, BOT_CHANNELS: 'voice' }));
+  });
+  afterAll(async () => {
+    await botHub?.stop();
+  });
+  const gather = async (sid: string, from: string, extra: Record<string, string>) => {
+    const res = await postTwilioWebhook(botHub.url, PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', callFields(sid, from, extra));
+    expect(res.status).toBe(200);
+    return parseTwiml(await res.text());
+  };
+
+  it('answers in the call: short spoken questions, keys as an alternative, and a goodbye with the summary', async () => {
+    const sid = callSid();
+    const from = '+447911200975';
+    const first = await gather(sid, from, { SpeechResult: 'my bin was not collected on tuesday' });
+    expect(byVerb(first)).toEqual(['Gather', 'Say', 'Hangup']);
+    expect(first[0]!.children[0]!.text).toBe('It sounds like you need help with bins and waste collection. Is that right? Say yes or no, or press 1 for yes and 2 for no. If you are in danger now, call 999.');
+    expect(first[0]!.attrs).toMatchObject({ input: 'speech dtmf', action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/gather` });
+
+    const last = await gather(sid, from, { Digits: '1' });
+    expect(byVerb(last)).toEqual(['Say', 'Say', 'Hangup']);
+    expect(last[0]!.text).toMatch(/^Thank you\. We have noted: bins and waste collection\./);
+    expect(last[1]!.text).toBe('Goodbye.');
+
+    // Everything said both ways is in the conversation as text.
+    const messages = await hub.database.prisma.message.findMany({ where: { OR: [{ fromAddress: from }, { toAddress: from }] }, orderBy: { createdAt: 'asc' } });
+    expect(messages.map((m) => `${m.direction}:${m.fromBot}:${m.status}`)).toEqual(['inbound:false:received', 'outbound:true:sent', 'inbound:false:received', 'outbound:true:sent']);
+  });
+
+  it('danger on a call: 999 and the helpline are said at once, and the caller is put through to a person', async () => {
+    const sid = callSid();
+    const from = '+447911200976';
+    const verbs = await gather(sid, from, { SpeechResult: 'my partner is hitting me he is outside the door now' });
+    expect(byVerb(verbs)).toEqual(['Say', 'Enqueue']);
+    expect(verbs[0]!.text).toMatch(/^If you or someone else is in danger now, call 999\. National Domestic Abuse Helpline: 0808 2000 247/);
+    const call = await hub.database.prisma.call.findUniqueOrThrow({ where: { callSid: sid }, include: { conversation: true } });
+    expect(call.state).toBe('queued');
+    expect(call.conversation).toMatchObject({ handler: 'person', botOutcome: 'urgent' });
+  });
+
+  it('once a person has the conversation, the caller is just asked for anything else', async () => {
+    const from = '+447911200977';
+    await gather(callSid(), from, { SpeechResult: 'can I speak to someone' });
+    const verbs = await gather(callSid(), from, { SpeechResult: 'also my roof is leaking' });
+    expect(verbs[0]!.children[0]!.text).toBe('Thank you. Is there anything else? Or press 0 to speak to someone.');
+  });
+});
+

@@ -42,10 +42,10 @@ describe('loadConfig', () => {
     for (const secret of ['s3cret-pw', twilio.TWILIO_AUTH_TOKEN, 'a-very-long-password']) expect(printed).not.toContain(secret);
   });
 
-  it('the needs bot answers SMS, web chat and email by default, can be switched off, and refuses channels it cannot serve', () => {
-    expect(loadConfig({}).botChannels).toEqual(['sms', 'webchat', 'email']);
+  it('the needs bot answers every channel by default, can be switched off, and refuses unknown channels', () => {
+    expect(loadConfig({}).botChannels).toEqual(['sms', 'webchat', 'email', 'voice']);
     expect(loadConfig({ BOT_CHANNELS: '' }).botChannels).toEqual([]);
     expect(loadConfig({ BOT_CHANNELS: 'webchat' }).botChannels).toEqual(['webchat']);
-    expect(() => loadConfig({ BOT_CHANNELS: 'sms,voice' })).toThrow(/BOT_CHANNELS.*the bot can answer on sms, webchat and email/);
+    expect(() => loadConfig({ BOT_CHANNELS: 'sms,fax' })).toThrow(/BOT_CHANNELS.*the bot answers on sms, webchat, email and voice/);
   });
 });

@@ -29,7 +29,7 @@ const knowledge = buildKnowledge({ detect, taxonomy });
 type Step = [customer: string, bot: RegExp | null];
 interface Case {
   name: string;
-  channel?: 'sms' | 'webchat' | 'email';
+  channel?: 'sms' | 'webchat' | 'email' | 'voice';
   steps: Step[];
   outcome: Captured['outcome'];
   needs: string[];
@@ -140,6 +140,27 @@ const cases: Case[] = [
     steps: [['He hits me and he is outside the door now, please help', /^Thank you for your email\.\n\nIf you or someone else is in danger now, call 999\. National Domestic Abuse Helpline.*A person from our team will reply as soon as possible\.$/s]],
     outcome: 'urgent',
     needs: ['safety.domestic-abuse'],
+  },
+  {
+    name: 'on a call the prompts are spoken, and keys answer them: 1 for yes, 2 for no',
+    channel: 'voice',
+    steps: [
+      ['my bin was not collected', /^It sounds like you need help with bins and waste collection\. Is that right\? Say yes or no, or press 1 for yes and 2 for no\. If you are in danger now, call 999\.$/],
+      ['[pressed 7]', /^Please say yes or no, or press 1 for yes and 2 for no\.$/],
+      ['[pressed 1]', /^Thank you\. We have noted: bins and waste collection\./],
+    ],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+  },
+  {
+    name: 'on a call, 2 is no',
+    channel: 'voice',
+    steps: [
+      ['we are being evicted', /Is that right\?/],
+      ['[pressed 2]', /^Sorry I got that wrong\./],
+    ],
+    outcome: null,
+    needs: ['housing.homeless'],
   },
   {
     name: 'an answer that is neither yes nor no is asked again, plainly',

@@ -8,7 +8,8 @@ describe('who answers a message', () => {
   it.each<[string, RouteInput, 'bot' | 'desk']>([
     ['a new SMS conversation, bot on for SMS', { handler: 'bot', channel: 'sms', botChannels: both }, 'bot'],
     ['a web chat, bot on for web chat', { handler: 'bot', channel: 'webchat', botChannels: both }, 'bot'],
-    ['a phone call (the bot does not answer calls yet)', { handler: 'bot', channel: 'voice', botChannels: both }, 'desk'],
+    ['a phone call, bot off for calls', { handler: 'bot', channel: 'voice', botChannels: both }, 'desk'],
+    ['a phone call, bot on for calls', { handler: 'bot', channel: 'voice', botChannels: ['voice'] }, 'bot'],
     ['an email, bot on for email (one complete reply)', { handler: 'bot', channel: 'email', botChannels: both }, 'bot'],
     ['an email, bot off for email', { handler: 'bot', channel: 'email', botChannels: ['sms'] }, 'desk'],
     ['the bot switched off everywhere', { handler: 'bot', channel: 'sms', botChannels: [] }, 'desk'],
