@@ -54,7 +54,10 @@ const conversationOf = async (from: string) => {
 describe('the needs bot on SMS', () => {
   it('finds linked needs, asks what services need, asks consent, and hands a complete picture to a person', async () => {
     const from = '+447911200981';
-    expect(await text(from, 'We have been evicted and have nowhere to stay, and my son needs a new school near wherever we end up')).toMatch(/It sounds like you need help with .*homeless.*school.*Reply YES or NO\./i);
+    const understood = await text(from, 'We have been evicted and have nowhere to stay, and my son needs a new school near wherever we end up');
+    expect(understood).toMatch(/^It sounds like you need help with .*\. Is that right\? Reply YES or NO\./);
+    expect(understood).toMatch(/homeless or at risk of losing home/);
+    expect(understood).toMatch(/school places/);
     expect(await text(from, 'yes')).toMatch(/People in your situation often also need help with/);
     // The bot asks the facts the services will need, in the order it chooses; the customer answers each.
     const answers: [RegExp, string][] = [
