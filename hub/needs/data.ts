@@ -13,23 +13,86 @@ export const Training = z.object({
 });
 export type Training = z.infer<typeof Training>;
 
+const Word = z.string().regex(/^[a-z0-9£]+$/, 'one lower-case word without apostrophes');
+
 export const Language = z.object({
   shorthand: z.record(z.string().regex(/^[a-z0-9£']+$/, 'a shorthand key is one lower-case word'), z.string().min(1)),
+  /** Words the needs model reads as one: each key stands for every word in its list (not used by the urgency rules). */
+  synonyms: z
+    .record(Word, z.array(Word).min(1))
+    .default({})
+    .superRefine((groups, ctx) => {
+      const seen = new Map<string, string>();
+      for (const [canonical, variants] of Object.entries(groups)) {
+        for (const word of [canonical, ...variants]) {
+          const other = seen.get(word);
+          if (other !== undefined && other !== canonical) ctx.addIssue({ code: 'custom', path: [canonical], message: `"${word}" is already in the group of "${other}"` });
+          seen.set(word, canonical);
+        }
+      }
+    }),
+  /**
+   * What cancels the words after it up to the end of the clause for the needs model ("I don't need a food
+   * parcel any more, just help with the gas"): regular expressions, matched case-insensitively on prepared text.
+   */
+  negations: z
+    .array(z.string().refine((source) => {
+      try {
+        new RegExp(source, 'i');
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a valid regular expression'))
+    .default([]),
 });
 export type Language = z.infer<typeof Language>;
 
-const RegexSource = z.string().refine((source) => {
-  try {
-    new RegExp(source, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
+const TERM = /\{\{([a-z]+)\}\}/g;
 
-export const UrgencyRules = z.object({
-  rules: z.array(z.object({ why: z.string().min(1), needs: z.array(z.string()).default([]), pattern: RegexSource, unless: RegexSource.optional() })).min(1),
-});
+/**
+ * Spells out the named terms of the urgency rules: {{weapon}} becomes (?:knife|gun|...). A term may use
+ * terms named before it. Throws on a name that is not defined, so a typo never matches silently.
+ */
+export function expandTerms(source: string, terms: Readonly<Record<string, string>>): string {
+  const expanded = new Map<string, string>();
+  for (const [name, value] of Object.entries(terms)) {
+    expanded.set(name, value.replace(TERM, (_, used: string) => {
+      const inner = expanded.get(used);
+      if (inner === undefined) throw new Error(`term "${name}" uses {{${used}}}, which is not defined before it`);
+      return `(?:${inner})`;
+    }));
+  }
+  return source.replace(TERM, (_, used: string) => {
+    const value = expanded.get(used);
+    if (value === undefined) throw new Error(`{{${used}}} is not a defined term`);
+    return `(?:${value})`;
+  });
+}
+
+const UrgencyRule = z.object({ why: z.string().min(1), needs: z.array(z.string()).default([]), pattern: z.string().min(1), unless: z.string().min(1).optional() });
+
+export const UrgencyRules = z
+  .object({
+    /** Named alternatives shared by the rules ({{name}} in a pattern). */
+    terms: z.record(z.string().regex(/^[a-z]+$/, 'a term name is one lower-case word'), z.string().min(1)).default({}),
+    rules: z.array(UrgencyRule).min(1),
+  })
+  .superRefine((value, ctx) => {
+    for (const [index, rule] of value.rules.entries()) {
+      for (const field of ['pattern', 'unless'] as const) {
+        const source = rule[field];
+        if (source === undefined) continue;
+        let problem: string | undefined;
+        try {
+          new RegExp(expandTerms(source, value.terms), 'i');
+        } catch (error) {
+          problem = error instanceof SyntaxError ? 'not a valid regular expression' : (error as Error).message;
+        }
+        if (problem) ctx.addIssue({ code: 'custom', path: ['rules', index, field], message: problem });
+      }
+    }
+  });
 export type UrgencyRules = z.infer<typeof UrgencyRules>;
 
 export interface NeedsData {

@@ -89,12 +89,20 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   /** Lower case, shorthand spelt out, email furniture gone: the form both rules and model read. */
   const prepare = (text: string) => expandShorthand(normalise(stripEmailFurniture(text)), shorthand);
 
+  const synonym = new Map<string, string>();
+  for (const [canonical, variants] of Object.entries(data.language.synonyms)) for (const v of variants) synonym.set(v, canonical);
+  // A negation cancels the rest of its clause: up to punctuation or a word that turns the sentence round.
+  const negated = data.language.negations.length
+    ? new RegExp(`\\b(?:${data.language.negations.join('|')})[^,.;:!?]*?(?=\\s+(?:but|just|only|however|instead|rather|although|though|except|i need|we need)\\b|[,.;:!?]|$)`, 'gi')
+    : undefined;
+
   let correct = (word: string) => word;
   const features = (piece: string): Record<string, number> => {
-    const stems = words(piece)
+    const stems = words(negated ? piece.replace(negated, ' ') : piece)
       .map((w) => w.replace(/'s$/, '').replace(/'/g, ''))
       .filter((w) => w && !STOPWORDS.has(w) && !/^\d+$/.test(w))
-      .map((w) => stemmer.stemWord(correct(w)));
+      .map((w) => correct(w))
+      .map((w) => stemmer.stemWord(synonym.get(w) ?? w));
     const out: Record<string, number> = {};
     for (let i = 0; i < stems.length; i++) {
       if (!PAIR_ONLY.has(stems[i]!)) out[stems[i]!] = 1;
@@ -165,11 +173,12 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
       }
       const danger = urgency(parts);
       // A danger rule that shows a need for certain (a stated intent to die) reports it even if the model is unsure.
-      for (const match of danger) for (const code of match.needs) best.set(code, 1);
+      for (const match of danger) for (const code of match.needs) best.set(code, Math.max(1, best.get(code) ?? 0));
+      // Most confident first, by the model's own score: several needs often pass 1, where the reported confidence stops.
       const needs = [...best]
         .filter(([code]) => labels.has(code))
-        .map(([code, score]) => ({ code, label: labels.get(code)!, confidence: Math.round(Math.min(1, score) * 1000) / 1000 }))
-        .sort((a, b) => b.confidence - a.confidence || a.code.localeCompare(b.code));
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([code, score]) => ({ code, label: labels.get(code)!, confidence: Math.round(Math.min(1, score) * 1000) / 1000 }));
       return { needs, urgent: danger.length > 0 };
     },
     explain(text) {

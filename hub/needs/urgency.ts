@@ -1,6 +1,6 @@
 // Urgency has its own check, separate from the needs model: rules for immediate danger (urgency.json)
 // plus the taxonomy's own urgency examples. Tuned for recall: it looks at every piece of a message.
-import type { UrgencyRules } from './data.ts';
+import { expandTerms, type UrgencyRules } from './data.ts';
 
 interface Rule {
   why: string;
@@ -21,7 +21,8 @@ export interface UrgencyMatch {
  * @returns a check giving every rule that matched any piece (empty: not urgent).
  */
 export function compileUrgency(data: UrgencyRules, examples: readonly string[][]): (pieces: readonly string[]) => UrgencyMatch[] {
-  const rules: Rule[] = data.rules.map((r) => ({ why: r.why, needs: r.needs, pattern: new RegExp(r.pattern, 'i'), unless: r.unless ? new RegExp(r.unless, 'i') : undefined }));
+  const compile = (source: string) => new RegExp(expandTerms(source, data.terms), 'i');
+  const rules: Rule[] = data.rules.map((r) => ({ why: r.why, needs: r.needs, pattern: compile(r.pattern), unless: r.unless ? compile(r.unless) : undefined }));
   const wanted = examples.filter((words) => words.length > 0).map((words) => new Set(words));
   return (pieces) => {
     const matched = new Map<Rule | 'example', UrgencyMatch>();

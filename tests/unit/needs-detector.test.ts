@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATA_FILES, loadNeedsData, type NeedsData } from '../../hub/needs/data.ts';
+import { DATA_FILES, expandTerms, loadNeedsData, type NeedsData } from '../../hub/needs/data.ts';
 import { buildDetector, type NeedsDetector } from '../../hub/needs/detector.ts';
 import { DEFAULT_TAXONOMY_PATH, NeedsDataError, loadTaxonomy } from '../../hub/needs/taxonomy.ts';
 import { expandShorthand, pieces, stripEmailFurniture } from '../../hub/needs/text.ts';
@@ -107,6 +107,143 @@ describe('detectNeeds: urgency', () => {
   });
 });
 
+describe('detectNeeds: urgency rules built from meaning', () => {
+  // Written for this file, phrased unlike the labelled sets: present danger + a person, weapon or harm verb,
+  // self-harm intent or an act just done, a child in danger now, medical emergencies. Not tuned on any fixture.
+  it.each([
+  ['overdose, SMS', 'swallowed a whole packet of paracetamol about an hour ago'],
+  ['overdose with drink', 'i took all mums pills and a load of wine im so sorry'],
+  ['overdose shorthand', 'think ive od on my meds feel weird'],
+  ['plan with means', 'ive got the rope ready and im going to do it when they are asleep'],
+  ['saved tablets', 'been saving up my tablets for weeks and tonight is the night'],
+  ['jumping', 'im going to jump off the bridge on the ring road'],
+  ['at the edge', 'i am standing on the railway line waiting'],
+  ['cannot stay safe', "I don't think I can keep myself safe until morning"],
+  ['scared of what I might do', "i'm scared of what i might do to myself tonight"],
+  ['someone else suicidal', 'my sister says she is going to kill herself and she has locked her door'],
+  ['goodbye text', 'my son just sent me a text saying goodbye and sorry for everything, he is not answering'],
+  ['no reason to live', 'there is no point going on, everyone would be better off without me'],
+  ['knife in hand', 'my stepdad is holding a knife and screaming at my mum'],
+  ['weapon at the door', 'there is a lad with a machete outside the door'],
+  ['held against will', "he's taken my phone and won't let me out of the house"],
+  ['pinned down', 'he had his hands round my neck, i got away and im hiding in the toilet'],
+  ['threat of arson', 'she said she will set fire to the flat with me in it'],
+  ['stalker outside', 'my ex is sat outside in his car watching the house again'],
+  ['violence in progress (speech)', 'theyre fighting in the street outside and one of them is kicking a man on the floor'],
+  ['being hit now', 'my boyfriend keeps punching me and i cant get out'],
+  ['child grabbed', 'a man just snatched a little girl outside the shop and put her in a van'],
+  ['child in hot car', 'there is a baby strapped in a car on the top deck and it is roasting'],
+  ['child lost now', "can't find my son he's 5 and he was by the swings a minute ago"],
+  ['child swallowed', 'my toddler has swallowed a button battery from the remote'],
+  ['child poisoned', 'the baby got hold of my tablets and has eaten some'],
+  ['child hurt now', 'he is shaking the baby and wont stop'],
+  ['drunk carer now', 'my partner is so drunk he can barely stand and he is meant to be looking after the kids'],
+  ['collapsed', 'my nan has collapsed in the kitchen'],
+  ['not breathing', "my husband isn't breathing properly and his lips are blue"],
+  ['stroke', "my mum's face has dropped on one side and she can't lift her arm"],
+  ['allergic reaction', 'my son is having an allergic reaction and his throat is swelling up'],
+  ['head injury', 'my dad fell and banged his head and now he is confused and being sick'],
+  ['bleeding', "i've cut my wrist and it won't stop bleeding"],
+  ['fire', "the flat upstairs is on fire and there's an old lady in there"],
+  ['gas', 'i can smell gas really strongly in the hallway'],
+  ['seizure', "my daughter is fitting and it's been five minutes"],
+  ['drowning', 'a kid has fallen in the canal by the lock'],
+  ['missing vulnerable adult', 'my dad has dementia and he has gone missing, he went out in his slippers'],
+  ['fear now', "i'm not safe tonight, he said he's coming round after the pub"],
+  ['break-in now', 'someone is breaking in downstairs right now'],
+  ['pills with drink, voice', 'i have had about thirty of my sleeping pills and some gin'],
+  ['hanging', 'i have put a belt over the door and i am going to hang myself'],
+  ['wants to die, speech', 'i just want it all to stop i want to die tonight'],
+  ['third party overdose', 'my flatmate has taken a load of pills and is really drowsy'],
+  ['kill self shorthand', 'gna kms tonight'],
+  ['knife in the house', "he's in the bedroom with a knife and says he will use it"],
+  ['gun', 'there is a man with a gun in the park'],
+  ['strangled now', 'he is choking me every time i try to leave'],
+  ['threat to kids', 'she says she will hurt the children if i call anyone'],
+  ['dragging', 'he is dragging me by my hair'],
+  ['coming round', "my ex has just texted he's on his way round and he's drunk"],
+  ['sexual assault now', 'i have just been raped and he is still in the flat'],
+  ['child alone now', 'my neighbours 2 year old is on the balcony on her own'],
+  ['baby not breathing', 'the baby is not breathing'],
+  ['unconscious drunk', 'my mate is passed out and we cant wake him'],
+  ['chest pain', 'my husband has crushing chest pains going down his arm'],
+  ['diabetic', 'my dad is diabetic and he has gone all grey and he is not responding'],
+  ['burns', 'my son has pulled a pan of boiling water over himself'],
+  ['fire with child', 'the kitchen is full of smoke and my little girl is upstairs'],
+  ['elderly fall, not moving', 'my neighbour has fallen and is lying on the floor not moving'],
+  ])('flags %s', (_label, text) => {
+    expect({ text, urgent: detector.detect(text).urgent }).toEqual({ text, urgent: true });
+  });
+
+  // Near misses: the same words in the past, denied, figurative, or about something else. A false alarm
+  // only costs a minute, but if everything were urgent the flag would mean nothing.
+  it.each([
+  ['not suicidal', "I'm not suicidal but I'm struggling and need some counselling"],
+  ['past overdose', 'I overdosed two years ago and I am in recovery now, I need help with my rent'],
+  ['tablets as normal', 'I take my tablets every morning but the chemist keeps running out'],
+  ['prescription', 'I have run out of my tablets and the surgery will not give me a prescription'],
+  ['figurative killing', 'the stairs will kill me, I need a stair lift'],
+  ['figurative dying', 'I am dying for a cup of tea, the kettle is broken and so is the boiler'],
+  ['past heart attack', 'he had a heart attack in March and needs help getting washed'],
+  ['history of seizures', 'my son has a history of seizures and we need a school with medical support'],
+  ['knife in court', 'I am a witness in a knife crime case and I want to move house'],
+  ['knife last month', 'My daughter was threatened with a knife in May and she is scared to go out'],
+  ['fire alarm', 'our smoke alarm keeps beeping and the landlord will not change the battery'],
+  ['roof leak', 'there is water coming through the roof and the landlord is not answering'],
+  ['on the roof for repairs', 'the builder was on the roof fixing the slates and left rubbish everywhere'],
+  ['rubbish on the railway', 'someone has dumped rubbish by the railway bridge'],
+  ['jump at the chance', 'I would jump at the chance of a bigger flat'],
+  ['threats from far away', 'my ex keeps messaging me but he lives in Spain now and I have an injunction'],
+  ['past abuse', 'my husband used to hit me and I left him last year'],
+  ['past break-in', 'we were burgled last week while we were on holiday'],
+  ['end of tenancy', 'my tenancy is coming to an end and I need to find somewhere'],
+  ['saying goodbye when moving', 'we are moving away next month and want to say goodbye to our carer'],
+  ['missed tablets', 'I missed my tablets because the carer did not come'],
+  ['children at school', 'my kids are at school until three so I can only talk in the mornings'],
+  ['locked out', 'I have locked myself out of the flat, can someone let me in'],
+  ['the bins are killing us', 'the smell from the bins is killing us in this heat'],
+  ['ongoing neglect', 'the kids next door are often left out in the garden for hours'],
+  ['gone missing post', 'my parcel has gone missing and my council tax bill never came'],
+  ['keeps wandering', 'dad has dementia and keeps wandering at night, I need a break'],
+  ['police already came', 'the police came and took a statement about the fight last night'],
+  ['worried about a decision', "I'm worried the school will exclude my son"],
+  ['end of the road', 'the pothole at the end of the road is getting bigger'],
+  ['killing time', 'I am killing time waiting for the housing officer to ring back'],
+  ['drop dead gorgeous garden', 'the garden is dead and the fence is falling down'],
+  ['gun crime past', 'my brother was shot in 2019 and I still struggle with anxiety'],
+  ['hanging baskets', 'can the council put the hanging baskets back on the high street'],
+  ['jump the queue', 'is there any way to jump the queue for a council flat'],
+  ['cut my hours', 'they have cut my hours at work and I cannot pay the rent'],
+  ['bleeding money', 'we are bleeding money on the heating because the windows are broken'],
+  ['breathing problems ongoing', 'my son has asthma and the damp makes his breathing worse'],
+  ['fell last year', 'I fell last year and now I cannot manage the bath'],
+  ['scared of bills', 'I am scared to open the post because of the bills'],
+  ['danger from damp', 'the mould is a danger to my baby\'s health'],
+  ['fighting benefits', 'I am fighting the DWP over my PIP decision'],
+  ['died last year', 'my wife died last year and I am very lonely'],
+  ['dying relative', 'my mum is dying of cancer and I need help caring for her at home'],
+  ['attack past', 'I was mugged on Friday and they took my bag'],
+  ])('does not flag %s', (_label, text) => {
+    expect({ text, because: detector.urgentBecause(text) }).toEqual({ text, because: [] });
+  });
+});
+
+describe('detectNeeds: negation', () => {
+  it.each([
+    ['a need no longer wanted', "I don't need a food parcel any more, just help with my rent arrears", ['money.debt']],
+    ['not about one need, about another', 'this is not about my council tax, my bin has not been emptied for three weeks', ['environment.waste']],
+    ['no longer needed, but something else is', 'we no longer need the carers but mum needs a stair lift', ['care.disability']],
+    ['not asking for one thing', "I'm not asking for money, I need a school place for my son", ['education.school']],
+  ])('%s', (_label, text, expected) => {
+    expect(codes(text)).toEqual(expected);
+  });
+
+  it('leaves "can not" and "no" alone: they often are the need', () => {
+    expect(codes('I cannot pay the rent')).toEqual(['money.debt']);
+    expect(codes('no food in the cupboards and nothing till friday')).toContain('food.insecurity');
+  });
+});
+
 describe('text preparation', () => {
   it('spells out shorthand', () => {
     const shorthand = new Map(Object.entries(data.language.shorthand));
@@ -158,6 +295,17 @@ describe('the data is checked at load', () => {
     expect(() => loadNeedsData({ files: { urgency: badPattern } })).toThrow(/rules\.0\.pattern: not a valid regular expression/);
     const badCode = write('urgency-code.json', { rules: [{ why: 'x', pattern: 'fire', needs: ['safety.dragons'] }] });
     expect(() => loadNeedsData({ files: { urgency: badCode } })).toThrow(/"safety.dragons" is not a code/);
+  });
+
+  it('refuses urgency rules naming a term that is not defined, and spells out the ones that are', () => {
+    const unknown = write('urgency-term.json', { terms: { weapon: 'knife|gun' }, rules: [{ why: 'x', pattern: 'with a {{wepon}}' }] });
+    expect(() => loadNeedsData({ files: { urgency: unknown } })).toThrow(/rules\.0\.pattern: \{\{wepon\}\} is not a defined term/);
+    expect(expandTerms('a {{weapon}}', { blade: 'knife|machete', weapon: '{{blade}}|gun' })).toBe('a (?:(?:knife|machete)|gun)');
+  });
+
+  it('refuses synonyms that put one word in two groups', () => {
+    const language = write('language.json', { shorthand: {}, synonyms: { mum: ['mother'], mother: ['mam'] } });
+    expect(() => loadNeedsData({ files: { language } })).toThrow(/"mother" is already in the group of "mum"/);
   });
 
   it('ships its own data files beside the code', () => {

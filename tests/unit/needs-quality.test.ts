@@ -1,9 +1,10 @@
 // Quality floors for needs detection on the labelled sets (the figures themselves: npm run bench:needs).
-// needs-labelled.json was written before tuning and then tuned on: the targets are asserted there.
-// The two holdout sets scored far lower on first sight (micro precision/recall about 0.58/0.55, see
-// bench/needs.ts); the detector was then changed after seeing some of their mistakes, so no floor is
-// claimed for unseen text. What is asserted on them is the regression guard for the worst error: every
-// urgent message in every set is flagged.
+// needs-labelled.json was written before tuning and then tuned on: the needs targets are asserted there.
+// No floor is claimed for the needs found in unseen text: each holdout set scored far lower on first sight
+// (micro precision/recall about 0.5–0.6), and the last one, written after the last round of tuning, still
+// did (see README). What is asserted on the holdouts is the guard for the worst error: every urgent message
+// is flagged, on every set where that was reached (holdout 4 was not: it is scored, not tuned on). And so
+// that "urgent" keeps its meaning, most urgent flags must be right.
 import { describe, expect, it } from 'vitest';
 import { loadNeedsData } from '../../hub/needs/data.ts';
 import { buildDetector } from '../../hub/needs/detector.ts';
@@ -13,6 +14,8 @@ const data = loadNeedsData();
 const detector = buildDetector(data);
 const codes = new Set(data.taxonomy.needs.map((n) => n.code));
 const cases = (file: string) => loadLabelled(new URL(`../fixtures/${file}`, import.meta.url), codes);
+const URGENT_RECALL_REACHED = ['needs-labelled.json', 'needs-holdout.json', 'needs-holdout-2.json', 'needs-holdout-3.json'];
+const ALL_SETS = [...URGENT_RECALL_REACHED, 'needs-holdout-4.json'];
 
 describe('needs detection quality', () => {
   it('labelled set: every urgent message flagged, recall at least 0.9 at precision at least 0.8', () => {
@@ -22,8 +25,16 @@ describe('needs detection quality', () => {
     expect(precision(result.micro)).toBeGreaterThanOrEqual(0.8);
   });
 
-  it.each(['needs-labelled.json', 'needs-holdout.json', 'needs-holdout-2.json'])('%s: no urgent message is missed', (file) => {
+  it.each(URGENT_RECALL_REACHED)('%s: no urgent message is missed', (file) => {
     const missed = cases(file).filter((c) => c.urgent && !detector.detect(c.text).urgent).map((c) => c.text);
     expect(missed).toEqual([]);
+  });
+
+  it('urgency is not everything: over all sets, at least 9 in 10 urgent flags are right', () => {
+    const all = ALL_SETS.flatMap(cases);
+    const result = score((text) => detector.detect(text), all);
+    expect(precision(result.urgent)).toBeGreaterThanOrEqual(0.9);
+    const calm = all.filter((c) => !c.urgent);
+    expect(calm.length).toBeGreaterThan(100);
   });
 });
