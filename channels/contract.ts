@@ -5,11 +5,11 @@ import type { Router } from 'express';
 import type { Server as SocketServer } from 'socket.io';
 import type { IncomingMessage } from 'node:http';
 
-export const ChannelKind = z.enum(['sms', 'voice', 'webchat', 'email']);
+export const ChannelKind = z.enum(['sms', 'voice', 'webchat', 'email', 'botframework']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
 
 /** The kind of address a customer has on a channel (one phone number serves SMS and voice). */
-export const ContactPointKind = z.enum(['phone', 'email', 'webchat_visitor']);
+export const ContactPointKind = z.enum(['phone', 'email', 'webchat_visitor', 'botframework_user']);
 export type ContactPointKind = z.infer<typeof ContactPointKind>;
 
 export const Attachment = z.object({
@@ -78,6 +78,8 @@ export const OutboundMessage = z.object({
   suggestions: z.array(z.string().min(1).max(40)).max(6).optional(),
   /** A subject for a message that starts a thread (email). */
   subject: z.string().max(200).optional(),
+  /** The provider's routing data from the customer's latest message on this channel (a Bot Framework conversation reference). */
+  context: z.record(z.string(), z.unknown()).optional(),
   /** Where it belongs in the customer's thread (email: In-Reply-To, References, Subject). */
   thread: z
     .object({

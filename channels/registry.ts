@@ -4,6 +4,7 @@ import { smsChannel } from './sms/sms.adapter.ts';
 import { webchatChannel } from './webchat/webchat.adapter.ts';
 import { emailChannel } from './email/email.adapter.ts';
 import { voiceChannel } from './voice/voice.adapter.ts';
+import { botframeworkChannel } from './botframework/botframework.adapter.ts';
 
 // Every channel kind has exactly one module: the key type makes a missing or misspelt one a type error.
 export const channelModules: { readonly [K in ChannelKind]: ChannelModule<any> } = {
@@ -11,4 +12,5 @@ export const channelModules: { readonly [K in ChannelKind]: ChannelModule<any> }
   webchat: webchatChannel,
   email: emailChannel,
   voice: voiceChannel,
+  botframework: botframeworkChannel,
 };

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
-import type { ChannelKind } from '../channels/contract.ts';
+import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../channels/contract.ts';
 import { channelModules } from '../channels/registry.ts';
 import { DEFAULT_TAXONOMY_PATH } from './needs/taxonomy.ts';
 
@@ -53,9 +53,9 @@ const hubSchema = z.object({
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z
     .string()
-    .default('sms,webchat,email,voice')
+    .default('sms,webchat,email,voice,botframework')
     .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['sms', 'webchat', 'email', 'voice'], 'the bot answers on sms, webchat, email and voice'))),
+    .pipe(z.array(ChannelKindSchema, 'the bot answers on sms, webchat, email, voice and botframework')),
 });
 
 export type Env = Record<string, string | undefined>;

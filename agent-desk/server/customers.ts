@@ -14,6 +14,7 @@ import { MergeError, mergeCustomers, unmergeCustomers } from '../../hub/identity
 import { decideSuggestionsBetween, openSuggestionsFor, suggestMatches } from '../../hub/identity/suggestions.ts';
 import { normalisePostcode } from '../../hub/identity/search.ts';
 import { MessageView, messageView } from './views.ts';
+import { ChannelKind, ContactPointKind } from '../../channels/contract.ts';
 
 export const SearchQuery = z.object({
   query: z.string().trim().min(2, 'query must be at least 2 characters').max(200),
@@ -38,7 +39,7 @@ export const ProfilePatch = z
       .string()
       .nullable()
       .refine((v) => v === null || isLanguageTag(v), 'language must be a language tag, e.g. en-GB, cy, pl'),
-    preferredChannel: z.enum(['sms', 'voice', 'webchat', 'email']).nullable(),
+    preferredChannel: ChannelKind.nullable(),
     accessibilityNeeds: z.array(z.string().trim().min(1).max(100)).max(20),
   })
   .partial()
@@ -66,7 +67,7 @@ function isLanguageTag(tag: string): boolean {
 const TimelineQuery = z.object({ timelineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 const ContactPointView = z.object({
-  kind: z.enum(['phone', 'email', 'webchat_visitor']),
+  kind: ContactPointKind,
   address: z.string(),
   verifiedBy: z.string(),
   lastUsedAt: z.iso.datetime(),
@@ -76,13 +77,13 @@ export const CustomerMatchView = z.object({
   id: z.uuid(),
   displayName: z.string().nullable(),
   postcode: z.string().nullable(),
-  contactPoints: z.array(z.object({ kind: z.enum(['phone', 'email', 'webchat_visitor']), address: z.string() })),
+  contactPoints: z.array(z.object({ kind: ContactPointKind, address: z.string() })),
 });
 
 export const Customer360 = z.object({
   id: z.uuid(),
   displayName: z.string().nullable(),
-  preferredChannel: z.enum(['sms', 'voice', 'webchat', 'email']).nullable(),
+  preferredChannel: ChannelKind.nullable(),
   language: z.string().nullable(),
   postcode: z.string().nullable(),
   accessibilityNeeds: z.array(z.string()),
@@ -92,7 +93,7 @@ export const Customer360 = z.object({
   /** Set while this record is merged into another: show that one instead. */
   mergedIntoId: z.uuid().nullable(),
   contactPoints: z.array(ContactPointView),
-  conversations: z.array(z.object({ id: z.uuid(), status: z.enum(['open', 'closed']), channel: z.enum(['sms', 'voice', 'webchat', 'email']), createdAt: z.iso.datetime(), lastMessageAt: z.iso.datetime() })),
+  conversations: z.array(z.object({ id: z.uuid(), status: z.enum(['open', 'closed']), channel: ChannelKind, createdAt: z.iso.datetime(), lastMessageAt: z.iso.datetime() })),
   /** Every message on every channel, oldest first (the most recent `timelineLimit`). */
   timeline: z.array(MessageView),
   needs: z.array(z.object({ code: z.string(), source: z.string(), conversationId: z.uuid().nullable(), createdAt: z.iso.datetime() })),

@@ -301,6 +301,14 @@ export function openApiDocument(version: string) {
           responses: { '204': { description: 'Stored' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
         },
       },
+      '/api/messages': {
+        post: {
+          summary: 'Bot Framework Activity endpoint (Azure Bot Service: Teams, Web Chat, Direct Line). Bearer token from the Bot Framework, checked against BOT_APP_ID',
+          security: [],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'A Bot Framework Activity' } } } },
+          responses: { '202': { description: 'Stored; the answer follows as its own activity' }, '200': { description: 'Not a message (ignored)' }, '400': error, '401': { description: 'No valid Bot Framework token' }, '503': { description: 'Not durable yet; retry' } },
+        },
+      },
       '/webhooks/twilio/sms/status': {
         post: {
           summary: 'Twilio message status callback',

@@ -1,12 +1,13 @@
 // What the desk shows: database rows → the JSON shapes of the API and the socket events.
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
+import { ChannelKind, ContactPointKind } from '../../channels/contract.ts';
 
 export const MessageView = z.object({
   id: z.uuid(),
   conversationId: z.uuid(),
   direction: z.enum(['inbound', 'outbound']),
-  channel: z.enum(['sms', 'voice', 'webchat', 'email']),
+  channel: ChannelKind,
   status: z.enum(['received', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed']),
   body: z.string(),
   fromAddress: z.string(),
@@ -31,12 +32,12 @@ export type MessageView = z.infer<typeof MessageView>;
 export const ConversationSummary = z.object({
   id: z.uuid(),
   status: z.enum(['open', 'closed']),
-  channel: z.enum(['sms', 'voice', 'webchat', 'email']),
+  channel: ChannelKind,
   lastMessageAt: z.iso.datetime(),
   customer: z.object({
     id: z.uuid(),
     displayName: z.string().nullable(),
-    contactPoints: z.array(z.object({ kind: z.enum(['phone', 'email', 'webchat_visitor']), address: z.string() })),
+    contactPoints: z.array(z.object({ kind: ContactPointKind, address: z.string() })),
   }),
   lastMessage: MessageView.nullable(),
   /** Who answers it now: the needs bot, or people. */

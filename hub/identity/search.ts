@@ -3,6 +3,7 @@
 // (phone, email, postcode) or by substring (name).
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { Db } from '../db/client.ts';
+import type { ContactPointKind } from '../../channels/contract.ts';
 
 export interface SearchCriteria {
   phone?: string;
@@ -38,7 +39,7 @@ export interface CustomerMatch {
   id: string;
   displayName: string | null;
   postcode: string | null;
-  contactPoints: { kind: 'phone' | 'email' | 'webchat_visitor'; address: string }[];
+  contactPoints: { kind: ContactPointKind; address: string }[];
 }
 
 export async function searchCustomers(db: Db, criteria: SearchCriteria, limit: number): Promise<CustomerMatch[]> {

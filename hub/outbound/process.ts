@@ -27,7 +27,8 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
   await db.message.update({ where: { id: message.id }, data: { status: 'sending', attempts: { increment: 1 } } });
   try {
     const thread = message.channel === 'email' ? await emailThread(db, message.conversationId) : undefined;
-    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread, suggestions: message.suggestions.length ? message.suggestions : undefined });
+    const context = message.channel === 'botframework' ? await lastInboundContext(db, message.conversationId, message.channel) : undefined;
+    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread, context, suggestions: message.suggestions.length ? message.suggestions : undefined });
     await db.message.update({
       where: { id: message.id },
       data: { providerMessageId: result.providerMessageId, status: result.status === 'sending' ? 'sent' : result.status, sentAt: new Date(), fromAddress: result.from, errorCode: null, errorMessage: null },
@@ -44,6 +45,15 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
     await db.message.update({ where: { id: message.id }, data: { errorCode: sendError.code, errorMessage: sendError.message } });
     throw sendError;
   }
+}
+
+/** The provider's routing data kept with the customer's latest message on this channel (the inbox row's raw). */
+async function lastInboundContext(db: Db, conversationId: string, channel: ChannelKind): Promise<Record<string, unknown> | undefined> {
+  const last = await db.message.findFirst({ where: { conversationId, channel, direction: 'inbound' }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+  if (!last) return undefined;
+  const item = await db.inboxItem.findFirst({ where: { messageId: last.id }, select: { contact: true } });
+  const raw = (item?.contact as { raw?: unknown } | null)?.raw;
+  return raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : undefined;
 }
 
 /**

@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "ChannelKind" ADD VALUE 'botframework';
+
+-- AlterEnum
+ALTER TYPE "ContactPointKind" ADD VALUE 'botframework_user';
