@@ -11,6 +11,8 @@ export interface Detection {
 export interface NeedsKnowledge {
   detect(text: string): Detection;
   label(code: string): string;
+  /** How the bot names a need to a customer: plain words that follow "help with". */
+  say(code: string): string;
   /** Met by one straightforward transaction with one service (a missed bin). */
   isSimple(code: string): boolean;
   /** Needs that commonly come with this one, most likely first. */
@@ -22,6 +24,7 @@ export interface NeedsKnowledge {
 }
 
 const RelatedNeeds = z.object({
+  say: z.record(z.string(), z.string().min(2)).default({}),
   facts: z.record(z.string(), z.string().min(5)),
   needs: z.record(z.string(), z.object({ related: z.array(z.string()), facts: z.array(z.string()) })),
 });
@@ -40,9 +43,12 @@ export function buildKnowledge(input: {
     for (const c of [code, ...entry.related]) if (!byCode.has(c)) throw new Error(`related-needs.json: "${c}" is not a code in the needs taxonomy`);
     for (const f of entry.facts) if (!data.facts[f]) throw new Error(`related-needs.json: fact "${f}" (for ${code}) has no question`);
   }
+  for (const code of Object.keys(data.say)) if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under say) is not a code in the needs taxonomy`);
   return {
     detect: input.detect,
     label: (code) => byCode.get(code)?.label ?? code,
+    // A need without plain words of its own falls back to the taxonomy's label.
+    say: (code) => data.say[code] ?? (byCode.get(code)?.label ?? code).toLowerCase(),
     isSimple: (code) => byCode.get(code)?.simple === true,
     related: (code) => data.needs[code]?.related ?? [],
     facts: (code) => data.needs[code]?.facts ?? [],

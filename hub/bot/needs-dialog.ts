@@ -68,9 +68,8 @@ function onThePhone(context: TurnContext): boolean {
   return (context.activity.channelData as { channel?: string } | undefined)?.channel === 'voice';
 }
 
-function listOf(labels: string[], joiner: 'and' | 'or' = 'and'): string {
-  const lower = labels.map((l) => l.charAt(0).toLowerCase() + l.slice(1));
-  return lower.length > 1 ? `${lower.slice(0, -1).join(', ')} ${joiner} ${lower.at(-1)}` : (lower[0] ?? '');
+function listOf(words: string[], joiner: 'and' | 'or' = 'and'): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} ${joiner} ${words.at(-1)}` : (words[0] ?? '');
 }
 
 export class NeedsDialog extends ComponentDialog {
@@ -139,8 +138,9 @@ export class NeedsDialog extends ComponentDialog {
     return captured;
   }
 
+  /** The needs found, in the plain words the bot uses with customers. */
   private labels(captured: Captured): string[] {
-    return Object.keys(captured.needs).map((c) => this.knowledge.label(c));
+    return Object.keys(captured.needs).map((c) => this.knowledge.say(c));
   }
 
   private yesNo(step: WaterfallStepContext, text: string, after = '') {
@@ -191,7 +191,7 @@ export class NeedsDialog extends ComponentDialog {
     if (codes.every((c) => this.knowledge.isSimple(c))) return step.next();
     const candidates = [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
     if (!candidates.length) return step.next();
-    const labels = candidates.map((c) => this.knowledge.label(c));
+    const labels = candidates.map((c) => this.knowledge.say(c));
     return step.prompt(TEXT, `People in your situation often also need help with ${listOf(labels, 'or')}. Is anything like that going on? If not, ${onThePhone(step.context) ? 'say no' : 'reply NO'}.`);
   }
 
@@ -236,7 +236,7 @@ export class NeedsDialog extends ComponentDialog {
     const captured = await this.state(step.context);
     const answer = (step.result as { value?: string } | undefined)?.value;
     if (answer) captured.consent = answer === 'Yes';
-    const noted = `Thank you. We have noted: ${listOf(this.labels(captured))}.`;
+    const noted = `Thank you. We have noted that you need help with ${listOf(this.labels(captured))}.`;
     const next =
       captured.consent === false
         ? 'We will not share it without asking you. A person from our team will contact you to talk about what happens next.'
@@ -282,11 +282,11 @@ export class EmailNeedsDialog extends WaterfallDialog {
     if (!codes.length) {
       paragraphs.push('A person from our team will read your email and reply.');
     } else {
-      paragraphs.push(`From what you wrote, we understand you need help with ${listOf(codes.map((c) => this.knowledge.label(c)))}.`);
+      paragraphs.push(`From what you wrote, we understand you need help with ${listOf(codes.map((c) => this.knowledge.say(c)))}.`);
       if (!codes.every((c) => this.knowledge.isSimple(c))) {
         const related = [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
         const questions = [...new Set(codes.flatMap((c) => this.knowledge.facts(c)))].slice(0, 3).map((k) => `- ${this.knowledge.factQuestion(k)}`);
-        if (related.length) paragraphs.push(`People in your situation often also need help with ${listOf(related.map((c) => this.knowledge.label(c)), 'or')}. If any of these apply to you, tell us in your reply, so we can help with everything at once.`);
+        if (related.length) paragraphs.push(`People in your situation often also need help with ${listOf(related.map((c) => this.knowledge.say(c)), 'or')}. If any of these apply to you, tell us in your reply, so we can help with everything at once.`);
         if (questions.length) paragraphs.push(['The teams who can help will need to know:', ...questions].join('\n'));
         paragraphs.push('Can we share what you tell us with those teams, so they do not ask you again? Please say yes or no in your reply.');
       }

@@ -132,7 +132,7 @@ describe('the chat widget with the needs bot', () => {
     await page.getByRole('button', { name: 'Send' }).click();
 
     const quick = page.getByRole('group', { name: 'Quick replies' });
-    await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/bins and waste collection\. Is that right\? Reply YES or NO\./);
+    await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/bins and waste\. Is that right\? Reply YES or NO\./);
     await expect.poll(() => quick.getByRole('button').allTextContents()).toEqual(['Yes', 'No']);
     expect(await axeViolations(page)).toEqual([]);
 
@@ -144,7 +144,7 @@ describe('the chat widget with the needs bot', () => {
     await quick.getByRole('button', { name: 'Yes' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.chub-you .chub-text').last().textContent()).toBe('Yes');
-    await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/We have noted: bins and waste collection/);
+    await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/We have noted that you need help with bins and waste/);
     expect(await quick.isHidden()).toBe(true);
     expect(pageErrors).toEqual([]);
     await context.close();

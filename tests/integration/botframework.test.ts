@@ -58,7 +58,7 @@ describe('the Bot Framework channel', () => {
     await expect.poll(() => sentTo('conv-1').length, { timeout: 10_000 }).toBe(1);
     const [answer] = sentTo('conv-1');
     expect(answer!.path).toMatch(/^\/v3\/conversations\/conv-1\/activities/);
-    expect(answer!.body.text).toMatch(/It sounds like you need help with bins and waste collection\. Is that right\?/);
+    expect(answer!.body.text).toMatch(/It sounds like you need help with bins and waste\. Is that right\?/);
     expect(answer!.body.suggestedActions?.actions.map((a) => a.title)).toEqual(['Yes', 'No']);
     expect(answer!.body.recipient.id).toBe('dl-user-7');
 

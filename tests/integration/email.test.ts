@@ -302,8 +302,8 @@ describe('the needs bot on email', () => {
       const body = reply!.text ?? '';
       expect(body).toMatch(/^Thank you for your email\./);
       const understood = /we understand you need help with (.*)\./.exec(body)?.[1] ?? '';
-      expect(understood).toMatch(/homeless or at risk of losing home/);
-      expect(understood).toMatch(/school places/);
+      expect(understood).toMatch(/somewhere to live/);
+      expect(understood).toMatch(/a school place/);
       expect(body).toMatch(/The teams who can help will need to know:\n- /);
       expect(body).toMatch(/Please say yes or no in your reply\./);
       expect(body).toMatch(/call 999\.$/m);

@@ -56,8 +56,8 @@ describe('the needs bot on SMS', () => {
     const from = '+447911200981';
     const understood = await text(from, 'We have been evicted and have nowhere to stay, and my son needs a new school near wherever we end up');
     expect(understood).toMatch(/^It sounds like you need help with .*\. Is that right\? Reply YES or NO\./);
-    expect(understood).toMatch(/homeless or at risk of losing home/);
-    expect(understood).toMatch(/school places/);
+    expect(understood).toMatch(/somewhere to live/);
+    expect(understood).toMatch(/a school place/);
     expect(await text(from, 'yes')).toMatch(/People in your situation often also need help with/);
     // The bot asks the facts the services will need, in the order it chooses; the customer answers each.
     const answers: [RegExp, string][] = [
@@ -72,7 +72,7 @@ describe('the needs bot on SMS', () => {
       expect(answer, `unexpected question: ${question}`).toBeDefined();
       question = await text(from, answer![1]);
     }
-    expect(await text(from, 'yes')).toMatch(/We have noted: .*A person from our team will pick this up/);
+    expect(await text(from, 'yes')).toMatch(/We have noted that you need help with .*A person from our team will pick this up/);
 
     const conversation = await conversationOf(from);
     expect(conversation.handler).toBe('person');
@@ -175,7 +175,7 @@ describe('the needs bot on SMS', () => {
       });
       const answer = new Promise<TranscriptEntry>((resolve) => socket.once('message', resolve));
       expect(await socket.timeout(5000).emitWithAck('message', { clientMessageId: randomUUID(), text: 'my bin was not collected on monday' })).toMatchObject({ ok: true });
-      expect((await answer).text).toMatch(/It sounds like you need help with bins and waste collection\. Is that right\? Reply YES or NO\./);
+      expect((await answer).text).toMatch(/It sounds like you need help with bins and waste\. Is that right\? Reply YES or NO\./);
     } finally {
       socket.close();
     }

@@ -359,12 +359,12 @@ describe('the needs bot on a call', () => {
     const from = '+447911200975';
     const first = await gather(sid, from, { SpeechResult: 'my bin was not collected on tuesday' });
     expect(byVerb(first)).toEqual(['Gather', 'Say', 'Hangup']);
-    expect(first[0]!.children[0]!.text).toBe('It sounds like you need help with bins and waste collection. Is that right? Say yes or no, or press 1 for yes and 2 for no. If you are in danger now, call 999.');
+    expect(first[0]!.children[0]!.text).toBe('It sounds like you need help with bins and waste. Is that right? Say yes or no, or press 1 for yes and 2 for no. If you are in danger now, call 999.');
     expect(first[0]!.attrs).toMatchObject({ input: 'speech dtmf', action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/gather` });
 
     const last = await gather(sid, from, { Digits: '1' });
     expect(byVerb(last)).toEqual(['Say', 'Say', 'Hangup']);
-    expect(last[0]!.text).toMatch(/^Thank you\. We have noted: bins and waste collection\./);
+    expect(last[0]!.text).toMatch(/^Thank you\. We have noted that you need help with bins and waste\./);
     expect(last[1]!.text).toBe('Goodbye.');
 
     // Everything said both ways is in the conversation as text.

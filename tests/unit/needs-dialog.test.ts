@@ -42,12 +42,12 @@ const cases: Case[] = [
   {
     name: 'a person with linked needs: confirmed, related areas explored, facts and consent asked, then a summary',
     steps: [
-      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /^It sounds like you need help with homeless or at risk of losing home and school places, transfers and attendance\. Is that right\? Reply YES or NO\. If you are in danger now, call 999\.$/],
-      ['yes', /^People in your situation often also need help with debt and arrears, benefits and entitlements or domestic abuse\. Is anything like that going on\? If not, reply NO\.$/],
+      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /^It sounds like you need help with somewhere to live and a school place\. Is that right\? Reply YES or NO\. If you are in danger now, call 999\.$/],
+      ['yes', /^People in your situation often also need help with debts or arrears, benefits or being safe from abuse at home\. Is anything like that going on\? If not, reply NO\.$/],
       ['we are behind on the rent as well', /date you have to leave by/],
       ['Friday', /Who lives with you\?/],
       ['me and my two boys, 7 and 12', /Can we share what you have told us with the teams who can help.*Reply YES or NO\./],
-      ['Yes', /^Thank you\. We have noted: homeless or at risk of losing home, school places, transfers and attendance and debt and arrears\. .*not need to tell your story again\. If you are in danger at any time, call 999\.$/],
+      ['Yes', /^Thank you\. We have noted that you need help with somewhere to live, a school place and debts or arrears\. .*not need to tell your story again\. If you are in danger at any time, call 999\.$/],
     ],
     outcome: 'complete',
     needs: ['housing.homeless', 'education.school', 'money.debt'],
@@ -64,7 +64,7 @@ const cases: Case[] = [
   {
     name: 'danger in the middle of the conversation stops it too',
     steps: [
-      ['I am behind with my rent', /It sounds like you need help with debt and arrears/],
+      ['I am behind with my rent', /It sounds like you need help with debts or arrears/],
       ['yes', /People in your situation/],
       ['honestly I want to kill myself', /call 999\. If you are thinking about ending your life: call Samaritans free on 116 123/],
     ],
@@ -74,7 +74,7 @@ const cases: Case[] = [
   {
     name: 'asking for a person at any point hands over with the needs found so far',
     steps: [
-      ['my landlord evicted us', /It sounds like you need help with homeless/],
+      ['my landlord evicted us', /It sounds like you need help with somewhere to live/],
       ['can I speak to someone please', /^I am passing you to a person now\. They will see what you have told me/],
     ],
     outcome: 'asked-for-person',
@@ -89,8 +89,8 @@ const cases: Case[] = [
   {
     name: 'a simple request goes straight through: no exploring, no consent question',
     steps: [
-      ['my bin wasnt collected again', /It sounds like you need help with bins and waste collection\. Is that right\?/],
-      ['y', /^Thank you\. We have noted: bins and waste collection\./],
+      ['my bin wasnt collected again', /It sounds like you need help with bins and waste\. Is that right\?/],
+      ['y', /^Thank you\. We have noted that you need help with bins and waste\./],
     ],
     outcome: 'complete',
     needs: ['environment.waste'],
@@ -109,9 +109,9 @@ const cases: Case[] = [
   {
     name: 'a wrong guess is corrected in the customer’s own words, which replace it',
     steps: [
-      ['we might be evicted', /homeless or at risk of losing home\. Is that right\?/],
+      ['we might be evicted', /somewhere to live\. Is that right\?/],
       ['no', /^Sorry I got that wrong\. In a few words, what do you need help with\?$/],
-      ['I need a school place for my daughter', /People in your situation often also need help with homeless or at risk of losing home, special educational needs or childcare and early years/],
+      ['I need a school place for my daughter', /People in your situation often also need help with somewhere to live, special educational needs support or childcare/],
       ['no', /How old are the children/],
       ['she is 11', /date you have to leave by, or another deadline/],
       ['september', /Can we share/],
@@ -128,7 +128,7 @@ const cases: Case[] = [
     steps: [
       [
         'Dear council, we have been evicted and my son needs a new school. Regards, Ann',
-        /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with homeless or at risk of losing home and school places, transfers and attendance\.\n\nPeople in your situation often also need help with debt and arrears, benefits and entitlements or domestic abuse\. .*\n\nThe teams who can help will need to know:\n- Is there a date you have to leave by.*\n- Who lives with you\?.*\n- How old are the children.*\n\nCan we share .*Please say yes or no in your reply\.\n\nA person from our team will pick this up and reply\.\n\nIf you or someone else is in danger at any time, call 999\.$/s,
+        /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with somewhere to live and a school place\.\n\nPeople in your situation often also need help with debts or arrears, benefits or being safe from abuse at home\. .*\n\nThe teams who can help will need to know:\n- Is there a date you have to leave by.*\n- Who lives with you\?.*\n- How old are the children.*\n\nCan we share .*Please say yes or no in your reply\.\n\nA person from our team will pick this up and reply\.\n\nIf you or someone else is in danger at any time, call 999\.$/s,
       ],
     ],
     outcome: 'complete',
@@ -145,9 +145,9 @@ const cases: Case[] = [
     name: 'on a call the prompts are spoken, and keys answer them: 1 for yes, 2 for no',
     channel: 'voice',
     steps: [
-      ['my bin was not collected', /^It sounds like you need help with bins and waste collection\. Is that right\? Say yes or no, or press 1 for yes and 2 for no\. If you are in danger now, call 999\.$/],
+      ['my bin was not collected', /^It sounds like you need help with bins and waste\. Is that right\? Say yes or no, or press 1 for yes and 2 for no\. If you are in danger now, call 999\.$/],
       ['[pressed 7]', /^Please say yes or no, or press 1 for yes and 2 for no\.$/],
-      ['[pressed 1]', /^Thank you\. We have noted: bins and waste collection\./],
+      ['[pressed 1]', /^Thank you\. We have noted that you need help with bins and waste\./],
     ],
     outcome: 'complete',
     needs: ['environment.waste'],
@@ -167,7 +167,7 @@ const cases: Case[] = [
     steps: [
       ['my bin was missed', /Is that right\? Reply YES or NO\. If you are in danger now, call 999\.$/],
       ['purple', /^Please reply YES or NO\.$/],
-      ['yes', /We have noted: bins and waste collection/],
+      ['yes', /We have noted that you need help with bins and waste/],
     ],
     outcome: 'complete',
     needs: ['environment.waste'],
@@ -175,6 +175,11 @@ const cases: Case[] = [
 ];
 
 describe('the needs conversation', () => {
+  it('has plain words for every need in the taxonomy, for talking to customers', () => {
+    const { say } = JSON.parse(readFileSync(new URL('../../hub/bot/related-needs.json', import.meta.url), 'utf8')) as { say: Record<string, string> };
+    expect(taxonomy.map((n) => n.code).filter((code) => !say[code])).toEqual([]);
+  });
+
   it.each(cases)('$name', async (c) => {
     const storage = new MemoryStorage();
     const conversationId = randomUUID();
@@ -201,5 +206,6 @@ describe('the needs conversation', () => {
   it('refuses related-needs data that names a code the taxonomy does not have', () => {
     expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.castle': { related: [], facts: [] } } } })).toThrow(/"housing.castle" is not a code/);
     expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.repairs': { related: [], facts: ['shoeSize'] } } } })).toThrow(/fact "shoeSize"/);
+    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { say: { 'housing.castle': 'a castle' }, facts: {}, needs: {} } })).toThrow(/"housing.castle" \(under say\)/);
   });
 });
