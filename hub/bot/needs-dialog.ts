@@ -28,7 +28,7 @@ export interface Captured {
   /** The customer has been told once where to turn in an emergency (detection can miss danger). */
   told999: boolean;
   /** Set when the bot is done and a person takes over. */
-  outcome: null | 'urgent' | 'asked-for-person' | 'unclear' | 'complete';
+  outcome: null | 'urgent' | 'asked-for-person' | 'unclear' | 'complete' | 'opted-out';
 }
 
 export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, urgent: false, told999: false, outcome: null });
@@ -64,9 +64,16 @@ export function emergencyMessage(codes: string[], next = 'I am passing you to a 
 }
 
 /** The hub channel the message came on (the activity's channelId is the hub's own, for state keys). */
-function onThePhone(context: TurnContext): boolean {
-  return (context.activity.channelData as { channel?: string } | undefined)?.channel === 'voice';
+function channelOf(context: TurnContext): string | undefined {
+  return (context.activity.channelData as { channel?: string } | undefined)?.channel;
 }
+
+function onThePhone(context: TurnContext): boolean {
+  return channelOf(context) === 'voice';
+}
+
+/** The standard SMS opt-out words, as a whole message (what carriers and Twilio act on). */
+const SMS_OPT_OUT = /^\s*(stop|stopall|stop all|unsubscribe|cancel|end|quit|revoke|optout|opt out)\s*[.!]?\s*$/i;
 
 function listOf(words: string[], joiner: 'and' | 'or' = 'and'): string {
   return words.length > 1 ? `${words.slice(0, -1).join(', ')} ${joiner} ${words.at(-1)}` : (words[0] ?? '');
@@ -110,6 +117,11 @@ export class NeedsDialog extends ComponentDialog {
   }
 
   private async interrupt(context: TurnContext, text: string): Promise<boolean> {
+    // An SMS opt-out word: the carrier and Twilio stop our texts; the bot falls silent and a person sees it.
+    if (channelOf(context) === 'sms' && SMS_OPT_OUT.test(text)) {
+      (await this.state(context)).outcome = 'opted-out';
+      return true;
+    }
     const detection = this.knowledge.detect(text);
     if (detection.urgent) {
       const captured = await this.record(context, detection, true);
@@ -147,9 +159,10 @@ export class NeedsDialog extends ComponentDialog {
     // The words work on every channel; the buttons are for channels that show them (web chat, Teams).
     // Built here rather than by the prompt's style, which only adds buttons on channel ids it knows.
     const ask = (words: string) => MessageFactory.suggestedActions(['Yes', 'No'], words);
-    const spoken = onThePhone(step.context);
-    const how = spoken ? 'Say yes or no, or press 1 for yes and 2 for no.' : 'Reply YES or NO.';
-    const again = spoken ? 'Please say yes or no, or press 1 for yes and 2 for no.' : 'Please reply YES or NO.';
+    const channel = channelOf(step.context);
+    // On SMS, YES is also a carrier opt-in keyword (answered by Twilio itself), so texts ask for Y or N.
+    const how = channel === 'voice' ? 'Say yes or no, or press 1 for yes and 2 for no.' : channel === 'sms' ? 'Reply Y or N.' : 'Reply YES or NO.';
+    const again = channel === 'voice' ? 'Please say yes or no, or press 1 for yes and 2 for no.' : channel === 'sms' ? 'Please reply Y or N.' : 'Please reply YES or NO.';
     return step.prompt(YES_NO, { prompt: ask(`${text} ${how}${after ? ` ${after}` : ''}`), retryPrompt: ask(again), choices: [YES, NO], style: ListStyle.none });
   }
 

@@ -7,11 +7,12 @@ import type { NeedsBot } from './bot.ts';
 import { DatabaseStorage } from './storage.ts';
 import type { Captured } from './needs-dialog.ts';
 
-const OUTCOME: Record<NonNullable<Captured['outcome']>, 'complete' | 'urgent' | 'asked_for_person' | 'unclear'> = {
+const OUTCOME: Record<NonNullable<Captured['outcome']>, 'complete' | 'urgent' | 'asked_for_person' | 'unclear' | 'opted_out'> = {
   complete: 'complete',
   urgent: 'urgent',
   'asked-for-person': 'asked_for_person',
   unclear: 'unclear',
+  'opted-out': 'opted_out',
 };
 
 export interface BotTurnOutcome {

@@ -55,7 +55,7 @@ describe('the needs bot on SMS', () => {
   it('finds linked needs, asks what services need, asks consent, and hands a complete picture to a person', async () => {
     const from = '+447911200981';
     const understood = await text(from, 'We have been evicted and have nowhere to stay, and my son needs a new school near wherever we end up');
-    expect(understood).toMatch(/^It sounds like you need help with .*\. Is that right\? Reply YES or NO\./);
+    expect(understood).toMatch(/^It sounds like you need help with .*\. Is that right\? Reply Y or N\./);
     expect(understood).toMatch(/somewhere to live/);
     expect(understood).toMatch(/a school place/);
     expect(await text(from, 'yes')).toMatch(/People in your situation often also need help with/);
@@ -130,6 +130,14 @@ describe('the needs bot on SMS', () => {
     const conversation = await conversationOf(from);
     expect(conversation.handler).toBe('person');
     expect(conversation.needs.map((n) => n.code)).toEqual(['housing.repairs']);
+  });
+
+  it('STOP is left to the carrier: the bot sends nothing and a person sees the conversation', async () => {
+    const from = '+447911200987';
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'STOP'));
+    await expect.poll(async () => (await conversationOf(from).catch(() => null))?.botOutcome ?? null, { timeout: 10_000 }).toBe('opted_out');
+    expect((await conversationOf(from)).handler).toBe('person');
+    expect(textsTo(from)).toEqual([]);
   });
 
   it('an agent replying takes the conversation over from the bot', async () => {

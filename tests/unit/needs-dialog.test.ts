@@ -42,11 +42,11 @@ const cases: Case[] = [
   {
     name: 'a person with linked needs: confirmed, related areas explored, facts and consent asked, then a summary',
     steps: [
-      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /^It sounds like you need help with somewhere to live and a school place\. Is that right\? Reply YES or NO\. If you are in danger now, call 999\.$/],
+      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /^It sounds like you need help with somewhere to live and a school place\. Is that right\? Reply Y or N\. If you are in danger now, call 999\.$/],
       ['yes', /^People in your situation often also need help with debts or arrears, benefits or being safe from abuse at home\. Is anything like that going on\? If not, reply NO\.$/],
       ['we are behind on the rent as well', /date you have to leave by/],
       ['Friday', /Who lives with you\?/],
-      ['me and my two boys, 7 and 12', /Can we share what you have told us with the teams who can help.*Reply YES or NO\./],
+      ['me and my two boys, 7 and 12', /Can we share what you have told us with the teams who can help.*Reply Y or N\./],
       ['Yes', /^Thank you\. We have noted that you need help with somewhere to live, a school place and debts or arrears\. .*not need to tell your story again\. If you are in danger at any time, call 999\.$/],
     ],
     outcome: 'complete',
@@ -142,6 +142,15 @@ const cases: Case[] = [
     needs: ['safety.domestic-abuse'],
   },
   {
+    name: 'an SMS opt-out word silences the bot and passes the conversation to a person',
+    steps: [
+      ['my bin was not collected', /Reply Y or N\./],
+      ['STOP', null],
+    ],
+    outcome: 'opted-out',
+    needs: ['environment.waste'],
+  },
+  {
     name: 'on a call the prompts are spoken, and keys answer them: 1 for yes, 2 for no',
     channel: 'voice',
     steps: [
@@ -165,8 +174,8 @@ const cases: Case[] = [
   {
     name: 'an answer that is neither yes nor no is asked again, plainly',
     steps: [
-      ['my bin was missed', /Is that right\? Reply YES or NO\. If you are in danger now, call 999\.$/],
-      ['purple', /^Please reply YES or NO\.$/],
+      ['my bin was missed', /Is that right\? Reply Y or N\. If you are in danger now, call 999\.$/],
+      ['purple', /^Please reply Y or N\.$/],
       ['yes', /We have noted that you need help with bins and waste/],
     ],
     outcome: 'complete',

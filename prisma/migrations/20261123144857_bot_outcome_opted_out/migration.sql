@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "BotOutcome" ADD VALUE 'opted_out';
