@@ -134,10 +134,10 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       // The needs bot answers in the call itself; without it (off, or a person has the conversation) the
       // caller is simply asked for anything else.
       const reply = await sink.awaitBotReply(contact.value, config.VOICE_BOT_WAIT_MS).catch(() => null);
-      if (!reply || !reply.texts.length) ask(response, AGAIN);
-      else if (reply.next === 'continue') ask(response, reply.texts.join(' '));
+      if (!reply) ask(response, AGAIN);
+      else if (reply.next === 'continue') ask(response, reply.texts.join(' ') || AGAIN);
       else {
-        response.say(say, reply.texts.join(' '));
+        response.say(say, reply.texts.join(' ') || 'Please hold. We are connecting you to someone.');
         if (reply.next === 'end') {
           response.say(say, 'Goodbye.');
           response.hangup();

@@ -43,7 +43,9 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string): Prom
     );
     const replyIds: string[] = [];
     const spoken = message.channel === 'voice';
-    for (const reply of result.replies) {
+    // On a call the phone line itself tells a caller who asked for a person to hold: the bot's words would go unsaid.
+    const replies = spoken && result.captured.outcome === 'asked-for-person' ? [] : result.replies;
+    for (const reply of replies) {
       const row = await tx.message.create({
         data: {
           conversationId: conversation.id,

@@ -383,6 +383,13 @@ describe('the needs bot on a call', () => {
     expect(call.conversation).toMatchObject({ handler: 'person', botOutcome: 'urgent' });
   });
 
+  it('a caller who presses 0 is queued by the phone line; the bot records the handover and stores nothing unsaid', async () => {
+    const pressed = await gather(callSid(), '+447911200979', { Digits: '0' });
+    expect(byVerb(pressed)).toEqual(['Say', 'Enqueue']);
+    await expect.poll(() => hub.database.prisma.conversation.count({ where: { customer: { contactPoints: { some: { address: '+447911200979' } } }, botOutcome: 'asked_for_person' } })).toBe(1);
+    expect(await hub.database.prisma.message.count({ where: { toAddress: '+447911200979', fromBot: true } })).toBe(0);
+  });
+
   it('once a person has the conversation, the caller is just asked for anything else', async () => {
     const from = '+447911200977';
     await gather(callSid(), from, { SpeechResult: 'can I speak to someone' });
