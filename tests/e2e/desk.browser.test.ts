@@ -7,6 +7,7 @@ import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, startTestHub, testEnv } from '../helpers/hub.ts';
 import { HUB_NUMBER, TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { RunningHub } from '../../hub/app.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,6 +33,15 @@ afterAll(async () => {
   await twilioApi?.close();
   await database?.drop();
 });
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** WCAG 2.2 AA rules that axe-core can check, on the page as it is now. */
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(() => (window as unknown as { axe: { run(opts: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] }));
+  return results.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+}
 
 /** Signs in through the desk's own form, as an agent would. */
 async function signInOnPage(page: Page) {
@@ -110,8 +120,10 @@ describe('the desk page', () => {
 });
 
 describe('needs on the desk', () => {
-  it('the agent adds a suggested need and one from the list, and removes one', async () => {
-    const page = await browser.newPage();
+  it('the agent adds a suggested need and one from the list, and removes one; the page passes axe', async () => {
+    // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${hub.url}/desk/`);
@@ -129,7 +141,9 @@ describe('needs on the desk', () => {
     await expect.poll(() => page.locator('#needs-list li').count()).toBe(2);
     await page.getByRole('button', { name: 'Remove Council tax' }).click();
     await expect.poll(() => page.locator('#needs-list').textContent()).not.toMatch(/Council tax/);
+    expect(await axeViolations(page)).toEqual([]);
     expect(pageErrors).toEqual([]);
+    await context.close();
   });
 });
 
