@@ -1,16 +1,14 @@
 // The web chat widget on the demo council page, in real headless Chromium: keyboard only, checked
 // with axe-core, a message to the desk and the agent's reply back, and a reload that keeps the chat.
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 import type { Socket } from 'socket.io-client';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
@@ -25,10 +23,7 @@ beforeAll(async () => {
   hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url }));
   cookie = await signIn(hub.url);
   desk = await connectDesk(hub.url, cookie);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -39,11 +34,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(() => (window as unknown as { axe: { run(opts: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] }));
-  return results.violations.map((v) => `${v.id} (${v.nodes.length})`);
-}
 
 describe('the chat widget', () => {
   it('works by keyboard alone, passes axe, reaches the agent, shows the reply, and survives a reload', async () => {

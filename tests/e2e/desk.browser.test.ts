@@ -1,16 +1,14 @@
-// The minimal desk page in real headless Chromium: an agent signs in, sees an SMS arrive live, replies,
-// and the reply reaches the (fake) Twilio API as the SMS the customer will get.
+// The desk page in real headless Chromium: an agent signs in, sees an SMS arrive live and replies, takes a
+// waiting call, records needs, and sees what the bot found (and the page passes axe-core).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, startTestHub, testEnv } from '../helpers/hub.ts';
 import { HUB_NUMBER, TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { RunningHub } from '../../hub/app.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
@@ -21,10 +19,7 @@ beforeAll(async () => {
   database = await createTestDatabase('desk_browser');
   twilioApi = await startFakeTwilio();
   hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url }));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -34,14 +29,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** WCAG 2.2 AA rules that axe-core can check, on the page as it is now. */
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(() => (window as unknown as { axe: { run(opts: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] }));
-  return results.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
 
 /** Signs in through the desk's own form, as an agent would. */
 async function signInOnPage(page: Page) {
