@@ -18,7 +18,8 @@ const SmsFields = z.object({
   NumMedia: z.coerce.number().int().min(0).max(10).default(0),
 });
 
-function firstIssue(error: z.ZodError): string {
+/** The first problem with a provider's form fields, in words sent back to the provider (shared by the Twilio channels). */
+export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   return issue ? `${issue.path.join('.') || 'body'} ${issue.message}` : 'invalid request';
 }

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CallReport, InboundContact, type Normalised } from '../contract.ts';
-import { toE164 } from '../sms/normalise.ts';
+import { firstIssue, toE164 } from '../sms/normalise.ts';
 
 const CallSid = z.string().regex(/^CA[0-9a-f]{32}$/, 'must be a Twilio call SID (CA and 32 hex digits)');
 
@@ -28,7 +28,7 @@ export type GatherOutcome = { ok: true; value: InboundContact } | { ok: false; r
  */
 export function normaliseGather(fields: Record<string, string>, receivedAt: Date): GatherOutcome {
   const parsed = GatherFields.safeParse(fields);
-  if (!parsed.success) return refusal(parsed.error);
+  if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
   const { CallSid, From, To, SpeechResult, Digits } = parsed.data;
   const from = toE164(From);
   if (!from) return { ok: false, reason: 'From is not a valid phone number (the caller may have withheld it)', caller: 'withheld' };
@@ -66,7 +66,7 @@ const STATUS_KIND = { ringing: 'ringing', 'in-progress': 'answered', completed: 
  */
 export function normaliseCallStatus(fields: Record<string, string>, receivedAt: Date): Normalised<CallReport | null> {
   const parsed = StatusFields.safeParse(fields);
-  if (!parsed.success) return refusal(parsed.error);
+  if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
   const { CallSid: legSid, ParentCallSid, CallStatus } = parsed.data;
   if (CallStatus === 'queued' || CallStatus === 'initiated') return { ok: true, value: null };
   return {
@@ -89,7 +89,7 @@ const DialFields = z.object({
 /** The end of a <Dial> to an agent: did they talk to the caller? */
 export function normaliseDialResult(fields: Record<string, string>): Normalised<{ callSid: string; talked: boolean }> {
   const parsed = DialFields.safeParse(fields);
-  if (!parsed.success) return refusal(parsed.error);
+  if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
   return { ok: true, value: { callSid: parsed.data.CallSid, talked: parsed.data.DialCallStatus === 'completed' || parsed.data.DialCallStatus === 'answered' } };
 }
 
@@ -104,7 +104,7 @@ const RecordingFields = z.object({
 /** A message left out of hours (<Record> action) → a contact with the recording attached; null when nothing was recorded. */
 export function normaliseVoicemail(fields: Record<string, string>, receivedAt: Date): Normalised<InboundContact | null> {
   const parsed = RecordingFields.safeParse(fields);
-  if (!parsed.success) return refusal(parsed.error);
+  if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
   const { CallSid, From, To, RecordingUrl, RecordingDuration } = parsed.data;
   const from = toE164(From);
   if (!RecordingUrl || !RecordingDuration || !from) return { ok: true, value: null };
@@ -136,7 +136,7 @@ const TranscriptionFields = z.object({
 /** Twilio's transcription of a voicemail → a contact holding the words, so agents can read what was said. */
 export function normaliseTranscription(fields: Record<string, string>, receivedAt: Date): Normalised<InboundContact | null> {
   const parsed = TranscriptionFields.safeParse(fields);
-  if (!parsed.success) return refusal(parsed.error);
+  if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
   const { CallSid, From, To, TranscriptionSid, TranscriptionStatus, TranscriptionText } = parsed.data;
   const from = toE164(From);
   const text = TranscriptionText?.trim();
@@ -155,9 +155,4 @@ export function normaliseTranscription(fields: Record<string, string>, receivedA
       raw: { CallSid, TranscriptionSid, TranscriptionStatus },
     }),
   };
-}
-
-function refusal(error: z.ZodError): { ok: false; reason: string } {
-  const issue = error.issues[0];
-  return { ok: false, reason: issue ? `${issue.path.join('.')} ${issue.message}` : 'invalid request' };
 }
