@@ -59,8 +59,6 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   // Built before anything connects: a missing or bad taxonomy stops the start, naming the file.
   const needsData = loadNeedsData({ taxonomyPath: config.needsTaxonomyPath });
   const needs = buildDetector(needsData);
-  const needLabels = new Map(needsData.taxonomy.needs.map((n) => [n.code, n.label]));
-  const needLabel = (code: string) => needLabels.get(code) ?? code;
   logger.info({ ms: Math.round(needs.buildMs) }, 'built the needs detection model');
   let lastRedisError = 0;
   const onRedisError = (error: Error) => {
@@ -114,7 +112,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const clientAddress = (request: IncomingMessage) => proxyAddr(request, trusted);
     for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, sink);
     app.use(channelRoutes);
-    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, needs, needLabel, taxonomy: needsData.taxonomy.needs }));
+    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, needs, taxonomy: needsData.taxonomy.needs }));
     app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
     app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found' }));

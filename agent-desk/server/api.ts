@@ -10,10 +10,11 @@ import { createReply, ReplyError } from '../../hub/outbound/compose.ts';
 import { SESSION_COOKIE, checkPassword, endSession, requireAgent, startSession } from './auth.ts';
 import { conversationDetail, listConversations, messageView } from './views.ts';
 import { customerRouter } from './customers.ts';
+import { invalid } from './http.ts';
 import { attachmentRouter } from './attachments.ts';
 import { callRouter } from './calls.ts';
 import { needsRouter } from './needs.ts';
-import { conversationNeedsRouter, type TaxonomyEntry } from './conversation-needs.ts';
+import { conversationNeedsRouter, needLabeller, type TaxonomyEntry } from './conversation-needs.ts';
 import type { NeedsDetector } from '../../hub/needs/detector.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
@@ -35,19 +36,15 @@ export interface ApiDeps {
   cookieSecure: boolean;
   /** Needs detection, built once at start. */
   needs: NeedsDetector;
-  /** A need code in words, from the taxonomy. */
-  needLabel: (code: string) => string;
   /** The needs taxonomy: what agents can record. */
   taxonomy: readonly TaxonomyEntry[];
 }
 
-function invalid(res: Response, error: z.ZodError) {
-  res.status(400).json({ error: 'invalid request', issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-}
 
 export function apiRouter(deps: ApiDeps) {
   const router = express.Router();
   router.use(express.json({ limit: '32kb' }));
+  const needLabel = needLabeller(deps.taxonomy);
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: deps.cookieSecure, path: '/' };
 
   router.post('/api/auth/login', async (req: Request, res: Response) => {
@@ -85,7 +82,7 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/conversations/:id', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return invalid(res, params.error);
-    const conversation = await conversationDetail(deps.db, params.data.id, deps.needLabel);
+    const conversation = await conversationDetail(deps.db, params.data.id, needLabel);
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
     res.json({ conversation });
   });

@@ -10,6 +10,7 @@ import type { EventBus } from '../../hub/events.ts';
 import type { Prisma } from '../../hub/generated/prisma/client.ts';
 import { TakeCallError, takeCall } from '../../hub/calls/take.ts';
 import { normaliseAddress } from '../../hub/identity/link.ts';
+import { invalid } from './http.ts';
 
 export const CallView = z.object({
   id: z.uuid(),
@@ -75,9 +76,6 @@ export async function callView(db: Db, id: string): Promise<CallView | null> {
   return (await callViews(db, { id }))[0] ?? null;
 }
 
-function invalid(res: express.Response, error: z.ZodError) {
-  res.status(400).json({ error: 'invalid request', issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-}
 
 export function callRouter(deps: { db: Db; bus: EventBus; voice: ChannelAdapter | undefined; defaultCountry: CountryCode }) {
   const router = express.Router();

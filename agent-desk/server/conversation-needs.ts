@@ -6,12 +6,18 @@ import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import type { NeedsDetector } from '../../hub/needs/detector.ts';
 import { recordAudit } from '../../hub/audit.ts';
-import { NeedView } from './views.ts';
+import { needView, type NeedView } from './views.ts';
 
 export interface TaxonomyEntry {
   code: string;
   label: string;
   simple?: boolean;
+}
+
+/** A need code in words, from the taxonomy (the code itself for one it does not know). */
+export function needLabeller(taxonomy: readonly TaxonomyEntry[]): (code: string) => string {
+  const labels = new Map(taxonomy.map((n) => [n.code, n.label]));
+  return (code) => labels.get(code) ?? code;
 }
 
 const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
@@ -23,11 +29,11 @@ const SUGGEST_FROM_MESSAGES = 20;
 export function conversationNeedsRouter(deps: { db: Db; bus: EventBus; detector: NeedsDetector; taxonomy: readonly TaxonomyEntry[] }) {
   const router = express.Router();
   const byCode = new Map(deps.taxonomy.map((n) => [n.code, n]));
-  const label = (code: string) => byCode.get(code)?.label ?? code;
+  const label = needLabeller(deps.taxonomy);
 
   async function needsOf(conversationId: string): Promise<z.infer<typeof NeedView>[]> {
     const rows = await deps.db.need.findMany({ where: { conversationId }, orderBy: { createdAt: 'asc' } });
-    return rows.map((n) => ({ code: n.code, label: label(n.code), source: n.source, urgent: n.urgent, consentToShare: n.consentToShare }));
+    return rows.map((n) => needView(n, label));
   }
 
   const conversationOr404 = async (req: express.Request, res: express.Response) => {

@@ -8,6 +8,7 @@ import { recordAudit } from '../../hub/audit.ts';
 import { interpretQuery, searchCustomers } from '../../hub/identity/search.ts';
 import { eraseCustomer, exportCustomer } from '../../hub/identity/subject-rights.ts';
 import { requireRole } from './auth.ts';
+import { invalid } from './http.ts';
 import { profileView } from '../../hub/identity/profile.ts';
 import { linkContactPoint, normaliseAddress } from '../../hub/identity/link.ts';
 import { MergeError, mergeCustomers, unmergeCustomers } from '../../hub/identity/merge.ts';
@@ -130,7 +131,7 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode }) {
 
   router.get('/api/customers', async (req, res) => {
     const query = SearchQuery.safeParse(req.query);
-    if (!query.success) return void res.status(400).json({ error: 'invalid request', issues: query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    if (!query.success) return invalid(res, query.error);
     const criteria = interpretQuery(query.data.query, deps.defaultCountry);
     const customers = await searchCustomers(deps.db, criteria, query.data.limit);
     await recordAudit(deps.db, { action: 'customer_search', agentId: req.agent!.id, detail: { matchedOn: Object.keys(criteria), results: customers.length } });

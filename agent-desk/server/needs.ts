@@ -3,6 +3,7 @@
 import express from 'express';
 import { z } from 'zod';
 import type { NeedsDetector } from '../../hub/needs/detector.ts';
+import { invalid } from './http.ts';
 
 export const MAX_DETECT_CHARS = 20_000;
 
@@ -25,9 +26,7 @@ export function needsRouter(deps: { needs: NeedsDetector }) {
   const router = express.Router();
   router.post('/api/needs/detect', (req, res) => {
     const body = DetectBody.safeParse(req.body);
-    if (!body.success) {
-      return void res.status(400).json({ error: 'invalid request', issues: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-    }
+    if (!body.success) return invalid(res, body.error);
     res.json(DetectionView.parse(deps.needs.detect(body.data.text)));
   });
   return router;

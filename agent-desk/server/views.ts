@@ -115,6 +115,13 @@ export async function listConversations(db: Db, status: 'open' | 'closed', limit
   }));
 }
 
+type NeedRow = Pick<NonNullable<Awaited<ReturnType<Db['need']['findUnique']>>>, 'code' | 'source' | 'urgent' | 'consentToShare'>;
+
+/** One need as the desk shows it; `label` names its code in words (from the taxonomy). */
+export function needView(n: NeedRow, label: (code: string) => string): z.infer<typeof NeedView> {
+  return { code: n.code, label: label(n.code), source: n.source, urgent: n.urgent, consentToShare: n.consentToShare };
+}
+
 /** `label` names a need code in words (from the taxonomy). */
 export async function conversationDetail(db: Db, id: string, label: (code: string) => string) {
   const c = await db.conversation.findUnique({
@@ -131,7 +138,7 @@ export async function conversationDetail(db: Db, id: string, label: (code: strin
     messages: c.messages.map(messageView),
     handler: c.handler,
     urgent: !!c.urgentAt || c.needs.some((n) => n.urgent),
-    needs: c.needs.map((n) => ({ code: n.code, label: label(n.code), source: n.source, urgent: n.urgent, consentToShare: n.consentToShare })),
+    needs: c.needs.map((n) => needView(n, label)),
     facts: (c.facts ?? {}) as Record<string, string>,
   };
 }
