@@ -7,11 +7,13 @@ import express from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { Server as SocketServer } from 'socket.io';
+import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { ChannelAdapter, ChannelKind, Fanout } from '../channels/contract.ts';
 import { createFanout } from './fanout.ts';
 import { channelModules } from '../channels/registry.ts';
 import { apiRouter } from '../agent-desk/server/api.ts';
 import { ensureFirstAdmin } from '../agent-desk/server/auth.ts';
+import { createLoginLockout } from '../agent-desk/server/lockout.ts';
 import { openApiDocument } from '../agent-desk/server/openapi.ts';
 import { attachDeskRealtime } from '../agent-desk/server/realtime.ts';
 import { describeConfig, type HubConfig } from './config.ts';
@@ -29,6 +31,7 @@ import { loadNeedsData } from './needs/data.ts';
 import { buildDetector } from './needs/detector.ts';
 import { createNeedsBot } from './bot/bot.ts';
 import { buildKnowledge } from './bot/knowledge.ts';
+import { createRouter, type Router } from './routing/engine.ts';
 
 /** Proxies whose X-Forwarded-For is believed: the usual places a council's load balancer sits. */
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -41,6 +44,7 @@ export interface RunningHub {
   queues: Queues;
   bus: EventBus;
   adapters: Adapters;
+  router: Router;
   stop(): Promise<void>;
 }
 
@@ -79,15 +83,19 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const bot = config.botChannels.length ? createNeedsBot(buildKnowledge({ detect: (text) => needs.detect(text), taxonomy: needsData.taxonomy.needs })) : null;
 
   const stops: (() => Promise<void> | void)[] = [];
+  // Every process routes when something changes in it; runs are one at a time across processes.
+  const router = createRouter({ db, bus, logger, settings: config.routing });
+  stops.push(() => router.close());
   let workers: Workers | undefined;
   if (config.roles.worker) {
-    workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency });
+    workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, router, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency });
     stops.push(startSweeper(db, queues, logger, config.sweep));
   }
 
   let url: string | null = null;
   let http: HttpServer | undefined;
   let io: SocketServer | undefined;
+  let socketRedis: Redis | undefined;
   if (config.roles.web) {
     const admin = await ensureFirstAdmin(db, config.admin);
     if (admin === 'created') logger.info('created the first admin account from ADMIN_EMAIL');
@@ -102,8 +110,23 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     app.get('/health', healthHandler({ pingDb: database.ping, redis }));
     app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument('0.1.0')));
     http = createServer(app);
-    // Chat and desk events are small: a larger frame is refused before it is parsed.
-    io = new SocketServer(http, { serveClient: true, maxHttpBufferSize: 64 * 1024 });
+    // socket.io's own Redis connection (the adapter duplicates it for its stream reader and pub/sub). Like the
+    // hub's, its commands wait through a Redis blip instead of failing, so nothing it sends is lost or crashes.
+    socketRedis = redis.duplicate({ lazyConnect: false });
+    socketRedis.on('error', onRedisError);
+    const streams = `${config.queuePrefix}:socket.io`;
+    io = new SocketServer(http, {
+      serveClient: true,
+      // Chat and desk events are small: a larger frame is refused before it is parsed.
+      maxHttpBufferSize: 64 * 1024,
+      // Broadcasts go through a Redis stream shared by every hub process of this deployment, so a room reaches
+      // sockets in any process, and a client that reconnects to another process gets what it missed (the stream
+      // also carries the sessions, and resumes after a blip where plain pub/sub would drop messages).
+      adapter: createStreamsAdapter(socketRedis, { streamName: streams, channelPrefix: streams, sessionKeyPrefix: `${streams}:session:` }),
+      // Best effort for two minutes; the widget still resyncs from the transcript sent on every connection.
+      // Middlewares run again on a recovered connection: a signed-out agent or a refused origin stays out.
+      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    });
     // Phone webhooks wait for the bot's answer only on channels the bot answers.
     const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels });
     const channelRoutes = express.Router();
@@ -112,7 +135,9 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const clientAddress = (request: IncomingMessage) => proxyAddr(request, trusted);
     for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, sink);
     app.use(channelRoutes);
-    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, needs, taxonomy: needsData.taxonomy.needs }));
+    const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
+    const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, ...config.loginLockout });
+    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity }));
     app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
     app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found' }));
@@ -123,7 +148,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       res.status(500).json({ error: 'internal error' });
     });
 
-    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters }));
+    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters, router, presenceGraceMs: config.routing.presenceGraceMs, defaultCapacity: config.routing.defaultCapacity }));
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
       http!.listen(config.port, config.host, () => resolve());
@@ -141,10 +166,14 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     queues,
     bus,
     adapters,
+    router,
     async stop() {
       for (const stop of stops) await stop();
       if (io) await new Promise<void>((resolve) => io!.close(() => resolve()));
       else if (http) await new Promise<void>((resolve) => http!.close(() => resolve()));
+      // After the sessions of the sockets just closed are written, so their clients recover on another process.
+      if (socketRedis?.status === 'ready') await socketRedis.quit().catch(() => undefined);
+      socketRedis?.disconnect();
       for (const adapter of Object.values(adapters)) await adapter.close?.();
       await workers?.close();
       await queues.close();

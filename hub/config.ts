@@ -37,6 +37,14 @@ const hubSchema = z.object({
   ADMIN_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Sign-in lock-out: wrong passwords in a row for one account from one address before it is locked. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Wrong passwords for one account from all addresses together (guessing spread over many) before it is locked. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** How long a locked account stays locked; fractions allowed (0.5 = 30 s), at least one second. */
+  LOGIN_LOCK_MINUTES: z.coerce.number().min(1 / 60, 'must be at least 0.0167 (one second)').max(1440, 'must be at most 1440 (a day)').default(15),
+  /** Wrong passwords from one client address in a day, whatever the accounts, before it is locked for a day. */
+  LOGIN_MAX_FAILURES_PER_IP_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** How long a worker holds a job before another may take it over (a crashed worker's jobs come back after this). */
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   /** Jobs each worker runs at once: they mostly wait on the database, so more than the core count. */
@@ -56,6 +64,29 @@ const hubSchema = z.object({
     .default('sms,webchat,email,voice,botframework')
     .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
     .pipe(z.array(ChannelKindSchema, 'the bot answers on sms, webchat, email, voice and botframework')),
+  /** How long an agent has to accept an offered conversation before it moves on. */
+  ROUTING_OFFER_SECONDS: z.coerce.number().positive().max(600).default(30),
+  /** Conversations an agent takes at once per channel, unless their own settings say otherwise. */
+  ROUTING_CAPACITY: z
+    .string()
+    .default('voice:1,webchat:3,sms:3,botframework:3,email:5')
+    .transform((v, ctx) => {
+      const out: Partial<Record<ChannelKind, number>> = {};
+      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [channel, count] = part.split(':');
+        const parsed = ChannelKindSchema.safeParse(channel);
+        if (!parsed.success || !/^\d+$/.test(count ?? '')) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" should be channel:count, e.g. webchat:3` });
+          return z.NEVER;
+        }
+        out[parsed.data] = Number(count);
+      }
+      return out;
+    }),
+  /** How often each process routes anyway (offers that ran out, anything missed). */
+  ROUTING_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+  /** An agent whose desk has been closed this long is set offline (a reload or a blip is not). */
+  PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).default(60),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -72,6 +103,8 @@ export interface HubConfig {
   defaultCountry: CountryCode;
   admin: { email: string; password: string } | null;
   sessionTtlMs: number;
+  /** Sign-in lock-out ceilings (agent-desk/server/lockout.ts). */
+  loginLockout: { maxFailures: number; maxFailuresPerAccount: number; lockSeconds: number; maxFailuresPerIpPerDay: number };
   cookieSecure: boolean;
   workerLockMs: number;
   workerConcurrency: number;
@@ -83,6 +116,7 @@ export interface HubConfig {
   botChannels: readonly ChannelKind[];
   /** Each enabled channel's validated config; a channel absent here is off. */
   channels: { [K in ChannelKind]?: unknown };
+  routing: { offerTimeoutMs: number; defaultCapacity: Record<ChannelKind, number>; sweepMs: number; presenceGraceMs: number };
 }
 
 export class ConfigError extends Error {
@@ -111,6 +145,7 @@ export function loadConfig(env: Env): HubConfig {
 
   const hub = parsed.data;
   if (hub?.ADMIN_EMAIL && !hub.ADMIN_PASSWORD) problems.push('ADMIN_PASSWORD: is required when ADMIN_EMAIL is set');
+  if (hub && hub.LOGIN_MAX_FAILURES_PER_ACCOUNT < hub.LOGIN_MAX_FAILURES) problems.push('LOGIN_MAX_FAILURES_PER_ACCOUNT: must be at least LOGIN_MAX_FAILURES');
   if (problems.length > 0 || !hub) throw new ConfigError(problems);
 
   const publicBaseUrl = (hub.PUBLIC_BASE_URL ?? `http://localhost:${hub.PORT}`).replace(/\/+$/, '');
@@ -128,6 +163,12 @@ export function loadConfig(env: Env): HubConfig {
     defaultCountry: hub.DEFAULT_COUNTRY as CountryCode,
     admin: hub.ADMIN_EMAIL && hub.ADMIN_PASSWORD ? { email: hub.ADMIN_EMAIL.toLowerCase(), password: hub.ADMIN_PASSWORD } : null,
     sessionTtlMs: hub.SESSION_TTL_HOURS * 3_600_000,
+    loginLockout: {
+      maxFailures: hub.LOGIN_MAX_FAILURES,
+      maxFailuresPerAccount: hub.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      lockSeconds: Math.max(1, Math.round(hub.LOGIN_LOCK_MINUTES * 60)),
+      maxFailuresPerIpPerDay: hub.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
+    },
     cookieSecure: publicBaseUrl.startsWith('https://'),
     workerLockMs: hub.WORKER_LOCK_MS,
     workerConcurrency: hub.WORKER_CONCURRENCY,
@@ -136,6 +177,12 @@ export function loadConfig(env: Env): HubConfig {
     needsTaxonomyPath: hub.NEEDS_TAXONOMY_PATH ? path.resolve(hub.NEEDS_TAXONOMY_PATH) : DEFAULT_TAXONOMY_PATH,
     botChannels: hub.BOT_CHANNELS,
     channels,
+    routing: {
+      offerTimeoutMs: hub.ROUTING_OFFER_SECONDS * 1000,
+      defaultCapacity: { voice: 1, webchat: 3, sms: 3, botframework: 3, email: 5, ...hub.ROUTING_CAPACITY },
+      sweepMs: hub.ROUTING_SWEEP_MS,
+      presenceGraceMs: hub.PRESENCE_GRACE_SECONDS * 1000,
+    },
   };
 }
 

@@ -11,6 +11,14 @@ export const HubEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.updated'), callId: z.string(), conversationId: z.string() }),
   /** The customer is typing (web chat): shown to agents for a few seconds. */
   z.object({ type: z.literal('customer.typing'), conversationId: z.string() }),
+  /** Routing offered a waiting conversation to one agent. */
+  z.object({ type: z.literal('offer.created'), offerId: z.string(), conversationId: z.string(), agentId: z.string() }),
+  /** An offer is over: accepted, declined, run out, or withdrawn because the conversation was taken another way. */
+  z.object({ type: z.literal('offer.ended'), offerId: z.string(), conversationId: z.string(), agentId: z.string(), status: z.enum(['accepted', 'declined', 'expired', 'withdrawn']) }),
+  /** An agent's presence, skills, teams or capacity changed. */
+  z.object({ type: z.literal('agent.updated'), agentId: z.string() }),
+  /** Something supervisors watch changed: a conversation started or stopped waiting, or was assigned. */
+  z.object({ type: z.literal('queue.changed') }),
 ]);
 export type HubEvent = z.infer<typeof HubEvent>;
 

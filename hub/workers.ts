@@ -11,6 +11,7 @@ import { routeInbound } from './routing/route.ts';
 import type { Queues } from './queues.ts';
 import type { NeedsBot } from './bot/bot.ts';
 import type { ChannelKind } from '../channels/contract.ts';
+import type { Router } from './routing/engine.ts';
 
 export interface WorkerDeps {
   db: Db;
@@ -21,6 +22,8 @@ export interface WorkerDeps {
   queues: Queues;
   bot: NeedsBot | null;
   botChannels: readonly ChannelKind[];
+  router: Router;
+  enabledChannels: readonly ChannelKind[];
   prefix: string;
   lockMs: number;
   concurrency: number;

@@ -8,6 +8,7 @@ import { enqueueFor, type Queues } from '../../hub/queues.ts';
 import type { Logger } from '../../hub/logger.ts';
 import { createReply, ReplyError } from '../../hub/outbound/compose.ts';
 import { SESSION_COOKIE, checkPassword, endSession, requireAgent, startSession } from './auth.ts';
+import { lockedMessage, type Lock, type LoginLockout } from './lockout.ts';
 import { conversationDetail, listConversations, messageView } from './views.ts';
 import { customerRouter } from './customers.ts';
 import { invalid } from './http.ts';
@@ -15,13 +16,31 @@ import { attachmentRouter } from './attachments.ts';
 import { callRouter } from './calls.ts';
 import { needsRouter } from './needs.ts';
 import { conversationNeedsRouter, needLabeller, type TaxonomyEntry } from './conversation-needs.ts';
+import { notesRouter } from './notes.ts';
+import { cannedRouter } from './canned.ts';
 import type { NeedsDetector } from '../../hub/needs/detector.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
+import type { Router } from '../../hub/routing/engine.ts';
+import { routingRouter } from './routing.ts';
+import { agentsRouter } from './agents.ts';
 
 export const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
 export const ReplyBody = z.object({ text: z.string().trim().min(1, 'text is empty').max(1600, 'text is longer than 1600 characters') });
-export const ListQuery = z.object({ status: z.enum(['open', 'closed']).default('open'), limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const ListQuery = z.object({
+  status: z.enum(['open', 'closed']).default('open'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** assigned=me: only the caller's own. */
+  assigned: z.literal('me').optional(),
+  /** waiting=true: only those waiting for a person. */
+  waiting: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** ids=a,b: only these (a desk refreshing the conversations it was told changed). */
+  ids: z
+    .string()
+    .transform((v) => v.split(','))
+    .pipe(z.array(z.uuid('ids must be conversation ids separated by commas')).max(100))
+    .optional(),
+});
 const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
 
 export interface ApiDeps {
@@ -34,10 +53,16 @@ export interface ApiDeps {
   defaultCountry: CountryCode;
   sessionTtlMs: number;
   cookieSecure: boolean;
+  /** Sign-in lock-out after repeated failures (built once at start on the hub's Redis). */
+  loginLockout: LoginLockout;
   /** Needs detection, built once at start. */
   needs: NeedsDetector;
   /** The needs taxonomy: what agents can record. */
   taxonomy: readonly TaxonomyEntry[];
+  /** Offers waiting conversations to agents. */
+  router: Router;
+  /** What an agent takes at once per channel unless their own settings say otherwise. */
+  defaultCapacity: Record<ChannelKind, number>;
 }
 
 
@@ -50,8 +75,17 @@ export function apiRouter(deps: ApiDeps) {
   router.post('/api/auth/login', async (req: Request, res: Response) => {
     const body = LoginBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
+    // Locked: refused before the password is checked, the same whether or not the account exists.
+    const locked = (lock: Lock) => void res.status(429).set('Retry-After', String(lock.retryAfterSeconds)).json({ error: lockedMessage(lock) });
+    const gate = await deps.loginLockout.begin(body.data.email, req.ip);
+    if (gate.locked) return locked(gate.locked);
     const agent = await checkPassword(deps.db, body.data.email, body.data.password);
-    if (!agent) return void res.status(401).json({ error: 'email or password is not right' });
+    if (!agent) {
+      const lock = await gate.attempt.failed();
+      if (lock) return locked(lock);
+      return void res.status(401).json({ error: 'email or password is not right' });
+    }
+    await gate.attempt.succeeded();
     const session = await startSession(deps.db, agent.id, deps.sessionTtlMs);
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: session.expiresAt });
     res.json({ agent });
@@ -71,12 +105,17 @@ export function apiRouter(deps: ApiDeps) {
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry }));
   router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
+  router.use(routingRouter({ db: deps.db, bus: deps.bus, router: deps.router, queues: deps.queues, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity }));
+  router.use(agentsRouter({ db: deps.db, bus: deps.bus, router: deps.router, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity }));
   router.use(conversationNeedsRouter({ db: deps.db, bus: deps.bus, detector: deps.needs, taxonomy: deps.taxonomy }));
+  router.use(notesRouter({ db: deps.db, bus: deps.bus }));
+  router.use(cannedRouter({ db: deps.db }));
 
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);
     if (!query.success) return invalid(res, query.error);
-    res.json({ conversations: await listConversations(deps.db, query.data.status, query.data.limit) });
+    const { status, limit, assigned, waiting, ids } = query.data;
+    res.json({ conversations: await listConversations(deps.db, { status, limit, waiting, ids, assignedTo: assigned === 'me' ? req.agent!.id : undefined }) });
   });
 
   router.get('/api/conversations/:id', async (req, res) => {
@@ -100,6 +139,8 @@ export function apiRouter(deps: ApiDeps) {
         deps.logger.warn({ err: error.message, messageId: reply.id }, 'could not queue reply; the sweeper will'),
       );
       void deps.bus.publish({ type: 'message.created', conversationId: reply.conversationId, messageId: reply.id }).catch(() => undefined);
+      // Replying to a waiting conversation takes it: routing withdraws any offer of it to someone else.
+      deps.router.request();
       res.status(202).json({ message: messageView(reply) });
     } catch (error) {
       if (error instanceof ReplyError) return void res.status(error.status).json({ error: error.message });

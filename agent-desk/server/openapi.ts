@@ -7,10 +7,15 @@ import { CallView, VoiceTargetBody } from './calls.ts';
 import { AddNeedBody } from './conversation-needs.ts';
 import { Customer360, CustomerMatchView, ErasureBody, LinkBody, MergeBody, ProfilePatch, UndoMergeBody } from './customers.ts';
 import { DetectBody, DetectionView } from './needs.ts';
+import { NoteView } from './views.ts';
+import { NoteBody } from './notes.ts';
+import { CannedBody, CannedView, PLACEHOLDERS } from './canned.ts';
+import { CloseBody, PresenceBody, TransferBody } from './routing.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
 const unauthorised = { ...error, description: 'Not signed in' };
+const forbidden = { ...error, description: 'Role not allowed' };
 const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
 const twilioForm = { 'application/x-www-form-urlencoded': { schema: { type: 'object', additionalProperties: { type: 'string' } } } };
 const twilioSignature = [{ name: 'X-Twilio-Signature', in: 'header', required: true, schema: { type: 'string' }, description: "Twilio's HMAC-SHA1 of PUBLIC_BASE_URL + path + sorted form fields" }];
@@ -36,7 +41,17 @@ export function openApiDocument(version: string) {
           summary: 'Sign in; sets an httpOnly session cookie',
           security: [],
           requestBody: { required: true, content: json(LoginBody) },
-          responses: { '200': { description: 'Signed in' }, '400': error, '401': { ...error, description: 'Wrong email or password' } },
+          responses: {
+            '200': { description: 'Signed in' },
+            '400': error,
+            '401': { ...error, description: 'Wrong email or password' },
+            '429': {
+              ...error,
+              description:
+                'Locked after repeated failed sign-ins (LOGIN_MAX_FAILURES in a row for this account from this address, LOGIN_MAX_FAILURES_PER_ACCOUNT from anywhere, or LOGIN_MAX_FAILURES_PER_IP_PER_DAY from this address). The password is not checked, and the answer is the same whether or not the account exists.',
+              headers: { 'Retry-After': { description: 'Seconds until a sign-in may be tried again', schema: { type: 'integer', minimum: 1 } } },
+            },
+          },
         },
       },
       '/api/auth/logout': { post: { summary: 'Sign out', responses: { '204': { description: 'Signed out' }, '401': unauthorised } } },
@@ -47,6 +62,9 @@ export function openApiDocument(version: string) {
           parameters: [
             { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'closed'], default: 'open' } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            { name: 'assigned', in: 'query', schema: { type: 'string', enum: ['me'] }, description: 'Only the caller’s own' },
+            { name: 'waiting', in: 'query', schema: { type: 'boolean' }, description: 'Only those waiting for a person' },
+            { name: 'ids', in: 'query', schema: { type: 'string' }, description: 'Only these conversation ids, comma-separated (up to 100)' },
           ],
           responses: { '200': { description: 'List', content: json(z.object({ conversations: z.array(ConversationSummary) })) }, '400': error, '401': unauthorised },
         },
@@ -129,6 +147,107 @@ export function openApiDocument(version: string) {
       },
       '/api/conversations/{id}/needs/suggestions': {
         get: { summary: 'Needs detected in what the customer wrote that are not recorded yet (nothing is stored)', parameters: idParam, responses: { '200': { description: 'Suggestions' }, '401': unauthorised, '404': error } },
+      },
+      // Private notes and canned responses.
+      '/api/conversations/{id}/notes': {
+        get: {
+          summary: 'Private notes on the conversation, oldest first, each with its author (for colleagues; never sent to the customer)',
+          parameters: idParam,
+          responses: { '200': { description: 'Notes', content: json(z.object({ notes: z.array(NoteView) })) }, '400': error, '401': unauthorised, '404': error },
+        },
+        post: {
+          summary: 'Add a private note as the signed-in agent: stored apart from messages, never sent to the customer; other desks get conversation.updated (audited, without its text)',
+          parameters: idParam,
+          requestBody: { required: true, content: json(NoteBody) },
+          responses: { '201': { description: 'Added', content: json(z.object({ note: NoteView })) }, '400': error, '401': unauthorised, '404': error },
+        },
+      },
+      '/api/canned-responses': {
+        get: {
+          summary: `Canned responses: everyone's and the signed-in agent's teams' (scope=all: every team's, supervisor or admin). Placeholders the desk fills in on insert: ${Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(', ')}`,
+          parameters: [{ name: 'scope', in: 'query', schema: { type: 'string', enum: ['mine', 'all'], default: 'mine' } }],
+          responses: {
+            '200': { description: 'Canned responses (everyone’s first, then by team and title) and the placeholders a body may use', content: json(z.object({ cannedResponses: z.array(CannedView), placeholders: z.record(z.string(), z.string()) })) },
+            '400': error,
+            '401': unauthorised,
+            '403': { ...error, description: 'scope=all needs a supervisor or admin' },
+          },
+        },
+        post: {
+          summary: 'Save a canned response for everyone (no teamId) or one team (supervisor or admin); a body with an unknown {placeholder} is refused',
+          requestBody: { required: true, content: json(CannedBody) },
+          responses: { '201': { description: 'Saved', content: json(z.object({ cannedResponse: CannedView })) }, '400': error, '401': unauthorised, '403': { ...error, description: 'Role not allowed' } },
+        },
+      },
+      '/api/canned-responses/{id}': {
+        put: {
+          summary: 'Replace a canned response: title, body and team (no teamId: everyone’s) (supervisor or admin)',
+          parameters: idParam,
+          requestBody: { required: true, content: json(CannedBody) },
+          responses: { '200': { description: 'Saved', content: json(z.object({ cannedResponse: CannedView })) }, '400': error, '401': unauthorised, '403': { ...error, description: 'Role not allowed' }, '404': error },
+        },
+        delete: {
+          summary: 'Delete a canned response (supervisor or admin)',
+          parameters: idParam,
+          responses: { '204': { description: 'Deleted' }, '401': unauthorised, '403': { ...error, description: 'Role not allowed' }, '404': error },
+        },
+      },
+      // Routing: presence, offers, handing on and closing; teams, agents' routing settings, the supervisor's overview.
+      '/api/agents/me/routing': {
+        get: { summary: 'My presence, skills, capacity, load and teams, and the offers pending for me', responses: { '200': { description: 'Agent and offers' }, '401': unauthorised, '403': forbidden } },
+      },
+      '/api/agents/me/presence': {
+        put: {
+          summary: 'Set my presence; leaving available gives my pending offers to others at once',
+          requestBody: { required: true, content: json(PresenceBody) },
+          responses: { '200': { description: 'Agent' }, '400': error, '401': unauthorised, '403': forbidden },
+        },
+      },
+      '/api/agents/directory': { get: { summary: 'Agents a conversation can be transferred to (names, presence, teams)', responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden } } },
+      '/api/offers/{id}/accept': {
+        post: {
+          summary: 'Accept an offer: the conversation becomes mine (one agent only, however many accept at once)',
+          parameters: idParam,
+          responses: { '200': { description: 'Accepted' }, '401': unauthorised, '403': forbidden, '404': { ...error, description: 'Not an offer to me' }, '410': { ...error, description: 'Too late: it ran out, was withdrawn or answered' } },
+        },
+      },
+      '/api/offers/{id}/decline': {
+        post: { summary: 'Decline an offer: it goes to the next agent now, and is not offered to me again in this wait', parameters: idParam, responses: { '200': { description: 'Declined' }, '401': unauthorised, '403': forbidden, '404': error, '410': error } },
+      },
+      '/api/conversations/{id}/transfer': {
+        post: {
+          summary: 'Transfer to an agent (theirs at once) or a team (it waits for its members), with a note kept on the conversation',
+          parameters: idParam,
+          requestBody: { required: true, content: json(TransferBody) },
+          responses: { '200': { description: 'Transferred', content: json(z.object({ conversation: ConversationSummary })) }, '400': error, '401': unauthorised, '403': { ...error, description: 'Another agent has it' }, '404': error, '409': { ...error, description: 'Closed' } },
+        },
+      },
+      '/api/conversations/{id}/close': {
+        post: {
+          summary: 'Close with an outcome and the needs met; the agent’s capacity is offered again at once',
+          parameters: idParam,
+          requestBody: { required: true, content: json(CloseBody) },
+          responses: { '200': { description: 'Closed', content: json(z.object({ conversation: ConversationSummary })) }, '400': error, '401': unauthorised, '403': { ...error, description: 'Another agent has it' }, '404': error, '409': { ...error, description: 'Closed already' } },
+        },
+      },
+      '/api/agents': {
+        get: { summary: 'Agents with presence, skills, capacity, load and teams (supervisors, admins)', responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden } },
+        post: { summary: 'Create an account (admins)', responses: { '201': { description: 'Created' }, '400': error, '401': unauthorised, '403': forbidden, '409': { ...error, description: 'Email taken' } } },
+      },
+      '/api/agents/{id}/routing': {
+        put: {
+          summary: 'Set an agent’s skills (need codes or areas; none: any need), capacity per channel (0: not offered that channel) and teams (supervisors, admins)',
+          parameters: idParam,
+          responses: { '200': { description: 'Agent' }, '400': error, '401': unauthorised, '403': forbidden, '404': error },
+        },
+      },
+      '/api/teams': {
+        get: { summary: 'Teams: the needs each answers and its opening hours', responses: { '200': { description: 'Teams' }, '401': unauthorised } },
+        post: { summary: 'Create a team (supervisors, admins); hours like "Mo-Fr 09:00-17:00"', responses: { '201': { description: 'Created' }, '400': error, '401': unauthorised, '403': forbidden, '409': error } },
+      },
+      '/api/teams/{id}': { put: { summary: 'Change a team (supervisors, admins)', parameters: idParam, responses: { '200': { description: 'Team' }, '400': error, '401': unauthorised, '403': forbidden, '404': error } } },
+      '/api/supervisor/overview': {
+        get: { summary: 'Waiting conversations by team (count, urgent, longest wait) and agents’ presence and load; pushed live as supervisor.overview on /desk', responses: { '200': { description: 'Overview' }, '401': unauthorised, '403': forbidden } },
       },
       '/api/customers': {
         get: {
@@ -221,7 +340,7 @@ export function openApiDocument(version: string) {
           parameters: idParam,
           requestBody: { required: true, content: json(ErasureBody) },
           responses: {
-            '200': { description: 'Erased', content: { 'application/json': { schema: { type: 'object', properties: { erased: { type: 'object', properties: { messages: { type: 'integer' }, contactPoints: { type: 'integer' }, cancelledReplies: { type: 'integer' } } } } } } } },
+            '200': { description: 'Erased', content: { 'application/json': { schema: { type: 'object', properties: { erased: { type: 'object', properties: { messages: { type: 'integer' }, contactPoints: { type: 'integer' }, cancelledReplies: { type: 'integer' }, notes: { type: 'integer' } } } } } } } },
             '400': error,
             '401': unauthorised,
             '403': { ...error, description: 'Role not allowed' },

@@ -8,6 +8,10 @@ import type { Adapters } from '../../hub/outbound/process.ts';
 import { agentForToken, sessionTokenFromCookieHeader } from './auth.ts';
 import { messageView, type MessageView } from './views.ts';
 import { callView, type CallView } from './calls.ts';
+import type { ChannelKind } from '../../channels/contract.ts';
+import type { Router } from '../../hub/routing/engine.ts';
+import { offerView, setPresence, type OfferView } from './routing.ts';
+import { agentRoutingView, supervisorOverview, type AgentRoutingView, type SupervisorOverview } from './agents.ts';
 
 export const DESK_NAMESPACE = '/desk';
 
@@ -23,11 +27,31 @@ export interface DeskServerEvents {
   'conversation.updated': (event: { conversationId: string }) => void;
   /** The customer in this conversation is typing. */
   'customer.typing': (event: { conversationId: string }) => void;
+  /** To one agent: a waiting conversation is offered to them, until expiresAt. */
+  'offer': (offer: OfferView) => void;
+  /** To one agent: an offer made to them is over (accepted, declined, ran out, or someone else has it). */
+  'offer.ended': (event: { offerId: string; conversationId: string; status: 'accepted' | 'declined' | 'expired' | 'withdrawn' }) => void;
+  /** To one agent: their own presence changed (e.g. set away after an offer ran out). */
+  'me.updated': (agent: AgentRoutingView) => void;
+  /** To supervisors: the overview changed (queues, agents' presence or load). */
+  'supervisor.overview': (overview: SupervisorOverview) => void;
 }
+
+export interface RealtimeSettings {
+  /** An agent whose desk has been closed this long is set offline. */
+  presenceGraceMs: number;
+  defaultCapacity: Record<ChannelKind, number>;
+  router: Router;
+}
+
+const agentRoom = (agentId: string) => `agent:${agentId}`;
+const SUPERVISORS = 'supervisors';
+// Supervisors' overview is rebuilt at most this often, however busy routing is.
+const OVERVIEW_EVERY_MS = 500;
 
 const TYPING_EVERY_MS = 2000;
 
-export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; logger: Logger; adapters: Adapters }): () => void {
+export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; logger: Logger; adapters: Adapters } & RealtimeSettings): () => void {
   const desk = io.of(DESK_NAMESPACE);
   desk.use(async (socket, next) => {
     const agent = await agentForToken(deps.db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie)).catch(() => null);
@@ -35,8 +59,32 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
     socket.data.agent = agent;
     next();
   });
+  const offlineTimers = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
   desk.on('connection', (socket) => {
     void socket.join('agents');
+    const me = socket.data.agent as { id: string; role: string };
+    void socket.join(agentRoom(me.id));
+    if (me.role === 'supervisor' || me.role === 'admin') void socket.join(SUPERVISORS);
+    clearTimeout(offlineTimers.get(me.id));
+    // The last desk of an agent closed: after a grace period (a reload, a blip) they are offline, and
+    // their offers go to others. fetchSockets sees every hub process's sockets through the adapter.
+    socket.on('disconnect', () => {
+      clearTimeout(offlineTimers.get(me.id));
+      if (stopped) return;
+      const timer = setTimeout(async () => {
+        offlineTimers.delete(me.id);
+        try {
+          if ((await desk.in(agentRoom(me.id)).fetchSockets()).length) return;
+          const agent = await deps.db.agent.findUnique({ where: { id: me.id }, select: { presence: true } });
+          if (agent && agent.presence !== 'offline') await setPresence({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity }, me.id, 'offline');
+        } catch (error) {
+          deps.logger.warn({ err: (error as Error).message }, 'could not set a disconnected agent offline');
+        }
+      }, deps.presenceGraceMs);
+      timer.unref();
+      offlineTimers.set(me.id, timer);
+    });
     // An agent typing in a conversation: shown to the customer where the channel can show it.
     let lastTyping = 0;
     socket.on('typing', async (payload: unknown) => {
@@ -55,25 +103,68 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
     });
   });
 
-  const stopResync = deps.bus.onReconnect(() => desk.to('agents').emit('desk.resync'));
+  // `desk.local`: the bus brings every event to every process, and each one tells the agents connected to it;
+  // a cluster-wide emit (through the Redis streams adapter) from each process would reach every agent once per process.
+  const stopResync = deps.bus.onReconnect(() => desk.local.to('agents').emit('desk.resync'));
+  let overviewTimer: NodeJS.Timeout | undefined;
+  const overviewSoon = () => {
+    if (overviewTimer) return;
+    overviewTimer = setTimeout(async () => {
+      overviewTimer = undefined;
+      try {
+        if (!(await desk.local.in(SUPERVISORS).fetchSockets()).length) return;
+        desk.local.to(SUPERVISORS).emit('supervisor.overview', await supervisorOverview(deps.db, deps.defaultCapacity));
+      } catch (error) {
+        deps.logger.warn({ err: (error as Error).message }, 'could not push the supervisor overview');
+      }
+    }, OVERVIEW_EVERY_MS);
+    overviewTimer.unref();
+  };
+
+  // Routing events: each process gets every one from the bus and tells its own sockets.
+  const stopRouting = deps.bus.subscribe(async (event) => {
+    try {
+      if (event.type === 'offer.created') {
+        const offer = await offerView(deps.db, event.offerId);
+        if (offer) desk.local.to(agentRoom(offer.agentId)).emit('offer', { id: offer.id, expiresAt: offer.expiresAt, conversation: offer.conversation });
+      } else if (event.type === 'offer.ended') {
+        desk.local.to(agentRoom(event.agentId)).emit('offer.ended', { offerId: event.offerId, conversationId: event.conversationId, status: event.status });
+        overviewSoon();
+      } else if (event.type === 'agent.updated') {
+        desk.local.to(agentRoom(event.agentId)).emit('me.updated', await agentRoutingView(deps.db, event.agentId, deps.defaultCapacity));
+        overviewSoon();
+      } else if (event.type === 'queue.changed') {
+        // Supervisors only, and throttled: telling hundreds of agents' desks about every change in the
+        // queue would have each reload it (the routing bench showed the cost). Agents get their offers.
+        overviewSoon();
+      }
+    } catch (error) {
+      deps.logger.warn({ err: (error as Error).message, event: event.type }, 'could not push a routing event to the desk');
+    }
+  });
+
   const stopEvents = deps.bus.subscribe(async (event) => {
-    if (event.type === 'customer.typing') return void desk.to('agents').emit('customer.typing', { conversationId: event.conversationId });
-    if (event.type === 'conversation.updated') return void desk.to('agents').emit('conversation.updated', { conversationId: event.conversationId });
+    if (event.type === 'customer.typing') return void desk.local.to('agents').emit('customer.typing', { conversationId: event.conversationId });
+    if (event.type === 'conversation.updated') return void desk.local.to('agents').emit('conversation.updated', { conversationId: event.conversationId });
     try {
       if (event.type === 'call.updated') {
         const call = await callView(deps.db, event.callId);
-        if (call) desk.to('agents').emit('call.updated', call);
+        if (call) desk.local.to('agents').emit('call.updated', call);
         return;
       }
       if (event.type !== 'message.created' && event.type !== 'message.updated') return;
       const row = await deps.db.message.findUnique({ where: { id: event.messageId } });
-      if (row) desk.to('agents').emit(event.type, messageView(row));
+      if (row) desk.local.to('agents').emit(event.type, messageView(row));
     } catch (error) {
       deps.logger.warn({ err: (error as Error).message, event: event.type }, 'could not push event to the desk');
     }
   });
   return () => {
+    stopped = true;
     stopResync();
     stopEvents();
+    stopRouting();
+    clearTimeout(overviewTimer);
+    for (const timer of offlineTimers.values()) clearTimeout(timer);
   };
 }

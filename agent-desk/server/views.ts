@@ -44,6 +44,12 @@ export const ConversationSummary = z.object({
   handler: z.enum(['bot', 'person']),
   /** Signs of immediate danger were seen in it. */
   urgent: z.boolean(),
+  /** The agent who has it, if one has. */
+  assignedAgent: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
+  /** Since when it has waited for a person (null while the bot or an agent has it). */
+  waitingSince: z.iso.datetime().nullable(),
+  /** The team it waits for, or was last routed to. */
+  team: z.object({ id: z.uuid(), name: z.string() }).nullable(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
@@ -56,11 +62,24 @@ export const NeedView = z.object({
   consentToShare: z.boolean().nullable(),
 });
 
+/** A private note on a conversation: for colleagues only, never sent to the customer (a separate model from messages). */
+export const NoteView = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  body: z.string(),
+  createdAt: z.iso.datetime(),
+  /** Who wrote it; null if that account no longer exists. */
+  agent: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
+});
+export type NoteView = z.infer<typeof NoteView>;
+
 export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }).extend({
   messages: z.array(MessageView),
   needs: z.array(NeedView),
   /** What the bot learnt that services ask for (deadline, household, how to contact safely). */
   facts: z.record(z.string(), z.string()),
+  /** Private notes, oldest first: the desk interleaves them with the messages by time. */
+  notes: z.array(NoteView),
 });
 
 type MessageRow = NonNullable<Awaited<ReturnType<Db['message']['findUnique']>>>;
@@ -96,12 +115,33 @@ export function messageView(m: MessageRow): MessageView {
 
 const customerSelect = { select: { id: true, displayName: true, contactPoints: { select: { kind: true, address: true } } } } as const;
 
-export async function listConversations(db: Db, status: 'open' | 'closed', limit: number): Promise<ConversationSummary[]> {
+export interface ConversationFilter {
+  status?: 'open' | 'closed';
+  ids?: string[];
+  /** Only those assigned to this agent. */
+  assignedTo?: string;
+  /** Only those waiting for a person. */
+  waiting?: boolean;
+  limit?: number;
+}
+
+export async function listConversations(db: Db, filter: ConversationFilter): Promise<ConversationSummary[]> {
   const rows = await db.conversation.findMany({
-    where: { status },
+    where: {
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.ids ? { id: { in: filter.ids } } : {}),
+      ...(filter.assignedTo ? { assignedAgentId: filter.assignedTo } : {}),
+      ...(filter.waiting ? { waitingSince: { not: null }, assignedAgentId: null } : {}),
+    },
     orderBy: { lastMessageAt: 'desc' },
-    take: limit,
-    include: { customer: customerSelect, messages: { orderBy: { createdAt: 'desc' }, take: 1 }, needs: { where: { urgent: true }, take: 1, select: { id: true } } },
+    take: filter.limit ?? 100,
+    include: {
+      customer: customerSelect,
+      messages: { orderBy: { createdAt: 'desc' }, take: 1 },
+      needs: { where: { urgent: true }, take: 1, select: { id: true } },
+      assignedAgent: { select: { id: true, displayName: true } },
+      team: { select: { id: true, name: true } },
+    },
   });
   return rows.map((c) => ({
     id: c.id,
@@ -112,6 +152,9 @@ export async function listConversations(db: Db, status: 'open' | 'closed', limit
     lastMessage: c.messages[0] ? messageView(c.messages[0]) : null,
     handler: c.handler,
     urgent: !!c.urgentAt || c.needs.length > 0,
+    assignedAgent: c.assignedAgent,
+    waitingSince: c.waitingSince?.toISOString() ?? null,
+    team: c.team,
   }));
 }
 
@@ -122,11 +165,29 @@ export function needView(n: NeedRow, label: (code: string) => string): z.infer<t
   return { code: n.code, label: label(n.code), source: n.source, urgent: n.urgent, consentToShare: n.consentToShare };
 }
 
+type NoteRow = Pick<NonNullable<Awaited<ReturnType<Db['note']['findUnique']>>>, 'id' | 'conversationId' | 'body' | 'createdAt'> & {
+  agent: { id: string; displayName: string } | null;
+};
+
+/** Select this with a note so noteView has its author. */
+export const noteInclude = { agent: { select: { id: true, displayName: true } } } as const;
+
+export function noteView(n: NoteRow): NoteView {
+  return { id: n.id, conversationId: n.conversationId, body: n.body, createdAt: n.createdAt.toISOString(), agent: n.agent ? { id: n.agent.id, displayName: n.agent.displayName } : null };
+}
+
 /** `label` names a need code in words (from the taxonomy). */
 export async function conversationDetail(db: Db, id: string, label: (code: string) => string) {
   const c = await db.conversation.findUnique({
     where: { id },
-    include: { customer: customerSelect, messages: { orderBy: { createdAt: 'asc' } }, needs: { orderBy: { createdAt: 'asc' } } },
+    include: {
+      customer: customerSelect,
+      messages: { orderBy: { createdAt: 'asc' } },
+      needs: { orderBy: { createdAt: 'asc' } },
+      notes: { orderBy: { createdAt: 'asc' }, include: noteInclude },
+      assignedAgent: { select: { id: true, displayName: true } },
+      team: { select: { id: true, name: true } },
+    },
   });
   if (!c) return null;
   return {
@@ -140,5 +201,9 @@ export async function conversationDetail(db: Db, id: string, label: (code: strin
     urgent: !!c.urgentAt || c.needs.some((n) => n.urgent),
     needs: c.needs.map((n) => needView(n, label)),
     facts: (c.facts ?? {}) as Record<string, string>,
+    notes: c.notes.map(noteView),
+    assignedAgent: c.assignedAgent,
+    waitingSince: c.waitingSince?.toISOString() ?? null,
+    team: c.team,
   };
 }

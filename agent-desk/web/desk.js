@@ -30,7 +30,7 @@ function renderList() {
     who.textContent = contactLabel(c.customer);
     const preview = document.createElement('span');
     preview.className = 'meta';
-    preview.textContent = `${c.channel.toUpperCase()}${c.handler === 'bot' ? ' · with the bot' : ''} · ${c.lastMessage ? c.lastMessage.body.slice(0, 80) : ''}`;
+    preview.textContent = `${c.channel.toUpperCase()}${c.handler === 'bot' ? ' · with the bot' : ''}${whoHasIt(c)} · ${c.lastMessage ? c.lastMessage.body.slice(0, 80) : ''}`;
     if (c.urgent) {
       const urgent = document.createElement('span');
       urgent.className = 'urgent';
@@ -107,6 +107,7 @@ function renderMessages() {
     li.append(body, ...emailExtras(m), meta);
     list.append(li);
   }
+  interleaveNotes(list);
 }
 
 const CALL_STATE = { queued: 'waiting', connecting: 'ringing your phone', connected: 'on the line', ended: 'ended' };
@@ -270,11 +271,22 @@ async function loadConversations() {
   renderList();
 }
 
+// Only the one conversation that changed is fetched again: every desk hears every change, so reloading
+// whole lists on each would multiply the load by the number of agents online.
+async function refreshConversation(id) {
+  const { conversations } = await api(`/api/conversations?status=open&ids=${id}`);
+  if (conversations.length) state.conversations.set(id, conversations[0]);
+  else state.conversations.delete(id);
+  renderList();
+}
+
 async function openConversation(id) {
   state.current = id;
   const { conversation } = await api(`/api/conversations/${id}`);
   state.messages = new Map(conversation.messages.map((m) => [m.id, m]));
   renderNeeds(conversation);
+  setConversationExtras(conversation);
+  renderHandover(conversation);
   const { calls } = await api(`/api/conversations/${id}/calls`);
   state.history = new Map(calls.map((c) => [c.id, c]));
   renderHistory();
@@ -305,14 +317,23 @@ function startDesk(agent) {
   $('login').hidden = true;
   $('desk').hidden = false;
   $('whoami').textContent = `Signed in as ${agent.displayName}`;
-  const socket = io('/desk', { withCredentials: true });
+  // WebSocket first: several hub processes then need no sticky sessions (long-polling would).
+  const socket = io('/desk', { withCredentials: true, transports: ['websocket', 'polling'] });
   socket.on('message.created', onMessage);
   socket.on('message.updated', onMessage);
   socket.on('call.updated', onCall);
+  startNotesAndCanned(socket, agent);
+  startRouting(socket, agent);
   loadTaxonomy().catch(() => {});
   socket.on('conversation.updated', ({ conversationId }) => {
-    loadConversations().catch(() => {});
-    if (conversationId === state.current) api(`/api/conversations/${conversationId}`).then(({ conversation }) => renderNeeds(conversation)).catch(() => {});
+    refreshConversation(conversationId).catch(() => {});
+    if (conversationId === state.current)
+      api(`/api/conversations/${conversationId}`)
+        .then(({ conversation }) => {
+          renderNeeds(conversation);
+          renderHandover(conversation);
+        })
+        .catch(() => {});
   });
   api('/api/agents/me/voice').then(({ phone }) => ($('voice-phone').value = phone || '')).catch(() => {});
   // Waiting times move on even when nothing else happens.
@@ -386,3 +407,377 @@ api('/api/auth/me')
   .catch(() => {
     $('login').hidden = false;
   });
+
+// Private notes and canned responses. A note is for colleagues: it is shown in the timeline among the
+// messages, by time, marked as not sent, and the server never sends it. A canned response goes into the
+// reply box at the cursor with its placeholders filled in ({first_name}: the first word of the customer's
+// name; {agent_name}: the signed-in agent's name), for the agent to edit before sending. A value the desk
+// does not know (a customer with no name on record) stays in braces and is selected for the agent to replace.
+const notebook = { notes: new Map(), canned: [], agent: null, customer: null };
+
+function noteItem(note) {
+  const li = document.createElement('li');
+  li.className = 'note';
+  li.dataset.noteId = note.id;
+  const meta = document.createElement('span');
+  meta.className = 'meta';
+  meta.textContent = `Note · ${note.agent ? note.agent.displayName : 'a former colleague'} (not sent) · ${new Date(note.createdAt).toLocaleTimeString()}`;
+  const body = document.createElement('span');
+  body.className = 'body';
+  body.textContent = note.body;
+  li.append(meta, body);
+  return li;
+}
+
+/** Puts the open conversation's notes among the rendered messages, each before the first later message. */
+function interleaveNotes(list) {
+  const items = [...list.children].map((li) => ({ li, at: (state.messages.get(li.dataset.messageId) || {}).createdAt || '' }));
+  const notes = [...notebook.notes.values()].filter((n) => n.conversationId === state.current).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const note of notes) {
+    const later = items.find((item) => item.at > note.createdAt);
+    list.insertBefore(noteItem(note), later ? later.li : null);
+  }
+}
+
+function setConversationExtras(conversation) {
+  notebook.customer = conversation.customer;
+  notebook.notes = new Map((conversation.notes || []).map((n) => [n.id, n]));
+  $('note-error').textContent = '';
+  $('canned-status').textContent = '';
+  $('note-panel').hidden = false;
+  $('canned-panel').hidden = false;
+  loadCanned().catch(() => {});
+}
+
+async function reloadNotes(conversationId) {
+  const { notes } = await api(`/api/conversations/${conversationId}/notes`);
+  if (conversationId !== state.current) return;
+  notebook.notes = new Map(notes.map((n) => [n.id, n]));
+  renderMessages();
+}
+
+async function loadCanned() {
+  const { cannedResponses } = await api('/api/canned-responses');
+  notebook.canned = cannedResponses;
+  const select = $('canned-select');
+  const chosen = select.value;
+  select.replaceChildren();
+  for (const c of cannedResponses) {
+    const option = document.createElement('option');
+    option.value = c.id;
+    option.textContent = c.team ? `${c.title} (${c.team.name})` : c.title;
+    select.append(option);
+  }
+  if (!cannedResponses.length) {
+    const none = document.createElement('option');
+    none.value = '';
+    none.textContent = 'None saved yet';
+    select.append(none);
+  }
+  if (cannedResponses.some((c) => c.id === chosen)) select.value = chosen;
+  $('canned-insert').disabled = cannedResponses.length === 0;
+}
+
+const PLACEHOLDER = /\{([a-z_]+)\}/g;
+
+function placeholderValues() {
+  const name = notebook.customer && notebook.customer.displayName ? notebook.customer.displayName.trim().split(/\s+/)[0] : '';
+  return { first_name: name, agent_name: notebook.agent ? notebook.agent.displayName : '' };
+}
+
+function insertCanned() {
+  const canned = notebook.canned.find((c) => c.id === $('canned-select').value);
+  if (!canned) return;
+  const values = placeholderValues();
+  const filled = canned.body.replace(PLACEHOLDER, (whole, key) => (Object.hasOwn(values, key) && values[key] ? values[key] : whole));
+  const reply = $('reply-text');
+  const start = reply.selectionStart;
+  reply.setRangeText(filled, start, reply.selectionEnd, 'end');
+  reply.focus();
+  const left = [...filled.matchAll(PLACEHOLDER)].find((m) => Object.hasOwn(values, m[1]));
+  if (left) {
+    reply.setSelectionRange(start + left.index, start + left.index + left[0].length);
+    $('canned-status').textContent = `Replace ${left[0]} in the reply before sending: the desk does not know it.`;
+  } else {
+    $('canned-status').textContent = `Inserted “${canned.title}” into the reply. Check it before sending.`;
+  }
+}
+
+function startNotesAndCanned(socket, agent) {
+  notebook.agent = agent;
+  // Another agent's note: reload this conversation's notes (the event carries ids, never text).
+  socket.on('conversation.updated', ({ conversationId }) => {
+    if (conversationId === state.current) reloadNotes(conversationId).catch(() => {});
+  });
+}
+
+$('note-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('note-error').textContent = '';
+  const conversationId = state.current;
+  const text = $('note-text').value.trim();
+  if (!text) return void ($('note-error').textContent = 'Write the note first.');
+  try {
+    const { note } = await api(`/api/conversations/${conversationId}/notes`, { method: 'POST', body: JSON.stringify({ text }) });
+    $('note-text').value = '';
+    if (conversationId !== state.current) return;
+    notebook.notes.set(note.id, note);
+    renderMessages();
+  } catch (error) {
+    $('note-error').textContent = error.message;
+  }
+});
+
+$('canned-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  insertCanned();
+});
+
+// Routing: my status, the conversations offered to me (each runs out, then goes to someone else), handing
+// a conversation on (to a team or an agent, with a note) or closing it, and for supervisors the live
+// queues and agents. Keys: Alt+A accepts the first offer, Alt+D declines it, Alt+S focuses my status.
+const routing = { me: null, offers: new Map(), teams: [], agents: [], presenceChanges: 0 };
+
+function whoHasIt(c) {
+  if (c.assignedAgent) return ` · ${routing.me && c.assignedAgent.id === routing.me.id ? 'yours' : `with ${c.assignedAgent.displayName}`}`;
+  if (c.waitingSince) return ` · waiting ${Math.max(0, Math.round((Date.now() - new Date(c.waitingSince).getTime()) / 60000))} min${c.team ? ` for ${c.team.name}` : ''}`;
+  return '';
+}
+
+function secondsLeft(offer) {
+  return Math.max(0, Math.round((new Date(offer.expiresAt).getTime() - Date.now()) / 1000));
+}
+
+function renderOffers() {
+  const list = $('offer-list');
+  list.replaceChildren();
+  $('offers-empty').hidden = routing.offers.size > 0;
+  for (const offer of routing.offers.values()) {
+    const c = offer.conversation;
+    const li = document.createElement('li');
+    li.dataset.offerId = offer.id;
+    if (c.urgent) li.className = 'urgent-offer';
+    const who = document.createElement('strong');
+    who.textContent = `${c.urgent ? 'URGENT · ' : ''}${contactLabel(c.customer)}`;
+    const meta = document.createElement('span');
+    meta.className = 'meta';
+    meta.textContent = `${c.channel.toUpperCase()}${c.team ? ` · ${c.team.name}` : ''} · ${c.lastMessage ? c.lastMessage.body.slice(0, 120) : ''}`;
+    const left = document.createElement('span');
+    left.className = 'meta countdown';
+    left.textContent = `Runs out in ${secondsLeft(offer)} s`;
+    const accept = document.createElement('button');
+    accept.type = 'button';
+    accept.textContent = 'Accept';
+    accept.setAttribute('aria-label', `Accept conversation with ${contactLabel(c.customer)}`);
+    accept.addEventListener('click', () => answerOffer(offer, 'accept'));
+    const decline = document.createElement('button');
+    decline.type = 'button';
+    decline.textContent = 'Decline';
+    decline.setAttribute('aria-label', `Decline conversation with ${contactLabel(c.customer)}`);
+    decline.addEventListener('click', () => answerOffer(offer, 'decline'));
+    li.append(who, meta, left, accept, decline);
+    list.append(li);
+  }
+}
+
+// Only the countdown text changes each second: re-rendering would move keyboard focus.
+function tickOffers() {
+  for (const li of $('offer-list').children) {
+    const offer = routing.offers.get(li.dataset.offerId);
+    if (offer) li.querySelector('.countdown').textContent = `Runs out in ${secondsLeft(offer)} s`;
+  }
+}
+
+async function answerOffer(offer, answer) {
+  $('offer-error').textContent = '';
+  try {
+    const { conversationId } = await api(`/api/offers/${offer.id}/${answer}`, { method: 'POST' });
+    routing.offers.delete(offer.id);
+    renderOffers();
+    if (answer === 'accept') {
+      await loadConversations();
+      await openConversation(conversationId);
+    }
+  } catch (error) {
+    routing.offers.delete(offer.id);
+    renderOffers();
+    $('offer-error').textContent = error.message;
+  }
+}
+
+function onOffer(offer) {
+  routing.offers.set(offer.id, offer);
+  renderOffers();
+  $('offer-announce').textContent = `New ${offer.conversation.urgent ? 'urgent ' : ''}conversation offered: ${contactLabel(offer.conversation.customer)}, ${offer.conversation.channel}.`;
+}
+
+function onOfferEnded({ offerId, status }) {
+  if (!routing.offers.delete(offerId)) return;
+  renderOffers();
+  if (status === 'expired') $('offer-announce').textContent = 'An offer ran out and went to someone else.';
+  if (status === 'withdrawn') $('offer-announce').textContent = 'An offer was withdrawn: someone else has that conversation.';
+}
+
+const PRESENCE_NOTE = {
+  available: 'You are offered conversations.',
+  busy: 'You are not offered new conversations.',
+  away: 'You are not offered new conversations.',
+  offline: 'You are not offered new conversations.',
+};
+
+function renderMe(agent) {
+  const changedByHub = routing.me && routing.me.presence === 'available' && agent.presence === 'away';
+  routing.me = agent;
+  $('presence').value = agent.presence;
+  // Usable once the hub has said what it is: until then the list would show a status that may not be true.
+  $('presence').disabled = false;
+  $('presence-note').textContent = changedByHub ? 'An offer ran out, so you are set to Away.' : PRESENCE_NOTE[agent.presence];
+}
+
+function renderOverview({ queues, agents }) {
+  const queueRows = queues.map((q) => {
+    const tr = document.createElement('tr');
+    const wait = q.longestWaitSince ? `${Math.max(0, Math.round((Date.now() - new Date(q.longestWaitSince).getTime()) / 60000))} min` : '–';
+    for (const text of [q.name, String(q.waiting), String(q.urgent), wait]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  });
+  $('queue-table').tBodies[0].replaceChildren(...queueRows);
+  const agentRows = agents.map((a) => {
+    const tr = document.createElement('tr');
+    const load = Object.entries(a.load).map(([channel, n]) => `${n} ${channel}`).join(', ') || 'none';
+    for (const text of [a.displayName, a.presence, load]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  });
+  $('agent-table').tBodies[0].replaceChildren(...agentRows);
+}
+
+function renderHandover(conversation) {
+  $('handover-panel').hidden = conversation.status !== 'open';
+  $('assigned-to').textContent = conversation.assignedAgent
+    ? `${routing.me && conversation.assignedAgent.id === routing.me.id ? 'You have' : `${conversation.assignedAgent.displayName} has`} this conversation.`
+    : conversation.waitingSince
+      ? `Waiting for a person${conversation.team ? ` in ${conversation.team.name}` : ''}.`
+      : 'Nobody has this conversation yet.';
+  const select = $('transfer-to');
+  const options = [];
+  for (const team of routing.teams) options.push(new Option(`Team: ${team.name}`, `team:${team.id}`));
+  for (const agent of routing.agents) if (!routing.me || agent.id !== routing.me.id) options.push(new Option(`${agent.displayName} (${agent.presence})`, `agent:${agent.id}`));
+  select.replaceChildren(...options);
+  const met = $('needs-met');
+  met.querySelectorAll('div').forEach((d) => d.remove());
+  $('needs-met-empty').hidden = conversation.needs.length > 0;
+  for (const need of conversation.needs) {
+    const div = document.createElement('div');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.id = `met-${need.code}`;
+    box.value = need.code;
+    const label = document.createElement('label');
+    label.htmlFor = box.id;
+    label.textContent = need.label;
+    div.append(box, label);
+    met.append(div);
+  }
+}
+
+async function loadRoutingLists() {
+  const [{ teams }, { agents }] = await Promise.all([api('/api/teams'), api('/api/agents/directory')]);
+  routing.teams = teams;
+  routing.agents = agents;
+}
+
+function startRouting(socket, agent) {
+  if (agent.role === 'service') return;
+  $('me').hidden = false;
+  const load = () => {
+    // A status chosen while this was on its way wins over what it read.
+    const changes = routing.presenceChanges;
+    return api('/api/agents/me/routing')
+      .then(({ agent: me, offers }) => {
+        if (changes === routing.presenceChanges) renderMe(me);
+        routing.offers = new Map(offers.map((o) => [o.id, o]));
+        renderOffers();
+      })
+      .catch(() => {});
+  };
+  socket.on('connect', load);
+  socket.on('desk.resync', load);
+  socket.on('offer', onOffer);
+  socket.on('offer.ended', onOfferEnded);
+  socket.on('me.updated', renderMe);
+  loadRoutingLists().catch(() => {});
+  setInterval(tickOffers, 1000);
+  if (agent.role === 'supervisor' || agent.role === 'admin') {
+    $('supervisor').hidden = false;
+    socket.on('supervisor.overview', renderOverview);
+    const overview = () => api('/api/supervisor/overview').then(renderOverview).catch(() => {});
+    socket.on('connect', overview);
+    socket.on('desk.resync', overview);
+  }
+
+  $('presence').addEventListener('change', async () => {
+    routing.presenceChanges += 1;
+    try {
+      const { agent: me } = await api('/api/agents/me/presence', { method: 'PUT', body: JSON.stringify({ presence: $('presence').value }) });
+      renderMe(me);
+      if (me.presence !== 'available') {
+        routing.offers.clear();
+        renderOffers();
+      }
+    } catch (error) {
+      $('presence-note').textContent = error.message;
+    }
+  });
+
+  $('transfer-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('transfer-error').textContent = '';
+    const [kind, id] = $('transfer-to').value.split(':');
+    try {
+      await api(`/api/conversations/${state.current}/transfer`, { method: 'POST', body: JSON.stringify({ [kind === 'team' ? 'teamId' : 'agentId']: id, note: $('transfer-note').value }) });
+      $('transfer-note').value = '';
+      await openConversation(state.current);
+      await loadConversations();
+    } catch (error) {
+      $('transfer-error').textContent = error.message;
+    }
+  });
+
+  $('close-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('close-error').textContent = '';
+    const needsMet = [...$('needs-met').querySelectorAll('input:checked')].map((box) => box.value);
+    try {
+      await api(`/api/conversations/${state.current}/close`, { method: 'POST', body: JSON.stringify({ outcome: $('close-outcome').value, needsMet }) });
+      state.conversations.delete(state.current);
+      state.current = null;
+      $('conversation-title').textContent = 'Conversation closed. Choose another.';
+      $('handover-panel').hidden = true;
+      $('reply-form').hidden = true;
+      $('messages').replaceChildren();
+      renderList();
+      await loadConversations();
+    } catch (error) {
+      $('close-error').textContent = error.message;
+    }
+  });
+
+  document.addEventListener('keydown', (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    const first = routing.offers.values().next().value;
+    const key = event.key.toLowerCase();
+    if (key === 'a' && first) answerOffer(first, 'accept');
+    else if (key === 'd' && first) answerOffer(first, 'decline');
+    else if (key === 's') $('presence').focus();
+    else return;
+    event.preventDefault();
+  });
+}

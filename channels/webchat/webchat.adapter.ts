@@ -1,7 +1,7 @@
 // Web chat: a widget on the council's pages talks to the socket.io namespace /chat. Messages are
-// acknowledged once durable; replies reach the visitor's socket through the fanout (whichever process
-// holds it), and the whole transcript is replayed on every (re)connection, so nothing sent while the
-// visitor was away is missed.
+// acknowledged once durable; replies reach the visitor's socket through the fanout and socket.io's adapter
+// (whichever process holds it), and the whole transcript is replayed on every (re)connection, so nothing
+// sent while the visitor was away is missed.
 import path from 'node:path';
 import { z } from 'zod';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -136,6 +136,9 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
       if (transcript) socket.emit('transcript', transcript);
     });
 
+    // The fanout hands each message to one process, and these emits go through socket.io's Redis streams
+    // adapter to the visitor's sockets in every process: once each, and a reply is also kept in the stream for
+    // a visitor who reconnects to another process (connection-state recovery). Never `chat.local` here.
     context.fanout.subscribe(TYPING_TOPIC, (raw) => {
       const visitor = VisitorId.safeParse(raw);
       if (visitor.success) chat.to(`visitor:${visitor.data}`).emit('typing');

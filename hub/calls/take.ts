@@ -38,7 +38,7 @@ export async function takeCall(db: Db, voice: ChannelAdapter | undefined, input:
   }
   await db.$transaction([
     db.callEvent.create({ data: { callId: input.callId, leg: 'agent', kind: 'taken', agentId: input.agentId, at: takenAt } }),
-    db.conversation.update({ where: { id: call.conversationId }, data: { assignedAgentId: input.agentId } }),
+    db.conversation.update({ where: { id: call.conversationId }, data: { assignedAgentId: input.agentId, assignedAt: new Date(), waitingSince: null } }),
   ]);
   return { callId: input.callId, conversationId: call.conversationId };
 }

@@ -26,7 +26,11 @@ export async function exportCustomer(db: Db, customerId: string) {
       contactPoints: { orderBy: { createdAt: 'asc' } },
       conversations: {
         orderBy: { createdAt: 'asc' },
-        include: { messages: { orderBy: { createdAt: 'asc' } }, calls: { orderBy: { queuedAt: 'asc' }, include: { events: { orderBy: { at: 'asc' } } } } },
+        include: {
+          messages: { orderBy: { createdAt: 'asc' } },
+          calls: { orderBy: { queuedAt: 'asc' }, include: { events: { orderBy: { at: 'asc' } } } },
+          notes: { orderBy: { createdAt: 'asc' }, select: { body: true, createdAt: true } },
+        },
       },
       needs: { orderBy: { createdAt: 'asc' } },
     },
@@ -68,6 +72,8 @@ export async function exportCustomer(db: Db, customerId: string) {
         endedAt: call.endedAt?.toISOString() ?? null,
         events: call.events.map((e) => ({ leg: e.leg, kind: e.kind, at: e.at.toISOString() })),
       })),
+      /** Staff's private notes about the conversation: personal data about the customer too. */
+      notes: c.notes.map((n) => ({ text: n.body, createdAt: n.createdAt.toISOString() })),
     })),
     needs: customer.needs.map((n) => ({
       code: n.code,
@@ -87,6 +93,8 @@ export interface ErasureResult {
   messages: number;
   contactPoints: number;
   cancelledReplies: number;
+  /** Staff's private notes on the customer's conversations, deleted (they are about the person). */
+  notes: number;
 }
 
 /** Erases in one transaction, so a half-erased record is never left behind. */
@@ -116,11 +124,12 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
     const conversationIds = (await tx.conversation.findMany({ where: { customerId }, select: { id: true } })).map((c) => c.id);
     await tx.conversation.updateMany({ where: { customerId }, data: { facts: {} } });
     await tx.botState.deleteMany({ where: { key: { in: conversationIds.map(botStateKey) } } });
+    const notes = await tx.note.deleteMany({ where: { conversationId: { in: conversationIds } } });
     await tx.conversation.updateMany({ where: { customerId, status: 'open' }, data: { status: 'closed', openForCustomer: null, closedAt: new Date() } });
     await tx.customer.update({
       where: { id: customerId },
       data: { displayName: null, postcode: null, language: null, preferredChannel: null, accessibilityNeeds: [], erasedAt: new Date() },
     });
-    return { messages: messages.count, contactPoints: contactPoints.count, cancelledReplies: cancelled.count };
+    return { messages: messages.count, contactPoints: contactPoints.count, cancelledReplies: cancelled.count, notes: notes.count };
   });
 }

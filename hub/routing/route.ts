@@ -1,5 +1,6 @@
 // The route step, after a message is stored: the bot answers it, or it waits for a person on the desk
-// (it is already there: the desk sees every message). Bot replies go out through the outbound queue.
+// (the desk sees every message; routing offers the waiting conversation to an agent). Bot replies go out
+// through the outbound queue.
 import type { ChannelKind } from '../../channels/contract.ts';
 import type { Db } from '../db/client.ts';
 import type { EventBus } from '../events.ts';
@@ -8,6 +9,8 @@ import { enqueueFor, type Queues } from '../queues.ts';
 import type { NeedsBot } from '../bot/bot.ts';
 import { runBotTurn } from '../bot/run.ts';
 import { decideRoute } from './decide.ts';
+import type { Router } from './engine.ts';
+import { markWaiting } from './waiting.ts';
 
 export interface RouteDeps {
   db: Db;
@@ -16,12 +19,17 @@ export interface RouteDeps {
   logger: Logger;
   bot: NeedsBot | null;
   botChannels: readonly ChannelKind[];
+  /** Offers waiting conversations to agents. */
+  router: Router;
+  /** Channels the hub can send on (for a "team closed" notice). */
+  enabledChannels: readonly ChannelKind[];
 }
 
 export async function routeInbound(deps: RouteDeps, stored: { messageId: string; conversationId: string }): Promise<void> {
-  if (!deps.bot) return;
   const message = await deps.db.message.findUnique({ where: { id: stored.messageId }, select: { channel: true, conversation: { select: { handler: true } } } });
-  if (!message || decideRoute({ handler: message.conversation.handler, channel: message.channel, botChannels: deps.botChannels }) !== 'bot') return;
+  if (!message) return;
+  if (!deps.bot || decideRoute({ handler: message.conversation.handler, channel: message.channel, botChannels: deps.botChannels }) !== 'bot')
+    return message.channel === 'voice' ? undefined : waitForPerson(deps, stored.conversationId);
 
   let outcome;
   try {
@@ -31,15 +39,34 @@ export async function routeInbound(deps: RouteDeps, stored: { messageId: string;
     deps.logger.error({ err: (error as Error).message, conversationId: stored.conversationId }, 'bot turn failed; handing the conversation to a person');
     await deps.db.conversation.update({ where: { id: stored.conversationId }, data: { handler: 'person' } });
     await deps.bus.publish({ type: 'conversation.updated', conversationId: stored.conversationId });
-    return;
+    return message.channel === 'voice' ? undefined : waitForPerson(deps, stored.conversationId);
   }
   if (!outcome) return;
   for (const id of outcome.replyIds) {
     // Not awaited for durability: the outbox row exists, and the sweeper queues it if this add is lost.
-    if (!outcome.spoken)
-      void enqueueFor(deps.queues.outbound, id, { messageId: id }).catch((error: Error) => deps.logger.warn({ err: error.message, messageId: id }, 'could not queue bot reply; the sweeper will'));
+    if (!outcome.spoken) queueOut(deps, id);
     await deps.bus.publish({ type: 'message.created', conversationId: outcome.conversationId, messageId: id });
   }
   // Needs found, facts or who answers may have changed.
   await deps.bus.publish({ type: 'conversation.updated', conversationId: outcome.conversationId });
+  const now = await deps.db.conversation.findUnique({ where: { id: outcome.conversationId }, select: { handler: true } });
+  // The bot has handed over (the customer asked for a person, danger, or the needs are gathered). A caller
+  // waits in the phone queue instead (hub/calls), where agents take calls.
+  if (now?.handler === 'person' && message.channel !== 'voice') await waitForPerson(deps, outcome.conversationId);
+}
+
+/** The conversation waits for a person, unless one has it already; routing offers it to an agent. */
+async function waitForPerson(deps: RouteDeps, conversationId: string): Promise<void> {
+  const waiting = await markWaiting(deps.db, conversationId, { enabledChannels: deps.enabledChannels });
+  if (!waiting.started) return;
+  if (waiting.noticeId) {
+    queueOut(deps, waiting.noticeId);
+    await deps.bus.publish({ type: 'message.created', conversationId, messageId: waiting.noticeId });
+  }
+  await deps.bus.publish({ type: 'queue.changed' });
+  deps.router.request();
+}
+
+function queueOut(deps: RouteDeps, messageId: string): void {
+  void enqueueFor(deps.queues.outbound, messageId, { messageId }).catch((error: Error) => deps.logger.warn({ err: error.message, messageId }, 'could not queue message; the sweeper will'));
 }

@@ -104,6 +104,63 @@ describe('the desk page', () => {
     await expect.poll(() => page.locator('#call-history').textContent()).toMatch(/Call asked for a person.*Call taken \(Administrator\)/);
     expect(pageErrors).toEqual([]);
   });
+
+  it('an agent writes a private note, sees it marked as not sent, and inserts a canned response into the reply', async () => {
+    // A customer with a name on record, and a canned response saved by the admin (through the API).
+    const from = '+447911200305';
+    await hub.database.prisma.customer.create({ data: { displayName: 'Priya Shah', contactPoints: { create: { kind: 'phone', address: from, verifiedBy: 'test' } } } });
+    const login = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const saved = await fetch(`${hub.url}/api/canned-responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ title: 'Repair booked', body: 'Hello {first_name}, this is {agent_name}. Your repair is booked.' }),
+    });
+    expect(saved.status).toBe(201);
+
+    // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${hub.url}/desk/`);
+    await signInOnPage(page);
+    await page.getByText('Signed in as Administrator').waitFor();
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'The repair man never came'));
+    const item = page.getByRole('button', { name: /Priya Shah/ });
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
+    await page.locator('#messages li.inbound').waitFor();
+
+    // The note appears in the timeline after the message it follows, marked as the agent's and not sent.
+    await page.getByLabel('Private note (not sent to the customer)', { exact: true }).fill('Prefers a call after 6pm; do not leave voicemail');
+    await page.getByRole('button', { name: 'Add private note' }).click();
+    const note = page.locator('#messages li.note');
+    await expect.poll(() => note.textContent()).toMatch(/^Note · Administrator \(not sent\) · .*Prefers a call after 6pm; do not leave voicemail$/);
+    expect(await page.locator('#messages li').evaluateAll((items) => items.map((li) => li.className))).toEqual(['inbound received', 'note']);
+    expect(await page.getByLabel('Private note (not sent to the customer)', { exact: true }).inputValue()).toBe('');
+
+    // The canned response goes into the reply box with the placeholders filled in, for the agent to edit.
+    await page.getByLabel('Canned response', { exact: true }).selectOption({ label: 'Repair booked' });
+    await page.getByRole('button', { name: 'Insert into reply' }).click();
+    const reply = page.getByLabel('Reply', { exact: true });
+    expect(await reply.inputValue()).toBe('Hello Priya, this is Administrator. Your repair is booked.');
+    expect(await reply.evaluate((el) => el === document.activeElement)).toBe(true);
+    await reply.press('End');
+    await reply.pressSequentially(' Thanks!');
+    const before = twilioApi.requests.length;
+    await page.getByRole('button', { name: 'Send' }).click();
+    const requests = await twilioApi.waitForRequests(before + 1);
+    expect(requests.slice(before).map((r) => [r.form.To, r.form.Body])).toEqual([[from, 'Hello Priya, this is Administrator. Your repair is booked. Thanks!']]);
+    // The note never went to the customer.
+    expect(twilioApi.requests.map((r) => r.form.Body ?? '').join('\n')).not.toContain('voicemail');
+    await expect.poll(() => page.locator('#messages li').evaluateAll((items) => items.map((li) => li.classList[0]))).toEqual(['inbound', 'note', 'outbound']);
+    await page.screenshot({ path: 'test-results/desk-notes.png', fullPage: true }).catch(() => undefined);
+
+    expect(await axeViolations(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
 });
 
 describe('needs on the desk', () => {

@@ -42,6 +42,9 @@ beforeAll(async () => {
   await hub.database.prisma.customer.update({ where: { id: customerId }, data: { displayName: 'Sam Taylor', postcode: 'B33 8TH' } });
   await hub.database.prisma.need.create({ data: { customerId, conversationId: inbound.conversationId, code: 'safety.domestic-abuse', source: 'agent' } });
   await apiJson(hub.url, agent, `/api/customers/${customerId}`); // an agent reads the record
+  // A colleague's private note about the person: theirs to see, and to have erased.
+  const note = await apiJson(hub.url, agent, `/api/conversations/${inbound.conversationId}/notes`, { method: 'POST', body: JSON.stringify({ text: 'Lives at Rose Court with two children; call only on the mobile' }) });
+  if (note.status !== 201) throw new Error(`could not add the note: ${note.status}`);
 });
 
 afterAll(async () => {
@@ -68,6 +71,8 @@ describe('subject access export', () => {
       ['outbound', 'You are not alone. Can we call you safely?'],
     ]);
     expect(doc.needs.map((n) => n.code)).toEqual(['safety.domestic-abuse']);
+    // Staff's private notes about them are personal data too, and are in the export.
+    expect(doc.conversations.flatMap((c) => c.notes.map((n) => n.text))).toEqual(['Lives at Rose Court with two children; call only on the mobile']);
     expect(doc.accessLog.map((e) => e.action)).toContain('customer_read');
     const audit = await hub.database.prisma.auditEvent.findFirst({ where: { action: 'customer_export', customerId } });
     expect(audit).not.toBeNull();
@@ -90,12 +95,13 @@ describe('erasure', () => {
       body: JSON.stringify({ reason: 'erasure request ER-2026-041' }),
     });
     expect(res.status).toBe(200);
-    expect(res.body.erased).toMatchObject({ messages: 2, contactPoints: 1 });
+    expect(res.body.erased).toMatchObject({ messages: 2, contactPoints: 1, notes: 1 });
 
     const db = hub.database.prisma;
     // Nothing the person wrote or was sent, nor their number, name or postcode, remains anywhere.
-    const texts = JSON.stringify([await db.message.findMany(), await db.inboxItem.findMany(), await db.customer.findMany(), await db.contactPoint.findMany()]);
-    for (const personal of ['Rose Court', 'not alone', NUMBER, 'Sam Taylor', 'B33 8TH']) expect(texts).not.toContain(personal);
+    const texts = JSON.stringify([await db.message.findMany(), await db.inboxItem.findMany(), await db.customer.findMany(), await db.contactPoint.findMany(), await db.note.findMany()]);
+    for (const personal of ['Rose Court', 'not alone', NUMBER, 'Sam Taylor', 'B33 8TH', 'two children']) expect(texts).not.toContain(personal);
+    expect(await db.note.count({ where: { conversation: { customerId } } })).toBe(0);
     // What reports count is still there.
     expect(await db.conversation.count({ where: { customerId } })).toBe(1);
     expect(await db.message.count({ where: { conversation: { customerId } } })).toBe(2);

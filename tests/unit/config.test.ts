@@ -48,4 +48,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ BOT_CHANNELS: 'webchat' }).botChannels).toEqual(['webchat']);
     expect(() => loadConfig({ BOT_CHANNELS: 'sms,fax' })).toThrow(/BOT_CHANNELS/);
   });
+
+  it('locks sign-in after 5 failures for 15 minutes by default; the lock may be a fraction of a minute', () => {
+    expect(loadConfig({}).loginLockout).toEqual({ maxFailures: 5, maxFailuresPerAccount: 20, lockSeconds: 900, maxFailuresPerIpPerDay: 100 });
+    expect(loadConfig({ LOGIN_LOCK_MINUTES: '0.1', LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '50' }).loginLockout).toEqual({
+      maxFailures: 3,
+      maxFailuresPerAccount: 3,
+      lockSeconds: 6,
+      maxFailuresPerIpPerDay: 50,
+    });
+  });
+
+  it.each([
+    [{ LOGIN_MAX_FAILURES: '0' }, /LOGIN_MAX_FAILURES:/],
+    [{ LOGIN_MAX_FAILURES: 'five' }, /LOGIN_MAX_FAILURES:/],
+    [{ LOGIN_MAX_FAILURES: '2.5' }, /LOGIN_MAX_FAILURES:/],
+    [{ LOGIN_LOCK_MINUTES: '0.001' }, /LOGIN_LOCK_MINUTES: must be at least .*one second/],
+    [{ LOGIN_LOCK_MINUTES: '5000' }, /LOGIN_LOCK_MINUTES: must be at most 1440/],
+    [{ LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '-1' }, /LOGIN_MAX_FAILURES_PER_IP_PER_DAY:/],
+    [{ LOGIN_MAX_FAILURES: '10', LOGIN_MAX_FAILURES_PER_ACCOUNT: '5' }, /LOGIN_MAX_FAILURES_PER_ACCOUNT: must be at least LOGIN_MAX_FAILURES/],
+  ])('names the sign-in lock-out variable that is wrong: %j', (env, message) => {
+    expect(problems(env as Record<string, string>).join('\n')).toMatch(message);
+  });
 });

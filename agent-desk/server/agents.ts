@@ -1,0 +1,209 @@
+// Running the desk: agents' accounts and routing settings (skills, capacity, teams), teams and their hours
+// (admins and supervisors), and the supervisor's live overview of queues and agents.
+import express from 'express';
+import { z } from 'zod';
+import { ChannelKind, type ChannelKind as Channel } from '../../channels/contract.ts';
+import { TimeZone, parseOpeningHours } from '../../channels/voice/hours.ts';
+import { recordAudit } from '../../hub/audit.ts';
+import type { Db } from '../../hub/db/client.ts';
+import type { EventBus } from '../../hub/events.ts';
+import { Prisma } from '../../hub/generated/prisma/client.ts';
+import { capacityOf, type Router } from '../../hub/routing/engine.ts';
+import { hashPassword, requireRole } from './auth.ts';
+import { invalid } from './http.ts';
+import type { TaxonomyEntry } from './conversation-needs.ts';
+
+export interface AgentRoutingView {
+  id: string;
+  displayName: string;
+  email: string;
+  role: 'agent' | 'supervisor' | 'admin' | 'service';
+  presence: 'available' | 'busy' | 'away' | 'offline';
+  presenceAt: string;
+  skills: string[];
+  /** What the agent takes at once per channel, their own settings over the hub's defaults. */
+  capacity: Record<Channel, number>;
+  /** Open conversations they have now, per channel. */
+  load: Partial<Record<Channel, number>>;
+  teams: { id: string; name: string }[];
+}
+
+const agentSelect = {
+  id: true,
+  displayName: true,
+  email: true,
+  role: true,
+  presence: true,
+  presenceAt: true,
+  skills: true,
+  capacity: true,
+  teams: { select: { team: { select: { id: true, name: true } } } },
+} as const;
+
+type AgentRow = Prisma.AgentGetPayload<{ select: typeof agentSelect }>;
+
+function toView(a: AgentRow, load: Partial<Record<Channel, number>>, defaults: Record<Channel, number>): AgentRoutingView {
+  return {
+    id: a.id,
+    displayName: a.displayName,
+    email: a.email,
+    role: a.role,
+    presence: a.presence,
+    presenceAt: a.presenceAt.toISOString(),
+    skills: a.skills,
+    capacity: { ...defaults, ...capacityOf(a.capacity) },
+    load,
+    teams: a.teams.map((t) => t.team),
+  };
+}
+
+async function loads(db: Db, agentIds: string[]): Promise<Map<string, Partial<Record<Channel, number>>>> {
+  const rows = await db.conversation.groupBy({ by: ['assignedAgentId', 'channel'], where: { status: 'open', assignedAgentId: { in: agentIds } }, _count: { _all: true } });
+  const out = new Map<string, Partial<Record<Channel, number>>>(agentIds.map((id) => [id, {}]));
+  for (const r of rows) out.get(r.assignedAgentId!)![r.channel] = r._count._all;
+  return out;
+}
+
+export async function agentRoutingView(db: Db, agentId: string, defaults: Record<Channel, number>): Promise<AgentRoutingView> {
+  const row = await db.agent.findUniqueOrThrow({ where: { id: agentId }, select: agentSelect });
+  return toView(row, (await loads(db, [agentId])).get(agentId)!, defaults);
+}
+
+/** Every need code and area in the taxonomy: what skills and team needs may name. */
+function skillNames(taxonomy: readonly TaxonomyEntry[]): Set<string> {
+  return new Set(taxonomy.flatMap((n) => [n.code, n.code.split('.')[0]!]));
+}
+
+const Capacity = z.partialRecord(ChannelKind, z.number().int().min(0).max(50));
+const IdParam = z.object({ id: z.uuid() });
+
+export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxonomy: readonly TaxonomyEntry[]; defaultCapacity: Record<Channel, number> }) {
+  const router = express.Router();
+  const known = skillNames(deps.taxonomy);
+  const Skills = z
+    .array(z.string().max(100))
+    .max(100)
+    .refine((skills) => skills.every((s) => known.has(s)), { message: 'each skill must be a need code or area from the needs taxonomy (e.g. "housing" or "housing.repairs")' });
+  const managers = requireRole('supervisor', 'admin');
+
+  const AgentBody = z.object({
+    email: z.email().max(320).transform((e) => e.toLowerCase()),
+    displayName: z.string().trim().min(1).max(120),
+    password: z.string().min(12, 'password must be at least 12 characters').max(1024),
+    role: z.enum(['agent', 'supervisor', 'admin', 'service']).default('agent'),
+  });
+  const RoutingBody = z.object({ skills: Skills.optional(), capacity: Capacity.optional(), teamIds: z.array(z.uuid()).max(50).optional() });
+  const TeamBody = z
+    .object({
+      name: z.string().trim().min(1).max(120),
+      needs: Skills.default([]),
+      hours: z.string().trim().max(200).nullable().default(null),
+      timeZone: TimeZone.default('Europe/London'),
+    })
+    .superRefine((team, ctx) => {
+      if (!team.hours) return;
+      try {
+        parseOpeningHours(team.hours, team.timeZone);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['hours'], message: (error as Error).message });
+      }
+    });
+
+  router.get('/api/agents', managers, async (_req, res) => {
+    const rows = await deps.db.agent.findMany({ select: agentSelect, orderBy: { displayName: 'asc' } });
+    const load = await loads(deps.db, rows.map((r) => r.id));
+    res.json({ agents: rows.map((r) => toView(r, load.get(r.id)!, deps.defaultCapacity)) });
+  });
+
+  router.post('/api/agents', requireRole('admin'), async (req, res) => {
+    const body = AgentBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    try {
+      const created = await deps.db.agent.create({
+        data: { email: body.data.email, displayName: body.data.displayName, role: body.data.role, passwordHash: await hashPassword(body.data.password) },
+        select: { id: true },
+      });
+      res.status(201).json({ agent: await agentRoutingView(deps.db, created.id, deps.defaultCapacity) });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return void res.status(409).json({ error: 'an account with that email exists' });
+      throw error;
+    }
+  });
+
+  router.put('/api/agents/:id/routing', managers, async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const body = RoutingBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const { skills, capacity, teamIds } = body.data;
+    if (!(await deps.db.agent.findUnique({ where: { id: params.data.id }, select: { id: true } }))) return void res.status(404).json({ error: 'no such agent' });
+    if (teamIds && (await deps.db.team.count({ where: { id: { in: teamIds } } })) !== new Set(teamIds).size) return void res.status(400).json({ error: 'one of teamIds is not a team' });
+    await deps.db.$transaction(async (tx) => {
+      await tx.agent.update({ where: { id: params.data.id }, data: { ...(skills ? { skills } : {}), ...(capacity ? { capacity } : {}) } });
+      if (teamIds) {
+        await tx.teamMember.deleteMany({ where: { agentId: params.data.id } });
+        await tx.teamMember.createMany({ data: [...new Set(teamIds)].map((teamId) => ({ teamId, agentId: params.data.id })) });
+      }
+      await recordAudit(tx, { action: 'agent_routing_update', agentId: req.agent!.id, detail: { agent: params.data.id, fields: Object.keys(body.data) } });
+    });
+    await deps.bus.publish({ type: 'agent.updated', agentId: params.data.id });
+    deps.router.request();
+    res.json({ agent: await agentRoutingView(deps.db, params.data.id, deps.defaultCapacity) });
+  });
+
+  router.get('/api/teams', async (_req, res) => {
+    res.json({ teams: await deps.db.team.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true, needs: true, hours: true, timeZone: true } }) });
+  });
+
+  router.post('/api/teams', managers, async (req, res) => {
+    const body = TeamBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    try {
+      const team = await deps.db.team.create({ data: body.data, select: { id: true, name: true, needs: true, hours: true, timeZone: true } });
+      res.status(201).json({ team });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return void res.status(409).json({ error: 'a team with that name exists' });
+      throw error;
+    }
+  });
+
+  router.put('/api/teams/:id', managers, async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const body = TeamBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const updated = await deps.db.team.updateMany({ where: { id: params.data.id }, data: body.data });
+    if (!updated.count) return void res.status(404).json({ error: 'no such team' });
+    res.json({ team: await deps.db.team.findUnique({ where: { id: params.data.id }, select: { id: true, name: true, needs: true, hours: true, timeZone: true } }) });
+  });
+
+  router.get('/api/supervisor/overview', managers, async (_req, res) => {
+    res.json(await supervisorOverview(deps.db, deps.defaultCapacity));
+  });
+
+  return router;
+}
+
+export interface SupervisorOverview {
+  /** One row per team, and one (id null) for conversations any agent may take. */
+  queues: { teamId: string | null; name: string; waiting: number; urgent: number; longestWaitSince: string | null }[];
+  agents: AgentRoutingView[];
+}
+
+export async function supervisorOverview(db: Db, defaults: Record<Channel, number>): Promise<SupervisorOverview> {
+  const [teams, waiting, agentRows] = await Promise.all([
+    db.team.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+    db.conversation.findMany({
+      where: { status: 'open', assignedAgentId: null, waitingSince: { not: null } },
+      select: { teamId: true, waitingSince: true, urgentAt: true, needs: { where: { urgent: true }, select: { id: true }, take: 1 } },
+    }),
+    db.agent.findMany({ where: { role: { not: 'service' } }, select: agentSelect, orderBy: { displayName: 'asc' } }),
+  ]);
+  const queues = [{ id: null as string | null, name: 'Any agent' }, ...teams].map((team) => {
+    const mine = waiting.filter((c) => c.teamId === team.id);
+    const longest = mine.reduce<Date | null>((min, c) => (!min || c.waitingSince! < min ? c.waitingSince! : min), null);
+    return { teamId: team.id, name: team.name, waiting: mine.length, urgent: mine.filter((c) => c.urgentAt || c.needs.length).length, longestWaitSince: longest?.toISOString() ?? null };
+  });
+  const load = await loads(db, agentRows.map((a) => a.id));
+  return { queues, agents: agentRows.map((a) => toView(a, load.get(a.id)!, defaults)) };
+}

@@ -1,0 +1,192 @@
+// An agent's side of routing: their presence, the offers made to them (accept or decline), and handing a
+// conversation on (transfer to an agent or a team, with a note) or closing it with an outcome.
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ChannelKind } from '../../channels/contract.ts';
+import { recordAudit } from '../../hub/audit.ts';
+import type { Db } from '../../hub/db/client.ts';
+import type { EventBus } from '../../hub/events.ts';
+import type { Router } from '../../hub/routing/engine.ts';
+import { answerOffer } from '../../hub/routing/offers.ts';
+import { markWaiting } from '../../hub/routing/waiting.ts';
+import { enqueueFor, type Queues } from '../../hub/queues.ts';
+import { requireRole } from './auth.ts';
+import { invalid } from './http.ts';
+import { listConversations, type ConversationSummary } from './views.ts';
+import { agentRoutingView, type AgentRoutingView } from './agents.ts';
+
+export const PresenceBody = z.object({ presence: z.enum(['available', 'busy', 'away', 'offline']) });
+export const CloseBody = z.object({
+  outcome: z.enum(['resolved', 'handed_off', 'signposted', 'no_reply', 'other']),
+  /** Need codes on this conversation that were met. */
+  needsMet: z.array(z.string().max(100)).max(50).default([]),
+});
+export const TransferBody = z
+  .object({
+    agentId: z.uuid().optional(),
+    teamId: z.uuid().optional(),
+    note: z.string().trim().min(1, 'say why, for the person who picks it up').max(4000),
+  })
+  .refine((b) => Boolean(b.agentId) !== Boolean(b.teamId), 'give an agentId or a teamId, not both');
+const IdParam = z.object({ id: z.uuid() });
+
+export interface OfferView {
+  id: string;
+  expiresAt: string;
+  conversation: ConversationSummary;
+}
+
+export async function offerView(db: Db, offerId: string): Promise<(OfferView & { agentId: string }) | null> {
+  const offer = await db.offer.findUnique({ where: { id: offerId }, select: { id: true, agentId: true, status: true, expiresAt: true, conversationId: true } });
+  if (!offer || offer.status !== 'pending') return null;
+  const [conversation] = await listConversations(db, { ids: [offer.conversationId] });
+  return conversation ? { id: offer.id, agentId: offer.agentId, expiresAt: offer.expiresAt.toISOString(), conversation } : null;
+}
+
+export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; queues: Queues; enabledChannels: readonly ChannelKind[]; defaultCapacity: Record<ChannelKind, number> }) {
+  const router = express.Router();
+  const deskRoles = requireRole('agent', 'supervisor', 'admin');
+
+  router.get('/api/agents/me/routing', deskRoles, async (req, res) => {
+    const me = await agentRoutingView(deps.db, req.agent!.id, deps.defaultCapacity);
+    const offers = await deps.db.offer.findMany({ where: { agentId: req.agent!.id, status: 'pending', expiresAt: { gt: new Date() } }, select: { id: true } });
+    res.json({ agent: me, offers: (await Promise.all(offers.map((o) => offerView(deps.db, o.id)))).filter(Boolean) });
+  });
+
+  // Who a conversation can be transferred to: names, presence and teams only.
+  router.get('/api/agents/directory', deskRoles, async (_req, res) => {
+    const agents = await deps.db.agent.findMany({
+      where: { role: { not: 'service' } },
+      select: { id: true, displayName: true, presence: true, teams: { select: { team: { select: { id: true, name: true } } } } },
+      orderBy: { displayName: 'asc' },
+    });
+    res.json({ agents: agents.map((a) => ({ id: a.id, displayName: a.displayName, presence: a.presence, teams: a.teams.map((t) => t.team) })) });
+  });
+
+  router.put('/api/agents/me/presence', deskRoles, async (req, res) => {
+    const body = PresenceBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const agent = await setPresence(deps, req.agent!.id, body.data.presence);
+    res.json({ agent });
+  });
+
+  router.post('/api/offers/:id/:answer', deskRoles, async (req: Request, res: Response) => {
+    const params = IdParam.extend({ answer: z.enum(['accept', 'decline']) }).safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const answer = await answerOffer(deps.db, { offerId: params.data.id, agentId: req.agent!.id, accept: params.data.answer === 'accept' });
+    if (answer.result === 'not-found') return void res.status(404).json({ error: 'no such offer for you' });
+    if (answer.result === 'gone') {
+      deps.router.request();
+      return void res.status(410).json({ error: answer.status === 'expired' ? 'the offer ran out; it has gone to someone else' : 'someone else has this conversation now' });
+    }
+    await deps.bus.publish({ type: 'offer.ended', offerId: params.data.id, conversationId: answer.conversationId, agentId: req.agent!.id, status: answer.result });
+    await deps.bus.publish({ type: 'conversation.updated', conversationId: answer.conversationId });
+    await deps.bus.publish({ type: 'queue.changed' });
+    // Declined: it goes to the next agent now. (Accepted changes no one's load: the offer already counted.)
+    if (answer.result === 'declined') deps.router.request();
+    res.json({ result: answer.result, conversationId: answer.conversationId });
+  });
+
+  router.post('/api/conversations/:id/transfer', deskRoles, async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const body = TransferBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const conversation = await mayHandOn(deps.db, req, res, params.data.id);
+    if (!conversation) return;
+    const { agentId, teamId, note } = body.data;
+    if (agentId) {
+      const target = await deps.db.agent.findUnique({ where: { id: agentId }, select: { role: true } });
+      if (!target || target.role === 'service') return void res.status(404).json({ error: 'no such agent on the desk' });
+    } else if (!(await deps.db.team.findUnique({ where: { id: teamId! }, select: { id: true } }))) return void res.status(404).json({ error: 'no such team' });
+
+    const now = new Date();
+    await deps.db.$transaction(async (tx) => {
+      await tx.note.create({ data: { conversationId: conversation.id, agentId: req.agent!.id, body: `Transferred to ${agentId ? 'an agent' : 'a team'}: ${note}` } });
+      await tx.conversation.update({
+        where: { id: conversation.id },
+        // To an agent: theirs at once. To a team: it waits again, for that team's members.
+        data: agentId ? { assignedAgentId: agentId, assignedAt: now, waitingSince: null, handler: 'person' } : { assignedAgentId: null, assignedAt: null, waitingSince: null, teamId, handler: 'person' },
+      });
+      await recordAudit(tx, { action: 'conversation_transfer', agentId: req.agent!.id, customerId: conversation.customerId, detail: { conversationId: conversation.id, ...(agentId ? { toAgent: agentId } : { toTeam: teamId! }) } });
+    });
+    if (teamId) {
+      const waiting = await markWaiting(deps.db, conversation.id, { enabledChannels: deps.enabledChannels, now });
+      if (waiting.noticeId) {
+        await enqueueFor(deps.queues.outbound, waiting.noticeId, { messageId: waiting.noticeId }).catch(() => undefined);
+        await deps.bus.publish({ type: 'message.created', conversationId: conversation.id, messageId: waiting.noticeId });
+      }
+    }
+    await deps.bus.publish({ type: 'conversation.updated', conversationId: conversation.id });
+    await deps.bus.publish({ type: 'queue.changed' });
+    deps.router.request();
+    const [view] = await listConversations(deps.db, { ids: [conversation.id] });
+    res.json({ conversation: view });
+  });
+
+  router.post('/api/conversations/:id/close', deskRoles, async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const body = CloseBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const conversation = await mayHandOn(deps.db, req, res, params.data.id);
+    if (!conversation) return;
+    const codes = new Set((await deps.db.need.findMany({ where: { conversationId: conversation.id }, select: { code: true } })).map((n) => n.code));
+    const unknown = body.data.needsMet.filter((code) => !codes.has(code));
+    if (unknown.length) return void res.status(400).json({ error: `not needs of this conversation: ${unknown.join(', ')}` });
+
+    const now = new Date();
+    const closed = await deps.db.$transaction(async (tx) => {
+      const done = await tx.conversation.updateMany({
+        where: { id: conversation.id, status: 'open' },
+        data: { status: 'closed', openForCustomer: null, closedAt: now, outcome: body.data.outcome, waitingSince: null },
+      });
+      if (!done.count) return false;
+      await tx.need.updateMany({ where: { conversationId: conversation.id, code: { in: body.data.needsMet } }, data: { metAt: now } });
+      await recordAudit(tx, { action: 'conversation_close', agentId: req.agent!.id, customerId: conversation.customerId, detail: { conversationId: conversation.id, outcome: body.data.outcome, needsMet: body.data.needsMet } });
+      return true;
+    });
+    if (!closed) return void res.status(409).json({ error: 'this conversation is closed already' });
+    await deps.bus.publish({ type: 'conversation.updated', conversationId: conversation.id });
+    await deps.bus.publish({ type: 'queue.changed' });
+    // The agent has room for another.
+    deps.router.request();
+    const [view] = await listConversations(deps.db, { ids: [conversation.id] });
+    res.json({ conversation: view });
+  });
+
+  return router;
+}
+
+/**
+ * An agent hands on or closes what is theirs, or what nobody has; supervisors and admins anything.
+ * Answers 404/403/409 itself and returns null when the caller may not.
+ */
+async function mayHandOn(db: Db, req: Request, res: Response, id: string) {
+  const conversation = await db.conversation.findUnique({ where: { id }, select: { id: true, customerId: true, status: true, assignedAgentId: true, assignedAgent: { select: { displayName: true } } } });
+  if (!conversation) return void res.status(404).json({ error: 'conversation not found' }), null;
+  if (conversation.status !== 'open') return void res.status(409).json({ error: 'this conversation is closed already' }), null;
+  const agent = req.agent!;
+  if (agent.role === 'agent' && conversation.assignedAgentId && conversation.assignedAgentId !== agent.id)
+    return void res.status(403).json({ error: `${conversation.assignedAgent?.displayName ?? 'another agent'} has this conversation; ask them or a supervisor` }), null;
+  return conversation;
+}
+
+/** Sets an agent's presence. Leaving "available" gives back their pending offers at once, so nobody waits on them. */
+export async function setPresence(
+  deps: { db: Db; bus: EventBus; router: Router; defaultCapacity: Record<ChannelKind, number> },
+  agentId: string,
+  presence: z.infer<typeof PresenceBody>['presence'],
+): Promise<AgentRoutingView> {
+  const now = new Date();
+  const before = await deps.db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { presence: true } });
+  await deps.db.agent.update({ where: { id: agentId }, data: { presence, presenceAt: now } });
+  if (presence !== 'available') {
+    const pending = await deps.db.offer.findMany({ where: { agentId, status: 'pending' }, select: { id: true, conversationId: true } });
+    await deps.db.offer.updateMany({ where: { id: { in: pending.map((o) => o.id) }, status: 'pending' }, data: { status: 'withdrawn', answeredAt: now } });
+    for (const o of pending) await deps.bus.publish({ type: 'offer.ended', offerId: o.id, conversationId: o.conversationId, agentId, status: 'withdrawn' });
+  }
+  await deps.bus.publish({ type: 'agent.updated', agentId });
+  if (presence === 'available' || before.presence === 'available') deps.router.request();
+  return agentRoutingView(deps.db, agentId, deps.defaultCapacity);
+}

@@ -1,0 +1,46 @@
+// A conversation starts waiting for a person: it is given the team that answers its needs, and, when that
+// team is closed, the customer is told once when it opens and what to do in an emergency.
+import type { ChannelKind } from '../../channels/contract.ts';
+import { parseOpeningHours } from '../../channels/voice/hours.ts';
+import type { Db } from '../db/client.ts';
+import { createNotice } from '../outbound/compose.ts';
+import { pickTeam } from './plan.ts';
+
+export interface WaitingStarted {
+  /** False when it was already waiting, or an agent already has it. */
+  started: boolean;
+  teamId: string | null;
+  /** The "we are closed" message queued for the customer, if one was. */
+  noticeId: string | null;
+}
+
+export async function markWaiting(db: Db, conversationId: string, opts: { enabledChannels: readonly ChannelKind[]; now?: Date }): Promise<WaitingStarted> {
+  const now = opts.now ?? new Date();
+  const conversation = await db.conversation.findUnique({
+    where: { id: conversationId },
+    select: { status: true, assignedAgentId: true, waitingSince: true, teamId: true, needs: { select: { code: true, urgent: true } } },
+  });
+  if (!conversation || conversation.status !== 'open' || conversation.assignedAgentId || conversation.waitingSince) return { started: false, teamId: conversation?.teamId ?? null, noticeId: null };
+
+  // A transfer to a team has already chosen it; otherwise the team that answers its needs.
+  const teams = conversation.teamId ? [] : await db.team.findMany({ select: { id: true, needs: true }, orderBy: { createdAt: 'asc' } });
+  const teamId = conversation.teamId ?? pickTeam(conversation.needs, teams);
+  // Conditional: of two workers marking it at once, one starts the wait.
+  const marked = await db.conversation.updateMany({ where: { id: conversationId, waitingSince: null, assignedAgentId: null, status: 'open' }, data: { waitingSince: now, teamId, closedNoticeAt: null } });
+  if (!marked.count) return { started: false, teamId, noticeId: null };
+
+  const noticeId = teamId ? await tellIfClosed(db, conversationId, teamId, opts.enabledChannels, now) : null;
+  return { started: true, teamId, noticeId };
+}
+
+async function tellIfClosed(db: Db, conversationId: string, teamId: string, enabledChannels: readonly ChannelKind[], now: Date): Promise<string | null> {
+  const team = await db.team.findUnique({ where: { id: teamId }, select: { name: true, hours: true, timeZone: true } });
+  if (!team?.hours) return null;
+  const hours = parseOpeningHours(team.hours, team.timeZone);
+  if (hours.isOpen(now)) return null;
+  const told = await db.conversation.updateMany({ where: { id: conversationId, closedNoticeAt: null }, data: { closedNoticeAt: now } });
+  if (!told.count) return null;
+  const text = `Our ${team.name} team is closed now. They are open ${hours.spoken}, and will reply then. If you are in danger now, call 999.`;
+  const notice = await createNotice(db, { conversationId, text, enabledChannels }).catch(() => null);
+  return notice?.id ?? null;
+}

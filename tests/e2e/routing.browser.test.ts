@@ -1,0 +1,113 @@
+// Routing end to end in real headless Chromium: agents sign in and go available; a customer on the web
+// chat asks the bot for a person; the agent with the skill is offered the conversation (the one without
+// it never is), accepts by keyboard, replies, and the customer's widget shows the reply; a supervisor
+// watches the queue change live. Every page passes axe-core.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axeViolations, launchChromium } from '../helpers/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import type { RunningHub } from '../../hub/app.ts';
+
+let database: TestDatabase;
+let hub: RunningHub & { url: string };
+let browser: Browser;
+let admin: string;
+const contexts: BrowserContext[] = [];
+const PASSWORD = 'a long enough password';
+
+beforeAll(async () => {
+  database = await createTestDatabase('routing_browser');
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, BOT_CHANNELS: 'webchat' }));
+  browser = await launchChromium();
+  admin = await signIn(hub.url);
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await hub?.stop();
+  await database?.drop();
+});
+
+async function account(displayName: string, role: string, skills: string[] = []): Promise<{ id: string; email: string }> {
+  const email = `${displayName.split(' ')[0]!.toLowerCase()}@council.example`;
+  const created = await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ email, displayName, password: PASSWORD, role }) });
+  expect(created.status).toBe(201);
+  if (skills.length) expect((await apiJson(hub.url, admin, `/api/agents/${created.body.agent.id}/routing`, { method: 'PUT', body: JSON.stringify({ skills }) })).status).toBe(200);
+  return { id: created.body.agent.id, email };
+}
+
+async function deskPage(email: string): Promise<{ page: Page; errors: string[] }> {
+  // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 768 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${hub.url}/desk/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('My status').waitFor();
+  return { page, errors };
+}
+
+describe('routing on the desk', () => {
+  it('offers a web chat to the skilled, available agent, who accepts and replies; a supervisor sees the queue change', async () => {
+    const hana = await account('Hana Housing', 'agent', ['housing']);
+    const mo = await account('Mo Money', 'agent', ['money']);
+    const sue = await account('Sue Supervisor', 'supervisor');
+
+    const supervisor = await deskPage(sue.email);
+    const queueTable = supervisor.page.getByRole('table', { name: 'Waiting for a person, by team' });
+    await expect.poll(() => queueTable.getByRole('row').nth(1).textContent()).toMatch(/Any agent\s*0/);
+
+    const money = await deskPage(mo.email);
+    await money.page.getByLabel('My status').selectOption('available');
+    const housing = await deskPage(hana.email);
+    await housing.page.getByLabel('My status').selectOption('available');
+    await expect.poll(() => housing.page.locator('#presence-note').textContent()).toBe('You are offered conversations.');
+    await expect.poll(() => supervisor.page.getByRole('table', { name: 'Agents' }).textContent()).toMatch(/Hana Housing\s*available/);
+
+    // The customer asks the bot for a person, about somewhere to live.
+    const customerContext = await browser.newContext();
+    contexts.push(customerContext);
+    const customer = await customerContext.newPage();
+    await customer.goto(`${hub.url}/chat/demo`);
+    await customer.getByRole('button', { name: 'Chat with us' }).click();
+    await customer.getByLabel('Your message').fill('My landlord has evicted me and I have nowhere to stay. Can I speak to a person please?');
+    await customer.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => customer.locator('.chub-council .chub-text').allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringMatching(/passing you to a person/));
+
+    // Hana (housing) is offered it; the supervisor sees it waiting.
+    const offer = housing.page.locator('#offer-list li');
+    await offer.waitFor({ timeout: 15_000 });
+    expect(await offer.textContent()).toMatch(/WEBCHAT/);
+    expect(await housing.page.getByRole('status').textContent()).toMatch(/New conversation offered/);
+    await expect.poll(() => queueTable.getByRole('row').nth(1).textContent()).toMatch(/Any agent\s*1/);
+    expect(await axeViolations(housing.page)).toEqual([]);
+
+    // Accepted from the keyboard: the conversation opens with what the customer said.
+    await housing.page.keyboard.press('Alt+A');
+    await expect.poll(() => housing.page.locator('#assigned-to').textContent()).toBe('You have this conversation.');
+    expect(await housing.page.locator('#offer-list li').count()).toBe(0);
+    await expect.poll(() => housing.page.locator('#messages li.inbound .body').first().textContent()).toMatch(/evicted/);
+    expect(await housing.page.locator('#needs-list').textContent()).toMatch(/Homeless or at risk/);
+
+    await housing.page.getByLabel('Reply', { exact: true }).fill('Hello, I am Hana from housing. Are you safe where you are tonight?');
+    await housing.page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => customer.locator('.chub-council .chub-text').allTextContents(), { timeout: 15_000 }).toContainEqual('Hello, I am Hana from housing. Are you safe where you are tonight?');
+
+    // The supervisor sees the queue empty and Hana with one chat.
+    await expect.poll(() => queueTable.getByRole('row').nth(1).textContent()).toMatch(/Any agent\s*0/);
+    await expect.poll(() => supervisor.page.getByRole('table', { name: 'Agents' }).textContent()).toMatch(/Hana Housing\s*available\s*1 webchat/);
+    expect(await axeViolations(supervisor.page)).toEqual([]);
+
+    // Mo (money) was available throughout and was never offered it.
+    expect(await money.page.locator('#offer-list li').count()).toBe(0);
+    expect(await hub.database.prisma.offer.count({ where: { agentId: mo.id } })).toBe(0);
+    await housing.page.screenshot({ path: 'test-results/desk-routing.png' }).catch(() => undefined);
+    await supervisor.page.screenshot({ path: 'test-results/desk-supervisor.png' }).catch(() => undefined);
+    expect([...housing.errors, ...money.errors, ...supervisor.errors]).toEqual([]);
+  });
+});
