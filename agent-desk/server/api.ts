@@ -1,13 +1,14 @@
 // The desk's REST API. Every route but login needs a signed-in agent.
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ChannelKind } from '../../channels/contract.ts';
+import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../../channels/contract.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import { enqueueFor, type Queues } from '../../hub/queues.ts';
 import type { Logger } from '../../hub/logger.ts';
-import { createReply, ReplyError } from '../../hub/outbound/compose.ts';
-import { SESSION_COOKIE, checkPassword, endSession, requireAgent, startSession } from './auth.ts';
+import { createReply, replyChannels, ReplyError } from '../../hub/outbound/compose.ts';
+import { SESSION_COOKIE, checkPassword, endSession, requireAgent, requireRole, startSession } from './auth.ts';
+import { conversationAccess, conversationScope, viewerOf } from './access.ts';
 import { lockedMessage, type Lock, type LoginLockout } from './lockout.ts';
 import { conversationDetail, listConversations, messageView } from './views.ts';
 import { customerRouter } from './customers.ts';
@@ -26,7 +27,11 @@ import { routingRouter } from './routing.ts';
 import { agentsRouter } from './agents.ts';
 
 export const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
-export const ReplyBody = z.object({ text: z.string().trim().min(1, 'text is empty').max(1600, 'text is longer than 1600 characters') });
+export const ReplyBody = z.object({
+  text: z.string().trim().min(1, 'text is empty').max(1600, 'text is longer than 1600 characters'),
+  /** Reply on another of the customer's channels than the conversation's own (one of the conversation's replyChannels). */
+  channel: ChannelKindSchema.optional(),
+});
 export const ListQuery = z.object({
   status: z.enum(['open', 'closed']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -100,6 +105,11 @@ export function apiRouter(deps: ApiDeps) {
 
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
 
+  // Everything below is the desk's: service-team accounts are refused (their view of hand-offs is separate),
+  // and a conversation of a team the caller is not in is refused whichever route asks for it.
+  router.use('/api', requireRole('agent', 'supervisor', 'admin'));
+  router.use('/api/conversations/:id', conversationAccess(deps.db));
+
   router.use(attachmentRouter({ db: deps.db }));
 
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry }));
@@ -115,7 +125,8 @@ export function apiRouter(deps: ApiDeps) {
     const query = ListQuery.safeParse(req.query);
     if (!query.success) return invalid(res, query.error);
     const { status, limit, assigned, waiting, ids } = query.data;
-    res.json({ conversations: await listConversations(deps.db, { status, limit, waiting, ids, assignedTo: assigned === 'me' ? req.agent!.id : undefined }) });
+    const scope = conversationScope(await viewerOf(deps.db, req.agent!));
+    res.json({ conversations: await listConversations(deps.db, { status, limit, waiting, ids, scope, assignedTo: assigned === 'me' ? req.agent!.id : undefined }) });
   });
 
   router.get('/api/conversations/:id', async (req, res) => {
@@ -123,7 +134,8 @@ export function apiRouter(deps: ApiDeps) {
     if (!params.success) return invalid(res, params.error);
     const conversation = await conversationDetail(deps.db, params.data.id, needLabel);
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
-    res.json({ conversation });
+    const channels = await replyChannels(deps.db, params.data.id, deps.enabledChannels);
+    res.json({ conversation: { ...conversation, replyChannels: channels.map((c) => c.channel) } });
   });
 
   router.post('/api/conversations/:id/messages', async (req, res) => {
@@ -132,7 +144,7 @@ export function apiRouter(deps: ApiDeps) {
     const body = ReplyBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     try {
-      const reply = await createReply(deps.db, { conversationId: params.data.id, agentId: req.agent!.id, text: body.data.text, enabledChannels: deps.enabledChannels });
+      const reply = await createReply(deps.db, { conversationId: params.data.id, agentId: req.agent!.id, text: body.data.text, enabledChannels: deps.enabledChannels, channel: body.data.channel });
       // The row is the outbox: if this add is lost, the sweeper finds the queued row and sends it.
       // Not awaited, so the agent is answered at once even while Redis is down.
       void enqueueFor(deps.queues.outbound, reply.id, { messageId: reply.id }).catch((error: Error) =>

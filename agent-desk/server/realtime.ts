@@ -5,7 +5,8 @@ import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import type { Logger } from '../../hub/logger.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
-import { agentForToken, sessionTokenFromCookieHeader } from './auth.ts';
+import { agentForToken, sessionTokenFromCookieHeader, type SignedInAgent } from './auth.ts';
+import { audienceOf, maySee, rooms, roomsFor, viewerOf, type Viewer } from './access.ts';
 import { messageView, type MessageView } from './views.ts';
 import { callView, type CallView } from './calls.ts';
 import type { ChannelKind } from '../../channels/contract.ts';
@@ -44,8 +45,8 @@ export interface RealtimeSettings {
   router: Router;
 }
 
-const agentRoom = (agentId: string) => `agent:${agentId}`;
-const SUPERVISORS = 'supervisors';
+const agentRoom = rooms.agent;
+const SUPERVISORS = rooms.supervisors;
 // Supervisors' overview is rebuilt at most this often, however busy routing is.
 const OVERVIEW_EVERY_MS = 500;
 
@@ -57,15 +58,17 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
     const agent = await agentForToken(deps.db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie)).catch(() => null);
     if (!agent) return next(new Error('sign in required'));
     socket.data.agent = agent;
+    // Read before the connection completes, so the desk is in its rooms before it hears its first event.
+    socket.data.viewer = await viewerOf(deps.db, agent).catch(() => null);
+    if (!socket.data.viewer) return next(new Error('could not read your teams; try again'));
     next();
   });
   const offlineTimers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
   desk.on('connection', (socket) => {
-    void socket.join('agents');
-    const me = socket.data.agent as { id: string; role: string };
-    void socket.join(agentRoom(me.id));
-    if (me.role === 'supervisor' || me.role === 'admin') void socket.join(SUPERVISORS);
+    const me = socket.data.agent as SignedInAgent;
+    // Rooms decide what this desk hears: its own offers, and conversations of the teams it may see (access.ts).
+    void socket.join(roomsFor(socket.data.viewer as Viewer));
     clearTimeout(offlineTimers.get(me.id));
     // The last desk of an agent closed: after a grace period (a reload, a blip) they are offline, and
     // their offers go to others. fetchSockets sees every hub process's sockets through the adapter.
@@ -92,9 +95,9 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
       if (typeof conversationId !== 'string' || !/^[0-9a-f-]{36}$/.test(conversationId) || Date.now() - lastTyping < TYPING_EVERY_MS) return;
       lastTyping = Date.now();
       try {
-        const conversation = await deps.db.conversation.findUnique({ where: { id: conversationId }, select: { channel: true } });
+        const conversation = await deps.db.conversation.findUnique({ where: { id: conversationId }, select: { channel: true, teamId: true, assignedAgentId: true } });
         const adapter = conversation && deps.adapters[conversation.channel];
-        if (!conversation || !adapter?.showTyping) return;
+        if (!conversation || !adapter?.showTyping || !maySee(await viewerOf(deps.db, me), conversation)) return;
         const last = await deps.db.message.findFirst({ where: { conversationId, direction: 'inbound', channel: conversation.channel }, orderBy: { createdAt: 'desc' }, select: { fromAddress: true } });
         if (last) await adapter.showTyping(last.fromAddress);
       } catch (error) {
@@ -131,7 +134,14 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
         desk.local.to(agentRoom(event.agentId)).emit('offer.ended', { offerId: event.offerId, conversationId: event.conversationId, status: event.status });
         overviewSoon();
       } else if (event.type === 'agent.updated') {
-        desk.local.to(agentRoom(event.agentId)).emit('me.updated', await agentRoutingView(deps.db, event.agentId, deps.defaultCapacity));
+        // Their teams may have changed: their desks hear what the new teams hear, and no longer the old.
+        const view = await agentRoutingView(deps.db, event.agentId, deps.defaultCapacity);
+        const joined = roomsFor({ id: view.id, role: view.role, teamIds: view.teams.map((t) => t.id) });
+        for (const socket of await desk.local.in(agentRoom(event.agentId)).fetchSockets()) {
+          for (const room of socket.rooms) if (room !== socket.id && !joined.includes(room)) socket.leave(room);
+          socket.join(joined);
+        }
+        desk.local.to(agentRoom(event.agentId)).emit('me.updated', view);
         overviewSoon();
       } else if (event.type === 'queue.changed') {
         // Supervisors only, and throttled: telling hundreds of agents' desks about every change in the
@@ -143,18 +153,23 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
     }
   });
 
+  // Events about a conversation go to the desks that may see it (access.ts); calls wait for any agent.
+  const audience = async (conversationId: string) => {
+    const conversation = await deps.db.conversation.findUnique({ where: { id: conversationId }, select: { teamId: true, assignedAgentId: true } });
+    return conversation ? audienceOf(conversation) : [];
+  };
   const stopEvents = deps.bus.subscribe(async (event) => {
-    if (event.type === 'customer.typing') return void desk.local.to('agents').emit('customer.typing', { conversationId: event.conversationId });
-    if (event.type === 'conversation.updated') return void desk.local.to('agents').emit('conversation.updated', { conversationId: event.conversationId });
     try {
+      if (event.type === 'customer.typing') return void desk.local.to(await audience(event.conversationId)).emit('customer.typing', { conversationId: event.conversationId });
+      if (event.type === 'conversation.updated') return void desk.local.to(await audience(event.conversationId)).emit('conversation.updated', { conversationId: event.conversationId });
       if (event.type === 'call.updated') {
         const call = await callView(deps.db, event.callId);
-        if (call) desk.local.to('agents').emit('call.updated', call);
+        if (call) desk.local.to(await audience(call.conversationId)).emit('call.updated', call);
         return;
       }
       if (event.type !== 'message.created' && event.type !== 'message.updated') return;
       const row = await deps.db.message.findUnique({ where: { id: event.messageId } });
-      if (row) desk.local.to('agents').emit(event.type, messageView(row));
+      if (row) desk.local.to(await audience(row.conversationId)).emit(event.type, messageView(row));
     } catch (error) {
       deps.logger.warn({ err: (error as Error).message, event: event.type }, 'could not push event to the desk');
     }

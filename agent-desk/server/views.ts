@@ -1,6 +1,7 @@
 // What the desk shows: database rows → the JSON shapes of the API and the socket events.
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
+import type { Prisma } from '../../hub/generated/prisma/client.ts';
 import { ChannelKind, ContactPointKind } from '../../channels/contract.ts';
 
 export const MessageView = z.object({
@@ -80,6 +81,8 @@ export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }
   facts: z.record(z.string(), z.string()),
   /** Private notes, oldest first: the desk interleaves them with the messages by time. */
   notes: z.array(NoteView),
+  /** Channels a reply can go on, the conversation's own first (POST …/messages takes one as `channel`). */
+  replyChannels: z.array(ChannelKind),
 });
 
 type MessageRow = NonNullable<Awaited<ReturnType<Db['message']['findUnique']>>>;
@@ -122,6 +125,8 @@ export interface ConversationFilter {
   assignedTo?: string;
   /** Only those waiting for a person. */
   waiting?: boolean;
+  /** Only those the caller may see (access.ts). */
+  scope?: Prisma.ConversationWhereInput;
   limit?: number;
 }
 
@@ -132,6 +137,7 @@ export async function listConversations(db: Db, filter: ConversationFilter): Pro
       ...(filter.ids ? { id: { in: filter.ids } } : {}),
       ...(filter.assignedTo ? { assignedAgentId: filter.assignedTo } : {}),
       ...(filter.waiting ? { waitingSince: { not: null }, assignedAgentId: null } : {}),
+      ...(filter.scope ? { AND: [filter.scope] } : {}),
     },
     orderBy: { lastMessageAt: 'desc' },
     take: filter.limit ?? 100,

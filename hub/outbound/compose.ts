@@ -17,9 +17,9 @@ export type QueuedReply = Message;
 
 export async function createReply(
   db: Db,
-  input: { conversationId: string; agentId: string; text: string; enabledChannels: readonly ChannelKind[] },
+  input: { conversationId: string; agentId: string; text: string; enabledChannels: readonly ChannelKind[]; channel?: ChannelKind },
 ): Promise<QueuedReply> {
-  const message = await outboxRow(db, input.conversationId, input.enabledChannels, { body: input.text, agentId: input.agentId });
+  const message = await outboxRow(db, input.conversationId, input.enabledChannels, { body: input.text, agentId: input.agentId }, input.channel);
   // A person answering takes the conversation over from the bot, and an agent who answers a waiting
   // conversation has taken it: it stops waiting (routing withdraws any offer of it).
   const now = new Date();
@@ -33,27 +33,52 @@ export async function createNotice(db: Db, input: { conversationId: string; text
   return outboxRow(db, input.conversationId, input.enabledChannels, { body: input.text, fromBot: true });
 }
 
-async function outboxRow(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[], content: { body: string; agentId?: string; fromBot?: boolean }): Promise<QueuedReply> {
+/**
+ * Where the customer can be answered, the conversation's own channel first (a call is answered by text):
+ * the address they last wrote from on each channel in this conversation, or their record's address on it
+ * (a number they texted from, an email they wrote from or an agent checked). A Bot Framework user only where
+ * they wrote in this conversation: replying needs their conversation reference.
+ */
+export async function replyChannels(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[]): Promise<{ channel: ChannelKind; to: string; from: string }[]> {
+  const conversation = await db.conversation.findUnique({
+    where: { id: conversationId },
+    select: { channel: true, customer: { select: { contactPoints: { orderBy: { lastUsedAt: 'desc' }, select: { kind: true, address: true } } } } },
+  });
+  if (!conversation) return [];
+  const inbound = await db.message.findMany({ where: { conversationId, direction: 'inbound' }, orderBy: { createdAt: 'desc' }, select: { channel: true, fromAddress: true, toAddress: true } });
+  const found = new Map<ChannelKind, { to: string; from: string }>();
+  for (const m of inbound) {
+    const channel = m.channel === 'voice' ? 'sms' : m.channel;
+    if (!found.has(channel)) found.set(channel, { to: m.fromAddress, from: m.toAddress });
+  }
+  const byKind: Partial<Record<string, ChannelKind>> = { phone: 'sms', email: 'email', webchat_visitor: 'webchat' };
+  // The hub's own address on a channel the customer has not used here is filled in when it is sent.
+  for (const point of conversation.customer.contactPoints) {
+    const channel = byKind[point.kind];
+    if (channel && !found.has(channel)) found.set(channel, { to: point.address, from: '' });
+  }
+  const own: ChannelKind = conversation.channel === 'voice' ? 'sms' : conversation.channel;
+  const order = [own, ...[...found.keys()].filter((c) => c !== own)];
+  return order.filter((c) => found.has(c) && enabledChannels.includes(c)).map((channel) => ({ channel, ...found.get(channel)! }));
+}
+
+async function outboxRow(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[], content: { body: string; agentId?: string; fromBot?: boolean }, chosen?: ChannelKind): Promise<QueuedReply> {
   const conversation = await db.conversation.findUnique({ where: { id: conversationId }, select: { id: true, channel: true } });
   if (!conversation) throw new ReplyError('conversation not found', 404);
   // A call cannot be answered in writing: the reply goes by SMS to the number that called.
-  const channel: ChannelKind = conversation.channel === 'voice' ? 'sms' : conversation.channel;
+  const channel: ChannelKind = chosen ?? (conversation.channel === 'voice' ? 'sms' : conversation.channel);
   if (!enabledChannels.includes(channel)) throw new ReplyError(`the ${channel} channel is not switched on in this hub`, 409);
-  // Reply to the address the customer last wrote (or called) from on this channel.
-  const lastInbound = await db.message.findFirst({
-    where: { conversationId: conversation.id, direction: 'inbound', channel: channel === 'sms' ? { in: ['sms', 'voice'] } : channel },
-    orderBy: { createdAt: 'desc' },
-    select: { fromAddress: true, toAddress: true },
-  });
-  if (!lastInbound) throw new ReplyError(`the customer has not contacted us by ${channel} in this conversation`, 422);
+  const target = (await replyChannels(db, conversationId, enabledChannels)).find((r) => r.channel === channel);
+  if (!target)
+    throw new ReplyError(chosen ? `the customer has no ${channel} address we can reply to` : `the customer has not contacted us by ${channel} in this conversation`, 422);
   return db.message.create({
     data: {
       conversationId: conversation.id,
       direction: 'outbound',
       channel,
       status: 'queued',
-      fromAddress: lastInbound.toAddress,
-      toAddress: lastInbound.fromAddress,
+      fromAddress: target.from,
+      toAddress: target.to,
       ...content,
     },
   });
