@@ -128,7 +128,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
     // Phone webhooks wait for the bot's answer only on channels the bot answers.
-    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels });
+    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels, router });
     const channelRoutes = express.Router();
     // socket.io does not go through Express, so its connections get the same proxy rule here.
     const trusted = proxyAddr.compile(TRUSTED_PROXIES);

@@ -115,7 +115,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry }));
   router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
-  router.use(routingRouter({ db: deps.db, bus: deps.bus, router: deps.router, queues: deps.queues, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity }));
+  router.use(routingRouter({ db: deps.db, bus: deps.bus, router: deps.router, queues: deps.queues, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: deps.adapters.voice }));
   router.use(agentsRouter({ db: deps.db, bus: deps.bus, router: deps.router, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity }));
   router.use(conversationNeedsRouter({ db: deps.db, bus: deps.bus, detector: deps.needs, taxonomy: deps.taxonomy }));
   router.use(notesRouter({ db: deps.db, bus: deps.bus }));

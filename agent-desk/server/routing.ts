@@ -2,7 +2,8 @@
 // conversation on (transfer to an agent or a team, with a note) or closing it with an outcome.
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ChannelKind } from '../../channels/contract.ts';
+import type { ChannelAdapter, ChannelKind } from '../../channels/contract.ts';
+import { TakeCallError, takeCall } from '../../hub/calls/take.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
@@ -36,6 +37,13 @@ export interface OfferView {
   conversation: ConversationSummary;
 }
 
+/** The queued call an offer to this agent is about, if it is about a call. */
+async function callOffered(db: Db, offerId: string, agentId: string) {
+  const offer = await db.offer.findUnique({ where: { id: offerId }, select: { agentId: true, status: true, conversation: { select: { channel: true } }, conversationId: true } });
+  if (!offer || offer.agentId !== agentId || offer.status !== 'pending' || offer.conversation.channel !== 'voice') return null;
+  return db.call.findFirst({ where: { conversationId: offer.conversationId, state: 'queued' }, orderBy: { queuedAt: 'asc' }, select: { id: true, conversationId: true } });
+}
+
 export async function offerView(db: Db, offerId: string): Promise<(OfferView & { agentId: string }) | null> {
   const offer = await db.offer.findUnique({ where: { id: offerId }, select: { id: true, agentId: true, status: true, expiresAt: true, conversationId: true } });
   if (!offer || offer.status !== 'pending') return null;
@@ -43,7 +51,7 @@ export async function offerView(db: Db, offerId: string): Promise<(OfferView & {
   return conversation ? { id: offer.id, agentId: offer.agentId, expiresAt: offer.expiresAt.toISOString(), conversation } : null;
 }
 
-export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; queues: Queues; enabledChannels: readonly ChannelKind[]; defaultCapacity: Record<ChannelKind, number> }) {
+export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; queues: Queues; enabledChannels: readonly ChannelKind[]; defaultCapacity: Record<ChannelKind, number>; voice?: ChannelAdapter }) {
   const router = express.Router();
   const deskRoles = requireRole('agent', 'supervisor', 'admin');
 
@@ -73,6 +81,23 @@ export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; que
   router.post('/api/offers/:id/:answer', deskRoles, async (req: Request, res: Response) => {
     const params = IdParam.extend({ answer: z.enum(['accept', 'decline']) }).safeParse(req.params);
     if (!params.success) return invalid(res, params.error);
+    // A call is accepted by putting it through to the agent's phone: takeCall claims it (one agent wins),
+    // asks Twilio to connect it, and assigns the conversation; the offer is then marked accepted.
+    if (params.data.answer === 'accept') {
+      const call = await callOffered(deps.db, params.data.id, req.agent!.id);
+      if (call) {
+        try {
+          await takeCall(deps.db, deps.voice, { callId: call.id, agentId: req.agent!.id });
+        } catch (error) {
+          if (!(error instanceof TakeCallError)) throw error;
+          // Still waiting (Twilio was down, or no phone number is set): it goes to someone else now.
+          await deps.db.offer.updateMany({ where: { id: params.data.id, status: 'pending' }, data: { status: 'withdrawn', answeredAt: new Date() } });
+          await deps.bus.publish({ type: 'offer.ended', offerId: params.data.id, conversationId: call.conversationId, agentId: req.agent!.id, status: 'withdrawn' });
+          deps.router.request();
+          return void res.status(error.status === 404 || error.status === 410 ? 410 : error.status).json({ error: error.message });
+        }
+      }
+    }
     const answer = await answerOffer(deps.db, { offerId: params.data.id, agentId: req.agent!.id, accept: params.data.answer === 'accept' });
     if (answer.result === 'not-found') return void res.status(404).json({ error: 'no such offer for you' });
     if (answer.result === 'gone') {

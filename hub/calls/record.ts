@@ -26,7 +26,12 @@ export async function recordCallReport(db: Db, report: CallReport): Promise<Reco
   if (report.kind === 'returned_to_queue') {
     const moved = await db.$transaction(async (tx) => {
       const { count } = await tx.call.updateMany({ where: { id: call.id, state: { in: ['connecting', 'connected'] } }, data: { state: 'queued', agentId: null } });
-      if (count) await tx.callEvent.create({ data: { callId: call.id, leg: 'caller', kind: 'returned_to_queue', agentId: call.agentId, at } });
+      if (count) {
+        await tx.callEvent.create({ data: { callId: call.id, leg: 'caller', kind: 'returned_to_queue', agentId: call.agentId, at } });
+        // The agent did not answer: the caller waits for a person again, and routing offers the call on.
+        if (call.agentId)
+          await tx.conversation.updateMany({ where: { id: call.conversationId, assignedAgentId: call.agentId }, data: { assignedAgentId: null, assignedAt: null, waitingSince: at } });
+      }
       return count > 0;
     });
     return moved ? recorded : null;
@@ -37,6 +42,8 @@ export async function recordCallReport(db: Db, report: CallReport): Promise<Reco
       await tx.callEvent.create({ data: { callId: call.id, leg: report.leg, kind: report.kind as CallEventKind, agentId: report.leg === 'agent' ? call.agentId : null, providerKey: report.providerKey, at } });
       if (report.leg === 'caller' && CALLER_ENDED.has(report.kind)) {
         await tx.call.updateMany({ where: { id: call.id, state: { not: 'ended' } }, data: { state: 'ended', endedAt: at } });
+        // A caller who hung up while waiting is no longer waiting for a person (routing withdraws the offer).
+        await tx.conversation.updateMany({ where: { id: call.conversationId, assignedAgentId: null, channel: 'voice', calls: { none: { state: 'queued' } } }, data: { waitingSince: null } });
       } else if (report.leg === 'agent' && report.kind === 'answered') {
         await tx.call.updateMany({ where: { id: call.id, state: 'connecting' }, data: { state: 'connected' } });
       }
@@ -57,9 +64,14 @@ async function queueCall(db: Db, report: CallReport, at: Date): Promise<Recorded
     try {
       const { customerId } = await resolveCustomer(db, { kind: 'phone', address: report.from }, 'inbound-voice');
       const { conversationId } = await openConversationFor(db, customerId, 'voice');
-      const call = await db.call.create({
-        data: { callSid: report.callSid, conversationId, fromAddress: report.from, state: 'queued', queuedAt: at, events: { create: { leg: 'caller', kind: 'queued', at } } },
-        select: { id: true, conversationId: true },
+      const call = await db.$transaction(async (tx) => {
+        const created = await tx.call.create({
+          data: { callSid: report.callSid, conversationId, fromAddress: report.from!, state: 'queued', queuedAt: at, events: { create: { leg: 'caller', kind: 'queued', at } } },
+          select: { id: true, conversationId: true },
+        });
+        // The caller now waits for a person: routing offers the call (unless an agent already has the conversation).
+        await tx.conversation.updateMany({ where: { id: conversationId, assignedAgentId: null, waitingSince: null }, data: { waitingSince: at } });
+        return created;
       });
       return { callId: call.id, conversationId: call.conversationId };
     } catch (error) {

@@ -14,7 +14,8 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Adapters } from '../outbound/process.ts';
 import { checkVerification, startVerification } from '../identity/verify.ts';
 
-export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus; logger: Logger; adapters: Adapters; defaultCountry: CountryCode; botChannels: readonly ChannelKind[] }): InboundSink {
+import type { Router } from '../routing/engine.ts';
+export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus; logger: Logger; adapters: Adapters; defaultCountry: CountryCode; botChannels: readonly ChannelKind[]; router?: Router }): InboundSink {
   return {
     async accept(contact, extras) {
       const receipt = await recordInbound(deps.db, contact, extras);
@@ -62,6 +63,8 @@ export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus;
     async reportCall(report) {
       const recorded = await recordCallReport(deps.db, report);
       if (recorded) void deps.bus.publish({ type: 'call.updated', ...recorded }).catch(() => undefined);
+      // A call joined the queue, went back to it, or its caller hung up: offers change.
+      if (recorded) deps.router?.request();
     },
     async report(report) {
       const moved = await recordDeliveryReport(deps.db, report);

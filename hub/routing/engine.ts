@@ -27,15 +27,15 @@ export interface RoutingRun {
 
 // Two-key advisory locks do not collide with the one-key locks the bot takes per conversation.
 const ROUTING_LOCK = [7215, 1] as const;
-// Voice conversations are put through by the phone queue (hub/calls): they count towards an agent's
-// load, but are not offered here.
-const OFFERED_CHANNELS: ChannelKind[] = ['sms', 'webchat', 'email', 'botframework'];
+// A voice conversation is offered while its call waits in the phone queue (accepting puts it through).
+const OFFERED_CHANNELS: ChannelKind[] = ['sms', 'webchat', 'email', 'botframework', 'voice'];
 
 // Each step below is one SQL statement: on a busy hub every round trip to PostgreSQL counts, and every
 // run holds the routing lock (the routing bench measures it).
 const WAITING = Prisma.sql`c.status = 'open' AND c."assignedAgentId" IS NULL AND c."waitingSince" IS NOT NULL
   AND c.channel::text IN (${Prisma.join(OFFERED_CHANNELS)})
-  AND NOT EXISTS (SELECT 1 FROM "Offer" p WHERE p."conversationId" = c.id AND p.status = 'pending')`;
+  AND NOT EXISTS (SELECT 1 FROM "Offer" p WHERE p."conversationId" = c.id AND p.status = 'pending')
+  AND (c.channel <> 'voice' OR EXISTS (SELECT 1 FROM "Call" q WHERE q."conversationId" = c.id AND q.state = 'queued'))`;
 const GONE = Prisma.sql`(c.status <> 'open' OR c."assignedAgentId" IS NOT NULL OR c."waitingSince" IS NULL)`;
 
 interface WaitingRow {
@@ -52,6 +52,7 @@ interface AgentRow {
   skills: string[];
   capacity: unknown;
   lastOfferedAt: Date | null;
+  takesCalls: boolean;
   teamIds: string[];
   load: Partial<Record<ChannelKind, number>> | null;
 }
@@ -96,6 +97,7 @@ export async function runRouting(db: Db, settings: RoutingSettings, now = new Da
 
       // Load: open conversations assigned, plus offers pending (they hold a place until answered).
       const agentRows = await tx.$queryRaw<AgentRow[]>`SELECT a.id, a.skills, a.capacity, a."lastOfferedAt",
+          (a."voicePhone" IS NOT NULL OR a."voiceClient" IS NOT NULL) AS "takesCalls",
           COALESCE((SELECT array_agg(m."teamId"::text) FROM "TeamMember" m WHERE m."agentId" = a.id), '{}') AS "teamIds",
           (SELECT jsonb_object_agg(x.channel, x.n) FROM (
              SELECT channel, count(*)::int AS n FROM (
@@ -115,6 +117,7 @@ export async function runRouting(db: Db, settings: RoutingSettings, now = new Da
         capacity: { ...settings.defaultCapacity, ...capacityOf(a.capacity) },
         load: a.load ?? {},
         lastOfferedAt: a.lastOfferedAt,
+        takesCalls: a.takesCalls,
       }));
 
       const expiresAt = new Date(now.getTime() + settings.offerTimeoutMs);

@@ -29,7 +29,8 @@ export async function answerOffer(db: Db, input: { offerId: string; agentId: str
       const taken = await tx.offer.updateMany({ where: { id: input.offerId, status: 'pending', expiresAt: { gt: now } }, data: { status: 'accepted', answeredAt: now } });
       if (!taken.count) throw new Lost();
       const assigned = await tx.conversation.updateMany({
-        where: { id: offer.conversationId, status: 'open', assignedAgentId: null },
+        // Already theirs when accepting put a call through to them (takeCall assigns it).
+        where: { id: offer.conversationId, status: 'open', OR: [{ assignedAgentId: null }, { assignedAgentId: input.agentId }] },
         data: { assignedAgentId: input.agentId, assignedAt: now, waitingSince: null, handler: 'person' },
       });
       if (!assigned.count) throw new Lost();

@@ -32,6 +32,8 @@ export interface AgentState {
   /** Conversations assigned now plus offers pending, per channel. */
   load: Readonly<Partial<Record<ChannelKind, number>>>;
   lastOfferedAt: Date | null;
+  /** Has a phone number or Twilio Client identity calls can be put through to. */
+  takesCalls: boolean;
 }
 
 export interface PlannedOffer {
@@ -62,6 +64,7 @@ export function canTake(agent: AgentState, conversation: WaitingConversation, lo
   if (agent.presence !== 'available') return false;
   if (conversation.teamId && !agent.teamIds.includes(conversation.teamId)) return false;
   if (conversation.declinedBy.includes(agent.id)) return false;
+  if (conversation.channel === 'voice' && !agent.takesCalls) return false;
   if ((load[conversation.channel] ?? 0) >= (agent.capacity[conversation.channel] ?? 0)) return false;
   return hasSkillsFor(agent, conversation.needs);
 }

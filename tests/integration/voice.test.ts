@@ -398,3 +398,61 @@ describe('the needs bot on a call', () => {
   });
 });
 
+
+describe('calls offered by routing', () => {
+  it('offers a waiting call, urgent first, only to an available agent whose phone it can ring; accepting puts it through', async () => {
+    const password = 'a long enough password';
+    const make = async (name: string) => {
+      const email = `${name.toLowerCase()}@council.example`;
+      const created = await apiJson(hub.url, cookie, '/api/agents', { method: 'POST', body: JSON.stringify({ email, displayName: name, password }) });
+      expect(created.status).toBe(201);
+      const own = await signIn(hub.url, { email, password });
+      return { id: created.body.agent.id as string, cookie: own, socket: await connectDesk(hub.url, own) };
+    };
+    const vic = await make('Vic');
+    const nop = await make('Nop');
+    try {
+      expect((await apiJson(hub.url, vic.cookie, '/api/agents/me/voice', { method: 'PUT', body: JSON.stringify({ phone: '+447911123499' }) })).status).toBe(200);
+      // Callers left waiting by the cases above have gone.
+      await hub.database.prisma.call.updateMany({ where: { state: 'queued' }, data: { state: 'ended' } });
+      await hub.database.prisma.conversation.updateMany({ where: { waitingSince: { not: null } }, data: { waitingSince: null } });
+      const plain = await callerWaiting('+447911200981', ['I want to ask about my council tax']);
+      const urgent = await callerWaiting('+447911200982', ['please help me']);
+      await hub.database.prisma.conversation.update({ where: { id: urgent.call.conversationId }, data: { urgentAt: new Date() } });
+
+      const offered = nextEvent<{ id: string; conversation: { id: string; channel: string } }>(vic.socket, 'offer');
+      for (const agent of [vic, nop]) expect((await apiJson(hub.url, agent.cookie, '/api/agents/me/presence', { method: 'PUT', body: JSON.stringify({ presence: 'available' }) })).status).toBe(200);
+      const offer = await offered;
+      expect(offer.conversation).toMatchObject({ id: urgent.call.conversationId, channel: 'voice' });
+      await hub.router.runNow();
+      // Nop has no phone set; Vic takes one call at a time.
+      expect(await hub.database.prisma.offer.count({ where: { agentId: nop.id } })).toBe(0);
+      expect(await hub.database.prisma.offer.count({ where: { conversationId: plain.call.conversationId } })).toBe(0);
+
+      const before = twilioApi.requests.length;
+      const accepted = await apiJson(hub.url, vic.cookie, `/api/offers/${offer.id}/accept`, { method: 'POST' });
+      expect(accepted.status).toBe(200);
+      const redirect = twilioApi.requests.slice(before).find((r) => r.path.endsWith(`/Calls/${urgent.sid}.json`));
+      expect(redirect!.form.Twiml).toContain('+447911123499');
+      const taken = await hub.database.prisma.call.findUniqueOrThrow({ where: { id: urgent.call.id } });
+      expect(taken).toMatchObject({ state: 'connecting', agentId: vic.id });
+
+      // Vic does not answer: the call goes back to the queue and is offered again.
+      const again = nextEvent<{ id: string; conversation: { id: string } }>(vic.socket, 'offer', (o) => o.conversation.id === urgent.call.conversationId);
+      await post('/webhooks/twilio/voice/dialled', callFields(urgent.sid, '+447911200982', { DialCallStatus: 'no-answer' }));
+      const second = await again;
+      // The caller hangs up while it is offered: the offer is withdrawn from Vic's desk.
+      const withdrawn = nextEvent<{ offerId: string; status: string }>(vic.socket, 'offer.ended', (e) => e.offerId === second.id && e.status === 'withdrawn');
+      await post(STATUS, callFields(urgent.sid, '+447911200982', { CallStatus: 'completed' }));
+      await withdrawn;
+      // And the other caller is offered to Vic now.
+      const next = nextEvent<{ conversation: { id: string } }>(vic.socket, 'offer', (o) => o.conversation.id === plain.call.conversationId);
+      await hub.router.runNow();
+      await next;
+    } finally {
+      vic.socket.close();
+      nop.socket.close();
+      for (const agent of [vic, nop]) await hub.database.prisma.agent.update({ where: { id: agent.id }, data: { presence: 'offline' } });
+    }
+  });
+});

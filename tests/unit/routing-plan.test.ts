@@ -7,7 +7,7 @@ const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
 const CAPACITY = { voice: 1, webchat: 3, sms: 3, botframework: 3, email: 5 };
 
 function agent(id: string, over: Partial<AgentState> = {}): AgentState {
-  return { id, presence: 'available', skills: [], teamIds: [], capacity: CAPACITY, load: {}, lastOfferedAt: null, ...over };
+  return { id, presence: 'available', skills: [], teamIds: [], capacity: CAPACITY, load: {}, lastOfferedAt: null, takesCalls: true, ...over };
 }
 function waiting(id: string, over: Partial<WaitingConversation> = {}): WaitingConversation {
   return { id, channel: 'webchat', needs: [], urgent: false, waitingSince: minutesAgo(1), teamId: null, declinedBy: [], ...over };
@@ -61,6 +61,12 @@ describe('planOffers', () => {
       waiting: [waiting('call', { channel: 'voice' })],
       agents: [agent('a', { load: { voice: 1 } })],
       expected: [],
+    },
+    {
+      name: 'a call goes only to an agent whose phone it can be put through to',
+      waiting: [waiting('call', { channel: 'voice' })],
+      agents: [agent('no-phone', { takesCalls: false }), agent('phone', { load: { webchat: 2 } })],
+      expected: ['call→phone'],
     },
     {
       name: 'capacity 0 means the agent does not take that channel',
