@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
-import { apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import type { RunningHub } from '../../hub/app.ts';
 
 let database: TestDatabase;
@@ -14,7 +14,6 @@ let hub: RunningHub & { url: string };
 let browser: Browser;
 let admin: string;
 const contexts: BrowserContext[] = [];
-const PASSWORD = 'a long enough password';
 
 beforeAll(async () => {
   database = await createTestDatabase('routing_browser');
@@ -29,15 +28,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function account(displayName: string, role: string, skills: string[] = []): Promise<{ id: string; email: string }> {
-  const email = `${displayName.split(' ')[0]!.toLowerCase()}@council.example`;
-  const created = await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ email, displayName, password: PASSWORD, role }) });
-  expect(created.status).toBe(201);
-  if (skills.length) expect((await apiJson(hub.url, admin, `/api/agents/${created.body.agent.id}/routing`, { method: 'PUT', body: JSON.stringify({ skills }) })).status).toBe(200);
-  return { id: created.body.agent.id, email };
-}
+const account = (displayName: string, role: 'agent' | 'supervisor', skills?: string[]) => createDeskAccount(hub.url, admin, { name: displayName, role, routing: skills ? { skills } : undefined });
 
-async function deskPage(email: string): Promise<{ page: Page; errors: string[] }> {
+async function deskPage({ email, password }: { email: string; password: string }): Promise<{ page: Page; errors: string[] }> {
   // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
   const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 768 } });
   contexts.push(context);
@@ -46,7 +39,7 @@ async function deskPage(email: string): Promise<{ page: Page; errors: string[] }
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${hub.url}/desk/`);
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByLabel('My status').waitFor();
   return { page, errors };
@@ -58,13 +51,13 @@ describe('routing on the desk', () => {
     const mo = await account('Mo Money', 'agent', ['money']);
     const sue = await account('Sue Supervisor', 'supervisor');
 
-    const supervisor = await deskPage(sue.email);
+    const supervisor = await deskPage(sue);
     const queueTable = supervisor.page.getByRole('table', { name: 'Waiting for a person, by team' });
     await expect.poll(() => queueTable.getByRole('row').nth(1).textContent()).toMatch(/Any agent\s*0/);
 
-    const money = await deskPage(mo.email);
+    const money = await deskPage(mo);
     await money.page.getByLabel('My status').selectOption('available');
-    const housing = await deskPage(hana.email);
+    const housing = await deskPage(hana);
     await housing.page.getByLabel('My status').selectOption('available');
     await expect.poll(() => housing.page.locator('#presence-note').textContent()).toBe('You are offered conversations.');
     await expect.poll(() => supervisor.page.getByRole('table', { name: 'Agents' }).textContent()).toMatch(/Hana Housing\s*available/);

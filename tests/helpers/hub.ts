@@ -77,3 +77,32 @@ export async function apiJson<T = any>(hubUrl: string, cookie: string, path: str
   const res = await fetch(hubUrl + path, { ...init, headers: { 'content-type': 'application/json', cookie, ...(init.headers ?? {}) } });
   return { status: res.status, body: (await res.json().catch(() => null)) as T };
 }
+
+export interface DeskAccount {
+  id: string;
+  email: string;
+  password: string;
+  /** The session cookie, signed in through the API. */
+  cookie: string;
+}
+
+/**
+ * A desk account created by an admin through the API (as a council would), with its routing settings if
+ * given, and signed in.
+ */
+export async function createDeskAccount(
+  hubUrl: string,
+  adminCookie: string,
+  account: { name: string; role?: 'agent' | 'supervisor' | 'admin' | 'service'; email?: string; routing?: { skills?: string[]; capacity?: Record<string, number>; teamIds?: string[] } },
+): Promise<DeskAccount> {
+  const email = account.email ?? `${account.name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${randomBytes(3).toString('hex')}@council.example`;
+  const password = 'a long enough password';
+  const created = await apiJson(hubUrl, adminCookie, '/api/agents', { method: 'POST', body: JSON.stringify({ email, displayName: account.name, password, role: account.role ?? 'agent' }) });
+  if (created.status !== 201) throw new Error(`could not create ${account.name}: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = created.body.agent.id as string;
+  if (account.routing) {
+    const set = await apiJson(hubUrl, adminCookie, `/api/agents/${id}/routing`, { method: 'PUT', body: JSON.stringify(account.routing) });
+    if (set.status !== 200) throw new Error(`could not set ${account.name}'s routing: ${set.status} ${JSON.stringify(set.body)}`);
+  }
+  return { id, email, password, cookie: await signIn(hubUrl, { email, password }) };
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, connectDesk, createDeskAccount, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
@@ -31,18 +31,13 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function account(name: string, role: string, teamIds: string[] = []) {
-  const email = `${name.toLowerCase()}@council.example`;
-  const password = 'a long enough password';
-  const created = await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ email, displayName: name, password, role }) });
-  expect(created.status).toBe(201);
-  if (teamIds.length) expect((await apiJson(hub.url, admin, `/api/agents/${created.body.agent.id}/routing`, { method: 'PUT', body: JSON.stringify({ teamIds }) })).status).toBe(200);
-  const cookie = await signIn(hub.url, { email, password });
+async function account(name: string, role: 'agent' | 'service', teamIds: string[] = []) {
+  const { id, cookie } = await createDeskAccount(hub.url, admin, { name, role, routing: teamIds.length ? { teamIds } : undefined });
   const socket = await connectDesk(hub.url, cookie);
   sockets.push(socket);
   const heard: MessageView[] = [];
   socket.on('message.created', (m: MessageView) => heard.push(m));
-  return { id: created.body.agent.id as string, cookie, socket, heard, api: <T = any>(path: string, init?: RequestInit) => apiJson<T>(hub.url, cookie, path, init) };
+  return { id, cookie, socket, heard, api: <T = any>(path: string, init?: RequestInit) => apiJson<T>(hub.url, cookie, path, init) };
 }
 
 async function text(from: string, body: string): Promise<MessageView> {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, connectDesk, createDeskAccount, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
@@ -50,14 +50,8 @@ interface DeskAgent {
   api<T = any>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
 }
 
-async function deskAgent(name: string, routing: { skills?: string[]; capacity?: Record<string, number>; teamIds?: string[] } = {}, role = 'agent'): Promise<DeskAgent> {
-  const email = `${name.toLowerCase().replace(/\W/g, '')}.${nextNumber++}@council.example`;
-  const password = 'a long enough password';
-  const created = await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ email, displayName: name, password, role }) });
-  expect(created.status).toBe(201);
-  const id = created.body.agent.id as string;
-  if (Object.keys(routing).length) expect((await apiJson(hub.url, admin, `/api/agents/${id}/routing`, { method: 'PUT', body: JSON.stringify(routing) })).status).toBe(200);
-  const cookie = await signIn(hub.url, { email, password });
+async function deskAgent(name: string, routing?: { skills?: string[]; capacity?: Record<string, number>; teamIds?: string[] }, role: 'agent' | 'supervisor' | 'service' = 'agent'): Promise<DeskAgent> {
+  const { id, cookie } = await createDeskAccount(hub.url, admin, { name, role, routing });
   const socket = await connectDesk(hub.url, cookie);
   sockets.push(socket);
   const offers: OfferView[] = [];
@@ -273,12 +267,12 @@ describe('routing', () => {
     expect(JSON.stringify(skills.body)).toMatch(/needs taxonomy/);
     expect((await kim.api(`/api/agents/${kim.id}/routing`, { method: 'PUT', body: JSON.stringify({ skills: [] }) })).status).toBe(403);
     expect((await kim.api('/api/supervisor/overview')).status).toBe(403);
-    const service = await deskAgent('Lee', {}, 'service');
+    const service = await deskAgent('Lee', undefined, 'service');
     expect((await service.api('/api/agents/me/presence', { method: 'PUT', body: JSON.stringify({ presence: 'available' }) })).status).toBe(403);
   });
 
   it('shows supervisors the queue and agents live', async () => {
-    const sup = await deskAgent('Sue', {}, 'supervisor');
+    const sup = await deskAgent('Sue', undefined, 'supervisor');
     const overview = nextEvent<SupervisorOverview>(sup.socket, 'supervisor.overview', (o) => o.queues.some((q) => q.teamId === null && q.waiting >= 1));
     const conversation = await smsConversation('a question about libraries');
     await waitingFor(conversation.id);

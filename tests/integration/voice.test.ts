@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
-import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, connectDesk, createDeskAccount, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { HUB_NUMBER, TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
@@ -401,13 +401,9 @@ describe('the needs bot on a call', () => {
 
 describe('calls offered by routing', () => {
   it('offers a waiting call, urgent first, only to an available agent whose phone it can ring; accepting puts it through', async () => {
-    const password = 'a long enough password';
     const make = async (name: string) => {
-      const email = `${name.toLowerCase()}@council.example`;
-      const created = await apiJson(hub.url, cookie, '/api/agents', { method: 'POST', body: JSON.stringify({ email, displayName: name, password }) });
-      expect(created.status).toBe(201);
-      const own = await signIn(hub.url, { email, password });
-      return { id: created.body.agent.id as string, cookie: own, socket: await connectDesk(hub.url, own) };
+      const { id, cookie: own } = await createDeskAccount(hub.url, cookie, { name });
+      return { id, cookie: own, socket: await connectDesk(hub.url, own) };
     };
     const vic = await make('Vic');
     const nop = await make('Nop');
