@@ -16,6 +16,7 @@ import { ensureFirstAdmin } from '../agent-desk/server/auth.ts';
 import { createLoginLockout } from '../agent-desk/server/lockout.ts';
 import { openApiDocument } from '../agent-desk/server/openapi.ts';
 import { attachDeskRealtime } from '../agent-desk/server/realtime.ts';
+import { buildDeskBundle, deskBundleHandler } from '../agent-desk/server/web-bundle.ts';
 import { describeConfig, type HubConfig } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createEventBus, type EventBus } from './events.ts';
@@ -138,7 +139,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
     const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, ...config.loginLockout });
     app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity }));
-    app.use('/desk', express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
+    // The desk: its React bundle built once here, in memory (a build error stops the start), then its static files.
+    app.use('/desk', deskBundleHandler(await buildDeskBundle()), express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
     app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found' }));
     app.use((error: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

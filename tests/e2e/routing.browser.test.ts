@@ -1,15 +1,19 @@
 // Routing end to end in real headless Chromium: agents sign in and go available; a customer on the web
 // chat asks the bot for a person; the agent with the skill is offered the conversation (the one without
 // it never is), accepts by keyboard, replies, and the customer's widget shows the reply; a supervisor
-// watches the queue change live. Every page passes axe-core.
+// watches the queue change live; a waiting phone call rings on the desk of an agent whose phone is set.
+// Every page passes axe-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
-import { createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { HUB_NUMBER, TEST_ACCOUNT_SID, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
 
 let database: TestDatabase;
+let twilioApi: FakeTwilio;
 let hub: RunningHub & { url: string };
 let browser: Browser;
 let admin: string;
@@ -17,7 +21,8 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase('routing_browser');
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, BOT_CHANNELS: 'webchat' }));
+  twilioApi = await startFakeTwilio();
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, BOT_CHANNELS: 'webchat', TWILIO_API_BASE_URL: twilioApi.url }));
   browser = await launchChromium();
   admin = await signIn(hub.url);
 });
@@ -25,6 +30,7 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await hub?.stop();
+  await twilioApi?.close();
   await database?.drop();
 });
 
@@ -102,5 +108,28 @@ describe('routing on the desk', () => {
     await housing.page.screenshot({ path: 'test-results/desk-routing.png' }).catch(() => undefined);
     await supervisor.page.screenshot({ path: 'test-results/desk-supervisor.png' }).catch(() => undefined);
     expect([...housing.errors, ...money.errors, ...supervisor.errors]).toEqual([]);
+  });
+
+  it('shows a waiting phone call as ringing for an agent whose phone is set; Answer puts the caller through', async () => {
+    const cal = await account('Cal Caller', 'agent');
+    expect((await apiJson(hub.url, cal.cookie, '/api/agents/me/voice', { method: 'PUT', body: JSON.stringify({ phone: '+447911123411' }) })).status).toBe(200);
+    const desk = await deskPage(cal);
+    await desk.page.getByLabel('My status').selectOption('available');
+    await expect.poll(() => desk.page.locator('#presence-note').textContent()).toBe('You are offered conversations.');
+
+    // A caller presses 0 for a person: Twilio puts them in the queue, and the hub offers the call.
+    const sid = `CA${'7'.repeat(32)}`;
+    const from = '+447911200777';
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', { AccountSid: TEST_ACCOUNT_SID, ApiVersion: '2010-04-01', CallSid: sid, CallStatus: 'in-progress', Direction: 'inbound', From: from, To: HUB_NUMBER, Digits: '0' });
+    const offer = desk.page.locator('#offer-list li.call-offer');
+    await offer.waitFor({ timeout: 15_000 });
+    expect(await offer.textContent()).toMatch(/Incoming call · ringing/);
+    expect(await desk.page.getByRole('status').textContent()).toMatch(/Incoming call for you/);
+    expect(await axeViolations(desk.page)).toEqual([]);
+
+    await desk.page.getByRole('button', { name: /Accept call with/ }).click();
+    await expect.poll(() => twilioApi.requests.find((r) => r.path.endsWith(`/Calls/${sid}.json`))?.form.Twiml ?? '').toContain('+447911123411');
+    await expect.poll(() => desk.page.locator('#offer-list li').count()).toBe(0);
+    expect(desk.errors).toEqual([]);
   });
 });

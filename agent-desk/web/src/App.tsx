@@ -1,0 +1,416 @@
+// The agent desk: sign in, see open conversations and waiting calls live, take a call, read one, reply (on the
+// channel chosen), record needs, write private notes, answer offers, hand on or close; supervisors watch the
+// queues. Everything the customer wrote is rendered as React text, never parsed as HTML.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { createPortal } from 'react-dom';
+import { io, type Socket } from 'socket.io-client';
+import {
+  api, errorText, type Agent, type Call, type CannedResponse, type ConversationDetail, type ConversationSummary, type DirectoryAgent,
+  type Message, type Note, type Offer, type Overview, type Presence, type RoutingMe, type TaxonomyNeed, type TeamRef,
+} from './api.ts';
+import { ConversationList, LIST_LIMIT, type ListFilter } from './ConversationList.tsx';
+import { CannedPanel, HandoverPanel, NeedsPanel, NotePanel, ReplyForm } from './Panels.tsx';
+import { Calls, Offers, Supervisor } from './Side.tsx';
+import { CallHistory, Timeline } from './Timeline.tsx';
+import { contactLabel, PRESENCE_NOTE } from './text.ts';
+
+function listQuery(filter: ListFilter): string {
+  return `status=open&limit=${LIST_LIMIT}${filter === 'mine' ? '&assigned=me' : filter === 'waiting' ? '&waiting=true' : ''}`;
+}
+
+function SignIn({ onSignedIn }: { onSignedIn: (agent: Agent) => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError('');
+    try {
+      const { agent } = await api<{ agent: Agent }>('/api/auth/login', { method: 'POST', body: { email, password } });
+      onSignedIn(agent);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <section id="login" aria-labelledby="login-title">
+      <h2 id="login-title">Sign in</h2>
+      <form id="login-form" onSubmit={submit}>
+        <label htmlFor="email">Email</label>
+        <input id="email" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <label htmlFor="password">Password</label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <button type="submit">Sign in</button>
+        <p id="login-error" role="alert">{error}</p>
+      </form>
+    </section>
+  );
+}
+
+export function App() {
+  const [agent, setAgent] = useState<Agent | null>(null);
+  const [signedOut, setSignedOut] = useState(false);
+  // The status control sits in the header; the desk, which owns routing, renders into it.
+  const [slot, setSlot] = useState<HTMLDivElement | null>(null);
+  const routed = !!agent && agent.role !== 'service';
+
+  useEffect(() => {
+    api<{ agent: Agent }>('/api/auth/me').then(({ agent: a }) => setAgent(a), () => setSignedOut(true));
+  }, []);
+
+  return (
+    <>
+      <header>
+        <h1>contact-hub desk</h1>
+        <div id="me" ref={setSlot} hidden={!routed} />
+        <p id="whoami" aria-live="polite">{agent ? `Signed in as ${agent.displayName}` : ''}</p>
+      </header>
+      <main>
+        {!agent && signedOut ? <SignIn onSignedIn={setAgent} /> : null}
+        {agent ? <Desk agent={agent} slot={slot} /> : null}
+      </main>
+    </>
+  );
+}
+
+function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
+  const routed = agent.role !== 'service';
+  const supervises = agent.role === 'supervisor' || agent.role === 'admin';
+
+  const [conversations, setConversations] = useState<Map<string, ConversationSummary>>(new Map());
+  const [filter, setFilter] = useState<ListFilter>('all');
+  const [listLoading, setListLoading] = useState(true);
+  const [detail, setDetail] = useState<ConversationDetail | null>(null);
+  const [closed, setClosed] = useState(false);
+  const [messages, setMessages] = useState<Map<string, Message>>(new Map());
+  const [notes, setNotes] = useState<Map<string, Note>>(new Map());
+  const [history, setHistory] = useState<Map<string, Call>>(new Map());
+  const [calls, setCalls] = useState<Map<string, Call>>(new Map());
+  const [callError, setCallError] = useState('');
+  const [phone, setPhone] = useState('');
+  const [typing, setTyping] = useState('');
+  const [taxonomy, setTaxonomy] = useState<TaxonomyNeed[]>([]);
+  const [canned, setCanned] = useState<CannedResponse[]>([]);
+  const [me, setMe] = useState<RoutingMe | null>(null);
+  const [presenceNote, setPresenceNote] = useState('');
+  const [offers, setOffers] = useState<Map<string, Offer>>(new Map());
+  const [announce, setAnnounce] = useState('');
+  const [offerError, setOfferError] = useState('');
+  const [teams, setTeams] = useState<TeamRef[]>([]);
+  const [directory, setDirectory] = useState<DirectoryAgent[]>([]);
+  const [overview, setOverview] = useState<Overview | null>(null);
+  const [focusReply, setFocusReply] = useState(0);
+
+  const currentRef = useRef<string | null>(null);
+  const filterRef = useRef<ListFilter>('all');
+  const meRef = useRef<RoutingMe | null>(null);
+  const conversationsRef = useRef(conversations);
+  conversationsRef.current = conversations;
+  const offersRef = useRef(offers);
+  offersRef.current = offers;
+  const socketRef = useRef<Socket | null>(null);
+  const presenceChanges = useRef(0);
+  const presenceRef = useRef<HTMLSelectElement>(null);
+  const replyRef = useRef<HTMLTextAreaElement>(null);
+  const lastTyping = useRef(0);
+
+  useEffect(() => { if (focusReply) replyRef.current?.focus(); }, [focusReply]);
+
+  const loadConversations = useCallback(async () => {
+    const asked = filterRef.current;
+    const { conversations: list } = await api<{ conversations: ConversationSummary[] }>(`/api/conversations?${listQuery(asked)}`);
+    if (asked !== filterRef.current) return;
+    setConversations(new Map(list.map((c) => [c.id, c])));
+    setListLoading(false);
+  }, []);
+
+  // Only the one conversation that changed is fetched again: every desk hears every change, so reloading
+  // whole lists on each would multiply the load by the number of agents online.
+  const refreshConversation = useCallback(async (id: string) => {
+    const asked = filterRef.current;
+    const { conversations: list } = await api<{ conversations: ConversationSummary[] }>(`/api/conversations?${listQuery(asked)}&ids=${id}`);
+    if (asked !== filterRef.current) return;
+    setConversations((prev) => {
+      const next = new Map(prev);
+      if (list[0]) next.set(id, list[0]);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+
+  const loadCanned = useCallback(async () => {
+    const { cannedResponses } = await api<{ cannedResponses: CannedResponse[] }>('/api/canned-responses');
+    setCanned(cannedResponses);
+  }, []);
+
+  /** Reads the open conversation again (needs, who has it, notes, messages) after it changed. */
+  const reloadDetail = useCallback(async () => {
+    const id = currentRef.current;
+    if (!id) return;
+    const { conversation } = await api<{ conversation: ConversationDetail }>(`/api/conversations/${id}`);
+    if (id !== currentRef.current) return;
+    setDetail(conversation);
+    setNotes(new Map((conversation.notes ?? []).map((n) => [n.id, n])));
+    setMessages((prev) => {
+      const next = new Map(prev);
+      for (const m of conversation.messages) next.set(m.id, m);
+      return next;
+    });
+  }, []);
+
+  /** Opens a conversation; focus goes to the reply box unless this is a resync the agent did not ask for. */
+  const openConversation = useCallback(async (id: string, focus = true) => {
+    currentRef.current = id;
+    const { conversation } = await api<{ conversation: ConversationDetail }>(`/api/conversations/${id}`);
+    if (id !== currentRef.current) return;
+    setClosed(false);
+    setDetail(conversation);
+    setMessages(new Map(conversation.messages.map((m) => [m.id, m])));
+    setNotes(new Map((conversation.notes ?? []).map((n) => [n.id, n])));
+    setTyping('');
+    loadCanned().catch(() => {});
+    const { calls: list } = await api<{ calls: Call[] }>(`/api/conversations/${id}/calls`);
+    if (id !== currentRef.current) return;
+    setHistory(new Map(list.map((c) => [c.id, c])));
+    if (focus) setFocusReply((n) => n + 1);
+  }, [loadCanned]);
+
+  const onMessage = useCallback((m: Message) => {
+    if (m.conversationId === currentRef.current) {
+      if (m.direction === 'inbound') setTyping('');
+      setMessages((prev) => new Map(prev).set(m.id, m));
+    }
+    if (!conversationsRef.current.has(m.conversationId)) return void refreshConversation(m.conversationId).catch(() => {});
+    setConversations((prev) => {
+      const c = prev.get(m.conversationId);
+      if (!c) return prev;
+      const next = new Map(prev);
+      next.set(c.id, { ...c, lastMessage: m, lastMessageAt: m.createdAt > c.lastMessageAt ? m.createdAt : c.lastMessageAt });
+      return next;
+    });
+  }, [refreshConversation]);
+
+  const onCall = useCallback((call: Call) => {
+    setCalls((prev) => new Map(prev).set(call.id, call));
+    if (call.conversationId === currentRef.current) setHistory((prev) => new Map(prev).set(call.id, call));
+  }, []);
+
+  const loadCalls = useCallback(async () => {
+    const { calls: list } = await api<{ calls: Call[] }>('/api/calls');
+    setCalls(new Map(list.map((c) => [c.id, c])));
+  }, []);
+
+  const renderMe = useCallback((next: RoutingMe) => {
+    const changedByHub = meRef.current?.presence === 'available' && next.presence === 'away';
+    meRef.current = next;
+    setMe(next);
+    setPresenceNote(changedByHub ? 'An offer ran out, so you are set to Away.' : PRESENCE_NOTE[next.presence] ?? '');
+  }, []);
+
+  const answerOffer = useCallback(async (offer: Offer, answer: 'accept' | 'decline') => {
+    setOfferError('');
+    const drop = () => setOffers((prev) => { const next = new Map(prev); next.delete(offer.id); return next; });
+    try {
+      const { conversationId } = await api<{ conversationId: string }>(`/api/offers/${offer.id}/${answer}`, { method: 'POST' });
+      drop();
+      if (answer === 'accept') {
+        await loadConversations();
+        await openConversation(conversationId);
+      }
+    } catch (e) {
+      drop();
+      setOfferError(errorText(e));
+    }
+  }, [loadConversations, openConversation]);
+
+  // The socket, once per sign-in.
+  useEffect(() => {
+    // WebSocket first: several hub processes then need no sticky sessions (long-polling would).
+    const socket = io('/desk', { withCredentials: true, transports: ['websocket', 'polling'] });
+    socketRef.current = socket;
+    socket.on('message.created', onMessage);
+    socket.on('message.updated', onMessage);
+    socket.on('call.updated', onCall);
+    socket.on('conversation.updated', ({ conversationId }: { conversationId: string }) => {
+      refreshConversation(conversationId).catch(() => {});
+      if (conversationId === currentRef.current) reloadDetail().catch(() => {});
+    });
+    let typingTimer: ReturnType<typeof setTimeout> | undefined;
+    socket.on('customer.typing', ({ conversationId }: { conversationId: string }) => {
+      if (conversationId !== currentRef.current) return;
+      setTyping('The customer is typing…');
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(() => setTyping(''), 5000);
+    });
+    // After a reconnect (ours, or the server's to Redis), reload: missed events are not replayed.
+    const resync = () => {
+      loadConversations().catch(() => {});
+      loadCalls().catch(() => {});
+      if (currentRef.current) openConversation(currentRef.current, false).catch(() => {});
+    };
+    socket.on('connect', resync);
+    socket.on('desk.resync', resync);
+
+    api<{ needs: TaxonomyNeed[] }>('/api/needs/taxonomy').then(({ needs }) => setTaxonomy(needs), () => {});
+    api<{ phone: string | null }>('/api/agents/me/voice').then(({ phone: p }) => setPhone(p ?? ''), () => {});
+
+    if (routed) {
+      const loadRouting = () => {
+        // A status chosen while this was on its way wins over what it read.
+        const changes = presenceChanges.current;
+        api<{ agent: RoutingMe; offers: Offer[] }>('/api/agents/me/routing')
+          .then(({ agent: mine, offers: list }) => {
+            if (changes === presenceChanges.current) renderMe(mine);
+            setOffers(new Map(list.map((o) => [o.id, o])));
+          })
+          .catch(() => {});
+      };
+      socket.on('connect', loadRouting);
+      socket.on('desk.resync', loadRouting);
+      socket.on('offer', (offer: Offer) => {
+        setOffers((prev) => new Map(prev).set(offer.id, offer));
+        setAnnounce(
+          offer.conversation.channel === 'voice'
+            ? `Incoming ${offer.conversation.urgent ? 'urgent ' : ''}call for you: ${contactLabel(offer.conversation.customer)}. Answer puts it through to your phone.`
+            : `New ${offer.conversation.urgent ? 'urgent ' : ''}conversation offered: ${contactLabel(offer.conversation.customer)}, ${offer.conversation.channel}.`,
+        );
+      });
+      socket.on('offer.ended', ({ offerId, status }: { offerId: string; status: string }) => {
+        if (!offersRef.current.has(offerId)) return;
+        setOffers((prev) => { const next = new Map(prev); next.delete(offerId); return next; });
+        if (status === 'expired') setAnnounce('An offer ran out and went to someone else.');
+        if (status === 'withdrawn') setAnnounce('An offer was withdrawn: someone else has that conversation.');
+      });
+      socket.on('me.updated', renderMe);
+      Promise.all([api<{ teams: TeamRef[] }>('/api/teams'), api<{ agents: DirectoryAgent[] }>('/api/agents/directory')])
+        .then(([{ teams: t }, { agents: a }]) => { setTeams(t); setDirectory(a); })
+        .catch(() => {});
+      if (supervises) {
+        socket.on('supervisor.overview', setOverview);
+        const loadOverview = () => api<Overview>('/api/supervisor/overview').then(setOverview, () => {});
+        socket.on('connect', loadOverview);
+        socket.on('desk.resync', loadOverview);
+      }
+    }
+    return () => {
+      clearTimeout(typingTimer);
+      socket.close();
+      socketRef.current = null;
+    };
+  }, [routed, supervises, onMessage, onCall, refreshConversation, reloadDetail, loadConversations, loadCalls, openConversation, renderMe]);
+
+  // Keys: Alt+A accepts the first offer, Alt+D declines it, Alt+S focuses my status.
+  useEffect(() => {
+    if (!routed) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const first = offersRef.current.values().next().value;
+      const key = event.key.toLowerCase();
+      if (key === 'a' && first) void answerOffer(first, 'accept');
+      else if (key === 'd' && first) void answerOffer(first, 'decline');
+      else if (key === 's') presenceRef.current?.focus();
+      else return;
+      event.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [routed, answerOffer]);
+
+  const changePresence = async (presence: Presence) => {
+    presenceChanges.current += 1;
+    setMe((prev) => (prev ? { ...prev, presence } : prev));
+    try {
+      const { agent: mine } = await api<{ agent: RoutingMe }>('/api/agents/me/presence', { method: 'PUT', body: { presence } });
+      renderMe(mine);
+      if (mine.presence !== 'available') setOffers(new Map());
+    } catch (e) {
+      setPresenceNote(errorText(e));
+    }
+  };
+
+  const chooseFilter = (next: ListFilter) => {
+    filterRef.current = next;
+    setFilter(next);
+    setConversations(new Map());
+    setListLoading(true);
+    loadConversations().catch(() => {});
+  };
+
+  const takeCall = async (call: Call) => {
+    setCallError('');
+    try {
+      const { call: taken } = await api<{ call: Call }>(`/api/calls/${call.id}/take`, { method: 'POST' });
+      onCall(taken);
+      await openConversation(taken.conversationId);
+    } catch (e) {
+      setCallError(errorText(e));
+    }
+  };
+
+  const onTyping = () => {
+    const id = currentRef.current;
+    if (!id || Date.now() - lastTyping.current < 3000) return;
+    lastTyping.current = Date.now();
+    socketRef.current?.emit('typing', { conversationId: id });
+  };
+
+  // Stable, so the list's rows (memoised) do not re-render when something else on the desk changes.
+  const openFromList = useCallback((id: string) => void openConversation(id).catch(() => {}), [openConversation]);
+
+  const onClosed = async () => {
+    const id = currentRef.current;
+    currentRef.current = null;
+    setConversations((prev) => { const next = new Map(prev); if (id) next.delete(id); return next; });
+    setDetail(null);
+    setClosed(true);
+    setMessages(new Map());
+    setNotes(new Map());
+    setHistory(new Map());
+    await loadConversations();
+  };
+
+  const onTransferred = async () => {
+    if (currentRef.current) await openConversation(currentRef.current);
+    await loadConversations();
+  };
+
+  const title = detail ? `${contactLabel(detail.customer)} (${detail.channel.toUpperCase()})` : closed ? 'Conversation closed. Choose another.' : 'Choose a conversation';
+
+  return (
+    <div id="desk">
+      {routed && slot
+        ? createPortal(
+            <>
+              <label htmlFor="presence">My status</label>
+              <select id="presence" aria-keyshortcuts="Alt+S" disabled={!me} ref={presenceRef} value={me?.presence ?? 'available'} onChange={(e) => void changePresence(e.target.value as Presence)}>
+                <option value="available">Available</option>
+                <option value="busy">Busy</option>
+                <option value="away">Away</option>
+                <option value="offline">Offline</option>
+              </select>
+              <span id="presence-note" aria-live="polite">{presenceNote}</span>
+            </>,
+            slot,
+          )
+        : null}
+      <nav aria-labelledby="list-title">
+        <Offers offers={offers} announce={announce} error={offerError} onAnswer={(o, a) => void answerOffer(o, a)} />
+        {supervises ? <Supervisor overview={overview} /> : null}
+        <Calls calls={calls} error={callError} onTake={(c) => void takeCall(c)} phone={phone} onPhone={setPhone} />
+        <h2 id="list-title">Open conversations</h2>
+        <ConversationList conversations={conversations} currentId={detail?.id ?? null} meId={me?.id ?? agent.id} filter={filter} loading={listLoading} onFilter={chooseFilter} onOpen={openFromList} />
+      </nav>
+      <section id="conversation" aria-labelledby="conversation-title">
+        <h2 id="conversation-title">{title}</h2>
+        <NeedsPanel conversation={detail} taxonomy={taxonomy} onChanged={reloadDetail} />
+        <Timeline messages={messages} notes={notes} />
+        <CallHistory history={history} />
+        <p id="typing" aria-live="polite">{typing}</p>
+        <ReplyForm conversation={detail} replyRef={replyRef} onSent={onMessage} onTyping={onTyping} />
+        <CannedPanel conversation={detail} agent={agent} canned={canned} replyRef={replyRef} />
+        <NotePanel conversation={detail} onNote={(note) => setNotes((prev) => new Map(prev).set(note.id, note))} />
+        <HandoverPanel conversation={detail} meId={me?.id ?? agent.id} teams={teams} agents={directory} onTransferred={onTransferred} onClosed={onClosed} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+// The open conversation's messages, with colleagues' private notes among them by time. Customers' words are
+// React text nodes, shown exactly as written; an email's formatted version only ever goes into a sandboxed
+// frame (no scripts, no access to the desk), served by the hub with its own strict CSP.
+import { useState } from 'react';
+import type { Call, Message, Note } from './api.ts';
+import { CALL_EVENT, statusText } from './text.ts';
+
+function FormattedEmail({ url }: { url: string }) {
+  const [opened, setOpened] = useState(false);
+  return (
+    <details onToggle={(e) => { if ((e.currentTarget as HTMLDetailsElement).open) setOpened(true); }}>
+      <summary>Show the formatted email</summary>
+      <iframe title="Formatted email" sandbox="allow-popups allow-popups-to-escape-sandbox" referrerPolicy="no-referrer" src={opened ? url : undefined} />
+    </details>
+  );
+}
+
+function MessageItem({ m }: { m: Message }) {
+  const who = m.direction === 'inbound' ? 'Customer' : m.fromBot ? 'Bot' : 'You';
+  const files = (m.attachments ?? []).filter((a) => a.filename);
+  return (
+    <li className={`${m.direction} ${m.status}`} data-message-id={m.id}>
+      <span className="body">{m.body}</span>
+      {(m.notices ?? []).map((notice, i) => <span key={i} className="notice">{notice}</span>)}
+      {files.length ? (
+        <ul className="files">
+          {files.map((file, i) => (
+            <li key={file.url || i}>
+              <a href={file.url} download={file.filename ?? undefined}>{`${file.filename} (${Math.max(1, Math.round(file.size / 1024))} KB)`}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {m.htmlUrl ? <FormattedEmail url={m.htmlUrl} /> : null}
+      <span className="meta">{`${who} · ${m.channel.toUpperCase()} · ${statusText(m)}`}</span>
+    </li>
+  );
+}
+
+function NoteItem({ note }: { note: Note }) {
+  return (
+    <li className="note" data-note-id={note.id}>
+      <span className="meta">{`Note · ${note.agent ? note.agent.displayName : 'a former colleague'} (not sent) · ${new Date(note.createdAt).toLocaleTimeString()}`}</span>
+      <span className="body">{note.body}</span>
+    </li>
+  );
+}
+
+type Item = { kind: 0; at: string; m: Message } | { kind: 1; at: string; note: Note };
+
+/** Messages by time, each note before the first message later than it. */
+export function Timeline({ messages, notes }: { messages: Map<string, Message>; notes: Map<string, Note> }) {
+  const items: Item[] = [
+    ...[...messages.values()].map((m): Item => ({ kind: 0, at: m.createdAt, m })),
+    ...[...notes.values()].map((note): Item => ({ kind: 1, at: note.createdAt, note })),
+  ].sort((a, b) => a.at.localeCompare(b.at) || a.kind - b.kind);
+  return (
+    <ol id="messages" aria-live="polite">
+      {items.map((item) => (item.kind === 0 ? <MessageItem key={`m${item.m.id}`} m={item.m} /> : <NoteItem key={`n${item.note.id}`} note={item.note} />))}
+    </ol>
+  );
+}
+
+export function CallHistory({ history }: { history: Map<string, Call> }) {
+  return (
+    <ul id="call-history" aria-label="Calls in this conversation">
+      {[...history.values()].flatMap((call) =>
+        call.events.map((e, i) => <li key={`${call.id}-${i}`}>{`Call ${CALL_EVENT[e.kind] ?? e.kind}${e.agent ? ` (${e.agent})` : ''} · ${new Date(e.at).toLocaleTimeString()}`}</li>),
+      )}
+    </ul>
+  );
+}

@@ -1,0 +1,97 @@
+// The desk's HTTP client and the shapes it reads from the hub's API (GET /api/openapi.json describes them).
+
+export type Channel = 'sms' | 'email' | 'webchat' | 'voice' | 'botframework';
+
+export interface ContactPoint { kind: string; address: string }
+export interface Customer { id: string; displayName: string | null; contactPoints: ContactPoint[] }
+export interface AgentRef { id: string; displayName: string }
+export interface TeamRef { id: string; name: string }
+
+export interface Attachment { id?: string; filename: string | null; size: number; url: string }
+export interface Message {
+  id: string;
+  conversationId: string;
+  direction: 'inbound' | 'outbound';
+  status: string;
+  channel: string;
+  body: string;
+  fromBot?: boolean;
+  createdAt: string;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  notices?: string[];
+  attachments?: Attachment[];
+  htmlUrl?: string | null;
+}
+
+export interface ConversationSummary {
+  id: string;
+  status: string;
+  channel: string;
+  lastMessageAt: string;
+  customer: Customer;
+  lastMessage: Message | null;
+  handler: string;
+  urgent: boolean;
+  assignedAgent: AgentRef | null;
+  waitingSince: string | null;
+  team: TeamRef | null;
+}
+
+export interface Need { code: string; label: string; source: 'bot' | 'agent' | 'service'; urgent: boolean; consentToShare: boolean | null }
+export interface Note { id: string; conversationId: string; body: string; createdAt: string; agent: AgentRef | null }
+
+export interface ConversationDetail extends Omit<ConversationSummary, 'lastMessage'> {
+  messages: Message[];
+  needs: Need[];
+  facts: Record<string, string>;
+  notes?: Note[];
+  /** Channels the customer can be answered on, the conversation's own first (absent on older hubs). */
+  replyChannels?: Channel[];
+}
+
+export interface CallEvent { kind: string; agent?: string | null; at: string }
+export interface Call {
+  id: string;
+  conversationId: string;
+  state: 'queued' | 'connecting' | 'connected' | 'ended';
+  queuedAt: string;
+  fromAddress: string;
+  customer: { displayName: string | null };
+  agent: AgentRef | null;
+  said: string[];
+  events: CallEvent[];
+}
+
+export type Presence = 'available' | 'busy' | 'away' | 'offline';
+export interface Agent { id: string; displayName: string; role: 'agent' | 'supervisor' | 'admin' | 'service' }
+export interface RoutingMe { id: string; displayName: string; presence: Presence }
+export interface DirectoryAgent { id: string; displayName: string; presence: string }
+export interface Offer { id: string; expiresAt: string; conversation: ConversationSummary }
+export interface Overview {
+  queues: { name: string; waiting: number; urgent: number; longestWaitSince: string | null }[];
+  agents: { displayName: string; presence: string; load: Record<string, number> }[];
+}
+export interface CannedResponse { id: string; title: string; body: string; team: TeamRef | null }
+export interface TaxonomyNeed { code: string; label: string }
+
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+export async function api<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(path, {
+    method: options.method ?? 'GET',
+    headers: { 'content-type': 'application/json' },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const body = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError((body && typeof body.error === 'string' && body.error) || res.statusText, res.status);
+  return body as T;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

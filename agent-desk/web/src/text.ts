@@ -1,0 +1,52 @@
+// Words the desk shows, derived from the hub's data. Everything is rendered as React text: never as HTML.
+import type { Call, ConversationSummary, Customer, Message, Offer } from './api.ts';
+
+export function contactLabel(customer: Customer): string {
+  return customer.displayName || customer.contactPoints.map((p) => p.address).join(', ') || 'Unknown customer';
+}
+
+export function minutesSince(iso: string, now = Date.now()): number {
+  return Math.max(0, Math.round((now - new Date(iso).getTime()) / 60000));
+}
+
+export function whoHasIt(c: Pick<ConversationSummary, 'assignedAgent' | 'waitingSince' | 'team'>, meId: string | null, now = Date.now()): string {
+  if (c.assignedAgent) return ` · ${c.assignedAgent.id === meId ? 'yours' : `with ${c.assignedAgent.displayName}`}`;
+  if (c.waitingSince) return ` · waiting ${minutesSince(c.waitingSince, now)} min${c.team ? ` for ${c.team.name}` : ''}`;
+  return '';
+}
+
+export function statusText(m: Message): string {
+  if (m.direction === 'inbound') return `received ${new Date(m.createdAt).toLocaleTimeString()}`;
+  return m.status === 'failed' ? `failed to send: ${m.errorMessage || m.errorCode || 'unknown error'}` : m.status;
+}
+
+export const CALL_STATE: Record<Call['state'], string> = { queued: 'waiting', connecting: 'ringing your phone', connected: 'on the line', ended: 'ended' };
+export const CALL_EVENT: Record<string, string> = {
+  queued: 'asked for a person', taken: 'taken', ringing: 'ringing', answered: 'answered', completed: 'ended', busy: 'busy',
+  no_answer: 'not answered', failed: 'failed', canceled: 'cancelled', returned_to_queue: 'back in the queue',
+};
+
+export function minutesWaiting(call: Call, now = Date.now()): string {
+  const minutes = Math.floor((now - new Date(call.queuedAt).getTime()) / 60000);
+  return minutes < 1 ? 'under a minute' : `${minutes} min`;
+}
+
+export const FACT_NAMES: Record<string, string> = { deadline: 'Deadline', household: 'Household', safeContact: 'Contact safely', school: 'Children and school', caredFor: 'Cares for' };
+export const SOURCE: Record<string, string> = { bot: 'found by the bot', agent: 'added by an agent', service: 'added by a service' };
+export const CHANNEL_NAMES: Record<string, string> = { sms: 'SMS', email: 'Email', webchat: 'Web chat', voice: 'Phone', botframework: 'Bot Framework' };
+
+export const PRESENCE_NOTE: Record<string, string> = {
+  available: 'You are offered conversations.',
+  busy: 'You are not offered new conversations.',
+  away: 'You are not offered new conversations.',
+  offline: 'You are not offered new conversations.',
+};
+
+export function secondsLeft(offer: Offer, now = Date.now()): number {
+  return Math.max(0, Math.round((new Date(offer.expiresAt).getTime() - now) / 1000));
+}
+
+/** What a search box matches a conversation on: the customer's name and addresses, the last message. */
+export function searchText(c: ConversationSummary): string {
+  return [c.customer.displayName ?? '', ...c.customer.contactPoints.map((p) => p.address), c.lastMessage?.body ?? '', c.channel].join(' ').toLowerCase();
+}
