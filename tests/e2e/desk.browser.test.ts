@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { axeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { ADMIN, PUBLIC_BASE_URL, startTestHub, testEnv } from '../helpers/hub.ts';
+import { ADMIN, PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { HUB_NUMBER, TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import { randomBytes } from 'node:crypto';
 import type { RunningHub } from '../../hub/app.ts';
@@ -226,5 +226,34 @@ describe('the desk with the needs bot on', () => {
     await expect.poll(() => item.textContent()).toMatch(/^URGENT/);
     expect(await item.textContent()).not.toMatch(/with the bot/);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the customer beside the conversation: how to reach them, and earlier contact and needs on any channel', async () => {
+    const from = '+447911200411';
+    const cookie = await signIn(hub.url);
+    // An earlier conversation, with a need recorded, closed by an agent.
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'my rent has gone up and I am behind'));
+    const find = () => hub.database.prisma.conversation.findFirst({ where: { customer: { contactPoints: { some: { address: from } } } }, select: { id: true } });
+    await expect.poll(find).not.toBeNull();
+    const earlier = (await find())!.id;
+    expect((await apiJson(hub.url, cookie, `/api/conversations/${earlier}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) })).status).toBe(201);
+    expect((await apiJson(hub.url, cookie, `/api/conversations/${earlier}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'signposted' }) })).status).toBe(200);
+
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${hub.url}/desk/`);
+    await signInOnPage(page);
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'now the boiler is broken too'));
+    const item = page.getByRole('button', { name: new RegExp(from.replace('+', '\\+')) });
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
+
+    const panel = page.getByRole('region', { name: 'Customer' });
+    await expect.poll(() => panel.locator('#contact-points').textContent()).toBe(`Phone: ${from}`);
+    expect(await panel.locator('#earlier-needs li').allTextContents()).toEqual(['Debt and arrears']);
+    await panel.getByText('Earlier contact: 1 other conversation, 1 message').click();
+    expect(await panel.locator('#earlier-contact li .body').allTextContents()).toEqual(['my rent has gone up and I am behind']);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
   });
 });

@@ -12,6 +12,7 @@ import { ConversationList, LIST_LIMIT, type ListFilter } from './ConversationLis
 import { CannedPanel, HandoverPanel, NeedsPanel, NotePanel, ReplyForm } from './Panels.tsx';
 import { Calls, Offers, Supervisor } from './Side.tsx';
 import { CallHistory, Timeline } from './Timeline.tsx';
+import { CustomerPanel } from './Customer.tsx';
 import { contactLabel, PRESENCE_NOTE } from './text.ts';
 
 function listQuery(filter: ListFilter): string {
@@ -402,6 +403,7 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
       </nav>
       <section id="conversation" aria-labelledby="conversation-title">
         <h2 id="conversation-title">{title}</h2>
+        <CustomerPanel customerId={detail?.customer.id ?? null} conversationId={detail?.id ?? null} needLabel={(code) => taxonomy.find((n) => n.code === code)?.label ?? code} />
         <NeedsPanel conversation={detail} taxonomy={taxonomy} onChanged={reloadDetail} />
         <Timeline messages={messages} notes={notes} />
         <CallHistory history={history} />
