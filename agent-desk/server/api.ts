@@ -39,6 +39,8 @@ export const ListQuery = z.object({
   assigned: z.literal('me').optional(),
   /** waiting=true: only those waiting for a person. */
   waiting: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** q=words: only those whose customer's name or address contains them (all open ones, not only the newest). */
+  q: z.string().trim().min(1).max(100).optional(),
   /** ids=a,b: only these (a desk refreshing the conversations it was told changed). */
   ids: z
     .string()
@@ -124,9 +126,9 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);
     if (!query.success) return invalid(res, query.error);
-    const { status, limit, assigned, waiting, ids } = query.data;
+    const { status, limit, assigned, waiting, ids, q } = query.data;
     const scope = conversationScope(await viewerOf(deps.db, req.agent!));
-    res.json({ conversations: await listConversations(deps.db, { status, limit, waiting, ids, scope, assignedTo: assigned === 'me' ? req.agent!.id : undefined }) });
+    res.json({ conversations: await listConversations(deps.db, { status, limit, waiting, ids, scope, search: q, assignedTo: assigned === 'me' ? req.agent!.id : undefined }) });
   });
 
   router.get('/api/conversations/:id', async (req, res) => {

@@ -65,6 +65,7 @@ export function openApiDocument(version: string) {
             { name: 'assigned', in: 'query', schema: { type: 'string', enum: ['me'] }, description: 'Only the caller’s own' },
             { name: 'waiting', in: 'query', schema: { type: 'boolean' }, description: 'Only those waiting for a person' },
             { name: 'ids', in: 'query', schema: { type: 'string' }, description: 'Only these conversation ids, comma-separated (up to 100)' },
+            { name: 'q', in: 'query', schema: { type: 'string', maxLength: 100 }, description: 'Only those whose customer’s name or an address contains each word (a phone number may be typed with spaces or a leading 0)' },
           ],
           responses: { '200': { description: 'List', content: json(z.object({ conversations: z.array(ConversationSummary) })) }, '400': error, '401': unauthorised },
         },

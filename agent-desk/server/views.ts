@@ -127,7 +127,16 @@ export interface ConversationFilter {
   waiting?: boolean;
   /** Only those the caller may see (access.ts). */
   scope?: Prisma.ConversationWhereInput;
+  /** Words that must each be in the customer's name or one of their addresses. */
+  search?: string;
   limit?: number;
+}
+
+/** A phone number typed any way ("07911 200411", "+44 7911…") is searched by its digits after the leading 0 or +. */
+function searchWords(search: string | undefined): string[] {
+  const text = (search ?? '').trim().toLowerCase();
+  if (/^[+\d\s()-]{6,}$/.test(text)) return [text.replace(/\D/g, '').replace(/^0+/, '')];
+  return text.split(/\s+/).filter(Boolean).slice(0, 5);
 }
 
 export async function listConversations(db: Db, filter: ConversationFilter): Promise<ConversationSummary[]> {
@@ -137,7 +146,12 @@ export async function listConversations(db: Db, filter: ConversationFilter): Pro
       ...(filter.ids ? { id: { in: filter.ids } } : {}),
       ...(filter.assignedTo ? { assignedAgentId: filter.assignedTo } : {}),
       ...(filter.waiting ? { waitingSince: { not: null }, assignedAgentId: null } : {}),
-      ...(filter.scope ? { AND: [filter.scope] } : {}),
+      AND: [
+        ...(filter.scope ? [filter.scope] : []),
+        ...searchWords(filter.search).map((word) => ({
+          customer: { OR: [{ displayName: { contains: word, mode: 'insensitive' as const } }, { contactPoints: { some: { address: { contains: word } } } }] },
+        })),
+      ],
     },
     orderBy: { lastMessageAt: 'desc' },
     take: filter.limit ?? 100,

@@ -118,6 +118,13 @@ describe('the conversation list with thousands open', () => {
     await expect.poll(() => rowNames(page)).toEqual([name(499)]);
     await page.getByRole('button', { name: new RegExp(name(499)) }).click();
     await expect.poll(() => page.locator('#messages li.inbound .body').textContent()).toBe('Question number 499 about my bins');
+    // One older than the 500 loaded is found by asking the hub: by name, and by the number typed as people say it.
+    await page.getByLabel('Find a conversation').fill('resident 1777');
+    await expect.poll(() => rowNames(page)).toEqual([name(1777)]);
+    await page.getByLabel('Find a conversation').fill('07700 901888');
+    await expect.poll(() => rowNames(page)).toEqual([name(1888)]);
+    await page.getByRole('button', { name: new RegExp(name(1888)) }).click();
+    await expect.poll(() => page.locator('#messages li.inbound .body').textContent()).toBe('Question number 1888 about my bins');
     await page.getByLabel('Find a conversation').fill('');
     await expect.poll(() => page.locator('#conversation-list li').count()).toBe(50);
 

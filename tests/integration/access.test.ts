@@ -69,6 +69,11 @@ describe('who may see which conversation', () => {
     expect((await tia.api(`/api/conversations/${general.conversationId}`)).status).toBe(200);
     // Gen is in no team (the general contact centre): everything.
     expect((await gen.api(`/api/conversations/${sensitive.conversationId}`)).status).toBe(200);
+    // Searching by number, typed as people say it, finds only what the searcher may see.
+    const search = (who: typeof tia, q: string) => who.api<{ conversations: { id: string }[] }>(`/api/conversations?q=${encodeURIComponent(q)}`);
+    expect((await search(gen, '07911 200602')).body.conversations.map((c) => c.id)).toEqual([sensitive.conversationId]);
+    expect((await search(tia, '07911 200602')).body.conversations).toEqual([]);
+    expect((await search(tia, '+44 7911 200601')).body.conversations.map((c) => c.id)).toEqual([general.conversationId]);
     // A service-team account sees no conversations on the desk.
     expect((await svc.api('/api/conversations')).status).toBe(403);
     expect((await svc.api(`/api/conversations/${general.conversationId}`)).status).toBe(403);

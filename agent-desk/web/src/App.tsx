@@ -125,6 +125,21 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
     setListLoading(false);
   }, []);
 
+  // Conversations beyond the loaded ones that match a search join the list.
+  const searchConversations = useCallback(async (query: string) => {
+    const asked = filterRef.current;
+    const { conversations: found } = await api<{ conversations: ConversationSummary[] }>(`/api/conversations?${listQuery(asked)}&q=${encodeURIComponent(query)}`);
+    if (asked !== filterRef.current || !found.length) return;
+    setConversations((prev) => {
+      const next = new Map(prev);
+      for (const c of found) next.set(c.id, c);
+      return next;
+    });
+  }, []);
+
+  // Stable, so the list's search waits for typing to pause rather than for every render.
+  const onSearch = useCallback((query: string) => void searchConversations(query).catch(() => {}), [searchConversations]);
+
   // Only the one conversation that changed is fetched again: every desk hears every change, so reloading
   // whole lists on each would multiply the load by the number of agents online.
   const refreshConversation = useCallback(async (id: string) => {
@@ -399,7 +414,7 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
         {supervises ? <Supervisor overview={overview} /> : null}
         <Calls calls={calls} error={callError} onTake={(c) => void takeCall(c)} phone={phone} onPhone={setPhone} />
         <h2 id="list-title">Open conversations</h2>
-        <ConversationList conversations={conversations} currentId={detail?.id ?? null} meId={me?.id ?? agent.id} filter={filter} loading={listLoading} onFilter={chooseFilter} onOpen={openFromList} />
+        <ConversationList conversations={conversations} currentId={detail?.id ?? null} meId={me?.id ?? agent.id} filter={filter} loading={listLoading} onFilter={chooseFilter} onOpen={openFromList} onSearch={onSearch} />
       </nav>
       <section id="conversation" aria-labelledby="conversation-title">
         <h2 id="conversation-title">{title}</h2>

@@ -1,6 +1,6 @@
 // The open conversations, fast with thousands: the hub sends at most LIST_LIMIT (newest first) for the chosen
 // filter, the page renders PAGE_SIZE rows at a time ("Show more" adds the next page and moves focus to its
-// first row) and a search box narrows what was loaded. Plain buttons in a list: keyboard and screen reader
+// first row) and a search box narrows what was loaded and asks the hub for older ones that match. Plain buttons in a list: keyboard and screen reader
 // users get the same page as everyone else, with the count announced politely.
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConversationSummary } from './api.ts';
@@ -25,6 +25,8 @@ interface Props {
   loading: boolean;
   onFilter: (filter: ListFilter) => void;
   onOpen: (id: string) => void;
+  /** Asks the hub too: a conversation older than the loaded ones is found by its customer's name or number. */
+  onSearch: (query: string) => void;
 }
 
 const Row = memo(function Row({ c, current, meId, onOpen }: { c: ConversationSummary; current: boolean; meId: string | null; onOpen: (id: string) => void }) {
@@ -41,7 +43,7 @@ const Row = memo(function Row({ c, current, meId, onOpen }: { c: ConversationSum
   );
 });
 
-export function ConversationList({ conversations, currentId, meId, filter, loading, onFilter, onOpen }: Props) {
+export function ConversationList({ conversations, currentId, meId, filter, loading, onFilter, onOpen, onSearch }: Props) {
   const [query, setQuery] = useState('');
   const [shown, setShown] = useState(PAGE_SIZE);
   const listRef = useRef<HTMLUListElement>(null);
@@ -49,13 +51,25 @@ export function ConversationList({ conversations, currentId, meId, filter, loadi
 
   const sorted = useMemo(() => [...conversations.values()].sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt)), [conversations]);
   const matching = useMemo(() => {
-    const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const typed = query.trim().toLowerCase();
+    // A number however it is typed ("07700 900499", "+44 7700…"): its digits after the leading 0 or +, as the hub searches.
+    if (/^[+\d\s()-]{6,}$/.test(typed)) {
+      const digits = typed.replace(/\D/g, '').replace(/^0+/, '');
+      return sorted.filter((c) => c.customer.contactPoints.some((p) => p.address.replace(/\D/g, '').includes(digits)));
+    }
+    const words = typed.split(/\s+/).filter(Boolean);
     return words.length ? sorted.filter((c) => { const text = searchText(c); return words.every((w) => text.includes(w)); }) : sorted;
   }, [sorted, query]);
   const visible = matching.slice(0, shown);
 
   // A new filter or search starts again at the first page.
   useEffect(() => setShown(PAGE_SIZE), [filter, query]);
+  // Typing pauses for a moment before the hub is asked.
+  useEffect(() => {
+    if (!query.trim()) return;
+    const timer = setTimeout(() => onSearch(query.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [query, filter, onSearch]);
 
   useEffect(() => {
     if (focusRow.current === null) return;
@@ -74,7 +88,7 @@ export function ConversationList({ conversations, currentId, meId, filter, loadi
     ? 'Loading conversations…'
     : total === 0
     ? query ? 'No open conversation matches.' : filter === 'mine' ? 'You have no open conversations.' : filter === 'waiting' ? 'No one is waiting for a person.' : 'No open conversations.'
-    : `Showing ${visible.length} of ${total}${query ? ' matching' : ''}${conversations.size >= LIST_LIMIT ? ` (the ${LIST_LIMIT} most recent)` : ''}.`;
+    : `Showing ${visible.length} of ${total}${query ? ' matching' : ''}${!query && conversations.size >= LIST_LIMIT ? ` (the ${LIST_LIMIT} most recent; find others by name or number)` : ''}.`;
 
   return (
     <div id="list-panel">
