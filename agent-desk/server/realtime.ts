@@ -106,6 +106,22 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
     });
   });
 
+  // The disconnect timers above live in the process that held the socket; if it stopped, nobody would set its
+  // agents offline. So every process also looks, now and then, for agents shown as present who have had no
+  // desk open anywhere (fetchSockets asks every process through the adapter) for the grace period.
+  const presenceSweep = setInterval(async () => {
+    try {
+      const stale = await deps.db.agent.findMany({ where: { presence: { not: 'offline' }, presenceAt: { lt: new Date(Date.now() - deps.presenceGraceMs) } }, select: { id: true } });
+      if (!stale.length) return;
+      const connected = new Set((await desk.fetchSockets()).map((s) => (s.data.agent as SignedInAgent).id));
+      for (const agent of stale)
+        if (!connected.has(agent.id)) await setPresence({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity }, agent.id, 'offline');
+    } catch (error) {
+      deps.logger.warn({ err: (error as Error).message }, 'could not check which agents still have a desk open');
+    }
+  }, Math.max(deps.presenceGraceMs, 1000));
+  presenceSweep.unref();
+
   // `desk.local`: the bus brings every event to every process, and each one tells the agents connected to it;
   // a cluster-wide emit (through the Redis streams adapter) from each process would reach every agent once per process.
   const stopResync = deps.bus.onReconnect(() => desk.local.to('agents').emit('desk.resync'));
@@ -176,6 +192,7 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
   });
   return () => {
     stopped = true;
+    clearInterval(presenceSweep);
     stopResync();
     stopEvents();
     stopRouting();

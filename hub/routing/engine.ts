@@ -95,13 +95,17 @@ export async function runRouting(db: Db, settings: RoutingSettings, now = new Da
         FROM "Conversation" c WHERE ${WAITING}`;
       if (!waitingRows.length) return result;
 
-      // Load: open conversations assigned, plus offers pending (they hold a place until answered).
+      // Load: open conversations assigned (for the phone, calls in progress), plus offers pending (they hold a
+      // place until answered).
       const agentRows = await tx.$queryRaw<AgentRow[]>`SELECT a.id, a.skills, a.capacity, a."lastOfferedAt",
           (a."voicePhone" IS NOT NULL OR a."voiceClient" IS NOT NULL) AS "takesCalls",
           COALESCE((SELECT array_agg(m."teamId"::text) FROM "TeamMember" m WHERE m."agentId" = a.id), '{}') AS "teamIds",
           (SELECT jsonb_object_agg(x.channel, x.n) FROM (
              SELECT channel, count(*)::int AS n FROM (
-               SELECT c.channel::text AS channel FROM "Conversation" c WHERE c."assignedAgentId" = a.id AND c.status = 'open'
+               SELECT c.channel::text AS channel FROM "Conversation" c WHERE c."assignedAgentId" = a.id AND c.status = 'open' AND c.channel <> 'voice'
+               UNION ALL
+               -- A phone conversation holds its place while its call is ringing the agent or connected, not until it is closed.
+               SELECT 'voice' FROM "Call" k WHERE k."agentId" = a.id AND k.state IN ('connecting', 'connected')
                UNION ALL
                SELECT c.channel::text FROM "Offer" o JOIN "Conversation" c ON c.id = o."conversationId" WHERE o."agentId" = a.id AND o.status = 'pending'
              ) held GROUP BY channel) x) AS load

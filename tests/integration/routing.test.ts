@@ -24,7 +24,7 @@ let nextNumber = 100;
 beforeAll(async () => {
   database = await createTestDatabase('routing');
   twilioApi = await startFakeTwilio();
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, ROUTING_CAPACITY: 'sms:2,webchat:3,email:5,voice:1,botframework:3' }));
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, ROUTING_CAPACITY: 'sms:2,webchat:3,email:5,voice:1,botframework:3', PRESENCE_GRACE_SECONDS: '1' }));
   admin = await signIn(hub.url);
   adminDesk = await connectDesk(hub.url, admin);
 });
@@ -283,5 +283,17 @@ describe('routing', () => {
     const presence = nextEvent<SupervisorOverview>(sup.socket, 'supervisor.overview', (o) => o.agents.some((a) => a.id === max.id && a.presence === 'available'));
     await goAvailable(max);
     await presence;
+  });
+
+  it('sets an agent offline who is shown present but has no desk open anywhere (their hub process stopped)', async () => {
+    const gone = await createDeskAccount(hub.url, admin, { name: 'Gone' });
+    const here = await deskAgent('Here');
+    await goAvailable(here);
+    // Here's status is as old as Gone's (set first, so any sweep that sees Gone sees Here too).
+    await hub.database.prisma.agent.update({ where: { id: here.id }, data: { presenceAt: new Date(Date.now() - 60_000) } });
+    // As if the process that held Gone's desk had stopped before its timer ran.
+    await hub.database.prisma.agent.update({ where: { id: gone.id }, data: { presence: 'available', presenceAt: new Date(Date.now() - 60_000) } });
+    await expect.poll(async () => (await hub.database.prisma.agent.findUniqueOrThrow({ where: { id: gone.id } })).presence, { timeout: 15_000 }).toBe('offline');
+    expect((await hub.database.prisma.agent.findUniqueOrThrow({ where: { id: here.id } })).presence).toBe('available');
   });
 });

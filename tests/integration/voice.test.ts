@@ -442,9 +442,22 @@ describe('calls offered by routing', () => {
       await post(STATUS, callFields(urgent.sid, '+447911200982', { CallStatus: 'completed' }));
       await withdrawn;
       // And the other caller is offered to Vic now.
-      const next = nextEvent<{ conversation: { id: string } }>(vic.socket, 'offer', (o) => o.conversation.id === plain.call.conversationId);
+      const next = nextEvent<{ id: string; conversation: { id: string } }>(vic.socket, 'offer', (o) => o.conversation.id === plain.call.conversationId);
       await hub.router.runNow();
-      await next;
+      const third = await next;
+
+      // On a call, Vic is not offered another; once it ends, he is, though he has not closed the conversation yet.
+      expect((await apiJson(hub.url, vic.cookie, `/api/offers/${third.id}/accept`, { method: 'POST' })).status).toBe(200);
+      const agentSid = callSid();
+      await agentLeg(plain.sid, agentSid, 'in-progress');
+      const later = await callerWaiting('+447911200983', ['about my bins']);
+      await hub.router.runNow();
+      expect(await hub.database.prisma.offer.count({ where: { conversationId: later.call.conversationId } })).toBe(0);
+      const afterCall = nextEvent<{ conversation: { id: string } }>(vic.socket, 'offer', (o) => o.conversation.id === later.call.conversationId);
+      await post(STATUS, callFields(plain.sid, '+447911200981', { CallStatus: 'completed' }));
+      await hub.router.runNow();
+      await afterCall;
+      expect((await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: plain.call.conversationId } })).status).toBe('open');
     } finally {
       vic.socket.close();
       nop.socket.close();
