@@ -40,40 +40,51 @@ export async function createNotice(db: Db, input: { conversationId: string; text
  * they wrote in this conversation: replying needs their conversation reference.
  */
 export async function replyChannels(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[]): Promise<{ channel: ChannelKind; to: string; from: string }[]> {
+  const found = await reachable(db, conversationId);
+  if (!found) return [];
+  const order = [found.own, ...[...found.targets.keys()].filter((c) => c !== found.own)];
+  return order.filter((c) => found.targets.has(c) && enabledChannels.includes(c)).map((channel) => ({ channel, ...found.targets.get(channel)! }));
+}
+
+/** The conversation's own reply channel and every address the customer can be answered at; null: no such conversation. */
+async function reachable(db: Db, conversationId: string): Promise<{ own: ChannelKind; targets: Map<ChannelKind, { to: string; from: string }> } | null> {
   const conversation = await db.conversation.findUnique({
     where: { id: conversationId },
     select: { channel: true, customer: { select: { contactPoints: { orderBy: { lastUsedAt: 'desc' }, select: { kind: true, address: true } } } } },
   });
-  if (!conversation) return [];
-  const inbound = await db.message.findMany({ where: { conversationId, direction: 'inbound' }, orderBy: { createdAt: 'desc' }, select: { channel: true, fromAddress: true, toAddress: true } });
-  const found = new Map<ChannelKind, { to: string; from: string }>();
-  for (const m of inbound) {
+  if (!conversation) return null;
+  // The latest inbound message per channel (one row each, however long the conversation), newest first.
+  const latest = await db.$queryRaw<{ channel: ChannelKind; fromAddress: string; toAddress: string; createdAt: Date }[]>`
+    SELECT DISTINCT ON (channel) channel::text AS channel, "fromAddress", "toAddress", "createdAt"
+    FROM "Message" WHERE "conversationId" = ${conversationId}::uuid AND direction = 'inbound'
+    ORDER BY channel, "createdAt" DESC`;
+  latest.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const targets = new Map<ChannelKind, { to: string; from: string }>();
+  for (const m of latest) {
     const channel = m.channel === 'voice' ? 'sms' : m.channel;
-    if (!found.has(channel)) found.set(channel, { to: m.fromAddress, from: m.toAddress });
+    if (!targets.has(channel)) targets.set(channel, { to: m.fromAddress, from: m.toAddress });
   }
   const byKind: Partial<Record<string, ChannelKind>> = { phone: 'sms', email: 'email', webchat_visitor: 'webchat' };
   // The hub's own address on a channel the customer has not used here is filled in when it is sent.
   for (const point of conversation.customer.contactPoints) {
     const channel = byKind[point.kind];
-    if (channel && !found.has(channel)) found.set(channel, { to: point.address, from: '' });
+    if (channel && !targets.has(channel)) targets.set(channel, { to: point.address, from: '' });
   }
-  const own: ChannelKind = conversation.channel === 'voice' ? 'sms' : conversation.channel;
-  const order = [own, ...[...found.keys()].filter((c) => c !== own)];
-  return order.filter((c) => found.has(c) && enabledChannels.includes(c)).map((channel) => ({ channel, ...found.get(channel)! }));
+  return { own: conversation.channel === 'voice' ? 'sms' : conversation.channel, targets };
 }
 
 async function outboxRow(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[], content: { body: string; agentId?: string; fromBot?: boolean }, chosen?: ChannelKind): Promise<QueuedReply> {
-  const conversation = await db.conversation.findUnique({ where: { id: conversationId }, select: { id: true, channel: true } });
-  if (!conversation) throw new ReplyError('conversation not found', 404);
-  // A call cannot be answered in writing: the reply goes by SMS to the number that called.
-  const channel: ChannelKind = chosen ?? (conversation.channel === 'voice' ? 'sms' : conversation.channel);
+  const found = await reachable(db, conversationId);
+  if (!found) throw new ReplyError('conversation not found', 404);
+  // A call cannot be answered in writing: its own channel is SMS to the number that called.
+  const channel: ChannelKind = chosen ?? found.own;
   if (!enabledChannels.includes(channel)) throw new ReplyError(`the ${channel} channel is not switched on in this hub`, 409);
-  const target = (await replyChannels(db, conversationId, enabledChannels)).find((r) => r.channel === channel);
+  const target = found.targets.get(channel);
   if (!target)
     throw new ReplyError(chosen ? `the customer has no ${channel} address we can reply to` : `the customer has not contacted us by ${channel} in this conversation`, 422);
   return db.message.create({
     data: {
-      conversationId: conversation.id,
+      conversationId,
       direction: 'outbound',
       channel,
       status: 'queued',
