@@ -191,18 +191,23 @@ export interface SupervisorOverview {
 }
 
 export async function supervisorOverview(db: Db, defaults: Record<Channel, number>): Promise<SupervisorOverview> {
-  const [teams, waiting, agentRows] = await Promise.all([
+  // Counted in the database, by team: the overview is rebuilt on every change in the queue, however long it is.
+  const waiting = { status: 'open', assignedAgentId: null, waitingSince: { not: null } } as const;
+  const [teams, byTeam, urgentByTeam, agentRows] = await Promise.all([
     db.team.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
-    db.conversation.findMany({
-      where: { status: 'open', assignedAgentId: null, waitingSince: { not: null } },
-      select: { teamId: true, waitingSince: true, urgentAt: true, needs: { where: { urgent: true }, select: { id: true }, take: 1 } },
-    }),
+    db.conversation.groupBy({ by: ['teamId'], where: waiting, _count: { _all: true }, _min: { waitingSince: true } }),
+    db.conversation.groupBy({ by: ['teamId'], where: { ...waiting, OR: [{ urgentAt: { not: null } }, { needs: { some: { urgent: true } } }] }, _count: { _all: true } }),
     db.agent.findMany({ where: { role: { not: 'service' } }, select: agentSelect, orderBy: { displayName: 'asc' } }),
   ]);
   const queues = [{ id: null as string | null, name: 'Any agent' }, ...teams].map((team) => {
-    const mine = waiting.filter((c) => c.teamId === team.id);
-    const longest = mine.reduce<Date | null>((min, c) => (!min || c.waitingSince! < min ? c.waitingSince! : min), null);
-    return { teamId: team.id, name: team.name, waiting: mine.length, urgent: mine.filter((c) => c.urgentAt || c.needs.length).length, longestWaitSince: longest?.toISOString() ?? null };
+    const counts = byTeam.find((row) => row.teamId === team.id);
+    return {
+      teamId: team.id,
+      name: team.name,
+      waiting: counts?._count._all ?? 0,
+      urgent: urgentByTeam.find((row) => row.teamId === team.id)?._count._all ?? 0,
+      longestWaitSince: counts?._min.waitingSince?.toISOString() ?? null,
+    };
   });
   const load = await loads(db, agentRows.map((a) => a.id));
   return { queues, agents: agentRows.map((a) => toView(a, load.get(a.id)!, defaults)) };
