@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium } from '../helpers/browser.ts';
+import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { ADMIN, startTestHub, testEnv } from '../helpers/hub.ts';
 import type { RunningHub } from '../../hub/app.ts';
@@ -73,9 +73,7 @@ describe('the conversation list with thousands open', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${hub.url}/desk/`);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnDesk(page, ADMIN);
 
     // All open: the newest first, one page of rows at a time, and the agent is told how many there are.
     const list = page.getByRole('list').filter({ has: page.getByRole('button', { name: /Resident 0001/ }) });

@@ -3,7 +3,7 @@
 // reply goes out by email from the same conversation. The page passes axe-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { axeViolations, launchChromium } from '../helpers/browser.ts';
+import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
@@ -45,9 +45,7 @@ describe('replying on another channel from the desk', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${hub.url}/desk/`);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnDesk(page, ADMIN);
     await page.getByText('Signed in as Administrator').waitFor();
 
     const from = '+447911200601';

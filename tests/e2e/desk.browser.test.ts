@@ -2,7 +2,7 @@
 // waiting call, records needs, and sees what the bot found (and the page passes axe-core).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchChromium } from '../helpers/browser.ts';
+import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
@@ -30,13 +30,6 @@ afterAll(async () => {
 });
 
 
-/** Signs in through the desk's own form, as an agent would. */
-async function signInOnPage(page: Page) {
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 describe('the desk page', () => {
   it('shows an incoming SMS live and sends the agent’s reply', async () => {
     const page = await browser.newPage();
@@ -44,7 +37,7 @@ describe('the desk page', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${hub.url}/`);
 
-    await signInOnPage(page);
+    await signInOnDesk(page, ADMIN);
     await expect.poll(() => page.getByText('Signed in as Administrator').isVisible()).toBe(true);
 
     // The text arrives after the agent is looking at the desk: it must appear without a reload.
@@ -75,7 +68,7 @@ describe('the desk page', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${hub.url}/desk/`);
-    await signInOnPage(page);
+    await signInOnDesk(page, ADMIN);
     await page.getByText('No one is waiting.').waitFor();
 
     const sid = `CA${randomBytes(16).toString('hex')}`;
@@ -124,7 +117,7 @@ describe('the desk page', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${hub.url}/desk/`);
-    await signInOnPage(page);
+    await signInOnDesk(page, ADMIN);
     await page.getByText('Signed in as Administrator').waitFor();
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'The repair man never came'));
     const item = page.getByRole('button', { name: /Priya Shah/ });
@@ -171,7 +164,7 @@ describe('needs on the desk', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${hub.url}/desk/`);
-    await signInOnPage(page);
+    await signInOnDesk(page, ADMIN);
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields('+447911200304', 'the boiler has been broken for a week and the baby is freezing'));
     const item = page.getByRole('button', { name: /\+447911200304/ });
     await item.waitFor({ timeout: 15_000 });
@@ -208,7 +201,7 @@ describe('the desk with the needs bot on', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${botHub.url}/desk/`);
-    await signInOnPage(page);
+    await signInOnDesk(page, ADMIN);
     await page.getByText('No one is waiting.').waitFor();
 
     const from = '+447911200303';
@@ -242,7 +235,7 @@ describe('the desk with the needs bot on', () => {
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${hub.url}/desk/`);
-    await signInOnPage(page);
+    await signInOnDesk(page, ADMIN);
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'now the boiler is broken too'));
     const item = page.getByRole('button', { name: new RegExp(from.replace('+', '\\+')) });
     await item.waitFor({ timeout: 15_000 });

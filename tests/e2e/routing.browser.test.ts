@@ -5,7 +5,7 @@
 // Every page passes axe-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium } from '../helpers/browser.ts';
+import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
@@ -44,9 +44,7 @@ async function deskPage({ email, password }: { email: string; password: string }
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${hub.url}/desk/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInOnDesk(page, { email, password });
   await page.getByLabel('My status').waitFor();
   return { page, errors };
 }

@@ -20,3 +20,10 @@ export async function axeViolations(page: Page): Promise<string[]> {
   );
   return results.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
+
+/** Signs in through the desk's own form, as an agent would (the page is already on the desk). */
+export async function signInOnDesk(page: Page, account: { email: string; password: string }): Promise<void> {
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
