@@ -23,7 +23,9 @@ try {
   const data = loadNeedsData();
   const detector = buildDetector(data);
   console.log(`detector built in ${detector.buildMs.toFixed(0)} ms`);
-  const bot = createNeedsBot(buildKnowledge({ detect: (t) => detector.detect(t), taxonomy: data.taxonomy.needs }));
+  const knowledge = buildKnowledge({ detect: (t) => detector.detect(t), taxonomy: data.taxonomy.needs });
+  const bot = createNeedsBot(knowledge);
+  const wording = { say: knowledge.say, enabledChannels: ['sms'] as const };
 
   // One customer, conversation and pair of inbound messages per conversation, written before timing.
   const messageIds: [string, string][] = [];
@@ -36,8 +38,8 @@ try {
   }
 
   report(await drive('detector alone (first messages)', CONVERSATIONS, 1, async (i) => void detector.detect(FIRST[i % FIRST.length]!)));
-  report(await drive(`bot turn 1: first message (${CONCURRENCY} at once)`, CONVERSATIONS, CONCURRENCY, async (i) => void (await runBotTurn(db, bot, messageIds[i]![0]))));
-  report(await drive(`bot turn 2: the answer (${CONCURRENCY} at once)`, CONVERSATIONS, CONCURRENCY, async (i) => void (await runBotTurn(db, bot, messageIds[i]![1]))));
+  report(await drive(`bot turn 1: first message (${CONCURRENCY} at once)`, CONVERSATIONS, CONCURRENCY, async (i) => void (await runBotTurn(db, bot, messageIds[i]![0], wording))));
+  report(await drive(`bot turn 2: the answer (${CONCURRENCY} at once)`, CONVERSATIONS, CONCURRENCY, async (i) => void (await runBotTurn(db, bot, messageIds[i]![1], wording))));
   const replies = await db.message.count({ where: { fromBot: true } });
   console.log(`${replies} bot replies stored for ${CONVERSATIONS * 2} turns`);
 } finally {

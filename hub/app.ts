@@ -33,6 +33,10 @@ import { buildDetector } from './needs/detector.ts';
 import { createNeedsBot } from './bot/bot.ts';
 import { buildKnowledge } from './bot/knowledge.ts';
 import { createRouter, type Router } from './routing/engine.ts';
+import { createSlackApp, slackClient } from './handoff/slack/app.ts';
+import type { HandoffWording } from './handoff/create.ts';
+import type { HandoffWords } from './handoff/view.ts';
+import { loadDirectoryAtStart } from './handoff/directory.ts';
 
 /** Proxies whose X-Forwarded-For is believed: the usual places a council's load balancer sits. */
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -76,12 +80,24 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const database = await openDatabase(config.database);
   if (database.applied.length) logger.info({ migrations: database.applied }, 'applied database migrations');
   const db = database.prisma;
-  const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, onError: onRedisError });
+  const directory = await loadDirectoryAtStart(db, { path: config.handoff.directoryPath, embedded: database.kind === 'pglite', needCodes: new Set(needsData.taxonomy.needs.map((n) => n.code)) }).catch(async (error) => {
+    await database.close();
+    redis.disconnect();
+    throw error;
+  });
+  if (directory) logger.info({ file: directory.source, ...directory.summary }, 'loaded the service directory');
+  const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, handoff: config.handoff, onError: onRedisError });
   const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
   const fanout = await createFanout(redis, config.queuePrefix);
   const adapters = createAdapters(config, fanout, logger);
   const enabledChannels = Object.keys(adapters) as ChannelKind[];
-  const bot = config.botChannels.length ? createNeedsBot(buildKnowledge({ detect: (text) => needs.detect(text), taxonomy: needsData.taxonomy.needs })) : null;
+  const knowledge = buildKnowledge({ detect: (text) => needs.detect(text), taxonomy: needsData.taxonomy.needs });
+  const bot = config.botChannels.length ? createNeedsBot(knowledge) : null;
+  // How the customer is told where their needs went ("about somewhere to live"), on channels the hub can send on.
+  const wording: HandoffWording = { say: knowledge.say, enabledChannels };
+  // How services read needs and facts: the taxonomy's labels, the bot's names for facts.
+  const words: HandoffWords = { need: knowledge.label, fact: knowledge.factLabel };
+  const slack = config.slack ? slackClient(config.slack) : null;
 
   const stops: (() => Promise<void> | void)[] = [];
   // Every process routes when something changes in it; runs are one at a time across processes.
@@ -89,7 +105,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   stops.push(() => router.close());
   let workers: Workers | undefined;
   if (config.roles.worker) {
-    workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, router, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency });
+    const targets = { slack, email: adapters.email, webhookTimeoutMs: config.handoff.webhookTimeoutMs, publicBaseUrl: config.publicBaseUrl, words };
+    workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, router, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency, handoff: { targets, wording } });
     stops.push(startSweeper(db, queues, logger, config.sweep));
   }
 
@@ -108,6 +125,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     app.set('trust proxy', TRUSTED_PROXIES);
     app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"] } } }));
     app.use(cookieParser());
+    // Slack's requests are checked against the raw body, so its route comes before any body parser.
+    if (config.slack) app.use(createSlackApp(config.slack, { db, queues, bus, logger, wording, words }).router);
     app.get('/health', healthHandler({ pingDb: database.ping, redis }));
     app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument('0.1.0')));
     http = createServer(app);
@@ -138,7 +157,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     app.use(channelRoutes);
     const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
     const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, ...config.loginLockout });
-    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity }));
+    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity, handoffWording: wording, handoffWords: words }));
     // The desk: its React bundle built once here, in memory (a build error stops the start), then its static files.
     app.use('/desk', deskBundleHandler(await buildDeskBundle()), express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));

@@ -87,6 +87,17 @@ const hubSchema = z.object({
   ROUTING_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
   /** An agent whose desk has been closed this long is set offline (a reload or a blip is not). */
   PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).default(60),
+  /** A service directory (Open Referral UK / HSDS JSON) imported at start; unset: the embedded database gets the demo directory. */
+  DIRECTORY_PATH: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  /** Hand-off deliveries: tries, and the first wait between them (doubling): by default about eleven hours in all. */
+  HANDOFF_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+  HANDOFF_BACKOFF_MS: z.coerce.number().int().min(10).default(10_000),
+  HANDOFF_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Slack hand-offs: the app's bot token and signing secret (both, or neither: then Slack is off). */
+  SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-/, 'must be a Slack bot token (xoxb-…)').optional().or(z.literal('').transform(() => undefined)),
+  SLACK_SIGNING_SECRET: z.string().min(16, 'must be the app\'s signing secret').optional().or(z.literal('').transform(() => undefined)),
+  /** Slack's Web API; tests point it at a fake on 127.0.0.1. */
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -117,6 +128,9 @@ export interface HubConfig {
   /** Each enabled channel's validated config; a channel absent here is off. */
   channels: { [K in ChannelKind]?: unknown };
   routing: { offerTimeoutMs: number; defaultCapacity: Record<ChannelKind, number>; sweepMs: number; presenceGraceMs: number };
+  handoff: { attempts: number; backoffMs: number; webhookTimeoutMs: number; directoryPath: string | null };
+  /** Slack hand-offs; null when not configured. */
+  slack: { botToken: string; signingSecret: string; apiUrl: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +160,7 @@ export function loadConfig(env: Env): HubConfig {
   const hub = parsed.data;
   if (hub?.ADMIN_EMAIL && !hub.ADMIN_PASSWORD) problems.push('ADMIN_PASSWORD: is required when ADMIN_EMAIL is set');
   if (hub && hub.LOGIN_MAX_FAILURES_PER_ACCOUNT < hub.LOGIN_MAX_FAILURES) problems.push('LOGIN_MAX_FAILURES_PER_ACCOUNT: must be at least LOGIN_MAX_FAILURES');
+  if (hub && !!hub.SLACK_BOT_TOKEN !== !!hub.SLACK_SIGNING_SECRET) problems.push('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: set both for Slack hand-offs, or neither');
   if (problems.length > 0 || !hub) throw new ConfigError(problems);
 
   const publicBaseUrl = (hub.PUBLIC_BASE_URL ?? `http://localhost:${hub.PORT}`).replace(/\/+$/, '');
@@ -183,6 +198,13 @@ export function loadConfig(env: Env): HubConfig {
       sweepMs: hub.ROUTING_SWEEP_MS,
       presenceGraceMs: hub.PRESENCE_GRACE_SECONDS * 1000,
     },
+    handoff: {
+      attempts: hub.HANDOFF_ATTEMPTS,
+      backoffMs: hub.HANDOFF_BACKOFF_MS,
+      webhookTimeoutMs: hub.HANDOFF_WEBHOOK_TIMEOUT_MS,
+      directoryPath: hub.DIRECTORY_PATH ? path.resolve(hub.DIRECTORY_PATH) : null,
+    },
+    slack: hub.SLACK_BOT_TOKEN && hub.SLACK_SIGNING_SECRET ? { botToken: hub.SLACK_BOT_TOKEN, signingSecret: hub.SLACK_SIGNING_SECRET, apiUrl: hub.SLACK_API_URL } : null,
   };
 }
 
@@ -196,5 +218,6 @@ export function describeConfig(config: HubConfig): Record<string, unknown> {
     roles: Object.entries(config.roles).filter(([, on]) => on).map(([r]) => r),
     channels: Object.keys(config.channels),
     bot: config.botChannels.length ? config.botChannels : 'off',
+    slackHandoffs: config.slack ? 'on' : 'off',
   };
 }

@@ -19,6 +19,8 @@ export const HubEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent.updated'), agentId: z.string() }),
   /** Something supervisors watch changed: a conversation started or stopped waiting, or was assigned. */
   z.object({ type: z.literal('queue.changed') }),
+  /** A hand-off was made, delivered, accepted, redirected, answered, closed, or is overdue. */
+  z.object({ type: z.literal('handoff.updated'), handoffId: z.string(), conversationId: z.string(), serviceId: z.string() }),
 ]);
 export type HubEvent = z.infer<typeof HubEvent>;
 

@@ -8,12 +8,23 @@ export interface InboundJob {
 export interface OutboundJob {
   messageId: string;
 }
+/** Send one hand-off delivery (the outbox row) to its service. */
+export interface HandoffJob {
+  deliveryId: string;
+}
+/** A hand-off's accept-by time has come: remind the service, or (later) tell a supervisor. */
+export interface HandoffTimerJob {
+  handoffId: string;
+  stage: 'remind' | 'escalate';
+}
 
-export const QUEUE_NAMES = { inbound: 'inbound', outbound: 'outbound' } as const;
+export const QUEUE_NAMES = { inbound: 'inbound', outbound: 'outbound', handoff: 'handoff', handoffTimer: 'handoff-timer' } as const;
 
 export interface Queues {
   inbound: Queue<InboundJob>;
   outbound: Queue<OutboundJob>;
+  handoff: Queue<HandoffJob>;
+  handoffTimer: Queue<HandoffTimerJob>;
   close(): Promise<void>;
 }
 
@@ -22,6 +33,8 @@ export interface QueueSettings {
   /** Connection errors while Redis is away (BullMQ reconnects by itself). */
   onError: (error: Error) => void;
   outbound: { attempts: number; backoffMs: number };
+  /** Hand-off deliveries: a receiving system that is down gets it later, so more attempts over longer. */
+  handoff: { attempts: number; backoffMs: number };
 }
 
 export function createQueues(connection: Redis, settings: QueueSettings): Queues {
@@ -44,13 +57,27 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
       removeOnFail: { count: 10_000 },
     },
   });
-  inbound.on('error', settings.onError);
-  outbound.on('error', settings.onError);
+  const handoff = new Queue<HandoffJob>(QUEUE_NAMES.handoff, {
+    ...common,
+    defaultJobOptions: {
+      attempts: settings.handoff.attempts,
+      backoff: { type: 'exponential', delay: settings.handoff.backoffMs },
+      removeOnComplete: true,
+      removeOnFail: { count: 10_000 },
+    },
+  });
+  const handoffTimer = new Queue<HandoffTimerJob>(QUEUE_NAMES.handoffTimer, {
+    ...common,
+    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 10_000 } },
+  });
+  for (const queue of [inbound, outbound, handoff, handoffTimer]) queue.on('error', settings.onError);
   return {
     inbound,
     outbound,
+    handoff,
+    handoffTimer,
     close: async () => {
-      await Promise.all([inbound.close(), outbound.close()]);
+      await Promise.all([inbound.close(), outbound.close(), handoff.close(), handoffTimer.close()]);
     },
   };
 }

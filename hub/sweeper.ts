@@ -3,8 +3,9 @@
 import type { Db } from './db/client.ts';
 import type { Logger } from './logger.ts';
 import { enqueueFor, type Queues } from './queues.ts';
+import { sweepHandoffs } from './handoff/timers.ts';
 
-export async function sweepOnce(db: Db, queues: Queues, olderThanMs: number): Promise<{ inbound: number; outbound: number }> {
+export async function sweepOnce(db: Db, queues: Queues, olderThanMs: number): Promise<{ inbound: number; outbound: number; handoffDeliveries: number; handoffTimers: number }> {
   const before = new Date(Date.now() - olderThanMs);
   const inbox = await db.inboxItem.findMany({ where: { processedAt: null, receivedAt: { lte: before } }, select: { id: true }, take: 500, orderBy: { receivedAt: 'asc' } });
   let inbound = 0;
@@ -12,7 +13,8 @@ export async function sweepOnce(db: Db, queues: Queues, olderThanMs: number): Pr
   for (const item of inbox) if (await requeueIfIdle(queues.inbound, item.id, { inboxItemId: item.id })) inbound++;
   const outbox = await db.message.findMany({ where: { direction: 'outbound', status: 'queued', createdAt: { lte: before } }, select: { id: true }, take: 500, orderBy: { createdAt: 'asc' } });
   for (const message of outbox) if (await requeueIfIdle(queues.outbound, message.id, { messageId: message.id })) outbound++;
-  return { inbound, outbound };
+  const handoffs = await sweepHandoffs(db, queues, olderThanMs, (id) => requeueIfIdle(queues.handoff, id, { deliveryId: id }));
+  return { inbound, outbound, handoffDeliveries: handoffs.deliveries, handoffTimers: handoffs.timers };
 }
 
 /**
@@ -37,7 +39,7 @@ export function startSweeper(db: Db, queues: Queues, logger: Logger, opts: { int
     running = true;
     try {
       const swept = await sweepOnce(db, queues, opts.afterMs);
-      if (swept.inbound || swept.outbound) logger.info(swept, 're-queued unfinished work');
+      if (Object.values(swept).some(Boolean)) logger.info(swept, 're-queued unfinished work');
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'sweep failed; will try again');
     } finally {

@@ -4,7 +4,10 @@ import type { Redis } from 'ioredis';
 import type { Db } from './db/client.ts';
 import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
-import { QUEUE_NAMES, type InboundJob, type OutboundJob } from './queues.ts';
+import { QUEUE_NAMES, type HandoffJob, type HandoffTimerJob, type InboundJob, type OutboundJob } from './queues.ts';
+import { deliverHandoff, type DeliveryTargets } from './handoff/deliver.ts';
+import { runTimer } from './handoff/timers.ts';
+import type { HandoffWording } from './handoff/create.ts';
 import { processInbound } from './ingest/process.ts';
 import { processOutbound, type Adapters } from './outbound/process.ts';
 import { routeInbound } from './routing/route.ts';
@@ -27,11 +30,15 @@ export interface WorkerDeps {
   prefix: string;
   lockMs: number;
   concurrency: number;
+  /** Where hand-offs go, and how the customer is told about them. */
+  handoff: { targets: DeliveryTargets; wording: HandoffWording };
 }
 
 export interface Workers {
   inbound: Worker<InboundJob>;
   outbound: Worker<OutboundJob>;
+  handoff: Worker<HandoffJob>;
+  handoffTimer: Worker<HandoffTimerJob>;
   close(): Promise<void>;
 }
 
@@ -71,15 +78,30 @@ export function startWorkers(deps: WorkerDeps): Workers {
     },
     common,
   );
-  for (const worker of [inbound, outbound]) {
+  const handoff = new Worker<HandoffJob>(
+    QUEUE_NAMES.handoff,
+    async (job) => {
+      const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const outcome = await deliverHandoff(deps.db, deps.handoff.targets, job.data.deliveryId, isLastAttempt);
+      if (outcome.kind === 'skipped') return;
+      if (outcome.kind === 'failed') deps.logger.warn({ handoffId: outcome.handoffId, err: outcome.error }, 'hand-off delivery failed');
+      const row = await deps.db.handoff.findUnique({ where: { id: outcome.handoffId }, select: { conversationId: true, serviceId: true } });
+      if (row) await deps.bus.publish({ type: 'handoff.updated', handoffId: outcome.handoffId, ...row });
+    },
+    common,
+  );
+  const handoffTimer = new Worker<HandoffTimerJob>(QUEUE_NAMES.handoffTimer, (job) => runTimer(deps, job.data.handoffId, job.data.stage), common);
+  for (const worker of [inbound, outbound, handoff, handoffTimer]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   return {
     inbound,
     outbound,
+    handoff,
+    handoffTimer,
     close: async () => {
-      await Promise.all([inbound.close(), outbound.close()]);
+      await Promise.all([inbound.close(), outbound.close(), handoff.close(), handoffTimer.close()]);
     },
   };
 }

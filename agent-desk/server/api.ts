@@ -25,6 +25,9 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Router } from '../../hub/routing/engine.ts';
 import { routingRouter } from './routing.ts';
 import { agentsRouter } from './agents.ts';
+import { deskHandoffRouter, serviceHandoffRouter } from './handoffs.ts';
+import type { HandoffWording } from '../../hub/handoff/create.ts';
+import type { HandoffWords } from '../../hub/handoff/view.ts';
 
 export const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
 export const ReplyBody = z.object({
@@ -70,12 +73,19 @@ export interface ApiDeps {
   router: Router;
   /** What an agent takes at once per channel unless their own settings say otherwise. */
   defaultCapacity: Record<ChannelKind, number>;
+  /** How the customer is told where their needs went. */
+  handoffWording: HandoffWording;
+  /** How services read needs and facts. */
+  handoffWords: HandoffWords;
 }
 
 
 export function apiRouter(deps: ApiDeps) {
   const router = express.Router();
-  router.use(express.json({ limit: '32kb' }));
+  // Small bodies everywhere, but a council's whole service directory is one upload.
+  const small = express.json({ limit: '32kb' });
+  const directory = express.json({ limit: '5mb' });
+  router.use((req, res, next) => (req.method === 'PUT' && req.path === '/api/directory' ? directory : small)(req, res, next));
   const needLabel = needLabeller(deps.taxonomy);
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: deps.cookieSecure, path: '/' };
 
@@ -107,6 +117,10 @@ export function apiRouter(deps: ApiDeps) {
 
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
 
+  const handoffDeps = { db: deps.db, queues: deps.queues, bus: deps.bus, logger: deps.logger, wording: deps.handoffWording, words: deps.handoffWords, needCodes: new Set(deps.taxonomy.map((n) => n.code)) };
+  // Service-team accounts work their own service's hand-offs here; every other route below is the desk's.
+  router.use(serviceHandoffRouter(handoffDeps));
+
   // Everything below is the desk's: service-team accounts are refused (their view of hand-offs is separate),
   // and a conversation of a team the caller is not in is refused whichever route asks for it.
   router.use('/api', requireRole('agent', 'supervisor', 'admin'));
@@ -122,6 +136,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(conversationNeedsRouter({ db: deps.db, bus: deps.bus, detector: deps.needs, taxonomy: deps.taxonomy }));
   router.use(notesRouter({ db: deps.db, bus: deps.bus }));
   router.use(cannedRouter({ db: deps.db }));
+  router.use(deskHandoffRouter(handoffDeps));
 
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);

@@ -26,6 +26,11 @@ export interface BotReply {
 export interface BotTurnResult {
   replies: BotReply[];
   captured: Captured;
+  /**
+   * The needs may go straight to the services that own them: the bot is done and the customer said yes to
+   * sharing, or asked only for simple things (a missed bin), where the request itself is for that service.
+   */
+  shareWithServices: boolean;
 }
 
 export interface NeedsBot {
@@ -66,7 +71,10 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
       const replies = sent
         .filter((a) => a.type === ActivityTypes.Message && a.text)
         .map((a) => ({ text: a.text!, suggestions: (a.suggestedActions?.actions ?? []).map((action) => String(action.title ?? action.value)) }));
-      return { replies, captured };
+      const codes = Object.keys(captured.needs);
+      const simpleOnly = codes.length > 0 && codes.every((c) => knowledge.isSimple(c));
+      const shareWithServices = captured.outcome === 'complete' && (captured.consent === true || (captured.consent === null && simpleOnly));
+      return { replies, captured, shareWithServices };
     },
   };
 }

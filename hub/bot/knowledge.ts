@@ -21,11 +21,15 @@ export interface NeedsKnowledge {
   facts(code: string): string[];
   /** The question that asks for a fact. */
   factQuestion(key: string): string;
+  /** A fact's name as a service reads it ("Deadline"). */
+  factLabel(key: string): string;
 }
 
 const RelatedNeeds = z.object({
   say: z.record(z.string(), z.string().min(2)).default({}),
   facts: z.record(z.string(), z.string().min(5)),
+  /** Short names for the facts, for the services that read them. */
+  factLabels: z.record(z.string(), z.string().min(2)).default({}),
   needs: z.record(z.string(), z.object({ related: z.array(z.string()), facts: z.array(z.string()) })),
 });
 
@@ -43,6 +47,7 @@ export function buildKnowledge(input: {
     for (const c of [code, ...entry.related]) if (!byCode.has(c)) throw new Error(`related-needs.json: "${c}" is not a code in the needs taxonomy`);
     for (const f of entry.facts) if (!data.facts[f]) throw new Error(`related-needs.json: fact "${f}" (for ${code}) has no question`);
   }
+  for (const key of Object.keys(data.factLabels)) if (!data.facts[key]) throw new Error(`related-needs.json: "${key}" (under factLabels) is not a fact`);
   for (const code of Object.keys(data.say)) if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under say) is not a code in the needs taxonomy`);
   return {
     detect: input.detect,
@@ -53,5 +58,6 @@ export function buildKnowledge(input: {
     related: (code) => data.needs[code]?.related ?? [],
     facts: (code) => data.needs[code]?.facts ?? [],
     factQuestion: (key) => data.facts[key] ?? key,
+    factLabel: (key) => data.factLabels[key] ?? key,
   };
 }

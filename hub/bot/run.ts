@@ -6,6 +6,8 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { NeedsBot } from './bot.ts';
 import { DatabaseStorage } from './storage.ts';
 import type { Captured } from './needs-dialog.ts';
+import { createHandoffs, type HandoffResult, type HandoffWording } from '../handoff/create.ts';
+import { createNotice } from '../outbound/compose.ts';
 
 const OUTCOME: Record<NonNullable<Captured['outcome']>, 'complete' | 'urgent' | 'asked_for_person' | 'unclear' | 'opted_out'> = {
   complete: 'complete',
@@ -22,9 +24,13 @@ export interface BotTurnOutcome {
   spoken: boolean;
   /** The bot is done (finished, urgent, asked for a person, could not understand): a person takes over. */
   handedOver: boolean;
+  /** The needs handed straight to the services that own them, when the customer agreed. */
+  handoffs: HandoffResult | null;
+  /** On a call: the text message that tells the caller who has their details, and the references. */
+  textedConfirmation: string | null;
 }
 
-export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string): Promise<BotTurnOutcome | null> {
+export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wording: HandoffWording): Promise<BotTurnOutcome | null> {
   return db.$transaction(async (tx) => {
     const first = await tx.message.findUnique({ where: { id: messageId }, select: { conversationId: true, direction: true } });
     if (!first || first.direction !== 'inbound') return null;
@@ -89,6 +95,16 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string): Prom
       },
     });
     await tx.message.update({ where: { id: message.id }, data: { botTurnAt: new Date() } });
-    return { conversationId: conversation.id, replyIds, handedOver, spoken };
+    // In the same transaction as the answer: a turn that is retried neither loses nor repeats its hand-offs.
+    const handoffs = result.shareWithServices ? await createHandoffs(tx, { conversationId: conversation.id, agentId: null }, wording) : null;
+    // The bot's closing words ("a person will contact you") become who will, with the references to quote;
+    // a caller hears the bot's words and gets this by text as well.
+    let textedConfirmation: string | null = null;
+    if (handoffs?.confirmation) {
+      const text = `${handoffs.confirmation}\nIf you are in danger at any time, call 999.`;
+      if (!spoken && replyIds.length) await tx.message.update({ where: { id: replyIds.at(-1)! }, data: { body: text } });
+      else textedConfirmation = (await createNotice(tx, { conversationId: conversation.id, text, enabledChannels: wording.enabledChannels }).catch(() => null))?.id ?? null;
+    }
+    return { conversationId: conversation.id, replyIds, handedOver, spoken, handoffs, textedConfirmation };
   });
 }

@@ -1,8 +1,10 @@
 // An agent's reply becomes an outbox row (status 'queued') first; the outbound worker sends it.
 // Writing the row before queueing means a lost Redis job is found again by the sweeper.
 import type { ChannelKind } from '../../channels/contract.ts';
-import type { Db } from '../db/client.ts';
-import type { Message } from '../generated/prisma/client.ts';
+import type { Message, Prisma } from '../generated/prisma/client.ts';
+
+/** The client or a transaction: a reply can be written in the same transaction as the change it reports. */
+type Db = Prisma.TransactionClient;
 
 export class ReplyError extends Error {
   constructor(
@@ -73,7 +75,7 @@ async function reachable(db: Db, conversationId: string): Promise<{ own: Channel
   return { own: conversation.channel === 'voice' ? 'sms' : conversation.channel, targets };
 }
 
-async function outboxRow(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[], content: { body: string; agentId?: string; fromBot?: boolean }, chosen?: ChannelKind): Promise<QueuedReply> {
+async function outboxRow(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[], content: { body: string; agentId?: string; fromBot?: boolean; handoffId?: string; authorName?: string }, chosen?: ChannelKind): Promise<QueuedReply> {
   const found = await reachable(db, conversationId);
   if (!found) throw new ReplyError('conversation not found', 404);
   // A call cannot be answered in writing: its own channel is SMS to the number that called.
@@ -93,4 +95,14 @@ async function outboxRow(db: Db, conversationId: string, enabledChannels: readon
       ...content,
     },
   });
+}
+
+/** A service's answer about a hand-off, on the customer's channel: shown with who wrote it; never takes the conversation. */
+export async function createServiceReply(
+  db: Db,
+  input: { conversationId: string; handoffId: string; authorName: string; text: string; enabledChannels: readonly ChannelKind[] },
+): Promise<QueuedReply> {
+  const message = await outboxRow(db, input.conversationId, input.enabledChannels, { body: input.text, handoffId: input.handoffId, authorName: input.authorName });
+  await db.conversation.update({ where: { id: input.conversationId }, data: { lastMessageAt: new Date() } });
+  return message;
 }

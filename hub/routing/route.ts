@@ -11,6 +11,9 @@ import { runBotTurn } from '../bot/run.ts';
 import { decideRoute } from './decide.ts';
 import type { Router } from './engine.ts';
 import { markWaiting } from './waiting.ts';
+import type { HandoffWording } from '../handoff/create.ts';
+import { dispatch, effectsOf } from '../handoff/dispatch.ts';
+import { answerProgress } from '../handoff/progress.ts';
 
 export interface RouteDeps {
   db: Db;
@@ -23,17 +26,24 @@ export interface RouteDeps {
   router: Router;
   /** Channels the hub can send on (for a "team closed" notice). */
   enabledChannels: readonly ChannelKind[];
+  handoff: { wording: HandoffWording };
 }
 
 export async function routeInbound(deps: RouteDeps, stored: { messageId: string; conversationId: string }): Promise<void> {
   const message = await deps.db.message.findUnique({ where: { id: stored.messageId }, select: { channel: true, conversation: { select: { handler: true } } } });
   if (!message) return;
+  // A customer quoting one of their references is told how their plan is going, whoever has the conversation.
+  const progressId = message.channel === 'voice' ? null : await answerProgress(deps.db, stored.messageId, deps.enabledChannels);
+  if (progressId) {
+    queueOut(deps, progressId);
+    return deps.bus.publish({ type: 'message.created', conversationId: stored.conversationId, messageId: progressId });
+  }
   if (!deps.bot || decideRoute({ handler: message.conversation.handler, channel: message.channel, botChannels: deps.botChannels }) !== 'bot')
     return message.channel === 'voice' ? undefined : waitForPerson(deps, stored.conversationId);
 
   let outcome;
   try {
-    outcome = await runBotTurn(deps.db, deps.bot, stored.messageId);
+    outcome = await runBotTurn(deps.db, deps.bot, stored.messageId, deps.handoff.wording);
   } catch (error) {
     // A bot that cannot answer must not leave the customer waiting on it: a person takes over.
     deps.logger.error({ err: (error as Error).message, conversationId: stored.conversationId }, 'bot turn failed; handing the conversation to a person');
@@ -47,12 +57,22 @@ export async function routeInbound(deps: RouteDeps, stored: { messageId: string;
     if (!outcome.spoken) queueOut(deps, id);
     await deps.bus.publish({ type: 'message.created', conversationId: outcome.conversationId, messageId: id });
   }
+  const handed = outcome.handoffs;
+  if (handed?.created.length) {
+    const effects = effectsOf(handed);
+    // On a call the references come by text as well (the call's own replies are spoken).
+    if (outcome.textedConfirmation) effects.messageIds.push(outcome.textedConfirmation);
+    await dispatch(deps, effects);
+  }
   // Needs found, facts or who answers may have changed.
   await deps.bus.publish({ type: 'conversation.updated', conversationId: outcome.conversationId });
   const now = await deps.db.conversation.findUnique({ where: { id: outcome.conversationId }, select: { handler: true } });
+  // Every need went straight to the service that owns it: nobody at the contact centre needs to pick it up
+  // (a message from the customer later waits for a person as usual).
+  const allWithServices = !!handed?.created.length && !handed.unowned.length;
   // The bot has handed over (the customer asked for a person, danger, or the needs are gathered). A caller
   // waits in the phone queue instead (hub/calls), where agents take calls.
-  if (now?.handler === 'person' && message.channel !== 'voice') await waitForPerson(deps, outcome.conversationId);
+  if (now?.handler === 'person' && message.channel !== 'voice' && !allWithServices) await waitForPerson(deps, outcome.conversationId);
 }
 
 /** The conversation waits for a person, unless one has it already; routing offers it to an agent. */

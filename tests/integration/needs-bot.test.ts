@@ -162,16 +162,18 @@ describe('the needs bot on SMS', () => {
   it('a turn that runs twice for one message (a retried job) answers once, and two workers never answer one conversation at once', async () => {
     const data = loadNeedsData();
     const detector = buildDetector(data);
-    const bot = createNeedsBot(buildKnowledge({ detect: (t) => detector.detect(t), taxonomy: data.taxonomy.needs }));
+    const knowledge = buildKnowledge({ detect: (t) => detector.detect(t), taxonomy: data.taxonomy.needs });
+    const bot = createNeedsBot(knowledge);
+    const wording = { say: knowledge.say, enabledChannels: ['sms'] as const };
     const customer = await db().customer.create({ data: { contactPoints: { create: { kind: 'phone', address: '+447911200990', verifiedBy: 'test' } } } });
     const conversation = await db().conversation.create({ data: { customerId: customer.id, openForCustomer: customer.id, channel: 'sms' } });
     const message = await db().message.create({
       data: { conversationId: conversation.id, direction: 'inbound', channel: 'sms', status: 'received', fromAddress: '+447911200990', toAddress: '+442079460001', body: 'the stairs are too much for my mum now', providerMessageId: 'SMtest-twice' },
     });
-    const runs = await Promise.all([runBotTurn(db(), bot, message.id), runBotTurn(db(), bot, message.id), runBotTurn(db(), bot, message.id)]);
+    const runs = await Promise.all([runBotTurn(db(), bot, message.id, wording), runBotTurn(db(), bot, message.id, wording), runBotTurn(db(), bot, message.id, wording)]);
     expect(runs.filter(Boolean)).toHaveLength(1);
     expect(await db().message.count({ where: { conversationId: conversation.id, fromBot: true } })).toBe(1);
-    expect(await runBotTurn(db(), bot, message.id)).toBeNull();
+    expect(await runBotTurn(db(), bot, message.id, wording)).toBeNull();
   });
 
   it('answers a web-chat visitor in the widget’s own conversation', async () => {

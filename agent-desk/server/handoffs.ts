@@ -1,0 +1,185 @@
+// Hand-offs on the desk. Agents hand a conversation's needs to the services that own them (recording that
+// the customer agreed) and follow the customer's plan; a service-team account sees and acts on its own
+// service's hand-offs (the service view, for teams without Slack); supervisors see everything, overdue and
+// undelivered first. The directory is read by all and replaced by admins.
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../hub/db/client.ts';
+import { recordAudit } from '../../hub/audit.ts';
+import { HandoffError, createHandoffs } from '../../hub/handoff/create.ts';
+import { createNotice } from '../../hub/outbound/compose.ts';
+import { dispatch, effectsOf, type HandoffDeps } from '../../hub/handoff/dispatch.ts';
+import { DirectoryError, exportDirectory, importDirectory, parseDirectory } from '../../hub/handoff/directory.ts';
+import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, type Actor, type ChangeResult } from '../../hub/handoff/status.ts';
+import { loadHandoffView, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
+import type { HandoffStatus } from '../../hub/generated/prisma/client.ts';
+import { requireRole } from './auth.ts';
+import { conversationAccess } from './access.ts';
+import { invalid } from './http.ts';
+
+const IdParam = z.object({ id: z.uuid('id must be a UUID') });
+export const HandoffBody = z.object({
+  /** The agent confirms the customer agreed to share these needs with the services. */
+  consent: z.literal(true, 'the customer must agree to share: send consent: true once they have'),
+  needs: z.array(z.string().min(1).max(64)).min(1).max(30).optional(),
+  serviceId: z.uuid().optional(),
+  note: z.string().trim().max(2000).optional(),
+});
+const CloseBody = z.object({ outcome: z.string().trim().min(1, 'say what was done').max(500) });
+const RedirectBody = z.object({ serviceId: z.uuid(), reason: z.string().trim().max(500).optional() });
+const ReplyBody = z.object({ text: z.string().trim().min(1, 'text is empty').max(1500) });
+const ListQuery = z.object({
+  status: z.enum(['open', 'all', 'attention']).default('open'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const OPEN: HandoffStatus[] = ['sent', 'delivered', 'accepted', 'failed'];
+
+export interface HandoffRouteDeps extends HandoffDeps {
+  words: HandoffWords;
+  needCodes: ReadonlySet<string>;
+}
+
+/** Hand-off routes for every signed-in role, service accounts included; mounted before the desk-only check. */
+export function serviceHandoffRouter(deps: HandoffRouteDeps) {
+  const router = express.Router();
+  router.use('/api/handoffs', requireRole('agent', 'supervisor', 'admin', 'service'));
+
+  /** A service account's own service; everyone else sees all. Null: this account may see nothing. */
+  async function scopeOf(req: Request): Promise<{ serviceId?: string } | null> {
+    if (req.agent!.role !== 'service') return {};
+    const me = await deps.db.agent.findUnique({ where: { id: req.agent!.id }, select: { serviceId: true } });
+    return me?.serviceId ? { serviceId: me.serviceId } : null;
+  }
+
+  async function visible(req: Request, res: Response): Promise<HandoffView | undefined> {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return void invalid(res, params.error);
+    const scope = await scopeOf(req);
+    const view = await loadHandoffView(deps.db, params.data.id, deps.words);
+    // Another service's hand-off is as absent as one that does not exist.
+    if (!view || !scope || (scope.serviceId && scope.serviceId !== view.service.id)) return void res.status(404).json({ error: 'hand-off not found' });
+    return view;
+  }
+
+  router.get('/api/handoffs', async (req, res) => {
+    const query = ListQuery.safeParse(req.query);
+    if (!query.success) return invalid(res, query.error);
+    const scope = await scopeOf(req);
+    if (!scope) return void res.json({ handoffs: [] });
+    const { status, limit } = query.data;
+    const rows = await deps.db.handoff.findMany({
+      where: {
+        ...(scope.serviceId ? { serviceId: scope.serviceId } : {}),
+        ...(status === 'open' ? { status: { in: OPEN } } : {}),
+        // What a supervisor must act on: undelivered, or escalated and still not accepted.
+        ...(status === 'attention' ? { OR: [{ status: 'failed' }, { escalatedAt: { not: null }, status: { in: ['sent', 'delivered'] } }] } : {}),
+      },
+      orderBy: [{ urgent: 'desc' }, { dueAt: 'asc' }],
+      take: limit,
+      select: { id: true },
+    });
+    const views = await Promise.all(rows.map((r) => loadHandoffView(deps.db, r.id, deps.words)));
+    res.json({ handoffs: views.filter(Boolean) });
+  });
+
+  router.get('/api/handoffs/:id', async (req, res) => {
+    const view = await visible(req, res);
+    if (!view) return;
+    const events = await deps.db.handoffEvent.findMany({ where: { handoffId: view.id }, orderBy: { at: 'asc' }, select: { kind: true, actor: true, detail: true, at: true } });
+    res.json({ handoff: view, events });
+  });
+
+  /** A change to a visible hand-off, its body checked first; answers with the hand-off as it now is. */
+  const act = <T>(schema: z.ZodType<T> | null, run: (id: string, body: T, actor: Actor) => Promise<ChangeResult>) => async (req: Request, res: Response) => {
+    const view = await visible(req, res);
+    if (!view) return;
+    const body = schema?.safeParse(req.body);
+    if (body && !body.success) return invalid(res, body.error);
+    try {
+      await run(view.id, body?.data as T, { name: req.agent!.displayName, agentId: req.agent!.id });
+      res.json({ handoff: await loadHandoffView(deps.db, view.id, deps.words) });
+    } catch (error) {
+      if (error instanceof HandoffError) return void res.status(error.status).json({ error: error.message });
+      throw error;
+    }
+  };
+
+  router.post('/api/handoffs/:id/accept', act(null, (id, _body, actor) => acceptHandoff(deps, id, actor)));
+  router.post('/api/handoffs/:id/close', act(CloseBody, (id, body, actor) => closeHandoff(deps, id, body.outcome, actor)));
+  router.post('/api/handoffs/:id/redirect', act(RedirectBody, (id, body, actor) => redirectHandoff(deps, id, body.serviceId, actor, body.reason)));
+  router.post('/api/handoffs/:id/reply', act(ReplyBody, (id, body, actor) => replyFromService(deps, id, body.text, actor)));
+  return router;
+}
+
+/** Desk-only routes (agents, supervisors, admins): making hand-offs, the customer's plan, the directory. */
+export function deskHandoffRouter(deps: HandoffRouteDeps) {
+  const router = express.Router();
+
+  router.get('/api/services', async (_req, res) => {
+    const services = await deps.db.service.findMany({
+      where: { active: true },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true, needs: true, eligibility: true, hours: true, phone: true, email: true, url: true, target: true, organization: { select: { name: true } } },
+    });
+    res.json({ services: services.map(({ organization, ...s }) => ({ ...s, organisation: organization.name })) });
+  });
+
+  router.get('/api/directory', async (_req, res) => void res.json(await exportDirectory(deps.db, deps.words.need)));
+
+  router.put('/api/directory', requireRole('admin'), async (req, res) => {
+    try {
+      const summary = await importDirectory(deps.db, parseDirectory(req.body, deps.needCodes));
+      await recordAudit(deps.db, { action: 'directory_import', agentId: req.agent!.id, detail: { ...summary } });
+      res.json(summary);
+    } catch (error) {
+      if (error instanceof DirectoryError) return void res.status(422).json({ error: 'the directory cannot be imported', problems: error.problems });
+      throw error;
+    }
+  });
+
+  router.use('/api/conversations/:id/handoffs', conversationAccess(deps.db));
+
+  /** Every hand-off of this conversation's customer: their plan, as the lead agent follows it. */
+  router.get('/api/conversations/:id/handoffs', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const conversation = await deps.db.conversation.findUnique({ where: { id: params.data.id }, select: { customerId: true } });
+    if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
+    const rows = await deps.db.handoff.findMany({ where: { customerId: conversation.customerId }, orderBy: { createdAt: 'desc' }, take: 100, select: { id: true } });
+    res.json({ handoffs: (await Promise.all(rows.map((r) => loadHandoffView(deps.db, r.id, deps.words)))).filter(Boolean) });
+  });
+
+  router.post('/api/conversations/:id/handoffs', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const body = HandoffBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    try {
+      const result = await deps.db.$transaction(async (tx) => {
+        const made = await createHandoffs(tx, { conversationId: params.data.id, agentId: req.agent!.id, needs: body.data.needs, serviceId: body.data.serviceId, note: body.data.note }, deps.wording);
+        // The customer is told who has their details and the references, on their channel (if it can be reached).
+        const told = made.confirmation ? await createNotice(tx, { conversationId: params.data.id, text: made.confirmation, enabledChannels: deps.wording.enabledChannels }).catch(() => null) : null;
+        if (made.created.length) {
+          const customerId = (await tx.conversation.findUniqueOrThrow({ where: { id: params.data.id }, select: { customerId: true } })).customerId;
+          await recordAudit(tx, { action: 'handoff_create', agentId: req.agent!.id, customerId, detail: { handoffs: made.created.map((h) => h.id), needs: made.created.flatMap((h) => h.needs) } });
+        }
+        return { ...made, toldId: told?.id ?? null };
+      });
+      const effects = effectsOf(result);
+      if (result.toldId) effects.messageIds.push(result.toldId);
+      await dispatch(deps, effects);
+      const status = result.created.length ? 201 : 409;
+      res.status(status).json({
+        ...(status === 409 ? { error: result.unowned.length ? 'no service in the directory owns these needs' : 'these needs are already with a service' } : {}),
+        handoffs: (await Promise.all(result.created.map((h) => loadHandoffView(deps.db, h.id, deps.words)))).filter(Boolean),
+        unowned: result.unowned,
+        alreadyHanded: result.alreadyHanded,
+      });
+    } catch (error) {
+      if (error instanceof HandoffError) return void res.status(error.status).json({ error: error.message });
+      throw error;
+    }
+  });
+  return router;
+}

@@ -1,0 +1,200 @@
+// Hand-offs are made here, from the bot's summary (the customer said yes to sharing) or an agent's action
+// (the agent records that the customer agreed). One transaction writes, per owning service: the hand-off
+// with the needs, facts, an excerpt of the conversation and a reference; its first event; its delivery
+// (the outbox row the hand-off worker sends). The caller tells the customer, in the same transaction, with
+// the words confirmationText() gives: the bot as its last message, the desk as a message of its own.
+import { randomBytes } from 'node:crypto';
+import type { ChannelKind } from '../../channels/contract.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { planHandoffs, type OwningService } from './owners.ts';
+import type { ExcerptLine } from './view.ts';
+
+type Tx = Prisma.TransactionClient;
+
+export class HandoffError extends Error {
+  constructor(
+    message: string,
+    readonly status: 404 | 409 | 422,
+  ) {
+    super(message);
+  }
+}
+
+export interface HandoffRequest {
+  conversationId: string;
+  /** Need codes to hand off; unset: every need of the conversation not already with a service. */
+  needs?: string[];
+  /** The agent who asks, and who recorded the customer's consent; null: the bot, to whom the customer said yes. */
+  agentId: string | null;
+  /** A service the agent chose instead of the directory's owner. */
+  serviceId?: string;
+  note?: string;
+}
+
+export interface CreatedHandoff {
+  id: string;
+  reference: string;
+  serviceId: string;
+  serviceName: string;
+  needs: string[];
+  urgent: boolean;
+  dueAt: Date;
+  deliveryId: string;
+}
+
+export interface HandoffResult {
+  created: CreatedHandoff[];
+  /** Needs no active service owns: they stay with the hub's agents. */
+  unowned: string[];
+  /** Needs already with a service (a hand-off that is not closed, redirected or failed). */
+  alreadyHanded: string[];
+  /** What to tell the customer: who will contact them about what, and the references (null: nothing was handed). */
+  confirmation: string | null;
+}
+
+/** How the hub words a need to a customer ("somewhere to live"), and which channels it can send on (for the desk's message). */
+export interface HandoffWording {
+  say: (code: string) => string;
+  enabledChannels: readonly ChannelKind[];
+}
+
+const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const EXCERPT_MESSAGES = 20;
+const EXCERPT_CHARS = 1000;
+const OPEN_STATUSES = ['sent', 'delivered', 'accepted'] as const;
+
+export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: HandoffWording): Promise<HandoffResult> {
+  const conversation = await tx.conversation.findUnique({
+    where: { id: request.conversationId },
+    select: { id: true, customerId: true, assignedAgentId: true, facts: true, needs: { select: { code: true, urgent: true } } },
+  });
+  if (!conversation) throw new HandoffError('conversation not found', 404);
+  // One writer at a time per customer: their open plan is found or made once, and a need is handed once.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(7216, hashtext(${conversation.customerId}))`;
+
+  const wanted = request.needs ?? conversation.needs.map((n) => n.code);
+  const missing = wanted.filter((code) => !conversation.needs.some((n) => n.code === code));
+  if (missing.length) throw new HandoffError(`not a need recorded on this conversation: ${missing.join(', ')}`, 422);
+  const handed = await tx.handoff.findMany({
+    where: { customerId: conversation.customerId, status: { in: [...OPEN_STATUSES] }, needs: { hasSome: wanted } },
+    select: { needs: true },
+  });
+  const alreadyHanded = wanted.filter((code) => handed.some((h) => h.needs.includes(code)));
+  const toHand = conversation.needs.filter((n) => wanted.includes(n.code) && !alreadyHanded.includes(n.code));
+
+  const services = await loadServices(tx, request.serviceId);
+  const planned = request.serviceId
+    ? { handoffs: toHand.length ? [{ serviceId: request.serviceId, needs: toHand.map((n) => n.code), urgent: toHand.some((n) => n.urgent) }] : [], unowned: [] }
+    : planHandoffs(toHand, services);
+  if (!planned.handoffs.length) return { created: [], unowned: planned.unowned, alreadyHanded, confirmation: null };
+
+  const now = new Date();
+  const planId = await openPlan(tx, conversation.customerId, request.agentId ?? conversation.assignedAgentId);
+  const excerpt = await excerptOf(tx, conversation.id);
+  const created: CreatedHandoff[] = [];
+  for (const plannedHandoff of planned.handoffs) {
+    const service = services.find((s) => s.id === plannedHandoff.serviceId)!;
+    created.push(
+      await insertHandoff(tx, service, {
+        planId,
+        customerId: conversation.customerId,
+        conversationId: conversation.id,
+        needs: plannedHandoff.needs,
+        urgent: plannedHandoff.urgent,
+        consentAt: now,
+        createdById: request.agentId,
+        facts: conversation.facts as Prisma.InputJsonObject,
+        excerpt,
+        note: request.note?.trim() || null,
+      }),
+    );
+  }
+  // Sharing was agreed: the needs say so (an agent's recording of consent counts as the customer's answer).
+  await tx.need.updateMany({ where: { conversationId: conversation.id, code: { in: created.flatMap((c) => c.needs) } }, data: { consentToShare: true, consentAt: now } });
+  return { created, unowned: planned.unowned, alreadyHanded, confirmation: confirmationText(created, planned.unowned, wording.say) };
+}
+
+/** One hand-off to one service, with its first event and its delivery (also used when one is redirected). */
+export async function insertHandoff(
+  tx: Tx,
+  service: { id: string; name: string; slaMinutes: number; target: 'slack' | 'email' | 'webhook' | 'desk' },
+  data: {
+    planId: string;
+    customerId: string;
+    conversationId: string;
+    needs: string[];
+    urgent: boolean;
+    consentAt: Date;
+    createdById: string | null;
+    facts: Prisma.InputJsonValue;
+    excerpt: ExcerptLine[] | Prisma.JsonValue;
+    note: string | null;
+  },
+): Promise<CreatedHandoff> {
+  const handoff = await tx.handoff.create({
+    data: {
+      ...data,
+      reference: await freshReference(tx),
+      serviceId: service.id,
+      excerpt: data.excerpt as Prisma.InputJsonArray,
+      dueAt: new Date(Date.now() + service.slaMinutes * 60_000),
+      events: { create: { kind: 'created', agentId: data.createdById, detail: { needs: data.needs } } },
+      deliveries: { create: { kind: 'handoff', target: service.target } },
+    },
+    select: { id: true, reference: true, dueAt: true, deliveries: { select: { id: true } } },
+  });
+  return { id: handoff.id, reference: handoff.reference, serviceId: service.id, serviceName: service.name, needs: data.needs, urgent: data.urgent, dueAt: handoff.dueAt, deliveryId: handoff.deliveries[0]!.id };
+}
+
+/** What the customer is told: who will contact them about what, and the reference to quote. */
+export function confirmationText(created: readonly Pick<CreatedHandoff, 'serviceName' | 'needs' | 'reference'>[], unowned: readonly string[], say: (code: string) => string): string {
+  const lines = ['We have passed your details on, so you will not need to tell your story again:'];
+  for (const h of created) lines.push(`- ${h.serviceName}, about ${h.needs.map(say).join(' and ')}. Reference ${h.reference}`);
+  lines.push('They will contact you.');
+  if (unowned.length) lines.push(`A person from our team will help with ${unowned.map(say).join(' and ')}.`);
+  lines.push('Reply with a reference at any time to ask how it is going.');
+  return lines.join('\n');
+}
+
+async function loadServices(tx: Tx, chosen?: string): Promise<(OwningService & { slaMinutes: number; target: 'slack' | 'email' | 'webhook' | 'desk' })[]> {
+  const select = { id: true, name: true, needs: true, priority: true, active: true, slaMinutes: true, target: true } as const;
+  if (!chosen) return tx.service.findMany({ where: { active: true }, select });
+  const service = await tx.service.findUnique({ where: { id: chosen }, select });
+  if (!service?.active) throw new HandoffError('no such active service', 422);
+  return [service];
+}
+
+/** The customer's open plan, or a new one led by the agent who asked (or the conversation's agent). */
+async function openPlan(tx: Tx, customerId: string, leadAgentId: string | null): Promise<string> {
+  const open = await tx.actionPlan.findUnique({ where: { openForCustomer: customerId }, select: { id: true, leadAgentId: true } });
+  if (open) {
+    if (!open.leadAgentId && leadAgentId) await tx.actionPlan.update({ where: { id: open.id }, data: { leadAgentId } });
+    return open.id;
+  }
+  return (await tx.actionPlan.create({ data: { customerId, openForCustomer: customerId, leadAgentId }, select: { id: true } })).id;
+}
+
+/** The conversation's last messages, as the service reads them (private notes are not shared). */
+async function excerptOf(tx: Tx, conversationId: string): Promise<ExcerptLine[]> {
+  const messages = await tx.message.findMany({
+    where: { conversationId },
+    orderBy: { createdAt: 'desc' },
+    take: EXCERPT_MESSAGES,
+    select: { createdAt: true, direction: true, channel: true, body: true },
+  });
+  return messages.reverse().map((m) => ({
+    at: m.createdAt.toISOString(),
+    from: m.direction === 'inbound' ? 'customer' : 'council',
+    channel: m.channel,
+    text: m.body.length > EXCERPT_CHARS ? `${m.body.slice(0, EXCERPT_CHARS)}…` : m.body,
+  }));
+}
+
+/** Eight characters with no look-alikes (no I, O, 0, 1): easy to read out and to text back. */
+async function freshReference(tx: Tx): Promise<string> {
+  for (;;) {
+    const reference = Array.from(randomBytes(8), (b) => REFERENCE_ALPHABET[b % 32]).join('');
+    // Checked first: a unique violation would abort the whole transaction.
+    if (!(await tx.handoff.findUnique({ where: { reference }, select: { id: true } }))) return reference;
+  }
+}

@@ -1,0 +1,57 @@
+// "How is it going?": a customer who texts (or writes) one of their references is told, at once, where each
+// action of their plan has got to, in plain words. Only their own references count: a stranger's guess
+// of someone else's reference finds nothing.
+import type { ChannelKind } from '../../channels/contract.ts';
+import type { Db } from '../db/client.ts';
+import type { HandoffStatus } from '../generated/prisma/client.ts';
+import { ReplyError, createNotice } from '../outbound/compose.ts';
+
+// References are eight characters with no look-alikes (create.ts); people type them in any case.
+const REFERENCE = /\b[A-HJ-NP-Z2-9]{8}\b/g;
+
+const SAY: Record<HandoffStatus, string> = {
+  sent: 'on its way to them',
+  delivered: 'they have it and will pick it up soon',
+  accepted: 'they are working on it',
+  redirected: 'passed to another team',
+  closed: 'finished',
+  failed: 'we are sorting out a problem passing it on, and a person from our team will contact you',
+};
+
+/** The customer's plan in plain words, each action with its reference. */
+export function progressText(actions: readonly { service: string; reference: string; status: HandoffStatus; outcome: string | null }[]): string {
+  const lines = ['Here is where things are:'];
+  for (const a of actions) lines.push(`- ${a.service} (reference ${a.reference}): ${SAY[a.status]}${a.status === 'closed' && a.outcome ? ` (${a.outcome})` : ''}.`);
+  lines.push('If you need to talk to someone, reply and a person from our team will help.');
+  return lines.join('\n');
+}
+
+/**
+ * Answers an inbound message that quotes one of the customer's references, once (a retried job finds it
+ * answered). Returns the reply's id, or null when the message is not about a reference of theirs.
+ */
+export async function answerProgress(db: Db, messageId: string, enabledChannels: readonly ChannelKind[]): Promise<string | null> {
+  const message = await db.message.findUnique({ where: { id: messageId }, select: { body: true, direction: true, botTurnAt: true, conversationId: true, conversation: { select: { customerId: true } } } });
+  const quoted = message?.direction === 'inbound' && !message.botTurnAt ? message.body.toUpperCase().match(REFERENCE) : null;
+  if (!message || !quoted) return null;
+  const mine = await db.handoff.findMany({ where: { reference: { in: quoted }, customerId: message.conversation.customerId }, select: { planId: true } });
+  if (!mine.length) return null;
+  const actions = await db.handoff.findMany({
+    where: { planId: { in: mine.map((h) => h.planId) }, status: { not: 'redirected' } },
+    orderBy: { createdAt: 'asc' },
+    select: { reference: true, status: true, outcome: true, service: { select: { name: true } } },
+  });
+  const text = progressText(actions.map((a) => ({ service: a.service.name, reference: a.reference, status: a.status, outcome: a.outcome })));
+  try {
+    return await db.$transaction(async (tx) => {
+      // Claimed first: two workers running this job answer once.
+      const claimed = await tx.message.updateMany({ where: { id: messageId, botTurnAt: null }, data: { botTurnAt: new Date() } });
+      if (!claimed.count) return null;
+      return (await createNotice(tx, { conversationId: message.conversationId, text, enabledChannels })).id;
+    });
+  } catch (error) {
+    // Nowhere to answer them (a channel switched off): the message goes on to the bot or a person as usual.
+    if (error instanceof ReplyError) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,142 @@
+// What a service sees of a hand-off: one read of the database, shaped once, and rendered by each target
+// (Slack blocks, the webhook's JSON, the email, the desk's service view) so they never disagree.
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { HandoffStatus } from '../generated/prisma/enums.ts';
+
+type Client = Prisma.TransactionClient;
+
+export interface ExcerptLine {
+  at: string;
+  from: 'customer' | 'council';
+  channel: string;
+  text: string;
+}
+
+/** How needs and facts are named to a service: the taxonomy's labels, the bot's fact names. */
+export interface HandoffWords {
+  need: (code: string) => string;
+  fact: (key: string) => string;
+}
+
+export interface HandoffView {
+  id: string;
+  reference: string;
+  status: HandoffStatus;
+  statusAt: Date;
+  urgent: boolean;
+  createdAt: Date;
+  dueAt: Date;
+  acceptedBy: string | null;
+  outcome: string | null;
+  note: string | null;
+  /** Who recorded the customer's consent: the bot (they said yes to it) or the named agent. */
+  consent: { at: Date; recordedBy: string };
+  service: { id: string; externalId: string; name: string; organisation: string; target: string; slackChannel: string | null };
+  customer: {
+    id: string;
+    name: string | null;
+    phone: string | null;
+    email: string | null;
+    postcode: string | null;
+    language: string | null;
+    preferredChannel: string | null;
+    accessibilityNeeds: string[];
+    /** The channel they used, which a service's reply goes back on. */
+    channel: string;
+  };
+  needs: { code: string; label: string }[];
+  facts: { key: string; label: string; value: string }[];
+  excerpt: ExcerptLine[];
+  slack: { channel: string; ts: string } | null;
+  /** Every action in the customer's plan, this one included. */
+  plan: { id: string; lead: string | null; actions: { id: string; reference: string; service: string; needs: string[]; status: HandoffStatus }[] };
+}
+
+export async function loadHandoffView(db: Client, handoffId: string, words: HandoffWords): Promise<HandoffView | null> {
+  const row = await db.handoff.findUnique({
+    where: { id: handoffId },
+    include: {
+      service: { include: { organization: { select: { name: true } } } },
+      createdBy: { select: { displayName: true } },
+      conversation: { select: { channel: true } },
+      customer: { include: { contactPoints: { orderBy: { lastUsedAt: 'desc' }, select: { kind: true, address: true } } } },
+      plan: {
+        select: {
+          id: true,
+          leadAgent: { select: { displayName: true } },
+          handoffs: { orderBy: { createdAt: 'asc' }, select: { id: true, reference: true, needs: true, status: true, service: { select: { name: true } } } },
+        },
+      },
+    },
+  });
+  if (!row) return null;
+  const point = (kind: string) => row.customer.contactPoints.find((p) => p.kind === kind)?.address ?? null;
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    statusAt: row.statusAt,
+    urgent: row.urgent,
+    createdAt: row.createdAt,
+    dueAt: row.dueAt,
+    acceptedBy: row.acceptedBy,
+    outcome: row.outcome,
+    note: row.note,
+    consent: { at: row.consentAt, recordedBy: row.createdBy?.displayName ?? 'the customer, to the needs conversation' },
+    service: {
+      id: row.service.id,
+      externalId: row.service.externalId,
+      name: row.service.name,
+      organisation: row.service.organization.name,
+      target: row.service.target,
+      slackChannel: row.service.slackChannel,
+    },
+    customer: {
+      id: row.customer.id,
+      name: row.customer.displayName,
+      phone: point('phone'),
+      email: point('email'),
+      postcode: row.customer.postcode,
+      language: row.customer.language,
+      preferredChannel: row.customer.preferredChannel,
+      accessibilityNeeds: row.customer.accessibilityNeeds,
+      channel: row.conversation.channel,
+    },
+    needs: row.needs.map((code) => ({ code, label: words.need(code) })),
+    facts: Object.entries(row.facts as Record<string, string>).map(([key, value]) => ({ key, label: words.fact(key), value })),
+    excerpt: row.excerpt as unknown as ExcerptLine[],
+    slack: row.slackChannel && row.slackTs ? { channel: row.slackChannel, ts: row.slackTs } : null,
+    plan: {
+      id: row.plan.id,
+      lead: row.plan.leadAgent?.displayName ?? null,
+      actions: row.plan.handoffs.map((h) => ({ id: h.id, reference: h.reference, service: h.service.name, needs: h.needs, status: h.status })),
+    },
+  };
+}
+
+/** What the customer said in their own words: their longer messages, first the one that started it. */
+export function inTheirWords(view: HandoffView, max = 5): string[] {
+  return view.excerpt.filter((l) => l.from === 'customer' && l.text.trim().split(/\s+/).length >= 4).slice(0, max).map((l) => l.text);
+}
+
+/** Plain words for a status, as services and customers read it. */
+export const STATUS_WORDS: Record<HandoffStatus, string> = {
+  sent: 'sent, not yet received',
+  delivered: 'received, waiting to be accepted',
+  accepted: 'accepted',
+  redirected: 'passed to another service',
+  closed: 'closed',
+  failed: 'could not be delivered',
+};
+
+/** The hand-off in a few plain lines: what the service needs to act without asking again. */
+export function summaryLines(view: HandoffView): string[] {
+  const lines = [`Needs: ${view.needs.map((n) => n.label).join('; ')}${view.urgent ? ' (URGENT: signs of immediate danger)' : ''}`];
+  const who = [view.customer.name ?? 'Name not given', view.customer.phone, view.customer.email, view.customer.postcode].filter(Boolean).join(', ');
+  lines.push(`Customer: ${who}`);
+  if (view.customer.accessibilityNeeds.length) lines.push(`Accessibility: ${view.customer.accessibilityNeeds.join('; ')}`);
+  for (const fact of view.facts) lines.push(`${fact.label}: ${fact.value}`);
+  if (view.note) lines.push(`Note from the contact centre: ${view.note}`);
+  lines.push(`Consent to share: given ${view.consent.at.toISOString().slice(0, 16).replace('T', ' ')} UTC, recorded by ${view.consent.recordedBy}`);
+  return lines;
+}

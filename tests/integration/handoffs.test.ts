@@ -1,0 +1,341 @@
+// Hand-offs end to end on a real hub: the needs bot over SMS (fake Twilio), a directory imported from an
+// Open Referral UK file, Slack through the real Bolt app against a fake Slack Web API with requests signed
+// the way Slack signs them, and a signed webhook to a receiving system that is down and then up.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeSlack, FAKE_SLACK_TOKEN, type FakeSlack } from '../helpers/fake-slack.ts';
+import { SLACK_SIGNING_SECRET, blockActionsPayload, messageEventEnvelope, newEventId, postSlackEvent, postSlackInteraction, viewSubmissionPayload } from '../helpers/slack-request.ts';
+import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import type { RunningHub } from '../../hub/app.ts';
+import { verifyWebhook } from '../../hub/handoff/signature.ts';
+
+const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-chars!!';
+const HOUSING_CHANNEL = 'C0HOUSING01';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  raw: string;
+  answered: number;
+}
+
+/** A service's own system: answers what it is told to (503 while "down"), and keeps every request. */
+async function startReceiver(): Promise<{ url: string; received: Received[]; answers: number[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const answers: number[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const status = answers.shift() ?? 200;
+      received.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8'), answered: status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/open311/requests`,
+    received,
+    answers,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function directory(webhookUrl: string) {
+  const term = (id: string) => ({ taxonomy: { id, name: id, vocabulary: 'contact-hub-needs' } });
+  return {
+    organizations: [
+      {
+        id: 'org-council',
+        name: 'Testford Council',
+        services: [
+          { id: 'svc-housing', name: 'Housing Options', status: 'active', service_taxonomys: ['housing.homeless', 'housing.unsuitable', 'money.debt'].map(term), x_contact_hub: { handoff: { kind: 'slack', channel: HOUSING_CHANNEL }, sla_minutes: 60 } },
+          { id: 'svc-schools', name: 'School Admissions', status: 'active', service_taxonomys: ['education.school'].map(term), x_contact_hub: { handoff: { kind: 'webhook', url: webhookUrl, secret: WEBHOOK_SECRET } } },
+          { id: 'svc-advice', name: 'Advice Centre', status: 'active', service_taxonomys: ['money.benefits'].map(term), x_contact_hub: { handoff: { kind: 'desk' } } },
+        ],
+      },
+    ],
+  };
+}
+
+let database: TestDatabase;
+let twilioApi: FakeTwilio;
+let slack: FakeSlack;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let hub: RunningHub & { url: string };
+let admin: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase('handoffs');
+  twilioApi = await startFakeTwilio();
+  slack = await startFakeSlack();
+  slack.users.set('U0SAMPATEL', { real_name: 'Sam Patel' });
+  receiver = await startReceiver();
+  const dir = await mkdtemp(path.join(tmpdir(), 'directory-'));
+  const file = path.join(dir, 'directory.json');
+  await writeFile(file, JSON.stringify(directory(receiver.url)));
+  hub = await startTestHub(
+    testEnv({
+      DATABASE_URL: database.url,
+      TWILIO_API_BASE_URL: twilioApi.url,
+      BOT_CHANNELS: 'sms',
+      DIRECTORY_PATH: file,
+      SLACK_BOT_TOKEN: FAKE_SLACK_TOKEN,
+      SLACK_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      HANDOFF_BACKOFF_MS: '100',
+    }),
+  );
+  admin = await signIn(hub.url);
+});
+afterAll(async () => {
+  await hub?.stop();
+  await Promise.all([twilioApi?.close(), slack?.close(), receiver?.close()]);
+  await database?.drop();
+});
+
+const db = () => hub.database.prisma;
+const textsTo = (to: string) => twilioApi.requests.filter((r) => r.form.To === to).map((r) => r.form.Body!);
+
+/** The customer texts; resolves with what the hub sends back (the next SMS or SMSes). */
+async function text(from: string, body: string): Promise<string> {
+  const before = textsTo(from).length;
+  expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, body))).status).toBe(200);
+  await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBeGreaterThan(before);
+  return textsTo(from).slice(before).join('\n');
+}
+
+/** Goes through the needs conversation the way a customer would, saying yes to sharing. */
+async function talkToTheBot(from: string, first: string): Promise<string> {
+  let said = await text(from, first);
+  for (let turn = 0; turn < 8; turn++) {
+    if (/We have passed your details on|We have noted that you need help/.test(said)) return said;
+    const answer = /Is that right/.test(said) ? 'yes' : /often also need/.test(said) ? 'no, that is all' : /Can we share/.test(said) ? 'yes' : 'by the end of the month, me and my son who is 9';
+    said = await text(from, answer);
+  }
+  throw new Error(`the bot did not finish: ${said}`);
+}
+
+describe('hand-offs from the needs conversation', () => {
+  it('an SMS with two needs → two hand-offs to two services → accepted and answered in Slack → the customer gets the reply by SMS', async () => {
+    const from = '+447911200501';
+    // The bot's last message tells the customer who has their details, with references to quote.
+    const confirmation = await talkToTheBot(from, 'We have been evicted and have nowhere to stay, and my son needs a new school place');
+    expect(confirmation).toMatch(/^We have passed your details on, so you will not need to tell your story again:\n/);
+    expect(confirmation).toMatch(/call 999\.$/);
+    const handoffs = await db().handoff.findMany({ include: { service: true }, where: { customer: { contactPoints: { some: { address: from } } } } });
+    expect(handoffs.map((h) => h.service.name).sort()).toEqual(['Housing Options', 'School Admissions']);
+    for (const h of handoffs) expect(confirmation).toContain(`${h.service.name}, about`);
+    for (const h of handoffs) expect(confirmation).toContain(h.reference);
+    const housing = handoffs.find((h) => h.service.name === 'Housing Options')!;
+    const schools = handoffs.find((h) => h.service.name === 'School Admissions')!;
+    expect(housing.needs).toEqual(['housing.homeless']);
+    expect(schools.needs).toEqual(['education.school']);
+    // Both are one plan, and the facts the bot gathered travel with them.
+    expect(housing.planId).toBe(schools.planId);
+    expect(Object.keys(housing.facts as object).length).toBeGreaterThan(0);
+    // Every need went to a service: nobody at the contact centre is asked to pick it up.
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } })).waitingSince).toBeNull();
+
+    // Housing's channel gets the hand-off, with what they need and the buttons.
+    const post = await slack.waitFor('chat.postMessage', (b) => b.channel === HOUSING_CHANNEL && JSON.stringify(b.blocks).includes(housing.reference));
+    const blocks = JSON.stringify(post.body.blocks);
+    expect(blocks).toContain('Homeless or at risk of losing home');
+    expect(blocks).toContain(from);
+    expect(blocks).toContain('Also in this plan: School Admissions');
+    for (const action of ['handoff.accept', 'handoff.reply', 'handoff.redirect', 'handoff.close']) expect(blocks).toContain(action);
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: housing.id } })).status).toBe('delivered');
+    const ts = (await db().handoff.findUniqueOrThrow({ where: { id: housing.id } })).slackTs!;
+
+    // Sam accepts: Slack may send the same press twice; it counts once, and the message shows who has it.
+    const press = blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: ts, actionId: 'handoff.accept', value: housing.id });
+    expect((await postSlackInteraction(hub.url, press)).status).toBe(200);
+    expect((await postSlackInteraction(hub.url, press)).status).toBe(200);
+    const accepted = await db().handoff.findUniqueOrThrow({ where: { id: housing.id } });
+    expect(accepted).toMatchObject({ status: 'accepted', acceptedBy: 'Sam Patel (Slack)' });
+    expect(await db().handoffEvent.count({ where: { handoffId: housing.id, kind: 'accepted' } })).toBe(1);
+    const update = await slack.waitFor('chat.update', (b) => b.ts === ts && JSON.stringify(b.blocks).includes('Accepted by Sam Patel (Slack)'));
+    expect(JSON.stringify(update.body.blocks)).not.toContain('handoff.accept');
+
+    // Sam replies in the thread; Slack retries the event; the customer gets one text, saying who it is from.
+    const before = textsTo(from).length;
+    const reply = messageEventEnvelope({ eventId: newEventId(), channelId: HOUSING_CHANNEL, userId: 'U0SAMPATEL', text: 'We can see you tomorrow at 10am at the Civic Centre.', threadTs: ts });
+    expect((await postSlackEvent(hub.url, reply)).status).toBe(200);
+    expect((await postSlackEvent(hub.url, reply, { retryNum: 1 })).status).toBe(200);
+    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    expect(textsTo(from).at(-1)).toBe(`Housing Options (reference ${housing.reference}): We can see you tomorrow at 10am at the Civic Centre.`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(textsTo(from).length).toBe(before + 1);
+    const sent = await db().message.findFirstOrThrow({ where: { handoffId: housing.id } });
+    expect(sent).toMatchObject({ direction: 'outbound', channel: 'sms', authorName: 'Sam Patel (Slack)', conversationId: housing.conversationId });
+
+    // The webhook went to the schools' system, signed so it can check it came from the hub.
+    await expect.poll(() => receiver.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const got = receiver.received[0]!;
+    expect(verifyWebhook(WEBHOOK_SECRET, { signature: got.headers['x-contacthub-signature'] as string, timestamp: got.headers['x-contacthub-timestamp'] as string }, got.raw)).toEqual({ ok: true });
+    const body = JSON.parse(got.raw);
+    expect(body).toMatchObject({ service_request_id: schools.reference, service_code: 'svc-schools', service_name: 'School Admissions', status: 'open', phone: from });
+    expect(body.attributes.needs).toEqual([{ code: 'education.school', label: 'School places, transfers and attendance' }]);
+
+    // The customer asks how it is going by quoting a reference, as they were told they could.
+    const progress = await text(from, `hi is there any news on ${schools.reference.toLowerCase()}`);
+    expect(progress).toContain('Here is where things are:');
+    expect(progress).toContain(`Housing Options (reference ${housing.reference}): they are working on it.`);
+    expect(progress).toContain(`School Admissions (reference ${schools.reference}): they have it and will pick it up soon.`);
+    // Someone else's reference tells a stranger nothing: it goes to a person like any other message.
+    const stranger = '+447911200599';
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(stranger, housing.reference));
+    await expect.poll(() => textsTo(stranger).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(textsTo(stranger).join('\n')).not.toContain('Housing Options');
+  });
+
+  it('a forged or stale Slack request is refused and changes nothing', async () => {
+    const h = await db().handoff.findFirstOrThrow({ where: { service: { name: 'School Admissions' } } });
+    const press = blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: '1700000000.000100', actionId: 'handoff.accept', value: h.id });
+    expect((await postSlackInteraction(hub.url, press, { forge: true })).status).toBe(401);
+    expect((await postSlackInteraction(hub.url, press, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    expect((await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).status).not.toBe('accepted');
+  });
+});
+
+describe('hand-offs made by an agent', () => {
+  async function conversationWithNeeds(from: string, needs: string[]): Promise<string> {
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
+    const conversation = await expect.poll(() => db().conversation.findFirst({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBeTruthy().then(() => db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } }));
+    for (const code of needs) expect((await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
+    return conversation.id;
+  }
+
+  it('needs the customer’s consent, hands each need to its owner once, and says which needs no service owns', async () => {
+    const id = await conversationWithNeeds('+447911200502', ['money.benefits', 'food.insecurity']);
+    const refused = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({}) });
+    expect(refused.status).toBe(400);
+    const made = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, note: 'Prefers a call after 3pm' }) });
+    expect(made.status).toBe(201);
+    expect(made.body.handoffs.map((h: { service: { name: string } }) => h.service.name)).toEqual(['Advice Centre']);
+    expect(made.body.unowned).toEqual(['food.insecurity']);
+    expect(made.body.handoffs[0].consent.recordedBy).toBe('Administrator');
+    expect(made.body.handoffs[0].note).toBe('Prefers a call after 3pm');
+    // A desk service is delivered at once (its team reads it in the desk).
+    await expect.poll(async () => (await db().handoff.findFirstOrThrow({ where: { conversationId: id } })).status).toBe('delivered');
+    const again = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, needs: ['money.benefits'] }) });
+    expect(again.status).toBe(409);
+    expect(again.body.alreadyHanded).toEqual(['money.benefits']);
+    const notRecorded = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, needs: ['housing.repairs'] }) });
+    expect(notRecorded.status).toBe(422);
+  });
+
+  it('a service account sees only its own service’s hand-offs, and can accept, answer and close them', async () => {
+    const advice = await db().service.findUniqueOrThrow({ where: { externalId: 'svc-advice' } });
+    const created = await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ email: 'advice@testford.example', displayName: 'Ali (Advice Centre)', password: 'a long enough password', role: 'service' }) });
+    expect(created.status).toBe(201);
+    await db().agent.update({ where: { id: created.body.agent.id }, data: { serviceId: advice.id } });
+    const me = await signIn(hub.url, { email: 'advice@testford.example', password: 'a long enough password' });
+    const from = '+447911200503';
+    const id = await conversationWithNeeds(from, ['money.benefits']);
+    expect((await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).status).toBe(201);
+
+    const list = await apiJson(hub.url, me, '/api/handoffs');
+    expect(list.status).toBe(200);
+    expect(new Set(list.body.handoffs.map((h: { service: { name: string } }) => h.service.name))).toEqual(new Set(['Advice Centre']));
+    const mine = list.body.handoffs.find((h: { customer: { phone: string } }) => h.customer.phone === from);
+    const housing = await db().handoff.findFirstOrThrow({ where: { service: { name: 'Housing Options' } } });
+    expect((await apiJson(hub.url, me, `/api/handoffs/${housing.id}`)).status).toBe(404);
+    expect((await apiJson(hub.url, me, `/api/conversations/${id}`)).status).toBe(403);
+
+    const before = textsTo(from).length;
+    const answered = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/reply`, { method: 'POST', body: JSON.stringify({ text: 'Please bring your tenancy agreement on Monday.' }) });
+    expect(answered.status).toBe(200);
+    expect(answered.body.handoff).toMatchObject({ status: 'accepted', acceptedBy: 'Ali (Advice Centre)' });
+    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    expect(textsTo(from).at(-1)).toContain('Please bring your tenancy agreement on Monday.');
+    const closed = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'Benefits check done; claim started' }) });
+    expect(closed.body.handoff).toMatchObject({ status: 'closed', outcome: 'Benefits check done; claim started' });
+    expect((await apiJson(hub.url, me, `/api/handoffs/${mine.id}/accept`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('a hand-off redirected in Slack goes to the other service, in the same plan', async () => {
+    const id = await conversationWithNeeds('+447911200504', ['housing.unsuitable']);
+    const made = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) });
+    const handoff = made.body.handoffs[0];
+    expect(handoff.service.name).toBe('Housing Options');
+    const post = await slack.waitFor('chat.postMessage', (b) => JSON.stringify(b.blocks).includes(handoff.reference));
+    const advice = await db().service.findUniqueOrThrow({ where: { externalId: 'svc-advice' } });
+    const res = await postSlackInteraction(hub.url, blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: String(post.body.ts ?? (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs), actionId: 'handoff.redirect', selectedOption: { value: `${handoff.id}:${advice.id}`, text: 'Advice Centre' } }));
+    expect(res.status).toBe(200);
+    const old = await db().handoff.findUniqueOrThrow({ where: { id: handoff.id }, include: { redirectedTo: { include: { service: true } } } });
+    expect(old.status).toBe('redirected');
+    expect(old.redirectedTo).toMatchObject({ planId: old.planId, needs: ['housing.unsuitable'], status: expect.stringMatching(/sent|delivered/) });
+    expect(old.redirectedTo!.service.name).toBe('Advice Centre');
+    expect(old.redirectedTo!.note).toContain('Redirected by Sam Patel (Slack) from Housing Options');
+  });
+
+  it('a reply written in Slack’s form reaches the customer; an empty one is refused in the form', async () => {
+    const from = '+447911200505';
+    const id = await conversationWithNeeds(from, ['housing.homeless']);
+    const handoff = (await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).body.handoffs[0];
+    const empty = await postSlackInteraction(hub.url, viewSubmissionPayload({ userId: 'U0SAMPATEL', callbackId: 'handoff.reply', privateMetadata: handoff.id, values: { text: { value: { type: 'plain_text_input', value: '  ' } } } }));
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toMatchObject({ response_action: 'errors' });
+    const before = textsTo(from).length;
+    const ok = await postSlackInteraction(hub.url, viewSubmissionPayload({ userId: 'U0SAMPATEL', callbackId: 'handoff.reply', privateMetadata: handoff.id, values: { text: { value: { type: 'plain_text_input', value: 'Call us on 01632 960000 today.' } } } }));
+    expect(ok.status).toBe(200);
+    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    expect(textsTo(from).at(-1)).toContain('Call us on 01632 960000 today.');
+  });
+});
+
+describe('the accept-by time (SLA)', () => {
+  it('a hand-off not accepted in time is reminded in its Slack thread, then escalated to supervisors', async () => {
+    const from = '+447911200507';
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
+    await expect.poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBe(1);
+    const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
+    await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) });
+    const handoff = (await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).body.handoffs[0];
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 }).toBeTruthy();
+    const { slackTs } = await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } });
+    // Its hour has passed (the timer set at creation is an hour away): the sweeper finds it overdue.
+    await db().handoff.update({ where: { id: handoff.id }, data: { createdAt: new Date(Date.now() - 3_000), dueAt: new Date(Date.now() - 2_000) } });
+    const reminder = await slack.waitFor('chat.postMessage', (b) => b.thread_ts === slackTs && /Reminder/.test(String(b.text)));
+    expect(String(reminder.body.text)).toContain(handoff.reference);
+    const attention = () => apiJson(hub.url, admin, '/api/handoffs?status=attention').then((r) => r.body.handoffs.map((h: { id: string }) => h.id));
+    // Not yet escalated: the supervisor is told only when as long again has passed since the reminder.
+    expect(await attention()).not.toContain(handoff.id);
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).escalatedAt, { timeout: 10_000 }).toBeTruthy();
+    expect(await attention()).toContain(handoff.id);
+    expect((await db().handoffEvent.findMany({ where: { handoffId: handoff.id }, orderBy: { at: 'asc' } })).map((e) => e.kind)).toEqual(['created', 'delivered', 'reminded', 'escalated']);
+    // Accepting it takes it off the supervisors' list.
+    expect((await apiJson(hub.url, admin, `/api/handoffs/${handoff.id}/accept`, { method: 'POST' })).status).toBe(200);
+    expect(await attention()).not.toContain(handoff.id);
+  });
+});
+
+describe('webhook delivery', () => {
+  it('a receiving system that is down gets the hand-off when it is back, once, with the same delivery id', async () => {
+    receiver.answers.push(503, 503);
+    const already = receiver.received.length;
+    const from = '+447911200506';
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
+    await expect.poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBe(1);
+    const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
+    await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'education.school' }) });
+    const made = await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) });
+    expect(made.status).toBe(201);
+    const reference = made.body.handoffs[0].reference;
+    await expect.poll(() => receiver.received.slice(already).filter((r) => r.answered === 200).length, { timeout: 15_000 }).toBe(1);
+    const attempts = receiver.received.slice(already);
+    expect(attempts.map((a) => a.answered)).toEqual([503, 503, 200]);
+    expect(new Set(attempts.map((a) => a.headers['x-contacthub-delivery'])).size).toBe(1);
+    for (const a of attempts) expect(JSON.parse(a.raw).service_request_id).toBe(reference);
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { reference } })).status).toBe('delivered');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiver.received.length - already).toBe(3);
+  });
+});
