@@ -11,11 +11,13 @@ export interface Viewer {
   id: string;
   role: SignedInAgent['role'];
   teamIds: string[];
+  /** A service-team account's service: it hears about that service's hand-offs. */
+  serviceId?: string | null;
 }
 
 export async function viewerOf(db: Db, agent: Pick<SignedInAgent, 'id' | 'role'>): Promise<Viewer> {
-  const teams = await db.teamMember.findMany({ where: { agentId: agent.id }, select: { teamId: true } });
-  return { id: agent.id, role: agent.role, teamIds: teams.map((t) => t.teamId) };
+  const row = await db.agent.findUnique({ where: { id: agent.id }, select: { serviceId: true, teams: { select: { teamId: true } } } });
+  return { id: agent.id, role: agent.role, teamIds: row?.teams.map((t) => t.teamId) ?? [], serviceId: row?.serviceId ?? null };
 }
 
 const seesAll = (viewer: Viewer) => viewer.role === 'supervisor' || viewer.role === 'admin' || (viewer.role === 'agent' && viewer.teamIds.length === 0);
@@ -59,10 +61,12 @@ export const rooms = {
   /** Every desk account that works conversations: for those that wait for no team in particular. */
   desk: 'agents',
   supervisors: 'supervisors',
+  /** A service team's accounts (the desk's service view). */
+  service: (serviceId: string) => `service:${serviceId}`,
 } as const;
 
 export function roomsFor(viewer: Viewer): string[] {
-  if (viewer.role === 'service') return [rooms.agent(viewer.id)];
+  if (viewer.role === 'service') return [rooms.agent(viewer.id), ...(viewer.serviceId ? [rooms.service(viewer.serviceId)] : [])];
   const joined: string[] = [rooms.desk, rooms.agent(viewer.id), ...viewer.teamIds.map(rooms.team)];
   if (seesAll(viewer)) joined.push(rooms.everything);
   if (viewer.role === 'supervisor' || viewer.role === 'admin') joined.push(rooms.supervisors);

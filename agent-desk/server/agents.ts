@@ -91,7 +91,9 @@ export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxo
     displayName: z.string().trim().min(1).max(120),
     password: z.string().min(12, 'password must be at least 12 characters').max(1024),
     role: z.enum(['agent', 'supervisor', 'admin', 'service']).default('agent'),
-  });
+    /** For a service-team account: the directory service whose hand-offs it works (until set, it sees none). */
+    serviceId: z.uuid().optional(),
+  }).refine((a) => a.role === 'service' || !a.serviceId, { message: 'only a service account belongs to a service', path: ['serviceId'] });
   const RoutingBody = z.object({ skills: Skills.optional(), capacity: Capacity.optional(), teamIds: z.array(z.uuid()).max(50).optional() });
   const TeamBody = z
     .object({
@@ -118,9 +120,10 @@ export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxo
   router.post('/api/agents', requireRole('admin'), async (req, res) => {
     const body = AgentBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
+    if (body.data.serviceId && !(await deps.db.service.findUnique({ where: { id: body.data.serviceId }, select: { id: true } }))) return void res.status(422).json({ error: 'no such service' });
     try {
       const created = await deps.db.agent.create({
-        data: { email: body.data.email, displayName: body.data.displayName, role: body.data.role, passwordHash: await hashPassword(body.data.password) },
+        data: { email: body.data.email, displayName: body.data.displayName, role: body.data.role, serviceId: body.data.serviceId ?? null, passwordHash: await hashPassword(body.data.password) },
         select: { id: true },
       });
       res.status(201).json({ agent: await agentRoutingView(deps.db, created.id, deps.defaultCapacity) });

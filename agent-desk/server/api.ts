@@ -128,7 +128,7 @@ export function apiRouter(deps: ApiDeps) {
 
   router.use(attachmentRouter({ db: deps.db }));
 
-  router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry }));
+  router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues }));
   router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
   router.use(routingRouter({ db: deps.db, bus: deps.bus, router: deps.router, queues: deps.queues, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: deps.adapters.voice }));

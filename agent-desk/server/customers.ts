@@ -4,6 +4,7 @@ import express from 'express';
 import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Db } from '../../hub/db/client.ts';
+import { enqueueFor, type Queues } from '../../hub/queues.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import { interpretQuery, searchCustomers } from '../../hub/identity/search.ts';
 import { eraseCustomer, exportCustomer } from '../../hub/identity/subject-rights.ts';
@@ -98,6 +99,20 @@ export const Customer360 = z.object({
   /** Every message on every channel, oldest first (the most recent `timelineLimit`). */
   timeline: z.array(MessageView),
   needs: z.array(z.object({ code: z.string(), source: z.string(), conversationId: z.uuid().nullable(), createdAt: z.iso.datetime() })),
+  /** What was passed to which service and where each stands: the customer's plan across services. */
+  handoffs: z.array(
+    z.object({
+      id: z.uuid(),
+      reference: z.string(),
+      service: z.string(),
+      needs: z.array(z.string()),
+      status: z.enum(['sent', 'delivered', 'accepted', 'redirected', 'closed', 'failed']),
+      acceptedBy: z.string().nullable(),
+      outcome: z.string().nullable(),
+      conversationId: z.uuid(),
+      createdAt: z.iso.datetime(),
+    }),
+  ),
 });
 export type Customer360 = z.infer<typeof Customer360>;
 
@@ -108,6 +123,7 @@ export async function customer360(db: Db, id: string, timelineLimit: number): Pr
       contactPoints: { orderBy: { createdAt: 'asc' } },
       conversations: { orderBy: { createdAt: 'desc' } },
       needs: { orderBy: { createdAt: 'asc' } },
+      handoffs: { orderBy: { createdAt: 'desc' }, take: 100, include: { service: { select: { name: true } } } },
     },
   });
   if (!customer) return null;
@@ -122,11 +138,22 @@ export async function customer360(db: Db, id: string, timelineLimit: number): Pr
     conversations: customer.conversations.map((c) => ({ id: c.id, status: c.status, channel: c.channel, createdAt: c.createdAt.toISOString(), lastMessageAt: c.lastMessageAt.toISOString() })),
     timeline: recent.reverse().map(messageView),
     needs: customer.needs.map((n) => ({ code: n.code, source: n.source, conversationId: n.conversationId, createdAt: n.createdAt.toISOString() })),
+    handoffs: customer.handoffs.map((h) => ({
+      id: h.id,
+      reference: h.reference,
+      service: h.service.name,
+      needs: h.needs,
+      status: h.status,
+      acceptedBy: h.acceptedBy,
+      outcome: h.outcome,
+      conversationId: h.conversationId,
+      createdAt: h.createdAt.toISOString(),
+    })),
   };
 }
 
 /** Mounted behind requireAgent. */
-export function customerRouter(deps: { db: Db; defaultCountry: CountryCode }) {
+export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queues: Queues }) {
   const router = express.Router();
 
   router.get('/api/customers', async (req, res) => {
@@ -243,9 +270,12 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode }) {
     const body = ErasureBody.safeParse(req.body);
     if (!params.success) return void res.status(400).json({ error: 'invalid request' });
     if (!body.success) return void res.status(400).json({ error: body.error.issues[0]?.message ?? 'invalid request' });
-    const result = await eraseCustomer(deps.db, params.data.id);
-    if (!result) return void res.status(404).json({ error: 'customer not found' });
+    const erased = await eraseCustomer(deps.db, params.data.id);
+    if (!erased) return void res.status(404).json({ error: 'customer not found' });
+    const { deliveryIds, ...result } = erased;
     await recordAudit(deps.db, { action: 'customer_erase', agentId: req.agent!.id, customerId: params.data.id, reason: body.data.reason, detail: { ...result } });
+    // Services' copies of the hand-offs (Slack messages, their systems) are brought up to date without the details.
+    for (const deliveryId of deliveryIds) void enqueueFor(deps.queues.handoff, deliveryId, { deliveryId }).catch(() => undefined);
     res.json({ erased: result });
   });
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import { HandoffError, createHandoffs } from '../../hub/handoff/create.ts';
+import { ownerOf } from '../../hub/handoff/owners.ts';
 import { createNotice } from '../../hub/outbound/compose.ts';
 import { dispatch, effectsOf, type HandoffDeps } from '../../hub/handoff/dispatch.ts';
 import { DirectoryError, exportDirectory, importDirectory, parseDirectory } from '../../hub/handoff/directory.ts';
@@ -148,6 +149,31 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
     const rows = await deps.db.handoff.findMany({ where: { customerId: conversation.customerId }, orderBy: { createdAt: 'desc' }, take: 100, select: { id: true } });
     res.json({ handoffs: (await Promise.all(rows.map((r) => loadHandoffView(deps.db, r.id, deps.words)))).filter(Boolean) });
+  });
+
+  /** Before the agent asks the customer: each need of the conversation, the service that would get it, or the hand-off it is already in. */
+  router.get('/api/conversations/:id/handoffs/preview', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const conversation = await deps.db.conversation.findUnique({ where: { id: params.data.id }, select: { customerId: true, needs: { orderBy: { createdAt: 'asc' }, select: { code: true, urgent: true } } } });
+    if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
+    const [services, open] = await Promise.all([
+      deps.db.service.findMany({ where: { active: true }, select: { id: true, name: true, needs: true, priority: true, active: true, organization: { select: { name: true } } } }),
+      deps.db.handoff.findMany({ where: { customerId: conversation.customerId, status: { in: ['sent', 'delivered', 'accepted'] } }, select: { reference: true, needs: true, service: { select: { name: true } } } }),
+    ]);
+    res.json({
+      needs: conversation.needs.map((n) => {
+        const owner = ownerOf(n.code, services);
+        const handed = open.find((h) => h.needs.includes(n.code));
+        return {
+          code: n.code,
+          label: deps.words.need(n.code),
+          urgent: n.urgent,
+          owner: owner ? { id: owner.id, name: owner.name, organisation: owner.organization.name } : null,
+          handedOff: handed ? { reference: handed.reference, service: handed.service.name } : null,
+        };
+      }),
+    });
   });
 
   router.post('/api/conversations/:id/handoffs', async (req, res) => {

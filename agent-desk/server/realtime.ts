@@ -152,7 +152,7 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
       } else if (event.type === 'agent.updated') {
         // Their teams may have changed: their desks hear what the new teams hear, and no longer the old.
         const view = await agentRoutingView(deps.db, event.agentId, deps.defaultCapacity);
-        const joined = roomsFor({ id: view.id, role: view.role, teamIds: view.teams.map((t) => t.id) });
+        const joined = roomsFor(await viewerOf(deps.db, { id: view.id, role: view.role }));
         for (const socket of await desk.local.in(agentRoom(event.agentId)).fetchSockets()) {
           for (const room of socket.rooms) if (room !== socket.id && !joined.includes(room)) socket.leave(room);
           socket.join(joined);
@@ -178,6 +178,11 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
     try {
       if (event.type === 'customer.typing') return void desk.local.to(await audience(event.conversationId)).emit('customer.typing', { conversationId: event.conversationId });
       if (event.type === 'conversation.updated') return void desk.local.to(await audience(event.conversationId)).emit('conversation.updated', { conversationId: event.conversationId });
+      // A hand-off changed: the desks that see its conversation, its service's team, and supervisors (who act on overdue ones).
+      if (event.type === 'handoff.updated') {
+        const to = [...(await audience(event.conversationId)), rooms.service(event.serviceId), rooms.supervisors];
+        return void desk.local.to(to).emit('handoff.updated', { handoffId: event.handoffId, conversationId: event.conversationId });
+      }
       if (event.type === 'call.updated') {
         const call = await callView(deps.db, event.callId);
         if (call) desk.local.to(await audience(call.conversationId)).emit('call.updated', call);

@@ -28,8 +28,8 @@ export interface HandoffPlan {
   unowned: string[];
 }
 
-export function ownerOf(code: string, services: readonly OwningService[]): OwningService | undefined {
-  let best: OwningService | undefined;
+export function ownerOf<S extends OwningService>(code: string, services: readonly S[]): S | undefined {
+  let best: S | undefined;
   for (const service of services) {
     if (!service.active || !service.needs.includes(code)) continue;
     if (!best || service.priority < best.priority || (service.priority === best.priority && service.name < best.name)) best = service;

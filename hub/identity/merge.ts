@@ -17,6 +17,12 @@ interface Moved {
   /** The absorbed customer's open conversation at the time, if any, and whether the survivor took it over as its own. */
   openConversationId: string | null;
   survivorTookOpenConversation: boolean;
+  /** Hand-offs and action plans (absent from merges made before hand-offs existed). */
+  handoffIds?: string[];
+  planIds?: string[];
+  /** Like the open conversation: the absorbed customer's open plan, and whether it became the survivor's. */
+  openPlanId?: string | null;
+  survivorTookOpenPlan?: boolean;
 }
 
 export class MergeError extends Error {
@@ -49,19 +55,27 @@ export async function mergeCustomers(db: Db, input: { survivorId: string; absorb
       if (row.mergedIntoId) throw new MergeError('one of these records has already been merged into another', 409);
       if (row.erasedAt) throw new MergeError('one of these records has been erased', 409);
     }
-    const [contactPoints, conversations, needs, survivorOpen] = await Promise.all([
+    const [contactPoints, conversations, needs, survivorOpen, handoffs, plans, survivorPlan] = await Promise.all([
       tx.contactPoint.findMany({ where: { customerId: absorbedId }, select: { id: true } }),
       tx.conversation.findMany({ where: { customerId: absorbedId }, select: { id: true, openForCustomer: true } }),
       tx.need.findMany({ where: { customerId: absorbedId }, select: { id: true } }),
       tx.conversation.findUnique({ where: { openForCustomer: survivorId }, select: { id: true } }),
+      tx.handoff.findMany({ where: { customerId: absorbedId }, select: { id: true } }),
+      tx.actionPlan.findMany({ where: { customerId: absorbedId }, select: { id: true, openForCustomer: true } }),
+      tx.actionPlan.findUnique({ where: { openForCustomer: survivorId }, select: { id: true } }),
     ]);
     const open = conversations.find((c) => c.openForCustomer === absorbedId) ?? null;
+    const openPlan = plans.find((p) => p.openForCustomer === absorbedId) ?? null;
     const moved: Moved = {
       contactPointIds: contactPoints.map((c) => c.id),
       conversationIds: conversations.map((c) => c.id),
       needIds: needs.map((n) => n.id),
       openConversationId: open?.id ?? null,
       survivorTookOpenConversation: !!open && !survivorOpen,
+      handoffIds: handoffs.map((h) => h.id),
+      planIds: plans.map((p) => p.id),
+      openPlanId: openPlan?.id ?? null,
+      survivorTookOpenPlan: !!openPlan && !survivorPlan,
     };
     // The absorbed open conversation stops being a threading target first (one per customer).
     if (open) await tx.conversation.update({ where: { id: open.id }, data: { openForCustomer: null } });
@@ -69,6 +83,11 @@ export async function mergeCustomers(db: Db, input: { survivorId: string; absorb
     await tx.conversation.updateMany({ where: { id: { in: moved.conversationIds } }, data: { customerId: survivorId } });
     await tx.need.updateMany({ where: { id: { in: moved.needIds } }, data: { customerId: survivorId } });
     if (open && moved.survivorTookOpenConversation) await tx.conversation.update({ where: { id: open.id }, data: { openForCustomer: survivorId } });
+    // Hand-offs and plans move with the person; one plan stays open (the survivor's, if it has one).
+    if (openPlan) await tx.actionPlan.update({ where: { id: openPlan.id }, data: { openForCustomer: null } });
+    await tx.actionPlan.updateMany({ where: { id: { in: moved.planIds } }, data: { customerId: survivorId } });
+    await tx.handoff.updateMany({ where: { id: { in: moved.handoffIds } }, data: { customerId: survivorId } });
+    if (openPlan && moved.survivorTookOpenPlan) await tx.actionPlan.update({ where: { id: openPlan.id }, data: { openForCustomer: survivorId } });
     await tx.customer.update({ where: { id: absorbedId }, data: { mergedIntoId: survivorId } });
     const merge = await tx.customerMerge.create({
       data: { survivorId, absorbedId, agentId: input.agentId, reason: input.reason, moved: moved as unknown as Prisma.InputJsonObject },
@@ -101,6 +120,13 @@ export async function unmergeCustomers(db: Db, input: { mergeId: string; agentId
     await tx.contactPoint.updateMany({ where: { id: { in: moved.contactPointIds }, customerId: survivorId }, data: { customerId: absorbedId } });
     await tx.conversation.updateMany({ where: { id: { in: moved.conversationIds }, customerId: survivorId }, data: { customerId: absorbedId } });
     await tx.need.updateMany({ where: { id: { in: moved.needIds }, customerId: survivorId }, data: { customerId: absorbedId } });
+    if (moved.openPlanId) {
+      const plan = await tx.actionPlan.findUnique({ where: { id: moved.openPlanId }, select: { openForCustomer: true, closedAt: true } });
+      if (plan?.openForCustomer === survivorId) await tx.actionPlan.update({ where: { id: moved.openPlanId }, data: { openForCustomer: null } });
+      if (plan && !plan.closedAt) await tx.actionPlan.update({ where: { id: moved.openPlanId }, data: { openForCustomer: absorbedId } });
+    }
+    await tx.actionPlan.updateMany({ where: { id: { in: moved.planIds ?? [] }, customerId: survivorId }, data: { customerId: absorbedId } });
+    await tx.handoff.updateMany({ where: { id: { in: moved.handoffIds ?? [] }, customerId: survivorId }, data: { customerId: absorbedId } });
     await tx.customer.update({ where: { id: absorbedId }, data: { mergedIntoId: null } });
     await tx.customerMerge.update({ where: { id: merge.id }, data: { undoneAt: new Date(), undoneById: input.agentId, undoReason: input.reason } });
     await recordAudit(tx, { action: 'customer_unmerge', agentId: input.agentId, customerId: absorbedId, reason: input.reason, detail: { mergeId: merge.id, survivorId } });

@@ -33,6 +33,7 @@ export async function exportCustomer(db: Db, customerId: string) {
         },
       },
       needs: { orderBy: { createdAt: 'asc' } },
+      handoffs: { orderBy: { createdAt: 'asc' }, include: { service: { select: { name: true } }, events: { orderBy: { at: 'asc' } } } },
     },
   });
   if (!customer) return null;
@@ -83,6 +84,22 @@ export async function exportCustomer(db: Db, customerId: string) {
       consentAt: n.consentAt?.toISOString() ?? null,
       createdAt: n.createdAt.toISOString(),
     })),
+    /** What was passed to which service, with what the service was given and what it did. */
+    handoffs: customer.handoffs.map((h) => ({
+      reference: h.reference,
+      service: h.service.name,
+      needs: h.needs,
+      urgent: h.urgent,
+      consentAt: h.consentAt.toISOString(),
+      facts: h.facts,
+      excerpt: h.excerpt,
+      note: h.note,
+      status: h.status,
+      acceptedBy: h.acceptedBy,
+      outcome: h.outcome,
+      createdAt: h.createdAt.toISOString(),
+      events: h.events.map((e) => ({ kind: e.kind, by: e.actor, at: e.at.toISOString() })),
+    })),
     /** Who has looked at this record: the kind of access and when. */
     accessLog: accessLog.map((e) => ({ action: e.action, at: e.at.toISOString() })),
   };
@@ -95,6 +112,10 @@ export interface ErasureResult {
   cancelledReplies: number;
   /** Staff's private notes on the customer's conversations, deleted (they are about the person). */
   notes: number;
+  /** Hand-offs emptied of what the customer said; those still open are closed, and each service's copy is updated. */
+  handoffs: number;
+  /** Update deliveries to queue after the transaction (Slack messages and webhook receivers lose the details). */
+  deliveryIds: string[];
 }
 
 /** Erases in one transaction, so a half-erased record is never left behind. */
@@ -126,10 +147,24 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
     await tx.botState.deleteMany({ where: { key: { in: conversationIds.map(botStateKey) } } });
     const notes = await tx.note.deleteMany({ where: { conversationId: { in: conversationIds } } });
     await tx.conversation.updateMany({ where: { customerId, status: 'open' }, data: { status: 'closed', openForCustomer: null, closedAt: new Date() } });
+    // Hand-offs carry the customer's words and facts. Need codes and statuses stay (counts for reports);
+    // open ones are withdrawn, and each service's copy is re-rendered without the details.
+    const handoffs = await tx.handoff.findMany({ where: { customerId }, select: { id: true, status: true, service: { select: { target: true } } } });
+    await tx.handoff.updateMany({ where: { customerId }, data: { facts: {}, excerpt: [], note: null, outcome: null } });
+    await tx.handoff.updateMany({ where: { customerId, status: { in: ['sent', 'delivered', 'accepted', 'failed'] } }, data: { status: 'closed', statusAt: new Date(), outcome: 'Withdrawn: the customer asked for their data to be erased' } });
+    await tx.actionPlan.updateMany({ where: { customerId, closedAt: null }, data: { openForCustomer: null, closedAt: new Date() } });
+    const deliveryIds: string[] = [];
+    for (const h of handoffs) {
+      // Only a service that received it has a copy to scrub.
+      if ((h.service.target !== 'slack' && h.service.target !== 'webhook') || h.status === 'sent' || h.status === 'failed') continue;
+      deliveryIds.push((await tx.handoffDelivery.create({ data: { handoffId: h.id, kind: 'update', target: h.service.target }, select: { id: true } })).id);
+    }
+    // Deliveries not yet made would carry the details: only the update goes.
+    await tx.handoffDelivery.updateMany({ where: { handoffId: { in: handoffs.map((h) => h.id) }, status: 'queued', id: { notIn: deliveryIds } }, data: { status: 'failed', lastError: 'cancelled: the customer’s data was erased' } });
     await tx.customer.update({
       where: { id: customerId },
       data: { displayName: null, postcode: null, language: null, preferredChannel: null, accessibilityNeeds: [], erasedAt: new Date() },
     });
-    return { messages: messages.count, contactPoints: contactPoints.count, cancelledReplies: cancelled.count, notes: notes.count };
+    return { messages: messages.count, contactPoints: contactPoints.count, cancelledReplies: cancelled.count, notes: notes.count, handoffs: handoffs.length, deliveryIds };
   });
 }

@@ -233,10 +233,10 @@ describe('hand-offs made by an agent', () => {
 
   it('a service account sees only its own service’s hand-offs, and can accept, answer and close them', async () => {
     const advice = await db().service.findUniqueOrThrow({ where: { externalId: 'svc-advice' } });
-    const created = await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ email: 'advice@testford.example', displayName: 'Ali (Advice Centre)', password: 'a long enough password', role: 'service' }) });
-    expect(created.status).toBe(201);
-    await db().agent.update({ where: { id: created.body.agent.id }, data: { serviceId: advice.id } });
-    const me = await signIn(hub.url, { email: 'advice@testford.example', password: 'a long enough password' });
+    const account = { email: 'advice@testford.example', displayName: 'Ali (Advice Centre)', password: 'a long enough password', role: 'service' };
+    expect((await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ ...account, role: 'agent', serviceId: advice.id }) })).status).toBe(400);
+    expect((await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ ...account, serviceId: advice.id }) })).status).toBe(201);
+    const me = await signIn(hub.url, { email: account.email, password: account.password });
     const from = '+447911200503';
     const id = await conversationWithNeeds(from, ['money.benefits']);
     expect((await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).status).toBe(201);
@@ -314,6 +314,54 @@ describe('the accept-by time (SLA)', () => {
     // Accepting it takes it off the supervisors' list.
     expect((await apiJson(hub.url, admin, `/api/handoffs/${handoff.id}/accept`, { method: 'POST' })).status).toBe(200);
     expect(await attention()).not.toContain(handoff.id);
+  });
+});
+
+describe('the customer’s rights over what was handed off', () => {
+  async function handedOff(from: string, code: string) {
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need some help please, my name is Jo'));
+    await expect.poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBe(1);
+    const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
+    await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) });
+    const made = await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, note: 'Jo prefers texts' }) });
+    expect(made.status).toBe(201);
+    return { customerId: conversation.customerId, handoff: made.body.handoffs[0] as { id: string; reference: string } };
+  }
+
+  it('the export lists hand-offs with what each service was given; erasure empties them, withdraws open ones and scrubs the Slack copy', async () => {
+    const from = '+447911200508';
+    const { customerId, handoff } = await handedOff(from, 'housing.homeless');
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 }).toBeTruthy();
+    const exported = await apiJson(hub.url, admin, `/api/customers/${customerId}/export`);
+    expect(exported.body.handoffs).toEqual([expect.objectContaining({ reference: handoff.reference, service: 'Housing Options', needs: ['housing.homeless'], note: 'Jo prefers texts' })]);
+    expect(JSON.stringify(exported.body.handoffs[0].excerpt)).toContain('my name is Jo');
+    const customer = await apiJson(hub.url, admin, `/api/customers/${customerId}`);
+    expect(customer.body.customer.handoffs).toEqual([expect.objectContaining({ reference: handoff.reference, service: 'Housing Options' })]);
+
+    const { slackTs } = await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } });
+    const erased = await apiJson(hub.url, admin, `/api/customers/${customerId}/erase`, { method: 'POST', body: JSON.stringify({ reason: 'Subject asked for erasure by letter' }) });
+    expect(erased.status).toBe(200);
+    expect(erased.body.erased.handoffs).toBe(1);
+    const after = await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } });
+    expect(after).toMatchObject({ status: 'closed', note: null, facts: {}, excerpt: [], needs: ['housing.homeless'] });
+    const scrubbed = await slack.waitFor('chat.update', (b) => b.ts === slackTs && JSON.stringify(b.blocks).includes('Withdrawn'));
+    expect(JSON.stringify(scrubbed.body.blocks)).not.toContain(from);
+    expect(JSON.stringify(scrubbed.body.blocks)).not.toContain('Jo');
+  });
+
+  it('merging two records moves the hand-offs to the survivor, and undoing it moves them back', async () => {
+    const a = await handedOff('+447911200509', 'money.benefits');
+    const b = await handedOff('+447911200510', 'education.school');
+    const merged = await apiJson(hub.url, admin, `/api/customers/${a.customerId}/merge`, { method: 'POST', body: JSON.stringify({ absorbId: b.customerId, reason: 'Same person, confirmed by phone' }) });
+    expect(merged.status).toBe(201);
+    expect((await db().handoff.findUniqueOrThrow({ where: { id: b.handoff.id } })).customerId).toBe(a.customerId);
+    // One open plan for one person.
+    expect(await db().actionPlan.count({ where: { openForCustomer: a.customerId } })).toBe(1);
+    const undone = await apiJson(hub.url, admin, `/api/merges/${merged.body.mergeId}/undo`, { method: 'POST', body: JSON.stringify({ reason: 'Merged by mistake' }) });
+    expect(undone.status).toBe(200);
+    const back = await db().handoff.findUniqueOrThrow({ where: { id: b.handoff.id }, include: { plan: true } });
+    expect(back.customerId).toBe(b.customerId);
+    expect(back.plan).toMatchObject({ customerId: b.customerId, openForCustomer: b.customerId });
   });
 });
 
