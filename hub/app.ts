@@ -37,6 +37,7 @@ import { createSlackApp, slackClient } from './handoff/slack/app.ts';
 import type { HandoffWording } from './handoff/create.ts';
 import type { HandoffWords } from './handoff/view.ts';
 import { loadDirectoryAtStart } from './handoff/directory.ts';
+import { handoffCallbackRouter } from './handoff/callback.ts';
 
 /** Proxies whose X-Forwarded-For is believed: the usual places a council's load balancer sits. */
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -155,6 +156,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const clientAddress = (request: IncomingMessage) => proxyAddr(request, trusted);
     for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, sink);
     app.use(channelRoutes);
+    // A service's own system accepting, answering or closing a hand-off it got by webhook (signed, like ours to it).
+    app.use(handoffCallbackRouter({ db, queues, bus, logger, wording }));
     const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
     const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, ...config.loginLockout });
     app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity, handoffWording: wording, handoffWords: words }));

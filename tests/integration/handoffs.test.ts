@@ -14,7 +14,7 @@ import { SLACK_SIGNING_SECRET, blockActionsPayload, messageEventEnvelope, newEve
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
-import { verifyWebhook } from '../../hub/handoff/signature.ts';
+import { signWebhook, verifyWebhook } from '../../hub/handoff/signature.ts';
 
 const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-chars!!';
 const HOUSING_CHANNEL = 'C0HOUSING01';
@@ -25,16 +25,19 @@ interface Received {
   answered: number;
 }
 
-/** A service's own system: answers what it is told to (503 while "down"), and keeps every request. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; answers: number[]; close(): Promise<void> }> {
+/** A service's own system: "down" (503) for the requests a rule matches, as many times as it says; keeps every request. */
+async function startReceiver(): Promise<{ url: string; received: Received[]; down: { match: (body: any) => boolean; times: number }[]; close(): Promise<void> }> {
   const received: Received[] = [];
-  const answers: number[] = [];
+  const down: { match: (body: any) => boolean; times: number }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const status = answers.shift() ?? 200;
-      received.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8'), answered: status });
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const rule = down.find((r) => r.times > 0 && r.match(JSON.parse(raw)));
+      if (rule) rule.times--;
+      const status = rule ? 503 : 200;
+      received.push({ headers: req.headers, raw, answered: status });
       res.writeHead(status).end();
     });
   });
@@ -42,7 +45,7 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; ans
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/open311/requests`,
     received,
-    answers,
+    down,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -176,8 +179,9 @@ describe('hand-offs from the needs conversation', () => {
     expect(sent).toMatchObject({ direction: 'outbound', channel: 'sms', authorName: 'Sam Patel (Slack)', conversationId: housing.conversationId });
 
     // The webhook went to the schools' system, signed so it can check it came from the hub.
-    await expect.poll(() => receiver.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    const got = receiver.received[0]!;
+    const ofSchools = () => receiver.received.find((r) => JSON.parse(r.raw).service_request_id === schools.reference);
+    await expect.poll(ofSchools, { timeout: 10_000 }).toBeTruthy();
+    const got = ofSchools()!;
     expect(verifyWebhook(WEBHOOK_SECRET, { signature: got.headers['x-contacthub-signature'] as string, timestamp: got.headers['x-contacthub-timestamp'] as string }, got.raw)).toEqual({ ok: true });
     const body = JSON.parse(got.raw);
     expect(body).toMatchObject({ service_request_id: schools.reference, service_code: 'svc-schools', service_name: 'School Admissions', status: 'open', phone: from });
@@ -367,9 +371,9 @@ describe('the customer’s rights over what was handed off', () => {
 
 describe('webhook delivery', () => {
   it('a receiving system that is down gets the hand-off when it is back, once, with the same delivery id', async () => {
-    receiver.answers.push(503, 503);
-    const already = receiver.received.length;
     const from = '+447911200506';
+    receiver.down.push({ match: (body) => body.phone === from, times: 2 });
+    const mine = () => receiver.received.filter((r) => JSON.parse(r.raw).phone === from);
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
     await expect.poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBe(1);
     const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
@@ -377,13 +381,46 @@ describe('webhook delivery', () => {
     const made = await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) });
     expect(made.status).toBe(201);
     const reference = made.body.handoffs[0].reference;
-    await expect.poll(() => receiver.received.slice(already).filter((r) => r.answered === 200).length, { timeout: 15_000 }).toBe(1);
-    const attempts = receiver.received.slice(already);
+    await expect.poll(() => mine().filter((r) => r.answered === 200).length, { timeout: 15_000 }).toBe(1);
+    const attempts = mine();
     expect(attempts.map((a) => a.answered)).toEqual([503, 503, 200]);
     expect(new Set(attempts.map((a) => a.headers['x-contacthub-delivery'])).size).toBe(1);
     for (const a of attempts) expect(JSON.parse(a.raw).service_request_id).toBe(reference);
     await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { reference } })).status).toBe('delivered');
     await new Promise((r) => setTimeout(r, 500));
-    expect(receiver.received.length - already).toBe(3);
+    expect(mine()).toHaveLength(3);
+  });
+
+  it('the service’s system accepts, answers the customer and closes through the signed callback; forged and repeated requests do nothing more', async () => {
+    const from = '+447911200511';
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
+    await expect.poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBe(1);
+    const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
+    await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'education.school' }) });
+    const { reference } = (await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).body.handoffs[0];
+    const callback = (body: object, opts: { secret?: string; id?: string } = {}) => {
+      const raw = JSON.stringify(body);
+      const timestamp = Math.floor(Date.now() / 1000);
+      return fetch(`${hub.url}/webhooks/handoffs/${reference}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-contacthub-timestamp': String(timestamp), 'x-contacthub-signature': signWebhook(opts.secret ?? WEBHOOK_SECRET, timestamp, raw), 'x-contacthub-delivery': opts.id ?? 'req-1' },
+        body: raw,
+      });
+    };
+    const accept = { by: 'Priya Shah', status: 'accepted', message_to_customer: 'We have a place for your son at Hill Primary from Monday.' };
+    expect((await callback(accept, { secret: 'not-the-secret-of-this-service-at-all' })).status).toBe(401);
+    expect((await db().handoff.findUniqueOrThrow({ where: { reference } })).status).not.toBe('accepted');
+    const before = textsTo(from).length;
+    const ok = await callback(accept);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ service_request_id: reference, status: 'accepted', accepted_by: 'Priya Shah (School Admissions)' });
+    expect((await callback(accept)).status).toBe(200); // their retry of the same request
+    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    expect(textsTo(from).at(-1)).toBe(`School Admissions (reference ${reference}): We have a place for your son at Hill Primary from Monday.`);
+    expect((await callback({ by: 'Priya Shah', status: 'closed' }, { id: 'req-2' })).status).toBe(400);
+    const closed = await callback({ by: 'Priya Shah', status: 'closed', outcome: 'Place offered and accepted' }, { id: 'req-3' });
+    expect(await closed.json()).toMatchObject({ status: 'closed', status_notes: 'Place offered and accepted' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(textsTo(from).length).toBe(before + 1);
   });
 });

@@ -1,0 +1,119 @@
+// The pure parts of hand-offs: which service gets which need, what the customer is told, and what a Slack
+// team sees (and cannot be tricked by: a customer's words are never Slack markup).
+import { describe, expect, it } from 'vitest';
+import { planHandoffs, type OwningService } from '../../hub/handoff/owners.ts';
+import { confirmationText } from '../../hub/handoff/create.ts';
+import { progressText } from '../../hub/handoff/progress.ts';
+import { handoffBlocks } from '../../hub/handoff/slack/blocks.ts';
+import type { HandoffView } from '../../hub/handoff/view.ts';
+
+const service = (id: string, needs: string[], extra: Partial<OwningService> = {}): OwningService => ({ id, name: id, needs, priority: 100, active: true, ...extra });
+
+describe('planHandoffs', () => {
+  const directory = [
+    service('housing', ['housing.homeless', 'housing.repairs']),
+    service('advice', ['money.debt', 'money.benefits', 'legal.immigration']),
+    service('debt-charity', ['money.debt'], { priority: 50 }),
+    service('closed-service', ['food.insecurity'], { active: false }),
+  ];
+  const cases: { name: string; needs: { code: string; urgent: boolean }[]; expected: { handoffs: { serviceId: string; needs: string[]; urgent: boolean }[]; unowned: string[] } }[] = [
+    { name: 'one need, one owner', needs: [{ code: 'housing.homeless', urgent: false }], expected: { handoffs: [{ serviceId: 'housing', needs: ['housing.homeless'], urgent: false }], unowned: [] } },
+    {
+      name: 'two needs of one service go in one hand-off',
+      needs: [{ code: 'housing.homeless', urgent: false }, { code: 'housing.repairs', urgent: false }],
+      expected: { handoffs: [{ serviceId: 'housing', needs: ['housing.homeless', 'housing.repairs'], urgent: false }], unowned: [] },
+    },
+    {
+      name: 'the lower priority number wins a shared need',
+      needs: [{ code: 'money.debt', urgent: false }, { code: 'money.benefits', urgent: false }],
+      expected: { handoffs: [{ serviceId: 'debt-charity', needs: ['money.debt'], urgent: false }, { serviceId: 'advice', needs: ['money.benefits'], urgent: false }], unowned: [] },
+    },
+    {
+      name: 'urgent hand-offs first; an inactive owner owns nothing',
+      needs: [{ code: 'food.insecurity', urgent: false }, { code: 'money.benefits', urgent: false }, { code: 'housing.homeless', urgent: true }],
+      expected: { handoffs: [{ serviceId: 'housing', needs: ['housing.homeless'], urgent: true }, { serviceId: 'advice', needs: ['money.benefits'], urgent: false }], unowned: ['food.insecurity'] },
+    },
+    { name: 'nothing owned', needs: [{ code: 'care.carer', urgent: false }], expected: { handoffs: [], unowned: ['care.carer'] } },
+  ];
+  for (const c of cases) it(c.name, () => expect(planHandoffs(c.needs, directory)).toEqual(c.expected));
+
+  it('every need lands in exactly one place, whatever the order', () => {
+    const codes = ['housing.homeless', 'money.debt', 'food.insecurity', 'money.benefits', 'care.carer', 'housing.repairs'];
+    for (let round = 0; round < 50; round++) {
+      const needs = [...codes].sort(() => Math.random() - 0.5).map((code) => ({ code, urgent: Math.random() < 0.3 }));
+      const plan = planHandoffs(needs, directory);
+      const placed = [...plan.handoffs.flatMap((h) => h.needs), ...plan.unowned].sort();
+      expect(placed).toEqual([...codes].sort());
+      expect(new Set(plan.handoffs.map((h) => h.serviceId)).size).toBe(plan.handoffs.length);
+    }
+  });
+});
+
+describe('what the customer is told', () => {
+  const say = (code: string) => ({ 'housing.homeless': 'somewhere to live', 'education.school': 'a school place', 'food.insecurity': 'food' })[code] ?? code;
+  it('names each service, what it is about and its reference; and who keeps the rest', () => {
+    const text = confirmationText(
+      [{ serviceName: 'Housing Options', needs: ['housing.homeless'], reference: 'HX7K2M9Q' }, { serviceName: 'School Admissions', needs: ['education.school'], reference: 'SC4ND7WE' }],
+      ['food.insecurity'],
+      say,
+    );
+    expect(text.split('\n')).toEqual([
+      'We have passed your details on, so you will not need to tell your story again:',
+      '- Housing Options, about somewhere to live. Reference HX7K2M9Q',
+      '- School Admissions, about a school place. Reference SC4ND7WE',
+      'They will contact you.',
+      'A person from our team will help with food.',
+      'Reply with a reference at any time to ask how it is going.',
+    ]);
+  });
+  it('tells progress in plain words, with what was done when closed', () => {
+    const text = progressText([
+      { service: 'Housing Options', reference: 'HX7K2M9Q', status: 'accepted', outcome: null },
+      { service: 'School Admissions', reference: 'SC4ND7WE', status: 'closed', outcome: 'Place offered at Hill Primary' },
+    ]);
+    expect(text).toContain('Housing Options (reference HX7K2M9Q): they are working on it.');
+    expect(text).toContain('School Admissions (reference SC4ND7WE): finished (Place offered at Hill Primary).');
+  });
+});
+
+describe('the Slack message', () => {
+  const view = (over: Partial<HandoffView> = {}): HandoffView => ({
+    id: '5f0c1d7e-0000-4000-8000-000000000001',
+    reference: 'HX7K2M9Q',
+    status: 'delivered',
+    statusAt: new Date('2026-11-23T10:00:00Z'),
+    urgent: false,
+    createdAt: new Date('2026-11-23T10:00:00Z'),
+    dueAt: new Date('2026-11-23T14:00:00Z'),
+    acceptedBy: null,
+    outcome: null,
+    note: null,
+    consent: { at: new Date('2026-11-23T10:00:00Z'), recordedBy: 'the customer, to the needs conversation' },
+    service: { id: 's1', externalId: 'svc-housing', name: 'Housing Options', organisation: 'Testford Council', target: 'slack', slackChannel: 'C0HOUSING01' },
+    customer: { id: 'c1', name: 'Jo Bloggs', phone: '+447911200501', email: null, postcode: 'TF1 1AA', language: null, preferredChannel: null, accessibilityNeeds: [], channel: 'sms' },
+    needs: [{ code: 'housing.homeless', label: 'Homeless or at risk of losing home' }],
+    facts: [{ key: 'deadline', label: 'Deadline', value: 'Friday' }],
+    excerpt: [{ at: '2026-11-23T10:00:00Z', from: 'customer', channel: 'sms', text: 'we were evicted <!channel> please help <https://evil.example|click>' }],
+    slack: null,
+    plan: { id: 'p1', lead: null, actions: [] },
+    ...over,
+  });
+  const text = (blocks: unknown) => JSON.stringify(blocks);
+
+  it('shows what the service needs, with the customer’s words escaped (no mentions or links can be smuggled in)', () => {
+    const blocks = text(handoffBlocks(view(), [{ id: 's2', name: 'Advice Centre' }]));
+    expect(blocks).toContain('Deadline: Friday');
+    expect(blocks).toContain('+447911200501');
+    expect(blocks).toContain('&lt;!channel&gt;');
+    expect(blocks).not.toContain('<!channel>');
+    expect(blocks).not.toContain('<https://evil.example|click>');
+  });
+  it('offers Accept until accepted, and no actions at all once closed or redirected', () => {
+    expect(text(handoffBlocks(view(), []))).toContain('handoff.accept');
+    const accepted = text(handoffBlocks(view({ status: 'accepted', acceptedBy: 'Sam Patel (Slack)' }), []));
+    expect(accepted).not.toContain('handoff.accept');
+    expect(accepted).toContain('Accepted by Sam Patel (Slack)');
+    expect(accepted).toContain('handoff.reply');
+    for (const status of ['closed', 'redirected'] as const) expect(text(handoffBlocks(view({ status }), [{ id: 's2', name: 'Advice Centre' }]))).not.toMatch(/handoff\.(accept|reply|redirect|close)/);
+  });
+});
