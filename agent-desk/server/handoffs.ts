@@ -26,9 +26,9 @@ export const HandoffBody = z.object({
   serviceId: z.uuid().optional(),
   note: z.string().trim().max(2000).optional(),
 });
-const CloseBody = z.object({ outcome: z.string().trim().min(1, 'say what was done').max(500) });
-const RedirectBody = z.object({ serviceId: z.uuid(), reason: z.string().trim().max(500).optional() });
-const ReplyBody = z.object({ text: z.string().trim().min(1, 'text is empty').max(1500) });
+export const HandoffCloseBody = z.object({ outcome: z.string().trim().min(1, 'say what was done').max(500) });
+export const RedirectBody = z.object({ serviceId: z.uuid(), reason: z.string().trim().max(500).optional() });
+export const HandoffReplyBody = z.object({ text: z.string().trim().min(1, 'text is empty').max(1500) });
 const ListQuery = z.object({
   status: z.enum(['open', 'all', 'attention']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -107,9 +107,9 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
   };
 
   router.post('/api/handoffs/:id/accept', act(null, (id, _body, actor) => acceptHandoff(deps, id, actor)));
-  router.post('/api/handoffs/:id/close', act(CloseBody, (id, body, actor) => closeHandoff(deps, id, body.outcome, actor)));
+  router.post('/api/handoffs/:id/close', act(HandoffCloseBody, (id, body, actor) => closeHandoff(deps, id, body.outcome, actor)));
   router.post('/api/handoffs/:id/redirect', act(RedirectBody, (id, body, actor) => redirectHandoff(deps, id, body.serviceId, actor, body.reason)));
-  router.post('/api/handoffs/:id/reply', act(ReplyBody, (id, body, actor) => replyFromService(deps, id, body.text, actor)));
+  router.post('/api/handoffs/:id/reply', act(HandoffReplyBody, (id, body, actor) => replyFromService(deps, id, body.text, actor)));
   return router;
 }
 

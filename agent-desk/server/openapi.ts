@@ -11,6 +11,8 @@ import { NoteView } from './views.ts';
 import { NoteBody } from './notes.ts';
 import { CannedBody, CannedView, PLACEHOLDERS } from './canned.ts';
 import { CloseBody, PresenceBody, TransferBody } from './routing.ts';
+import { HandoffBody, HandoffCloseBody, HandoffReplyBody, RedirectBody } from './handoffs.ts';
+import { CallbackBody } from '../../hub/handoff/callback.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
@@ -326,6 +328,59 @@ export function openApiDocument(version: string) {
           summary: "An email's sanitised HTML, served under a sandboxing Content-Security-Policy (show it in an iframe)",
           parameters: idParam,
           responses: { '200': { description: 'HTML document' }, '401': unauthorised, '404': error },
+        },
+      },
+      '/api/services': { get: { summary: 'Active services in the directory, and the needs each owns', responses: { '200': { description: 'Services' }, '401': unauthorised, '403': forbidden } } },
+      '/api/directory': {
+        get: { summary: 'The service directory as Open Referral UK / HSDS JSON (webhook secrets left out)', responses: { '200': { description: 'Directory' }, '401': unauthorised, '403': forbidden } },
+        put: {
+          summary: 'Import a directory (admins): organisations and services matched by id, all or nothing',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'Open Referral UK / HSDS organisations with their services; see README "Hand-offs"' } } } },
+          responses: { '200': { description: 'Counts of what was created and updated' }, '401': unauthorised, '403': forbidden, '422': { ...error, description: 'Problems, each naming where in the file' } },
+        },
+      },
+      '/api/conversations/{id}/handoffs/preview': {
+        get: { summary: 'Each need of the conversation, the service that would get it, or the hand-off it is already in', parameters: idParam, responses: { '200': { description: 'Needs' }, '401': unauthorised, '403': forbidden, '404': error } },
+      },
+      '/api/conversations/{id}/handoffs': {
+        get: { summary: "The customer's plan: every hand-off of this conversation's customer", parameters: idParam, responses: { '200': { description: 'Hand-offs' }, '401': unauthorised, '403': forbidden, '404': error } },
+        post: {
+          summary: 'Hand needs to the services that own them, one hand-off per service, once the customer agreed (consent: true)',
+          parameters: idParam,
+          requestBody: { required: true, content: json(HandoffBody) },
+          responses: { '201': { description: 'Hand-offs made; unowned and alreadyHanded list the rest' }, '400': error, '401': unauthorised, '403': forbidden, '404': error, '409': { ...error, description: 'Nothing to hand: no owner, or already with a service' }, '422': error },
+        },
+      },
+      '/api/handoffs': {
+        get: {
+          summary: "Hand-offs: a service account's own service's, everyone else's all (status=open|all|attention; attention = undelivered or escalated)",
+          parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'all', 'attention'] } }],
+          responses: { '200': { description: 'Hand-offs' }, '401': unauthorised, '403': forbidden },
+        },
+      },
+      '/api/handoffs/{id}': { get: { summary: 'A hand-off and its story', parameters: idParam, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error } } },
+      '/api/handoffs/{id}/accept': { post: { summary: 'Accept a hand-off', parameters: idParam, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error, '409': error } } },
+      '/api/handoffs/{id}/reply': {
+        post: { summary: "Answer the customer on their channel (accepts it if not yet accepted)", parameters: idParam, requestBody: { required: true, content: json(HandoffReplyBody) }, responses: { '200': { description: 'Hand-off' }, '400': error, '401': unauthorised, '404': error, '409': error, '422': error } },
+      },
+      '/api/handoffs/{id}/redirect': {
+        post: { summary: 'Pass it to another service (a new hand-off in the same plan)', parameters: idParam, requestBody: { required: true, content: json(RedirectBody) }, responses: { '200': { description: 'Hand-off' }, '400': error, '401': unauthorised, '404': error, '409': error, '422': error } },
+      },
+      '/api/handoffs/{id}/close': {
+        post: { summary: 'Close it, saying what was done', parameters: idParam, requestBody: { required: true, content: json(HandoffCloseBody) }, responses: { '200': { description: 'Hand-off' }, '400': error, '401': unauthorised, '404': error, '409': error } },
+      },
+      '/webhooks/handoffs/{reference}': {
+        post: {
+          summary: "A service's own system accepts, answers or closes a hand-off it got by webhook",
+          security: [],
+          parameters: [
+            { name: 'reference', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'X-ContactHub-Timestamp', in: 'header', required: true, schema: { type: 'string' } },
+            { name: 'X-ContactHub-Signature', in: 'header', required: true, schema: { type: 'string' }, description: 'v1= hex HMAC-SHA256 of "<timestamp>.<raw body>" with the service\'s webhook secret' },
+            { name: 'X-ContactHub-Delivery', in: 'header', required: true, schema: { type: 'string' }, description: 'Unique per request; a retry with the same id counts once' },
+          ],
+          requestBody: { required: true, content: json(CallbackBody) },
+          responses: { '200': { description: 'The hand-off as it now is' }, '400': error, '401': { ...error, description: 'Forged, stale, or not this hand-off\'s service' }, '409': error, '422': error },
         },
       },
       '/api/customers/{id}/export': {

@@ -266,7 +266,7 @@ describe('health and API description', () => {
     const doc = await res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/health', '/api/auth/login', '/api/conversations', '/api/conversations/{id}', '/api/conversations/{id}/messages', SMS_PATH, STATUS_PATH]),
+      expect.arrayContaining(['/health', '/api/auth/login', '/api/conversations', '/api/conversations/{id}', '/api/conversations/{id}/messages', SMS_PATH, STATUS_PATH, '/api/conversations/{id}/handoffs', '/api/handoffs/{id}/reply', '/webhooks/handoffs/{reference}']),
     );
     expect(doc.paths['/api/conversations/{id}/messages'].post.requestBody.content['application/json'].schema.properties.text.maxLength).toBe(1600);
   });
