@@ -45,7 +45,10 @@ export function closeHandoff(deps: HandoffDeps, handoffId: string, outcome: stri
   if (!words) return Promise.reject(new HandoffError('say what was done', 422));
   return change(deps, handoffId, actor, 'closed', async (tx, h, effects) => {
     if (FINISHED.includes(h.status)) throw new HandoffError(`this hand-off is already ${h.status}`, 409);
-    await tx.handoff.update({ where: { id: h.id }, data: { status: 'closed', statusAt: new Date(), outcome: words } });
+    const closed = await tx.handoff.update({ where: { id: h.id }, data: { status: 'closed', statusAt: new Date(), outcome: words }, select: { planId: true } });
+    // The last open action closed: the plan is done, and the customer's next hand-off starts a new one.
+    const open = await tx.handoff.count({ where: { planId: closed.planId, status: { in: ['sent', 'delivered', 'accepted', 'failed'] } } });
+    if (!open) await tx.actionPlan.update({ where: { id: closed.planId }, data: { closedAt: new Date(), openForCustomer: null } });
     effects.handoffIds.push(h.id);
     return 'closed';
   }, { outcome: words });

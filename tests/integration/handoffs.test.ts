@@ -61,6 +61,7 @@ function directory(webhookUrl: string) {
           { id: 'svc-housing', name: 'Housing Options', status: 'active', service_taxonomys: ['housing.homeless', 'housing.unsuitable', 'money.debt'].map(term), x_contact_hub: { handoff: { kind: 'slack', channel: HOUSING_CHANNEL }, sla_minutes: 60 } },
           { id: 'svc-schools', name: 'School Admissions', status: 'active', service_taxonomys: ['education.school'].map(term), x_contact_hub: { handoff: { kind: 'webhook', url: webhookUrl, secret: WEBHOOK_SECRET } } },
           { id: 'svc-advice', name: 'Advice Centre', status: 'active', service_taxonomys: ['money.benefits'].map(term), x_contact_hub: { handoff: { kind: 'desk' } } },
+          { id: 'svc-waste', name: 'Waste and Recycling', status: 'active', service_taxonomys: ['environment.waste'].map(term), x_contact_hub: { handoff: { kind: 'desk' } } },
         ],
       },
     ],
@@ -199,6 +200,26 @@ describe('hand-offs from the needs conversation', () => {
     expect(textsTo(stranger).join('\n')).not.toContain('Housing Options');
   });
 
+  it('a simple request (a missed bin) goes straight to the owning service, without a consent question or an agent', async () => {
+    const from = '+447911200512';
+    expect(await text(from, 'my bin wasnt collected again')).toMatch(/bins and waste\. Is that right\?/);
+    const told = await text(from, 'y');
+    const handoff = await db().handoff.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } }, include: { service: true } });
+    expect(handoff.service.name).toBe('Waste and Recycling');
+    expect(told).toContain(`- Waste and Recycling, about bins and waste. Reference ${handoff.reference}`);
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: handoff.conversationId } })).waitingSince).toBeNull();
+  });
+
+  it('a customer who says no to sharing keeps their needs with the contact centre: nothing is handed off', async () => {
+    const from = '+447911200513';
+    let said = await text(from, 'We have been evicted and have nowhere to stay');
+    for (let turn = 0; turn < 6 && !/We have noted|passed your details/.test(said); turn++) said = await text(from, /Is that right/.test(said) ? 'yes' : /often also need/.test(said) ? 'no' : /Can we share/.test(said) ? 'no' : 'Friday');
+    expect(said).toMatch(/We will not share it without asking you/);
+    const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
+    expect(await db().handoff.count({ where: { conversationId: conversation.id } })).toBe(0);
+    await expect.poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).waitingSince, { timeout: 10_000 }).toBeTruthy();
+  });
+
   it('a forged or stale Slack request is refused and changes nothing', async () => {
     const h = await db().handoff.findFirstOrThrow({ where: { service: { name: 'School Admissions' } } });
     const press = blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: '1700000000.000100', actionId: 'handoff.accept', value: h.id });
@@ -262,6 +283,8 @@ describe('hand-offs made by an agent', () => {
     const closed = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'Benefits check done; claim started' }) });
     expect(closed.body.handoff).toMatchObject({ status: 'closed', outcome: 'Benefits check done; claim started' });
     expect((await apiJson(hub.url, me, `/api/handoffs/${mine.id}/accept`, { method: 'POST' })).status).toBe(409);
+    // Its only action closed, the customer's plan is done; a later hand-off starts a new one.
+    expect(await db().actionPlan.findUniqueOrThrow({ where: { id: mine.plan.id } })).toMatchObject({ openForCustomer: null, closedAt: expect.any(Date) });
   });
 
   it('a hand-off redirected in Slack goes to the other service, in the same plan', async () => {
