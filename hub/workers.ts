@@ -6,6 +6,7 @@ import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
 import { QUEUE_NAMES, type HandoffJob, type HandoffTimerJob, type InboundJob, type OutboundJob } from './queues.ts';
 import { deliverHandoff, type DeliveryTargets } from './handoff/deliver.ts';
+import { takeServiceReply } from './handoff/email-reply.ts';
 import { runTimer } from './handoff/timers.ts';
 import type { HandoffWording } from './handoff/create.ts';
 import { processInbound } from './ingest/process.ts';
@@ -53,6 +54,8 @@ export function startWorkers(deps: WorkerDeps): Workers {
   const inbound = new Worker<InboundJob>(
     QUEUE_NAMES.inbound,
     async (job) => {
+      // A service answering a hand-off email: its reply goes to the customer, not into a conversation as theirs.
+      if (await takeServiceReply({ ...deps, wording: deps.handoff.wording }, job.data.inboxItemId)) return;
       const result = await processInbound(deps.db, job.data.inboxItemId);
       if (!result) return;
       // Published even when an earlier run stored it: that run may have died before publishing.

@@ -307,6 +307,12 @@ describe('hand-offs made by an agent', () => {
     const from = '+447911200505';
     const id = await conversationWithNeeds(from, ['housing.homeless']);
     const handoff = (await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).body.handoffs[0];
+    // Pressing Reply opens Slack's form for this hand-off.
+    const ts = await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 }).toBeTruthy().then(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs!);
+    const press = blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: ts, actionId: 'handoff.reply', value: handoff.id });
+    expect((await postSlackInteraction(hub.url, press)).status).toBe(200);
+    const opened = await slack.waitFor('views.open', (b) => (b.view as { private_metadata?: string })?.private_metadata === handoff.id);
+    expect(opened.body).toMatchObject({ trigger_id: press.trigger_id, view: { type: 'modal', callback_id: 'handoff.reply' } });
     const empty = await postSlackInteraction(hub.url, viewSubmissionPayload({ userId: 'U0SAMPATEL', callbackId: 'handoff.reply', privateMetadata: handoff.id, values: { text: { value: { type: 'plain_text_input', value: '  ' } } } }));
     expect(empty.status).toBe(200);
     expect(await empty.json()).toMatchObject({ response_action: 'errors' });
