@@ -420,6 +420,18 @@ describe('webhook delivery', () => {
     expect(mine()).toHaveLength(3);
   });
 
+  it('a delivery whose queue job was lost (Redis restarted) is found by the sweeper and sent once', async () => {
+    const schools = await db().handoff.findFirstOrThrow({ where: { service: { externalId: 'svc-schools' }, status: 'delivered' } });
+    // The outbox row is written, but no job exists for it: what a Redis restart leaves behind.
+    const lost = await db().handoffDelivery.create({ data: { handoffId: schools.id, kind: 'reminder', target: 'webhook', createdAt: new Date(Date.now() - 5_000) } });
+    const got = () => receiver.received.filter((r) => r.headers['x-contacthub-delivery'] === lost.id);
+    await expect.poll(() => got().length, { timeout: 10_000 }).toBe(1);
+    expect(got()[0]!.headers['x-contacthub-event']).toBe('handoff.reminder');
+    await expect.poll(async () => (await db().handoffDelivery.findUniqueOrThrow({ where: { id: lost.id } })).status).toBe('sent');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(got()).toHaveLength(1);
+  });
+
   it('the service’s system accepts, answers the customer and closes through the signed callback; forged and repeated requests do nothing more', async () => {
     const from = '+447911200511';
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
