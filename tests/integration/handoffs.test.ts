@@ -126,6 +126,19 @@ async function talkToTheBot(from: string, first: string): Promise<string> {
   throw new Error(`the bot did not finish: ${said}`);
 }
 
+/** A customer texts; an admin records these needs on their conversation. */
+async function conversationWithNeeds(from: string, needs: string[], first = 'I need help'): Promise<{ id: string; customerId: string }> {
+  await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, first));
+  const ofCustomer = { customer: { contactPoints: { some: { address: from } } } };
+  await expect.poll(() => db().conversation.count({ where: ofCustomer }), { timeout: 10_000 }).toBe(1);
+  const conversation = await db().conversation.findFirstOrThrow({ where: ofCustomer });
+  for (const code of needs) expect((await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
+  return { id: conversation.id, customerId: conversation.customerId };
+}
+
+/** The admin hands the conversation's needs on, having recorded that the customer agreed. */
+const handOff = (conversationId: string, body: object = {}) => apiJson(hub.url, admin, `/api/conversations/${conversationId}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, ...body }) });
+
 describe('hand-offs from the needs conversation', () => {
   it('an SMS with two needs → two hand-offs to two services → accepted and answered in Slack → the customer gets the reply by SMS', async () => {
     const from = '+447911200501';
@@ -230,18 +243,11 @@ describe('hand-offs from the needs conversation', () => {
 });
 
 describe('hand-offs made by an agent', () => {
-  async function conversationWithNeeds(from: string, needs: string[]): Promise<string> {
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
-    const conversation = await expect.poll(() => db().conversation.findFirst({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBeTruthy().then(() => db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } }));
-    for (const code of needs) expect((await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
-    return conversation.id;
-  }
-
   it('needs the customer’s consent, hands each need to its owner once, and says which needs no service owns', async () => {
-    const id = await conversationWithNeeds('+447911200502', ['money.benefits', 'food.insecurity']);
+    const { id } = await conversationWithNeeds('+447911200502', ['money.benefits', 'food.insecurity']);
     const refused = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({}) });
     expect(refused.status).toBe(400);
-    const made = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, note: 'Prefers a call after 3pm' }) });
+    const made = await handOff(id, { note: 'Prefers a call after 3pm' });
     expect(made.status).toBe(201);
     expect(made.body.handoffs.map((h: { service: { name: string } }) => h.service.name)).toEqual(['Advice Centre']);
     expect(made.body.unowned).toEqual(['food.insecurity']);
@@ -249,10 +255,10 @@ describe('hand-offs made by an agent', () => {
     expect(made.body.handoffs[0].note).toBe('Prefers a call after 3pm');
     // A desk service is delivered at once (its team reads it in the desk).
     await expect.poll(async () => (await db().handoff.findFirstOrThrow({ where: { conversationId: id } })).status).toBe('delivered');
-    const again = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, needs: ['money.benefits'] }) });
+    const again = await handOff(id, { needs: ['money.benefits'] });
     expect(again.status).toBe(409);
     expect(again.body.alreadyHanded).toEqual(['money.benefits']);
-    const notRecorded = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, needs: ['housing.repairs'] }) });
+    const notRecorded = await handOff(id, { needs: ['housing.repairs'] });
     expect(notRecorded.status).toBe(422);
   });
 
@@ -263,8 +269,8 @@ describe('hand-offs made by an agent', () => {
     expect((await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ ...account, serviceId: advice.id }) })).status).toBe(201);
     const me = await signIn(hub.url, { email: account.email, password: account.password });
     const from = '+447911200503';
-    const id = await conversationWithNeeds(from, ['money.benefits']);
-    expect((await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).status).toBe(201);
+    const { id } = await conversationWithNeeds(from, ['money.benefits']);
+    expect((await handOff(id)).status).toBe(201);
 
     const list = await apiJson(hub.url, me, '/api/handoffs');
     expect(list.status).toBe(200);
@@ -288,9 +294,8 @@ describe('hand-offs made by an agent', () => {
   });
 
   it('a hand-off redirected in Slack goes to the other service, in the same plan', async () => {
-    const id = await conversationWithNeeds('+447911200504', ['housing.unsuitable']);
-    const made = await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) });
-    const handoff = made.body.handoffs[0];
+    const { id } = await conversationWithNeeds('+447911200504', ['housing.unsuitable']);
+    const handoff = (await handOff(id)).body.handoffs[0];
     expect(handoff.service.name).toBe('Housing Options');
     const post = await slack.waitFor('chat.postMessage', (b) => JSON.stringify(b.blocks).includes(handoff.reference));
     const advice = await db().service.findUniqueOrThrow({ where: { externalId: 'svc-advice' } });
@@ -305,8 +310,8 @@ describe('hand-offs made by an agent', () => {
 
   it('a reply written in Slack’s form reaches the customer; an empty one is refused in the form', async () => {
     const from = '+447911200505';
-    const id = await conversationWithNeeds(from, ['housing.homeless']);
-    const handoff = (await apiJson(hub.url, admin, `/api/conversations/${id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).body.handoffs[0];
+    const { id } = await conversationWithNeeds(from, ['housing.homeless']);
+    const handoff = (await handOff(id)).body.handoffs[0];
     // Pressing Reply opens Slack's form for this hand-off.
     const ts = await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 }).toBeTruthy().then(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs!);
     const press = blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: ts, actionId: 'handoff.reply', value: handoff.id });
@@ -326,12 +331,8 @@ describe('hand-offs made by an agent', () => {
 
 describe('the accept-by time (SLA)', () => {
   it('a hand-off not accepted in time is reminded in its Slack thread, then escalated to supervisors', async () => {
-    const from = '+447911200507';
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
-    await expect.poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBe(1);
-    const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
-    await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) });
-    const handoff = (await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).body.handoffs[0];
+    const { id } = await conversationWithNeeds('+447911200507', ['money.debt']);
+    const handoff = (await handOff(id)).body.handoffs[0];
     await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 }).toBeTruthy();
     const { slackTs } = await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } });
     // Its hour has passed (the timer set at creation is an hour away): the sweeper finds it overdue.
@@ -352,11 +353,8 @@ describe('the accept-by time (SLA)', () => {
 
 describe('the customer’s rights over what was handed off', () => {
   async function handedOff(from: string, code: string) {
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need some help please, my name is Jo'));
-    await expect.poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBe(1);
-    const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
-    await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) });
-    const made = await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, note: 'Jo prefers texts' }) });
+    const conversation = await conversationWithNeeds(from, [code], 'I need some help please, my name is Jo');
+    const made = await handOff(conversation.id, { note: 'Jo prefers texts' });
     expect(made.status).toBe(201);
     return { customerId: conversation.customerId, handoff: made.body.handoffs[0] as { id: string; reference: string } };
   }
@@ -403,11 +401,7 @@ describe('webhook delivery', () => {
     const from = '+447911200506';
     receiver.down.push({ match: (body) => body.phone === from, times: 2 });
     const mine = () => receiver.received.filter((r) => JSON.parse(r.raw).phone === from);
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
-    await expect.poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBe(1);
-    const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
-    await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'education.school' }) });
-    const made = await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) });
+    const made = await handOff((await conversationWithNeeds(from, ['education.school'])).id);
     expect(made.status).toBe(201);
     const reference = made.body.handoffs[0].reference;
     await expect.poll(() => mine().filter((r) => r.answered === 200).length, { timeout: 15_000 }).toBe(1);
@@ -434,11 +428,7 @@ describe('webhook delivery', () => {
 
   it('the service’s system accepts, answers the customer and closes through the signed callback; forged and repeated requests do nothing more', async () => {
     const from = '+447911200511';
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'I need help'));
-    await expect.poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: from } } } } }), { timeout: 10_000 }).toBe(1);
-    const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
-    await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'education.school' }) });
-    const { reference } = (await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).body.handoffs[0];
+    const { reference } = (await handOff((await conversationWithNeeds(from, ['education.school'])).id)).body.handoffs[0];
     const callback = (body: object, opts: { secret?: string; id?: string } = {}) => {
       const raw = JSON.stringify(body);
       const timestamp = Math.floor(Date.now() / 1000);
