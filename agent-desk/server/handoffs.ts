@@ -12,7 +12,7 @@ import { createNotice } from '../../hub/outbound/compose.ts';
 import { dispatch, effectsOf, type HandoffDeps } from '../../hub/handoff/dispatch.ts';
 import { DirectoryError, exportDirectory, importDirectory, parseDirectory } from '../../hub/handoff/directory.ts';
 import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, type Actor, type ChangeResult } from '../../hub/handoff/status.ts';
-import { loadHandoffView, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
+import { loadHandoffView, loadHandoffViews, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
 import type { HandoffStatus } from '../../hub/generated/prisma/client.ts';
 import { requireRole } from './auth.ts';
 import { conversationAccess } from './access.ts';
@@ -80,8 +80,7 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
       take: limit,
       select: { id: true },
     });
-    const views = await Promise.all(rows.map((r) => loadHandoffView(deps.db, r.id, deps.words)));
-    res.json({ handoffs: views.filter(Boolean) });
+    res.json({ handoffs: await loadHandoffViews(deps.db, rows.map((r) => r.id), deps.words) });
   });
 
   router.get('/api/handoffs/:id', async (req, res) => {
@@ -148,7 +147,7 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
     const conversation = await deps.db.conversation.findUnique({ where: { id: params.data.id }, select: { customerId: true } });
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
     const rows = await deps.db.handoff.findMany({ where: { customerId: conversation.customerId }, orderBy: { createdAt: 'desc' }, take: 100, select: { id: true } });
-    res.json({ handoffs: (await Promise.all(rows.map((r) => loadHandoffView(deps.db, r.id, deps.words)))).filter(Boolean) });
+    res.json({ handoffs: await loadHandoffViews(deps.db, rows.map((r) => r.id), deps.words) });
   });
 
   /** Before the agent asks the customer: each need of the conversation, the service that would get it, or the hand-off it is already in. */
@@ -198,7 +197,7 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
       const status = result.created.length ? 201 : 409;
       res.status(status).json({
         ...(status === 409 ? { error: result.unowned.length ? 'no service in the directory owns these needs' : 'these needs are already with a service' } : {}),
-        handoffs: (await Promise.all(result.created.map((h) => loadHandoffView(deps.db, h.id, deps.words)))).filter(Boolean),
+        handoffs: await loadHandoffViews(deps.db, result.created.map((h) => h.id), deps.words),
         unowned: result.unowned,
         alreadyHanded: result.alreadyHanded,
       });

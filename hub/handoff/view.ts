@@ -52,24 +52,32 @@ export interface HandoffView {
   plan: { id: string; lead: string | null; actions: { id: string; reference: string; service: string; needs: string[]; status: HandoffStatus }[] };
 }
 
-export async function loadHandoffView(db: Client, handoffId: string, words: HandoffWords): Promise<HandoffView | null> {
-  const row = await db.handoff.findUnique({
-    where: { id: handoffId },
-    include: {
-      service: { include: { organization: { select: { name: true } } } },
-      createdBy: { select: { displayName: true } },
-      conversation: { select: { channel: true } },
-      customer: { include: { contactPoints: { orderBy: { lastUsedAt: 'desc' }, select: { kind: true, address: true } } } },
-      plan: {
-        select: {
-          id: true,
-          leadAgent: { select: { displayName: true } },
-          handoffs: { orderBy: { createdAt: 'asc' }, select: { id: true, reference: true, needs: true, status: true, service: { select: { name: true } } } },
-        },
-      },
+const VIEW_INCLUDE = {
+  service: { include: { organization: { select: { name: true } } } },
+  createdBy: { select: { displayName: true } },
+  conversation: { select: { channel: true } },
+  customer: { include: { contactPoints: { orderBy: { lastUsedAt: 'desc' }, select: { kind: true, address: true } } } },
+  plan: {
+    select: {
+      id: true,
+      leadAgent: { select: { displayName: true } },
+      handoffs: { orderBy: { createdAt: 'asc' }, select: { id: true, reference: true, needs: true, status: true, service: { select: { name: true } } } },
     },
-  });
-  if (!row) return null;
+  },
+} satisfies Prisma.HandoffInclude;
+
+export async function loadHandoffView(db: Client, handoffId: string, words: HandoffWords): Promise<HandoffView | null> {
+  return (await loadHandoffViews(db, [handoffId], words))[0] ?? null;
+}
+
+/** Several hand-offs in one query, in the order of the ids given (ids not found are left out). */
+export async function loadHandoffViews(db: Client, handoffIds: readonly string[], words: HandoffWords): Promise<HandoffView[]> {
+  const rows = await db.handoff.findMany({ where: { id: { in: [...handoffIds] } }, include: VIEW_INCLUDE });
+  const byId = new Map(rows.map((row) => [row.id, toView(row, words)]));
+  return handoffIds.flatMap((id) => byId.get(id) ?? []);
+}
+
+function toView(row: Prisma.HandoffGetPayload<{ include: typeof VIEW_INCLUDE }>, words: HandoffWords): HandoffView {
   const point = (kind: string) => row.customer.contactPoints.find((p) => p.kind === kind)?.address ?? null;
   return {
     id: row.id,
