@@ -3,9 +3,6 @@
 // email goes out through the council's relay (a capture server), and the customer is texted through the
 // real twilio SDK against a fake Twilio API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { ParsedMail } from 'mailparser';
 import type { Socket } from 'socket.io-client';
@@ -13,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { freePort } from '../helpers/processes.ts';
+import { writeDirectory } from '../helpers/directory.ts';
 import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
@@ -21,22 +19,6 @@ import type { MessageView } from '../../agent-desk/server/views.ts';
 const COUNCIL = 'contact@council.example';
 const HOUSING = 'housing-team@testford.example';
 const HOUSING_NAME = 'Housing Options';
-
-function directory() {
-  const term = (id: string) => ({ taxonomy: { id, name: id, vocabulary: 'contact-hub-needs' } });
-  return {
-    organizations: [
-      {
-        id: 'org-council',
-        name: 'Testford Council',
-        services: [
-          { id: 'svc-housing', name: HOUSING_NAME, status: 'active', service_taxonomys: ['housing.homeless', 'housing.unsuitable'].map(term), x_contact_hub: { handoff: { kind: 'email', address: HOUSING } } },
-          { id: 'svc-advice', name: 'Advice Centre', status: 'active', service_taxonomys: ['money.benefits'].map(term), x_contact_hub: { handoff: { kind: 'desk' } } },
-        ],
-      },
-    ],
-  };
-}
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
@@ -51,9 +33,10 @@ beforeAll(async () => {
   database = await createTestDatabase('handoff_email');
   twilioApi = await startFakeTwilio();
   relay = await startSmtpCapture();
-  const dir = await mkdtemp(path.join(tmpdir(), 'directory-'));
-  const file = path.join(dir, 'directory.json');
-  await writeFile(file, JSON.stringify(directory()));
+  const file = await writeDirectory([
+    { id: 'svc-housing', name: HOUSING_NAME, needs: ['housing.homeless', 'housing.unsuitable'], handoff: { kind: 'email', address: HOUSING } },
+    { id: 'svc-advice', name: 'Advice Centre', needs: ['money.benefits'], handoff: { kind: 'desk' } },
+  ]);
   const smtpPort = await freePort();
   hub = await startTestHub(
     testEnv({

@@ -4,10 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { writeDirectory, type TestService } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startFakeSlack, FAKE_SLACK_TOKEN, type FakeSlack } from '../helpers/fake-slack.ts';
 import { SLACK_SIGNING_SECRET, blockActionsPayload, messageEventEnvelope, newEventId, postSlackEvent, postSlackInteraction, viewSubmissionPayload } from '../helpers/slack-request.ts';
@@ -50,23 +48,12 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; dow
   };
 }
 
-function directory(webhookUrl: string) {
-  const term = (id: string) => ({ taxonomy: { id, name: id, vocabulary: 'contact-hub-needs' } });
-  return {
-    organizations: [
-      {
-        id: 'org-council',
-        name: 'Testford Council',
-        services: [
-          { id: 'svc-housing', name: 'Housing Options', status: 'active', service_taxonomys: ['housing.homeless', 'housing.unsuitable', 'money.debt'].map(term), x_contact_hub: { handoff: { kind: 'slack', channel: HOUSING_CHANNEL }, sla_minutes: 60 } },
-          { id: 'svc-schools', name: 'School Admissions', status: 'active', service_taxonomys: ['education.school'].map(term), x_contact_hub: { handoff: { kind: 'webhook', url: webhookUrl, secret: WEBHOOK_SECRET } } },
-          { id: 'svc-advice', name: 'Advice Centre', status: 'active', service_taxonomys: ['money.benefits'].map(term), x_contact_hub: { handoff: { kind: 'desk' } } },
-          { id: 'svc-waste', name: 'Waste and Recycling', status: 'active', service_taxonomys: ['environment.waste'].map(term), x_contact_hub: { handoff: { kind: 'desk' } } },
-        ],
-      },
-    ],
-  };
-}
+const services = (webhookUrl: string): TestService[] => [
+  { id: 'svc-housing', name: 'Housing Options', needs: ['housing.homeless', 'housing.unsuitable', 'money.debt'], handoff: { kind: 'slack', channel: HOUSING_CHANNEL }, slaMinutes: 60 },
+  { id: 'svc-schools', name: 'School Admissions', needs: ['education.school'], handoff: { kind: 'webhook', url: webhookUrl, secret: WEBHOOK_SECRET } },
+  { id: 'svc-advice', name: 'Advice Centre', needs: ['money.benefits'], handoff: { kind: 'desk' } },
+  { id: 'svc-waste', name: 'Waste and Recycling', needs: ['environment.waste'], handoff: { kind: 'desk' } },
+];
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
@@ -81,9 +68,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   slack.users.set('U0SAMPATEL', { real_name: 'Sam Patel' });
   receiver = await startReceiver();
-  const dir = await mkdtemp(path.join(tmpdir(), 'directory-'));
-  const file = path.join(dir, 'directory.json');
-  await writeFile(file, JSON.stringify(directory(receiver.url)));
+  const file = await writeDirectory(services(receiver.url));
   hub = await startTestHub(
     testEnv({
       DATABASE_URL: database.url,
