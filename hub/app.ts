@@ -33,7 +33,7 @@ import { buildDetector } from './needs/detector.ts';
 import { createNeedsBot } from './bot/bot.ts';
 import { buildKnowledge } from './bot/knowledge.ts';
 import { createRouter, type Router } from './routing/engine.ts';
-import { createSlackApp, slackClient } from './handoff/slack/app.ts';
+import { createSlackApp, slackClient } from './handoff/targets/slack/app.ts';
 import type { HandoffWording } from './handoff/create.ts';
 import type { HandoffWords } from './handoff/view.ts';
 import { loadDirectoryAtStart } from './handoff/directory.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planHandoffs, type OwningService } from '../../hub/handoff/owners.ts';
 import { confirmationText } from '../../hub/handoff/create.ts';
 import { progressText } from '../../hub/handoff/progress.ts';
-import { handoffBlocks } from '../../hub/handoff/slack/blocks.ts';
+import { handoffBlocks } from '../../hub/handoff/targets/slack/blocks.ts';
 import type { HandoffView } from '../../hub/handoff/view.ts';
 
 const service = (id: string, needs: string[], extra: Partial<OwningService> = {}): OwningService => ({ id, name: id, needs, priority: 100, active: true, ...extra });

@@ -1,6 +1,7 @@
 // Webhook target: the hand-off as JSON, POSTed to the service's own system and signed (signature.ts).
 // The body follows Open311 GeoReport v2's service request where its fields fit (service_request_id,
 // service_code, status, description, requested_datetime, contact fields); the rest is under `attributes`.
+import type { Db } from '../../db/client.ts';
 import type { HandoffView } from '../view.ts';
 import { summaryLines } from '../view.ts';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from '../signature.ts';
@@ -51,7 +52,14 @@ export function webhookBody(view: HandoffView, links: { desk: string }): Record<
   };
 }
 
-export async function postWebhook(input: { url: string; secret: string; deliveryId: string; kind: DeliveryKind; body: unknown; timeoutMs: number }): Promise<void> {
+/** Posts the hand-off to the service's endpoint, signed with its secret. */
+export async function sendToWebhook(db: Db, view: HandoffView, delivery: { id: string; kind: DeliveryKind }, options: { timeoutMs: number; deskLink: string }): Promise<void> {
+  const service = await db.service.findUniqueOrThrow({ where: { id: view.service.id }, select: { webhookUrl: true, webhookSecret: true } });
+  if (!service.webhookUrl || !service.webhookSecret) throw new DeliveryError(`${view.service.name} has no webhook URL and secret`, true);
+  await postWebhook({ url: service.webhookUrl, secret: service.webhookSecret, deliveryId: delivery.id, kind: delivery.kind, body: webhookBody(view, { desk: options.deskLink }), timeoutMs: options.timeoutMs });
+}
+
+async function postWebhook(input: { url: string; secret: string; deliveryId: string; kind: DeliveryKind; body: unknown; timeoutMs: number }): Promise<void> {
   const raw = JSON.stringify(input.body);
   const timestamp = Math.floor(Date.now() / 1000);
   let response: Response;

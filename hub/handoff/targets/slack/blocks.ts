@@ -1,7 +1,7 @@
 // The hand-off as a Slack message (Block Kit): what the service needs, the plan around it, and the buttons
 // that act on it. Pure: the same view always renders the same message, so an update is just a re-render.
-import type { HandoffView } from '../view.ts';
-import { STATUS_WORDS, inTheirWords, summaryLines } from '../view.ts';
+import type { HandoffView } from '../../view.ts';
+import { STATUS_WORDS, inTheirWords, summaryLines } from '../../view.ts';
 
 export const ACTIONS = { accept: 'handoff.accept', redirect: 'handoff.redirect', reply: 'handoff.reply', close: 'handoff.close' } as const;
 export const VIEWS = { reply: 'handoff.reply', close: 'handoff.close' } as const;

@@ -6,11 +6,11 @@
 import type { Router } from 'express';
 import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { Logger } from '../../logger.ts';
-import { HandoffError } from '../create.ts';
-import type { HandoffDeps } from '../dispatch.ts';
-import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, type Actor } from '../status.ts';
-import { loadHandoffView, type HandoffWords } from '../view.ts';
+import type { Logger } from '../../../logger.ts';
+import { HandoffError } from '../../create.ts';
+import type { HandoffDeps } from '../../dispatch.ts';
+import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, type Actor } from '../../status.ts';
+import { loadHandoffView, type HandoffWords } from '../../view.ts';
 import { ACTIONS, VIEWS, textModal } from './blocks.ts';
 
 export interface SlackSettings {

@@ -1,0 +1,30 @@
+// Email target: the hand-off as an email to the team's address, sent through the email channel (the council's
+// relay). Its Message-ID is kept, so the team's reply threads back (email-reply.ts).
+import type { ChannelAdapter } from '../../../channels/contract.ts';
+import type { Db } from '../../db/client.ts';
+import { DeliveryError, type DeliveryKind } from './errors.ts';
+import { inTheirWords, summaryLines, type HandoffView } from '../view.ts';
+
+export async function sendEmail(db: Db, email: ChannelAdapter | undefined, view: HandoffView, delivery: { id: string; kind: DeliveryKind }): Promise<void> {
+  if (!email) throw new DeliveryError('email is not switched on in this hub', true);
+  if (delivery.kind === 'update') return; // the service's own status changes need no email back to it
+  const service = await db.service.findUniqueOrThrow({ where: { id: view.service.id }, select: { handoffEmail: true } });
+  if (!service.handoffEmail) throw new DeliveryError(`${view.service.name} has no hand-off email address`, true);
+  const reminder = delivery.kind === 'reminder' ? 'Reminder: not yet accepted. ' : '';
+  const lines = [
+    ...summaryLines(view),
+    '',
+    'In their words:',
+    ...inTheirWords(view).map((text) => `> ${text}`),
+    '',
+    'Reply to this email to answer the customer; your reply is sent to them and kept with the hand-off.',
+  ];
+  const sent = await email.send({
+    messageId: delivery.id,
+    channel: 'email',
+    to: service.handoffEmail,
+    subject: `${reminder}${view.urgent ? 'URGENT ' : ''}Hand-off ${view.reference}: ${view.needs.map((n) => n.label).join('; ')}`.slice(0, 200),
+    text: lines.join('\n'),
+  });
+  if (delivery.kind === 'handoff') await db.handoff.update({ where: { id: view.id }, data: { emailMessageId: sent.providerMessageId } });
+}

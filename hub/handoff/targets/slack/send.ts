@@ -1,0 +1,42 @@
+// Slack target: the hand-off as a message in the team's channel (posted once), brought up to date as its
+// status changes, and a reminder in its thread when it is overdue.
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../../../db/client.ts';
+import type { DeliveryKind } from '../errors.ts';
+import { DeliveryError } from '../errors.ts';
+import type { HandoffView } from '../../view.ts';
+import { fallbackText, handoffBlocks } from './blocks.ts';
+
+export async function sendToSlack(db: Db, slack: WebClient | null, view: HandoffView, kind: DeliveryKind): Promise<void> {
+  if (!slack) throw new DeliveryError('Slack is not configured in this hub (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)', true);
+  const channel = view.slack?.channel ?? view.service.slackChannel;
+  if (!channel) throw new DeliveryError(`${view.service.name} has no Slack channel`, true);
+  const others = await db.service.findMany({ where: { active: true, id: { not: view.service.id } }, orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  // The post is the delivery: the team reads it as received, waiting for someone to accept it.
+  const shown = kind === 'handoff' && view.status === 'sent' ? { ...view, status: 'delivered' as const } : view;
+  const message = { text: fallbackText(view), blocks: handoffBlocks(shown, others) };
+  try {
+    if (kind === 'handoff') {
+      if (view.slack) return; // posted already (a retry after the row was saved)
+      const posted = await slack.chat.postMessage({ channel, ...message, unfurl_links: false });
+      await db.handoff.update({ where: { id: view.id }, data: { slackChannel: posted.channel ?? channel, slackTs: posted.ts ?? null } });
+      return;
+    }
+    // Not posted yet: the post, when it goes, shows the state as it is then.
+    if (!view.slack) return;
+    if (kind === 'update') await slack.chat.update({ channel: view.slack.channel, ts: view.slack.ts, ...message });
+    else await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, reply_broadcast: true, text: `Reminder: hand-off ${view.reference} has not been accepted yet. Please accept it, redirect it, or reply to the customer.` });
+  } catch (error) {
+    throw slackError(error);
+  }
+}
+
+/** Slack's own refusals (a channel that does not exist, a bot not in it, a revoked token) will not fix themselves. */
+function slackError(error: unknown): Error {
+  const e = error as Error & { code?: string; data?: { error?: string } };
+  if (e.code === 'slack_webapi_platform_error') {
+    const temporary = ['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'].includes(e.data?.error ?? '');
+    return new DeliveryError(`Slack refused it: ${e.data?.error}`, !temporary);
+  }
+  return new DeliveryError(`could not reach Slack: ${e.message}`, false);
+}
