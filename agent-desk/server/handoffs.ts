@@ -11,7 +11,7 @@ import { ownerOf } from '../../hub/handoff/owners.ts';
 import { createNotice } from '../../hub/outbound/compose.ts';
 import { dispatch, effectsOf, type HandoffDeps } from '../../hub/handoff/dispatch.ts';
 import { DirectoryError, exportDirectory, importDirectory, parseDirectory } from '../../hub/handoff/directory.ts';
-import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, type Actor, type ChangeResult } from '../../hub/handoff/status.ts';
+import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, resendHandoff, type Actor, type ChangeResult } from '../../hub/handoff/status.ts';
 import { loadHandoffView, loadHandoffViews, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
 import type { HandoffStatus } from '../../hub/generated/prisma/client.ts';
 import { requireRole } from './auth.ts';
@@ -108,6 +108,7 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
   router.post('/api/handoffs/:id/accept', act(null, (id, _body, actor) => acceptHandoff(deps, id, actor)));
   router.post('/api/handoffs/:id/close', act(HandoffCloseBody, (id, body, actor) => closeHandoff(deps, id, body.outcome, actor)));
   router.post('/api/handoffs/:id/redirect', act(RedirectBody, (id, body, actor) => redirectHandoff(deps, id, body.serviceId, actor, body.reason)));
+  router.post('/api/handoffs/:id/resend', requireRole('supervisor', 'admin'), act(null, (id, _body, actor) => resendHandoff(deps, id, actor)));
   router.post('/api/handoffs/:id/reply', act(HandoffReplyBody, (id, body, actor) => replyFromService(deps, id, body.text, actor)));
   return router;
 }

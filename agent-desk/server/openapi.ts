@@ -360,6 +360,7 @@ export function openApiDocument(version: string) {
       },
       '/api/handoffs/{id}': { get: { summary: 'A hand-off and its story', parameters: idParam, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error } } },
       '/api/handoffs/{id}/accept': { post: { summary: 'Accept a hand-off', parameters: idParam, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error, '409': error } } },
+      '/api/handoffs/{id}/resend': { post: { summary: 'Send again a hand-off that could not be delivered (supervisors, admins), to the target the directory now gives', parameters: idParam, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '403': forbidden, '404': error, '409': error } } },
       '/api/handoffs/{id}/reply': {
         post: { summary: "Answer the customer on their channel (accepts it if not yet accepted)", parameters: idParam, requestBody: { required: true, content: json(HandoffReplyBody) }, responses: { '200': { description: 'Hand-off' }, '400': error, '401': unauthorised, '404': error, '409': error, '422': error } },
       },

@@ -107,6 +107,19 @@ export function replyFromService(deps: HandoffDeps, handoffId: string, text: str
   });
 }
 
+/** Sends a hand-off that could not be delivered again, to its service's target as the directory now says. */
+export function resendHandoff(deps: HandoffDeps, handoffId: string, actor: Actor): Promise<ChangeResult> {
+  return change(deps, handoffId, actor, 'resent', async (tx, h, effects) => {
+    if (h.status !== 'failed') throw new HandoffError('only a hand-off that could not be delivered is sent again', 409);
+    const service = await tx.service.findUniqueOrThrow({ where: { id: h.service.id }, select: { target: true, active: true } });
+    if (!service.active) throw new HandoffError(`${h.service.name} no longer takes hand-offs: redirect it instead`, 409);
+    await tx.handoff.update({ where: { id: h.id }, data: { status: 'sent', statusAt: new Date() } });
+    effects.deliveryIds.push((await tx.handoffDelivery.create({ data: { handoffId: h.id, kind: 'handoff', target: service.target }, select: { id: true } })).id);
+    effects.handoffIds.push(h.id);
+    return 'sent';
+  });
+}
+
 async function change(
   deps: HandoffDeps,
   handoffId: string,
@@ -130,7 +143,7 @@ async function change(
       status = await apply(tx, current, effects);
       await tx.handoffEvent.create({ data: { handoffId, kind, actor: actor.name, agentId: actor.agentId ?? null, providerKey: actor.providerKey ?? null, detail } });
       // The service's own copy shows the new state (Slack re-renders its message; a webhook receiver is told).
-      if (status !== current.status && (current.service.target === 'slack' || current.service.target === 'webhook')) {
+      if (status !== current.status && kind !== 'resent' && (current.service.target === 'slack' || current.service.target === 'webhook')) {
         const update = await tx.handoffDelivery.create({ data: { handoffId, kind: 'update', target: current.service.target }, select: { id: true } });
         effects.deliveryIds.push(update.id);
       }

@@ -336,6 +336,25 @@ describe('the accept-by time (SLA)', () => {
   });
 });
 
+describe('a hand-off that cannot be delivered', () => {
+  it('is marked failed for supervisors, and a supervisor sends it again once Slack is put right', async () => {
+    const { id } = await conversationWithNeeds('+447911200514', ['housing.unsuitable']);
+    // The bot was removed from the team's channel: Slack refuses, which will not fix itself.
+    slack.fail('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
+    const handoff = (await handOff(id)).body.handoffs[0];
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).status, { timeout: 10_000 }).toBe('failed');
+    const attention = await apiJson(hub.url, admin, '/api/handoffs?status=attention');
+    expect(attention.body.handoffs.map((h: { id: string }) => h.id)).toContain(handoff.id);
+    const story = await apiJson(hub.url, admin, `/api/handoffs/${handoff.id}`);
+    expect(story.body.events.at(-1)).toMatchObject({ kind: 'delivery_failed', detail: { error: 'Slack refused it: not_in_channel' } });
+    expect((await apiJson(hub.url, admin, `/api/handoffs/${handoff.id}/resend`, { method: 'POST' })).status).toBe(200);
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).status, { timeout: 10_000 }).toBe('delivered');
+    expect(JSON.stringify((await slack.waitFor('chat.postMessage', (b) => JSON.stringify(b.blocks).includes(handoff.reference))).body.blocks)).toContain('handoff.accept');
+    // Delivered now: there is nothing to send again.
+    expect((await apiJson(hub.url, admin, `/api/handoffs/${handoff.id}/resend`, { method: 'POST' })).status).toBe(409);
+  });
+});
+
 describe('the customer’s rights over what was handed off', () => {
   async function handedOff(from: string, code: string) {
     const conversation = await conversationWithNeeds(from, [code], 'I need some help please, my name is Jo');

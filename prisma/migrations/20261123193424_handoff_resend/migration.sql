@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "HandoffEventKind" ADD VALUE 'resent';
