@@ -63,6 +63,17 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
     return view;
   }
 
+  // Read by service accounts too: redirecting a hand-off means choosing another service.
+  router.use('/api/services', requireRole('agent', 'supervisor', 'admin', 'service'));
+  router.get('/api/services', async (_req, res) => {
+    const services = await deps.db.service.findMany({
+      where: { active: true },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true, needs: true, eligibility: true, hours: true, phone: true, email: true, url: true, target: true, organization: { select: { name: true } } },
+    });
+    res.json({ services: services.map(({ organization, ...s }) => ({ ...s, organisation: organization.name })) });
+  });
+
   router.get('/api/handoffs', async (req, res) => {
     const query = ListQuery.safeParse(req.query);
     if (!query.success) return invalid(res, query.error);
@@ -116,15 +127,6 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
 /** Desk-only routes (agents, supervisors, admins): making hand-offs, the customer's plan, the directory. */
 export function deskHandoffRouter(deps: HandoffRouteDeps) {
   const router = express.Router();
-
-  router.get('/api/services', async (_req, res) => {
-    const services = await deps.db.service.findMany({
-      where: { active: true },
-      orderBy: { name: 'asc' },
-      select: { id: true, name: true, needs: true, eligibility: true, hours: true, phone: true, email: true, url: true, target: true, organization: { select: { name: true } } },
-    });
-    res.json({ services: services.map(({ organization, ...s }) => ({ ...s, organisation: organization.name })) });
-  });
 
   router.get('/api/directory', async (_req, res) => void res.json(await exportDirectory(deps.db, deps.words.need)));
 

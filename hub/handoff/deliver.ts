@@ -67,7 +67,7 @@ export async function deliverHandoff(db: Db, targets: DeliveryTargets, deliveryI
 }
 
 async function send(db: Db, targets: DeliveryTargets, view: HandoffView, delivery: { id: string; kind: 'handoff' | 'update' | 'reminder'; target: string }): Promise<void> {
-  const deskLink = `${targets.publicBaseUrl}/desk/#/handoffs/${view.id}`;
+  const deskLink = `${targets.publicBaseUrl}/desk/`;
   switch (delivery.target) {
     case 'desk':
       return; // the desk's service view reads the hand-off itself

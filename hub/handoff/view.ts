@@ -21,11 +21,15 @@ export interface HandoffWords {
 export interface HandoffView {
   id: string;
   reference: string;
+  /** The conversation it was made from (the customer's words and the contact centre's side of it). */
+  conversationId: string;
   status: HandoffStatus;
   statusAt: Date;
   urgent: boolean;
   createdAt: Date;
   dueAt: Date;
+  /** When supervisors were told it was still not accepted. */
+  escalatedAt: Date | null;
   acceptedBy: string | null;
   outcome: string | null;
   note: string | null;
@@ -49,7 +53,7 @@ export interface HandoffView {
   excerpt: ExcerptLine[];
   slack: { channel: string; ts: string } | null;
   /** Every action in the customer's plan, this one included. */
-  plan: { id: string; lead: string | null; actions: { id: string; reference: string; service: string; needs: string[]; status: HandoffStatus }[] };
+  plan: { id: string; lead: string | null; actions: { id: string; reference: string; service: string; needs: { code: string; label: string }[]; status: HandoffStatus }[] };
 }
 
 const VIEW_INCLUDE = {
@@ -82,11 +86,13 @@ function toView(row: Prisma.HandoffGetPayload<{ include: typeof VIEW_INCLUDE }>,
   return {
     id: row.id,
     reference: row.reference,
+    conversationId: row.conversationId,
     status: row.status,
     statusAt: row.statusAt,
     urgent: row.urgent,
     createdAt: row.createdAt,
     dueAt: row.dueAt,
+    escalatedAt: row.escalatedAt,
     acceptedBy: row.acceptedBy,
     outcome: row.outcome,
     note: row.note,
@@ -117,7 +123,7 @@ function toView(row: Prisma.HandoffGetPayload<{ include: typeof VIEW_INCLUDE }>,
     plan: {
       id: row.plan.id,
       lead: row.plan.leadAgent?.displayName ?? null,
-      actions: row.plan.handoffs.map((h) => ({ id: h.id, reference: h.reference, service: h.service.name, needs: h.needs, status: h.status })),
+      actions: row.plan.handoffs.map((h) => ({ id: h.id, reference: h.reference, service: h.service.name, needs: h.needs.map((code) => ({ code, label: words.need(code) })), status: h.status })),
     },
   };
 }

@@ -80,11 +80,13 @@ describe('the Slack message', () => {
   const view = (over: Partial<HandoffView> = {}): HandoffView => ({
     id: '5f0c1d7e-0000-4000-8000-000000000001',
     reference: 'HX7K2M9Q',
+    conversationId: '5f0c1d7e-0000-4000-8000-0000000000c1',
     status: 'delivered',
     statusAt: new Date('2026-11-23T10:00:00Z'),
     urgent: false,
     createdAt: new Date('2026-11-23T10:00:00Z'),
     dueAt: new Date('2026-11-23T14:00:00Z'),
+    escalatedAt: null,
     acceptedBy: null,
     outcome: null,
     note: null,

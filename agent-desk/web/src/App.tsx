@@ -1,6 +1,7 @@
 // The agent desk: sign in, see open conversations and waiting calls live, take a call, read one, reply (on the
-// channel chosen), record needs, write private notes, answer offers, hand on or close; supervisors watch the
-// queues. Everything the customer wrote is rendered as React text, never parsed as HTML.
+// channel chosen), record needs, write private notes, answer offers, hand needs on to services, hand on or
+// close; supervisors watch the queues and the hand-offs needing attention. A service-team account gets its
+// service's hand-offs instead. Everything the customer wrote is rendered as React text, never parsed as HTML.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { io, type Socket } from 'socket.io-client';
@@ -13,6 +14,9 @@ import { CannedPanel, HandoverPanel, NeedsPanel, NotePanel, ReplyForm } from './
 import { Calls, Offers, Supervisor } from './Side.tsx';
 import { CallHistory, Timeline } from './Timeline.tsx';
 import { CustomerPanel } from './Customer.tsx';
+import { ServicesPanel } from './ServicesPanel.tsx';
+import { ServiceDesk } from './ServiceDesk.tsx';
+import { Attention } from './Attention.tsx';
 import { contactLabel, PRESENCE_NOTE } from './text.ts';
 
 function listQuery(filter: ListFilter): string {
@@ -68,7 +72,8 @@ export function App() {
       </header>
       <main>
         {!agent && signedOut ? <SignIn onSignedIn={setAgent} /> : null}
-        {agent ? <Desk agent={agent} slot={slot} /> : null}
+        {/* A service-team account works its service's hand-offs, not conversations. */}
+        {agent ? agent.role === 'service' ? <ServiceDesk /> : <Desk agent={agent} slot={slot} /> : null}
       </main>
     </>
   );
@@ -101,6 +106,8 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
   const [directory, setDirectory] = useState<DirectoryAgent[]>([]);
   const [overview, setOverview] = useState<Overview | null>(null);
   const [focusReply, setFocusReply] = useState(0);
+  // Panels that follow hand-offs subscribe to the desk's socket themselves.
+  const [socket, setSocket] = useState<Socket | null>(null);
 
   const currentRef = useRef<string | null>(null);
   const filterRef = useRef<ListFilter>('all');
@@ -244,6 +251,7 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
     // WebSocket first: several hub processes then need no sticky sessions (long-polling would).
     const socket = io('/desk', { withCredentials: true, transports: ['websocket', 'polling'] });
     socketRef.current = socket;
+    setSocket(socket);
     socket.on('message.created', onMessage);
     socket.on('message.updated', onMessage);
     socket.on('call.updated', onCall);
@@ -312,6 +320,7 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
       clearTimeout(typingTimer);
       socket.close();
       socketRef.current = null;
+      setSocket(null);
     };
   }, [routed, supervises, onMessage, onCall, refreshConversation, reloadDetail, loadConversations, loadCalls, openConversation, renderMe]);
 
@@ -412,13 +421,14 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
       <nav aria-labelledby="list-title">
         <Offers offers={offers} announce={announce} error={offerError} onAnswer={(o, a) => void answerOffer(o, a)} />
         {supervises ? <Supervisor overview={overview} /> : null}
+        {supervises ? <Attention socket={socket} /> : null}
         <Calls calls={calls} error={callError} onTake={(c) => void takeCall(c)} phone={phone} onPhone={setPhone} />
         <h2 id="list-title">Open conversations</h2>
         <ConversationList conversations={conversations} currentId={detail?.id ?? null} meId={me?.id ?? agent.id} filter={filter} loading={listLoading} onFilter={chooseFilter} onOpen={openFromList} onSearch={onSearch} />
       </nav>
       <section id="conversation" aria-labelledby="conversation-title">
         <h2 id="conversation-title">{title}</h2>
-        <CustomerPanel customerId={detail?.customer.id ?? null} conversationId={detail?.id ?? null} needLabel={(code) => taxonomy.find((n) => n.code === code)?.label ?? code} />
+        <CustomerPanel customerId={detail?.customer.id ?? null} conversationId={detail?.id ?? null} needLabel={(code) => taxonomy.find((n) => n.code === code)?.label ?? code} socket={socket} />
         <NeedsPanel conversation={detail} taxonomy={taxonomy} onChanged={reloadDetail} />
         <Timeline messages={messages} notes={notes} />
         <CallHistory history={history} />
@@ -426,6 +436,7 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
         <ReplyForm conversation={detail} replyRef={replyRef} onSent={onMessage} onTyping={onTyping} />
         <CannedPanel conversation={detail} agent={agent} canned={canned} replyRef={replyRef} />
         <NotePanel conversation={detail} onNote={(note) => setNotes((prev) => new Map(prev).set(note.id, note))} />
+        <ServicesPanel conversation={detail} socket={socket} />
         <HandoverPanel conversation={detail} meId={me?.id ?? agent.id} teams={teams} agents={directory} onTransferred={onTransferred} onClosed={onClosed} />
       </section>
     </div>

@@ -1,8 +1,11 @@
 // The customer 360 panel beside a conversation: who they are and how to reach them, what they asked about
-// before and on which channel, and the needs recorded in any conversation, so nobody asks them again.
-// Read through GET /api/customers/{id}, which the hub audits as a read of personal data.
-import { useEffect, useState } from 'react';
+// before and on which channel, the needs recorded in any conversation, so nobody asks them again, and what
+// was handed to which service. Read through GET /api/customers/{id}, which the hub audits as a read of
+// personal data (so it is read again only when one of this conversation's hand-offs changes).
+import { useEffect, useRef, useState } from 'react';
+import type { Socket } from 'socket.io-client';
 import { api, errorText, type Message } from './api.ts';
+import { statusLine, useSocketEvent, when, type HandoffStatus, type HandoffUpdated } from './handoffs.ts';
 
 interface Customer360 {
   id: string;
@@ -14,14 +17,29 @@ interface Customer360 {
   conversations: { id: string; status: string; channel: string; createdAt: string }[];
   timeline: Message[];
   needs: { code: string; source: string; conversationId: string | null }[];
+  handoffs?: { id: string; reference: string; service: string; needs: string[]; status: HandoffStatus; acceptedBy: string | null; outcome: string | null; conversationId: string; createdAt: string }[];
 }
 
 const KIND = { phone: 'Phone', email: 'Email', webchat_visitor: 'Web chat', botframework_user: 'Teams or Web Chat' } as Record<string, string>;
-const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
-export function CustomerPanel({ customerId, conversationId, needLabel }: { customerId: string | null; conversationId: string | null; needLabel: (code: string) => string }) {
+interface PanelProps {
+  customerId: string | null;
+  conversationId: string | null;
+  needLabel: (code: string) => string;
+  socket?: Socket | null;
+}
+
+export function CustomerPanel({ customerId, conversationId, needLabel, socket = null }: PanelProps) {
   const [customer, setCustomer] = useState<Customer360 | null>(null);
   const [error, setError] = useState('');
+  const shown = useRef(customerId);
+  shown.current = customerId;
+  // Read again in place (no "Loading…") when a hand-off of this conversation changed.
+  useSocketEvent<HandoffUpdated>(socket, 'handoff.updated', (event) => {
+    const id = customerId;
+    if (!id || event.conversationId !== conversationId) return;
+    api<{ customer: Customer360 }>(`/api/customers/${id}?timelineLimit=200`).then(({ customer: c }) => id === shown.current && setCustomer(c), () => {});
+  });
   useEffect(() => {
     setCustomer(null);
     setError('');
@@ -62,6 +80,19 @@ export function CustomerPanel({ customerId, conversationId, needLabel }: { custo
             <>
               <h4>Needs from earlier contact</h4>
               <ul id="earlier-needs">{otherNeeds.map((code) => <li key={code}>{needLabel(code)}</li>)}</ul>
+            </>
+          ) : null}
+          {customer.handoffs?.length ? (
+            <>
+              <h4>Passed to services</h4>
+              <ul id="customer-handoffs">
+                {customer.handoffs.map((h) => (
+                  <li key={h.id}>
+                    {`${h.service}: ${h.needs.map(needLabel).join('; ')}. Reference ${h.reference}, ${statusLine(h)}${h.outcome ? `. What was done: ${h.outcome}` : ''}`}
+                    <span className="meta">{`${when(h.createdAt)}${h.conversationId === conversationId ? ' · from this conversation' : ''}`}</span>
+                  </li>
+                ))}
+              </ul>
             </>
           ) : null}
           <details id="earlier-contact">
