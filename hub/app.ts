@@ -107,7 +107,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   let workers: Workers | undefined;
   if (config.roles.worker) {
     const targets = { slack, email: adapters.email, webhookTimeoutMs: config.handoff.webhookTimeoutMs, publicBaseUrl: config.publicBaseUrl, words };
-    workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, router, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency, handoff: { targets, wording } });
+    workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, router, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency, handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent } });
     stops.push(startSweeper(db, queues, logger, config.sweep));
   }
 

@@ -31,8 +31,8 @@ export interface WorkerDeps {
   prefix: string;
   lockMs: number;
   concurrency: number;
-  /** Where hand-offs go, and how the customer is told about them. */
-  handoff: { targets: DeliveryTargets; wording: HandoffWording };
+  /** Where hand-offs go, how the customer is told about them, and whether a message shows danger. */
+  handoff: { targets: DeliveryTargets; wording: HandoffWording; isUrgent: (text: string) => boolean };
 }
 
 export interface Workers {

@@ -6,7 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client.ts';
 import type { ChannelAdapter } from '../../channels/contract.ts';
 import { ChannelSendError } from '../../channels/contract.ts';
-import { DeliveryError } from './targets/errors.ts';
+import { DeliveryError, type Delivery } from './targets/errors.ts';
 import { sendToWebhook } from './targets/webhook.ts';
 import { sendToSlack } from './targets/slack/send.ts';
 import { sendEmail } from './targets/email.ts';
@@ -66,7 +66,7 @@ export async function deliverHandoff(db: Db, targets: DeliveryTargets, deliveryI
   return { kind: 'sent', handoffId: view.id, delivered };
 }
 
-async function send(db: Db, targets: DeliveryTargets, view: HandoffView, delivery: { id: string; kind: 'handoff' | 'update' | 'reminder'; target: string }): Promise<void> {
+async function send(db: Db, targets: DeliveryTargets, view: HandoffView, delivery: Delivery & { target: string }): Promise<void> {
   const deskLink = `${targets.publicBaseUrl}/desk/`;
   switch (delivery.target) {
     case 'desk':
@@ -74,7 +74,7 @@ async function send(db: Db, targets: DeliveryTargets, view: HandoffView, deliver
     case 'webhook':
       return sendToWebhook(db, view, delivery, { timeoutMs: targets.webhookTimeoutMs, deskLink });
     case 'slack':
-      return sendToSlack(db, targets.slack, view, delivery.kind);
+      return sendToSlack(db, targets.slack, view, delivery);
     case 'email':
       return sendEmail(db, targets.email, view, delivery);
     default:

@@ -51,6 +51,8 @@ export interface HandoffView {
   needs: { code: string; label: string }[];
   facts: { key: string; label: string; value: string }[];
   excerpt: ExcerptLine[];
+  /** Since the hand-off: the service's replies to the customer and the customer's answers passed on to it. */
+  messages: { id: string; at: Date; from: 'customer' | 'service'; author: string | null; channel: string; text: string }[];
   slack: { channel: string; ts: string } | null;
   /** Every action in the customer's plan, this one included. */
   plan: { id: string; lead: string | null; actions: { id: string; reference: string; service: string; needs: { code: string; label: string }[]; status: HandoffStatus }[] };
@@ -60,6 +62,7 @@ const VIEW_INCLUDE = {
   service: { include: { organization: { select: { name: true } } } },
   createdBy: { select: { displayName: true } },
   conversation: { select: { channel: true } },
+  messages: { orderBy: { createdAt: 'asc' }, select: { id: true, direction: true, channel: true, body: true, authorName: true, createdAt: true } },
   customer: { include: { contactPoints: { orderBy: { lastUsedAt: 'desc' }, select: { kind: true, address: true } } } },
   plan: {
     select: {
@@ -119,6 +122,7 @@ function toView(row: Prisma.HandoffGetPayload<{ include: typeof VIEW_INCLUDE }>,
     needs: row.needs.map((code) => ({ code, label: words.need(code) })),
     facts: Object.entries(row.facts as Record<string, string>).map(([key, value]) => ({ key, label: words.fact(key), value })),
     excerpt: row.excerpt as unknown as ExcerptLine[],
+    messages: row.messages.map((m) => ({ id: m.id, at: m.createdAt, from: m.direction === 'inbound' ? 'customer' : 'service', author: m.authorName, channel: m.channel, text: m.body })),
     slack: row.slackChannel && row.slackTs ? { channel: row.slackChannel, ts: row.slackTs } : null,
     plan: {
       id: row.plan.id,
@@ -131,6 +135,13 @@ function toView(row: Prisma.HandoffGetPayload<{ include: typeof VIEW_INCLUDE }>,
 /** What the customer said in their own words: their longer messages, first the one that started it. */
 export function inTheirWords(view: HandoffView, max = 5): string[] {
   return view.excerpt.filter((l) => l.from === 'customer' && l.text.trim().split(/\s+/).length >= 4).slice(0, max).map((l) => l.text);
+}
+
+/** The customer's message a customer_message delivery passes on. */
+export function relayedMessage(view: HandoffView, messageId: string | null): HandoffView['messages'][number] {
+  const message = view.messages.find((m) => m.id === messageId);
+  if (!message) throw new Error(`message ${messageId} is not one of hand-off ${view.reference}'s`);
+  return message;
 }
 
 /** Plain words for a status, as services and customers read it. */

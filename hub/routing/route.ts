@@ -14,6 +14,7 @@ import { markWaiting } from './waiting.ts';
 import type { HandoffWording } from '../handoff/create.ts';
 import { dispatch, effectsOf } from '../handoff/dispatch.ts';
 import { answerProgress } from '../handoff/progress.ts';
+import { relayToService } from '../handoff/relay.ts';
 
 export interface RouteDeps {
   db: Db;
@@ -26,17 +27,30 @@ export interface RouteDeps {
   router: Router;
   /** Channels the hub can send on (for a "team closed" notice). */
   enabledChannels: readonly ChannelKind[];
-  handoff: { wording: HandoffWording };
+  handoff: {
+    wording: HandoffWording;
+    /** Whether words show immediate danger (the needs detector's urgency rules). */
+    isUrgent: (text: string) => boolean;
+  };
 }
 
 export async function routeInbound(deps: RouteDeps, stored: { messageId: string; conversationId: string }): Promise<void> {
-  const message = await deps.db.message.findUnique({ where: { id: stored.messageId }, select: { channel: true, conversation: { select: { handler: true } } } });
+  const message = await deps.db.message.findUnique({ where: { id: stored.messageId }, select: { channel: true, body: true, conversation: { select: { handler: true } } } });
   if (!message) return;
   // A customer quoting one of their references is told how their plan is going, whoever has the conversation.
   const progressId = message.channel === 'voice' ? null : await answerProgress(deps.db, stored.messageId, deps.enabledChannels);
   if (progressId) {
     queueOut(deps, progressId);
     return deps.bus.publish({ type: 'message.created', conversationId: stored.conversationId, messageId: progressId });
+  }
+  // The customer answering a service: it goes to that service. The contact centre is brought in only when
+  // the words show danger (the service may not read them in time).
+  const relayed = message.channel === 'voice' ? null : await relayToService(deps.db, stored.messageId);
+  if (relayed) {
+    await dispatch(deps, { handoffIds: [relayed.handoffId], deliveryIds: relayed.deliveryId ? [relayed.deliveryId] : [], messageIds: [], timers: [] });
+    if (!deps.handoff.isUrgent(message.body)) return;
+    await deps.db.conversation.updateMany({ where: { id: stored.conversationId, urgentAt: null }, data: { urgentAt: new Date() } });
+    return waitForPerson(deps, stored.conversationId);
   }
   if (!deps.bot || decideRoute({ handler: message.conversation.handler, channel: message.channel, botChannels: deps.botChannels }) !== 'bot')
     return message.channel === 'voice' ? undefined : waitForPerson(deps, stored.conversationId);

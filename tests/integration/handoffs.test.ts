@@ -179,6 +179,18 @@ describe('hand-offs from the needs conversation', () => {
     const sent = await db().message.findFirstOrThrow({ where: { handoffId: housing.id } });
     expect(sent).toMatchObject({ direction: 'outbound', channel: 'sms', authorName: 'Sam Patel (Slack)', conversationId: housing.conversationId });
 
+    // The customer answers: it goes to Housing's thread, not to the contact centre's queue.
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'Thank you, 10am is fine. Can I bring my son?'));
+    const answer = await slack.waitFor('chat.postMessage', (b) => b.thread_ts === ts && /The customer answered/.test(String(b.text)));
+    expect(answer.body.text).toBe('The customer answered (by text message):\n>Thank you, 10am is fine. Can I bring my son?');
+    const conversationNow = await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } });
+    expect(conversationNow.waitingSince).toBeNull();
+    // Danger in an answer brings the contact centre in as well, first in the queue.
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'hes outside banging on the door now and says he will kill me'));
+    await slack.waitFor('chat.postMessage', (b) => b.thread_ts === ts && /banging on the door/.test(String(b.text)));
+    await expect.poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } })).waitingSince, { timeout: 10_000 }).toBeTruthy();
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } })).urgentAt).toBeTruthy();
+
     // The webhook went to the schools' system, signed so it can check it came from the hub.
     const ofSchools = () => receiver.received.find((r) => JSON.parse(r.raw).service_request_id === schools.reference);
     await expect.poll(ofSchools, { timeout: 10_000 }).toBeTruthy();
@@ -273,6 +285,11 @@ describe('hand-offs made by an agent', () => {
     expect(answered.body.handoff).toMatchObject({ status: 'accepted', acceptedBy: 'Ali (Advice Centre)' });
     await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
     expect(textsTo(from).at(-1)).toContain('Please bring your tenancy agreement on Monday.');
+    // The customer's answer reaches the service's view (a desk service: no other copy to send).
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'ok will do, thanks'));
+    await expect
+      .poll(async () => (await apiJson(hub.url, me, `/api/handoffs/${mine.id}`)).body.handoff.messages.map((m: { from: string; text: string }) => `${m.from}: ${m.text}`), { timeout: 10_000 })
+      .toEqual([`service: Advice Centre (reference ${mine.reference}): Please bring your tenancy agreement on Monday.`, 'customer: ok will do, thanks']);
     const closed = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'Benefits check done; claim started' }) });
     expect(closed.body.handoff).toMatchObject({ status: 'closed', outcome: 'Benefits check done; claim started' });
     expect((await apiJson(hub.url, me, `/api/handoffs/${mine.id}/accept`, { method: 'POST' })).status).toBe(409);

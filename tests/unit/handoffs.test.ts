@@ -95,6 +95,7 @@ describe('the Slack message', () => {
     customer: { id: 'c1', name: 'Jo Bloggs', phone: '+447911200501', email: null, postcode: 'TF1 1AA', language: null, preferredChannel: null, accessibilityNeeds: [], channel: 'sms' },
     needs: [{ code: 'housing.homeless', label: 'Homeless or at risk of losing home' }],
     facts: [{ key: 'deadline', label: 'Deadline', value: 'Friday' }],
+    messages: [],
     excerpt: [{ at: '2026-11-23T10:00:00Z', from: 'customer', channel: 'sms', text: 'we were evicted <!channel> please help <https://evil.example|click>' }],
     slack: null,
     plan: { id: 'p1', lead: null, actions: [] },

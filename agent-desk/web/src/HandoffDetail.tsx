@@ -120,6 +120,19 @@ function About({ handoff: h, level, events }: { handoff: Handoff; level: 3 | 4; 
           ))}
         </ol>
       </details>
+      {h.messages.length ? (
+        <>
+          <Heading>Since it was handed on</Heading>
+          <ol id="handoff-messages">
+            {h.messages.map((m) => (
+              <li key={m.id}>
+                <span className="meta">{`${when(m.at)} · ${m.from === 'customer' ? 'The customer' : (m.author ?? h.service.name)}`}</span>
+                <span className="pre">{m.text}</span>
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
       {h.note ? (
         <>
           <Heading>Note from the contact centre</Heading>

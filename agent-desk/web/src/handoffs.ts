@@ -33,6 +33,8 @@ export interface Handoff {
   needs: { code: string; label: string }[];
   facts: { key: string; label: string; value: string }[];
   excerpt: { at: string; from: 'customer' | 'council'; channel: string; text: string }[];
+  /** Since the hand-off: the service's replies and the customer's answers. */
+  messages: { id: string; at: string; from: 'customer' | 'service'; author: string | null; channel: string; text: string }[];
   plan: { id: string; lead: string | null; actions: { id: string; reference: string; service: string; needs: { code: string; label: string }[]; status: HandoffStatus }[] };
 }
 
@@ -72,6 +74,8 @@ export const EVENT_WORDS: Record<string, string> = {
   closed: 'Closed',
   reminded: 'Not accepted in time: the service was reminded',
   escalated: 'Still not accepted: supervisors were told',
+  resent: 'Sent again',
+  customer_replied: 'The customer answered',
 };
 
 /** "accepted by Ali", "closed (accepted by Ali)": who accepted it stays visible after it moves on. */

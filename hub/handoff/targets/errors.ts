@@ -1,5 +1,15 @@
 // How a target says a delivery failed: a permanent failure (bad configuration, a refusal) is not retried.
-export type DeliveryKind = 'handoff' | 'update' | 'reminder';
+import type { DeliveryKind } from '../../generated/prisma/client.ts';
+
+export type { DeliveryKind };
+
+/** One outbox row, as a target needs it. */
+export interface Delivery {
+  id: string;
+  kind: DeliveryKind;
+  /** For customer_message: the customer's message being passed on. */
+  messageId: string | null;
+}
 
 export class DeliveryError extends Error {
   constructor(

@@ -5,14 +5,19 @@ import type { Db } from '../../db/client.ts';
 import type { HandoffView } from '../view.ts';
 import { summaryLines } from '../view.ts';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from '../signature.ts';
-import { DeliveryError, type DeliveryKind } from './errors.ts';
+import { DeliveryError, type Delivery, type DeliveryKind } from './errors.ts';
 
-export const WEBHOOK_EVENTS: Record<DeliveryKind, string> = { handoff: 'handoff.created', update: 'handoff.updated', reminder: 'handoff.reminder' };
+export const WEBHOOK_EVENTS: Record<DeliveryKind, string> = {
+  handoff: 'handoff.created',
+  update: 'handoff.updated',
+  reminder: 'handoff.reminder',
+  customer_message: 'handoff.customer_message',
+};
 
 /** Open311's two statuses: a hand-off is open until the service closes it (or it goes to another service). */
 const open311Status = (status: HandoffView['status']) => (status === 'closed' || status === 'redirected' ? 'closed' : 'open');
 
-export function webhookBody(view: HandoffView, links: { desk: string }): Record<string, unknown> {
+export function webhookBody(view: HandoffView, links: { desk: string }, newMessageId: string | null = null): Record<string, unknown> {
   const [first, ...rest] = (view.customer.name ?? '').trim().split(/\s+/).reverse();
   return {
     service_request_id: view.reference,
@@ -46,6 +51,9 @@ export function webhookBody(view: HandoffView, links: { desk: string }): Record<
         accessibility_needs: view.customer.accessibilityNeeds,
         reply_channel: view.customer.channel,
       },
+      // Since the hand-off: the service's replies and the customer's answers; new_message_id is the one this event is about.
+      messages: view.messages.map((m) => ({ id: m.id, at: m.at.toISOString(), from: m.from, author: m.author, channel: m.channel, text: m.text })),
+      new_message_id: newMessageId,
       plan: { id: view.plan.id, lead: view.plan.lead, actions: view.plan.actions.map((a) => ({ service_request_id: a.reference, service_name: a.service, needs: a.needs, status: a.status })) },
       links,
     },
@@ -53,10 +61,10 @@ export function webhookBody(view: HandoffView, links: { desk: string }): Record<
 }
 
 /** Posts the hand-off to the service's endpoint, signed with its secret. */
-export async function sendToWebhook(db: Db, view: HandoffView, delivery: { id: string; kind: DeliveryKind }, options: { timeoutMs: number; deskLink: string }): Promise<void> {
+export async function sendToWebhook(db: Db, view: HandoffView, delivery: Delivery, options: { timeoutMs: number; deskLink: string }): Promise<void> {
   const service = await db.service.findUniqueOrThrow({ where: { id: view.service.id }, select: { webhookUrl: true, webhookSecret: true } });
   if (!service.webhookUrl || !service.webhookSecret) throw new DeliveryError(`${view.service.name} has no webhook URL and secret`, true);
-  await postWebhook({ url: service.webhookUrl, secret: service.webhookSecret, deliveryId: delivery.id, kind: delivery.kind, body: webhookBody(view, { desk: options.deskLink }), timeoutMs: options.timeoutMs });
+  await postWebhook({ url: service.webhookUrl, secret: service.webhookSecret, deliveryId: delivery.id, kind: delivery.kind, body: webhookBody(view, { desk: options.deskLink }, delivery.messageId), timeoutMs: options.timeoutMs });
 }
 
 async function postWebhook(input: { url: string; secret: string; deliveryId: string; kind: DeliveryKind; body: unknown; timeoutMs: number }): Promise<void> {

@@ -10,9 +10,9 @@ type Block = Record<string, unknown>;
 const text = (t: string) => ({ type: 'mrkdwn', text: t });
 const plain = (t: string) => ({ type: 'plain_text', text: t.slice(0, 75), emoji: false });
 /** Slack mrkdwn treats <, > and & as markup: what a customer wrote is escaped, never rendered. */
-const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-const CHANNEL_WORDS: Record<string, string> = { sms: 'text message', voice: 'text message', webchat: 'web chat', email: 'email', botframework: 'chat' };
+export const CHANNEL_WORDS: Record<string, string> = { sms: 'text message', voice: 'text message', webchat: 'web chat', email: 'email', botframework: 'chat' };
 
 /** The notification text (shown where blocks are not, and read by screen readers in notifications). */
 export function fallbackText(view: HandoffView): string {

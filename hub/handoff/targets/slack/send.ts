@@ -2,12 +2,19 @@
 // status changes, and a reminder in its thread when it is overdue.
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../../db/client.ts';
-import type { DeliveryKind } from '../errors.ts';
-import { DeliveryError } from '../errors.ts';
+import { DeliveryError, type Delivery } from '../errors.ts';
 import type { HandoffView } from '../../view.ts';
-import { fallbackText, handoffBlocks } from './blocks.ts';
+import { CHANNEL_WORDS, escape, fallbackText, handoffBlocks } from './blocks.ts';
+import { relayedMessage } from '../../view.ts';
 
-export async function sendToSlack(db: Db, slack: WebClient | null, view: HandoffView, kind: DeliveryKind): Promise<void> {
+/** The customer's answer, in the hand-off's thread, where the team's replies go back to them. */
+function customerAnswer(view: HandoffView, delivery: Delivery): string {
+  const message = relayedMessage(view, delivery.messageId);
+  return `The customer answered (by ${CHANNEL_WORDS[message.channel] ?? message.channel}):\n>${escape(message.text).replace(/\n/g, '\n>')}`;
+}
+
+export async function sendToSlack(db: Db, slack: WebClient | null, view: HandoffView, delivery: Delivery): Promise<void> {
+  const kind = delivery.kind;
   if (!slack) throw new DeliveryError('Slack is not configured in this hub (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)', true);
   const channel = view.slack?.channel ?? view.service.slackChannel;
   if (!channel) throw new DeliveryError(`${view.service.name} has no Slack channel`, true);
@@ -25,6 +32,7 @@ export async function sendToSlack(db: Db, slack: WebClient | null, view: Handoff
     // Not posted yet: the post, when it goes, shows the state as it is then.
     if (!view.slack) return;
     if (kind === 'update') await slack.chat.update({ channel: view.slack.channel, ts: view.slack.ts, ...message });
+    else if (kind === 'customer_message') await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, text: customerAnswer(view, delivery) });
     else await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, reply_broadcast: true, text: `Reminder: hand-off ${view.reference} has not been accepted yet. Please accept it, redirect it, or reply to the customer.` });
   } catch (error) {
     throw slackError(error);
