@@ -4,7 +4,8 @@
 // then a second round of tuning looked at it); needs-holdout-2.json (written after that; its urgent misses
 // were fixed, then the third round tuned on it too); needs-holdout-3.json (written before the third round
 // and scored first; not tuned on, but seen); needs-holdout-4.json (written after the third round, scored
-// once: the honest figure for unseen text). Never tune on a set whose score is to be reported as unseen.
+// once; seen since session 11, as is holdout 5); needs-holdout-6.json (written blind in session 11, the honest
+// figure now). Never tune on a set whose score is to be reported as unseen.
 // Times are printed, never asserted.
 // `-- --mistakes` also lists every case the detector got wrong.
 import { existsSync } from 'node:fs';
@@ -21,9 +22,15 @@ const SETS = [
   // Holdout 3 was written before the third round of tuning and never tuned on, but whoever tuned had written it and
   // seen its first mistakes, so its second score is optimistic. First score: P 0.60 R 0.60 urgent 5/11.
   { name: 'holdout 3 (first score P 0.60 R 0.60 urgent 5/11; not tuned on, but seen)', file: new URL('../tests/fixtures/needs-holdout-3.json', import.meta.url) },
-  // Holdout 4 was written after the third round was finished and scored once: the honest figure for unseen text.
-  { name: 'holdout 4 (written after the last tuning; scored once)', file: new URL('../tests/fixtures/needs-holdout-4.json', import.meta.url) },
-  { name: 'holdout 5 (written after the last tuning; first score P 0.81 R 0.81 urgent 5/8; names needs plainly, so likely easier)', file: new URL('../tests/fixtures/needs-holdout-5.json', import.meta.url) },
+  // Holdouts 4 and 5 were scored once each as unseen text, then looked at and learnt from in session 11 (so they are
+  // seen now; a fresh blind holdout 6 gives the honest figure). Scores before session 11 changed anything:
+  // holdout 4 P 0.48 R 0.44 urgent 2/5; holdout 5 P 0.81 R 0.81 urgent 5/8.
+  { name: 'holdout 4 (seen from session 11; before it P 0.48 R 0.44 urgent 2/5)', file: new URL('../tests/fixtures/needs-holdout-4.json', import.meta.url) },
+  { name: 'holdout 5 (seen from session 11; before it P 0.81 R 0.81 urgent 5/8)', file: new URL('../tests/fixtures/needs-holdout-5.json', import.meta.url) },
+  // Holdout 6 was written blind in session 11 (taxonomy and labelling rules only) while the detector was tuned
+  // without it, and scored twice: before that tuning P 0.64 R 0.84 urgent 9/10 (2 false alarms), after it
+  // P 0.62 R 0.83 urgent 10/10 (2 false alarms). The needs side did not generalise; urgency did.
+  { name: 'holdout 6 (written blind; before session 11 tuning P 0.64 R 0.84 urgent 9/10, after P 0.62 R 0.83 urgent 10/10)', file: new URL('../tests/fixtures/needs-holdout-6.json', import.meta.url) },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 

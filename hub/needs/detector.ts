@@ -80,7 +80,7 @@ function spellingIndex(vocabulary: Iterable<string>) {
 
 export function buildDetector(data: NeedsData, options: DetectorOptions = {}): NeedsDetector {
   const started = performance.now();
-  const threshold = options.threshold ?? 0.6;
+  const threshold = options.threshold ?? 0.7;
   const topThreshold = options.topThreshold ?? 0.45;
   const shorthand = new Map(Object.entries(data.language.shorthand));
   const labels = new Map(data.taxonomy.needs.map((n) => [n.code, n.label]));

@@ -3,7 +3,7 @@
 // No floor is claimed for the needs found in unseen text: each holdout set scored far lower on first sight
 // (micro precision/recall about 0.5–0.6), and the last one, written after the last round of tuning, still
 // did (see README). What is asserted on the holdouts is the guard for the worst error: every urgent message
-// is flagged, on every set where that was reached (holdout 4 was not: it is scored, not tuned on). And so
+// is flagged, on every set where that was reached (all of them since session 11, all seen by then). And so
 // that "urgent" keeps its meaning, most urgent flags must be right.
 import { describe, expect, it } from 'vitest';
 import { loadNeedsData } from '../../hub/needs/data.ts';
@@ -14,15 +14,17 @@ const data = loadNeedsData();
 const detector = buildDetector(data);
 const codes = new Set(data.taxonomy.needs.map((n) => n.code));
 const cases = (file: string) => loadLabelled(new URL(`../fixtures/${file}`, import.meta.url), codes);
-const URGENT_RECALL_REACHED = ['needs-labelled.json', 'needs-holdout.json', 'needs-holdout-2.json', 'needs-holdout-3.json'];
-const ALL_SETS = [...URGENT_RECALL_REACHED, 'needs-holdout-4.json'];
+// Holdouts 4 and 5 reached every urgent message in session 11, after they had been looked at (seen sets now).
+const URGENT_RECALL_REACHED = ['needs-labelled.json', 'needs-holdout.json', 'needs-holdout-2.json', 'needs-holdout-3.json', 'needs-holdout-4.json', 'needs-holdout-5.json'];
+const ALL_SETS = URGENT_RECALL_REACHED;
 
 describe('needs detection quality', () => {
   it('labelled set: every urgent message flagged, recall at least 0.9 at precision at least 0.8', () => {
     const result = score((text) => detector.detect(text), cases('needs-labelled.json'));
     expect(recall(result.urgent)).toBe(1);
     expect(recall(result.micro)).toBeGreaterThanOrEqual(0.9);
-    expect(precision(result.micro)).toBeGreaterThanOrEqual(0.8);
+    // 0.89 reached in session 11; the floor keeps a margin under it.
+    expect(precision(result.micro)).toBeGreaterThanOrEqual(0.85);
   });
 
   it.each(URGENT_RECALL_REACHED)('%s: no urgent message is missed', (file) => {

@@ -1,0 +1,49 @@
+// Immediate danger said indirectly, and past or everyday mentions that must not raise the alarm. These
+// sentences were written for this test (session 11), not taken from the labelled sets, so they check that the
+// urgency rules read meaning rather than the sets' exact words.
+import { describe, expect, it } from 'vitest';
+import { loadNeedsData } from '../../hub/needs/data.ts';
+import { buildDetector } from '../../hub/needs/detector.ts';
+
+const detector = buildDetector(loadNeedsData());
+
+const URGENT = [
+  "he's outside", "my ex is outside again", "hes at the door shouting", "he is downstairs now and ive locked myself in",
+  "I've taken all my tablets", "took the whole packet of paracetamol an hour ago", "swallowed all my sleeping pills",
+  "she's not breathing properly", "my baby is breathing really strangely and wont wake up",
+  "he said he'll kill me tonight", "he says hes gonna kill me when he gets home",
+  "my 6 year old is home alone and has cut his hand badly", "the kids have been left on their own all night",
+  "my nan has fallen over and cant get up off the floor", "dad's been lying on the floor since this morning",
+  "a toddler is hanging out of a second floor window on our street", "theres a little girl on the balcony railings",
+  "he wont give the baby back and his phone is off, he said ill never see her again",
+  "i have a rope ready", "ive got my pills counted out on the bed", "i dont see the point in going on anymore",
+  "nobody would miss me if i was gone", "my sister says she is going to end it tonight", 
+  "the plug socket is sparking and smoking", "hes stood in front of the door and wont let me leave",
+  "she's having a seizure and it won't stop", "my partner just punched me in the face", "hes got a knife",
+  "someone is trying to break in right now", "i want to die", "there's smoke coming from next door and an old man lives there",
+  "my son has gone blue", "he's coming back tonight and said he'll finish me", "I cant keep myself safe",
+];
+
+const CALM = [
+  "he used to hit me", "I felt suicidal last year but I'm ok now", "my ex used to threaten me years ago",
+  "I took an overdose when I was 17", "my dad fell last week and now needs a stairlift", "mum keeps falling and we need a pendant alarm",
+  "the kids keep climbing on the garage roofs", "my son is autistic and can't get up for school", "the bin men are outside now",
+  "I have my tablets from the chemist ready to collect", "the carers are at the door now", "I can't see the point of the new bin system",
+  "the workmen are outside again at 7am", "my tablets are running out and the pharmacy is shut", "he's outside the school every day selling drugs",
+  "there was a flood last winter and the sockets got fixed", "the roof is leaking onto the landing", "my daughter fell off her bike last month",
+  "my ex brings the kids back late every weekend", "he took the kids to Spain on holiday with my permission",
+  "nobody would notice if the bins were never collected", "the lift is always broken and I can't get up the stairs",
+  "this council tax is killing me", "the stress will kill me lol", "my landlord said he'd have me out",
+  "I need help with depression, I've been feeling low for months", "I used to self harm as a teenager",
+  "my neighbour is always banging on the wall", "we had a break in last month", "my mum has dementia and gets confused",
+];
+
+describe('urgency rules', () => {
+  it('flag danger described indirectly', () => {
+    expect(URGENT.filter((text) => !detector.detect(text).urgent)).toEqual([]);
+  });
+
+  it('stay quiet on past, resolved or everyday mentions', () => {
+    expect(CALM.filter((text) => detector.detect(text).urgent)).toEqual([]);
+  });
+});
