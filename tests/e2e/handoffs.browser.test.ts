@@ -5,47 +5,29 @@
 // in time and steps in. Every page passes axe-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, createDeskAccount, signIn, startTestHub, testEnv, type DeskAccount } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
-
-/** Two services that work their hand-offs in the desk (no Slack, no webhook). */
-function directory() {
-  const term = (id: string) => ({ taxonomy: { id, name: id, vocabulary: 'contact-hub-needs' } });
-  return {
-    organizations: [
-      {
-        id: 'org-testford',
-        name: 'Testford Council',
-        services: [
-          { id: 'svc-housing', name: 'Housing Options', status: 'active', service_taxonomys: ['housing.homeless', 'housing.unsuitable'].map(term), x_contact_hub: { handoff: { kind: 'desk' }, sla_minutes: 60 } },
-          { id: 'svc-money', name: 'Money Advice', status: 'active', service_taxonomys: ['money.debt', 'money.benefits'].map(term), x_contact_hub: { handoff: { kind: 'desk' } } },
-        ],
-      },
-    ],
-  };
-}
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
 let hub: RunningHub & { url: string };
 let browser: Browser;
 let admin: string;
-let directoryDir: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase('handoffs_browser');
   twilioApi = await startFakeTwilio();
-  directoryDir = await mkdtemp(path.join(tmpdir(), 'directory-'));
-  const file = path.join(directoryDir, 'directory.json');
-  await writeFile(file, JSON.stringify(directory()));
+  // Two services that work their hand-offs in the desk (no Slack, no webhook).
+  const file = await writeDirectory([
+    { id: 'svc-housing', name: 'Housing Options', needs: ['housing.homeless', 'housing.unsuitable'], handoff: { kind: 'desk' }, slaMinutes: 60 },
+    { id: 'svc-money', name: 'Money Advice', needs: ['money.debt', 'money.benefits'], handoff: { kind: 'desk' } },
+  ]);
   hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, DIRECTORY_PATH: file }));
   browser = await launchChromium();
   admin = await signIn(hub.url);
@@ -56,7 +38,6 @@ afterAll(async () => {
   await hub?.stop();
   await twilioApi?.close();
   await database?.drop();
-  if (directoryDir) await rm(directoryDir, { recursive: true, force: true });
 });
 
 const db = () => hub.database.prisma;
