@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
+import { axeViolations, launchChromium, openDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { ADMIN, startTestHub, testEnv } from '../helpers/hub.ts';
 import type { RunningHub } from '../../hub/app.ts';
@@ -67,13 +67,9 @@ async function rowNames(page: Page): Promise<string[]> {
 
 describe('the conversation list with thousands open', () => {
   it('filters to my conversations and to those waiting, pages and searches far down, and opens one', async () => {
-    // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
-    context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 768 } });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${hub.url}/desk/`);
-    await signInOnDesk(page, ADMIN);
+    const desk = await openDesk(browser, hub.url, ADMIN, { axe: true, viewport: { width: 1366, height: 768 } });
+    ({ context } = desk);
+    const { page, errors: pageErrors } = desk;
 
     // All open: the newest first, one page of rows at a time, and the agent is told how many there are.
     const list = page.getByRole('list').filter({ has: page.getByRole('button', { name: /Resident 0001/ }) });

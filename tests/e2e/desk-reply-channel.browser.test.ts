@@ -3,7 +3,7 @@
 // reply goes out by email from the same conversation. The page passes axe-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
+import { axeViolations, launchChromium, openDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
@@ -39,13 +39,9 @@ afterAll(async () => {
 
 describe('replying on another channel from the desk', () => {
   it('offers "Reply by" only when the customer has another channel, and sends by email when chosen', async () => {
-    // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
-    context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 768 } });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${hub.url}/desk/`);
-    await signInOnDesk(page, ADMIN);
+    const desk = await openDesk(browser, hub.url, ADMIN, { axe: true, viewport: { width: 1366, height: 768 } });
+    ({ context } = desk);
+    const { page, errors: pageErrors } = desk;
     await page.getByText('Signed in as Administrator').waitFor();
 
     const from = '+447911200601';

@@ -2,7 +2,7 @@
 // waiting call, records needs, and sees what the bot found (and the page passes axe-core).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
+import { axeViolations, launchChromium, openDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
@@ -32,12 +32,8 @@ afterAll(async () => {
 
 describe('the desk page', () => {
   it('shows an incoming SMS live and sends the agent’s reply', async () => {
-    const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${hub.url}/`);
-
-    await signInOnDesk(page, ADMIN);
+    // From the site's root, which leads to the desk.
+    const { page, errors: pageErrors } = await openDesk(browser, hub.url, ADMIN, { path: '/' });
     await expect.poll(() => page.getByText('Signed in as Administrator').isVisible()).toBe(true);
 
     // The text arrives after the agent is looking at the desk: it must appear without a reload.
@@ -64,11 +60,7 @@ describe('the desk page', () => {
   });
 
   it('shows a caller waiting with what they said; the agent sets their number and takes the call', async () => {
-    const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${hub.url}/desk/`);
-    await signInOnDesk(page, ADMIN);
+    const { page, errors: pageErrors } = await openDesk(browser, hub.url, ADMIN);
     await page.getByText('No one is waiting.').waitFor();
 
     const sid = `CA${randomBytes(16).toString('hex')}`;
@@ -111,13 +103,7 @@ describe('the desk page', () => {
     });
     expect(saved.status).toBe(201);
 
-    // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
-    const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${hub.url}/desk/`);
-    await signInOnDesk(page, ADMIN);
+    const { context, page, errors: pageErrors } = await openDesk(browser, hub.url, ADMIN, { axe: true });
     await page.getByText('Signed in as Administrator').waitFor();
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'The repair man never came'));
     const item = page.getByRole('button', { name: /Priya Shah/ });
@@ -158,13 +144,7 @@ describe('the desk page', () => {
 
 describe('needs on the desk', () => {
   it('the agent adds a suggested need and one from the list, and removes one; the page passes axe', async () => {
-    // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
-    const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${hub.url}/desk/`);
-    await signInOnDesk(page, ADMIN);
+    const { context, page, errors: pageErrors } = await openDesk(browser, hub.url, ADMIN, { axe: true });
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields('+447911200304', 'the boiler has been broken for a week and the baby is freezing'));
     const item = page.getByRole('button', { name: /\+447911200304/ });
     await item.waitFor({ timeout: 15_000 });
@@ -197,11 +177,7 @@ describe('the desk with the needs bot on', () => {
   });
 
   it('shows the bot’s replies, the needs it found and an urgent conversation, live', async () => {
-    const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${botHub.url}/desk/`);
-    await signInOnDesk(page, ADMIN);
+    const { page, errors: pageErrors } = await openDesk(browser, botHub.url, ADMIN);
     await page.getByText('No one is waiting.').waitFor();
 
     const from = '+447911200303';
@@ -232,10 +208,7 @@ describe('the desk with the needs bot on', () => {
     expect((await apiJson(hub.url, cookie, `/api/conversations/${earlier}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) })).status).toBe(201);
     expect((await apiJson(hub.url, cookie, `/api/conversations/${earlier}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'signposted' }) })).status).toBe(200);
 
-    const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
-    await page.goto(`${hub.url}/desk/`);
-    await signInOnDesk(page, ADMIN);
+    const { context, page } = await openDesk(browser, hub.url, ADMIN, { axe: true });
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'now the boiler is broken too'));
     const item = page.getByRole('button', { name: new RegExp(from.replace('+', '\\+')) });
     await item.waitFor({ timeout: 15_000 });

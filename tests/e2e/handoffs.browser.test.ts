@@ -5,7 +5,7 @@
 // in time and steps in. Every page passes axe-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
+import { axeViolations, launchChromium, openDesk, type OpenDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
@@ -43,17 +43,12 @@ afterAll(async () => {
 const db = () => hub.database.prisma;
 const textsTo = (to: string) => twilioApi.requests.filter((r) => r.form.To === to).map((r) => r.form.Body ?? '');
 
-/** A signed-in desk in its own browser context (bypassCSP only so the test can inject axe-core). */
-async function deskPage(account: { email: string; password: string }, name: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${hub.url}/desk/`);
-  await signInOnDesk(page, account);
-  await page.getByText(`Signed in as ${name}`).waitFor();
-  return { page, errors };
+/** A signed-in desk in its own browser context, ready for axe. */
+async function deskPage(account: { email: string; password: string }, name: string): Promise<OpenDesk> {
+  const desk = await openDesk(browser, hub.url, account, { axe: true, viewport: { width: 1366, height: 900 } });
+  contexts.push(desk.context);
+  await desk.page.getByText(`Signed in as ${name}`).waitFor();
+  return desk;
 }
 
 describe('hand-offs on the desk', () => {

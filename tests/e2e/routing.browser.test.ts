@@ -5,7 +5,7 @@
 // Every page passes axe-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium, signInOnDesk } from '../helpers/browser.ts';
+import { axeViolations, launchChromium, openDesk, type OpenDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
@@ -36,17 +36,11 @@ afterAll(async () => {
 
 const account = (displayName: string, role: 'agent' | 'supervisor', skills?: string[]) => createDeskAccount(hub.url, admin, { name: displayName, role, routing: skills ? { skills } : undefined });
 
-async function deskPage({ email, password }: { email: string; password: string }): Promise<{ page: Page; errors: string[] }> {
-  // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 768 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${hub.url}/desk/`);
-  await signInOnDesk(page, { email, password });
-  await page.getByLabel('My status').waitFor();
-  return { page, errors };
+async function deskPage(account: { email: string; password: string }): Promise<OpenDesk> {
+  const desk = await openDesk(browser, hub.url, account, { axe: true, viewport: { width: 1366, height: 768 } });
+  contexts.push(desk.context);
+  await desk.page.getByLabel('My status').waitFor();
+  return desk;
 }
 
 describe('routing on the desk', () => {
