@@ -1,9 +1,12 @@
 // The hub's two queues and the typed jobs they carry. Jobs hold ids only: the data lives in the database.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { ChannelKind } from '../channels/contract.ts';
 
 export interface InboundJob {
   inboxItemId: string;
+  /** The contact's channel, so steps for one channel skip the others without a read (absent on jobs queued before it was added). */
+  channel?: ChannelKind;
 }
 export interface OutboundJob {
   messageId: string;

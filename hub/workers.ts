@@ -8,6 +8,7 @@ import { QUEUE_NAMES, type HandoffJob, type HandoffTimerJob, type InboundJob, ty
 import { deliverHandoff, type DeliveryTargets } from './handoff/deliver.ts';
 import { takeServiceReply } from './handoff/email-reply.ts';
 import { runTimer } from './handoff/timers.ts';
+import { dispatch, noEffects } from './handoff/dispatch.ts';
 import type { HandoffWording } from './handoff/create.ts';
 import { processInbound } from './ingest/process.ts';
 import { processOutbound, type Adapters } from './outbound/process.ts';
@@ -55,7 +56,9 @@ export function startWorkers(deps: WorkerDeps): Workers {
     QUEUE_NAMES.inbound,
     async (job) => {
       // A service answering a hand-off email: its reply goes to the customer, not into a conversation as theirs.
-      if (await takeServiceReply({ ...deps, wording: deps.handoff.wording }, job.data.inboxItemId)) return;
+      // Only email can be one (a job without its channel was queued before the field existed: check it).
+      const mayBeServiceReply = !job.data.channel || job.data.channel === 'email';
+      if (mayBeServiceReply && (await takeServiceReply({ ...deps, wording: deps.handoff.wording }, job.data.inboxItemId))) return;
       const result = await processInbound(deps.db, job.data.inboxItemId);
       if (!result) return;
       // Published even when an earlier run stored it: that run may have died before publishing.
@@ -88,8 +91,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
       const outcome = await deliverHandoff(deps.db, deps.handoff.targets, job.data.deliveryId, isLastAttempt);
       if (outcome.kind === 'skipped') return;
       if (outcome.kind === 'failed') deps.logger.warn({ handoffId: outcome.handoffId, err: outcome.error }, 'hand-off delivery failed');
-      const row = await deps.db.handoff.findUnique({ where: { id: outcome.handoffId }, select: { conversationId: true, serviceId: true } });
-      if (row) await deps.bus.publish({ type: 'handoff.updated', handoffId: outcome.handoffId, ...row });
+      await dispatch(deps, { ...noEffects(), handoffIds: [outcome.handoffId] });
     },
     common,
   );

@@ -12,8 +12,7 @@ import { createNotice } from '../../hub/outbound/compose.ts';
 import { dispatch, effectsOf, type HandoffDeps } from '../../hub/handoff/dispatch.ts';
 import { DirectoryError, exportDirectory, importDirectory, parseDirectory } from '../../hub/handoff/directory.ts';
 import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, resendHandoff, type Actor, type ChangeResult } from '../../hub/handoff/status.ts';
-import { loadHandoffView, loadHandoffViews, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
-import type { HandoffStatus } from '../../hub/generated/prisma/client.ts';
+import { OPEN_STATUSES, WITH_SERVICE_STATUSES, loadHandoffView, loadHandoffViews, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
 import { requireRole } from './auth.ts';
 import { conversationAccess } from './access.ts';
 import { invalid } from './http.ts';
@@ -34,7 +33,6 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const OPEN: HandoffStatus[] = ['sent', 'delivered', 'accepted', 'failed'];
 
 export interface HandoffRouteDeps extends HandoffDeps {
   words: HandoffWords;
@@ -83,7 +81,7 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
     const rows = await deps.db.handoff.findMany({
       where: {
         ...(scope.serviceId ? { serviceId: scope.serviceId } : {}),
-        ...(status === 'open' ? { status: { in: OPEN } } : {}),
+        ...(status === 'open' ? { status: { in: OPEN_STATUSES } } : {}),
         // What a supervisor must act on: undelivered, or escalated and still not accepted.
         ...(status === 'attention' ? { OR: [{ status: 'failed' }, { escalatedAt: { not: null }, status: { in: ['sent', 'delivered'] } }] } : {}),
       },
@@ -161,7 +159,7 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
     const [services, open] = await Promise.all([
       deps.db.service.findMany({ where: { active: true }, select: { id: true, name: true, needs: true, priority: true, active: true, organization: { select: { name: true } } } }),
-      deps.db.handoff.findMany({ where: { customerId: conversation.customerId, status: { in: ['sent', 'delivered', 'accepted'] } }, select: { reference: true, needs: true, service: { select: { name: true } } } }),
+      deps.db.handoff.findMany({ where: { customerId: conversation.customerId, status: { in: WITH_SERVICE_STATUSES } }, select: { reference: true, needs: true, service: { select: { name: true } } } }),
     ]);
     res.json({
       needs: conversation.needs.map((n) => {
@@ -189,8 +187,7 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
         // The customer is told who has their details and the references, on their channel (if it can be reached).
         const told = made.confirmation ? await createNotice(tx, { conversationId: params.data.id, text: made.confirmation, enabledChannels: deps.wording.enabledChannels }).catch(() => null) : null;
         if (made.created.length) {
-          const customerId = (await tx.conversation.findUniqueOrThrow({ where: { id: params.data.id }, select: { customerId: true } })).customerId;
-          await recordAudit(tx, { action: 'handoff_create', agentId: req.agent!.id, customerId, detail: { handoffs: made.created.map((h) => h.id), needs: made.created.flatMap((h) => h.needs) } });
+          await recordAudit(tx, { action: 'handoff_create', agentId: req.agent!.id, customerId: made.customerId, detail: { handoffs: made.created.map((h) => h.id), needs: made.created.flatMap((h) => h.needs) } });
         }
         return { ...made, toldId: told?.id ?? null };
       });

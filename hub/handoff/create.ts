@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChannelKind } from '../../channels/contract.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { planHandoffs, type OwningService } from './owners.ts';
-import type { ExcerptLine } from './view.ts';
+import { WITH_SERVICE_STATUSES, type ExcerptLine } from './view.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -43,6 +43,8 @@ export interface CreatedHandoff {
 }
 
 export interface HandoffResult {
+  /** The conversation's customer (the hand-offs are theirs). */
+  customerId: string;
   created: CreatedHandoff[];
   /** Needs no active service owns: they stay with the hub's agents. */
   unowned: string[];
@@ -61,7 +63,6 @@ export interface HandoffWording {
 const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const EXCERPT_MESSAGES = 20;
 const EXCERPT_CHARS = 1000;
-const OPEN_STATUSES = ['sent', 'delivered', 'accepted'] as const;
 
 export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: HandoffWording): Promise<HandoffResult> {
   const conversation = await tx.conversation.findUnique({
@@ -76,7 +77,7 @@ export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: H
   const missing = wanted.filter((code) => !conversation.needs.some((n) => n.code === code));
   if (missing.length) throw new HandoffError(`not a need recorded on this conversation: ${missing.join(', ')}`, 422);
   const handed = await tx.handoff.findMany({
-    where: { customerId: conversation.customerId, status: { in: [...OPEN_STATUSES] }, needs: { hasSome: wanted } },
+    where: { customerId: conversation.customerId, status: { in: WITH_SERVICE_STATUSES }, needs: { hasSome: wanted } },
     select: { needs: true },
   });
   const alreadyHanded = wanted.filter((code) => handed.some((h) => h.needs.includes(code)));
@@ -86,7 +87,7 @@ export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: H
   const planned = request.serviceId
     ? { handoffs: toHand.length ? [{ serviceId: request.serviceId, needs: toHand.map((n) => n.code), urgent: toHand.some((n) => n.urgent) }] : [], unowned: [] }
     : planHandoffs(toHand, services);
-  if (!planned.handoffs.length) return { created: [], unowned: planned.unowned, alreadyHanded, confirmation: null };
+  if (!planned.handoffs.length) return { customerId: conversation.customerId, created: [], unowned: planned.unowned, alreadyHanded, confirmation: null };
 
   const now = new Date();
   const planId = await openPlan(tx, conversation.customerId, request.agentId ?? conversation.assignedAgentId);
@@ -111,7 +112,7 @@ export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: H
   }
   // Sharing was agreed: the needs say so (an agent's recording of consent counts as the customer's answer).
   await tx.need.updateMany({ where: { conversationId: conversation.id, code: { in: created.flatMap((c) => c.needs) } }, data: { consentToShare: true, consentAt: now } });
-  return { created, unowned: planned.unowned, alreadyHanded, confirmation: confirmationText(created, planned.unowned, wording.say) };
+  return { customerId: conversation.customerId, created, unowned: planned.unowned, alreadyHanded, confirmation: confirmationText(created, planned.unowned, wording.say) };
 }
 
 /** One hand-off to one service, with its first event and its delivery (also used when one is redirected). */

@@ -26,14 +26,23 @@ export function progressText(actions: readonly { service: string; reference: str
   return lines.join('\n');
 }
 
+/** The stored message the route step has read (the same read serves every step that looks at it). */
+export interface InboundMessage {
+  id: string;
+  body: string;
+  direction: 'inbound' | 'outbound';
+  botTurnAt: Date | null;
+  conversationId: string;
+  conversation: { customerId: string };
+}
+
 /**
  * Answers an inbound message that quotes one of the customer's references, once (a retried job finds it
  * answered). Returns the reply's id, or null when the message is not about a reference of theirs.
  */
-export async function answerProgress(db: Db, messageId: string, enabledChannels: readonly ChannelKind[]): Promise<string | null> {
-  const message = await db.message.findUnique({ where: { id: messageId }, select: { body: true, direction: true, botTurnAt: true, conversationId: true, conversation: { select: { customerId: true } } } });
-  const quoted = message?.direction === 'inbound' && !message.botTurnAt ? message.body.toUpperCase().match(REFERENCE) : null;
-  if (!message || !quoted) return null;
+export async function answerProgress(db: Db, message: InboundMessage, enabledChannels: readonly ChannelKind[]): Promise<string | null> {
+  const quoted = message.direction === 'inbound' && !message.botTurnAt ? message.body.toUpperCase().match(REFERENCE) : null;
+  if (!quoted) return null;
   const mine = await db.handoff.findMany({ where: { reference: { in: quoted }, customerId: message.conversation.customerId }, select: { planId: true } });
   if (!mine.length) return null;
   const actions = await db.handoff.findMany({
@@ -45,7 +54,7 @@ export async function answerProgress(db: Db, messageId: string, enabledChannels:
   try {
     return await db.$transaction(async (tx) => {
       // Claimed first: two workers running this job answer once.
-      const claimed = await tx.message.updateMany({ where: { id: messageId, botTurnAt: null }, data: { botTurnAt: new Date() } });
+      const claimed = await tx.message.updateMany({ where: { id: message.id, botTurnAt: null }, data: { botTurnAt: new Date() } });
       if (!claimed.count) return null;
       return (await createNotice(tx, { conversationId: message.conversationId, text, enabledChannels })).id;
     });

@@ -15,9 +15,9 @@ export interface Relayed {
 }
 
 /** Passes an inbound message on to the service it answers, once (a retried job finds it passed on); null when it answers none. */
-export async function relayToService(db: Db, messageId: string): Promise<Relayed | null> {
-  const message = await db.message.findUnique({ where: { id: messageId }, select: { direction: true, conversationId: true, createdAt: true, handoffId: true } });
-  if (!message || message.direction !== 'inbound') return null;
+export async function relayToService(db: Db, message: { id: string; direction: 'inbound' | 'outbound'; conversationId: string; createdAt: Date; handoffId: string | null }): Promise<Relayed | null> {
+  if (message.direction !== 'inbound') return null;
+  const messageId = message.id;
   const handoffId = message.handoffId ?? (await answeredHandoff(db, message));
   if (!handoffId) return null;
   const handoff = await db.handoff.findUniqueOrThrow({ where: { id: handoffId }, select: { service: { select: { target: true } } } });

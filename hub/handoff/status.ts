@@ -7,6 +7,7 @@ import type { HandoffEventKind, HandoffStatus, Prisma } from '../generated/prism
 import { createServiceReply } from '../outbound/compose.ts';
 import { HandoffError, insertHandoff } from './create.ts';
 import { dispatch, noEffects, type Effects, type HandoffDeps } from './dispatch.ts';
+import { OPEN_STATUSES } from './view.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -47,7 +48,7 @@ export function closeHandoff(deps: HandoffDeps, handoffId: string, outcome: stri
     if (FINISHED.includes(h.status)) throw new HandoffError(`this hand-off is already ${h.status}`, 409);
     const closed = await tx.handoff.update({ where: { id: h.id }, data: { status: 'closed', statusAt: new Date(), outcome: words }, select: { planId: true } });
     // The last open action closed: the plan is done, and the customer's next hand-off starts a new one.
-    const open = await tx.handoff.count({ where: { planId: closed.planId, status: { in: ['sent', 'delivered', 'accepted', 'failed'] } } });
+    const open = await tx.handoff.count({ where: { planId: closed.planId, status: { in: OPEN_STATUSES } } });
     if (!open) await tx.actionPlan.update({ where: { id: closed.planId }, data: { closedAt: new Date(), openForCustomer: null } });
     effects.handoffIds.push(h.id);
     return 'closed';

@@ -144,6 +144,11 @@ export function relayedMessage(view: HandoffView, messageId: string | null): Han
   return message;
 }
 
+/** Not closed or passed on: still someone's to act on (a failed one is a supervisor's). */
+export const OPEN_STATUSES: HandoffStatus[] = ['sent', 'delivered', 'accepted', 'failed'];
+/** With a service now: a need in one of these is not handed off again (and the desk shows it as handed). */
+export const WITH_SERVICE_STATUSES: HandoffStatus[] = ['sent', 'delivered', 'accepted'];
+
 /** Plain words for a status, as services and customers read it. */
 export const STATUS_WORDS: Record<HandoffStatus, string> = {
   sent: 'sent, not yet received',

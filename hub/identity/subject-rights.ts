@@ -3,6 +3,7 @@
 // need codes stay, so counts for reporting survive without identifying anyone).
 import type { Db } from '../db/client.ts';
 import { profileView } from './profile.ts';
+import { OPEN_STATUSES } from '../handoff/view.ts';
 import { botStateKey } from '../bot/storage.ts';
 
 export const ERASED = '[erased]';
@@ -151,7 +152,7 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
     // open ones are withdrawn, and each service's copy is re-rendered without the details.
     const handoffs = await tx.handoff.findMany({ where: { customerId }, select: { id: true, status: true, service: { select: { target: true } } } });
     await tx.handoff.updateMany({ where: { customerId }, data: { facts: {}, excerpt: [], note: null, outcome: null } });
-    await tx.handoff.updateMany({ where: { customerId, status: { in: ['sent', 'delivered', 'accepted', 'failed'] } }, data: { status: 'closed', statusAt: new Date(), outcome: 'Withdrawn: the customer asked for their data to be erased' } });
+    await tx.handoff.updateMany({ where: { customerId, status: { in: OPEN_STATUSES } }, data: { status: 'closed', statusAt: new Date(), outcome: 'Withdrawn: the customer asked for their data to be erased' } });
     await tx.actionPlan.updateMany({ where: { customerId, closedAt: null }, data: { openForCustomer: null, closedAt: new Date() } });
     const deliveryIds: string[] = [];
     for (const h of handoffs) {

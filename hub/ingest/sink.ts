@@ -22,7 +22,7 @@ export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus;
       if (!receipt.processed) {
         // Not awaited: the contact is durable now, so the provider gets its answer at once even if Redis
         // is slow or down (the add waits for Redis to come back, and the sweeper re-queues what is lost).
-        void enqueueFor(deps.queues.inbound, receipt.inboxItemId, { inboxItemId: receipt.inboxItemId }).catch((error: Error) =>
+        void enqueueFor(deps.queues.inbound, receipt.inboxItemId, { inboxItemId: receipt.inboxItemId, channel: contact.channel }).catch((error: Error) =>
           deps.logger.warn({ err: error.message, inboxItemId: receipt.inboxItemId }, 'could not queue inbound contact; the sweeper will'),
         );
       }

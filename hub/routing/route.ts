@@ -12,7 +12,7 @@ import { decideRoute } from './decide.ts';
 import type { Router } from './engine.ts';
 import { markWaiting } from './waiting.ts';
 import type { HandoffWording } from '../handoff/create.ts';
-import { dispatch, effectsOf } from '../handoff/dispatch.ts';
+import { dispatch, effectsOf, noEffects } from '../handoff/dispatch.ts';
 import { answerProgress } from '../handoff/progress.ts';
 import { relayToService } from '../handoff/relay.ts';
 
@@ -35,19 +35,22 @@ export interface RouteDeps {
 }
 
 export async function routeInbound(deps: RouteDeps, stored: { messageId: string; conversationId: string }): Promise<void> {
-  const message = await deps.db.message.findUnique({ where: { id: stored.messageId }, select: { channel: true, body: true, conversation: { select: { handler: true } } } });
+  const message = await deps.db.message.findUnique({
+    where: { id: stored.messageId },
+    select: { id: true, channel: true, body: true, direction: true, botTurnAt: true, createdAt: true, handoffId: true, conversationId: true, conversation: { select: { handler: true, customerId: true } } },
+  });
   if (!message) return;
   // A customer quoting one of their references is told how their plan is going, whoever has the conversation.
-  const progressId = message.channel === 'voice' ? null : await answerProgress(deps.db, stored.messageId, deps.enabledChannels);
+  const progressId = message.channel === 'voice' ? null : await answerProgress(deps.db, message, deps.enabledChannels);
   if (progressId) {
     queueOut(deps, progressId);
     return deps.bus.publish({ type: 'message.created', conversationId: stored.conversationId, messageId: progressId });
   }
   // The customer answering a service: it goes to that service. The contact centre is brought in only when
   // the words show danger (the service may not read them in time).
-  const relayed = message.channel === 'voice' ? null : await relayToService(deps.db, stored.messageId);
+  const relayed = message.channel === 'voice' ? null : await relayToService(deps.db, message);
   if (relayed) {
-    await dispatch(deps, { handoffIds: [relayed.handoffId], deliveryIds: relayed.deliveryId ? [relayed.deliveryId] : [], messageIds: [], timers: [] });
+    await dispatch(deps, { ...noEffects(), handoffIds: [relayed.handoffId], deliveryIds: relayed.deliveryId ? [relayed.deliveryId] : [] });
     if (!deps.handoff.isUrgent(message.body)) return;
     await deps.db.conversation.updateMany({ where: { id: stored.conversationId, urgentAt: null }, data: { urgentAt: new Date() } });
     return waitForPerson(deps, stored.conversationId);
