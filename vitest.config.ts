@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // expect.poll waits for what a user would see; its 1 s default is too short on a busy 2-core machine.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

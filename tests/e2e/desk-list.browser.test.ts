@@ -117,9 +117,22 @@ describe('the conversation list with thousands open', () => {
     await expect.poll(() => rowNames(page)).toEqual([name(1777)]);
     await page.getByLabel('Find a conversation').fill('07700 901888');
     await expect.poll(() => rowNames(page)).toEqual([name(1888)]);
+    // The agent opens it and, while it loads, goes back to the search box: their typing stays there, and
+    // focus is not pulled into the reply box from under them when the conversation arrives.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/conversations/*', async (route) => { await held; await route.continue(); });
+    const loaded = page.waitForResponse((r) => r.url().endsWith('/calls'));
     await page.getByRole('button', { name: new RegExp(name(1888)) }).click();
+    const search = page.getByLabel('Find a conversation');
+    await search.focus();
+    release();
     await expect.poll(() => page.locator('#messages li.inbound .body').textContent()).toBe('Question number 1888 about my bins');
-    await page.getByLabel('Find a conversation').fill('');
+    await page.unroute('**/api/conversations/*');
+    await loaded;
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    expect(await search.inputValue()).toBe('');
     await expect.poll(() => page.locator('#conversation-list li').count()).toBe(50);
 
     await page.screenshot({ path: 'test-results/desk-list.png' }).catch(() => undefined);

@@ -184,6 +184,9 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
   /** Opens a conversation; focus goes to the reply box unless this is a resync the agent did not ask for. */
   const openConversation = useCallback(async (id: string, focus = true) => {
     currentRef.current = id;
+    // Focus moves to the reply box only if the agent has not moved on (to the search box, say) while it loaded:
+    // taking focus from under their typing would send their keys somewhere else.
+    const focused = document.activeElement;
     const { conversation } = await api<{ conversation: ConversationDetail }>(`/api/conversations/${id}`);
     if (id !== currentRef.current) return;
     setClosed(false);
@@ -191,11 +194,11 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
     setMessages(new Map(conversation.messages.map((m) => [m.id, m])));
     setNotes(new Map((conversation.notes ?? []).map((n) => [n.id, n])));
     setTyping('');
+    if (focus && (document.activeElement === focused || document.activeElement === document.body)) setFocusReply((n) => n + 1);
     loadCanned().catch(() => {});
     const { calls: list } = await api<{ calls: Call[] }>(`/api/conversations/${id}/calls`);
     if (id !== currentRef.current) return;
     setHistory(new Map(list.map((c) => [c.id, c])));
-    if (focus) setFocusReply((n) => n + 1);
   }, [loadCanned]);
 
   const onMessage = useCallback((m: Message) => {
