@@ -4,12 +4,18 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Detection } from '../hub/needs/detector.ts';
 
+/** What the scorer reads of a detection: the safety question and the kinds of danger are newer, and optional. */
+type Scored = Pick<Detection, 'needs' | 'urgent'> & { safetyQuestion?: boolean; danger?: readonly string[] };
+
 export const LabelledCase = z.object({
   channel: z.enum(['sms', 'voice', 'webchat', 'email']),
   text: z.string().min(1),
   needs: z.array(z.string()),
   urgent: z.boolean(),
+  /** On urgent cases: the main kind of immediate danger, which decides the emergency advice. */
+  danger: z.enum(['violence', 'medical', 'gas', 'fire', 'suicide', 'abuse', 'child']).optional(),
   note: z.string().optional(),
+  source: z.string().optional(),
 });
 export type LabelledCase = z.infer<typeof LabelledCase>;
 const LabelledSet = z.object({ about: z.string().optional(), cases: z.array(LabelledCase).min(1) });
@@ -34,31 +40,82 @@ export interface Score {
   micro: Counts;
   macro: { precision: number; recall: number };
   urgent: Counts;
+  /** The safety net: urgent messages flagged or answered with the safety question ("are you safe right now?"). */
+  safety: {
+    urgentCases: number;
+    caught: number;
+    calmCases: number;
+    /** Calm messages the bot would ask the safety question of (not flagged). */
+    asked: number;
+    /** Calm messages flagged urgent. */
+    flagged: number;
+    /** Urgent messages with a labelled kind of danger, flagged, whose detected kinds include it (the right advice). */
+    kindLabelled: number;
+    kindRight: number;
+  };
+  /** Messages labelled with no need, and how many of them got none. */
+  neutral: { cases: number; clean: number };
+  perChannel: Map<string, { cases: number; micro: Counts; urgent: Counts; caught: number }>;
   /** Cases with any wrong need or a wrong urgent flag, for reading. */
-  mistakes: { text: string; missed: string[]; extra: string[]; urgent: { expected: boolean; got: boolean } }[];
+  mistakes: { text: string; missed: string[]; extra: string[]; urgent: { expected: boolean; got: boolean }; asked: boolean }[];
 }
 
-export function score(detect: (text: string) => Detection, cases: readonly LabelledCase[]): Score {
+export function score(detect: (text: string) => Scored, cases: readonly LabelledCase[]): Score {
   const perNeed = new Map<string, Counts>();
   const counts = (code: string) => perNeed.get(code) ?? perNeed.set(code, { tp: 0, fp: 0, fn: 0 }).get(code)!;
   const urgent: Counts = { tp: 0, fp: 0, fn: 0 };
+  const safety: Score['safety'] = { urgentCases: 0, caught: 0, calmCases: 0, asked: 0, flagged: 0, kindLabelled: 0, kindRight: 0 };
+  const neutral = { cases: 0, clean: 0 };
+  const perChannel: Score['perChannel'] = new Map();
   const mistakes: Score['mistakes'] = [];
   for (const c of cases) {
     const got = detect(c.text);
+    const asked = !got.urgent && got.safetyQuestion === true;
+    const channel = perChannel.get(c.channel) ?? perChannel.set(c.channel, { cases: 0, micro: { tp: 0, fp: 0, fn: 0 }, urgent: { tp: 0, fp: 0, fn: 0 }, caught: 0 }).get(c.channel)!;
+    channel.cases++;
     const found = new Set(got.needs.map((n) => n.code));
     const expected = new Set(c.needs);
-    for (const code of expected) counts(code)[found.has(code) ? 'tp' : 'fn']++;
-    for (const code of found) if (!expected.has(code)) counts(code).fp++;
-    if (c.urgent && got.urgent) urgent.tp++;
-    if (c.urgent && !got.urgent) urgent.fn++;
-    if (!c.urgent && got.urgent) urgent.fp++;
+    for (const code of expected) {
+      const hit = found.has(code) ? 'tp' : 'fn';
+      counts(code)[hit]++;
+      channel.micro[hit]++;
+    }
+    for (const code of found) {
+      if (expected.has(code)) continue;
+      counts(code).fp++;
+      channel.micro.fp++;
+    }
+    for (const tally of [urgent, channel.urgent]) {
+      if (c.urgent && got.urgent) tally.tp++;
+      if (c.urgent && !got.urgent) tally.fn++;
+      if (!c.urgent && got.urgent) tally.fp++;
+    }
+    if (c.urgent) {
+      safety.urgentCases++;
+      if (got.urgent || asked) {
+        safety.caught++;
+        channel.caught++;
+      }
+      if (c.danger && got.urgent) {
+        safety.kindLabelled++;
+        if (got.danger?.includes(c.danger)) safety.kindRight++;
+      }
+    } else {
+      safety.calmCases++;
+      if (asked) safety.asked++;
+      if (got.urgent) safety.flagged++;
+    }
+    if (!expected.size) {
+      neutral.cases++;
+      if (!found.size) neutral.clean++;
+    }
     const missed = [...expected].filter((x) => !found.has(x));
     const extra = [...found].filter((x) => !expected.has(x));
-    if (missed.length || extra.length || c.urgent !== got.urgent) mistakes.push({ text: c.text, missed, extra, urgent: { expected: c.urgent, got: got.urgent } });
+    if (missed.length || extra.length || c.urgent !== got.urgent) mistakes.push({ text: c.text, missed, extra, urgent: { expected: c.urgent, got: got.urgent }, asked });
   }
   const micro = [...perNeed.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
   // Macro over the needs the set is about (labelled at least once), so a need never mentioned does not count as perfect.
   const labelled = [...perNeed.values()].filter((c) => c.tp + c.fn > 0);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  return { perNeed, micro, macro: { precision: mean(labelled.map(precision)), recall: mean(labelled.map(recall)) }, urgent, mistakes };
+  return { perNeed, micro, macro: { precision: mean(labelled.map(precision)), recall: mean(labelled.map(recall)) }, urgent, safety, neutral, perChannel, mistakes };
 }

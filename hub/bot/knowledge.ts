@@ -2,10 +2,15 @@
 // together and which facts each need's service asks for (related-needs.json, checked against the taxonomy).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { loadSafetyWording, type SafetyWording } from './safety.ts';
 
 export interface Detection {
   needs: { code: string; label: string; confidence: number }[];
   urgent: boolean;
+  /** A sign of possible danger that is not plainly urgent: ask whether the person is safe right now. */
+  safetyQuestion?: boolean;
+  /** The kinds of danger seen or feared, which decide the emergency advice. */
+  danger?: string[];
 }
 
 export interface NeedsKnowledge {
@@ -23,6 +28,8 @@ export interface NeedsKnowledge {
   factQuestion(key: string): string;
   /** A fact's name as a service reads it ("Deadline"). */
   factLabel(key: string): string;
+  /** The safety question and the emergency advice for each kind of danger. */
+  safety: SafetyWording;
 }
 
 const RelatedNeeds = z.object({
@@ -39,6 +46,7 @@ export function buildKnowledge(input: {
   detect: (text: string) => Detection;
   taxonomy: { code: string; label: string; simple?: boolean }[];
   relatedNeeds?: unknown;
+  safety?: SafetyWording;
 }): NeedsKnowledge {
   const data = RelatedNeeds.parse(input.relatedNeeds ?? JSON.parse(readFileSync(RELATED_NEEDS_PATH, 'utf8')));
   const byCode = new Map(input.taxonomy.map((n) => [n.code, n]));
@@ -59,5 +67,6 @@ export function buildKnowledge(input: {
     facts: (code) => data.needs[code]?.facts ?? [],
     factQuestion: (key) => data.facts[key] ?? key,
     factLabel: (key) => data.factLabels[key] ?? key,
+    safety: input.safety ?? loadSafetyWording(),
   };
 }

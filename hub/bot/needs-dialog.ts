@@ -8,6 +8,7 @@ import { MessageFactory, type AgentStatePropertyAccessor, type TurnContext } fro
 import {
   ChoicePrompt,
   ComponentDialog,
+  Dialog,
   ListStyle,
   TextPrompt,
   WaterfallDialog,
@@ -17,6 +18,7 @@ import {
   type WaterfallStepContext,
 } from '@microsoft/agents-hosting-dialogs';
 import type { Detection, NeedsKnowledge } from './knowledge.ts';
+import { emergencyAdvice, readSafetyAnswer, type SafetyWording } from './safety.ts';
 
 /** What the conversation has captured so far; the hub records it after every turn. */
 export interface Captured {
@@ -27,11 +29,18 @@ export interface Captured {
   urgent: boolean;
   /** The customer has been told once where to turn in an emergency (detection can miss danger). */
   told999: boolean;
+  /**
+   * The safety question ("are you, or is anyone with you, in danger right now?"), asked when a message
+   * carried a sign of possible danger: asked, asked a second time after an unclear answer, or answered safe.
+   */
+  safety?: 'asked' | 'asked-again' | 'safe' | null;
+  /** The kinds of danger feared when the safety question was asked, for the advice if the answer is yes. */
+  danger?: string[];
   /** Set when the bot is done and a person takes over. */
   outcome: null | 'urgent' | 'asked-for-person' | 'unclear' | 'complete' | 'opted-out';
 }
 
-export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, urgent: false, told999: false, outcome: null });
+export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, urgent: false, told999: false, safety: null, danger: [], outcome: null });
 
 const SAFETY_NET = 'If you are in danger now, call 999.';
 
@@ -53,14 +62,9 @@ export function asksForAPerson(text: string): boolean {
   return /^\s*0\s*$/.test(text) || /\b(agent|human|real person|a person|someone real|speak to (someone|somebody|a person)|talk to (someone|somebody|a person)|adviser|advisor|operator)\b/i.test(text);
 }
 
-/** Emergency help, in plain words: 999 first, then the helpline that fits what we heard. */
-export function emergencyMessage(codes: string[], next = 'I am passing you to a person now, first in the queue.'): string {
-  const lines = ['If you or someone else is in danger now, call 999.'];
-  if (codes.includes('safety.domestic-abuse')) lines.push('National Domestic Abuse Helpline: 0808 2000 247 (free, day and night).');
-  if (codes.includes('safety.child-protection')) lines.push('If a child is at risk: NSPCC 0808 800 5000.');
-  if (codes.includes('health.mental') || !lines[1]) lines.push('If you are thinking about ending your life: call Samaritans free on 116 123, day or night.');
-  lines.push(next);
-  return lines.join(' ');
+/** Emergency help, in plain words: the advice for each kind of danger seen (999 when none is known), then what happens next. */
+export function emergencyMessage(wording: SafetyWording, kinds: readonly string[], next = wording.toPerson): string {
+  return [...emergencyAdvice(wording, kinds), next].join(' ');
 }
 
 /** The hub channel the message came on (the activity's channelId is the hub's own, for state keys). */
@@ -102,41 +106,96 @@ export class NeedsDialog extends ComponentDialog {
     this.initialDialogId = FLOW;
   }
 
-  // Every turn, before the current step: danger stops the script; asking for a person is honoured at once.
+  // Every turn, before the current step: danger stops the script; a sign of possible danger is asked about
+  // before anything else; asking for a person is honoured at once.
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
     const text = inner.context.activity.type === ActivityTypes.Message ? (inner.context.activity.text ?? '') : '';
-    const stop = await this.interrupt(inner.context, text);
-    if (stop) return inner.cancelAllDialogs();
+    const next = await this.interrupt(inner.context, text);
+    if (next === 'stop') return inner.cancelAllDialogs();
+    if (next === 'hold') return Dialog.EndOfTurn;
+    if (next === 'resume') {
+      // Safe: carry on where we were. The first message's needs are already captured.
+      if (!inner.activeDialog) return inner.beginDialog(FLOW);
+      await inner.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
     return super.onContinueDialog(inner);
   }
 
   protected override async onBeginDialog(inner: DialogContext, options?: object): Promise<DialogTurnResult> {
-    const stop = await this.interrupt(inner.context, inner.context.activity.text ?? '');
-    if (stop) return inner.cancelAllDialogs();
+    const next = await this.interrupt(inner.context, inner.context.activity.text ?? '');
+    if (next === 'stop') return inner.cancelAllDialogs();
+    // The safety question comes first: the conversation starts once it is answered.
+    if (next === 'hold') return Dialog.EndOfTurn;
     return super.onBeginDialog(inner, options);
   }
 
-  private async interrupt(context: TurnContext, text: string): Promise<boolean> {
+  /**
+   * stop: the bot is done (danger, a person asked for, opted out); hold: a question about safety is waiting
+   * for its answer; resume: answered safe, carry on; go: nothing to interrupt.
+   */
+  private async interrupt(context: TurnContext, text: string): Promise<'stop' | 'hold' | 'resume' | 'go'> {
     // An SMS opt-out word: the carrier and Twilio stop our texts; the bot falls silent and a person sees it.
     if (channelOf(context) === 'sms' && SMS_OPT_OUT.test(text)) {
       (await this.state(context)).outcome = 'opted-out';
-      return true;
+      return 'stop';
     }
+    const wording = this.knowledge.safety;
     const detection = this.knowledge.detect(text);
+    const captured = await this.state(context);
+    if (captured.safety === 'asked' || captured.safety === 'asked-again') {
+      const answer = readSafetyAnswer(text, detection.urgent);
+      if (answer === 'safe') {
+        await this.record(context, detection);
+        captured.safety = 'safe';
+        // Its words say where to turn if that changes: the first question need not say it again.
+        captured.told999 = true;
+        await context.sendActivity(wording.stillSafe);
+        return 'resume';
+      }
+      if (answer === 'danger' || captured.safety === 'asked-again') {
+        // Danger, or still no clear answer after asking twice: a person checks, first in the queue.
+        await this.record(context, detection, true);
+        for (const code of Object.keys(captured.needs)) captured.needs[code]!.urgent = true;
+        captured.urgent = true;
+        captured.outcome = 'urgent';
+        const kinds = [...new Set([...(captured.danger ?? []), ...(detection.danger ?? [])])];
+        await context.sendActivity(emergencyMessage(wording, kinds, answer === 'danger' ? wording.toPerson : wording.toPersonUnsure));
+        return 'stop';
+      }
+      await this.record(context, detection);
+      captured.safety = 'asked-again';
+      await this.askSafety(context, wording.questionAgain);
+      return 'hold';
+    }
     if (detection.urgent) {
-      const captured = await this.record(context, detection, true);
+      await this.record(context, detection, true);
       captured.urgent = true;
       captured.outcome = 'urgent';
-      await context.sendActivity(emergencyMessage(Object.keys(captured.needs)));
-      return true;
+      await context.sendActivity(emergencyMessage(wording, detection.danger ?? []));
+      return 'stop';
     }
     if (asksForAPerson(text)) {
-      const captured = await this.record(context, detection);
+      await this.record(context, detection);
       captured.outcome = 'asked-for-person';
       await context.sendActivity('I am passing you to a person now. They will see what you have told me, so you will not need to repeat it.');
-      return true;
+      return 'stop';
     }
-    return false;
+    if (detection.safetyQuestion && !captured.safety) {
+      await this.record(context, detection);
+      captured.safety = 'asked';
+      captured.danger = detection.danger ?? [];
+      await this.askSafety(context, wording.question);
+      return 'hold';
+    }
+    return 'go';
+  }
+
+  /** The safety question, with how to answer it on this channel (buttons where the channel shows them). */
+  private async askSafety(context: TurnContext, question: string) {
+    const channel = channelOf(context);
+    const how = channel === 'voice' ? 'Say yes or no, or press 1 for yes and 2 for no.' : channel === 'sms' ? 'Reply Y or N.' : 'Reply YES or NO.';
+    await context.sendActivity(MessageFactory.suggestedActions(['Yes', 'No'], `${question} ${how}`));
   }
 
   private async state(context: TurnContext): Promise<Captured> {
@@ -288,10 +347,12 @@ export class EmailNeedsDialog extends WaterfallDialog {
     if (detection.urgent) {
       captured.urgent = true;
       captured.outcome = 'urgent';
-      paragraphs.push(emergencyMessage(codes, 'A person from our team will reply as soon as possible.'));
+      paragraphs.push(emergencyMessage(this.knowledge.safety, detection.danger ?? [], 'A person from our team will reply as soon as possible.'));
       await step.context.sendActivity(paragraphs.join('\n\n'));
       return step.endDialog();
     }
+    // Email cannot ask and wait: a sign of possible danger gets its advice at the top of the one reply.
+    if (detection.safetyQuestion) paragraphs.push([this.knowledge.safety.emailQuestion, ...emergencyAdvice(this.knowledge.safety, detection.danger ?? [])].join(' '));
     if (!codes.length) {
       paragraphs.push('A person from our team will read your email and reply.');
     } else {

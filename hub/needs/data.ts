@@ -15,6 +15,15 @@ export type Training = z.infer<typeof Training>;
 
 const Word = z.string().regex(/^[a-z0-9£]+$/, 'one lower-case word without apostrophes');
 
+const Pattern = z.string().refine((source) => {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
 export const Language = z.object({
   shorthand: z.record(z.string().regex(/^[a-z0-9£']+$/, 'a shorthand key is one lower-case word'), z.string().min(1)),
   /** Words the needs model reads as one: each key stands for every word in its list (not used by the urgency rules). */
@@ -35,16 +44,9 @@ export const Language = z.object({
    * What cancels the words after it up to the end of the clause for the needs model ("I don't need a food
    * parcel any more, just help with the gas"): regular expressions, matched case-insensitively on prepared text.
    */
-  negations: z
-    .array(z.string().refine((source) => {
-      try {
-        new RegExp(source, 'i');
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'not a valid regular expression'))
-    .default([]),
+  negations: z.array(Pattern).default([]),
+  /** Whole messages that carry no need (a test, a greeting, thanks), matched on prepared text without punctuation. */
+  neutral: z.array(Pattern).default([]),
 });
 export type Language = z.infer<typeof Language>;
 
@@ -70,26 +72,42 @@ export function expandTerms(source: string, terms: Readonly<Record<string, strin
   });
 }
 
-const UrgencyRule = z.object({ why: z.string().min(1), needs: z.array(z.string()).default([]), pattern: z.string().min(1), unless: z.string().min(1).optional() });
+/** The kinds of immediate danger: each has its own emergency advice (hub/data/safety.json). */
+export const DANGER_KINDS = ['violence', 'abuse', 'medical', 'gas', 'fire', 'suicide', 'child', 'missing', 'flood'] as const;
+export const DangerKind = z.enum(DANGER_KINDS);
+export type DangerKind = z.infer<typeof DangerKind>;
+
+const UrgencyRule = z.object({ why: z.string().min(1), kind: DangerKind, needs: z.array(z.string()).default([]), pattern: z.string().min(1), unless: z.string().min(1).optional() });
+/** A sign of possible danger, too weak to act on alone: the bot asks whether the person is safe right now. */
+const RiskSignal = z.object({ why: z.string().min(1), kind: DangerKind, pattern: z.string().min(1), unless: z.string().min(1).optional() });
 
 export const UrgencyRules = z
   .object({
     /** Named alternatives shared by the rules ({{name}} in a pattern). */
     terms: z.record(z.string().regex(/^[a-z]+$/, 'a term name is one lower-case word'), z.string().min(1)).default({}),
     rules: z.array(UrgencyRule).min(1),
+    signals: z.array(RiskSignal).default([]),
+    /** Needs that are themselves a reason to ask whether the person is safe now (abuse disclosed, say). */
+    askSafetyFor: z.array(z.string()).default([]),
+    /** The model is unsure: one of askSafetyFor's needs scores at least this, below what is reported. */
+    unsureFrom: z.number().min(0).max(1).default(1),
+    /** The kind of danger a need shows when the message is urgent (a danger rule may name none). */
+    needKinds: z.record(z.string(), DangerKind).default({}),
   })
   .superRefine((value, ctx) => {
-    for (const [index, rule] of value.rules.entries()) {
-      for (const field of ['pattern', 'unless'] as const) {
-        const source = rule[field];
-        if (source === undefined) continue;
-        let problem: string | undefined;
-        try {
-          new RegExp(expandTerms(source, value.terms), 'i');
-        } catch (error) {
-          problem = error instanceof SyntaxError ? 'not a valid regular expression' : (error as Error).message;
+    for (const list of ['rules', 'signals'] as const) {
+      for (const [index, rule] of value[list].entries()) {
+        for (const field of ['pattern', 'unless'] as const) {
+          const source = rule[field];
+          if (source === undefined) continue;
+          let problem: string | undefined;
+          try {
+            new RegExp(expandTerms(source, value.terms), 'i');
+          } catch (error) {
+            problem = error instanceof SyntaxError ? 'not a valid regular expression' : (error as Error).message;
+          }
+          if (problem) ctx.addIssue({ code: 'custom', path: [list, index, field], message: problem });
         }
-        if (problem) ctx.addIssue({ code: 'custom', path: ['rules', index, field], message: problem });
       }
     }
   });
@@ -121,7 +139,7 @@ export function checkTraining(training: Training, taxonomy: Taxonomy, file = 'tr
 }
 
 export function checkUrgency(urgency: UrgencyRules, taxonomy: Taxonomy, file = 'urgency rules'): UrgencyRules {
-  refuseUnknown(urgency.rules.flatMap((r) => r.needs), taxonomy, file);
+  refuseUnknown([...urgency.rules.flatMap((r) => r.needs), ...urgency.askSafetyFor, ...Object.keys(urgency.needKinds)], taxonomy, file);
   return urgency;
 }
 

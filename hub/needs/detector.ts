@@ -8,9 +8,9 @@
 // own perceptron, scores are independent (one-vs-rest), not shares of one total.
 import { NeuralNetwork, type TrainingItem } from '@nlpjs/neural';
 import { StemmerEn } from '@nlpjs/lang-en-min';
-import type { NeedsData } from './data.ts';
+import type { DangerKind, NeedsData } from './data.ts';
 import { expandShorthand, normalise, pieces, stripEmailFurniture, words } from './text.ts';
-import { compileUrgency } from './urgency.ts';
+import { compileSignals, compileUrgency } from './urgency.ts';
 
 export interface DetectedNeed {
   code: string;
@@ -22,12 +22,21 @@ export interface DetectedNeed {
 export interface Detection {
   needs: DetectedNeed[];
   urgent: boolean;
+  /**
+   * Not urgent, but a sign of possible danger (a threat, someone outside, goodbye words, a symptom, a child
+   * alone, gas), a disclosure such as abuse, or the model half-seeing one: ask "are you safe right now?" first.
+   */
+  safetyQuestion: boolean;
+  /** The kinds of danger seen (urgent) or feared (safety question), which decide the emergency advice. */
+  danger: DangerKind[];
 }
 
 export interface NeedsDetector {
   detect(text: string): Detection;
   /** Why the message was judged urgent (for tuning and tests): the reasons of the rules that matched. */
   urgentBecause(text: string): string[];
+  /** The risk signals that matched (for tuning and tests). */
+  riskBecause(text: string): string[];
   /** Each piece the message was cut into, with the needs scoring at least 0.2 on it (for tuning). */
   explain(text: string): { piece: string; scores: Record<string, number> }[];
   /** How long building the model took, in milliseconds. */
@@ -48,6 +57,9 @@ const STOPWORDS = new Set(
     'have has had will would shall should can could may might must just also really very some any there here what which ' +
     'who whom when where how um er erm uh like yeah ok okay please hi hello hiya thanks thank dear well right basically actually get got').split(' '),
 );
+
+/** Words left out when a piece is matched against the taxonomy's urgency examples. */
+const EXAMPLE_STOPWORDS = new Set(['a', 'an', 'the', 'i', 'am', 'is', 'are', 'to', 'be', 'it']);
 
 /** Words that carry a need only together with a neighbour ("no food"), kept for pairs but not alone. */
 const PAIR_ONLY = new Set(['not', 'no', 'never', 'nothing', 'without', 'anymore', 'any more']);
@@ -141,8 +153,14 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   network.train(corpus);
   const urgency = compileUrgency(
     data.urgency,
-    data.taxonomy.urgency.examples.map((e) => words(prepare(e)).filter((w) => !STOPWORDS.has(w))),
+    // Pronouns stay: "going to kill myself" is not "going to kill each other".
+    data.taxonomy.urgency.examples.map((e) => words(prepare(e)).filter((w) => !EXAMPLE_STOPWORDS.has(w))),
   );
+  const signals = compileSignals(data.urgency);
+  const neutral = data.language.neutral.map((source) => new RegExp(source, 'i'));
+  const askSafetyFor = new Set(data.urgency.askSafetyFor);
+  const needKinds = new Map(Object.entries(data.urgency.needKinds));
+  const unsureFrom = data.urgency.unsureFrom;
   // The stemmer memoises every word it sees; keep only the training vocabulary's stems in it.
   const trainedStems = { ...stemmer.cache };
   const buildMs = performance.now() - started;
@@ -154,6 +172,8 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     detect(text) {
       const parts = piecesOf(text);
       const best = new Map<string, number>();
+      // The best score, reported or not, of the needs that call for the safety question.
+      let unsure = 0;
       try {
         for (const piece of parts) {
           const input = features(piece);
@@ -163,6 +183,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
             .filter(([code]) => keys.some((k) => featuresOf.get(code)?.has(k)))
             .sort((a, b) => b[1] - a[1]);
           for (const [rank, [code, score]] of scores.entries()) {
+            if (askSafetyFor.has(code)) unsure = Math.max(unsure, score);
             if (score < (rank === 0 ? topThreshold : threshold)) continue;
             if (score > (best.get(code) ?? 0)) best.set(code, score);
           }
@@ -171,6 +192,9 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
         // Nothing from a customer's message outlives the call.
         stemmer.cache = { ...trainedStems };
       }
+      // A test, a greeting or thanks: no need at all, whatever the model guesses from one word.
+      const whole = prepare(text).replace(/[^a-z0-9£' ]+/g, ' ').replace(/\s+/g, ' ').trim();
+      if (neutral.some((pattern) => pattern.test(whole))) best.clear();
       const danger = urgency(parts);
       // A danger rule that shows a need for certain (a stated intent to die) reports it even if the model is unsure.
       for (const match of danger) for (const code of match.needs) best.set(code, Math.max(1, best.get(code) ?? 0));
@@ -179,7 +203,13 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
         .filter(([code]) => labels.has(code))
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .map(([code, score]) => ({ code, label: labels.get(code)!, confidence: Math.round(Math.min(1, score) * 1000) / 1000 }));
-      return { needs, urgent: danger.length > 0 };
+      const urgent = danger.length > 0;
+      const risks = urgent ? [] : signals(parts);
+      const safetyQuestion = !urgent && (risks.length > 0 || needs.some((n) => askSafetyFor.has(n.code)) || unsure >= unsureFrom);
+      const kinds = new Set<DangerKind>();
+      for (const match of urgent ? danger : risks) if (match.kind) kinds.add(match.kind);
+      if (urgent || safetyQuestion) for (const n of needs) if (needKinds.has(n.code)) kinds.add(needKinds.get(n.code)!);
+      return { needs, urgent, safetyQuestion, danger: [...kinds] };
     },
     explain(text) {
       try {
@@ -195,6 +225,9 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     },
     urgentBecause(text) {
       return urgency(piecesOf(text)).map((m) => m.why);
+    },
+    riskBecause(text) {
+      return signals(piecesOf(text)).map((m) => m.why);
     },
   };
 }

@@ -3,7 +3,7 @@
 // carry one thought, so several needs in one message are found one piece at a time.
 
 /** Lines that open an email and say nothing about a need. */
-const GREETING = /^(dear|hi|hello|hiya|hey|good (morning|afternoon|evening)|to whom it may concern)\b[^.!?]{0,40}[,!]?$/i;
+const GREETING = /^(dear|hi|hello|hiya|hey|good (morning|afternoon|evening)|to whom it may concern)\b(\s*[^\s.!?]+){0,4}\s*[,!]?$/i;
 /** A sign-off line: everything from here on is signature, disclaimer or quoted history. */
 const SIGN_OFF = /^(kind(est)? regards|best regards|warm regards|regards|many thanks|thanks( again| very much| so much)?|thank you( very much| so much)?|cheers|best wishes|best|yours (sincerely|faithfully|truly)|sent from my|get outlook for|this (e-?mail|message) (and any attachments )?(is|are) confidential|-- ?|_{3,}|-{3,}|on .{5,80} wrote:|from: )/i;
 
@@ -15,7 +15,8 @@ export function stripEmailFurniture(text: string): string {
     const trimmed = line.trim();
     // A sign-off ends the message only once something has been said, and not in a one-line text.
     if (kept.length && lines.length > 1 && SIGN_OFF.test(trimmed) && trimmed.length < 80) break;
-    if (index < 3 && GREETING.test(trimmed)) continue;
+    // A one-line text is all message ("hi my bins werent collected"): only a longer one has a greeting line.
+    if (index < 3 && lines.length > 1 && GREETING.test(trimmed)) continue;
     if (trimmed.startsWith('>')) continue;
     kept.push(line);
   }

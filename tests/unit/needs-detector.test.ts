@@ -48,7 +48,7 @@ describe('detectNeeds: what is found', () => {
   });
 
   it('finds nothing in a message that carries no need', () => {
-    expect(detector.detect('Hello, thank you for getting back to me so quickly.')).toEqual({ needs: [], urgent: false });
+    expect(detector.detect('Hello, thank you for getting back to me so quickly.')).toEqual({ needs: [], urgent: false, safetyQuestion: false, danger: [] });
   });
 
   it('gives each need its label from the taxonomy and a confidence between 0 and 1, most confident first', () => {
@@ -291,14 +291,14 @@ describe('the data is checked at load', () => {
   });
 
   it('refuses urgency rules with a bad pattern or an unknown code', () => {
-    const badPattern = write('urgency-pattern.json', { rules: [{ why: 'x', pattern: '(unclosed' }] });
+    const badPattern = write('urgency-pattern.json', { rules: [{ why: 'x', kind: 'fire', pattern: '(unclosed' }] });
     expect(() => loadNeedsData({ files: { urgency: badPattern } })).toThrow(/rules\.0\.pattern: not a valid regular expression/);
-    const badCode = write('urgency-code.json', { rules: [{ why: 'x', pattern: 'fire', needs: ['safety.dragons'] }] });
+    const badCode = write('urgency-code.json', { rules: [{ why: 'x', kind: 'fire', pattern: 'fire', needs: ['safety.dragons'] }] });
     expect(() => loadNeedsData({ files: { urgency: badCode } })).toThrow(/"safety.dragons" is not a code/);
   });
 
   it('refuses urgency rules naming a term that is not defined, and spells out the ones that are', () => {
-    const unknown = write('urgency-term.json', { terms: { weapon: 'knife|gun' }, rules: [{ why: 'x', pattern: 'with a {{wepon}}' }] });
+    const unknown = write('urgency-term.json', { terms: { weapon: 'knife|gun' }, rules: [{ why: 'x', kind: 'violence', pattern: 'with a {{wepon}}' }] });
     expect(() => loadNeedsData({ files: { urgency: unknown } })).toThrow(/rules\.0\.pattern: \{\{wepon\}\} is not a defined term/);
     expect(expandTerms('a {{weapon}}', { blade: 'knife|machete', weapon: '{{blade}}|gun' })).toBe('a (?:(?:knife|machete)|gun)');
   });

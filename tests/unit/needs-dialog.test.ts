@@ -19,10 +19,22 @@ const CUES: [RegExp, string][] = [
   [/\bbin\b/i, 'environment.waste'],
   [/hits? me|hurts? me/i, 'safety.domestic-abuse'],
 ];
-const URGENT = /outside the door now|kill myself|not breathing/i;
+// Kinds of danger, as the real detector names them: urgent ones, and signs that call for the safety question.
+const DANGER: [RegExp, string][] = [
+  [/outside the door now|got a knife/i, 'violence'],
+  [/kill myself/i, 'suicide'],
+  [/not breathing|collapsed/i, 'medical'],
+];
+const SIGNS: [RegExp, string][] = [
+  [/found out where we are/i, 'violence'],
+  [/he used to hit me/i, 'abuse'],
+];
 function detect(text: string): Detection {
   const codes = CUES.filter(([cue]) => cue.test(text)).map(([, code]) => code);
-  return { needs: codes.map((code) => ({ code, label: code, confidence: 1 })), urgent: URGENT.test(text) };
+  const danger = DANGER.filter(([cue]) => cue.test(text)).map(([, kind]) => kind);
+  const signs = danger.length ? [] : SIGNS.filter(([cue]) => cue.test(text)).map(([, kind]) => kind);
+  if ((danger.length || signs.length) && codes.includes('safety.domestic-abuse')) (danger.length ? danger : signs).push('abuse');
+  return { needs: codes.map((code) => ({ code, label: code, confidence: 1 })), urgent: danger.length > 0, safetyQuestion: signs.length > 0, danger: danger.length ? danger : signs };
 }
 const knowledge = buildKnowledge({ detect, taxonomy });
 
@@ -56,7 +68,7 @@ const cases: Case[] = [
   },
   {
     name: 'danger in the first message stops the script: 999 and the helpline at once',
-    steps: [['he hits me and he is outside the door now', /^If you or someone else is in danger now, call 999\. National Domestic Abuse Helpline: 0808 2000 247.*passing you to a person now/]],
+    steps: [['he hits me and he is outside the door now', /^Call 999 and ask for the police\..*press 55.* National Domestic Abuse Helpline: 0808 2000 247.*passing you to a person now, first in the queue\.$/]],
     outcome: 'urgent',
     needs: ['safety.domestic-abuse'],
     urgent: ['safety.domestic-abuse'],
@@ -66,10 +78,64 @@ const cases: Case[] = [
     steps: [
       ['I am behind with my rent', /It sounds like you need help with debts or arrears/],
       ['yes', /People in your situation/],
-      ['honestly I want to kill myself', /call 999\. If you are thinking about ending your life: call Samaritans free on 116 123/],
+      ['honestly I want to kill myself', /^If your life is in danger now, call 999\. You can talk to Samaritans free, day or night, on 116 123\. I am passing you/],
     ],
     outcome: 'urgent',
     needs: ['money.debt'],
+  },
+  {
+    name: 'a medical emergency gets the ambulance, not a suicide line',
+    steps: [['my dad has collapsed and is not breathing', /^Call 999 now and ask for an ambulance\.(?!.*Samaritans).*first in the queue\.$/]],
+    outcome: 'urgent',
+    needs: [],
+  },
+  {
+    name: 'a sign of possible danger: the safety question comes first, and yes means a person now with the right advice',
+    steps: [
+      ['he used to hit me and he found out where we are staying', /^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/],
+      ['Y', /^Call 999 and ask for the police\..*National Domestic Abuse Helpline: 0808 2000 247.*first in the queue\.$/],
+    ],
+    outcome: 'urgent',
+    needs: ['safety.domestic-abuse'],
+    urgent: ['safety.domestic-abuse'],
+  },
+  {
+    name: 'safe for now: the conversation carries on from the first message, keeping the safety need',
+    steps: [
+      ['he used to hit me and now I am homeless with the kids', /^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/],
+      ['no we are safe at my mums', /^Thank you\. If that changes, call 999 straight away\.\nIt sounds like you need help with somewhere to live and being safe from abuse at home\. Is that right\? Reply Y or N\.$/],
+      ['yes', /People in your situation/],
+    ],
+    outcome: null,
+    needs: ['housing.homeless', 'safety.domestic-abuse'],
+  },
+  {
+    name: 'a sign of danger in the middle: asked about first, then the question that was waiting is asked again',
+    steps: [
+      ['I am behind with my rent', /Is that right\?/],
+      ['yes, and he found out where we are living', /^Before anything else: are you, or is anyone with you, in danger right now\?/],
+      ['no', /^Thank you\. If that changes, call 999 straight away\.\nIt sounds like you need help with debts or arrears\. Is that right\?/],
+    ],
+    outcome: null,
+    needs: ['money.debt'],
+  },
+  {
+    name: 'no clear answer to the safety question, twice: a person checks, first in the queue',
+    channel: 'voice',
+    steps: [
+      ['he found out where we are staying', /^Before anything else: are you, or is anyone with you, in danger right now\? Say yes or no, or press 1 for yes and 2 for no\.$/],
+      ['what do you mean', /^I need to check: is anyone in danger right now\? Say yes or no/],
+      ['I do not know', /first in the queue, to check you are safe\.$/],
+    ],
+    outcome: 'urgent',
+    needs: [],
+  },
+  {
+    name: 'an email with a sign of danger leads with the advice for it',
+    channel: 'email',
+    steps: [['Dear council, he found out where we are staying and we have been evicted. Ann', /^Thank you for your email\.\n\nIf you, or anyone with you, is in danger right now: Call 999 and ask for the police\./s]],
+    outcome: 'complete',
+    needs: ['housing.homeless'],
   },
   {
     name: 'asking for a person at any point hands over with the needs found so far',
@@ -137,7 +203,7 @@ const cases: Case[] = [
   {
     name: 'an email showing danger gets 999 and the helpline first',
     channel: 'email',
-    steps: [['He hits me and he is outside the door now, please help', /^Thank you for your email\.\n\nIf you or someone else is in danger now, call 999\. National Domestic Abuse Helpline.*A person from our team will reply as soon as possible\.$/s]],
+    steps: [['He hits me and he is outside the door now, please help', /^Thank you for your email\.\n\nCall 999 and ask for the police\..* National Domestic Abuse Helpline.*A person from our team will reply as soon as possible\.$/s]],
     outcome: 'urgent',
     needs: ['safety.domestic-abuse'],
   },
