@@ -31,6 +31,12 @@ const SETS = [
   // without it, and scored twice: before that tuning P 0.64 R 0.84 urgent 9/10 (2 false alarms), after it
   // P 0.62 R 0.83 urgent 10/10 (2 false alarms). The needs side did not generalise; urgency did.
   { name: 'holdout 6 (written blind; before session 11 tuning P 0.64 R 0.84 urgent 9/10, after P 0.62 R 0.83 urgent 10/10)', file: new URL('../tests/fixtures/needs-holdout-6.json', import.meta.url) },
+  // Holdout 7 (106 messages over SMS, web chat, email and calls, 32 urgent, mostly said indirectly) and the real accounts
+  // (85 first-person accounts from UK news and charity pages, paraphrased) were written blind in session 12 by helpers who
+  // saw only the taxonomy and the labelling rules, and scored before that session changed the detector (first score
+  // below), then once after its safety net and data changes, which were made without looking at either set.
+  { name: 'holdout 7 (written blind; first score P 0.59 R 0.74 urgent 16/32, 3 false alarms of 74, neutral 7/13 clean)', file: new URL('../tests/fixtures/needs-holdout-7.json', import.meta.url) },
+  { name: 'real accounts (paraphrased blind; first score P 0.56 R 0.81 urgent 3/4, 6 false alarms of 81)', file: new URL('../tests/fixtures/needs-accounts.json', import.meta.url) },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 
@@ -69,13 +75,19 @@ for (const set of SETS) {
   console.log(`overall micro: precision ${pct(precision(m))}  recall ${pct(recall(m))}  (tp ${m.tp}, fp ${m.fp}, fn ${m.fn})`);
   console.log(`overall macro: precision ${pct(result.macro.precision)}  recall ${pct(result.macro.recall)}`);
   console.log(`urgent:        recall ${pct(recall(result.urgent))} (${result.urgent.tp}/${urgentCases})  precision ${pct(precision(result.urgent))} (false alarms ${result.urgent.fp})`);
+  const sn = result.safety;
+  console.log(`safety net:    urgent caught (flagged or asked) ${sn.caught}/${sn.urgentCases}; calm messages asked ${sn.asked}/${sn.calmCases}, flagged urgent ${sn.flagged}/${sn.calmCases}; right advice ${sn.kindRight}/${sn.kindLabelled} of flagged with a labelled kind`);
+  if (result.neutral.cases) console.log(`no-need:       ${result.neutral.clean}/${result.neutral.cases} messages with no need got none`);
+  for (const [channel, c] of [...result.perChannel].sort()) {
+    console.log(`  ${channel.padEnd(8)} ${String(c.cases).padStart(3)} messages: micro P ${pct(precision(c.micro))} R ${pct(recall(c.micro))}; urgent flagged ${c.urgent.tp}/${c.urgent.tp + c.urgent.fn}, caught ${c.caught}/${c.urgent.tp + c.urgent.fn}, false alarms ${c.urgent.fp}`);
+  }
   // Warm-up done by scoring above; now time the same messages again.
   const time = timePerMessage(cases);
   console.log(`detection time per message: mean ${time.mean.toFixed(2)} ms, max ${time.max.toFixed(2)} ms`);
   if (showMistakes) {
     for (const x of result.mistakes) {
       const urgent = x.urgent.expected !== x.urgent.got ? ` urgent expected ${x.urgent.expected} got ${x.urgent.got}` : '';
-      console.log(`  - ${JSON.stringify(x.text.slice(0, 150))}\n      missed [${x.missed.join(', ')}] extra [${x.extra.join(', ')}]${urgent}`);
+      console.log(`  - ${JSON.stringify(x.text.slice(0, 150))}\n      missed [${x.missed.join(', ')}] extra [${x.extra.join(', ')}]${urgent}${x.asked ? ' (safety question asked)' : ''}`);
     }
   }
 }

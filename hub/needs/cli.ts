@@ -2,7 +2,7 @@
 // Redis. With no argument it reads the text from standard input (npm run needs < email.txt).
 import { readFileSync } from 'node:fs';
 import { loadNeedsData } from './data.ts';
-import { buildDetector } from './detector.ts';
+import { buildDetector, detectionView } from './detector.ts';
 import { NeedsDataError } from './taxonomy.ts';
 
 const text = process.argv.slice(2).join(' ').trim() || (process.stdin.isTTY ? '' : readFileSync(0, 'utf8').trim());
@@ -13,7 +13,7 @@ if (!text) {
 
 try {
   const detector = buildDetector(loadNeedsData({ taxonomyPath: process.env.NEEDS_TAXONOMY_PATH || undefined }));
-  console.log(JSON.stringify(detector.detect(text), null, 2));
+  console.log(JSON.stringify(detectionView(detector.detect(text)), null, 2));
 } catch (error) {
   if (!(error instanceof NeedsDataError)) throw error;
   console.error(error.message);

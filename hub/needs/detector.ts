@@ -31,6 +31,14 @@ export interface Detection {
   danger: DangerKind[];
 }
 
+/**
+ * What the CLI and the API print: needs and urgent always; safetyQuestion only when the bot would ask
+ * whether the person is safe now, and the kinds of danger only when there are some.
+ */
+export function detectionView(d: Detection): { needs: DetectedNeed[]; urgent: boolean; safetyQuestion?: true; danger?: DangerKind[] } {
+  return { needs: d.needs, urgent: d.urgent, ...(d.safetyQuestion ? { safetyQuestion: true as const } : {}), ...(d.danger.length ? { danger: d.danger } : {}) };
+}
+
 export interface NeedsDetector {
   detect(text: string): Detection;
   /** Why the message was judged urgent (for tuning and tests): the reasons of the rules that matched. */

@@ -38,10 +38,21 @@ describe('POST /api/needs/detect', () => {
     }
   });
 
-  it('flags immediate danger', async () => {
+  it('flags immediate danger, with its kind', async () => {
     const res = await detect({ text: 'he has a knife and says he will kill me, he is in the kitchen now' });
     expect(res.status).toBe(200);
     expect(res.body.urgent).toBe(true);
+    expect(res.body.danger).toContain('violence');
+    expect(res.body.safetyQuestion).toBeUndefined();
+  });
+
+  it('says when the bot would first ask whether the person is safe now, and about what', async () => {
+    const res = await detect({ text: 'my ex has found out where we are staying' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ urgent: false, safetyQuestion: true, danger: ['violence'] });
+    const calm = await detect({ text: 'my bin was missed' });
+    expect(calm.body.safetyQuestion).toBeUndefined();
+    expect(calm.body.danger).toBeUndefined();
   });
 
   it('answers 401 without a session', async () => {

@@ -107,11 +107,41 @@ describe('the needs bot on SMS', () => {
   it('danger in the first text: 999 and the helpline at once, and the conversation goes to a person', async () => {
     const from = '+447911200982';
     const answer = await text(from, 'my partner hits me and hes outside the door now');
-    expect(answer).toMatch(/^If you or someone else is in danger now, call 999\..*0808 2000 247/);
+    expect(answer).toMatch(/^Call 999 and ask for the police\..*0808 2000 247/);
     const conversation = await conversationOf(from);
     expect(conversation.handler).toBe('person');
     expect(conversation.needs).toEqual([expect.objectContaining({ code: 'safety.domestic-abuse', urgent: true, source: 'bot' })]);
     expect(conversation.urgentAt).not.toBeNull();
+  });
+
+  it('a knife at the door gets the police, and a collapse an ambulance: never the suicide line', async () => {
+    const knife = await text('+447911200991', 'hes outside the door now and hes got a knife');
+    expect(knife).toMatch(/^Call 999 and ask for the police\./);
+    expect(knife).not.toMatch(/Samaritans/);
+    const collapse = await text('+447911200988', 'my dad has collapsed and isnt breathing');
+    expect(collapse).toMatch(/^Call 999 now and ask for an ambulance\./);
+    expect(collapse).not.toMatch(/Samaritans/);
+    for (const from of ['+447911200991', '+447911200988']) expect((await conversationOf(from)).urgentAt).not.toBeNull();
+  });
+
+  it('a sign of danger in unfamiliar words: asked first whether anyone is in danger, and yes puts them first in the queue', async () => {
+    const from = '+447911200989';
+    expect(await text(from, 'my ex has found out where me and the kids are staying')).toMatch(/^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/);
+    expect((await conversationOf(from)).handler).toBe('bot');
+    expect(await text(from, 'Y')).toMatch(/^Call 999 and ask for the police\..*first in the queue\.$/);
+    const conversation = await conversationOf(from);
+    expect(conversation.handler).toBe('person');
+    expect(conversation.urgentAt).not.toBeNull();
+  });
+
+  it('safe for now: the conversation carries on with what the first text said', async () => {
+    const from = '+447911200992';
+    expect(await text(from, "I've left my partner because he was hitting me, I'm staying at my sister's with my two kids but she can't keep us for long. I've got no money and I've had to leave my job.")).toMatch(/in danger right now\?/);
+    const next = await text(from, 'N');
+    expect(next).toMatch(/^Thank you\. If that changes, call 999 straight away\.\nIt sounds like you need help with .*somewhere to live.*\. Is that right\?/);
+    const conversation = await conversationOf(from);
+    expect(conversation.urgentAt).toBeNull();
+    expect(conversation.needs.map((n) => n.code)).toEqual(expect.arrayContaining(['housing.homeless', 'safety.domestic-abuse', 'work.employment']));
   });
 
   it('danger with no need recognised still marks the conversation urgent for the desk', async () => {

@@ -32,6 +32,19 @@ describe('needs detection quality', () => {
     expect(missed).toEqual([]);
   });
 
+  it('the safety question is for signs of danger, not for everyone: asked of at most a quarter of calm messages, and fewer than 1 in 10 flagged', () => {
+    // All sets, the blind ones included: these are the false-alarm side of the safety net, which tuning must not buy recall with.
+    const all = [...ALL_SETS, 'needs-holdout-6.json', 'needs-holdout-7.json', 'needs-accounts.json'].flatMap(cases);
+    const { safety } = score((text) => detector.detect(text), all);
+    expect(safety.calmCases).toBeGreaterThan(300);
+    expect(safety.asked / safety.calmCases).toBeLessThanOrEqual(0.25);
+    expect(safety.flagged / safety.calmCases).toBeLessThan(0.1);
+  });
+
+  it('a test, a greeting or thanks carries no need', () => {
+    for (const text of ['test', 'Testing 123', 'hello', 'Hi there!', 'thanks for your help', 'ok']) expect(detector.detect(text).needs, text).toEqual([]);
+  });
+
   it('urgency is not everything: over all sets, at least 9 in 10 urgent flags are right', () => {
     const all = ALL_SETS.flatMap(cases);
     const result = score((text) => detector.detect(text), all);
