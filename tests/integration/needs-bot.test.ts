@@ -37,12 +37,12 @@ afterAll(async () => {
 const db = () => hub.database.prisma;
 const textsTo = (to: string) => twilioApi.requests.filter((r) => r.form.To === to).map((r) => r.form.Body!);
 
-/** The customer texts; resolves with the bot's answer (the next SMS the hub sends them). */
-async function text(from: string, body: string): Promise<string> {
+/** The customer texts; resolves with the bot's answer (the next SMS the hub sends them, or the next few). */
+async function text(from: string, body: string, replies = 1): Promise<string> {
   const before = textsTo(from).length;
   const res = await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, body));
   expect(res.status).toBe(200);
-  await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBeGreaterThan(before);
+  await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + replies);
   return textsTo(from).slice(before).join('\n');
 }
 
@@ -137,8 +137,9 @@ describe('the needs bot on SMS', () => {
   it('safe for now: the conversation carries on with what the first text said', async () => {
     const from = '+447911200992';
     expect(await text(from, "I've left my partner because he was hitting me, I'm staying at my sister's with my two kids but she can't keep us for long. I've got no money and I've had to leave my job.")).toMatch(/in danger right now\?/);
-    const next = await text(from, 'N');
-    expect(next).toMatch(/^Thank you\. If that changes, call 999 straight away\.\nIt sounds like you need help with .*somewhere to live.*\. Is that right\?/);
+    const next = await text(from, 'N', 2);
+    expect(next).toMatch(/Thank you\. If that changes, call 999 straight away\./);
+    expect(next).toMatch(/It sounds like you need help with .*somewhere to live.*\. Is that right\?/);
     const conversation = await conversationOf(from);
     expect(conversation.urgentAt).toBeNull();
     expect(conversation.needs.map((n) => n.code)).toEqual(expect.arrayContaining(['housing.homeless', 'safety.domestic-abuse', 'work.employment']));

@@ -372,12 +372,26 @@ describe('the needs bot on a call', () => {
     expect(messages.map((m) => `${m.direction}:${m.fromBot}:${m.status}`)).toEqual(['inbound:false:received', 'outbound:true:sent', 'inbound:false:received', 'outbound:true:sent']);
   });
 
+  it('a sign of danger on a call: the safety question is spoken, and pressing 1 puts the caller through to a person at once', async () => {
+    const sid = callSid();
+    const from = '+447911200979';
+    const first = await gather(sid, from, { SpeechResult: 'my ex has found out where we are staying' });
+    expect(byVerb(first)).toEqual(['Gather', 'Say', 'Hangup']);
+    expect(first[0]!.children[0]!.text).toBe('Before anything else: are you, or is anyone with you, in danger right now? Say yes or no, or press 1 for yes and 2 for no.');
+    const verbs = await gather(sid, from, { Digits: '1' });
+    expect(byVerb(verbs)).toEqual(['Say', 'Enqueue']);
+    expect(verbs[0]!.text).toMatch(/^Call 999 and ask for the police\./);
+    const call = await hub.database.prisma.call.findUniqueOrThrow({ where: { callSid: sid }, include: { conversation: true } });
+    expect(call.conversation).toMatchObject({ handler: 'person', botOutcome: 'urgent' });
+    expect(call.conversation.urgentAt).not.toBeNull();
+  });
+
   it('danger on a call: 999 and the helpline are said at once, and the caller is put through to a person', async () => {
     const sid = callSid();
     const from = '+447911200976';
     const verbs = await gather(sid, from, { SpeechResult: 'my partner is hitting me he is outside the door now' });
     expect(byVerb(verbs)).toEqual(['Say', 'Enqueue']);
-    expect(verbs[0]!.text).toMatch(/^If you or someone else is in danger now, call 999\. National Domestic Abuse Helpline: 0808 2000 247/);
+    expect(verbs[0]!.text).toMatch(/^Call 999 and ask for the police\..* National Domestic Abuse Helpline: 0808 2000 247/);
     const call = await hub.database.prisma.call.findUniqueOrThrow({ where: { callSid: sid }, include: { conversation: true } });
     expect(call.state).toBe('queued');
     expect(call.conversation).toMatchObject({ handler: 'person', botOutcome: 'urgent' });
