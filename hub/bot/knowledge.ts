@@ -28,6 +28,8 @@ export interface NeedsKnowledge {
   factQuestion(key: string): string;
   /** A fact's name as a service reads it ("Deadline"). */
   factLabel(key: string): string;
+  /** The facts a message already gives, in the customer's own words (the sentence that gives each). */
+  factsIn(text: string): Record<string, string>;
   /** The safety question and the emergency advice for each kind of danger. */
   safety: SafetyWording;
 }
@@ -37,6 +39,8 @@ const RelatedNeeds = z.object({
   facts: z.record(z.string(), z.string().min(5)),
   /** Short names for the facts, for the services that read them. */
   factLabels: z.record(z.string(), z.string().min(2)).default({}),
+  /** Finds a fact already given in the customer's own words, so it is not asked again. */
+  factCues: z.record(z.string(), z.string().refine((source) => { try { new RegExp(source, 'i'); return true; } catch { return false; } }, 'not a valid regular expression')).default({}),
   needs: z.record(z.string(), z.object({ related: z.array(z.string()), facts: z.array(z.string()) })),
 });
 
@@ -56,6 +60,8 @@ export function buildKnowledge(input: {
     for (const f of entry.facts) if (!data.facts[f]) throw new Error(`related-needs.json: fact "${f}" (for ${code}) has no question`);
   }
   for (const key of Object.keys(data.factLabels)) if (!data.facts[key]) throw new Error(`related-needs.json: "${key}" (under factLabels) is not a fact`);
+  for (const key of Object.keys(data.factCues)) if (!data.facts[key]) throw new Error(`related-needs.json: "${key}" (under factCues) is not a fact`);
+  const cues = Object.entries(data.factCues).map(([key, source]) => [key, new RegExp(source, 'i')] as const);
   for (const code of Object.keys(data.say)) if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under say) is not a code in the needs taxonomy`);
   return {
     detect: input.detect,
@@ -67,6 +73,15 @@ export function buildKnowledge(input: {
     facts: (code) => data.needs[code]?.facts ?? [],
     factQuestion: (key) => data.facts[key] ?? key,
     factLabel: (key) => data.factLabels[key] ?? key,
+    factsIn: (text) => {
+      const found: Record<string, string> = {};
+      for (const [key, cue] of cues) {
+        // The sentence that says it, as they said it: the service reads their words, not our summary.
+        const sentence = text.split(/(?<=[.!?])\s+|\n+/).find((s) => cue.test(s));
+        if (sentence) found[key] = sentence.trim().slice(0, 300);
+      }
+      return found;
+    },
     safety: input.safety ?? loadSafetyWording(),
   };
 }

@@ -202,10 +202,12 @@ export class NeedsDialog extends ComponentDialog {
     return this.captured.get(context, emptyCaptured());
   }
 
-  /** Adds what was found to what the conversation has captured. */
+  /** Adds what was found to what the conversation has captured, with any fact the words already give. */
   private async record(context: TurnContext, detection: Detection, urgent = false): Promise<Captured> {
     const captured = await this.state(context);
     for (const need of detection.needs) captured.needs[need.code] = { urgent: urgent || (captured.needs[need.code]?.urgent ?? false) };
+    const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '') : '';
+    for (const [key, value] of Object.entries(this.knowledge.factsIn(text))) captured.facts[key] ??= value;
     return captured;
   }
 
@@ -246,7 +248,11 @@ export class NeedsDialog extends ComponentDialog {
   }
 
   private async corrected(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if ((step.result as { value?: string } | undefined)?.value === 'Yes') return step.next();
+    if ((step.result as { value?: string } | undefined)?.value === 'Yes') {
+      // "Yes, and we need somewhere to live": what follows the yes is heard too.
+      await this.record(step.context, this.knowledge.detect(step.context.activity.text ?? ''));
+      return step.next();
+    }
     return step.prompt(TEXT, 'Sorry I got that wrong. In a few words, what do you need help with?');
   }
 

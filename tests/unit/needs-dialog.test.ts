@@ -67,6 +67,28 @@ const cases: Case[] = [
     consent: true,
   },
   {
+    name: '"yes, and …" adds what follows, and a fact already given is not asked again',
+    steps: [
+      ['We have been evicted, it is me and my two kids', /somewhere to live\. Is that right\?/],
+      ['Yes, and we are behind on the rent', /^People in your situation often also need help with benefits, being safe from abuse at home or a school place\./],
+      ['no', /date you have to leave by/],
+      ['Friday', /^Can we share what you have told us/],
+      ['yes', /somewhere to live and debts or arrears/],
+    ],
+    outcome: 'complete',
+    needs: ['housing.homeless', 'money.debt'],
+    facts: ['deadline', 'household'],
+    consent: true,
+  },
+  {
+    name: 'a safe way to contact them, said in passing, is kept in their words',
+    channel: 'webchat',
+    steps: [['we have been evicted. text only please, 07911 200411', /somewhere to live/]],
+    outcome: null,
+    needs: ['housing.homeless'],
+    facts: ['safeContact'],
+  },
+  {
     name: 'danger in the first message stops the script: 999 and the helpline at once',
     steps: [['he hits me and he is outside the door now', /^Call 999 and ask for the police\..*press 55.* National Domestic Abuse Helpline: 0808 2000 247.*passing you to a person now, first in the queue\.$/]],
     outcome: 'urgent',
