@@ -374,7 +374,7 @@ describe('the needs bot on a call', () => {
 
   it('a sign of danger on a call: the safety question is spoken, and pressing 1 puts the caller through to a person at once', async () => {
     const sid = callSid();
-    const from = '+447911200979';
+    const from = '+447911200973';
     const first = await gather(sid, from, { SpeechResult: 'my ex has found out where we are staying' });
     expect(byVerb(first)).toEqual(['Gather', 'Say', 'Hangup']);
     expect(first[0]!.children[0]!.text).toBe('Before anything else: are you, or is anyone with you, in danger right now? Say yes or no, or press 1 for yes and 2 for no.');
