@@ -2,6 +2,7 @@
 // together and which facts each need's service asks for (related-needs.json, checked against the taxonomy).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { Pattern } from '../needs/data.ts';
 import { loadSafetyWording, type SafetyWording } from './safety.ts';
 
 export interface Detection {
@@ -40,7 +41,7 @@ const RelatedNeeds = z.object({
   /** Short names for the facts, for the services that read them. */
   factLabels: z.record(z.string(), z.string().min(2)).default({}),
   /** Finds a fact already given in the customer's own words, so it is not asked again. */
-  factCues: z.record(z.string(), z.string().refine((source) => { try { new RegExp(source, 'i'); return true; } catch { return false; } }, 'not a valid regular expression')).default({}),
+  factCues: z.record(z.string(), Pattern).default({}),
   needs: z.record(z.string(), z.object({ related: z.array(z.string()), facts: z.array(z.string()) })),
 });
 

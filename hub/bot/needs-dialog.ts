@@ -76,6 +76,16 @@ function onThePhone(context: TurnContext): boolean {
   return channelOf(context) === 'voice';
 }
 
+/**
+ * How to answer a yes/no question on this channel: keys on a call; on SMS, Y or N, because YES is also a
+ * carrier opt-in keyword (answered by Twilio itself).
+ */
+function howToAnswer(channel: string | undefined): { how: string; again: string } {
+  if (channel === 'voice') return { how: 'Say yes or no, or press 1 for yes and 2 for no.', again: 'Please say yes or no, or press 1 for yes and 2 for no.' };
+  if (channel === 'sms') return { how: 'Reply Y or N.', again: 'Please reply Y or N.' };
+  return { how: 'Reply YES or NO.', again: 'Please reply YES or NO.' };
+}
+
 /** The standard SMS opt-out words, as a whole message (what carriers and Twilio act on). */
 const SMS_OPT_OUT = /^\s*(stop|stopall|stop all|unsubscribe|cancel|end|quit|revoke|optout|opt out)\s*[.!]?\s*$/i;
 
@@ -155,8 +165,8 @@ export class NeedsDialog extends ComponentDialog {
       }
       if (answer === 'danger' || captured.safety === 'asked-again') {
         // Danger, or still no clear answer after asking twice: a person checks, first in the queue.
-        await this.record(context, detection, true);
-        for (const code of Object.keys(captured.needs)) captured.needs[code]!.urgent = true;
+        await this.record(context, detection);
+        for (const need of Object.values(captured.needs)) need.urgent = true;
         captured.urgent = true;
         captured.outcome = 'urgent';
         const kinds = [...new Set([...(captured.danger ?? []), ...(detection.danger ?? [])])];
@@ -193,9 +203,7 @@ export class NeedsDialog extends ComponentDialog {
 
   /** The safety question, with how to answer it on this channel (buttons where the channel shows them). */
   private async askSafety(context: TurnContext, question: string) {
-    const channel = channelOf(context);
-    const how = channel === 'voice' ? 'Say yes or no, or press 1 for yes and 2 for no.' : channel === 'sms' ? 'Reply Y or N.' : 'Reply YES or NO.';
-    await context.sendActivity(MessageFactory.suggestedActions(['Yes', 'No'], `${question} ${how}`));
+    await context.sendActivity(MessageFactory.suggestedActions(['Yes', 'No'], `${question} ${howToAnswer(channelOf(context)).how}`));
   }
 
   private async state(context: TurnContext): Promise<Captured> {
@@ -220,10 +228,7 @@ export class NeedsDialog extends ComponentDialog {
     // The words work on every channel; the buttons are for channels that show them (web chat, Teams).
     // Built here rather than by the prompt's style, which only adds buttons on channel ids it knows.
     const ask = (words: string) => MessageFactory.suggestedActions(['Yes', 'No'], words);
-    const channel = channelOf(step.context);
-    // On SMS, YES is also a carrier opt-in keyword (answered by Twilio itself), so texts ask for Y or N.
-    const how = channel === 'voice' ? 'Say yes or no, or press 1 for yes and 2 for no.' : channel === 'sms' ? 'Reply Y or N.' : 'Reply YES or NO.';
-    const again = channel === 'voice' ? 'Please say yes or no, or press 1 for yes and 2 for no.' : channel === 'sms' ? 'Please reply Y or N.' : 'Please reply YES or NO.';
+    const { how, again } = howToAnswer(channelOf(step.context));
     return step.prompt(YES_NO, { prompt: ask(`${text} ${how}${after ? ` ${after}` : ''}`), retryPrompt: ask(again), choices: [YES, NO], style: ListStyle.none });
   }
 
@@ -353,7 +358,7 @@ export class EmailNeedsDialog extends WaterfallDialog {
     if (detection.urgent) {
       captured.urgent = true;
       captured.outcome = 'urgent';
-      paragraphs.push(emergencyMessage(this.knowledge.safety, detection.danger ?? [], 'A person from our team will reply as soon as possible.'));
+      paragraphs.push(emergencyMessage(this.knowledge.safety, detection.danger ?? [], this.knowledge.safety.toPersonByEmail));
       await step.context.sendActivity(paragraphs.join('\n\n'));
       return step.endDialog();
     }

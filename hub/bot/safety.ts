@@ -15,6 +15,8 @@ export const SafetyWording = z.object({
   stillSafe: Line,
   toPerson: Line,
   toPersonUnsure: Line,
+  /** What an email showing danger is told happens next (it is answered once, not kept waiting). */
+  toPersonByEmail: Line,
   /** Every kind of danger has its advice: a rule naming a kind is never left without words. */
   advice: z.object(Object.fromEntries(DANGER_KINDS.map((k) => [k, Line])) as Record<DangerKind, typeof Line>).strict(),
 });

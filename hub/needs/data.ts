@@ -15,7 +15,8 @@ export type Training = z.infer<typeof Training>;
 
 const Word = z.string().regex(/^[a-z0-9£]+$/, 'one lower-case word without apostrophes');
 
-const Pattern = z.string().refine((source) => {
+/** A regular expression in a data file, refused at start if it does not compile. */
+export const Pattern = z.string().refine((source) => {
   try {
     new RegExp(source, 'i');
     return true;

@@ -178,7 +178,8 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   return {
     buildMs,
     detect(text) {
-      const parts = piecesOf(text);
+      const prepared = prepare(text);
+      const parts = pieces(prepared);
       const best = new Map<string, number>();
       // The best score, reported or not, of the needs that call for the safety question.
       let unsure = 0;
@@ -201,7 +202,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
         stemmer.cache = { ...trainedStems };
       }
       // A test, a greeting or thanks: no need at all, whatever the model guesses from one word.
-      const whole = prepare(text).replace(/[^a-z0-9£' ]+/g, ' ').replace(/\s+/g, ' ').trim();
+      const whole = prepared.replace(/[^a-z0-9£' ]+/g, ' ').replace(/\s+/g, ' ').trim();
       if (neutral.some((pattern) => pattern.test(whole))) best.clear();
       const danger = urgency(parts);
       // A danger rule that shows a need for certain (a stated intent to die) reports it even if the model is unsure.
