@@ -1,24 +1,15 @@
 // Scores a needs detector against a labelled set: precision and recall per need, micro- and
 // macro-averaged, and urgent recall and precision. Shared by `npm run bench:needs` and the quality test.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import type { Detection } from '../hub/needs/detector.ts';
+import path from 'node:path';
+import { trainDangerModel } from '../hub/needs/danger.ts';
+import { LabelledSet, loadLabelledSets, type LabelledCase, type NeedsData } from '../hub/needs/data.ts';
+import { buildDetector, type Detection } from '../hub/needs/detector.ts';
 
 /** What the scorer reads of a detection: the safety question and the kinds of danger are newer, and optional. */
 type Scored = Pick<Detection, 'needs' | 'urgent'> & { safetyQuestion?: boolean; danger?: readonly string[] };
 
-export const LabelledCase = z.object({
-  channel: z.enum(['sms', 'voice', 'webchat', 'email']),
-  text: z.string().min(1),
-  needs: z.array(z.string()),
-  urgent: z.boolean(),
-  /** On urgent cases: the main kind of immediate danger, which decides the emergency advice. */
-  danger: z.enum(['violence', 'medical', 'gas', 'fire', 'suicide', 'abuse', 'child']).optional(),
-  note: z.string().optional(),
-  source: z.string().optional(),
-});
-export type LabelledCase = z.infer<typeof LabelledCase>;
-const LabelledSet = z.object({ about: z.string().optional(), cases: z.array(LabelledCase).min(1) });
+export type { LabelledCase } from '../hub/needs/data.ts';
 
 export function loadLabelled(file: string | URL, knownCodes: ReadonlySet<string>): LabelledCase[] {
   const { cases } = LabelledSet.parse(JSON.parse(readFileSync(file, 'utf8')));
@@ -118,4 +109,47 @@ export function score(detect: (text: string) => Scored, cases: readonly Labelled
   const labelled = [...perNeed.values()].filter((c) => c.tp + c.fn > 0);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   return { perNeed, micro, macro: { precision: mean(labelled.map(precision)), recall: mean(labelled.map(recall)) }, urgent, safety, neutral, perChannel, mistakes };
+}
+
+export interface DangerCrossValidation {
+  sets: { name: string; urgent: number; caught: number; caughtBefore: number; calm: number; asked: number; askedBefore: number }[];
+  urgent: number;
+  caught: number;
+  caughtBefore: number;
+  calm: number;
+  asked: number;
+  askedBefore: number;
+}
+
+/**
+ * The safety net with the danger-now model, each labelled set scored by a model trained on all the others: how
+ * it does on wording it has not learnt from. "Before" is the rules and signals alone (no model).
+ */
+export function crossValidateDanger(data: NeedsData, labelledDir?: string): DangerCrossValidation {
+  const rulesOnly = buildDetector({ ...data, urgency: { ...data.urgency, dangerAskFrom: 1 } });
+  const sets = loadLabelledSets(data.taxonomy, labelledDir);
+  const out: DangerCrossValidation = { sets: [], urgent: 0, caught: 0, caughtBefore: 0, calm: 0, asked: 0, askedBefore: 0 };
+  for (const held of sets) {
+    const model = trainDangerModel([
+      ...sets.filter((s) => s !== held).flatMap((s) => s.cases).map((c) => ({ text: rulesOnly.prepare(c.text), urgent: c.urgent })),
+      ...data.taxonomy.urgency.examples.map((e) => ({ text: rulesOnly.prepare(e), urgent: true })),
+    ]);
+    const row = { name: path.basename(held.file), urgent: 0, caught: 0, caughtBefore: 0, calm: 0, asked: 0, askedBefore: 0 };
+    for (const c of held.cases) {
+      const d = rulesOnly.detect(c.text);
+      const asksNow = d.safetyQuestion || model.score(rulesOnly.prepare(c.text)) >= data.urgency.dangerAskFrom;
+      if (c.urgent) {
+        row.urgent++;
+        if (d.urgent || d.safetyQuestion) row.caughtBefore++;
+        if (d.urgent || asksNow) row.caught++;
+      } else {
+        row.calm++;
+        if (!d.urgent && d.safetyQuestion) row.askedBefore++;
+        if (!d.urgent && asksNow) row.asked++;
+      }
+    }
+    out.sets.push(row);
+    for (const k of ['urgent', 'caught', 'caughtBefore', 'calm', 'asked', 'askedBefore'] as const) out[k] += row[k];
+  }
+  return out;
 }

@@ -6,37 +6,47 @@
 // and scored first; not tuned on, but seen); needs-holdout-4.json (written after the third round, scored
 // once; seen since session 11, as is holdout 5); needs-holdout-6.json (written blind in session 11, the honest
 // figure now). Never tune on a set whose score is to be reported as unseen.
+// The danger-now model (hub/needs/danger.ts) learns from every set in hub/needs/labelled/, so its part of the safety-net
+// figures on those sets is in-sample; the last section scores each set with a model trained on the others
+// (leave-one-set-out), the honest figure for it short of a new blind set.
 // Times are printed, never asserted.
 // `-- --mistakes` also lists every case the detector got wrong.
 import { existsSync } from 'node:fs';
 import { loadNeedsData } from '../hub/needs/data.ts';
 import { buildDetector } from '../hub/needs/detector.ts';
-import { loadLabelled, precision, recall, score, type LabelledCase } from './needs-score.ts';
+import { crossValidateDanger, loadLabelled, precision, recall, score, type LabelledCase } from './needs-score.ts';
 
 const SETS = [
-  { name: 'labelled (tuned on)', file: new URL('../tests/fixtures/needs-labelled.json', import.meta.url) },
+  { name: 'labelled (tuned on)', file: new URL('../hub/needs/labelled/needs-labelled.json', import.meta.url) },
   // First scores, before anything was changed after seeing them: holdout 1 micro P 0.59 R 0.56, urgent 2/5;
   // holdout 2 micro P 0.57 R 0.53, urgent 2/4.
-  { name: 'holdout 1 (first score P 0.59 R 0.56 urgent 2/5; then tuned on)', file: new URL('../tests/fixtures/needs-holdout.json', import.meta.url) },
-  { name: 'holdout 2 (first score P 0.57 R 0.53 urgent 2/4; then tuned on)', file: new URL('../tests/fixtures/needs-holdout-2.json', import.meta.url) },
+  { name: 'holdout 1 (first score P 0.59 R 0.56 urgent 2/5; then tuned on)', file: new URL('../hub/needs/labelled/needs-holdout.json', import.meta.url) },
+  { name: 'holdout 2 (first score P 0.57 R 0.53 urgent 2/4; then tuned on)', file: new URL('../hub/needs/labelled/needs-holdout-2.json', import.meta.url) },
   // Holdout 3 was written before the third round of tuning and never tuned on, but whoever tuned had written it and
   // seen its first mistakes, so its second score is optimistic. First score: P 0.60 R 0.60 urgent 5/11.
-  { name: 'holdout 3 (first score P 0.60 R 0.60 urgent 5/11; not tuned on, but seen)', file: new URL('../tests/fixtures/needs-holdout-3.json', import.meta.url) },
+  { name: 'holdout 3 (first score P 0.60 R 0.60 urgent 5/11; not tuned on, but seen)', file: new URL('../hub/needs/labelled/needs-holdout-3.json', import.meta.url) },
   // Holdouts 4 and 5 were scored once each as unseen text, then looked at and learnt from in session 11 (so they are
   // seen now; a fresh blind holdout 6 gives the honest figure). Scores before session 11 changed anything:
   // holdout 4 P 0.48 R 0.44 urgent 2/5; holdout 5 P 0.81 R 0.81 urgent 5/8.
-  { name: 'holdout 4 (seen from session 11; before it P 0.48 R 0.44 urgent 2/5)', file: new URL('../tests/fixtures/needs-holdout-4.json', import.meta.url) },
-  { name: 'holdout 5 (seen from session 11; before it P 0.81 R 0.81 urgent 5/8)', file: new URL('../tests/fixtures/needs-holdout-5.json', import.meta.url) },
+  { name: 'holdout 4 (seen from session 11; before it P 0.48 R 0.44 urgent 2/5)', file: new URL('../hub/needs/labelled/needs-holdout-4.json', import.meta.url) },
+  { name: 'holdout 5 (seen from session 11; before it P 0.81 R 0.81 urgent 5/8)', file: new URL('../hub/needs/labelled/needs-holdout-5.json', import.meta.url) },
   // Holdout 6 was written blind in session 11 (taxonomy and labelling rules only) while the detector was tuned
   // without it, and scored twice: before that tuning P 0.64 R 0.84 urgent 9/10 (2 false alarms), after it
   // P 0.62 R 0.83 urgent 10/10 (2 false alarms). The needs side did not generalise; urgency did.
-  { name: 'holdout 6 (written blind; before session 11 tuning P 0.64 R 0.84 urgent 9/10, after P 0.62 R 0.83 urgent 10/10)', file: new URL('../tests/fixtures/needs-holdout-6.json', import.meta.url) },
+  { name: 'holdout 6 (written blind; before session 11 tuning P 0.64 R 0.84 urgent 9/10, after P 0.62 R 0.83 urgent 10/10)', file: new URL('../hub/needs/labelled/needs-holdout-6.json', import.meta.url) },
   // Holdout 7 (106 messages over SMS, web chat, email and calls, 32 urgent, mostly said indirectly) and the real accounts
   // (85 first-person accounts from UK news and charity pages, paraphrased) were written blind in session 12 by helpers who
   // saw only the taxonomy and the labelling rules, and scored before that session changed the detector (first score
   // below), then once after its safety net and data changes, which were made without looking at either set.
-  { name: 'holdout 7 (written blind; first score P 0.59 R 0.74 urgent 16/32, 3 false alarms of 74, neutral 7/13 clean)', file: new URL('../tests/fixtures/needs-holdout-7.json', import.meta.url) },
-  { name: 'real accounts (paraphrased blind; first score P 0.56 R 0.81 urgent 3/4, 6 false alarms of 81)', file: new URL('../tests/fixtures/needs-accounts.json', import.meta.url) },
+  { name: 'holdout 7 (written blind; first score P 0.59 R 0.74 urgent 16/32, 3 false alarms of 74, neutral 7/13 clean)', file: new URL('../hub/needs/labelled/needs-holdout-7.json', import.meta.url) },
+  // Holdout 8 (106 messages, 30 urgent, 13 with no need) was written blind in session 12 and kept sealed until session 13
+  // scored it, once, before anything was changed after seeing it; its urgent misses were then read (seen since).
+  { name: 'holdout 8 (written blind; first score P 0.67 R 0.68, urgent flagged 13/30, caught 19/30, calm asked 9/76, flagged 4/76, neutral 9/13 clean)', file: new URL('../hub/needs/labelled/needs-holdout-8.json', import.meta.url) },
+  { name: 'real accounts (paraphrased blind; first score P 0.56 R 0.81 urgent 3/4, 6 false alarms of 81)', file: new URL('../hub/needs/labelled/needs-accounts.json', import.meta.url) },
+  // Holdout 9 (110 messages, 28 urgent, 13 with no need) was written blind in session 13 while the danger-now model was
+  // built and chosen without it, then scored once (first score in the name). Nothing learns from it: it stays out of
+  // hub/needs/labelled, and its cases have not been read.
+  { name: 'holdout 9 (written blind; first score P 0.63 R 0.72, urgent flagged 14/28, caught 28/28, calm asked 18/82, flagged 4/82, neutral 10/13 clean)', file: new URL('../tests/fixtures/needs-holdout-9.json', import.meta.url) },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 
@@ -91,3 +101,9 @@ for (const set of SETS) {
     }
   }
 }
+
+// Leave-one-set-out: each labelled set scored by a danger-now model that never saw it.
+const cv = crossValidateDanger(data);
+console.log(`\n== danger-now model, leave-one-set-out (ask from ${data.urgency.dangerAskFrom}): each set scored by a model trained on the others`);
+for (const s of cv.sets) console.log(`  ${s.name.padEnd(24)} urgent caught ${s.caught}/${s.urgent} (rules and signals alone ${s.caughtBefore}); calm asked ${s.asked}/${s.calm} (before ${s.askedBefore})`);
+console.log(`  all sets                 urgent caught ${cv.caught}/${cv.urgent} (rules and signals alone ${cv.caughtBefore}); calm asked ${cv.asked}/${cv.calm} (before ${cv.askedBefore})`);

@@ -1,6 +1,7 @@
 // Everything the needs detector is built from, loaded and checked at start: the shared taxonomy and the
 // hub's own data beside this file (training utterances, shorthand, urgency rules). A bad file stops the
 // start with a message naming it, never a wrong answer later.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TAXONOMY_PATH, NeedsDataError, loadTaxonomy, readJsonData, type Taxonomy } from './taxonomy.ts';
@@ -92,6 +93,8 @@ export const UrgencyRules = z
     askSafetyFor: z.array(z.string()).default([]),
     /** The model is unsure: one of askSafetyFor's needs scores at least this, below what is reported. */
     unsureFrom: z.number().min(0).max(1).default(1),
+    /** The danger-now model (danger.ts) scores a message at least this: ask the safety question. 1: never. */
+    dangerAskFrom: z.number().min(0).max(1).default(1),
     /** The kind of danger a need shows when the message is urgent (a danger rule may name none). */
     needKinds: z.record(z.string(), DangerKind).default({}),
   })
@@ -114,11 +117,45 @@ export const UrgencyRules = z
   });
 export type UrgencyRules = z.infer<typeof UrgencyRules>;
 
+/** A first message, labelled by someone who saw only the taxonomy and the labelling rules (see each set's 'about'). */
+export const LabelledCase = z.object({
+  channel: z.enum(['sms', 'voice', 'webchat', 'email']),
+  text: z.string().min(1),
+  needs: z.array(z.string()),
+  urgent: z.boolean(),
+  /** On urgent cases: the main kind of immediate danger, which decides the emergency advice. */
+  danger: z.enum(['violence', 'medical', 'gas', 'fire', 'suicide', 'abuse', 'child']).optional(),
+  note: z.string().optional(),
+  source: z.string().optional(),
+});
+export type LabelledCase = z.infer<typeof LabelledCase>;
+export const LabelledSet = z.object({ about: z.string().optional(), cases: z.array(LabelledCase).min(1) });
+
+/**
+ * The labelled sets the hub learns from (the danger-now model): every set here has been scored and seen.
+ * A blind set stays out of this folder (tests/fixtures) until its first score is recorded.
+ */
+export const LABELLED_DIR = path.join(import.meta.dirname, 'labelled');
+
+export function loadLabelledSets(taxonomy: Taxonomy, dir = LABELLED_DIR): { file: string; cases: LabelledCase[] }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const file = path.join(dir, f);
+      const { cases } = readJsonData(file, LabelledSet, 'It ships with the hub; restore it from the repository.');
+      refuseUnknown(cases.flatMap((c) => c.needs), taxonomy, file);
+      return { file, cases };
+    });
+}
+
 export interface NeedsData {
   taxonomy: Taxonomy;
   training: Training;
   language: Language;
   urgency: UrgencyRules;
+  /** Labelled first messages the danger-now model learns from. */
+  labelled: LabelledCase[];
 }
 
 export const DATA_FILES = {
@@ -144,7 +181,7 @@ export function checkUrgency(urgency: UrgencyRules, taxonomy: Taxonomy, file = '
   return urgency;
 }
 
-export function loadNeedsData(options: { taxonomyPath?: string; files?: Partial<typeof DATA_FILES> } = {}): NeedsData {
+export function loadNeedsData(options: { taxonomyPath?: string; files?: Partial<typeof DATA_FILES>; labelledDir?: string } = {}): NeedsData {
   const files = { ...DATA_FILES, ...options.files };
   const taxonomy = loadTaxonomy(options.taxonomyPath ?? DEFAULT_TAXONOMY_PATH);
   const hint = 'It ships with the hub; restore it from the repository.';
@@ -154,5 +191,6 @@ export function loadNeedsData(options: { taxonomyPath?: string; files?: Partial<
     training,
     language: readJsonData(files.language, Language, hint),
     urgency: checkUrgency(readJsonData(files.urgency, UrgencyRules, hint), taxonomy, files.urgency),
+    labelled: loadLabelledSets(taxonomy, options.labelledDir).flatMap((set) => set.cases),
   };
 }

@@ -10,6 +10,7 @@ import { NeuralNetwork, type TrainingItem } from '@nlpjs/neural';
 import { StemmerEn } from '@nlpjs/lang-en-min';
 import type { DangerKind, NeedsData } from './data.ts';
 import { expandShorthand, normalise, pieces, stripEmailFurniture, words } from './text.ts';
+import { trainDangerModel } from './danger.ts';
 import { compileSignals, compileUrgency } from './urgency.ts';
 
 export interface DetectedNeed {
@@ -43,10 +44,14 @@ export interface NeedsDetector {
   detect(text: string): Detection;
   /** Why the message was judged urgent (for tuning and tests): the reasons of the rules that matched. */
   urgentBecause(text: string): string[];
-  /** The risk signals that matched (for tuning and tests). */
+  /** The risk signals that matched, and the danger-now model's words when it would ask (for tuning and tests). */
   riskBecause(text: string): string[];
+  /** The danger-now model's score for the message, 0–1 (for tuning and the bench). */
+  dangerScore(text: string): number;
   /** Each piece the message was cut into, with the needs scoring at least 0.2 on it (for tuning). */
   explain(text: string): { piece: string; scores: Record<string, number> }[];
+  /** A message as the rules and models read it: lower case, shorthand spelt out, email furniture gone. */
+  prepare(text: string): string;
   /** How long building the model took, in milliseconds. */
   readonly buildMs: number;
 }
@@ -117,12 +122,15 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     : undefined;
 
   let correct = (word: string) => word;
+  // While training, the stemmer memoises freely; after it, only the training vocabulary's stems are kept, so
+  // nothing from a customer's message outlives the call and the memo cannot grow without end.
+  let stem = (word: string) => stemmer.stemWord(word);
   const features = (piece: string): Record<string, number> => {
     const stems = words(negated ? piece.replace(negated, ' ') : piece)
       .map((w) => w.replace(/'s$/, '').replace(/'/g, ''))
       .filter((w) => w && !STOPWORDS.has(w) && !/^\d+$/.test(w))
       .map((w) => correct(w))
-      .map((w) => stemmer.stemWord(synonym.get(w) ?? w));
+      .map((w) => stem(synonym.get(w) ?? w));
     const out: Record<string, number> = {};
     for (let i = 0; i < stems.length; i++) {
       if (!PAIR_ONLY.has(stems[i]!)) out[stems[i]!] = 1;
@@ -165,41 +173,49 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     data.taxonomy.urgency.examples.map((e) => words(prepare(e)).filter((w) => !EXAMPLE_STOPWORDS.has(w))),
   );
   const signals = compileSignals(data.urgency);
+  // Learnt from the labelled sets and the taxonomy's urgency examples: danger said in words no rule has.
+  const dangerModel = trainDangerModel([
+    ...data.labelled.map((c) => ({ text: prepare(c.text), urgent: c.urgent })),
+    ...data.taxonomy.urgency.examples.map((e) => ({ text: prepare(e), urgent: true })),
+  ]);
+  const dangerAskFrom = data.urgency.dangerAskFrom;
   const neutral = data.language.neutral.map((source) => new RegExp(source, 'i'));
   const askSafetyFor = new Set(data.urgency.askSafetyFor);
   const needKinds = new Map(Object.entries(data.urgency.needKinds));
   const unsureFrom = data.urgency.unsureFrom;
-  // The stemmer memoises every word it sees; keep only the training vocabulary's stems in it.
-  const trainedStems = { ...stemmer.cache };
+  const trainedStems = new Map(Object.entries(stemmer.cache as Record<string, string>));
+  stem = (word) => {
+    const known = trainedStems.get(`.${word}`);
+    if (known !== undefined) return known;
+    const result = stemmer.stemWord(word);
+    delete (stemmer.cache as Record<string, string>)[`.${word}`];
+    return result;
+  };
   const buildMs = performance.now() - started;
 
   const piecesOf = (text: string) => pieces(prepare(text));
 
   return {
     buildMs,
+    prepare,
     detect(text) {
       const prepared = prepare(text);
       const parts = pieces(prepared);
       const best = new Map<string, number>();
       // The best score, reported or not, of the needs that call for the safety question.
       let unsure = 0;
-      try {
-        for (const piece of parts) {
-          const input = features(piece);
-          const keys = Object.keys(input);
-          if (!keys.length) continue;
-          const scores = Object.entries(network.run(input) ?? {})
-            .filter(([code]) => keys.some((k) => featuresOf.get(code)?.has(k)))
-            .sort((a, b) => b[1] - a[1]);
-          for (const [rank, [code, score]] of scores.entries()) {
-            if (askSafetyFor.has(code)) unsure = Math.max(unsure, score);
-            if (score < (rank === 0 ? topThreshold : threshold)) continue;
-            if (score > (best.get(code) ?? 0)) best.set(code, score);
-          }
+      for (const piece of parts) {
+        const input = features(piece);
+        const keys = Object.keys(input);
+        if (!keys.length) continue;
+        const scores = Object.entries(network.run(input) ?? {})
+          .filter(([code]) => keys.some((k) => featuresOf.get(code)?.has(k)))
+          .sort((a, b) => b[1] - a[1]);
+        for (const [rank, [code, score]] of scores.entries()) {
+          if (askSafetyFor.has(code)) unsure = Math.max(unsure, score);
+          if (score < (rank === 0 ? topThreshold : threshold)) continue;
+          if (score > (best.get(code) ?? 0)) best.set(code, score);
         }
-      } finally {
-        // Nothing from a customer's message outlives the call.
-        stemmer.cache = { ...trainedStems };
       }
       // A test, a greeting or thanks: no need at all, whatever the model guesses from one word.
       const whole = prepared.replace(/[^a-z0-9£' ]+/g, ' ').replace(/\s+/g, ' ').trim();
@@ -214,29 +230,32 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
         .map(([code, score]) => ({ code, label: labels.get(code)!, confidence: Math.round(Math.min(1, score) * 1000) / 1000 }));
       const urgent = danger.length > 0;
       const risks = urgent ? [] : signals(parts);
-      const safetyQuestion = !urgent && (risks.length > 0 || needs.some((n) => askSafetyFor.has(n.code)) || unsure >= unsureFrom);
+      const safetyQuestion =
+        !urgent && (risks.length > 0 || needs.some((n) => askSafetyFor.has(n.code)) || unsure >= unsureFrom || dangerModel.score(prepared) >= dangerAskFrom);
       const kinds = new Set<DangerKind>();
       for (const match of urgent ? danger : risks) if (match.kind) kinds.add(match.kind);
       if (urgent || safetyQuestion) for (const n of needs) if (needKinds.has(n.code)) kinds.add(needKinds.get(n.code)!);
       return { needs, urgent, safetyQuestion, danger: [...kinds] };
     },
     explain(text) {
-      try {
-        return piecesOf(text).map((piece) => {
-          const input = features(piece);
-          const keys = Object.keys(input);
-          const scores = Object.entries(network.run(input) ?? {}).filter(([code, v]) => v >= 0.2 && keys.some((k) => featuresOf.get(code)?.has(k)));
-          return { piece, scores: Object.fromEntries(scores.map(([c, v]) => [c, Math.round(v * 100) / 100])) };
-        });
-      } finally {
-        stemmer.cache = { ...trainedStems };
-      }
+      return piecesOf(text).map((piece) => {
+        const input = features(piece);
+        const keys = Object.keys(input);
+        const scores = Object.entries(network.run(input) ?? {}).filter(([code, v]) => v >= 0.2 && keys.some((k) => featuresOf.get(code)?.has(k)));
+        return { piece, scores: Object.fromEntries(scores.map(([c, v]) => [c, Math.round(v * 100) / 100])) };
+      });
     },
     urgentBecause(text) {
       return urgency(piecesOf(text)).map((m) => m.why);
     },
     riskBecause(text) {
-      return signals(piecesOf(text)).map((m) => m.why);
+      const prepared = prepare(text);
+      const risk = dangerModel.score(prepared);
+      const model = risk >= dangerAskFrom ? [`danger-now model ${risk.toFixed(2)}: ${dangerModel.because(prepared).join(', ')}`] : [];
+      return [...signals(pieces(prepared)).map((m) => m.why), ...model];
+    },
+    dangerScore(text) {
+      return dangerModel.score(prepare(text));
     },
   };
 }

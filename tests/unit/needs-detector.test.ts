@@ -228,6 +228,33 @@ describe('detectNeeds: urgency rules built from meaning', () => {
   });
 });
 
+describe('the danger-now model', () => {
+  // Said in words no rule or signal has: only the model, learnt from the labelled sets, hears the danger.
+  const unfamiliar = "my nan has gone a funny grey colour and won't answer me properly";
+
+  it('asks whether the person is safe now when a message reads like danger in words no rule has', () => {
+    expect(detector.detect(unfamiliar)).toMatchObject({ urgent: false, safetyQuestion: true });
+    expect(detector.riskBecause(unfamiliar).join(' ')).toMatch(/danger-now model/);
+    const rulesOnly = buildDetector({ ...data, urgency: { ...data.urgency, dangerAskFrom: 1 } });
+    expect(rulesOnly.detect(unfamiliar).safetyQuestion).toBe(false);
+  });
+
+  it.each([
+    'can I book a bulky waste collection for a sofa',
+    'I need help with my rent arrears',
+    'is there a school place for my son in september',
+    'what time does the tip open on sunday',
+  ])('does not ask the safety question of an everyday request: %s', (text) => {
+    expect(detector.detect(text).safetyQuestion).toBe(false);
+  });
+
+  it('refuses a labelled set with a code the taxonomy does not have', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'labelled-'));
+    writeFileSync(path.join(dir, 'set.json'), JSON.stringify({ cases: [{ channel: 'sms', text: 'my moat is leaking', needs: ['housing.castle'], urgent: false }] }));
+    expect(() => loadNeedsData({ labelledDir: dir })).toThrow(/"housing.castle" is not a code/);
+  });
+});
+
 describe('detectNeeds: negation', () => {
   it.each([
     ['a need no longer wanted', "I don't need a food parcel any more, just help with my rent arrears", ['money.debt']],

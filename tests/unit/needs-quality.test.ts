@@ -6,14 +6,18 @@
 // is flagged, on every set where that was reached (all of them since session 11, all seen by then). And so
 // that "urgent" keeps its meaning, most urgent flags must be right.
 import { describe, expect, it } from 'vitest';
-import { loadNeedsData } from '../../hub/needs/data.ts';
+import path from 'node:path';
+import { loadLabelledSets, loadNeedsData } from '../../hub/needs/data.ts';
 import { buildDetector } from '../../hub/needs/detector.ts';
-import { loadLabelled, precision, recall, score } from '../../bench/needs-score.ts';
+import { crossValidateDanger, loadLabelled, precision, recall, score } from '../../bench/needs-score.ts';
 
 const data = loadNeedsData();
 const detector = buildDetector(data);
 const codes = new Set(data.taxonomy.needs.map((n) => n.code));
-const cases = (file: string) => loadLabelled(new URL(`../fixtures/${file}`, import.meta.url), codes);
+const cases = (file: string) => loadLabelled(new URL(`../../hub/needs/labelled/${file}`, import.meta.url), codes);
+/** Written blind in session 13 and scored once at first sight; nothing learns from it (it is not in hub/needs/labelled). */
+const holdout9 = () => loadLabelled(new URL('../fixtures/needs-holdout-9.json', import.meta.url), codes);
+const LEARNT_FROM = loadLabelledSets(data.taxonomy).map((set) => path.basename(set.file));
 // Holdouts 4 and 5 reached every urgent message in session 11, after they had been looked at (seen sets now).
 const URGENT_RECALL_REACHED = ['needs-labelled.json', 'needs-holdout.json', 'needs-holdout-2.json', 'needs-holdout-3.json', 'needs-holdout-4.json', 'needs-holdout-5.json'];
 const ALL_SETS = URGENT_RECALL_REACHED;
@@ -34,11 +38,29 @@ describe('needs detection quality', () => {
 
   it('the safety question is for signs of danger, not for everyone: asked of at most a quarter of calm messages, and fewer than 1 in 10 flagged', () => {
     // All sets, the blind ones included: these are the false-alarm side of the safety net, which tuning must not buy recall with.
-    const all = [...ALL_SETS, 'needs-holdout-6.json', 'needs-holdout-7.json', 'needs-accounts.json'].flatMap(cases);
+    const all = [...LEARNT_FROM.flatMap(cases), ...holdout9()];
     const { safety } = score((text) => detector.detect(text), all);
     expect(safety.calmCases).toBeGreaterThan(300);
     expect(safety.asked / safety.calmCases).toBeLessThanOrEqual(0.25);
     expect(safety.flagged / safety.calmCases).toBeLessThan(0.1);
+  });
+
+  it('no urgent message goes without a flag or the safety question, in every labelled set and in holdout 9', () => {
+    const all = [...LEARNT_FROM.flatMap(cases), ...holdout9()];
+    const missed = all.filter((c) => c.urgent).filter((c) => {
+      const d = detector.detect(c.text);
+      return !d.urgent && !d.safetyQuestion;
+    });
+    expect(missed.map((c) => c.text)).toEqual([]);
+  });
+
+  it('the danger-now model catches danger in words it has not learnt: each set scored by a model trained on the others', () => {
+    // Rules and signals alone caught 103 of 123 urgent messages this way; with the model 118, asking 81 of 422 calm people.
+    const cv = crossValidateDanger(data);
+    expect(cv.urgent).toBeGreaterThan(100);
+    expect(cv.caught - cv.caughtBefore).toBeGreaterThanOrEqual(10);
+    expect(cv.caught / cv.urgent).toBeGreaterThanOrEqual(0.95);
+    expect(cv.asked / cv.calm).toBeLessThanOrEqual(0.25);
   });
 
   it('a test, a greeting or thanks carries no need', () => {
