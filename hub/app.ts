@@ -21,6 +21,8 @@ import { describeConfig, type HubConfig } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createEventBus, type EventBus } from './events.ts';
 import { healthHandler } from './health.ts';
+import { InboundJournal } from './ingest/journal.ts';
+import { startJournalReplay } from './ingest/replay.ts';
 import { createInboundSink } from './ingest/sink.ts';
 import type { Logger } from './logger.ts';
 import type { Adapters } from './outbound/process.ts';
@@ -128,7 +130,9 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     app.use(cookieParser());
     // Slack's requests are checked against the raw body, so its route comes before any body parser.
     if (config.slack) app.use(createSlackApp(config.slack, { db, queues, bus, logger, wording, words }).router);
-    app.get('/health', healthHandler({ pingDb: database.ping, redis }));
+    const journal = new InboundJournal(config.journal.dir, config.journal.maxBytes);
+    stops.push(startJournalReplay({ journal, db, queues, logger, pingDb: database.ping, intervalMs: config.journal.replayMs }));
+    app.get('/health', healthHandler({ pingDb: database.ping, redis, journalPending: () => journal.pending() }));
     app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument('0.1.0')));
     http = createServer(app);
     // socket.io's own Redis connection (the adapter duplicates it for its stream reader and pub/sub). Like the
@@ -149,7 +153,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
     // Phone webhooks wait for the bot's answer only on channels the bot answers.
-    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels, router });
+    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels, router, journal });
     const channelRoutes = express.Router();
     // socket.io does not go through Express, so its connections get the same proxy rule here.
     const trusted = proxyAddr.compile(TRUSTED_PROXIES);

@@ -54,6 +54,12 @@ const hubSchema = z.object({
   /** How often unprocessed inbox rows and unsent outbox rows are re-queued, and how old they must be. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
   SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * The inbound journal (DATA_DIR/inbound-journal): contacts the database could not take, kept on disk and
+   * answered 2xx, then moved into the inbox when it is back. Past this size the hub answers 503 instead.
+   */
+  INBOUND_JOURNAL_MAX_MB: z.coerce.number().int().min(1).max(100_000).default(512),
+  INBOUND_JOURNAL_REPLAY_MS: z.coerce.number().int().min(50).default(1_000),
   OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
   /** The needs taxonomy (required data); unset: ../shared/data/needs-taxonomy.json beside the checkout. */
@@ -120,6 +126,7 @@ export interface HubConfig {
   workerLockMs: number;
   workerConcurrency: number;
   sweep: { intervalMs: number; afterMs: number };
+  journal: { dir: string; maxBytes: number; replayMs: number };
   outbound: { attempts: number; backoffMs: number };
   /** Where the needs taxonomy is read from at start. */
   needsTaxonomyPath: string;
@@ -188,6 +195,7 @@ export function loadConfig(env: Env): HubConfig {
     workerLockMs: hub.WORKER_LOCK_MS,
     workerConcurrency: hub.WORKER_CONCURRENCY,
     sweep: { intervalMs: hub.SWEEP_INTERVAL_MS, afterMs: hub.SWEEP_AFTER_MS },
+    journal: { dir: path.resolve(hub.DATA_DIR, 'inbound-journal'), maxBytes: hub.INBOUND_JOURNAL_MAX_MB * 1024 * 1024, replayMs: hub.INBOUND_JOURNAL_REPLAY_MS },
     outbound: { attempts: hub.OUTBOUND_ATTEMPTS, backoffMs: hub.OUTBOUND_BACKOFF_MS },
     needsTaxonomyPath: hub.NEEDS_TAXONOMY_PATH ? path.resolve(hub.NEEDS_TAXONOMY_PATH) : DEFAULT_TAXONOMY_PATH,
     botChannels: hub.BOT_CHANNELS,

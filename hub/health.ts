@@ -1,8 +1,8 @@
-// GET /health: can this process reach its database and Redis right now?
+// GET /health: can this process reach its database and Redis right now, and is anything waiting in the journal?
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 
-export function healthHandler(deps: { pingDb: () => Promise<void>; redis: Redis }) {
+export function healthHandler(deps: { pingDb: () => Promise<void>; redis: Redis; journalPending?: () => Promise<number> }) {
   const check = async (probe: () => Promise<unknown>) => {
     try {
       await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref())]);
@@ -12,8 +12,9 @@ export function healthHandler(deps: { pingDb: () => Promise<void>; redis: Redis 
     }
   };
   return async (_req: Request, res: Response) => {
-    const [database, redis] = await Promise.all([check(deps.pingDb), check(() => deps.redis.ping())]);
+    const [database, redis, journaled] = await Promise.all([check(deps.pingDb), check(() => deps.redis.ping()), deps.journalPending?.().catch(() => -1) ?? 0]);
     const ok = database === 'up' && redis === 'up';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, redis });
+    // Contacts kept on disk while the database could not take them, not yet in the inbox (-1: cannot tell).
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, redis, journaled });
   };
 }

@@ -49,7 +49,8 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
       try {
         await sink.accept(result.value);
       } catch {
-        // Not durable yet: a 5xx makes Twilio try again (or use its fallback URL).
+        // Not stored, not even in the hub's journal (full, or the disk failed). Twilio does not retry a failed
+        // SMS webhook (only its fallback URL is tried), so this is the last resort, and the hub logs it.
         return refuse(res, 503, 'temporarily unable to accept the message');
       }
       res.type('text/xml').send(new twilio.twiml.MessagingResponse().toString());

@@ -121,10 +121,12 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       const toAPerson = wantsAPerson(req.body);
       try {
         await sink.accept(contact.value);
-        if (toAPerson) await sink.reportCall({ callSid: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: contact.value.receivedAt });
       } catch {
         return refuse(res, 503, 'temporarily unable to record what was said');
       }
+      // What was said is stored; a caller who asked for a person joins the queue even if the call record
+      // cannot be written just now (the database is down): being heard matters more than the desk's list.
+      if (toAPerson) await sink.reportCall({ callSid: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: contact.value.receivedAt }).catch(() => undefined);
       const response = new twilio.twiml.VoiceResponse();
       if (toAPerson) {
         response.say(say, 'Please hold. We are connecting you to someone.');

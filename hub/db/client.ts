@@ -22,11 +22,12 @@ export interface Database {
 export async function openDatabase(target: HubConfig['database']): Promise<Database> {
   if (target.kind === 'postgres') {
     const { applied } = await applyMigrations({ kind: 'postgres', url: target.url });
-    // Prisma's ?schema= is not libpq's: hand it to the adapter, as the migrations do.
+    // Prisma's ?schema= is not libpq's: hand it to the adapter, as the migrations do. A connection that cannot
+    // be made in 5 s fails (pg's default waits for ever), so callers can fall back, e.g. to the inbound journal.
     const url = new URL(target.url);
     const schema = url.searchParams.get('schema') ?? undefined;
     url.searchParams.delete('schema');
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: target.poolSize }, schema ? { schema } : undefined) });
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: target.poolSize, connectionTimeoutMillis: 5_000 }, schema ? { schema } : undefined) });
     return {
       prisma,
       kind: 'postgres',

@@ -13,8 +13,22 @@ export interface InboxReceipt {
   processed: boolean;
 }
 
+/** NUL, which PostgreSQL refuses in text and JSON, and lone surrogates, which it refuses in JSON. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Every string in a contact with what PostgreSQL cannot store replaced by U+FFFD: a reason to mend, never to refuse. */
+export function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+  }
+  return value;
+}
+
 // The contact was validated by zod at the edge, so it is plain JSON.
-export async function recordInbound(db: Db, contact: InboundContact, extras: { files?: InboundFile[]; payload?: Uint8Array } = {}): Promise<InboxReceipt> {
+export async function recordInbound(db: Db, received: InboundContact, extras: { files?: InboundFile[]; payload?: Uint8Array } = {}): Promise<InboxReceipt> {
+  const contact = storable(received);
   const key = { channel: contact.channel, providerMessageId: contact.providerMessageId };
   const files = (extras.files ?? []).map((f) => InboundFile.parse(f));
   const id = randomUUID();
@@ -30,8 +44,8 @@ export async function recordInbound(db: Db, contact: InboundContact, extras: { f
               data: files.map((f, position) => ({
                 inboxItemId: id,
                 position,
-                filename: f.filename,
-                contentType: f.contentType,
+                filename: storable(f.filename),
+                contentType: storable(f.contentType),
                 size: f.content.byteLength,
                 sha256: createHash('sha256').update(f.content).digest('hex'),
                 content: new Uint8Array(f.content),

@@ -9,24 +9,75 @@ import { recordDeliveryReport } from '../outbound/status.ts';
 import { recordInbound } from './inbox.ts';
 import { recordCallReport } from '../calls/record.ts';
 import { awaitBotReply } from '../bot/await-reply.ts';
-import type { ChannelKind } from '../../channels/contract.ts';
+import type { ChannelKind, InboundContact, InboundFile } from '../../channels/contract.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Adapters } from '../outbound/process.ts';
 import { checkVerification, startVerification } from '../identity/verify.ts';
 
 import type { Router } from '../routing/engine.ts';
-export function createInboundSink(deps: { db: Db; queues: Queues; bus: EventBus; logger: Logger; adapters: Adapters; defaultCountry: CountryCode; botChannels: readonly ChannelKind[]; router?: Router }): InboundSink {
+import type { InboundJournal } from './journal.ts';
+
+type Extras = { files?: InboundFile[]; payload?: Uint8Array };
+
+/** Stores a contact in the inbox and queues it: the one way in, for live contacts and journal replay alike. */
+export async function storeInbound(deps: { db: Db; queues: Queues; logger: Logger }, contact: InboundContact, extras?: Extras): Promise<{ duplicate: boolean }> {
+  const receipt = await recordInbound(deps.db, contact, extras);
+  if (!receipt.processed) {
+    // Not awaited: the contact is durable now, so the provider gets its answer at once even if Redis
+    // is slow or down (the add waits for Redis to come back, and the sweeper re-queues what is lost).
+    void enqueueFor(deps.queues.inbound, receipt.inboxItemId, { inboxItemId: receipt.inboxItemId, channel: contact.channel }).catch((error: Error) =>
+      deps.logger.warn({ err: error.message, inboxItemId: receipt.inboxItemId }, 'could not queue inbound contact; the sweeper will'),
+    );
+  }
+  return { duplicate: receipt.duplicate };
+}
+
+export function createInboundSink(deps: {
+  db: Db;
+  queues: Queues;
+  bus: EventBus;
+  logger: Logger;
+  adapters: Adapters;
+  defaultCountry: CountryCode;
+  botChannels: readonly ChannelKind[];
+  router?: Router;
+  /** Where a contact goes when the database cannot take it (absent: the adapter answers 5xx). */
+  journal?: InboundJournal;
+  /** How long the database may take to store a contact before it is journaled instead (providers time out at 15 s). */
+  storeTimeoutMs?: number;
+}): InboundSink {
+  const storeTimeoutMs = deps.storeTimeoutMs ?? 3_000;
   return {
     async accept(contact, extras) {
-      const receipt = await recordInbound(deps.db, contact, extras);
-      if (!receipt.processed) {
-        // Not awaited: the contact is durable now, so the provider gets its answer at once even if Redis
-        // is slow or down (the add waits for Redis to come back, and the sweeper re-queues what is lost).
-        void enqueueFor(deps.queues.inbound, receipt.inboxItemId, { inboxItemId: receipt.inboxItemId, channel: contact.channel }).catch((error: Error) =>
-          deps.logger.warn({ err: error.message, inboxItemId: receipt.inboxItemId }, 'could not queue inbound contact; the sweeper will'),
-        );
+      try {
+        const storing = storeInbound(deps, contact, extras);
+        if (!deps.journal) return await storing;
+        // A database that hangs rather than refuses must not hold the provider past its timeout. If the insert
+        // lands after all, the journal's replay finds it there (same provider id) and stores nothing twice.
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the database took over ${storeTimeoutMs} ms`)), storeTimeoutMs);
+        });
+        storing.catch(() => undefined);
+        try {
+          return await Promise.race([storing, late]);
+        } finally {
+          clearTimeout(timer);
+        }
+      } catch (error) {
+        const where = { channel: contact.channel, providerMessageId: contact.providerMessageId, err: (error as Error).message.slice(0, 300) };
+        if (!deps.journal) {
+          deps.logger.error(where, 'could not store an inbound contact');
+          throw error;
+        }
+        // Durable on disk before the provider hears 2xx; replayed into the inbox when the database is back.
+        await deps.journal.append(contact, extras).catch((journalError: Error) => {
+          deps.logger.error({ ...where, journal: journalError.message }, 'could not store an inbound contact, nor journal it');
+          throw journalError;
+        });
+        deps.logger.warn(where, 'database could not take an inbound contact; journaled on disk');
+        return { duplicate: false };
       }
-      return { duplicate: receipt.duplicate };
     },
     async typing(from) {
       const point = await deps.db.contactPoint.findUnique({ where: { kind_address: from }, select: { customerId: true } });

@@ -1,5 +1,8 @@
 // Starts a real hub in this process against real services, with its own queue prefix.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig, type Env } from '../../hub/config.ts';
 import { createLogger } from '../../hub/logger.ts';
@@ -18,6 +21,8 @@ export function testEnv(overrides: Env = {}): Env {
     PUBLIC_BASE_URL,
     REDIS_URL: 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: uniquePrefix('hub'),
+    // Each hub its own data folder: its inbound journal must never be replayed into another test's database.
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'hub-data-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
