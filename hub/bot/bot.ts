@@ -28,7 +28,7 @@ export interface BotTurnResult {
   captured: Captured;
   /**
    * The needs may go straight to the services that own them: the bot is done and the customer said yes to
-   * sharing, or asked only for simple things (a missed bin), where the request itself is for that service.
+   * sharing, or only reported something about a place (a missed bin), where the report itself is for that service.
    */
   shareWithServices: boolean;
 }
@@ -72,8 +72,9 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
         .filter((a) => a.type === ActivityTypes.Message && a.text)
         .map((a) => ({ text: a.text!, suggestions: (a.suggestedActions?.actions ?? []).map((action) => String(action.title ?? action.value)) }));
       const codes = Object.keys(captured.needs);
-      const simpleOnly = codes.length > 0 && codes.every((c) => knowledge.isSimple(c));
-      const shareWithServices = captured.outcome === 'complete' && (captured.consent === true || (captured.consent === null && simpleOnly));
+      // Without a yes, only reports about a place go on (declared in related-needs.json): never a person's circumstances.
+      const placesOnly = codes.length > 0 && codes.every((c) => knowledge.isPlaceReport(c));
+      const shareWithServices = captured.outcome === 'complete' && (captured.consent === true || (captured.consent === null && placesOnly));
       return { replies, captured, shareWithServices };
     },
   };

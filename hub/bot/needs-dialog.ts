@@ -310,8 +310,9 @@ export class NeedsDialog extends ComponentDialog {
   private async consent(step: WaterfallStepContext): Promise<DialogTurnResult> {
     await this.keepFact(step, 1);
     const captured = await this.state(step.context);
-    // A simple request is itself a request to the service that meets it: nothing else is shared.
-    if (Object.keys(captured.needs).every((c) => this.knowledge.isSimple(c))) return step.next();
+    // A report about a place (a missed bin) is itself the request to its service. Anything about the person
+    // (council tax arrears, benefits) is shared only once they say yes.
+    if (Object.keys(captured.needs).every((c) => this.knowledge.isPlaceReport(c))) return step.next();
     return this.yesNo(step, 'Can we share what you have told us with the teams who can help, so they do not ask you again?');
   }
 
@@ -373,8 +374,9 @@ export class EmailNeedsDialog extends WaterfallDialog {
         const questions = [...new Set(codes.flatMap((c) => this.knowledge.facts(c)))].slice(0, 3).map((k) => `- ${this.knowledge.factQuestion(k)}`);
         if (related.length) paragraphs.push(`People in your situation often also need help with ${listOf(related.map((c) => this.knowledge.say(c)), 'or')}. If any of these apply to you, tell us in your reply, so we can help with everything at once.`);
         if (questions.length) paragraphs.push(['The teams who can help will need to know:', ...questions].join('\n'));
-        paragraphs.push('Can we share what you tell us with those teams, so they do not ask you again? Please say yes or no in your reply.');
       }
+      // Only a report about a place goes on without a yes: council tax or benefits are about the person.
+      if (!codes.every((c) => this.knowledge.isPlaceReport(c))) paragraphs.push('Can we share what you tell us with the teams who can help, so they do not ask you again? Please say yes or no in your reply.');
       paragraphs.push('A person from our team will pick this up and reply.');
     }
     paragraphs.push('If you or someone else is in danger at any time, call 999.');

@@ -17,6 +17,7 @@ const CUES: [RegExp, string][] = [
   [/school/i, 'education.school'],
   [/rent|debt|arrears/i, 'money.debt'],
   [/\bbin\b/i, 'environment.waste'],
+  [/council tax/i, 'money.council-tax'],
   [/hits? me|hurts? me/i, 'safety.domestic-abuse'],
 ];
 // Kinds of danger, as the real detector names them: urgent ones, and signs that call for the safety question.
@@ -48,6 +49,8 @@ interface Case {
   facts?: string[];
   consent?: boolean | null;
   urgent?: string[];
+  /** Whether the last turn hands the needs straight to the services that own them. */
+  share?: boolean;
 }
 
 const cases: Case[] = [
@@ -183,6 +186,41 @@ const cases: Case[] = [
     outcome: 'complete',
     needs: ['environment.waste'],
     consent: null,
+    share: true,
+  },
+  {
+    name: 'council tax is about the person, not a place: simple, but shared only with a yes',
+    steps: [
+      ["I'm behind on my council tax and got a summons", /It sounds like you need help with council tax\. Is that right\?/],
+      ['y', /^Can we share what you have told us with the teams who can help.*Reply Y or N\.$/],
+      ['n', /We will not share it without asking you\./],
+    ],
+    outcome: 'complete',
+    needs: ['money.council-tax'],
+    consent: false,
+    share: false,
+  },
+  {
+    name: 'council tax said yes to sharing: handed on',
+    channel: 'voice',
+    steps: [
+      ['I cannot pay my council tax this month', /council tax\. Is that right\? Say yes or no/],
+      ['[pressed 1]', /^Can we share what you have told us.*Say yes or no, or press 1 for yes and 2 for no\.$/],
+      ['[pressed 1]', /We have noted that you need help with council tax/],
+    ],
+    outcome: 'complete',
+    needs: ['money.council-tax'],
+    consent: true,
+    share: true,
+  },
+  {
+    name: 'an email about council tax asks for consent in its one reply, and hands nothing on',
+    channel: 'email',
+    steps: [["Dear council, I'm behind on my council tax and got a summons. Sam", /\n\nCan we share what you tell us with the teams who can help, so they do not ask you again\? Please say yes or no in your reply\.\n\n/]],
+    outcome: 'complete',
+    needs: ['money.council-tax'],
+    consent: null,
+    share: false,
   },
   {
     name: 'when nothing is recognised it asks once more, then passes to a person',
@@ -292,6 +330,7 @@ describe('the needs conversation', () => {
     if (c.facts) expect(Object.keys(last!.captured.facts).sort()).toEqual([...c.facts].sort());
     if (c.consent !== undefined) expect(last!.captured.consent).toBe(c.consent);
     for (const code of c.urgent ?? []) expect(last!.captured.needs[code]?.urgent).toBe(true);
+    if (c.share !== undefined) expect(last!.shareWithServices).toBe(c.share);
     expect(last!.captured.urgent).toBe(c.outcome === 'urgent');
   });
 
@@ -304,5 +343,6 @@ describe('the needs conversation', () => {
     expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.castle': { related: [], facts: [] } } } })).toThrow(/"housing.castle" is not a code/);
     expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.repairs': { related: [], facts: ['shoeSize'] } } } })).toThrow(/fact "shoeSize"/);
     expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { say: { 'housing.castle': 'a castle' }, facts: {}, needs: {} } })).toThrow(/"housing.castle" \(under say\)/);
+    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: {}, placeReports: ['environment.castle'] } })).toThrow(/"environment.castle" \(under placeReports\)/);
   });
 });
