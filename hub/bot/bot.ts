@@ -72,8 +72,10 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
         .filter((a) => a.type === ActivityTypes.Message && a.text)
         .map((a) => ({ text: a.text!, suggestions: (a.suggestedActions?.actions ?? []).map((action) => String(action.title ?? action.value)) }));
       const codes = Object.keys(captured.needs);
-      // Without a yes, only reports about a place go on (declared in related-needs.json): never a person's circumstances.
-      const placesOnly = codes.length > 0 && codes.every((c) => knowledge.isPlaceReport(c));
+      // Without a yes, only reports about a place go on (declared in related-needs.json): never a person's
+      // circumstances. And only once the service has what it asks for (the place): an email asked for it in
+      // its one reply, so a person hands it on with the answer.
+      const placesOnly = codes.length > 0 && codes.every((c) => knowledge.isPlaceReport(c)) && knowledge.factsStillToAsk(codes, captured.facts).length === 0;
       const shareWithServices = captured.outcome === 'complete' && (captured.consent === true || (captured.consent === null && placesOnly));
       return { replies, captured, shareWithServices };
     },

@@ -30,6 +30,8 @@ export interface NeedsKnowledge {
   related(code: string): string[];
   /** Keys of the facts this need's service asks for. */
   facts(code: string): string[];
+  /** The facts the services of these needs ask for that are not given yet, in the order they are asked. */
+  factsStillToAsk(codes: readonly string[], given: Readonly<Record<string, string>>): string[];
   /** The question that asks for a fact. */
   factQuestion(key: string): string;
   /** A fact's name as a service reads it ("Deadline"). */
@@ -82,6 +84,7 @@ export function buildKnowledge(input: {
     isPlaceReport: (code) => placeReports.has(code),
     related: (code) => data.needs[code]?.related ?? [],
     facts: (code) => data.needs[code]?.facts ?? [],
+    factsStillToAsk: (codes, given) => [...new Set(codes.flatMap((c) => data.needs[c]?.facts ?? []))].filter((k) => !(k in given)),
     factQuestion: (key) => data.facts[key] ?? key,
     factLabel: (key) => data.factLabels[key] ?? key,
     factsIn: (text) => {

@@ -289,7 +289,7 @@ export class NeedsDialog extends ComponentDialog {
   }
 
   private factKeys(captured: Captured): string[] {
-    return [...new Set(Object.keys(captured.needs).flatMap((c) => this.knowledge.facts(c)))].filter((k) => !(k in captured.facts)).slice(0, MAX_FACTS);
+    return this.knowledge.factsStillToAsk(Object.keys(captured.needs), captured.facts).slice(0, MAX_FACTS);
   }
 
   private async askFact(step: WaterfallStepContext, index: number): Promise<DialogTurnResult> {
@@ -352,8 +352,11 @@ export class EmailNeedsDialog extends WaterfallDialog {
 
   private async reply(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const captured = await this.captured.get(step.context, emptyCaptured());
-    const detection = this.knowledge.detect(step.context.activity.text ?? '');
+    const text = step.context.activity.text ?? '';
+    const detection = this.knowledge.detect(text);
     for (const need of detection.needs) captured.needs[need.code] = { urgent: detection.urgent };
+    // What the email already says (an address, who lives with them) is kept in their words and not asked for.
+    for (const [key, value] of Object.entries(this.knowledge.factsIn(text))) captured.facts[key] ??= value;
     const codes = Object.keys(captured.needs);
     const paragraphs = ['Thank you for your email.'];
     if (detection.urgent) {
@@ -369,12 +372,10 @@ export class EmailNeedsDialog extends WaterfallDialog {
       paragraphs.push('A person from our team will read your email and reply.');
     } else {
       paragraphs.push(`From what you wrote, we understand you need help with ${listOf(codes.map((c) => this.knowledge.say(c)))}.`);
-      if (!codes.every((c) => this.knowledge.isSimple(c))) {
-        const related = [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
-        const questions = [...new Set(codes.flatMap((c) => this.knowledge.facts(c)))].slice(0, 3).map((k) => `- ${this.knowledge.factQuestion(k)}`);
-        if (related.length) paragraphs.push(`People in your situation often also need help with ${listOf(related.map((c) => this.knowledge.say(c)), 'or')}. If any of these apply to you, tell us in your reply, so we can help with everything at once.`);
-        if (questions.length) paragraphs.push(['The teams who can help will need to know:', ...questions].join('\n'));
-      }
+      const related = codes.every((c) => this.knowledge.isSimple(c)) ? [] : [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
+      const questions = this.knowledge.factsStillToAsk(codes, captured.facts).slice(0, 3).map((k) => `- ${this.knowledge.factQuestion(k)}`);
+      if (related.length) paragraphs.push(`People in your situation often also need help with ${listOf(related.map((c) => this.knowledge.say(c)), 'or')}. If any of these apply to you, tell us in your reply, so we can help with everything at once.`);
+      if (questions.length) paragraphs.push(['The teams who can help will need to know:', ...questions].join('\n'));
       // Only a report about a place goes on without a yes: council tax or benefits are about the person.
       if (!codes.every((c) => this.knowledge.isPlaceReport(c))) paragraphs.push('Can we share what you tell us with the teams who can help, so they do not ask you again? Please say yes or no in your reply.');
       paragraphs.push('A person from our team will pick this up and reply.');

@@ -178,14 +178,45 @@ const cases: Case[] = [
     needs: [],
   },
   {
-    name: 'a simple request goes straight through: no exploring, no consent question',
+    name: 'a report about a place: no exploring, no consent question, but the place is asked for',
     steps: [
       ['my bin wasnt collected again', /It sounds like you need help with bins and waste\. Is that right\?/],
+      ['y', /^What is the address or street\? If there is no house number, tell us something nearby/],
+      ['14 Orchard Close', /^Thank you\. We have noted that you need help with bins and waste\./],
+    ],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: ['address'],
+    consent: null,
+    share: true,
+  },
+  {
+    name: 'a place already given in the first message is not asked for',
+    steps: [
+      ['my bin wasnt collected at 12 Elm Road', /bins and waste\. Is that right\?/],
       ['y', /^Thank you\. We have noted that you need help with bins and waste\./],
     ],
     outcome: 'complete',
     needs: ['environment.waste'],
-    consent: null,
+    facts: ['address'],
+    share: true,
+  },
+  {
+    name: 'an email about a missed bin asks for the place in its one reply, and waits for it before handing on',
+    channel: 'email',
+    steps: [['My bin was not collected on Tuesday.', /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with bins and waste\.\n\nThe teams who can help will need to know:\n- What is the address or street\?.*\n\nA person from our team will pick this up and reply\./s]],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: [],
+    share: false,
+  },
+  {
+    name: 'an email about a missed bin that gives the place goes straight on',
+    channel: 'email',
+    steps: [['My bin was not collected on Tuesday. We are at 8 Sycamore Drive, LS6 2AB.', /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with bins and waste\.\n\nA person from our team/]],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: ['address'],
     share: true,
   },
   {
@@ -282,7 +313,8 @@ const cases: Case[] = [
     steps: [
       ['my bin was not collected', /^It sounds like you need help with bins and waste\. Is that right\? Say yes or no, or press 1 for yes and 2 for no\. If you are in danger now, call 999\.$/],
       ['[pressed 7]', /^Please say yes or no, or press 1 for yes and 2 for no\.$/],
-      ['[pressed 1]', /^Thank you\. We have noted that you need help with bins and waste\./],
+      ['[pressed 1]', /^What is the address or street\?/],
+      ['twelve elm road', /^Thank you\. We have noted that you need help with bins and waste\./],
     ],
     outcome: 'complete',
     needs: ['environment.waste'],
@@ -302,7 +334,8 @@ const cases: Case[] = [
     steps: [
       ['my bin was missed', /Is that right\? Reply Y or N\. If you are in danger now, call 999\.$/],
       ['purple', /^Please reply Y or N\.$/],
-      ['yes', /We have noted that you need help with bins and waste/],
+      ['yes', /address or street/],
+      ['outside number 4', /We have noted that you need help with bins and waste/],
     ],
     outcome: 'complete',
     needs: ['environment.waste'],
@@ -332,6 +365,13 @@ describe('the needs conversation', () => {
     for (const code of c.urgent ?? []) expect(last!.captured.needs[code]?.urgent).toBe(true);
     if (c.share !== undefined) expect(last!.shareWithServices).toBe(c.share);
     expect(last!.captured.urgent).toBe(c.outcome === 'urgent');
+  });
+
+  it('finds a place already given in the customer’s words: a postcode, a house and street, a street, a landmark', () => {
+    for (const said of ['my bin is at LS6 2AB', 'my bin wasnt collected at 12 Elm Road', 'there is a pothole on Station Street', 'fly-tipping outside number 4', 'the street light near Tesco car park is out'])
+      expect(knowledge.factsIn(said).address, said).toBe(said);
+    for (const said of ['my bin wasnt collected again', 'there is a pothole on the main road', 'I have 2 kids in the house', 'text only, 07911 200411', 'call me after 5pm'])
+      expect(knowledge.factsIn(said).address, said).toBeUndefined();
   });
 
   it('yes/no questions carry suggested replies for channels that show buttons', async () => {
