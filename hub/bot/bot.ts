@@ -15,6 +15,11 @@ export interface BotTurnInput {
   channel: ChannelKind;
   messageId: string;
   text: string;
+  /**
+   * The customer has an address on record that reaches them after the conversation (a phone number, an
+   * email). When not, the bot asks how the teams can contact them before anything is handed on.
+   */
+  reachable: boolean;
 }
 
 export interface BotReply {
@@ -53,7 +58,7 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
         // A key pressed on a call is stored as "[pressed 1]"; the dialog's prompts understand "1".
         text: input.text.replace(/^\[pressed ([0-9*#]+)\]$/, '$1'),
         channelId: BOT_CHANNEL_ID,
-        channelData: { channel: input.channel },
+        channelData: { channel: input.channel, reachable: input.reachable },
         conversation: { id: input.conversationId },
         from: { id: input.customerId, role: 'user' },
         recipient: { id: 'contact-hub-bot', role: 'bot' },

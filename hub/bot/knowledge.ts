@@ -56,6 +56,9 @@ const RelatedNeeds = z.object({
 
 export const RELATED_NEEDS_PATH = new URL('./related-needs.json', import.meta.url);
 
+/** The fact asked of a customer the teams could not otherwise contact once the conversation ends. */
+export const CONTACT_FACT = 'contact';
+
 export function buildKnowledge(input: {
   detect: (text: string) => Detection;
   taxonomy: { code: string; label: string; simple?: boolean }[];
@@ -75,6 +78,7 @@ export function buildKnowledge(input: {
   for (const code of Object.keys(data.say)) if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under say) is not a code in the needs taxonomy`);
   for (const code of data.placeReports) if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under placeReports) is not a code in the needs taxonomy`);
   const placeReports = new Set(data.placeReports);
+  if (!data.facts[CONTACT_FACT]) throw new Error(`related-needs.json: the fact "${CONTACT_FACT}" (how the teams can contact a customer they cannot otherwise reach) has no question`);
   return {
     detect: input.detect,
     label: (code) => byCode.get(code)?.label ?? code,

@@ -43,6 +43,8 @@ type Step = [customer: string, bot: RegExp | null];
 interface Case {
   name: string;
   channel?: 'sms' | 'webchat' | 'email' | 'voice';
+  /** Whether the customer has a phone number or email on record (default: yes, as on SMS, calls and email). */
+  reachable?: boolean;
   steps: Step[];
   outcome: Captured['outcome'];
   needs: string[];
@@ -84,12 +86,59 @@ const cases: Case[] = [
     consent: true,
   },
   {
-    name: 'a safe way to contact them, said in passing, is kept in their words',
+    name: 'a safe way to contact them, said in passing, is kept in their words, and its number as how to reach them',
     channel: 'webchat',
     steps: [['we have been evicted. text only please, 07911 200411', /somewhere to live/]],
     outcome: null,
     needs: ['housing.homeless'],
-    facts: ['safeContact'],
+    facts: ['contact', 'safeContact'],
+  },
+  {
+    name: 'a web-chat visitor with no phone or email on record is asked how the team can reach them, before consent',
+    channel: 'webchat',
+    reachable: false,
+    steps: [
+      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /somewhere to live and a school place\. Is that right\? Reply YES or NO\./],
+      ['yes', /People in your situation/],
+      ['no', /date you have to leave by/],
+      ['Friday', /Who lives with you\?/],
+      ['me and my son', /^How can the team contact you later\? Give a phone number or email, and anything they should know, for example: text only\.$/],
+      ['text only, 07911 200411', /^Can we share what you have told us/],
+      ['yes', /We have noted that you need help with/],
+    ],
+    outcome: 'complete',
+    needs: ['housing.homeless', 'education.school'],
+    facts: ['contact', 'deadline', 'household', 'safeContact'],
+    consent: true,
+    share: true,
+  },
+  {
+    name: 'a number already given is not asked for again, and a report about a place also waits for a way to reach them',
+    channel: 'webchat',
+    reachable: false,
+    steps: [
+      ['my bin wasnt collected at 12 Elm Road, you can call me on 07911 200412', /bins and waste\. Is that right\?/],
+      ['yes', /^Thank you\. We have noted that you need help with bins and waste\./],
+    ],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: ['address', 'contact'],
+    share: true,
+  },
+  {
+    name: 'a report about a place from someone the team cannot reach: the place, then how to reach them',
+    channel: 'webchat',
+    reachable: false,
+    steps: [
+      ['my bin wasnt collected', /bins and waste\. Is that right\?/],
+      ['yes', /address or street/],
+      ['outside number 4, Mill Lane', /^How can the team contact you later\?/],
+      ['ann@example.org', /^Thank you\. We have noted that you need help with bins and waste\./],
+    ],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: ['address', 'contact'],
+    share: true,
   },
   {
     name: 'danger in the first message stops the script: 999 and the helpline at once',
@@ -354,7 +403,7 @@ describe('the needs conversation', () => {
     let last: Awaited<ReturnType<ReturnType<typeof createNeedsBot>['turn']>> | undefined;
     for (const [said, expected] of c.steps) {
       // A new bot each turn: nothing is remembered in memory, only in storage.
-      last = await createNeedsBot(knowledge).turn({ conversationId, customerId: 'customer-1', channel: c.channel ?? 'sms', messageId: randomUUID(), text: said }, storage);
+      last = await createNeedsBot(knowledge).turn({ conversationId, customerId: 'customer-1', channel: c.channel ?? 'sms', messageId: randomUUID(), text: said, reachable: c.reachable ?? true }, storage);
       const replies = last.replies.map((r) => r.text).join('\n');
       if (expected) expect(replies, `after "${said}"`).toMatch(expected);
     }
@@ -375,7 +424,7 @@ describe('the needs conversation', () => {
   });
 
   it('yes/no questions carry suggested replies for channels that show buttons', async () => {
-    const result = await createNeedsBot(knowledge).turn({ conversationId: randomUUID(), customerId: 'c', channel: 'webchat', messageId: randomUUID(), text: 'my bin was missed' }, new MemoryStorage());
+    const result = await createNeedsBot(knowledge).turn({ conversationId: randomUUID(), customerId: 'c', channel: 'webchat', messageId: randomUUID(), text: 'my bin was missed', reachable: false }, new MemoryStorage());
     expect(result.replies).toEqual([{ text: expect.stringMatching(/Is that right\?/), suggestions: ['Yes', 'No'] }]);
   });
 
