@@ -218,9 +218,21 @@ export interface Fanout {
   subscribe(topic: string, handler: (message: string) => void): () => void;
 }
 
+/** What a channel can do, declared once by its module: the hub asks for a capability, never for a channel kind. */
+export interface ChannelCapabilities {
+  /** The kind of address a customer has on this channel (one phone number serves SMS and voice). */
+  readonly address: ContactPointKind;
+  /**
+   * That address still reaches the customer after the conversation ends, so a service can contact them later:
+   * a phone number, an email address. A web-chat visitor id or a Teams user id does not (they may never return).
+   */
+  readonly reachesLater: boolean;
+}
+
 /** A channel as the registry lists it: its own config schema and a factory for its adapter. */
 export interface ChannelModule<Config = unknown> {
   readonly kind: ChannelKind;
+  readonly capabilities: ChannelCapabilities;
   /** Whether the environment switches the channel on; when on, the schema must pass. */
   isOn(env: Record<string, string | undefined>): boolean;
   readonly configSchema: z.ZodType<Config>;

@@ -1,5 +1,5 @@
 // The one list of channels. Adding a channel = a folder under channels/ and one line here.
-import type { ChannelKind, ChannelModule } from './contract.ts';
+import type { ChannelKind, ChannelModule, ContactPointKind } from './contract.ts';
 import { smsChannel } from './sms/sms.adapter.ts';
 import { webchatChannel } from './webchat/webchat.adapter.ts';
 import { emailChannel } from './email/email.adapter.ts';
@@ -14,3 +14,13 @@ export const channelModules: { readonly [K in ChannelKind]: ChannelModule<any> }
   voice: voiceChannel,
   botframework: botframeworkChannel,
 };
+
+/**
+ * The kinds of customer address that still reach the person once a conversation is over (as the channels
+ * declare them): a customer with none of these on their record is asked how the teams can contact them.
+ */
+export const ADDRESSES_THAT_REACH_LATER: ReadonlySet<ContactPointKind> = new Set(
+  Object.values(channelModules)
+    .filter((module) => module.capabilities.reachesLater)
+    .map((module) => module.capabilities.address),
+);

@@ -84,6 +84,8 @@ export function createBotframeworkAdapter(config: BotframeworkConfig): ChannelAd
 
 export const botframeworkChannel: ChannelModule<BotframeworkConfig> = {
   kind: 'botframework',
+  // A channel user id reaches only a conversation the user keeps (Teams, Direct Line): not a way to call them back.
+  capabilities: { address: 'botframework_user', reachesLater: false },
   isOn: (env) => !!env.BOT_APP_ID || env.BOT_ENDPOINT_ANONYMOUS === 'true',
   configSchema: botframeworkConfigSchema,
   create: (config: BotframeworkConfig, _context: ChannelContext) => createBotframeworkAdapter(config),

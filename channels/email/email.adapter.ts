@@ -157,6 +157,7 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
 
 export const emailChannel: ChannelModule<EmailConfig> = {
   kind: 'email',
+  capabilities: { address: 'email', reachesLater: true },
   // On with any of its settings, so a half-configured channel stops the hub with a clear message.
   isOn: (env) => !!(env.EMAIL_INBOUND_ADDRESSES || env.EMAIL_IMAP_URL || env.SMTP_PORT),
   configSchema: emailConfigSchema,

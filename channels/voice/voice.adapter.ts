@@ -249,6 +249,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
 
 export const voiceChannel: ChannelModule<VoiceConfig> = {
   kind: 'voice',
+  capabilities: { address: 'phone', reachesLater: true },
   // On with the Twilio credentials unless VOICE_ENABLED=false.
   isOn: (env) => !!env.TWILIO_AUTH_TOKEN && env.VOICE_ENABLED !== 'false',
   configSchema: voiceConfigSchema,

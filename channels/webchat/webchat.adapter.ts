@@ -166,6 +166,8 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
 
 export const webchatChannel: ChannelModule<WebchatConfig> = {
   kind: 'webchat',
+  // A visitor id reaches only a browser that comes back to the chat.
+  capabilities: { address: 'webchat_visitor', reachesLater: false },
   // On by default: it needs no provider account, and the embedded demo should work out of the box.
   isOn: (env) => env.WEBCHAT_ENABLED !== 'false',
   configSchema: webchatConfigSchema,

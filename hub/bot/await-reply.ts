@@ -24,8 +24,13 @@ export async function awaitBotReply(
       const next = message.conversation.handler === 'bot' ? 'continue' : outcome === 'complete' ? 'end' : 'person';
       return { texts: replies.map((r) => r.body), next };
     }
-    // Stored, but people have it: the bot will not answer.
-    if (message && message.conversation.handler === 'person') return null;
+    // Stored, but people have it: the bot will not answer. The message and its conversation are two reads,
+    // though, and the bot's last turn (which hands over) may have committed between them: look once more.
+    if (message && message.conversation.handler === 'person') {
+      const again = await db.message.findUnique({ where: { id: message.id }, select: { botTurnAt: true } });
+      if (!again?.botTurnAt) return null;
+      continue;
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   return null;

@@ -15,6 +15,11 @@ export interface BotTurnInput {
   channel: ChannelKind;
   messageId: string;
   text: string;
+  /**
+   * The customer has an address on record that reaches them after the conversation (a phone number, an
+   * email). When not, the bot asks how the teams can contact them before anything is handed on.
+   */
+  reachable: boolean;
 }
 
 export interface BotReply {
@@ -28,7 +33,7 @@ export interface BotTurnResult {
   captured: Captured;
   /**
    * The needs may go straight to the services that own them: the bot is done and the customer said yes to
-   * sharing, or asked only for simple things (a missed bin), where the request itself is for that service.
+   * sharing, or only reported something about a place (a missed bin), where the report itself is for that service.
    */
   shareWithServices: boolean;
 }
@@ -53,7 +58,7 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
         // A key pressed on a call is stored as "[pressed 1]"; the dialog's prompts understand "1".
         text: input.text.replace(/^\[pressed ([0-9*#]+)\]$/, '$1'),
         channelId: BOT_CHANNEL_ID,
-        channelData: { channel: input.channel },
+        channelData: { channel: input.channel, reachable: input.reachable },
         conversation: { id: input.conversationId },
         from: { id: input.customerId, role: 'user' },
         recipient: { id: 'contact-hub-bot', role: 'bot' },
@@ -72,8 +77,11 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
         .filter((a) => a.type === ActivityTypes.Message && a.text)
         .map((a) => ({ text: a.text!, suggestions: (a.suggestedActions?.actions ?? []).map((action) => String(action.title ?? action.value)) }));
       const codes = Object.keys(captured.needs);
-      const simpleOnly = codes.length > 0 && codes.every((c) => knowledge.isSimple(c));
-      const shareWithServices = captured.outcome === 'complete' && (captured.consent === true || (captured.consent === null && simpleOnly));
+      // Without a yes, only reports about a place go on (declared in related-needs.json): never a person's
+      // circumstances. And only once the service has what it asks for (the place): an email asked for it in
+      // its one reply, so a person hands it on with the answer.
+      const placesOnly = codes.length > 0 && codes.every((c) => knowledge.isPlaceReport(c)) && knowledge.factsStillToAsk(codes, captured.facts).length === 0;
+      const shareWithServices = captured.outcome === 'complete' && (captured.consent === true || (captured.consent === null && placesOnly));
       return { replies, captured, shareWithServices };
     },
   };

@@ -19,12 +19,19 @@ export interface NeedsKnowledge {
   label(code: string): string;
   /** How the bot names a need to a customer: plain words that follow "help with". */
   say(code: string): string;
-  /** Met by one straightforward transaction with one service (a missed bin). */
+  /** Met by one straightforward transaction with one service (a missed bin, council tax): no related needs to explore. */
   isSimple(code: string): boolean;
+  /**
+   * A report about a place (a missed bin, a pothole), not about the person's circumstances: the report itself
+   * is the request to its service, so it goes on without the consent question. Every other need waits for a yes.
+   */
+  isPlaceReport(code: string): boolean;
   /** Needs that commonly come with this one, most likely first. */
   related(code: string): string[];
   /** Keys of the facts this need's service asks for. */
   facts(code: string): string[];
+  /** The facts the services of these needs ask for that are not given yet, in the order they are asked. */
+  factsStillToAsk(codes: readonly string[], given: Readonly<Record<string, string>>): string[];
   /** The question that asks for a fact. */
   factQuestion(key: string): string;
   /** A fact's name as a service reads it ("Deadline"). */
@@ -42,10 +49,15 @@ const RelatedNeeds = z.object({
   factLabels: z.record(z.string(), z.string().min(2)).default({}),
   /** Finds a fact already given in the customer's own words, so it is not asked again. */
   factCues: z.record(z.string(), Pattern).default({}),
+  /** Needs that are reports about a place, handed on without asking consent; declared, never inferred. */
+  placeReports: z.array(z.string()).default([]),
   needs: z.record(z.string(), z.object({ related: z.array(z.string()), facts: z.array(z.string()) })),
 });
 
 export const RELATED_NEEDS_PATH = new URL('./related-needs.json', import.meta.url);
+
+/** The fact asked of a customer the teams could not otherwise contact once the conversation ends. */
+export const CONTACT_FACT = 'contact';
 
 export function buildKnowledge(input: {
   detect: (text: string) => Detection;
@@ -64,14 +76,19 @@ export function buildKnowledge(input: {
   for (const key of Object.keys(data.factCues)) if (!data.facts[key]) throw new Error(`related-needs.json: "${key}" (under factCues) is not a fact`);
   const cues = Object.entries(data.factCues).map(([key, source]) => [key, new RegExp(source, 'i')] as const);
   for (const code of Object.keys(data.say)) if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under say) is not a code in the needs taxonomy`);
+  for (const code of data.placeReports) if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under placeReports) is not a code in the needs taxonomy`);
+  const placeReports = new Set(data.placeReports);
+  if (!data.facts[CONTACT_FACT]) throw new Error(`related-needs.json: the fact "${CONTACT_FACT}" (how the teams can contact a customer they cannot otherwise reach) has no question`);
   return {
     detect: input.detect,
     label: (code) => byCode.get(code)?.label ?? code,
     // A need without plain words of its own falls back to the taxonomy's label.
     say: (code) => data.say[code] ?? (byCode.get(code)?.label ?? code).toLowerCase(),
     isSimple: (code) => byCode.get(code)?.simple === true,
+    isPlaceReport: (code) => placeReports.has(code),
     related: (code) => data.needs[code]?.related ?? [],
     facts: (code) => data.needs[code]?.facts ?? [],
+    factsStillToAsk: (codes, given) => [...new Set(codes.flatMap((c) => data.needs[c]?.facts ?? []))].filter((k) => !(k in given)),
     factQuestion: (key) => data.facts[key] ?? key,
     factLabel: (key) => data.factLabels[key] ?? key,
     factsIn: (text) => {

@@ -1,7 +1,8 @@
 // The guided needs conversation, as a Bot Framework dialog: understand the whole situation at the first
 // contact, in plain language, then hand a complete picture to the people who will act.
 // Order: urgency first (every turn) → what we understood, confirmed → the related areas that usually come
-// with it → the facts services ask for → consent to share → a short summary of what happens next.
+// with it → the facts services ask for → how to reach them, when nothing on record does → consent to share
+// → a short summary of what happens next.
 // The customer can ask for a person at any moment.
 import { ActivityTypes } from '@microsoft/agents-activity';
 import { MessageFactory, type AgentStatePropertyAccessor, type TurnContext } from '@microsoft/agents-hosting';
@@ -17,7 +18,7 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from '@microsoft/agents-hosting-dialogs';
-import type { Detection, NeedsKnowledge } from './knowledge.ts';
+import { CONTACT_FACT, type Detection, type NeedsKnowledge } from './knowledge.ts';
 import { emergencyAdvice, readSafetyAnswer, type SafetyWording } from './safety.ts';
 
 /** What the conversation has captured so far; the hub records it after every turn. */
@@ -76,6 +77,11 @@ function onThePhone(context: TurnContext): boolean {
   return channelOf(context) === 'voice';
 }
 
+/** The customer has a phone number or email on record: the teams can contact them once this conversation is over. */
+function reachableLater(context: TurnContext): boolean {
+  return (context.activity.channelData as { reachable?: boolean } | undefined)?.reachable === true;
+}
+
 /**
  * How to answer a yes/no question on this channel: keys on a call; on SMS, Y or N, because YES is also a
  * carrier opt-in keyword (answered by Twilio itself).
@@ -109,6 +115,7 @@ export class NeedsDialog extends ComponentDialog {
         this.related.bind(this),
         this.firstFact.bind(this),
         this.secondFact.bind(this),
+        this.howToReach.bind(this),
         this.consent.bind(this),
         this.summary.bind(this),
       ]),
@@ -289,7 +296,7 @@ export class NeedsDialog extends ComponentDialog {
   }
 
   private factKeys(captured: Captured): string[] {
-    return [...new Set(Object.keys(captured.needs).flatMap((c) => this.knowledge.facts(c)))].filter((k) => !(k in captured.facts)).slice(0, MAX_FACTS);
+    return this.knowledge.factsStillToAsk(Object.keys(captured.needs), captured.facts).slice(0, MAX_FACTS);
   }
 
   private async askFact(step: WaterfallStepContext, index: number): Promise<DialogTurnResult> {
@@ -303,15 +310,35 @@ export class NeedsDialog extends ComponentDialog {
   }
 
   private async keepFact(step: WaterfallStepContext, index: number) {
-    const key = (step.values as { factKeys?: string[] }).factKeys?.[index];
-    if (key && typeof step.result === 'string') (await this.state(step.context)).facts[key] = step.result.trim().slice(0, 500);
+    await this.keep(step, (step.values as { factKeys?: string[] }).factKeys?.[index]);
+  }
+
+  /** The answer to a fact's question, in their words; anything else it says (a phone number, an address) is kept too. */
+  private async keep(step: WaterfallStepContext, key: string | undefined) {
+    if (!key || typeof step.result !== 'string') return;
+    const captured = await this.state(step.context);
+    captured.facts[key] = step.result.trim().slice(0, 500);
+    for (const [other, value] of Object.entries(this.knowledge.factsIn(step.result))) captured.facts[other] ??= value;
+  }
+
+  /**
+   * A customer with no phone number or email on record (a web-chat visitor, a Teams user) who has not given
+   * one yet is asked how the teams can contact them, before anything is handed on.
+   */
+  private async howToReach(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    await this.keepFact(step, 1);
+    const captured = await this.state(step.context);
+    if (reachableLater(step.context) || CONTACT_FACT in captured.facts) return step.next();
+    (step.values as { askedContact?: boolean }).askedContact = true;
+    return step.prompt(TEXT, this.knowledge.factQuestion(CONTACT_FACT));
   }
 
   private async consent(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    await this.keepFact(step, 1);
+    if ((step.values as { askedContact?: boolean }).askedContact) await this.keep(step, CONTACT_FACT);
     const captured = await this.state(step.context);
-    // A simple request is itself a request to the service that meets it: nothing else is shared.
-    if (Object.keys(captured.needs).every((c) => this.knowledge.isSimple(c))) return step.next();
+    // A report about a place (a missed bin) is itself the request to its service. Anything about the person
+    // (council tax arrears, benefits) is shared only once they say yes.
+    if (Object.keys(captured.needs).every((c) => this.knowledge.isPlaceReport(c))) return step.next();
     return this.yesNo(step, 'Can we share what you have told us with the teams who can help, so they do not ask you again?');
   }
 
@@ -351,8 +378,11 @@ export class EmailNeedsDialog extends WaterfallDialog {
 
   private async reply(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const captured = await this.captured.get(step.context, emptyCaptured());
-    const detection = this.knowledge.detect(step.context.activity.text ?? '');
+    const text = step.context.activity.text ?? '';
+    const detection = this.knowledge.detect(text);
     for (const need of detection.needs) captured.needs[need.code] = { urgent: detection.urgent };
+    // What the email already says (an address, who lives with them) is kept in their words and not asked for.
+    for (const [key, value] of Object.entries(this.knowledge.factsIn(text))) captured.facts[key] ??= value;
     const codes = Object.keys(captured.needs);
     const paragraphs = ['Thank you for your email.'];
     if (detection.urgent) {
@@ -368,13 +398,13 @@ export class EmailNeedsDialog extends WaterfallDialog {
       paragraphs.push('A person from our team will read your email and reply.');
     } else {
       paragraphs.push(`From what you wrote, we understand you need help with ${listOf(codes.map((c) => this.knowledge.say(c)))}.`);
-      if (!codes.every((c) => this.knowledge.isSimple(c))) {
-        const related = [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
-        const questions = [...new Set(codes.flatMap((c) => this.knowledge.facts(c)))].slice(0, 3).map((k) => `- ${this.knowledge.factQuestion(k)}`);
-        if (related.length) paragraphs.push(`People in your situation often also need help with ${listOf(related.map((c) => this.knowledge.say(c)), 'or')}. If any of these apply to you, tell us in your reply, so we can help with everything at once.`);
-        if (questions.length) paragraphs.push(['The teams who can help will need to know:', ...questions].join('\n'));
-        paragraphs.push('Can we share what you tell us with those teams, so they do not ask you again? Please say yes or no in your reply.');
-      }
+      const related = codes.every((c) => this.knowledge.isSimple(c)) ? [] : [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
+      const reach = reachableLater(step.context) || CONTACT_FACT in captured.facts ? [] : [CONTACT_FACT];
+      const questions = [...this.knowledge.factsStillToAsk(codes, captured.facts).slice(0, 3), ...reach].map((k) => `- ${this.knowledge.factQuestion(k)}`);
+      if (related.length) paragraphs.push(`People in your situation often also need help with ${listOf(related.map((c) => this.knowledge.say(c)), 'or')}. If any of these apply to you, tell us in your reply, so we can help with everything at once.`);
+      if (questions.length) paragraphs.push(['The teams who can help will need to know:', ...questions].join('\n'));
+      // Only a report about a place goes on without a yes: council tax or benefits are about the person.
+      if (!codes.every((c) => this.knowledge.isPlaceReport(c))) paragraphs.push('Can we share what you tell us with the teams who can help, so they do not ask you again? Please say yes or no in your reply.');
       paragraphs.push('A person from our team will pick this up and reply.');
     }
     paragraphs.push('If you or someone else is in danger at any time, call 999.');

@@ -8,6 +8,7 @@ import { DatabaseStorage } from './storage.ts';
 import type { Captured } from './needs-dialog.ts';
 import { createHandoffs, type HandoffResult, type HandoffWording } from '../handoff/create.ts';
 import { createNotice } from '../outbound/compose.ts';
+import { ADDRESSES_THAT_REACH_LATER } from '../../channels/registry.ts';
 
 const OUTCOME: Record<NonNullable<Captured['outcome']>, 'complete' | 'urgent' | 'asked_for_person' | 'unclear' | 'opted_out'> = {
   complete: 'complete',
@@ -38,13 +39,24 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wordi
     // Read again under the lock: another worker may have answered it, or a person taken over, meanwhile.
     const message = await tx.message.findUniqueOrThrow({
       where: { id: messageId },
-      select: { id: true, body: true, channel: true, fromAddress: true, toAddress: true, botTurnAt: true, conversation: { select: { id: true, customerId: true, handler: true, urgentAt: true } } },
+      select: {
+        id: true,
+        body: true,
+        channel: true,
+        fromAddress: true,
+        toAddress: true,
+        botTurnAt: true,
+        conversation: { select: { id: true, customerId: true, handler: true, urgentAt: true, customer: { select: { contactPoints: { select: { kind: true } } } } } },
+      },
     });
     const conversation = message.conversation;
     if (message.botTurnAt || conversation.handler !== 'bot') return null;
 
+    // Whether the teams can contact the customer once this conversation is over: a phone number or email on
+    // their record (an SMS, a call, an email, or a number a web-chat visitor verified), as the channels declare.
+    const reachable = conversation.customer.contactPoints.some((p) => ADDRESSES_THAT_REACH_LATER.has(p.kind));
     const result = await bot.turn(
-      { conversationId: conversation.id, customerId: conversation.customerId, channel: message.channel, messageId: message.id, text: message.body },
+      { conversationId: conversation.id, customerId: conversation.customerId, channel: message.channel, messageId: message.id, text: message.body, reachable },
       new DatabaseStorage(tx),
     );
     const replyIds: string[] = [];

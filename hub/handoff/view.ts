@@ -165,7 +165,11 @@ export function summaryLines(view: HandoffView): string[] {
   const who = [view.customer.name ?? 'Name not given', view.customer.phone, view.customer.email, view.customer.postcode].filter(Boolean).join(', ');
   lines.push(`Customer: ${who}`);
   if (view.customer.accessibilityNeeds.length) lines.push(`Accessibility: ${view.customer.accessibilityNeeds.join('; ')}`);
-  for (const fact of view.facts) lines.push(`${fact.label}: ${fact.value}`);
+  // One line per answer: words that give two facts ("text only, 07911 200411": how to reach them, and how to
+  // do it safely) are shown once, under both names.
+  const labelsByValue = new Map<string, string[]>();
+  for (const fact of view.facts) labelsByValue.set(fact.value, [...(labelsByValue.get(fact.value) ?? []), fact.label]);
+  for (const [value, labels] of labelsByValue) lines.push(`${labels.join(' / ')}: ${value}`);
   if (view.note) lines.push(`Note from the contact centre: ${view.note}`);
   lines.push(`Consent to share: given ${view.consent.at.toISOString().slice(0, 16).replace('T', ' ')} UTC, recorded by ${view.consent.recordedBy}`);
   return lines;

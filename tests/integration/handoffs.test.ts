@@ -212,10 +212,11 @@ describe('hand-offs from the needs conversation', () => {
     expect(textsTo(stranger).join('\n')).not.toContain('Housing Options');
   });
 
-  it('a simple request (a missed bin) goes straight to the owning service, without a consent question or an agent', async () => {
+  it('a report about a place (a missed bin) goes straight to the owning service, without a consent question or an agent', async () => {
     const from = '+447911200512';
     expect(await text(from, 'my bin wasnt collected again')).toMatch(/bins and waste\. Is that right\?/);
-    const told = await text(from, 'y');
+    expect(await text(from, 'y')).toMatch(/^What is the address or street\?/);
+    const told = await text(from, '14 Orchard Close');
     const handoff = await db().handoff.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } }, include: { service: true } });
     expect(handoff.service.name).toBe('Waste and Recycling');
     expect(told).toContain(`- Waste and Recycling, about bins and waste. Reference ${handoff.reference}`);

@@ -362,14 +362,20 @@ describe('the needs bot on a call', () => {
     expect(first[0]!.children[0]!.text).toBe('It sounds like you need help with bins and waste. Is that right? Say yes or no, or press 1 for yes and 2 for no. If you are in danger now, call 999.');
     expect(first[0]!.attrs).toMatchObject({ input: 'speech dtmf', action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/gather` });
 
-    const last = await gather(sid, from, { Digits: '1' });
+    // The waste team needs the place: asked in words a caller can answer aloud.
+    const where = await gather(sid, from, { Digits: '1' });
+    expect(byVerb(where)).toEqual(['Gather', 'Say', 'Hangup']);
+    expect(where[0]!.children[0]!.text).toMatch(/^What is the address or street\? If there is no house number, tell us something nearby/);
+
+    const last = await gather(sid, from, { SpeechResult: '14 Orchard Close' });
     expect(byVerb(last)).toEqual(['Say', 'Say', 'Hangup']);
     expect(last[0]!.text).toMatch(/^Thank you\. We have noted that you need help with bins and waste\./);
     expect(last[1]!.text).toBe('Goodbye.');
 
     // Everything said both ways is in the conversation as text.
     const messages = await hub.database.prisma.message.findMany({ where: { OR: [{ fromAddress: from }, { toAddress: from }] }, orderBy: { createdAt: 'asc' } });
-    expect(messages.map((m) => `${m.direction}:${m.fromBot}:${m.status}`)).toEqual(['inbound:false:received', 'outbound:true:sent', 'inbound:false:received', 'outbound:true:sent']);
+    expect(messages.map((m) => `${m.direction}:${m.fromBot}:${m.status}`)).toEqual(['inbound:false:received', 'outbound:true:sent', 'inbound:false:received', 'outbound:true:sent', 'inbound:false:received', 'outbound:true:sent']);
+    expect((await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: messages[0]!.conversationId } })).facts).toEqual({ address: '14 Orchard Close' });
   });
 
   it('a sign of danger on a call: the safety question is spoken, and pressing 1 puts the caller through to a person at once', async () => {

@@ -5,7 +5,7 @@ import { planHandoffs, type OwningService } from '../../hub/handoff/owners.ts';
 import { confirmationText } from '../../hub/handoff/create.ts';
 import { progressText } from '../../hub/handoff/progress.ts';
 import { handoffBlocks } from '../../hub/handoff/targets/slack/blocks.ts';
-import type { HandoffView } from '../../hub/handoff/view.ts';
+import { summaryLines, type HandoffView } from '../../hub/handoff/view.ts';
 
 const service = (id: string, needs: string[], extra: Partial<OwningService> = {}): OwningService => ({ id, name: id, needs, priority: 100, active: true, ...extra });
 
@@ -110,6 +110,17 @@ describe('the Slack message', () => {
     expect(blocks).toContain('&lt;!channel&gt;');
     expect(blocks).not.toContain('<!channel>');
     expect(blocks).not.toContain('<https://evil.example|click>');
+  });
+  it('shows words that give two facts once, under both names', () => {
+    const facts = [
+      { key: 'contact', label: 'How to reach them', value: 'text only, 07911 200411' },
+      { key: 'address', label: 'Address or place', value: '12 Elm Road' },
+      { key: 'safeContact', label: 'How to contact them safely', value: 'text only, 07911 200411' },
+    ];
+    const lines = summaryLines(view({ facts }));
+    expect(lines).toContain('How to reach them / How to contact them safely: text only, 07911 200411');
+    expect(lines).toContain('Address or place: 12 Elm Road');
+    expect(lines.filter((l) => l.includes('07911 200411'))).toHaveLength(1);
   });
   it('offers Accept until accepted, and no actions at all once closed or redirected', () => {
     expect(text(handoffBlocks(view(), []))).toContain('handoff.accept');

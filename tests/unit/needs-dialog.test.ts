@@ -17,6 +17,7 @@ const CUES: [RegExp, string][] = [
   [/school/i, 'education.school'],
   [/rent|debt|arrears/i, 'money.debt'],
   [/\bbin\b/i, 'environment.waste'],
+  [/council tax/i, 'money.council-tax'],
   [/hits? me|hurts? me/i, 'safety.domestic-abuse'],
 ];
 // Kinds of danger, as the real detector names them: urgent ones, and signs that call for the safety question.
@@ -42,12 +43,16 @@ type Step = [customer: string, bot: RegExp | null];
 interface Case {
   name: string;
   channel?: 'sms' | 'webchat' | 'email' | 'voice';
+  /** Whether the customer has a phone number or email on record (default: yes, as on SMS, calls and email). */
+  reachable?: boolean;
   steps: Step[];
   outcome: Captured['outcome'];
   needs: string[];
   facts?: string[];
   consent?: boolean | null;
   urgent?: string[];
+  /** Whether the last turn hands the needs straight to the services that own them. */
+  share?: boolean;
 }
 
 const cases: Case[] = [
@@ -81,12 +86,59 @@ const cases: Case[] = [
     consent: true,
   },
   {
-    name: 'a safe way to contact them, said in passing, is kept in their words',
+    name: 'a safe way to contact them, said in passing, is kept in their words, and its number as how to reach them',
     channel: 'webchat',
     steps: [['we have been evicted. text only please, 07911 200411', /somewhere to live/]],
     outcome: null,
     needs: ['housing.homeless'],
-    facts: ['safeContact'],
+    facts: ['contact', 'safeContact'],
+  },
+  {
+    name: 'a web-chat visitor with no phone or email on record is asked how the team can reach them, before consent',
+    channel: 'webchat',
+    reachable: false,
+    steps: [
+      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /somewhere to live and a school place\. Is that right\? Reply YES or NO\./],
+      ['yes', /People in your situation/],
+      ['no', /date you have to leave by/],
+      ['Friday', /Who lives with you\?/],
+      ['me and my son', /^How can the team contact you later\? Give a phone number or email, and anything they should know, for example: text only\.$/],
+      ['text only, 07911 200411', /^Can we share what you have told us/],
+      ['yes', /We have noted that you need help with/],
+    ],
+    outcome: 'complete',
+    needs: ['housing.homeless', 'education.school'],
+    facts: ['contact', 'deadline', 'household', 'safeContact'],
+    consent: true,
+    share: true,
+  },
+  {
+    name: 'a number already given is not asked for again, and a report about a place also waits for a way to reach them',
+    channel: 'webchat',
+    reachable: false,
+    steps: [
+      ['my bin wasnt collected at 12 Elm Road, you can call me on 07911 200412', /bins and waste\. Is that right\?/],
+      ['yes', /^Thank you\. We have noted that you need help with bins and waste\./],
+    ],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: ['address', 'contact'],
+    share: true,
+  },
+  {
+    name: 'a report about a place from someone the team cannot reach: the place, then how to reach them',
+    channel: 'webchat',
+    reachable: false,
+    steps: [
+      ['my bin wasnt collected', /bins and waste\. Is that right\?/],
+      ['yes', /address or street/],
+      ['outside number 4, Mill Lane', /^How can the team contact you later\?/],
+      ['ann@example.org', /^Thank you\. We have noted that you need help with bins and waste\./],
+    ],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: ['address', 'contact'],
+    share: true,
   },
   {
     name: 'danger in the first message stops the script: 999 and the helpline at once',
@@ -175,14 +227,80 @@ const cases: Case[] = [
     needs: [],
   },
   {
-    name: 'a simple request goes straight through: no exploring, no consent question',
+    name: 'a report about a place: no exploring, no consent question, but the place is asked for',
     steps: [
       ['my bin wasnt collected again', /It sounds like you need help with bins and waste\. Is that right\?/],
+      ['y', /^What is the address or street\? If there is no house number, tell us something nearby/],
+      ['14 Orchard Close', /^Thank you\. We have noted that you need help with bins and waste\./],
+    ],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: ['address'],
+    consent: null,
+    share: true,
+  },
+  {
+    name: 'a place already given in the first message is not asked for',
+    steps: [
+      ['my bin wasnt collected at 12 Elm Road', /bins and waste\. Is that right\?/],
       ['y', /^Thank you\. We have noted that you need help with bins and waste\./],
     ],
     outcome: 'complete',
     needs: ['environment.waste'],
+    facts: ['address'],
+    share: true,
+  },
+  {
+    name: 'an email about a missed bin asks for the place in its one reply, and waits for it before handing on',
+    channel: 'email',
+    steps: [['My bin was not collected on Tuesday.', /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with bins and waste\.\n\nThe teams who can help will need to know:\n- What is the address or street\?.*\n\nA person from our team will pick this up and reply\./s]],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: [],
+    share: false,
+  },
+  {
+    name: 'an email about a missed bin that gives the place goes straight on',
+    channel: 'email',
+    steps: [['My bin was not collected on Tuesday. We are at 8 Sycamore Drive, LS6 2AB.', /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with bins and waste\.\n\nA person from our team/]],
+    outcome: 'complete',
+    needs: ['environment.waste'],
+    facts: ['address'],
+    share: true,
+  },
+  {
+    name: 'council tax is about the person, not a place: simple, but shared only with a yes',
+    steps: [
+      ["I'm behind on my council tax and got a summons", /It sounds like you need help with council tax\. Is that right\?/],
+      ['y', /^Can we share what you have told us with the teams who can help.*Reply Y or N\.$/],
+      ['n', /We will not share it without asking you\./],
+    ],
+    outcome: 'complete',
+    needs: ['money.council-tax'],
+    consent: false,
+    share: false,
+  },
+  {
+    name: 'council tax said yes to sharing: handed on',
+    channel: 'voice',
+    steps: [
+      ['I cannot pay my council tax this month', /council tax\. Is that right\? Say yes or no/],
+      ['[pressed 1]', /^Can we share what you have told us.*Say yes or no, or press 1 for yes and 2 for no\.$/],
+      ['[pressed 1]', /We have noted that you need help with council tax/],
+    ],
+    outcome: 'complete',
+    needs: ['money.council-tax'],
+    consent: true,
+    share: true,
+  },
+  {
+    name: 'an email about council tax asks for consent in its one reply, and hands nothing on',
+    channel: 'email',
+    steps: [["Dear council, I'm behind on my council tax and got a summons. Sam", /\n\nCan we share what you tell us with the teams who can help, so they do not ask you again\? Please say yes or no in your reply\.\n\n/]],
+    outcome: 'complete',
+    needs: ['money.council-tax'],
     consent: null,
+    share: false,
   },
   {
     name: 'when nothing is recognised it asks once more, then passes to a person',
@@ -244,7 +362,8 @@ const cases: Case[] = [
     steps: [
       ['my bin was not collected', /^It sounds like you need help with bins and waste\. Is that right\? Say yes or no, or press 1 for yes and 2 for no\. If you are in danger now, call 999\.$/],
       ['[pressed 7]', /^Please say yes or no, or press 1 for yes and 2 for no\.$/],
-      ['[pressed 1]', /^Thank you\. We have noted that you need help with bins and waste\./],
+      ['[pressed 1]', /^What is the address or street\?/],
+      ['twelve elm road', /^Thank you\. We have noted that you need help with bins and waste\./],
     ],
     outcome: 'complete',
     needs: ['environment.waste'],
@@ -264,7 +383,8 @@ const cases: Case[] = [
     steps: [
       ['my bin was missed', /Is that right\? Reply Y or N\. If you are in danger now, call 999\.$/],
       ['purple', /^Please reply Y or N\.$/],
-      ['yes', /We have noted that you need help with bins and waste/],
+      ['yes', /address or street/],
+      ['outside number 4', /We have noted that you need help with bins and waste/],
     ],
     outcome: 'complete',
     needs: ['environment.waste'],
@@ -283,7 +403,7 @@ describe('the needs conversation', () => {
     let last: Awaited<ReturnType<ReturnType<typeof createNeedsBot>['turn']>> | undefined;
     for (const [said, expected] of c.steps) {
       // A new bot each turn: nothing is remembered in memory, only in storage.
-      last = await createNeedsBot(knowledge).turn({ conversationId, customerId: 'customer-1', channel: c.channel ?? 'sms', messageId: randomUUID(), text: said }, storage);
+      last = await createNeedsBot(knowledge).turn({ conversationId, customerId: 'customer-1', channel: c.channel ?? 'sms', messageId: randomUUID(), text: said, reachable: c.reachable ?? true }, storage);
       const replies = last.replies.map((r) => r.text).join('\n');
       if (expected) expect(replies, `after "${said}"`).toMatch(expected);
     }
@@ -292,11 +412,19 @@ describe('the needs conversation', () => {
     if (c.facts) expect(Object.keys(last!.captured.facts).sort()).toEqual([...c.facts].sort());
     if (c.consent !== undefined) expect(last!.captured.consent).toBe(c.consent);
     for (const code of c.urgent ?? []) expect(last!.captured.needs[code]?.urgent).toBe(true);
+    if (c.share !== undefined) expect(last!.shareWithServices).toBe(c.share);
     expect(last!.captured.urgent).toBe(c.outcome === 'urgent');
   });
 
+  it('finds a place already given in the customer’s words: a postcode, a house and street, a street, a landmark', () => {
+    for (const said of ['my bin is at LS6 2AB', 'my bin wasnt collected at 12 Elm Road', 'there is a pothole on Station Street', 'fly-tipping outside number 4', 'the street light near Tesco car park is out'])
+      expect(knowledge.factsIn(said).address, said).toBe(said);
+    for (const said of ['my bin wasnt collected again', 'there is a pothole on the main road', 'I have 2 kids in the house', 'text only, 07911 200411', 'call me after 5pm'])
+      expect(knowledge.factsIn(said).address, said).toBeUndefined();
+  });
+
   it('yes/no questions carry suggested replies for channels that show buttons', async () => {
-    const result = await createNeedsBot(knowledge).turn({ conversationId: randomUUID(), customerId: 'c', channel: 'webchat', messageId: randomUUID(), text: 'my bin was missed' }, new MemoryStorage());
+    const result = await createNeedsBot(knowledge).turn({ conversationId: randomUUID(), customerId: 'c', channel: 'webchat', messageId: randomUUID(), text: 'my bin was missed', reachable: false }, new MemoryStorage());
     expect(result.replies).toEqual([{ text: expect.stringMatching(/Is that right\?/), suggestions: ['Yes', 'No'] }]);
   });
 
@@ -304,5 +432,6 @@ describe('the needs conversation', () => {
     expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.castle': { related: [], facts: [] } } } })).toThrow(/"housing.castle" is not a code/);
     expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.repairs': { related: [], facts: ['shoeSize'] } } } })).toThrow(/fact "shoeSize"/);
     expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { say: { 'housing.castle': 'a castle' }, facts: {}, needs: {} } })).toThrow(/"housing.castle" \(under say\)/);
+    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: {}, placeReports: ['environment.castle'] } })).toThrow(/"environment.castle" \(under placeReports\)/);
   });
 });

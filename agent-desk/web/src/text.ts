@@ -31,7 +31,7 @@ export function minutesWaiting(call: Call, now = Date.now()): string {
   return minutes < 1 ? 'under a minute' : `${minutes} min`;
 }
 
-export const FACT_NAMES: Record<string, string> = { deadline: 'Deadline', household: 'Household', safeContact: 'Contact safely', school: 'Children and school', caredFor: 'Cares for' };
+export const FACT_NAMES: Record<string, string> = { deadline: 'Deadline', household: 'Household', safeContact: 'Contact safely', school: 'Children and school', caredFor: 'Cares for', address: 'Address or place', contact: 'How to reach them' };
 export const SOURCE: Record<string, string> = { bot: 'found by the bot', agent: 'added by an agent', service: 'added by a service' };
 export const CHANNEL_NAMES: Record<string, string> = { sms: 'SMS', email: 'Email', webchat: 'Web chat', voice: 'Phone', botframework: 'Bot Framework' };
 
