@@ -3,11 +3,19 @@ import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { InboundContact, DeliveryReport, type DeliveryStatus, type Normalised } from '../contract.ts';
 
-/** Twilio always sends E.164 (+447700900123); anything else is not a number we can answer. */
+/**
+ * Twilio always sends E.164 (+447700900123). A number the provider sent exists, whether or not the phone
+ * metadata knows its range yet (new ranges, Ofcom's drama range): accept any number of a possible length for
+ * its country, so a real sender is never refused. Strict validity is for numbers staff type.
+ */
 export function toE164(raw: string): string | null {
   const parsed = parsePhoneNumberFromString(raw.trim());
-  return parsed?.isValid() ? parsed.number : null;
+  if (!parsed?.isPossible() || HIDDEN_CALLER_IDS.has(parsed.number)) return null;
+  return parsed.number;
 }
+
+/** Twilio's stand-ins for a hidden caller (anonymous, restricted, unavailable, blocked): not anyone's number. */
+const HIDDEN_CALLER_IDS = new Set(['+266696687', '+86282452253', '+8656696', '+2562533', '+7378742833']);
 
 const SmsFields = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, 'must be a Twilio message SID (SM… or MM… and 32 hex digits)'),

@@ -23,6 +23,11 @@ describe('normaliseInboundSms', () => {
     });
   });
 
+  it.each(['+447700900123', '+447911123456', '+14155550100'])('accepts any possible number a provider sends, known range or not: %s', (from) => {
+    // +447700900123 is Ofcom's drama range: not "valid" to libphonenumber, yet a real SMS can come from it.
+    expect(normaliseInboundSms({ ...inboundSms, From: from }, at)).toMatchObject({ ok: true, value: { from: { kind: 'phone', address: from } } });
+  });
+
   it('keeps MMS media as attachments even with an empty body', () => {
     const result = normaliseInboundSms(inboundMms, at);
     expect(result.ok && result.value.attachments).toEqual([{ url: inboundMms.MediaUrl0, contentType: 'image/jpeg' }]);
@@ -33,6 +38,7 @@ describe('normaliseInboundSms', () => {
     ['a SID that is not Twilio-shaped', { ...inboundSms, MessageSid: 'hello' }, /MessageSid/],
     ['an unparseable sender', { ...inboundSms, From: 'not-a-number' }, /From is not a valid phone number/],
     ['a number that cannot exist', { ...inboundSms, From: '+4412' }, /From is not a valid phone number/],
+    ["Twilio's stand-in for a restricted caller", { ...inboundSms, From: '+86282452253' }, /From is not a valid phone number/],
     ['an empty body with no media', { ...inboundSms, Body: '   ' }, /Body is empty/],
     ['a body longer than any SMS', { ...inboundSms, Body: 'x'.repeat(1601) }, /Body is longer/],
   ])('refuses %s with a reason', (_label, fields, reason) => {
