@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { InboundContact, type Normalised } from '../contract.ts';
 
-const Account = z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).passthrough();
+const Account = z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional(), role: z.string().max(32).optional() }).passthrough();
+
+/** A Teams @mention: its markup in the text ("<at>Council Help</at>") and who it names. */
+const Mention = z.object({ type: z.literal('mention'), text: z.string().max(512).optional(), mentioned: z.object({ id: z.string() }).passthrough() }).passthrough();
 
 export const IncomingActivity = z
   .object({
@@ -15,6 +18,9 @@ export const IncomingActivity = z
     recipient: Account,
     text: z.string().max(20_000).optional(),
     locale: z.string().max(32).optional(),
+    entities: z.array(z.record(z.string(), z.unknown())).max(100).optional(),
+    /** What a card's button or form sent (messageBack, Action.Submit), often with no text at all. */
+    value: z.unknown().optional(),
   })
   .passthrough();
 export type IncomingActivity = z.infer<typeof IncomingActivity>;
@@ -30,10 +36,32 @@ export const ConversationReference = z.object({
 });
 export type ConversationReference = z.infer<typeof ConversationReference>;
 
+/** The customer's words without the markup of mentions: the bot's own name goes, other people's names stay as text. */
+function withoutMentions(activity: IncomingActivity): string {
+  let text = activity.text ?? '';
+  for (const entity of activity.entities ?? []) {
+    const mention = Mention.safeParse(entity);
+    if (mention.success && mention.data.mentioned.id === activity.recipient.id && mention.data.text) text = text.split(mention.data.text).join(' ');
+  }
+  return text.replace(/<at>(.*?)<\/at>/gi, '$1').replace(/\s+/g, ' ').trim();
+}
+
+/** A card's submitted value as words an agent can read ("choice: housing; postcode: TF1 1AA"). */
+function valueAsText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'object') return String(value).slice(0, 2_000);
+  return Object.entries(value as Record<string, unknown>)
+    .map(([key, v]) => `${key}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join('; ')
+    .slice(0, 2_000);
+}
+
 /** A message activity → a contact; other activity types (typing, conversation updates) are not contacts. */
 export function normaliseActivity(activity: IncomingActivity, receivedAt: Date): Normalised<InboundContact | null> {
   if (activity.type !== 'message') return { ok: true, value: null };
-  const text = activity.text?.trim();
+  // The bot's own activities (echoed by some channels) are not a customer writing: answering them would loop.
+  if (activity.from.role === 'bot' || activity.from.id === activity.recipient.id) return { ok: true, value: null };
+  const text = withoutMentions(activity) || valueAsText(activity.value);
   if (!activity.id) return { ok: false, reason: 'id is required on a message activity' };
   if (!text) return { ok: false, reason: 'text is empty (only text messages are taken)' };
   const reference: ConversationReference = {
@@ -56,7 +84,7 @@ export function normaliseActivity(activity: IncomingActivity, receivedAt: Date):
       text,
       attachments: [],
       receivedAt: receivedAt.toISOString(),
-      raw: { reference },
+      raw: { reference, ...(activity.value !== undefined ? { value: activity.value } : {}) },
     }),
   };
 }

@@ -81,6 +81,26 @@ describe('the Bot Framework channel', () => {
     expect(await hub.database.prisma.inboxItem.count()).toBe(before);
   });
 
+  it("the bot's own activities are not a customer writing: stored never, answered never", async () => {
+    const before = await hub.database.prisma.inboxItem.count();
+    const echoed = { ...activity('a-6', 'It sounds like you need help with bins and waste.', 'conv-3'), from: { id: 'council-bot', name: 'Council', role: 'bot' }, recipient: { id: 'dl-user-7' } };
+    expect((await post(echoed)).status).toBe(200);
+    expect(await hub.database.prisma.inboxItem.count()).toBe(before);
+  });
+
+  it("a Teams mention of the bot is left out of the customer's words, and a card's submitted value is kept", async () => {
+    const mention = activity('a-7', '<at>Council</at> my bin was not collected', 'conv-4', {
+      channelId: 'msteams',
+      entities: [{ type: 'mention', text: '<at>Council</at>', mentioned: { id: 'council-bot', name: 'Council' } }],
+    });
+    expect((await post(mention)).status).toBe(202);
+    const card = activity('a-8', '', 'conv-5', { value: { need: 'housing', postcode: 'TF1 1AA' } });
+    expect((await post(card)).status).toBe(202);
+    const db = hub.database.prisma;
+    await expect.poll(() => db.message.findFirst({ where: { providerMessageId: 'conv-4:a-7' }, select: { body: true } })).toEqual({ body: 'my bin was not collected' });
+    await expect.poll(() => db.message.findFirst({ where: { providerMessageId: 'conv-5:a-8' }, select: { body: true } })).toEqual({ body: 'need: housing; postcode: TF1 1AA' });
+  });
+
   it('with an app registration, requests without a valid Bot Framework token are refused', async () => {
     const secured = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', BOT_APP_ID: '00000000-0000-4000-8000-00000000b0f0', BOT_APP_PASSWORD: 'not-a-real-secret' }));
     try {
