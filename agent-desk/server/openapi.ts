@@ -33,7 +33,7 @@ export function openApiDocument(version: string) {
     paths: {
       '/health': {
         get: {
-          summary: 'Database and Redis state',
+          summary: 'Database and Redis state, and how many inbound contacts wait in the journal (kept on disk while the database could not take them)',
           security: [],
           responses: { '200': { description: 'All up' }, '503': { description: 'Something is down' } },
         },

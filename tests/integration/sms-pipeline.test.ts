@@ -255,10 +255,10 @@ describe('replies that cannot be sent are retried, then shown as failed', () => 
 });
 
 describe('health and API description', () => {
-  it('GET /health reports the database and Redis up', async () => {
+  it('GET /health reports the database and Redis up, and nothing waiting in the inbound journal', async () => {
     const res = await fetch(`${hub.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', database: 'up', redis: 'up' });
+    expect(await res.json()).toEqual({ status: 'ok', database: 'up', redis: 'up', journaled: 0 });
   });
 
   it('GET /api/openapi.json describes every route the hub serves', async () => {
