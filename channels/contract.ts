@@ -76,6 +76,8 @@ export const OutboundMessage = z.object({
   text: z.string().min(1).max(20_000),
   /** Suggested replies, for channels that can show them as buttons (web chat); others show only the text. */
   suggestions: z.array(z.string().min(1).max(40)).max(6).optional(),
+  /** Sent by the hub itself (the bot, a notice), not written by a person: email marks it Auto-Submitted (RFC 3834). */
+  automatic: z.boolean().optional(),
   /** A subject for a message that starts a thread (email). */
   subject: z.string().max(200).optional(),
   /** The provider's routing data from the customer's latest message on this channel (a Bot Framework conversation reference). */

@@ -59,10 +59,10 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
   let imap: ImapIntake | undefined;
 
   /** One intake for SMTP and IMAP. Resolves once the message is durable; throws when it could not be stored. */
-  async function receive(sink: InboundSink, raw: Buffer, deliveredTo: string | undefined): Promise<IntakeOutcome> {
+  async function receive(sink: InboundSink, raw: Buffer, deliveredTo: string | undefined, mailFrom?: string | null): Promise<IntakeOutcome> {
     const mail = await simpleParser(raw, { keepCidLinks: true });
-    // Bounces and auto-replies are accepted and dropped: answering them is how mail loops start.
-    if (isAutomatic(mail)) return { kind: 'dropped' };
+    // Bounces, reports and auto-replies are accepted and dropped: answering them is how mail loops start.
+    if (isAutomatic(mail, { mailFrom, ours: config.EMAIL_INBOUND_ADDRESSES })) return { kind: 'dropped' };
     const to = deliveredTo ?? hubAddressOf(mail, config.EMAIL_INBOUND_ADDRESSES, config.EMAIL_INBOUND_ADDRESSES[0]!);
     const email = normaliseInboundEmail(mail, raw, new Date(), { deliveredTo: to, limits });
     if (!email.ok) return { kind: 'refused', reason: email.reason };
@@ -99,7 +99,9 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
           if (stream.sizeExceeded) return callback(smtpError(`Message is larger than ${config.EMAIL_MAX_BYTES} bytes`, 552));
           try {
             // Only our own mailboxes got past RCPT TO: the first is the one it was sent to.
-            const outcome = await receive(sink, Buffer.concat(chunks), session.envelope.rcptTo[0]?.address.toLowerCase());
+            // MAIL FROM:<> (a bounce or report) comes through as no address at all.
+            const mailFrom = session.envelope.mailFrom === false ? '' : (session.envelope.mailFrom?.address ?? null);
+            const outcome = await receive(sink, Buffer.concat(chunks), session.envelope.rcptTo[0]?.address.toLowerCase(), mailFrom);
             if (outcome.kind === 'refused') return callback(smtpError(`Message refused: ${outcome.reason}`, 550));
             callback();
           } catch {
@@ -119,9 +121,10 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
   async function send(message: OutboundMessage): Promise<SendResult> {
     if (!transport) throw new ChannelSendError('no EMAIL_SMTP_URL is set, so email replies cannot be sent', 'email:not-configured', false);
     const messageId = `<${message.messageId}@${domain}>`;
-    const base = message.thread?.subject
-      ? /^re:/i.test(message.thread.subject) ? message.thread.subject : `Re: ${message.thread.subject}`
-      : (message.subject ?? 'Your message to the council');
+    // An automatic reply never repeats the sender's subject: a forged sender would make the council's address
+    // carry an attacker's words to a stranger. It still threads, by In-Reply-To and References.
+    const theirs = message.automatic ? undefined : message.thread?.subject;
+    const base = theirs ? (/^re:/i.test(theirs) ? theirs : `Re: ${theirs}`) : (message.subject ?? 'Your message to the council');
     const subject = withReference(base, message.thread?.reference);
     const references = [...(message.thread?.references ?? []), ...(message.thread?.inReplyTo ? [message.thread.inReplyTo] : [])];
     try {
@@ -133,6 +136,8 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
         messageId,
         inReplyTo: message.thread?.inReplyTo,
         references: references.length ? [...new Set(references)] : undefined,
+        // RFC 3834: other systems must not auto-reply to ours (and Exchange is asked not to, in its own words).
+        headers: message.automatic ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : undefined,
       });
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode;

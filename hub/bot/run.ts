@@ -10,6 +10,8 @@ import { createHandoffs, type HandoffResult, type HandoffWording } from '../hand
 import { createNotice } from '../outbound/compose.ts';
 import { ADDRESSES_THAT_REACH_LATER } from '../../channels/registry.ts';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 const OUTCOME: Record<NonNullable<Captured['outcome']>, 'complete' | 'urgent' | 'asked_for_person' | 'unclear' | 'opted_out'> = {
   complete: 'complete',
   urgent: 'urgent',
@@ -61,8 +63,15 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wordi
     );
     const replyIds: string[] = [];
     const spoken = message.channel === 'voice';
+    // Email: at most one automatic answer to an address a day (RFC 3834), so two machines, or a forged sender,
+    // can never start a loop of the council's replies. Danger is the exception: its advice always goes.
+    const answeredToday =
+      message.channel === 'email' &&
+      (await tx.message.count({ where: { channel: 'email', direction: 'outbound', fromBot: true, toAddress: message.fromAddress, createdAt: { gte: new Date(Date.now() - DAY_MS) } } })) > 0;
+    const quiet = answeredToday && !result.captured.urgent;
+    if (quiet) result.captured.outcome ??= 'unclear';
     // On a call the phone line itself tells a caller who asked for a person to hold: the bot's words would go unsaid.
-    const replies = spoken && result.captured.outcome === 'asked-for-person' ? [] : result.replies;
+    const replies = quiet || (spoken && result.captured.outcome === 'asked-for-person') ? [] : result.replies;
     for (const reply of replies) {
       const row = await tx.message.create({
         data: {

@@ -28,7 +28,7 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
   try {
     const thread = message.channel === 'email' ? await emailThread(db, message.conversationId) : undefined;
     const context = message.channel === 'botframework' ? await lastInboundContext(db, message.conversationId, message.channel) : undefined;
-    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread, context, suggestions: message.suggestions.length ? message.suggestions : undefined });
+    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread, context, suggestions: message.suggestions.length ? message.suggestions : undefined, automatic: message.fromBot });
     await db.message.update({
       where: { id: message.id },
       data: { providerMessageId: result.providerMessageId, status: result.status === 'sending' ? 'sent' : result.status, sentAt: new Date(), fromAddress: result.from, errorCode: null, errorMessage: null },

@@ -299,6 +299,9 @@ describe('the needs bot on email', () => {
       const [reply] = (await relay.waitFor(before + 1)).slice(before);
       expect(reply!.to).toMatchObject({ text: 'sam.patel@example.net' });
       expect(reply!.inReplyTo).toBe(sent.messageId);
+      // An automatic reply says so (RFC 3834), and never carries the sender's own subject back out.
+      expect(reply!.headers.get('auto-submitted')).toBe('auto-replied');
+      expect(reply!.subject).toMatch(/^Your message to the council \[Ref: [A-Z0-9]+\]$/);
       const body = reply!.text ?? '';
       expect(body).toMatch(/^Thank you for your email\./);
       const understood = /we understand you need help with (.*)\./.exec(body)?.[1] ?? '';
@@ -316,8 +319,16 @@ describe('the needs bot on email', () => {
       // The customer's answer is for a person: the bot does not write again.
       await sender.sendMail({ from: 'sam.patel@example.net', to: COUNCIL, subject: 'Re: Help please', text: 'Yes you can share it.', inReplyTo: reply!.messageId, references: [sent.messageId, reply!.messageId!] });
       await expect.poll(() => db().message.count({ where: { conversationId: conversation.id, direction: 'inbound' } })).toBe(2);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(relay.mails.length).toBe(before + 1);
+      await expect.poll(() => db().message.count({ where: { conversationId: conversation.id, direction: 'inbound', botTurnAt: null } })).toBe(1);
+
+      // Closed, then a new email the same day: a new conversation, but no second automatic answer to that address.
+      await db().conversation.update({ where: { id: conversation.id }, data: { status: 'closed', openForCustomer: null, closedAt: new Date() } });
+      await sender.sendMail({ from: 'sam.patel@example.net', to: COUNCIL, subject: 'Another thing', text: 'My rent is in arrears as well, can someone help?' });
+      // The bot's turn and any answer it writes are one transaction: once the turn is done, there is none.
+      await expect.poll(() => db().conversation.findFirst({ where: { openForCustomer: point.customerId }, select: { handler: true, messages: { select: { direction: true, botTurnAt: true } } } }), { timeout: 15_000 }).toMatchObject({
+        handler: 'person',
+        messages: [{ direction: 'inbound', botTurnAt: expect.any(Date) }],
+      });
     } finally {
       sender.close();
       await botHub.stop();
