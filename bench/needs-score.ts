@@ -5,6 +5,7 @@ import path from 'node:path';
 import { trainDangerModel } from '../hub/needs/danger.ts';
 import { LabelledSet, loadLabelledSets, type LabelledCase, type NeedsData } from '../hub/needs/data.ts';
 import { buildDetector, type Detection } from '../hub/needs/detector.ts';
+import { words } from '../hub/needs/text.ts';
 
 /** What the scorer reads of a detection: the safety question and the kinds of danger are newer, and optional. */
 type Scored = Pick<Detection, 'needs' | 'urgent'> & { safetyQuestion?: boolean; danger?: readonly string[] };
@@ -137,7 +138,9 @@ export function crossValidateDanger(data: NeedsData, labelledDir?: string): Dang
     const row = { name: path.basename(held.file), urgent: 0, caught: 0, caughtBefore: 0, calm: 0, asked: 0, askedBefore: 0 };
     for (const c of held.cases) {
       const d = rulesOnly.detect(c.text);
-      const asksNow = d.safetyQuestion || model.score(rulesOnly.prepare(c.text)) >= data.urgency.dangerAskFrom;
+      const prepared = rulesOnly.prepare(c.text);
+      const longEnough = words(prepared).length >= data.urgency.dangerMinWords;
+      const asksNow = d.safetyQuestion || (longEnough && model.score(prepared) >= data.urgency.dangerAskFrom);
       if (c.urgent) {
         row.urgent++;
         if (d.urgent || d.safetyQuestion) row.caughtBefore++;

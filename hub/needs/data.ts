@@ -95,6 +95,8 @@ export const UrgencyRules = z
     unsureFrom: z.number().min(0).max(1).default(1),
     /** The danger-now model (danger.ts) scores a message at least this: ask the safety question. 1: never. */
     dangerAskFrom: z.number().min(0).max(1).default(1),
+    /** The danger-now model learnt from whole first messages: a shorter message (an answer such as "he is 9") is left to the rules. */
+    dangerMinWords: z.number().int().min(1).default(8),
     /** The kind of danger a need shows when the message is urgent (a danger rule may name none). */
     needKinds: z.record(z.string(), DangerKind).default({}),
   })

@@ -179,6 +179,9 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     ...data.taxonomy.urgency.examples.map((e) => ({ text: prepare(e), urgent: true })),
   ]);
   const dangerAskFrom = data.urgency.dangerAskFrom;
+  const dangerMinWords = data.urgency.dangerMinWords;
+  /** The model's score, or 0 for a message too short to be like what it learnt from. */
+  const dangerNow = (prepared: string) => (words(prepared).length >= dangerMinWords ? dangerModel.score(prepared) : 0);
   const neutral = data.language.neutral.map((source) => new RegExp(source, 'i'));
   const askSafetyFor = new Set(data.urgency.askSafetyFor);
   const needKinds = new Map(Object.entries(data.urgency.needKinds));
@@ -231,7 +234,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
       const urgent = danger.length > 0;
       const risks = urgent ? [] : signals(parts);
       const safetyQuestion =
-        !urgent && (risks.length > 0 || needs.some((n) => askSafetyFor.has(n.code)) || unsure >= unsureFrom || dangerModel.score(prepared) >= dangerAskFrom);
+        !urgent && (risks.length > 0 || needs.some((n) => askSafetyFor.has(n.code)) || unsure >= unsureFrom || dangerNow(prepared) >= dangerAskFrom);
       const kinds = new Set<DangerKind>();
       for (const match of urgent ? danger : risks) if (match.kind) kinds.add(match.kind);
       if (urgent || safetyQuestion) for (const n of needs) if (needKinds.has(n.code)) kinds.add(needKinds.get(n.code)!);
@@ -250,12 +253,12 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     },
     riskBecause(text) {
       const prepared = prepare(text);
-      const risk = dangerModel.score(prepared);
+      const risk = dangerNow(prepared);
       const model = risk >= dangerAskFrom ? [`danger-now model ${risk.toFixed(2)}: ${dangerModel.because(prepared).join(', ')}`] : [];
       return [...signals(pieces(prepared)).map((m) => m.why), ...model];
     },
     dangerScore(text) {
-      return dangerModel.score(prepare(text));
+      return dangerNow(prepare(text));
     },
   };
 }

@@ -64,7 +64,7 @@ describe('the embedded default (PGlite)', () => {
         ['outbound', 'Yes, today before 5pm.'],
       ]);
       const health = await fetch(`${url}/health`);
-      expect(await health.json()).toEqual({ status: 'ok', database: 'up', redis: 'up' });
+      expect(await health.json()).toEqual({ status: 'ok', database: 'up', redis: 'up', journaled: 0 });
     } finally {
       desk.close();
     }

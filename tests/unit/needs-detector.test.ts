@@ -239,6 +239,12 @@ describe('the danger-now model', () => {
     expect(rulesOnly.detect(unfamiliar).safetyQuestion).toBe(false);
   });
 
+  it('leaves a short answer to the rules: the model learnt from whole first messages', () => {
+    // "he is" reads as danger to the model ("he is outside"); as the answer to "how old are the children?" it is not.
+    expect(detector.detect('he is 9, no exams').safetyQuestion).toBe(false);
+    expect(detector.dangerScore('he is 9, no exams')).toBe(0);
+  });
+
   it.each([
     'can I book a bulky waste collection for a sofa',
     'I need help with my rent arrears',
