@@ -4,11 +4,11 @@
 // Replies go out through the council's SMTP relay (nodemailer) with Message-ID, In-Reply-To, References
 // and the conversation's [Ref: …] in the subject, so the customer's mail program threads them.
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
-import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { ChannelSendError, type ChannelAdapter, type ChannelContext, type ChannelModule, type InboundSink, type OutboundMessage, type SendResult } from '../contract.ts';
-import { hubAddressOf, isAutomatic, normaliseInboundEmail, withReference } from './normalise.ts';
+import { withReference } from './normalise.ts';
+import { createMailParser } from './parse.ts';
 import { DEFAULT_ATTACHMENT_TYPES } from './attachments.ts';
 import { ImapUrl, startImapIntake, type ImapIntake, type IntakeOutcome } from './imap.ts';
 
@@ -30,7 +30,13 @@ export const emailConfigSchema = z.object({
   /** How often the mailbox is checked besides IDLE's announcements. */
   EMAIL_IMAP_POLL_MS: z.coerce.number().int().min(1000).default(60_000),
   /** Largest message accepted, in bytes (smtp-server has no limit of its own); room for the files below, base64-encoded. */
-  EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(30 * MB),
+  EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * MB),
+  /** How long parsing one message may take (in a worker thread) before its text is kept as it came, then it is refused for now. */
+  EMAIL_PARSE_BUDGET_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Messages parsed at once; more wait their turn, so a burst of large mail cannot exhaust memory. */
+  EMAIL_PARSE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** Heap for each parsing worker, in MB: a message that needs more is refused for now rather than taking the hub down. */
+  EMAIL_PARSE_MEMORY_MB: z.coerce.number().int().min(64).default(1024),
   /** File types kept from attachments (MIME types, comma-separated); others are refused with a note to the agent. */
   EMAIL_ATTACHMENT_TYPES: z
     .string()
@@ -39,7 +45,7 @@ export const emailConfigSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be MIME types, comma-separated'))),
   /** Largest attachment kept, and most kept from one message, in bytes. */
   EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * MB),
-  EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1).default(20 * MB),
+  EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1).default(15 * MB),
   /** The council's relay for replies, e.g. smtps://user:pass@smtp.anytown.gov.uk:465. */
   EMAIL_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   /** The From of replies; defaults to the first inbound address. */
@@ -59,14 +65,14 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
   let imap: ImapIntake | undefined;
 
   /** One intake for SMTP and IMAP. Resolves once the message is durable; throws when it could not be stored. */
+  const parser = createMailParser({ ours: config.EMAIL_INBOUND_ADDRESSES, limits, budgetMs: config.EMAIL_PARSE_BUDGET_MS, concurrency: config.EMAIL_PARSE_CONCURRENCY, memoryMb: config.EMAIL_PARSE_MEMORY_MB });
+
   async function receive(sink: InboundSink, raw: Buffer, deliveredTo: string | undefined, mailFrom?: string | null): Promise<IntakeOutcome> {
-    const mail = await simpleParser(raw, { keepCidLinks: true });
+    const parsed = await parser.parse(raw, { deliveredTo, mailFrom });
     // Bounces, reports and auto-replies are accepted and dropped: answering them is how mail loops start.
-    if (isAutomatic(mail, { mailFrom, ours: config.EMAIL_INBOUND_ADDRESSES })) return { kind: 'dropped' };
-    const to = deliveredTo ?? hubAddressOf(mail, config.EMAIL_INBOUND_ADDRESSES, config.EMAIL_INBOUND_ADDRESSES[0]!);
-    const email = normaliseInboundEmail(mail, raw, new Date(), { deliveredTo: to, limits });
-    if (!email.ok) return { kind: 'refused', reason: email.reason };
-    await sink.accept(email.value.contact, { files: email.value.files, payload: raw });
+    if (parsed.kind === 'dropped') return { kind: 'dropped' };
+    if (parsed.kind === 'refused') return { kind: 'refused', reason: parsed.reason };
+    await sink.accept(parsed.email.contact, { files: parsed.email.files, payload: raw });
     return { kind: 'stored' };
   }
 
@@ -94,7 +100,12 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
       },
       onData(stream: SMTPServerDataStream, session, callback) {
         const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        // Past the limit the rest is read and thrown away, never held in memory.
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= config.EMAIL_MAX_BYTES) chunks.push(chunk);
+        });
         stream.on('end', async () => {
           if (stream.sizeExceeded) return callback(smtpError(`Message is larger than ${config.EMAIL_MAX_BYTES} bytes`, 552));
           try {
@@ -155,6 +166,7 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
     close: async () => {
       await imap?.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await parser.close();
       transport?.close();
     },
   };
