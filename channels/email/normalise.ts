@@ -56,12 +56,36 @@ export const isAutomatic = (mail: ParsedMail, envelope?: Parameters<typeof autom
  */
 const QUOTE_PARSE_MAX = 30_000;
 
+/**
+ * Where quoted history or a list footer starts, in the forms the quote parser misses: attribution lines in
+ * other languages ("… написал(а):", "W dniu … pisze:"), and mailing-list footers.
+ */
+const HISTORY_STARTS = [
+  /^.{0,200}\s(написал|написала|написал\(а\)|написав|написала\(в\)):\s*$/m,
+  /^W dniu .{0,200} (pisze|napisał|napisała|napisał\(a\)):\s*$/m,
+  /^Op .{0,200} (schreef|heeft .{0,80} geschreven):\s*$/m,
+  /^El .{0,200} escribió:\s*$/m,
+  /^Em .{0,200} escreveu:\s*$/m,
+  /^Il .{0,200} ha scritto:\s*$/m,
+  /^Ar .{0,200} ysgrifennodd .{0,120}:\s*$/m,
+  /^Den .{0,200} skrev .{0,120}:\s*$/m,
+  /^.{0,200} tarihinde .{0,120} (şunu )?yazdı:\s*$/m,
+  /^_{20,}\s*\n.{0,120}(mailing list|listinfo|list info)/im,
+  /^-- ?\nYou received this message because you are subscribed to/m,
+];
+
 /** The customer's new words: quoted history and signatures removed (the raw message is kept). */
 export function visibleText(text: string): string {
-  return (new EmailReplyParser().read(text.slice(0, QUOTE_PARSE_MAX)).getVisibleText() as string).trim();
+  let cut = text.slice(0, QUOTE_PARSE_MAX);
+  for (const start of HISTORY_STARTS) {
+    const at = cut.search(start);
+    if (at > 0) cut = cut.slice(0, at);
+  }
+  return (new EmailReplyParser().read(cut).getVisibleText() as string).trim();
 }
 
-const Address = z.email();
+// Internationalised addresses too (jdöe@mächine.example): the listener advertises SMTPUTF8.
+const Address = z.email({ pattern: z.regexes.unicodeEmail });
 const MAX_TEXT = 20_000;
 const MAX_HTML = 2_000_000;
 
@@ -80,6 +104,34 @@ export function hubAddressOf(mail: ParsedMail, ours: readonly string[], fallback
   return listed.find((a) => ours.includes(a)) ?? fallback;
 }
 
+/** A message forwarded as an attachment (message/rfc822): shown to the agent, its files screened like the rest. */
+export interface ForwardedMessage {
+  from: string;
+  date: string;
+  subject: string;
+  text: string;
+  attachments: ParsedMail['attachments'];
+}
+
+const FORWARDED = 'message/rfc822';
+
+/** The forwarded messages of a mail, parsed: the agent reads what was forwarded rather than a refused file. */
+export async function forwardedIn(mail: ParsedMail, parse: (raw: Buffer) => Promise<ParsedMail>): Promise<ForwardedMessage[]> {
+  const out: ForwardedMessage[] = [];
+  // One level deep: a forward of a forward is shown as its text.
+  for (const attachment of mail.attachments.filter((a) => a.contentType.toLowerCase() === FORWARDED).slice(0, 5)) {
+    const inner = await parse(attachment.content);
+    out.push({
+      from: inner.from?.text ?? '',
+      date: inner.date?.toUTCString() ?? '',
+      subject: inner.subject ?? '',
+      text: (inner.text ?? '').trim(),
+      attachments: inner.attachments.filter((a) => a.contentType.toLowerCase() !== FORWARDED),
+    });
+  }
+  return out;
+}
+
 export interface InboundEmail {
   contact: InboundContact;
   files: InboundFile[];
@@ -93,13 +145,23 @@ export function normaliseInboundEmail(
   mail: ParsedMail,
   raw: Buffer,
   receivedAt: Date,
-  options: { deliveredTo: string; limits: AttachmentLimits; /** keep: the quote parser ran out of time; show the text as it came. */ quotes?: 'strip' | 'keep' },
+  options: {
+    deliveredTo: string;
+    limits: AttachmentLimits;
+    /** keep: the quote parser ran out of time; show the text as it came. */
+    quotes?: 'strip' | 'keep';
+    forwarded?: readonly ForwardedMessage[];
+  },
 ): Normalised<InboundEmail> {
   const sender = mail.from?.value[0]?.address?.trim().toLowerCase();
   if (!sender || !Address.safeParse(sender).success) return { ok: false, reason: 'the sender address is missing or not an email address' };
   const notices: string[] = [];
   let body = options.quotes === 'keep' ? (mail.text ?? '').slice(0, MAX_TEXT + 1).trim() : visibleText(mail.text ?? '');
   if (options.quotes === 'keep') notices.push('Earlier messages quoted in this email could not be told apart from the new words in time: the text is shown as it came.');
+  for (const f of options.forwarded ?? []) {
+    const header = ['---------- Forwarded message ----------', f.from && `From: ${f.from}`, f.date && `Date: ${f.date}`, f.subject && `Subject: ${f.subject}`].filter(Boolean).join('\n');
+    body = `${body}\n\n${header}\n\n${f.text}`.trim();
+  }
   if (!body && !mail.subject && !mail.attachments.length) return { ok: false, reason: 'the message has no text' };
   if (body.length > MAX_TEXT) {
     body = body.slice(0, MAX_TEXT);
@@ -108,7 +170,9 @@ export function normaliseInboundEmail(
   // Sanitising is costly on huge HTML, and a version too large to show is dropped anyway: size it first.
   const html = typeof mail.html === 'string' && mail.html.length <= MAX_HTML * 2 ? sanitiseEmailHtml(mail.html) : '';
   if (html.length > MAX_HTML || (typeof mail.html === 'string' && mail.html.length > MAX_HTML * 2)) notices.push('The formatted (HTML) version is too large to show; the text is shown instead.');
-  const screened = screenAttachments(mail.attachments, options.limits);
+  // A forwarded message is shown as text above; its own files are screened with the rest.
+  const files = options.forwarded ? [...mail.attachments.filter((a) => a.contentType.toLowerCase() !== FORWARDED), ...options.forwarded.flatMap((f) => f.attachments)] : mail.attachments;
+  const screened = screenAttachments(files, options.limits);
   notices.push(...screened.notices);
   // Message-ID is the idempotency key; a message without one is keyed by a hash of its bytes.
   const messageId = mail.messageId ?? `<sha256-${createHash('sha256').update(raw).digest('hex')}@contact-hub>`;

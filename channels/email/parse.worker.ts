@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { simpleParser } from 'mailparser';
 import type { AttachmentLimits } from './attachments.ts';
-import { automaticBecause, hubAddressOf, normaliseInboundEmail, type InboundEmail } from './normalise.ts';
+import { automaticBecause, forwardedIn, hubAddressOf, normaliseInboundEmail, type InboundEmail } from './normalise.ts';
 
 export interface ParseJob {
   raw: Uint8Array;
@@ -24,7 +24,8 @@ async function parse(job: ParseJob): Promise<ParseResult> {
   const because = automaticBecause(mail, { mailFrom: job.mailFrom, ours: job.ours });
   if (because) return { kind: 'dropped', because };
   const to = job.deliveredTo ?? hubAddressOf(mail, job.ours, job.ours[0]!);
-  const email = normaliseInboundEmail(mail, raw, new Date(job.receivedAt), { deliveredTo: to, limits: job.limits, quotes: job.quotes });
+  const forwarded = await forwardedIn(mail, (inner) => simpleParser(inner, { keepCidLinks: true }));
+  const email = normaliseInboundEmail(mail, raw, new Date(job.receivedAt), { deliveredTo: to, limits: job.limits, quotes: job.quotes, forwarded });
   return email.ok ? { kind: 'ok', email: email.value } : { kind: 'refused', reason: email.reason };
 }
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../hub/config.ts';
 import type { EmailConfig } from '../../channels/email/email.adapter.ts';
 import { sanitiseEmailHtml } from '../../channels/email/html.ts';
-import { withReference } from '../../channels/email/normalise.ts';
+import { readFileSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
+import { forwardedIn, normaliseInboundEmail, visibleText, withReference } from '../../channels/email/normalise.ts';
 import { configProblems } from '../helpers/config.ts';
 
 const problems = configProblems;
@@ -46,5 +48,34 @@ describe('subject reference', () => {
     expect(withReference('Re: Bins [Ref: K7Q2M9XP]', 'K7Q2M9XP')).toBe('Re: Bins [Ref: K7Q2M9XP]');
     expect(withReference('Fwd: [Ref: AAAAAAAA] Bins', 'K7Q2M9XP')).toBe('Fwd: Bins [Ref: K7Q2M9XP]');
     expect(withReference('Re: Bins', undefined)).toBe('Re: Bins');
+  });
+});
+
+describe('what the agent reads of an email', () => {
+  it.each([
+    ['a Russian attribution line', 'Спасибо, четверг подходит.\n\n2 нояб. 2026 г., в 09:12, Housing <housing@council.example> написал(а):\n> Можно в четверг?', 'Спасибо, четверг подходит.'],
+    ['a Polish attribution line', 'Dziękuję, czwartek pasuje.\n\nW dniu 2.11.2026 o 09:12 Housing <housing@council.example> pisze:\n> Czy czwartek?', 'Dziękuję, czwartek pasuje.'],
+    ['a Welsh attribution line', 'Diolch, mae dydd Iau yn iawn.\n\nAr 2 Tach 2026, am 09:12, ysgrifennodd Housing <housing@council.example>:\n> Dydd Iau?', 'Diolch, mae dydd Iau yn iawn.'],
+    ['a mailing-list footer', 'Please add me to the residents meeting.\n\n_______________________________________________\nResidents mailing list\nhttps://lists.example.org/mailman/listinfo/residents', 'Please add me to the residents meeting.'],
+    ['an Outlook header block', 'Yes Thursday is fine.\n\nFrom: Housing Team <housing@council.example>\nSent: 02 November 2026 09:12\nTo: Jo <jo@example.org>\nSubject: Repair\n\nCan we come on Thursday?', 'Yes Thursday is fine.'],
+  ])('leaves out %s', (_label, text, expected) => {
+    expect(visibleText(text)).toBe(expected);
+  });
+
+  it('keeps a sentence of the customer’s own that starts like a signature', () => {
+    const text = 'Sent from my desk at work because I cannot use my phone at home, he checks it.\nPlease only email me.';
+    expect(visibleText(text)).toBe(text);
+  });
+
+  it('shows a message forwarded as an attachment, and takes an internationalised sender', async () => {
+    const raw = readFileSync(new URL('../fixtures/automatic-mail/human/fwd-bounce-as-attachment.eml', import.meta.url));
+    const mail = await simpleParser(raw, { keepCidLinks: true });
+    const forwarded = await forwardedIn(mail, (inner) => simpleParser(inner));
+    const email = normaliseInboundEmail(mail, raw, new Date(), { deliveredTo: 'contact@anytown.gov.uk', limits: { types: ['application/pdf'], maxFileBytes: 1e6, maxMessageBytes: 1e7 }, forwarded });
+    expect(email.ok && email.value.contact.text).toMatch(/---------- Forwarded message ----------\nFrom: .+\n(Date: .+\n)?Subject: .+\n\n\S/);
+    expect((email.ok && email.value.contact.notices) || []).not.toContainEqual(expect.stringMatching(/message\/rfc822/));
+
+    const intl = await simpleParser(Buffer.from('From: =?utf-8?q?J=C3=B6_Doe?= <jdöe@mächine.example>\r\nTo: contact@anytown.gov.uk\r\nSubject: Hallo\r\nMessage-ID: <i@mächine.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMy bin was not collected.\r\n'));
+    expect(normaliseInboundEmail(intl, Buffer.from(''), new Date(), { deliveredTo: 'contact@anytown.gov.uk', limits: { types: [], maxFileBytes: 1, maxMessageBytes: 1 } })).toMatchObject({ ok: true, value: { contact: { from: { address: 'jdöe@mächine.example' } } } });
   });
 });
