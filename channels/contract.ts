@@ -198,6 +198,12 @@ export interface ChannelAdapter {
   /** Stops listeners the adapter started itself (an SMTP server). */
   close?(): Promise<void>;
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Whether a message whose earlier send may have reached the provider (the worker crashed, or no answer came)
+   * was in fact accepted, looked up before sending it again, on channels whose provider can tell. `since` is
+   * when the hub queued it.
+   */
+  findSent?(message: OutboundMessage, since: Date): Promise<SendResult | null>;
   /** Shows the customer that an agent is typing, on channels that can. */
   showTyping?(to: string): Promise<void>;
   /** Puts a call waiting in the queue through to an agent, on channels that carry calls. */

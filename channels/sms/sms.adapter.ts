@@ -83,7 +83,20 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
     }
   }
 
-  return { kind: 'sms', address: ourNumber, mount, send };
+  // Twilio has no idempotency key for messages: the same text to the same number from ours, created since the
+  // hub queued it, is taken as this message (at worst, two identical texts queued together go out once).
+  async function findSent(message: OutboundMessage, since: Date): Promise<SendResult | null> {
+    try {
+      const recent = await client.messages.list({ to: message.to, from: ourNumber, limit: 50 });
+      // A minute's grace for the two clocks.
+      const match = recent.find((m) => m.body === message.text && m.dateCreated.getTime() >= since.getTime() - 60_000);
+      return match ? { providerMessageId: match.sid, status: twilioStatus(match.status) ?? 'sending', from: ourNumber } : null;
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  }
+
+  return { kind: 'sms', address: ourNumber, mount, send, findSent };
 }
 
 export const smsChannel: ChannelModule<SmsConfig> = {

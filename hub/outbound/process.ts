@@ -28,7 +28,11 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
   try {
     const thread = message.channel === 'email' ? await emailThread(db, message.conversationId) : undefined;
     const context = message.channel === 'botframework' ? await lastInboundContext(db, message.conversationId, message.channel) : undefined;
-    const result = await adapter.send({ messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread, context, suggestions: message.suggestions.length ? message.suggestions : undefined, automatic: message.fromBot });
+    const outbound = { messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread, context, suggestions: message.suggestions.length ? message.suggestions : undefined, automatic: message.fromBot };
+    // An earlier attempt that ended with no answer (the worker died mid-send, or the request timed out) may have
+    // reached the provider: where the provider can say, look before sending again, so it goes out once.
+    const unsure = message.status === 'sending' && (message.errorCode === null || message.errorCode === 'network');
+    const result = (unsure && (await adapter.findSent?.(outbound, message.createdAt))) || (await adapter.send(outbound));
     await db.message.update({
       where: { id: message.id },
       data: { providerMessageId: result.providerMessageId, status: result.status === 'sending' ? 'sent' : result.status, sentAt: new Date(), fromAddress: result.from, errorCode: null, errorMessage: null },

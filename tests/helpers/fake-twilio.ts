@@ -14,7 +14,9 @@ export interface RecordedRequest {
 export type FakeBehaviour =
   | { kind: 'ok' }
   | { kind: 'error'; status: number; code: number; message: string }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** The message is created (it will go out), but the answer is lost on the way back. */
+  | { kind: 'lost-answer' };
 
 export interface FakeTwilio {
   url: string;
@@ -31,17 +33,29 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   const queue: FakeBehaviour[] = [];
   const waiters: { count: number; resolve: (r: RecordedRequest[]) => void }[] = [];
   const hanging = new Set<() => void>();
+  /** Messages created, newest first, as Twilio lists them. */
+  const created: Record<string, unknown>[] = [];
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-      const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(url.pathname);
       const callUpdate = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(req.url ?? '');
       const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, form };
       requests.push(recorded);
       for (const w of [...waiters]) if (requests.length >= w.count) { waiters.splice(waiters.indexOf(w), 1); w.resolve(requests.slice()); }
+      if (match && req.method === 'GET') {
+        // The Messages list resource, filtered by To and From, newest first.
+        const to = url.searchParams.get('To');
+        const from = url.searchParams.get('From');
+        const page = created.filter((m) => (!to || m.to === to) && (!from || m.from === from)).slice(0, Number(url.searchParams.get('PageSize') ?? 50));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ messages: page, end: page.length - 1, first_page_uri: url.pathname, next_page_uri: null, page: 0, page_size: page.length, previous_page_uri: null, start: 0, uri: url.pathname }));
+        return;
+      }
       if (!(match || callUpdate) || req.method !== 'POST') {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
         return;
@@ -64,15 +78,19 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         return;
       }
       const sid = `SM${randomBytes(16).toString('hex')}`;
+      const resource = {
+        account_sid: match![1], api_version: '2010-04-01', body: form.Body, date_created: now, date_sent: null, date_updated: now,
+        direction: 'outbound-api', error_code: null, error_message: null, from: form.From, messaging_service_sid: null,
+        num_media: '0', num_segments: '1', price: null, price_unit: 'USD', sid, status: 'queued',
+        subresource_uris: {}, to: form.To, uri: `/2010-04-01/Accounts/${match![1]}/Messages/${sid}.json`,
+      };
+      created.unshift(resource);
+      if (behaviour.kind === 'lost-answer') {
+        hanging.add(() => res.destroy());
+        return;
+      }
       res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          account_sid: match![1], api_version: '2010-04-01', body: form.Body, date_created: now, date_sent: null, date_updated: now,
-          direction: 'outbound-api', error_code: null, error_message: null, from: form.From, messaging_service_sid: null,
-          num_media: '0', num_segments: '1', price: null, price_unit: 'USD', sid, status: 'queued',
-          subresource_uris: {}, to: form.To, uri: `/2010-04-01/Accounts/${match![1]}/Messages/${sid}.json`,
-        }),
-      );
+      res.end(JSON.stringify(resource));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -219,8 +219,23 @@ describe('replies that cannot be sent are retried, then shown as failed', () => 
     const { body } = await reply(conversationId, 'third time lucky');
     const message = await sent;
     expect(message.id).toBe(body.message.id);
-    expect(twilioApi.requests.length - before).toBe(3);
+    // Three sends; after the timeout the hub first asked Twilio whether the text had gone (it had not).
+    const asked = twilioApi.requests.slice(before);
+    expect(asked.filter((r) => r.method === 'POST').length).toBe(3);
+    expect(asked.filter((r) => r.method === 'GET' && r.path.includes('To=%2B447911000006')).length).toBe(1);
     expect((await db().message.findUniqueOrThrow({ where: { id: message.id } })).attempts).toBe(3);
+  });
+
+  it('a text Twilio took but whose answer was lost is not sent again: the hub looks it up first', async () => {
+    const conversationId = await conversationWith('+447911000009');
+    const before = twilioApi.requests.length;
+    twilioApi.queue.push({ kind: 'lost-answer' });
+    const sent = nextEvent<MessageView>(desk, 'message.updated', (m) => m.conversationId === conversationId && m.status === 'sent');
+    await reply(conversationId, 'sent once, answered never');
+    const message = await sent;
+    const posts = twilioApi.requests.slice(before).filter((r) => r.method === 'POST' && r.form.Body === 'sent once, answered never');
+    expect(posts).toHaveLength(1);
+    expect(message.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
   });
 
   it('an invalid number (Twilio 400, code 21211) fails at once and the agent sees why', async () => {
