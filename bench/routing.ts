@@ -20,7 +20,7 @@ const AGENTS = Number(process.env.BENCH_ROUTING_AGENTS ?? 300);
 const CONVERSATIONS = Number(process.env.BENCH_ROUTING_CONVERSATIONS ?? 600);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const QUEUE = Number(process.env.BENCH_ROUTING_QUEUE ?? 2000);
-const CAPACITY = { voice: 1, webchat: 3, sms: 3, botframework: 3, email: 5 };
+const CAPACITY = { voice: 1, webchat: 3, sms: 3, botframework: 3, email: 5, whatsapp: 3 };
 
 const bench = await startBenchHub('bench_routing');
 const opened = await openDatabase({ kind: 'postgres', url: bench.database.url, poolSize: 8 });

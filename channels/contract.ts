@@ -5,7 +5,7 @@ import type { Router } from 'express';
 import type { Server as SocketServer } from 'socket.io';
 import type { IncomingMessage } from 'node:http';
 
-export const ChannelKind = z.enum(['sms', 'voice', 'webchat', 'email', 'botframework']);
+export const ChannelKind = z.enum(['sms', 'voice', 'webchat', 'email', 'botframework', 'whatsapp']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
 
 /** The kind of address a customer has on a channel (one phone number serves SMS and voice). */
@@ -235,6 +235,11 @@ export interface ChannelCapabilities {
    * a phone number, an email address. A web-chat visitor id or a Teams user id does not (they may never return).
    */
   readonly reachesLater: boolean;
+  /**
+   * Free-form replies are allowed only this many hours after the customer's last message (WhatsApp: 24); after
+   * that the provider wants an approved template. Unset: no such rule.
+   */
+  readonly replyWindowHours?: number;
 }
 
 /** A channel as the registry lists it: its own config schema and a factory for its adapter. */

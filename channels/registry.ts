@@ -1,6 +1,7 @@
 // The one list of channels. Adding a channel = a folder under channels/ and one line here.
 import type { ChannelKind, ChannelModule, ContactPointKind } from './contract.ts';
 import { smsChannel } from './sms/sms.adapter.ts';
+import { whatsappChannel } from './whatsapp/whatsapp.adapter.ts';
 import { webchatChannel } from './webchat/webchat.adapter.ts';
 import { emailChannel } from './email/email.adapter.ts';
 import { voiceChannel } from './voice/voice.adapter.ts';
@@ -13,6 +14,7 @@ export const channelModules: { readonly [K in ChannelKind]: ChannelModule<any> }
   email: emailChannel,
   voice: voiceChannel,
   botframework: botframeworkChannel,
+  whatsapp: whatsappChannel,
 };
 
 /**

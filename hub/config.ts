@@ -67,15 +67,15 @@ const hubSchema = z.object({
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z
     .string()
-    .default('sms,webchat,email,voice,botframework')
+    .default('sms,webchat,email,voice,botframework,whatsapp')
     .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
-    .pipe(z.array(ChannelKindSchema, 'the bot answers on sms, webchat, email, voice and botframework')),
+    .pipe(z.array(ChannelKindSchema, 'the bot answers on sms, webchat, email, voice, botframework and whatsapp')),
   /** How long an agent has to accept an offered conversation before it moves on. */
   ROUTING_OFFER_SECONDS: z.coerce.number().positive().max(600).default(30),
   /** Conversations an agent takes at once per channel, unless their own settings say otherwise. */
   ROUTING_CAPACITY: z
     .string()
-    .default('voice:1,webchat:3,sms:3,botframework:3,email:5')
+    .default('voice:1,webchat:3,sms:3,botframework:3,email:5,whatsapp:3')
     .transform((v, ctx) => {
       const out: Partial<Record<ChannelKind, number>> = {};
       for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
@@ -202,7 +202,7 @@ export function loadConfig(env: Env): HubConfig {
     channels,
     routing: {
       offerTimeoutMs: hub.ROUTING_OFFER_SECONDS * 1000,
-      defaultCapacity: { voice: 1, webchat: 3, sms: 3, botframework: 3, email: 5, ...hub.ROUTING_CAPACITY },
+      defaultCapacity: { voice: 1, webchat: 3, sms: 3, botframework: 3, email: 5, whatsapp: 3, ...hub.ROUTING_CAPACITY },
       sweepMs: hub.ROUTING_SWEEP_MS,
       presenceGraceMs: hub.PRESENCE_GRACE_SECONDS * 1000,
     },

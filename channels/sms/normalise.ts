@@ -1,4 +1,5 @@
-// Pure: a Twilio Messaging webhook's form fields → InboundContact, or a reason it is refused.
+// Pure: a Twilio Messaging webhook's form fields (SMS, and WhatsApp's whatsapp: addresses) → InboundContact, or a
+// reason it is refused.
 import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { InboundContact, DeliveryReport, type DeliveryStatus, type Normalised } from '../contract.ts';
@@ -17,12 +18,19 @@ export function toE164(raw: string): string | null {
 /** Twilio's stand-ins for a hidden caller (anonymous, restricted, unavailable, blocked): not anyone's number. */
 const HIDDEN_CALLER_IDS = new Set(['+266696687', '+86282452253', '+8656696', '+2562533', '+7378742833']);
 
+/** Twilio Messaging carries WhatsApp too: its addresses are the phone number with this prefix. */
+const WHATSAPP = /^whatsapp:/i;
+
+/** The channel a Twilio Messaging webhook is for: a whatsapp: address is WhatsApp, whichever URL it came to. */
+export const messagingChannel = (fields: Record<string, string | undefined>): 'sms' | 'whatsapp' =>
+  WHATSAPP.test(fields.From ?? '') || WHATSAPP.test(fields.To ?? '') ? 'whatsapp' : 'sms';
+
 const SmsFields = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, 'must be a Twilio message SID (SM… or MM… and 32 hex digits)'),
   From: z.string().min(1, 'is required'),
   To: z.string().min(1, 'is required'),
-  // Twilio splits nothing: a concatenated SMS arrives whole, at most 1600 characters.
-  Body: z.string().max(1600, 'is longer than an SMS can be').default(''),
+  // Twilio splits nothing: a concatenated SMS arrives whole, at most 1600 characters; a WhatsApp message up to 4096.
+  Body: z.string().max(4096, 'is longer than a message can be').default(''),
   NumMedia: z.coerce.number().int().min(0).max(10).default(0),
 });
 
@@ -36,7 +44,9 @@ export function normaliseInboundSms(fields: Record<string, string>, receivedAt: 
   const parsed = SmsFields.safeParse(fields);
   if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
   const { MessageSid, From, To, Body, NumMedia } = parsed.data;
-  const from = toE164(From);
+  const channel = messagingChannel(fields);
+  if (channel === 'sms' && Body.length > 1600) return { ok: false, reason: 'Body is longer than an SMS can be' };
+  const from = toE164(From.replace(WHATSAPP, ''));
   if (!from) return { ok: false, reason: `From is not a valid phone number` };
   const attachments = [];
   for (let i = 0; i < NumMedia; i++) {
@@ -46,10 +56,11 @@ export function normaliseInboundSms(fields: Record<string, string>, receivedAt: 
   }
   if (Body.trim() === '' && attachments.length === 0) return { ok: false, reason: 'Body is empty and there is no media' };
   const contact = InboundContact.safeParse({
-    channel: 'sms',
+    channel,
     providerMessageId: MessageSid,
+    // One number, one person: WhatsApp and SMS from the same number reach the same customer record.
     from: { kind: 'phone', address: from },
-    to: toE164(To) ?? To,
+    to: toE164(To.replace(WHATSAPP, '')) ?? To,
     text: Body,
     attachments,
     receivedAt: receivedAt.toISOString(),
@@ -88,7 +99,7 @@ export function normaliseStatusCallback(fields: Record<string, string>): Normali
   const status = twilioStatus(parsed.data.MessageStatus);
   if (!status) return { ok: false, reason: `MessageStatus '${parsed.data.MessageStatus}' is not a known status` };
   const report = DeliveryReport.parse({
-    channel: 'sms',
+    channel: messagingChannel(fields),
     providerMessageId: parsed.data.MessageSid,
     status,
     errorCode: parsed.data.ErrorCode || undefined,

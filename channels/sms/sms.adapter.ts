@@ -1,11 +1,11 @@
 // SMS over Twilio Programmable Messaging: verify → normalise → sink; send through the twilio SDK.
 import type { Request } from 'express';
-import twilio from 'twilio';
 import { z } from 'zod';
 import { type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
-import { normaliseInboundSms, normaliseStatusCallback, toE164, twilioStatus } from './normalise.ts';
+import { twilioStatus } from './normalise.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
-import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
+import { mountTwilioMessaging } from '../twilio/messaging.ts';
+import { twilioSignatureIsValid } from '../twilio/webhook.ts';
 
 export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
 export const SMS_STATUS_PATH = '/webhooks/twilio/sms/status';
@@ -41,32 +41,7 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
   const signatureIsValid = (req: Request) => twilioSignatureIsValid(config.TWILIO_AUTH_TOKEN, base, req);
 
   function mount({ router }: MountTarget, sink: InboundSink) {
-
-    router.post(SMS_WEBHOOK_PATH, twilioForm, async (req, res) => {
-      if (!signatureIsValid(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
-      const result = normaliseInboundSms(req.body, new Date());
-      if (!result.ok) return refuse(res, 400, result.reason);
-      try {
-        await sink.accept(result.value);
-      } catch {
-        // Not stored, not even in the hub's journal (full, or the disk failed). Twilio does not retry a failed
-        // SMS webhook (only its fallback URL is tried), so this is the last resort, and the hub logs it.
-        return refuse(res, 503, 'temporarily unable to accept the message');
-      }
-      res.type('text/xml').send(new twilio.twiml.MessagingResponse().toString());
-    });
-
-    router.post(SMS_STATUS_PATH, twilioForm, async (req, res) => {
-      if (!signatureIsValid(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
-      const result = normaliseStatusCallback(req.body);
-      if (!result.ok) return refuse(res, 400, result.reason);
-      try {
-        await sink.report(result.value);
-      } catch {
-        return refuse(res, 503, 'temporarily unable to record the status');
-      }
-      res.status(204).end();
-    });
+    mountTwilioMessaging(router, sink, { message: SMS_WEBHOOK_PATH, status: SMS_STATUS_PATH }, signatureIsValid);
   }
 
   async function send(message: OutboundMessage): Promise<SendResult> {

@@ -5,6 +5,7 @@ import { ChannelSendError, type ChannelAdapter, type ChannelKind, type OutboundM
 import type { Db } from '../db/client.ts';
 import { applyDeliveryReports } from './status.ts';
 import { referenceFor } from '../conversation/thread.ts';
+import { channelModules } from '../../channels/registry.ts';
 
 export type Adapters = { readonly [K in ChannelKind]?: ChannelAdapter };
 
@@ -24,6 +25,15 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
   };
   if (!adapter) return fail(new ChannelSendError(`the ${message.channel} channel is not switched on`, 'channel-off', false));
 
+  // A channel that allows free replies only for a while after the customer last wrote (WhatsApp: 24 hours):
+  // past it, say so to the agent rather than let the provider refuse it.
+  const windowHours = channelModules[message.channel].capabilities.replyWindowHours;
+  if (windowHours) {
+    const last = await db.message.findFirst({ where: { conversationId: message.conversationId, channel: message.channel, direction: 'inbound' }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
+    if (!last || Date.now() - last.createdAt.getTime() > windowHours * 3_600_000) {
+      return fail(new ChannelSendError(`The customer last wrote on this channel more than ${windowHours} hours ago, and it only allows a reply within ${windowHours} hours: send an approved template, or reach them another way.`, `${message.channel}:outside-window`, false));
+    }
+  }
   await db.message.update({ where: { id: message.id }, data: { status: 'sending', attempts: { increment: 1 } } });
   try {
     const thread = message.channel === 'email' ? await emailThread(db, message.conversationId) : undefined;

@@ -28,7 +28,7 @@ export interface RoutingRun {
 // Two-key advisory locks do not collide with the one-key locks the bot takes per conversation.
 const ROUTING_LOCK = [7215, 1] as const;
 // A voice conversation is offered while its call waits in the phone queue (accepting puts it through).
-const OFFERED_CHANNELS: ChannelKind[] = ['sms', 'webchat', 'email', 'botframework', 'voice'];
+const OFFERED_CHANNELS: ChannelKind[] = ['sms', 'whatsapp', 'webchat', 'email', 'botframework', 'voice'];
 
 // Each step below is one SQL statement: on a busy hub every round trip to PostgreSQL counts, and every
 // run holds the routing lock (the routing bench measures it).

@@ -161,7 +161,7 @@ describe('routing', () => {
     const second = await toEli;
     // Eli lets it run out (a clock an offer's timeout later): back to waiting, not to Dee who said no, and Eli is away.
     const later = new Date(new Date(second.expiresAt).getTime() + 1000);
-    const run = await runRouting(hub.database.prisma, { offerTimeoutMs: 30_000, defaultCapacity: { sms: 2, webchat: 3, email: 5, voice: 1, botframework: 3 }, sweepMs: 5000 }, later);
+    const run = await runRouting(hub.database.prisma, { offerTimeoutMs: 30_000, defaultCapacity: { sms: 2, webchat: 3, email: 5, voice: 1, botframework: 3, whatsapp: 3 }, sweepMs: 5000 }, later);
     expect(run.expired.map((o) => o.offerId)).toEqual([second.id]);
     expect(run.offers.filter((o) => o.conversationId === conversation.id)).toEqual([]);
     expect((await eli.api('/api/agents/me/routing')).body.agent.presence).toBe('away');

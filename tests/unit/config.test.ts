@@ -43,7 +43,7 @@ describe('loadConfig', () => {
   });
 
   it('the needs bot answers every channel by default, can be switched off, and refuses unknown channels', () => {
-    expect(loadConfig({}).botChannels).toEqual(['sms', 'webchat', 'email', 'voice', 'botframework']);
+    expect(loadConfig({}).botChannels).toEqual(['sms', 'webchat', 'email', 'voice', 'botframework', 'whatsapp']);
     expect(loadConfig({ BOT_CHANNELS: '' }).botChannels).toEqual([]);
     expect(loadConfig({ BOT_CHANNELS: 'webchat' }).botChannels).toEqual(['webchat']);
     expect(() => loadConfig({ BOT_CHANNELS: 'sms,fax' })).toThrow(/BOT_CHANNELS/);

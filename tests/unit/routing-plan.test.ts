@@ -4,7 +4,7 @@ import { pickTeam, planOffers, type AgentState, type WaitingConversation } from 
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
-const CAPACITY = { voice: 1, webchat: 3, sms: 3, botframework: 3, email: 5 };
+const CAPACITY = { voice: 1, webchat: 3, sms: 3, botframework: 3, email: 5, whatsapp: 3 };
 
 function agent(id: string, over: Partial<AgentState> = {}): AgentState {
   return { id, presence: 'available', skills: [], teamIds: [], capacity: CAPACITY, load: {}, lastOfferedAt: null, takesCalls: true, ...over };

@@ -1,6 +1,6 @@
 // The desk's HTTP client and the shapes it reads from the hub's API (GET /api/openapi.json describes them).
 
-export type Channel = 'sms' | 'email' | 'webchat' | 'voice' | 'botframework';
+export type Channel = 'sms' | 'email' | 'webchat' | 'voice' | 'botframework' | 'whatsapp';
 
 export interface ContactPoint { kind: string; address: string }
 export interface Customer { id: string; displayName: string | null; contactPoints: ContactPoint[] }

@@ -33,7 +33,7 @@ export function minutesWaiting(call: Call, now = Date.now()): string {
 
 export const FACT_NAMES: Record<string, string> = { deadline: 'Deadline', household: 'Household', safeContact: 'Contact safely', school: 'Children and school', caredFor: 'Cares for', address: 'Address or place', contact: 'How to reach them' };
 export const SOURCE: Record<string, string> = { bot: 'found by the bot', agent: 'added by an agent', service: 'added by a service' };
-export const CHANNEL_NAMES: Record<string, string> = { sms: 'SMS', email: 'Email', webchat: 'Web chat', voice: 'Phone', botframework: 'Bot Framework' };
+export const CHANNEL_NAMES: Record<string, string> = { sms: 'SMS', email: 'Email', webchat: 'Web chat', voice: 'Phone', botframework: 'Bot Framework', whatsapp: 'WhatsApp' };
 
 export const PRESENCE_NOTE: Record<string, string> = {
   available: 'You are offered conversations.',

@@ -1,0 +1,35 @@
+// The two webhooks of Twilio Messaging, shared by SMS and WhatsApp: an inbound message (verify → normalise →
+// sink) and a delivery status callback. The message's own addresses say which channel it is.
+import type { Request, Router } from 'express';
+import twilio from 'twilio';
+import type { InboundSink } from '../contract.ts';
+import { normaliseInboundSms, normaliseStatusCallback } from '../sms/normalise.ts';
+import { refuse, twilioForm } from './webhook.ts';
+
+export function mountTwilioMessaging(router: Router, sink: InboundSink, paths: { message: string; status: string }, signatureIsValid: (req: Request) => boolean) {
+  router.post(paths.message, twilioForm, async (req, res) => {
+    if (!signatureIsValid(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+    const result = normaliseInboundSms(req.body, new Date());
+    if (!result.ok) return refuse(res, 400, result.reason);
+    try {
+      await sink.accept(result.value);
+    } catch {
+      // Not stored, not even in the hub's journal (full, or the disk failed). Twilio does not retry a failed
+      // messaging webhook (only its fallback URL is tried), so this is the last resort, and the hub logs it.
+      return refuse(res, 503, 'temporarily unable to accept the message');
+    }
+    res.type('text/xml').send(new twilio.twiml.MessagingResponse().toString());
+  });
+
+  router.post(paths.status, twilioForm, async (req, res) => {
+    if (!signatureIsValid(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+    const result = normaliseStatusCallback(req.body);
+    if (!result.ok) return refuse(res, 400, result.reason);
+    try {
+      await sink.report(result.value);
+    } catch {
+      return refuse(res, 503, 'temporarily unable to record the status');
+    }
+    res.status(204).end();
+  });
+}

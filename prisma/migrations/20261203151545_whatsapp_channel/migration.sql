@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ChannelKind" ADD VALUE 'whatsapp';
