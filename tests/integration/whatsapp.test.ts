@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 /** A message as Twilio sends it for WhatsApp: the same fields as SMS, with whatsapp: addresses. */
-const whatsapp = (from: string, body: string) => ({ ...inboundSmsFields(`whatsapp:${from}`, body), To: `whatsapp:${WHATSAPP_SENDER}` });
+const whatsapp = (from: string, body: string): Record<string, string> => ({ ...inboundSmsFields(`whatsapp:${from}`, body), To: `whatsapp:${WHATSAPP_SENDER}` });
 const db = () => hub.database.prisma;
 
 async function conversationOf(sid: string) {
