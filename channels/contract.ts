@@ -147,7 +147,7 @@ export interface InboundSink {
   /** The customer at this address is typing (ephemeral; nothing is stored). */
   typing(from: InboundContact['from']): Promise<void>;
   /** Sends a one-time code to a phone number (by SMS) or email address the customer at `from` says is theirs. */
-  startVerification(from: InboundContact['from'], claimed: { kind: 'phone' | 'email'; address: string }): Promise<VerificationResult>;
+  startVerification(from: InboundContact['from'], claimed: { kind: 'phone' | 'email'; address: string }, client?: { address: string }): Promise<VerificationResult>;
   /** Checks the code; when right, `from` and the claimed address are linked to one customer record. */
   checkVerification(from: InboundContact['from'], code: string): Promise<VerificationResult>;
   /**

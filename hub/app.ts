@@ -153,7 +153,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
     // Phone webhooks wait for the bot's answer only on channels the bot answers.
-    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels, router, journal });
+    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels, router, journal, verificationLimits: config.verificationLimits });
     const channelRoutes = express.Router();
     // socket.io does not go through Express, so its connections get the same proxy rule here.
     const trusted = proxyAddr.compile(TRUSTED_PROXIES);

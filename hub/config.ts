@@ -5,6 +5,7 @@ import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../channels/contract.ts';
 import { channelModules } from '../channels/registry.ts';
 import { DEFAULT_TAXONOMY_PATH } from './needs/taxonomy.ts';
+import type { VerificationLimits } from './identity/verify.ts';
 
 
 
@@ -60,6 +61,19 @@ const hubSchema = z.object({
    */
   INBOUND_JOURNAL_MAX_MB: z.coerce.number().int().min(1).max(100_000).default(512),
   INBOUND_JOURNAL_REPLAY_MS: z.coerce.number().int().min(50).default(1_000),
+  /**
+   * Verification codes the public can make the hub send (web chat linking a number or email): per number or
+   * address, per client network address, for the whole hub, and the countries whose mobiles may get one.
+   */
+  VERIFY_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(3),
+  VERIFY_PER_ADDRESS_PER_DAY: z.coerce.number().int().min(1).default(5),
+  VERIFY_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  VERIFY_PER_DAY: z.coerce.number().int().min(1).default(200),
+  VERIFY_COUNTRIES: z
+    .string()
+    .default('GB')
+    .transform((v) => v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))
+    .pipe(z.array(z.string().refine((c) => isSupportedCountry(c), 'must be ISO 3166 two-letter country codes, e.g. GB')).min(1)),
   OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
   /** The needs taxonomy (required data); unset: ../shared/data/needs-taxonomy.json beside the checkout. */
@@ -127,6 +141,7 @@ export interface HubConfig {
   workerConcurrency: number;
   sweep: { intervalMs: number; afterMs: number };
   journal: { dir: string; maxBytes: number; replayMs: number };
+  verificationLimits: VerificationLimits;
   outbound: { attempts: number; backoffMs: number };
   /** Where the needs taxonomy is read from at start. */
   needsTaxonomyPath: string;
@@ -195,6 +210,13 @@ export function loadConfig(env: Env): HubConfig {
     workerLockMs: hub.WORKER_LOCK_MS,
     workerConcurrency: hub.WORKER_CONCURRENCY,
     sweep: { intervalMs: hub.SWEEP_INTERVAL_MS, afterMs: hub.SWEEP_AFTER_MS },
+    verificationLimits: {
+      perAddressPerHour: hub.VERIFY_PER_ADDRESS_PER_HOUR,
+      perAddressPerDay: hub.VERIFY_PER_ADDRESS_PER_DAY,
+      perClientPerHour: hub.VERIFY_PER_CLIENT_PER_HOUR,
+      perDay: hub.VERIFY_PER_DAY,
+      countries: hub.VERIFY_COUNTRIES as CountryCode[],
+    },
     journal: { dir: path.resolve(hub.DATA_DIR, 'inbound-journal'), maxBytes: hub.INBOUND_JOURNAL_MAX_MB * 1024 * 1024, replayMs: hub.INBOUND_JOURNAL_REPLAY_MS },
     outbound: { attempts: hub.OUTBOUND_ATTEMPTS, backoffMs: hub.OUTBOUND_BACKOFF_MS },
     needsTaxonomyPath: hub.NEEDS_TAXONOMY_PATH ? path.resolve(hub.NEEDS_TAXONOMY_PATH) : DEFAULT_TAXONOMY_PATH,

@@ -116,7 +116,8 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
         if (typeof ack !== 'function') return;
         const event = VerifyStart.safeParse(payload);
         if (!event.success) return ack({ ok: false, error: 'Please give a phone number or email address.' });
-        ack(await sink.startVerification(visitor, event.data).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
+        // The network address too: codes are limited per address as well as per visitor id, which the client makes up.
+        ack(await sink.startVerification(visitor, event.data, { address: clientAddress(socket.request) }).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
       });
       socket.on('verify.check', async (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return;

@@ -3,6 +3,8 @@
 // proves they control that address, which is a strong key. Only then are the two attached (merged when both already have records).
 import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
+// Full metadata: number types (mobile, premium rate, personal) are not in the default set.
+import { parsePhoneNumberFromString as parseMax } from 'libphonenumber-js/max';
 import { ChannelSendError } from '../../channels/contract.ts';
 import type { Db } from '../db/client.ts';
 import type { Adapters } from '../outbound/process.ts';
@@ -12,29 +14,86 @@ import { mergeCustomers } from './merge.ts';
 const CODE_TTL_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 5;
 const MAX_CODES_PER_HOUR = 3;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
-export type VerifyResult = { ok: true } | { ok: false; error: string };
+/**
+ * Who may make the hub send a code, and how often. Anyone can open a web chat and ask, so without these the
+ * hub could be made to text any number again and again: SMS pumping (fraud billed to the council), or a way
+ * to harass someone. The visitor id is the client's own invention, so it alone limits nothing.
+ */
+export interface VerificationLimits {
+  perAddressPerHour: number;
+  perAddressPerDay: number;
+  perClientPerHour: number;
+  perDay: number;
+  /** Countries whose mobile numbers codes may be texted to (ISO 3166 codes). */
+  countries: readonly CountryCode[];
+}
+
+export const DEFAULT_VERIFICATION_LIMITS: VerificationLimits = { perAddressPerHour: 3, perAddressPerDay: 5, perClientPerHour: 5, perDay: 200, countries: ['GB'] };
+
+/** Which limit stopped a request, for the hub's log and the admins' alert (never shown to the visitor). */
+export type LimitReached = 'per-visitor' | 'per-address' | 'per-client' | 'per-day' | 'country' | 'number-type';
+
+export type VerifyResult = { ok: true } | { ok: false; error: string; limit?: LimitReached };
+
+const REFUSED = 'We cannot send a code to that number or address just now. You can still chat with us here.';
+
+/** Only mobiles get texts: premium, shared-cost, personal (070) and other special ranges are refused. */
+function textableMobile(address: string, countries: readonly CountryCode[]): LimitReached | null {
+  const phone = parseMax(address);
+  if (!phone?.country || !countries.includes(phone.country)) return 'country';
+  const type = phone.getType();
+  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' ? null : 'number-type';
+}
 
 const hashCode = (verificationId: string, code: string) => createHash('sha256').update(`${verificationId}:${code}`).digest();
 
 export async function startVerification(
   db: Db,
   adapters: Adapters,
-  input: { visitorId: string; claimed: { kind: 'phone' | 'email'; address: string }; defaultCountry: CountryCode },
+  input: {
+    visitorId: string;
+    claimed: { kind: 'phone' | 'email'; address: string };
+    defaultCountry: CountryCode;
+    /** The client's network address, when the channel knows it. */
+    clientAddress?: string;
+    limits?: VerificationLimits;
+  },
 ): Promise<VerifyResult> {
+  const limits = input.limits ?? DEFAULT_VERIFICATION_LIMITS;
   const { kind } = input.claimed;
   const address = normaliseAddress(kind, input.claimed.address, input.defaultCountry);
   if (!address) return { ok: false, error: `That does not look like ${kind === 'phone' ? 'a phone number' : 'an email address'}. Please check it and try again.` };
   const adapter = kind === 'phone' ? adapters.sms : adapters.email;
   if (!adapter) return { ok: false, error: `We cannot send ${kind === 'phone' ? 'text messages' : 'emails'} at the moment.` };
-  const recent = await db.verification.count({ where: { visitorId: input.visitorId, createdAt: { gte: new Date(Date.now() - 3_600_000) } } });
-  if (recent >= MAX_CODES_PER_HOUR) return { ok: false, error: 'We have sent several codes already. Please try again in an hour.' };
+  const badNumber = kind === 'phone' ? textableMobile(address, limits.countries) : null;
+  if (badNumber) return { ok: false, error: REFUSED, limit: badNumber };
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const id = randomUUID();
-  const verification = await db.verification.create({
-    data: { id, visitorId: input.visitorId, kind, address, codeHash: hashCode(id, code).toString('hex'), expiresAt: new Date(Date.now() + CODE_TTL_MS) },
+  // Counted and recorded under one lock: a burst of parallel requests cannot all pass the same count.
+  const decided = await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('contact-hub:verification'))`;
+    const since = (ms: number) => ({ gte: new Date(Date.now() - ms) });
+    if ((await tx.verification.count({ where: { visitorId: input.visitorId, createdAt: since(HOUR) } })) >= MAX_CODES_PER_HOUR) {
+      return { ok: false as const, error: 'We have sent several codes already. Please try again in an hour.', limit: 'per-visitor' as const };
+    }
+    const over: [LimitReached, Promise<number>, number][] = [
+      ['per-address', tx.verification.count({ where: { address, createdAt: since(HOUR) } }), limits.perAddressPerHour],
+      ['per-address', tx.verification.count({ where: { address, createdAt: since(DAY) } }), limits.perAddressPerDay],
+      ['per-day', tx.verification.count({ where: { createdAt: since(DAY) } }), limits.perDay],
+      ...(input.clientAddress ? [['per-client', tx.verification.count({ where: { clientAddress: input.clientAddress, createdAt: since(HOUR) } }), limits.perClientPerHour] as [LimitReached, Promise<number>, number]] : []),
+    ];
+    for (const [limit, count, max] of over) if ((await count) >= max) return { ok: false as const, error: REFUSED, limit };
+    await tx.verification.create({
+      data: { id, visitorId: input.visitorId, kind, address, clientAddress: input.clientAddress ?? null, codeHash: hashCode(id, code).toString('hex'), expiresAt: new Date(Date.now() + CODE_TTL_MS) },
+    });
+    return null;
   });
+  if (decided) return decided;
+  const verification = { id };
   try {
     await adapter.send({
       messageId: verification.id,

@@ -12,7 +12,7 @@ import { awaitBotReply } from '../bot/await-reply.ts';
 import type { ChannelKind, InboundContact, InboundFile } from '../../channels/contract.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Adapters } from '../outbound/process.ts';
-import { checkVerification, startVerification } from '../identity/verify.ts';
+import { checkVerification, startVerification, type VerificationLimits } from '../identity/verify.ts';
 
 import type { Router } from '../routing/engine.ts';
 import type { InboundJournal } from './journal.ts';
@@ -43,6 +43,8 @@ export function createInboundSink(deps: {
   router?: Router;
   /** Where a contact goes when the database cannot take it (absent: the adapter answers 5xx). */
   journal?: InboundJournal;
+  /** Who may make the hub send a verification code, and how often. */
+  verificationLimits?: VerificationLimits;
   /** How long the database may take to store a contact before it is journaled instead (providers time out at 15 s). */
   storeTimeoutMs?: number;
 }): InboundSink {
@@ -86,9 +88,13 @@ export function createInboundSink(deps: {
       if (open) await deps.bus.publish({ type: 'customer.typing', conversationId: open.id });
     },
     // Only web-chat visitors verify this way for now: their visitor id is the key being linked.
-    async startVerification(from, claimed) {
+    async startVerification(from, claimed, client) {
       if (from.kind !== 'webchat_visitor') return { ok: false, error: 'not available on this channel' };
-      return startVerification(deps.db, deps.adapters, { visitorId: from.address, claimed, defaultCountry: deps.defaultCountry });
+      const result = await startVerification(deps.db, deps.adapters, { visitorId: from.address, claimed, defaultCountry: deps.defaultCountry, clientAddress: client?.address, limits: deps.verificationLimits });
+      // A limit other than the visitor's own is a sign of abuse (SMS pumping, or someone being harassed): the
+      // admins' alerting reads errors. The number itself is not logged.
+      if (!result.ok && result.limit && result.limit !== 'per-visitor') deps.logger.error({ limit: result.limit, kind: claimed.kind }, 'verification code refused: a limit was reached');
+      return result.ok ? result : { ok: false, error: result.error };
     },
     async checkVerification(from, code) {
       if (from.kind !== 'webchat_visitor') return { ok: false, error: 'not available on this channel' };

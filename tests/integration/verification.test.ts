@@ -25,7 +25,8 @@ beforeAll(async () => {
   twilioApi = await startFakeTwilio();
   relay = await startSmtpCapture();
   hub = await startTestHub(
-    testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, EMAIL_INBOUND_ADDRESSES: 'contact@council.example', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await freePort()), EMAIL_SMTP_URL: relay.url }),
+    // Every visitor here connects from 127.0.0.1: the per-address limit is raised so the tests do not share it.
+    testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, EMAIL_INBOUND_ADDRESSES: 'contact@council.example', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await freePort()), EMAIL_SMTP_URL: relay.url, VERIFY_PER_CLIENT_PER_HOUR: '1000' }),
   );
   desk = await connectDesk(hub.url, await signIn(hub.url));
 });
@@ -40,8 +41,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function visitor(visitorId = randomUUID()) {
-  const socket = connect(`${hub.url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false });
+async function visitor(visitorId = randomUUID(), options: { url?: string; from?: string } = {}) {
+  // `from`: the client address a proxy in front of the hub would give (the hub trusts loopback proxies).
+  const socket = connect(`${options.url ?? hub.url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false, extraHeaders: options.from ? { 'x-forwarded-for': options.from } : {} });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('transcript', () => resolve());
@@ -140,5 +142,48 @@ describe('linking a web chat to an existing record with a texted code', () => {
     for (let i = 0; i < 3; i++) expect(await v.call('verify.start', { phone: '+447911200804' })).toEqual({ ok: true });
     expect(await v.call('verify.start', { phone: '+447911200804' })).toEqual({ ok: false, error: expect.stringMatching(/several codes/) });
     expect(twilioApi.requests.filter((r) => r.form.To === '+447911200804')).toHaveLength(3);
+  });
+});
+
+describe('nobody can make the hub text a number again and again', () => {
+  it('100 requests for one number from new visitors at new addresses send at most the hourly few', async () => {
+    const results: VerificationResult[] = [];
+    for (let i = 0; i < 100; i++) {
+      const v = await visitor(randomUUID(), { from: `203.0.113.${i + 1}` });
+      results.push(await v.call('verify.start', { phone: '+447911200810' }));
+      v.socket.close();
+    }
+    expect(results.filter((r) => r.ok)).toHaveLength(3);
+    expect(twilioApi.requests.filter((r) => r.form.To === '+447911200810')).toHaveLength(3);
+    // The visitor is not told which limit, nor that the number is known.
+    expect(results.at(-1)).toEqual({ ok: false, error: expect.stringMatching(/cannot send a code to that number or address just now/) });
+  });
+
+  it.each([
+    ['a premium-rate number', '+449098790000'],
+    ['a personal (070) number', '+447012345678'],
+    ['a landline', '+442079460123'],
+    ['a number abroad', '+33612345678'],
+  ])('refuses %s without texting it', async (_label, number) => {
+    const v = await visitor();
+    expect(await v.call('verify.start', { phone: number })).toEqual({ ok: false, error: expect.stringMatching(/cannot send a code/) });
+    expect(twilioApi.requests.filter((r) => r.form.To === number)).toEqual([]);
+  });
+
+  it('a burst from one network address is cut off, and so is the whole hub past its daily limit', async () => {
+    const busy = await createTestDatabase('verification_limits');
+    const limited = await startTestHub(testEnv({ DATABASE_URL: busy.url, TWILIO_API_BASE_URL: twilioApi.url, VERIFY_PER_CLIENT_PER_HOUR: '2', VERIFY_PER_DAY: '3' }));
+    try {
+      const ask = async (number: string, from: string) => (await visitor(randomUUID(), { url: limited.url, from })).call('verify.start', { phone: number });
+      expect((await ask('+447911200811', '198.51.100.7')).ok).toBe(true);
+      expect((await ask('+447911200812', '198.51.100.7')).ok).toBe(true);
+      expect((await ask('+447911200813', '198.51.100.7')).ok).toBe(false); // that address's two an hour
+      expect((await ask('+447911200814', '198.51.100.8')).ok).toBe(true);
+      expect((await ask('+447911200815', '198.51.100.9')).ok).toBe(false); // the hub's three a day
+      expect(twilioApi.requests.filter((r) => ['+447911200813', '+447911200815'].includes(r.form.To ?? ''))).toEqual([]);
+    } finally {
+      await limited.stop();
+      await busy.drop();
+    }
   });
 });
