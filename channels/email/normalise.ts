@@ -56,29 +56,60 @@ export const isAutomatic = (mail: ParsedMail, envelope?: Parameters<typeof autom
  */
 const QUOTE_PARSE_MAX = 30_000;
 
+/** The word an attribution line ends with ("On … wrote:"), in the languages councils' mail comes in. */
+const ATTRIBUTION_END =
+  /(wrote|writes|sent|skrev|schrieb\b.*|escribi[óo]|escreveu|a [ée]crit|ha scritto|schreef\b.*|heeft\b.*geschreven|napisa[łl](\(a\)|a)?|pisze|написал(\(а\)|а)?|написав|đã viết|yazd[ıi]|ysgrifennodd\b.*)\s*:?\s*(-{2,})?\s*$/i;
+/** An attribution line names a time or an address; a customer's own "on 3 May the landlord wrote:" does not. */
+const NAMES_WHO_OR_WHEN = /@|\b\d{1,2}[:.]\d{2}\b/;
+/** The first line of a quoted header block, and the header lines that must follow it (Outlook and others, many languages). */
+const BLOCK_START = /^\*?(from|von|fra|fr[åa]n|de|van|od|от|da|date|datum|sent)\s*:\*?\s*\S/i;
+const BLOCK_LINE = /^\*?(sent|date|gesendet|datum|sendt|skickat|enviada em|enviado|envoy[ée]|inviato|verzonden|wys[łl]ano|отправлено|to|an|til|till|para|[àa]|aan|do|кому|cc|subject|betreff|emne|[äa]mne|assunto|asunto|objet|oggetto|onderwerp|temat|тема|from|von|fra|de|reply-to)\s*:/i;
+/** "-----Original Message-----" and its translations; "---- John Smith wrote ----". */
+const SEPARATOR = /^\s*-{3,}\s*[^-\n]{2,60}?\s*-{3,}\s*$/;
+/** A forwarded message is what the customer wants the agent to read: its separator never cuts. */
+const FORWARDED_SEPARATOR = /forward|weitergeleitet|transf[ée]r[ée]|reenviad|inoltrat|doorgestuurd|videresend|vidarebefordra|przekazan|пересла/i;
+const RULE = /^\s*[_-]{10,}\s*$/;
+const DATE_FIRST = /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b.{0,160}<\s*[^>\s]+@[^>\s]+>:?\s*$/;
+const LIST_FOOTER = [/^_{20,}\s*\n.{0,120}(mailing list|listinfo|list info)/im, /^-- ?\nYou received this message because you are subscribed to/m];
+
 /**
  * Where quoted history or a list footer starts, in the forms the quote parser misses: attribution lines in
- * other languages ("… написал(а):", "W dniu … pisze:"), and mailing-list footers.
+ * other languages or split over two lines, header blocks without a separator, translated "Original Message"
+ * separators, date-first attributions and mailing-list footers. -1: none found.
  */
-const HISTORY_STARTS = [
-  /^.{0,200}\s(написал|написала|написал\(а\)|написав|написала\(в\)):\s*$/m,
-  /^W dniu .{0,200} (pisze|napisał|napisała|napisał\(a\)):\s*$/m,
-  /^Op .{0,200} (schreef|heeft .{0,80} geschreven):\s*$/m,
-  /^El .{0,200} escribió:\s*$/m,
-  /^Em .{0,200} escreveu:\s*$/m,
-  /^Il .{0,200} ha scritto:\s*$/m,
-  /^Ar .{0,200} ysgrifennodd .{0,120}:\s*$/m,
-  /^Den .{0,200} skrev .{0,120}:\s*$/m,
-  /^.{0,200} tarihinde .{0,120} (şunu )?yazdı:\s*$/m,
-  /^_{20,}\s*\n.{0,120}(mailing list|listinfo|list info)/im,
-  /^-- ?\nYou received this message because you are subscribed to/m,
-];
+function historyStart(text: string): number {
+  const lines = text.split('\n');
+  let offset = 0;
+  const offsets = lines.map((line) => {
+    const at = offset;
+    offset += line.length + 1;
+    return at;
+  });
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line || i === 0) continue;
+    const next = (lines[i + 1] ?? '').trim();
+    const attribution = (l: string) => l.length <= 300 && ATTRIBUTION_END.test(l) && NAMES_WHO_OR_WHEN.test(l);
+    if (attribution(line) || (!ATTRIBUTION_END.test(line) && NAMES_WHO_OR_WHEN.test(line) && /^(on|le|am|el|il|em|op|den|på|w dniu|vào)\b/i.test(line) && attribution(`${line} ${next}`))) return offsets[i]!;
+    // Below a forwarded message's separator is the message forwarded: shown whole.
+    if (SEPARATOR.test(line) && FORWARDED_SEPARATOR.test(line)) return -1;
+    if (SEPARATOR.test(line) || DATE_FIRST.test(line)) return offsets[i]!;
+    if (BLOCK_START.test(line) && lines.slice(i + 1, i + 6).filter((l) => BLOCK_LINE.test(l.trim())).length >= 2) {
+      // A rule line just above belongs to the block.
+      const above = i > 1 && RULE.test(lines[i - 1]!) ? i - 1 : i;
+      return offsets[above]!;
+    }
+  }
+  return -1;
+}
 
 /** The customer's new words: quoted history and signatures removed (the raw message is kept). */
 export function visibleText(text: string): string {
   let cut = text.slice(0, QUOTE_PARSE_MAX);
-  for (const start of HISTORY_STARTS) {
-    const at = cut.search(start);
+  const history = historyStart(cut);
+  if (history > 0) cut = cut.slice(0, history);
+  for (const footer of LIST_FOOTER) {
+    const at = cut.search(footer);
     if (at > 0) cut = cut.slice(0, at);
   }
   return (new EmailReplyParser().read(cut).getVisibleText() as string).trim();

@@ -62,6 +62,21 @@ describe('what the agent reads of an email', () => {
     expect(visibleText(text)).toBe(expected);
   });
 
+  it.each([
+    ['a German header block', 'Danke, passt.\n\nVon: Housing <housing@council.example>\nGesendet: Montag, 2. November 2026 09:12\nAn: Jo\nBetreff: Reparatur\n\nDonnerstag?', 'Danke, passt.'],
+    ['a translated Original Message line', 'Danke, passt.\n\n-----Ursprüngliche Nachricht-----\nDonnerstag?', 'Danke, passt.'],
+    ['a date-first attribution', 'Fine by me.\n\n2026-11-02 09:12 GMT+00:00 Housing <housing@council.example>:\n> Thursday?', 'Fine by me.'],
+  ])('leaves out %s too', (_label, text, expected) => {
+    expect(visibleText(text)).toBe(expected);
+  });
+
+  it('keeps the customer’s own words that only look like an attribution, and a message they forward inline', () => {
+    const own = 'Thank you.\nOn 3 May the landlord wrote: you must leave by Friday.\nIs that legal?';
+    expect(visibleText(own)).toBe(own);
+    const forwarded = 'Please see below.\n\n---------- Forwarded message ---------\nFrom: Landlord <l@example.org>\nDate: Thu, 20 Mar 2025 at 17:50\nSubject: Notice\nTo: <me@example.org>\n\nYou must leave by Friday.';
+    expect(visibleText(forwarded)).toContain('You must leave by Friday.');
+  });
+
   it('keeps a sentence of the customer’s own that starts like a signature', () => {
     const text = 'Sent from my desk at work because I cannot use my phone at home, he checks it.\nPlease only email me.';
     expect(visibleText(text)).toBe(text);
