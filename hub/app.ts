@@ -164,7 +164,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     app.use(handoffCallbackRouter({ db, queues, bus, logger, wording }));
     const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
     const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, ...config.loginLockout });
-    app.use(apiRouter({ db, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity, handoffWording: wording, handoffWords: words }));
+    app.use(apiRouter({ db, publicBaseUrl: config.publicBaseUrl, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity, handoffWording: wording, handoffWords: words }));
     // The desk: its React bundle built once here, in memory (a build error stops the start), then its static files.
     app.use('/desk', deskBundleHandler(await buildDeskBundle()), express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
@@ -176,7 +176,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       res.status(500).json({ error: 'internal error' });
     });
 
-    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters, router, presenceGraceMs: config.routing.presenceGraceMs, defaultCapacity: config.routing.defaultCapacity }));
+    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters, publicBaseUrl: config.publicBaseUrl, router, presenceGraceMs: config.routing.presenceGraceMs, defaultCapacity: config.routing.defaultCapacity }));
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
       http!.listen(config.port, config.host, () => resolve());

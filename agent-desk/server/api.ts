@@ -1,6 +1,7 @@
 // The desk's REST API. Every route but login needs a signed-in agent.
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
+import { fromTheDesk } from './origin.ts';
 import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../../channels/contract.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
@@ -55,6 +56,8 @@ const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
 
 export interface ApiDeps {
   db: Db;
+  /** The hub's public origin: the desk's own pages are the only ones that may change anything. */
+  publicBaseUrl: string;
   queues: Queues;
   bus: EventBus;
   logger: Logger;
@@ -82,12 +85,19 @@ export interface ApiDeps {
 
 export function apiRouter(deps: ApiDeps) {
   const router = express.Router();
+  // Anything that changes something must come from the desk's own pages (origin.ts): not another site, and
+  // not another page of the same site, which the session cookie would otherwise let act as the agent.
+  router.use('/api', (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || fromTheDesk(req.headers, deps.publicBaseUrl)) return next();
+    res.status(403).json({ error: 'this request did not come from the desk' });
+  });
   // Small bodies everywhere, but a council's whole service directory is one upload.
   const small = express.json({ limit: '32kb' });
   const directory = express.json({ limit: '5mb' });
   router.use((req, res, next) => (req.method === 'PUT' && req.path === '/api/directory' ? directory : small)(req, res, next));
   const needLabel = needLabeller(deps.taxonomy);
-  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: deps.cookieSecure, path: '/' };
+  // Strict: the cookie never rides on a link or form from another site (the origin check covers the same site).
+  const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, secure: deps.cookieSecure, path: '/' };
 
   router.post('/api/auth/login', async (req: Request, res: Response) => {
     const body = LoginBody.safeParse(req.body);

@@ -13,6 +13,7 @@ import type { ChannelKind } from '../../channels/contract.ts';
 import type { Router } from '../../hub/routing/engine.ts';
 import { offerView, setPresence, type OfferView } from './routing.ts';
 import { agentRoutingView, supervisorOverview, type AgentRoutingView, type SupervisorOverview } from './agents.ts';
+import { fromTheDesk } from './origin.ts';
 
 export const DESK_NAMESPACE = '/desk';
 
@@ -52,9 +53,11 @@ const OVERVIEW_EVERY_MS = 500;
 
 const TYPING_EVERY_MS = 2000;
 
-export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; logger: Logger; adapters: Adapters } & RealtimeSettings): () => void {
+export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; logger: Logger; adapters: Adapters; publicBaseUrl: string } & RealtimeSettings): () => void {
   const desk = io.of(DESK_NAMESPACE);
   desk.use(async (socket, next) => {
+    // Another page of the same site carries the session cookie too: only the desk's own pages may listen.
+    if (!fromTheDesk(socket.handshake.headers, deps.publicBaseUrl)) return next(new Error('not from the desk'));
     const agent = await agentForToken(deps.db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie)).catch(() => null);
     if (!agent) return next(new Error('sign in required'));
     socket.data.agent = agent;
