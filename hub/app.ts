@@ -41,8 +41,6 @@ import type { HandoffWords } from './handoff/view.ts';
 import { loadDirectoryAtStart } from './handoff/directory.ts';
 import { handoffCallbackRouter } from './handoff/callback.ts';
 
-/** Proxies whose X-Forwarded-For is believed: the usual places a council's load balancer sits. */
-const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
 
 export interface RunningHub {
   /** Where the HTTP server listens (http://host:port), when this process serves HTTP. */
@@ -125,7 +123,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const app = express();
     app.disable('x-powered-by');
     // Behind a proxy the client address comes from X-Forwarded-For; Twilio signatures use PUBLIC_BASE_URL.
-    app.set('trust proxy', TRUSTED_PROXIES);
+    app.set('trust proxy', config.trustProxy.length ? proxyAddr.compile(config.trustProxy) : false);
     app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"] } } }));
     app.use(cookieParser());
     // Slack's requests are checked against the raw body, so its route comes before any body parser.
@@ -156,7 +154,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels, router, journal, verificationLimits: config.verificationLimits });
     const channelRoutes = express.Router();
     // socket.io does not go through Express, so its connections get the same proxy rule here.
-    const trusted = proxyAddr.compile(TRUSTED_PROXIES);
+    const trusted = proxyAddr.compile(config.trustProxy);
     const clientAddress = (request: IncomingMessage) => proxyAddr(request, trusted);
     for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, sink);
     app.use(channelRoutes);

@@ -1,5 +1,6 @@
 // All configuration, read once at start and validated; a bad value stops the process with its name.
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../channels/contract.ts';
@@ -28,6 +29,23 @@ const hubSchema = z.object({
     .default('web,worker')
     .transform((v) => v.split(',').map((s) => s.trim()))
     .pipe(z.array(z.enum(['web', 'worker'])).min(1)),
+  /**
+   * The proxies in front of the hub whose X-Forwarded-For is believed (proxy-addr names, addresses or CIDR
+   * ranges, comma-separated: e.g. loopback, or 10.0.0.0/8). Empty: none, and the connecting address is the
+   * client's. Trusting more than the real proxies lets a client choose its own address by sending the header.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((list) => {
+      try {
+        proxyAddr.compile(list);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be proxy addresses, CIDR ranges or the names loopback, linklocal, uniquelocal, comma-separated'),
   /** Country assumed for phone numbers typed without +country code (agents' searches). */
   DEFAULT_COUNTRY: z
     .string()
@@ -141,6 +159,8 @@ export interface HubConfig {
   workerConcurrency: number;
   sweep: { intervalMs: number; afterMs: number };
   journal: { dir: string; maxBytes: number; replayMs: number };
+  /** Proxies whose X-Forwarded-For is believed (none by default). */
+  trustProxy: string[];
   verificationLimits: VerificationLimits;
   outbound: { attempts: number; backoffMs: number };
   /** Where the needs taxonomy is read from at start. */
@@ -210,6 +230,7 @@ export function loadConfig(env: Env): HubConfig {
     workerLockMs: hub.WORKER_LOCK_MS,
     workerConcurrency: hub.WORKER_CONCURRENCY,
     sweep: { intervalMs: hub.SWEEP_INTERVAL_MS, afterMs: hub.SWEEP_AFTER_MS },
+    trustProxy: hub.TRUST_PROXY,
     verificationLimits: {
       perAddressPerHour: hub.VERIFY_PER_ADDRESS_PER_HOUR,
       perAddressPerDay: hub.VERIFY_PER_ADDRESS_PER_DAY,

@@ -21,6 +21,8 @@ export function testEnv(overrides: Env = {}): Env {
     PUBLIC_BASE_URL,
     REDIS_URL: 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: uniquePrefix('hub'),
+    // The tests connect from 127.0.0.1 and play the council's load balancer when they send X-Forwarded-For.
+    TRUST_PROXY: 'loopback',
     // Each hub its own data folder: its inbound journal must never be replayed into another test's database.
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'hub-data-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -213,4 +213,24 @@ describe('behind the council\'s load balancer', () => {
       await proxied.stop();
     }
   });
+
+  it('with no proxy configured (the default), X-Forwarded-For is not believed: a client cannot pick its address', async () => {
+    const direct = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', WEBCHAT_CONNECTIONS_PER_MINUTE: '2', TRUST_PROXY: '' }));
+    try {
+      const open = (forwardedFor: string) => {
+        const socket = connect(`${direct.url}/chat`, { auth: { visitorId: randomUUID() }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': forwardedFor } });
+        visitors.push(socket);
+        return new Promise<string>((resolve) => {
+          socket.once('connect', () => resolve('connected'));
+          socket.once('connect_error', (error) => resolve(error.message));
+        });
+      };
+      expect(await open('203.0.113.1')).toBe('connected');
+      expect(await open('203.0.113.2')).toBe('connected');
+      // A new address in the header each time: still the one connecting address, so still limited.
+      expect(await open('203.0.113.3')).toMatch(/too many connections/);
+    } finally {
+      await direct.stop();
+    }
+  });
 });
