@@ -81,12 +81,25 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const database = await openDatabase(config.database);
   if (database.applied.length) logger.info({ migrations: database.applied }, 'applied database migrations');
   const db = database.prisma;
-  const directory = await loadDirectoryAtStart(db, { path: config.handoff.directoryPath, embedded: database.kind === 'pglite', needCodes: new Set(needsData.taxonomy.needs.map((n) => n.code)) }).catch(async (error) => {
+  const directory = await loadDirectoryAtStart(db, {
+    path: config.handoff.directoryPath,
+    embedded: database.kind === 'pglite',
+    needCodes: new Set(needsData.taxonomy.needs.map((n) => n.code)),
+    allOrNothing: config.handoff.directoryAllOrNothing,
+  }).catch(async (error) => {
     await database.close();
     redis.disconnect();
     throw error;
   });
-  if (directory) logger.info({ file: directory.source, ...directory.summary }, 'loaded the service directory');
+  if (directory) {
+    const { rows, ...summary } = directory.report;
+    // Every row that was not imported cleanly, so whoever keeps the file can fix it.
+    for (const row of rows) {
+      if (row.outcome === 'refused') logger.warn({ row: row.at, kind: row.kind, id: row.id, problems: row.problems }, 'service directory: row refused');
+      else if (row.outcome === 'imported_with_warnings') logger.info({ row: row.at, kind: row.kind, id: row.id, warnings: row.warnings }, 'service directory: row imported with warnings');
+    }
+    logger.info({ file: directory.source, ...summary }, 'loaded the service directory');
+  }
   const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, handoff: config.handoff, onError: onRedisError });
   const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
   const fanout = await createFanout(redis, config.queuePrefix);

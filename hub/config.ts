@@ -127,6 +127,8 @@ const hubSchema = z.object({
   PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).default(60),
   /** A service directory (Open Referral UK / HSDS JSON) imported at start; unset: the embedded database gets the demo directory. */
   DIRECTORY_PATH: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  /** true: a directory file with any refused row is not imported at all (and the hub does not start); default: the rest is imported and the refused rows are logged. */
+  DIRECTORY_ALL_OR_NOTHING: z.enum(['true', 'false', ''], 'must be true or false').default('false').transform((v) => v === 'true'),
   /** Hand-off deliveries: tries, and the first wait between them (doubling): by default about eleven hours in all. */
   HANDOFF_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
   HANDOFF_BACKOFF_MS: z.coerce.number().int().min(10).default(10_000),
@@ -170,7 +172,7 @@ export interface HubConfig {
   /** Each enabled channel's validated config; a channel absent here is off. */
   channels: { [K in ChannelKind]?: unknown };
   routing: { offerTimeoutMs: number; defaultCapacity: Record<ChannelKind, number>; sweepMs: number; presenceGraceMs: number };
-  handoff: { attempts: number; backoffMs: number; webhookTimeoutMs: number; directoryPath: string | null };
+  handoff: { attempts: number; backoffMs: number; webhookTimeoutMs: number; directoryPath: string | null; directoryAllOrNothing: boolean };
   /** Slack hand-offs; null when not configured. */
   slack: { botToken: string; signingSecret: string; apiUrl: string } | null;
 }
@@ -254,6 +256,7 @@ export function loadConfig(env: Env): HubConfig {
       backoffMs: hub.HANDOFF_BACKOFF_MS,
       webhookTimeoutMs: hub.HANDOFF_WEBHOOK_TIMEOUT_MS,
       directoryPath: hub.DIRECTORY_PATH ? path.resolve(hub.DIRECTORY_PATH) : null,
+      directoryAllOrNothing: hub.DIRECTORY_ALL_OR_NOTHING,
     },
     slack: hub.SLACK_BOT_TOKEN && hub.SLACK_SIGNING_SECRET ? { botToken: hub.SLACK_BOT_TOKEN, signingSecret: hub.SLACK_SIGNING_SECRET, apiUrl: hub.SLACK_API_URL } : null,
   };

@@ -10,7 +10,7 @@ import { HandoffError, createHandoffs } from '../../hub/handoff/create.ts';
 import { ownerOf } from '../../hub/handoff/owners.ts';
 import { createNotice } from '../../hub/outbound/compose.ts';
 import { dispatch, effectsOf, type HandoffDeps } from '../../hub/handoff/dispatch.ts';
-import { DirectoryError, exportDirectory, importDirectory, parseDirectory } from '../../hub/handoff/directory.ts';
+import { DirectoryError, exportDirectory, importDirectoryFile } from '../../hub/handoff/directory.ts';
 import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, resendHandoff, type Actor, type ChangeResult } from '../../hub/handoff/status.ts';
 import { OPEN_STATUSES, WITH_SERVICE_STATUSES, loadHandoffView, loadHandoffViews, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
 import { requireRole } from './auth.ts';
@@ -18,6 +18,8 @@ import { conversationAccess } from './access.ts';
 import { invalid } from './http.ts';
 
 const IdParam = z.object({ id: z.uuid('id must be a UUID') });
+/** ?allOrNothing=true: refuse the whole file if any row is refused. */
+const DirectoryQuery = z.object({ allOrNothing: z.enum(['true', 'false'], 'allOrNothing must be true or false').default('false').transform((v) => v === 'true') });
 export const HandoffBody = z.object({
   /** The agent confirms the customer agreed to share these needs with the services. */
   consent: z.literal(true, 'the customer must agree to share: send consent: true once they have'),
@@ -129,12 +131,21 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
   router.get('/api/directory', async (_req, res) => void res.json(await exportDirectory(deps.db, deps.words.need)));
 
   router.put('/api/directory', requireRole('admin'), async (req, res) => {
+    const query = DirectoryQuery.safeParse(req.query);
+    if (!query.success) return invalid(res, query.error);
     try {
-      const summary = await importDirectory(deps.db, parseDirectory(req.body, deps.needCodes));
+      const report = await importDirectoryFile(deps.db, req.body, deps.needCodes, { allOrNothing: query.data.allOrNothing });
+      const { rows, ...summary } = report;
       await recordAudit(deps.db, { action: 'directory_import', agentId: req.agent!.id, detail: { ...summary } });
-      res.json(summary);
+      // Nothing could be imported: the same answer as a file refused whole, with the report.
+      if (!summary.imported && !summary.importedWithWarnings && summary.refused) {
+        return void res.status(422).json({ error: 'no row of the directory can be imported', problems: rows.flatMap((row) => row.problems), report });
+      }
+      res.json(report);
     } catch (error) {
-      if (error instanceof DirectoryError) return void res.status(422).json({ error: 'the directory cannot be imported', problems: error.problems });
+      if (error instanceof DirectoryError) {
+        return void res.status(422).json({ error: 'the directory cannot be imported', problems: error.problems, ...(error.reading ? { rows: error.reading.rows } : {}) });
+      }
       throw error;
     }
   });

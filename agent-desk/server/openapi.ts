@@ -334,9 +334,10 @@ export function openApiDocument(version: string) {
       '/api/directory': {
         get: { summary: 'The service directory as Open Referral UK / HSDS JSON (webhook secrets left out)', responses: { '200': { description: 'Directory' }, '401': unauthorised, '403': forbidden } },
         put: {
-          summary: 'Import a directory (admins): organisations and services matched by id, all or nothing',
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'Open Referral UK / HSDS organisations with their services; see README "Hand-offs"' } } } },
-          responses: { '200': { description: 'Counts of what was created and updated' }, '401': unauthorised, '403': forbidden, '422': { ...error, description: 'Problems, each naming where in the file' } },
+          summary: 'Import a directory (admins): organisations and services matched by id; each row imported, imported with warnings, or refused',
+          parameters: [{ name: 'allOrNothing', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: 'true: import nothing if any row is refused' }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'Open Referral UK / HSDS JSON: {"organizations":[…]}, a service, an organisation, an ORUK or HSDS 3.0 list page, or an array; see README "Hand-offs"' } } } },
+          responses: { '200': { description: 'The report: counts, and each row with its outcome, warnings and problems' }, '401': unauthorised, '403': forbidden, '422': { ...error, description: 'Not a shape the hub reads, every row refused, or allOrNothing with a refused row: problems, each naming where in the file' } },
         },
       },
       '/api/conversations/{id}/handoffs/preview': {

@@ -2,21 +2,31 @@
 // their partners already publish, so a council can load its own directory and take ours away.
 //
 // The ORUK names (`eligibilitys`, `regular_schedules`, `service_taxonomys`, `contacts[].phones[].number`)
-// are kept as the standard spells them. What the standard has no place for (where hand-offs go, how long
-// they may wait) lives in our extension `x_contact_hub`. Councils' files carry many more ORUK fields than
-// the hub uses, so the standard's objects are loose: unknown fields are accepted and ignored. Our own
-// extension is strict, so a mistyped key there is refused rather than silently defaulted.
+// are kept as the standard spells them. Published data in other shapes (an ORUK API response, HSDS 3.0)
+// is first rewritten into these names, row by row (directory-input.ts). What the standard has no place
+// for (where hand-offs go, how long they may wait) lives in our extension `x_contact_hub`. Councils' files
+// carry many more fields than the hub uses, so the standard's objects are loose: unknown fields are
+// accepted and ignored. Our own extension is strict, so a mistyped key there is refused rather than
+// silently defaulted. Each service is judged on its own: a bad row is refused and reported, the rest load.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { TimeZone, parseOpeningHours } from '../../channels/voice/hours.ts';
 import type { Db } from '../db/client.ts';
-import type { HandoffTarget, Prisma, Service } from '../generated/prisma/client.ts';
+import { Prisma, type HandoffTarget, type Service } from '../generated/prisma/client.ts';
+import {
+  NEEDS_VOCABULARY,
+  UnknownShapeError,
+  WEEKDAYS,
+  collectRows,
+  formatPath,
+  normaliseOrganization,
+  normaliseService,
+  type InputRow,
+} from './directory-input.ts';
 
-/** The vocabulary of taxonomy terms that are the hub's need codes; terms of any other vocabulary are ignored. */
-export const NEEDS_VOCABULARY = 'contact-hub-needs';
+export { NEEDS_VOCABULARY, WEEKDAYS };
 
-export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 /** The same days as OpenStreetMap opening_hours writes them, in the same order. */
 const OSM_DAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'] as const;
 
@@ -92,7 +102,17 @@ const Schedules = z.array(Schedule).superRefine((schedules, ctx) => {
 
 const Status = z.enum(['active', 'inactive', 'defunct', 'temporarily closed'], { error: saying('a status (active, inactive, defunct or temporarily closed)') });
 
-function directorySchema(needCodes: ReadonlySet<string>) {
+const Age = z.number({ error: saying('an age in years') }).int({ error: saying('an age in years') }).min(0).max(150);
+const Address = z.looseObject({
+  address_1: OptionalText,
+  address_2: OptionalText,
+  city: OptionalText,
+  state_province: OptionalText,
+  postal_code: OptionalText,
+  country: OptionalText,
+});
+
+function entrySchemas(needCodes: ReadonlySet<string>) {
   const TaxonomyTerm = z
     .looseObject({ taxonomy: z.looseObject({ id: Text, name: OptionalText, vocabulary: Text }) })
     .refine((term) => term.taxonomy.vocabulary !== NEEDS_VOCABULARY || needCodes.has(term.taxonomy.id), {
@@ -106,10 +126,26 @@ function directorySchema(needCodes: ReadonlySet<string>) {
     url: WebUrl.nullish(),
     email: Email.nullish(),
     status: Status,
-    eligibilitys: z.array(z.looseObject({ eligibility: Text, minimum_age: z.number().int().nullish(), maximum_age: z.number().int().nullish() })).default([]),
+    // An entry may give only ages (HSDS 3 keeps them on the service; the import puts them here).
+    eligibilitys: z.array(z.looseObject({ eligibility: Text.optional(), minimum_age: Age.nullish(), maximum_age: Age.nullish() })).default([]),
     regular_schedules: Schedules.default([]),
     contacts: z.array(z.looseObject({ name: OptionalText, phones: z.array(z.looseObject({ number: Text })).default([]) })).default([]),
     service_taxonomys: z.array(TaxonomyTerm).default([]),
+    languages: z.array(z.looseObject({ language: Text })).default([]),
+    service_areas: z.array(z.looseObject({ service_area: Text, uri: OptionalText })).default([]),
+    cost_options: z.array(z.looseObject({ option: OptionalText, amount: z.number().nonnegative().nullish(), currency: OptionalText, amount_description: OptionalText })).default([]),
+    fees: OptionalText,
+    service_at_locations: z
+      .array(z.looseObject({
+        location: z.looseObject({
+          name: OptionalText,
+          description: OptionalText,
+          latitude: z.number().min(-90).max(90).nullish(),
+          longitude: z.number().min(-180).max(180).nullish(),
+          physical_addresses: z.array(Address).default([]),
+        }),
+      }))
+      .default([]),
     x_contact_hub: Extension.prefault({}),
   });
 
@@ -120,47 +156,141 @@ function directorySchema(needCodes: ReadonlySet<string>) {
     url: WebUrl.nullish(),
     email: Email.nullish(),
     phone: OptionalText,
-    services: z.array(ServiceEntry).default([]),
   });
-
-  // Ids become unique keys in the database, services across the whole file. (Zod skips this check while
-  // the file's shape is broken, e.g. a missing name, so duplicates may show up only once that is fixed.)
-  return z.looseObject({ about: OptionalText, organizations: z.array(OrganizationEntry) }).superRefine((doc, ctx) => {
-    const seen = new Map<string, string>();
-    const once = (id: string, where: (string | number)[], label: string) => {
-      const key = `${label}:${id}`;
-      const first = seen.get(key);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [...where, 'id'], message: `${label} id ${JSON.stringify(id)} is used twice (also ${first})` });
-      else seen.set(key, formatPath(where));
-    };
-    doc.organizations.forEach((org, o) => {
-      once(org.id, ['organizations', o], 'organization');
-      org.services.forEach((service, s) => once(service.id, ['organizations', o, 'services', s], 'service'));
-    });
-  });
+  return { ServiceEntry, OrganizationEntry };
 }
 
-export type DirectoryDocument = z.output<ReturnType<typeof directorySchema>>;
-export type DirectoryOrganization = DirectoryDocument['organizations'][number];
-export type DirectoryService = DirectoryOrganization['services'][number];
+type Schemas = ReturnType<typeof entrySchemas>;
+export type DirectoryService = z.output<Schemas['ServiceEntry']>;
+export type DirectoryOrganization = z.output<Schemas['OrganizationEntry']> & { services: DirectoryService[] };
+/** The directory in the hub's file shape, as read (defaults filled in) and as exported. */
+export interface DirectoryDocument {
+  about?: string | null;
+  organizations: DirectoryOrganization[];
+}
+
+/** What became of one row of the file. */
+export interface DirectoryRow {
+  kind: 'organization' | 'service';
+  /** Where it is in the file ("content[3]", "organizations[0].services[2]", "(top level)"). */
+  at: string;
+  id: string | null;
+  name: string | null;
+  outcome: 'imported' | 'imported_with_warnings' | 'refused';
+  /** Each prefixed with where ("content[3].url: …"). */
+  warnings: string[];
+  problems: string[];
+  /** Refused only because its organisation was. */
+  organizationRefused?: true;
+}
+
+export interface DirectoryReading {
+  /** What the file was taken to be ("HSDS 3 list page (contents)"). */
+  shape: string;
+  /** The rows that can be imported, in the hub's shape. */
+  document: DirectoryDocument;
+  rows: DirectoryRow[];
+}
 
 /** The file cannot be imported; each problem says where ("organizations[0].services[2].email") and what. */
 export class DirectoryError extends Error {
   override name = 'DirectoryError';
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    /** The row by row report, when the file's shape could be read. */
+    readonly reading?: DirectoryReading,
+  ) {
     super(`the directory has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`);
   }
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i ? '.' : ''}${String(key)}`)).join('') || '(top level)';
+/** "content[3]" + "url: …" → "content[3].url: …"; a message that is a sentence gets "content[3]: …". */
+function placed(at: (string | number)[], message: string): string {
+  if (!at.length) return message;
+  return /^[a-z_]+[^\s:]*:/.test(message) ? `${formatPath(at)}${message.startsWith('[') ? '' : '.'}${message}` : `${formatPath(at)}: ${message}`;
 }
 
-/** Validates a directory file against the standard's shape, our rules and the needs taxonomy's codes. */
-export function parseDirectory(json: unknown, needCodes: ReadonlySet<string>): DirectoryDocument {
-  const result = directorySchema(needCodes).safeParse(json);
-  if (!result.success) throw new DirectoryError(result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
-  return result.data;
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Reads a directory in any published shape (our file, an ORUK or HSDS 3 service, organisation, list page
+ * or array), checks each organisation and service against the standard's shape, our rules and the needs
+ * taxonomy's codes, and reports every row: imported, imported with warnings, or refused with the reasons.
+ * Throws DirectoryError only when the shape itself is not one the hub reads.
+ */
+export function readDirectory(json: unknown, needCodes: ReadonlySet<string>, options: { today?: string } = {}): DirectoryReading {
+  let input;
+  try {
+    input = collectRows(json);
+  } catch (error) {
+    if (error instanceof UnknownShapeError) throw new DirectoryError([error.message]);
+    throw error;
+  }
+  const { ServiceEntry, OrganizationEntry } = entrySchemas(needCodes);
+  const day = options.today ?? today();
+  const rows: DirectoryRow[] = [];
+  const organizations: DirectoryOrganization[] = [];
+  // Ids become unique keys in the database, services across the whole file: the first row with an id keeps it.
+  const seen = new Map<string, string>();
+
+  const judge = <S extends z.ZodType>(kind: DirectoryRow['kind'], row: InputRow, value: Record<string, unknown>, schema: S): { row: DirectoryRow; data?: z.output<S> } => {
+    const result = schema.safeParse(value);
+    const problems = row.problems.map((p) => placed(row.at, p));
+    if (!result.success) problems.push(...result.error.issues.map((issue) => `${formatPath([...row.at, ...issue.path])}: ${issue.message}`));
+    const id = typeof value.id === 'string' && value.id.trim() ? value.id.trim() : null;
+    if (id !== null) {
+      const first = seen.get(`${kind}:${id}`);
+      if (first !== undefined) problems.push(`${formatPath([...row.at, 'id'])}: ${kind} id ${JSON.stringify(id)} is used twice (also ${first})`);
+      else seen.set(`${kind}:${id}`, formatPath(row.at));
+    }
+    const warnings = row.warnings.map((w) => placed(row.at, w));
+    const report: DirectoryRow = {
+      kind,
+      at: formatPath(row.at),
+      id,
+      name: typeof value.name === 'string' ? value.name : null,
+      outcome: problems.length ? 'refused' : warnings.length ? 'imported_with_warnings' : 'imported',
+      warnings,
+      problems,
+    };
+    return problems.length || !result.success ? { row: report } : { row: report, data: result.data };
+  };
+
+  for (const input_ of input.organizations) {
+    const org = judge('organization', input_, normaliseOrganization(input_), OrganizationEntry);
+    rows.push(org.row);
+    const services: DirectoryService[] = [];
+    for (const serviceRow of input_.services) {
+      const value = normaliseService(serviceRow, day);
+      if (!org.data) {
+        // Still checked, so the report says everything that needs fixing, but it cannot be imported.
+        const judged = judge('service', serviceRow, value, ServiceEntry).row;
+        rows.push({ ...judged, outcome: 'refused', problems: [...judged.problems, placed(serviceRow.at, `its organization (${org.row.at}) is refused`)], organizationRefused: true });
+        continue;
+      }
+      const service = judge('service', serviceRow, value, ServiceEntry);
+      rows.push(service.row);
+      if (service.data) services.push(service.data);
+    }
+    if (org.data) organizations.push({ ...org.data, services });
+  }
+  for (const orphan of input.orphans) rows.push(judge('service', orphan, normaliseService(orphan, day), ServiceEntry).row);
+  return { shape: input.shape, document: { ...(input.about ? { about: input.about } : {}), organizations }, rows };
+}
+
+/**
+ * The whole file or nothing: the document when every row can be imported, else DirectoryError listing
+ * each refused row's problems (warnings, e.g. a repaired web address, do not refuse it).
+ */
+export function parseDirectory(json: unknown, needCodes: ReadonlySet<string>, options: { today?: string } = {}): DirectoryDocument {
+  const reading = readDirectory(json, needCodes, options);
+  const refused = reading.rows.filter((row) => row.outcome === 'refused');
+  if (refused.length) {
+    // A service refused with its organisation repeats the organisation's problem: list its own only.
+    const own = refused.flatMap((row) => (row.organizationRefused ? row.problems.slice(0, -1) : row.problems));
+    throw new DirectoryError(own.length ? own : refused.flatMap((row) => row.problems), reading);
+  }
+  return reading.document;
 }
 
 // ── Opening hours: ORUK's one row per day and span ⇄ the hub's "Mo-Fr 09:00-17:00; Sa 10:00-12:00" ──
@@ -276,9 +406,10 @@ async function upsertService(tx: Tx, service: DirectoryService, organizationId: 
     url: service.url ?? null,
     email: service.email ?? null,
     phone: service.contacts.flatMap((c) => c.phones)[0]?.number ?? null,
-    // The hub keeps one plain-words line; ages are for the standard's search tools, not stored here.
-    eligibility: service.eligibilitys.map((e) => e.eligibility).join('; ') || null,
+    // The hub keeps one plain-words line; ages, with the other details, go in `details`.
+    eligibility: service.eligibilitys.flatMap((e) => (e.eligibility ? [e.eligibility] : [])).join('; ') || null,
     hours: schedulesToHours(service.regular_schedules),
+    details: detailsOf(service) ?? Prisma.DbNull,
     timeZone: extension.time_zone,
     needs: [...new Set(service.service_taxonomys.filter((t) => t.taxonomy.vocabulary === NEEDS_VOCABULARY).map((t) => t.taxonomy.id))],
     priority: extension.priority,
@@ -290,6 +421,62 @@ async function upsertService(tx: Tx, service: DirectoryService, organizationId: 
   const existing = await tx.service.findUnique({ where: { externalId: service.id }, select: { id: true } });
   await tx.service.upsert({ where: { externalId: service.id }, create: { externalId: service.id, ...data }, update: data });
   return !existing;
+}
+
+// ── Details: what helps someone find and reach a service, beyond what the hub routes on ──
+
+const Place = z.object({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  latitude: z.number().optional(),
+  longitude: z.number().optional(),
+  address_1: z.string().optional(),
+  address_2: z.string().optional(),
+  city: z.string().optional(),
+  state_province: z.string().optional(),
+  postal_code: z.string().optional(),
+  country: z.string().optional(),
+});
+const ADDRESS_FIELDS = ['address_1', 'address_2', 'city', 'state_province', 'postal_code', 'country'] as const;
+
+/** Service.details: checked when written and when read back, since a JSON column takes anything. */
+export const ServiceDetails = z.object({
+  minimumAge: z.number().int().optional(),
+  maximumAge: z.number().int().optional(),
+  languages: z.array(z.string()).default([]),
+  serviceAreas: z.array(z.object({ name: z.string(), uri: z.string().optional() })).default([]),
+  costs: z.array(z.object({ option: z.string().optional(), amount: z.number().optional(), currency: z.string().optional(), description: z.string().optional() })).default([]),
+  fees: z.string().optional(),
+  /** One per address: a location with two addresses is kept as two places of the same name. */
+  locations: z.array(Place).default([]),
+});
+export type ServiceDetails = z.output<typeof ServiceDetails>;
+
+/** Leaves out null and undefined, so stored details and exports carry only what is known. */
+function known<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: Exclude<T[K], null> };
+}
+
+/** The service's details to store, or null when the file gave none. */
+function detailsOf(service: DirectoryService): ServiceDetails | null {
+  const mins = service.eligibilitys.flatMap((e) => (typeof e.minimum_age === 'number' ? [e.minimum_age] : []));
+  const maxes = service.eligibilitys.flatMap((e) => (typeof e.maximum_age === 'number' ? [e.maximum_age] : []));
+  const details = ServiceDetails.parse({
+    ...(mins.length ? { minimumAge: Math.min(...mins) } : {}),
+    ...(maxes.length ? { maximumAge: Math.max(...maxes) } : {}),
+    languages: service.languages.map((l) => l.language),
+    serviceAreas: service.service_areas.map((a) => known({ name: a.service_area, uri: a.uri })),
+    costs: service.cost_options.map((c) => known({ option: c.option, amount: c.amount, currency: c.currency, description: c.amount_description })),
+    ...(service.fees ? { fees: service.fees } : {}),
+    locations: service.service_at_locations.flatMap(({ location }) => {
+      const place = known({ name: location.name, description: location.description, latitude: location.latitude, longitude: location.longitude });
+      const addresses = location.physical_addresses.map((a) => known(Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, a[f]]))));
+      return addresses.length ? addresses.map((address) => ({ ...place, ...address })) : [place];
+    }),
+  });
+  const empty = details.minimumAge === undefined && details.maximumAge === undefined && details.fees === undefined
+    && !details.languages.length && !details.serviceAreas.length && !details.costs.length && !details.locations.length;
+  return empty ? null : details;
 }
 
 /**
@@ -331,19 +518,42 @@ export async function exportDirectory(db: Db, labels: (code: string) => string):
 }
 
 function exportService(service: Omit<Service, 'webhookSecret'>, labels: (code: string) => string): DirectoryService {
+  const details = storedDetails(service);
   return {
     id: service.externalId,
     name: service.name,
     ...present({ description: service.description, url: service.url, email: service.email }),
     // The hub keeps only active or not; ORUK's finer statuses come back as "inactive".
     status: service.active ? 'active' : 'inactive',
-    // Undoes the import's join; a text that itself contained "; " comes back as two.
-    eligibilitys: service.eligibility ? service.eligibility.split('; ').map((eligibility) => ({ eligibility })) : [],
+    // Undoes the import's join; a text that itself contained "; " comes back as two. Ages ride on the first.
+    eligibilitys: exportEligibility(service.eligibility, details),
     regular_schedules: storedSchedules(service),
     contacts: service.phone ? [{ phones: [{ number: service.phone }] }] : [],
     service_taxonomys: service.needs.map((code) => ({ taxonomy: { id: code, name: labels(code), vocabulary: NEEDS_VOCABULARY } })),
+    languages: details.languages.map((language) => ({ language })),
+    service_areas: details.serviceAreas.map((a) => ({ service_area: a.name, ...known({ uri: a.uri }) })),
+    cost_options: details.costs.map((c) => known({ option: c.option, amount: c.amount, currency: c.currency, amount_description: c.description })),
+    ...known({ fees: details.fees }),
+    service_at_locations: details.locations.map((place) => {
+      const address = known(Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, place[f]])));
+      const location = known({ name: place.name, description: place.description, latitude: place.latitude, longitude: place.longitude });
+      return { location: { ...location, physical_addresses: Object.keys(address).length ? [address] : [] } };
+    }),
     x_contact_hub: { handoff: exportHandoff(service), sla_minutes: service.slaMinutes, priority: service.priority, time_zone: service.timeZone },
   };
+}
+
+function exportEligibility(eligibility: string | null, details: ServiceDetails): DirectoryService['eligibilitys'] {
+  const ages = known({ minimum_age: details.minimumAge, maximum_age: details.maximumAge });
+  const texts = eligibility ? eligibility.split('; ') : [];
+  if (!texts.length) return Object.keys(ages).length ? [ages] : [];
+  return texts.map((text, i) => ({ eligibility: text, ...(i === 0 ? ages : {}) }));
+}
+
+function storedDetails(service: Omit<Service, 'webhookSecret'>): ServiceDetails {
+  const parsed = ServiceDetails.safeParse(service.details ?? {});
+  if (!parsed.success) throw new Error(`service ${service.externalId}: stored details cannot be exported: ${parsed.error.message}`);
+  return parsed.data;
 }
 
 function storedSchedules(service: Omit<Service, 'webhookSecret'>): Schedule[] {
@@ -378,6 +588,37 @@ function present<K extends string>(fields: Record<K, string | null>): Partial<Re
 
 export const DEMO_DIRECTORY_PATH = new URL('./demo-directory.json', import.meta.url);
 
+/** What an import did, row by row. */
+export interface DirectoryReport extends ImportSummary {
+  /** What the file was taken to be ("ORUK list page (content)"). */
+  shape: string;
+  /** Rows (organisations and services) by outcome. */
+  imported: number;
+  importedWithWarnings: number;
+  refused: number;
+  rows: DirectoryRow[];
+}
+
+/**
+ * Reads a directory in any published shape and imports the rows that can be, reporting every row. With
+ * allOrNothing, a file with any refused row is not imported at all: DirectoryError, with the report.
+ */
+export async function importDirectoryFile(
+  db: Db,
+  json: unknown,
+  needCodes: ReadonlySet<string>,
+  options: { allOrNothing?: boolean; today?: string } = {},
+): Promise<DirectoryReport> {
+  const reading = readDirectory(json, needCodes, options);
+  const count = (outcome: DirectoryRow['outcome']) => reading.rows.filter((row) => row.outcome === outcome).length;
+  const refused = count('refused');
+  if (options.allOrNothing && refused) {
+    throw new DirectoryError(reading.rows.flatMap((row) => (row.outcome === 'refused' ? row.problems : [])), reading);
+  }
+  const summary = await importDirectory(db, reading.document);
+  return { shape: reading.shape, ...summary, imported: count('imported'), importedWithWarnings: count('imported_with_warnings'), refused, rows: reading.rows };
+}
+
 /**
  * The directory at start: the council's own file when DIRECTORY_PATH names one (imported on every start, so
  * editing the file and restarting updates it), else, for the embedded database only and while it has no
@@ -385,8 +626,8 @@ export const DEMO_DIRECTORY_PATH = new URL('./demo-directory.json', import.meta.
  */
 export async function loadDirectoryAtStart(
   db: Db,
-  options: { path: string | null; embedded: boolean; needCodes: ReadonlySet<string> },
-): Promise<{ source: string; summary: ImportSummary } | null> {
+  options: { path: string | null; embedded: boolean; needCodes: ReadonlySet<string>; allOrNothing?: boolean },
+): Promise<{ source: string; report: DirectoryReport } | null> {
   const file = options.path ?? (options.embedded && (await db.service.count()) === 0 ? fileURLToPath(DEMO_DIRECTORY_PATH) : null);
   if (!file) return null;
   let json: unknown;
@@ -395,5 +636,5 @@ export async function loadDirectoryAtStart(
   } catch (error) {
     throw new DirectoryError([`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist (DIRECTORY_PATH)' : (error as Error).message}`]);
   }
-  return { source: file, summary: await importDirectory(db, parseDirectory(json, options.needCodes)) };
+  return { source: file, report: await importDirectoryFile(db, json, options.needCodes, { allOrNothing: options.allOrNothing ?? false }) };
 }

@@ -4,7 +4,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseOpeningHours } from '../../channels/voice/hours.ts';
 import { loadTaxonomy } from '../../hub/needs/taxonomy.ts';
-import { DirectoryError, NEEDS_VOCABULARY, hoursToSchedules, parseDirectory, schedulesToHours, type Schedule } from '../../hub/handoff/directory.ts';
+import {
+  DirectoryError,
+  NEEDS_VOCABULARY,
+  hoursToSchedules,
+  parseDirectory,
+  readDirectory,
+  schedulesToHours,
+  type DirectoryReading,
+  type Schedule,
+} from '../../hub/handoff/directory.ts';
 
 const taxonomy = loadTaxonomy();
 const needCodes = new Set(taxonomy.needs.map((n) => n.code));
@@ -206,5 +215,135 @@ describe('parseDirectory', () => {
       'organizations[0].services[0].email: "housing@" is not an email address',
       'organizations[1].services[0].service_taxonomys[0]: "money.none" is not a need code in the taxonomy',
     ]);
+  });
+});
+
+// Published data in the shapes councils serve it (tests/fixtures/directory/README.md says which example each follows).
+describe('published ORUK and HSDS 3.0 shapes', () => {
+  const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/directory/${name}.json`, import.meta.url), 'utf8'));
+  const TODAY = '2026-01-15';
+  const read = (json: unknown, today = TODAY) => readDirectory(json, needCodes, { today });
+  const services = (reading: DirectoryReading) => reading.document.organizations.flatMap((o) => o.services);
+  const outcomes = (reading: DirectoryReading) => reading.rows.map((r) => [r.kind, r.id, r.outcome]);
+
+  it('reads an ORUK single service, repairing a web address and leaving out an empty eligibility, with warnings', () => {
+    const reading = read(fixture('oruk-service'));
+    expect(reading.shape).toBe('single service');
+    expect(outcomes(reading)).toEqual([['organization', 'bf-family-hub-org', 'imported'], ['service', 'bf-family-hub-0042', 'imported_with_warnings']]);
+    expect(reading.rows[1]!.warnings).toEqual([
+      'url: "www.brackenford-familyhub.example/drop-in" has no scheme, read as "https://www.brackenford-familyhub.example/drop-in"',
+      'eligibilitys[1].eligibility: empty, left out',
+    ]);
+    const [service] = services(reading);
+    expect(service).toMatchObject({
+      url: 'https://www.brackenford-familyhub.example/drop-in',
+      eligibilitys: [{ eligibility: 'Families with children', minimum_age: 0, maximum_age: 19 }],
+      languages: [{ language: 'English' }, { language: 'Polish' }],
+      service_areas: [{ service_area: 'Brackenford' }],
+      cost_options: [{ option: 'Everyone', amount: 0, amount_description: 'Free of charge' }],
+      service_at_locations: [{ location: { name: 'Northgate Family Hub', physical_addresses: [{ address_1: '12 Northgate', postal_code: 'BF1 2AB' }] } }],
+    });
+    // byday rows ("MO,WE") become one row per day.
+    expect(schedulesToHours(service!.regular_schedules)).toBe('Mo 09:30-15:00; We 09:30-15:00; Fr 09:30-12:00');
+    expect(reading.document.organizations[0]).toMatchObject({ id: 'bf-family-hub-org', url: 'https://www.brackenford-familyhub.example' });
+  });
+
+  it('reads an ORUK organisation with its services nested', () => {
+    const reading = read(fixture('oruk-organization'));
+    expect(reading.shape).toBe('single organization');
+    expect(outcomes(reading)).toEqual([
+      ['organization', 'bf-foodbank', 'imported_with_warnings'],
+      ['service', 'bf-foodbank-parcels', 'imported'],
+      ['service', 'bf-foodbank-advice', 'imported'],
+    ]);
+    expect(reading.document.organizations[0]!.url).toBe('https://brackenford-foodbank.example');
+    expect(services(reading).map((s) => s.id)).toEqual(['bf-foodbank-parcels', 'bf-foodbank-advice']);
+  });
+
+  it('reads an ORUK list page, refusing only the bad row and naming it', () => {
+    const reading = read(fixture('oruk-services-page'));
+    expect(reading.shape).toBe('ORUK list page (content)');
+    expect(reading.document.organizations.map((o) => [o.id, o.services.map((s) => s.id)])).toEqual([
+      ['bf-credit-union', ['bf-credit-union-loans']],
+      ['bf-library', ['bf-job-club']],
+    ]);
+    const refused = reading.rows.filter((r) => r.outcome === 'refused');
+    expect(refused).toEqual([expect.objectContaining({ at: 'content[1]', id: 'bf-credit-union-savings', problems: ['content[1].email: "savings@" is not an email address'] })]);
+  });
+
+  it('refuses the whole list page when asked for all or nothing (parseDirectory)', () => {
+    expect(() => parseDirectory(fixture('oruk-services-page'), needCodes, { today: TODAY })).toThrow(/content\[1\]\.email: "savings@" is not an email address/);
+  });
+
+  it('reads an HSDS 3.0 service: schedules with byday and seconds, ages, languages, places, need codes as attributes', () => {
+    const reading = read(fixture('hsds3-service'));
+    expect(outcomes(reading).map(([, , outcome]) => outcome)).toEqual(['imported', 'imported']);
+    const [service] = services(reading);
+    expect(schedulesToHours(service!.regular_schedules)).toBe('Tu 10:00-16:00; Th 10:00-16:00');
+    expect(service!.service_taxonomys.map((t) => t.taxonomy.id)).toEqual(['health.mental']);
+    expect(service!.eligibilitys).toEqual([{ eligibility: 'Young people living or studying in Brackenford' }, { minimum_age: 11, maximum_age: 25 }]);
+    expect(service!.languages).toEqual([{ language: 'English' }, { language: 'Urdu' }]);
+    expect(service!.contacts.flatMap((c) => c.phones).map((p) => p.number)).toEqual(['01632 960777']);
+    // The physical address, not the postal one; HSDS 3's region stands in for an empty state_province.
+    expect(service!.service_at_locations[0]!.location.physical_addresses).toEqual([{ address_1: '3 Mill Lane', city: 'Brackenford', state_province: 'Brackenshire', postal_code: 'BF2 7QT', country: 'GB' }]);
+    expect(reading.document.organizations[0]).toMatchObject({ url: 'https://talkspace.example', phone: '01632 960770' });
+  });
+
+  it('refuses, never stores as always open, a service whose only schedule does not apply yet', () => {
+    const reading = read(fixture('hsds3-service'), '2024-08-31');
+    const service = reading.rows.find((r) => r.kind === 'service')!;
+    expect(service.outcome).toBe('refused');
+    expect(service.warnings).toEqual(['schedules[0]: valid from 2024-09-01, not today (2024-08-31): left out']);
+    expect(service.problems).toEqual(['none of its 1 schedules applies today: refused rather than stored as always open']);
+    expect(services(reading)).toEqual([]);
+  });
+
+  it('reads an HSDS 3.0 list page, refusing a monthly schedule it cannot keep as weekly hours', () => {
+    const reading = read(fixture('hsds3-services-page'));
+    expect(reading.shape).toBe('HSDS 3 list page (contents)');
+    expect(services(reading).map((s) => [s.id, schedulesToHours(s.regular_schedules)])).toEqual([['bf-carers-cafe', 'We 13:00-15:30']]);
+    expect(reading.rows.find((r) => r.id === 'bf-carers-monthly')).toMatchObject({
+      at: 'contents[1]',
+      outcome: 'refused',
+      problems: ['contents[1].schedules[0].freq: "MONTHLY" cannot be read: the hub keeps weekly hours only', 'contents[1].schedules[0].byday: "2MO" is not a day (MO, TU, WE, TH, FR, SA or SU)'],
+    });
+  });
+
+  it('reads an array of services, and attaches services to an organisation given by id in the same file', () => {
+    const reading = read([
+      { id: 'org-x', name: 'Org X' },
+      { id: 'svc-x', name: 'X', status: 'active', organization_id: 'org-x' },
+      { id: 'svc-y', name: 'Y', status: 'active', organization_id: 'org-nowhere' },
+    ]);
+    expect(reading.document.organizations.map((o) => [o.id, o.services.map((s) => s.id)])).toEqual([['org-x', ['svc-x']]]);
+    expect(reading.rows.find((r) => r.id === 'svc-y')).toMatchObject({ outcome: 'refused', problems: ['[2]: organization_id "org-nowhere" is not an organization in this file'] });
+  });
+
+  it('refuses a file in no shape it reads, saying which shapes it does', () => {
+    expect(() => read({ services: 'none' })).toThrow(/expected \{"organizations":\[…\]\}, a service, an organization, a list page/);
+  });
+
+  const schedule = (entry: Record<string, unknown>) => read({ id: 's', name: 'S', status: 'active', organization: { id: 'o', name: 'O' }, schedules: [entry] });
+  it.each([
+    ['seconds', { byday: 'MO', opens_at: '09:00:00', closes_at: '17:00:00' }, 'Mo 09:00-17:00'],
+    ['23:59 to the end of the day', { byday: 'SA,SU', opens_at: '00:00', closes_at: '23:59' }, 'Sa-Su 00:00-24:00'],
+    ['closing at 00:00 after opening means midnight', { byday: 'FR', opens_at: '18:00', closes_at: '00:00' }, 'Fr 18:00-24:00'],
+    ['freq DAILY with no days', { freq: 'DAILY', opens_at: '08:00', closes_at: '20:00' }, 'Mo-Su 08:00-20:00'],
+    ['a schedule valid today', { byday: 'TU', opens_at: '09:00', closes_at: '12:00', valid_from: '2025-01-01', valid_to: '2026-12-31' }, 'Tu 09:00-12:00'],
+  ])('reads a schedule: %s', (_name, entry, hours) => {
+    const [service] = services(schedule(entry));
+    expect(schedulesToHours(service!.regular_schedules)).toBe(hours);
+  });
+
+  it.each([
+    ['every other week', { byday: 'MO', interval: 2, opens_at: '09:00', closes_at: '17:00' }, 'schedules[0].interval: every 2 weeks cannot be read'],
+    ['no day at all', { opens_at: '09:00', closes_at: '17:00' }, 'schedules[0]: no day'],
+    ['no opening time', { byday: 'MO', closes_at: '17:00' }, 'schedules[0].opens_at: missing: expected a time HH:MM'],
+    ['a time zone on the time', { byday: 'MO', opens_at: '09:00Z', closes_at: '17:00Z' }, 'schedules[0].opens_at: "09:00Z" is not a time HH:MM'],
+    ['days of the month', { byday: 'MO', bymonthday: '1', opens_at: '09:00', closes_at: '17:00' }, 'schedules[0].bymonthday: "1" cannot be read'],
+  ])('refuses the service for a schedule it cannot read: %s', (_name, entry, problem) => {
+    const reading = schedule(entry);
+    expect(services(reading)).toEqual([]);
+    expect(reading.rows.find((r) => r.kind === 'service')!.problems.join('\n')).toContain(problem);
   });
 });
