@@ -132,7 +132,9 @@ beforeAll(async () => {
   // The same agent with the desk open on the other process too: each desk must get each event once.
   deskA = await connectDesk(hubA.url, cookie);
   lb = await loadBalancer();
-});
+  // Two hub processes started one after the other: from a fresh clone each first compiles the hub's TypeScript,
+  // which on a busy two-core machine has taken over a minute.
+}, 180_000);
 
 afterAll(async () => {
   for (const socket of [...sockets, deskA, deskB]) socket?.close();
