@@ -181,8 +181,16 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     app.get('/', (_req, res) => res.redirect('/desk/'));
     app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found' }));
     app.use((error: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      // body-parser's own errors (too large, malformed) carry a 4xx status: say what was wrong.
-      if (error.status && error.status >= 400 && error.status < 500) return void res.status(error.status).json({ error: error.type === 'entity.too.large' ? 'request body is too large' : error.message });
+      // body-parser's own errors (too large, malformed) carry a 4xx status: say what was wrong in our words, never
+      // by echoing the parser's message (it quotes the body back).
+      if (error.status && error.status >= 400 && error.status < 500) {
+        const said =
+          error.type === 'entity.too.large' ? 'request body is too large'
+          : error.type === 'entity.parse.failed' ? 'the request body is not valid JSON'
+          : error.type ? 'the request could not be read'
+          : error.message;
+        return void res.status(error.status).json({ error: said });
+      }
       logger.error({ err: error.message }, 'request failed');
       res.status(500).json({ error: 'internal error' });
     });

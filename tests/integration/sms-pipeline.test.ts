@@ -166,6 +166,16 @@ describe('bad input is refused with a reason, and nothing is stored', () => {
   });
 });
 
+describe('bad JSON', () => {
+  it('is refused in our words, never by echoing what was sent', async () => {
+    const res = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": "<script>alert(1)</script>", "password": ' });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ error: 'the request body is not valid JSON' });
+    expect(text).not.toContain('script');
+  });
+});
+
 describe('the API is never open', () => {
   it.each([
     ['GET', '/api/conversations'],
