@@ -238,6 +238,8 @@ describe('hand-offs from the needs conversation', () => {
     const press = blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: '1700000000.000100', actionId: 'handoff.accept', value: h.id });
     expect((await postSlackInteraction(hub.url, press, { forge: true })).status).toBe(401);
     expect((await postSlackInteraction(hub.url, press, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    // Signed "in the future": it would stay replayable until then.
+    expect((await postSlackInteraction(hub.url, press, { timestamp: Math.floor(Date.now() / 1000) + 600 })).status).toBe(401);
     expect((await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).status).not.toBe('accepted');
   });
 });

@@ -5,6 +5,7 @@
 // hand-off worker (deliver.ts), with the same Web API client.
 import type { Router } from 'express';
 import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import express from 'express';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../../../logger.ts';
 import { HandoffError } from '../../create.ts';
@@ -113,8 +114,20 @@ export function createSlackApp(settings: SlackSettings, deps: HandoffDeps & { wo
     deps.logger.warn({ err: error.message }, 'Slack request failed');
     throw error;
   });
-  return { router: receiver.router as Router };
+  // Bolt refuses a request signed more than five minutes ago, but not one "signed" in the future: a captured
+  // request with a future timestamp would stay replayable for as long as that. Both directions are refused here.
+  const router = express.Router();
+  router.post(SLACK_EVENTS_PATH, (req, res, next) => {
+    const signedAt = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(signedAt) && Math.abs(Date.now() / 1000 - signedAt) > SLACK_CLOCK_SKEW_SECONDS) return void res.status(401).json({ error: 'the request is not signed now' });
+    next();
+  });
+  router.use(receiver.router);
+  return { router: router as Router };
 }
+
+/** How far a Slack request's signing time may be from ours, either way (Slack's own advice: five minutes). */
+const SLACK_CLOCK_SKEW_SECONDS = 300;
 
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.WARN;
