@@ -90,6 +90,8 @@ export function replyFromService(deps: HandoffDeps, handoffId: string, text: str
   if (!body) return Promise.reject(new HandoffError('the reply is empty', 422));
   return change(deps, handoffId, actor, 'replied', async (tx, h, effects) => {
     if (h.status === 'redirected') throw new HandoffError('this hand-off was passed to another service', 409);
+    // Closed is done: the customer is not written to from it again (a new need is a new hand-off).
+    if (h.status === 'closed') throw new HandoffError('this hand-off is closed', 409);
     const message = await createServiceReply(tx, {
       conversationId: h.conversationId,
       handoffId: h.id,

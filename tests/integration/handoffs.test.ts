@@ -296,6 +296,10 @@ describe('hand-offs made by an agent', () => {
     const closed = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'Benefits check done; claim started' }) });
     expect(closed.body.handoff).toMatchObject({ status: 'closed', outcome: 'Benefits check done; claim started' });
     expect((await apiJson(hub.url, me, `/api/handoffs/${mine.id}/accept`, { method: 'POST' })).status).toBe(409);
+    // Closed is closed: the service cannot write to the customer from it any more.
+    const late = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/reply`, { method: 'POST', body: JSON.stringify({ text: 'One more thing…' }) });
+    expect(late.status).toBe(409);
+    expect(textsTo(from).join('\n')).not.toContain('One more thing');
     // Its only action closed, the customer's plan is done; a later hand-off starts a new one.
     expect(await db().actionPlan.findUniqueOrThrow({ where: { id: mine.plan.id } })).toMatchObject({ openForCustomer: null, closedAt: expect.any(Date) });
   });
