@@ -34,11 +34,22 @@ export function createBotframeworkAdapter(config: BotframeworkConfig): ChannelAd
   const checkToken = authorizeJWT(authConfig);
   // The SDK's check answers 401 when the Authorization header is missing but still calls next() (seen in
   // agents-hosting 0.6.22): go on only when it has not answered.
-  const verified: express.RequestHandler = (req, res, next) =>
+  // Its 401 also carries the SDK's own error text (an internal DNS failure fetching keys, say): the caller is
+  // told only that the token was not accepted.
+  const verified: express.RequestHandler = (req, res, next) => {
+    const send = res.send.bind(res);
+    res.send = ((body: unknown) => {
+      if (res.statusCode !== 401) return send(body);
+      // Restored first, and sent as a string: express's send of an object goes through json(), which sends again.
+      res.send = send;
+      return res.type('json').send(JSON.stringify({ error: 'the Bot Framework token is missing or not valid' }));
+    }) as typeof res.send;
     void checkToken(req as Parameters<typeof checkToken>[0], res, (error?: unknown) => {
+      res.send = send;
       if (error) return next(error);
       if (!res.headersSent) next();
     });
+  };
 
   function mount({ router }: MountTarget, sink: InboundSink) {
     router.post(BOTFRAMEWORK_PATH, express.json({ limit: '256kb' }), verified, async (req, res) => {

@@ -105,9 +105,14 @@ describe('the Bot Framework channel', () => {
     const secured = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', BOT_APP_ID: '00000000-0000-4000-8000-00000000b0f0', BOT_APP_PASSWORD: 'not-a-real-secret' }));
     try {
       const before = await hub.database.prisma.inboxItem.count();
-      expect((await post(activity('a-4', 'hello', 'conv-2'), {}, secured.url)).status).toBe(401);
+      const missing = await post(activity('a-4', 'hello', 'conv-2'), {}, secured.url);
+      expect(missing.status).toBe(401);
+      // Only that the token was not accepted: never the SDK's own error text.
+      expect(await missing.json()).toEqual({ error: 'the Bot Framework token is missing or not valid' });
       const forged = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImZvcmdlZCJ9.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIiwiYXVkIjoiMDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDBiMGYwIn0.c2lnbmF0dXJl';
-      expect((await post(activity('a-5', 'hello', 'conv-2'), { authorization: `Bearer ${forged}` }, secured.url)).status).toBe(401);
+      const bad = await post(activity('a-5', 'hello', 'conv-2'), { authorization: `Bearer ${forged}` }, secured.url);
+      expect(bad.status).toBe(401);
+      expect(await bad.json()).toEqual({ error: 'the Bot Framework token is missing or not valid' });
       expect(await hub.database.prisma.inboxItem.count()).toBe(before);
     } finally {
       await secured.stop();
