@@ -2,10 +2,9 @@
 // macro-averaged, and urgent recall and precision. Shared by `npm run bench:needs` and the quality test.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { trainDangerModel } from '../hub/needs/danger.ts';
+import { dangerExamples, dangerNow, trainDangerModel } from '../hub/needs/danger.ts';
 import { LabelledSet, loadLabelledSets, type LabelledCase, type NeedsData } from '../hub/needs/data.ts';
 import { buildDetector, type Detection } from '../hub/needs/detector.ts';
-import { words } from '../hub/needs/text.ts';
 
 /** What the scorer reads of a detection: the safety question and the kinds of danger are newer, and optional. */
 type Scored = Pick<Detection, 'needs' | 'urgent'> & { safetyQuestion?: boolean; danger?: readonly string[] };
@@ -131,16 +130,12 @@ export function crossValidateDanger(data: NeedsData, labelledDir?: string): Dang
   const sets = loadLabelledSets(data.taxonomy, labelledDir);
   const out: DangerCrossValidation = { sets: [], urgent: 0, caught: 0, caughtBefore: 0, calm: 0, asked: 0, askedBefore: 0 };
   for (const held of sets) {
-    const model = trainDangerModel([
-      ...sets.filter((s) => s !== held).flatMap((s) => s.cases).map((c) => ({ text: rulesOnly.prepare(c.text), urgent: c.urgent })),
-      ...data.taxonomy.urgency.examples.map((e) => ({ text: rulesOnly.prepare(e), urgent: true })),
-    ]);
+    const others = sets.filter((s) => s !== held).flatMap((s) => s.cases);
+    const model = trainDangerModel(dangerExamples(others, data.taxonomy.urgency.examples, rulesOnly.prepare));
     const row = { name: path.basename(held.file), urgent: 0, caught: 0, caughtBefore: 0, calm: 0, asked: 0, askedBefore: 0 };
     for (const c of held.cases) {
       const d = rulesOnly.detect(c.text);
-      const prepared = rulesOnly.prepare(c.text);
-      const longEnough = words(prepared).length >= data.urgency.dangerMinWords;
-      const asksNow = d.safetyQuestion || (longEnough && model.score(prepared) >= data.urgency.dangerAskFrom);
+      const asksNow = d.safetyQuestion || dangerNow(model, rulesOnly.prepare(c.text), data.urgency.dangerMinWords) >= data.urgency.dangerAskFrom;
       if (c.urgent) {
         row.urgent++;
         if (d.urgent || d.safetyQuestion) row.caughtBefore++;

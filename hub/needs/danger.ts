@@ -102,3 +102,13 @@ export function trainDangerModel(examples: readonly DangerExample[], options: Da
     },
   };
 }
+
+/** What the model learns from: labelled first messages, and the taxonomy's urgency examples (all urgent). */
+export function dangerExamples(cases: readonly { text: string; urgent: boolean }[], urgencyExamples: readonly string[], prepare: (text: string) => string): DangerExample[] {
+  return [...cases.map((c) => ({ text: prepare(c.text), urgent: c.urgent })), ...urgencyExamples.map((e) => ({ text: prepare(e), urgent: true }))];
+}
+
+/** The model's score, or 0 for a message shorter than what it learnt from (an answer such as "he is 9"). */
+export function dangerNow(model: DangerModel, prepared: string, minWords: number): number {
+  return words(prepared).length >= minWords ? model.score(prepared) : 0;
+}

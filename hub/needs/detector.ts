@@ -10,7 +10,7 @@ import { NeuralNetwork, type TrainingItem } from '@nlpjs/neural';
 import { StemmerEn } from '@nlpjs/lang-en-min';
 import type { DangerKind, NeedsData } from './data.ts';
 import { expandShorthand, normalise, pieces, stripEmailFurniture, words } from './text.ts';
-import { trainDangerModel } from './danger.ts';
+import { dangerExamples, dangerNow, trainDangerModel } from './danger.ts';
 import { compileSignals, compileUrgency } from './urgency.ts';
 
 export interface DetectedNeed {
@@ -174,14 +174,9 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   );
   const signals = compileSignals(data.urgency);
   // Learnt from the labelled sets and the taxonomy's urgency examples: danger said in words no rule has.
-  const dangerModel = trainDangerModel([
-    ...data.labelled.map((c) => ({ text: prepare(c.text), urgent: c.urgent })),
-    ...data.taxonomy.urgency.examples.map((e) => ({ text: prepare(e), urgent: true })),
-  ]);
+  const dangerModel = trainDangerModel(dangerExamples(data.labelled, data.taxonomy.urgency.examples, prepare));
   const dangerAskFrom = data.urgency.dangerAskFrom;
-  const dangerMinWords = data.urgency.dangerMinWords;
-  /** The model's score, or 0 for a message too short to be like what it learnt from. */
-  const dangerNow = (prepared: string) => (words(prepared).length >= dangerMinWords ? dangerModel.score(prepared) : 0);
+  const scoreDanger = (prepared: string) => dangerNow(dangerModel, prepared, data.urgency.dangerMinWords);
   const neutral = data.language.neutral.map((source) => new RegExp(source, 'i'));
   const askSafetyFor = new Set(data.urgency.askSafetyFor);
   const needKinds = new Map(Object.entries(data.urgency.needKinds));
@@ -234,7 +229,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
       const urgent = danger.length > 0;
       const risks = urgent ? [] : signals(parts);
       const safetyQuestion =
-        !urgent && (risks.length > 0 || needs.some((n) => askSafetyFor.has(n.code)) || unsure >= unsureFrom || dangerNow(prepared) >= dangerAskFrom);
+        !urgent && (risks.length > 0 || needs.some((n) => askSafetyFor.has(n.code)) || unsure >= unsureFrom || scoreDanger(prepared) >= dangerAskFrom);
       const kinds = new Set<DangerKind>();
       for (const match of urgent ? danger : risks) if (match.kind) kinds.add(match.kind);
       if (urgent || safetyQuestion) for (const n of needs) if (needKinds.has(n.code)) kinds.add(needKinds.get(n.code)!);
@@ -253,12 +248,12 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     },
     riskBecause(text) {
       const prepared = prepare(text);
-      const risk = dangerNow(prepared);
+      const risk = scoreDanger(prepared);
       const model = risk >= dangerAskFrom ? [`danger-now model ${risk.toFixed(2)}: ${dangerModel.because(prepared).join(', ')}`] : [];
       return [...signals(pieces(prepared)).map((m) => m.why), ...model];
     },
     dangerScore(text) {
-      return dangerNow(prepare(text));
+      return scoreDanger(prepare(text));
     },
   };
 }
