@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
 import { twilioStatus } from './normalise.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
-import { mountTwilioMessaging } from '../twilio/messaging.ts';
+import { findSentMessage, mountTwilioMessaging } from '../twilio/messaging.ts';
 import { twilioSignatureIsValid } from '../twilio/webhook.ts';
 
 export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
@@ -58,18 +58,10 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
     }
   }
 
-  // Twilio has no idempotency key for messages: the same text to the same number from ours, created since the
-  // hub queued it, is taken as this message (at worst, two identical texts queued together go out once).
-  async function findSent(message: OutboundMessage, since: Date): Promise<SendResult | null> {
-    try {
-      const recent = await client.messages.list({ to: message.to, from: ourNumber, limit: 50 });
-      // A minute's grace for the two clocks.
-      const match = recent.find((m) => m.body === message.text && m.dateCreated.getTime() >= since.getTime() - 60_000);
-      return match ? { providerMessageId: match.sid, status: twilioStatus(match.status) ?? 'sending', from: ourNumber } : null;
-    } catch (error) {
+  const findSent = (message: OutboundMessage, since: Date) =>
+    findSentMessage(client, { to: message.to, from: ourNumber, text: message.text, since, ourAddress: ourNumber }).catch((error: unknown) => {
       throw classifyTwilioError(error);
-    }
-  }
+    });
 
   return { kind: 'sms', address: ourNumber, mount, send, findSent };
 }

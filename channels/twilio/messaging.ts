@@ -2,8 +2,8 @@
 // sink) and a delivery status callback. The message's own addresses say which channel it is.
 import type { Request, Router } from 'express';
 import twilio from 'twilio';
-import type { InboundSink } from '../contract.ts';
-import { normaliseInboundSms, normaliseStatusCallback } from '../sms/normalise.ts';
+import type { InboundSink, SendResult } from '../contract.ts';
+import { normaliseInboundSms, normaliseStatusCallback, twilioStatus } from '../sms/normalise.ts';
 import { refuse, twilioForm } from './webhook.ts';
 
 export function mountTwilioMessaging(router: Router, sink: InboundSink, paths: { message: string; status: string }, signatureIsValid: (req: Request) => boolean) {
@@ -32,4 +32,18 @@ export function mountTwilioMessaging(router: Router, sink: InboundSink, paths: {
     }
     res.status(204).end();
   });
+}
+
+/**
+ * Whether Twilio already took a message whose send got no answer: Twilio has no idempotency key, so the same
+ * text from our sender to the same address, created since the hub queued it (a minute's grace for the two
+ * clocks), is taken as this message. At worst two identical texts queued together go out once.
+ */
+export async function findSentMessage(
+  client: twilio.Twilio,
+  query: { to: string; from: string; text: string; since: Date; ourAddress: string },
+): Promise<SendResult | null> {
+  const recent = await client.messages.list({ to: query.to, from: query.from, limit: 50 });
+  const match = recent.find((m) => m.body === query.text && m.dateCreated.getTime() >= query.since.getTime() - 60_000);
+  return match ? { providerMessageId: match.sid, status: twilioStatus(match.status) ?? 'sending', from: query.ourAddress } : null;
 }

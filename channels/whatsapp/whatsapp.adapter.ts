@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ChannelSendError, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
 import { twilioStatus } from '../sms/normalise.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
-import { mountTwilioMessaging } from '../twilio/messaging.ts';
+import { findSentMessage, mountTwilioMessaging } from '../twilio/messaging.ts';
 import { twilioSignatureIsValid } from '../twilio/webhook.ts';
 
 export const WHATSAPP_WEBHOOK_PATH = '/webhooks/twilio/whatsapp';
@@ -53,16 +53,10 @@ export function createWhatsappAdapter(config: WhatsappConfig, publicBaseUrl: str
     }
   }
 
-  // As for SMS: the same text to the same customer since the reply was queued is this message.
-  async function findSent(message: OutboundMessage, since: Date): Promise<SendResult | null> {
-    try {
-      const recent = await client.messages.list({ to: `whatsapp:${message.to}`, from, limit: 50 });
-      const match = recent.find((m) => m.body === message.text && m.dateCreated.getTime() >= since.getTime() - 60_000);
-      return match ? { providerMessageId: match.sid, status: twilioStatus(match.status) ?? 'sending', from: config.WHATSAPP_FROM } : null;
-    } catch (error) {
+  const findSent = (message: OutboundMessage, since: Date) =>
+    findSentMessage(client, { to: `whatsapp:${message.to}`, from, text: message.text, since, ourAddress: config.WHATSAPP_FROM }).catch((error: unknown) => {
       throw classify(error);
-    }
-  }
+    });
 
   return { kind: 'whatsapp', address: config.WHATSAPP_FROM, mount, send, findSent };
 }
