@@ -47,9 +47,6 @@ export function automaticBecause(mail: ParsedMail, envelope: { mailFrom?: string
   return null;
 }
 
-/** Mail that must never be answered or threaded as a customer's words. */
-export const isAutomatic = (mail: ParsedMail, envelope?: Parameters<typeof automaticBecause>[1]) => automaticBecause(mail, envelope) !== null;
-
 /**
  * How much text the quote parser reads. email-reply-parser is quadratic on long lines (a 766 KB reply froze
  * the hub for minutes): the customer's new words come first, and only MAX_TEXT of them are kept anyway.

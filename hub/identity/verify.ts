@@ -93,17 +93,16 @@ export async function startVerification(
     return null;
   });
   if (decided) return decided;
-  const verification = { id };
   try {
     await adapter.send({
-      messageId: verification.id,
+      messageId: id,
       channel: adapter.kind,
       to: address,
       subject: 'Your code to link your web chat',
       text: `${code} is your code to link your web chat with the council. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
     });
   } catch (error) {
-    await db.verification.delete({ where: { id: verification.id } });
+    await db.verification.delete({ where: { id } });
     const permanent = error instanceof ChannelSendError && !error.retryable;
     return { ok: false, error: permanent ? `We could not send to that ${kind === 'phone' ? 'number' : 'address'}. Please check it.` : 'We could not send the code just now. Please try again.' };
   }
