@@ -192,19 +192,22 @@ describe('embedding on the council\'s own site', () => {
   });
 });
 
+/** A new visitor's connection as a proxy would pass it on, claiming `forwardedFor`: 'connected' or why it was refused. */
+function connectFrom(url: string, forwardedFor: string): Promise<string> {
+  const socket = connect(`${url}/chat`, { auth: { visitorId: randomUUID() }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': forwardedFor } });
+  visitors.push(socket);
+  return new Promise<string>((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (error) => resolve(error.message));
+  });
+}
+
 describe('behind the council\'s load balancer', () => {
   it('the per-address connection limit counts each visitor\'s own address, not the proxy\'s', async () => {
     const proxied = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', WEBCHAT_CONNECTIONS_PER_MINUTE: '2' }));
     try {
       // The test client connects from 127.0.0.1: a trusted proxy, so its X-Forwarded-For is believed.
-      const open = (forwardedFor: string) => {
-        const socket = connect(`${proxied.url}/chat`, { auth: { visitorId: randomUUID() }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': forwardedFor } });
-        visitors.push(socket);
-        return new Promise<string>((resolve) => {
-          socket.once('connect', () => resolve('connected'));
-          socket.once('connect_error', (error) => resolve(error.message));
-        });
-      };
+      const open = (forwardedFor: string) => connectFrom(proxied.url, forwardedFor);
       expect(await open('203.0.113.7')).toBe('connected');
       expect(await open('203.0.113.7')).toBe('connected');
       expect(await open('203.0.113.7')).toMatch(/too many connections/);
@@ -217,14 +220,7 @@ describe('behind the council\'s load balancer', () => {
   it('with no proxy configured (the default), X-Forwarded-For is not believed: a client cannot pick its address', async () => {
     const direct = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', WEBCHAT_CONNECTIONS_PER_MINUTE: '2', TRUST_PROXY: '' }));
     try {
-      const open = (forwardedFor: string) => {
-        const socket = connect(`${direct.url}/chat`, { auth: { visitorId: randomUUID() }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': forwardedFor } });
-        visitors.push(socket);
-        return new Promise<string>((resolve) => {
-          socket.once('connect', () => resolve('connected'));
-          socket.once('connect_error', (error) => resolve(error.message));
-        });
-      };
+      const open = (forwardedFor: string) => connectFrom(direct.url, forwardedFor);
       expect(await open('203.0.113.1')).toBe('connected');
       expect(await open('203.0.113.2')).toBe('connected');
       // A new address in the header each time: still the one connecting address, so still limited.
