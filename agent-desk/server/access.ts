@@ -1,10 +1,8 @@
 // Who on the desk may see which conversation. Supervisors and admins see every one. An agent sees what is
 // theirs, what waits for one of their teams, and what waits for no team in particular; an agent in no team
 // (the general contact centre) sees every one. Service-team accounts do not use the desk's conversations.
-import type { NextFunction, Request, Response } from 'express';
-import { z } from 'zod';
+// The routes' rules are in policy.ts; this is what they and the live events share.
 import type { Db } from '../../hub/db/client.ts';
-import type { Prisma } from '../../hub/generated/prisma/client.ts';
 import type { SignedInAgent } from './auth.ts';
 
 export interface Viewer {
@@ -20,36 +18,12 @@ export async function viewerOf(db: Db, agent: Pick<SignedInAgent, 'id' | 'role'>
   return { id: agent.id, role: agent.role, teamIds: row?.teams.map((t) => t.teamId) ?? [], serviceId: row?.serviceId ?? null };
 }
 
-const seesAll = (viewer: Viewer) => viewer.role === 'supervisor' || viewer.role === 'admin' || (viewer.role === 'agent' && viewer.teamIds.length === 0);
-
-/** The conversations this viewer may see, as a filter for lists; undefined: all of them. */
-export function conversationScope(viewer: Viewer): Prisma.ConversationWhereInput | undefined {
-  if (seesAll(viewer)) return undefined;
-  if (viewer.role !== 'agent') return { id: { in: [] } };
-  return { OR: [{ assignedAgentId: viewer.id }, { teamId: null }, { teamId: { in: viewer.teamIds } }] };
-}
+export const seesAll = (viewer: Viewer) => viewer.role === 'supervisor' || viewer.role === 'admin' || (viewer.role === 'agent' && viewer.teamIds.length === 0);
 
 export function maySee(viewer: Viewer, conversation: { teamId: string | null; assignedAgentId: string | null }): boolean {
   if (seesAll(viewer)) return true;
   if (viewer.role !== 'agent') return false;
   return conversation.assignedAgentId === viewer.id || conversation.teamId === null || viewer.teamIds.includes(conversation.teamId);
-}
-
-const Uuid = z.uuid();
-
-/**
- * For every /api/conversations/:id… route: 404 for a conversation that does not exist, 403 for one the
- * caller may not see. Ids that are not UUIDs go on to the route, which explains what is wrong with them.
- */
-export function conversationAccess(db: Db) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const id = req.params.id;
-    if (typeof id !== 'string' || !Uuid.safeParse(id).success) return next();
-    const conversation = await db.conversation.findUnique({ where: { id }, select: { teamId: true, assignedAgentId: true } });
-    if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
-    if (!maySee(await viewerOf(db, req.agent!), conversation)) return void res.status(403).json({ error: 'this conversation belongs to a team you are not in' });
-    next();
-  };
 }
 
 /** Socket.io rooms a desk socket joins, and the rooms an event about a conversation goes to. */

@@ -1,4 +1,4 @@
-// The desk's REST API. Every route but login needs a signed-in agent.
+// The desk's REST API. Who may call each route, on which records, is decided in policy.ts before it runs.
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { fromTheDesk } from './origin.ts';
@@ -8,8 +8,8 @@ import type { EventBus } from '../../hub/events.ts';
 import { enqueueFor, type Queues } from '../../hub/queues.ts';
 import type { Logger } from '../../hub/logger.ts';
 import { createReply, replyChannels, ReplyError } from '../../hub/outbound/compose.ts';
-import { SESSION_COOKIE, checkPassword, endSession, requireAgent, requireRole, startSession } from './auth.ts';
-import { conversationAccess, conversationScope, viewerOf } from './access.ts';
+import { SESSION_COOKIE, checkPassword, endSession, startSession } from './auth.ts';
+import { authorise, conversationScope, viewerIn } from './policy.ts';
 import { lockedMessage, type Lock, type LoginLockout } from './lockout.ts';
 import { conversationDetail, listConversations, messageView } from './views.ts';
 import { customerRouter } from './customers.ts';
@@ -96,6 +96,8 @@ export function apiRouter(deps: ApiDeps) {
   const directory = express.json({ limit: '5mb' });
   router.use((req, res, next) => (req.method === 'PUT' && req.path === '/api/directory' ? directory : small)(req, res, next));
   const needLabel = needLabeller(deps.taxonomy);
+  // Who may call what, on which records: every /api request, before any route (policy.ts).
+  router.use(authorise(deps.db));
   // Strict: the cookie never rides on a link or form from another site (the origin check covers the same site).
   const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, secure: deps.cookieSecure, path: '/' };
 
@@ -118,8 +120,6 @@ export function apiRouter(deps: ApiDeps) {
     res.json({ agent });
   });
 
-  router.use('/api', requireAgent(deps.db));
-
   router.post('/api/auth/logout', async (req, res) => {
     await endSession(deps.db, req.cookies[SESSION_COOKIE]);
     res.clearCookie(SESSION_COOKIE, cookieOptions).status(204).end();
@@ -128,14 +128,7 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
 
   const handoffDeps = { db: deps.db, queues: deps.queues, bus: deps.bus, logger: deps.logger, wording: deps.handoffWording, words: deps.handoffWords, needCodes: new Set(deps.taxonomy.map((n) => n.code)) };
-  // Service-team accounts work their own service's hand-offs here; every other route below is the desk's.
   router.use(serviceHandoffRouter(handoffDeps));
-
-  // Everything below is the desk's: service-team accounts are refused (their view of hand-offs is separate),
-  // and a conversation of a team the caller is not in is refused whichever route asks for it.
-  router.use('/api', requireRole('agent', 'supervisor', 'admin'));
-  router.use('/api/conversations/:id', conversationAccess(deps.db));
-
   router.use(attachmentRouter({ db: deps.db }));
 
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues }));
@@ -152,7 +145,7 @@ export function apiRouter(deps: ApiDeps) {
     const query = ListQuery.safeParse(req.query);
     if (!query.success) return invalid(res, query.error);
     const { status, limit, assigned, waiting, ids, q } = query.data;
-    const scope = conversationScope(await viewerOf(deps.db, req.agent!));
+    const scope = conversationScope(viewerIn(req));
     res.json({ conversations: await listConversations(deps.db, { status, limit, waiting, ids, scope, search: q, assignedTo: assigned === 'me' ? req.agent!.id : undefined }) });
   });
 

@@ -2,7 +2,6 @@
 // cookie, of which only a SHA-256 hash is stored (a database leak yields no usable sessions).
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../../hub/db/client.ts';
 import type { AgentRole } from '../../hub/generated/prisma/client.ts';
 
@@ -73,22 +72,4 @@ export function sessionTokenFromCookieHeader(header: string | undefined): string
     if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
   }
   return undefined;
-}
-
-/** Every API route but login goes through this: no session, no answer. */
-export function requireAgent(db: Db) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const agent = await agentForToken(db, req.cookies?.[SESSION_COOKIE]);
-    if (!agent) return void res.status(401).json({ error: 'sign in required' });
-    req.agent = agent;
-    next();
-  };
-}
-
-/** After requireAgent: only these roles may go on; others get 403 with the reason. */
-export function requireRole(...roles: AgentRole[]) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.agent && roles.includes(req.agent.role)) return next();
-    res.status(403).json({ error: `only ${roles.join(' or ')} accounts may do this` });
-  };
 }

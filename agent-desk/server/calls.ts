@@ -11,6 +11,7 @@ import type { Prisma } from '../../hub/generated/prisma/client.ts';
 import { TakeCallError, takeCall } from '../../hub/calls/take.ts';
 import { normaliseAddress } from '../../hub/identity/link.ts';
 import { invalid } from './http.ts';
+import { conversationScope, viewerIn } from './policy.ts';
 
 export const CallView = z.object({
   id: z.uuid(),
@@ -80,8 +81,9 @@ export async function callView(db: Db, id: string): Promise<CallView | null> {
 export function callRouter(deps: { db: Db; bus: EventBus; voice: ChannelAdapter | undefined; defaultCountry: CountryCode }) {
   const router = express.Router();
 
-  router.get('/api/calls', async (_req, res) => {
-    res.json({ calls: await callViews(deps.db, { state: { not: 'ended' } }) });
+  router.get('/api/calls', async (req, res) => {
+    const scope = conversationScope(viewerIn(req));
+    res.json({ calls: await callViews(deps.db, { state: { not: 'ended' }, ...(scope ? { conversation: scope } : {}) }) });
   });
 
   router.post('/api/calls/:id/take', async (req, res) => {

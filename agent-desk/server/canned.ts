@@ -9,8 +9,6 @@
 import express from 'express';
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
-import type { AgentRole } from '../../hub/generated/prisma/client.ts';
-import { requireRole } from './auth.ts';
 import { invalid } from './http.ts';
 
 export const PLACEHOLDERS = {
@@ -62,9 +60,6 @@ export const CannedListQuery = z.object({
   scope: z.enum(['mine', 'all']).default('mine'),
 });
 
-/** Who may write canned responses (and list every team's). */
-const MANAGER_ROLES: AgentRole[] = ['supervisor', 'admin'];
-
 const IdParam = z.object({ id: z.uuid('canned response id must be a UUID') });
 const include = { team: { select: { id: true, name: true } } } as const;
 
@@ -80,13 +75,11 @@ const byTeamThenTitle = (a: CannedView, b: CannedView) =>
 
 export function cannedRouter(deps: { db: Db }) {
   const router = express.Router();
-  const managers = requireRole(...MANAGER_ROLES);
 
   router.get('/api/canned-responses', async (req, res) => {
     const query = CannedListQuery.safeParse(req.query);
     if (!query.success) return invalid(res, query.error);
     const all = query.data.scope === 'all';
-    if (all && !MANAGER_ROLES.includes(req.agent!.role)) return void res.status(403).json({ error: 'only supervisor or admin accounts may list every team’s canned responses' });
     const rows = await deps.db.cannedResponse.findMany({
       where: all ? {} : { OR: [{ teamId: null }, { team: { members: { some: { agentId: req.agent!.id } } } }] },
       include,
@@ -105,7 +98,7 @@ export function cannedRouter(deps: { db: Db }) {
     return { title: body.data.title, body: body.data.body, teamId };
   }
 
-  router.post('/api/canned-responses', managers, async (req, res) => {
+  router.post('/api/canned-responses', async (req, res) => {
     const data = await validBody(req, res);
     if (!data) return;
     const created = await deps.db.cannedResponse.create({ data: { ...data, createdById: req.agent!.id }, include });
@@ -113,7 +106,7 @@ export function cannedRouter(deps: { db: Db }) {
   });
 
   // PUT replaces it: title, body and team (absent teamId: everyone's).
-  router.put('/api/canned-responses/:id', managers, async (req, res) => {
+  router.put('/api/canned-responses/:id', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return invalid(res, params.error);
     const data = await validBody(req, res);
@@ -123,7 +116,7 @@ export function cannedRouter(deps: { db: Db }) {
     res.json({ cannedResponse: cannedView(await deps.db.cannedResponse.findUniqueOrThrow({ where: { id: params.data.id }, include })) });
   });
 
-  router.delete('/api/canned-responses/:id', managers, async (req, res) => {
+  router.delete('/api/canned-responses/:id', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return invalid(res, params.error);
     const { count } = await deps.db.cannedResponse.deleteMany({ where: { id: params.data.id } });

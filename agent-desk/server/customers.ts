@@ -8,7 +8,8 @@ import { enqueueFor, type Queues } from '../../hub/queues.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import { interpretQuery, searchCustomers } from '../../hub/identity/search.ts';
 import { eraseCustomer, exportCustomer } from '../../hub/identity/subject-rights.ts';
-import { requireRole } from './auth.ts';
+import { viewerIn } from './policy.ts';
+import { maySee, type Viewer } from './access.ts';
 import { invalid } from './http.ts';
 import { profileView } from '../../hub/identity/profile.ts';
 import { linkContactPoint, normaliseAddress } from '../../hub/identity/link.ts';
@@ -95,8 +96,12 @@ export const Customer360 = z.object({
   /** Set while this record is merged into another: show that one instead. */
   mergedIntoId: z.uuid().nullable(),
   contactPoints: z.array(ContactPointView),
-  conversations: z.array(z.object({ id: z.uuid(), status: z.enum(['open', 'closed']), channel: ChannelKind, createdAt: z.iso.datetime(), lastMessageAt: z.iso.datetime() })),
-  /** Every message on every channel, oldest first (the most recent `timelineLimit`). */
+  /**
+   * Every conversation. `restricted`: it belongs to a team the agent is not in, so its messages, needs and
+   * hand-offs are left out below; the agent still sees that it exists, and who to ask.
+   */
+  conversations: z.array(z.object({ id: z.uuid(), status: z.enum(['open', 'closed']), channel: ChannelKind, createdAt: z.iso.datetime(), lastMessageAt: z.iso.datetime(), restricted: z.boolean(), team: z.string().nullable() })),
+  /** Every message on every channel the agent may see, oldest first (the most recent `timelineLimit`). */
   timeline: z.array(MessageView),
   needs: z.array(z.object({ code: z.string(), source: z.string(), conversationId: z.uuid().nullable(), createdAt: z.iso.datetime() })),
   /** What was passed to which service and where each stands: the customer's plan across services. */
@@ -116,29 +121,39 @@ export const Customer360 = z.object({
 });
 export type Customer360 = z.infer<typeof Customer360>;
 
-export async function customer360(db: Db, id: string, timelineLimit: number): Promise<Customer360 | null> {
+/** The customer as this viewer may see them: the content of conversations outside their teams is left out. */
+export async function customer360(db: Db, id: string, timelineLimit: number, viewer: Viewer): Promise<Customer360 | null> {
   const customer = await db.customer.findUnique({
     where: { id },
     include: {
       contactPoints: { orderBy: { createdAt: 'asc' } },
-      conversations: { orderBy: { createdAt: 'desc' } },
+      conversations: { orderBy: { createdAt: 'desc' }, include: { team: { select: { name: true } } } },
       needs: { orderBy: { createdAt: 'asc' } },
       handoffs: { orderBy: { createdAt: 'desc' }, take: 100, include: { service: { select: { name: true } } } },
     },
   });
   if (!customer) return null;
+  const shown = new Set(customer.conversations.filter((c) => maySee(viewer, c)).map((c) => c.id));
   const recent = await db.message.findMany({
-    where: { conversation: { customerId: id } },
+    where: { conversationId: { in: [...shown] } },
     orderBy: { createdAt: 'desc' },
     take: timelineLimit,
   });
   return {
     ...profileView(customer),
     contactPoints: customer.contactPoints.map((p) => ({ kind: p.kind, address: p.address, verifiedBy: p.verifiedBy, lastUsedAt: p.lastUsedAt.toISOString() })),
-    conversations: customer.conversations.map((c) => ({ id: c.id, status: c.status, channel: c.channel, createdAt: c.createdAt.toISOString(), lastMessageAt: c.lastMessageAt.toISOString() })),
+    conversations: customer.conversations.map((c) => ({
+      id: c.id,
+      status: c.status,
+      channel: c.channel,
+      createdAt: c.createdAt.toISOString(),
+      lastMessageAt: c.lastMessageAt.toISOString(),
+      restricted: !shown.has(c.id),
+      team: c.team?.name ?? null,
+    })),
     timeline: recent.reverse().map(messageView),
-    needs: customer.needs.map((n) => ({ code: n.code, source: n.source, conversationId: n.conversationId, createdAt: n.createdAt.toISOString() })),
-    handoffs: customer.handoffs.map((h) => ({
+    needs: customer.needs.filter((n) => !n.conversationId || shown.has(n.conversationId)).map((n) => ({ code: n.code, source: n.source, conversationId: n.conversationId, createdAt: n.createdAt.toISOString() })),
+    handoffs: customer.handoffs.filter((h) => shown.has(h.conversationId)).map((h) => ({
       id: h.id,
       reference: h.reference,
       service: h.service.name,
@@ -152,7 +167,7 @@ export async function customer360(db: Db, id: string, timelineLimit: number): Pr
   };
 }
 
-/** Mounted behind requireAgent. */
+/** Behind policy.ts: every route here has been authorised. */
 export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queues: Queues }) {
   const router = express.Router();
 
@@ -169,7 +184,7 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
     const params = IdParam.safeParse(req.params);
     const query = TimelineQuery.safeParse(req.query);
     if (!params.success || !query.success) return void res.status(400).json({ error: 'invalid request' });
-    const customer = await customer360(deps.db, params.data.id, query.data.timelineLimit);
+    const customer = await customer360(deps.db, params.data.id, query.data.timelineLimit, viewerIn(req));
     if (!customer) return void res.status(404).json({ error: 'customer not found' });
     await recordAudit(deps.db, { action: 'customer_read', agentId: req.agent!.id, customerId: customer.id });
     res.json({ customer });
@@ -186,7 +201,7 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
     await deps.db.customer.update({ where: { id: params.data.id }, data: body.data });
     await recordAudit(deps.db, { action: 'customer_update', agentId: req.agent!.id, customerId: params.data.id, detail: { fields: Object.keys(body.data) } });
     if ('displayName' in body.data || 'postcode' in body.data) await suggestMatches(deps.db, params.data.id);
-    res.json({ customer: await customer360(deps.db, params.data.id, 0) });
+    res.json({ customer: await customer360(deps.db, params.data.id, 0, viewerIn(req)) });
   });
 
   router.post('/api/customers/:id/contact-points', async (req, res) => {
@@ -220,7 +235,7 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
     if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') });
     try {
       const merge = await mergeCustomers(deps.db, { survivorId: params.data.id, absorbedId: body.data.absorbId, agentId: req.agent!.id, reason: body.data.reason });
-      res.status(201).json({ mergeId: merge.mergeId, customer: await customer360(deps.db, params.data.id, 0) });
+      res.status(201).json({ mergeId: merge.mergeId, customer: await customer360(deps.db, params.data.id, 0, viewerIn(req)) });
     } catch (error) {
       if (error instanceof MergeError) return void res.status(error.status).json({ error: error.message });
       throw error;
@@ -256,7 +271,7 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
   });
 
   // Subject access and erasure are data-protection decisions: supervisors and admins only.
-  router.get('/api/customers/:id/export', requireRole('supervisor', 'admin'), async (req, res) => {
+  router.get('/api/customers/:id/export', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return void res.status(400).json({ error: 'invalid request' });
     const document = await exportCustomer(deps.db, params.data.id);
@@ -265,7 +280,7 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
     res.attachment(`customer-${params.data.id}.json`).json(document);
   });
 
-  router.post('/api/customers/:id/erase', requireRole('supervisor', 'admin'), async (req, res) => {
+  router.post('/api/customers/:id/erase', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     const body = ErasureBody.safeParse(req.body);
     if (!params.success) return void res.status(400).json({ error: 'invalid request' });

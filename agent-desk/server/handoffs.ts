@@ -13,8 +13,7 @@ import { dispatch, effectsOf, type HandoffDeps } from '../../hub/handoff/dispatc
 import { DirectoryError, exportDirectory, importDirectoryFile } from '../../hub/handoff/directory.ts';
 import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, resendHandoff, type Actor, type ChangeResult } from '../../hub/handoff/status.ts';
 import { OPEN_STATUSES, WITH_SERVICE_STATUSES, loadHandoffView, loadHandoffViews, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
-import { requireRole } from './auth.ts';
-import { conversationAccess } from './access.ts';
+import { conversationScope, handoffScope, viewerIn } from './policy.ts';
 import { invalid } from './http.ts';
 
 const IdParam = z.object({ id: z.uuid('id must be a UUID') });
@@ -41,30 +40,19 @@ export interface HandoffRouteDeps extends HandoffDeps {
   needCodes: ReadonlySet<string>;
 }
 
-/** Hand-off routes for every signed-in role, service accounts included; mounted before the desk-only check. */
+/** Hand-off routes for every signed-in role, service accounts included (policy.ts says who may do what). */
 export function serviceHandoffRouter(deps: HandoffRouteDeps) {
   const router = express.Router();
-  router.use('/api/handoffs', requireRole('agent', 'supervisor', 'admin', 'service'));
-
-  /** A service account's own service; everyone else sees all. Null: this account may see nothing. */
-  async function scopeOf(req: Request): Promise<{ serviceId?: string } | null> {
-    if (req.agent!.role !== 'service') return {};
-    const me = await deps.db.agent.findUnique({ where: { id: req.agent!.id }, select: { serviceId: true } });
-    return me?.serviceId ? { serviceId: me.serviceId } : null;
-  }
 
   async function visible(req: Request, res: Response): Promise<HandoffView | undefined> {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return void invalid(res, params.error);
-    const scope = await scopeOf(req);
     const view = await loadHandoffView(deps.db, params.data.id, deps.words);
-    // Another service's hand-off is as absent as one that does not exist.
-    if (!view || !scope || (scope.serviceId && scope.serviceId !== view.service.id)) return void res.status(404).json({ error: 'hand-off not found' });
+    if (!view) return void res.status(404).json({ error: 'hand-off not found' });
     return view;
   }
 
   // Read by service accounts too: redirecting a hand-off means choosing another service.
-  router.use('/api/services', requireRole('agent', 'supervisor', 'admin', 'service'));
   router.get('/api/services', async (_req, res) => {
     const services = await deps.db.service.findMany({
       where: { active: true },
@@ -77,12 +65,11 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
   router.get('/api/handoffs', async (req, res) => {
     const query = ListQuery.safeParse(req.query);
     if (!query.success) return invalid(res, query.error);
-    const scope = await scopeOf(req);
-    if (!scope) return void res.json({ handoffs: [] });
+    const scope = handoffScope(viewerIn(req));
     const { status, limit } = query.data;
     const rows = await deps.db.handoff.findMany({
       where: {
-        ...(scope.serviceId ? { serviceId: scope.serviceId } : {}),
+        ...(scope ? { AND: [scope] } : {}),
         ...(status === 'open' ? { status: { in: OPEN_STATUSES } } : {}),
         // What a supervisor must act on: undelivered, or escalated and still not accepted.
         ...(status === 'attention' ? { OR: [{ status: 'failed' }, { escalatedAt: { not: null }, status: { in: ['sent', 'delivered'] } }] } : {}),
@@ -119,7 +106,7 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
   router.post('/api/handoffs/:id/accept', act(null, (id, _body, actor) => acceptHandoff(deps, id, actor)));
   router.post('/api/handoffs/:id/close', act(HandoffCloseBody, (id, body, actor) => closeHandoff(deps, id, body.outcome, actor)));
   router.post('/api/handoffs/:id/redirect', act(RedirectBody, (id, body, actor) => redirectHandoff(deps, id, body.serviceId, actor, body.reason)));
-  router.post('/api/handoffs/:id/resend', requireRole('supervisor', 'admin'), act(null, (id, _body, actor) => resendHandoff(deps, id, actor)));
+  router.post('/api/handoffs/:id/resend', act(null, (id, _body, actor) => resendHandoff(deps, id, actor)));
   router.post('/api/handoffs/:id/reply', act(HandoffReplyBody, (id, body, actor) => replyFromService(deps, id, body.text, actor)));
   return router;
 }
@@ -130,7 +117,7 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
 
   router.get('/api/directory', async (_req, res) => void res.json(await exportDirectory(deps.db, deps.words.need)));
 
-  router.put('/api/directory', requireRole('admin'), async (req, res) => {
+  router.put('/api/directory', async (req, res) => {
     const query = DirectoryQuery.safeParse(req.query);
     if (!query.success) return invalid(res, query.error);
     try {
@@ -150,15 +137,14 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
     }
   });
 
-  router.use('/api/conversations/:id/handoffs', conversationAccess(deps.db));
-
-  /** Every hand-off of this conversation's customer: their plan, as the lead agent follows it. */
+  /** Every hand-off of this conversation's customer the agent may see: their plan, as the lead agent follows it. */
   router.get('/api/conversations/:id/handoffs', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return invalid(res, params.error);
     const conversation = await deps.db.conversation.findUnique({ where: { id: params.data.id }, select: { customerId: true } });
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
-    const rows = await deps.db.handoff.findMany({ where: { customerId: conversation.customerId }, orderBy: { createdAt: 'desc' }, take: 100, select: { id: true } });
+    const scope = conversationScope(viewerIn(req));
+    const rows = await deps.db.handoff.findMany({ where: { customerId: conversation.customerId, ...(scope ? { conversation: scope } : {}) }, orderBy: { createdAt: 'desc' }, take: 100, select: { id: true } });
     res.json({ handoffs: await loadHandoffViews(deps.db, rows.map((r) => r.id), deps.words) });
   });
 

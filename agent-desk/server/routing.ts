@@ -182,16 +182,13 @@ export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; que
 }
 
 /**
- * An agent hands on or closes what is theirs, or what nobody has; supervisors and admins anything.
- * Answers 404/403/409 itself and returns null when the caller may not.
+ * The open conversation to hand on or close (policy.ts has checked the caller may: theirs, nobody's, or any
+ * for supervisors and admins). Answers 404/409 itself and returns null when it cannot be.
  */
-async function mayHandOn(db: Db, req: Request, res: Response, id: string) {
-  const conversation = await db.conversation.findUnique({ where: { id }, select: { id: true, customerId: true, status: true, assignedAgentId: true, assignedAgent: { select: { displayName: true } } } });
+async function mayHandOn(db: Db, _req: Request, res: Response, id: string) {
+  const conversation = await db.conversation.findUnique({ where: { id }, select: { id: true, customerId: true, status: true } });
   if (!conversation) return void res.status(404).json({ error: 'conversation not found' }), null;
   if (conversation.status !== 'open') return void res.status(409).json({ error: 'this conversation is closed already' }), null;
-  const agent = req.agent!;
-  if (agent.role === 'agent' && conversation.assignedAgentId && conversation.assignedAgentId !== agent.id)
-    return void res.status(403).json({ error: `${conversation.assignedAgent?.displayName ?? 'another agent'} has this conversation; ask them or a supervisor` }), null;
   return conversation;
 }
 

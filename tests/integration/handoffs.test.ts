@@ -280,7 +280,7 @@ describe('hand-offs made by an agent', () => {
     expect(new Set(list.body.handoffs.map((h: { service: { name: string } }) => h.service.name))).toEqual(new Set(['Advice Centre']));
     const mine = list.body.handoffs.find((h: { customer: { phone: string } }) => h.customer.phone === from);
     const housing = await db().handoff.findFirstOrThrow({ where: { service: { name: 'Housing Options' } } });
-    expect((await apiJson(hub.url, me, `/api/handoffs/${housing.id}`)).status).toBe(404);
+    expect((await apiJson(hub.url, me, `/api/handoffs/${housing.id}`)).status).toBe(403);
     expect((await apiJson(hub.url, me, `/api/conversations/${id}`)).status).toBe(403);
 
     const before = textsTo(from).length;

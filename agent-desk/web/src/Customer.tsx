@@ -14,7 +14,8 @@ interface Customer360 {
   language: string | null;
   accessibilityNeeds: string[];
   contactPoints: { kind: string; address: string; verifiedBy: string }[];
-  conversations: { id: string; status: string; channel: string; createdAt: string }[];
+  /** restricted: another team's, shown without its content. */
+  conversations: { id: string; status: string; channel: string; createdAt: string; restricted?: boolean; team?: string | null }[];
   timeline: Message[];
   needs: { code: string; source: string; conversationId: string | null }[];
   handoffs?: { id: string; reference: string; service: string; needs: string[]; status: HandoffStatus; acceptedBy: string | null; outcome: string | null; conversationId: string; createdAt: string }[];
@@ -55,7 +56,8 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
 
   if (!customerId) return null;
   const earlier = customer ? customer.timeline.filter((m) => m.conversationId !== conversationId) : [];
-  const others = customer ? customer.conversations.filter((c) => c.id !== conversationId) : [];
+  const others = customer ? customer.conversations.filter((c) => c.id !== conversationId && !c.restricted) : [];
+  const restricted = customer ? customer.conversations.filter((c) => c.restricted) : [];
   const otherNeeds = customer ? [...new Set(customer.needs.filter((n) => n.conversationId !== conversationId).map((n) => n.code))] : [];
   return (
     <section id="customer-panel" aria-labelledby="customer-title">
@@ -94,6 +96,11 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
                 ))}
               </ul>
             </>
+          ) : null}
+          {restricted.length ? (
+            <p id="restricted-contact">
+              {`${restricted.length} other conversation${restricted.length === 1 ? ' is' : 's are'} with ${[...new Set(restricted.map((c) => c.team ?? 'another team'))].join(', ')}, which you are not in: ask a supervisor if you need ${restricted.length === 1 ? 'it' : 'them'}.`}
+            </p>
           ) : null}
           <details id="earlier-contact">
             <summary>{others.length ? `Earlier contact: ${others.length} other conversation${others.length === 1 ? '' : 's'}, ${earlier.length} message${earlier.length === 1 ? '' : 's'}` : 'No earlier contact'}</summary>
