@@ -1,11 +1,15 @@
-// The needs taxonomy: shared data whose codes are a stable contract. Loaded and checked once at start;
+// The needs taxonomy: data whose codes are a stable contract. Loaded and checked once at start;
 // everything else receives the parsed value, so no module reads the file or hard-codes its codes.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-/** ../shared beside the checkout, where the project keeps data shared with other repositories. */
-export const DEFAULT_TAXONOMY_PATH = path.resolve(import.meta.dirname, '../../../shared/data/needs-taxonomy.json');
+/**
+ * The project's own copy, beside this file: the product needs nothing outside its checkout. It follows the
+ * council's shared taxonomy (version 1 when copied); codes are only ever added, never changed or removed
+ * (tests/unit/taxonomy-contract.test.ts).
+ */
+export const DEFAULT_TAXONOMY_PATH = path.resolve(import.meta.dirname, 'taxonomy.json');
 export const TAXONOMY_SETTING = 'NEEDS_TAXONOMY_PATH';
 
 const Code = z.string().regex(/^[a-z]+(\.[a-z]+(-[a-z]+)*)+$/, 'a code is lower-case words joined by dots, e.g. housing.repairs');

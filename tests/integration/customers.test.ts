@@ -1,6 +1,4 @@
 // Customer 360 and search over the real PostgreSQL, with every read audited.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
@@ -9,9 +7,10 @@ import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.t
 import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 import type { Customer360 } from '../../agent-desk/server/customers.ts';
+import { loadTaxonomy } from '../../hub/needs/taxonomy.ts';
 
-// A real code from the shared taxonomy (../shared beside the checkout).
-const taxonomy = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../../shared/data/needs-taxonomy.json'), 'utf8')) as { needs: { code: string; label: string }[] };
+// A real code from the taxonomy.
+const taxonomy = loadTaxonomy();
 const WASTE = taxonomy.needs.find((n) => /bin|waste/i.test(n.label))!.code;
 
 let database: TestDatabase;

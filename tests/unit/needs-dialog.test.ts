@@ -9,8 +9,9 @@ import { MemoryStorage } from '@microsoft/agents-hosting';
 import { createNeedsBot } from '../../hub/bot/bot.ts';
 import { buildKnowledge, type Detection } from '../../hub/bot/knowledge.ts';
 import type { Captured } from '../../hub/bot/needs-dialog.ts';
+import { loadTaxonomy } from '../../hub/needs/taxonomy.ts';
 
-const taxonomy = JSON.parse(readFileSync(new URL('../../../shared/data/needs-taxonomy.json', import.meta.url), 'utf8')).needs as { code: string; label: string; simple?: boolean }[];
+const taxonomy = loadTaxonomy().needs;
 
 const CUES: [RegExp, string][] = [
   [/evict|nowhere to stay|homeless/i, 'housing.homeless'],
