@@ -141,6 +141,8 @@ beforeAll(async () => {
   const inbox = await db.inboxItem.create({ data: { channel: 'email', providerMessageId: `<${randomBytes(6).toString('hex')}@example.org>`, contact: {} } });
   const file = await db.attachment.create({ data: { inboxItemId: inbox.id, messageId: message.id, position: 0, filename: 'letter.txt', contentType: 'text/plain', size: 2, sha256: 'x', content: Buffer.from('hi') } });
   const call = await db.call.create({ data: { callSid: `CA${randomBytes(16).toString('hex')}`, conversationId: conversation.id, fromAddress: '+447700900999', state: 'ended' } });
+  // Another call of the same conversation still waits: lists show it only to those who may see it.
+  const waiting = await db.call.create({ data: { callSid: `CA${randomBytes(16).toString('hex')}`, conversationId: conversation.id, fromAddress: '+447700900998', state: 'queued' } });
   const plan = await db.actionPlan.create({ data: { customerId: customerB!.id } });
   const handoff = await db.handoff.create({
     data: { reference: randomBytes(4).toString('hex').toUpperCase(), planId: plan.id, customerId: customerB!.id, conversationId: conversation.id, serviceId: serviceB!.id, needs: ['housing'], consentAt: new Date(), dueAt: new Date(Date.now() + 86_400_000) },
@@ -157,6 +159,7 @@ beforeAll(async () => {
     message: message.id,
     attachment: file.id,
     call: call.id,
+    waitingCall: waiting.id,
     handoff: handoff.id,
     reference: handoff.reference,
     suggestion: suggestion.id,
@@ -262,6 +265,8 @@ describe('what an agent of another team is shown', () => {
     expect(await listed('s', '/api/handoffs?status=all', 'handoffs')).toContain(ids.handoff);
     expect(await listed('x', '/api/handoffs?status=all', 'handoffs')).toEqual([]);
     expect(await listed('y', '/api/handoffs?status=all', 'handoffs')).toEqual([ids.handoff]);
+    expect(await listed('a', '/api/calls', 'calls')).not.toContain(ids.waitingCall);
+    expect(await listed('g', '/api/calls', 'calls')).toContain(ids.waitingCall);
   });
 
   it('the customer record names the other team’s conversation but shows nothing it said', async () => {
