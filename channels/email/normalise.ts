@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
 import { z } from 'zod';
-import { InboundContact, type InboundFile, type Normalised, type SenderAuth } from '../contract.ts';
+import { InboundContact, type InboundFile, type Normalised } from '../contract.ts';
 import { screenAttachments, type AttachmentLimits } from './attachments.ts';
 import { sanitiseEmailHtml } from './html.ts';
 // @ts-expect-error -- the package ships no types: `new EmailReplyParser().read(text).getVisibleText()`.
@@ -179,8 +179,6 @@ export function normaliseInboundEmail(
     /** keep: the quote parser ran out of time; show the text as it came. */
     quotes?: 'strip' | 'keep';
     forwarded?: readonly ForwardedMessage[];
-    /** Whether the From address was shown to be the sender's (sender-auth.ts). */
-    senderAuth?: SenderAuth;
   },
 ): Normalised<InboundEmail> {
   const sender = mail.from?.value[0]?.address?.trim().toLowerCase();
@@ -227,7 +225,6 @@ export function normaliseInboundEmail(
     notices,
     // Nearest first: the message answered, then the thread from its latest end back.
     replyTo: { messageIds: [...new Set([...inReplyTo, ...references.reverse()])].slice(0, 100), reference },
-    senderAuth: options.senderAuth,
   });
   return contact.success ? { ok: true, value: { contact: contact.data, files: screened.files } } : { ok: false, reason: contact.error.issues[0]?.message ?? 'invalid message' };
 }

@@ -3,15 +3,16 @@
 // kept as it came; one that cannot be parsed at all in time fails, so the sending server (or the IMAP poll)
 // tries again later. At most `concurrency` messages are parsed at once; the rest wait their turn.
 //
-// The sender check (sender-auth.ts) runs in the same worker, beside the parser; its DNS questions come back
-// here to the resolver the adapter was given, each limited to `dnsTimeoutMs`, so a worker never waits on a
-// lookup that does not answer and tests can give their own DNS. A second try (after the first ran out of
-// time) does not check the sender again: the mail is kept, marked as not checked, and so not trusted.
+// The sender check (sender-auth.ts) runs at the same time in a worker of its own, with the same budget: on a
+// 25 MB message mailauth reads for seconds, which beside the parser in one thread would push both past it. Its
+// DNS questions come back here to the resolver the adapter was given, each limited to `dnsTimeoutMs`, so a
+// worker never waits on a lookup that does not answer, and tests can give their own DNS. A check that fails or
+// runs out of time leaves the mail kept, marked temperror: not verified, so not trusted.
 import { Worker } from 'node:worker_threads';
-import type { DnsResolver } from '../contract.ts';
+import type { DnsResolver, SenderAuth } from '../contract.ts';
 import type { AttachmentLimits } from './attachments.ts';
-import type { DnsAnswer, DnsQuestion, ParseJob, ParseResult } from './parse.worker.ts';
-import type { Connection } from './sender-auth.ts';
+import type { CheckJob, DnsAnswer, DnsQuestion, ParseJob, ParseResult } from './parse.worker.ts';
+import { senderVerdict, type Connection } from './sender-auth.ts';
 
 const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 const WORKER = new URL('./parse.worker.ts', import.meta.url).href;
@@ -21,7 +22,7 @@ export interface MailParser {
   close(): Promise<void>;
 }
 
-type Reply = { ok: true; result: ParseResult } | { ok: false; error: string };
+type Reply = { ok: true; result: ParseResult | SenderAuth } | { ok: false; error: string };
 
 export interface SenderChecks {
   resolver: DnsResolver;
@@ -73,8 +74,10 @@ export function createMailParser(options: { ours: string[]; limits: AttachmentLi
         .finally(() => clearTimeout(timer));
     });
 
-  const run = (job: ParseJob) =>
-    new Promise<ParseResult>((resolve, reject) => {
+  function run(job: ParseJob): Promise<ParseResult>;
+  function run(job: CheckJob): Promise<SenderAuth>;
+  function run(job: ParseJob | CheckJob) {
+    return new Promise<ParseResult | SenderAuth>((resolve, reject) => {
       const worker = idle.pop() ?? spawn();
       const done = (error?: Error) => {
         clearTimeout(timer);
@@ -102,21 +105,31 @@ export function createMailParser(options: { ours: string[]; limits: AttachmentLi
       worker.once('exit', onExit);
       worker.postMessage(job);
     });
+  }
 
   return {
     async parse(raw, envelope) {
       if (running >= options.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
       running++;
       try {
-        const job = { raw: new Uint8Array(raw), deliveredTo: envelope.deliveredTo, mailFrom: envelope.mailFrom, connection: envelope.connection, ours: options.ours, limits: options.limits, receivedAt: new Date().toISOString() };
-        const auth = { timeoutMs: options.senders.timeoutMs, mta: options.senders.mta, trustedAuthservId: options.senders.trustedAuthservId };
+        const bytes = new Uint8Array(raw);
+        const { timeoutMs, mta, trustedAuthservId } = options.senders;
+        const checked = run({ job: 'check', raw: bytes, connection: envelope.connection, timeoutMs, mta, trustedAuthservId }).catch(() => null);
+        const job = { job: 'parse' as const, raw: bytes, deliveredTo: envelope.deliveredTo, mailFrom: envelope.mailFrom, ours: options.ours, limits: options.limits, receivedAt: new Date().toISOString() };
+        let parsed: ParseResult;
         try {
-          return await run({ ...job, quotes: 'strip', auth });
+          parsed = await run({ ...job, quotes: 'strip' });
         } catch {
-          // Most likely the quote parser on a pathological text: once more, showing the text as it came,
-          // and without the sender check (it may have been what ran out of time): kept, but not trusted.
-          return await run({ ...job, quotes: 'keep', auth: null });
+          // Most likely the quote parser on a pathological text: once more, showing the text as it came.
+          parsed = await run({ ...job, quotes: 'keep' });
         }
+        if (parsed.kind !== 'ok') return parsed;
+        const contact = parsed.email.contact;
+        const domain = contact.from.address.slice(contact.from.address.lastIndexOf('@') + 1);
+        const found = (await checked) ?? senderVerdict('temperror', { senderDomain: domain, connection: !!envelope.connection });
+        // The check read the From header itself: its pass counts only for the address the mail is filed under.
+        const senderAuth: SenderAuth = found.domain === domain ? found : { ...found, domain, verdict: found.verdict === 'pass' ? 'fail' : found.verdict };
+        return { kind: 'ok', email: { ...parsed.email, contact: { ...contact, senderAuth } } };
       } finally {
         running--;
         waiting.shift()?.();

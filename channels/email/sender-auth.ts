@@ -3,9 +3,10 @@
 // The result is reduced to a compact verdict that travels with the contact: the hub trusts an email to speak
 // as a service or to join an existing conversation only when the verdict is pass.
 //
-// This runs in the parsing worker thread (parse.worker.ts), beside the parser: mailauth reads the whole
-// message (body hashes, header canonicalisation), which on large or hostile mail is CPU work that must not
-// stall the event loop. Its DNS questions are asked by the main thread (see parse.ts), where the resolver is.
+// This runs in a worker thread (parse.worker.ts, a check job beside the parse job): mailauth reads the whole
+// message (body hashes, header canonicalisation), which on large or hostile mail is seconds of CPU work that
+// must not stall the event loop. Its DNS questions are asked by the main thread (see parse.ts), where the
+// resolver is.
 import { authenticate, type AuthenticateResult } from 'mailauth';
 import type { DnsResolver, SenderAuth } from '../contract.ts';
 
