@@ -18,6 +18,25 @@ export const Attachment = z.object({
 });
 export type Attachment = z.infer<typeof Attachment>;
 
+/**
+ * Whether an email's From address was shown to be the sender's (SPF, DKIM, DMARC, ARC; `mailauth`).
+ * verdict pass: DMARC passed, or a DKIM signature passed and is aligned with the From domain. temperror: a
+ * lookup failed or ran out of time, so nothing could be shown either way. Anything but pass is not trusted.
+ */
+export const SenderAuth = z.object({
+  verdict: z.enum(['pass', 'fail', 'none', 'temperror']),
+  /** The From address's domain, the one that had to be shown. */
+  domain: z.string().max(255),
+  /** Who found it: the hub's own check, or the council's mail gateway (its Authentication-Results, when configured to trust it). */
+  by: z.enum(['hub', 'gateway']),
+  dmarc: z.object({ result: z.string().max(16), policy: z.string().max(16).optional() }),
+  /** Null where the hub did not see the SMTP connection (IMAP): no client address to check. */
+  spf: z.object({ result: z.string().max(16), domain: z.string().max(255) }).nullable(),
+  dkim: z.array(z.object({ domain: z.string().max(255), aligned: z.boolean(), result: z.string().max(16) })).max(20),
+  arc: z.object({ result: z.string().max(16) }),
+});
+export type SenderAuth = z.infer<typeof SenderAuth>;
+
 /** One contact from a customer, normalised from any provider's payload. */
 export const InboundContact = z.object({
   channel: ChannelKind,
@@ -41,6 +60,8 @@ export const InboundContact = z.object({
    * References, nearest first) and the conversation reference the hub put in what it sent.
    */
   replyTo: z.object({ messageIds: z.array(z.string().min(1).max(998)).max(100), reference: z.string().max(32).optional() }).optional(),
+  /** For channels whose sender address can be forged (email): whether it was shown to be the sender's. */
+  senderAuth: SenderAuth.optional(),
 });
 export type InboundContact = z.infer<typeof InboundContact>;
 
@@ -218,7 +239,12 @@ export interface ChannelContext {
   fanout: Fanout;
   /** For trouble no request is waiting on (a mailbox that cannot be reached); never pass message content. */
   warn?: (message: string, detail?: Record<string, string | number>) => void;
+  /** How a channel looks names up in DNS (email's sender checks); unset: the system's resolver. Tests give their own. */
+  resolveDns?: DnsResolver;
 }
+
+/** `dns.promises.resolve`'s shape: answers as it gives them; failures carry its codes (ENOTFOUND, ENODATA, ETIMEOUT, …). */
+export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
 
 /** Publish/subscribe across the hub's processes (Redis underneath); at most once, so pair it with a resync. */
 export interface Fanout {

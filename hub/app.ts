@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import type { ChannelAdapter, ChannelKind, Fanout } from '../channels/contract.ts';
+import type { ChannelAdapter, ChannelKind, DnsResolver, Fanout } from '../channels/contract.ts';
 import { createFanout } from './fanout.ts';
 import { channelModules } from '../channels/registry.ts';
 import { apiRouter } from '../agent-desk/server/api.ts';
@@ -54,17 +54,23 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-function createAdapters(config: HubConfig, fanout: Fanout, logger: Logger): Adapters {
+/** What a caller may give the hub instead of its defaults: tests answer DNS themselves (there is no internet here). */
+export interface HubDeps {
+  /** How channels look names up (email's sender checks); unset: the system's resolver. */
+  resolveDns?: DnsResolver;
+}
+
+function createAdapters(config: HubConfig, fanout: Fanout, logger: Logger, deps: HubDeps): Adapters {
   const adapters: { [K in ChannelKind]?: ChannelAdapter } = {};
   for (const [kind, channelConfig] of Object.entries(config.channels) as [ChannelKind, unknown][]) {
     const module = channelModules[kind];
     const warn = (message: string, detail: Record<string, string | number> = {}) => logger.warn({ channel: kind, ...detail }, message);
-    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout, warn });
+    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout, warn, resolveDns: deps.resolveDns });
   }
   return adapters;
 }
 
-export async function startHub(config: HubConfig, logger: Logger): Promise<RunningHub> {
+export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps = {}): Promise<RunningHub> {
   logger.info(describeConfig(config), 'starting contact-hub');
   // Built before anything connects: a missing or bad taxonomy stops the start, naming the file.
   const needsData = loadNeedsData({ taxonomyPath: config.needsTaxonomyPath });
@@ -103,7 +109,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, handoff: config.handoff, onError: onRedisError });
   const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
   const fanout = await createFanout(redis, config.queuePrefix);
-  const adapters = createAdapters(config, fanout, logger);
+  const adapters = createAdapters(config, fanout, logger, deps);
   const enabledChannels = Object.keys(adapters) as ChannelKind[];
   const knowledge = buildKnowledge({ detect: (text) => needs.detect(text), taxonomy: needsData.taxonomy.needs });
   const bot = config.botChannels.length ? createNeedsBot(knowledge) : null;

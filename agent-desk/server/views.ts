@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
 import type { Prisma } from '../../hub/generated/prisma/client.ts';
-import { ChannelKind, ContactPointKind } from '../../channels/contract.ts';
+import { ChannelKind, ContactPointKind, SenderAuth } from '../../channels/contract.ts';
 
 export const MessageView = z.object({
   id: z.uuid(),
@@ -19,6 +19,11 @@ export const MessageView = z.object({
   htmlUrl: z.string().nullable(),
   /** What the agent should know about how it arrived, e.g. an attachment that was not accepted. */
   notices: z.array(z.string()),
+  /**
+   * Email: whether the From address was shown to be the sender's. Any verdict but pass means the desk warns
+   * that the sender could not be confirmed. Null for other channels and for what the hub sent.
+   */
+  senderAuth: SenderAuth.nullable(),
   agentId: z.uuid().nullable(),
   /** Sent by the needs-conversation bot. */
   fromBot: z.boolean(),
@@ -106,6 +111,7 @@ export function messageView(m: MessageRow): MessageView {
     attachments: Array.isArray(m.attachments) ? (m.attachments as StoredAttachment[]).map(attachmentView) : [],
     htmlUrl: m.bodyHtml ? `/api/messages/${m.id}/html` : null,
     notices: m.notices ?? [],
+    senderAuth: m.senderAuth ? (SenderAuth.safeParse(m.senderAuth).data ?? null) : null,
     agentId: m.agentId,
     fromBot: m.fromBot,
     errorCode: m.errorCode,

@@ -3,6 +3,7 @@
 // its HTML sanitised and its attachments screened, and stored once per Message-ID with the raw message.
 // Replies go out through the council's SMTP relay (nodemailer) with Message-ID, In-Reply-To, References
 // and the conversation's [Ref: …] in the subject, so the customer's mail program threads them.
+import { promises as dns } from 'node:dns';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
@@ -11,6 +12,7 @@ import { withReference } from './normalise.ts';
 import { createMailParser } from './parse.ts';
 import { DEFAULT_ATTACHMENT_TYPES } from './attachments.ts';
 import { ImapUrl, startImapIntake, type ImapIntake, type IntakeOutcome } from './imap.ts';
+import type { Connection } from './sender-auth.ts';
 
 const addressList = z
   .string()
@@ -46,6 +48,20 @@ export const emailConfigSchema = z.object({
   /** Largest attachment kept, and most kept from one message, in bytes. */
   EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * MB),
   EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1).default(15 * MB),
+  /**
+   * How long checking who sent a message (SPF, DKIM, DMARC, ARC) may take in all, in ms; at most half of
+   * EMAIL_PARSE_BUDGET_MS. Past it (DNS slow or down) the message is still taken in, marked as not verified.
+   */
+  EMAIL_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Longest wait for one DNS answer during that check, in ms. */
+  EMAIL_DNS_TIMEOUT_MS: z.coerce.number().int().min(50).default(2_000),
+  /**
+   * The authserv-id of the council's own mail gateway (e.g. mx.anytown.gov.uk), whose Authentication-Results
+   * the hub believes as well as its own check: useful for IMAP, where the hub never sees the sending server.
+   * Only the topmost such header counts, and the gateway must remove any with its id from incoming mail.
+   * Unset: no one else's results are believed.
+   */
+  EMAIL_TRUSTED_AUTHSERV_ID: z.string().trim().toLowerCase().regex(/^[^\s;()"]+$/, 'must be one authserv-id (usually a host name)').optional(),
   /** The council's relay for replies, e.g. smtps://user:pass@smtp.anytown.gov.uk:465. */
   EMAIL_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   /** The From of replies; defaults to the first inbound address. */
@@ -55,7 +71,13 @@ export type EmailConfig = z.infer<typeof emailConfigSchema>;
 
 const smtpError = (message: string, responseCode: number) => Object.assign(new Error(message), { responseCode });
 
-export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelContext, 'warn'> = {}): ChannelAdapter {
+/** The system's resolver, asked once per question with a short timeout: a DNS outage must not hold mail up. */
+function systemResolver(timeoutMs: number) {
+  const resolver = new dns.Resolver({ timeout: timeoutMs, tries: 1 });
+  return (name: string, rrtype: string): Promise<unknown> => resolver.resolve(name, rrtype);
+}
+
+export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelContext, 'warn' | 'resolveDns'> = {}): ChannelAdapter {
   const from = (config.EMAIL_FROM ?? config.EMAIL_INBOUND_ADDRESSES[0]!).toLowerCase();
   const domain = from.split('@')[1]!;
   const transport = config.EMAIL_SMTP_URL ? nodemailer.createTransport(config.EMAIL_SMTP_URL) : null;
@@ -65,10 +87,18 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
   let imap: ImapIntake | undefined;
 
   /** One intake for SMTP and IMAP. Resolves once the message is durable; throws when it could not be stored. */
-  const parser = createMailParser({ ours: config.EMAIL_INBOUND_ADDRESSES, limits, budgetMs: config.EMAIL_PARSE_BUDGET_MS, concurrency: config.EMAIL_PARSE_CONCURRENCY, memoryMb: config.EMAIL_PARSE_MEMORY_MB });
+  const senders = {
+    resolver: context.resolveDns ?? systemResolver(config.EMAIL_DNS_TIMEOUT_MS),
+    dnsTimeoutMs: config.EMAIL_DNS_TIMEOUT_MS,
+    // Well inside the parsing budget, so a slow DNS never gets the worker ended and the mail refused for now.
+    timeoutMs: Math.min(config.EMAIL_AUTH_TIMEOUT_MS, Math.floor(config.EMAIL_PARSE_BUDGET_MS / 2)),
+    mta: domain,
+    trustedAuthservId: config.EMAIL_TRUSTED_AUTHSERV_ID,
+  };
+  const parser = createMailParser({ ours: config.EMAIL_INBOUND_ADDRESSES, limits, budgetMs: config.EMAIL_PARSE_BUDGET_MS, concurrency: config.EMAIL_PARSE_CONCURRENCY, memoryMb: config.EMAIL_PARSE_MEMORY_MB, senders });
 
-  async function receive(sink: InboundSink, raw: Buffer, deliveredTo: string | undefined, mailFrom?: string | null): Promise<IntakeOutcome> {
-    const parsed = await parser.parse(raw, { deliveredTo, mailFrom });
+  async function receive(sink: InboundSink, raw: Buffer, deliveredTo: string | undefined, mailFrom?: string | null, connection?: Connection): Promise<IntakeOutcome> {
+    const parsed = await parser.parse(raw, { deliveredTo, mailFrom, connection });
     // Bounces, reports and auto-replies are accepted and dropped: answering them is how mail loops start.
     if (parsed.kind === 'dropped') return { kind: 'dropped' };
     if (parsed.kind === 'refused') return { kind: 'refused', reason: parsed.reason };
@@ -112,7 +142,10 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
             // Only our own mailboxes got past RCPT TO: the first is the one it was sent to.
             // MAIL FROM:<> (a bounce or report) comes through as no address at all.
             const mailFrom = session.envelope.mailFrom === false ? '' : (session.envelope.mailFrom?.address ?? null);
-            const outcome = await receive(sink, Buffer.concat(chunks), session.envelope.rcptTo[0]?.address.toLowerCase(), mailFrom);
+            // SPF is checked against the server that connected: the sending server, or the council's gateway
+            // when mail is relayed through one (then DKIM, which survives relaying, is what can pass).
+            const connection = session.remoteAddress ? { ip: session.remoteAddress, helo: session.hostNameAppearsAs || undefined, mailFrom } : undefined;
+            const outcome = await receive(sink, Buffer.concat(chunks), session.envelope.rcptTo[0]?.address.toLowerCase(), mailFrom, connection);
             if (outcome.kind === 'refused') return callback(smtpError(`Message refused: ${outcome.reason}`, 550));
             callback();
           } catch {

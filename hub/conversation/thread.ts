@@ -32,6 +32,25 @@ export async function openConversationFor(db: Db, customerId: string, channel: C
   throw new Error('open conversation changed concurrently; retry');
 }
 
+/**
+ * Where an email whose sender could not be verified goes: never into the customer's own open conversation
+ * (its From address may be forged), but into one of its own, marked with the address it claims. Further
+ * unverified email from that address joins it, so a customer whose mail provider signs nothing still has one
+ * thread, and everything in it carries the desk's warning. It is open without being the customer's open
+ * conversation (openForCustomer stays null), so their texts and verified email go on where they were.
+ */
+export async function unverifiedConversationFor(db: Db, customerId: string, channel: ChannelKind, address: string): Promise<{ conversationId: string }> {
+  const open = await db.conversation.findFirst({ where: { customerId, status: 'open', unverifiedEmailFrom: address }, orderBy: { lastMessageAt: 'desc' }, select: { id: true } });
+  if (open) return { conversationId: open.id };
+  const created = await db.$transaction(async (tx) => {
+    // As above: never under a record that has just been merged away.
+    const [row] = await tx.$queryRaw<{ mergedIntoId: string | null }[]>`SELECT "mergedIntoId" FROM "Customer" WHERE id = ${customerId}::uuid FOR SHARE`;
+    if (!row || row.mergedIntoId) throw new CustomerMovedError();
+    return tx.conversation.create({ data: { customerId, channel, unverifiedEmailFrom: address }, select: { id: true } });
+  });
+  return { conversationId: created.id };
+}
+
 /** The conversation an inbound contact says it answers: by the message ids it quotes (nearest first), else by reference. */
 export async function conversationReferencedBy(
   db: Db,

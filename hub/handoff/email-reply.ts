@@ -4,10 +4,13 @@
 //
 // Three things must all hold: it answers a hand-off sent by email (In-Reply-To/References name the hand-off
 // email's Message-ID, or, when a mail program lost the headers, the subject names "Hand-off <reference>");
-// it comes from that hand-off's service address; and the receiving mail server did not record a DMARC fail
-// for it. Anything else is a customer's email, as before.
+// it comes from that hand-off's service address; and that address was shown to be the sender's (the email
+// channel's sender check passed: DMARC, or a DKIM signature aligned with the From domain), with no DMARC fail
+// recorded by a receiving server either. Anything else is a customer's email, as before; one that claims
+// the service's address without being verified is also recorded on the hand-off, for a supervisor to see.
 import { simpleParser } from 'mailparser';
 import { InboundContact } from '../../channels/contract.ts';
+import { isUniqueViolation } from '../db/client.ts';
 import { HandoffError } from './create.ts';
 import type { HandoffDeps } from './dispatch.ts';
 import { replyFromService } from './status.ts';
@@ -40,8 +43,12 @@ export async function takeServiceReply(deps: HandoffDeps, inboxItemId: string): 
   // same rule to customers' conversations), and never reaches the customer.
   if (!handoff.service.handoffEmail || handoff.service.handoffEmail.toLowerCase() !== contact.from.address.toLowerCase()) return false;
   const headers = item.payload ? await headersOf(item.payload) : null;
-  // The From address is easy to forge; the receiving mail server's DMARC verdict says whether it was.
-  if (headers && dmarcFailed(headers.authenticationResults)) return false;
+  // The From address is easy to forge: only a verified sender speaks as the service. A receiving server's
+  // recorded DMARC fail stops it too (a forged fail only stops the forger's own mail).
+  if (contact.senderAuth?.verdict !== 'pass' || (headers && dmarcFailed(headers.authenticationResults))) {
+    await recordUnverified(deps, handoff.id, contact);
+    return false;
+  }
 
   const actor = { name: `${headers?.fromName || contact.from.address} (email)`, providerKey: `email:${contact.providerMessageId}` };
   try {
@@ -56,6 +63,23 @@ export async function takeServiceReply(deps: HandoffDeps, inboxItemId: string): 
   // No customer message is made: the reply is the outbound message replyFromService wrote.
   await deps.db.inboxItem.updateMany({ where: { id: inboxItemId, processedAt: null }, data: { processedAt: new Date() } });
   return true;
+}
+
+/**
+ * A mail that claims to be the service's reply but whose sender could not be verified: never sent to the
+ * customer. It goes on as that address's own email (kept, in a conversation of its own, with the desk's
+ * warning), and the hand-off's history says so, for a supervisor to check with the service. Once per email.
+ */
+async function recordUnverified(deps: HandoffDeps, handoffId: string, contact: InboundContact): Promise<void> {
+  const verdict = contact.senderAuth?.verdict ?? 'none';
+  try {
+    await deps.db.handoffEvent.create({ data: { handoffId, kind: 'reply_unverified', actor: `${contact.from.address} (email, not verified)`, providerKey: `email-unverified:${contact.providerMessageId}`, detail: { verdict } } });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error; // a retried job: recorded the first time
+    return;
+  }
+  // No message content or addresses in the log.
+  deps.logger.warn({ handoffId, verdict }, 'an email claiming to be a service’s reply to a hand-off could not be verified; not sent to the customer');
 }
 
 /** The hand-off the email answers: by its headers, nearest first, else by the reference in its subject. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { InboundContact } from '../../channels/contract.ts';
 import { isNotFound, isUniqueViolation, type Db } from '../db/client.ts';
 import { resolveCustomer } from '../identity/resolve.ts';
-import { CustomerMovedError, conversationReferencedBy, openConversationFor } from '../conversation/thread.ts';
+import { CustomerMovedError, conversationReferencedBy, openConversationFor, unverifiedConversationFor } from '../conversation/thread.ts';
 import { suggestFromReply } from '../identity/suggestions.ts';
 
 export interface ProcessedInbound {
@@ -58,6 +58,7 @@ async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact
           bodyHtml: contact.html ?? null,
           attachments: [...contact.attachments, ...files.map((f) => ({ fileId: f.id, filename: f.filename, contentType: f.contentType, size: f.size }))],
           notices: contact.notices ?? [],
+          senderAuth: contact.senderAuth ?? undefined,
           createdAt: new Date(contact.receivedAt),
         },
         select: { id: true },
@@ -89,8 +90,16 @@ async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact
  * otherwise write into a stranger's conversation, and the agent's next reply (to the last address that
  * wrote) would go to them. A reference from another record becomes a match suggestion for an agent to
  * check and merge, like any weak signal; the contact stays with its sender's own record.
+ *
+ * All of that rests on the sender's address being theirs. An email whose sender could not be verified (its
+ * channel's SenderAuth verdict is not pass: forged, unsigned, or DNS could not say) joins no existing
+ * conversation, by reference, by Message-ID or as the customer's open one: it is kept, in a conversation of
+ * its own (unverifiedConversationFor), and the desk says the sender could not be confirmed.
  */
 async function conversationFor(db: Db, customerId: string, contact: InboundContact): Promise<string> {
+  if (contact.senderAuth && contact.senderAuth.verdict !== 'pass') {
+    return (await unverifiedConversationFor(db, customerId, contact.channel, contact.from.address)).conversationId;
+  }
   const referenced = contact.replyTo ? await conversationReferencedBy(db, contact.channel, contact.replyTo) : null;
   if (referenced && referenced.customerId === customerId && referenced.status === 'open') return referenced.id;
   if (referenced && referenced.customerId !== customerId) {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig, type Env } from '../../hub/config.ts';
 import { createLogger } from '../../hub/logger.ts';
-import { startHub, type RunningHub } from '../../hub/app.ts';
+import { startHub, type HubDeps, type RunningHub } from '../../hub/app.ts';
+import { noDns } from './mail-auth.ts';
 import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './twilio-webhook.ts';
 
 export const ADMIN = { email: 'admin@council.example', password: 'correct horse battery staple' };
@@ -40,15 +41,19 @@ export function testEnv(overrides: Env = {}): Env {
   };
 }
 
-export async function startTestHub(env: Env): Promise<RunningHub & { url: string }> {
-  const hub = await startHub(loadConfig(env), createLogger(env.LOG_LEVEL ?? 'silent'));
+/**
+ * `deps.resolveDns` answers the hub's DNS questions (email sender checks; see helpers/mail-auth.ts FakeDns);
+ * by default every name is unknown, so no test asks the machine's DNS server anything.
+ */
+export async function startTestHub(env: Env, deps: HubDeps = {}): Promise<RunningHub & { url: string }> {
+  const hub = await startHub(loadConfig(env), createLogger(env.LOG_LEVEL ?? 'silent'), { resolveDns: noDns, ...deps });
   if (!hub.url) throw new Error('test hub has no HTTP server');
   return hub as RunningHub & { url: string };
 }
 
 /** A hub process that runs only the queue workers and sweeper (HUB_ROLES=worker). */
-export function startTestWorker(env: Env): Promise<RunningHub> {
-  return startHub(loadConfig({ ...env, HUB_ROLES: 'worker' }), createLogger(env.LOG_LEVEL ?? 'silent'));
+export function startTestWorker(env: Env, deps: HubDeps = {}): Promise<RunningHub> {
+  return startHub(loadConfig({ ...env, HUB_ROLES: 'worker' }), createLogger(env.LOG_LEVEL ?? 'silent'), { resolveDns: noDns, ...deps });
 }
 
 /** Signs in through the API and returns the session cookie header value. */

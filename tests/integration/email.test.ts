@@ -8,10 +8,15 @@ import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { freePort } from '../helpers/processes.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
+import { FakeDns } from '../helpers/mail-auth.ts';
 import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 
 const COUNCIL = 'contact@council.example';
+// The customers' mail providers sign their mail (DKIM) and publish DMARC, as the large ones do: their email
+// is verified, so it threads. Unverified email is sender-auth.test.ts's subject.
+const dns = new FakeDns();
+for (const domain of ['example.org', 'example.net', 'home.example', 'work.example']) dns.domain(domain);
 
 let database: TestDatabase;
 let relay: SmtpCapture;
@@ -25,7 +30,7 @@ beforeAll(async () => {
   database = await createTestDatabase('email');
   relay = await startSmtpCapture();
   smtpPort = await freePort();
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url, EMAIL_MAX_BYTES: '200000', EMAIL_ATTACHMENT_MAX_BYTES: '20000', EMAIL_ATTACHMENTS_MAX_BYTES: '30000' }));
+  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url, EMAIL_MAX_BYTES: '200000', EMAIL_ATTACHMENT_MAX_BYTES: '20000', EMAIL_ATTACHMENTS_MAX_BYTES: '30000' }), { resolveDns: dns.resolve });
   cookie = await signIn(hub.url);
   desk = await connectDesk(hub.url, cookie);
   customerMail = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
@@ -40,7 +45,7 @@ afterAll(async () => {
 });
 
 const db = () => hub.database.prisma;
-const mail = (fields: SendMailOptions) => customerMail.sendMail({ from: 'Mary Jones <Mary.Jones@Example.org>', to: COUNCIL, ...fields });
+const mail = (fields: SendMailOptions) => dns.send(customerMail, { from: 'Mary Jones <Mary.Jones@Example.org>', to: COUNCIL, ...fields } as SendMailOptions & { from: string; to: string });
 
 describe('email in', () => {
   it('stores what the customer wrote, without the quoted history, on the customer found by address', async () => {
@@ -132,9 +137,9 @@ describe('threading by reference', () => {
     const reference = /\[Ref: ([A-Z0-9]+)\]/.exec(out.subject ?? '')![1]!;
 
     const byReference = arrival('<stranger-ref@example.net>');
-    await customerMail.sendMail({ from: 'someone.else@example.net', to: COUNCIL, subject: `Re: Rent arrears [Ref: ${reference}]`, messageId: '<stranger-ref@example.net>', text: 'Tell me what Alex owes.' });
+    await dns.send(customerMail, { from: 'someone.else@example.net', to: COUNCIL, subject: `Re: Rent arrears [Ref: ${reference}]`, messageId: '<stranger-ref@example.net>', text: 'Tell me what Alex owes.' });
     const byHeaders = arrival('<stranger-hdr@example.net>');
-    await customerMail.sendMail({ from: 'another.one@example.net', to: COUNCIL, subject: 'Re: Rent arrears', messageId: '<stranger-hdr@example.net>', inReplyTo: out.messageId!, references: [out.messageId!], text: 'And me.' });
+    await dns.send(customerMail, { from: 'another.one@example.net', to: COUNCIL, subject: 'Re: Rent arrears', messageId: '<stranger-hdr@example.net>', inReplyTo: out.messageId!, references: [out.messageId!], text: 'And me.' });
 
     const alex = await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'email', address: 'alex.green@example.org' } } });
     for (const [arrived, address, signal] of [[await byReference, 'someone.else@example.net', 'email-reference'], [await byHeaders, 'another.one@example.net', 'email-reply']] as const) {
@@ -286,13 +291,15 @@ describe('HTML and attachments', () => {
 describe('the needs bot on email', () => {
   it('answers a first email once, completely, in the same thread, and a person takes it from there', async () => {
     const port = await freePort();
-    const botHub = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web,worker', EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(port), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url, BOT_CHANNELS: 'email' }));
+    const botHub = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web,worker', EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(port), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url, BOT_CHANNELS: 'email' }), { resolveDns: dns.resolve });
     const sender = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
     try {
       const before = relay.mails.length;
-      const sent = await sender.sendMail({
+      const sent = { messageId: '<help-please@example.net>' };
+      await dns.send(sender, {
         from: 'Sam Patel <sam.patel@example.net>',
         to: COUNCIL,
+        messageId: sent.messageId,
         subject: 'Help please',
         text: 'Hello,\n\nOur landlord has given us a section 21 notice and we have to leave next month. My daughter is in year 10 and we do not know which school she can go to if we move.\n\nThanks,\nSam',
       });
@@ -317,13 +324,13 @@ describe('the needs bot on email', () => {
       expect(conversation.needs.map((n) => n.code)).toEqual(expect.arrayContaining(['housing.homeless', 'education.school']));
 
       // The customer's answer is for a person: the bot does not write again.
-      await sender.sendMail({ from: 'sam.patel@example.net', to: COUNCIL, subject: 'Re: Help please', text: 'Yes you can share it.', inReplyTo: reply!.messageId, references: [sent.messageId, reply!.messageId!] });
+      await dns.send(sender, { from: 'sam.patel@example.net', to: COUNCIL, subject: 'Re: Help please', text: 'Yes you can share it.', inReplyTo: reply!.messageId, references: [sent.messageId, reply!.messageId!] });
       await expect.poll(() => db().message.count({ where: { conversationId: conversation.id, direction: 'inbound' } })).toBe(2);
       await expect.poll(() => db().message.count({ where: { conversationId: conversation.id, direction: 'inbound', botTurnAt: null } })).toBe(1);
 
       // Closed, then a new email the same day: a new conversation, but no second automatic answer to that address.
       await db().conversation.update({ where: { id: conversation.id }, data: { status: 'closed', openForCustomer: null, closedAt: new Date() } });
-      await sender.sendMail({ from: 'sam.patel@example.net', to: COUNCIL, subject: 'Another thing', text: 'My rent is in arrears as well, can someone help?' });
+      await dns.send(sender, { from: 'sam.patel@example.net', to: COUNCIL, subject: 'Another thing', text: 'My rent is in arrears as well, can someone help?' });
       // The bot's turn and any answer it writes are one transaction: once the turn is done, there is none.
       await expect.poll(() => db().conversation.findFirst({ where: { openForCustomer: point.customerId }, select: { handler: true, messages: { select: { direction: true, botTurnAt: true } } } }), { timeout: 15_000 }).toMatchObject({
         handler: 'person',

@@ -11,6 +11,7 @@ import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { freePort } from '../helpers/processes.ts';
 import { writeDirectory } from '../helpers/directory.ts';
+import { FakeDns, sendMail } from '../helpers/mail-auth.ts';
 import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
 import type { RunningHub } from '../../hub/app.ts';
@@ -19,6 +20,10 @@ import type { MessageView } from '../../agent-desk/server/views.ts';
 const COUNCIL = 'contact@council.example';
 const HOUSING = 'housing-team@testford.example';
 const HOUSING_NAME = 'Housing Options';
+// The service's mail domain signs its mail (DKIM) and publishes DMARC p=reject; so does another domain.
+const dns = new FakeDns();
+const testford = dns.domain('testford.example');
+const elsewhere = dns.domain('elsewhere.example');
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
@@ -49,6 +54,7 @@ beforeAll(async () => {
       DIRECTORY_PATH: file,
       HANDOFF_BACKOFF_MS: '100',
     }),
+    { resolveDns: dns.resolve },
   );
   admin = await signIn(hub.url);
   desk = await connectDesk(hub.url, admin);
@@ -64,7 +70,8 @@ afterAll(async () => {
 
 const db = () => hub.database.prisma;
 const textsTo = (to: string) => twilioApi.requests.filter((r) => r.form.To === to).map((r) => r.form.Body!);
-const send = (fields: SendMailOptions) => mailer.sendMail({ to: COUNCIL, ...fields });
+/** Sent as the sender's mail server would: signed by the From domain's key, where it has one. */
+const send = (fields: SendMailOptions) => dns.send(mailer, { to: COUNCIL, ...fields } as SendMailOptions & { from: string; to: string });
 
 interface HandedOff {
   id: string;
@@ -195,6 +202,44 @@ describe('answering a hand-off by replying to its email', () => {
     expect(textsTo(from).at(-1)).toBe(`${HOUSING_NAME} (reference ${h.reference}): Please call us on 01632 960000.`);
     expect(await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({ status: 'accepted', acceptedBy: 'Housing Options (email)' });
     expect((await processed('<no-headers@testford.example>')).messageId).toBeNull();
+  });
+
+  it('a reply claiming the service’s address reaches the customer only when its sender is verified', async () => {
+    const from = '+447911200606';
+    const h = await handOff(from);
+    const before = textsTo(from).length;
+    const reply = (id: string): SendMailOptions & { from: string; to: string } => ({
+      from: `Housing Options <${HOUSING}>`,
+      to: COUNCIL,
+      subject: `Re: ${h.mail.subject}`,
+      messageId: `<${id}@testford.example>`,
+      inReplyTo: h.mail.messageId!,
+      references: [h.mail.messageId!],
+      text: 'Please send your bank details by text to confirm your appointment.',
+    });
+    // Not signed; signed by another domain's key; signed by the service's key, then its words changed.
+    await sendMail(mailer, reply('unsigned'), null);
+    await sendMail(mailer, reply('other-key'), elsewhere);
+    await sendMail(mailer, reply('altered'), testford, (raw) => raw.replace('bank details', 'card number'));
+    for (const id of ['unsigned', 'other-key', 'altered']) {
+      // Kept, as that address's own email (in a conversation of its own, with the desk's warning)...
+      const message = await customerEmail(`<${id}@testford.example>`);
+      expect(message.conversationId).not.toBe(h.conversationId);
+      expect(message.senderAuth).toMatchObject({ verdict: 'fail', domain: 'testford.example', by: 'hub' });
+      // ...and on the hand-off's history, for a supervisor.
+      expect(await db().handoffEvent.count({ where: { handoffId: h.id, kind: 'reply_unverified', providerKey: `email-unverified:<${id}@testford.example>` } })).toBe(1);
+    }
+    expect(await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({ status: 'delivered', acceptedBy: null });
+    expect(await serviceReplies(h.id)).toHaveLength(0);
+    expect(textsTo(from).length).toBe(before);
+    const events = await apiJson(hub.url, admin, `/api/handoffs/${h.id}`);
+    expect(events.body.events.filter((e: { kind: string }) => e.kind === 'reply_unverified')).toHaveLength(3);
+
+    // The same reply as the service's server signs it is the service's: it reaches the customer.
+    await sendMail(mailer, reply('genuine'), testford);
+    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    expect(textsTo(from).at(-1)).toBe(`${HOUSING_NAME} (reference ${h.reference}): Please send your bank details by text to confirm your appointment.`);
+    expect((await processed('<genuine@testford.example>')).messageId).toBeNull();
   });
 
   it('mail claiming the service’s address that the receiving server failed on DMARC is not the service’s', async () => {

@@ -15,11 +15,26 @@ function FormattedEmail({ url }: { url: string }) {
   );
 }
 
+/**
+ * An email whose sender could not be confirmed: said in words (not only a colour), on the message itself, so an
+ * agent does not act on it as the customer's. Verified email shows nothing extra.
+ */
+function SenderWarning({ m }: { m: Message }) {
+  if (!m.senderAuth || m.senderAuth.verdict === 'pass') return null;
+  const why = m.senderAuth.verdict === 'temperror' ? ' (the check could not be completed)' : '';
+  return (
+    <p className="sender-warning" role="note">
+      <strong>Sender not confirmed.</strong> {`We could not confirm this email came from ${m.fromAddress ?? 'the address it shows'}${why}. Check with the customer another way before acting on it or sharing their details.`}
+    </p>
+  );
+}
+
 function MessageItem({ m }: { m: Message }) {
   const who = m.direction === 'inbound' ? 'Customer' : m.fromBot ? 'Bot' : 'You';
   const files = (m.attachments ?? []).filter((a) => a.filename);
   return (
     <li className={`${m.direction} ${m.status}`} data-message-id={m.id}>
+      <SenderWarning m={m} />
       <span className="body">{m.body}</span>
       {(m.notices ?? []).map((notice, i) => <span key={i} className="notice">{notice}</span>)}
       {files.length ? (

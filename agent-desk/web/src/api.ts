@@ -22,6 +22,9 @@ export interface Message {
   notices?: string[];
   attachments?: Attachment[];
   htmlUrl?: string | null;
+  fromAddress?: string;
+  /** Email: whether the sender was shown to own the From address ('pass'); anything else gets a warning. */
+  senderAuth?: { verdict: 'pass' | 'fail' | 'none' | 'temperror'; domain: string } | null;
 }
 
 export interface ConversationSummary {

@@ -76,6 +76,7 @@ export const EVENT_WORDS: Record<string, string> = {
   escalated: 'Still not accepted: supervisors were told',
   resent: 'Sent again',
   customer_replied: 'The customer answered',
+  reply_unverified: 'An email claiming to be the service’s reply could not be confirmed as theirs: it was not sent to the customer',
 };
 
 /** "accepted by Ali", "closed (accepted by Ali)": who accepted it stays visible after it moves on. */
