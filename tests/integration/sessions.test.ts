@@ -181,12 +181,12 @@ describe('sessions across two hub processes (idle time-out 30 minutes, the defau
   });
 });
 
-describe('a short idle time-out (SESSION_IDLE_MINUTES=0.25)', () => {
+describe('a short idle time-out (SESSION_IDLE_MINUTES=0.25; no sweeper, so the row stays and only the check refuses it)', () => {
   let hub: Hub;
   beforeAll(async () => {
     const database = await createTestDatabase('sessions_idle');
     cleanups.push(() => database.drop());
-    hub = await startTestHub(testEnv({ DATABASE_URL: database.url, SESSION_IDLE_MINUTES: '0.25' }));
+    hub = await startTestHub(testEnv({ DATABASE_URL: database.url, SESSION_IDLE_MINUTES: '0.25', SWEEP_INTERVAL_MS: '3600000' }));
     cleanups.push(() => hub.stop());
   });
 
@@ -196,5 +196,6 @@ describe('a short idle time-out (SESSION_IDLE_MINUTES=0.25)', () => {
     await hub.database.prisma.session.update({ where: { tokenHash: tokenHash(cookie) }, data: { lastSeenAt: new Date(Date.now() - MINUTE) } });
     await expect.poll(() => open.connected, { timeout: 20_000, interval: 100 }).toBe(false);
     expect((await me(hub, cookie)).status).toBe(401);
+    expect(await hub.database.prisma.session.count({ where: { tokenHash: tokenHash(cookie) } })).toBe(1);
   });
 });
