@@ -72,7 +72,7 @@ describe('your account', () => {
     expect(await axeViolations(page)).toEqual([]);
     await lift.click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Lifted' }).textContent()).toBe(`Lifted: Dee Agent (${dee.email}) can try to sign in from 198.51.100.77 now.`);
-    expect(await page.getByText('No sign-ins are locked now.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('No sign-ins are locked now.').isVisible()).toBe(true);
 
     await page.getByRole('button', { name: 'Disable Dee Agent' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'disabled' }).textContent()).toBe('Dee Agent is disabled and was signed out everywhere.');

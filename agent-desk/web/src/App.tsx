@@ -101,7 +101,8 @@ export function App() {
         ) : null}
       </header>
       <main>
-        <p id="signed-out-notice" role="status">{agent ? '' : notice}</p>
+        {/* Only while signed out: the desk's own status regions are the only ones while it is open. */}
+        {agent ? null : <p id="signed-out-notice" role="status">{notice}</p>}
         {!agent && signedOut ? <SignIn onSignedIn={signedIn} /> : null}
         {agent && view === 'account' ? <AccountPage agent={agent} onLeaving={() => void (leaving.current = true)} onSignedOut={() => onSignedOut('You are signed out everywhere.')} /> : null}
         {/* The desk stays mounted (its connection and what it has loaded) while the account page is open. */}
