@@ -14,8 +14,9 @@ import { channelModules } from '../channels/registry.ts';
 import { apiRouter } from '../agent-desk/server/api.ts';
 import { ensureFirstAdmin } from '../agent-desk/server/auth.ts';
 import { createLoginLockout } from '../agent-desk/server/lockout.ts';
+import { signInLockRecorder } from '../agent-desk/server/sign-in-locks.ts';
 import { openApiDocument } from '../agent-desk/server/openapi.ts';
-import { attachDeskRealtime } from '../agent-desk/server/realtime.ts';
+import { attachDeskRealtime, deskSockets } from '../agent-desk/server/realtime.ts';
 import { buildDeskBundle, deskBundleHandler } from '../agent-desk/server/web-bundle.ts';
 import { describeConfig, type HubConfig } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
@@ -127,7 +128,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   if (config.roles.worker) {
     const targets = { slack, email: adapters.email, webhookTimeoutMs: config.handoff.webhookTimeoutMs, publicBaseUrl: config.publicBaseUrl, words };
     workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, router, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency, handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent } });
-    stops.push(startSweeper(db, queues, logger, config.sweep));
+    stops.push(startSweeper(db, queues, logger, { ...config.sweep, sessionIdleMs: config.sessionIdleMs }));
   }
 
   let url: string | null = null;
@@ -180,8 +181,9 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     // A service's own system accepting, answering or closing a hand-off it got by webhook (signed, like ours to it).
     app.use(handoffCallbackRouter({ db, queues, bus, logger, wording }));
     const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
-    const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, ...config.loginLockout });
-    app.use(apiRouter({ db, publicBaseUrl: config.publicBaseUrl, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessionTtlMs: config.sessionTtlMs, cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity, handoffWording: wording, handoffWords: words }));
+    const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, record: signInLockRecorder(db), ...config.loginLockout });
+    const sessions = { ttlMs: config.sessionTtlMs, idleMs: config.sessionIdleMs };
+    app.use(apiRouter({ db, publicBaseUrl: config.publicBaseUrl, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessions, desk: deskSockets(io), cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity, handoffWording: wording, handoffWords: words }));
     // The desk: its React bundle built once here, in memory (a build error stops the start), then its static files.
     app.use('/desk', deskBundleHandler(await buildDeskBundle()), express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
@@ -201,7 +203,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
       res.status(500).json({ error: 'internal error' });
     });
 
-    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters, publicBaseUrl: config.publicBaseUrl, router, presenceGraceMs: config.routing.presenceGraceMs, defaultCapacity: config.routing.defaultCapacity }));
+    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters, publicBaseUrl: config.publicBaseUrl, sessions, router, presenceGraceMs: config.routing.presenceGraceMs, defaultCapacity: config.routing.defaultCapacity }));
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
       http!.listen(config.port, config.host, () => resolve());

@@ -55,12 +55,17 @@ const hubSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
+  /** The longest a desk session lasts, however busy. */
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  /** Sign-in lock-out: wrong passwords in a row for one account from one address before it is locked. */
+  /** A session with no request for this long has ended; fractions allowed (0.05 = 3 s). */
+  SESSION_IDLE_MINUTES: z.coerce.number().min(1 / 60, 'must be at least 0.0167 (one second)').max(7 * 24 * 60).default(30),
+  /** Sign-in lock-out: wrong passwords in a row for one account from one address before that pair is locked. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  /** Wrong passwords for one account from all addresses together (guessing spread over many) before it is locked. */
+  /** Wrong passwords for one account from all addresses together (guessing spread over many) before each further one makes it wait. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(20),
-  /** How long a locked account stays locked; fractions allowed (0.5 = 30 s), at least one second. */
+  /** The longest wait between tries for an account being guessed from many addresses (1 s, doubling, up to this). */
+  LOGIN_ACCOUNT_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** How long a locked account-and-address pair stays locked; fractions allowed (0.5 = 30 s), at least one second. */
   LOGIN_LOCK_MINUTES: z.coerce.number().min(1 / 60, 'must be at least 0.0167 (one second)').max(1440, 'must be at most 1440 (a day)').default(15),
   /** Wrong passwords from one client address in a day, whatever the accounts, before it is locked for a day. */
   LOGIN_MAX_FAILURES_PER_IP_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(100),
@@ -154,8 +159,9 @@ export interface HubConfig {
   defaultCountry: CountryCode;
   admin: { email: string; password: string } | null;
   sessionTtlMs: number;
+  sessionIdleMs: number;
   /** Sign-in lock-out ceilings (agent-desk/server/lockout.ts). */
-  loginLockout: { maxFailures: number; maxFailuresPerAccount: number; lockSeconds: number; maxFailuresPerIpPerDay: number };
+  loginLockout: { maxFailures: number; maxFailuresPerAccount: number; accountDelayMaxSeconds: number; lockSeconds: number; maxFailuresPerIpPerDay: number };
   cookieSecure: boolean;
   workerLockMs: number;
   workerConcurrency: number;
@@ -222,9 +228,11 @@ export function loadConfig(env: Env): HubConfig {
     defaultCountry: hub.DEFAULT_COUNTRY as CountryCode,
     admin: hub.ADMIN_EMAIL && hub.ADMIN_PASSWORD ? { email: hub.ADMIN_EMAIL.toLowerCase(), password: hub.ADMIN_PASSWORD } : null,
     sessionTtlMs: hub.SESSION_TTL_HOURS * 3_600_000,
+    sessionIdleMs: Math.round(hub.SESSION_IDLE_MINUTES * 60_000),
     loginLockout: {
       maxFailures: hub.LOGIN_MAX_FAILURES,
       maxFailuresPerAccount: hub.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      accountDelayMaxSeconds: hub.LOGIN_ACCOUNT_DELAY_MAX_SECONDS,
       lockSeconds: Math.max(1, Math.round(hub.LOGIN_LOCK_MINUTES * 60)),
       maxFailuresPerIpPerDay: hub.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
     },

@@ -32,7 +32,18 @@ async function requeueIfIdle<T>(queue: Parameters<typeof enqueueFor<T>>[0], id: 
   return true;
 }
 
-export function startSweeper(db: Db, queues: Queues, logger: Logger, opts: { intervalMs: number; afterMs: number }): () => void {
+/**
+ * Deletes desk sessions that have ended (past their lifetime, or idle past SESSION_IDLE_MINUTES: sign-in refuses
+ * them already, so this only keeps the table small) and sign-in lock records whose lock is over.
+ */
+export async function sweepSessions(db: Db, idleMs: number): Promise<{ sessions: number; signInLocks: number }> {
+  const now = Date.now();
+  const sessions = await db.session.deleteMany({ where: { OR: [{ expiresAt: { lte: new Date(now) } }, { lastSeenAt: { lte: new Date(now - idleMs) } }] } });
+  const locks = await db.signInLock.deleteMany({ where: { lockedUntil: { lte: new Date(now) } } });
+  return { sessions: sessions.count, signInLocks: locks.count };
+}
+
+export function startSweeper(db: Db, queues: Queues, logger: Logger, opts: { intervalMs: number; afterMs: number; sessionIdleMs: number }): () => void {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
@@ -40,6 +51,8 @@ export function startSweeper(db: Db, queues: Queues, logger: Logger, opts: { int
     try {
       const swept = await sweepOnce(db, queues, opts.afterMs);
       if (Object.values(swept).some(Boolean)) logger.info(swept, 're-queued unfinished work');
+      const ended = await sweepSessions(db, opts.sessionIdleMs);
+      if (ended.sessions || ended.signInLocks) logger.debug(ended, 'deleted ended sessions and sign-in locks');
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'sweep failed; will try again');
     } finally {

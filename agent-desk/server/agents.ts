@@ -26,6 +26,8 @@ export interface AgentRoutingView {
   /** Open conversations they have now, per channel. */
   load: Partial<Record<Channel, number>>;
   teams: { id: string; name: string }[];
+  /** An admin disabled the account: it cannot sign in. */
+  disabled: boolean;
 }
 
 const agentSelect = {
@@ -38,6 +40,7 @@ const agentSelect = {
   skills: true,
   capacity: true,
   teams: { select: { team: { select: { id: true, name: true } } } },
+  disabledAt: true,
 } as const;
 
 type AgentRow = Prisma.AgentGetPayload<{ select: typeof agentSelect }>;
@@ -54,6 +57,7 @@ function toView(a: AgentRow, load: Partial<Record<Channel, number>>, defaults: R
     capacity: { ...defaults, ...capacityOf(a.capacity) },
     load,
     teams: a.teams.map((t) => t.team),
+    disabled: a.disabledAt !== null,
   };
 }
 
@@ -199,7 +203,7 @@ export async function supervisorOverview(db: Db, defaults: Record<Channel, numbe
     db.team.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
     db.conversation.groupBy({ by: ['teamId'], where: waiting, _count: { _all: true }, _min: { waitingSince: true } }),
     db.conversation.groupBy({ by: ['teamId'], where: { ...waiting, OR: [{ urgentAt: { not: null } }, { needs: { some: { urgent: true } } }] }, _count: { _all: true } }),
-    db.agent.findMany({ where: { role: { not: 'service' } }, select: agentSelect, orderBy: { displayName: 'asc' } }),
+    db.agent.findMany({ where: { role: { not: 'service' }, disabledAt: null }, select: agentSelect, orderBy: { displayName: 'asc' } }),
   ]);
   const queues = [{ id: null as string | null, name: 'Any agent' }, ...teams].map((team) => {
     const counts = byTeam.find((row) => row.teamId === team.id);

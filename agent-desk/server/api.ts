@@ -8,7 +8,7 @@ import type { EventBus } from '../../hub/events.ts';
 import { enqueueFor, type Queues } from '../../hub/queues.ts';
 import type { Logger } from '../../hub/logger.ts';
 import { createReply, replyChannels, ReplyError } from '../../hub/outbound/compose.ts';
-import { SESSION_COOKIE, checkPassword, endSession, startSession } from './auth.ts';
+import { SESSION_COOKIE, checkPassword, endSession, startSession, type SessionPolicy } from './auth.ts';
 import { authorise, conversationScope, viewerIn } from './policy.ts';
 import { lockedMessage, type Lock, type LoginLockout } from './lockout.ts';
 import { conversationDetail, listConversations, messageView } from './views.ts';
@@ -27,6 +27,9 @@ import type { Router } from '../../hub/routing/engine.ts';
 import { routingRouter } from './routing.ts';
 import { agentsRouter } from './agents.ts';
 import { deskHandoffRouter, serviceHandoffRouter } from './handoffs.ts';
+import { accountRouter } from './account.ts';
+import { signInLocksRouter } from './sign-in-locks.ts';
+import { sessionRoom, type DeskSockets } from './realtime.ts';
 import type { HandoffWording } from '../../hub/handoff/create.ts';
 import type { HandoffWords } from '../../hub/handoff/view.ts';
 
@@ -64,8 +67,11 @@ export interface ApiDeps {
   enabledChannels: readonly ChannelKind[];
   adapters: Adapters;
   defaultCountry: CountryCode;
-  sessionTtlMs: number;
+  /** How long sessions last: from sign-in, and from the last request. */
+  sessions: SessionPolicy;
   cookieSecure: boolean;
+  /** Closes desks' sockets when their sessions end. */
+  desk: DeskSockets;
   /** Sign-in lock-out after repeated failures (built once at start on the hub's Redis). */
   loginLockout: LoginLockout;
   /** Needs detection, built once at start. */
@@ -97,7 +103,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use((req, res, next) => (req.method === 'PUT' && req.path === '/api/directory' ? directory : small)(req, res, next));
   const needLabel = needLabeller(deps.taxonomy);
   // Who may call what, on which records: every /api request, before any route (policy.ts).
-  router.use(authorise(deps.db));
+  router.use(authorise(deps.db, deps.sessions));
   // Strict: the cookie never rides on a link or form from another site (the origin check covers the same site).
   const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, secure: deps.cookieSecure, path: '/' };
 
@@ -108,24 +114,32 @@ export function apiRouter(deps: ApiDeps) {
     const locked = (lock: Lock) => void res.status(429).set('Retry-After', String(lock.retryAfterSeconds)).json({ error: lockedMessage(lock) });
     const gate = await deps.loginLockout.begin(body.data.email, req.ip);
     if (gate.locked) return locked(gate.locked);
-    const agent = await checkPassword(deps.db, body.data.email, body.data.password);
-    if (!agent) {
+    const found = await checkPassword(deps.db, body.data.email, body.data.password);
+    if (!found) {
       const lock = await gate.attempt.failed();
       if (lock) return locked(lock);
       return void res.status(401).json({ error: 'email or password is not right' });
     }
     await gate.attempt.succeeded();
-    const session = await startSession(deps.db, agent.id, deps.sessionTtlMs);
+    // Said only to someone who knows the password: it tells a guesser nothing.
+    if (found.disabled) return void res.status(403).json({ error: 'this account is disabled; ask an admin to enable it' });
+    const { disabled: _, ...agent } = found;
+    const session = await startSession(deps.db, agent.id, deps.sessions.ttlMs);
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: session.expiresAt });
     res.json({ agent });
   });
 
   router.post('/api/auth/logout', async (req, res) => {
     await endSession(deps.db, req.cookies[SESSION_COOKIE]);
+    await deps.desk.disconnect([sessionRoom(req.sessionId!)]);
     res.clearCookie(SESSION_COOKIE, cookieOptions).status(204).end();
   });
 
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
+
+  // Every account's own password and sessions; admins' accounts and sign-in locks.
+  router.use(accountRouter({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity, desk: deps.desk, loginLockout: deps.loginLockout, cookieOptions }));
+  router.use(signInLocksRouter({ db: deps.db, lockout: deps.loginLockout }));
 
   const handoffDeps = { db: deps.db, queues: deps.queues, bus: deps.bus, logger: deps.logger, wording: deps.handoffWording, words: deps.handoffWords, needCodes: new Set(deps.taxonomy.map((n) => n.code)) };
   router.use(serviceHandoffRouter(handoffDeps));

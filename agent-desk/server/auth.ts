@@ -17,6 +17,8 @@ export interface SignedInAgent {
 declare module 'express-serve-static-core' {
   interface Request {
     agent?: SignedInAgent;
+    /** The id of the session the request came with (set with `agent`). */
+    sessionId?: string;
   }
 }
 
@@ -35,7 +37,8 @@ export async function ensureFirstAdmin(db: Db, admin: { email: string; password:
 // Verifying against a real hash when the email is unknown keeps response times alike (no account probing).
 let dummyHash: Promise<string> | undefined;
 
-export async function checkPassword(db: Db, email: string, password: string): Promise<SignedInAgent | null> {
+/** The account for these credentials (disabled or not: the caller says which); null for a wrong email or password. */
+export async function checkPassword(db: Db, email: string, password: string): Promise<(SignedInAgent & { disabled: boolean }) | null> {
   const agent = await db.agent.findUnique({ where: { email: email.trim().toLowerCase() } });
   if (!agent) {
     dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
@@ -43,26 +46,63 @@ export async function checkPassword(db: Db, email: string, password: string): Pr
     return null;
   }
   const ok = await verify(agent.passwordHash, password).catch(() => false);
-  return ok ? { id: agent.id, email: agent.email, displayName: agent.displayName, role: agent.role } : null;
+  return ok ? { id: agent.id, email: agent.email, displayName: agent.displayName, role: agent.role, disabled: agent.disabledAt !== null } : null;
 }
 
-export async function startSession(db: Db, agentId: string, ttlMs: number): Promise<{ token: string; expiresAt: Date }> {
+/** Whether this is the agent's password now (for changing it: the session alone is not enough). */
+export async function isCurrentPassword(db: Db, agentId: string, password: string): Promise<boolean> {
+  const agent = await db.agent.findUnique({ where: { id: agentId }, select: { passwordHash: true } });
+  return !!agent && (await verify(agent.passwordHash, password).catch(() => false));
+}
+
+/** How long sessions last: at most ttlMs from sign-in, and idleMs from the last request. */
+export interface SessionPolicy {
+  ttlMs: number;
+  idleMs: number;
+}
+
+// A session's last request is written at most this often (a quarter of a short idle time, for tests and
+// strict settings): a write per request would cost more than the request itself.
+const TOUCH_EVERY_MS = 60_000;
+
+export async function startSession(db: Db, agentId: string, ttlMs: number): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlMs);
-  await db.session.create({ data: { tokenHash: hashToken(token), agentId, expiresAt } });
-  return { token, expiresAt };
+  const { id } = await db.session.create({ data: { tokenHash: hashToken(token), agentId, expiresAt }, select: { id: true } });
+  return { id, token, expiresAt };
 }
 
-export async function endSession(db: Db, token: string): Promise<void> {
-  await db.session.deleteMany({ where: { tokenHash: hashToken(token) } });
+/** Ends the sessions that match (ended ones and their desk sockets are the caller's to tell); their ids. */
+export async function endSessions(db: Pick<Db, 'session'>, where: { agentId: string; exceptId?: string } | { tokenHash: string }): Promise<string[]> {
+  const filter = 'tokenHash' in where ? { tokenHash: where.tokenHash } : { agentId: where.agentId, ...(where.exceptId ? { id: { not: where.exceptId } } : {}) };
+  const ended = await db.session.findMany({ where: filter, select: { id: true } });
+  if (ended.length) await db.session.deleteMany({ where: { id: { in: ended.map((s) => s.id) } } });
+  return ended.map((s) => s.id);
 }
 
-export async function agentForToken(db: Db, token: string | undefined): Promise<SignedInAgent | null> {
+export const endSession = (db: Db, token: string | undefined) => (token ? endSessions(db, { tokenHash: hashToken(token) }) : Promise.resolve([]));
+
+export interface CurrentSession {
+  id: string;
+  agent: SignedInAgent;
+}
+
+/**
+ * The session a token opens, if it has not ended: past its lifetime, idle too long, or its agent disabled.
+ * `touch`: this is the agent at work (a request), so the session's last-seen time moves on.
+ */
+export async function sessionForToken(db: Db, token: string | undefined, policy: SessionPolicy, touch: boolean): Promise<CurrentSession | null> {
   if (!token) return null;
   const session = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { agent: true } });
-  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+  if (!session) return null;
+  const now = Date.now();
+  const lastSeen = session.lastSeenAt.getTime();
+  if (session.expiresAt.getTime() <= now || lastSeen + policy.idleMs <= now || session.agent.disabledAt) return null;
+  // Conditional on the value read, so several processes serving one desk write it once.
+  if (touch && now - lastSeen >= Math.min(TOUCH_EVERY_MS, policy.idleMs / 4))
+    await db.session.updateMany({ where: { id: session.id, lastSeenAt: session.lastSeenAt }, data: { lastSeenAt: new Date(now) } });
   const { agent } = session;
-  return { id: agent.id, email: agent.email, displayName: agent.displayName, role: agent.role };
+  return { id: session.id, agent: { id: agent.id, email: agent.email, displayName: agent.displayName, role: agent.role } };
 }
 
 /** Reads the session cookie out of a raw Cookie header (socket.io handshakes have no cookie-parser). */

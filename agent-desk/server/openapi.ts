@@ -13,6 +13,8 @@ import { CannedBody, CannedView, PLACEHOLDERS } from './canned.ts';
 import { CloseBody, PresenceBody, TransferBody } from './routing.ts';
 import { HandoffBody, HandoffCloseBody, HandoffReplyBody, RedirectBody } from './handoffs.ts';
 import { CallbackBody } from '../../hub/handoff/callback.ts';
+import { PasswordChangeBody } from './account.ts';
+import { SignInLockView } from './sign-in-locks.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
@@ -47,16 +49,55 @@ export function openApiDocument(version: string) {
             '200': { description: 'Signed in' },
             '400': error,
             '401': { ...error, description: 'Wrong email or password' },
+            '403': { ...error, description: 'Right password, but an admin has disabled the account' },
             '429': {
               ...error,
               description:
-                'Locked after repeated failed sign-ins (LOGIN_MAX_FAILURES in a row for this account from this address, LOGIN_MAX_FAILURES_PER_ACCOUNT from anywhere, or LOGIN_MAX_FAILURES_PER_IP_PER_DAY from this address). The password is not checked, and the answer is the same whether or not the account exists.',
+                'Too many failed sign-ins: this account from this address is locked (LOGIN_MAX_FAILURES in a row, for LOGIN_LOCK_MINUTES), this address is locked (LOGIN_MAX_FAILURES_PER_IP_PER_DAY across accounts, for a day), or this account is being guessed from many addresses and must wait a few seconds (past LOGIN_MAX_FAILURES_PER_ACCOUNT: 1 s, doubling, up to LOGIN_ACCOUNT_DELAY_MAX_SECONDS; never at an address it signed in from before). The password is not checked, and the answer is the same whether or not the account exists.',
               headers: { 'Retry-After': { description: 'Seconds until a sign-in may be tried again', schema: { type: 'integer', minimum: 1 } } },
             },
           },
         },
       },
-      '/api/auth/logout': { post: { summary: 'Sign out', responses: { '204': { description: 'Signed out' }, '401': unauthorised } } },
+      '/api/auth/logout': { post: { summary: 'Sign out: ends this session and closes its desks (every account)', responses: { '204': { description: 'Signed out' }, '401': unauthorised } } },
+      '/api/auth/password': {
+        post: {
+          summary: 'Change my password (every account): needs the current one; ends my other sessions and closes their desks, keeps this one',
+          requestBody: { required: true, content: json(PasswordChangeBody) },
+          responses: {
+            '200': { description: 'Changed', content: json(z.object({ otherSessionsEnded: z.number().int() })) },
+            '400': { ...error, description: 'The current password is not right, or the new one breaks the rule (12 to 1024 characters, not the current one)' },
+            '401': unauthorised,
+            '429': { ...error, description: 'Too many wrong current passwords: limited like sign-in', headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } } },
+          },
+        },
+      },
+      '/api/auth/sign-out-everywhere': {
+        post: { summary: 'Sign out everywhere (every account): ends all my sessions, this one too, and closes all my desks', responses: { '204': { description: 'Signed out everywhere' }, '401': unauthorised } },
+      },
+      '/api/agents/{id}/disable': {
+        post: {
+          summary: 'Disable an account (admins): it cannot sign in, its sessions end and its desks close at once, on every hub process; it is set offline. Not your own.',
+          parameters: idParam,
+          responses: { '200': { description: 'Disabled: the agent, and how many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error, '409': { ...error, description: 'Your own account' } },
+        },
+      },
+      '/api/agents/{id}/enable': {
+        post: { summary: 'Enable a disabled account again (admins)', parameters: idParam, responses: { '200': { description: 'Enabled: the agent' }, '401': unauthorised, '403': forbidden, '404': error } },
+      },
+      '/api/admin/sign-in-locks': {
+        get: {
+          summary: 'Sign-in locks and slow-downs in force, with the account, address, until when and why (admins)',
+          responses: { '200': { description: 'Locks', content: json(z.object({ locks: z.array(SignInLockView) })) }, '401': unauthorised, '403': forbidden },
+        },
+      },
+      '/api/admin/sign-in-locks/{id}': {
+        delete: {
+          summary: 'Lift a sign-in lock now and forget its count (admins; audited)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '204': { description: 'Lifted' }, '401': unauthorised, '403': forbidden, '404': { ...error, description: 'No such lock (it may have ended)' }, '503': { ...error, description: 'Redis did not answer' } },
+        },
+      },
       '/api/auth/me': { get: { summary: 'The signed-in agent', responses: { '200': { description: 'Agent' }, '401': unauthorised } } },
       '/api/conversations': {
         get: {

@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
 import type { AgentRole, Prisma } from '../../hub/generated/prisma/client.ts';
-import { agentForToken, SESSION_COOKIE } from './auth.ts';
+import { sessionForToken, SESSION_COOKIE, type SessionPolicy } from './auth.ts';
 import { maySee, seesAll, viewerOf, type Viewer } from './access.ts';
 
 declare module 'express-serve-static-core' {
@@ -50,6 +50,12 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'POST /api/auth/login': { who: 'public' },
   'POST /api/auth/logout': { who: EVERYONE },
   'GET /api/auth/me': { who: EVERYONE },
+  'POST /api/auth/password': { who: EVERYONE },
+  'POST /api/auth/sign-out-everywhere': { who: EVERYONE },
+  'POST /api/agents/{id}/disable': { who: ADMIN },
+  'POST /api/agents/{id}/enable': { who: ADMIN },
+  'GET /api/admin/sign-in-locks': { who: ADMIN },
+  'DELETE /api/admin/sign-in-locks/{id}': { who: ADMIN },
 
   'GET /api/conversations': { who: DESK },
   'GET /api/conversations/{id}': { who: DESK, on: 'conversation' },
@@ -259,7 +265,7 @@ const rolesInWords = (roles: readonly string[]) => roles.join(' or ');
  * Every /api request: the rule for its route, then the session, the role, and the record. Mounted after the
  * origin check and the body parsers (a merge names its second customer in the body).
  */
-export function authorise(db: Db) {
+export function authorise(db: Db, sessions: SessionPolicy) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const path = `${req.baseUrl}${req.path}`;
     if (!path.startsWith('/api/')) return next();
@@ -267,9 +273,11 @@ export function authorise(db: Db) {
     if (!found) return void res.status(404).json({ error: 'not found' });
     const { rule, params } = found;
     if (rule.who === 'public' || rule.who === 'provider') return next();
-    const agent = await agentForToken(db, req.cookies?.[SESSION_COOKIE]);
-    if (!agent) return void res.status(401).json({ error: 'sign in required' });
+    const session = await sessionForToken(db, req.cookies?.[SESSION_COOKIE], sessions, true);
+    if (!session) return void res.status(401).json({ error: 'sign in required' });
+    const { agent } = session;
     req.agent = agent;
+    req.sessionId = session.id;
     if (!rule.who.includes(agent.role)) return void res.status(403).json({ error: `only ${rolesInWords(rule.who)} accounts may do this` });
     if (rule.narrower?.when(req) && !rule.narrower.who.includes(agent.role)) {
       return void res.status(403).json({ error: `only ${rolesInWords(rule.narrower.who)} accounts may ${rule.narrower.what}` });

@@ -5,7 +5,7 @@ import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import type { Logger } from '../../hub/logger.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
-import { agentForToken, sessionTokenFromCookieHeader, type SignedInAgent } from './auth.ts';
+import { sessionForToken, sessionTokenFromCookieHeader, type SessionPolicy, type SignedInAgent } from './auth.ts';
 import { audienceOf, maySee, rooms, roomsFor, viewerOf, type Viewer } from './access.ts';
 import { messageView, type MessageView } from './views.ts';
 import { callView, type CallView } from './calls.ts';
@@ -52,15 +52,37 @@ const SUPERVISORS = rooms.supervisors;
 const OVERVIEW_EVERY_MS = 500;
 
 const TYPING_EVERY_MS = 2000;
+// How often each process looks for its desks whose session has ended on its own (idle, expired): a session
+// ended by a person (sign out, password change, disabled) disconnects its desks at once (deskSockets).
+const SESSION_CHECK_MS = 30_000;
 
-export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; logger: Logger; adapters: Adapters; publicBaseUrl: string } & RealtimeSettings): () => void {
+/** Each desk socket is also in its session's room, so ending one session closes just its desks. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+export interface DeskSockets {
+  /** Disconnects the desks in these rooms, in every hub process (the adapter carries it across). */
+  disconnect(rooms: string[]): Promise<void>;
+}
+
+export function deskSockets(io: Server): DeskSockets {
+  return {
+    async disconnect(to) {
+      if (to.length) io.of(DESK_NAMESPACE).in(to).disconnectSockets(true);
+    },
+  };
+}
+
+export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; logger: Logger; adapters: Adapters; publicBaseUrl: string; sessions: SessionPolicy } & RealtimeSettings): () => void {
   const desk = io.of(DESK_NAMESPACE);
   desk.use(async (socket, next) => {
     // Another page of the same site carries the session cookie too: only the desk's own pages may listen.
     if (!fromTheDesk(socket.handshake.headers, deps.publicBaseUrl)) return next(new Error('not from the desk'));
-    const agent = await agentForToken(deps.db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie)).catch(() => null);
-    if (!agent) return next(new Error('sign in required'));
+    // Connecting is not a request the agent made: it does not keep an idle session alive.
+    const session = await sessionForToken(deps.db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie), deps.sessions, false).catch(() => null);
+    if (!session) return next(new Error('sign in required'));
+    const { agent } = session;
     socket.data.agent = agent;
+    socket.data.sessionId = session.id;
     // Read before the connection completes, so the desk is in its rooms before it hears its first event.
     socket.data.viewer = await viewerOf(deps.db, agent).catch(() => null);
     if (!socket.data.viewer) return next(new Error('could not read your teams; try again'));
@@ -71,7 +93,7 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
   desk.on('connection', (socket) => {
     const me = socket.data.agent as SignedInAgent;
     // Rooms decide what this desk hears: its own offers, and conversations of the teams it may see (access.ts).
-    void socket.join(roomsFor(socket.data.viewer as Viewer));
+    void socket.join([...roomsFor(socket.data.viewer as Viewer), sessionRoom(socket.data.sessionId as string)]);
     clearTimeout(offlineTimers.get(me.id));
     // The last desk of an agent closed: after a grace period (a reload, a blip) they are offline, and
     // their offers go to others. fetchSockets sees every hub process's sockets through the adapter.
@@ -125,6 +147,26 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
   }, Math.max(deps.presenceGraceMs, 1000));
   presenceSweep.unref();
 
+  // Desks whose session ended by itself (idle or past its lifetime) are closed: what they would go on hearing
+  // is what the idle time-out is there to stop.
+  const sessionCheck = setInterval(async () => {
+    try {
+      const local = await desk.local.fetchSockets();
+      if (!local.length) return;
+      const ids = [...new Set(local.map((s) => s.data.sessionId as string))];
+      const now = Date.now();
+      const live = await deps.db.session.findMany({
+        where: { id: { in: ids }, expiresAt: { gt: new Date(now) }, lastSeenAt: { gt: new Date(now - deps.sessions.idleMs) }, agent: { disabledAt: null } },
+        select: { id: true },
+      });
+      const liveIds = new Set(live.map((s) => s.id));
+      for (const socket of local) if (!liveIds.has(socket.data.sessionId as string)) socket.disconnect(true);
+    } catch (error) {
+      deps.logger.warn({ err: (error as Error).message }, 'could not check the desks’ sessions');
+    }
+  }, Math.min(SESSION_CHECK_MS, Math.max(1000, deps.sessions.idleMs / 2)));
+  sessionCheck.unref();
+
   // `desk.local`: the bus brings every event to every process, and each one tells the agents connected to it;
   // a cluster-wide emit (through the Redis streams adapter) from each process would reach every agent once per process.
   const stopResync = deps.bus.onReconnect(() => desk.local.to('agents').emit('desk.resync'));
@@ -157,7 +199,8 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
         const view = await agentRoutingView(deps.db, event.agentId, deps.defaultCapacity);
         const joined = roomsFor(await viewerOf(deps.db, { id: view.id, role: view.role }));
         for (const socket of await desk.local.in(agentRoom(event.agentId)).fetchSockets()) {
-          for (const room of socket.rooms) if (room !== socket.id && !joined.includes(room)) socket.leave(room);
+          const own = [socket.id, sessionRoom(socket.data.sessionId as string)];
+          for (const room of socket.rooms) if (!own.includes(room) && !joined.includes(room)) socket.leave(room);
           socket.join(joined);
         }
         desk.local.to(agentRoom(event.agentId)).emit('me.updated', view);
@@ -201,6 +244,7 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
   return () => {
     stopped = true;
     clearInterval(presenceSweep);
+    clearInterval(sessionCheck);
     stopResync();
     stopEvents();
     stopRouting();

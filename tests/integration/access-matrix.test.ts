@@ -21,6 +21,12 @@ const EXPECTED: Record<string, string> = {
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'agsdxy',
   'GET /api/auth/me': 'agsdxy',
+  'POST /api/auth/password': 'agsdxy',
+  'POST /api/auth/sign-out-everywhere': 'agsdxy',
+  'POST /api/agents/{id}/disable': 'd',
+  'POST /api/agents/{id}/enable': 'd',
+  'GET /api/admin/sign-in-locks': 'd',
+  'DELETE /api/admin/sign-in-locks/{id}': 'd',
   'GET /api/conversations': 'agsd',
   'GET /api/conversations/{id}': 'gsd',
   'POST /api/conversations/{id}/messages': 'gsd',
@@ -240,6 +246,8 @@ describe('the access matrix', () => {
         // Signing out ends the session it is asked with: ask with a fresh one.
         const cookie = route === 'POST /api/auth/logout' ? await signIn(hub.url, passwords[who]) : cookies[who];
         const answer = await ask(route, cookie);
+        // Signing out everywhere ends every session of the account: sign in again for the routes after it.
+        if (route === 'POST /api/auth/sign-out-everywhere') cookies[who] = await signIn(hub.url, passwords[who]);
         const permitted = allowed === 'public' || CALLERS.some((c) => c === who && allowed.includes(c));
         const ok =
           allowed === 'provider'

@@ -1,20 +1,21 @@
 // Signing in to the desk after repeated wrong passwords: what the person at the keyboard sees (429, when to
-// try again), what an attacker learns (nothing about which accounts exist), and that a Redis outage never
-// stops agents signing in. Real hubs, real Redis and PostgreSQL; each client address is set through the
+// try again), that a guesser elsewhere never locks the real agent out, what an attacker learns (nothing about
+// which accounts exist), what admins see and lift, and that a Redis outage never stops agents signing in. Real hubs, real Redis and PostgreSQL; each client address is set through the
 // loopback proxy's X-Forwarded-For, as the council's load balancer would.
 import { connect, createServer, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
-import { testEnv, uniquePrefix } from '../helpers/hub.ts';
+import { apiJson, signIn, testEnv, uniquePrefix } from '../helpers/hub.ts';
 import { freePort, privateRedis, type PrivateRedis } from '../helpers/processes.ts';
 import { loadConfig, type Env } from '../../hub/config.ts';
 import { createLogger } from '../../hub/logger.ts';
 import { startHub, type RunningHub } from '../../hub/app.ts';
 import { createRedis } from '../../hub/redis.ts';
 import { hashPassword } from '../../agent-desk/server/auth.ts';
-import { addressKey, createLoginLockout, waitInWords, type LoginLockout } from '../../agent-desk/server/lockout.ts';
+import { accountHash, addressKey, createLoginLockout, waitInWords, type LoginLockout } from '../../agent-desk/server/lockout.ts';
+import type { SignInLockView } from '../../agent-desk/server/sign-in-locks.ts';
 
 type LogLine = { level: number; msg: string; [key: string]: unknown };
 type Hub = RunningHub & { url: string; logs: LogLine[] };
@@ -89,9 +90,9 @@ describe('sign-in lock-out (defaults: 5 in a row, 15 minutes)', () => {
   let hub: Hub;
   const prefix = uniquePrefix('lockout');
   beforeAll(async () => {
-    hub = await startLoggedHub({ QUEUE_PREFIX: prefix, LOGIN_MAX_FAILURES_PER_ACCOUNT: '8', LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '15' });
+    hub = await startLoggedHub({ QUEUE_PREFIX: prefix, LOGIN_MAX_FAILURES_PER_ACCOUNT: '8', LOGIN_ACCOUNT_DELAY_MAX_SECONDS: '4', LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '15' });
     cleanups.push(async () => {
-      const keys = await direct.keys(`${prefix}:login-failures:*`);
+      const keys = await direct.keys(`${prefix}:login-*`);
       if (keys.length) await direct.del(...keys);
     });
   });
@@ -149,14 +150,83 @@ describe('sign-in lock-out (defaults: 5 in a row, 15 minutes)', () => {
     expect(statuses(await failTimes(hub, agent.email, ip, 5))).toEqual([401, 401, 401, 401, 429]);
   });
 
-  it('locks an account everywhere when guesses are spread over many addresses (LOGIN_MAX_FAILURES_PER_ACCOUNT=8)', async () => {
+  it('a guesser elsewhere cannot lock the agent out at their own address, however many times they try', async () => {
+    const agent = await newAgent(hub, 'target');
+    const home = newAddress();
+    expect((await login(hub, agent.email, RIGHT, home)).status).toBe(200);
+    const guesser = newAddress();
+    const answers = await failTimes(hub, agent.email, guesser, 25);
+    expect(statuses(answers)).toEqual([401, 401, 401, 401, ...Array(21).fill(429)]);
+    // Only the guesser's own pair is locked: the agent signs in at once, at home and anywhere else.
+    expect((await login(hub, agent.email, RIGHT, home)).status).toBe(200);
+    expect((await login(hub, agent.email, RIGHT, newAddress())).status).toBe(200);
+    expect((await login(hub, agent.email, RIGHT, guesser)).status).toBe(429);
+    // Twenty-five more, spread over five addresses (past LOGIN_MAX_FAILURES_PER_ACCOUNT): home still signs in.
+    for (let i = 0; i < 5; i++) await failTimes(hub, agent.email, newAddress(), 5);
+    expect((await login(hub, agent.email, RIGHT, home)).status).toBe(200);
+  });
+
+  it('slows an account guessed from many addresses (LOGIN_MAX_FAILURES_PER_ACCOUNT=8): waits of 1 s, 2, 4, capped at 4; never at the agent’s own address', async () => {
     const agent = await newAgent(hub, 'spread');
+    const home = newAddress();
+    expect((await login(hub, agent.email, RIGHT, home)).status).toBe(200);
+    const waitKey = `${prefix}:login-failures:account-wait:${accountHash(agent.email)}`;
+    const waitOver = () => expect.poll(() => direct.pttl(waitKey), { timeout: 15_000, interval: 100 }).toBeLessThan(0);
+
     const answers: Answer[] = [];
     for (let i = 0; i < 8; i++) answers.push(await login(hub, agent.email, WRONG, newAddress()));
     expect(statuses(answers)).toEqual([401, 401, 401, 401, 401, 401, 401, 429]);
-    const fromElsewhere = await login(hub, agent.email, RIGHT, newAddress());
-    expect(fromElsewhere).toMatchObject({ status: 429, body: LOCKED_15 });
-    expect(hub.logs).toContainEqual(expect.objectContaining({ msg: 'sign-in locked after repeated failures', agentId: agent.id, scopes: ['account'] }));
+    expect(answers[7]).toMatchObject({ retryAfter: '1', body: { error: 'Too many failed sign-ins. Try again in 1 second.' } });
+    expect(hub.logs).toContainEqual(expect.objectContaining({ msg: 'sign-in slowed for an account failing from many addresses', agentId: agent.id, failures: 8, waitSeconds: 1 }));
+
+    for (const wait of [2, 4, 4]) {
+      await waitOver();
+      const next = await login(hub, agent.email, WRONG, newAddress());
+      expect(next).toMatchObject({ status: 429, retryAfter: String(wait), body: { error: `Too many failed sign-ins. Try again in ${wait} seconds.` } });
+      // While it waits, tries from anywhere new are refused unchecked (and do not make the wait grow)...
+      expect((await login(hub, agent.email, WRONG, newAddress())).status).toBe(429);
+    }
+    expect((await login(hub, agent.email, RIGHT, newAddress())).status).toBe(429);
+    // ...but the agent where they signed in before is let straight in.
+    expect((await login(hub, agent.email, RIGHT, home)).status).toBe(200);
+  });
+
+  it('a burst of parallel guesses from many addresses gets no more password checks than one after another', async () => {
+    const agent = await newAgent(hub, 'spread-burst');
+    const answers = await Promise.all(Array.from({ length: 20 }, () => login(hub, agent.email, WRONG, newAddress())));
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(7);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(13);
+    // Eight passwords were checked: only the eighth failure made the account wait, the rest were refused unchecked.
+    expect(hub.logs.filter((l) => l.msg === 'sign-in slowed for an account failing from many addresses' && l.agentId === agent.id)).toHaveLength(1);
+  });
+
+  it('admins see each lock (account, address, until when, why) and lift one; other roles may not', async () => {
+    const agent = await newAgent(hub, 'lifted-by-admin');
+    const colleague = await newAgent(hub, 'not-admin');
+    const ip = newAddress();
+    expect(statuses(await failTimes(hub, agent.email, ip, 5))).toEqual([401, 401, 401, 401, 429]);
+    const admin = await signIn(hub.url);
+    const listed = await apiJson<{ locks: SignInLockView[] }>(hub.url, admin, '/api/admin/sign-in-locks');
+    expect(listed.status).toBe(200);
+    const lock = listed.body.locks.find((l) => l.agent?.id === agent.id)!;
+    expect(lock).toMatchObject({ scope: 'account-address', agent: { id: agent.id, email: agent.email }, address: ip, failures: 5, reason: '5 wrong passwords in a row for this account from this address' });
+    const minutesLeft = (Date.parse(lock.lockedUntil) - Date.now()) / 60_000;
+    expect(minutesLeft).toBeGreaterThan(13);
+    expect(minutesLeft).toBeLessThanOrEqual(15);
+
+    const notAdmin = await signIn(hub.url, { email: colleague.email, password: RIGHT });
+    expect((await apiJson(hub.url, notAdmin, '/api/admin/sign-in-locks')).status).toBe(403);
+    expect((await apiJson(hub.url, notAdmin, `/api/admin/sign-in-locks/${lock.id}`, { method: 'DELETE' })).status).toBe(403);
+    expect((await login(hub, agent.email, RIGHT, ip)).status).toBe(429);
+
+    expect((await apiJson(hub.url, admin, `/api/admin/sign-in-locks/${lock.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await login(hub, agent.email, RIGHT, ip)).status).toBe(200);
+    expect((await apiJson<{ locks: SignInLockView[] }>(hub.url, admin, '/api/admin/sign-in-locks')).body.locks.map((l) => l.id)).not.toContain(lock.id);
+    expect((await apiJson(hub.url, admin, `/api/admin/sign-in-locks/${lock.id}`, { method: 'DELETE' })).status).toBe(404);
+    const adminId = (await hub.database.prisma.agent.findUniqueOrThrow({ where: { email: 'admin@council.example' } })).id;
+    expect(await hub.database.prisma.auditEvent.findMany({ where: { action: 'sign_in_lock_lift' }, select: { agentId: true, detail: true } })).toEqual([
+      { agentId: adminId, detail: { lock: lock.id, scope: 'account-address', agent: agent.id } },
+    ]);
   });
 
   it('stops password spraying: an address that fails on many accounts is locked for a day (LOGIN_MAX_FAILURES_PER_IP_PER_DAY=15)', async () => {
@@ -169,6 +239,12 @@ describe('sign-in lock-out (defaults: 5 in a row, 15 minutes)', () => {
     expect(fromThere).toMatchObject({ status: 429, body: { error: 'Too many failed sign-ins. Try again in 24 hours.' } });
     expect(Number(fromThere.retryAfter)).toBeGreaterThan(15 * 60);
     expect((await login(hub, agent.email, RIGHT, newAddress())).status).toBe(200);
+    // Admins see the address's own lock (no account) and can lift it.
+    const admin = await signIn(hub.url);
+    const lock = (await apiJson<{ locks: SignInLockView[] }>(hub.url, admin, '/api/admin/sign-in-locks')).body.locks.find((l) => l.scope === 'address' && l.address === ip);
+    expect(lock).toMatchObject({ agent: null, failures: 15, reason: '15 wrong passwords from this address today, across accounts (possible password spraying)' });
+    expect((await apiJson(hub.url, admin, `/api/admin/sign-in-locks/${lock!.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await login(hub, agent.email, RIGHT, ip)).status).toBe(200);
   });
 
   it('a burst of parallel guesses gets no more tries than one after another', async () => {
@@ -185,7 +261,7 @@ describe('sign-in lock-out (defaults: 5 in a row, 15 minutes)', () => {
   it('keeps its counts under this hub’s QUEUE_PREFIX, with no email in the keys', async () => {
     const agent = await newAgent(hub, 'prefix');
     await failTimes(hub, agent.email, newAddress(), 1);
-    const keys = await direct.keys(`${prefix}:login-failures:*`);
+    const keys = await direct.keys(`${prefix}:login-*`);
     expect(keys.some((k) => k.startsWith(`${prefix}:login-failures:account:`))).toBe(true);
     expect(keys.join(' ')).not.toContain('@');
   });
@@ -257,7 +333,7 @@ async function stallableProxy(): Promise<{ url: string; stall(): void; close(): 
 describe('the lock-out module when Redis does not answer', () => {
   const warnings: LogLine[] = [];
   const logger = createLogger('warn', { write: (line: string) => void warnings.push(JSON.parse(line) as LogLine) });
-  const settings = { maxFailures: 2, maxFailuresPerAccount: 4, lockSeconds: 60, maxFailuresPerIpPerDay: 10 };
+  const settings = { maxFailures: 2, maxFailuresPerAccount: 4, accountDelayMaxSeconds: 60, lockSeconds: 60, maxFailuresPerIpPerDay: 10 };
 
   async function expectFailsOpen(lockout: LoginLockout) {
     for (let i = 0; i < 4; i++) {
@@ -297,7 +373,7 @@ describe('the lock-out module when Redis hangs', () => {
       const keys = await direct.keys(`${prefix}:*`);
       if (keys.length) await direct.del(...keys);
     });
-    const lockout = createLoginLockout({ redis: client, prefix, logger, redisTimeoutMs: 300, maxFailures: 2, maxFailuresPerAccount: 4, lockSeconds: 60, maxFailuresPerIpPerDay: 10 });
+    const lockout = createLoginLockout({ redis: client, prefix, logger, redisTimeoutMs: 300, maxFailures: 2, maxFailuresPerAccount: 4, accountDelayMaxSeconds: 60, lockSeconds: 60, maxFailuresPerIpPerDay: 10 });
 
     // Through the proxy the lock-out works...
     for (const expected of [null, { retryAfterSeconds: 60 }]) {

@@ -50,13 +50,20 @@ describe('loadConfig', () => {
   });
 
   it('locks sign-in after 5 failures for 15 minutes by default; the lock may be a fraction of a minute', () => {
-    expect(loadConfig({}).loginLockout).toEqual({ maxFailures: 5, maxFailuresPerAccount: 20, lockSeconds: 900, maxFailuresPerIpPerDay: 100 });
-    expect(loadConfig({ LOGIN_LOCK_MINUTES: '0.1', LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '50' }).loginLockout).toEqual({
+    expect(loadConfig({}).loginLockout).toEqual({ maxFailures: 5, maxFailuresPerAccount: 20, accountDelayMaxSeconds: 60, lockSeconds: 900, maxFailuresPerIpPerDay: 100 });
+    expect(loadConfig({ LOGIN_LOCK_MINUTES: '0.1', LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_ACCOUNT_DELAY_MAX_SECONDS: '8', LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '50' }).loginLockout).toEqual({
       maxFailures: 3,
       maxFailuresPerAccount: 3,
+      accountDelayMaxSeconds: 8,
       lockSeconds: 6,
       maxFailuresPerIpPerDay: 50,
     });
+  });
+
+  it('ends sessions after 12 hours, or 30 minutes with no request, by default', () => {
+    expect(loadConfig({})).toMatchObject({ sessionTtlMs: 12 * 3_600_000, sessionIdleMs: 30 * 60_000 });
+    expect(loadConfig({ SESSION_IDLE_MINUTES: '0.05' }).sessionIdleMs).toBe(3000);
+    expect(problems({ SESSION_IDLE_MINUTES: '0' }).join('\n')).toMatch(/SESSION_IDLE_MINUTES: must be at least/);
   });
 
   it.each([
@@ -66,6 +73,7 @@ describe('loadConfig', () => {
     [{ LOGIN_LOCK_MINUTES: '0.001' }, /LOGIN_LOCK_MINUTES: must be at least .*one second/],
     [{ LOGIN_LOCK_MINUTES: '5000' }, /LOGIN_LOCK_MINUTES: must be at most 1440/],
     [{ LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '-1' }, /LOGIN_MAX_FAILURES_PER_IP_PER_DAY:/],
+    [{ LOGIN_ACCOUNT_DELAY_MAX_SECONDS: '0' }, /LOGIN_ACCOUNT_DELAY_MAX_SECONDS:/],
     [{ LOGIN_MAX_FAILURES: '10', LOGIN_MAX_FAILURES_PER_ACCOUNT: '5' }, /LOGIN_MAX_FAILURES_PER_ACCOUNT: must be at least LOGIN_MAX_FAILURES/],
   ])('names the sign-in lock-out variable that is wrong: %j', (env, message) => {
     expect(problems(env as Record<string, string>).join('\n')).toMatch(message);

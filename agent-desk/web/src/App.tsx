@@ -17,6 +17,7 @@ import { CustomerPanel } from './Customer.tsx';
 import { ServicesPanel } from './ServicesPanel.tsx';
 import { ServiceDesk } from './ServiceDesk.tsx';
 import { Attention } from './Attention.tsx';
+import { AccountPage } from './Account.tsx';
 import { contactLabel, PRESENCE_NOTE } from './text.ts';
 
 function listQuery(filter: ListFilter): string {
@@ -55,6 +56,8 @@ function SignIn({ onSignedIn }: { onSignedIn: (agent: Agent) => void }) {
 export function App() {
   const [agent, setAgent] = useState<Agent | null>(null);
   const [signedOut, setSignedOut] = useState(false);
+  const [notice, setNotice] = useState('');
+  const [view, setView] = useState<'desk' | 'account'>('desk');
   // The status control sits in the header; the desk, which owns routing, renders into it.
   const [slot, setSlot] = useState<HTMLDivElement | null>(null);
   const routed = !!agent && agent.role !== 'service';
@@ -63,23 +66,56 @@ export function App() {
     api<{ agent: Agent }>('/api/auth/me').then(({ agent: a }) => setAgent(a), () => setSignedOut(true));
   }, []);
 
+  // Signing out here closes this desk's connection too: that is not news to announce as a session ending.
+  const leaving = useRef(false);
+  // Signed out here, elsewhere (sign out everywhere, a password change, an admin) or by the idle time-out.
+  const onSignedOut = useCallback((why: string, ended = false) => {
+    if (ended && leaving.current) return;
+    setAgent(null);
+    setView('desk');
+    setSignedOut(true);
+    setNotice(why);
+  }, []);
+  const signOut = async () => {
+    leaving.current = true;
+    await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+    onSignedOut('You are signed out.');
+  };
+  const signedIn = (a: Agent) => {
+    leaving.current = false;
+    setNotice('');
+    setAgent(a);
+  };
+
   return (
     <>
       <header>
         <h1>contact-hub desk</h1>
-        <div id="me" ref={setSlot} hidden={!routed} />
+        <div id="me" ref={setSlot} hidden={!routed || view !== 'desk'} />
         <p id="whoami" aria-live="polite">{agent ? `Signed in as ${agent.displayName}` : ''}</p>
+        {agent ? (
+          <nav id="account-nav" aria-label="Your account">
+            <button type="button" aria-pressed={view === 'account'} onClick={() => setView(view === 'account' ? 'desk' : 'account')}>{view === 'account' ? 'Back to the desk' : 'Your account'}</button>
+            <button type="button" onClick={() => void signOut()}>Sign out</button>
+          </nav>
+        ) : null}
       </header>
       <main>
-        {!agent && signedOut ? <SignIn onSignedIn={setAgent} /> : null}
-        {/* A service-team account works its service's hand-offs, not conversations. */}
-        {agent ? agent.role === 'service' ? <ServiceDesk /> : <Desk agent={agent} slot={slot} /> : null}
+        {/* Only while signed out: the desk's own status regions are the only ones while it is open. */}
+        {agent ? null : <p id="signed-out-notice" role="status">{notice}</p>}
+        {!agent && signedOut ? <SignIn onSignedIn={signedIn} /> : null}
+        {agent && view === 'account' ? <AccountPage agent={agent} onLeaving={() => void (leaving.current = true)} onSignedOut={() => onSignedOut('You are signed out everywhere.')} /> : null}
+        {/* The desk stays mounted (its connection and what it has loaded) while the account page is open. */}
+        <div hidden={view !== 'desk'}>
+          {/* A service-team account works its service's hand-offs, not conversations. */}
+          {agent ? agent.role === 'service' ? <ServiceDesk /> : <Desk agent={agent} slot={slot} onSignedOut={onSignedOut} /> : null}
+        </div>
       </main>
     </>
   );
 }
 
-function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
+function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | null; onSignedOut: (why: string, ended: boolean) => void }) {
   const routed = agent.role !== 'service';
   const supervises = agent.role === 'supervisor' || agent.role === 'admin';
 
@@ -277,6 +313,14 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
     };
     socket.on('connect', resync);
     socket.on('desk.resync', resync);
+    // The hub closes the desk when its session ends (signed out elsewhere, idle too long, account disabled).
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io server disconnect') return;
+      api('/api/auth/me').then(
+        () => socket.connect(),
+        () => onSignedOut('You were signed out: your session ended (idle for too long, or signed out from elsewhere). Sign in again to go on.', true),
+      );
+    });
 
     api<{ needs: TaxonomyNeed[] }>('/api/needs/taxonomy').then(({ needs }) => setTaxonomy(needs), () => {});
     api<{ phone: string | null }>('/api/agents/me/voice').then(({ phone: p }) => setPhone(p ?? ''), () => {});
@@ -325,7 +369,7 @@ function Desk({ agent, slot }: { agent: Agent; slot: HTMLElement | null }) {
       socketRef.current = null;
       setSocket(null);
     };
-  }, [routed, supervises, onMessage, onCall, refreshConversation, reloadDetail, loadConversations, loadCalls, openConversation, renderMe]);
+  }, [routed, supervises, onMessage, onCall, refreshConversation, reloadDetail, loadConversations, loadCalls, openConversation, renderMe, onSignedOut]);
 
   // Keys: Alt+A accepts the first offer, Alt+D declines it, Alt+S focuses my status.
   useEffect(() => {

@@ -91,7 +91,9 @@ export async function api<T>(path: string, options: { method?: string; body?: un
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const body = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError((body && typeof body.error === 'string' && body.error) || res.statusText, res.status);
+  // A request that failed validation: each problem in its own words, not just "invalid request".
+  const issues = body && Array.isArray(body.issues) ? (body.issues as { message?: unknown }[]).map((i) => i.message).filter((m): m is string => typeof m === 'string') : [];
+  if (!res.ok) throw new ApiError(issues.length ? issues.join('; ') : (body && typeof body.error === 'string' && body.error) || res.statusText, res.status);
   return body as T;
 }
 
