@@ -40,6 +40,7 @@ import type { HandoffWording } from './handoff/create.ts';
 import type { HandoffWords } from './handoff/view.ts';
 import { loadDirectoryAtStart } from './handoff/directory.ts';
 import { handoffCallbackRouter } from './handoff/callback.ts';
+import { parseOpeningHours } from './hours.ts';
 
 
 export interface RunningHub {
@@ -59,7 +60,7 @@ function createAdapters(config: HubConfig, fanout: Fanout, logger: Logger): Adap
   for (const [kind, channelConfig] of Object.entries(config.channels) as [ChannelKind, unknown][]) {
     const module = channelModules[kind];
     const warn = (message: string, detail: Record<string, string | number> = {}) => logger.warn({ channel: kind, ...detail }, message);
-    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout, warn });
+    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout, warn, openingHours: parseOpeningHours });
   }
   return adapters;
 }
