@@ -220,6 +220,17 @@ export interface ChannelContext {
   warn?: (message: string, detail?: Record<string, string | number>) => void;
   /** Reads opening hours with the hub's calendar (channels keep none); throws with a reason on an unreadable value. */
   openingHours: ReadOpeningHours;
+  /** Limits counted once for all the hub's processes (Redis underneath), so they do not multiply with them. */
+  rateLimits: RateLimits;
+}
+
+/** At most `points` uses per key in each `durationSeconds`; `name` tells one limit from another. */
+export interface RateLimits {
+  limit(name: string, points: number, durationSeconds: number): RateLimit;
+}
+export interface RateLimit {
+  /** Counts one use for the key: false when the key is over its limit (the use is refused). */
+  take(key: string): Promise<boolean>;
 }
 
 /** Opening hours as the hub reads them: OpenStreetMap opening_hours syntax, bank holidays known, in a time zone. */
