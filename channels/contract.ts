@@ -241,10 +241,49 @@ export interface ChannelContext {
   warn?: (message: string, detail?: Record<string, string | number>) => void;
   /** How a channel looks names up in DNS (email's sender checks); unset: the system's resolver. Tests give their own. */
   resolveDns?: DnsResolver;
+  /** Reads opening hours with the hub's calendar (channels keep none); throws with a reason on an unreadable value. */
+  openingHours: ReadOpeningHours;
+  /** Limits counted once for all the hub's processes (Redis underneath), so they do not multiply with them. */
+  rateLimits: RateLimits;
 }
 
 /** `dns.promises.resolve`'s shape: answers as it gives them; failures carry its codes (ENOTFOUND, ENODATA, ETIMEOUT, …). */
 export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
+
+/** At most `points` uses per key in each `durationSeconds`; `name` tells one limit from another. */
+export interface RateLimits {
+  limit(name: string, points: number, durationSeconds: number): RateLimit;
+}
+export interface RateLimit {
+  /** Counts one use for the key: false when the key is over its limit (the use is refused). */
+  take(key: string): Promise<boolean>;
+}
+
+/** Opening hours as the hub reads them: OpenStreetMap opening_hours syntax, bank holidays known, in a time zone. */
+export interface OpeningHours {
+  isOpen(at: Date): boolean;
+  /** The usual week in plain words: "Monday to Friday, 9am to 5pm; Saturday, 10am to midday". */
+  readonly spoken: string;
+  /** When it next opens, for the customer ("tomorrow at 9am", "on Monday 28 December at 9am"); null when open. */
+  opensInWords(at: Date): string | null;
+}
+export type ReadOpeningHours = (spec: string, timeZone: string) => OpeningHours;
+
+/** A setting that holds opening hours: the hub reads it at start and refuses the start, naming it, if it cannot. */
+export interface OpeningHoursSetting {
+  setting: string;
+  spec: string;
+  timeZone: string;
+}
+
+export const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/London');
 
 /** Publish/subscribe across the hub's processes (Redis underneath); at most once, so pair it with a resync. */
 export interface Fanout {
@@ -275,5 +314,7 @@ export interface ChannelModule<Config = unknown> {
   /** Whether the environment switches the channel on; when on, the schema must pass. */
   isOn(env: Record<string, string | undefined>): boolean;
   readonly configSchema: z.ZodType<Config>;
+  /** Its settings that are opening hours, checked by the hub once the schema passes. */
+  openingHoursSettings?(config: Config): readonly OpeningHoursSetting[];
   create(config: Config, context: ChannelContext): ChannelAdapter;
 }

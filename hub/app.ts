@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import type { ChannelAdapter, ChannelKind, DnsResolver, Fanout } from '../channels/contract.ts';
+import type { ChannelAdapter, ChannelKind, DnsResolver, Fanout, RateLimits } from '../channels/contract.ts';
 import { createFanout } from './fanout.ts';
 import { channelModules } from '../channels/registry.ts';
 import { apiRouter } from '../agent-desk/server/api.ts';
@@ -41,6 +41,8 @@ import type { HandoffWording } from './handoff/create.ts';
 import type { HandoffWords } from './handoff/view.ts';
 import { loadDirectoryAtStart } from './handoff/directory.ts';
 import { handoffCallbackRouter } from './handoff/callback.ts';
+import { parseOpeningHours } from './hours.ts';
+import { createRateLimits } from './rate-limits.ts';
 
 
 export interface RunningHub {
@@ -61,12 +63,14 @@ export interface HubDeps {
   resolveDns?: DnsResolver;
 }
 
-function createAdapters(config: HubConfig, fanout: Fanout, logger: Logger, deps: HubDeps): Adapters {
+function createAdapters(config: HubConfig, fanout: Fanout, rateLimits: RateLimits, logger: Logger, deps: HubDeps): Adapters {
   const adapters: { [K in ChannelKind]?: ChannelAdapter } = {};
   for (const [kind, channelConfig] of Object.entries(config.channels) as [ChannelKind, unknown][]) {
     const module = channelModules[kind];
     const warn = (message: string, detail: Record<string, string | number> = {}) => logger.warn({ channel: kind, ...detail }, message);
-    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout, warn, resolveDns: deps.resolveDns });
+    // Each channel's limits are its own: their names are kept apart by the channel's kind.
+    const limits: RateLimits = { limit: (name, points, seconds) => rateLimits.limit(`${kind}:${name}`, points, seconds) };
+    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout, warn, openingHours: parseOpeningHours, rateLimits: limits, resolveDns: deps.resolveDns });
   }
   return adapters;
 }
@@ -110,7 +114,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, handoff: config.handoff, onError: onRedisError });
   const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
   const fanout = await createFanout(redis, config.queuePrefix);
-  const adapters = createAdapters(config, fanout, logger, deps);
+  const adapters = createAdapters(config, fanout, createRateLimits({ redis, prefix: config.queuePrefix, logger }), logger, deps);
   const enabledChannels = Object.keys(adapters) as ChannelKind[];
   const knowledge = buildKnowledge({ detect: (text) => needs.detect(text), taxonomy: needsData.taxonomy.needs });
   const bot = config.botChannels.length ? createNeedsBot(knowledge) : null;

@@ -6,6 +6,7 @@ import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../channels/contract.ts';
 import { channelModules } from '../channels/registry.ts';
 import { DEFAULT_TAXONOMY_PATH } from './needs/taxonomy.ts';
+import { checkOpeningHours } from './hours.ts';
 import type { VerificationLimits } from './identity/verify.ts';
 
 
@@ -203,8 +204,13 @@ export function loadConfig(env: Env): HubConfig {
   for (const [kind, module] of Object.entries(channelModules) as [ChannelKind, NonNullable<(typeof channelModules)[ChannelKind]>][]) {
     if (!module.isOn(env)) continue;
     const result = module.configSchema.safeParse(env);
-    if (result.success) channels[kind] = result.data;
-    else problems.push(...describe(result.error).map((p) => `${p} (needed because the ${kind} channel is switched on)`));
+    if (result.success) {
+      channels[kind] = result.data;
+      for (const hours of module.openingHoursSettings?.(result.data) ?? []) {
+        const problem = checkOpeningHours(hours.spec);
+        if (problem) problems.push(`${hours.setting}: ${problem}`);
+      }
+    } else problems.push(...describe(result.error).map((p) => `${p} (needed because the ${kind} channel is switched on)`));
   }
 
   const hub = parsed.data;

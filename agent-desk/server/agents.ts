@@ -3,7 +3,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { ChannelKind, type ChannelKind as Channel } from '../../channels/contract.ts';
-import { TimeZone, parseOpeningHours } from '../../channels/voice/hours.ts';
+import { TimeZone, checkOpeningHours } from '../../hub/hours.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
@@ -106,12 +106,8 @@ export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxo
       timeZone: TimeZone.default('Europe/London'),
     })
     .superRefine((team, ctx) => {
-      if (!team.hours) return;
-      try {
-        parseOpeningHours(team.hours, team.timeZone);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['hours'], message: (error as Error).message });
-      }
+      const problem = team.hours ? checkOpeningHours(team.hours) : null;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['hours'], message: problem });
     });
 
   router.get('/api/agents', async (_req, res) => {

@@ -6,11 +6,10 @@
 import type { Request, Response } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
-import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, CallTarget, Normalised } from '../contract.ts';
-import { ChannelSendError } from '../contract.ts';
+import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, CallTarget, Normalised, OpeningHours } from '../contract.ts';
+import { ChannelSendError, TimeZone } from '../contract.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
-import { parseOpeningHours, TimeZone, type OpeningHours } from './hours.ts';
 import { normaliseCallStatus, normaliseDialResult, normaliseGather, normaliseTranscription, normaliseVoicemail, wantsAPerson } from './normalise.ts';
 
 export const VOICE_WEBHOOK_PATH = '/webhooks/twilio/voice';
@@ -24,33 +23,20 @@ export const VOICE_TRANSCRIPTION_PATH = '/webhooks/twilio/voice/transcription';
 /** The Twilio queue callers wait in for an agent. */
 export const VOICE_QUEUE = 'contact-hub';
 
-export const voiceConfigSchema = z
-  .object({
-    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)'),
-    TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the account auth token'),
-    TWILIO_API_BASE_URL: z.url().optional(),
-    TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    VOICE_GREETING: z.string().max(300).default('Hello, you are through to the council.'),
-    /** When the phone line is staffed, e.g. "Mo-Fr 09:00-17:00; Sa 10:00-12:00". Unset: always. */
-    VOICE_OPENING_HOURS: z.string().max(500).optional(),
-    VOICE_TIMEZONE: TimeZone.default('Europe/London'),
-    /** How long an agent's phone rings before the caller goes back to the queue. */
-    VOICE_RING_SECONDS: z.coerce.number().int().min(5).max(120).default(20),
-    /** How long a caller's webhook waits for the needs bot's answer before simply asking for anything else. */
-    VOICE_BOT_WAIT_MS: z.coerce.number().int().min(500).max(10_000).default(4_000),
-  })
-  .transform((config, ctx) => {
-    let hours: OpeningHours | null = null;
-    if (config.VOICE_OPENING_HOURS) {
-      try {
-        hours = parseOpeningHours(config.VOICE_OPENING_HOURS, config.VOICE_TIMEZONE);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['VOICE_OPENING_HOURS'], message: (error as Error).message });
-        return z.NEVER;
-      }
-    }
-    return { ...config, hours };
-  });
+export const voiceConfigSchema = z.object({
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)'),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the account auth token'),
+  TWILIO_API_BASE_URL: z.url().optional(),
+  TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  VOICE_GREETING: z.string().max(300).default('Hello, you are through to the council.'),
+  /** When the phone line is staffed, e.g. "Mo-Fr 09:00-17:00; Sa 10:00-12:00; PH off". Unset: always. Read by the hub. */
+  VOICE_OPENING_HOURS: z.string().max(500).optional(),
+  VOICE_TIMEZONE: TimeZone.default('Europe/London'),
+  /** How long an agent's phone rings before the caller goes back to the queue. */
+  VOICE_RING_SECONDS: z.coerce.number().int().min(5).max(120).default(20),
+  /** How long a caller's webhook waits for the needs bot's answer before simply asking for anything else. */
+  VOICE_BOT_WAIT_MS: z.coerce.number().int().min(500).max(10_000).default(4_000),
+});
 export type VoiceConfig = z.infer<typeof voiceConfigSchema>;
 
 const PROMPT = 'Please tell us in a few words how we can help. Or press 0 to speak to someone.';
@@ -60,6 +46,8 @@ const say = { language: 'en-GB' } as const;
 
 export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext): ChannelAdapter {
   const now = () => new Date();
+  // Read once at start (the hub already refused an unreadable value, naming VOICE_OPENING_HOURS).
+  const hours = config.VOICE_OPENING_HOURS ? context.openingHours(config.VOICE_OPENING_HOURS, config.VOICE_TIMEZONE) : null;
   const base = context.publicBaseUrl.replace(/\/+$/, '');
   const client = createTwilioClient({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, timeoutMs: config.TWILIO_TIMEOUT_MS });
   const signed = (req: Request) => twilioSignatureIsValid(config.TWILIO_AUTH_TOKEN, base, req);
@@ -78,7 +66,9 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
   }
 
   function closed(response: twilio.twiml.VoiceResponse, hours: OpeningHours) {
-    response.say(say, `${config.VOICE_GREETING} We are closed now. Our phone lines are open ${hours.spoken}. ${EMERGENCY} Or leave a message after the tone, then press the hash key.`);
+    const opens = hours.opensInWords(now());
+    const reopening = opens ? ` We open again ${opens}.` : '';
+    response.say(say, `${config.VOICE_GREETING} We are closed now. Our phone lines are open ${hours.spoken}. ${EMERGENCY}${reopening} Or leave a message after the tone, then press the hash key.`);
     response.record({
       action: base + VOICE_RECORDED_PATH,
       method: 'POST',
@@ -96,7 +86,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
     router.post(VOICE_WEBHOOK_PATH, twilioForm, (req, res) => {
       if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
       const response = new twilio.twiml.VoiceResponse();
-      if (config.hours && !config.hours.isOpen(now())) closed(response, config.hours);
+      if (hours && !hours.isOpen(now())) closed(response, hours);
       else {
         response.say(say, config.VOICE_GREETING);
         ask(response, PROMPT);
@@ -253,5 +243,6 @@ export const voiceChannel: ChannelModule<VoiceConfig> = {
   // On with the Twilio credentials unless VOICE_ENABLED=false.
   isOn: (env) => !!env.TWILIO_AUTH_TOKEN && env.VOICE_ENABLED !== 'false',
   configSchema: voiceConfigSchema,
+  openingHoursSettings: (config) => (config.VOICE_OPENING_HOURS ? [{ setting: 'VOICE_OPENING_HOURS', spec: config.VOICE_OPENING_HOURS, timeZone: config.VOICE_TIMEZONE }] : []),
   create: createVoiceAdapter,
 };

@@ -4,7 +4,6 @@
 // sent while the visitor was away is missed.
 import path from 'node:path';
 import { z } from 'zod';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, OutboundMessage, SendResult, TranscriptEntry } from '../contract.ts';
 import { VisitorId, normaliseChatMessage } from './normalise.ts';
 
@@ -46,8 +45,9 @@ const VerifyCheck = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'The cod
 export type ChatAck = { ok: true; duplicate: boolean } | { ok: false; error: string; retry: boolean };
 
 export function createWebchatAdapter(config: WebchatConfig, context: ChannelContext): ChannelAdapter {
-  const perVisitor = new RateLimiterMemory({ points: config.WEBCHAT_MESSAGES_PER_MINUTE, duration: 60 });
-  const perAddress = new RateLimiterMemory({ points: config.WEBCHAT_CONNECTIONS_PER_MINUTE, duration: 60 });
+  // Counted by the hub for all its processes together (a visitor's reconnection may land on another one).
+  const perVisitor = context.rateLimits.limit('messages-per-visitor', config.WEBCHAT_MESSAGES_PER_MINUTE, 60);
+  const perAddress = context.rateLimits.limit('connections-per-address', config.WEBCHAT_CONNECTIONS_PER_MINUTE, 60);
 
   function isAllowedOrigin(origin: string, host: string | undefined): boolean {
     try {
@@ -72,11 +72,7 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
       if (origin && !isAllowedOrigin(origin, socket.handshake.headers.host)) return next(new Error('this site is not allowed to use the chat'));
       const visitor = VisitorId.safeParse(socket.handshake.auth?.visitorId);
       if (!visitor.success) return next(new Error('visitorId must be a UUID'));
-      try {
-        await perAddress.consume(clientAddress(socket.request));
-      } catch {
-        return next(new Error('too many connections; please wait a minute'));
-      }
+      if (!(await perAddress.take(clientAddress(socket.request)))) return next(new Error('too many connections; please wait a minute'));
       socket.data.visitorId = visitor.data;
       next();
     });
@@ -88,11 +84,7 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
       socket.on('message', async (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return; // the widget always asks for an acknowledgement
         const reply = ack as (answer: ChatAck) => void;
-        try {
-          await perVisitor.consume(visitorId);
-        } catch {
-          return reply({ ok: false, error: 'You are sending messages very quickly. Please wait a minute and try again.', retry: true });
-        }
+        if (!(await perVisitor.take(visitorId))) return reply({ ok: false, error: 'You are sending messages very quickly. Please wait a minute and try again.', retry: true });
         const contact = normaliseChatMessage(visitorId, payload, new Date());
         if (!contact.ok) return reply({ ok: false, error: contact.reason, retry: false });
         try {

@@ -11,8 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { TimeZone, parseOpeningHours } from '../../channels/voice/hours.ts';
 import type { Db } from '../db/client.ts';
+import { TimeZone, checkOpeningHours, parseOpeningHours } from '../hours.ts';
 import { Prisma, type HandoffTarget, type Service } from '../generated/prisma/client.ts';
 import {
   NEEDS_VOCABULARY,
@@ -98,6 +98,12 @@ const Schedules = z.array(Schedule).superRefine((schedules, ctx) => {
       ctx.addIssue({ code: 'custom', path: [s.index], message: `${s.weekday} ${s.opens_at}-${s.closes_at} overlaps ${before.opens_at}-${before.closes_at} (regular_schedules[${before.index}])` });
     }
   });
+  // The hours string the hub keeps must read with its calendar, as a team's must when saved.
+  if (schedules.length && schedules.every(wellFormed)) {
+    const hours = schedulesToHours(schedules)!;
+    const problem = checkOpeningHours(hours);
+    if (problem) ctx.addIssue({ code: 'custom', message: `become the opening hours ${JSON.stringify(hours)}, which cannot be read: ${problem}` });
+  }
 });
 
 const Status = z.enum(['active', 'inactive', 'defunct', 'temporarily closed'], { error: saying('a status (active, inactive, defunct or temporarily closed)') });
@@ -320,34 +326,17 @@ export function schedulesToHours(schedules: readonly Schedule[]): string | null 
   return rules.join('; ');
 }
 
-/** The schedules for an hours string (null: always open, no schedules), in day then time order. */
+/**
+ * The schedules for an hours string (null: always open, no schedules), in day then time order: the usual week
+ * as the hub reads it, a span past midnight split at midnight. Bank holidays ("PH off") have no place in
+ * weekly rows and are left out.
+ */
 export function hoursToSchedules(hours: string | null): Schedule[] {
   if (hours === null) return [];
-  // The voice line's parser is the authority on what the hub accepts; it throws with a reason.
-  parseOpeningHours(hours, 'UTC');
-  const found = new Map<string, Schedule & { day: number }>();
-  for (const rule of hours.split(';').map((r) => r.trim()).filter(Boolean)) {
-    const [dayPart, timePart] = rule.split(/\s+/) as [string, string];
-    for (const day of expandDays(dayPart)) {
-      for (const span of timePart.split(',')) {
-        const [opens_at, closes_at] = span.split('-') as [string, string];
-        found.set(`${day} ${span}`, { day, weekday: WEEKDAYS[day]!, opens_at, closes_at });
-      }
-    }
-  }
-  return [...found.values()]
-    .sort((a, b) => a.day - b.day || a.opens_at.localeCompare(b.opens_at))
-    .map(({ weekday, opens_at, closes_at }) => ({ weekday, opens_at, closes_at }));
-}
-
-/** "Mo-Fr,Su" → [0..4, 6]; a range may wrap past Sunday ("Fr-Mo"), as opening_hours allows. */
-function expandDays(text: string): number[] {
-  return text.split(',').flatMap((part) => {
-    const [from, to = from] = part.split('-').map((d) => OSM_DAYS.indexOf(d as (typeof OSM_DAYS)[number])) as [number, number?];
-    const days = [from];
-    for (let d = from; d !== to; ) days.push((d = (d + 1) % 7));
-    return days;
-  });
+  const time = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return parseOpeningHours(hours, 'UTC')
+    .week()
+    .flatMap((spans, day) => spans.map(([from, to]) => ({ weekday: WEEKDAYS[day]!, opens_at: time(from), closes_at: time(to) })));
 }
 
 // ── Import ──

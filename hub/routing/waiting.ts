@@ -1,8 +1,8 @@
 // A conversation starts waiting for a person: it is given the team that answers its needs, and, when that
 // team is closed, the customer is told once when it opens and what to do in an emergency.
 import type { ChannelKind } from '../../channels/contract.ts';
-import { parseOpeningHours } from '../../channels/voice/hours.ts';
 import type { Db } from '../db/client.ts';
+import { parseOpeningHours } from '../hours.ts';
 import { createNotice } from '../outbound/compose.ts';
 import { pickTeam } from './plan.ts';
 
@@ -40,7 +40,9 @@ async function tellIfClosed(db: Db, conversationId: string, teamId: string, enab
   if (hours.isOpen(now)) return null;
   const told = await db.conversation.updateMany({ where: { id: conversationId, closedNoticeAt: null }, data: { closedNoticeAt: now } });
   if (!told.count) return null;
-  const text = `Our ${team.name} team is closed now. They are open ${hours.spoken}, and will reply then. If you are in danger now, call 999.`;
+  const opens = hours.opensInWords(now);
+  const reply = opens ? `will reply when they open again ${opens}` : 'will reply then';
+  const text = `Our ${team.name} team is closed now. They are open ${hours.spoken}, and ${reply}. If you are in danger now, call 999.`;
   const notice = await createNotice(db, { conversationId, text, enabledChannels }).catch(() => null);
   return notice?.id ?? null;
 }

@@ -253,6 +253,9 @@ describe('routing', () => {
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(conversation.from, 'are you there?'));
     const [notice] = (await twilioApi.waitForRequests(before + 1)).slice(before).filter((r) => r.form.To === conversation.from);
     expect(notice!.form.Body).toMatch(/Benefits \d+ team is closed now\. They are open (Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday), 9am to 5pm.*call 999/);
+    // And when it next opens, in words: two days from now (UTC, the team's zone) at 9am.
+    const opens = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(Date.now() + 2 * 86_400_000));
+    expect(notice!.form.Body).toContain(`will reply when they open again on ${opens} at 9am.`);
     const row = await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
     expect(row.teamId).toBe(team.body.team.id);
   });

@@ -302,6 +302,8 @@ describe('out of hours', () => {
     const verbs = parseTwiml(await res.text());
     expect(byVerb(verbs)).toEqual(['Say', 'Record', 'Say', 'Hangup']);
     expect(verbs[0]!.text).toContain(`We are closed now. Our phone lines are open ${names[yesterday]}, 9am to 5:30pm. If anyone is in danger now, hang up and call 999.`);
+    // When the line opens again: that day next week, at 9am.
+    expect(verbs[0]!.text).toMatch(new RegExp(`call 999\\. We open again on ${names[yesterday]} \\d+ \\w+ at 9am\\. Or leave a message`));
     expect(verbs[1]!.attrs).toMatchObject({ action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/recorded`, transcribe: 'true', transcribeCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/transcription`, finishOnKey: '#' });
   });
 

@@ -2,7 +2,7 @@
 // opening hours between ORUK's rows and the hub's hours string, and every refusal naming where it is.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseOpeningHours } from '../../channels/voice/hours.ts';
+import { parseOpeningHours } from '../../hub/hours.ts';
 import { loadTaxonomy } from '../../hub/needs/taxonomy.ts';
 import {
   DirectoryError,
