@@ -78,6 +78,8 @@ describe('mail that would freeze the hub', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(webhooks).toBeGreaterThan(5);
-    expect(slowest.ms).toBeLessThan(1_000);
+    // Parsed on the event loop, the 25 MB body stalled webhooks for 11 s on an idle machine; Twilio gives up at
+    // 15 s. Well under either, with room for a busy CI box (sender checks and parsing share its two cores).
+    expect(slowest.ms).toBeLessThan(5_000);
   }, 180_000);
 });
