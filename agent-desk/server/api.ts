@@ -124,6 +124,10 @@ export function apiRouter(deps: ApiDeps) {
     // Said only to someone who knows the password: it tells a guesser nothing.
     if (found.disabled) return void res.status(403).json({ error: 'this account is disabled; ask an admin to enable it' });
     const { disabled: _, ...agent } = found;
+    // A session this browser already had ends here: a shared computer's next user never inherits it, and a
+    // token planted before sign-in is worth nothing after it.
+    const previous = req.cookies?.[SESSION_COOKIE];
+    if (typeof previous === 'string' && previous) await endSession(deps.db, previous);
     const session = await startSession(deps.db, agent.id, deps.sessions.ttlMs);
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: session.expiresAt });
     res.json({ agent });

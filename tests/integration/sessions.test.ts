@@ -59,6 +59,15 @@ describe('sessions across two hub processes (idle time-out 30 minutes, the defau
   const sessionRow = (cookie: string) => a.database.prisma.session.findUnique({ where: { tokenHash: tokenHash(cookie) } });
   const backdate = (cookie: string, data: { lastSeenAt?: Date; expiresAt?: Date }) => a.database.prisma.session.update({ where: { tokenHash: tokenHash(cookie) }, data });
 
+  it('signing in ends the session the browser already had (a shared computer’s next user inherits nothing)', async () => {
+    const first = await account('Shared Desk');
+    const second = await account('Next User');
+    const res = await fetch(`${a.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: first.cookie }, body: JSON.stringify({ email: second.email, password: second.password }) });
+    expect(res.status).toBe(200);
+    expect(await sessionRow(first.cookie)).toBeNull();
+    expect((await me(a, first.cookie)).status).toBe(401);
+  });
+
   it('writes a session’s last-seen time at most once a minute, not on every request', async () => {
     const agent = await account('Toby');
     const first = (await sessionRow(agent.cookie))!.lastSeenAt;
