@@ -89,6 +89,21 @@ export function accountRouter(deps: AccountDeps) {
     res.json({ agent: await agentRoutingView(deps.db, id, deps.defaultCapacity), sessionsEnded: ended.length });
   });
 
+  // A lost or shared device: every session of the account ends and its desks close, and it may sign in again.
+  router.post('/api/agents/:id/sign-out', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const id = params.data.id;
+    if (!(await deps.db.agent.findUnique({ where: { id }, select: { id: true } }))) return void res.status(404).json({ error: 'no such agent' });
+    const ended = await deps.db.$transaction(async (tx) => {
+      const ids = await endSessions(tx, { agentId: id });
+      await recordAudit(tx, { action: 'sessions_end_all', agentId: req.agent!.id, detail: { agent: id, sessionsEnded: ids.length } });
+      return ids;
+    });
+    await deps.desk.disconnect([rooms.agent(id)]);
+    res.json({ sessionsEnded: ended.length });
+  });
+
   router.post('/api/agents/:id/enable', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return invalid(res, params.error);

@@ -82,6 +82,9 @@ export function openApiDocument(version: string) {
           responses: { '200': { description: 'Disabled: the agent, and how many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error, '409': { ...error, description: 'Your own account' } },
         },
       },
+      '/api/agents/{id}/sign-out': {
+        post: { summary: 'End every session of an account (admins), closing its desks at once; it may sign in again', parameters: idParam, responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error } },
+      },
       '/api/agents/{id}/enable': {
         post: { summary: 'Enable a disabled account again (admins)', parameters: idParam, responses: { '200': { description: 'Enabled: the agent' }, '401': unauthorised, '403': forbidden, '404': error } },
       },

@@ -24,6 +24,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/auth/password': 'agsdxy',
   'POST /api/auth/sign-out-everywhere': 'agsdxy',
   'POST /api/agents/{id}/disable': 'd',
+  'POST /api/agents/{id}/sign-out': 'd',
   'POST /api/agents/{id}/enable': 'd',
   'GET /api/admin/sign-in-locks': 'd',
   'DELETE /api/admin/sign-in-locks/{id}': 'd',

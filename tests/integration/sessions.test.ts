@@ -143,6 +143,17 @@ describe('sessions across two hub processes (idle time-out 30 minutes, the defau
     expect((await me(a, await signIn(a.url, { email: agent.email, password: agent.password }))).status).toBe(200);
   });
 
+  it('an admin signs an account out everywhere (a lost device): its sessions end and its desks close, and it may sign in again', async () => {
+    const agent = await account('Lost Phone');
+    const open = await desk(b, agent.cookie);
+    const signOut = (who: string) => apiJson(a.url, who, `/api/agents/${agent.id}/sign-out`, { method: 'POST' });
+    expect((await signOut(agent.cookie)).status).toBe(403);
+    expect(await signOut(admin)).toEqual({ status: 200, body: { sessionsEnded: 1 } });
+    await expectClosedByServer(open);
+    expect((await me(a, agent.cookie)).status).toBe(401);
+    expect((await me(a, await signIn(a.url, { email: agent.email, password: agent.password }))).status).toBe(200);
+  });
+
   it('an admin disables an account: its sessions end, its desk on the other process is closed at once, it cannot sign in until enabled', async () => {
     const agent: DeskAccount = await account('Dee');
     const colleague = await account('Cal');
