@@ -16,7 +16,7 @@ import { linkContactPoint, normaliseAddress } from '../../hub/identity/link.ts';
 import { MergeError, mergeCustomers, unmergeCustomers } from '../../hub/identity/merge.ts';
 import { decideSuggestionsBetween, openSuggestionsFor, suggestMatches } from '../../hub/identity/suggestions.ts';
 import { normalisePostcode } from '../../hub/identity/search.ts';
-import { MessageView, messageView } from './views.ts';
+import { MessageView, messageInclude, messageView } from './views.ts';
 import { ChannelKind, ContactPointKind } from '../../channels/contract.ts';
 
 export const SearchQuery = z.object({
@@ -138,6 +138,7 @@ export async function customer360(db: Db, id: string, timelineLimit: number, vie
     where: { conversationId: { in: [...shown] } },
     orderBy: { createdAt: 'desc' },
     take: timelineLimit,
+    include: messageInclude,
   });
   return {
     ...profileView(customer),

@@ -477,7 +477,7 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
         <h2 id="conversation-title">{title}</h2>
         <CustomerPanel customerId={detail?.customer.id ?? null} conversationId={detail?.id ?? null} needLabel={(code) => taxonomy.find((n) => n.code === code)?.label ?? code} socket={socket} />
         <NeedsPanel conversation={detail} taxonomy={taxonomy} onChanged={reloadDetail} />
-        <Timeline messages={messages} notes={notes} />
+        <Timeline messages={messages} notes={notes} meId={me?.id ?? agent.id} />
         <CallHistory history={history} />
         <p id="typing" aria-live="polite">{typing}</p>
         <ReplyForm conversation={detail} replyRef={replyRef} onSent={onMessage} onTyping={onTyping} />

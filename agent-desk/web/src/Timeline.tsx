@@ -3,7 +3,7 @@
 // frame (no scripts, no access to the desk), served by the hub with its own strict CSP.
 import { useState } from 'react';
 import type { Call, Message, Note } from './api.ts';
-import { CALL_EVENT, statusText } from './text.ts';
+import { CALL_EVENT, senderLabel, statusText } from './text.ts';
 
 function FormattedEmail({ url }: { url: string }) {
   const [opened, setOpened] = useState(false);
@@ -29,8 +29,8 @@ function SenderWarning({ m }: { m: Message }) {
   );
 }
 
-function MessageItem({ m }: { m: Message }) {
-  const who = m.direction === 'inbound' ? 'Customer' : m.fromBot ? 'Bot' : 'You';
+function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
+  const who = senderLabel(m, meId);
   const files = (m.attachments ?? []).filter((a) => a.filename);
   return (
     <li className={`${m.direction} ${m.status}`} data-message-id={m.id}>
@@ -64,14 +64,14 @@ function NoteItem({ note }: { note: Note }) {
 type Item = { kind: 0; at: string; m: Message } | { kind: 1; at: string; note: Note };
 
 /** Messages by time, each note before the first message later than it. */
-export function Timeline({ messages, notes }: { messages: Map<string, Message>; notes: Map<string, Note> }) {
+export function Timeline({ messages, notes, meId }: { messages: Map<string, Message>; notes: Map<string, Note>; meId: string | null }) {
   const items: Item[] = [
     ...[...messages.values()].map((m): Item => ({ kind: 0, at: m.createdAt, m })),
     ...[...notes.values()].map((note): Item => ({ kind: 1, at: note.createdAt, note })),
   ].sort((a, b) => a.at.localeCompare(b.at) || a.kind - b.kind);
   return (
     <ol id="messages" aria-live="polite">
-      {items.map((item) => (item.kind === 0 ? <MessageItem key={`m${item.m.id}`} m={item.m} /> : <NoteItem key={`n${item.note.id}`} note={item.note} />))}
+      {items.map((item) => (item.kind === 0 ? <MessageItem key={`m${item.m.id}`} m={item.m} meId={meId} /> : <NoteItem key={`n${item.note.id}`} note={item.note} />))}
     </ol>
   );
 }

@@ -1,4 +1,5 @@
 // The desk's HTTP client and the shapes it reads from the hub's API (GET /api/openapi.json describes them).
+import type { MessageSender } from '../../server/views.ts';
 
 export type Channel = 'sms' | 'email' | 'webchat' | 'voice' | 'botframework' | 'whatsapp';
 
@@ -16,6 +17,8 @@ export interface Message {
   channel: string;
   body: string;
   fromBot?: boolean;
+  /** Who wrote it (the hub's own type: views.ts). */
+  sender?: MessageSender;
   createdAt: string;
   errorCode?: string | null;
   errorMessage?: string | null;
