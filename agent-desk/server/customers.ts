@@ -17,6 +17,7 @@ import { MergeError, mergeCustomers, unmergeCustomers } from '../../hub/identity
 import { decideSuggestionsBetween, openSuggestionsFor, suggestMatches } from '../../hub/identity/suggestions.ts';
 import { normalisePostcode } from '../../hub/identity/search.ts';
 import { MessageView, messageInclude, messageView } from './views.ts';
+import { withoutBidiOverrides } from '../../channels/bidi.ts';
 import { ChannelKind, ContactPointKind } from '../../channels/contract.ts';
 
 export const SearchQuery = z.object({
@@ -28,7 +29,8 @@ const SAY_WHY = 'say why (at least 5 characters), e.g. the request reference';
 export const ErasureBody = z.object({ reason: z.string({ error: SAY_WHY }).trim().min(5, SAY_WHY).max(500) });
 export const ProfilePatch = z
   .object({
-    displayName: z.string().trim().min(1).max(200).nullable(),
+    // Without direction overrides: a name must not reverse itself or the text shown after it (channels/bidi.ts).
+    displayName: z.string().trim().min(1).max(200).transform((v) => withoutBidiOverrides(v).trim() || null).nullable(),
     postcode: z
       .string()
       .nullable()

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
 import type { Prisma } from '../../hub/generated/prisma/client.ts';
 import { ChannelKind, ContactPointKind, SenderAuth } from '../../channels/contract.ts';
+import { withoutBidiControls } from '../../channels/bidi.ts';
 
 /** Who wrote a message, for the desk to label it: an agent's own replies show as "You", anyone else by name. */
 export const MessageSender = z.discriminatedUnion('kind', [
@@ -124,7 +125,7 @@ function senderOf(m: MessageRow): MessageSender {
 type StoredAttachment = { url: string; contentType: string } | { fileId: string; filename: string; contentType: string; size: number };
 
 const attachmentView = (a: StoredAttachment): MessageView['attachments'][number] =>
-  'fileId' in a ? { url: `/api/attachments/${a.fileId}`, contentType: a.contentType, filename: a.filename, size: a.size } : a;
+  'fileId' in a ? { url: `/api/attachments/${a.fileId}`, contentType: a.contentType, filename: withoutBidiControls(a.filename), size: a.size } : a;
 
 export function messageView(m: MessageRow): MessageView {
   return {

@@ -446,7 +446,8 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     await loadConversations();
   };
 
-  const title = detail ? `${contactLabel(detail.customer)} (${detail.channel.toUpperCase()})` : closed ? 'Conversation closed. Choose another.' : 'Choose a conversation';
+  // The customer's name isolated: direction controls in it cannot reorder the heading around it.
+  const title = detail ? <><bdi>{contactLabel(detail.customer)}</bdi>{` (${detail.channel.toUpperCase()})`}</> : closed ? 'Conversation closed. Choose another.' : 'Choose a conversation';
 
   return (
     <div id="desk">

@@ -1,6 +1,7 @@
 // The open conversation's messages, with colleagues' private notes among them by time. Customers' words are
 // React text nodes, shown exactly as written; an email's formatted version only ever goes into a sandboxed
-// frame (no scripts, no access to the desk), served by the hub with its own strict CSP.
+// frame (no scripts, no access to the desk), served by the hub with its own strict CSP. What the customer
+// wrote and named is isolated (dir="auto", <bdi>): direction controls in it cannot reorder the desk around it.
 import { useState } from 'react';
 import type { Call, Message, Note } from './api.ts';
 import { CALL_EVENT, senderLabel, statusText } from './text.ts';
@@ -35,13 +36,13 @@ function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
   return (
     <li className={`${m.direction} ${m.status}`} data-message-id={m.id}>
       <SenderWarning m={m} />
-      <span className="body">{m.body}</span>
-      {(m.notices ?? []).map((notice, i) => <span key={i} className="notice">{notice}</span>)}
+      <span className="body" dir="auto">{m.body}</span>
+      {(m.notices ?? []).map((notice, i) => <span key={i} className="notice" dir="auto">{notice}</span>)}
       {files.length ? (
         <ul className="files">
           {files.map((file, i) => (
             <li key={file.url || i}>
-              <a href={file.url} download={file.filename ?? undefined}>{`${file.filename} (${Math.max(1, Math.round(file.size / 1024))} KB)`}</a>
+              <a href={file.url} download={file.filename ?? undefined}><bdi>{file.filename}</bdi>{` (${Math.max(1, Math.round(file.size / 1024))} KB)`}</a>
             </li>
           ))}
         </ul>
