@@ -4,6 +4,7 @@ import type { Db } from '../../hub/db/client.ts';
 import type { Prisma } from '../../hub/generated/prisma/client.ts';
 import { ChannelKind, ContactPointKind, SenderAuth } from '../../channels/contract.ts';
 import { withoutBidiControls } from '../../channels/bidi.ts';
+import { mediaNotices } from '../../hub/ingest/media.ts';
 
 /** Who wrote a message, for the desk to label it: an agent's own replies show as "You", anyone else by name. */
 export const MessageSender = z.discriminatedUnion('kind', [
@@ -28,7 +29,7 @@ export const MessageView = z.object({
   body: z.string(),
   fromAddress: z.string(),
   toAddress: z.string(),
-  /** Media a provider hosts (MMS), and files stored with an email (downloaded from the hub by a signed-in agent). */
+  /** Files the hub keeps: an email's, and media fetched from the provider (MMS, WhatsApp); downloaded by a signed-in agent. */
   attachments: z.array(z.object({ url: z.string(), contentType: z.string(), filename: z.string().optional(), size: z.number().int().optional() })),
   /** The email's HTML, sanitised, served sandboxed: show it in an iframe, never inline. */
   htmlUrl: z.string().nullable(),
@@ -121,7 +122,7 @@ function senderOf(m: MessageRow): MessageSender {
   return { kind: 'automatic' };
 }
 
-/** As stored on a message: a provider's media URL, or a file the hub keeps (see ingest/process.ts). */
+/** As stored on a message: a file the hub keeps (ingest/process.ts), or provider media not fetched (ingest/media.ts: said in notices). */
 type StoredAttachment = { url: string; contentType: string } | { fileId: string; filename: string; contentType: string; size: number };
 
 const attachmentView = (a: StoredAttachment): MessageView['attachments'][number] =>
@@ -137,9 +138,9 @@ export function messageView(m: MessageRow): MessageView {
     body: m.body,
     fromAddress: m.fromAddress,
     toAddress: m.toAddress,
-    attachments: Array.isArray(m.attachments) ? (m.attachments as StoredAttachment[]).map(attachmentView) : [],
+    attachments: Array.isArray(m.attachments) ? (m.attachments as StoredAttachment[]).filter((a) => 'fileId' in a).map(attachmentView) : [],
     htmlUrl: m.bodyHtml ? `/api/messages/${m.id}/html` : null,
-    notices: m.notices ?? [],
+    notices: [...(m.notices ?? []), ...mediaNotices(m.attachments)],
     senderAuth: m.senderAuth ? (SenderAuth.safeParse(m.senderAuth).data ?? null) : null,
     agentId: m.agentId,
     fromBot: m.fromBot,
