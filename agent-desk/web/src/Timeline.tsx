@@ -6,6 +6,11 @@ import { useState } from 'react';
 import type { Call, Message, Note } from './api.ts';
 import { CALL_EVENT, senderLabel, statusText } from './text.ts';
 
+// Pictures are shown as well as offered: they come from the hub itself (the desk's CSP allows images from its own
+// origin only), served nosniff with a type from the allow-list, and an <img> only ever decodes an image: no script,
+// nothing loaded from elsewhere. Types a browser cannot show (HEIC) and anything else stay download-only.
+const SHOWN_INLINE = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
 function FormattedEmail({ url }: { url: string }) {
   const [opened, setOpened] = useState(false);
   return (
@@ -42,6 +47,7 @@ function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
         <ul className="files">
           {files.map((file, i) => (
             <li key={file.url || i}>
+              {file.contentType && SHOWN_INLINE.has(file.contentType) ? <img className="picture" src={file.url} alt={`Picture sent by the customer (${file.filename})`} /> : null}
               <a href={file.url} download={file.filename ?? undefined}><bdi>{file.filename}</bdi>{` (${Math.max(1, Math.round(file.size / 1024))} KB)`}</a>
             </li>
           ))}

@@ -8,7 +8,7 @@ export interface Customer { id: string; displayName: string | null; contactPoint
 export interface AgentRef { id: string; displayName: string }
 export interface TeamRef { id: string; name: string }
 
-export interface Attachment { id?: string; filename: string | null; size: number; url: string }
+export interface Attachment { id?: string; filename: string | null; size: number; url: string; contentType?: string }
 export interface Message {
   id: string;
   conversationId: string;
