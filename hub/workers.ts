@@ -66,8 +66,8 @@ export function startWorkers(deps: WorkerDeps): Workers {
       // Published even when an earlier run stored it: that run may have died before publishing.
       await deps.bus.publish({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId });
       // Files the provider keeps are fetched by their own job: the message is shown (and routed) without waiting.
-      const stored = await deps.db.message.findUnique({ where: { id: result.messageId }, select: { attachments: true } });
-      if (hasPendingMedia(stored?.attachments)) await enqueueFor(deps.queues.media, result.messageId, { messageId: result.messageId });
+      const stored = await deps.db.message.findUnique({ where: { id: result.messageId }, select: { attachments: true, channel: true } });
+      if (stored && deps.adapters[stored.channel]?.fetchMedia && hasPendingMedia(stored.attachments)) await enqueueFor(deps.queues.media, result.messageId, { messageId: result.messageId });
       await routeInbound(deps, result);
     },
     common,

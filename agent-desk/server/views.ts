@@ -29,7 +29,7 @@ export const MessageView = z.object({
   body: z.string(),
   fromAddress: z.string(),
   toAddress: z.string(),
-  /** Files the hub keeps: an email's, and media fetched from the provider (MMS, WhatsApp); downloaded by a signed-in agent. */
+  /** Media a provider hosts (a voicemail, MMS not fetched yet), and files the hub keeps: an email's, and media fetched from the provider (MMS, WhatsApp), downloaded by a signed-in agent. */
   attachments: z.array(z.object({ url: z.string(), contentType: z.string(), filename: z.string().optional(), size: z.number().int().optional() })),
   /** The email's HTML, sanitised, served sandboxed: show it in an iframe, never inline. */
   htmlUrl: z.string().nullable(),
@@ -122,11 +122,11 @@ function senderOf(m: MessageRow): MessageSender {
   return { kind: 'automatic' };
 }
 
-/** As stored on a message: a file the hub keeps (ingest/process.ts), or provider media not fetched (ingest/media.ts: said in notices). */
+/** As stored on a message: a provider's media URL, or a file the hub keeps (ingest/process.ts, ingest/media.ts). */
 type StoredAttachment = { url: string; contentType: string } | { fileId: string; filename: string; contentType: string; size: number };
 
 const attachmentView = (a: StoredAttachment): MessageView['attachments'][number] =>
-  'fileId' in a ? { url: `/api/attachments/${a.fileId}`, contentType: a.contentType, filename: withoutBidiControls(a.filename), size: a.size } : a;
+  'fileId' in a ? { url: `/api/attachments/${a.fileId}`, contentType: a.contentType, filename: withoutBidiControls(a.filename), size: a.size } : { url: a.url, contentType: a.contentType };
 
 export function messageView(m: MessageRow): MessageView {
   return {
@@ -138,7 +138,7 @@ export function messageView(m: MessageRow): MessageView {
     body: m.body,
     fromAddress: m.fromAddress,
     toAddress: m.toAddress,
-    attachments: Array.isArray(m.attachments) ? (m.attachments as StoredAttachment[]).filter((a) => 'fileId' in a).map(attachmentView) : [],
+    attachments: Array.isArray(m.attachments) ? (m.attachments as StoredAttachment[]).filter((a) => 'fileId' in a || 'url' in a).map(attachmentView) : [],
     htmlUrl: m.bodyHtml ? `/api/messages/${m.id}/html` : null,
     notices: [...(m.notices ?? []), ...mediaNotices(m.attachments)],
     senderAuth: m.senderAuth ? (SenderAuth.safeParse(m.senderAuth).data ?? null) : null,

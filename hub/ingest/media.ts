@@ -46,8 +46,10 @@ export type MediaOutcome = { conversationId: string; changed: boolean; retry: bo
 export async function fetchMessageMedia(deps: { db: Db; adapters: Adapters; logger: Logger }, messageId: string, isLastAttempt: boolean): Promise<MediaOutcome> {
   const message = await deps.db.message.findUnique({ where: { id: messageId }, select: { attachments: true, channel: true, conversationId: true } });
   if (!message || !hasPendingMedia(message.attachments)) return message ? { conversationId: message.conversationId, changed: false, retry: false } : null;
-  const item = await deps.db.inboxItem.findFirst({ where: { messageId }, select: { id: true } });
   const adapter = deps.adapters[message.channel];
+  // Links on channels whose provider media the hub does not fetch (a voicemail's recording) stay links.
+  if (!adapter?.fetchMedia) return { conversationId: message.conversationId, changed: false, retry: false };
+  const item = await deps.db.inboxItem.findFirst({ where: { messageId }, select: { id: true } });
   const entries = message.attachments as Entry[];
   let retry = false;
   const next: Entry[] = [];
@@ -57,7 +59,7 @@ export async function fetchMessageMedia(deps: { db: Db; adapters: Adapters; logg
       continue;
     }
     try {
-      if (!adapter?.fetchMedia || !item) throw new MediaError('this channel is not on in the hub now', !isLastAttempt);
+      if (!item) throw new MediaError('its inbound record is missing', false);
       const media = await adapter.fetchMedia({ url: entry.url, contentType: entry.contentType });
       // Named by the hub, never by the sender: the message's id and the media's place in it, and its real type.
       const filename = `${message.channel}-${messageId.slice(0, 8)}-${position + 1}.${EXTENSIONS[media.contentType] ?? 'bin'}`;
