@@ -138,6 +138,22 @@ export class ChannelSendError extends Error {
   }
 }
 
+export interface FetchedMedia {
+  contentType: string;
+  content: Uint8Array;
+}
+
+/** Why a provider's media was not fetched; the message is for the agent and for logs (never the URL). */
+export class MediaError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'MediaError';
+  }
+}
+
 /** A phone call's progress, as the provider reports it or as the call flow decides it. */
 export const CallReport = z.object({
   /** The customer's call (Twilio CallSid). */
@@ -227,6 +243,12 @@ export interface ChannelAdapter {
   findSent?(message: OutboundMessage, since: Date): Promise<SendResult | null>;
   /** Shows the customer that an agent is typing, on channels that can. */
   showTyping?(to: string): Promise<void>;
+  /**
+   * Fetches a file the provider holds for an inbound message (MMS, WhatsApp media), with the account's
+   * credentials, on channels whose provider keeps media. Throws MediaError: `retryable` false when it never
+   * will be fetched (not the provider's own media URL, a type or size not accepted).
+   */
+  fetchMedia?(attachment: Attachment): Promise<FetchedMedia>;
   /** Puts a call waiting in the queue through to an agent, on channels that carry calls. */
   connectCall?(callSid: string, target: CallTarget): Promise<void>;
 }

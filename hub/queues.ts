@@ -1,4 +1,4 @@
-// The hub's two queues and the typed jobs they carry. Jobs hold ids only: the data lives in the database.
+// The hub's queues and the typed jobs they carry. Jobs hold ids only: the data lives in the database.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ChannelKind } from '../channels/contract.ts';
@@ -15,19 +15,24 @@ export interface OutboundJob {
 export interface HandoffJob {
   deliveryId: string;
 }
+/** Fetch the media the provider keeps for an inbound message (MMS, WhatsApp). */
+export interface MediaJob {
+  messageId: string;
+}
 /** A hand-off's accept-by time has come: remind the service, or (later) tell a supervisor. */
 export interface HandoffTimerJob {
   handoffId: string;
   stage: 'remind' | 'escalate';
 }
 
-export const QUEUE_NAMES = { inbound: 'inbound', outbound: 'outbound', handoff: 'handoff', handoffTimer: 'handoff-timer' } as const;
+export const QUEUE_NAMES = { inbound: 'inbound', outbound: 'outbound', handoff: 'handoff', handoffTimer: 'handoff-timer', media: 'media' } as const;
 
 export interface Queues {
   inbound: Queue<InboundJob>;
   outbound: Queue<OutboundJob>;
   handoff: Queue<HandoffJob>;
   handoffTimer: Queue<HandoffTimerJob>;
+  media: Queue<MediaJob>;
   close(): Promise<void>;
 }
 
@@ -73,14 +78,20 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
     ...common,
     defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 10_000 } },
   });
-  for (const queue of [inbound, outbound, handoff, handoffTimer]) queue.on('error', settings.onError);
+  // Provider media: retried like a provider send (the same backoff), a few more times since nothing waits on it.
+  const media = new Queue<MediaJob>(QUEUE_NAMES.media, {
+    ...common,
+    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: settings.outbound.backoffMs }, removeOnComplete: true, removeOnFail: { count: 10_000 } },
+  });
+  for (const queue of [inbound, outbound, handoff, handoffTimer, media]) queue.on('error', settings.onError);
   return {
     inbound,
     outbound,
     handoff,
     handoffTimer,
+    media,
     close: async () => {
-      await Promise.all([inbound.close(), outbound.close(), handoff.close(), handoffTimer.close()]);
+      await Promise.all([inbound.close(), outbound.close(), handoff.close(), handoffTimer.close(), media.close()]);
     },
   };
 }

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Db } from './db/client.ts';
 import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
-import { QUEUE_NAMES, type HandoffJob, type HandoffTimerJob, type InboundJob, type OutboundJob } from './queues.ts';
+import { QUEUE_NAMES, enqueueFor, type HandoffJob, type HandoffTimerJob, type InboundJob, type MediaJob, type OutboundJob } from './queues.ts';
+import { fetchMessageMedia, hasPendingMedia } from './ingest/media.ts';
 import { deliverHandoff, type DeliveryTargets } from './handoff/deliver.ts';
 import { takeServiceReply } from './handoff/email-reply.ts';
 import { runTimer } from './handoff/timers.ts';
@@ -41,6 +42,7 @@ export interface Workers {
   outbound: Worker<OutboundJob>;
   handoff: Worker<HandoffJob>;
   handoffTimer: Worker<HandoffTimerJob>;
+  media: Worker<MediaJob>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,9 @@ export function startWorkers(deps: WorkerDeps): Workers {
       if (!result) return;
       // Published even when an earlier run stored it: that run may have died before publishing.
       await deps.bus.publish({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId });
+      // Files the provider keeps are fetched by their own job: the message is shown (and routed) without waiting.
+      const stored = await deps.db.message.findUnique({ where: { id: result.messageId }, select: { attachments: true, channel: true } });
+      if (stored && deps.adapters[stored.channel]?.fetchMedia && hasPendingMedia(stored.attachments)) await enqueueFor(deps.queues.media, result.messageId, { messageId: result.messageId });
       await routeInbound(deps, result);
     },
     common,
@@ -96,7 +101,19 @@ export function startWorkers(deps: WorkerDeps): Workers {
     common,
   );
   const handoffTimer = new Worker<HandoffTimerJob>(QUEUE_NAMES.handoffTimer, (job) => runTimer(deps, job.data.handoffId, job.data.stage), common);
-  for (const worker of [inbound, outbound, handoff, handoffTimer]) {
+  const media = new Worker<MediaJob>(
+    QUEUE_NAMES.media,
+    async (job) => {
+      const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const outcome = await fetchMessageMedia(deps, job.data.messageId, isLastAttempt);
+      if (!outcome) return;
+      if (outcome.changed) await deps.bus.publish({ type: 'message.updated', conversationId: outcome.conversationId, messageId: job.data.messageId });
+      // Thrown so BullMQ tries again later; what was fetched is kept.
+      if (outcome.retry) throw new Error('some media could not be fetched yet');
+    },
+    common,
+  );
+  for (const worker of [inbound, outbound, handoff, handoffTimer, media]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
@@ -105,8 +122,9 @@ export function startWorkers(deps: WorkerDeps): Workers {
     outbound,
     handoff,
     handoffTimer,
+    media,
     close: async () => {
-      await Promise.all([inbound.close(), outbound.close(), handoff.close(), handoffTimer.close()]);
+      await Promise.all([inbound.close(), outbound.close(), handoff.close(), handoffTimer.close(), media.close()]);
     },
   };
 }

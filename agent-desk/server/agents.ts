@@ -4,6 +4,7 @@ import express from 'express';
 import { z } from 'zod';
 import { ChannelKind, type ChannelKind as Channel } from '../../channels/contract.ts';
 import { TimeZone, checkOpeningHours } from '../../hub/hours.ts';
+import { withoutBidiOverrides } from '../../channels/bidi.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
@@ -91,7 +92,8 @@ export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxo
 
   const AgentBody = z.object({
     email: z.email().max(320).transform((e) => e.toLowerCase()),
-    displayName: z.string().trim().min(1).max(120),
+    // Without direction overrides, which would reverse the name or what is shown after it (channels/bidi.ts).
+    displayName: z.string().trim().min(1).max(120).transform((v) => withoutBidiOverrides(v).trim()).refine(Boolean, 'displayName is empty'),
     password: z.string().min(12, 'password must be at least 12 characters').max(1024),
     role: z.enum(['agent', 'supervisor', 'admin', 'service']).default('agent'),
     /** For a service-team account: the directory service whose hand-offs it works (until set, it sees none). */

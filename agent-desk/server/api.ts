@@ -191,7 +191,7 @@ export function apiRouter(deps: ApiDeps) {
       void deps.bus.publish({ type: 'message.created', conversationId: reply.conversationId, messageId: reply.id }).catch(() => undefined);
       // Replying to a waiting conversation takes it: routing withdraws any offer of it to someone else.
       deps.router.request();
-      res.status(202).json({ message: messageView(reply) });
+      res.status(202).json({ message: messageView({ ...reply, agent: { displayName: req.agent!.displayName }, handoff: null }) });
     } catch (error) {
       if (error instanceof ReplyError) return void res.status(error.status).json({ error: error.message });
       throw error;

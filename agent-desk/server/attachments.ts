@@ -6,6 +6,7 @@ import express from 'express';
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
 import { recordAudit } from '../../hub/audit.ts';
+import { withoutBidiControls } from '../../channels/bidi.ts';
 
 const IdParam = z.object({ id: z.uuid('id must be a UUID') });
 
@@ -24,7 +25,9 @@ export function attachmentRouter(deps: { db: Db }) {
     // Not linked to a message yet (the worker has not built it) is the same as not there, for the desk.
     if (!file?.message) return void res.status(404).json({ error: 'attachment not found' });
     await recordAudit(deps.db, { action: 'attachment_download', agentId: req.agent!.id, customerId: file.message.conversation.customerId, detail: { attachmentId: params.data.id } });
-    res.attachment(file.filename);
+    // Stored names are cleaned as mail arrives; this also covers files stored before that, and is what the
+    // browser saves the file as.
+    res.attachment(withoutBidiControls(file.filename));
     res.set({ 'Content-Type': file.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; sandbox", 'Cache-Control': 'private, no-store' });
     res.send(Buffer.from(file.content));
   });

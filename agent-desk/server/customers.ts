@@ -16,7 +16,8 @@ import { linkContactPoint, normaliseAddress } from '../../hub/identity/link.ts';
 import { MergeError, mergeCustomers, unmergeCustomers } from '../../hub/identity/merge.ts';
 import { decideSuggestionsBetween, openSuggestionsFor, suggestMatches } from '../../hub/identity/suggestions.ts';
 import { normalisePostcode } from '../../hub/identity/search.ts';
-import { MessageView, messageView } from './views.ts';
+import { MessageView, messageInclude, messageView } from './views.ts';
+import { withoutBidiOverrides } from '../../channels/bidi.ts';
 import { ChannelKind, ContactPointKind } from '../../channels/contract.ts';
 
 export const SearchQuery = z.object({
@@ -28,7 +29,8 @@ const SAY_WHY = 'say why (at least 5 characters), e.g. the request reference';
 export const ErasureBody = z.object({ reason: z.string({ error: SAY_WHY }).trim().min(5, SAY_WHY).max(500) });
 export const ProfilePatch = z
   .object({
-    displayName: z.string().trim().min(1).max(200).nullable(),
+    // Without direction overrides: a name must not reverse itself or the text shown after it (channels/bidi.ts).
+    displayName: z.string().trim().min(1).max(200).transform((v) => withoutBidiOverrides(v).trim() || null).nullable(),
     postcode: z
       .string()
       .nullable()
@@ -138,6 +140,7 @@ export async function customer360(db: Db, id: string, timelineLimit: number, vie
     where: { conversationId: { in: [...shown] } },
     orderBy: { createdAt: 'desc' },
     take: timelineLimit,
+    include: messageInclude,
   });
   return {
     ...profileView(customer),

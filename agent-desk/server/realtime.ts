@@ -7,7 +7,7 @@ import type { Logger } from '../../hub/logger.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import { sessionForToken, sessionTokenFromCookieHeader, type SessionPolicy, type SignedInAgent } from './auth.ts';
 import { audienceOf, maySee, rooms, roomsFor, viewerOf, type Viewer } from './access.ts';
-import { messageView, type MessageView } from './views.ts';
+import { messageInclude, messageView, type MessageView } from './views.ts';
 import { callView, type CallView } from './calls.ts';
 import type { ChannelKind } from '../../channels/contract.ts';
 import type { Router } from '../../hub/routing/engine.ts';
@@ -235,7 +235,7 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
         return;
       }
       if (event.type !== 'message.created' && event.type !== 'message.updated') return;
-      const row = await deps.db.message.findUnique({ where: { id: event.messageId } });
+      const row = await deps.db.message.findUnique({ where: { id: event.messageId }, include: messageInclude });
       if (row) desk.local.to(await audience(row.conversationId)).emit(event.type, messageView(row));
     } catch (error) {
       deps.logger.warn({ err: (error as Error).message, event: event.type }, 'could not push event to the desk');

@@ -3,6 +3,22 @@ import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
 import type { Prisma } from '../../hub/generated/prisma/client.ts';
 import { ChannelKind, ContactPointKind, SenderAuth } from '../../channels/contract.ts';
+import { withoutBidiControls } from '../../channels/bidi.ts';
+import { mediaNotices } from '../../hub/ingest/media.ts';
+
+/** Who wrote a message, for the desk to label it: an agent's own replies show as "You", anyone else by name. */
+export const MessageSender = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('customer') }),
+  /** An agent on the desk (name null: that account no longer exists). */
+  z.object({ kind: z.literal('agent'), agentId: z.uuid(), name: z.string().nullable() }),
+  /** Someone at a service answering about a hand-off (from Slack, email, their system or the service view). */
+  z.object({ kind: z.literal('service'), name: z.string(), service: z.string().nullable() }),
+  /** The needs-conversation bot, answering the customer. */
+  z.object({ kind: z.literal('bot') }),
+  /** Sent by the hub by itself: a notice such as "the team is closed", or a hand-off's confirmation. */
+  z.object({ kind: z.literal('automatic') }),
+]);
+export type MessageSender = z.infer<typeof MessageSender>;
 
 export const MessageView = z.object({
   id: z.uuid(),
@@ -13,7 +29,7 @@ export const MessageView = z.object({
   body: z.string(),
   fromAddress: z.string(),
   toAddress: z.string(),
-  /** Media a provider hosts (MMS), and files stored with an email (downloaded from the hub by a signed-in agent). */
+  /** Media a provider hosts (a voicemail, MMS not fetched yet), and files the hub keeps: an email's, and media fetched from the provider (MMS, WhatsApp), downloaded by a signed-in agent. */
   attachments: z.array(z.object({ url: z.string(), contentType: z.string(), filename: z.string().optional(), size: z.number().int().optional() })),
   /** The email's HTML, sanitised, served sandboxed: show it in an iframe, never inline. */
   htmlUrl: z.string().nullable(),
@@ -25,8 +41,9 @@ export const MessageView = z.object({
    */
   senderAuth: SenderAuth.nullable(),
   agentId: z.uuid().nullable(),
-  /** Sent by the needs-conversation bot. */
+  /** Sent by the needs-conversation bot, or automatically by the hub (sender says which). */
   fromBot: z.boolean(),
+  sender: MessageSender,
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
   providerMessageId: z.string().nullable(),
@@ -90,13 +107,26 @@ export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }
   replyChannels: z.array(ChannelKind),
 });
 
-type MessageRow = NonNullable<Awaited<ReturnType<Db['message']['findUnique']>>>;
+/** Include this with a message so messageView can name who sent it. */
+export const messageInclude = { agent: { select: { displayName: true } }, handoff: { select: { service: { select: { name: true } } } } } as const;
 
-/** As stored on a message: a provider's media URL, or a file the hub keeps (see ingest/process.ts). */
+type MessageRow = Prisma.MessageGetPayload<{ include: typeof messageInclude }>;
+
+function senderOf(m: MessageRow): MessageSender {
+  if (m.direction === 'inbound') return { kind: 'customer' };
+  if (m.agentId) return { kind: 'agent', agentId: m.agentId, name: m.agent?.displayName ?? null };
+  // A service's reply carries its author (hub/outbound/compose.ts createServiceReply).
+  if (m.authorName) return { kind: 'service', name: m.authorName, service: m.handoff?.service.name ?? null };
+  // The bot's replies answer a customer's message; the hub's own notices answer none.
+  if (m.fromBot && m.replyToId) return { kind: 'bot' };
+  return { kind: 'automatic' };
+}
+
+/** As stored on a message: a provider's media URL, or a file the hub keeps (ingest/process.ts, ingest/media.ts). */
 type StoredAttachment = { url: string; contentType: string } | { fileId: string; filename: string; contentType: string; size: number };
 
 const attachmentView = (a: StoredAttachment): MessageView['attachments'][number] =>
-  'fileId' in a ? { url: `/api/attachments/${a.fileId}`, contentType: a.contentType, filename: a.filename, size: a.size } : a;
+  'fileId' in a ? { url: `/api/attachments/${a.fileId}`, contentType: a.contentType, filename: withoutBidiControls(a.filename), size: a.size } : { url: a.url, contentType: a.contentType };
 
 export function messageView(m: MessageRow): MessageView {
   return {
@@ -108,12 +138,13 @@ export function messageView(m: MessageRow): MessageView {
     body: m.body,
     fromAddress: m.fromAddress,
     toAddress: m.toAddress,
-    attachments: Array.isArray(m.attachments) ? (m.attachments as StoredAttachment[]).map(attachmentView) : [],
+    attachments: Array.isArray(m.attachments) ? (m.attachments as StoredAttachment[]).filter((a) => 'fileId' in a || 'url' in a).map(attachmentView) : [],
     htmlUrl: m.bodyHtml ? `/api/messages/${m.id}/html` : null,
-    notices: m.notices ?? [],
+    notices: [...(m.notices ?? []), ...mediaNotices(m.attachments)],
     senderAuth: m.senderAuth ? (SenderAuth.safeParse(m.senderAuth).data ?? null) : null,
     agentId: m.agentId,
     fromBot: m.fromBot,
+    sender: senderOf(m),
     errorCode: m.errorCode,
     errorMessage: m.errorMessage,
     providerMessageId: m.providerMessageId,
@@ -163,7 +194,7 @@ export async function listConversations(db: Db, filter: ConversationFilter): Pro
     take: filter.limit ?? 100,
     include: {
       customer: customerSelect,
-      messages: { orderBy: { createdAt: 'desc' }, take: 1 },
+      messages: { orderBy: { createdAt: 'desc' }, take: 1, include: messageInclude },
       needs: { where: { urgent: true }, take: 1, select: { id: true } },
       assignedAgent: { select: { id: true, displayName: true } },
       team: { select: { id: true, name: true } },
@@ -208,7 +239,7 @@ export async function conversationDetail(db: Db, id: string, label: (code: strin
     where: { id },
     include: {
       customer: customerSelect,
-      messages: { orderBy: { createdAt: 'asc' } },
+      messages: { orderBy: { createdAt: 'asc' }, include: messageInclude },
       needs: { orderBy: { createdAt: 'asc' } },
       notes: { orderBy: { createdAt: 'asc' }, include: noteInclude },
       assignedAgent: { select: { id: true, displayName: true } },

@@ -3,6 +3,7 @@
 // does not pass as a PDF), it is within the per-file limit and the message's files stay within theirs.
 import type { Attachment as ParsedAttachment } from 'mailparser';
 import type { InboundFile } from '../contract.ts';
+import { withoutBidiControls } from '../bidi.ts';
 
 export interface AttachmentLimits {
   /** Lower-case MIME types. */
@@ -69,9 +70,9 @@ function looksLike(type: string, content: Uint8Array): boolean {
   return signatures.some((sig) => sig.every((byte, i) => content[i] === byte));
 }
 
-/** A name safe to show and to offer as a download: no path, no control characters, not too long. */
+/** A name safe to show and to offer as a download: no path, no control characters (direction ones too), not too long. */
 export function safeFilename(name: string | undefined, position: number): string {
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  const base = withoutBidiControls((name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '')).trim();
   return (base || `attachment-${position + 1}`).slice(0, 200);
 }
 

@@ -1,10 +1,11 @@
 // SMS over Twilio Programmable Messaging: verify → normalise → sink; send through the twilio SDK.
 import type { Request } from 'express';
 import { z } from 'zod';
-import { type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
+import { type Attachment, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
 import { twilioStatus } from './normalise.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { findSentMessage, mountTwilioMessaging } from '../twilio/messaging.ts';
+import { fetchTwilioMedia } from '../twilio/media.ts';
 import { twilioSignatureIsValid } from '../twilio/webhook.ts';
 
 export const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
@@ -16,7 +17,7 @@ export const smsConfigSchema = z.object({
   TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the account auth token'),
   // Shape only: our own number is whatever Twilio sold us, even where phone metadata lags behind.
   TWILIO_PHONE_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +442079460000'),
-  /** Another origin for Twilio's REST API (tests' fake server, regional proxies). */
+  /** Another origin for Twilio's REST API, and so for the media it keeps (tests' fake server, regional proxies). */
   TWILIO_API_BASE_URL: z.url().optional(),
   TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
@@ -63,7 +64,10 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
       throw classifyTwilioError(error);
     });
 
-  return { kind: 'sms', address: ourNumber, mount, send, findSent };
+  const fetchMedia = (attachment: Attachment) =>
+    fetchTwilioMedia(attachment, { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, timeoutMs: config.TWILIO_TIMEOUT_MS });
+
+  return { kind: 'sms', address: ourNumber, mount, send, findSent, fetchMedia };
 }
 
 export const smsChannel: ChannelModule<SmsConfig> = {

@@ -4,10 +4,11 @@
 // declares so the hub can tell the agent instead of letting Twilio refuse it.
 import type { Request } from 'express';
 import { z } from 'zod';
-import { ChannelSendError, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
+import { ChannelSendError, type Attachment, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
 import { twilioStatus } from '../sms/normalise.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { findSentMessage, mountTwilioMessaging } from '../twilio/messaging.ts';
+import { fetchTwilioMedia } from '../twilio/media.ts';
 import { twilioSignatureIsValid } from '../twilio/webhook.ts';
 
 export const WHATSAPP_WEBHOOK_PATH = '/webhooks/twilio/whatsapp';
@@ -58,7 +59,10 @@ export function createWhatsappAdapter(config: WhatsappConfig, publicBaseUrl: str
       throw classify(error);
     });
 
-  return { kind: 'whatsapp', address: config.WHATSAPP_FROM, mount, send, findSent };
+  const fetchMedia = (attachment: Attachment) =>
+    fetchTwilioMedia(attachment, { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, timeoutMs: config.TWILIO_TIMEOUT_MS });
+
+  return { kind: 'whatsapp', address: config.WHATSAPP_FROM, mount, send, findSent, fetchMedia };
 }
 
 export const whatsappChannel: ChannelModule<WhatsappConfig> = {

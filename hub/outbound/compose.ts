@@ -1,6 +1,7 @@
 // An agent's reply becomes an outbox row (status 'queued') first; the outbound worker sends it.
 // Writing the row before queueing means a lost Redis job is found again by the sweeper.
 import type { ChannelKind } from '../../channels/contract.ts';
+import { withoutBidiOverrides } from '../../channels/bidi.ts';
 import type { Message, Prisma } from '../generated/prisma/client.ts';
 
 /** The client or a transaction: a reply can be written in the same transaction as the change it reports. */
@@ -102,7 +103,8 @@ export async function createServiceReply(
   db: Db,
   input: { conversationId: string; handoffId: string; authorName: string; text: string; enabledChannels: readonly ChannelKind[] },
 ): Promise<QueuedReply> {
-  const message = await outboxRow(db, input.conversationId, input.enabledChannels, { body: input.text, handoffId: input.handoffId, authorName: input.authorName });
+  // The author's name comes from outside (a Slack profile, an email's From, a service's system): never with direction overrides.
+  const message = await outboxRow(db, input.conversationId, input.enabledChannels, { body: input.text, handoffId: input.handoffId, authorName: withoutBidiOverrides(input.authorName) });
   await db.conversation.update({ where: { id: input.conversationId }, data: { lastMessageAt: new Date() } });
   return message;
 }

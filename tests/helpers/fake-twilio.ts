@@ -1,5 +1,6 @@
 // A fake Twilio REST API on 127.0.0.1: speaks the Messages.json and Calls/{Sid}.json (update) resources the real twilio SDK calls,
-// records every request exactly as received, and can be told to fail the way Twilio does.
+// serves the media of inbound messages (MediaUrl0… point here when the hub's TWILIO_API_BASE_URL does), records
+// every request exactly as received, and can be told to fail the way Twilio does.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -18,8 +19,18 @@ export type FakeBehaviour =
   /** The message is created (it will go out), but the answer is lost on the way back. */
   | { kind: 'lost-answer' };
 
+/** One answer to a media GET: the file, or a status (a failure, or a redirect to `location`). */
+export interface FakeMedia {
+  status?: number;
+  contentType?: string;
+  body?: Uint8Array;
+  location?: string;
+}
+
 export interface FakeTwilio {
   url: string;
+  /** Media by path (/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…): answers used one per request, the last repeated. */
+  media: Map<string, FakeMedia[]>;
   requests: RecordedRequest[];
   /** Behaviours consumed one per request; when empty, requests succeed. */
   queue: FakeBehaviour[];
@@ -35,6 +46,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   const hanging = new Set<() => void>();
   /** Messages created, newest first, as Twilio lists them. */
   const created: Record<string, unknown>[] = [];
+  const media = new Map<string, FakeMedia[]>();
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -47,6 +59,14 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, form };
       requests.push(recorded);
       for (const w of [...waiters]) if (requests.length >= w.count) { waiters.splice(waiters.indexOf(w), 1); w.resolve(requests.slice()); }
+      if (req.method === 'GET' && /^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Messages\/(MM|SM)[0-9a-f]{32}\/Media\/ME[0-9a-f]{32}$/.test(url.pathname)) {
+        const answers = media.get(url.pathname);
+        const answer = (answers && answers.length > 1 ? answers.shift() : answers?.[0]) ?? { status: 404 };
+        const status = answer.status ?? 200;
+        res.writeHead(status, { 'content-type': answer.contentType ?? 'application/json', ...(answer.location ? { location: answer.location } : {}) });
+        res.end(answer.body ?? (status === 200 ? '' : JSON.stringify({ code: 20404, message: 'not found', status })));
+        return;
+      }
       if (match && req.method === 'GET') {
         // The Messages list resource, filtered by To and From, newest first.
         const to = url.searchParams.get('To');
@@ -97,6 +117,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    media,
     requests,
     queue,
     waitForRequests: (count) =>

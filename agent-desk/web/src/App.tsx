@@ -446,7 +446,8 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     await loadConversations();
   };
 
-  const title = detail ? `${contactLabel(detail.customer)} (${detail.channel.toUpperCase()})` : closed ? 'Conversation closed. Choose another.' : 'Choose a conversation';
+  // The customer's name isolated: direction controls in it cannot reorder the heading around it.
+  const title = detail ? <><bdi>{contactLabel(detail.customer)}</bdi>{` (${detail.channel.toUpperCase()})`}</> : closed ? 'Conversation closed. Choose another.' : 'Choose a conversation';
 
   return (
     <div id="desk">
@@ -477,7 +478,7 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
         <h2 id="conversation-title">{title}</h2>
         <CustomerPanel customerId={detail?.customer.id ?? null} conversationId={detail?.id ?? null} needLabel={(code) => taxonomy.find((n) => n.code === code)?.label ?? code} socket={socket} />
         <NeedsPanel conversation={detail} taxonomy={taxonomy} onChanged={reloadDetail} />
-        <Timeline messages={messages} notes={notes} />
+        <Timeline messages={messages} notes={notes} meId={me?.id ?? agent.id} />
         <CallHistory history={history} />
         <p id="typing" aria-live="polite">{typing}</p>
         <ReplyForm conversation={detail} replyRef={replyRef} onSent={onMessage} onTyping={onTyping} />

@@ -34,9 +34,10 @@ const Row = memo(function Row({ c, current, meId, onOpen }: { c: ConversationSum
     <li>
       <button type="button" data-conversation-id={c.id} aria-current={current ? 'true' : undefined} onClick={() => onOpen(c.id)}>
         {c.urgent ? <span className="urgent">URGENT </span> : null}
-        <strong>{contactLabel(c.customer)}</strong>
+        <strong><bdi>{contactLabel(c.customer)}</bdi></strong>
         <span className="meta">
-          {`${c.channel.toUpperCase()}${c.handler === 'bot' ? ' · with the bot' : ''}${whoHasIt(c, meId)} · ${c.lastMessage ? c.lastMessage.body.slice(0, 80) : ''}`}
+          {`${c.channel.toUpperCase()}${c.handler === 'bot' ? ' · with the bot' : ''}${whoHasIt(c, meId)} · `}
+          <bdi>{c.lastMessage ? c.lastMessage.body.slice(0, 80) : ''}</bdi>
         </span>
       </button>
     </li>

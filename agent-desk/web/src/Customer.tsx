@@ -108,7 +108,7 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
               {earlier.map((m) => (
                 <li key={m.id} className={m.direction}>
                   <span className="meta">{`${when(m.createdAt)} · ${m.channel.toUpperCase()} · ${m.direction === 'inbound' ? 'Customer' : m.fromBot ? 'Bot' : 'Council'}`}</span>
-                  <span className="body">{m.body}</span>
+                  <span className="body" dir="auto">{m.body}</span>
                 </li>
               ))}
             </ol>

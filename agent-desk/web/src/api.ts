@@ -1,4 +1,5 @@
 // The desk's HTTP client and the shapes it reads from the hub's API (GET /api/openapi.json describes them).
+import type { MessageSender } from '../../server/views.ts';
 
 export type Channel = 'sms' | 'email' | 'webchat' | 'voice' | 'botframework' | 'whatsapp';
 
@@ -7,7 +8,7 @@ export interface Customer { id: string; displayName: string | null; contactPoint
 export interface AgentRef { id: string; displayName: string }
 export interface TeamRef { id: string; name: string }
 
-export interface Attachment { id?: string; filename: string | null; size: number; url: string }
+export interface Attachment { id?: string; filename: string | null; size: number; url: string; contentType?: string }
 export interface Message {
   id: string;
   conversationId: string;
@@ -16,6 +17,8 @@ export interface Message {
   channel: string;
   body: string;
   fromBot?: boolean;
+  /** Who wrote it (the hub's own type: views.ts). */
+  sender?: MessageSender;
   createdAt: string;
   errorCode?: string | null;
   errorMessage?: string | null;

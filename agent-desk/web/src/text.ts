@@ -15,6 +15,18 @@ export function whoHasIt(c: Pick<ConversationSummary, 'assignedAgent' | 'waiting
   return '';
 }
 
+/** Who wrote a message, as the agent reads it: their own replies are "You"; a colleague or a service by name. */
+export function senderLabel(m: Message, meId: string | null): string {
+  const sender = m.sender ?? (m.direction === 'inbound' ? { kind: 'customer' as const } : m.fromBot ? { kind: 'bot' as const } : { kind: 'automatic' as const });
+  switch (sender.kind) {
+    case 'customer': return 'Customer';
+    case 'agent': return sender.agentId === meId ? 'You' : sender.name ?? 'A former colleague';
+    case 'service': return sender.service ? `${sender.name} for ${sender.service}` : sender.name;
+    case 'bot': return 'Bot';
+    case 'automatic': return 'Automatic message';
+  }
+}
+
 export function statusText(m: Message): string {
   if (m.direction === 'inbound') return `received ${new Date(m.createdAt).toLocaleTimeString()}`;
   return m.status === 'failed' ? `failed to send: ${m.errorMessage || m.errorCode || 'unknown error'}` : m.status;
