@@ -104,6 +104,17 @@ export function accountRouter(deps: AccountDeps) {
     res.json({ sessionsEnded: ended.length });
   });
 
+  // After a breach, or a change that must reach every desk at once: every session but the admin's own ends.
+  router.post('/api/admin/sign-out-everyone', async (req, res) => {
+    const ended = await deps.db.$transaction(async (tx) => {
+      const ids = await endSessions(tx, { agentId: null, exceptId: req.sessionId! });
+      await recordAudit(tx, { action: 'sessions_end_all', agentId: req.agent!.id, detail: { everyone: true, sessionsEnded: ids.length } });
+      return ids;
+    });
+    await deps.desk.disconnect(ended.map(sessionRoom));
+    res.json({ sessionsEnded: ended.length });
+  });
+
   router.post('/api/agents/:id/enable', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return invalid(res, params.error);

@@ -85,6 +85,9 @@ export function openApiDocument(version: string) {
       '/api/agents/{id}/sign-out': {
         post: { summary: 'End every session of an account (admins), closing its desks at once; it may sign in again', parameters: idParam, responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error } },
       },
+      '/api/admin/sign-out-everyone': {
+        post: { summary: 'End every session but your own (admins), closing those desks at once on every hub process', responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden } },
+      },
       '/api/agents/{id}/enable': {
         post: { summary: 'Enable a disabled account again (admins)', parameters: idParam, responses: { '200': { description: 'Enabled: the agent' }, '401': unauthorised, '403': forbidden, '404': error } },
       },

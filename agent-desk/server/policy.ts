@@ -54,6 +54,7 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'POST /api/auth/sign-out-everywhere': { who: EVERYONE },
   'POST /api/agents/{id}/disable': { who: ADMIN },
   'POST /api/agents/{id}/sign-out': { who: ADMIN },
+  'POST /api/admin/sign-out-everyone': { who: ADMIN },
   'POST /api/agents/{id}/enable': { who: ADMIN },
   'GET /api/admin/sign-in-locks': { who: ADMIN },
   'DELETE /api/admin/sign-in-locks/{id}': { who: ADMIN },

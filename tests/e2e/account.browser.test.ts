@@ -55,6 +55,17 @@ describe('your account', () => {
     expect(errors).toEqual([]);
   });
 
+  it('Sign out, in the header of every page, ends the session and goes back to the sign-in form', async () => {
+    const sam = await createDeskAccount(hub.url, admin, { name: 'Sam Signout' });
+    const { page, context, errors } = await openDesk(browser, hub.url, sam);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect.poll(() => page.locator('#login-form').isVisible()).toBe(true);
+    const [session] = (await context.cookies()).filter((c) => c.name === 'ch_session');
+    expect(session).toBeUndefined();
+    expect(await hub.database.prisma.session.count({ where: { agentId: sam.id } })).toBe(1); // createDeskAccount's own
+    expect(errors).toEqual([]);
+  });
+
   it('lets an admin lift a sign-in lock and disable an account; the disabled agent’s open desk goes back to sign-in', async () => {
     const dee = await createDeskAccount(hub.url, admin, { name: 'Dee Agent' });
     const { page: deesPage } = await openDesk(browser, hub.url, dee);

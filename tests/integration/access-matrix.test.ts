@@ -25,6 +25,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/auth/sign-out-everywhere': 'agsdxy',
   'POST /api/agents/{id}/disable': 'd',
   'POST /api/agents/{id}/sign-out': 'd',
+  'POST /api/admin/sign-out-everyone': 'd',
   'POST /api/agents/{id}/enable': 'd',
   'GET /api/admin/sign-in-locks': 'd',
   'DELETE /api/admin/sign-in-locks/{id}': 'd',
@@ -257,6 +258,10 @@ describe('the access matrix', () => {
               ? answer.status !== 401 && answer.status !== 403 && answer.error !== 'not found'
               : answer.status === 403;
         if (!ok) wrong.push(`${route} · ${who} → ${answer.status} ${answer.error ?? ''}`);
+        // The admin signed everyone else out: the others go on with new sessions.
+        if (route === 'POST /api/admin/sign-out-everyone' && answer.status === 200) {
+          for (const other of CALLERS) if (other !== who) cookies[other] = await signIn(hub.url, passwords[other]);
+        }
       }
     }
     expect(wrong).toEqual([]);

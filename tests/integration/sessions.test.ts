@@ -154,6 +154,19 @@ describe('sessions across two hub processes (idle time-out 30 minutes, the defau
     expect((await me(a, await signIn(a.url, { email: agent.email, password: agent.password }))).status).toBe(200);
   });
 
+  it('an admin signs everyone out: every session but the admin’s own ends, and their desks close', async () => {
+    const one = await account('Everyone One');
+    const two = await account('Everyone Two');
+    const open = await desk(b, two.cookie);
+    expect((await apiJson(a.url, one.cookie, '/api/admin/sign-out-everyone', { method: 'POST' })).status).toBe(403);
+    const done = await apiJson(a.url, admin, '/api/admin/sign-out-everyone', { method: 'POST' });
+    expect(done.status).toBe(200);
+    expect(done.body.sessionsEnded).toBeGreaterThanOrEqual(2);
+    await expectClosedByServer(open);
+    for (const cookie of [one.cookie, two.cookie]) expect((await me(a, cookie)).status).toBe(401);
+    expect((await me(a, admin)).status).toBe(200);
+  });
+
   it('an admin disables an account: its sessions end, its desk on the other process is closed at once, it cannot sign in until enabled', async () => {
     const agent: DeskAccount = await account('Dee');
     const colleague = await account('Cal');
