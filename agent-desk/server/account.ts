@@ -14,6 +14,7 @@ import { invalid } from './http.ts';
 import { lockedMessage, type LoginLockout } from './lockout.ts';
 import { sessionRoom, type DeskSockets } from './realtime.ts';
 import { setPresence } from './routing.ts';
+import { passwordProblem } from './password-rules.ts';
 
 /** The same rule as for new accounts (agents.ts). */
 export const NewPassword = z.string().min(12, 'the new password must be at least 12 characters').max(1024, 'the new password must be at most 1024 characters');
@@ -32,6 +33,8 @@ export interface AccountDeps {
   /** The current password is a password check like sign-in: guessing it is limited the same way. */
   loginLockout: LoginLockout;
   cookieOptions: { httpOnly: boolean; sameSite: 'strict'; secure: boolean; path: string };
+  /** The hub's public address: its words are no password (password-rules.ts). */
+  publicBaseUrl: string;
 }
 
 export function accountRouter(deps: AccountDeps) {
@@ -49,6 +52,8 @@ export function accountRouter(deps: AccountDeps) {
       return void res.status(400).json({ error: 'your current password is not right' });
     }
     await gate.attempt.succeeded();
+    const weak = passwordProblem(body.data.newPassword, { publicBaseUrl: deps.publicBaseUrl, displayName: me.displayName, email: me.email });
+    if (weak) return void res.status(400).json({ error: 'invalid request', issues: [{ path: 'newPassword', message: weak }] });
     const passwordHash = await hashPassword(body.data.newPassword);
     // Whoever else held a session (a forgotten browser, someone who learnt the old password) is signed out.
     const ended = await deps.db.$transaction(async (tx) => {

@@ -1,5 +1,6 @@
 // Running the desk: agents' accounts and routing settings (skills, capacity, teams), teams and their hours
 // (admins and supervisors), and the supervisor's live overview of queues and agents.
+import { passwordProblem } from './password-rules.ts';
 import express from 'express';
 import { z } from 'zod';
 import { ChannelKind, type ChannelKind as Channel } from '../../channels/contract.ts';
@@ -82,7 +83,7 @@ function skillNames(taxonomy: readonly TaxonomyEntry[]): Set<string> {
 const Capacity = z.partialRecord(ChannelKind, z.number().int().min(0).max(50));
 const IdParam = z.object({ id: z.uuid() });
 
-export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxonomy: readonly TaxonomyEntry[]; defaultCapacity: Record<Channel, number> }) {
+export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxonomy: readonly TaxonomyEntry[]; defaultCapacity: Record<Channel, number>; publicBaseUrl: string }) {
   const router = express.Router();
   const known = skillNames(deps.taxonomy);
   const Skills = z
@@ -121,6 +122,8 @@ export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxo
   router.post('/api/agents', async (req, res) => {
     const body = AgentBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
+    const weak = passwordProblem(body.data.password, { publicBaseUrl: deps.publicBaseUrl, displayName: body.data.displayName, email: body.data.email });
+    if (weak) return void res.status(400).json({ error: 'invalid request', issues: [{ path: 'password', message: weak }] });
     if (body.data.serviceId && !(await deps.db.service.findUnique({ where: { id: body.data.serviceId }, select: { id: true } }))) return void res.status(422).json({ error: 'no such service' });
     try {
       const created = await deps.db.agent.create({

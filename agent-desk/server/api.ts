@@ -142,7 +142,7 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
 
   // Every account's own password and sessions; admins' accounts and sign-in locks.
-  router.use(accountRouter({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity, desk: deps.desk, loginLockout: deps.loginLockout, cookieOptions }));
+  router.use(accountRouter({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity, desk: deps.desk, loginLockout: deps.loginLockout, cookieOptions, publicBaseUrl: deps.publicBaseUrl }));
   router.use(signInLocksRouter({ db: deps.db, lockout: deps.loginLockout }));
 
   const handoffDeps = { db: deps.db, queues: deps.queues, bus: deps.bus, logger: deps.logger, wording: deps.handoffWording, words: deps.handoffWords, needCodes: new Set(deps.taxonomy.map((n) => n.code)) };
@@ -153,7 +153,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
   router.use(routingRouter({ db: deps.db, bus: deps.bus, router: deps.router, queues: deps.queues, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: deps.adapters.voice }));
-  router.use(agentsRouter({ db: deps.db, bus: deps.bus, router: deps.router, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity }));
+  router.use(agentsRouter({ db: deps.db, bus: deps.bus, router: deps.router, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity, publicBaseUrl: deps.publicBaseUrl }));
   router.use(conversationNeedsRouter({ db: deps.db, bus: deps.bus, detector: deps.needs, taxonomy: deps.taxonomy }));
   router.use(notesRouter({ db: deps.db, bus: deps.bus }));
   router.use(cannedRouter({ db: deps.db }));

@@ -12,8 +12,8 @@ import type { RunningHub } from '../../hub/app.ts';
 import type { MessageView, NoteView } from '../../agent-desk/server/views.ts';
 import type { CannedView } from '../../agent-desk/server/canned.ts';
 
-const AGENT = { email: 'agent@council.example', password: 'an agent password 1' };
-const SUPERVISOR = { email: 'supervisor@council.example', password: 'a supervisor password 1' };
+const AGENT = { email: 'agent@council.example', password: 'quiet harbour agent 1' };
+const SUPERVISOR = { email: 'supervisor@council.example', password: 'tall lanterns by the sea 1' };
 const UNKNOWN_CONVERSATION = '00000000-0000-4000-8000-000000000000';
 
 let database: TestDatabase;

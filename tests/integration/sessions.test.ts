@@ -104,6 +104,15 @@ describe('sessions across two hub processes (idle time-out 30 minutes, the defau
     const short = await change({ currentPassword: agent.password, newPassword: 'too short' });
     expect(short.status).toBe(400);
     expect(short.body.issues).toEqual([{ path: 'newPassword', message: 'the new password must be at least 12 characters' }]);
+    // An attacker's first guesses: the most common passwords, and this system's and the person's own words.
+    for (const [newPassword, reason] of [['password1234', /most common/], ['Council Hub Password 1', /words of the council/], ['Pat Pat Pat 2026!', /your name/]] as const) {
+      const weak = await change({ currentPassword: agent.password, newPassword });
+      expect(weak.status).toBe(400);
+      expect(weak.body.issues).toEqual([{ path: 'newPassword', message: expect.stringMatching(reason) }]);
+    }
+    const created = await apiJson(a.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ email: 'new.starter@council.example', displayName: 'New Starter', password: 'welcome to the council' }) });
+    expect(created.status).toBe(400);
+    expect(created.body.issues).toEqual([{ path: 'password', message: expect.stringMatching(/words of the council/) }]);
     expect((await me(a, elsewhere)).status).toBe(200);
 
     expect(await change({ currentPassword: agent.password, newPassword: 'a brand new long password' })).toEqual({ status: 200, body: { otherSessionsEnded: 1 } });

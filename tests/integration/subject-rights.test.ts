@@ -11,7 +11,7 @@ import type { MessageView } from '../../agent-desk/server/views.ts';
 import type { CustomerExport } from '../../hub/identity/subject-rights.ts';
 
 const NUMBER = '+447911200501';
-const AGENT = { email: 'agent@council.example', password: 'an agent password 1' };
+const AGENT = { email: 'agent@council.example', password: 'quiet harbour agent 1' };
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
