@@ -100,7 +100,7 @@ const hubSchema = z.object({
     .pipe(z.array(z.string().refine((c) => isSupportedCountry(c), 'must be ISO 3166 two-letter country codes, e.g. GB')).min(1)),
   OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
-  /** The needs taxonomy (required data); unset: the project's copy, hub/needs/taxonomy.json. */
+  /** The needs taxonomy (required data); unset: the project's copy, hub/data/needs-taxonomy.json. */
   NEEDS_TAXONOMY_PATH: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * The project's own copy, beside this file: the product needs nothing outside its checkout. It follows the
+ * The project's own copy, in hub/data with its other data: the product needs nothing outside its checkout. It follows the
  * council's shared taxonomy (version 1 when copied); codes are only ever added, never changed or removed
  * (tests/unit/taxonomy-contract.test.ts).
  */
-export const DEFAULT_TAXONOMY_PATH = path.resolve(import.meta.dirname, 'taxonomy.json');
+export const DEFAULT_TAXONOMY_PATH = path.resolve(import.meta.dirname, '../data/needs-taxonomy.json');
 export const TAXONOMY_SETTING = 'NEEDS_TAXONOMY_PATH';
 
 const Code = z.string().regex(/^[a-z]+(\.[a-z]+(-[a-z]+)*)+$/, 'a code is lower-case words joined by dots, e.g. housing.repairs');

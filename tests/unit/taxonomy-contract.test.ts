@@ -1,5 +1,5 @@
 // The needs taxonomy's codes are a contract: stored needs, hand-offs, directories and reports name them. The
-// project keeps its own copy (hub/needs/taxonomy.json); it may gain codes, but every code it had stays.
+// project keeps its own copy (hub/data/needs-taxonomy.json); it may gain codes, but every code it had stays.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TAXONOMY_PATH, loadTaxonomy } from '../../hub/needs/taxonomy.ts';
 
