@@ -50,4 +50,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
 # Migrations are applied by the hub itself as it starts (hub/db/client.ts, under PostgreSQL's migration lock, so
 # web and worker starting together is safe): no separate step. node --import tsx rather than the tsx CLI, so the
 # hub is the process that receives SIGTERM and stops cleanly.
-CMD ["node", "--import", "tsx", "hub/main.ts"]
+CMD ["node", "--import", "tsx", "app/main.ts"]

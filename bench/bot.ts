@@ -8,7 +8,7 @@ import { buildDetector } from '../hub/needs/detector.ts';
 import { buildKnowledge } from '../hub/bot/knowledge.ts';
 import { createNeedsBot } from '../hub/bot/bot.ts';
 import { runBotTurn } from '../hub/bot/run.ts';
-import { createTestDatabase } from '../tests/helpers/postgres.ts';
+import { createTestDatabase } from '../testkit/postgres.ts';
 import { drive, report } from './harness.ts';
 
 const CONVERSATIONS = Number(process.env.BENCH_BOT_CONVERSATIONS ?? 500);

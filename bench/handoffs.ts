@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../hub/db/client.ts';
-import { signIn } from '../tests/helpers/hub.ts';
-import { startFakeSlack, FAKE_SLACK_TOKEN } from '../tests/helpers/fake-slack.ts';
-import { SLACK_SIGNING_SECRET, blockActionsPayload, postSlackInteraction } from '../tests/helpers/slack-request.ts';
+import { signIn } from '../testkit/hub-client.ts';
+import { startFakeSlack, FAKE_SLACK_TOKEN } from '../testkit/fake-slack.ts';
+import { SLACK_SIGNING_SECRET, blockActionsPayload, postSlackInteraction } from '../testkit/slack-request.ts';
 import { drive, report, startBenchHub, type Result } from './harness.ts';
 
 const CONVERSATIONS = Number(process.env.BENCH_HANDOFF_CONVERSATIONS ?? 300);

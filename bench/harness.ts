@@ -2,9 +2,9 @@
 // a bounded-concurrency driver, and percentile reporting.
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { createTestDatabase, type TestDatabase } from '../tests/helpers/postgres.ts';
-import { testEnv, uniquePrefix } from '../tests/helpers/hub.ts';
-import { freePort, spawnHub, type HubProcess } from '../tests/helpers/processes.ts';
+import { createTestDatabase, type TestDatabase } from '../testkit/postgres.ts';
+import { testEnv, uniquePrefix } from '../testkit/hub-client.ts';
+import { freePort, spawnHub, type HubProcess } from '../testkit/processes.ts';
 import type { Env } from '../hub/config.ts';
 
 export interface Result {

@@ -9,9 +9,9 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
 import { io as connect } from 'socket.io-client';
-import { PUBLIC_BASE_URL, connectDesk, signIn, uniquePrefix } from '../tests/helpers/hub.ts';
+import { PUBLIC_BASE_URL, connectDesk, signIn, uniquePrefix } from '../testkit/hub-client.ts';
 import { openDatabase } from '../hub/db/client.ts';
-import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../tests/helpers/twilio-webhook.ts';
+import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../testkit/twilio-webhook.ts';
 import type { MessageView } from '../agent-desk/server/views.ts';
 import { drive, percentile, perSecond, report, startBenchHub, type Result } from './harness.ts';
 

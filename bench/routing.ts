@@ -12,8 +12,8 @@ import { openDatabase } from '../hub/db/client.ts';
 import { runRouting } from '../hub/routing/engine.ts';
 import { SESSION_COOKIE, startSession } from '../agent-desk/server/auth.ts';
 import type { OfferView } from '../agent-desk/server/routing.ts';
-import { PUBLIC_BASE_URL } from '../tests/helpers/hub.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../tests/helpers/twilio-webhook.ts';
+import { PUBLIC_BASE_URL } from '../testkit/hub-client.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../testkit/twilio-webhook.ts';
 import { drive, percentile, report, startBenchHub } from './harness.ts';
 
 const AGENTS = Number(process.env.BENCH_ROUTING_AGENTS ?? 300);

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io as connect, type Socket } from 'socket.io-client';
-import { connectDesk, signIn } from '../tests/helpers/hub.ts';
+import { connectDesk, signIn } from '../testkit/hub-client.ts';
 import type { MessageView } from '../agent-desk/server/views.ts';
 import { webchatConfigSchema, type ChatAck } from '../channels/webchat/webchat.adapter.ts';
 import { drive, report, startBenchHub, type Result } from './harness.ts';

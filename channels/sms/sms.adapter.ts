@@ -2,7 +2,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { type Attachment, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
-import { twilioStatus } from './normalise.ts';
+import { twilioStatus } from '../twilio/normalise.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { findSentMessage, mountTwilioMessaging } from '../twilio/messaging.ts';
 import { fetchTwilioMedia } from '../twilio/media.ts';

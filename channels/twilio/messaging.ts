@@ -3,7 +3,7 @@
 import type { Request, Router } from 'express';
 import twilio from 'twilio';
 import type { InboundSink, SendResult } from '../contract.ts';
-import { normaliseInboundSms, normaliseStatusCallback, twilioStatus } from '../sms/normalise.ts';
+import { normaliseInboundSms, normaliseStatusCallback, twilioStatus } from './normalise.ts';
 import { refuse, twilioForm } from './webhook.ts';
 
 export function mountTwilioMessaging(router: Router, sink: InboundSink, paths: { message: string; status: string }, signatureIsValid: (req: Request) => boolean) {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CallReport, InboundContact, type Normalised } from '../contract.ts';
-import { firstIssue, toE164 } from '../sms/normalise.ts';
+import { firstIssue, toE164 } from '../twilio/normalise.ts';
 
 const CallSid = z.string().regex(/^CA[0-9a-f]{32}$/, 'must be a Twilio call SID (CA and 32 hex digits)');
 

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
 import { TimeZone, checkOpeningHours, parseOpeningHours } from '../hours.ts';
 import { Prisma, type HandoffTarget, type Service } from '../generated/prisma/client.ts';
 import {
@@ -626,4 +627,14 @@ export async function loadDirectoryAtStart(
     throw new DirectoryError([`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist (DIRECTORY_PATH)' : (error as Error).message}`]);
   }
   return { source: file, report: await importDirectoryFile(db, json, options.needCodes, { allOrNothing: options.allOrNothing ?? false }) };
+}
+
+/** Says what the start-up import did, and every row that was not imported cleanly, so whoever keeps the file can fix it. */
+export function logDirectoryLoad(directory: { source: string; report: DirectoryReport }, logger: Logger): void {
+  const { rows, ...summary } = directory.report;
+  for (const row of rows) {
+    if (row.outcome === 'refused') logger.warn({ row: row.at, kind: row.kind, id: row.id, problems: row.problems }, 'service directory: row refused');
+    else if (row.outcome === 'imported_with_warnings') logger.info({ row: row.at, kind: row.kind, id: row.id, warnings: row.warnings }, 'service directory: row imported with warnings');
+  }
+  logger.info({ file: directory.source, ...summary }, 'loaded the service directory');
 }

@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { axeViolations, launchChromium, openDesk } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { apiJson, createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 
 let database: TestDatabase;
 let hub: RunningHub & { url: string };

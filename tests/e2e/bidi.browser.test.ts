@@ -7,10 +7,10 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { ADMIN, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { launchChromium, openDesk } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
-import { freePort } from '../helpers/processes.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
+import { freePort } from '../../testkit/processes.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 
 const COUNCIL = 'contact@council.example';
 const FROM = 'rita.bidi@example.org';

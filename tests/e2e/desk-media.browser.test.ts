@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { launchChromium, openDesk } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, startTestHub, testEnv } from '../helpers/hub.ts';
-import { TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import type { RunningHub } from '../../app/compose.ts';
 
 // A real 1×1 PNG.
 const PNG = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));

@@ -3,12 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, launchChromium, openDesk } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { HUB_NUMBER, TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import { HUB_NUMBER, TEST_ACCOUNT_SID, inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import { randomBytes } from 'node:crypto';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;

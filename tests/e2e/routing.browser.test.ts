@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium, openDesk, type OpenDesk } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { HUB_NUMBER, TEST_ACCOUNT_SID, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { HUB_NUMBER, TEST_ACCOUNT_SID, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import type { RunningHub } from '../../app/compose.ts';
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;

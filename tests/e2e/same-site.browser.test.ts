@@ -11,12 +11,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
 import { launchChromium, openDesk, type OpenDesk } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import type { RunningHub } from '../../app/compose.ts';
 
 // The client's browser build (its package exports only the module builds, so found beside its entry point).
 const SOCKET_IO_BUNDLE = path.resolve(path.dirname(createRequire(import.meta.url).resolve('socket.io-client')), '../../dist/socket.io.min.js');

@@ -1,7 +1,7 @@
 // A local SMTP server that records what the hub sends (the council's relay, in tests).
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { freePort } from './processes.ts';
+import { freePort } from '../../testkit/processes.ts';
 
 export interface SmtpCapture {
   url: string;

@@ -4,9 +4,9 @@
 // another team.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { ADMIN, apiJson, createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import { openApiDocument } from '../../agent-desk/server/openapi.ts';
 import { ACCESS_RULES } from '../../agent-desk/server/policy.ts';
 

@@ -3,11 +3,11 @@
 // everything; service-team accounts see no conversations on the desk.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, connectDesk, createDeskAccount, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 
 let database: TestDatabase;

@@ -4,9 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 
 interface Posted {
   path: string;

@@ -2,7 +2,7 @@
 // its requests. Only the desk's own pages may change anything or listen on the desk socket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { ADMIN, PUBLIC_BASE_URL, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 
 let database: TestDatabase;

@@ -3,9 +3,9 @@
 // whatever the database is doing. PostgreSQL is taken away through a TCP proxy (connections cut, the port
 // refusing), as when the server stops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, ADMIN_URL, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, ADMIN_URL, type TestDatabase } from '../../testkit/postgres.ts';
 import { PUBLIC_BASE_URL, startTestHub, testEnv } from '../helpers/hub.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 
 let database: TestDatabase;

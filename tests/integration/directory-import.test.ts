@@ -6,9 +6,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import type { DirectoryDocument, DirectoryReport } from '../../hub/handoff/directory.ts';
 
 const fixtureText = (name: string) => readFileSync(new URL(`../fixtures/directory/${name}.json`, import.meta.url), 'utf8');

@@ -3,7 +3,7 @@
 // go in but never come out. The cases run in order on one database, each building on the last import.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { openDatabase, type Database } from '../../hub/db/client.ts';
 import { loadTaxonomy } from '../../hub/needs/taxonomy.ts';
 import {

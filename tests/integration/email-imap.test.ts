@@ -6,10 +6,10 @@ import { ImapFlow } from 'imapflow';
 import type { Socket } from 'socket.io-client';
 // @ts-expect-error -- the package ships no types: `hoodiecrow(options).listen(port, host, callback)`.
 import hoodiecrow from 'hoodiecrow-imap';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { freePort } from '../helpers/processes.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { freePort } from '../../testkit/processes.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 import type { Env } from '../../hub/config.ts';
 

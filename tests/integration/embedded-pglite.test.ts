@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, testEnv } from '../helpers/hub.ts';
-import { freePort, spawnHub, type HubProcess } from '../helpers/processes.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import { freePort, spawnHub, type HubProcess } from '../../testkit/processes.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 
 let dataDir: string;

@@ -4,11 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, startTestWorker, testEnv, uniquePrefix } from '../helpers/hub.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import { privateRedis, spawnHub, type HubProcess, type PrivateRedis } from '../helpers/processes.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import { privateRedis, spawnHub, type HubProcess, type PrivateRedis } from '../../testkit/processes.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 
 let database: TestDatabase;

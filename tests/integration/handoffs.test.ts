@@ -4,14 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory, type TestService } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { startFakeSlack, FAKE_SLACK_TOKEN, type FakeSlack } from '../helpers/fake-slack.ts';
-import { SLACK_SIGNING_SECRET, blockActionsPayload, messageEventEnvelope, newEventId, postSlackEvent, postSlackInteraction, viewSubmissionPayload } from '../helpers/slack-request.ts';
+import { startFakeSlack, FAKE_SLACK_TOKEN, type FakeSlack } from '../../testkit/fake-slack.ts';
+import { SLACK_SIGNING_SECRET, blockActionsPayload, messageEventEnvelope, newEventId, postSlackEvent, postSlackInteraction, viewSubmissionPayload } from '../../testkit/slack-request.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import { signWebhook, verifyWebhook } from '../../hub/handoff/signature.ts';
 
 const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-chars!!';

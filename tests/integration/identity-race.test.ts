@@ -1,10 +1,10 @@
 // Identity under real concurrency: two worker processes and a burst of first contacts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { PUBLIC_BASE_URL, startTestHub, testEnv, uniquePrefix } from '../helpers/hub.ts';
-import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import { spawnHub, type HubProcess } from '../helpers/processes.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import { spawnHub, type HubProcess } from '../../testkit/processes.ts';
+import type { RunningHub } from '../../app/compose.ts';
 
 let database: TestDatabase;
 let hub: RunningHub & { url: string };

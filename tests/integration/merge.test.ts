@@ -4,10 +4,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerMovedError, openConversationFor } from '../../hub/conversation/thread.ts';
 import type { Socket } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 import type { Customer360 } from '../../agent-desk/server/customers.ts';
 

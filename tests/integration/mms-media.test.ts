@@ -6,11 +6,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...randomBytes(3000)]);

@@ -1,11 +1,11 @@
 // POST /api/needs/detect on a real hub: signed-in agents get the detector's answer; others get 401,
 // bad bodies 400. And a hub whose taxonomy is missing refuses to start, naming the file and the setting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { loadConfig } from '../../hub/config.ts';
 import { createLogger } from '../../hub/logger.ts';
-import { startHub, type RunningHub } from '../../hub/app.ts';
+import { startHub, type RunningHub } from '../../app/compose.ts';
 import type { DetectionView } from '../../agent-desk/server/needs.ts';
 
 let database: TestDatabase;

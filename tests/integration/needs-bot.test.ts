@@ -2,14 +2,14 @@
 // PostgreSQL) answers through the twilio SDK to the fake Twilio API, the needs it finds are recorded on the
 // conversation, and a person takes over when it is done, when there is danger, or when asked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { randomUUID } from 'node:crypto';
 import { io as connect } from 'socket.io-client';
 import type { TranscriptEntry } from '../../channels/contract.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import { loadNeedsData } from '../../hub/needs/data.ts';
 import { buildDetector } from '../../hub/needs/detector.ts';
 import { buildKnowledge } from '../../hub/bot/knowledge.ts';

@@ -3,12 +3,12 @@
 // shared by team, written only by supervisors and admins, and refuse placeholders the desk cannot fill.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import { hashPassword } from '../../agent-desk/server/auth.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView, NoteView } from '../../agent-desk/server/views.ts';
 import type { CannedView } from '../../agent-desk/server/canned.ts';
 

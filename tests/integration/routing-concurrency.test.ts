@@ -2,9 +2,9 @@
 // whichever process their desk talks to, and still no conversation ever has two agents, no agent gets
 // more than their capacity, and nobody is left waiting while an agent has room.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { apiJson, startTestHub, testEnv, uniquePrefix } from '../helpers/hub.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import { SESSION_COOKIE, startSession } from '../../agent-desk/server/auth.ts';
 
 let database: TestDatabase;

@@ -4,9 +4,9 @@
 // editing the stored last-seen and expiry, never by sleeping.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { ADMIN, apiJson, connectDesk, createDeskAccount, signIn, startTestHub, testEnv, uniquePrefix, type DeskAccount } from '../helpers/hub.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import { SESSION_COOKIE, hashPassword } from '../../agent-desk/server/auth.ts';
 import { createHash } from 'node:crypto';
 

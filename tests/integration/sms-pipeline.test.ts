@@ -1,12 +1,12 @@
 // The whole SMS path against the real PostgreSQL and Redis, the real twilio SDK and a fake Twilio API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, inboundSmsFields, newMessageSid, postTwilioWebhook, statusFields } from '../helpers/twilio-webhook.ts';
+import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, inboundSmsFields, newMessageSid, postTwilioWebhook, statusFields } from '../../testkit/twilio-webhook.ts';
 import twilio from 'twilio';
-import type { RunningHub } from '../../hub/app.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 
 const SMS_PATH = '/webhooks/twilio/sms';

@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
-import type { RunningHub } from '../../hub/app.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 import type { VerificationResult } from '../../channels/contract.ts';
-import { freePort } from '../helpers/processes.ts';
+import { freePort } from '../../testkit/processes.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 
 let database: TestDatabase;

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { testEnv, uniquePrefix } from '../helpers/hub.ts';
-import { freePort, privateRedis, spawnHub, type HubProcess, type PrivateRedis } from '../helpers/processes.ts';
+import { freePort, privateRedis, spawnHub, type HubProcess, type PrivateRedis } from '../../testkit/processes.ts';
 import type { ChatAck } from '../../channels/webchat/webchat.adapter.ts';
 
 const CONNECTIONS = 3;

@@ -1,10 +1,10 @@
 // WhatsApp through Twilio, with the real twilio SDK against the fake Twilio API and real signatures: its own
 // channel (not SMS), the same customer as the number's texts, replies by WhatsApp, and the 24-hour rule.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { inboundSmsFields, postTwilioWebhook } from '../helpers/twilio-webhook.ts';
+import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 
 const WHATSAPP_SENDER = '+442079460002';
 let database: TestDatabase;

@@ -12,11 +12,11 @@ import {
 } from '@slack/bolt';
 import {
   startFakeSlack, type FakeSlack, FAKE_SLACK_TOKEN, FAKE_SLACK_BOT_ID, FAKE_SLACK_BOT_USER_ID, FAKE_SLACK_TEAM_ID,
-} from '../helpers/fake-slack.ts';
+} from '../../testkit/fake-slack.ts';
 import {
   SLACK_SIGNING_SECRET, signSlackBody, interactionBody, nowSeconds, postSlackInteraction, postSlackEvent,
   blockActionsPayload, viewSubmissionPayload, messageEventEnvelope, urlVerification,
-} from '../helpers/slack-request.ts';
+} from '../../testkit/slack-request.ts';
 
 const { WebClient, ErrorCode, WebClientEvent } = webApi;
 type WebClientT = InstanceType<typeof WebClient>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import inboundSms from '../../channels/sms/__fixtures__/inbound-sms.json' with { type: 'json' };
 import inboundMms from '../../channels/sms/__fixtures__/inbound-mms.json' with { type: 'json' };
 import statusUndelivered from '../../channels/sms/__fixtures__/status-undelivered.json' with { type: 'json' };
-import { normaliseInboundSms, normaliseStatusCallback, toE164 } from '../../channels/sms/normalise.ts';
+import { normaliseInboundSms, normaliseStatusCallback, toE164 } from '../../channels/twilio/normalise.ts';
 
 const at = new Date('2026-11-23T10:00:00Z');
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseOpeningHours } from '../../hub/hours.ts';
 import { loadConfig } from '../../hub/config.ts';
-import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/twilio-webhook.ts';
+import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../../testkit/twilio-webhook.ts';
 
 describe('opening hours', () => {
   const council = parseOpeningHours('Mo-Fr 09:00-17:00; Sa 10:00-12:00', 'Europe/London');

@@ -5,9 +5,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import type { Env } from '../../hub/config.ts';
+import type { Env } from '../hub/config.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '..');
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -25,9 +25,9 @@ export interface HubProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs `hub/main.ts` as its own process (what production runs), with the given environment. */
+/** Runs `app/main.ts` as its own process (what production runs), with the given environment. */
 export function spawnHub(env: Env, nodeArgs: string[] = []): HubProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'hub/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'app/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

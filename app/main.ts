@@ -1,8 +1,8 @@
-// Entry point: read the environment, start the hub, stop cleanly on SIGINT/SIGTERM.
+// Process entry: read the environment, start the hub (app/compose.ts), stop cleanly on SIGINT/SIGTERM.
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
-import { startHub } from './app.ts';
+import { ConfigError, loadConfig } from '../hub/config.ts';
+import { createLogger } from '../hub/logger.ts';
+import { startHub } from './compose.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 

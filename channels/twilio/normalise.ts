@@ -1,5 +1,6 @@
 // Pure: a Twilio Messaging webhook's form fields (SMS, and WhatsApp's whatsapp: addresses) → InboundContact, or a
-// reason it is refused.
+// reason it is refused. In twilio/, the library the Twilio channels share, rather than in sms/: WhatsApp and voice
+// use it too, and no channel imports another channel's folder (tests/unit/architecture.test.ts).
 import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { InboundContact, DeliveryReport, type DeliveryStatus, type Normalised } from '../contract.ts';

@@ -1,5 +1,7 @@
-// Wiring only: database, Redis, queues, event bus, channels, workers, HTTP + socket.io.
-// Each piece is built in its own module; this file just connects them in order.
+// The composition root, wiring only: database, Redis, queues, event bus, channels, workers, HTTP + socket.io.
+// Each piece is built in its own module (channels/, hub/, agent-desk/); this file just connects them in order.
+// It lives outside all three because it is the one place allowed to import them all (DESIGN.md, "Dependency
+// direction"); tests/unit/architecture.test.ts holds every other folder to its direction.
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import proxyAddr from 'proxy-addr';
 import path from 'node:path';
@@ -9,7 +11,7 @@ import cookieParser from 'cookie-parser';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { ChannelAdapter, ChannelKind, DnsResolver, Fanout, RateLimits } from '../channels/contract.ts';
-import { createFanout } from './fanout.ts';
+import { createFanout } from '../hub/fanout.ts';
 import { channelModules } from '../channels/registry.ts';
 import { apiRouter } from '../agent-desk/server/api.ts';
 import { ensureFirstAdmin } from '../agent-desk/server/auth.ts';
@@ -18,31 +20,31 @@ import { signInLockRecorder } from '../agent-desk/server/sign-in-locks.ts';
 import { openApiDocument } from '../agent-desk/server/openapi.ts';
 import { attachDeskRealtime, deskSockets } from '../agent-desk/server/realtime.ts';
 import { buildDeskBundle, deskBundleHandler } from '../agent-desk/server/web-bundle.ts';
-import { describeConfig, type HubConfig } from './config.ts';
-import { openDatabase, type Database } from './db/client.ts';
-import { createEventBus, type EventBus } from './events.ts';
-import { healthHandler } from './health.ts';
-import { InboundJournal } from './ingest/journal.ts';
-import { startJournalReplay } from './ingest/replay.ts';
-import { createInboundSink } from './ingest/sink.ts';
-import type { Logger } from './logger.ts';
-import type { Adapters } from './outbound/process.ts';
-import { createQueues, type Queues } from './queues.ts';
-import { connectRedis, type Redis } from './redis.ts';
-import { startSweeper } from './sweeper.ts';
-import { startWorkers, type Workers } from './workers.ts';
-import { loadNeedsData } from './needs/data.ts';
-import { buildDetector } from './needs/detector.ts';
-import { createNeedsBot } from './bot/bot.ts';
-import { buildKnowledge } from './bot/knowledge.ts';
-import { createRouter, type Router } from './routing/engine.ts';
-import { createSlackApp, slackClient } from './handoff/targets/slack/app.ts';
-import type { HandoffWording } from './handoff/create.ts';
-import type { HandoffWords } from './handoff/view.ts';
-import { loadDirectoryAtStart } from './handoff/directory.ts';
-import { handoffCallbackRouter } from './handoff/callback.ts';
-import { parseOpeningHours } from './hours.ts';
-import { createRateLimits } from './rate-limits.ts';
+import { describeConfig, type HubConfig } from '../hub/config.ts';
+import { openDatabase, type Database } from '../hub/db/client.ts';
+import { createEventBus, type EventBus } from '../hub/events.ts';
+import { healthHandler } from '../hub/health.ts';
+import { InboundJournal } from '../hub/ingest/journal.ts';
+import { startJournalReplay } from '../hub/ingest/replay.ts';
+import { createInboundSink } from '../hub/ingest/sink.ts';
+import type { Logger } from '../hub/logger.ts';
+import type { Adapters } from '../hub/outbound/process.ts';
+import { createQueues, type Queues } from '../hub/queues.ts';
+import { connectRedis, type Redis } from '../hub/redis.ts';
+import { startSweeper } from '../hub/sweeper.ts';
+import { startWorkers, type Workers } from '../hub/workers.ts';
+import { loadNeedsData } from '../hub/needs/data.ts';
+import { buildDetector } from '../hub/needs/detector.ts';
+import { createNeedsBot } from '../hub/bot/bot.ts';
+import { buildKnowledge } from '../hub/bot/knowledge.ts';
+import { createRouter, type Router } from '../hub/routing/engine.ts';
+import { createSlackApp, slackClient } from '../hub/handoff/targets/slack/app.ts';
+import type { HandoffWording } from '../hub/handoff/create.ts';
+import type { HandoffWords } from '../hub/handoff/view.ts';
+import { loadDirectoryAtStart, logDirectoryLoad } from '../hub/handoff/directory.ts';
+import { handoffCallbackRouter } from '../hub/handoff/callback.ts';
+import { parseOpeningHours } from '../hub/hours.ts';
+import { createRateLimits } from '../hub/rate-limits.ts';
 
 
 export interface RunningHub {
@@ -102,15 +104,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     redis.disconnect();
     throw error;
   });
-  if (directory) {
-    const { rows, ...summary } = directory.report;
-    // Every row that was not imported cleanly, so whoever keeps the file can fix it.
-    for (const row of rows) {
-      if (row.outcome === 'refused') logger.warn({ row: row.at, kind: row.kind, id: row.id, problems: row.problems }, 'service directory: row refused');
-      else if (row.outcome === 'imported_with_warnings') logger.info({ row: row.at, kind: row.kind, id: row.id, warnings: row.warnings }, 'service directory: row imported with warnings');
-    }
-    logger.info({ file: directory.source, ...summary }, 'loaded the service directory');
-  }
+  if (directory) logDirectoryLoad(directory, logger);
   const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, handoff: config.handoff, onError: onRedisError });
   const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
   const fanout = await createFanout(redis, config.queuePrefix);
