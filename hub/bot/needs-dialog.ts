@@ -43,7 +43,6 @@ export interface Captured {
 
 export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, urgent: false, told999: false, safety: null, danger: [], outcome: null });
 
-const SAFETY_NET = 'If you are in danger now, call 999.';
 
 export const NEEDS_DIALOG = 'needs-conversation';
 /** Email gets one complete reply, not a conversation of short questions. */
@@ -243,7 +242,7 @@ export class NeedsDialog extends ComponentDialog {
   private once999(captured: Captured, text: string): string {
     if (captured.told999) return text;
     captured.told999 = true;
-    return `${text} ${SAFETY_NET}`.trim();
+    return `${text} ${this.knowledge.safety.safetyNet}`.trim();
   }
 
   private async understand(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -351,7 +350,7 @@ export class NeedsDialog extends ComponentDialog {
       captured.consent === false
         ? 'We will not share it without asking you. A person from our team will contact you to talk about what happens next.'
         : 'A person from our team will pick this up and contact you. You will not need to tell your story again.';
-    await step.context.sendActivity(`${noted} ${next} If you are in danger at any time, call 999.`);
+    await step.context.sendActivity(`${noted} ${next} ${this.knowledge.safety.safetyNetAnyTime}`);
     captured.outcome = 'complete';
     return step.endDialog();
   }
@@ -407,7 +406,7 @@ export class EmailNeedsDialog extends WaterfallDialog {
       if (!codes.every((c) => this.knowledge.isPlaceReport(c))) paragraphs.push('Can we share what you tell us with the teams who can help, so they do not ask you again? Please say yes or no in your reply.');
       paragraphs.push('A person from our team will pick this up and reply.');
     }
-    paragraphs.push('If you or someone else is in danger at any time, call 999.');
+    paragraphs.push(this.knowledge.safety.safetyNetInEmail);
     await step.context.sendActivity(paragraphs.join('\n\n'));
     captured.outcome = codes.length ? 'complete' : 'unclear';
     return step.endDialog();

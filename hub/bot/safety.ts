@@ -8,6 +8,12 @@ const Line = z.string().trim().min(5);
 
 export const SafetyWording = z.object({
   general: Line,
+  /** Said once in a conversation, with the bot's first question: the 999 line. */
+  safetyNet: Line,
+  /** Said with the bot's closing words. */
+  safetyNetAnyTime: Line,
+  /** Closes the one reply an email gets. */
+  safetyNetInEmail: Line,
   question: Line,
   /** Email cannot ask and wait for the answer: its one reply leads with this and the advice. */
   emailQuestion: Line,
