@@ -169,8 +169,9 @@ export class NeedsDialog extends ComponentDialog {
         await context.sendActivity(wording.stillSafe);
         return 'resume';
       }
-      if (answer === 'danger' || captured.safety === 'asked-again') {
-        // Danger, or still no clear answer after asking twice: a person checks, first in the queue.
+      // Asking for a person is honoured here too: they are put first in the queue, as if unsure of their safety.
+      if (answer === 'danger' || captured.safety === 'asked-again' || asksForAPerson(text)) {
+        // Danger, or still no clear answer after asking twice, or a person asked for: a person checks, first in the queue.
         await this.record(context, detection);
         for (const need of Object.values(captured.needs)) need.urgent = true;
         captured.urgent = true;

@@ -185,6 +185,16 @@ const cases: Case[] = [
     needs: ['housing.homeless', 'safety.domestic-abuse'],
   },
   {
+    name: 'asking for a person instead of answering the safety question: put through at once, first in the queue',
+    steps: [
+      ['he used to hit me and he found out where we are staying', /^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/],
+      ['agent', /I am passing you to a person now, first in the queue, to check you are safe\.$/],
+    ],
+    outcome: 'urgent',
+    needs: ['safety.domestic-abuse'],
+    urgent: ['safety.domestic-abuse'],
+  },
+  {
     name: 'a sign of danger in the middle: asked about first, then the question that was waiting is asked again',
     steps: [
       ['I am behind with my rent', /Is that right\?/],
