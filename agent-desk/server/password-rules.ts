@@ -16,19 +16,25 @@ const PRODUCT_WORDS: readonly string[] = WordsFile.parse(JSON.parse(readFileSync
 /** The letters of a text, lower case, in order: "Council-2026!" → "council". */
 const lettersOf = (text: string) => text.toLowerCase().replace(/[^\p{L}]/gu, '');
 
-/** Whether `letters` is nothing but words of the set, one after another (each may repeat). */
-function madeOf(letters: string, words: ReadonlySet<string>): boolean {
-  if (!letters) return true;
-  const longest = Math.max(...[...words].map((w) => w.length));
-  // reachable[i]: the first i letters split into words.
-  const reachable = new Array<boolean>(letters.length + 1).fill(false);
-  reachable[0] = true;
+// Digits and symbols people put for letters ("C0unc1l", "P@ssw0rd"): read back as letters before the checks.
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '!': 'i', '3': 'e', '4': 'a', '@': 'a', '5': 's', $: 's', '7': 't', '8': 'b', '9': 'g' };
+// Only inside a word: "Council2026!" keeps its year as a year.
+// "1" stands for i or l ("C0unc1l"): both are read.
+const unleet = (text: string, one: 'i' | 'l') =>
+  text.toLowerCase().replace(/(?<=\p{L})[01!34@5789$]+(?=\p{L})/gu, (run) => [...run].map((c) => (c === '1' ? one : (LEET[c] ?? c))).join(''));
+
+/** How few words of the set `letters` splits into, one after another (each may repeat); Infinity: it does not. */
+function fewestWords(letters: string, words: ReadonlySet<string>, longest: number): number {
+  // fewest[i]: the fewest words the first i letters split into.
+  const fewest = new Array<number>(letters.length + 1).fill(Infinity);
+  fewest[0] = 0;
   for (let i = 0; i < letters.length; i++) {
-    if (!reachable[i]) continue;
-    for (let j = i + 1; j <= Math.min(letters.length, i + longest); j++) if (words.has(letters.slice(i, j))) reachable[j] = true;
+    if (fewest[i] === Infinity) continue;
+    for (let j = i + 1; j <= Math.min(letters.length, i + longest); j++) if (words.has(letters.slice(i, j))) fewest[j] = Math.min(fewest[j]!, fewest[i]! + 1);
   }
-  return reachable[letters.length]!;
+  return fewest[letters.length]!;
 }
+const COMMON_LONGEST = Math.max(...[...COMMON].map((w) => w.length));
 
 export interface PasswordContext {
   /** The hub's public address: its host name's words (contact.council.gov.uk → contact, council). */
@@ -40,20 +46,26 @@ export interface PasswordContext {
 
 /** Why this password will not do, in words for the person choosing it; null when it will. */
 export function passwordProblem(password: string, context: PasswordContext): string | null {
+  // Spaces, one key held down, "abcabcabcabc": long enough, but nothing to guess.
+  if (new Set(password.toLowerCase().replace(/\s+/g, '')).size < 5) return 'this password repeats too few different characters: choose another, e.g. three or four unrelated words';
   const lower = password.toLowerCase();
-  const letters = lettersOf(password);
-  if (COMMON.has(lower) || COMMON.has(lower.replace(/\s+/g, '')) || (letters.length >= 4 && COMMON.has(letters))) {
+  // As typed, and with digits and symbols inside words read as the letters they stand for.
+  const readings = [...new Set([lettersOf(password), lettersOf(unleet(password, 'i')), lettersOf(unleet(password, 'l'))])];
+  // One or two of the most common passwords, as they are, joined, or with digits and symbols for letters or
+  // added ("Passw0rd!Passw0rd!", "summer2026summer"); a passphrase of several words is not caught by this.
+  if (COMMON.has(lower) || COMMON.has(lower.replace(/\s+/g, '')) || readings.some((letters) => letters.length >= 4 && fewestWords(letters, COMMON, COMMON_LONGEST) <= 2)) {
     return 'this is one of the most common passwords, which are guessed first: choose another, e.g. three or four unrelated words';
   }
   // Digits and symbols alone are judged by the common list and the length rule.
-  if (!letters) return null;
+  if (readings.every((letters) => !letters)) return null;
   const own = [
     ...new URL(context.publicBaseUrl).hostname.split('.'),
     ...(context.displayName ?? '').split(/\s+/),
     ...(context.email ?? '').split('@')[0]!.split(/[^\p{L}]+/u),
   ].map(lettersOf);
   const words = new Set([...PRODUCT_WORDS, ...own].filter((w) => w.length >= 1));
-  if (madeOf(letters, words)) {
+  const longest = Math.max(...[...words].map((w) => w.length));
+  if (readings.some((letters) => letters && fewestWords(letters, words, longest) !== Infinity)) {
     return 'this password is made only of words of the council, this system or your name, which are guessed first: add words of your own';
   }
   return null;
