@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ChannelKind } from '../../channels/contract.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import type { Db } from '../../hub/db/client.ts';
+import type { AuditAction, Prisma } from '../../hub/generated/prisma/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import type { Router } from '../../hub/routing/engine.ts';
 import { rooms } from './access.ts';
@@ -37,8 +38,29 @@ export interface AccountDeps {
   publicBaseUrl: string;
 }
 
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
 export function accountRouter(deps: AccountDeps) {
   const router = express.Router();
+
+  /**
+   * Ends the sessions `where` names, after `first` and with its audit row in the same transaction, then
+   * closes their desks on every process (`close`: rooms to close instead, e.g. the whole account's).
+   */
+  async function endSessionsAudited(
+    where: Parameters<typeof endSessions>[1],
+    audit: (sessionsEnded: number) => { action: AuditAction; detail: Prisma.InputJsonObject },
+    options: { first?: (tx: Tx) => Promise<unknown>; close?: string[]; agentId: string },
+  ): Promise<number> {
+    const ended = await deps.db.$transaction(async (tx) => {
+      await options.first?.(tx);
+      const ids = await endSessions(tx, where);
+      await recordAudit(tx, { agentId: options.agentId, ...audit(ids.length) });
+      return ids;
+    });
+    await deps.desk.disconnect(options.close ?? ended.map(sessionRoom));
+    return ended.length;
+  }
 
   router.post('/api/auth/password', async (req, res) => {
     const body = PasswordChangeBody.safeParse(req.body);
@@ -56,21 +78,16 @@ export function accountRouter(deps: AccountDeps) {
     if (weak) return void res.status(400).json({ error: 'invalid request', issues: [{ path: 'newPassword', message: weak }] });
     const passwordHash = await hashPassword(body.data.newPassword);
     // Whoever else held a session (a forgotten browser, someone who learnt the old password) is signed out.
-    const ended = await deps.db.$transaction(async (tx) => {
-      await tx.agent.update({ where: { id: me.id }, data: { passwordHash } });
-      const ids = await endSessions(tx, { agentId: me.id, exceptId: req.sessionId });
-      await recordAudit(tx, { action: 'password_change', agentId: me.id, detail: { otherSessionsEnded: ids.length } });
-      return ids;
+    const ended = await endSessionsAudited({ agentId: me.id, exceptId: req.sessionId }, (n) => ({ action: 'password_change', detail: { otherSessionsEnded: n } }), {
+      agentId: me.id,
+      first: (tx) => tx.agent.update({ where: { id: me.id }, data: { passwordHash } }),
     });
-    await deps.desk.disconnect(ended.map(sessionRoom));
-    res.json({ otherSessionsEnded: ended.length });
+    res.json({ otherSessionsEnded: ended });
   });
 
   router.post('/api/auth/sign-out-everywhere', async (req, res) => {
     const me = req.agent!;
-    const ended = await endSessions(deps.db, { agentId: me.id });
-    await recordAudit(deps.db, { action: 'sessions_end_all', agentId: me.id, detail: { sessionsEnded: ended.length } });
-    await deps.desk.disconnect([rooms.agent(me.id)]);
+    await endSessionsAudited({ agentId: me.id }, (n) => ({ action: 'sessions_end_all', detail: { sessionsEnded: n } }), { agentId: me.id, close: [rooms.agent(me.id)] });
     res.clearCookie(SESSION_COOKIE, deps.cookieOptions).status(204).end();
   });
 
@@ -82,16 +99,16 @@ export function accountRouter(deps: AccountDeps) {
     if (id === req.agent!.id) return void res.status(409).json({ error: 'you cannot disable your own account' });
     const agent = await deps.db.agent.findUnique({ where: { id }, select: { disabledAt: true } });
     if (!agent) return void res.status(404).json({ error: 'no such agent' });
-    const ended = await deps.db.$transaction(async (tx) => {
-      if (!agent.disabledAt) await tx.agent.update({ where: { id }, data: { disabledAt: new Date() } });
-      const ids = await endSessions(tx, { agentId: id });
-      await recordAudit(tx, { action: 'agent_disable', agentId: req.agent!.id, detail: { agent: id, sessionsEnded: ids.length } });
-      return ids;
+    const ended = await endSessionsAudited({ agentId: id }, (n) => ({ action: 'agent_disable', detail: { agent: id, sessionsEnded: n } }), {
+      agentId: req.agent!.id,
+      first: async (tx) => {
+        if (!agent.disabledAt) await tx.agent.update({ where: { id }, data: { disabledAt: new Date() } });
+      },
+      close: [rooms.agent(id)],
     });
-    await deps.desk.disconnect([rooms.agent(id)]);
     // Offline: routing offers them nothing more, and offers pending for them go to others now.
     await setPresence({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity }, id, 'offline');
-    res.json({ agent: await agentRoutingView(deps.db, id, deps.defaultCapacity), sessionsEnded: ended.length });
+    res.json({ agent: await agentRoutingView(deps.db, id, deps.defaultCapacity), sessionsEnded: ended });
   });
 
   // A lost or shared device: every session of the account ends and its desks close, and it may sign in again.
@@ -100,24 +117,14 @@ export function accountRouter(deps: AccountDeps) {
     if (!params.success) return invalid(res, params.error);
     const id = params.data.id;
     if (!(await deps.db.agent.findUnique({ where: { id }, select: { id: true } }))) return void res.status(404).json({ error: 'no such agent' });
-    const ended = await deps.db.$transaction(async (tx) => {
-      const ids = await endSessions(tx, { agentId: id });
-      await recordAudit(tx, { action: 'sessions_end_all', agentId: req.agent!.id, detail: { agent: id, sessionsEnded: ids.length } });
-      return ids;
-    });
-    await deps.desk.disconnect([rooms.agent(id)]);
-    res.json({ sessionsEnded: ended.length });
+    const ended = await endSessionsAudited({ agentId: id }, (n) => ({ action: 'sessions_end_all', detail: { agent: id, sessionsEnded: n } }), { agentId: req.agent!.id, close: [rooms.agent(id)] });
+    res.json({ sessionsEnded: ended });
   });
 
   // After a breach, or a change that must reach every desk at once: every session but the admin's own ends.
   router.post('/api/admin/sign-out-everyone', async (req, res) => {
-    const ended = await deps.db.$transaction(async (tx) => {
-      const ids = await endSessions(tx, { agentId: null, exceptId: req.sessionId! });
-      await recordAudit(tx, { action: 'sessions_end_all', agentId: req.agent!.id, detail: { everyone: true, sessionsEnded: ids.length } });
-      return ids;
-    });
-    await deps.desk.disconnect(ended.map(sessionRoom));
-    res.json({ sessionsEnded: ended.length });
+    const ended = await endSessionsAudited({ agentId: null, exceptId: req.sessionId! }, (n) => ({ action: 'sessions_end_all', detail: { everyone: true, sessionsEnded: n } }), { agentId: req.agent!.id });
+    res.json({ sessionsEnded: ended });
   });
 
   router.post('/api/agents/:id/enable', async (req, res) => {

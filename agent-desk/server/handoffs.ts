@@ -4,7 +4,6 @@
 // undelivered first. The directory is read by all and replaced by admins.
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Db } from '../../hub/db/client.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import { HandoffError, createHandoffs } from '../../hub/handoff/create.ts';
 import { ownerOf } from '../../hub/handoff/owners.ts';
