@@ -2,6 +2,7 @@
 // Each piece is built in its own module (channels/, hub/, agent-desk/); this file just connects them in order.
 // It lives outside all three because it is the one place allowed to import them all (DESIGN.md, "Dependency
 // direction"); tests/unit/architecture.test.ts holds every other folder to its direction.
+import { createEffectsRunner } from '../hub/effects.ts';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import proxyAddr from 'proxy-addr';
 import path from 'node:path';
@@ -122,10 +123,12 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   // Every process routes when something changes in it; runs are one at a time across processes.
   const router = createRouter({ db, bus, logger, settings: config.routing });
   stops.push(() => router.close());
+  // The one runner of what use cases return once they have committed.
+  const effects = createEffectsRunner({ queues, bus, logger, requestRouting: () => router.request() });
   let workers: Workers | undefined;
   if (config.roles.worker) {
     const targets = { slack, email: adapters.email, webhookTimeoutMs: config.handoff.webhookTimeoutMs, publicBaseUrl: config.publicBaseUrl, words };
-    workers = startWorkers({ db, redis, bus, logger, adapters, queues, bot, botChannels: config.botChannels, router, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency, handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent } });
+    workers = startWorkers({ db, redis, bus, logger, adapters, queues, effects, onCall: (channel) => channel === 'voice', bot, botChannels: config.botChannels, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency, handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent } });
     stops.push(startSweeper(db, queues, logger, { ...config.sweep, sessionIdleMs: config.sessionIdleMs }));
   }
 
@@ -181,7 +184,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
     const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, record: signInLockRecorder(db), ...config.loginLockout });
     const sessions = { ttlMs: config.sessionTtlMs, idleMs: config.sessionIdleMs };
-    app.use(apiRouter({ db, publicBaseUrl: config.publicBaseUrl, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessions, desk: deskSockets(io), cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, defaultCapacity: config.routing.defaultCapacity, handoffWording: wording, handoffWords: words }));
+    app.use(apiRouter({ db, publicBaseUrl: config.publicBaseUrl, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessions, desk: deskSockets(io), cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, effects, defaultCapacity: config.routing.defaultCapacity, handoffWording: wording, handoffWords: words }));
     // The desk: its React bundle built once here, in memory (a build error stops the start), then its static files.
     app.use('/desk', deskBundleHandler(await buildDeskBundle()), express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
     app.get('/', (_req, res) => res.redirect('/desk/'));
@@ -201,7 +204,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
       res.status(500).json({ error: 'internal error' });
     });
 
-    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters, publicBaseUrl: config.publicBaseUrl, sessions, router, presenceGraceMs: config.routing.presenceGraceMs, defaultCapacity: config.routing.defaultCapacity }));
+    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters, publicBaseUrl: config.publicBaseUrl, sessions, router, effects, presenceGraceMs: config.routing.presenceGraceMs, defaultCapacity: config.routing.defaultCapacity }));
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
       http!.listen(config.port, config.host, () => resolve());

@@ -9,15 +9,15 @@ import { fetchMessageMedia, hasPendingMedia } from './ingest/media.ts';
 import { deliverHandoff, type DeliveryTargets } from './handoff/deliver.ts';
 import { takeServiceReply } from './handoff/email-reply.ts';
 import { runTimer } from './handoff/timers.ts';
-import { dispatch, noEffects } from './handoff/dispatch.ts';
+import { handoffEffects, noEffects } from './handoff/dispatch.ts';
 import type { HandoffWording } from './handoff/create.ts';
 import { processInbound } from './ingest/process.ts';
 import { processOutbound, type Adapters } from './outbound/process.ts';
-import { routeInbound } from './routing/route.ts';
+import { routeMessage } from './usecases/route-message.ts';
+import type { EffectsRunner } from './effects.ts';
 import type { Queues } from './queues.ts';
 import type { NeedsBot } from './bot/bot.ts';
 import type { ChannelKind } from '../channels/contract.ts';
-import type { Router } from './routing/engine.ts';
 
 export interface WorkerDeps {
   db: Db;
@@ -28,7 +28,10 @@ export interface WorkerDeps {
   queues: Queues;
   bot: NeedsBot | null;
   botChannels: readonly ChannelKind[];
-  router: Router;
+  /** Applies what the use cases return, once they have committed. */
+  effects: EffectsRunner;
+  /** Whether messages on a channel come from a live call (the channels' declared capabilities). */
+  onCall: (channel: ChannelKind) => boolean;
   enabledChannels: readonly ChannelKind[];
   prefix: string;
   lockMs: number;
@@ -68,7 +71,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
       // Files the provider keeps are fetched by their own job: the message is shown (and routed) without waiting.
       const stored = await deps.db.message.findUnique({ where: { id: result.messageId }, select: { attachments: true, channel: true } });
       if (stored && deps.adapters[stored.channel]?.fetchMedia && hasPendingMedia(stored.attachments)) await enqueueFor(deps.queues.media, result.messageId, { messageId: result.messageId });
-      await routeInbound(deps, result);
+      await deps.effects.run((await routeMessage(deps, result)).effects);
     },
     common,
   );
@@ -96,7 +99,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
       const outcome = await deliverHandoff(deps.db, deps.handoff.targets, job.data.deliveryId, isLastAttempt);
       if (outcome.kind === 'skipped') return;
       if (outcome.kind === 'failed') deps.logger.warn({ handoffId: outcome.handoffId, err: outcome.error }, 'hand-off delivery failed');
-      await dispatch(deps, { ...noEffects(), handoffIds: [outcome.handoffId] });
+      await deps.effects.run(await handoffEffects(deps.db, { ...noEffects(), handoffIds: [outcome.handoffId] }));
     },
     common,
   );

@@ -15,6 +15,7 @@ import { invalid } from './http.ts';
 import { lockedMessage, type LoginLockout } from './lockout.ts';
 import { sessionRoom, type DeskSockets } from './realtime.ts';
 import { setPresence } from './routing.ts';
+import type { EffectsRunner } from '../../hub/effects.ts';
 import { passwordProblem } from './password-rules.ts';
 
 /** The same rule as for new accounts (agents.ts). */
@@ -29,6 +30,7 @@ export interface AccountDeps {
   db: Db;
   bus: EventBus;
   router: Router;
+  effects: EffectsRunner;
   defaultCapacity: Record<ChannelKind, number>;
   desk: DeskSockets;
   /** The current password is a password check like sign-in: guessing it is limited the same way. */
@@ -107,7 +109,7 @@ export function accountRouter(deps: AccountDeps) {
       close: [rooms.agent(id)],
     });
     // Offline: routing offers them nothing more, and offers pending for them go to others now.
-    await setPresence({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity }, id, 'offline');
+    await setPresence(deps, id, 'offline');
     res.json({ agent: await agentRoutingView(deps.db, id, deps.defaultCapacity), sessionsEnded: ended });
   });
 

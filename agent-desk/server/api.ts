@@ -25,6 +25,7 @@ import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Router } from '../../hub/routing/engine.ts';
 import { routingRouter } from './routing.ts';
+import type { EffectsRunner } from '../../hub/effects.ts';
 import { agentsRouter } from './agents.ts';
 import { deskHandoffRouter, serviceHandoffRouter } from './handoffs.ts';
 import { accountRouter } from './account.ts';
@@ -80,6 +81,8 @@ export interface ApiDeps {
   taxonomy: readonly TaxonomyEntry[];
   /** Offers waiting conversations to agents. */
   router: Router;
+  /** Applies what the hub's use cases return (hub/effects.ts). */
+  effects: EffectsRunner;
   /** What an agent takes at once per channel unless their own settings say otherwise. */
   defaultCapacity: Record<ChannelKind, number>;
   /** How the customer is told where their needs went. */
@@ -142,7 +145,7 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
 
   // Every account's own password and sessions; admins' accounts and sign-in locks.
-  router.use(accountRouter({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity, desk: deps.desk, loginLockout: deps.loginLockout, cookieOptions, publicBaseUrl: deps.publicBaseUrl }));
+  router.use(accountRouter({ db: deps.db, bus: deps.bus, router: deps.router, effects: deps.effects, defaultCapacity: deps.defaultCapacity, desk: deps.desk, loginLockout: deps.loginLockout, cookieOptions, publicBaseUrl: deps.publicBaseUrl }));
   router.use(signInLocksRouter({ db: deps.db, lockout: deps.loginLockout }));
 
   const handoffDeps = { db: deps.db, queues: deps.queues, bus: deps.bus, logger: deps.logger, wording: deps.handoffWording, words: deps.handoffWords, needCodes: new Set(deps.taxonomy.map((n) => n.code)) };
@@ -152,7 +155,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues }));
   router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
-  router.use(routingRouter({ db: deps.db, bus: deps.bus, router: deps.router, queues: deps.queues, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: deps.adapters.voice }));
+  router.use(routingRouter({ db: deps.db, effects: deps.effects, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: deps.adapters.voice }));
   router.use(agentsRouter({ db: deps.db, bus: deps.bus, router: deps.router, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity, publicBaseUrl: deps.publicBaseUrl }));
   router.use(conversationNeedsRouter({ db: deps.db, bus: deps.bus, detector: deps.needs, taxonomy: deps.taxonomy }));
   router.use(notesRouter({ db: deps.db, bus: deps.bus }));

@@ -12,6 +12,7 @@ import { callView, type CallView } from './calls.ts';
 import type { ChannelKind } from '../../channels/contract.ts';
 import type { Router } from '../../hub/routing/engine.ts';
 import { offerView, setPresence, type OfferView } from './routing.ts';
+import type { EffectsRunner } from '../../hub/effects.ts';
 import { agentRoutingView, supervisorOverview, type AgentRoutingView, type SupervisorOverview } from './agents.ts';
 import { fromTheDesk } from './origin.ts';
 
@@ -44,6 +45,8 @@ export interface RealtimeSettings {
   presenceGraceMs: number;
   defaultCapacity: Record<ChannelKind, number>;
   router: Router;
+  /** Applies what the hub's use cases return (hub/effects.ts). */
+  effects: EffectsRunner;
 }
 
 const agentRoom = rooms.agent;
@@ -105,7 +108,7 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
         try {
           if ((await desk.in(agentRoom(me.id)).fetchSockets()).length) return;
           const agent = await deps.db.agent.findUnique({ where: { id: me.id }, select: { presence: true } });
-          if (agent && agent.presence !== 'offline') await setPresence({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity }, me.id, 'offline');
+          if (agent && agent.presence !== 'offline') await setPresence(deps, me.id, 'offline');
         } catch (error) {
           deps.logger.warn({ err: (error as Error).message }, 'could not set a disconnected agent offline');
         }
@@ -140,7 +143,7 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
       if (!stale.length) return;
       const connected = new Set((await desk.fetchSockets()).map((s) => (s.data.agent as SignedInAgent).id));
       for (const agent of stale)
-        if (!connected.has(agent.id)) await setPresence({ db: deps.db, bus: deps.bus, router: deps.router, defaultCapacity: deps.defaultCapacity }, agent.id, 'offline');
+        if (!connected.has(agent.id)) await setPresence(deps, agent.id, 'offline');
     } catch (error) {
       deps.logger.warn({ err: (error as Error).message }, 'could not check which agents still have a desk open');
     }

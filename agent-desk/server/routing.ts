@@ -1,17 +1,14 @@
-// An agent's side of routing: their presence, the offers made to them (accept or decline), and handing a
-// conversation on (transfer to an agent or a team, with a note) or closing it with an outcome.
+// An agent's side of routing, over HTTP: their presence, the offers made to them (accept or decline), and
+// handing a conversation on (transfer to an agent or a team, with a note) or closing it with an outcome. The
+// work is done by the hub's use cases (hub/usecases/); these routes parse, call, apply the effects, answer.
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ChannelAdapter, ChannelKind } from '../../channels/contract.ts';
-import { TakeCallError, takeCall } from '../../hub/calls/take.ts';
-import { recordAudit } from '../../hub/audit.ts';
 import type { Db } from '../../hub/db/client.ts';
-import type { EventBus } from '../../hub/events.ts';
-import type { Router } from '../../hub/routing/engine.ts';
-import { answerOffer } from '../../hub/routing/offers.ts';
-import { markWaiting } from '../../hub/routing/waiting.ts';
-import { enqueueFor, type Queues } from '../../hub/queues.ts';
-import { invalid } from './http.ts';
+import type { EffectsRunner } from '../../hub/effects.ts';
+import { closeConversation, transferConversation } from '../../hub/usecases/conversations.ts';
+import { answerOffer, setPresence as setAgentPresence } from '../../hub/usecases/offers.ts';
+import { invalid, refused } from './http.ts';
 import { listConversations, type ConversationSummary } from './views.ts';
 import { agentRoutingView, type AgentRoutingView } from './agents.ts';
 
@@ -36,13 +33,6 @@ export interface OfferView {
   conversation: ConversationSummary;
 }
 
-/** The queued call an offer to this agent is about, if it is about a call. */
-async function callOffered(db: Db, offerId: string, agentId: string) {
-  const offer = await db.offer.findUnique({ where: { id: offerId }, select: { agentId: true, status: true, conversation: { select: { channel: true } }, conversationId: true } });
-  if (!offer || offer.agentId !== agentId || offer.status !== 'pending' || offer.conversation.channel !== 'voice') return null;
-  return db.call.findFirst({ where: { conversationId: offer.conversationId, state: 'queued' }, orderBy: { queuedAt: 'asc' }, select: { id: true, conversationId: true } });
-}
-
 export async function offerView(db: Db, offerId: string): Promise<(OfferView & { agentId: string }) | null> {
   const offer = await db.offer.findUnique({ where: { id: offerId }, select: { id: true, agentId: true, status: true, expiresAt: true, conversationId: true } });
   if (!offer || offer.status !== 'pending') return null;
@@ -50,7 +40,13 @@ export async function offerView(db: Db, offerId: string): Promise<(OfferView & {
   return conversation ? { id: offer.id, agentId: offer.agentId, expiresAt: offer.expiresAt.toISOString(), conversation } : null;
 }
 
-export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; queues: Queues; enabledChannels: readonly ChannelKind[]; defaultCapacity: Record<ChannelKind, number>; voice?: ChannelAdapter }) {
+export interface PresenceDeps {
+  db: Db;
+  effects: EffectsRunner;
+  defaultCapacity: Record<ChannelKind, number>;
+}
+
+export function routingRouter(deps: PresenceDeps & { enabledChannels: readonly ChannelKind[]; voice?: ChannelAdapter }) {
   const router = express.Router();
 
   router.get('/api/agents/me/routing', async (req, res) => {
@@ -79,35 +75,13 @@ export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; que
   router.post('/api/offers/:id/:answer', async (req: Request, res: Response) => {
     const params = IdParam.extend({ answer: z.enum(['accept', 'decline']) }).safeParse(req.params);
     if (!params.success) return invalid(res, params.error);
-    // A call is accepted by putting it through to the agent's phone: takeCall claims it (one agent wins),
-    // asks Twilio to connect it, and assigns the conversation; the offer is then marked accepted.
-    if (params.data.answer === 'accept') {
-      const call = await callOffered(deps.db, params.data.id, req.agent!.id);
-      if (call) {
-        try {
-          await takeCall(deps.db, deps.voice, { callId: call.id, agentId: req.agent!.id });
-        } catch (error) {
-          if (!(error instanceof TakeCallError)) throw error;
-          // Still waiting (Twilio was down, or no phone number is set): it goes to someone else now.
-          await deps.db.offer.updateMany({ where: { id: params.data.id, status: 'pending' }, data: { status: 'withdrawn', answeredAt: new Date() } });
-          await deps.bus.publish({ type: 'offer.ended', offerId: params.data.id, conversationId: call.conversationId, agentId: req.agent!.id, status: 'withdrawn' });
-          deps.router.request();
-          return void res.status(error.status === 404 || error.status === 410 ? 410 : error.status).json({ error: error.message });
-        }
-      }
+    try {
+      const answer = await answerOffer(deps.db, { voice: deps.voice }, { offerId: params.data.id, agentId: req.agent!.id, accept: params.data.answer === 'accept' });
+      await deps.effects.run(answer.effects);
+      res.json({ result: answer.result, conversationId: answer.conversationId });
+    } catch (error) {
+      await refused(res, deps.effects, error);
     }
-    const answer = await answerOffer(deps.db, { offerId: params.data.id, agentId: req.agent!.id, accept: params.data.answer === 'accept' });
-    if (answer.result === 'not-found') return void res.status(404).json({ error: 'no such offer for you' });
-    if (answer.result === 'gone') {
-      deps.router.request();
-      return void res.status(410).json({ error: answer.status === 'expired' ? 'the offer ran out; it has gone to someone else' : 'someone else has this conversation now' });
-    }
-    await deps.bus.publish({ type: 'offer.ended', offerId: params.data.id, conversationId: answer.conversationId, agentId: req.agent!.id, status: answer.result });
-    await deps.bus.publish({ type: 'conversation.updated', conversationId: answer.conversationId });
-    await deps.bus.publish({ type: 'queue.changed' });
-    // Declined: it goes to the next agent now. (Accepted changes no one's load: the offer already counted.)
-    if (answer.result === 'declined') deps.router.request();
-    res.json({ result: answer.result, conversationId: answer.conversationId });
   });
 
   router.post('/api/conversations/:id/transfer', async (req, res) => {
@@ -115,35 +89,14 @@ export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; que
     if (!params.success) return invalid(res, params.error);
     const body = TransferBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
-    const conversation = await mayHandOn(deps.db, req, res, params.data.id);
-    if (!conversation) return;
     const { agentId, teamId, note } = body.data;
-    if (agentId) {
-      const target = await deps.db.agent.findUnique({ where: { id: agentId }, select: { role: true } });
-      if (!target || target.role === 'service') return void res.status(404).json({ error: 'no such agent on the desk' });
-    } else if (!(await deps.db.team.findUnique({ where: { id: teamId! }, select: { id: true } }))) return void res.status(404).json({ error: 'no such team' });
-
-    const now = new Date();
-    await deps.db.$transaction(async (tx) => {
-      await tx.note.create({ data: { conversationId: conversation.id, agentId: req.agent!.id, body: `Transferred to ${agentId ? 'an agent' : 'a team'}: ${note}` } });
-      await tx.conversation.update({
-        where: { id: conversation.id },
-        // To an agent: theirs at once. To a team: it waits again, for that team's members.
-        data: agentId ? { assignedAgentId: agentId, assignedAt: now, waitingSince: null, handler: 'person' } : { assignedAgentId: null, assignedAt: null, waitingSince: null, teamId, handler: 'person' },
-      });
-      await recordAudit(tx, { action: 'conversation_transfer', agentId: req.agent!.id, customerId: conversation.customerId, detail: { conversationId: conversation.id, ...(agentId ? { toAgent: agentId } : { toTeam: teamId! }) } });
-    });
-    if (teamId) {
-      const waiting = await markWaiting(deps.db, conversation.id, { enabledChannels: deps.enabledChannels, now });
-      if (waiting.noticeId) {
-        await enqueueFor(deps.queues.outbound, waiting.noticeId, { messageId: waiting.noticeId }).catch(() => undefined);
-        await deps.bus.publish({ type: 'message.created', conversationId: conversation.id, messageId: waiting.noticeId });
-      }
+    try {
+      const done = await transferConversation(deps.db, deps, { conversationId: params.data.id, byAgentId: req.agent!.id, to: agentId ? { agentId } : { teamId: teamId! }, note });
+      await deps.effects.run(done.effects);
+    } catch (error) {
+      return refused(res, deps.effects, error);
     }
-    await deps.bus.publish({ type: 'conversation.updated', conversationId: conversation.id });
-    await deps.bus.publish({ type: 'queue.changed' });
-    deps.router.request();
-    const [view] = await listConversations(deps.db, { ids: [conversation.id] });
+    const [view] = await listConversations(deps.db, { ids: [params.data.id] });
     res.json({ conversation: view });
   });
 
@@ -152,61 +105,22 @@ export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; que
     if (!params.success) return invalid(res, params.error);
     const body = CloseBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
-    const conversation = await mayHandOn(deps.db, req, res, params.data.id);
-    if (!conversation) return;
-    const codes = new Set((await deps.db.need.findMany({ where: { conversationId: conversation.id }, select: { code: true } })).map((n) => n.code));
-    const unknown = body.data.needsMet.filter((code) => !codes.has(code));
-    if (unknown.length) return void res.status(400).json({ error: `not needs of this conversation: ${unknown.join(', ')}` });
-
-    const now = new Date();
-    const closed = await deps.db.$transaction(async (tx) => {
-      const done = await tx.conversation.updateMany({
-        where: { id: conversation.id, status: 'open' },
-        data: { status: 'closed', openForCustomer: null, closedAt: now, outcome: body.data.outcome, waitingSince: null },
-      });
-      if (!done.count) return false;
-      await tx.need.updateMany({ where: { conversationId: conversation.id, code: { in: body.data.needsMet } }, data: { metAt: now } });
-      await recordAudit(tx, { action: 'conversation_close', agentId: req.agent!.id, customerId: conversation.customerId, detail: { conversationId: conversation.id, outcome: body.data.outcome, needsMet: body.data.needsMet } });
-      return true;
-    });
-    if (!closed) return void res.status(409).json({ error: 'this conversation is closed already' });
-    await deps.bus.publish({ type: 'conversation.updated', conversationId: conversation.id });
-    await deps.bus.publish({ type: 'queue.changed' });
-    // The agent has room for another.
-    deps.router.request();
-    const [view] = await listConversations(deps.db, { ids: [conversation.id] });
+    try {
+      const done = await closeConversation(deps.db, { conversationId: params.data.id, byAgentId: req.agent!.id, ...body.data });
+      await deps.effects.run(done.effects);
+    } catch (error) {
+      return refused(res, deps.effects, error);
+    }
+    const [view] = await listConversations(deps.db, { ids: [params.data.id] });
     res.json({ conversation: view });
   });
 
   return router;
 }
 
-/**
- * The open conversation to hand on or close (policy.ts has checked the caller may: theirs, nobody's, or any
- * for supervisors and admins). Answers 404/409 itself and returns null when it cannot be.
- */
-async function mayHandOn(db: Db, _req: Request, res: Response, id: string) {
-  const conversation = await db.conversation.findUnique({ where: { id }, select: { id: true, customerId: true, status: true } });
-  if (!conversation) return void res.status(404).json({ error: 'conversation not found' }), null;
-  if (conversation.status !== 'open') return void res.status(409).json({ error: 'this conversation is closed already' }), null;
-  return conversation;
-}
-
-/** Sets an agent's presence. Leaving "available" gives back their pending offers at once, so nobody waits on them. */
-export async function setPresence(
-  deps: { db: Db; bus: EventBus; router: Router; defaultCapacity: Record<ChannelKind, number> },
-  agentId: string,
-  presence: z.infer<typeof PresenceBody>['presence'],
-): Promise<AgentRoutingView> {
-  const now = new Date();
-  const before = await deps.db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { presence: true } });
-  await deps.db.agent.update({ where: { id: agentId }, data: { presence, presenceAt: now } });
-  if (presence !== 'available') {
-    const pending = await deps.db.offer.findMany({ where: { agentId, status: 'pending' }, select: { id: true, conversationId: true } });
-    await deps.db.offer.updateMany({ where: { id: { in: pending.map((o) => o.id) }, status: 'pending' }, data: { status: 'withdrawn', answeredAt: now } });
-    for (const o of pending) await deps.bus.publish({ type: 'offer.ended', offerId: o.id, conversationId: o.conversationId, agentId, status: 'withdrawn' });
-  }
-  await deps.bus.publish({ type: 'agent.updated', agentId });
-  if (presence === 'available' || before.presence === 'available') deps.router.request();
+/** Sets an agent's presence (leaving "available" gives back their pending offers) and answers with their routing view. */
+export async function setPresence(deps: PresenceDeps, agentId: string, presence: z.infer<typeof PresenceBody>['presence']): Promise<AgentRoutingView> {
+  const done = await setAgentPresence(deps.db, { agentId, presence });
+  await deps.effects.run(done.effects);
   return agentRoutingView(deps.db, agentId, deps.defaultCapacity);
 }

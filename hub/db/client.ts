@@ -9,6 +9,8 @@ import type { HubConfig } from '../config.ts';
 import { applyMigrations } from './migrations.ts';
 
 export type Db = PrismaClient;
+/** The client inside an interactive transaction (a Db works wherever a Tx is asked for). */
+export type Tx = Prisma.TransactionClient;
 
 export interface Database {
   readonly prisma: Db;

@@ -1,10 +1,10 @@
-// After a hand-off change commits: queue what it wrote (deliveries to services, messages to the customer),
-// set its accept-by timer, and tell the desks. Nothing here is the record: a lost queue add is found again
-// by the sweeper from the rows, so these are not awaited for durability.
+// What a hand-off change leads to once it commits: its deliveries to services and messages to the customer
+// queued, its accept-by timer set, and the desks told (as effects, applied by hub/effects.ts).
 import type { Db } from '../db/client.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
-import { enqueueFor, type Queues } from '../queues.ts';
+import type { Queues } from '../queues.ts';
+import { createEffectsRunner, fx, type Effect } from '../effects.ts';
 import type { HandoffResult, HandoffWording } from './create.ts';
 
 export interface HandoffDeps {
@@ -38,22 +38,19 @@ export function effectsOf(result: HandoffResult): Effects {
   return effects;
 }
 
-export async function dispatch(deps: Omit<HandoffDeps, 'wording'>, effects: Effects): Promise<void> {
-  const warn = (what: string) => (error: Error) => deps.logger.warn({ err: error.message }, `could not queue ${what}; the sweeper will`);
-  for (const deliveryId of effects.deliveryIds) void enqueueFor(deps.queues.handoff, deliveryId, { deliveryId }).catch(warn('a hand-off delivery'));
-  for (const timer of effects.timers) void scheduleTimer(deps.queues, timer.handoffId, 'remind', timer.dueAt).catch(warn('a hand-off timer'));
-  const rows = await deps.db.handoff.findMany({ where: { id: { in: effects.handoffIds } }, select: { id: true, conversationId: true, serviceId: true } });
-  for (const row of rows) await deps.bus.publish({ type: 'handoff.updated', handoffId: row.id, conversationId: row.conversationId, serviceId: row.serviceId });
-  if (!effects.messageIds.length) return;
-  const messages = await deps.db.message.findMany({ where: { id: { in: effects.messageIds } }, select: { id: true, conversationId: true } });
-  for (const message of messages) {
-    void enqueueFor(deps.queues.outbound, message.id, { messageId: message.id }).catch(warn('a message'));
-    await deps.bus.publish({ type: 'message.created', conversationId: message.conversationId, messageId: message.id });
-  }
-  if (messages.length) await deps.bus.publish({ type: 'conversation.updated', conversationId: messages[0]!.conversationId });
+/** The effects of hand-off changes: deliveries and timers queued, messages sent, the desks told. */
+export async function handoffEffects(db: Db, changes: Effects): Promise<Effect[]> {
+  const effects: Effect[] = [...changes.deliveryIds.map(fx.deliver), ...changes.timers.map((t) => fx.schedule(t.handoffId, 'remind', t.dueAt))];
+  const rows = await db.handoff.findMany({ where: { id: { in: changes.handoffIds } }, select: { id: true, conversationId: true, serviceId: true } });
+  for (const row of rows) effects.push(fx.publish({ type: 'handoff.updated', handoffId: row.id, conversationId: row.conversationId, serviceId: row.serviceId }));
+  if (!changes.messageIds.length) return effects;
+  const messages = await db.message.findMany({ where: { id: { in: changes.messageIds } }, select: { id: true, conversationId: true } });
+  for (const message of messages) effects.push(...fx.message(message.conversationId, message.id));
+  if (messages.length) effects.push(fx.conversationChanged(messages[0]!.conversationId));
+  return effects;
 }
 
-/** A delayed job at the accept-by time; one per hand-off and stage, however often it is scheduled. */
-export async function scheduleTimer(queues: Queues, handoffId: string, stage: 'remind' | 'escalate', at: Date): Promise<void> {
-  await queues.handoffTimer.add('timer', { handoffId, stage }, { jobId: `${handoffId}-${stage}`, delay: Math.max(0, at.getTime() - Date.now()) });
+/** Applies hand-off changes once committed (callers that have no runner of their own). */
+export async function dispatch(deps: Omit<HandoffDeps, 'wording'>, changes: Effects): Promise<void> {
+  await createEffectsRunner(deps).run(await handoffEffects(deps.db, changes));
 }

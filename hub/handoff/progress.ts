@@ -36,11 +36,8 @@ export interface InboundMessage {
   conversation: { customerId: string };
 }
 
-/**
- * Answers an inbound message that quotes one of the customer's references, once (a retried job finds it
- * answered). Returns the reply's id, or null when the message is not about a reference of theirs.
- */
-export async function answerProgress(db: Db, message: InboundMessage, enabledChannels: readonly ChannelKind[]): Promise<string | null> {
+/** Their plan's progress in words, when an unanswered message quotes one of the customer's own references; else null. */
+export async function progressQuoted(db: Db, message: InboundMessage): Promise<string | null> {
   const quoted = message.direction === 'inbound' && !message.botTurnAt ? message.body.toUpperCase().match(REFERENCE) : null;
   if (!quoted) return null;
   const mine = await db.handoff.findMany({ where: { reference: { in: quoted }, customerId: message.conversation.customerId }, select: { planId: true } });
@@ -50,7 +47,14 @@ export async function answerProgress(db: Db, message: InboundMessage, enabledCha
     orderBy: { createdAt: 'asc' },
     select: { reference: true, status: true, outcome: true, service: { select: { name: true } } },
   });
-  const text = progressText(actions.map((a) => ({ service: a.service.name, reference: a.reference, status: a.status, outcome: a.outcome })));
+  return progressText(actions.map((a) => ({ service: a.service.name, reference: a.reference, status: a.status, outcome: a.outcome })));
+}
+
+/**
+ * Answers the message with its progress text, once (a retried job finds it answered). Returns the reply's id,
+ * or null when it was answered already or there is nowhere to answer (a channel switched off).
+ */
+export async function answerProgress(db: Db, message: Pick<InboundMessage, 'id' | 'conversationId'>, text: string, enabledChannels: readonly ChannelKind[]): Promise<string | null> {
   try {
     return await db.$transaction(async (tx) => {
       // Claimed first: two workers running this job answer once.
@@ -59,7 +63,6 @@ export async function answerProgress(db: Db, message: InboundMessage, enabledCha
       return (await createNotice(tx, { conversationId: message.conversationId, text, enabledChannels })).id;
     });
   } catch (error) {
-    // Nowhere to answer them (a channel switched off): the message goes on to the bot or a person as usual.
     if (error instanceof ReplyError) return null;
     throw error;
   }

@@ -14,12 +14,14 @@ export interface Relayed {
   deliveryId: string | null;
 }
 
-/** Passes an inbound message on to the service it answers, once (a retried job finds it passed on); null when it answers none. */
-export async function relayToService(db: Db, message: { id: string; direction: 'inbound' | 'outbound'; conversationId: string; createdAt: Date; handoffId: string | null }): Promise<Relayed | null> {
+/** The open hand-off whose service an inbound message answers (passed on already, or answering its last reply); null for none. */
+export async function serviceAnswered(db: Db, message: { direction: 'inbound' | 'outbound'; conversationId: string; createdAt: Date; handoffId: string | null }): Promise<string | null> {
   if (message.direction !== 'inbound') return null;
-  const messageId = message.id;
-  const handoffId = message.handoffId ?? (await answeredHandoff(db, message));
-  if (!handoffId) return null;
+  return message.handoffId ?? (await answeredHandoff(db, message));
+}
+
+/** Passes an inbound message on to the service it answers, once (a retried job finds it passed on). */
+export async function relayToService(db: Db, messageId: string, handoffId: string): Promise<Relayed> {
   const handoff = await db.handoff.findUniqueOrThrow({ where: { id: handoffId }, select: { service: { select: { target: true } } } });
   try {
     return await db.$transaction(async (tx) => {

@@ -5,7 +5,8 @@
 import type { Db } from '../db/client.ts';
 import type { HandoffStatus } from '../generated/prisma/client.ts';
 import type { Queues } from '../queues.ts';
-import { dispatch, noEffects, scheduleTimer, type HandoffDeps } from './dispatch.ts';
+import { dispatch, noEffects, type HandoffDeps } from './dispatch.ts';
+import { scheduleTimer } from '../effects.ts';
 
 /** Not accepted yet: still waiting on the service. */
 const UNANSWERED: HandoffStatus[] = ['sent', 'delivered', 'failed'];

@@ -1,7 +1,7 @@
 // A conversation starts waiting for a person: it is given the team that answers its needs, and, when that
 // team is closed, the customer is told once when it opens and what to do in an emergency.
 import type { ChannelKind } from '../../channels/contract.ts';
-import type { Db } from '../db/client.ts';
+import type { Tx } from '../db/client.ts';
 import { parseOpeningHours } from '../hours.ts';
 import { createNotice } from '../outbound/compose.ts';
 import { pickTeam } from './plan.ts';
@@ -14,7 +14,7 @@ export interface WaitingStarted {
   noticeId: string | null;
 }
 
-export async function markWaiting(db: Db, conversationId: string, opts: { enabledChannels: readonly ChannelKind[]; now?: Date }): Promise<WaitingStarted> {
+export async function markWaiting(db: Tx, conversationId: string, opts: { enabledChannels: readonly ChannelKind[]; now?: Date }): Promise<WaitingStarted> {
   const now = opts.now ?? new Date();
   const conversation = await db.conversation.findUnique({
     where: { id: conversationId },
@@ -33,7 +33,7 @@ export async function markWaiting(db: Db, conversationId: string, opts: { enable
   return { started: true, teamId, noticeId };
 }
 
-async function tellIfClosed(db: Db, conversationId: string, teamId: string, enabledChannels: readonly ChannelKind[], now: Date): Promise<string | null> {
+async function tellIfClosed(db: Tx, conversationId: string, teamId: string, enabledChannels: readonly ChannelKind[], now: Date): Promise<string | null> {
   const team = await db.team.findUnique({ where: { id: teamId }, select: { name: true, hours: true, timeZone: true } });
   if (!team?.hours) return null;
   const hours = parseOpeningHours(team.hours, team.timeZone);
