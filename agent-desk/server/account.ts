@@ -6,8 +6,6 @@ import type { ChannelKind } from '../../channels/contract.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { AuditAction, Prisma } from '../../hub/generated/prisma/client.ts';
-import type { EventBus } from '../../hub/events.ts';
-import type { Router } from '../../hub/routing/engine.ts';
 import { rooms } from './access.ts';
 import { agentRoutingView } from './agents.ts';
 import { SESSION_COOKIE, endSessions, hashPassword, isCurrentPassword } from './auth.ts';
@@ -15,7 +13,7 @@ import { invalid } from './http.ts';
 import { lockedMessage, type LoginLockout } from './lockout.ts';
 import { sessionRoom, type DeskSockets } from './realtime.ts';
 import { setPresence } from './routing.ts';
-import type { EffectsRunner } from '../../hub/effects.ts';
+import { fx, type EffectsRunner } from '../../hub/effects.ts';
 import { passwordProblem } from './password-rules.ts';
 
 /** The same rule as for new accounts (agents.ts). */
@@ -28,8 +26,6 @@ const IdParam = z.object({ id: z.uuid('agent id must be a UUID') });
 
 export interface AccountDeps {
   db: Db;
-  bus: EventBus;
-  router: Router;
   effects: EffectsRunner;
   defaultCapacity: Record<ChannelKind, number>;
   desk: DeskSockets;
@@ -139,7 +135,7 @@ export function accountRouter(deps: AccountDeps) {
       return done.count;
     });
     if (!updated) return void res.status(404).json({ error: 'no such agent' });
-    await deps.bus.publish({ type: 'agent.updated', agentId: id });
+    await deps.effects.run([fx.publish({ type: 'agent.updated', agentId: id })]);
     res.json({ agent: await agentRoutingView(deps.db, id, deps.defaultCapacity) });
   });
 

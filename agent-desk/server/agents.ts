@@ -8,9 +8,9 @@ import { TimeZone, checkOpeningHours } from '../../hub/hours.ts';
 import { withoutBidiOverrides } from '../../channels/bidi.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import type { Db } from '../../hub/db/client.ts';
-import type { EventBus } from '../../hub/events.ts';
+import { fx, type EffectsRunner } from '../../hub/effects.ts';
 import { Prisma } from '../../hub/generated/prisma/client.ts';
-import { capacityOf, type Router } from '../../hub/routing/engine.ts';
+import { capacityOf } from '../../hub/routing/engine.ts';
 import { hashPassword } from './auth.ts';
 import { invalid } from './http.ts';
 import type { TaxonomyEntry } from './conversation-needs.ts';
@@ -83,7 +83,7 @@ function skillNames(taxonomy: readonly TaxonomyEntry[]): Set<string> {
 const Capacity = z.partialRecord(ChannelKind, z.number().int().min(0).max(50));
 const IdParam = z.object({ id: z.uuid() });
 
-export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxonomy: readonly TaxonomyEntry[]; defaultCapacity: Record<Channel, number>; publicBaseUrl: string }) {
+export function agentsRouter(deps: { db: Db; effects: EffectsRunner; taxonomy: readonly TaxonomyEntry[]; defaultCapacity: Record<Channel, number>; publicBaseUrl: string }) {
   const router = express.Router();
   const known = skillNames(deps.taxonomy);
   const Skills = z
@@ -153,8 +153,7 @@ export function agentsRouter(deps: { db: Db; bus: EventBus; router: Router; taxo
       }
       await recordAudit(tx, { action: 'agent_routing_update', agentId: req.agent!.id, detail: { agent: params.data.id, fields: Object.keys(body.data) } });
     });
-    await deps.bus.publish({ type: 'agent.updated', agentId: params.data.id });
-    deps.router.request();
+    await deps.effects.run([fx.publish({ type: 'agent.updated', agentId: params.data.id }), fx.route()]);
     res.json({ agent: await agentRoutingView(deps.db, params.data.id, deps.defaultCapacity) });
   });
 

@@ -5,9 +5,9 @@ import { fromTheDesk } from './origin.ts';
 import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../../channels/contract.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
-import { enqueueFor, type Queues } from '../../hub/queues.ts';
+import type { Queues } from '../../hub/queues.ts';
 import type { Logger } from '../../hub/logger.ts';
-import { createReply, replyChannels, ReplyError } from '../../hub/outbound/compose.ts';
+import { replyChannels, ReplyError } from '../../hub/outbound/compose.ts';
 import { SESSION_COOKIE, checkPassword, endSession, startSession, type SessionPolicy } from './auth.ts';
 import { authorise, conversationScope, viewerIn } from './policy.ts';
 import { lockedMessage, type Lock, type LoginLockout } from './lockout.ts';
@@ -25,6 +25,7 @@ import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Router } from '../../hub/routing/engine.ts';
 import { routingRouter } from './routing.ts';
+import { replyToCustomer } from '../../hub/usecases/reply.ts';
 import type { EffectsRunner } from '../../hub/effects.ts';
 import { agentsRouter } from './agents.ts';
 import { deskHandoffRouter, serviceHandoffRouter } from './handoffs.ts';
@@ -145,20 +146,20 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
 
   // Every account's own password and sessions; admins' accounts and sign-in locks.
-  router.use(accountRouter({ db: deps.db, bus: deps.bus, router: deps.router, effects: deps.effects, defaultCapacity: deps.defaultCapacity, desk: deps.desk, loginLockout: deps.loginLockout, cookieOptions, publicBaseUrl: deps.publicBaseUrl }));
+  router.use(accountRouter({ db: deps.db, effects: deps.effects, defaultCapacity: deps.defaultCapacity, desk: deps.desk, loginLockout: deps.loginLockout, cookieOptions, publicBaseUrl: deps.publicBaseUrl }));
   router.use(signInLocksRouter({ db: deps.db, lockout: deps.loginLockout }));
 
-  const handoffDeps = { db: deps.db, queues: deps.queues, bus: deps.bus, logger: deps.logger, wording: deps.handoffWording, words: deps.handoffWords, needCodes: new Set(deps.taxonomy.map((n) => n.code)) };
+  const handoffDeps = { effects: deps.effects, db: deps.db, queues: deps.queues, bus: deps.bus, logger: deps.logger, wording: deps.handoffWording, words: deps.handoffWords, needCodes: new Set(deps.taxonomy.map((n) => n.code)) };
   router.use(serviceHandoffRouter(handoffDeps));
   router.use(attachmentRouter({ db: deps.db }));
 
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues }));
-  router.use(callRouter({ db: deps.db, bus: deps.bus, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
+  router.use(callRouter({ db: deps.db, effects: deps.effects, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
   router.use(routingRouter({ db: deps.db, effects: deps.effects, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: deps.adapters.voice }));
-  router.use(agentsRouter({ db: deps.db, bus: deps.bus, router: deps.router, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity, publicBaseUrl: deps.publicBaseUrl }));
-  router.use(conversationNeedsRouter({ db: deps.db, bus: deps.bus, detector: deps.needs, taxonomy: deps.taxonomy }));
-  router.use(notesRouter({ db: deps.db, bus: deps.bus }));
+  router.use(agentsRouter({ db: deps.db, effects: deps.effects, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity, publicBaseUrl: deps.publicBaseUrl }));
+  router.use(conversationNeedsRouter({ db: deps.db, effects: deps.effects, detector: deps.needs, taxonomy: deps.taxonomy }));
+  router.use(notesRouter({ db: deps.db, effects: deps.effects }));
   router.use(cannedRouter({ db: deps.db }));
   router.use(deskHandoffRouter(handoffDeps));
 
@@ -185,15 +186,9 @@ export function apiRouter(deps: ApiDeps) {
     const body = ReplyBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     try {
-      const reply = await createReply(deps.db, { conversationId: params.data.id, agentId: req.agent!.id, text: body.data.text, enabledChannels: deps.enabledChannels, channel: body.data.channel });
-      // The row is the outbox: if this add is lost, the sweeper finds the queued row and sends it.
-      // Not awaited, so the agent is answered at once even while Redis is down.
-      void enqueueFor(deps.queues.outbound, reply.id, { messageId: reply.id }).catch((error: Error) =>
-        deps.logger.warn({ err: error.message, messageId: reply.id }, 'could not queue reply; the sweeper will'),
-      );
-      void deps.bus.publish({ type: 'message.created', conversationId: reply.conversationId, messageId: reply.id }).catch(() => undefined);
-      // Replying to a waiting conversation takes it: routing withdraws any offer of it to someone else.
-      deps.router.request();
+      const { reply, effects } = await replyToCustomer(deps.db, { conversationId: params.data.id, agentId: req.agent!.id, text: body.data.text, enabledChannels: deps.enabledChannels, channel: body.data.channel });
+      // Not awaited, so the agent is answered at once even while Redis is down (the row is the outbox).
+      void deps.effects.run(effects);
       res.status(202).json({ message: messageView({ ...reply, agent: { displayName: req.agent!.displayName }, handoff: null }) });
     } catch (error) {
       if (error instanceof ReplyError) return void res.status(error.status).json({ error: error.message });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js';
 import type { ChannelAdapter } from '../../channels/contract.ts';
 import type { Db } from '../../hub/db/client.ts';
-import type { EventBus } from '../../hub/events.ts';
+import { fx, type EffectsRunner } from '../../hub/effects.ts';
 import type { Prisma } from '../../hub/generated/prisma/client.ts';
 import { TakeCallError, takeCall } from '../../hub/calls/take.ts';
 import { normaliseAddress } from '../../hub/identity/link.ts';
@@ -78,7 +78,7 @@ export async function callView(db: Db, id: string): Promise<CallView | null> {
 }
 
 
-export function callRouter(deps: { db: Db; bus: EventBus; voice: ChannelAdapter | undefined; defaultCountry: CountryCode }) {
+export function callRouter(deps: { db: Db; effects: EffectsRunner; voice: ChannelAdapter | undefined; defaultCountry: CountryCode }) {
   const router = express.Router();
 
   router.get('/api/calls', async (req, res) => {
@@ -91,13 +91,13 @@ export function callRouter(deps: { db: Db; bus: EventBus; voice: ChannelAdapter 
     if (!params.success) return invalid(res, params.error);
     try {
       const taken = await takeCall(deps.db, deps.voice, { callId: params.data.id, agentId: req.agent!.id });
-      void deps.bus.publish({ type: 'call.updated', ...taken }).catch(() => undefined);
+      void deps.effects.run([fx.publish({ type: 'call.updated', ...taken })]);
       res.json({ call: await callView(deps.db, taken.callId) });
     } catch (error) {
       if (!(error instanceof TakeCallError)) throw error;
       // Whatever happened, the waiting list changed for everyone (taken by another, hung up, back in the queue).
       const call = await deps.db.call.findUnique({ where: { id: params.data.id }, select: { conversationId: true } });
-      if (call) void deps.bus.publish({ type: 'call.updated', callId: params.data.id, conversationId: call.conversationId }).catch(() => undefined);
+      if (call) void deps.effects.run([fx.publish({ type: 'call.updated', callId: params.data.id, conversationId: call.conversationId })]);
       res.status(error.status).json({ error: error.message });
     }
   });

@@ -3,7 +3,7 @@
 import express from 'express';
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
-import type { EventBus } from '../../hub/events.ts';
+import { fx, type EffectsRunner } from '../../hub/effects.ts';
 import type { NeedsDetector } from '../../hub/needs/detector.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import { needView, type NeedView } from './views.ts';
@@ -26,7 +26,7 @@ export const AddNeedBody = z.object({ code: z.string().min(1).max(100) });
 /** How much of the conversation suggestions read: the customer's latest messages. */
 const SUGGEST_FROM_MESSAGES = 20;
 
-export function conversationNeedsRouter(deps: { db: Db; bus: EventBus; detector: NeedsDetector; taxonomy: readonly TaxonomyEntry[] }) {
+export function conversationNeedsRouter(deps: { db: Db; effects: EffectsRunner; detector: NeedsDetector; taxonomy: readonly TaxonomyEntry[] }) {
   const router = express.Router();
   const byCode = new Map(deps.taxonomy.map((n) => [n.code, n]));
   const label = needLabeller(deps.taxonomy);
@@ -59,7 +59,7 @@ export function conversationNeedsRouter(deps: { db: Db; bus: EventBus; detector:
         await tx.need.create({ data: { customerId: conversation.customerId, conversationId: conversation.id, code, source: 'agent' } });
         await recordAudit(tx, { action: 'customer_update', agentId: req.agent!.id, customerId: conversation.customerId, detail: { needAdded: code, conversationId: conversation.id } });
       });
-      await deps.bus.publish({ type: 'conversation.updated', conversationId: conversation.id });
+      await deps.effects.run([fx.conversationChanged(conversation.id)]);
     }
     res.status(existing ? 200 : 201).json({ needs: await needsOf(conversation.id) });
   });
@@ -74,7 +74,7 @@ export function conversationNeedsRouter(deps: { db: Db; bus: EventBus; detector:
       return count > 0;
     });
     if (!removed) return void res.status(404).json({ error: 'that need is not recorded on this conversation' });
-    await deps.bus.publish({ type: 'conversation.updated', conversationId: conversation.id });
+    await deps.effects.run([fx.conversationChanged(conversation.id)]);
     res.json({ needs: await needsOf(conversation.id) });
   });
 

@@ -5,10 +5,11 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { recordAudit } from '../../hub/audit.ts';
-import { HandoffError, createHandoffs } from '../../hub/handoff/create.ts';
+import { HandoffError } from '../../hub/handoff/create.ts';
+import { handOffNeeds } from '../../hub/usecases/handoffs.ts';
+import type { EffectsRunner } from '../../hub/effects.ts';
 import { ownerOf } from '../../hub/handoff/owners.ts';
-import { createNotice } from '../../hub/outbound/compose.ts';
-import { dispatch, effectsOf, type HandoffDeps } from '../../hub/handoff/dispatch.ts';
+import type { HandoffDeps } from '../../hub/handoff/dispatch.ts';
 import { DirectoryError, exportDirectory, importDirectoryFile } from '../../hub/handoff/directory.ts';
 import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, resendHandoff, type Actor, type ChangeResult } from '../../hub/handoff/status.ts';
 import { OPEN_STATUSES, WITH_SERVICE_STATUSES, loadHandoffView, loadHandoffViews, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
@@ -35,6 +36,7 @@ const ListQuery = z.object({
 
 
 export interface HandoffRouteDeps extends HandoffDeps {
+  effects: EffectsRunner;
   words: HandoffWords;
   needCodes: ReadonlySet<string>;
 }
@@ -178,18 +180,8 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
     const body = HandoffBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     try {
-      const result = await deps.db.$transaction(async (tx) => {
-        const made = await createHandoffs(tx, { conversationId: params.data.id, agentId: req.agent!.id, needs: body.data.needs, serviceId: body.data.serviceId, note: body.data.note }, deps.wording);
-        // The customer is told who has their details and the references, on their channel (if it can be reached).
-        const told = made.confirmation ? await createNotice(tx, { conversationId: params.data.id, text: made.confirmation, enabledChannels: deps.wording.enabledChannels }).catch(() => null) : null;
-        if (made.created.length) {
-          await recordAudit(tx, { action: 'handoff_create', agentId: req.agent!.id, customerId: made.customerId, detail: { handoffs: made.created.map((h) => h.id), needs: made.created.flatMap((h) => h.needs) } });
-        }
-        return { ...made, toldId: told?.id ?? null };
-      });
-      const effects = effectsOf(result);
-      if (result.toldId) effects.messageIds.push(result.toldId);
-      await dispatch(deps, effects);
+      const { result, effects } = await handOffNeeds(deps.db, deps.wording, { conversationId: params.data.id, agentId: req.agent!.id, needs: body.data.needs, serviceId: body.data.serviceId, note: body.data.note });
+      await deps.effects.run(effects);
       const status = result.created.length ? 201 : 409;
       res.status(status).json({
         ...(status === 409 ? { error: result.unowned.length ? 'no service in the directory owns these needs' : 'these needs are already with a service' } : {}),

@@ -4,7 +4,7 @@
 import express from 'express';
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
-import type { EventBus } from '../../hub/events.ts';
+import { fx, type EffectsRunner } from '../../hub/effects.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import { invalid } from './http.ts';
 import { noteInclude, noteView } from './views.ts';
@@ -20,7 +20,7 @@ export const NoteBody = z.object({
     .max(MAX_NOTE_CHARS, `text is longer than ${MAX_NOTE_CHARS} characters`),
 });
 
-export function notesRouter(deps: { db: Db; bus: EventBus }) {
+export function notesRouter(deps: { db: Db; effects: EffectsRunner }) {
   const router = express.Router();
 
   const conversationOr404 = async (req: express.Request, res: express.Response) => {
@@ -50,7 +50,7 @@ export function notesRouter(deps: { db: Db; bus: EventBus }) {
     });
     // Other desks reload the conversation; the event carries ids only, never the note's text. Not awaited:
     // the note is stored, and desks reload everything after a Redis blip anyway.
-    void deps.bus.publish({ type: 'conversation.updated', conversationId: conversation.id }).catch(() => undefined);
+    void deps.effects.run([fx.conversationChanged(conversation.id)]);
     res.status(201).json({ note: noteView(note) });
   });
 
