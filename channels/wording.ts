@@ -23,6 +23,8 @@ export const Line = z
 /** A sentence with {placeholders}, filled at the moment it is said. */
 export interface Template<K extends string> {
   readonly text: string;
+  /** The placeholders fill() takes, each of which the text names. */
+  readonly names: readonly K[];
   fill(values: Readonly<Record<K, string | number>>): string;
 }
 
@@ -46,6 +48,7 @@ export function template<const K extends string>(...names: K[]) {
     .transform(
       (text): Template<K> => ({
         text,
+        names,
         fill: (values) =>
           text.replace(PLACEHOLDER, (_, name: string) => {
             const value = values[name as K];

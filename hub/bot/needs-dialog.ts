@@ -87,9 +87,9 @@ function reachableLater(context: TurnContext): boolean {
  * carrier opt-in keyword (answered by Twilio itself).
  */
 function howToAnswer(wording: BotWording, channel: string | undefined): { how: string; again: string } {
-  if (channel === 'voice') return wording.answer.voice;
-  if (channel === 'sms') return wording.answer.sms;
-  return wording.answer.other;
+  if (channel === 'voice') return { how: wording.answer.voice.how, again: wording.answer.voice.again };
+  if (channel === 'sms') return { how: wording.answer.sms.how, again: wording.answer.sms.again };
+  return { how: wording.answer.other.how, again: wording.answer.other.again };
 }
 
 /** The standard SMS opt-out words, as a whole message (what carriers and Twilio act on). */
