@@ -114,7 +114,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   const knowledge = buildKnowledge({ detect: (text) => needs.detect(text), taxonomy: needsData.taxonomy.needs });
   const bot = config.botChannels.length ? createNeedsBot(knowledge) : null;
   // How the customer is told where their needs went ("about somewhere to live"), on channels the hub can send on.
-  const wording: HandoffWording = { say: knowledge.say, enabledChannels };
+  const wording: HandoffWording = { say: knowledge.say, enabledChannels, safetyNetAnyTime: knowledge.safety.safetyNetAnyTime };
   // How services read needs and facts: the taxonomy's labels, the bot's names for facts.
   const words: HandoffWords = { need: knowledge.label, fact: knowledge.factLabel };
   const slack = config.slack ? slackClient(config.slack) : null;

@@ -25,7 +25,7 @@ try {
   console.log(`detector built in ${detector.buildMs.toFixed(0)} ms`);
   const knowledge = buildKnowledge({ detect: (t) => detector.detect(t), taxonomy: data.taxonomy.needs });
   const bot = createNeedsBot(knowledge);
-  const wording = { say: knowledge.say, enabledChannels: ['sms'] as const };
+  const wording = { say: knowledge.say, enabledChannels: ['sms'] as const, safetyNetAnyTime: knowledge.safety.safetyNetAnyTime };
 
   // One customer, conversation and pair of inbound messages per conversation, written before timing.
   const messageIds: [string, string][] = [];

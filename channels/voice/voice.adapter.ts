@@ -11,6 +11,7 @@ import { ChannelSendError, TimeZone } from '../contract.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
 import { normaliseCallStatus, normaliseDialResult, normaliseGather, normaliseTranscription, normaliseVoicemail, wantsAPerson } from './normalise.ts';
+import { loadVoiceWording } from './wording.ts';
 
 export const VOICE_WEBHOOK_PATH = '/webhooks/twilio/voice';
 export const VOICE_GATHER_PATH = '/webhooks/twilio/voice/gather';
@@ -23,12 +24,15 @@ export const VOICE_TRANSCRIPTION_PATH = '/webhooks/twilio/voice/transcription';
 /** The Twilio queue callers wait in for an agent. */
 export const VOICE_QUEUE = 'contact-hub';
 
+/** What callers hear (channels/voice/wording.json), read and checked as the channels are loaded at start. */
+const wording = loadVoiceWording();
+
 export const voiceConfigSchema = z.object({
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)'),
   TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the account auth token'),
   TWILIO_API_BASE_URL: z.url().optional(),
   TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  VOICE_GREETING: z.string().max(300).default('Hello, you are through to the council.'),
+  VOICE_GREETING: z.string().max(300).default(wording.greeting),
   /** When the phone line is staffed, e.g. "Mo-Fr 09:00-17:00; Sa 10:00-12:00; PH off". Unset: always. Read by the hub. */
   VOICE_OPENING_HOURS: z.string().max(500).optional(),
   VOICE_TIMEZONE: TimeZone.default('Europe/London'),
@@ -39,9 +43,6 @@ export const voiceConfigSchema = z.object({
 });
 export type VoiceConfig = z.infer<typeof voiceConfigSchema>;
 
-const PROMPT = 'Please tell us in a few words how we can help. Or press 0 to speak to someone.';
-const AGAIN = 'Thank you. Is there anything else? Or press 0 to speak to someone.';
-const EMERGENCY = 'If anyone is in danger now, hang up and call 999.';
 const say = { language: 'en-GB' } as const;
 
 export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext): ChannelAdapter {
@@ -57,7 +58,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
     const gather = response.gather({ input: ['speech', 'dtmf'], action: base + VOICE_GATHER_PATH, method: 'POST', speechTimeout: 'auto', numDigits: 1, language: 'en-GB' });
     gather.say(say, prompt);
     // Reached only when the caller says nothing.
-    response.say(say, 'We did not hear anything. You can also text or chat with us online. Goodbye.');
+    response.say(say, wording.nothingHeard);
     response.hangup();
   }
 
@@ -67,8 +68,8 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
 
   function closed(response: twilio.twiml.VoiceResponse, hours: OpeningHours) {
     const opens = hours.opensInWords(now());
-    const reopening = opens ? ` We open again ${opens}.` : '';
-    response.say(say, `${config.VOICE_GREETING} We are closed now. Our phone lines are open ${hours.spoken}. ${EMERGENCY}${reopening} Or leave a message after the tone, then press the hash key.`);
+    const said = { greeting: config.VOICE_GREETING, hours: hours.spoken, emergency: wording.emergency };
+    response.say(say, opens ? wording.closedUntil.fill({ ...said, opens }) : wording.closed.fill(said));
     response.record({
       action: base + VOICE_RECORDED_PATH,
       method: 'POST',
@@ -78,7 +79,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       transcribe: true,
       transcribeCallback: base + VOICE_TRANSCRIPTION_PATH,
     });
-    response.say(say, 'We did not get a message. Goodbye.');
+    response.say(say, wording.noMessage);
     response.hangup();
   }
 
@@ -89,7 +90,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       if (hours && !hours.isOpen(now())) closed(response, hours);
       else {
         response.say(say, config.VOICE_GREETING);
-        ask(response, PROMPT);
+        ask(response, wording.prompt);
       }
       twiml(res, response);
     });
@@ -101,9 +102,9 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
         if (!contact.caller) return refuse(res, 400, contact.reason);
         // A caller must always hear something: a withheld number or silence is answered in speech.
         const response = new twilio.twiml.VoiceResponse();
-        if (contact.caller === 'silent') ask(response, PROMPT);
+        if (contact.caller === 'silent') ask(response, wording.prompt);
         else {
-          response.say(say, 'We cannot see your phone number, so we cannot keep a record of your request. Please call again without withholding your number, or chat with us online. Goodbye.');
+          response.say(say, wording.numberWithheld);
           response.hangup();
         }
         return twiml(res, response);
@@ -119,19 +120,19 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       if (toAPerson) await sink.reportCall({ callSid: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: contact.value.receivedAt }).catch(() => undefined);
       const response = new twilio.twiml.VoiceResponse();
       if (toAPerson) {
-        response.say(say, 'Please hold. We are connecting you to someone.');
+        response.say(say, wording.hold);
         queue(response);
         return twiml(res, response);
       }
       // The needs bot answers in the call itself; without it (off, or a person has the conversation) the
       // caller is simply asked for anything else.
       const reply = await sink.awaitBotReply(contact.value, config.VOICE_BOT_WAIT_MS).catch(() => null);
-      if (!reply) ask(response, AGAIN);
-      else if (reply.next === 'continue') ask(response, reply.texts.join(' ') || AGAIN);
+      if (!reply) ask(response, wording.again);
+      else if (reply.next === 'continue') ask(response, reply.texts.join(' ') || wording.again);
       else {
-        response.say(say, reply.texts.join(' ') || 'Please hold. We are connecting you to someone.');
+        response.say(say, reply.texts.join(' ') || wording.hold);
         if (reply.next === 'end') {
-          response.say(say, 'Goodbye.');
+          response.say(say, wording.goodbye);
           response.hangup();
         } else {
           try {
@@ -150,7 +151,8 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
       const position = Number(req.body.QueuePosition);
       const response = new twilio.twiml.VoiceResponse();
-      response.say(say, `${Number.isInteger(position) && position > 0 ? `You are number ${position} in the queue. ` : ''}Thank you for waiting. ${EMERGENCY}`);
+      const emergency = wording.emergency;
+      response.say(say, Number.isInteger(position) && position > 0 ? wording.waitingAt.fill({ position, emergency }) : wording.waiting.fill({ emergency }));
       response.pause({ length: 20 });
       twiml(res, response);
     });
@@ -180,7 +182,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       if (!result.ok) return refuse(res, 400, result.reason);
       const response = new twilio.twiml.VoiceResponse();
       if (result.value.talked) {
-        response.say(say, 'Thank you for calling. Goodbye.');
+        response.say(say, wording.talked);
         response.hangup();
         return twiml(res, response);
       }
@@ -189,7 +191,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       } catch {
         return refuse(res, 503, 'temporarily unable to record the call');
       }
-      response.say(say, 'Sorry, nobody could answer just now. Please keep holding.');
+      response.say(say, wording.nobodyAnswered);
       queue(response);
       twiml(res, response);
     });
@@ -204,7 +206,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       } catch {
         return refuse(res, 503, 'temporarily unable to store the message');
       }
-      response.say(say, voicemail.value ? 'Thank you. We will get back to you when we are open. Goodbye.' : 'We did not get a message. Goodbye.');
+      response.say(say, voicemail.value ? wording.messageTaken : wording.noMessage);
       response.hangup();
       twiml(res, response);
     });
@@ -212,7 +214,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
 
   async function connectCall(callSid: string, target: CallTarget) {
     const response = new twilio.twiml.VoiceResponse();
-    response.say(say, 'Connecting you now.');
+    response.say(say, wording.connecting);
     // answerOnBridge: the caller keeps hearing the queue's silence, not ringing, until the agent answers.
     const dial = response.dial({ action: base + VOICE_DIALLED_PATH, method: 'POST', timeout: config.VOICE_RING_SECONDS, answerOnBridge: true });
     const progress = { statusCallback: base + VOICE_STATUS_PATH, statusCallbackMethod: 'POST', statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] as ('initiated' | 'ringing' | 'answered' | 'completed')[] };

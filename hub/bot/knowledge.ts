@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Pattern } from '../needs/data.ts';
 import { loadSafetyWording, type SafetyWording } from './safety.ts';
+import { loadBotWording, type BotWording } from './wording.ts';
 
 export interface Detection {
   needs: { code: string; label: string; confidence: number }[];
@@ -40,6 +41,8 @@ export interface NeedsKnowledge {
   factsIn(text: string): Record<string, string>;
   /** The safety question and the emergency advice for each kind of danger. */
   safety: SafetyWording;
+  /** Everything else the bot says (hub/data/bot-wording.json). */
+  wording: BotWording;
 }
 
 const RelatedNeeds = z.object({
@@ -64,6 +67,7 @@ export function buildKnowledge(input: {
   taxonomy: { code: string; label: string; simple?: boolean }[];
   relatedNeeds?: unknown;
   safety?: SafetyWording;
+  wording?: BotWording;
 }): NeedsKnowledge {
   const data = RelatedNeeds.parse(input.relatedNeeds ?? JSON.parse(readFileSync(RELATED_NEEDS_PATH, 'utf8')));
   const byCode = new Map(input.taxonomy.map((n) => [n.code, n]));
@@ -101,5 +105,6 @@ export function buildKnowledge(input: {
       return found;
     },
     safety: input.safety ?? loadSafetyWording(),
+    wording: input.wording ?? loadBotWording(),
   };
 }

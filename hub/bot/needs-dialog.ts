@@ -20,6 +20,7 @@ import {
 } from '@microsoft/agents-hosting-dialogs';
 import { CONTACT_FACT, type Detection, type NeedsKnowledge } from './knowledge.ts';
 import { emergencyAdvice, readSafetyAnswer, type SafetyWording } from './safety.ts';
+import type { BotWording } from './wording.ts';
 
 /** What the conversation has captured so far; the hub records it after every turn. */
 export interface Captured {
@@ -85,16 +86,17 @@ function reachableLater(context: TurnContext): boolean {
  * How to answer a yes/no question on this channel: keys on a call; on SMS, Y or N, because YES is also a
  * carrier opt-in keyword (answered by Twilio itself).
  */
-function howToAnswer(channel: string | undefined): { how: string; again: string } {
-  if (channel === 'voice') return { how: 'Say yes or no, or press 1 for yes and 2 for no.', again: 'Please say yes or no, or press 1 for yes and 2 for no.' };
-  if (channel === 'sms') return { how: 'Reply Y or N.', again: 'Please reply Y or N.' };
-  return { how: 'Reply YES or NO.', again: 'Please reply YES or NO.' };
+function howToAnswer(wording: BotWording, channel: string | undefined): { how: string; again: string } {
+  if (channel === 'voice') return { how: wording.answer.voice.how, again: wording.answer.voice.again };
+  if (channel === 'sms') return { how: wording.answer.sms.how, again: wording.answer.sms.again };
+  return { how: wording.answer.other.how, again: wording.answer.other.again };
 }
 
 /** The standard SMS opt-out words, as a whole message (what carriers and Twilio act on). */
 const SMS_OPT_OUT = /^\s*(stop|stopall|stop all|unsubscribe|cancel|end|quit|revoke|optout|opt out)\s*[.!]?\s*$/i;
 
-function listOf(words: string[], joiner: 'and' | 'or' = 'and'): string {
+/** "a, b and c": the joining word ("and", "or") comes from the wording file. */
+function listOf(words: string[], joiner: string): string {
   return words.length > 1 ? `${words.slice(0, -1).join(', ')} ${joiner} ${words.at(-1)}` : (words[0] ?? '');
 }
 
@@ -120,6 +122,10 @@ export class NeedsDialog extends ComponentDialog {
       ]),
     );
     this.initialDialogId = FLOW;
+  }
+
+  private get wording(): BotWording {
+    return this.knowledge.wording;
   }
 
   // Every turn, before the current step: danger stops the script; a sign of possible danger is asked about
@@ -156,7 +162,7 @@ export class NeedsDialog extends ComponentDialog {
       (await this.state(context)).outcome = 'opted-out';
       return 'stop';
     }
-    const wording = this.knowledge.safety;
+    const safety = this.knowledge.safety;
     const detection = this.knowledge.detect(text);
     const captured = await this.state(context);
     if (captured.safety === 'asked' || captured.safety === 'asked-again') {
@@ -166,7 +172,7 @@ export class NeedsDialog extends ComponentDialog {
         captured.safety = 'safe';
         // Its words say where to turn if that changes: the first question need not say it again.
         captured.told999 = true;
-        await context.sendActivity(wording.stillSafe);
+        await context.sendActivity(safety.stillSafe);
         return 'resume';
       }
       // Asking for a person is honoured here too: they are put first in the queue, as if unsure of their safety.
@@ -177,32 +183,32 @@ export class NeedsDialog extends ComponentDialog {
         captured.urgent = true;
         captured.outcome = 'urgent';
         const kinds = [...new Set([...(captured.danger ?? []), ...(detection.danger ?? [])])];
-        await context.sendActivity(emergencyMessage(wording, kinds, answer === 'danger' ? wording.toPerson : wording.toPersonUnsure));
+        await context.sendActivity(emergencyMessage(safety, kinds, answer === 'danger' ? safety.toPerson : safety.toPersonUnsure));
         return 'stop';
       }
       await this.record(context, detection);
       captured.safety = 'asked-again';
-      await this.askSafety(context, wording.questionAgain);
+      await this.askSafety(context, safety.questionAgain);
       return 'hold';
     }
     if (detection.urgent) {
       await this.record(context, detection, true);
       captured.urgent = true;
       captured.outcome = 'urgent';
-      await context.sendActivity(emergencyMessage(wording, detection.danger ?? []));
+      await context.sendActivity(emergencyMessage(safety, detection.danger ?? []));
       return 'stop';
     }
     if (asksForAPerson(text)) {
       await this.record(context, detection);
       captured.outcome = 'asked-for-person';
-      await context.sendActivity('I am passing you to a person now. They will see what you have told me, so you will not need to repeat it.');
+      await context.sendActivity(this.wording.toPerson);
       return 'stop';
     }
     if (detection.safetyQuestion && !captured.safety) {
       await this.record(context, detection);
       captured.safety = 'asked';
       captured.danger = detection.danger ?? [];
-      await this.askSafety(context, wording.question);
+      await this.askSafety(context, safety.question);
       return 'hold';
     }
     return 'go';
@@ -210,7 +216,7 @@ export class NeedsDialog extends ComponentDialog {
 
   /** The safety question, with how to answer it on this channel (buttons where the channel shows them). */
   private async askSafety(context: TurnContext, question: string) {
-    await context.sendActivity(MessageFactory.suggestedActions(['Yes', 'No'], `${question} ${howToAnswer(channelOf(context)).how}`));
+    await context.sendActivity(MessageFactory.suggestedActions(['Yes', 'No'], `${question} ${howToAnswer(this.wording, channelOf(context)).how}`));
   }
 
   private async state(context: TurnContext): Promise<Captured> {
@@ -235,7 +241,7 @@ export class NeedsDialog extends ComponentDialog {
     // The words work on every channel; the buttons are for channels that show them (web chat, Teams).
     // Built here rather than by the prompt's style, which only adds buttons on channel ids it knows.
     const ask = (words: string) => MessageFactory.suggestedActions(['Yes', 'No'], words);
-    const { how, again } = howToAnswer(channelOf(step.context));
+    const { how, again } = howToAnswer(this.wording, channelOf(step.context));
     return step.prompt(YES_NO, { prompt: ask(`${text} ${how}${after ? ` ${after}` : ''}`), retryPrompt: ask(again), choices: [YES, NO], style: ListStyle.none });
   }
 
@@ -249,14 +255,14 @@ export class NeedsDialog extends ComponentDialog {
   private async understand(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const captured = await this.record(step.context, this.knowledge.detect(step.context.activity.text ?? ''));
     if (Object.keys(captured.needs).length) return step.next();
-    return step.prompt(TEXT, this.once999(captured, 'I am here to help. Can you tell me a bit more about what is happening?'));
+    return step.prompt(TEXT, this.once999(captured, this.wording.whatIsHappening));
   }
 
   private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
     let captured = await this.state(step.context);
     if (typeof step.result === 'string') captured = await this.record(step.context, this.knowledge.detect(step.result));
     if (!Object.keys(captured.needs).length) return this.handOver(step, 'unclear');
-    return this.yesNo(step, `It sounds like you need help with ${listOf(this.labels(captured))}. Is that right?`, this.once999(captured, ''));
+    return this.yesNo(step, this.wording.isThatRight.fill({ needs: listOf(this.labels(captured), this.wording.and) }), this.once999(captured, ''));
   }
 
   private async corrected(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -265,7 +271,7 @@ export class NeedsDialog extends ComponentDialog {
       await this.record(step.context, this.knowledge.detect(step.context.activity.text ?? ''));
       return step.next();
     }
-    return step.prompt(TEXT, 'Sorry I got that wrong. In a few words, what do you need help with?');
+    return step.prompt(TEXT, this.wording.gotItWrong);
   }
 
   private async related(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -282,7 +288,8 @@ export class NeedsDialog extends ComponentDialog {
     const candidates = [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
     if (!candidates.length) return step.next();
     const labels = candidates.map((c) => this.knowledge.say(c));
-    return step.prompt(TEXT, `People in your situation often also need help with ${listOf(labels, 'or')}. Is anything like that going on? If not, ${onThePhone(step.context) ? 'say no' : 'reply NO'}.`);
+    const related = onThePhone(step.context) ? this.wording.related.voice : this.wording.related.other;
+    return step.prompt(TEXT, related.fill({ needs: listOf(labels, this.wording.or) }));
   }
 
   private async firstFact(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -339,18 +346,15 @@ export class NeedsDialog extends ComponentDialog {
     // A report about a place (a missed bin) is itself the request to its service. Anything about the person
     // (council tax arrears, benefits) is shared only once they say yes.
     if (Object.keys(captured.needs).every((c) => this.knowledge.isPlaceReport(c))) return step.next();
-    return this.yesNo(step, 'Can we share what you have told us with the teams who can help, so they do not ask you again?');
+    return this.yesNo(step, this.wording.mayWeShare);
   }
 
   private async summary(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const captured = await this.state(step.context);
     const answer = (step.result as { value?: string } | undefined)?.value;
     if (answer) captured.consent = answer === 'Yes';
-    const noted = `Thank you. We have noted that you need help with ${listOf(this.labels(captured))}.`;
-    const next =
-      captured.consent === false
-        ? 'We will not share it without asking you. A person from our team will contact you to talk about what happens next.'
-        : 'A person from our team will pick this up and contact you. You will not need to tell your story again.';
+    const noted = this.wording.noted.fill({ needs: listOf(this.labels(captured), this.wording.and) });
+    const next = captured.consent === false ? this.wording.nextNotShared : this.wording.nextShared;
     await step.context.sendActivity(`${noted} ${next} ${this.knowledge.safety.safetyNetAnyTime}`);
     captured.outcome = 'complete';
     return step.endDialog();
@@ -358,7 +362,7 @@ export class NeedsDialog extends ComponentDialog {
 
   private async handOver(step: WaterfallStepContext, outcome: 'unclear'): Promise<DialogTurnResult> {
     (await this.state(step.context)).outcome = outcome;
-    await step.context.sendActivity('Thank you. I am passing you to a person who can help.');
+    await step.context.sendActivity(this.wording.unclear);
     return step.endDialog();
   }
 }
@@ -376,6 +380,10 @@ export class EmailNeedsDialog extends WaterfallDialog {
     this.addStep(this.reply.bind(this));
   }
 
+  private get wording(): BotWording {
+    return this.knowledge.wording;
+  }
+
   private async reply(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const captured = await this.captured.get(step.context, emptyCaptured());
     const text = step.context.activity.text ?? '';
@@ -384,7 +392,7 @@ export class EmailNeedsDialog extends WaterfallDialog {
     // What the email already says (an address, who lives with them) is kept in their words and not asked for.
     for (const [key, value] of Object.entries(this.knowledge.factsIn(text))) captured.facts[key] ??= value;
     const codes = Object.keys(captured.needs);
-    const paragraphs = ['Thank you for your email.'];
+    const paragraphs = [this.wording.email.thanks];
     if (detection.urgent) {
       captured.urgent = true;
       captured.outcome = 'urgent';
@@ -395,17 +403,17 @@ export class EmailNeedsDialog extends WaterfallDialog {
     // Email cannot ask and wait: a sign of possible danger gets its advice at the top of the one reply.
     if (detection.safetyQuestion) paragraphs.push([this.knowledge.safety.emailQuestion, ...emergencyAdvice(this.knowledge.safety, detection.danger ?? [])].join(' '));
     if (!codes.length) {
-      paragraphs.push('A person from our team will read your email and reply.');
+      paragraphs.push(this.wording.email.unclear);
     } else {
-      paragraphs.push(`From what you wrote, we understand you need help with ${listOf(codes.map((c) => this.knowledge.say(c)))}.`);
+      paragraphs.push(this.wording.email.understood.fill({ needs: listOf(codes.map((c) => this.knowledge.say(c)), this.wording.and) }));
       const related = codes.every((c) => this.knowledge.isSimple(c)) ? [] : [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
       const reach = reachableLater(step.context) || CONTACT_FACT in captured.facts ? [] : [CONTACT_FACT];
-      const questions = [...this.knowledge.factsStillToAsk(codes, captured.facts).slice(0, 3), ...reach].map((k) => `- ${this.knowledge.factQuestion(k)}`);
-      if (related.length) paragraphs.push(`People in your situation often also need help with ${listOf(related.map((c) => this.knowledge.say(c)), 'or')}. If any of these apply to you, tell us in your reply, so we can help with everything at once.`);
-      if (questions.length) paragraphs.push(['The teams who can help will need to know:', ...questions].join('\n'));
+      const questions = [...this.knowledge.factsStillToAsk(codes, captured.facts).slice(0, 3), ...reach].map((k) => this.wording.email.question.fill({ question: this.knowledge.factQuestion(k) }));
+      if (related.length) paragraphs.push(this.wording.email.related.fill({ needs: listOf(related.map((c) => this.knowledge.say(c)), this.wording.or) }));
+      if (questions.length) paragraphs.push([this.wording.email.questions, ...questions].join('\n'));
       // Only a report about a place goes on without a yes: council tax or benefits are about the person.
-      if (!codes.every((c) => this.knowledge.isPlaceReport(c))) paragraphs.push('Can we share what you tell us with the teams who can help, so they do not ask you again? Please say yes or no in your reply.');
-      paragraphs.push('A person from our team will pick this up and reply.');
+      if (!codes.every((c) => this.knowledge.isPlaceReport(c))) paragraphs.push(this.wording.email.mayWeShare);
+      paragraphs.push(this.wording.email.next);
     }
     paragraphs.push(this.knowledge.safety.safetyNetInEmail);
     await step.context.sendActivity(paragraphs.join('\n\n'));

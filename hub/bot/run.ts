@@ -122,7 +122,7 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wordi
     // a caller hears the bot's words and gets this by text as well.
     let textedConfirmation: string | null = null;
     if (handoffs?.confirmation) {
-      const text = `${handoffs.confirmation}\nIf you are in danger at any time, call 999.`;
+      const text = `${handoffs.confirmation}\n${wording.safetyNetAnyTime}`;
       if (!spoken && replyIds.length) await tx.message.update({ where: { id: replyIds.at(-1)! }, data: { body: text } });
       else textedConfirmation = (await createNotice(tx, { conversationId: conversation.id, text, enabledChannels: wording.enabledChannels }).catch(() => null))?.id ?? null;
     }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelKind } from '../../channels/contract.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { CUSTOMER_WORDING } from '../wording.ts';
 import { planHandoffs, type OwningService } from './owners.ts';
 import { WITH_SERVICE_STATUSES, type ExcerptLine } from './view.ts';
 
@@ -58,6 +59,8 @@ export interface HandoffResult {
 export interface HandoffWording {
   say: (code: string) => string;
   enabledChannels: readonly ChannelKind[];
+  /** Closes the confirmation the bot sends: where to turn in danger (safetyNetAnyTime in hub/data/safety.json). */
+  safetyNetAnyTime: string;
 }
 
 const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -149,11 +152,12 @@ export async function insertHandoff(
 
 /** What the customer is told: who will contact them about what, and the reference to quote. */
 export function confirmationText(created: readonly Pick<CreatedHandoff, 'serviceName' | 'needs' | 'reference'>[], unowned: readonly string[], say: (code: string) => string): string {
-  const lines = ['We have passed your details on, so you will not need to tell your story again:'];
-  for (const h of created) lines.push(`- ${h.serviceName}, about ${h.needs.map(say).join(' and ')}. Reference ${h.reference}`);
-  lines.push('They will contact you.');
-  if (unowned.length) lines.push(`A person from our team will help with ${unowned.map(say).join(' and ')}.`);
-  lines.push('Reply with a reference at any time to ask how it is going.');
+  const and = ` ${CUSTOMER_WORDING.and} `;
+  const lines = [CUSTOMER_WORDING.handoffs.passedOn];
+  for (const h of created) lines.push(CUSTOMER_WORDING.handoffs.service.fill({ service: h.serviceName, needs: h.needs.map(say).join(and), reference: h.reference }));
+  lines.push(CUSTOMER_WORDING.handoffs.willContact);
+  if (unowned.length) lines.push(CUSTOMER_WORDING.handoffs.unowned.fill({ needs: unowned.map(say).join(and) }));
+  lines.push(CUSTOMER_WORDING.handoffs.askProgress);
   return lines.join('\n');
 }
 

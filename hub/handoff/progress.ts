@@ -5,24 +5,19 @@ import type { ChannelKind } from '../../channels/contract.ts';
 import type { Db } from '../db/client.ts';
 import type { HandoffStatus } from '../generated/prisma/client.ts';
 import { ReplyError, createNotice } from '../outbound/compose.ts';
+import { CUSTOMER_WORDING } from '../wording.ts';
 
 // References are eight characters with no look-alikes (create.ts); people type them in any case.
 const REFERENCE = /\b[A-HJ-NP-Z2-9]{8}\b/g;
 
-const SAY: Record<HandoffStatus, string> = {
-  sent: 'on its way to them',
-  delivered: 'they have it and will pick it up soon',
-  accepted: 'they are working on it',
-  redirected: 'passed to another team',
-  closed: 'finished',
-  failed: 'we are sorting out a problem passing it on, and a person from our team will contact you',
-};
-
 /** The customer's plan in plain words, each action with its reference. */
 export function progressText(actions: readonly { service: string; reference: string; status: HandoffStatus; outcome: string | null }[]): string {
-  const lines = ['Here is where things are:'];
-  for (const a of actions) lines.push(`- ${a.service} (reference ${a.reference}): ${SAY[a.status]}${a.status === 'closed' && a.outcome ? ` (${a.outcome})` : ''}.`);
-  lines.push('If you need to talk to someone, reply and a person from our team will help.');
+  const lines = [CUSTOMER_WORDING.progress.intro];
+  for (const a of actions) {
+    const said = { service: a.service, reference: a.reference, status: CUSTOMER_WORDING.progress.status[a.status] };
+    lines.push(a.status === 'closed' && a.outcome ? CUSTOMER_WORDING.progress.actionWithOutcome.fill({ ...said, outcome: a.outcome }) : CUSTOMER_WORDING.progress.action.fill(said));
+  }
+  lines.push(CUSTOMER_WORDING.progress.talkToSomeone);
   return lines.join('\n');
 }
 

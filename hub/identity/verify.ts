@@ -8,6 +8,7 @@ import { parsePhoneNumberFromString as parseMax } from 'libphonenumber-js/max';
 import { ChannelSendError } from '../../channels/contract.ts';
 import type { Db } from '../db/client.ts';
 import type { Adapters } from '../outbound/process.ts';
+import { CUSTOMER_WORDING } from '../wording.ts';
 import { normaliseAddress } from './link.ts';
 import { mergeCustomers } from './merge.ts';
 
@@ -38,8 +39,6 @@ export type LimitReached = 'per-visitor' | 'per-address' | 'per-client' | 'per-d
 
 export type VerifyResult = { ok: true } | { ok: false; error: string; limit?: LimitReached };
 
-const REFUSED = 'We cannot send a code to that number or address just now. You can still chat with us here.';
-
 /** Only mobiles get texts: premium, shared-cost, personal (070) and other special ranges are refused. */
 function textableMobile(address: string, countries: readonly CountryCode[]): LimitReached | null {
   const phone = parseMax(address);
@@ -65,11 +64,11 @@ export async function startVerification(
   const limits = input.limits ?? DEFAULT_VERIFICATION_LIMITS;
   const { kind } = input.claimed;
   const address = normaliseAddress(kind, input.claimed.address, input.defaultCountry);
-  if (!address) return { ok: false, error: `That does not look like ${kind === 'phone' ? 'a phone number' : 'an email address'}. Please check it and try again.` };
+  if (!address) return { ok: false, error: kind === 'phone' ? CUSTOMER_WORDING.verification.notAPhone : CUSTOMER_WORDING.verification.notAnEmail };
   const adapter = kind === 'phone' ? adapters.sms : adapters.email;
-  if (!adapter) return { ok: false, error: `We cannot send ${kind === 'phone' ? 'text messages' : 'emails'} at the moment.` };
+  if (!adapter) return { ok: false, error: kind === 'phone' ? CUSTOMER_WORDING.verification.cannotText : CUSTOMER_WORDING.verification.cannotEmail };
   const badNumber = kind === 'phone' ? textableMobile(address, limits.countries) : null;
-  if (badNumber) return { ok: false, error: REFUSED, limit: badNumber };
+  if (badNumber) return { ok: false, error: CUSTOMER_WORDING.verification.refused, limit: badNumber };
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const id = randomUUID();
@@ -78,7 +77,7 @@ export async function startVerification(
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('contact-hub:verification'))`;
     const since = (ms: number) => ({ gte: new Date(Date.now() - ms) });
     if ((await tx.verification.count({ where: { visitorId: input.visitorId, createdAt: since(HOUR) } })) >= MAX_CODES_PER_HOUR) {
-      return { ok: false as const, error: 'We have sent several codes already. Please try again in an hour.', limit: 'per-visitor' as const };
+      return { ok: false as const, error: CUSTOMER_WORDING.verification.tooManyCodes, limit: 'per-visitor' as const };
     }
     const over: [LimitReached, Promise<number>, number][] = [
       ['per-address', tx.verification.count({ where: { address, createdAt: since(HOUR) } }), limits.perAddressPerHour],
@@ -86,7 +85,7 @@ export async function startVerification(
       ['per-day', tx.verification.count({ where: { createdAt: since(DAY) } }), limits.perDay],
       ...(input.clientAddress ? [['per-client', tx.verification.count({ where: { clientAddress: input.clientAddress, createdAt: since(HOUR) } }), limits.perClientPerHour] as [LimitReached, Promise<number>, number]] : []),
     ];
-    for (const [limit, count, max] of over) if ((await count) >= max) return { ok: false as const, error: REFUSED, limit };
+    for (const [limit, count, max] of over) if ((await count) >= max) return { ok: false as const, error: CUSTOMER_WORDING.verification.refused, limit };
     await tx.verification.create({
       data: { id, visitorId: input.visitorId, kind, address, clientAddress: input.clientAddress ?? null, codeHash: hashCode(id, code).toString('hex'), expiresAt: new Date(Date.now() + CODE_TTL_MS) },
     });
@@ -98,13 +97,14 @@ export async function startVerification(
       messageId: id,
       channel: adapter.kind,
       to: address,
-      subject: 'Your code to link your web chat',
-      text: `${code} is your code to link your web chat with the council. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
+      subject: CUSTOMER_WORDING.verification.subject,
+      text: CUSTOMER_WORDING.verification.code.fill({ code, minutes: CODE_TTL_MS / 60_000 }),
     });
   } catch (error) {
     await db.verification.delete({ where: { id } });
     const permanent = error instanceof ChannelSendError && !error.retryable;
-    return { ok: false, error: permanent ? `We could not send to that ${kind === 'phone' ? 'number' : 'address'}. Please check it.` : 'We could not send the code just now. Please try again.' };
+    const undeliverable = kind === 'phone' ? CUSTOMER_WORDING.verification.badNumber : CUSTOMER_WORDING.verification.badAddress;
+    return { ok: false, error: permanent ? undeliverable : CUSTOMER_WORDING.verification.notSent };
   }
   return { ok: true };
 }
@@ -114,12 +114,12 @@ export async function checkVerification(db: Db, input: { visitorId: string; code
     where: { visitorId: input.visitorId, verifiedAt: null, expiresAt: { gt: new Date() } },
     orderBy: { createdAt: 'desc' },
   });
-  if (!verification) return { ok: false, error: 'There is no code waiting. Please ask for a new one.' };
+  if (!verification) return { ok: false, error: CUSTOMER_WORDING.verification.noCode };
   // Counted before comparing, in the database, so parallel guesses cannot exceed the limit.
   const counted = await db.verification.updateMany({ where: { id: verification.id, attempts: { lt: MAX_ATTEMPTS } }, data: { attempts: { increment: 1 } } });
-  if (counted.count === 0) return { ok: false, error: 'Too many tries. Please ask for a new code.' };
+  if (counted.count === 0) return { ok: false, error: CUSTOMER_WORDING.verification.tooManyTries };
   const given = hashCode(verification.id, input.code.trim());
-  if (!timingSafeEqual(given, Buffer.from(verification.codeHash, 'hex'))) return { ok: false, error: 'That code is not right. Please check the text we sent.' };
+  if (!timingSafeEqual(given, Buffer.from(verification.codeHash, 'hex'))) return { ok: false, error: CUSTOMER_WORDING.verification.wrongCode };
   const claimed = await db.verification.updateMany({ where: { id: verification.id, verifiedAt: null }, data: { verifiedAt: new Date() } });
   if (claimed.count === 0) return { ok: true }; // a parallel check already linked it
   await linkVerified(db, input.visitorId, { kind: verification.kind === 'email' ? 'email' : 'phone', address: verification.address });

@@ -4,6 +4,7 @@ import type { ChannelKind } from '../../channels/contract.ts';
 import type { Tx } from '../db/client.ts';
 import { parseOpeningHours } from '../hours.ts';
 import { createNotice } from '../outbound/compose.ts';
+import { CUSTOMER_WORDING } from '../wording.ts';
 import { pickTeam } from './plan.ts';
 
 export interface WaitingStarted {
@@ -41,8 +42,7 @@ async function tellIfClosed(db: Tx, conversationId: string, teamId: string, enab
   const told = await db.conversation.updateMany({ where: { id: conversationId, closedNoticeAt: null }, data: { closedNoticeAt: now } });
   if (!told.count) return null;
   const opens = hours.opensInWords(now);
-  const reply = opens ? `will reply when they open again ${opens}` : 'will reply then';
-  const text = `Our ${team.name} team is closed now. They are open ${hours.spoken}, and ${reply}. If you are in danger now, call 999.`;
+  const text = opens ? CUSTOMER_WORDING.closedTeam.until.fill({ team: team.name, hours: hours.spoken, opens }) : CUSTOMER_WORDING.closedTeam.closed.fill({ team: team.name, hours: hours.spoken });
   const notice = await createNotice(db, { conversationId, text, enabledChannels }).catch(() => null);
   return notice?.id ?? null;
 }

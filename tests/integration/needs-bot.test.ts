@@ -200,7 +200,7 @@ describe('the needs bot on SMS', () => {
     const detector = buildDetector(data);
     const knowledge = buildKnowledge({ detect: (t) => detector.detect(t), taxonomy: data.taxonomy.needs });
     const bot = createNeedsBot(knowledge);
-    const wording = { say: knowledge.say, enabledChannels: ['sms'] as const };
+    const wording = { say: knowledge.say, enabledChannels: ['sms'] as const, safetyNetAnyTime: knowledge.safety.safetyNetAnyTime };
     const customer = await db().customer.create({ data: { contactPoints: { create: { kind: 'phone', address: '+447911200990', verifiedBy: 'test' } } } });
     const conversation = await db().conversation.create({ data: { customerId: customer.id, openForCustomer: customer.id, channel: 'sms' } });
     const message = await db().message.create({

@@ -1,0 +1,58 @@
+// What the hub itself tells customers, outside the needs bot and the phone line: hub/data/customer-wording.json.
+// Read and checked once, when the hub's modules load at start: a missing key or a misspelt {placeholder}
+// stops the start with the key named, never a customer's message.
+import { z } from 'zod';
+import { Line, loadWording, template } from '../channels/wording.ts';
+import { HandoffStatus } from './generated/prisma/enums.ts';
+
+export const CustomerWording = z.strictObject({
+  about: z.string().optional(),
+  /** Joins the last two needs of a list: "somewhere to live and food". */
+  and: Line,
+  /** The notice a customer gets when the team that answers their needs is closed (hub/routing/waiting.ts). */
+  closedTeam: z.strictObject({ until: template('team', 'hours', 'opens'), closed: template('team', 'hours') }),
+  /** Who their details went to, and the references to quote (hub/handoff/create.ts). */
+  handoffs: z.strictObject({
+    passedOn: Line,
+    service: template('service', 'needs', 'reference'),
+    willContact: Line,
+    unowned: template('needs'),
+    askProgress: Line,
+  }),
+  /** The answer to a message quoting a reference (hub/handoff/progress.ts). */
+  progress: z.strictObject({
+    intro: Line,
+    action: template('service', 'reference', 'status'),
+    actionWithOutcome: template('service', 'reference', 'status', 'outcome'),
+    /** Every status a hand-off can have, in plain words. */
+    status: z.strictObject(Object.fromEntries(Object.values(HandoffStatus).map((s) => [s, Line])) as Record<HandoffStatus, typeof Line>),
+    talkToSomeone: Line,
+  }),
+  /** A web-chat visitor linking themself to their record with a one-time code (hub/identity/verify.ts). */
+  verification: z.strictObject({
+    notAPhone: Line,
+    notAnEmail: Line,
+    cannotText: Line,
+    cannotEmail: Line,
+    refused: Line,
+    tooManyCodes: Line,
+    subject: Line,
+    code: template('code', 'minutes'),
+    badNumber: Line,
+    badAddress: Line,
+    notSent: Line,
+    noCode: Line,
+    tooManyTries: Line,
+    wrongCode: Line,
+  }),
+});
+export type CustomerWording = z.output<typeof CustomerWording>;
+
+export const CUSTOMER_WORDING_PATH = new URL('./data/customer-wording.json', import.meta.url);
+
+export function loadCustomerWording(source?: unknown): CustomerWording {
+  return loadWording(CustomerWording, CUSTOMER_WORDING_PATH, 'hub/data/customer-wording.json', source);
+}
+
+/** Read once, as the modules that say these words are loaded. */
+export const CUSTOMER_WORDING: CustomerWording = loadCustomerWording();
