@@ -187,8 +187,14 @@ export function routingRouter(deps: { db: Db; bus: EventBus; router: Router; que
  */
 async function mayHandOn(db: Db, _req: Request, res: Response, id: string) {
   const conversation = await db.conversation.findUnique({ where: { id }, select: { id: true, customerId: true, status: true } });
-  if (!conversation) return void res.status(404).json({ error: 'conversation not found' }), null;
-  if (conversation.status !== 'open') return void res.status(409).json({ error: 'this conversation is closed already' }), null;
+  if (!conversation) {
+    res.status(404).json({ error: 'conversation not found' });
+    return null;
+  }
+  if (conversation.status !== 'open') {
+    res.status(409).json({ error: 'this conversation is closed already' });
+    return null;
+  }
   return conversation;
 }
 
