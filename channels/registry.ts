@@ -8,6 +8,7 @@ import { voiceChannel } from './voice/voice.adapter.ts';
 import { botframeworkChannel } from './botframework/botframework.adapter.ts';
 
 // Every channel kind has exactly one module: the key type makes a missing or misspelt one a type error.
+// biome-ignore lint/suspicious/noExplicitAny: each module has its own config type, which only that module's schema and create() use
 export const channelModules: { readonly [K in ChannelKind]: ChannelModule<any> } = {
   sms: smsChannel,
   webchat: webchatChannel,

@@ -1,4 +1,6 @@
-// The hub's queues and the typed jobs they carry. Jobs hold ids only: the data lives in the database.
+// The hub's queues (inbound, outbound, hand-off deliveries, hand-off timers, provider media) and the typed
+// jobs they carry. Jobs hold ids and what picks the step (a channel, a timer's stage): the data lives in
+// the database.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ChannelKind } from '../channels/contract.ts';
@@ -19,7 +21,7 @@ export interface HandoffJob {
 export interface MediaJob {
   messageId: string;
 }
-/** A hand-off's accept-by time has come: remind the service, or (later) tell a supervisor. */
+/** A hand-off's accept-by time has come: remind the service, or (as long again later) tell supervisors. */
 export interface HandoffTimerJob {
   handoffId: string;
   stage: 'remind' | 'escalate';

@@ -1,5 +1,7 @@
-// Redis is not the record: inbox rows never processed and outbox rows never sent are found in the
-// database and queued again (after a Redis restart, a dropped add, or a job that failed every attempt).
+// Redis is not the record: inbox rows never processed, outbox rows never sent, hand-off deliveries never
+// made and hand-offs overdue for their reminder or escalation are found in the database and queued again
+// (after a Redis restart, a dropped add, or a job that failed every attempt). Ended sessions and sign-in
+// locks are deleted on the same timer.
 import type { Db } from './db/client.ts';
 import type { Logger } from './logger.ts';
 import { enqueueFor, type Queues } from './queues.ts';

@@ -1,4 +1,7 @@
-// The queue workers: inbound (persist and publish) and outbound (send and publish).
+// The queue workers, one per queue: inbound (a service's email reply to a hand-off goes to the customer;
+// anything else is stored, published, queued for its media and routed), outbound (send and publish),
+// hand-off deliveries to services, hand-off timers (remind the service, then tell supervisors) and
+// provider media (fetch the files an MMS or WhatsApp message names).
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from './db/client.ts';

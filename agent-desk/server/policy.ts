@@ -145,7 +145,10 @@ function compile(rules: Readonly<Record<string, Rule>>): Compiled[] {
       .map(([key, rule]) => {
         const [method, path] = key.split(' ') as [string, string];
         const params: string[] = [];
-        const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => (params.push(name), '([^/]+)'));
+        const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+          params.push(name);
+          return '([^/]+)';
+        });
         return { method, pattern: new RegExp(`^${source}/?$`), params, rule, key };
       })
       // A literal segment wins over a parameter: /api/agents/me/voice is not /api/agents/{id}/….
@@ -189,7 +192,7 @@ async function customerRecord(db: Db, viewer: Viewer, id: string): Promise<Decis
   return (await worksWith(db, viewer, id)) ? allow : deny(NOT_WORKING_WITH);
 }
 
-async function conversationDecision(db: Db, viewer: Viewer, conversation: { teamId: string | null; assignedAgentId: string | null } | null, what = 'conversation'): Promise<Decision> {
+async function conversationDecision(viewer: Viewer, conversation: { teamId: string | null; assignedAgentId: string | null } | null, what = 'conversation'): Promise<Decision> {
   if (!conversation) return missing(what);
   return maySee(viewer, conversation) ? allow : deny(NOT_YOUR_TEAM);
 }
@@ -205,10 +208,10 @@ async function decide(db: Db, viewer: Viewer, on: Resource, params: Record<strin
   if (!Uuid.safeParse(id).success) return allow;
   switch (on) {
     case 'conversation':
-      return conversationDecision(db, viewer, await db.conversation.findUnique({ where: { id }, ...seeIt }));
+      return conversationDecision(viewer, await db.conversation.findUnique({ where: { id }, ...seeIt }));
     case 'handling': {
       const conversation = await db.conversation.findUnique({ where: { id }, select: { teamId: true, assignedAgentId: true, assignedAgent: { select: { displayName: true } } } });
-      const seen = await conversationDecision(db, viewer, conversation);
+      const seen = await conversationDecision(viewer, conversation);
       if (!seen.ok) return seen;
       // An agent hands on or closes what is theirs, or what nobody has; supervisors and admins anything.
       if (viewer.role === 'agent' && conversation!.assignedAgentId && conversation!.assignedAgentId !== viewer.id) {
@@ -237,15 +240,15 @@ async function decide(db: Db, viewer: Viewer, on: Resource, params: Record<strin
     case 'attachment': {
       const file = await db.attachment.findUnique({ where: { id }, select: { message: { select: { conversation: seeIt } } } });
       // Not linked to a message yet (the worker has not built it) is the same as not there, for the desk.
-      return conversationDecision(db, viewer, file?.message?.conversation ?? null, 'attachment');
+      return conversationDecision(viewer, file?.message?.conversation ?? null, 'attachment');
     }
     case 'message': {
       const message = await db.message.findUnique({ where: { id }, select: { conversation: seeIt } });
-      return conversationDecision(db, viewer, message?.conversation ?? null, 'message');
+      return conversationDecision(viewer, message?.conversation ?? null, 'message');
     }
     case 'call': {
       const call = await db.call.findUnique({ where: { id }, select: { conversation: seeIt } });
-      return conversationDecision(db, viewer, call?.conversation ?? null, 'call');
+      return conversationDecision(viewer, call?.conversation ?? null, 'call');
     }
     case 'offer': {
       const offer = await db.offer.findUnique({ where: { id }, select: { agentId: true } });

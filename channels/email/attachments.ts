@@ -70,9 +70,12 @@ function looksLike(type: string, content: Uint8Array): boolean {
   return signatures.some((sig) => sig.every((byte, i) => content[i] === byte));
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const CONTROLS_AND_QUOTES = /[\u0000-\u001f\u007f"]/g;
+
 /** A name safe to show and to offer as a download: no path, no control characters (direction ones too), not too long. */
 export function safeFilename(name: string | undefined, position: number): string {
-  const base = withoutBidiControls((name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '')).trim();
+  const base = withoutBidiControls((name ?? '').split(/[\\/]/).pop()!.replace(CONTROLS_AND_QUOTES, '')).trim();
   return (base || `attachment-${position + 1}`).slice(0, 200);
 }
 

@@ -1,7 +1,7 @@
 // SMS over Twilio Programmable Messaging: verify → normalise → sink; send through the twilio SDK.
 import type { Request } from 'express';
 import { z } from 'zod';
-import { type Attachment, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
+import type { Attachment, ChannelAdapter, ChannelModule, InboundSink, MountTarget, OutboundMessage, SendResult } from '../contract.ts';
 import { twilioStatus } from '../twilio/normalise.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { findSentMessage, mountTwilioMessaging } from '../twilio/messaging.ts';

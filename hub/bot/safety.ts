@@ -2,7 +2,7 @@
 // from hub/data/safety.json (wording and numbers are data, never code). Checked at start.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DANGER_KINDS, DangerKind } from '../needs/data.ts';
+import { DANGER_KINDS, type DangerKind } from '../needs/data.ts';
 
 const Line = z.string().trim().min(5);
 

@@ -396,7 +396,8 @@ function readSchedule(entry: unknown, label: string, today: string): ReadOne {
   const from = typeof entry.valid_from === 'string' ? entry.valid_from.slice(0, 10) : undefined;
   const to = [entry.valid_to, entry.until].filter((d): d is string => typeof d === 'string').map((d) => d.slice(0, 10)).sort()[0];
   if ((from && from > today) || (to && to < today)) {
-    return { skip: `${label}: valid ${from ? `from ${from} ` : ''}${to ? `to ${to}` : ''}`.trim() + `, not today (${today}): left out` };
+    const valid = `${label}: valid ${from ? `from ${from} ` : ''}${to ? `to ${to}` : ''}`.trim();
+    return { skip: `${valid}, not today (${today}): left out` };
   }
   return { rows: days.map((day) => ({ weekday: WEEKDAYS[day]!, opens_at: opens!, closes_at: closing! })) };
 }

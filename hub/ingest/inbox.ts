@@ -14,6 +14,7 @@ export interface InboxReceipt {
 }
 
 /** NUL, which PostgreSQL refuses in text and JSON, and lone surrogates, which it refuses in JSON. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Every string in a contact with what PostgreSQL cannot store replaced by U+FFFD: a reason to mend, never to refuse. */

@@ -4,7 +4,7 @@
 // message as it is, with a notice for the agent, and the job retries; one that never can (not the provider's
 // own media URL, a type or size not accepted) is refused at once with a log line and never fetched.
 import { createHash } from 'node:crypto';
-import { Attachment as ProviderMedia, MediaError } from '../../channels/contract.ts';
+import { type Attachment as ProviderMedia, MediaError } from '../../channels/contract.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Adapters } from '../outbound/process.ts';

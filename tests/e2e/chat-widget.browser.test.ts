@@ -1,7 +1,7 @@
 // The web chat widget on the demo council page, in real headless Chromium: keyboard only, checked
 // with axe-core, a message to the desk and the agent's reply back, and a reload that keeps the chat.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { axeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';

@@ -1,7 +1,7 @@
 // The desk page in real headless Chromium: an agent signs in, sees an SMS arrive live and replies, takes a
 // waiting call, records needs, and sees what the bot found (and the page passes axe-core).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { axeViolations, launchChromium, openDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';

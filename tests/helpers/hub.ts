@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { loadConfig, type Env } from '../../hub/config.ts';
 import { createLogger } from '../../hub/logger.ts';
 import { startHub, type HubDeps, type RunningHub } from '../../app/compose.ts';
-import { ADMIN, signIn } from '../../testkit/hub-client.ts';
+import { signIn } from '../../testkit/hub-client.ts';
 import { noDns } from './mail-auth.ts';
 
 // The client side lives in testkit/ (bench/ uses it too); named here as well so every test imports from one place.

@@ -36,7 +36,7 @@ describe('the embedded default (PGlite)', () => {
   it('says where it listens, which channels are on, and that it uses the embedded database', () => {
     const log = hub.output();
     expect(log).toMatch(/embedded PGlite in .*ch-pglite-/);
-    expect(log).toMatch(new RegExp(`"url":"http://127\\.0\\.0\\.1:\\d+"`));
+    expect(log).toMatch(/"url":"http:\/\/127\.0\.0\.1:\d+"/);
     expect(log).toMatch(/"channels":\["sms","webchat","voice"\]/);
     expect(log).toMatch(/created the first admin account/);
   });

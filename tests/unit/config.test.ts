@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from '../../hub/config.ts';
+import { describeConfig, loadConfig } from '../../hub/config.ts';
 import { configProblems } from '../helpers/config.ts';
 
 const twilio = { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32), TWILIO_PHONE_NUMBER: '+442079460001' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../hub/config.ts';
+import { loadConfig } from '../../hub/config.ts';
 import type { EmailConfig } from '../../channels/email/email.adapter.ts';
 import { sanitiseEmailHtml } from '../../channels/email/html.ts';
 import { readFileSync } from 'node:fs';

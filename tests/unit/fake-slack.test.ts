@@ -53,11 +53,9 @@ describe('fake Slack Web API, driven by @slack/web-api WebClient', () => {
   let client: WebClientT;
   beforeAll(async () => {
     fake = await startFakeSlack();
-  });
-  afterAll(() => fake.close());
-  beforeAll(() => {
     client = new WebClient(FAKE_SLACK_TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quietLogger() });
   });
+  afterAll(() => fake.close());
 
   it('answers auth.test with the fixed bot identity and records the bearer token', async () => {
     const res = await client.auth.test();

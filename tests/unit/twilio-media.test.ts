@@ -1,7 +1,7 @@
 // Which media links the hub fetches, and the limits on what it keeps: against the fake Twilio on 127.0.0.1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { MediaError } from '../../channels/contract.ts';
+import type { MediaError } from '../../channels/contract.ts';
 import { fetchTwilioMedia, twilioMediaUrl } from '../../channels/twilio/media.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 
@@ -22,7 +22,7 @@ describe('Twilio media links', () => {
     ['credentials in the URL', `https://user:pw@api.twilio.com${path()}`, false],
     ['another account', `https://api.twilio.com${path().replace(SID, `AC${'c3'.repeat(16)}`)}`, false],
     ['a query string', `https://api.twilio.com${path()}?x=1`, false],
-    ['another resource', 'https://api.twilio.com/2010-04-01/Accounts/' + SID + '/Calls.json', false],
+    ['another resource', `https://api.twilio.com/2010-04-01/Accounts/${SID}/Calls.json`, false],
     ['an internal address', 'http://169.254.169.254/latest/meta-data/', false],
     ['not a URL', 'not a url', false],
   ])('%s: fetched %s', (_label, url, accepted) => {

@@ -247,6 +247,7 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
       const c = prev.get(m.conversationId);
       if (!c) return prev;
       const next = new Map(prev);
+      // biome-ignore lint/complexity/useMathMinMax: the times are ISO strings, which Math.max would turn into NaN
       next.set(c.id, { ...c, lastMessage: m, lastMessageAt: m.createdAt > c.lastMessageAt ? m.createdAt : c.lastMessageAt });
       return next;
     });

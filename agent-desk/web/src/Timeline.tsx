@@ -47,7 +47,14 @@ function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
         <ul className="files">
           {files.map((file, i) => (
             <li key={file.url || i}>
-              {file.contentType && SHOWN_INLINE.has(file.contentType) ? <img className="picture" src={file.url} alt={`Picture sent by the customer (${file.filename})`} /> : null}
+              {file.contentType && SHOWN_INLINE.has(file.contentType) ? (
+                <img
+                  className="picture"
+                  src={file.url}
+                  // biome-ignore lint/a11y/noRedundantAlt: the words say who sent the picture, which the page does not say otherwise
+                  alt={`Picture sent by the customer (${file.filename})`}
+                />
+              ) : null}
               <a href={file.url} download={file.filename ?? undefined}><bdi>{file.filename}</bdi>{` (${Math.max(1, Math.round(file.size / 1024))} KB)`}</a>
             </li>
           ))}

@@ -10,7 +10,7 @@ type Block = Record<string, unknown>;
 const text = (t: string) => ({ type: 'mrkdwn', text: t });
 const plain = (t: string) => ({ type: 'plain_text', text: t.slice(0, 75), emoji: false });
 /** Slack mrkdwn treats <, > and & as markup: what a customer wrote is escaped, never rendered. */
-export const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeMrkdwn = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export const CHANNEL_WORDS: Record<string, string> = { sms: 'text message', voice: 'text message', webchat: 'web chat', email: 'email', botframework: 'chat' };
 
@@ -23,14 +23,14 @@ export function handoffBlocks(view: HandoffView, otherServices: readonly { id: s
   const title = `${view.urgent ? '🚨 URGENT · ' : ''}Hand-off ${view.reference} · ${view.service.name}`;
   const blocks: Block[] = [
     { type: 'header', text: plain(title.slice(0, 150)) },
-    { type: 'section', text: text(escape(summaryLines(view).join('\n')).slice(0, 3000)) },
+    { type: 'section', text: text(escapeMrkdwn(summaryLines(view).join('\n')).slice(0, 3000)) },
   ];
   const said = inTheirWords(view);
-  if (said.length) blocks.push({ type: 'section', text: text(`*In their words*\n${said.map((l) => `> ${escape(l).replace(/\n/g, ' ')}`).join('\n')}`.slice(0, 3000)) });
+  if (said.length) blocks.push({ type: 'section', text: text(`*In their words*\n${said.map((l) => `> ${escapeMrkdwn(l).replace(/\n/g, ' ')}`).join('\n')}`.slice(0, 3000)) });
   const others = view.plan.actions.filter((a) => a.id !== view.id);
   if (others.length) blocks.push({ type: 'context', elements: [text(`Also in this plan: ${others.map((a) => `${a.service} (${STATUS_WORDS[a.status]})`).join(' · ')}`.slice(0, 3000))] });
   const status = view.status === 'accepted' && view.acceptedBy ? `Accepted by ${view.acceptedBy}` : `Status: ${STATUS_WORDS[view.status]}${view.outcome ? ` · ${view.outcome}` : ''}`;
-  blocks.push({ type: 'context', elements: [text(`*${escape(status)}* · Accept by ${view.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · Replies in this thread go to the customer by ${CHANNEL_WORDS[view.customer.channel] ?? view.customer.channel}`)] });
+  blocks.push({ type: 'context', elements: [text(`*${escapeMrkdwn(status)}* · Accept by ${view.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · Replies in this thread go to the customer by ${CHANNEL_WORDS[view.customer.channel] ?? view.customer.channel}`)] });
 
   if (view.status === 'closed' || view.status === 'redirected') return blocks;
   const elements: Block[] = [];
