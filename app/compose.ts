@@ -149,7 +149,9 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     const journal = new InboundJournal(config.journal.dir, config.journal.maxBytes);
     stops.push(startJournalReplay({ journal, db, queues, logger, pingDb: database.ping, intervalMs: config.journal.replayMs }));
     app.get('/health', healthHandler({ pingDb: database.ping, redis, journalPending: () => journal.pending() }));
-    app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument('0.1.0')));
+    // Built once: generating it takes a while, and it does not change while the hub runs.
+    const apiDocument = openApiDocument('0.1.0');
+    app.get('/api/openapi.json', (_req, res) => void res.json(apiDocument));
     http = createServer(app);
     // socket.io's own Redis connection (the adapter duplicates it for its stream reader and pub/sub). Like the
     // hub's, its commands wait through a Redis blip instead of failing, so nothing it sends is lost or crashes.
