@@ -50,6 +50,8 @@ import { createRateLimits } from '../hub/rate-limits.ts';
 export interface RunningHub {
   /** Where the HTTP server listens (http://host:port), when this process serves HTTP. */
   url: string | null;
+  /** The Express app behind it: tests read the routes it mounts. */
+  app: express.Express | null;
   database: Database;
   redis: Redis;
   queues: Queues;
@@ -130,6 +132,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   }
 
   let url: string | null = null;
+  let app: express.Express | null = null;
   let http: HttpServer | undefined;
   let io: SocketServer | undefined;
   let socketRedis: Redis | undefined;
@@ -138,7 +141,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     if (admin === 'created') logger.info('created the first admin account from ADMIN_EMAIL');
     if (admin === 'none-configured') logger.warn('no agent accounts exist: set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin');
 
-    const app = express();
+    app = express();
     app.disable('x-powered-by');
     // Behind a proxy the client address comes from X-Forwarded-For; Twilio signatures use PUBLIC_BASE_URL.
     app.set('trust proxy', config.trustProxy.length ? proxyAddr.compile(config.trustProxy) : false);
@@ -216,6 +219,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
 
   return {
     url,
+    app,
     database,
     redis,
     queues,

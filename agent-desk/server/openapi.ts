@@ -2,6 +2,7 @@
 // same zod schemas that check each route's path parameters, query and body (and its answer, where the route
 // has a schema for it), so the document cannot drift from the code. Each route is registered here, in one
 // readable list, rather than beside its handler, so route files only export their schemas.
+// tests/integration/openapi.test.ts holds this list to the routes the running app mounts, both ways.
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as account from './account.ts';
@@ -47,6 +48,7 @@ const CallbackHeaders = z.object({
   'X-ContactHub-Signature': z.string().describe('v1= hex HMAC-SHA256 of "<timestamp>.<raw body>" with the service\'s webhook secret'),
   'X-ContactHub-Delivery': z.string().describe('Unique per request; a retry with the same id counts once'),
 });
+const SlackHeaders = z.object({ 'X-Slack-Signature': z.string(), 'X-Slack-Request-Timestamp': z.string() });
 // Built from an empty taxonomy: the skills a body may name are the running hub's taxonomy's, checked at run time.
 const agentBodies = agents.agentBodies([]);
 
@@ -62,6 +64,8 @@ route('GET /health', {
   security: [],
   responses: { '200': { description: 'All up' }, '503': { description: 'Something is down' } },
 });
+route('GET /api/openapi.json', { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } });
+route('GET /', { summary: 'The agent desk: redirects to /desk/', security: [], responses: { '302': { description: 'To /desk/' } } });
 route('POST /api/auth/login', {
   summary: 'Sign in; sets an httpOnly session cookie',
   security: [],
@@ -414,6 +418,12 @@ route('POST /webhooks/handoffs/{reference}', {
   request: { params: CallbackParams, headers: CallbackHeaders, body: body(CallbackBody) },
   responses: { '200': { description: 'The hand-off as it now is' }, '400': error(), '401': error("Forged, stale, or not this hand-off's service"), '409': error(), '422': error() },
 });
+route('POST /slack/events', {
+  summary: 'Slack hand-offs: button presses, the reply and close forms, and replies in a hand-off’s thread (only with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set)',
+  security: [],
+  request: { headers: SlackHeaders },
+  responses: { '200': { description: 'Done' }, '401': { description: 'Not signed by Slack, or signed more than five minutes from now' } },
+});
 
 // Data protection.
 route('GET /api/customers/{id}/export', {
@@ -439,6 +449,8 @@ route('POST /api/customers/{id}/erase', {
 // Channels: each is mounted only when switched on.
 route('POST /webhooks/twilio/sms', twilio('Twilio Messaging webhook (inbound SMS)', { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
 route('POST /webhooks/twilio/sms/status', twilio('Twilio message status callback', { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
+route('POST /webhooks/twilio/whatsapp', twilio('Twilio Messaging webhook (inbound WhatsApp message; with WHATSAPP_FROM set)', { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
+route('POST /webhooks/twilio/whatsapp/status', twilio('Twilio message status callback (WhatsApp)', { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
 route('POST /webhooks/twilio/voice', twilio('Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys; out of hours (VOICE_OPENING_HOURS), the hours and a message recording', { '200': { description: 'TwiML' }, '403': { description: 'Signature missing or invalid' } }));
 route('POST /webhooks/twilio/voice/gather', twilio('What the caller said or keyed: stored as a contact; 0 or asking for a person enqueues the call', { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not durable yet; retry' } }));
 route('POST /webhooks/twilio/voice/wait', twilio('Queue wait message (Enqueue waitUrl): place in the queue and what to do in an emergency', { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
@@ -452,6 +464,9 @@ route('POST /api/messages', {
   request: { body: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'A Bot Framework Activity' } } } } },
   responses: { '202': { description: 'Stored; the answer follows as its own activity' }, '200': { description: 'Not a message (ignored)' }, '400': error(), '401': { description: 'No valid Bot Framework token' }, '503': { description: 'Not durable yet; retry' } },
 });
+route('GET /chat/widget.js', { summary: 'The web chat widget, for a council’s own pages to embed (with /chat/widget.css); it talks to the /chat socket.io namespace', security: [], responses: { '200': { description: 'JavaScript' } } });
+route('GET /chat/widget.css', { summary: 'The web chat widget’s styles', security: [], responses: { '200': { description: 'CSS' } } });
+route('GET /chat/demo', { summary: 'A page with the web chat widget on it, to try it', security: [], responses: { '200': { description: 'HTML page' } } });
 
 type Document = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
