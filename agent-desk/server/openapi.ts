@@ -20,6 +20,9 @@ import * as routing from './routing.ts';
 import * as signInLocks from './sign-in-locks.ts';
 import { ConversationDetail, ConversationSummary, MessageView, NeedView, NoteView } from './views.ts';
 import { CallbackBody } from '../../hub/handoff/callback.ts';
+import { IncomingActivity } from '../../channels/botframework/normalise.ts';
+import * as messaging from '../../channels/twilio/normalise.ts';
+import * as voice from '../../channels/voice/normalise.ts';
 
 const registry = new OpenAPIRegistry();
 registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'ch_session' });
@@ -31,13 +34,18 @@ const body = (schema: z.ZodType) => ({ required: true, content: json(schema) });
 const error = (description = 'Error') => ({ description, content: json(ErrorBody) });
 const unauthorised = error('Not signed in');
 const forbidden = error('Role not allowed');
-const twilioForm = { 'application/x-www-form-urlencoded': { schema: { type: 'object' as const, additionalProperties: { type: 'string' as const } } } };
 const TwilioSignature = z.object({ 'X-Twilio-Signature': z.string().describe("Twilio's HMAC-SHA1 of PUBLIC_BASE_URL + path + sorted form fields") });
-/** A Twilio webhook: signed, a form, answered as the responses say. */
-const twilio = (summary: string, responses: Responses): Omit<RouteConfig, 'method' | 'path'> => ({
+/**
+ * A Twilio webhook: signed, a form, answered as the responses say. Its fields are those the channel checks
+ * (Twilio sends more); a webhook that checks none takes any fields.
+ */
+const twilio = (summary: string, fields: z.ZodType | null, responses: Responses): Omit<RouteConfig, 'method' | 'path'> => ({
   summary,
   security: [],
-  request: { headers: TwilioSignature, body: { required: true, content: twilioForm } },
+  request: {
+    headers: TwilioSignature,
+    body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: fields ?? { type: 'object', additionalProperties: { type: 'string' } } } } },
+  },
   responses,
 });
 // routing.ts keeps its id schema private: this is the same rule (z.uuid()) until it exports it.
@@ -447,21 +455,21 @@ route('POST /api/customers/{id}/erase', {
 });
 
 // Channels: each is mounted only when switched on.
-route('POST /webhooks/twilio/sms', twilio('Twilio Messaging webhook (inbound SMS)', { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
-route('POST /webhooks/twilio/sms/status', twilio('Twilio message status callback', { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
-route('POST /webhooks/twilio/whatsapp', twilio('Twilio Messaging webhook (inbound WhatsApp message; with WHATSAPP_FROM set)', { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
-route('POST /webhooks/twilio/whatsapp/status', twilio('Twilio message status callback (WhatsApp)', { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
-route('POST /webhooks/twilio/voice', twilio('Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys; out of hours (VOICE_OPENING_HOURS), the hours and a message recording', { '200': { description: 'TwiML' }, '403': { description: 'Signature missing or invalid' } }));
-route('POST /webhooks/twilio/voice/gather', twilio('What the caller said or keyed: stored as a contact; 0 or asking for a person enqueues the call', { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not durable yet; retry' } }));
-route('POST /webhooks/twilio/voice/wait', twilio('Queue wait message (Enqueue waitUrl): place in the queue and what to do in an emergency', { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
-route('POST /webhooks/twilio/voice/status', twilio('Call status callback: the number’s own (caller hung up) and the agent leg’s (ringing, answered, ended); recorded once each', { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
-route('POST /webhooks/twilio/voice/dialled', twilio('End of the <Dial> to an agent: goodbye if they talked, back into the queue if not', { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
-route('POST /webhooks/twilio/voice/recorded', twilio('Out-of-hours message (<Record> action): stored with the recording URL', { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
-route('POST /webhooks/twilio/voice/transcription', twilio('Transcription of an out-of-hours message: stored as text in the conversation', { '204': { description: 'Stored' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /webhooks/twilio/sms', twilio('Twilio Messaging webhook (inbound SMS)', messaging.SmsFields, { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
+route('POST /webhooks/twilio/sms/status', twilio('Twilio message status callback', messaging.StatusFields, { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
+route('POST /webhooks/twilio/whatsapp', twilio('Twilio Messaging webhook (inbound WhatsApp message; with WHATSAPP_FROM set)', messaging.SmsFields, { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
+route('POST /webhooks/twilio/whatsapp/status', twilio('Twilio message status callback (WhatsApp)', messaging.StatusFields, { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
+route('POST /webhooks/twilio/voice', twilio('Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys; out of hours (VOICE_OPENING_HOURS), the hours and a message recording', null, { '200': { description: 'TwiML' }, '403': { description: 'Signature missing or invalid' } }));
+route('POST /webhooks/twilio/voice/gather', twilio('What the caller said or keyed: stored as a contact; 0 or asking for a person enqueues the call', voice.GatherFields, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not durable yet; retry' } }));
+route('POST /webhooks/twilio/voice/wait', twilio('Queue wait message (Enqueue waitUrl): place in the queue and what to do in an emergency', null, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /webhooks/twilio/voice/status', twilio('Call status callback: the number’s own (caller hung up) and the agent leg’s (ringing, answered, ended); recorded once each', voice.StatusFields, { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /webhooks/twilio/voice/dialled', twilio('End of the <Dial> to an agent: goodbye if they talked, back into the queue if not', voice.DialFields, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /webhooks/twilio/voice/recorded', twilio('Out-of-hours message (<Record> action): stored with the recording URL', voice.RecordingFields, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /webhooks/twilio/voice/transcription', twilio('Transcription of an out-of-hours message: stored as text in the conversation', voice.TranscriptionFields, { '204': { description: 'Stored' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
 route('POST /api/messages', {
   summary: 'Bot Framework Activity endpoint (Azure Bot Service: Teams, Web Chat, Direct Line). Bearer token from the Bot Framework, checked against BOT_APP_ID',
   security: [],
-  request: { body: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'A Bot Framework Activity' } } } } },
+  request: { body: { ...body(IncomingActivity), description: 'A Bot Framework Activity' } },
   responses: { '202': { description: 'Stored; the answer follows as its own activity' }, '200': { description: 'Not a message (ignored)' }, '400': error(), '401': { description: 'No valid Bot Framework token' }, '503': { description: 'Not durable yet; retry' } },
 });
 route('GET /chat/widget.js', { summary: 'The web chat widget, for a council’s own pages to embed (with /chat/widget.css); it talks to the /chat socket.io namespace', security: [], responses: { '200': { description: 'JavaScript' } } });
