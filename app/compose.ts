@@ -51,6 +51,8 @@ import { createRateLimits } from '../hub/rate-limits.ts';
 export interface RunningHub {
   /** Where the HTTP server listens (http://host:port), when this process serves HTTP. */
   url: string | null;
+  /** The Express app behind it: tests read the routes it mounts. */
+  app: express.Express | null;
   database: Database;
   redis: Redis;
   queues: Queues;
@@ -133,6 +135,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   }
 
   let url: string | null = null;
+  let app: express.Express | null = null;
   let http: HttpServer | undefined;
   let io: SocketServer | undefined;
   let socketRedis: Redis | undefined;
@@ -141,7 +144,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     if (admin === 'created') logger.info('created the first admin account from ADMIN_EMAIL');
     if (admin === 'none-configured') logger.warn('no agent accounts exist: set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin');
 
-    const app = express();
+    app = express();
     app.disable('x-powered-by');
     // Behind a proxy the client address comes from X-Forwarded-For; Twilio signatures use PUBLIC_BASE_URL.
     app.set('trust proxy', config.trustProxy.length ? proxyAddr.compile(config.trustProxy) : false);
@@ -152,7 +155,9 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     const journal = new InboundJournal(config.journal.dir, config.journal.maxBytes);
     stops.push(startJournalReplay({ journal, db, queues, logger, pingDb: database.ping, intervalMs: config.journal.replayMs }));
     app.get('/health', healthHandler({ pingDb: database.ping, redis, journalPending: () => journal.pending() }));
-    app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument('0.1.0')));
+    // Built once: generating it takes a while, and it does not change while the hub runs.
+    const apiDocument = openApiDocument('0.1.0');
+    app.get('/api/openapi.json', (_req, res) => void res.json(apiDocument));
     http = createServer(app);
     // socket.io's own Redis connection (the adapter duplicates it for its stream reader and pub/sub). Like the
     // hub's, its commands wait through a Redis blip instead of failing, so nothing it sends is lost or crashes.
@@ -217,6 +222,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
 
   return {
     url,
+    app,
     database,
     redis,
     queues,

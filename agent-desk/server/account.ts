@@ -22,7 +22,7 @@ export const PasswordChangeBody = z
   .object({ currentPassword: z.string().min(1, 'give your current password').max(1024), newPassword: NewPassword })
   .refine((b) => b.currentPassword !== b.newPassword, { message: 'the new password must differ from the current one', path: ['newPassword'] });
 
-const IdParam = z.object({ id: z.uuid('agent id must be a UUID') });
+export const IdParam = z.object({ id: z.uuid('agent id must be a UUID') });
 
 export interface AccountDeps {
   db: Db;

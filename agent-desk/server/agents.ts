@@ -81,11 +81,11 @@ function skillNames(taxonomy: readonly TaxonomyEntry[]): Set<string> {
 }
 
 const Capacity = z.partialRecord(ChannelKind, z.number().int().min(0).max(50));
-const IdParam = z.object({ id: z.uuid() });
+export const IdParam = z.object({ id: z.uuid() });
 
-export function agentsRouter(deps: { db: Db; effects: EffectsRunner; taxonomy: readonly TaxonomyEntry[]; defaultCapacity: Record<Channel, number>; publicBaseUrl: string }) {
-  const router = express.Router();
-  const known = skillNames(deps.taxonomy);
+/** The bodies of the account, routing and team routes: skills are checked against the needs taxonomy. */
+export function agentBodies(taxonomy: readonly TaxonomyEntry[]) {
+  const known = skillNames(taxonomy);
   const Skills = z
     .array(z.string().max(100))
     .max(100)
@@ -112,6 +112,12 @@ export function agentsRouter(deps: { db: Db; effects: EffectsRunner; taxonomy: r
       const problem = team.hours ? checkOpeningHours(team.hours) : null;
       if (problem) ctx.addIssue({ code: 'custom', path: ['hours'], message: problem });
     });
+  return { AgentBody, RoutingBody, TeamBody };
+}
+
+export function agentsRouter(deps: { db: Db; effects: EffectsRunner; taxonomy: readonly TaxonomyEntry[]; defaultCapacity: Record<Channel, number>; publicBaseUrl: string }) {
+  const router = express.Router();
+  const { AgentBody, RoutingBody, TeamBody } = agentBodies(deps.taxonomy);
 
   router.get('/api/agents', async (_req, res) => {
     const rows = await deps.db.agent.findMany({ select: agentSelect, orderBy: { displayName: 'asc' } });

@@ -44,20 +44,19 @@ export const ReplyBody = z.object({
 export const ListQuery = z.object({
   status: z.enum(['open', 'closed']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  /** assigned=me: only the caller's own. */
-  assigned: z.literal('me').optional(),
-  /** waiting=true: only those waiting for a person. */
-  waiting: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  /** q=words: only those whose customer's name or address contains them (all open ones, not only the newest). */
-  q: z.string().trim().min(1).max(100).optional(),
-  /** ids=a,b: only these (a desk refreshing the conversations it was told changed). */
+  assigned: z.literal('me').optional().describe('Only the caller’s own'),
+  waiting: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('Only those waiting for a person'),
+  /** All open ones, not only the newest. */
+  q: z.string().trim().min(1).max(100).optional().describe('Only those whose customer’s name or an address contains each word (a phone number may be typed with spaces or a leading 0)'),
+  /** A desk refreshing the conversations it was told changed. */
   ids: z
     .string()
     .transform((v) => v.split(','))
     .pipe(z.array(z.uuid('ids must be conversation ids separated by commas')).max(100))
-    .optional(),
+    .optional()
+    .describe('Only these conversation ids, comma-separated (up to 100)'),
 });
-const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
+export const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
 
 export interface ApiDeps {
   db: Db;

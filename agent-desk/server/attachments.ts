@@ -8,7 +8,7 @@ import type { Db } from '../../hub/db/client.ts';
 import { recordAudit } from '../../hub/audit.ts';
 import { withoutBidiControls } from '../../channels/bidi.ts';
 
-const IdParam = z.object({ id: z.uuid('id must be a UUID') });
+export const IdParam = z.object({ id: z.uuid('id must be a UUID') });
 
 export const EMAIL_HTML_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox";
 

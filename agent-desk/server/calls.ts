@@ -43,7 +43,7 @@ export const VoiceTargetBody = z
   .partial()
   .strict();
 
-const IdParam = z.object({ id: z.uuid('id must be a UUID') });
+export const IdParam = z.object({ id: z.uuid('id must be a UUID') });
 
 const callInclude = {
   conversation: { select: { customer: { select: { id: true, displayName: true } } } },

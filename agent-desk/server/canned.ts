@@ -60,7 +60,7 @@ export const CannedListQuery = z.object({
   scope: z.enum(['mine', 'all']).default('mine'),
 });
 
-const IdParam = z.object({ id: z.uuid('canned response id must be a UUID') });
+export const IdParam = z.object({ id: z.uuid('canned response id must be a UUID') });
 const include = { team: { select: { id: true, name: true } } } as const;
 
 type CannedRow = { id: string; title: string; body: string; createdAt: Date; updatedAt: Date; team: { id: string; name: string } | null };

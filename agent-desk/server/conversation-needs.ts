@@ -20,7 +20,7 @@ export function needLabeller(taxonomy: readonly TaxonomyEntry[]): (code: string)
   return (code) => labels.get(code) ?? code;
 }
 
-const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
+export const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
 export const AddNeedBody = z.object({ code: z.string().min(1).max(100) });
 
 /** How much of the conversation suggestions read: the customer's latest messages. */

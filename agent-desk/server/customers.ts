@@ -24,7 +24,9 @@ export const SearchQuery = z.object({
   query: z.string().trim().min(2, 'query must be at least 2 characters').max(200),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
-const IdParam = z.object({ id: z.uuid('customer id must be a UUID') });
+export const IdParam = z.object({ id: z.uuid('customer id must be a UUID') });
+export const SuggestionIdParam = z.object({ id: z.uuid('suggestion id must be a UUID') });
+export const MergeIdParam = z.object({ id: z.uuid('merge id must be a UUID') });
 const SAY_WHY = 'say why (at least 5 characters), e.g. the request reference';
 export const ErasureBody = z.object({ reason: z.string({ error: SAY_WHY }).trim().min(5, SAY_WHY).max(500) });
 export const ProfilePatch = z
@@ -69,7 +71,7 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
-const TimelineQuery = z.object({ timelineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
+export const TimelineQuery = z.object({ timelineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 const ContactPointView = z.object({
   kind: ContactPointKind,
@@ -252,7 +254,7 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
   });
 
   router.post('/api/match-suggestions/:id/dismiss', async (req, res) => {
-    const params = z.object({ id: z.uuid('suggestion id must be a UUID') }).safeParse(req.params);
+    const params = SuggestionIdParam.safeParse(req.params);
     if (!params.success) return void res.status(400).json({ error: 'invalid request' });
     const suggestion = await deps.db.matchSuggestion.findUnique({ where: { id: params.data.id } });
     if (!suggestion) return void res.status(404).json({ error: 'suggestion not found' });
@@ -261,7 +263,7 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
   });
 
   router.post('/api/merges/:id/undo', async (req, res) => {
-    const params = z.object({ id: z.uuid('merge id must be a UUID') }).safeParse(req.params);
+    const params = MergeIdParam.safeParse(req.params);
     const body = UndoMergeBody.safeParse(req.body);
     if (!params.success) return void res.status(400).json({ error: 'invalid request' });
     if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') });

@@ -16,9 +16,10 @@ import { OPEN_STATUSES, WITH_SERVICE_STATUSES, loadHandoffView, loadHandoffViews
 import { conversationScope, handoffScope, viewerIn } from './policy.ts';
 import { invalid } from './http.ts';
 
-const IdParam = z.object({ id: z.uuid('id must be a UUID') });
-/** ?allOrNothing=true: refuse the whole file if any row is refused. */
-const DirectoryQuery = z.object({ allOrNothing: z.enum(['true', 'false'], 'allOrNothing must be true or false').default('false').transform((v) => v === 'true') });
+export const IdParam = z.object({ id: z.uuid('id must be a UUID') });
+export const DirectoryQuery = z.object({
+  allOrNothing: z.enum(['true', 'false'], 'allOrNothing must be true or false').default('false').transform((v) => v === 'true').describe('true: import nothing if any row is refused'),
+});
 export const HandoffBody = z.object({
   /** The agent confirms the customer agreed to share these needs with the services. */
   consent: z.literal(true, 'the customer must agree to share: send consent: true once they have'),
@@ -29,7 +30,7 @@ export const HandoffBody = z.object({
 export const HandoffCloseBody = z.object({ outcome: z.string().trim().min(1, 'say what was done').max(500) });
 export const RedirectBody = z.object({ serviceId: z.uuid(), reason: z.string().trim().max(500).optional() });
 export const HandoffReplyBody = z.object({ text: z.string().trim().min(1, 'text is empty').max(1500) });
-const ListQuery = z.object({
+export const ListQuery = z.object({
   status: z.enum(['open', 'all', 'attention']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -11,7 +11,7 @@ import { noteInclude, noteView } from './views.ts';
 
 export const MAX_NOTE_CHARS = 4000;
 
-const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
+export const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
 export const NoteBody = z.object({
   text: z
     .string({ error: 'text is required (a string)' })

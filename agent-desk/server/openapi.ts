@@ -1,547 +1,486 @@
-// GET /api/openapi.json: the HTTP API, with request and response bodies generated from the same
-// zod schemas that validate them, so the document cannot drift from the code.
+// GET /api/openapi.json: the HTTP API, generated through a registry (@asteasolutions/zod-to-openapi) from the
+// same zod schemas that check each route's path parameters, query and body (and its answer, where the route
+// has a schema for it), so the document cannot drift from the code. Each route is registered here, in one
+// readable list, rather than beside its handler, so route files only export their schemas.
+// tests/integration/openapi.test.ts holds this list to the routes the running app mounts, both ways.
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { LoginBody, ReplyBody } from './api.ts';
-import { ConversationDetail, ConversationSummary, MessageView, NeedView } from './views.ts';
-import { CallView, VoiceTargetBody } from './calls.ts';
-import { AddNeedBody } from './conversation-needs.ts';
-import { Customer360, CustomerMatchView, ErasureBody, LinkBody, MergeBody, ProfilePatch, UndoMergeBody } from './customers.ts';
-import { DetectBody, DetectionView } from './needs.ts';
-import { NoteView } from './views.ts';
-import { NoteBody } from './notes.ts';
-import { CannedBody, CannedView, PLACEHOLDERS } from './canned.ts';
-import { CloseBody, PresenceBody, TransferBody } from './routing.ts';
-import { HandoffBody, HandoffCloseBody, HandoffReplyBody, RedirectBody } from './handoffs.ts';
+import * as account from './account.ts';
+import * as agents from './agents.ts';
+import * as api from './api.ts';
+import * as attachments from './attachments.ts';
+import * as calls from './calls.ts';
+import * as canned from './canned.ts';
+import * as conversationNeeds from './conversation-needs.ts';
+import * as customers from './customers.ts';
+import * as handoffs from './handoffs.ts';
+import * as needs from './needs.ts';
+import * as notes from './notes.ts';
+import * as routing from './routing.ts';
+import * as signInLocks from './sign-in-locks.ts';
+import { ConversationDetail, ConversationSummary, MessageView, NeedView, NoteView } from './views.ts';
 import { CallbackBody } from '../../hub/handoff/callback.ts';
-import { PasswordChangeBody } from './account.ts';
-import { SignInLockView } from './sign-in-locks.ts';
+import { IncomingActivity } from '../../channels/botframework/normalise.ts';
+import * as messaging from '../../channels/twilio/normalise.ts';
+import * as voice from '../../channels/voice/normalise.ts';
 
-const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
-const error = { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } } } };
-const unauthorised = { ...error, description: 'Not signed in' };
-const forbidden = { ...error, description: 'Role not allowed' };
-const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
-const twilioForm = { 'application/x-www-form-urlencoded': { schema: { type: 'object', additionalProperties: { type: 'string' } } } };
-const twilioSignature = [{ name: 'X-Twilio-Signature', in: 'header', required: true, schema: { type: 'string' }, description: "Twilio's HMAC-SHA1 of PUBLIC_BASE_URL + path + sorted form fields" }];
+const registry = new OpenAPIRegistry();
+registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'ch_session' });
+const ErrorBody = registry.registerComponent('schemas', 'Error', { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] }).ref;
 
-export function openApiDocument(version: string) {
-  return {
+type Responses = RouteConfig['responses'];
+const json = (schema: z.ZodType | typeof ErrorBody) => ({ 'application/json': { schema } });
+const body = (schema: z.ZodType) => ({ required: true, content: json(schema) });
+const error = (description = 'Error') => ({ description, content: json(ErrorBody) });
+const unauthorised = error('Not signed in');
+const forbidden = error('Role not allowed');
+const TwilioSignature = z.object({ 'X-Twilio-Signature': z.string().describe("Twilio's HMAC-SHA1 of PUBLIC_BASE_URL + path + sorted form fields") });
+/**
+ * A Twilio webhook: signed, a form, answered as the responses say. Its fields are those the channel checks
+ * (Twilio sends more); a webhook that checks none takes any fields.
+ */
+const twilio = (summary: string, fields: z.ZodType | null, responses: Responses): Omit<RouteConfig, 'method' | 'path'> => ({
+  summary,
+  security: [],
+  request: {
+    headers: TwilioSignature,
+    body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: fields ?? { type: 'object', additionalProperties: { type: 'string' } } } } },
+  },
+  responses,
+});
+const CallbackParams = z.object({ reference: z.string() });
+const CallbackHeaders = z.object({
+  'X-ContactHub-Timestamp': z.string(),
+  'X-ContactHub-Signature': z.string().describe('v1= hex HMAC-SHA256 of "<timestamp>.<raw body>" with the service\'s webhook secret'),
+  'X-ContactHub-Delivery': z.string().describe('Unique per request; a retry with the same id counts once'),
+});
+const SlackHeaders = z.object({ 'X-Slack-Signature': z.string(), 'X-Slack-Request-Timestamp': z.string() });
+// Built from an empty taxonomy: the skills a body may name are the running hub's taxonomy's, checked at run time.
+const agentBodies = agents.agentBodies([]);
+
+type Method = RouteConfig['method'];
+/** Registers one route, named as in policy.ts ("POST /api/agents/{id}/disable"). */
+function route(key: `${Uppercase<Method>} /${string}`, config: Omit<RouteConfig, 'method' | 'path'>) {
+  const [method, path] = key.split(' ') as [Uppercase<Method>, string];
+  registry.registerPath({ method: method.toLowerCase() as Method, path, ...config });
+}
+
+route('GET /health', {
+  summary: 'Database and Redis state, and how many inbound contacts wait in the journal (kept on disk while the database could not take them)',
+  security: [],
+  responses: { '200': { description: 'All up' }, '503': { description: 'Something is down' } },
+});
+route('GET /api/openapi.json', { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } });
+route('GET /', { summary: 'The agent desk: redirects to /desk/', security: [], responses: { '302': { description: 'To /desk/' } } });
+route('POST /api/auth/login', {
+  summary: 'Sign in; sets an httpOnly session cookie',
+  security: [],
+  request: { body: body(api.LoginBody) },
+  responses: {
+    '200': { description: 'Signed in' },
+    '400': error(),
+    '401': error('Wrong email or password'),
+    '403': error('Right password, but an admin has disabled the account'),
+    '429': {
+      ...error(
+        'Too many failed sign-ins: this account from this address is locked (LOGIN_MAX_FAILURES in a row, for LOGIN_LOCK_MINUTES), this address is locked (LOGIN_MAX_FAILURES_PER_IP_PER_DAY across accounts, for a day), or this account is being guessed from many addresses and must wait a few seconds (past LOGIN_MAX_FAILURES_PER_ACCOUNT: 1 s, doubling, up to LOGIN_ACCOUNT_DELAY_MAX_SECONDS; never at an address it signed in from before). The password is not checked, and the answer is the same whether or not the account exists.',
+      ),
+      headers: { 'Retry-After': { description: 'Seconds until a sign-in may be tried again', schema: { type: 'integer', minimum: 1 } } },
+    },
+  },
+});
+route('POST /api/auth/logout', { summary: 'Sign out: ends this session and closes its desks (every account)', responses: { '204': { description: 'Signed out' }, '401': unauthorised } });
+route('POST /api/auth/password', {
+  summary: 'Change my password (every account): needs the current one; ends my other sessions and closes their desks, keeps this one',
+  request: { body: body(account.PasswordChangeBody) },
+  responses: {
+    '200': { description: 'Changed', content: json(z.object({ otherSessionsEnded: z.number().int() })) },
+    '400': error('The current password is not right, or the new one breaks the rule (12 to 1024 characters, not the current one)'),
+    '401': unauthorised,
+    '429': { ...error('Too many wrong current passwords: limited like sign-in'), headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } } },
+  },
+});
+route('POST /api/auth/sign-out-everywhere', { summary: 'Sign out everywhere (every account): ends all my sessions, this one too, and closes all my desks', responses: { '204': { description: 'Signed out everywhere' }, '401': unauthorised } });
+route('POST /api/agents/{id}/disable', {
+  summary: 'Disable an account (admins): it cannot sign in, its sessions end and its desks close at once, on every hub process; it is set offline. Not your own.',
+  request: { params: account.IdParam },
+  responses: { '200': { description: 'Disabled: the agent, and how many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error(), '409': error('Your own account') },
+});
+route('POST /api/agents/{id}/sign-out', {
+  summary: 'End every session of an account (admins), closing its desks at once; it may sign in again',
+  request: { params: account.IdParam },
+  responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error() },
+});
+route('POST /api/admin/sign-out-everyone', { summary: 'End every session but your own (admins), closing those desks at once on every hub process', responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden } });
+route('POST /api/agents/{id}/enable', { summary: 'Enable a disabled account again (admins)', request: { params: account.IdParam }, responses: { '200': { description: 'Enabled: the agent' }, '401': unauthorised, '403': forbidden, '404': error() } });
+route('GET /api/admin/sign-in-locks', {
+  summary: 'Sign-in locks and slow-downs in force, with the account, address, until when and why (admins)',
+  responses: { '200': { description: 'Locks', content: json(z.object({ locks: z.array(signInLocks.SignInLockView) })) }, '401': unauthorised, '403': forbidden },
+});
+route('DELETE /api/admin/sign-in-locks/{id}', {
+  summary: 'Lift a sign-in lock now and forget its count (admins; audited)',
+  request: { params: signInLocks.IdParam },
+  responses: { '204': { description: 'Lifted' }, '401': unauthorised, '403': forbidden, '404': error('No such lock (it may have ended)'), '503': error('Redis did not answer') },
+});
+route('GET /api/auth/me', { summary: 'The signed-in agent', responses: { '200': { description: 'Agent' }, '401': unauthorised } });
+route('GET /api/conversations', {
+  summary: 'Conversations, most recent first',
+  request: { query: api.ListQuery },
+  responses: { '200': { description: 'List', content: json(z.object({ conversations: z.array(ConversationSummary) })) }, '400': error(), '401': unauthorised },
+});
+route('GET /api/conversations/{id}', {
+  summary: 'One conversation with all its messages',
+  request: { params: api.IdParam },
+  responses: { '200': { description: 'Conversation', content: json(z.object({ conversation: ConversationDetail })) }, '401': unauthorised, '404': error() },
+});
+route('POST /api/conversations/{id}/messages', {
+  summary: "Reply to the customer on the conversation's channel (queued, then sent)",
+  request: { params: api.IdParam, body: body(api.ReplyBody) },
+  responses: {
+    '202': { description: 'Queued for sending', content: json(z.object({ message: MessageView })) },
+    '400': error(),
+    '401': unauthorised,
+    '404': error(),
+    '409': error('The channel is not switched on'),
+    '422': error('No address to reply to on that channel'),
+  },
+});
+route('POST /api/needs/detect', {
+  summary: 'Suggest taxonomy needs for a text (an email, a note), each with a confidence, and whether it shows immediate danger; the text is not stored',
+  request: { body: body(needs.DetectBody) },
+  responses: { '200': { description: 'Needs found, most confident first', content: json(needs.DetectionView) }, '400': error(), '401': unauthorised, '413': error('Request body over 32 kB') },
+});
+route('GET /api/calls', {
+  summary: 'Calls waiting for a person or in progress, longest waiting first, with what each caller has said',
+  responses: { '200': { description: 'Calls', content: json(z.object({ calls: z.array(calls.CallView) })) }, '401': unauthorised },
+});
+route('POST /api/calls/{id}/take', {
+  summary: 'Take a waiting call: it is put through to the phone number or client set for the signed-in agent',
+  request: { params: calls.IdParam },
+  responses: {
+    '200': { description: 'Taken; the agent’s phone is ringing', content: json(z.object({ call: calls.CallView })) },
+    '401': unauthorised,
+    '404': error(),
+    '409': error('Taken by someone else, caller gone, no number set, or phone calls are off'),
+    '410': error('The caller has hung up'),
+    '502': error('Twilio could not be reached; the call is still waiting'),
+  },
+});
+route('GET /api/conversations/{id}/calls', {
+  summary: 'The calls in a conversation with their events (queued, taken, ringing, answered, ended)',
+  request: { params: calls.IdParam },
+  responses: { '200': { description: 'Calls', content: json(z.object({ calls: z.array(calls.CallView) })) }, '401': unauthorised },
+});
+route('GET /api/agents/me/voice', { summary: 'Where calls the signed-in agent takes are put through to', responses: { '200': { description: 'phone and client' }, '401': unauthorised } });
+route('PUT /api/agents/me/voice', {
+  summary: 'Set the phone number (any format; stored as E.164) or Twilio Client identity calls are put through to',
+  request: { body: body(calls.VoiceTargetBody) },
+  responses: { '200': { description: 'Saved' }, '400': error(), '401': unauthorised },
+});
+route('GET /api/needs/taxonomy', { summary: 'The needs taxonomy: the codes agents can record, with labels', responses: { '200': { description: 'Needs' }, '401': unauthorised } });
+route('POST /api/conversations/{id}/needs', {
+  summary: 'Record a need on the conversation as the signed-in agent (audited; already recorded: unchanged)',
+  request: { params: conversationNeeds.IdParam, body: body(conversationNeeds.AddNeedBody) },
+  responses: { '201': { description: 'Added', content: json(z.object({ needs: z.array(NeedView) })) }, '200': { description: 'Already recorded' }, '400': error(), '401': unauthorised, '404': error() },
+});
+route('DELETE /api/conversations/{id}/needs/{code}', {
+  summary: 'Remove a need from the conversation (audited)',
+  // The code is any string: one not recorded on the conversation is answered 404.
+  request: { params: conversationNeeds.IdParam.extend({ code: z.string() }) },
+  responses: { '200': { description: 'Removed', content: json(z.object({ needs: z.array(NeedView) })) }, '401': unauthorised, '404': error() },
+});
+route('GET /api/conversations/{id}/needs/suggestions', {
+  summary: 'Needs detected in what the customer wrote that are not recorded yet (nothing is stored)',
+  request: { params: conversationNeeds.IdParam },
+  responses: { '200': { description: 'Suggestions' }, '401': unauthorised, '404': error() },
+});
+
+// Private notes and canned responses.
+route('GET /api/conversations/{id}/notes', {
+  summary: 'Private notes on the conversation, oldest first, each with its author (for colleagues; never sent to the customer)',
+  request: { params: notes.IdParam },
+  responses: { '200': { description: 'Notes', content: json(z.object({ notes: z.array(NoteView) })) }, '400': error(), '401': unauthorised, '404': error() },
+});
+route('POST /api/conversations/{id}/notes', {
+  summary: 'Add a private note as the signed-in agent: stored apart from messages, never sent to the customer; other desks get conversation.updated (audited, without its text)',
+  request: { params: notes.IdParam, body: body(notes.NoteBody) },
+  responses: { '201': { description: 'Added', content: json(z.object({ note: NoteView })) }, '400': error(), '401': unauthorised, '404': error() },
+});
+route('GET /api/canned-responses', {
+  summary: `Canned responses: everyone's and the signed-in agent's teams' (scope=all: every team's, supervisor or admin). Placeholders the desk fills in on insert: ${Object.keys(canned.PLACEHOLDERS).map((p) => `{${p}}`).join(', ')}`,
+  request: { query: canned.CannedListQuery },
+  responses: {
+    '200': {
+      description: 'Canned responses (everyone’s first, then by team and title) and the placeholders a body may use',
+      content: json(z.object({ cannedResponses: z.array(canned.CannedView), placeholders: z.record(z.string(), z.string()) })),
+    },
+    '400': error(),
+    '401': unauthorised,
+    '403': error('scope=all needs a supervisor or admin'),
+  },
+});
+route('POST /api/canned-responses', {
+  summary: 'Save a canned response for everyone (no teamId) or one team (supervisor or admin); a body with an unknown {placeholder} is refused',
+  request: { body: body(canned.CannedBody) },
+  responses: { '201': { description: 'Saved', content: json(z.object({ cannedResponse: canned.CannedView })) }, '400': error(), '401': unauthorised, '403': forbidden },
+});
+route('PUT /api/canned-responses/{id}', {
+  summary: 'Replace a canned response: title, body and team (no teamId: everyone’s) (supervisor or admin)',
+  request: { params: canned.IdParam, body: body(canned.CannedBody) },
+  responses: { '200': { description: 'Saved', content: json(z.object({ cannedResponse: canned.CannedView })) }, '400': error(), '401': unauthorised, '403': forbidden, '404': error() },
+});
+route('DELETE /api/canned-responses/{id}', {
+  summary: 'Delete a canned response (supervisor or admin)',
+  request: { params: canned.IdParam },
+  responses: { '204': { description: 'Deleted' }, '401': unauthorised, '403': forbidden, '404': error() },
+});
+
+// Routing: presence, offers, handing on and closing; teams, agents' routing settings, the supervisor's overview.
+route('GET /api/agents/me/routing', { summary: 'My presence, skills, capacity, load and teams, and the offers pending for me', responses: { '200': { description: 'Agent and offers' }, '401': unauthorised, '403': forbidden } });
+route('PUT /api/agents/me/presence', {
+  summary: 'Set my presence; leaving available gives my pending offers to others at once',
+  request: { body: body(routing.PresenceBody) },
+  responses: { '200': { description: 'Agent' }, '400': error(), '401': unauthorised, '403': forbidden },
+});
+route('GET /api/agents/directory', { summary: 'Agents a conversation can be transferred to (names, presence, teams)', responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden } });
+route('POST /api/offers/{id}/accept', {
+  summary: 'Accept an offer: the conversation becomes mine (one agent only, however many accept at once)',
+  request: { params: routing.IdParam },
+  responses: { '200': { description: 'Accepted' }, '401': unauthorised, '403': forbidden, '404': error('Not an offer to me'), '410': error('Too late: it ran out, was withdrawn or answered') },
+});
+route('POST /api/offers/{id}/decline', {
+  summary: 'Decline an offer: it goes to the next agent now, and is not offered to me again in this wait',
+  request: { params: routing.IdParam },
+  responses: { '200': { description: 'Declined' }, '401': unauthorised, '403': forbidden, '404': error(), '410': error() },
+});
+route('POST /api/conversations/{id}/transfer', {
+  summary: 'Transfer to an agent (theirs at once) or a team (it waits for its members), with a note kept on the conversation',
+  request: { params: routing.IdParam, body: body(routing.TransferBody) },
+  responses: { '200': { description: 'Transferred', content: json(z.object({ conversation: ConversationSummary })) }, '400': error(), '401': unauthorised, '403': error('Another agent has it'), '404': error(), '409': error('Closed') },
+});
+route('POST /api/conversations/{id}/close', {
+  summary: 'Close with an outcome and the needs met; the agent’s capacity is offered again at once',
+  request: { params: routing.IdParam, body: body(routing.CloseBody) },
+  responses: { '200': { description: 'Closed', content: json(z.object({ conversation: ConversationSummary })) }, '400': error(), '401': unauthorised, '403': error('Another agent has it'), '404': error(), '409': error('Closed already') },
+});
+route('GET /api/agents', { summary: 'Agents with presence, skills, capacity, load and teams (supervisors, admins)', responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden } });
+route('POST /api/agents', {
+  summary: 'Create an account (admins)',
+  request: { body: body(agentBodies.AgentBody) },
+  responses: { '201': { description: 'Created' }, '400': error(), '401': unauthorised, '403': forbidden, '409': error('Email taken') },
+});
+route('PUT /api/agents/{id}/routing', {
+  summary: 'Set an agent’s skills (need codes or areas; none: any need), capacity per channel (0: not offered that channel) and teams (supervisors, admins)',
+  request: { params: agents.IdParam, body: body(agentBodies.RoutingBody) },
+  responses: { '200': { description: 'Agent' }, '400': error(), '401': unauthorised, '403': forbidden, '404': error() },
+});
+route('GET /api/teams', { summary: 'Teams: the needs each answers and its opening hours', responses: { '200': { description: 'Teams' }, '401': unauthorised } });
+route('POST /api/teams', {
+  summary: 'Create a team (supervisors, admins); hours like "Mo-Fr 09:00-17:00"',
+  request: { body: body(agentBodies.TeamBody) },
+  responses: { '201': { description: 'Created' }, '400': error(), '401': unauthorised, '403': forbidden, '409': error() },
+});
+route('PUT /api/teams/{id}', {
+  summary: 'Change a team (supervisors, admins)',
+  request: { params: agents.IdParam, body: body(agentBodies.TeamBody) },
+  responses: { '200': { description: 'Team' }, '400': error(), '401': unauthorised, '403': forbidden, '404': error() },
+});
+route('GET /api/supervisor/overview', {
+  summary: 'Waiting conversations by team (count, urgent, longest wait) and agents’ presence and load; pushed live as supervisor.overview on /desk',
+  responses: { '200': { description: 'Overview' }, '401': unauthorised, '403': forbidden },
+});
+
+// Customers.
+route('GET /api/customers', {
+  summary: 'Find customers by phone (any format), email, UK postcode or part of a name (audited)',
+  request: { query: customers.SearchQuery },
+  responses: { '200': { description: 'Matches', content: json(z.object({ customers: z.array(customers.CustomerMatchView) })) }, '400': error(), '401': unauthorised },
+});
+route('GET /api/customers/{id}', {
+  summary: 'Customer 360: the person, contact points, every conversation and message across channels, needs (audited)',
+  request: { params: customers.IdParam, query: customers.TimelineQuery },
+  responses: { '200': { description: 'Customer', content: json(z.object({ customer: customers.Customer360 })) }, '400': error(), '401': unauthorised, '404': error() },
+});
+route('PATCH /api/customers/{id}', {
+  summary: 'Update the profile (name, postcode, language, preferred channel, accessibility needs; audited)',
+  request: { params: customers.IdParam, body: body(customers.ProfilePatch) },
+  responses: { '200': { description: 'Updated customer', content: json(z.object({ customer: customers.Customer360 })) }, '400': error(), '401': unauthorised, '404': error(), '409': error('Erased') },
+});
+route('POST /api/customers/{id}/contact-points', {
+  summary: 'Link a phone number or email address after checking identity, with the reason (audited)',
+  request: { params: customers.IdParam, body: body(customers.LinkBody) },
+  responses: {
+    '201': { description: 'Linked' },
+    '200': { description: 'Already linked to this customer' },
+    '400': error(),
+    '401': unauthorised,
+    '404': error(),
+    '409': error('The address belongs to another customer (otherCustomerId), or this customer was erased'),
+  },
+});
+route('POST /api/customers/{id}/merge', {
+  summary: 'Merge another record of the same person (absorbId) into this one: contact points, conversations and needs move; audited; can be undone',
+  request: { params: customers.IdParam, body: body(customers.MergeBody) },
+  responses: { '201': { description: 'Merged (mergeId, surviving customer)' }, '400': error(), '401': unauthorised, '404': error(), '409': error('Same record, already merged, or erased') },
+});
+route('GET /api/customers/{id}/match-suggestions', {
+  summary: 'Open suggestions that another record may be the same person (same name, or name and postcode); confirm by merging, or dismiss',
+  request: { params: customers.IdParam },
+  responses: { '200': { description: 'Suggestions with the other customer' }, '401': unauthorised },
+});
+route('POST /api/match-suggestions/{id}/dismiss', {
+  summary: 'Not the same person: the suggestion is not shown again',
+  request: { params: customers.SuggestionIdParam },
+  responses: { '204': { description: 'Dismissed' }, '401': unauthorised, '404': error() },
+});
+route('POST /api/merges/{id}/undo', {
+  summary: 'Undo a merge: exactly what moved goes back; audited',
+  request: { params: customers.MergeIdParam, body: body(customers.UndoMergeBody) },
+  responses: { '200': { description: 'Undone (survivorId, absorbedId)' }, '400': error(), '401': unauthorised, '404': error(), '409': error('Already undone, or the survivor was merged again since') },
+});
+route('GET /api/attachments/{id}', {
+  summary: 'Download a file that came with an email (as an attachment, never shown inline; audited)',
+  request: { params: attachments.IdParam },
+  responses: { '200': { description: 'The file, with its type, Content-Disposition: attachment and nosniff' }, '401': unauthorised, '404': error() },
+});
+route('GET /api/messages/{id}/html', {
+  summary: "An email's sanitised HTML, served under a sandboxing Content-Security-Policy (show it in an iframe)",
+  request: { params: attachments.IdParam },
+  responses: { '200': { description: 'HTML document' }, '401': unauthorised, '404': error() },
+});
+
+// Hand-offs and the service directory.
+route('GET /api/services', { summary: 'Active services in the directory, and the needs each owns', responses: { '200': { description: 'Services' }, '401': unauthorised, '403': forbidden } });
+route('GET /api/directory', { summary: 'The service directory as Open Referral UK / HSDS JSON (webhook secrets left out)', responses: { '200': { description: 'Directory' }, '401': unauthorised, '403': forbidden } });
+route('PUT /api/directory', {
+  summary: 'Import a directory (admins): organisations and services matched by id; each row imported, imported with warnings, or refused',
+  request: {
+    query: handoffs.DirectoryQuery,
+    body: {
+      required: true,
+      content: { 'application/json': { schema: { type: 'object', description: 'Open Referral UK / HSDS JSON: {"organizations":[…]}, a service, an organisation, an ORUK or HSDS 3.0 list page, or an array; see README "Hand-offs"' } } },
+    },
+  },
+  responses: {
+    '200': { description: 'The report: counts, and each row with its outcome, warnings and problems' },
+    '401': unauthorised,
+    '403': forbidden,
+    '422': error('Not a shape the hub reads, every row refused, or allOrNothing with a refused row: problems, each naming where in the file'),
+  },
+});
+route('GET /api/conversations/{id}/handoffs/preview', {
+  summary: 'Each need of the conversation, the service that would get it, or the hand-off it is already in',
+  request: { params: handoffs.IdParam },
+  responses: { '200': { description: 'Needs' }, '401': unauthorised, '403': forbidden, '404': error() },
+});
+route('GET /api/conversations/{id}/handoffs', {
+  summary: "The customer's plan: every hand-off of this conversation's customer",
+  request: { params: handoffs.IdParam },
+  responses: { '200': { description: 'Hand-offs' }, '401': unauthorised, '403': forbidden, '404': error() },
+});
+route('POST /api/conversations/{id}/handoffs', {
+  summary: 'Hand needs to the services that own them, one hand-off per service, once the customer agreed (consent: true)',
+  request: { params: handoffs.IdParam, body: body(handoffs.HandoffBody) },
+  responses: {
+    '201': { description: 'Hand-offs made; unowned and alreadyHanded list the rest' },
+    '400': error(),
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error(),
+    '409': error('Nothing to hand: no owner, or already with a service'),
+    '422': error(),
+  },
+});
+route('GET /api/handoffs', {
+  summary: "Hand-offs: a service account's own service's, everyone else's all (status=open|all|attention; attention = undelivered or escalated)",
+  request: { query: handoffs.ListQuery },
+  responses: { '200': { description: 'Hand-offs' }, '401': unauthorised, '403': forbidden },
+});
+route('GET /api/handoffs/{id}', { summary: 'A hand-off and its story', request: { params: handoffs.IdParam }, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error() } });
+route('POST /api/handoffs/{id}/accept', { summary: 'Accept a hand-off', request: { params: handoffs.IdParam }, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error(), '409': error() } });
+route('POST /api/handoffs/{id}/resend', {
+  summary: 'Send again a hand-off that could not be delivered (supervisors, admins), to the target the directory now gives',
+  request: { params: handoffs.IdParam },
+  responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '403': forbidden, '404': error(), '409': error() },
+});
+route('POST /api/handoffs/{id}/reply', {
+  summary: 'Answer the customer on their channel (accepts it if not yet accepted)',
+  request: { params: handoffs.IdParam, body: body(handoffs.HandoffReplyBody) },
+  responses: { '200': { description: 'Hand-off' }, '400': error(), '401': unauthorised, '404': error(), '409': error(), '422': error() },
+});
+route('POST /api/handoffs/{id}/redirect', {
+  summary: 'Pass it to another service (a new hand-off in the same plan)',
+  request: { params: handoffs.IdParam, body: body(handoffs.RedirectBody) },
+  responses: { '200': { description: 'Hand-off' }, '400': error(), '401': unauthorised, '404': error(), '409': error(), '422': error() },
+});
+route('POST /api/handoffs/{id}/close', {
+  summary: 'Close it, saying what was done',
+  request: { params: handoffs.IdParam, body: body(handoffs.HandoffCloseBody) },
+  responses: { '200': { description: 'Hand-off' }, '400': error(), '401': unauthorised, '404': error(), '409': error() },
+});
+route('POST /webhooks/handoffs/{reference}', {
+  summary: "A service's own system accepts, answers or closes a hand-off it got by webhook",
+  security: [],
+  request: { params: CallbackParams, headers: CallbackHeaders, body: body(CallbackBody) },
+  responses: { '200': { description: 'The hand-off as it now is' }, '400': error(), '401': error("Forged, stale, or not this hand-off's service"), '409': error(), '422': error() },
+});
+route('POST /slack/events', {
+  summary: 'Slack hand-offs: button presses, the reply and close forms, and replies in a hand-off’s thread (only with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set)',
+  security: [],
+  request: { headers: SlackHeaders },
+  responses: { '200': { description: 'Done' }, '401': { description: 'Not signed by Slack, or signed more than five minutes from now' } },
+});
+
+// Data protection.
+route('GET /api/customers/{id}/export', {
+  summary: 'Subject access: everything held about the customer as one JSON document (supervisor or admin; audited)',
+  request: { params: customers.IdParam },
+  responses: { '200': { description: 'Export document (as an attachment)' }, '401': unauthorised, '403': forbidden, '404': error() },
+});
+route('POST /api/customers/{id}/erase', {
+  summary: 'Erase the customer’s personal data; anonymised counts and need codes remain (supervisor or admin; audited with the reason)',
+  request: { params: customers.IdParam, body: body(customers.ErasureBody) },
+  responses: {
+    '200': {
+      description: 'Erased',
+      content: json(z.object({ erased: z.object({ messages: z.number().int(), contactPoints: z.number().int(), cancelledReplies: z.number().int(), notes: z.number().int(), handoffs: z.number().int() }) })),
+    },
+    '400': error(),
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error(),
+  },
+});
+
+// Channels: each is mounted only when switched on.
+route('POST /webhooks/twilio/sms', twilio('Twilio Messaging webhook (inbound SMS)', messaging.SmsFields, { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
+route('POST /webhooks/twilio/sms/status', twilio('Twilio message status callback', messaging.StatusFields, { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
+route('POST /webhooks/twilio/whatsapp', twilio('Twilio Messaging webhook (inbound WhatsApp message; with WHATSAPP_FROM set)', messaging.SmsFields, { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
+route('POST /webhooks/twilio/whatsapp/status', twilio('Twilio message status callback (WhatsApp)', messaging.StatusFields, { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
+route('POST /webhooks/twilio/voice', twilio('Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys; out of hours (VOICE_OPENING_HOURS), the hours and a message recording', null, { '200': { description: 'TwiML' }, '403': { description: 'Signature missing or invalid' } }));
+route('POST /webhooks/twilio/voice/gather', twilio('What the caller said or keyed: stored as a contact; 0 or asking for a person enqueues the call', voice.GatherFields, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not durable yet; retry' } }));
+route('POST /webhooks/twilio/voice/wait', twilio('Queue wait message (Enqueue waitUrl): place in the queue and what to do in an emergency', null, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /webhooks/twilio/voice/status', twilio('Call status callback: the number’s own (caller hung up) and the agent leg’s (ringing, answered, ended); recorded once each', voice.StatusFields, { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /webhooks/twilio/voice/dialled', twilio('End of the <Dial> to an agent: goodbye if they talked, back into the queue if not', voice.DialFields, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /webhooks/twilio/voice/recorded', twilio('Out-of-hours message (<Record> action): stored with the recording URL', voice.RecordingFields, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /webhooks/twilio/voice/transcription', twilio('Transcription of an out-of-hours message: stored as text in the conversation', voice.TranscriptionFields, { '204': { description: 'Stored' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route('POST /api/messages', {
+  summary: 'Bot Framework Activity endpoint (Azure Bot Service: Teams, Web Chat, Direct Line). Bearer token from the Bot Framework, checked against BOT_APP_ID',
+  security: [],
+  request: { body: { ...body(IncomingActivity), description: 'A Bot Framework Activity' } },
+  responses: { '202': { description: 'Stored; the answer follows as its own activity' }, '200': { description: 'Not a message (ignored)' }, '400': error(), '401': { description: 'No valid Bot Framework token' }, '503': { description: 'Not durable yet; retry' } },
+});
+route('GET /chat/widget.js', { summary: 'The web chat widget, for a council’s own pages to embed (with /chat/widget.css); it talks to the /chat socket.io namespace', security: [], responses: { '200': { description: 'JavaScript' } } });
+route('GET /chat/widget.css', { summary: 'The web chat widget’s styles', security: [], responses: { '200': { description: 'CSS' } } });
+route('GET /chat/demo', { summary: 'A page with the web chat widget on it, to try it', security: [], responses: { '200': { description: 'HTML page' } } });
+
+type Document = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+
+export function openApiDocument(version: string): Document & { paths: NonNullable<Document['paths']> } {
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'contact-hub', version, description: 'Omnichannel contact hub: channel webhooks, the agent desk API, health.' },
-    components: {
-      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'ch_session' } },
-    },
     security: [{ session: [] }],
-    paths: {
-      '/health': {
-        get: {
-          summary: 'Database and Redis state, and how many inbound contacts wait in the journal (kept on disk while the database could not take them)',
-          security: [],
-          responses: { '200': { description: 'All up' }, '503': { description: 'Something is down' } },
-        },
-      },
-      '/api/auth/login': {
-        post: {
-          summary: 'Sign in; sets an httpOnly session cookie',
-          security: [],
-          requestBody: { required: true, content: json(LoginBody) },
-          responses: {
-            '200': { description: 'Signed in' },
-            '400': error,
-            '401': { ...error, description: 'Wrong email or password' },
-            '403': { ...error, description: 'Right password, but an admin has disabled the account' },
-            '429': {
-              ...error,
-              description:
-                'Too many failed sign-ins: this account from this address is locked (LOGIN_MAX_FAILURES in a row, for LOGIN_LOCK_MINUTES), this address is locked (LOGIN_MAX_FAILURES_PER_IP_PER_DAY across accounts, for a day), or this account is being guessed from many addresses and must wait a few seconds (past LOGIN_MAX_FAILURES_PER_ACCOUNT: 1 s, doubling, up to LOGIN_ACCOUNT_DELAY_MAX_SECONDS; never at an address it signed in from before). The password is not checked, and the answer is the same whether or not the account exists.',
-              headers: { 'Retry-After': { description: 'Seconds until a sign-in may be tried again', schema: { type: 'integer', minimum: 1 } } },
-            },
-          },
-        },
-      },
-      '/api/auth/logout': { post: { summary: 'Sign out: ends this session and closes its desks (every account)', responses: { '204': { description: 'Signed out' }, '401': unauthorised } } },
-      '/api/auth/password': {
-        post: {
-          summary: 'Change my password (every account): needs the current one; ends my other sessions and closes their desks, keeps this one',
-          requestBody: { required: true, content: json(PasswordChangeBody) },
-          responses: {
-            '200': { description: 'Changed', content: json(z.object({ otherSessionsEnded: z.number().int() })) },
-            '400': { ...error, description: 'The current password is not right, or the new one breaks the rule (12 to 1024 characters, not the current one)' },
-            '401': unauthorised,
-            '429': { ...error, description: 'Too many wrong current passwords: limited like sign-in', headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } } },
-          },
-        },
-      },
-      '/api/auth/sign-out-everywhere': {
-        post: { summary: 'Sign out everywhere (every account): ends all my sessions, this one too, and closes all my desks', responses: { '204': { description: 'Signed out everywhere' }, '401': unauthorised } },
-      },
-      '/api/agents/{id}/disable': {
-        post: {
-          summary: 'Disable an account (admins): it cannot sign in, its sessions end and its desks close at once, on every hub process; it is set offline. Not your own.',
-          parameters: idParam,
-          responses: { '200': { description: 'Disabled: the agent, and how many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error, '409': { ...error, description: 'Your own account' } },
-        },
-      },
-      '/api/agents/{id}/sign-out': {
-        post: { summary: 'End every session of an account (admins), closing its desks at once; it may sign in again', parameters: idParam, responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error } },
-      },
-      '/api/admin/sign-out-everyone': {
-        post: { summary: 'End every session but your own (admins), closing those desks at once on every hub process', responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden } },
-      },
-      '/api/agents/{id}/enable': {
-        post: { summary: 'Enable a disabled account again (admins)', parameters: idParam, responses: { '200': { description: 'Enabled: the agent' }, '401': unauthorised, '403': forbidden, '404': error } },
-      },
-      '/api/admin/sign-in-locks': {
-        get: {
-          summary: 'Sign-in locks and slow-downs in force, with the account, address, until when and why (admins)',
-          responses: { '200': { description: 'Locks', content: json(z.object({ locks: z.array(SignInLockView) })) }, '401': unauthorised, '403': forbidden },
-        },
-      },
-      '/api/admin/sign-in-locks/{id}': {
-        delete: {
-          summary: 'Lift a sign-in lock now and forget its count (admins; audited)',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-          responses: { '204': { description: 'Lifted' }, '401': unauthorised, '403': forbidden, '404': { ...error, description: 'No such lock (it may have ended)' }, '503': { ...error, description: 'Redis did not answer' } },
-        },
-      },
-      '/api/auth/me': { get: { summary: 'The signed-in agent', responses: { '200': { description: 'Agent' }, '401': unauthorised } } },
-      '/api/conversations': {
-        get: {
-          summary: 'Conversations, most recent first',
-          parameters: [
-            { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'closed'], default: 'open' } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-            { name: 'assigned', in: 'query', schema: { type: 'string', enum: ['me'] }, description: 'Only the caller’s own' },
-            { name: 'waiting', in: 'query', schema: { type: 'boolean' }, description: 'Only those waiting for a person' },
-            { name: 'ids', in: 'query', schema: { type: 'string' }, description: 'Only these conversation ids, comma-separated (up to 100)' },
-            { name: 'q', in: 'query', schema: { type: 'string', maxLength: 100 }, description: 'Only those whose customer’s name or an address contains each word (a phone number may be typed with spaces or a leading 0)' },
-          ],
-          responses: { '200': { description: 'List', content: json(z.object({ conversations: z.array(ConversationSummary) })) }, '400': error, '401': unauthorised },
-        },
-      },
-      '/api/conversations/{id}': {
-        get: {
-          summary: 'One conversation with all its messages',
-          parameters: idParam,
-          responses: { '200': { description: 'Conversation', content: json(z.object({ conversation: ConversationDetail })) }, '401': unauthorised, '404': error },
-        },
-      },
-      '/api/conversations/{id}/messages': {
-        post: {
-          summary: "Reply to the customer on the conversation's channel (queued, then sent)",
-          parameters: idParam,
-          requestBody: { required: true, content: json(ReplyBody) },
-          responses: {
-            '202': { description: 'Queued for sending', content: json(z.object({ message: MessageView })) },
-            '400': error,
-            '401': unauthorised,
-            '404': error,
-            '409': { ...error, description: 'The channel is not switched on' },
-            '422': { ...error, description: 'No address to reply to on that channel' },
-          },
-        },
-      },
-      '/api/needs/detect': {
-        post: {
-          summary: 'Suggest taxonomy needs for a text (an email, a note), each with a confidence, and whether it shows immediate danger; the text is not stored',
-          requestBody: { required: true, content: json(DetectBody) },
-          responses: {
-            '200': { description: 'Needs found, most confident first', content: json(DetectionView) },
-            '400': error,
-            '401': unauthorised,
-            '413': { ...error, description: 'Request body over 32 kB' },
-          },
-        },
-      },
-      '/api/calls': {
-        get: { summary: 'Calls waiting for a person or in progress, longest waiting first, with what each caller has said', responses: { '200': { description: 'Calls', content: json(z.object({ calls: z.array(CallView) })) }, '401': unauthorised } },
-      },
-      '/api/calls/{id}/take': {
-        post: {
-          summary: 'Take a waiting call: it is put through to the phone number or client set for the signed-in agent',
-          parameters: idParam,
-          responses: {
-            '200': { description: 'Taken; the agent’s phone is ringing', content: json(z.object({ call: CallView })) },
-            '401': unauthorised,
-            '404': error,
-            '409': { ...error, description: 'Taken by someone else, caller gone, no number set, or phone calls are off' },
-            '410': { ...error, description: 'The caller has hung up' },
-            '502': { ...error, description: 'Twilio could not be reached; the call is still waiting' },
-          },
-        },
-      },
-      '/api/conversations/{id}/calls': {
-        get: { summary: 'The calls in a conversation with their events (queued, taken, ringing, answered, ended)', parameters: idParam, responses: { '200': { description: 'Calls', content: json(z.object({ calls: z.array(CallView) })) }, '401': unauthorised } },
-      },
-      '/api/agents/me/voice': {
-        get: { summary: 'Where calls the signed-in agent takes are put through to', responses: { '200': { description: 'phone and client' }, '401': unauthorised } },
-        put: { summary: 'Set the phone number (any format; stored as E.164) or Twilio Client identity calls are put through to', requestBody: { required: true, content: json(VoiceTargetBody) }, responses: { '200': { description: 'Saved' }, '400': error, '401': unauthorised } },
-      },
-      '/api/needs/taxonomy': {
-        get: { summary: 'The needs taxonomy: the codes agents can record, with labels', responses: { '200': { description: 'Needs' }, '401': unauthorised } },
-      },
-      '/api/conversations/{id}/needs': {
-        post: {
-          summary: 'Record a need on the conversation as the signed-in agent (audited; already recorded: unchanged)',
-          parameters: idParam,
-          requestBody: { required: true, content: json(AddNeedBody) },
-          responses: { '201': { description: 'Added', content: json(z.object({ needs: z.array(NeedView) })) }, '200': { description: 'Already recorded' }, '400': error, '401': unauthorised, '404': error },
-        },
-      },
-      '/api/conversations/{id}/needs/{code}': {
-        delete: {
-          summary: 'Remove a need from the conversation (audited)',
-          parameters: [...idParam, { name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'Removed', content: json(z.object({ needs: z.array(NeedView) })) }, '401': unauthorised, '404': error },
-        },
-      },
-      '/api/conversations/{id}/needs/suggestions': {
-        get: { summary: 'Needs detected in what the customer wrote that are not recorded yet (nothing is stored)', parameters: idParam, responses: { '200': { description: 'Suggestions' }, '401': unauthorised, '404': error } },
-      },
-      // Private notes and canned responses.
-      '/api/conversations/{id}/notes': {
-        get: {
-          summary: 'Private notes on the conversation, oldest first, each with its author (for colleagues; never sent to the customer)',
-          parameters: idParam,
-          responses: { '200': { description: 'Notes', content: json(z.object({ notes: z.array(NoteView) })) }, '400': error, '401': unauthorised, '404': error },
-        },
-        post: {
-          summary: 'Add a private note as the signed-in agent: stored apart from messages, never sent to the customer; other desks get conversation.updated (audited, without its text)',
-          parameters: idParam,
-          requestBody: { required: true, content: json(NoteBody) },
-          responses: { '201': { description: 'Added', content: json(z.object({ note: NoteView })) }, '400': error, '401': unauthorised, '404': error },
-        },
-      },
-      '/api/canned-responses': {
-        get: {
-          summary: `Canned responses: everyone's and the signed-in agent's teams' (scope=all: every team's, supervisor or admin). Placeholders the desk fills in on insert: ${Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(', ')}`,
-          parameters: [{ name: 'scope', in: 'query', schema: { type: 'string', enum: ['mine', 'all'], default: 'mine' } }],
-          responses: {
-            '200': { description: 'Canned responses (everyone’s first, then by team and title) and the placeholders a body may use', content: json(z.object({ cannedResponses: z.array(CannedView), placeholders: z.record(z.string(), z.string()) })) },
-            '400': error,
-            '401': unauthorised,
-            '403': { ...error, description: 'scope=all needs a supervisor or admin' },
-          },
-        },
-        post: {
-          summary: 'Save a canned response for everyone (no teamId) or one team (supervisor or admin); a body with an unknown {placeholder} is refused',
-          requestBody: { required: true, content: json(CannedBody) },
-          responses: { '201': { description: 'Saved', content: json(z.object({ cannedResponse: CannedView })) }, '400': error, '401': unauthorised, '403': { ...error, description: 'Role not allowed' } },
-        },
-      },
-      '/api/canned-responses/{id}': {
-        put: {
-          summary: 'Replace a canned response: title, body and team (no teamId: everyone’s) (supervisor or admin)',
-          parameters: idParam,
-          requestBody: { required: true, content: json(CannedBody) },
-          responses: { '200': { description: 'Saved', content: json(z.object({ cannedResponse: CannedView })) }, '400': error, '401': unauthorised, '403': { ...error, description: 'Role not allowed' }, '404': error },
-        },
-        delete: {
-          summary: 'Delete a canned response (supervisor or admin)',
-          parameters: idParam,
-          responses: { '204': { description: 'Deleted' }, '401': unauthorised, '403': { ...error, description: 'Role not allowed' }, '404': error },
-        },
-      },
-      // Routing: presence, offers, handing on and closing; teams, agents' routing settings, the supervisor's overview.
-      '/api/agents/me/routing': {
-        get: { summary: 'My presence, skills, capacity, load and teams, and the offers pending for me', responses: { '200': { description: 'Agent and offers' }, '401': unauthorised, '403': forbidden } },
-      },
-      '/api/agents/me/presence': {
-        put: {
-          summary: 'Set my presence; leaving available gives my pending offers to others at once',
-          requestBody: { required: true, content: json(PresenceBody) },
-          responses: { '200': { description: 'Agent' }, '400': error, '401': unauthorised, '403': forbidden },
-        },
-      },
-      '/api/agents/directory': { get: { summary: 'Agents a conversation can be transferred to (names, presence, teams)', responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden } } },
-      '/api/offers/{id}/accept': {
-        post: {
-          summary: 'Accept an offer: the conversation becomes mine (one agent only, however many accept at once)',
-          parameters: idParam,
-          responses: { '200': { description: 'Accepted' }, '401': unauthorised, '403': forbidden, '404': { ...error, description: 'Not an offer to me' }, '410': { ...error, description: 'Too late: it ran out, was withdrawn or answered' } },
-        },
-      },
-      '/api/offers/{id}/decline': {
-        post: { summary: 'Decline an offer: it goes to the next agent now, and is not offered to me again in this wait', parameters: idParam, responses: { '200': { description: 'Declined' }, '401': unauthorised, '403': forbidden, '404': error, '410': error } },
-      },
-      '/api/conversations/{id}/transfer': {
-        post: {
-          summary: 'Transfer to an agent (theirs at once) or a team (it waits for its members), with a note kept on the conversation',
-          parameters: idParam,
-          requestBody: { required: true, content: json(TransferBody) },
-          responses: { '200': { description: 'Transferred', content: json(z.object({ conversation: ConversationSummary })) }, '400': error, '401': unauthorised, '403': { ...error, description: 'Another agent has it' }, '404': error, '409': { ...error, description: 'Closed' } },
-        },
-      },
-      '/api/conversations/{id}/close': {
-        post: {
-          summary: 'Close with an outcome and the needs met; the agent’s capacity is offered again at once',
-          parameters: idParam,
-          requestBody: { required: true, content: json(CloseBody) },
-          responses: { '200': { description: 'Closed', content: json(z.object({ conversation: ConversationSummary })) }, '400': error, '401': unauthorised, '403': { ...error, description: 'Another agent has it' }, '404': error, '409': { ...error, description: 'Closed already' } },
-        },
-      },
-      '/api/agents': {
-        get: { summary: 'Agents with presence, skills, capacity, load and teams (supervisors, admins)', responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden } },
-        post: { summary: 'Create an account (admins)', responses: { '201': { description: 'Created' }, '400': error, '401': unauthorised, '403': forbidden, '409': { ...error, description: 'Email taken' } } },
-      },
-      '/api/agents/{id}/routing': {
-        put: {
-          summary: 'Set an agent’s skills (need codes or areas; none: any need), capacity per channel (0: not offered that channel) and teams (supervisors, admins)',
-          parameters: idParam,
-          responses: { '200': { description: 'Agent' }, '400': error, '401': unauthorised, '403': forbidden, '404': error },
-        },
-      },
-      '/api/teams': {
-        get: { summary: 'Teams: the needs each answers and its opening hours', responses: { '200': { description: 'Teams' }, '401': unauthorised } },
-        post: { summary: 'Create a team (supervisors, admins); hours like "Mo-Fr 09:00-17:00"', responses: { '201': { description: 'Created' }, '400': error, '401': unauthorised, '403': forbidden, '409': error } },
-      },
-      '/api/teams/{id}': { put: { summary: 'Change a team (supervisors, admins)', parameters: idParam, responses: { '200': { description: 'Team' }, '400': error, '401': unauthorised, '403': forbidden, '404': error } } },
-      '/api/supervisor/overview': {
-        get: { summary: 'Waiting conversations by team (count, urgent, longest wait) and agents’ presence and load; pushed live as supervisor.overview on /desk', responses: { '200': { description: 'Overview' }, '401': unauthorised, '403': forbidden } },
-      },
-      '/api/customers': {
-        get: {
-          summary: 'Find customers by phone (any format), email, UK postcode or part of a name (audited)',
-          parameters: [
-            { name: 'query', in: 'query', required: true, schema: { type: 'string', minLength: 2, maxLength: 200 } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50, default: 20 } },
-          ],
-          responses: { '200': { description: 'Matches', content: json(z.object({ customers: z.array(CustomerMatchView) })) }, '400': error, '401': unauthorised },
-        },
-      },
-      '/api/customers/{id}': {
-        get: {
-          summary: 'Customer 360: the person, contact points, every conversation and message across channels, needs (audited)',
-          parameters: [...idParam, { name: 'timelineLimit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } }],
-          responses: { '200': { description: 'Customer', content: json(z.object({ customer: Customer360 })) }, '400': error, '401': unauthorised, '404': error },
-        },
-        patch: {
-          summary: 'Update the profile (name, postcode, language, preferred channel, accessibility needs; audited)',
-          parameters: idParam,
-          requestBody: { required: true, content: json(ProfilePatch) },
-          responses: { '200': { description: 'Updated customer', content: json(z.object({ customer: Customer360 })) }, '400': error, '401': unauthorised, '404': error, '409': { ...error, description: 'Erased' } },
-        },
-      },
-      '/api/customers/{id}/contact-points': {
-        post: {
-          summary: 'Link a phone number or email address after checking identity, with the reason (audited)',
-          parameters: idParam,
-          requestBody: { required: true, content: json(LinkBody) },
-          responses: {
-            '201': { description: 'Linked' },
-            '200': { description: 'Already linked to this customer' },
-            '400': error,
-            '401': unauthorised,
-            '404': error,
-            '409': { ...error, description: 'The address belongs to another customer (otherCustomerId), or this customer was erased' },
-          },
-        },
-      },
-      '/api/customers/{id}/merge': {
-        post: {
-          summary: 'Merge another record of the same person (absorbId) into this one: contact points, conversations and needs move; audited; can be undone',
-          parameters: idParam,
-          requestBody: { required: true, content: json(MergeBody) },
-          responses: { '201': { description: 'Merged (mergeId, surviving customer)' }, '400': error, '401': unauthorised, '404': error, '409': { ...error, description: 'Same record, already merged, or erased' } },
-        },
-      },
-      '/api/customers/{id}/match-suggestions': {
-        get: {
-          summary: 'Open suggestions that another record may be the same person (same name, or name and postcode); confirm by merging, or dismiss',
-          parameters: idParam,
-          responses: { '200': { description: 'Suggestions with the other customer' }, '401': unauthorised },
-        },
-      },
-      '/api/match-suggestions/{id}/dismiss': {
-        post: { summary: 'Not the same person: the suggestion is not shown again', parameters: idParam, responses: { '204': { description: 'Dismissed' }, '401': unauthorised, '404': error } },
-      },
-      '/api/merges/{id}/undo': {
-        post: {
-          summary: 'Undo a merge: exactly what moved goes back; audited',
-          parameters: idParam,
-          requestBody: { required: true, content: json(UndoMergeBody) },
-          responses: { '200': { description: 'Undone (survivorId, absorbedId)' }, '400': error, '401': unauthorised, '404': error, '409': { ...error, description: 'Already undone, or the survivor was merged again since' } },
-        },
-      },
-      '/api/attachments/{id}': {
-        get: {
-          summary: 'Download a file that came with an email (as an attachment, never shown inline; audited)',
-          parameters: idParam,
-          responses: { '200': { description: 'The file, with its type, Content-Disposition: attachment and nosniff' }, '401': unauthorised, '404': error },
-        },
-      },
-      '/api/messages/{id}/html': {
-        get: {
-          summary: "An email's sanitised HTML, served under a sandboxing Content-Security-Policy (show it in an iframe)",
-          parameters: idParam,
-          responses: { '200': { description: 'HTML document' }, '401': unauthorised, '404': error },
-        },
-      },
-      '/api/services': { get: { summary: 'Active services in the directory, and the needs each owns', responses: { '200': { description: 'Services' }, '401': unauthorised, '403': forbidden } } },
-      '/api/directory': {
-        get: { summary: 'The service directory as Open Referral UK / HSDS JSON (webhook secrets left out)', responses: { '200': { description: 'Directory' }, '401': unauthorised, '403': forbidden } },
-        put: {
-          summary: 'Import a directory (admins): organisations and services matched by id; each row imported, imported with warnings, or refused',
-          parameters: [{ name: 'allOrNothing', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: 'true: import nothing if any row is refused' }],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'Open Referral UK / HSDS JSON: {"organizations":[…]}, a service, an organisation, an ORUK or HSDS 3.0 list page, or an array; see README "Hand-offs"' } } } },
-          responses: { '200': { description: 'The report: counts, and each row with its outcome, warnings and problems' }, '401': unauthorised, '403': forbidden, '422': { ...error, description: 'Not a shape the hub reads, every row refused, or allOrNothing with a refused row: problems, each naming where in the file' } },
-        },
-      },
-      '/api/conversations/{id}/handoffs/preview': {
-        get: { summary: 'Each need of the conversation, the service that would get it, or the hand-off it is already in', parameters: idParam, responses: { '200': { description: 'Needs' }, '401': unauthorised, '403': forbidden, '404': error } },
-      },
-      '/api/conversations/{id}/handoffs': {
-        get: { summary: "The customer's plan: every hand-off of this conversation's customer", parameters: idParam, responses: { '200': { description: 'Hand-offs' }, '401': unauthorised, '403': forbidden, '404': error } },
-        post: {
-          summary: 'Hand needs to the services that own them, one hand-off per service, once the customer agreed (consent: true)',
-          parameters: idParam,
-          requestBody: { required: true, content: json(HandoffBody) },
-          responses: { '201': { description: 'Hand-offs made; unowned and alreadyHanded list the rest' }, '400': error, '401': unauthorised, '403': forbidden, '404': error, '409': { ...error, description: 'Nothing to hand: no owner, or already with a service' }, '422': error },
-        },
-      },
-      '/api/handoffs': {
-        get: {
-          summary: "Hand-offs: a service account's own service's, everyone else's all (status=open|all|attention; attention = undelivered or escalated)",
-          parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'all', 'attention'] } }],
-          responses: { '200': { description: 'Hand-offs' }, '401': unauthorised, '403': forbidden },
-        },
-      },
-      '/api/handoffs/{id}': { get: { summary: 'A hand-off and its story', parameters: idParam, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error } } },
-      '/api/handoffs/{id}/accept': { post: { summary: 'Accept a hand-off', parameters: idParam, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error, '409': error } } },
-      '/api/handoffs/{id}/resend': { post: { summary: 'Send again a hand-off that could not be delivered (supervisors, admins), to the target the directory now gives', parameters: idParam, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '403': forbidden, '404': error, '409': error } } },
-      '/api/handoffs/{id}/reply': {
-        post: { summary: "Answer the customer on their channel (accepts it if not yet accepted)", parameters: idParam, requestBody: { required: true, content: json(HandoffReplyBody) }, responses: { '200': { description: 'Hand-off' }, '400': error, '401': unauthorised, '404': error, '409': error, '422': error } },
-      },
-      '/api/handoffs/{id}/redirect': {
-        post: { summary: 'Pass it to another service (a new hand-off in the same plan)', parameters: idParam, requestBody: { required: true, content: json(RedirectBody) }, responses: { '200': { description: 'Hand-off' }, '400': error, '401': unauthorised, '404': error, '409': error, '422': error } },
-      },
-      '/api/handoffs/{id}/close': {
-        post: { summary: 'Close it, saying what was done', parameters: idParam, requestBody: { required: true, content: json(HandoffCloseBody) }, responses: { '200': { description: 'Hand-off' }, '400': error, '401': unauthorised, '404': error, '409': error } },
-      },
-      '/webhooks/handoffs/{reference}': {
-        post: {
-          summary: "A service's own system accepts, answers or closes a hand-off it got by webhook",
-          security: [],
-          parameters: [
-            { name: 'reference', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'X-ContactHub-Timestamp', in: 'header', required: true, schema: { type: 'string' } },
-            { name: 'X-ContactHub-Signature', in: 'header', required: true, schema: { type: 'string' }, description: 'v1= hex HMAC-SHA256 of "<timestamp>.<raw body>" with the service\'s webhook secret' },
-            { name: 'X-ContactHub-Delivery', in: 'header', required: true, schema: { type: 'string' }, description: 'Unique per request; a retry with the same id counts once' },
-          ],
-          requestBody: { required: true, content: json(CallbackBody) },
-          responses: { '200': { description: 'The hand-off as it now is' }, '400': error, '401': { ...error, description: 'Forged, stale, or not this hand-off\'s service' }, '409': error, '422': error },
-        },
-      },
-      '/api/customers/{id}/export': {
-        get: {
-          summary: 'Subject access: everything held about the customer as one JSON document (supervisor or admin; audited)',
-          parameters: idParam,
-          responses: { '200': { description: 'Export document (as an attachment)' }, '401': unauthorised, '403': { ...error, description: 'Role not allowed' }, '404': error },
-        },
-      },
-      '/api/customers/{id}/erase': {
-        post: {
-          summary: 'Erase the customer’s personal data; anonymised counts and need codes remain (supervisor or admin; audited with the reason)',
-          parameters: idParam,
-          requestBody: { required: true, content: json(ErasureBody) },
-          responses: {
-            '200': { description: 'Erased', content: { 'application/json': { schema: { type: 'object', properties: { erased: { type: 'object', properties: { messages: { type: 'integer' }, contactPoints: { type: 'integer' }, cancelledReplies: { type: 'integer' }, notes: { type: 'integer' } } } } } } } },
-            '400': error,
-            '401': unauthorised,
-            '403': { ...error, description: 'Role not allowed' },
-            '404': error,
-          },
-        },
-      },
-      '/webhooks/twilio/sms': {
-        post: {
-          summary: 'Twilio Messaging webhook (inbound SMS)',
-          security: [],
-          parameters: twilioSignature,
-          requestBody: { required: true, content: twilioForm },
-          responses: { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } },
-        },
-      },
-      '/webhooks/twilio/voice': {
-        post: {
-          summary: 'Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys; out of hours (VOICE_OPENING_HOURS), the hours and a message recording',
-          security: [],
-          parameters: twilioSignature,
-          requestBody: { required: true, content: twilioForm },
-          responses: { '200': { description: 'TwiML' }, '403': { description: 'Signature missing or invalid' } },
-        },
-      },
-      '/webhooks/twilio/voice/gather': {
-        post: {
-          summary: 'What the caller said or keyed: stored as a contact; 0 or asking for a person enqueues the call',
-          security: [],
-          parameters: twilioSignature,
-          requestBody: { required: true, content: twilioForm },
-          responses: { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not durable yet; retry' } },
-        },
-      },
-      '/webhooks/twilio/voice/wait': {
-        post: {
-          summary: 'Queue wait message (Enqueue waitUrl): place in the queue and what to do in an emergency',
-          security: [],
-          parameters: twilioSignature,
-          requestBody: { required: true, content: twilioForm },
-          responses: { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
-        },
-      },
-      '/webhooks/twilio/voice/status': {
-        post: {
-          summary: 'Call status callback: the number’s own (caller hung up) and the agent leg’s (ringing, answered, ended); recorded once each',
-          security: [],
-          parameters: twilioSignature,
-          requestBody: { required: true, content: twilioForm },
-          responses: { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
-        },
-      },
-      '/webhooks/twilio/voice/dialled': {
-        post: {
-          summary: 'End of the <Dial> to an agent: goodbye if they talked, back into the queue if not',
-          security: [],
-          parameters: twilioSignature,
-          requestBody: { required: true, content: twilioForm },
-          responses: { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
-        },
-      },
-      '/webhooks/twilio/voice/recorded': {
-        post: {
-          summary: 'Out-of-hours message (<Record> action): stored with the recording URL',
-          security: [],
-          parameters: twilioSignature,
-          requestBody: { required: true, content: twilioForm },
-          responses: { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
-        },
-      },
-      '/webhooks/twilio/voice/transcription': {
-        post: {
-          summary: 'Transcription of an out-of-hours message: stored as text in the conversation',
-          security: [],
-          parameters: twilioSignature,
-          requestBody: { required: true, content: twilioForm },
-          responses: { '204': { description: 'Stored' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } },
-        },
-      },
-      '/api/messages': {
-        post: {
-          summary: 'Bot Framework Activity endpoint (Azure Bot Service: Teams, Web Chat, Direct Line). Bearer token from the Bot Framework, checked against BOT_APP_ID',
-          security: [],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'A Bot Framework Activity' } } } },
-          responses: { '202': { description: 'Stored; the answer follows as its own activity' }, '200': { description: 'Not a message (ignored)' }, '400': error, '401': { description: 'No valid Bot Framework token' }, '503': { description: 'Not durable yet; retry' } },
-        },
-      },
-      '/webhooks/twilio/sms/status': {
-        post: {
-          summary: 'Twilio message status callback',
-          security: [],
-          parameters: twilioSignature,
-          requestBody: { required: true, content: twilioForm },
-          responses: { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } },
-        },
-      },
-    },
-  };
+  });
+  return { ...document, paths: document.paths ?? {} };
 }

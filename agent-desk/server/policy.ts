@@ -48,6 +48,8 @@ export interface Rule {
 
 export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'POST /api/auth/login': { who: 'public' },
+  // The API's own description (app/compose.ts serves it before the desk API's router).
+  'GET /api/openapi.json': { who: 'public' },
   'POST /api/auth/logout': { who: EVERYONE },
   'GET /api/auth/me': { who: EVERYONE },
   'POST /api/auth/password': { who: EVERYONE },

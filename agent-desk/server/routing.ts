@@ -25,7 +25,7 @@ export const TransferBody = z
     note: z.string().trim().min(1, 'say why, for the person who picks it up').max(4000),
   })
   .refine((b) => Boolean(b.agentId) !== Boolean(b.teamId), 'give an agentId or a teamId, not both');
-const IdParam = z.object({ id: z.uuid() });
+export const IdParam = z.object({ id: z.uuid() });
 
 export interface OfferView {
   id: string;

@@ -41,7 +41,7 @@ function reason(scope: Scope, failures: number): string {
   return `${failures} wrong passwords from this address today, across accounts (possible password spraying)`;
 }
 
-const IdParam = z.object({ id: z.uuid('lock id must be a UUID') });
+export const IdParam = z.object({ id: z.uuid('lock id must be a UUID') });
 
 export function signInLocksRouter(deps: { db: Db; lockout: LoginLockout }) {
   const router = express.Router();

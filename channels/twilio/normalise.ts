@@ -26,7 +26,7 @@ const WHATSAPP = /^whatsapp:/i;
 export const messagingChannel = (fields: Record<string, string | undefined>): 'sms' | 'whatsapp' =>
   WHATSAPP.test(fields.From ?? '') || WHATSAPP.test(fields.To ?? '') ? 'whatsapp' : 'sms';
 
-const SmsFields = z.object({
+export const SmsFields = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, 'must be a Twilio message SID (SM… or MM… and 32 hex digits)'),
   From: z.string().min(1, 'is required'),
   To: z.string().min(1, 'is required'),
@@ -88,7 +88,7 @@ export function twilioStatus(status: string): DeliveryStatus | null {
   return statusMap[status] ?? null;
 }
 
-const StatusFields = z.object({
+export const StatusFields = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, 'must be a Twilio message SID'),
   MessageStatus: z.string().min(1, 'is required'),
   ErrorCode: z.string().max(64).optional(),

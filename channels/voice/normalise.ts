@@ -6,7 +6,7 @@ import { firstIssue, toE164 } from '../twilio/normalise.ts';
 
 const CallSid = z.string().regex(/^CA[0-9a-f]{32}$/, 'must be a Twilio call SID (CA and 32 hex digits)');
 
-const GatherFields = z.object({
+export const GatherFields = z.object({
   CallSid,
   From: z.string().min(1, 'is required'),
   To: z.string().min(1, 'is required'),
@@ -51,7 +51,7 @@ export function normaliseGather(fields: Record<string, string>, receivedAt: Date
 }
 
 
-const StatusFields = z.object({
+export const StatusFields = z.object({
   CallSid,
   /** Set on the leg the hub dialled to an agent: the customer's call it belongs to. */
   ParentCallSid: CallSid.optional(),
@@ -81,7 +81,7 @@ export function normaliseCallStatus(fields: Record<string, string>, receivedAt: 
   };
 }
 
-const DialFields = z.object({
+export const DialFields = z.object({
   CallSid,
   DialCallStatus: z.enum(['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled']),
 });
@@ -93,7 +93,7 @@ export function normaliseDialResult(fields: Record<string, string>): Normalised<
   return { ok: true, value: { callSid: parsed.data.CallSid, talked: parsed.data.DialCallStatus === 'completed' || parsed.data.DialCallStatus === 'answered' } };
 }
 
-const RecordingFields = z.object({
+export const RecordingFields = z.object({
   CallSid,
   From: z.string().min(1, 'is required'),
   To: z.string().min(1, 'is required'),
@@ -124,7 +124,7 @@ export function normaliseVoicemail(fields: Record<string, string>, receivedAt: D
   };
 }
 
-const TranscriptionFields = z.object({
+export const TranscriptionFields = z.object({
   CallSid,
   From: z.string().min(1, 'is required'),
   To: z.string().min(1, 'is required'),

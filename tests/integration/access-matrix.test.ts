@@ -18,6 +18,8 @@ import { ACCESS_RULES } from '../../agent-desk/server/policy.ts';
  */
 const EXPECTED: Record<string, string> = {
   'GET /health': 'public',
+  'GET /api/openapi.json': 'public',
+  'GET /': 'public',
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'agsdxy',
   'GET /api/auth/me': 'agsdxy',
@@ -101,6 +103,12 @@ const EXPECTED: Record<string, string> = {
   'POST /webhooks/twilio/voice/recorded': 'provider',
   'POST /webhooks/twilio/voice/transcription': 'provider',
   'POST /api/messages': 'provider',
+  'POST /webhooks/twilio/whatsapp': 'provider',
+  'POST /webhooks/twilio/whatsapp/status': 'provider',
+  'POST /slack/events': 'provider',
+  'GET /chat/widget.js': 'public',
+  'GET /chat/widget.css': 'public',
+  'GET /chat/demo': 'public',
 };
 
 type Who = 'a' | 'g' | 's' | 'd' | 'x' | 'y';
