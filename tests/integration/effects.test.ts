@@ -81,7 +81,12 @@ describe('effects runner', () => {
     const deadBus = await createEventBus(lost, uniquePrefix('effects-dead'));
     lost.disconnect();
     const lines: string[] = [];
-    const logger = createLogger('warn', new Writable({ write: (chunk, _enc, next) => void (lines.push(String(chunk)), next()) }));
+    const logger = createLogger('warn', new Writable({
+        write: (chunk, _enc, next) => {
+          lines.push(String(chunk));
+          next();
+        },
+      }));
     let routed = 0;
     const runner = createEffectsRunner({ queues: deadQueues, bus: deadBus, logger, requestRouting: () => routed++ });
     await expect(runner.run([...fx.message('c1', 'm1'), fx.route()])).resolves.toBeUndefined();
