@@ -89,7 +89,7 @@ describe('dependency direction', () => {
 
 // DESIGN.md: the hub asks a channel's capabilities (channels/registry.ts capabilitiesOf), never which kind it is.
 // So hub/ and agent-desk/ (server and web) compare no channel kind: no `channel === 'voice'`, no `case 'sms':`,
-// no `.includes('email')`, no Prisma filter `channel: 'voice'`, no `'voice'` in SQL. 'email' is also an address
+// no `.includes('email')`, no Prisma filter `channel: 'voice'`, no `'voice'` in SQL, no `adapters.sms`. 'email' is also an address
 // kind and a hand-off target: it counts only beside something named channel.
 
 /** Files being rewritten as this rule came in (their kind checks are to become capability questions): remove each once it asks capabilities. */
@@ -120,6 +120,9 @@ function kindChecks(file: string, source: string): string[] {
     } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['includes', 'has', 'indexOf'].includes(node.expression.name.text)) {
       const text = node.arguments[0] && literal(node.arguments[0]);
       if (text && isKindLiteral(text, node.expression.expression.getText(sf))) flag(node);
+    } else if (ts.isPropertyAccessExpression(node) && /adapters|channelModules/i.test(node.expression.getText(sf)) && isKindLiteral(node.name.text, 'channel')) {
+      // One channel's adapter picked by name (adapters.voice).
+      flag(node);
     } else if (ts.isPropertyAssignment(node) && namesChannel(node.name.getText(sf))) {
       const text = literal(node.initializer);
       if (text && isKindLiteral(text, 'channel')) flag(node);
@@ -145,10 +148,11 @@ describe('the hub asks capabilities, never channel kinds', () => {
       "if (botChannels.includes('webchat')) go();",
       "db.message.findMany({ where: { channel: 'whatsapp' } });",
       "sql`SELECT 1 WHERE c.channel <> 'botframework'`;",
+      'const sender = deps.adapters.sms;',
       // Not channel kinds: an address kind, a hand-off target, a capability question.
       "if (kind === 'email') go(); switch (handoff.kind) { case 'email': break; } if (capabilitiesOf(c.channel).speaks) go();",
     ].join('\n');
-    expect(kindChecks('snippet.ts', snippet).map((c) => c.split(':')[0])).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(kindChecks('snippet.ts', snippet).map((c) => c.split(':')[0])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
   });
 
   it('finds none in hub/ or agent-desk/ outside the files being rewritten', () => {
