@@ -130,7 +130,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   let workers: Workers | undefined;
   if (config.roles.worker) {
     const targets = { slack, email: adapters.email, webhookTimeoutMs: config.handoff.webhookTimeoutMs, publicBaseUrl: config.publicBaseUrl, words };
-    workers = startWorkers({ db, redis, bus, logger, adapters, queues, effects, onCall: (channel) => channel === 'voice', bot, botChannels: config.botChannels, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency, handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent } });
+    workers = startWorkers({ db, redis, bus, logger, adapters, queues, effects, bot, botChannels: config.botChannels, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency, handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent } });
     stops.push(startSweeper(db, queues, logger, { ...config.sweep, sessionIdleMs: config.sessionIdleMs }));
   }
 
@@ -177,12 +177,13 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
     // Phone webhooks wait for the bot's answer only on channels the bot answers.
-    const sink = createInboundSink({ db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels, router, journal, verificationLimits: config.verificationLimits });
+    const sinkDeps = { db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels, router, journal, verificationLimits: config.verificationLimits };
     const channelRoutes = express.Router();
     // socket.io does not go through Express, so its connections get the same proxy rule here.
     const trusted = proxyAddr.compile(config.trustProxy);
     const clientAddress = (request: IncomingMessage) => proxyAddr(request, trusted);
-    for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, sink);
+    // Each adapter gets the sink's core and the ports its channel's capabilities ask for.
+    for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, createInboundSink(sinkDeps, adapter.kind));
     app.use(channelRoutes);
     // A service's own system accepting, answering or closing a hand-off it got by webhook (signed, like ours to it).
     app.use(handoffCallbackRouter({ db, queues, bus, logger, wording }));

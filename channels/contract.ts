@@ -156,8 +156,8 @@ export class MediaError extends Error {
 
 /** A phone call's progress, as the provider reports it or as the call flow decides it. */
 export const CallReport = z.object({
-  /** The customer's call (Twilio CallSid). */
-  callSid: z.string().regex(/^CA[0-9a-f]{32}$/),
+  /** The provider's id for the customer's call (its format is the provider's business: the channel checks it). */
+  callId: z.string().min(1).max(128),
   /** Whose leg: the customer's own call, or the one put through to an agent. */
   leg: z.enum(['caller', 'agent']),
   kind: z.enum(['queued', 'ringing', 'answered', 'completed', 'busy', 'no_answer', 'failed', 'canceled', 'returned_to_queue']),
@@ -169,10 +169,14 @@ export const CallReport = z.object({
 });
 export type CallReport = z.infer<typeof CallReport>;
 
-/** Where a taken call is put through: an agent's phone number (E.164) or a Twilio Client identity. */
+/** Where a taken call is put through: an agent's phone number (E.164) or a client identity at the provider. */
 export type CallTarget = { phone: string } | { client: string };
 
-/** What the hub gives an adapter to hand inbound traffic to. */
+/**
+ * What the hub gives an adapter to hand inbound traffic to: every channel gets the core (accept, report); the
+ * ports after it are given only to a channel whose capabilities declare what they serve, so an adapter that
+ * needs one checks for it once, when it mounts.
+ */
 export interface InboundSink {
   /**
    * Records the contact durably; resolves once it is safe to acknowledge the provider. Its files and the
@@ -181,21 +185,31 @@ export interface InboundSink {
   accept(contact: InboundContact, extras?: { files?: InboundFile[]; payload?: Uint8Array }): Promise<{ duplicate: boolean }>;
   /** Records a provider's delivery report for a message the hub sent. */
   report(report: DeliveryReport): Promise<void>;
-  /** The customer at this address is typing (ephemeral; nothing is stored). */
-  typing(from: InboundContact['from']): Promise<void>;
+  /** Capability `typing`: the customer at this address is typing (ephemeral; nothing is stored). */
+  readonly typing?: (from: InboundContact['from']) => Promise<void>;
+  /** Capability `verifies`: a customer proves they control a phone number or email address. */
+  readonly verification?: VerificationPort;
+  /** Capability `showsTranscript`: the messages exchanged with one address on this channel, oldest first (the latest `limit`). */
+  readonly transcript?: (address: string, limit: number) => Promise<TranscriptEntry[]>;
+  /** Capability `speaks`: a live call's bot answers and progress. */
+  readonly calls?: CallPort;
+}
+
+export interface VerificationPort {
   /** Sends a one-time code to a phone number (by SMS) or email address the customer at `from` says is theirs. */
-  startVerification(from: InboundContact['from'], claimed: { kind: 'phone' | 'email'; address: string }, client?: { address: string }): Promise<VerificationResult>;
+  start(from: InboundContact['from'], claimed: { kind: 'phone' | 'email'; address: string }, client?: { address: string }): Promise<VerificationResult>;
   /** Checks the code; when right, `from` and the claimed address are linked to one customer record. */
-  checkVerification(from: InboundContact['from'], code: string): Promise<VerificationResult>;
+  check(from: InboundContact['from'], code: string): Promise<VerificationResult>;
+}
+
+export interface CallPort {
   /**
-   * Waits (up to `timeoutMs`) for the bot's answer to a contact just accepted, for channels that must answer
-   * while the customer waits (a phone call). Null: the bot is not answering it (off, or a person has it).
+   * Waits (up to `timeoutMs`) for the bot's answer to a contact just accepted: the caller is waiting on the line.
+   * Null: the bot is not answering it (off, or a person has it).
    */
   awaitBotReply(contact: Pick<InboundContact, 'channel' | 'providerMessageId'>, timeoutMs: number): Promise<BotReplyForCall | null>;
-  /** Records a phone call's progress (queued for an agent, ringing, answered, ended). */
-  reportCall(report: CallReport): Promise<void>;
-  /** The messages exchanged with one address on one channel, oldest first (the latest `limit`). */
-  transcript(channel: ChannelKind, address: string, limit: number): Promise<TranscriptEntry[]>;
+  /** Records a call's progress (queued for an agent, ringing, answered, ended). */
+  report(report: CallReport): Promise<void>;
 }
 
 /** The bot's answer to a caller: what to say, then whether the call goes on, to a person, or ends. */
@@ -249,8 +263,8 @@ export interface ChannelAdapter {
    * will be fetched (not the provider's own media URL, a type or size not accepted).
    */
   fetchMedia?(attachment: Attachment): Promise<FetchedMedia>;
-  /** Puts a call waiting in the queue through to an agent, on channels that carry calls. */
-  connectCall?(callSid: string, target: CallTarget): Promise<void>;
+  /** Puts a call waiting in the queue through to an agent, on channels that carry calls (`callId`: CallReport's). */
+  connectCall?(callId: string, target: CallTarget): Promise<void>;
 }
 
 /** What every channel gets from the hub when it is created. */
@@ -313,21 +327,73 @@ export interface Fanout {
   subscribe(topic: string, handler: (message: string) => void): () => void;
 }
 
-/** What a channel can do, declared once by its module: the hub asks for a capability, never for a channel kind. */
-export interface ChannelCapabilities {
+/**
+ * What a channel can do, declared once by its module: the hub asks for a capability, never for a channel kind
+ * (channels/registry.ts: capabilitiesOf). Every field is declared by every channel, so a new one is a type error
+ * until each channel has said. The desk reads them too (a conversation's `channelCapabilities`).
+ */
+export const ChannelCapabilities = z.object({
   /** The kind of address a customer has on this channel (one phone number serves SMS and voice). */
-  readonly address: ContactPointKind;
+  address: ContactPointKind,
   /**
    * That address still reaches the customer after the conversation ends, so a service can contact them later:
    * a phone number, an email address. A web-chat visitor id or a Teams user id does not (they may never return).
    */
-  readonly reachesLater: boolean;
+  reachesLater: z.boolean(),
   /**
    * Free-form replies are allowed only this many hours after the customer's last message (WhatsApp: 24); after
    * that the provider wants an approved template. Unset: no such rule.
    */
-  readonly replyWindowHours?: number;
-}
+  replyWindowHours: z.number().int().positive().optional(),
+  /**
+   * Contacts are a live call: the bot's replies are spoken in the call while the caller waits (stored as sent,
+   * never queued for sending), a caller who wants a person waits on the line rather than for a message, and
+   * only an agent who takes calls is offered one (voice).
+   */
+  speaks: z.boolean(),
+  /**
+   * The hub can send the customer free text on it as a message (the outbound queue calls the adapter's send).
+   * Voice cannot: what is written to a caller goes to their number on the channel that `textsAddress` (SMS).
+   */
+  canText: z.boolean(),
+  /**
+   * The channel the hub writes on to this kind of address when the customer has not written on a channel that
+   * can take text in this conversation: a caller's number (SMS), an address on the record, a verification code.
+   * At most one channel per address kind (SMS for phone, not WhatsApp: it needs the customer to have written).
+   */
+  textsAddress: z.boolean(),
+  /** Typing indicators both ways: the customer's reach the desk (the sink's `typing` port), an agent's the customer (web chat). */
+  typing: z.boolean(),
+  /** The customer can prove a phone number or email address is theirs with a one-time code (the `verification` port: web chat). */
+  verifies: z.boolean(),
+  /** The customer's client shows the conversation so far and resyncs from the hub's copy (the `transcript` port: web chat). */
+  showsTranscript: z.boolean(),
+  /**
+   * The customer answers turn by turn while they are there (chat, texts, a call), so the bot can ask a question and
+   * wait. False: each message gets one complete answer, with anything else asked for in it (email).
+   */
+  turnByTurn: z.boolean(),
+  /**
+   * Carriers act on keywords sent as a whole message (STOP, START, YES on SMS): an opt-out word ends the bot's
+   * texts, and the bot never asks for a bare YES.
+   */
+  carrierKeywords: z.boolean(),
+  /**
+   * At most this many automatic answers (the bot's) to one address a day, so two machines answering each other,
+   * or a forged sender, cannot start a loop (email: 1, RFC 3834). Danger advice always goes. Unset: no limit.
+   */
+  automaticAnswersPerDay: z.number().int().positive().optional(),
+  /**
+   * A service answering a hand-off the hub sent it may reply on this channel (email: to the hand-off email), so
+   * an inbound contact is first checked for being such a reply before it is taken as a customer's.
+   */
+  carriesServiceReplies: z.boolean(),
+  /** Replies carry the thread of the customer's latest message (email: In-Reply-To, References, a subject with the conversation's reference). */
+  threadsReplies: z.boolean(),
+  /** Sending needs the provider's routing data from the customer's latest message here (OutboundMessage.context: a Bot Framework conversation reference). */
+  repliesNeedContext: z.boolean(),
+});
+export type ChannelCapabilities = Readonly<z.infer<typeof ChannelCapabilities>>;
 
 /** A channel as the registry lists it: its own config schema and a factory for its adapter. */
 export interface ChannelModule<Config = unknown> {

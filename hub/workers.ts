@@ -21,6 +21,7 @@ import type { EffectsRunner } from './effects.ts';
 import type { Queues } from './queues.ts';
 import type { NeedsBot } from './bot/bot.ts';
 import type { ChannelKind } from '../channels/contract.ts';
+import { capabilitiesOf } from '../channels/registry.ts';
 
 export interface WorkerDeps {
   db: Db;
@@ -33,8 +34,6 @@ export interface WorkerDeps {
   botChannels: readonly ChannelKind[];
   /** Applies what the use cases return, once they have committed. */
   effects: EffectsRunner;
-  /** Whether messages on a channel come from a live call (the channels' declared capabilities). */
-  onCall: (channel: ChannelKind) => boolean;
   enabledChannels: readonly ChannelKind[];
   prefix: string;
   lockMs: number;
@@ -64,8 +63,8 @@ export function startWorkers(deps: WorkerDeps): Workers {
     QUEUE_NAMES.inbound,
     async (job) => {
       // A service answering a hand-off email: its reply goes to the customer, not into a conversation as theirs.
-      // Only email can be one (a job without its channel was queued before the field existed: check it).
-      const mayBeServiceReply = !job.data.channel || job.data.channel === 'email';
+      // Only a channel that carries services' replies can (a job without its channel was queued before the field existed: check it).
+      const mayBeServiceReply = !job.data.channel || capabilitiesOf(job.data.channel).carriesServiceReplies;
       if (mayBeServiceReply && (await takeServiceReply({ ...deps, wording: deps.handoff.wording }, job.data.inboxItemId))) return;
       const result = await processInbound(deps.db, job.data.inboxItemId);
       if (!result) return;

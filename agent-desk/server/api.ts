@@ -3,6 +3,7 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { fromTheDesk } from './origin.ts';
 import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../../channels/contract.ts';
+import { kindsThat } from '../../channels/registry.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import type { Queues } from '../../hub/queues.ts';
@@ -153,9 +154,11 @@ export function apiRouter(deps: ApiDeps) {
   router.use(attachmentRouter({ db: deps.db }));
 
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues }));
-  router.use(callRouter({ db: deps.db, effects: deps.effects, voice: deps.adapters.voice, defaultCountry: deps.defaultCountry }));
+  // Calls are taken through the channel that speaks (the one that puts a waiting call through), when it is on.
+  const calls = kindsThat('speaks').map((kind) => deps.adapters[kind]).find((adapter) => adapter?.connectCall);
+  router.use(callRouter({ db: deps.db, effects: deps.effects, voice: calls, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
-  router.use(routingRouter({ db: deps.db, effects: deps.effects, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: deps.adapters.voice }));
+  router.use(routingRouter({ db: deps.db, effects: deps.effects, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: calls }));
   router.use(agentsRouter({ db: deps.db, effects: deps.effects, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity, publicBaseUrl: deps.publicBaseUrl }));
   router.use(conversationNeedsRouter({ db: deps.db, effects: deps.effects, detector: deps.needs, taxonomy: deps.taxonomy }));
   router.use(notesRouter({ db: deps.db, effects: deps.effects }));

@@ -5,6 +5,7 @@ import express from 'express';
 import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js';
 import type { ChannelAdapter } from '../../channels/contract.ts';
+import { kindsThat } from '../../channels/registry.ts';
 import type { Db } from '../../hub/db/client.ts';
 import { fx, type EffectsRunner } from '../../hub/effects.ts';
 import type { Prisma } from '../../hub/generated/prisma/client.ts';
@@ -55,7 +56,8 @@ async function callViews(db: Db, where: Prisma.CallWhereInput): Promise<CallView
   const calls = await db.call.findMany({ where, orderBy: { queuedAt: 'asc' }, include: callInclude });
   if (!calls.length) return [];
   const said = await db.message.findMany({
-    where: { channel: 'voice', direction: 'inbound', OR: calls.map((c) => ({ providerMessageId: { startsWith: `${c.callSid}:` } })) },
+    // What the caller said: the call channel's messages whose ids start with the call's (channels/voice/normalise.ts).
+    where: { channel: { in: kindsThat('speaks') }, direction: 'inbound', OR: calls.map((c) => ({ providerMessageId: { startsWith: `${c.callSid}:` } })) },
     orderBy: { createdAt: 'asc' },
     select: { providerMessageId: true, body: true },
   });

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
 import type { Prisma } from '../../hub/generated/prisma/client.ts';
-import { ChannelKind, ContactPointKind, SenderAuth } from '../../channels/contract.ts';
+import { ChannelCapabilities, ChannelKind, ContactPointKind, SenderAuth } from '../../channels/contract.ts';
+import { capabilitiesOf } from '../../channels/registry.ts';
 import { withoutBidiControls } from '../../channels/bidi.ts';
 import { mediaNotices } from '../../hub/ingest/media.ts';
 
@@ -56,6 +57,8 @@ export const ConversationSummary = z.object({
   id: z.uuid(),
   status: z.enum(['open', 'closed']),
   channel: ChannelKind,
+  /** What its channel can do (e.g. `speaks`: a call, answered on the agent's phone): the desk asks this, not the kind. */
+  channelCapabilities: ChannelCapabilities,
   lastMessageAt: z.iso.datetime(),
   customer: z.object({
     id: z.uuid(),
@@ -204,6 +207,7 @@ export async function listConversations(db: Db, filter: ConversationFilter): Pro
     id: c.id,
     status: c.status,
     channel: c.channel,
+    channelCapabilities: capabilitiesOf(c.channel),
     lastMessageAt: c.lastMessageAt.toISOString(),
     customer: c.customer,
     lastMessage: c.messages[0] ? messageView(c.messages[0]) : null,

@@ -96,7 +96,21 @@ export function createBotframeworkAdapter(config: BotframeworkConfig): ChannelAd
 export const botframeworkChannel: ChannelModule<BotframeworkConfig> = {
   kind: 'botframework',
   // A channel user id reaches only a conversation the user keeps (Teams, Direct Line): not a way to call them back.
-  capabilities: { address: 'botframework_user', reachesLater: false },
+  capabilities: {
+    address: 'botframework_user',
+    reachesLater: false,
+    speaks: false,
+    canText: true,
+    textsAddress: false,
+    typing: false,
+    verifies: false,
+    showsTranscript: false,
+    turnByTurn: true,
+    carrierKeywords: false,
+    carriesServiceReplies: false,
+    threadsReplies: false,
+    repliesNeedContext: true,
+  },
   isOn: (env) => !!env.BOT_APP_ID || env.BOT_ENDPOINT_ANONYMOUS === 'true',
   configSchema: botframeworkConfigSchema,
   create: (config: BotframeworkConfig, _context: ChannelContext) => createBotframeworkAdapter(config),

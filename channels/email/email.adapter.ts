@@ -207,7 +207,22 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
 
 export const emailChannel: ChannelModule<EmailConfig> = {
   kind: 'email',
-  capabilities: { address: 'email', reachesLater: true },
+  capabilities: {
+    address: 'email',
+    reachesLater: true,
+    speaks: false,
+    canText: true,
+    textsAddress: true,
+    typing: false,
+    verifies: false,
+    showsTranscript: false,
+    turnByTurn: false,
+    carrierKeywords: false,
+    carriesServiceReplies: true,
+    threadsReplies: true,
+    repliesNeedContext: false,
+    automaticAnswersPerDay: 1,
+  },
   // On with any of its settings, so a half-configured channel stops the hub with a clear message.
   isOn: (env) => !!(env.EMAIL_INBOUND_ADDRESSES || env.EMAIL_IMAP_URL || env.SMTP_PORT),
   configSchema: emailConfigSchema,

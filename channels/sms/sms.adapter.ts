@@ -72,7 +72,21 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
 
 export const smsChannel: ChannelModule<SmsConfig> = {
   kind: 'sms',
-  capabilities: { address: 'phone', reachesLater: true },
+  capabilities: {
+    address: 'phone',
+    reachesLater: true,
+    speaks: false,
+    canText: true,
+    textsAddress: true,
+    typing: false,
+    verifies: false,
+    showsTranscript: false,
+    turnByTurn: true,
+    carrierKeywords: true,
+    carriesServiceReplies: false,
+    threadsReplies: false,
+    repliesNeedContext: false,
+  },
   // On when any Twilio credential is set (then all must be valid); off when none is.
   isOn: (env) => ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'].some((name) => env[name]),
   configSchema: smsConfigSchema,

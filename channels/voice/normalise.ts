@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CallReport, InboundContact, type Normalised } from '../contract.ts';
 import { firstIssue, toE164 } from '../twilio/normalise.ts';
 
+// Twilio's own call id format: checked here, at the edge; the hub's contract takes any provider's call id.
 const CallSid = z.string().regex(/^CA[0-9a-f]{32}$/, 'must be a Twilio call SID (CA and 32 hex digits)');
 
 export const GatherFields = z.object({
@@ -72,7 +73,7 @@ export function normaliseCallStatus(fields: Record<string, string>, receivedAt: 
   return {
     ok: true,
     value: CallReport.parse({
-      callSid: ParentCallSid ?? legSid,
+      callId: ParentCallSid ?? legSid,
       leg: ParentCallSid ? 'agent' : 'caller',
       kind: STATUS_KIND[CallStatus],
       providerKey: `${legSid}:${CallStatus}`,

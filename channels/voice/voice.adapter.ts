@@ -84,6 +84,9 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
   }
 
   function mount({ router }: MountTarget, sink: InboundSink) {
+    // Given to channels that declare `speaks`, as this one does: without it no caller could be queued or answered.
+    const calls = sink.calls;
+    if (!calls) throw new Error('the voice channel needs the sink\'s calls port (its capabilities declare speaks)');
     router.post(VOICE_WEBHOOK_PATH, twilioForm, (req, res) => {
       if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
       const response = new twilio.twiml.VoiceResponse();
@@ -117,7 +120,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       }
       // What was said is stored; a caller who asked for a person joins the queue even if the call record
       // cannot be written just now (the database is down): being heard matters more than the desk's list.
-      if (toAPerson) await sink.reportCall({ callSid: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: contact.value.receivedAt }).catch(() => undefined);
+      if (toAPerson) await calls.report({ callId: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: contact.value.receivedAt }).catch(() => undefined);
       const response = new twilio.twiml.VoiceResponse();
       if (toAPerson) {
         response.say(say, wording.hold);
@@ -126,7 +129,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       }
       // The needs bot answers in the call itself; without it (off, or a person has the conversation) the
       // caller is simply asked for anything else.
-      const reply = await sink.awaitBotReply(contact.value, config.VOICE_BOT_WAIT_MS).catch(() => null);
+      const reply = await calls.awaitBotReply(contact.value, config.VOICE_BOT_WAIT_MS).catch(() => null);
       if (!reply) ask(response, wording.again);
       else if (reply.next === 'continue') ask(response, reply.texts.join(' ') || wording.again);
       else {
@@ -136,7 +139,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
           response.hangup();
         } else {
           try {
-            await sink.reportCall({ callSid: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: now().toISOString() });
+            await calls.report({ callId: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: now().toISOString() });
           } catch {
             return refuse(res, 503, 'temporarily unable to queue the call');
           }
@@ -172,7 +175,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       });
     }
 
-    callback(VOICE_STATUS_PATH, normaliseCallStatus, (report) => sink.reportCall(report), 'the call status');
+    callback(VOICE_STATUS_PATH, normaliseCallStatus, (report) => calls.report(report), 'the call status');
     callback(VOICE_TRANSCRIPTION_PATH, normaliseTranscription, (contact) => sink.accept(contact), 'the transcription');
 
     // The agent's phone stopped ringing or the agent hung up: talked → goodbye; otherwise back in the queue.
@@ -187,7 +190,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
         return twiml(res, response);
       }
       try {
-        await sink.reportCall({ callSid: result.value.callSid, leg: 'caller', kind: 'returned_to_queue', at: now().toISOString() });
+        await calls.report({ callId: result.value.callSid, leg: 'caller', kind: 'returned_to_queue', at: now().toISOString() });
       } catch {
         return refuse(res, 503, 'temporarily unable to record the call');
       }
@@ -241,7 +244,21 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
 
 export const voiceChannel: ChannelModule<VoiceConfig> = {
   kind: 'voice',
-  capabilities: { address: 'phone', reachesLater: true },
+  capabilities: {
+    address: 'phone',
+    reachesLater: true,
+    speaks: true,
+    canText: false,
+    textsAddress: false,
+    typing: false,
+    verifies: false,
+    showsTranscript: false,
+    turnByTurn: true,
+    carrierKeywords: false,
+    carriesServiceReplies: false,
+    threadsReplies: false,
+    repliesNeedContext: false,
+  },
   // On with the Twilio credentials unless VOICE_ENABLED=false.
   isOn: (env) => !!env.TWILIO_AUTH_TOKEN && env.VOICE_ENABLED !== 'false',
   configSchema: voiceConfigSchema,

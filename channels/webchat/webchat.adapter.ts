@@ -13,6 +13,8 @@ const TYPING_TOPIC = 'webchat.typing';
 /** At most one typing signal per visitor (or agent) this often: it is a hint, not a stream. */
 const TYPING_EVERY_MS = 2000;
 const TRANSCRIPT_LENGTH = 200;
+/** Only when the hub gave no verification port (it gives one to channels that declare `verifies`, as this one does). */
+const NO_VERIFICATION = { ok: false, error: 'Linking your chat is not available just now.' } as const;
 const WEB = path.join(import.meta.dirname, 'web');
 
 export const webchatConfigSchema = z.object({
@@ -99,7 +101,7 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
       socket.on('typing', () => {
         if (Date.now() - lastTyping < TYPING_EVERY_MS) return;
         lastTyping = Date.now();
-        void sink.typing({ kind: 'webchat_visitor', address: visitorId }).catch(() => undefined);
+        void sink.typing?.({ kind: 'webchat_visitor', address: visitorId }).catch(() => undefined);
       });
 
       // Linking this chat to the customer's record: a code texted to the number they give.
@@ -109,13 +111,15 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
         const event = VerifyStart.safeParse(payload);
         if (!event.success) return ack({ ok: false, error: 'Please give a phone number or email address.' });
         // The network address too: codes are limited per address as well as per visitor id, which the client makes up.
-        ack(await sink.startVerification(visitor, event.data, { address: clientAddress(socket.request) }).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
+        if (!sink.verification) return ack(NO_VERIFICATION);
+        ack(await sink.verification.start(visitor, event.data, { address: clientAddress(socket.request) }).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
       });
       socket.on('verify.check', async (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return;
         const event = VerifyCheck.safeParse(payload);
         if (!event.success) return ack({ ok: false, error: event.error.issues[0]?.message ?? 'Please give the code.' });
-        ack(await sink.checkVerification(visitor, event.data.code).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
+        if (!sink.verification) return ack(NO_VERIFICATION);
+        ack(await sink.verification.check(visitor, event.data.code).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
       });
 
       socket.on('delivered', async (payload: unknown) => {
@@ -125,7 +129,7 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
 
       // Everything so far, replies sent while the visitor was away included; the widget also uses it
       // to resend any of its own messages that never reached us.
-      const transcript = await sink.transcript('webchat', visitorId, TRANSCRIPT_LENGTH).catch(() => null);
+      const transcript = (await sink.transcript?.(visitorId, TRANSCRIPT_LENGTH).catch(() => null)) ?? null;
       if (transcript) socket.emit('transcript', transcript);
     });
 
@@ -160,7 +164,21 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
 export const webchatChannel: ChannelModule<WebchatConfig> = {
   kind: 'webchat',
   // A visitor id reaches only a browser that comes back to the chat.
-  capabilities: { address: 'webchat_visitor', reachesLater: false },
+  capabilities: {
+    address: 'webchat_visitor',
+    reachesLater: false,
+    speaks: false,
+    canText: true,
+    textsAddress: true,
+    typing: true,
+    verifies: true,
+    showsTranscript: true,
+    turnByTurn: true,
+    carrierKeywords: false,
+    carriesServiceReplies: false,
+    threadsReplies: false,
+    repliesNeedContext: false,
+  },
   // On by default: it needs no provider account, and the embedded demo should work out of the box.
   isOn: (env) => env.WEBCHAT_ENABLED !== 'false',
   configSchema: webchatConfigSchema,

@@ -68,7 +68,22 @@ export function createWhatsappAdapter(config: WhatsappConfig, publicBaseUrl: str
 export const whatsappChannel: ChannelModule<WhatsappConfig> = {
   kind: 'whatsapp',
   // The customer's WhatsApp is their phone number: it reaches them later, within WhatsApp's reply window.
-  capabilities: { address: 'phone', reachesLater: true, replyWindowHours: 24 },
+  capabilities: {
+    address: 'phone',
+    reachesLater: true,
+    replyWindowHours: 24,
+    speaks: false,
+    canText: true,
+    textsAddress: false,
+    typing: false,
+    verifies: false,
+    showsTranscript: false,
+    turnByTurn: true,
+    carrierKeywords: false,
+    carriesServiceReplies: false,
+    threadsReplies: false,
+    repliesNeedContext: false,
+  },
   isOn: (env) => !!env.WHATSAPP_FROM,
   configSchema: whatsappConfigSchema,
   create: (config, context) => createWhatsappAdapter(config, context.publicBaseUrl),

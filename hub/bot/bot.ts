@@ -4,6 +4,7 @@ import { Activity, ActivityTypes } from '@microsoft/agents-activity';
 import { ConversationState, type Storage } from '@microsoft/agents-hosting';
 import { DialogSet, DialogTurnStatus, type DialogState } from '@microsoft/agents-hosting-dialogs';
 import type { ChannelKind } from '../../channels/contract.ts';
+import { capabilitiesOf } from '../../channels/registry.ts';
 import { HubBotAdapter } from './adapter.ts';
 import { BOT_CHANNEL_ID, BOT_STATE_NAMESPACE } from './storage.ts';
 import type { NeedsKnowledge } from './knowledge.ts';
@@ -58,7 +59,8 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
         // A key pressed on a call is stored as "[pressed 1]"; the dialog's prompts understand "1".
         text: input.text.replace(/^\[pressed ([0-9*#]+)\]$/, '$1'),
         channelId: BOT_CHANNEL_ID,
-        channelData: { channel: input.channel, reachable: input.reachable },
+        // The dialogs ask what the channel can do (channels/contract.ts ChannelCapabilities), never which it is.
+        channelData: { capabilities: capabilitiesOf(input.channel), reachable: input.reachable },
         conversation: { id: input.conversationId },
         from: { id: input.customerId, role: 'user' },
         recipient: { id: 'contact-hub-bot', role: 'bot' },
@@ -69,7 +71,8 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
         const dc = await dialogs.createContext(context);
         const result = await dc.continueDialog();
         captured = await capturedState.get(context, emptyCaptured());
-        if (result.status === DialogTurnStatus.empty && !captured.outcome) await dc.beginDialog(input.channel === 'email' ? EMAIL_DIALOG : NEEDS_DIALOG);
+        // Where the customer is not there to answer question by question (email), one complete answer.
+        if (result.status === DialogTurnStatus.empty && !captured.outcome) await dc.beginDialog(capabilitiesOf(input.channel).turnByTurn ? NEEDS_DIALOG : EMAIL_DIALOG);
         captured = await capturedState.get(context, emptyCaptured());
         await conversationState.saveChanges(context, false);
       });

@@ -21,6 +21,7 @@ import {
 import { CONTACT_FACT, type Detection, type NeedsKnowledge } from './knowledge.ts';
 import { emergencyAdvice, readSafetyAnswer, type SafetyWording } from './safety.ts';
 import type { BotWording } from './wording.ts';
+import type { ChannelCapabilities } from '../../channels/contract.ts';
 
 /** What the conversation has captured so far; the hub records it after every turn. */
 export interface Captured {
@@ -68,13 +69,16 @@ export function emergencyMessage(wording: SafetyWording, kinds: readonly string[
   return [...emergencyAdvice(wording, kinds), next].join(' ');
 }
 
-/** The hub channel the message came on (the activity's channelId is the hub's own, for state keys). */
-function channelOf(context: TurnContext): string | undefined {
-  return (context.activity.channelData as { channel?: string } | undefined)?.channel;
+/**
+ * What the channel the message came on can do (the activity's channelId is the hub's own, for state keys);
+ * none known: a plain text channel.
+ */
+function channelCan(context: TurnContext): Partial<ChannelCapabilities> {
+  return (context.activity.channelData as { capabilities?: ChannelCapabilities } | undefined)?.capabilities ?? {};
 }
 
 function onThePhone(context: TurnContext): boolean {
-  return channelOf(context) === 'voice';
+  return channelCan(context).speaks === true;
 }
 
 /** The customer has a phone number or email on record: the teams can contact them once this conversation is over. */
@@ -83,12 +87,12 @@ function reachableLater(context: TurnContext): boolean {
 }
 
 /**
- * How to answer a yes/no question on this channel: keys on a call; on SMS, Y or N, because YES is also a
- * carrier opt-in keyword (answered by Twilio itself).
+ * How to answer a yes/no question on this channel: keys on a call; Y or N where carriers act on keywords (SMS),
+ * because YES is also a carrier opt-in keyword (answered by Twilio itself).
  */
-function howToAnswer(wording: BotWording, channel: string | undefined): { how: string; again: string } {
-  if (channel === 'voice') return { how: wording.answer.voice.how, again: wording.answer.voice.again };
-  if (channel === 'sms') return { how: wording.answer.sms.how, again: wording.answer.sms.again };
+function howToAnswer(wording: BotWording, can: Partial<ChannelCapabilities>): { how: string; again: string } {
+  if (can.speaks) return { how: wording.answer.voice.how, again: wording.answer.voice.again };
+  if (can.carrierKeywords) return { how: wording.answer.sms.how, again: wording.answer.sms.again };
   return { how: wording.answer.other.how, again: wording.answer.other.again };
 }
 
@@ -158,7 +162,7 @@ export class NeedsDialog extends ComponentDialog {
    */
   private async interrupt(context: TurnContext, text: string): Promise<'stop' | 'hold' | 'resume' | 'go'> {
     // An SMS opt-out word: the carrier and Twilio stop our texts; the bot falls silent and a person sees it.
-    if (channelOf(context) === 'sms' && SMS_OPT_OUT.test(text)) {
+    if (channelCan(context).carrierKeywords && SMS_OPT_OUT.test(text)) {
       (await this.state(context)).outcome = 'opted-out';
       return 'stop';
     }
@@ -216,7 +220,7 @@ export class NeedsDialog extends ComponentDialog {
 
   /** The safety question, with how to answer it on this channel (buttons where the channel shows them). */
   private async askSafety(context: TurnContext, question: string) {
-    await context.sendActivity(MessageFactory.suggestedActions(['Yes', 'No'], `${question} ${howToAnswer(this.wording, channelOf(context)).how}`));
+    await context.sendActivity(MessageFactory.suggestedActions(['Yes', 'No'], `${question} ${howToAnswer(this.wording, channelCan(context)).how}`));
   }
 
   private async state(context: TurnContext): Promise<Captured> {
@@ -241,7 +245,7 @@ export class NeedsDialog extends ComponentDialog {
     // The words work on every channel; the buttons are for channels that show them (web chat, Teams).
     // Built here rather than by the prompt's style, which only adds buttons on channel ids it knows.
     const ask = (words: string) => MessageFactory.suggestedActions(['Yes', 'No'], words);
-    const { how, again } = howToAnswer(this.wording, channelOf(step.context));
+    const { how, again } = howToAnswer(this.wording, channelCan(step.context));
     return step.prompt(YES_NO, { prompt: ask(`${text} ${how}${after ? ` ${after}` : ''}`), retryPrompt: ask(again), choices: [YES, NO], style: ListStyle.none });
   }
 

@@ -8,7 +8,7 @@ import { DatabaseStorage } from './storage.ts';
 import type { Captured } from './needs-dialog.ts';
 import { createHandoffs, type HandoffResult, type HandoffWording } from '../handoff/create.ts';
 import { createNotice } from '../outbound/compose.ts';
-import { ADDRESSES_THAT_REACH_LATER } from '../../channels/registry.ts';
+import { ADDRESSES_THAT_REACH_LATER, capabilitiesOf } from '../../channels/registry.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -62,12 +62,14 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wordi
       new DatabaseStorage(tx),
     );
     const replyIds: string[] = [];
-    const spoken = message.channel === 'voice';
+    const can = capabilitiesOf(message.channel);
+    const spoken = can.speaks;
     // Email: at most one automatic answer to an address a day (RFC 3834), so two machines, or a forged sender,
     // can never start a loop of the council's replies. Danger is the exception: its advice always goes.
+    const perDay = can.automaticAnswersPerDay;
     const answeredToday =
-      message.channel === 'email' &&
-      (await tx.message.count({ where: { channel: 'email', direction: 'outbound', fromBot: true, toAddress: message.fromAddress, createdAt: { gte: new Date(Date.now() - DAY_MS) } } })) > 0;
+      perDay !== undefined &&
+      (await tx.message.count({ where: { channel: message.channel, direction: 'outbound', fromBot: true, toAddress: message.fromAddress, createdAt: { gte: new Date(Date.now() - DAY_MS) } } })) >= perDay;
     const quiet = answeredToday && !result.captured.urgent;
     if (quiet) result.captured.outcome ??= 'unclear';
     // On a call the phone line itself tells a caller who asked for a person to hold: the bot's words would go unsaid.

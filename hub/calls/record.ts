@@ -1,7 +1,8 @@
 // A phone call's progress → its Call row (the state the desk's waiting list shows) and its events (the
 // call's story on the conversation). Providers retry callbacks and callbacks arrive out of order, so each
 // state change is guarded by the state it comes from, and each provider callback is recorded once.
-import type { CallReport } from '../../channels/contract.ts';
+import type { CallReport, ChannelKind } from '../../channels/contract.ts';
+import { capabilitiesOf } from '../../channels/registry.ts';
 import { isUniqueViolation, isNotFound, type Db } from '../db/client.ts';
 import type { CallEventKind } from '../generated/prisma/client.ts';
 import { resolveCustomer } from '../identity/resolve.ts';
@@ -14,12 +15,15 @@ export interface RecordedCall {
 
 const CALLER_ENDED = new Set<CallReport['kind']>(['completed', 'busy', 'no_answer', 'failed', 'canceled']);
 
-/** Null: nothing changed (a retry, a callback for a call that never asked for a person, an out-of-order one). */
-export async function recordCallReport(db: Db, report: CallReport): Promise<RecordedCall | null> {
+/**
+ * A report from the channel `channel` (one whose contacts are calls). Null: nothing changed (a retry, a callback
+ * for a call that never asked for a person, an out-of-order one).
+ */
+export async function recordCallReport(db: Db, channel: ChannelKind, report: CallReport): Promise<RecordedCall | null> {
   const at = new Date(report.at);
-  if (report.kind === 'queued') return queueCall(db, report, at);
+  if (report.kind === 'queued') return queueCall(db, channel, report, at);
 
-  const call = await db.call.findUnique({ where: { callSid: report.callSid }, select: { id: true, conversationId: true, agentId: true } });
+  const call = await db.call.findUnique({ where: { callSid: report.callId }, select: { id: true, conversationId: true, agentId: true } });
   if (!call) return null;
   const recorded = { callId: call.id, conversationId: call.conversationId };
 
@@ -43,7 +47,7 @@ export async function recordCallReport(db: Db, report: CallReport): Promise<Reco
       if (report.leg === 'caller' && CALLER_ENDED.has(report.kind)) {
         await tx.call.updateMany({ where: { id: call.id, state: { not: 'ended' } }, data: { state: 'ended', endedAt: at } });
         // A caller who hung up while waiting is no longer waiting for a person (routing withdraws the offer).
-        await tx.conversation.updateMany({ where: { id: call.conversationId, assignedAgentId: null, channel: 'voice', calls: { none: { state: 'queued' } } }, data: { waitingSince: null } });
+        await tx.conversation.updateMany({ where: { id: call.conversationId, assignedAgentId: null, channel, calls: { none: { state: 'queued' } } }, data: { waitingSince: null } });
       } else if (report.leg === 'agent' && report.kind === 'answered') {
         await tx.call.updateMany({ where: { id: call.id, state: 'connecting' }, data: { state: 'connected' } });
       }
@@ -55,18 +59,18 @@ export async function recordCallReport(db: Db, report: CallReport): Promise<Reco
   return recorded;
 }
 
-async function queueCall(db: Db, report: CallReport, at: Date): Promise<RecordedCall | null> {
+async function queueCall(db: Db, channel: ChannelKind, report: CallReport, at: Date): Promise<RecordedCall | null> {
   if (!report.from) throw new Error('a queued call needs the caller’s number');
-  const existing = await db.call.findUnique({ where: { callSid: report.callSid }, select: { id: true } });
+  const existing = await db.call.findUnique({ where: { callSid: report.callId }, select: { id: true } });
   if (existing) return null; // Twilio retried the request that queued it
   // Same customer and conversation as what the caller said (a merge meanwhile means: resolve again).
   for (let attempt = 0; ; attempt++) {
     try {
-      const { customerId } = await resolveCustomer(db, { kind: 'phone', address: report.from }, 'inbound-voice');
-      const { conversationId } = await openConversationFor(db, customerId, 'voice');
+      const { customerId } = await resolveCustomer(db, { kind: capabilitiesOf(channel).address, address: report.from }, `inbound-${channel}`);
+      const { conversationId } = await openConversationFor(db, customerId, channel);
       const call = await db.$transaction(async (tx) => {
         const created = await tx.call.create({
-          data: { callSid: report.callSid, conversationId, fromAddress: report.from!, state: 'queued', queuedAt: at, events: { create: { leg: 'caller', kind: 'queued', at } } },
+          data: { callSid: report.callId, conversationId, fromAddress: report.from!, state: 'queued', queuedAt: at, events: { create: { leg: 'caller', kind: 'queued', at } } },
           select: { id: true, conversationId: true },
         });
         // The caller now waits for a person: routing offers the call (unless an agent already has the conversation).

@@ -10,6 +10,7 @@
 // the service's address without being verified is also recorded on the hand-off, for a supervisor to see.
 import { simpleParser } from 'mailparser';
 import { InboundContact } from '../../channels/contract.ts';
+import { capabilitiesOf } from '../../channels/registry.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import { HandoffError } from './create.ts';
 import type { HandoffDeps } from './dispatch.ts';
@@ -29,7 +30,8 @@ interface Candidate {
  */
 export async function takeServiceReply(deps: HandoffDeps, inboxItemId: string): Promise<boolean> {
   const item = await deps.db.inboxItem.findUnique({ where: { id: inboxItemId }, select: { channel: true, contact: true, payload: true, processedAt: true, messageId: true } });
-  if (!item || item.channel !== 'email') return false;
+  // Only a channel services reply on (email) can carry one; the checks below read its mail headers.
+  if (!item || !capabilitiesOf(item.channel).carriesServiceReplies) return false;
   // Processed with no customer message: taken here on an earlier run. Processed with one: processInbound's.
   if (item.processedAt) return item.messageId === null;
   const contact = InboundContact.parse(item.contact);

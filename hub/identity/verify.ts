@@ -6,6 +6,7 @@ import type { CountryCode } from 'libphonenumber-js';
 // Full metadata: number types (mobile, premium rate, personal) are not in the default set.
 import { parsePhoneNumberFromString as parseMax } from 'libphonenumber-js/max';
 import { ChannelSendError } from '../../channels/contract.ts';
+import { textChannelFor } from '../../channels/registry.ts';
 import type { Db } from '../db/client.ts';
 import type { Adapters } from '../outbound/process.ts';
 import { CUSTOMER_WORDING } from '../wording.ts';
@@ -65,7 +66,9 @@ export async function startVerification(
   const { kind } = input.claimed;
   const address = normaliseAddress(kind, input.claimed.address, input.defaultCountry);
   if (!address) return { ok: false, error: kind === 'phone' ? CUSTOMER_WORDING.verification.notAPhone : CUSTOMER_WORDING.verification.notAnEmail };
-  const adapter = kind === 'phone' ? adapters.sms : adapters.email;
+  // The code goes by the channel that writes to this kind of address (SMS for a number, email for an address).
+  const channel = textChannelFor(kind);
+  const adapter = channel && adapters[channel];
   if (!adapter) return { ok: false, error: kind === 'phone' ? CUSTOMER_WORDING.verification.cannotText : CUSTOMER_WORDING.verification.cannotEmail };
   const badNumber = kind === 'phone' ? textableMobile(address, limits.countries) : null;
   if (badNumber) return { ok: false, error: CUSTOMER_WORDING.verification.refused, limit: badNumber };

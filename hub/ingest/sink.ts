@@ -1,6 +1,7 @@
 // What channel adapters hand inbound traffic to: record durably, then queue. The provider gets its 2xx
 // only after the inbox row exists, so a Redis outage loses nothing (the sweeper re-queues).
-import type { InboundSink } from '../../channels/contract.ts';
+import type { CallPort, InboundSink, VerificationPort } from '../../channels/contract.ts';
+import { capabilitiesOf } from '../../channels/registry.ts';
 import type { Db } from '../db/client.ts';
 import type { EventBus } from '../events.ts';
 import { enqueueFor, type Queues } from '../queues.ts';
@@ -32,7 +33,7 @@ export async function storeInbound(deps: { db: Db; queues: Queues; logger: Logge
   return { duplicate: receipt.duplicate };
 }
 
-export function createInboundSink(deps: {
+export interface InboundSinkDeps {
   db: Db;
   queues: Queues;
   bus: EventBus;
@@ -47,7 +48,24 @@ export function createInboundSink(deps: {
   verificationLimits?: VerificationLimits;
   /** How long the database may take to store a contact before it is journaled instead (providers time out at 15 s). */
   storeTimeoutMs?: number;
-}): InboundSink {
+}
+
+/**
+ * The sink one channel's adapter is given: the core every channel gets, and the ports its declared capabilities
+ * ask for (typing, verification, transcript, calls), bound to that channel.
+ */
+export function createInboundSink(deps: InboundSinkDeps, channel: ChannelKind): InboundSink {
+  const can = capabilitiesOf(channel);
+  return {
+    ...core(deps),
+    ...(can.typing ? { typing: typingPort(deps) } : {}),
+    ...(can.verifies ? { verification: verificationPort(deps) } : {}),
+    ...(can.showsTranscript ? { transcript: transcriptPort(deps, channel) } : {}),
+    ...(can.speaks ? { calls: callPort(deps, channel) } : {}),
+  };
+}
+
+function core(deps: InboundSinkDeps): Pick<InboundSink, 'accept' | 'report'> {
   const storeTimeoutMs = deps.storeTimeoutMs ?? 3_000;
   return {
     async accept(contact, extras) {
@@ -81,14 +99,26 @@ export function createInboundSink(deps: {
         return { duplicate: false };
       }
     },
-    async typing(from) {
-      const point = await deps.db.contactPoint.findUnique({ where: { kind_address: from }, select: { customerId: true } });
-      if (!point) return; // nothing sent yet: no conversation to show it in
-      const open = await deps.db.conversation.findUnique({ where: { openForCustomer: point.customerId }, select: { id: true } });
-      if (open) await deps.bus.publish({ type: 'customer.typing', conversationId: open.id });
+    async report(report) {
+      const moved = await recordDeliveryReport(deps.db, report);
+      if (moved) void deps.bus.publish({ type: 'message.updated', ...moved }).catch(() => undefined);
     },
+  };
+}
+
+function typingPort(deps: InboundSinkDeps): NonNullable<InboundSink['typing']> {
+  return async (from) => {
+    const point = await deps.db.contactPoint.findUnique({ where: { kind_address: from }, select: { customerId: true } });
+    if (!point) return; // nothing sent yet: no conversation to show it in
+    const open = await deps.db.conversation.findUnique({ where: { openForCustomer: point.customerId }, select: { id: true } });
+    if (open) await deps.bus.publish({ type: 'customer.typing', conversationId: open.id });
+  };
+}
+
+function verificationPort(deps: InboundSinkDeps): VerificationPort {
+  return {
     // Only web-chat visitors verify this way for now: their visitor id is the key being linked.
-    async startVerification(from, claimed, client) {
+    async start(from, claimed, client) {
       if (from.kind !== 'webchat_visitor') return { ok: false, error: 'not available on this channel' };
       const result = await startVerification(deps.db, deps.adapters, { visitorId: from.address, claimed, defaultCountry: deps.defaultCountry, clientAddress: client?.address, limits: deps.verificationLimits });
       // A limit other than the visitor's own is a sign of abuse (SMS pumping, or someone being harassed): the
@@ -96,36 +126,40 @@ export function createInboundSink(deps: {
       if (!result.ok && result.limit && result.limit !== 'per-visitor') deps.logger.error({ limit: result.limit, kind: claimed.kind }, 'verification code refused: a limit was reached');
       return result.ok ? result : { ok: false, error: result.error };
     },
-    async checkVerification(from, code) {
+    async check(from, code) {
       if (from.kind !== 'webchat_visitor') return { ok: false, error: 'not available on this channel' };
       return checkVerification(deps.db, { visitorId: from.address, code });
     },
-    async transcript(channel, address, limit) {
-      const rows = await deps.db.message.findMany({
-        where: { channel, OR: [{ direction: 'inbound', fromAddress: address }, { direction: 'outbound', toAddress: address }] },
-        orderBy: { createdAt: 'desc' },
-        take: limit,
-        select: { id: true, direction: true, body: true, createdAt: true, providerMessageId: true, suggestions: true },
-      });
-      return rows.reverse().map((m) => ({
-        id: m.id,
-        direction: m.direction,
-        text: m.body,
-        createdAt: m.createdAt.toISOString(),
-        providerMessageId: m.direction === 'inbound' ? m.providerMessageId : null,
-        ...(m.suggestions.length ? { suggestions: m.suggestions } : {}),
-      }));
-    },
+  };
+}
+
+function transcriptPort(deps: InboundSinkDeps, channel: ChannelKind): NonNullable<InboundSink['transcript']> {
+  return async (address, limit) => {
+    const rows = await deps.db.message.findMany({
+      where: { channel, OR: [{ direction: 'inbound', fromAddress: address }, { direction: 'outbound', toAddress: address }] },
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+      select: { id: true, direction: true, body: true, createdAt: true, providerMessageId: true, suggestions: true },
+    });
+    return rows.reverse().map((m) => ({
+      id: m.id,
+      direction: m.direction,
+      text: m.body,
+      createdAt: m.createdAt.toISOString(),
+      providerMessageId: m.direction === 'inbound' ? m.providerMessageId : null,
+      ...(m.suggestions.length ? { suggestions: m.suggestions } : {}),
+    }));
+  };
+}
+
+function callPort(deps: InboundSinkDeps, channel: ChannelKind): CallPort {
+  return {
     awaitBotReply: (contact, timeoutMs) => awaitBotReply(deps.db, deps.botChannels, contact, timeoutMs),
-    async reportCall(report) {
-      const recorded = await recordCallReport(deps.db, report);
+    async report(report) {
+      const recorded = await recordCallReport(deps.db, channel, report);
       if (recorded) void deps.bus.publish({ type: 'call.updated', ...recorded }).catch(() => undefined);
       // A call joined the queue, went back to it, or its caller hung up: offers change.
       if (recorded) deps.router?.request();
-    },
-    async report(report) {
-      const moved = await recordDeliveryReport(deps.db, report);
-      if (moved) void deps.bus.publish({ type: 'message.updated', ...moved }).catch(() => undefined);
     },
   };
 }

@@ -2,6 +2,7 @@
 // Writing the row before queueing means a lost Redis job is found again by the sweeper.
 import type { ChannelKind } from '../../channels/contract.ts';
 import { withoutBidiOverrides } from '../../channels/bidi.ts';
+import { textChannelFor, writtenReplyChannel } from '../../channels/registry.ts';
 import type { Message, Prisma } from '../generated/prisma/client.ts';
 
 /** The client or a transaction: a reply can be written in the same transaction as the change it reports. */
@@ -64,16 +65,16 @@ async function reachable(db: Db, conversationId: string): Promise<{ own: Channel
   latest.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const targets = new Map<ChannelKind, { to: string; from: string }>();
   for (const m of latest) {
-    const channel = m.channel === 'voice' ? 'sms' : m.channel;
-    if (!targets.has(channel)) targets.set(channel, { to: m.fromAddress, from: m.toAddress });
+    // A call is answered in writing on the channel that texts its number (SMS).
+    const channel = writtenReplyChannel(m.channel);
+    if (channel && !targets.has(channel)) targets.set(channel, { to: m.fromAddress, from: m.toAddress });
   }
-  const byKind: Partial<Record<string, ChannelKind>> = { phone: 'sms', email: 'email', webchat_visitor: 'webchat' };
   // The hub's own address on a channel the customer has not used here is filled in when it is sent.
   for (const point of conversation.customer.contactPoints) {
-    const channel = byKind[point.kind];
+    const channel = textChannelFor(point.kind);
     if (channel && !targets.has(channel)) targets.set(channel, { to: point.address, from: '' });
   }
-  return { own: conversation.channel === 'voice' ? 'sms' : conversation.channel, targets };
+  return { own: writtenReplyChannel(conversation.channel) ?? conversation.channel, targets };
 }
 
 async function outboxRow(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[], content: { body: string; agentId?: string; fromBot?: boolean; handoffId?: string; authorName?: string }, chosen?: ChannelKind): Promise<QueuedReply> {

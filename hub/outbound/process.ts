@@ -5,7 +5,7 @@ import { ChannelSendError, type ChannelAdapter, type ChannelKind, type OutboundM
 import type { Db } from '../db/client.ts';
 import { applyDeliveryReports } from './status.ts';
 import { referenceFor } from '../conversation/thread.ts';
-import { channelModules } from '../../channels/registry.ts';
+import { capabilitiesOf } from '../../channels/registry.ts';
 
 export type Adapters = { readonly [K in ChannelKind]?: ChannelAdapter };
 
@@ -27,7 +27,8 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
 
   // A channel that allows free replies only for a while after the customer last wrote (WhatsApp: 24 hours):
   // past it, say so to the agent rather than let the provider refuse it.
-  const windowHours = channelModules[message.channel].capabilities.replyWindowHours;
+  const can = capabilitiesOf(message.channel);
+  const windowHours = can.replyWindowHours;
   if (windowHours) {
     const last = await db.message.findFirst({ where: { conversationId: message.conversationId, channel: message.channel, direction: 'inbound' }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
     if (!last || Date.now() - last.createdAt.getTime() > windowHours * 3_600_000) {
@@ -36,8 +37,8 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
   }
   await db.message.update({ where: { id: message.id }, data: { status: 'sending', attempts: { increment: 1 } } });
   try {
-    const thread = message.channel === 'email' ? await emailThread(db, message.conversationId) : undefined;
-    const context = message.channel === 'botframework' ? await lastInboundContext(db, message.conversationId, message.channel) : undefined;
+    const thread = can.threadsReplies ? await threadOf(db, message.conversationId, message.channel) : undefined;
+    const context = can.repliesNeedContext ? await lastInboundContext(db, message.conversationId, message.channel) : undefined;
     const outbound = { messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread, context, suggestions: message.suggestions.length ? message.suggestions : undefined, automatic: message.fromBot };
     // An earlier attempt that ended with no answer (the worker died mid-send, or the request timed out) may have
     // reached the provider: where the provider can say, look before sending again, so it goes out once.
@@ -71,13 +72,13 @@ async function lastInboundContext(db: Db, conversationId: string, channel: Chann
 }
 
 /**
- * The customer's latest email in the conversation: the reply answers it and keeps its subject. The
- * conversation's reference goes in the subject too, for replies whose mail program drops the headers.
+ * The customer's latest message on this channel in the conversation (an email): the reply answers it and keeps
+ * its subject. The conversation's reference goes in the subject too, for replies whose mail program drops the headers.
  */
-async function emailThread(db: Db, conversationId: string): Promise<OutboundMessage['thread']> {
+async function threadOf(db: Db, conversationId: string, channel: ChannelKind): Promise<OutboundMessage['thread']> {
   const reference = await referenceFor(db, conversationId);
   const last = await db.message.findFirst({
-    where: { conversationId, channel: 'email', direction: 'inbound' },
+    where: { conversationId, channel, direction: 'inbound' },
     orderBy: { createdAt: 'desc' },
     select: { id: true, providerMessageId: true },
   });

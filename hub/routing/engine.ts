@@ -1,7 +1,8 @@
 // The routing engine: gathers who is waiting and who is free, asks plan.ts who gets what, and writes the
 // offers. One run at a time across every hub process (a PostgreSQL advisory lock), and the database
 // allows one pending offer per conversation, so a conversation is never offered to two agents at once.
-import type { ChannelKind } from '../../channels/contract.ts';
+import { ChannelKind } from '../../channels/contract.ts';
+import { kindsThat } from '../../channels/registry.ts';
 import type { Db } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { EventBus } from '../events.ts';
@@ -27,15 +28,22 @@ export interface RoutingRun {
 
 // Two-key advisory locks do not collide with the one-key locks the bot takes per conversation.
 const ROUTING_LOCK = [7215, 1] as const;
-// A voice conversation is offered while its call waits in the phone queue (accepting puts it through).
-const OFFERED_CHANNELS: ChannelKind[] = ['sms', 'whatsapp', 'webchat', 'email', 'botframework', 'voice'];
+const OFFERED_CHANNELS: readonly ChannelKind[] = ChannelKind.options;
+// Channels whose conversations are live calls: one is offered while its call waits in the phone queue (accepting
+// puts it through), and it holds an agent's place while its call rings them or is connected. '' stands in for
+// none, as SQL has no empty list.
+const CALL_CHANNELS = Prisma.join(kindsThat('speaks').length ? kindsThat('speaks') : ['']);
+// A Call row has no channel of its own: its load counts on the channel that speaks (a conversation's channel
+// moves to the one the customer last wrote on, so a caller who also texts would move the call off it). The
+// registry's test holds that at most one channel speaks until Call records its channel.
+const CALL_LOAD = kindsThat('speaks')[0] ?? '';
 
 // Each step below is one SQL statement: on a busy hub every round trip to PostgreSQL counts, and every
 // run holds the routing lock (the routing bench measures it).
 const WAITING = Prisma.sql`c.status = 'open' AND c."assignedAgentId" IS NULL AND c."waitingSince" IS NOT NULL
   AND c.channel::text IN (${Prisma.join(OFFERED_CHANNELS)})
   AND NOT EXISTS (SELECT 1 FROM "Offer" p WHERE p."conversationId" = c.id AND p.status = 'pending')
-  AND (c.channel <> 'voice' OR EXISTS (SELECT 1 FROM "Call" q WHERE q."conversationId" = c.id AND q.state = 'queued'))`;
+  AND (c.channel::text NOT IN (${CALL_CHANNELS}) OR EXISTS (SELECT 1 FROM "Call" q WHERE q."conversationId" = c.id AND q.state = 'queued'))`;
 const GONE = Prisma.sql`(c.status <> 'open' OR c."assignedAgentId" IS NOT NULL OR c."waitingSince" IS NULL)`;
 
 interface WaitingRow {
@@ -102,10 +110,10 @@ export async function runRouting(db: Db, settings: RoutingSettings, now = new Da
           COALESCE((SELECT array_agg(m."teamId"::text) FROM "TeamMember" m WHERE m."agentId" = a.id), '{}') AS "teamIds",
           (SELECT jsonb_object_agg(x.channel, x.n) FROM (
              SELECT channel, count(*)::int AS n FROM (
-               SELECT c.channel::text AS channel FROM "Conversation" c WHERE c."assignedAgentId" = a.id AND c.status = 'open' AND c.channel <> 'voice'
+               SELECT c.channel::text AS channel FROM "Conversation" c WHERE c."assignedAgentId" = a.id AND c.status = 'open' AND c.channel::text NOT IN (${CALL_CHANNELS})
                UNION ALL
                -- A phone conversation holds its place while its call is ringing the agent or connected, not until it is closed.
-               SELECT 'voice' FROM "Call" k WHERE k."agentId" = a.id AND k.state IN ('connecting', 'connected')
+               SELECT ${CALL_LOAD}::text FROM "Call" k WHERE k."agentId" = a.id AND k.state IN ('connecting', 'connected')
                UNION ALL
                SELECT c.channel::text FROM "Offer" o JOIN "Conversation" c ON c.id = o."conversationId" WHERE o."agentId" = a.id AND o.status = 'pending'
              ) held GROUP BY channel) x) AS load

@@ -5,6 +5,7 @@
 //      skills for one of its needs, and with spare capacity on its channel.
 //   3. Among those, the least loaded; then the one who has waited longest for an offer.
 import type { ChannelKind } from '../../channels/contract.ts';
+import { capabilitiesOf } from '../../channels/registry.ts';
 
 export type Presence = 'available' | 'busy' | 'away' | 'offline';
 
@@ -64,7 +65,8 @@ export function canTake(agent: AgentState, conversation: WaitingConversation, lo
   if (agent.presence !== 'available') return false;
   if (conversation.teamId && !agent.teamIds.includes(conversation.teamId)) return false;
   if (conversation.declinedBy.includes(agent.id)) return false;
-  if (conversation.channel === 'voice' && !agent.takesCalls) return false;
+  // A call is put through to the agent's phone: only agents who have one are offered calls.
+  if (capabilitiesOf(conversation.channel).speaks && !agent.takesCalls) return false;
   if ((load[conversation.channel] ?? 0) >= (agent.capacity[conversation.channel] ?? 0)) return false;
   return hasSkillsFor(agent, conversation.needs);
 }

@@ -3,6 +3,7 @@
 // answer to a service, let the bot answer, or wait for a person on the desk (the desk sees every message;
 // routing offers the waiting conversation to an agent). Returns what follows, for the effects runner.
 import type { ChannelKind } from '../../channels/contract.ts';
+import { capabilitiesOf } from '../../channels/registry.ts';
 import type { Db } from '../db/client.ts';
 import { fx, type Effect } from '../effects.ts';
 import type { Logger } from '../logger.ts';
@@ -22,8 +23,6 @@ export interface RouteContext {
   botChannels: readonly ChannelKind[];
   /** Channels the hub can send on (for a "team closed" notice). */
   enabledChannels: readonly ChannelKind[];
-  /** Whether messages on a channel come from a live call (its answers are spoken; callers wait in the phone queue). */
-  onCall: (channel: ChannelKind) => boolean;
   handoff: {
     wording: HandoffWording;
     /** Whether words show immediate danger (the needs detector's urgency rules). */
@@ -38,7 +37,8 @@ export async function routeMessage(ctx: RouteContext, stored: { messageId: strin
     select: { id: true, channel: true, body: true, direction: true, botTurnAt: true, createdAt: true, handoffId: true, conversationId: true, conversation: { select: { handler: true, customerId: true } } },
   });
   if (!message) return { effects: [] };
-  const onCall = ctx.onCall(message.channel);
+  // A channel that speaks carries live calls: its answers are spoken, and callers wait in the phone queue.
+  const onCall = capabilitiesOf(message.channel).speaks;
   const progress = onCall ? null : await progressQuoted(db, message);
   const handoffId = onCall ? null : await serviceAnswered(db, message);
   const facts: RouteFacts = {

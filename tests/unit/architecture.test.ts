@@ -86,3 +86,78 @@ describe('dependency direction', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+// DESIGN.md: the hub asks a channel's capabilities (channels/registry.ts capabilitiesOf), never which kind it is.
+// So hub/ and agent-desk/ (server and web) compare no channel kind: no `channel === 'voice'`, no `case 'sms':`,
+// no `.includes('email')`, no Prisma filter `channel: 'voice'`, no `'voice'` in SQL, no `adapters.sms`. 'email' is also an address
+// kind and a hand-off target: it counts only beside something named channel.
+
+/** Files being rewritten as this rule came in (their kind checks are to become capability questions): remove each once it asks capabilities. */
+const KIND_CHECKS_EXEMPT = new Set<string>([]);
+
+const ONLY_CHANNEL_KINDS = new Set(['sms', 'voice', 'webchat', 'whatsapp', 'botframework']);
+const namesChannel = (text: string) => /channel/i.test(text);
+/** Whether a literal names a channel kind here: always for the kinds that are only channels; 'email' when `beside` names a channel. */
+const isKindLiteral = (literal: string, beside: string) => ONLY_CHANNEL_KINDS.has(literal) || (literal === 'email' && namesChannel(beside));
+const QUOTED_KIND = /'(sms|voice|webchat|whatsapp|botframework|email)'/g;
+
+/** The kind checks in one file's source, each as "line: code". */
+function kindChecks(file: string, source: string): string[] {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const found: string[] = [];
+  const flag = (node: ts.Node) => found.push(`${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: ${node.getText(sf).replace(/\s+/g, ' ').slice(0, 120)}`);
+  const literal = (node: ts.Node) => (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : null);
+  const COMPARE = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+  const visit = (node: ts.Node) => {
+    if (ts.isBinaryExpression(node) && COMPARE.has(node.operatorToken.kind)) {
+      for (const [a, b] of [[node.left, node.right], [node.right, node.left]] as const) {
+        const text = literal(a);
+        if (text !== null && isKindLiteral(text, b.getText(sf))) flag(node);
+      }
+    } else if (ts.isCaseClause(node)) {
+      const text = literal(node.expression);
+      if (text !== null && isKindLiteral(text, (node.parent.parent as ts.SwitchStatement).expression.getText(sf))) flag(node.expression);
+    } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['includes', 'has', 'indexOf'].includes(node.expression.name.text)) {
+      const text = node.arguments[0] && literal(node.arguments[0]);
+      if (text && isKindLiteral(text, node.expression.expression.getText(sf))) flag(node);
+    } else if (ts.isPropertyAccessExpression(node) && /adapters|channelModules/i.test(node.expression.getText(sf)) && isKindLiteral(node.name.text, 'channel')) {
+      // One channel's adapter picked by name (adapters.voice).
+      flag(node);
+    } else if (ts.isPropertyAssignment(node) && namesChannel(node.name.getText(sf))) {
+      const text = literal(node.initializer);
+      if (text && isKindLiteral(text, 'channel')) flag(node);
+    } else if (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node) || (ts.isNoSubstitutionTemplateLiteral(node) && ts.isTaggedTemplateExpression(node.parent))) {
+      // SQL: a quoted kind, e.g. c.channel <> 'voice'.
+      for (const match of node.text.matchAll(QUOTED_KIND)) if (isKindLiteral(match[1]!, node.text)) flag(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+describe('the hub asks capabilities, never channel kinds', () => {
+  const files = sourceFiles().filter((f) => (under(f, 'hub') || under(f, 'agent-desk')) && /\.tsx?$/.test(f));
+  const checks = new Map(files.map((file) => [file, kindChecks(file, readFileSync(path.join(root, file), 'utf8'))]));
+
+  it('recognises a kind check in each form, and not an address kind or hand-off target', () => {
+    const snippet = [
+      "if (message.channel === 'voice') go();",
+      "if ('sms' !== kind) go();",
+      "switch (conversation.channel) { case 'email': break; }",
+      "if (botChannels.includes('webchat')) go();",
+      "db.message.findMany({ where: { channel: 'whatsapp' } });",
+      "sql`SELECT 1 WHERE c.channel <> 'botframework'`;",
+      'const sender = deps.adapters.sms;',
+      // Not channel kinds: an address kind, a hand-off target, a capability question.
+      "if (kind === 'email') go(); switch (handoff.kind) { case 'email': break; } if (capabilitiesOf(c.channel).speaks) go();",
+    ].join('\n');
+    expect(kindChecks('snippet.ts', snippet).map((c) => c.split(':')[0])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+  });
+
+  it('finds none in hub/ or agent-desk/ outside the files being rewritten', () => {
+    expect(files.length).toBeGreaterThan(100);
+    const left = [...checks].filter(([file, found]) => found.length && !KIND_CHECKS_EXEMPT.has(file)).flatMap(([file, found]) => found.map((c) => `${file}:${c}`));
+    expect(left).toEqual([]);
+  });
+});

@@ -342,7 +342,7 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
       socket.on('offer', (offer: Offer) => {
         setOffers((prev) => new Map(prev).set(offer.id, offer));
         setAnnounce(
-          offer.conversation.channel === 'voice'
+          offer.conversation.channelCapabilities.speaks
             ? `Incoming ${offer.conversation.urgent ? 'urgent ' : ''}call for you: ${contactLabel(offer.conversation.customer)}. Answer puts it through to your phone.`
             : `New ${offer.conversation.urgent ? 'urgent ' : ''}conversation offered: ${contactLabel(offer.conversation.customer)}, ${offer.conversation.channel}.`,
         );

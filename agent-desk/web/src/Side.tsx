@@ -32,7 +32,7 @@ export function Offers({ offers, announce, error, onAnswer }: OffersProps) {
           const c = offer.conversation;
           const who = contactLabel(c.customer);
           // A call is ringing for this agent: accepting puts the caller through to their phone.
-          const call = c.channel === 'voice';
+          const call = c.channelCapabilities.speaks;
           const what = call ? 'call' : 'conversation';
           return (
             <li key={offer.id} data-offer-id={offer.id} className={[c.urgent ? 'urgent-offer' : '', call ? 'call-offer' : ''].join(' ').trim() || undefined}>

@@ -1,7 +1,8 @@
 // The desk's HTTP client and the shapes it reads from the hub's API (GET /api/openapi.json describes them).
 import type { MessageSender } from '../../server/views.ts';
+import type { ChannelCapabilities, ChannelKind } from '../../../channels/contract.ts';
 
-export type Channel = 'sms' | 'email' | 'webchat' | 'voice' | 'botframework' | 'whatsapp';
+export type Channel = ChannelKind;
 
 export interface ContactPoint { kind: string; address: string }
 export interface Customer { id: string; displayName: string | null; contactPoints: ContactPoint[] }
@@ -34,6 +35,8 @@ export interface ConversationSummary {
   id: string;
   status: string;
   channel: string;
+  /** What its channel can do: ask this (`speaks`: a call), never which channel it is. */
+  channelCapabilities: ChannelCapabilities;
   lastMessageAt: string;
   customer: Customer;
   lastMessage: Message | null;

@@ -16,7 +16,7 @@ export async function sendEmail(db: Db, email: ChannelAdapter | undefined, view:
     const { emailMessageId } = await db.handoff.findUniqueOrThrow({ where: { id: view.id }, select: { emailMessageId: true } });
     await email.send({
       messageId: delivery.id,
-      channel: 'email',
+      channel: email.kind,
       to: service.handoffEmail,
       subject: `Hand-off ${view.reference}: the customer answered`,
       text: [`The customer answered your message about hand-off ${view.reference}:`, '', ...answer.text.split('\n').map((l) => `> ${l}`), '', 'Reply to this email to answer them.'].join('\n'),
@@ -35,7 +35,7 @@ export async function sendEmail(db: Db, email: ChannelAdapter | undefined, view:
   ];
   const sent = await email.send({
     messageId: delivery.id,
-    channel: 'email',
+    channel: email.kind,
     to: service.handoffEmail,
     subject: `${reminder}${view.urgent ? 'URGENT ' : ''}Hand-off ${view.reference}: ${view.needs.map((n) => n.label).join('; ')}`.slice(0, 200),
     text: lines.join('\n'),

@@ -1,0 +1,65 @@
+// What each channel declares it can do (channels/registry.ts), the rules the hub's questions rely on, and the
+// sink's ports following them: each channel gets the core, and only the ports its capabilities ask for.
+import { describe, expect, it } from 'vitest';
+import { ChannelCapabilities, ChannelKind } from '../../channels/contract.ts';
+import { capabilitiesOf, channelModules, kindsThat, textChannelFor, writtenReplyChannel } from '../../channels/registry.ts';
+import { createInboundSink, type InboundSinkDeps } from '../../hub/ingest/sink.ts';
+
+describe('channel capabilities', () => {
+  it('are declared in full by every channel, with nothing undeclared', () => {
+    for (const kind of ChannelKind.options) {
+      const declared = ChannelCapabilities.strict().safeParse(capabilitiesOf(kind));
+      expect(declared.error?.issues ?? [], kind).toEqual([]);
+      expect(channelModules[kind].kind).toBe(kind);
+    }
+  });
+
+  it('answer the questions the hub asks as the channels behave', () => {
+    expect(kindsThat('speaks')).toEqual(['voice']);
+    expect(kindsThat('typing')).toEqual(['webchat']);
+    expect(kindsThat('verifies')).toEqual(['webchat']);
+    expect(kindsThat('showsTranscript')).toEqual(['webchat']);
+    expect(kindsThat('carrierKeywords')).toEqual(['sms']);
+    expect(kindsThat('carriesServiceReplies')).toEqual(['email']);
+    expect(kindsThat('threadsReplies')).toEqual(['email']);
+    expect(kindsThat('repliesNeedContext')).toEqual(['botframework']);
+    expect(ChannelKind.options.filter((k) => !capabilitiesOf(k).turnByTurn)).toEqual(['email']);
+    expect(ChannelKind.options.filter((k) => !capabilitiesOf(k).canText)).toEqual(['voice']);
+    expect(capabilitiesOf('email').automaticAnswersPerDay).toBe(1);
+    expect(capabilitiesOf('whatsapp').replyWindowHours).toBe(24);
+  });
+
+  it('write to each kind of address on one channel at most, and answer a call by text', () => {
+    for (const address of ['phone', 'email', 'webchat_visitor', 'botframework_user'] as const) {
+      expect(ChannelKind.options.filter((k) => capabilitiesOf(k).address === address && capabilitiesOf(k).textsAddress).length, address).toBeLessThanOrEqual(1);
+    }
+    expect(textChannelFor('phone')).toBe('sms');
+    expect(textChannelFor('email')).toBe('email');
+    expect(textChannelFor('webchat_visitor')).toBe('webchat');
+    // Replying needs the user's conversation reference: only where they wrote.
+    expect(textChannelFor('botframework_user')).toBeUndefined();
+    expect(writtenReplyChannel('voice')).toBe('sms');
+    expect(writtenReplyChannel('whatsapp')).toBe('whatsapp');
+    // A channel that cannot take text must have one that writes to its address, or its customers get no answer.
+    for (const kind of ChannelKind.options) expect(writtenReplyChannel(kind), kind).toBeDefined();
+  });
+
+  it('have at most one channel that speaks while a call has no channel of its own (hub/routing/engine.ts counts its load there)', () => {
+    expect(kindsThat('speaks').length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the inbound sink', () => {
+  // Building a sink touches none of its dependencies: only calling a port does.
+  const deps = {} as InboundSinkDeps;
+  const ports = (kind: ChannelKind) => Object.keys(createInboundSink(deps, kind)).sort();
+
+  it('gives every channel the core, and each port only to the channels that declare it', () => {
+    expect(ports('sms')).toEqual(['accept', 'report']);
+    expect(ports('email')).toEqual(['accept', 'report']);
+    expect(ports('whatsapp')).toEqual(['accept', 'report']);
+    expect(ports('botframework')).toEqual(['accept', 'report']);
+    expect(ports('webchat')).toEqual(['accept', 'report', 'transcript', 'typing', 'verification']);
+    expect(ports('voice')).toEqual(['accept', 'calls', 'report']);
+  });
+});
