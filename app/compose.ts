@@ -47,7 +47,6 @@ import { handoffCallbackRouter } from '../hub/handoff/callback.ts';
 import { parseOpeningHours } from '../hub/hours.ts';
 import { createRateLimits } from '../hub/rate-limits.ts';
 
-
 export interface RunningHub {
   /** Where the HTTP server listens (http://host:port), when this process serves HTTP. */
   url: string | null;
@@ -75,7 +74,15 @@ function createAdapters(config: HubConfig, fanout: Fanout, rateLimits: RateLimit
     const warn = (message: string, detail: Record<string, string | number> = {}) => logger.warn({ channel: kind, ...detail }, message);
     // Each channel's limits are its own: their names are kept apart by the channel's kind.
     const limits: RateLimits = { limit: (name, points, seconds) => rateLimits.limit(`${kind}:${name}`, points, seconds) };
-    if (module) adapters[kind] = module.create(channelConfig, { publicBaseUrl: config.publicBaseUrl, fanout, warn, openingHours: parseOpeningHours, rateLimits: limits, resolveDns: deps.resolveDns });
+    if (module)
+      adapters[kind] = module.create(channelConfig, {
+        publicBaseUrl: config.publicBaseUrl,
+        fanout,
+        warn,
+        openingHours: parseOpeningHours,
+        rateLimits: limits,
+        resolveDns: deps.resolveDns,
+      });
   }
   return adapters;
 }
@@ -130,7 +137,22 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   let workers: Workers | undefined;
   if (config.roles.worker) {
     const targets = { slack, email: adapters.email, webhookTimeoutMs: config.handoff.webhookTimeoutMs, publicBaseUrl: config.publicBaseUrl, words };
-    workers = startWorkers({ db, redis, bus, logger, adapters, queues, effects, bot, botChannels: config.botChannels, enabledChannels, prefix: config.queuePrefix, lockMs: config.workerLockMs, concurrency: config.workerConcurrency, handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent } });
+    workers = startWorkers({
+      db,
+      redis,
+      bus,
+      logger,
+      adapters,
+      queues,
+      effects,
+      bot,
+      botChannels: config.botChannels,
+      enabledChannels,
+      prefix: config.queuePrefix,
+      lockMs: config.workerLockMs,
+      concurrency: config.workerConcurrency,
+      handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent },
+    });
     stops.push(startSweeper(db, queues, logger, { ...config.sweep, sessionIdleMs: config.sessionIdleMs }));
   }
 
@@ -177,7 +199,18 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
     // Phone webhooks wait for the bot's answer only on channels the bot answers.
-    const sinkDeps = { db, queues, bus, logger, adapters, defaultCountry: config.defaultCountry, botChannels: config.botChannels, router, journal, verificationLimits: config.verificationLimits };
+    const sinkDeps = {
+      db,
+      queues,
+      bus,
+      logger,
+      adapters,
+      defaultCountry: config.defaultCountry,
+      botChannels: config.botChannels,
+      router,
+      journal,
+      verificationLimits: config.verificationLimits,
+    };
     const channelRoutes = express.Router();
     // socket.io does not go through Express, so its connections get the same proxy rule here.
     const trusted = proxyAddr.compile(config.trustProxy);
@@ -190,9 +223,35 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
     const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, record: signInLockRecorder(db), ...config.loginLockout });
     const sessions = { ttlMs: config.sessionTtlMs, idleMs: config.sessionIdleMs };
-    app.use(apiRouter({ db, publicBaseUrl: config.publicBaseUrl, queues, bus, logger, enabledChannels, adapters, defaultCountry: config.defaultCountry, sessions, desk: deskSockets(io), cookieSecure: config.cookieSecure, loginLockout, needs, taxonomy: needsData.taxonomy.needs, router, effects, defaultCapacity: config.routing.defaultCapacity, handoffWording: wording, handoffWords: words }));
+    app.use(
+      apiRouter({
+        db,
+        publicBaseUrl: config.publicBaseUrl,
+        queues,
+        bus,
+        logger,
+        enabledChannels,
+        adapters,
+        defaultCountry: config.defaultCountry,
+        sessions,
+        desk: deskSockets(io),
+        cookieSecure: config.cookieSecure,
+        loginLockout,
+        needs,
+        taxonomy: needsData.taxonomy.needs,
+        router,
+        effects,
+        defaultCapacity: config.routing.defaultCapacity,
+        handoffWording: wording,
+        handoffWords: words,
+      }),
+    );
     // The desk: its React bundle built once here, in memory (a build error stops the start), then its static files.
-    app.use('/desk', deskBundleHandler(await buildDeskBundle()), express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }));
+    app.use(
+      '/desk',
+      deskBundleHandler(await buildDeskBundle()),
+      express.static(path.resolve(import.meta.dirname, '../agent-desk/web'), { index: 'index.html' }),
+    );
     app.get('/', (_req, res) => res.redirect('/desk/'));
     app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found' }));
     app.use((error: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -200,17 +259,33 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
       // by echoing the parser's message (it quotes the body back).
       if (error.status && error.status >= 400 && error.status < 500) {
         const said =
-          error.type === 'entity.too.large' ? 'request body is too large'
-          : error.type === 'entity.parse.failed' ? 'the request body is not valid JSON'
-          : error.type ? 'the request could not be read'
-          : error.message;
+          error.type === 'entity.too.large'
+            ? 'request body is too large'
+            : error.type === 'entity.parse.failed'
+              ? 'the request body is not valid JSON'
+              : error.type
+                ? 'the request could not be read'
+                : error.message;
         return void res.status(error.status).json({ error: said });
       }
       logger.error({ err: error.message }, 'request failed');
       res.status(500).json({ error: 'internal error' });
     });
 
-    stops.push(attachDeskRealtime(io, { db, bus, logger, adapters, publicBaseUrl: config.publicBaseUrl, sessions, router, effects, presenceGraceMs: config.routing.presenceGraceMs, defaultCapacity: config.routing.defaultCapacity }));
+    stops.push(
+      attachDeskRealtime(io, {
+        db,
+        bus,
+        logger,
+        adapters,
+        publicBaseUrl: config.publicBaseUrl,
+        sessions,
+        router,
+        effects,
+        presenceGraceMs: config.routing.presenceGraceMs,
+        defaultCapacity: config.routing.defaultCapacity,
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
       http!.listen(config.port, config.host, () => resolve());
@@ -218,7 +293,14 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     const address = http.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-    logger.info({ url, desk: `${url}/desk/`, channels: enabledChannels.length ? enabledChannels : 'none (set TWILIO_* for SMS; web chat is off by WEBCHAT_ENABLED=false)' }, 'contact-hub is listening');
+    logger.info(
+      {
+        url,
+        desk: `${url}/desk/`,
+        channels: enabledChannels.length ? enabledChannels : 'none (set TWILIO_* for SMS; web chat is off by WEBCHAT_ENABLED=false)',
+      },
+      'contact-hub is listening',
+    );
   }
 
   return {

@@ -14,7 +14,12 @@ import { drive, report } from './harness.ts';
 const CONVERSATIONS = Number(process.env.BENCH_BOT_CONVERSATIONS ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 // Two turns per conversation: the first message (detect, confirm) and the answer to the question.
-const FIRST = ['we have been evicted and my son needs a new school', 'my boiler is broken and we cant afford the meter', 'my bin was not collected again', 'I look after my mum and I am exhausted'];
+const FIRST = [
+  'we have been evicted and my son needs a new school',
+  'my boiler is broken and we cant afford the meter',
+  'my bin was not collected again',
+  'I look after my mum and I am exhausted',
+];
 
 const database = await createTestDatabase('bench_bot');
 const opened = await openDatabase({ kind: 'postgres', url: database.url, poolSize: CONCURRENCY + 4 });
@@ -30,16 +35,44 @@ try {
   // One customer, conversation and pair of inbound messages per conversation, written before timing.
   const messageIds: [string, string][] = [];
   for (let i = 0; i < CONVERSATIONS; i++) {
-    const customer = await db.customer.create({ data: { contactPoints: { create: { kind: 'phone', address: `+44791190${String(i).padStart(4, '0')}`, verifiedBy: 'bench' } } } });
+    const customer = await db.customer.create({
+      data: { contactPoints: { create: { kind: 'phone', address: `+44791190${String(i).padStart(4, '0')}`, verifiedBy: 'bench' } } },
+    });
     const conversation = await db.conversation.create({ data: { customerId: customer.id, openForCustomer: customer.id, channel: 'sms' } });
     const inbound = (body: string, n: number) =>
-      db.message.create({ data: { conversationId: conversation.id, direction: 'inbound', channel: 'sms', status: 'received', fromAddress: `+44791190${String(i).padStart(4, '0')}`, toAddress: '+442079460001', body, providerMessageId: `SMbench${i}-${n}` }, select: { id: true } });
+      db.message.create({
+        data: {
+          conversationId: conversation.id,
+          direction: 'inbound',
+          channel: 'sms',
+          status: 'received',
+          fromAddress: `+44791190${String(i).padStart(4, '0')}`,
+          toAddress: '+442079460001',
+          body,
+          providerMessageId: `SMbench${i}-${n}`,
+        },
+        select: { id: true },
+      });
     messageIds.push([(await inbound(FIRST[i % FIRST.length]!, 1)).id, (await inbound('y', 2)).id]);
   }
 
   report(await drive('detector alone (first messages)', CONVERSATIONS, 1, async (i) => void detector.detect(FIRST[i % FIRST.length]!)));
-  report(await drive(`bot turn 1: first message (${CONCURRENCY} at once)`, CONVERSATIONS, CONCURRENCY, async (i) => void (await runBotTurn(db, bot, messageIds[i]![0], wording))));
-  report(await drive(`bot turn 2: the answer (${CONCURRENCY} at once)`, CONVERSATIONS, CONCURRENCY, async (i) => void (await runBotTurn(db, bot, messageIds[i]![1], wording))));
+  report(
+    await drive(
+      `bot turn 1: first message (${CONCURRENCY} at once)`,
+      CONVERSATIONS,
+      CONCURRENCY,
+      async (i) => void (await runBotTurn(db, bot, messageIds[i]![0], wording)),
+    ),
+  );
+  report(
+    await drive(
+      `bot turn 2: the answer (${CONCURRENCY} at once)`,
+      CONVERSATIONS,
+      CONCURRENCY,
+      async (i) => void (await runBotTurn(db, bot, messageIds[i]![1], wording)),
+    ),
+  );
   const replies = await db.message.count({ where: { fromBot: true } });
   console.log(`${replies} bot replies stored for ${CONVERSATIONS * 2} turns`);
 } finally {

@@ -42,8 +42,20 @@ const directory = {
       id: 'bench-council',
       name: 'Bench Council',
       services: [
-        { id: 'housing', name: 'Housing (Slack)', status: 'active', service_taxonomys: [term('housing.homeless')], x_contact_hub: { handoff: { kind: 'slack', channel: 'C0BENCH001' } } },
-        { id: 'schools', name: 'Schools (webhook)', status: 'active', service_taxonomys: [term('education.school')], x_contact_hub: { handoff: { kind: 'webhook', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, secret: SECRET } } },
+        {
+          id: 'housing',
+          name: 'Housing (Slack)',
+          status: 'active',
+          service_taxonomys: [term('housing.homeless')],
+          x_contact_hub: { handoff: { kind: 'slack', channel: 'C0BENCH001' } },
+        },
+        {
+          id: 'schools',
+          name: 'Schools (webhook)',
+          status: 'active',
+          service_taxonomys: [term('education.school')],
+          x_contact_hub: { handoff: { kind: 'webhook', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, secret: SECRET } },
+        },
         { id: 'advice', name: 'Advice (desk)', status: 'active', service_taxonomys: [term('money.debt')], x_contact_hub: { handoff: { kind: 'desk' } } },
       ],
     },
@@ -52,14 +64,25 @@ const directory = {
 const file = path.join(await mkdtemp(path.join(tmpdir(), 'bench-directory-')), 'directory.json');
 await writeFile(file, JSON.stringify(directory));
 
-const bench = await startBenchHub('bench_handoffs', { DIRECTORY_PATH: file, SLACK_BOT_TOKEN: FAKE_SLACK_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SWEEP_AFTER_MS: '600000' });
+const bench = await startBenchHub('bench_handoffs', {
+  DIRECTORY_PATH: file,
+  SLACK_BOT_TOKEN: FAKE_SLACK_TOKEN,
+  SLACK_SIGNING_SECRET,
+  SLACK_API_URL: slack.apiUrl,
+  SWEEP_AFTER_MS: '600000',
+});
 const opened = await openDatabase({ kind: 'postgres', url: bench.database.url, poolSize: 8 });
 const db = opened.prisma;
 try {
   // Conversations with their needs are written directly: the bench is about handing them on.
   const conversationIds: string[] = [];
   for (let i = 0; i < CONVERSATIONS; i++) {
-    const customer = await db.customer.create({ data: { displayName: `Customer ${i}`, contactPoints: { create: { kind: 'phone', address: `+44791180${String(i).padStart(4, '0')}`, verifiedBy: 'bench' } } } });
+    const customer = await db.customer.create({
+      data: {
+        displayName: `Customer ${i}`,
+        contactPoints: { create: { kind: 'phone', address: `+44791180${String(i).padStart(4, '0')}`, verifiedBy: 'bench' } },
+      },
+    });
     const conversation = await db.conversation.create({
       data: {
         customerId: customer.id,
@@ -67,10 +90,27 @@ try {
         channel: 'sms',
         handler: 'person',
         facts: { deadline: 'Friday', household: 'me and two children' },
-        messages: { create: { direction: 'inbound', channel: 'sms', status: 'received', fromAddress: `+44791180${String(i).padStart(4, '0')}`, toAddress: '+442079460001', body: 'evicted, the kids need a school, and we are in debt', providerMessageId: `SMbench-handoff-${i}` } },
+        messages: {
+          create: {
+            direction: 'inbound',
+            channel: 'sms',
+            status: 'received',
+            fromAddress: `+44791180${String(i).padStart(4, '0')}`,
+            toAddress: '+442079460001',
+            body: 'evicted, the kids need a school, and we are in debt',
+            providerMessageId: `SMbench-handoff-${i}`,
+          },
+        },
       },
     });
-    await db.need.createMany({ data: ['housing.homeless', 'education.school', 'money.debt'].map((code) => ({ customerId: customer.id, conversationId: conversation.id, code, source: 'agent' as const })) });
+    await db.need.createMany({
+      data: ['housing.homeless', 'education.school', 'money.debt'].map((code) => ({
+        customerId: customer.id,
+        conversationId: conversation.id,
+        code,
+        source: 'agent' as const,
+      })),
+    });
     conversationIds.push(conversation.id);
   }
   const cookie = await signIn(bench.url);
@@ -78,7 +118,11 @@ try {
 
   const calls = await drive(`hand on 3 needs (API call, ${CONCURRENCY} at once)`, CONVERSATIONS, CONCURRENCY, async (i) => {
     const at = performance.now();
-    const res = await fetch(`${bench.url}/api/conversations/${conversationIds[i]}/handoffs`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ consent: true }) });
+    const res = await fetch(`${bench.url}/api/conversations/${conversationIds[i]}/handoffs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ consent: true }),
+    });
     if (res.status !== 201) throw new Error(`hand-off refused: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as { handoffs: { reference: string; service: { target: string } }[] };
     for (const h of body.handoffs) started.set(h.reference, { at, target: h.service.target });
@@ -99,16 +143,28 @@ try {
     await new Promise((r) => setTimeout(r, 50));
   }
   // The desk target is delivered when its row says so: its event time, from the database.
-  const deskRows = await db.handoff.findMany({ where: { service: { target: 'desk' } }, select: { reference: true, events: { where: { kind: 'delivered' }, select: { at: true } } } });
+  const deskRows = await db.handoff.findMany({
+    where: { service: { target: 'desk' } },
+    select: { reference: true, events: { where: { kind: 'delivered' }, select: { at: true } } },
+  });
   const offset = Date.now() - performance.now();
   const deskAt = new Map(deskRows.filter((r) => r.events[0]).map((r) => [r.reference, r.events[0]!.at.getTime() - offset]));
-  for (const [target, times] of [['webhook', arrived], ['slack', posted], ['desk', deskAt]] as const) {
+  for (const [target, times] of [
+    ['webhook', arrived],
+    ['slack', posted],
+    ['desk', deskAt],
+  ] as const) {
     const latencies = [...started].filter(([, s]) => s.target === target).map(([ref, s]) => (times.get(ref) ?? NaN) - s.at);
     const missing = latencies.filter(Number.isNaN).length;
     // The rate is hand-offs over the time from the first call to the last arrival at this target.
     const first = Math.min(...[...started.values()].map((s) => s.at));
     const last = Math.max(...[...times.values()]);
-    const result: Result = { name: `… until the service has it: ${target}${missing ? ` (${missing} missing)` : ''}`, count: latencies.length, seconds: (last - first) / 1000, latenciesMs: latencies.filter((l) => !Number.isNaN(l)) };
+    const result: Result = {
+      name: `… until the service has it: ${target}${missing ? ` (${missing} missing)` : ''}`,
+      count: latencies.length,
+      seconds: (last - first) / 1000,
+      latenciesMs: latencies.filter((l) => !Number.isNaN(l)),
+    };
     report(result);
   }
 
@@ -117,7 +173,10 @@ try {
   report(
     await drive(`Slack Accept press → 200 (${CONCURRENCY} at once)`, onSlack.length, CONCURRENCY, async (i) => {
       const h = onSlack[i]!;
-      const res = await postSlackInteraction(bench.url, blockActionsPayload({ userId: 'U0BENCH001', channelId: 'C0BENCH001', messageTs: h.slackTs!, actionId: 'handoff.accept', value: h.id }));
+      const res = await postSlackInteraction(
+        bench.url,
+        blockActionsPayload({ userId: 'U0BENCH001', channelId: 'C0BENCH001', messageTs: h.slackTs!, actionId: 'handoff.accept', value: h.id }),
+      );
       if (res.status !== 200) throw new Error(`Slack press refused: ${res.status}`);
     }),
   );

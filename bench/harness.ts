@@ -62,7 +62,15 @@ export async function startBenchHub(label: string, env: Env = {}): Promise<Bench
   const database = await createTestDatabase(label);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const hubEnv = testEnv({ DATABASE_URL: database.url, PORT: String(port), QUEUE_PREFIX: uniquePrefix('bench'), LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '5000', SWEEP_AFTER_MS: '60000', ...env });
+  const hubEnv = testEnv({
+    DATABASE_URL: database.url,
+    PORT: String(port),
+    QUEUE_PREFIX: uniquePrefix('bench'),
+    LOG_LEVEL: 'warn',
+    SWEEP_INTERVAL_MS: '5000',
+    SWEEP_AFTER_MS: '60000',
+    ...env,
+  });
   const hub = spawnHub(
     hubEnv,
     // BENCH_PROFILE=dir writes a CPU profile of the hub process there (open it in Chrome DevTools).
@@ -84,7 +92,10 @@ export async function startBenchHub(label: string, env: Env = {}): Promise<Bench
 
 async function waitForHealth(url: string, output: () => string) {
   for (let i = 0; i < 600; i++) {
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -13,7 +13,8 @@ export type { LabelledCase } from '../hub/needs/data.ts';
 
 export function loadLabelled(file: string | URL, knownCodes: ReadonlySet<string>): LabelledCase[] {
   const { cases } = LabelledSet.parse(JSON.parse(readFileSync(file, 'utf8')));
-  for (const c of cases) for (const code of c.needs) if (!knownCodes.has(code)) throw new Error(`${String(file)}: "${code}" is not a taxonomy code (in "${c.text.slice(0, 40)}…")`);
+  for (const c of cases)
+    for (const code of c.needs) if (!knownCodes.has(code)) throw new Error(`${String(file)}: "${code}" is not a taxonomy code (in "${c.text.slice(0, 40)}…")`);
   return cases;
 }
 
@@ -62,7 +63,9 @@ export function score(detect: (text: string) => Scored, cases: readonly Labelled
   for (const c of cases) {
     const got = detect(c.text);
     const asked = !got.urgent && got.safetyQuestion === true;
-    const channel = perChannel.get(c.channel) ?? perChannel.set(c.channel, { cases: 0, micro: { tp: 0, fp: 0, fn: 0 }, urgent: { tp: 0, fp: 0, fn: 0 }, caught: 0 }).get(c.channel)!;
+    const channel =
+      perChannel.get(c.channel) ??
+      perChannel.set(c.channel, { cases: 0, micro: { tp: 0, fp: 0, fn: 0 }, urgent: { tp: 0, fp: 0, fn: 0 }, caught: 0 }).get(c.channel)!;
     channel.cases++;
     const found = new Set(got.needs.map((n) => n.code));
     const expected = new Set(c.needs);
@@ -102,13 +105,23 @@ export function score(detect: (text: string) => Scored, cases: readonly Labelled
     }
     const missed = [...expected].filter((x) => !found.has(x));
     const extra = [...found].filter((x) => !expected.has(x));
-    if (missed.length || extra.length || c.urgent !== got.urgent) mistakes.push({ text: c.text, missed, extra, urgent: { expected: c.urgent, got: got.urgent }, asked });
+    if (missed.length || extra.length || c.urgent !== got.urgent)
+      mistakes.push({ text: c.text, missed, extra, urgent: { expected: c.urgent, got: got.urgent }, asked });
   }
   const micro = [...perNeed.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
   // Macro over the needs the set is about (labelled at least once), so a need never mentioned does not count as perfect.
   const labelled = [...perNeed.values()].filter((c) => c.tp + c.fn > 0);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  return { perNeed, micro, macro: { precision: mean(labelled.map(precision)), recall: mean(labelled.map(recall)) }, urgent, safety, neutral, perChannel, mistakes };
+  return {
+    perNeed,
+    micro,
+    macro: { precision: mean(labelled.map(precision)), recall: mean(labelled.map(recall)) },
+    urgent,
+    safety,
+    neutral,
+    perChannel,
+    mistakes,
+  };
 }
 
 export interface DangerCrossValidation {

@@ -24,29 +24,53 @@ const SETS = [
   { name: 'holdout 2 (first score P 0.57 R 0.53 urgent 2/4; then tuned on)', file: new URL('../hub/needs/labelled/needs-holdout-2.json', import.meta.url) },
   // Holdout 3 was written before the third round of tuning and never tuned on, but whoever tuned had written it and
   // seen its first mistakes, so its second score is optimistic. First score: P 0.60 R 0.60 urgent 5/11.
-  { name: 'holdout 3 (first score P 0.60 R 0.60 urgent 5/11; not tuned on, but seen)', file: new URL('../hub/needs/labelled/needs-holdout-3.json', import.meta.url) },
+  {
+    name: 'holdout 3 (first score P 0.60 R 0.60 urgent 5/11; not tuned on, but seen)',
+    file: new URL('../hub/needs/labelled/needs-holdout-3.json', import.meta.url),
+  },
   // Holdouts 4 and 5 were scored once each as unseen text, then looked at and learnt from in session 11 (so they are
   // seen now; a fresh blind holdout 6 gives the honest figure). Scores before session 11 changed anything:
   // holdout 4 P 0.48 R 0.44 urgent 2/5; holdout 5 P 0.81 R 0.81 urgent 5/8.
-  { name: 'holdout 4 (seen from session 11; before it P 0.48 R 0.44 urgent 2/5)', file: new URL('../hub/needs/labelled/needs-holdout-4.json', import.meta.url) },
-  { name: 'holdout 5 (seen from session 11; before it P 0.81 R 0.81 urgent 5/8)', file: new URL('../hub/needs/labelled/needs-holdout-5.json', import.meta.url) },
+  {
+    name: 'holdout 4 (seen from session 11; before it P 0.48 R 0.44 urgent 2/5)',
+    file: new URL('../hub/needs/labelled/needs-holdout-4.json', import.meta.url),
+  },
+  {
+    name: 'holdout 5 (seen from session 11; before it P 0.81 R 0.81 urgent 5/8)',
+    file: new URL('../hub/needs/labelled/needs-holdout-5.json', import.meta.url),
+  },
   // Holdout 6 was written blind in session 11 (taxonomy and labelling rules only) while the detector was tuned
   // without it, and scored twice: before that tuning P 0.64 R 0.84 urgent 9/10 (2 false alarms), after it
   // P 0.62 R 0.83 urgent 10/10 (2 false alarms). The needs side did not generalise; urgency did.
-  { name: 'holdout 6 (written blind; before session 11 tuning P 0.64 R 0.84 urgent 9/10, after P 0.62 R 0.83 urgent 10/10)', file: new URL('../hub/needs/labelled/needs-holdout-6.json', import.meta.url) },
+  {
+    name: 'holdout 6 (written blind; before session 11 tuning P 0.64 R 0.84 urgent 9/10, after P 0.62 R 0.83 urgent 10/10)',
+    file: new URL('../hub/needs/labelled/needs-holdout-6.json', import.meta.url),
+  },
   // Holdout 7 (106 messages over SMS, web chat, email and calls, 32 urgent, mostly said indirectly) and the real accounts
   // (85 first-person accounts from UK news and charity pages, paraphrased) were written blind in session 12 by helpers who
   // saw only the taxonomy and the labelling rules, and scored before that session changed the detector (first score
   // below), then once after its safety net and data changes, which were made without looking at either set.
-  { name: 'holdout 7 (written blind; first score P 0.59 R 0.74 urgent 16/32, 3 false alarms of 74, neutral 7/13 clean)', file: new URL('../hub/needs/labelled/needs-holdout-7.json', import.meta.url) },
+  {
+    name: 'holdout 7 (written blind; first score P 0.59 R 0.74 urgent 16/32, 3 false alarms of 74, neutral 7/13 clean)',
+    file: new URL('../hub/needs/labelled/needs-holdout-7.json', import.meta.url),
+  },
   // Holdout 8 (106 messages, 30 urgent, 13 with no need) was written blind in session 12 and kept sealed until session 13
   // scored it, once, before anything was changed after seeing it; its urgent misses were then read (seen since).
-  { name: 'holdout 8 (written blind; first score P 0.67 R 0.68, urgent flagged 13/30, caught 19/30, calm asked 9/76, flagged 4/76, neutral 9/13 clean)', file: new URL('../hub/needs/labelled/needs-holdout-8.json', import.meta.url) },
-  { name: 'real accounts (paraphrased blind; first score P 0.56 R 0.81 urgent 3/4, 6 false alarms of 81)', file: new URL('../hub/needs/labelled/needs-accounts.json', import.meta.url) },
+  {
+    name: 'holdout 8 (written blind; first score P 0.67 R 0.68, urgent flagged 13/30, caught 19/30, calm asked 9/76, flagged 4/76, neutral 9/13 clean)',
+    file: new URL('../hub/needs/labelled/needs-holdout-8.json', import.meta.url),
+  },
+  {
+    name: 'real accounts (paraphrased blind; first score P 0.56 R 0.81 urgent 3/4, 6 false alarms of 81)',
+    file: new URL('../hub/needs/labelled/needs-accounts.json', import.meta.url),
+  },
   // Holdout 9 (110 messages, 28 urgent, 13 with no need) was written blind in session 13 while the danger-now model was
   // built and chosen without it, then scored once (first score in the name). Nothing learns from it: it stays out of
   // hub/needs/labelled, and its cases have not been read.
-  { name: 'holdout 9 (written blind; first score P 0.63 R 0.72, urgent flagged 14/28, caught 28/28, calm asked 18/82, flagged 4/82, neutral 10/13 clean)', file: new URL('../tests/fixtures/needs-holdout-9.json', import.meta.url) },
+  {
+    name: 'holdout 9 (written blind; first score P 0.63 R 0.72, urgent flagged 14/28, caught 28/28, calm asked 18/82, flagged 4/82, neutral 10/13 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-9.json', import.meta.url),
+  },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 
@@ -84,12 +108,18 @@ for (const set of SETS) {
   const m = result.micro;
   console.log(`overall micro: precision ${pct(precision(m))}  recall ${pct(recall(m))}  (tp ${m.tp}, fp ${m.fp}, fn ${m.fn})`);
   console.log(`overall macro: precision ${pct(result.macro.precision)}  recall ${pct(result.macro.recall)}`);
-  console.log(`urgent:        recall ${pct(recall(result.urgent))} (${result.urgent.tp}/${urgentCases})  precision ${pct(precision(result.urgent))} (false alarms ${result.urgent.fp})`);
+  console.log(
+    `urgent:        recall ${pct(recall(result.urgent))} (${result.urgent.tp}/${urgentCases})  precision ${pct(precision(result.urgent))} (false alarms ${result.urgent.fp})`,
+  );
   const sn = result.safety;
-  console.log(`safety net:    urgent caught (flagged or asked) ${sn.caught}/${sn.urgentCases}; calm messages asked ${sn.asked}/${sn.calmCases}, flagged urgent ${sn.flagged}/${sn.calmCases}; right advice ${sn.kindRight}/${sn.kindLabelled} of flagged with a labelled kind`);
+  console.log(
+    `safety net:    urgent caught (flagged or asked) ${sn.caught}/${sn.urgentCases}; calm messages asked ${sn.asked}/${sn.calmCases}, flagged urgent ${sn.flagged}/${sn.calmCases}; right advice ${sn.kindRight}/${sn.kindLabelled} of flagged with a labelled kind`,
+  );
   if (result.neutral.cases) console.log(`no-need:       ${result.neutral.clean}/${result.neutral.cases} messages with no need got none`);
   for (const [channel, c] of [...result.perChannel].sort()) {
-    console.log(`  ${channel.padEnd(8)} ${String(c.cases).padStart(3)} messages: micro P ${pct(precision(c.micro))} R ${pct(recall(c.micro))}; urgent flagged ${c.urgent.tp}/${c.urgent.tp + c.urgent.fn}, caught ${c.caught}/${c.urgent.tp + c.urgent.fn}, false alarms ${c.urgent.fp}`);
+    console.log(
+      `  ${channel.padEnd(8)} ${String(c.cases).padStart(3)} messages: micro P ${pct(precision(c.micro))} R ${pct(recall(c.micro))}; urgent flagged ${c.urgent.tp}/${c.urgent.tp + c.urgent.fn}, caught ${c.caught}/${c.urgent.tp + c.urgent.fn}, false alarms ${c.urgent.fp}`,
+    );
   }
   // Warm-up done by scoring above; now time the same messages again.
   const time = timePerMessage(cases);
@@ -97,7 +127,9 @@ for (const set of SETS) {
   if (showMistakes) {
     for (const x of result.mistakes) {
       const urgent = x.urgent.expected !== x.urgent.got ? ` urgent expected ${x.urgent.expected} got ${x.urgent.got}` : '';
-      console.log(`  - ${JSON.stringify(x.text.slice(0, 150))}\n      missed [${x.missed.join(', ')}] extra [${x.extra.join(', ')}]${urgent}${x.asked ? ' (safety question asked)' : ''}`);
+      console.log(
+        `  - ${JSON.stringify(x.text.slice(0, 150))}\n      missed [${x.missed.join(', ')}] extra [${x.extra.join(', ')}]${urgent}${x.asked ? ' (safety question asked)' : ''}`,
+      );
     }
   }
 }
@@ -105,5 +137,10 @@ for (const set of SETS) {
 // Leave-one-set-out: each labelled set scored by a danger-now model that never saw it.
 const cv = crossValidateDanger(data);
 console.log(`\n== danger-now model, leave-one-set-out (ask from ${data.urgency.dangerAskFrom}): each set scored by a model trained on the others`);
-for (const s of cv.sets) console.log(`  ${s.name.padEnd(24)} urgent caught ${s.caught}/${s.urgent} (rules and signals alone ${s.caughtBefore}); calm asked ${s.asked}/${s.calm} (before ${s.askedBefore})`);
-console.log(`  all sets                 urgent caught ${cv.caught}/${cv.urgent} (rules and signals alone ${cv.caughtBefore}); calm asked ${cv.asked}/${cv.calm} (before ${cv.askedBefore})`);
+for (const s of cv.sets)
+  console.log(
+    `  ${s.name.padEnd(24)} urgent caught ${s.caught}/${s.urgent} (rules and signals alone ${s.caughtBefore}); calm asked ${s.asked}/${s.calm} (before ${s.askedBefore})`,
+  );
+console.log(
+  `  all sets                 urgent caught ${cv.caught}/${cv.urgent} (rules and signals alone ${cv.caughtBefore}); calm asked ${cv.asked}/${cv.calm} (before ${cv.askedBefore})`,
+);

@@ -104,7 +104,11 @@ const bullmq = await bullmqFloor();
 const socket = await socketFloor();
 for (const r of [result, bullmq, prisma, socket]) report(r);
 console.log('');
-const p50 = (r: Result) => percentile([...r.latenciesMs].sort((a, b) => a - b), 50);
+const p50 = (r: Result) =>
+  percentile(
+    [...r.latenciesMs].sort((a, b) => a - b),
+    50,
+  );
 for (const floor of [bullmq, prisma, socket]) {
   console.log(
     `pipeline vs ${floor.name.replace('floor: ', '').padEnd(32)} throughput ${(perSecond(result) / perSecond(floor)).toFixed(3)}×   p50 latency ${(p50(result) / p50(floor)).toFixed(1)}×`,

@@ -57,14 +57,22 @@ try {
       // The agent takes it and closes it straight away, handing capacity back to routing.
       void (async () => {
         await fetch(`${bench.url}/api/offers/${offer.id}/accept`, { method: 'POST', headers: { cookie: cookies[i]! } });
-        await fetch(`${bench.url}/api/conversations/${offer.conversation.id}/close`, { method: 'POST', headers: { cookie: cookies[i]!, 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'resolved' }) });
+        await fetch(`${bench.url}/api/conversations/${offer.conversation.id}/close`, {
+          method: 'POST',
+          headers: { cookie: cookies[i]!, 'content-type': 'application/json' },
+          body: JSON.stringify({ outcome: 'resolved' }),
+        });
       })();
       const waiter = waiters.get(from);
       if (waiter) waiter.resolve(receivedAt);
       else early.set(from, receivedAt);
     });
     sockets.push(socket);
-    await fetch(`${bench.url}/api/agents/me/presence`, { method: 'PUT', headers: { cookie: cookies[i]!, 'content-type': 'application/json' }, body: JSON.stringify({ presence: 'available' }) });
+    await fetch(`${bench.url}/api/agents/me/presence`, {
+      method: 'PUT',
+      headers: { cookie: cookies[i]!, 'content-type': 'application/json' },
+      body: JSON.stringify({ presence: 'available' }),
+    });
   });
   console.log(`${AGENTS} agents signed in, connected and available in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -88,7 +96,15 @@ try {
   await db.agent.updateMany({ data: { capacity: { sms: 0, webchat: 0, email: 0, botframework: 0 } } });
   for (let i = 0; i < QUEUE; i++) {
     const customer = await db.customer.create({ data: {} });
-    await db.conversation.create({ data: { customerId: customer.id, openForCustomer: customer.id, channel: i % 2 ? 'sms' : 'webchat', handler: 'person', waitingSince: new Date(Date.now() - i * 1000) } });
+    await db.conversation.create({
+      data: {
+        customerId: customer.id,
+        openForCustomer: customer.id,
+        channel: i % 2 ? 'sms' : 'webchat',
+        handler: 'person',
+        waitingSince: new Date(Date.now() - i * 1000),
+      },
+    });
   }
   const settings = { offerTimeoutMs: 30_000, defaultCapacity: CAPACITY, sweepMs: 5000 };
   report(await drive(`one routing run: ${QUEUE} waiting, ${AGENTS} agents full`, 20, 1, async () => void (await runRouting(db, settings))));

@@ -31,7 +31,9 @@ const MAX_CONNECTIONS_PER_MINUTE = 10_000;
 const MAX_MESSAGES_PER_MINUTE = 600;
 
 if (CUSTOMERS + WARM_UP_CUSTOMERS > MAX_CONNECTIONS_PER_MINUTE || MESSAGES > MAX_MESSAGES_PER_MINUTE) {
-  console.error(`BENCH_CHAT_CUSTOMERS must be at most ${MAX_CONNECTIONS_PER_MINUTE - WARM_UP_CUSTOMERS} and BENCH_CHAT_MESSAGES at most ${MAX_MESSAGES_PER_MINUTE} (the hub's rate-limit settings cap there)`);
+  console.error(
+    `BENCH_CHAT_CUSTOMERS must be at most ${MAX_CONNECTIONS_PER_MINUTE - WARM_UP_CUSTOMERS} and BENCH_CHAT_MESSAGES at most ${MAX_MESSAGES_PER_MINUTE} (the hub's rate-limit settings cap there)`,
+  );
   process.exit(2);
 }
 
@@ -71,7 +73,9 @@ async function openChat(url: string): Promise<Chat> {
 }
 
 async function main() {
-  console.log(`contact-hub web-chat benchmark: ${CUSTOMERS} customers × ${MESSAGES} messages (pause ${THINK_MS} ms), connecting ${CONNECT_CONCURRENCY} at a time, node ${process.version}\n`);
+  console.log(
+    `contact-hub web-chat benchmark: ${CUSTOMERS} customers × ${MESSAGES} messages (pause ${THINK_MS} ms), connecting ${CONNECT_CONCURRENCY} at a time, node ${process.version}\n`,
+  );
   // Every customer connects from 127.0.0.1, so the per-address connection limit must cover all of them.
   const bench = await startBenchHub('bench_webchat', {
     WEBCHAT_CONNECTIONS_PER_MINUTE: String(CUSTOMERS + WARM_UP_CUSTOMERS),
@@ -110,10 +114,12 @@ async function main() {
 
     // Warm-up: JIT, connection pools and the first customers/conversations, then back to no customers.
     const warm = await Promise.all(Array.from({ length: WARM_UP_CUSTOMERS }, () => openChat(url)));
-    await Promise.all(warm.map(async (chat) => {
-      for (let m = 0; m < WARM_UP_MESSAGES; m++) await (await send(chat, `warm-up ${m}`)).atDesk;
-      chat.socket.close();
-    }));
+    await Promise.all(
+      warm.map(async (chat) => {
+        for (let m = 0; m < WARM_UP_MESSAGES; m++) await (await send(chat, `warm-up ${m}`)).atDesk;
+        chat.socket.close();
+      }),
+    );
 
     // The hub sees the warm-up sockets close a moment after the client does: count from the desk alone.
     for (let i = 0; i < 100 && (await connectionsHeld(port)) > 1; i++) await sleep(20);
@@ -133,21 +139,25 @@ async function main() {
     let lastAck = 0;
     let lastDesk = 0;
     const start = performance.now();
-    await Promise.all(chats.map(async (chat, c) => {
-      const arrivals: Promise<void>[] = [];
-      if (THINK_MS) await sleep(Math.random() * THINK_MS);
-      for (let m = 0; m < MESSAGES; m++) {
-        const sent = await send(chat, `benchmark message ${c}.${m}`);
-        ackMs.push(sent.ackMs);
-        lastAck = performance.now();
-        arrivals.push(sent.atDesk.then((ms) => {
-          deskMs.push(ms);
-          lastDesk = performance.now();
-        }));
-        if (THINK_MS && m < MESSAGES - 1) await sleep(THINK_MS);
-      }
-      await Promise.all(arrivals);
-    }));
+    await Promise.all(
+      chats.map(async (chat, c) => {
+        const arrivals: Promise<void>[] = [];
+        if (THINK_MS) await sleep(Math.random() * THINK_MS);
+        for (let m = 0; m < MESSAGES; m++) {
+          const sent = await send(chat, `benchmark message ${c}.${m}`);
+          ackMs.push(sent.ackMs);
+          lastAck = performance.now();
+          arrivals.push(
+            sent.atDesk.then((ms) => {
+              deskMs.push(ms);
+              lastDesk = performance.now();
+            }),
+          );
+          if (THINK_MS && m < MESSAGES - 1) await sleep(THINK_MS);
+        }
+        await Promise.all(arrivals);
+      }),
+    );
     const total = CUSTOMERS * MESSAGES;
     const ackResult: Result = { name: 'message: emit → ack (durable)', count: total, seconds: (lastAck - start) / 1000, latenciesMs: ackMs };
     const deskResult: Result = { name: 'message: emit → agent socket', count: total, seconds: (lastDesk - start) / 1000, latenciesMs: deskMs };

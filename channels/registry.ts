@@ -46,7 +46,9 @@ export function kindsThat(flag: Flag): ChannelKind[] {
  * text (the one that declares `textsAddress`); undefined when none does (a Teams user: replying needs their reference).
  */
 export function textChannelFor(address: ContactPointKind): ChannelKind | undefined {
-  return (Object.keys(channelModules) as ChannelKind[]).find((kind) => channelModules[kind].capabilities.address === address && channelModules[kind].capabilities.textsAddress);
+  return (Object.keys(channelModules) as ChannelKind[]).find(
+    (kind) => channelModules[kind].capabilities.address === address && channelModules[kind].capabilities.textsAddress,
+  );
 }
 
 /** Where to write to a customer who contacted us on `kind`: the channel itself, or (a call) the one that texts its address. */

@@ -9,8 +9,6 @@ import { DEFAULT_TAXONOMY_PATH } from './needs/taxonomy.ts';
 import { checkOpeningHours } from './hours.ts';
 import type { VerificationLimits } from './identity/verify.ts';
 
-
-
 const hubSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -21,9 +19,15 @@ const hubSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().min(1).default('./data'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
   /** Key prefix for every queue: lets several hubs (or test files) share one Redis. */
-  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('contact-hub'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only')
+    .default('contact-hub'),
   /** Which parts this process runs: the HTTP server, the queue workers, or both. */
   HUB_ROLES: z
     .string()
@@ -38,7 +42,12 @@ const hubSchema = z.object({
   TRUST_PROXY: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
     .refine((list) => {
       try {
         proxyAddr.compile(list);
@@ -54,12 +63,23 @@ const hubSchema = z.object({
     .transform((v) => v.toUpperCase())
     .refine((v) => isSupportedCountry(v), 'must be an ISO 3166 two-letter country code, e.g. GB'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ADMIN_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
-  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
+  ADMIN_EMAIL: z
+    .email()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(12, 'must be at least 12 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** The longest a desk session lasts, however busy. */
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   /** A session with no request for this long has ended; fractions allowed (0.05 = 3 s). */
-  SESSION_IDLE_MINUTES: z.coerce.number().min(1 / 60, 'must be at least 0.0167 (one second)').max(7 * 24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .min(1 / 60, 'must be at least 0.0167 (one second)')
+    .max(7 * 24 * 60)
+    .default(30),
   /** Sign-in lock-out: wrong passwords in a row for one account from one address before that pair is locked. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** Wrong passwords for one account from all addresses together (guessing spread over many) before each further one makes it wait. */
@@ -67,7 +87,11 @@ const hubSchema = z.object({
   /** The longest wait between tries for an account being guessed from many addresses (1 s, doubling, up to this). */
   LOGIN_ACCOUNT_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** How long a locked account-and-address pair stays locked; fractions allowed (0.5 = 30 s), at least one second. */
-  LOGIN_LOCK_MINUTES: z.coerce.number().min(1 / 60, 'must be at least 0.0167 (one second)').max(1440, 'must be at most 1440 (a day)').default(15),
+  LOGIN_LOCK_MINUTES: z.coerce
+    .number()
+    .min(1 / 60, 'must be at least 0.0167 (one second)')
+    .max(1440, 'must be at most 1440 (a day)')
+    .default(15),
   /** Wrong passwords from one client address in a day, whatever the accounts, before it is locked for a day. */
   LOGIN_MAX_FAILURES_PER_IP_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** How long a worker holds a job before another may take it over (a crashed worker's jobs come back after this). */
@@ -96,17 +120,31 @@ const hubSchema = z.object({
   VERIFY_COUNTRIES: z
     .string()
     .default('GB')
-    .transform((v) => v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().refine((c) => isSupportedCountry(c), 'must be ISO 3166 two-letter country codes, e.g. GB')).min(1)),
   OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
   /** The needs taxonomy (required data); unset: the project's copy, hub/data/needs-taxonomy.json. */
-  NEEDS_TAXONOMY_PATH: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  NEEDS_TAXONOMY_PATH: z
+    .string()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z
     .string()
     .default('sms,webchat,email,voice,botframework,whatsapp')
-    .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(ChannelKindSchema, 'the bot answers on sms, webchat, email, voice, botframework and whatsapp')),
   /** How long an agent has to accept an offered conversation before it moves on. */
   ROUTING_OFFER_SECONDS: z.coerce.number().positive().max(600).default(30),
@@ -116,7 +154,10 @@ const hubSchema = z.object({
     .default('voice:1,webchat:3,sms:3,botframework:3,email:5,whatsapp:3')
     .transform((v, ctx) => {
       const out: Partial<Record<ChannelKind, number>> = {};
-      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+      for (const part of v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const [channel, count] = part.split(':');
         const parsed = ChannelKindSchema.safeParse(channel);
         if (!parsed.success || !/^\d+$/.test(count ?? '')) {
@@ -132,16 +173,31 @@ const hubSchema = z.object({
   /** An agent whose desk has been closed this long is set offline (a reload or a blip is not). */
   PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).default(60),
   /** A service directory (Open Referral UK / HSDS JSON) imported at start; unset: the embedded database gets the demo directory. */
-  DIRECTORY_PATH: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  DIRECTORY_PATH: z
+    .string()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** true: a directory file with any refused row is not imported at all (and the hub does not start); default: the rest is imported and the refused rows are logged. */
-  DIRECTORY_ALL_OR_NOTHING: z.enum(['true', 'false', ''], 'must be true or false').default('false').transform((v) => v === 'true'),
+  DIRECTORY_ALL_OR_NOTHING: z
+    .enum(['true', 'false', ''], 'must be true or false')
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Hand-off deliveries: tries, and the first wait between them (doubling): by default about eleven hours in all. */
   HANDOFF_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
   HANDOFF_BACKOFF_MS: z.coerce.number().int().min(10).default(10_000),
   HANDOFF_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Slack hand-offs: the app's bot token and signing secret (both, or neither: then Slack is off). */
-  SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-/, 'must be a Slack bot token (xoxb-…)').optional().or(z.literal('').transform(() => undefined)),
-  SLACK_SIGNING_SECRET: z.string().min(16, 'must be the app\'s signing secret').optional().or(z.literal('').transform(() => undefined)),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xox[bp]-/, 'must be a Slack bot token (xoxb-…)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .min(16, "must be the app's signing secret")
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Slack's Web API; tests point it at a fake on 127.0.0.1. */
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
 });
@@ -216,7 +272,8 @@ export function loadConfig(env: Env): HubConfig {
   const hub = parsed.data;
   if (hub?.ADMIN_EMAIL && !hub.ADMIN_PASSWORD) problems.push('ADMIN_PASSWORD: is required when ADMIN_EMAIL is set');
   if (hub && hub.LOGIN_MAX_FAILURES_PER_ACCOUNT < hub.LOGIN_MAX_FAILURES) problems.push('LOGIN_MAX_FAILURES_PER_ACCOUNT: must be at least LOGIN_MAX_FAILURES');
-  if (hub && !!hub.SLACK_BOT_TOKEN !== !!hub.SLACK_SIGNING_SECRET) problems.push('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: set both for Slack hand-offs, or neither');
+  if (hub && !!hub.SLACK_BOT_TOKEN !== !!hub.SLACK_SIGNING_SECRET)
+    problems.push('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: set both for Slack hand-offs, or neither');
   if (problems.length > 0 || !hub) throw new ConfigError(problems);
 
   const publicBaseUrl = (hub.PUBLIC_BASE_URL ?? `http://localhost:${hub.PORT}`).replace(/\/+$/, '');
@@ -254,7 +311,11 @@ export function loadConfig(env: Env): HubConfig {
       perDay: hub.VERIFY_PER_DAY,
       countries: hub.VERIFY_COUNTRIES as CountryCode[],
     },
-    journal: { dir: path.resolve(hub.DATA_DIR, 'inbound-journal'), maxBytes: hub.INBOUND_JOURNAL_MAX_MB * 1024 * 1024, replayMs: hub.INBOUND_JOURNAL_REPLAY_MS },
+    journal: {
+      dir: path.resolve(hub.DATA_DIR, 'inbound-journal'),
+      maxBytes: hub.INBOUND_JOURNAL_MAX_MB * 1024 * 1024,
+      replayMs: hub.INBOUND_JOURNAL_REPLAY_MS,
+    },
     outbound: { attempts: hub.OUTBOUND_ATTEMPTS, backoffMs: hub.OUTBOUND_BACKOFF_MS },
     needsTaxonomyPath: hub.NEEDS_TAXONOMY_PATH ? path.resolve(hub.NEEDS_TAXONOMY_PATH) : DEFAULT_TAXONOMY_PATH,
     botChannels: hub.BOT_CHANNELS,
@@ -272,7 +333,10 @@ export function loadConfig(env: Env): HubConfig {
       directoryPath: hub.DIRECTORY_PATH ? path.resolve(hub.DIRECTORY_PATH) : null,
       directoryAllOrNothing: hub.DIRECTORY_ALL_OR_NOTHING,
     },
-    slack: hub.SLACK_BOT_TOKEN && hub.SLACK_SIGNING_SECRET ? { botToken: hub.SLACK_BOT_TOKEN, signingSecret: hub.SLACK_SIGNING_SECRET, apiUrl: hub.SLACK_API_URL } : null,
+    slack:
+      hub.SLACK_BOT_TOKEN && hub.SLACK_SIGNING_SECRET
+        ? { botToken: hub.SLACK_BOT_TOKEN, signingSecret: hub.SLACK_SIGNING_SECRET, apiUrl: hub.SLACK_API_URL }
+        : null,
   };
 }
 
@@ -283,7 +347,9 @@ export function describeConfig(config: HubConfig): Record<string, unknown> {
     publicBaseUrl: config.publicBaseUrl,
     database: config.database.kind === 'postgres' ? `postgres ${new URL(config.database.url).host}` : `embedded PGlite in ${config.database.dataDir}`,
     redis: new URL(config.redisUrl).host,
-    roles: Object.entries(config.roles).filter(([, on]) => on).map(([r]) => r),
+    roles: Object.entries(config.roles)
+      .filter(([, on]) => on)
+      .map(([r]) => r),
     channels: Object.keys(config.channels),
     bot: config.botChannels.length ? config.botChannels : 'off',
     slackHandoffs: config.slack ? 'on' : 'off',

@@ -46,7 +46,8 @@ export interface EffectsDeps {
 }
 
 export function createEffectsRunner(deps: EffectsDeps): EffectsRunner {
-  const warn = (what: string, id?: string) => (error: Error) => deps.logger.warn({ err: error.message, id }, `could not ${what}; it is recovered from the database`);
+  const warn = (what: string, id?: string) => (error: Error) =>
+    deps.logger.warn({ err: error.message, id }, `could not ${what}; it is recovered from the database`);
   return {
     async run(effects) {
       const seen = new Set<string>();
@@ -61,7 +62,9 @@ export function createEffectsRunner(deps: EffectsDeps): EffectsRunner {
             void enqueueFor(deps.queues.outbound, effect.messageId, { messageId: effect.messageId }).catch(warn('queue a message', effect.messageId));
             break;
           case 'deliver':
-            void enqueueFor(deps.queues.handoff, effect.deliveryId, { deliveryId: effect.deliveryId }).catch(warn('queue a hand-off delivery', effect.deliveryId));
+            void enqueueFor(deps.queues.handoff, effect.deliveryId, { deliveryId: effect.deliveryId }).catch(
+              warn('queue a hand-off delivery', effect.deliveryId),
+            );
             break;
           case 'schedule':
             void scheduleTimer(deps.queues, effect.handoffId, effect.stage, effect.at).catch(warn('schedule a hand-off timer', effect.handoffId));

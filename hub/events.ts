@@ -14,7 +14,13 @@ export const HubEvent = z.discriminatedUnion('type', [
   /** Routing offered a waiting conversation to one agent. */
   z.object({ type: z.literal('offer.created'), offerId: z.string(), conversationId: z.string(), agentId: z.string() }),
   /** An offer is over: accepted, declined, run out, or withdrawn because the conversation was taken another way. */
-  z.object({ type: z.literal('offer.ended'), offerId: z.string(), conversationId: z.string(), agentId: z.string(), status: z.enum(['accepted', 'declined', 'expired', 'withdrawn']) }),
+  z.object({
+    type: z.literal('offer.ended'),
+    offerId: z.string(),
+    conversationId: z.string(),
+    agentId: z.string(),
+    status: z.enum(['accepted', 'declined', 'expired', 'withdrawn']),
+  }),
   /** An agent's presence, skills, teams or capacity changed. */
   z.object({ type: z.literal('agent.updated'), agentId: z.string() }),
   /** Something supervisors watch changed: a conversation started or stopped waiting, or was assigned. */

@@ -44,14 +44,27 @@ const clocks = new Map<string, Intl.DateTimeFormat>();
 function clock(timeZone: string): Intl.DateTimeFormat {
   let format = clocks.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    });
     clocks.set(timeZone, format);
   }
   return format;
 }
 
 function zoneFields(at: Date, timeZone: string): [number, number, number, number, number, number] {
-  const parts = Object.fromEntries(clock(timeZone).formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  const parts = Object.fromEntries(
+    clock(timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, Number(p.value)]),
+  );
   return [parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!];
 }
 
@@ -88,7 +101,10 @@ function chunkAt(spec: string, position: number): string {
 
 /** The library's message, first sentence, without its wiki links. */
 function libraryWords(message: string): string {
-  const text = message.replace(/https?:\/\/\S+/g, '').replace(/\s+/g, ' ').trim();
+  const text = message
+    .replace(/https?:\/\/\S+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return (/^.*?[.!?](\s|$)/.exec(text)?.[0] ?? text).trim().replace(/[:.]$/, '');
 }
 
@@ -102,7 +118,16 @@ function refusal(spec: string, position: number | null, said: string): OpeningHo
   return new OpeningHoursError(`${what} (${libraryWords(said)}); opening hours should look like ${EXAMPLE}`);
 }
 
-const WORD_WARNINGS = new Set<string>(['word_error_correction', 'ambiguous_single_digit_hour', 'without_minutes', 'hour_min_separator', 'adding_0', 'no_colon_after', 'ambiguous_word', 'vague']);
+const WORD_WARNINGS = new Set<string>([
+  'word_error_correction',
+  'ambiguous_single_digit_hour',
+  'without_minutes',
+  'hour_min_separator',
+  'adding_0',
+  'no_colon_after',
+  'ambiguous_word',
+  'vague',
+]);
 
 function readLibrary(spec: string): OpeningHoursLibrary {
   if (!spec.replace(/[\s;]/g, '')) throw new OpeningHoursError(`no opening hours given; they should look like ${EXAMPLE}`);
@@ -215,7 +240,9 @@ export function parseOpeningHours(spec: string, timeZone: string): OpeningHours 
       groups.set(key, group);
     });
     if (!groups.size) return 'at no regular times';
-    const text = [...groups.values()].map((g) => `${spokenDays(g.days)}, ${g.spans.map(([f, t]) => `${spokenTime(f)} to ${spokenTime(t)}`).join(' and ')}`).join('; ');
+    const text = [...groups.values()]
+      .map((g) => `${spokenDays(g.days)}, ${g.spans.map(([f, t]) => `${spokenTime(f)} to ${spokenTime(t)}`).join(' and ')}`)
+      .join('; ');
     return closesOnHolidays ? `${text}, except bank holidays` : text;
   }
 
@@ -242,7 +269,9 @@ export function parseOpeningHours(spec: string, timeZone: string): OpeningHours 
     const time = spokenTime(minuteOfDay(wall));
     if (sameDay(wall, today)) return `today at ${time}`;
     if (sameDay(wall, tomorrow)) return `tomorrow at ${time}`;
-    const date = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(Date.UTC(wall.getFullYear(), wall.getMonth(), wall.getDate(), 12)));
+    const date = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(
+      new Date(Date.UTC(wall.getFullYear(), wall.getMonth(), wall.getDate(), 12)),
+    );
     return `on ${date} at ${time}`;
   }
 

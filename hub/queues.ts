@@ -83,7 +83,12 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
   // Provider media: retried like a provider send (the same backoff), a few more times since nothing waits on it.
   const media = new Queue<MediaJob>(QUEUE_NAMES.media, {
     ...common,
-    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: settings.outbound.backoffMs }, removeOnComplete: true, removeOnFail: { count: 10_000 } },
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: settings.outbound.backoffMs },
+      removeOnComplete: true,
+      removeOnFail: { count: 10_000 },
+    },
   });
   for (const queue of [inbound, outbound, handoff, handoffTimer, media]) queue.on('error', settings.onError);
   return {

@@ -7,13 +7,27 @@ import type { Logger } from './logger.ts';
 import { enqueueFor, type Queues } from './queues.ts';
 import { sweepHandoffs } from './handoff/timers.ts';
 
-export async function sweepOnce(db: Db, queues: Queues, olderThanMs: number): Promise<{ inbound: number; outbound: number; handoffDeliveries: number; handoffTimers: number }> {
+export async function sweepOnce(
+  db: Db,
+  queues: Queues,
+  olderThanMs: number,
+): Promise<{ inbound: number; outbound: number; handoffDeliveries: number; handoffTimers: number }> {
   const before = new Date(Date.now() - olderThanMs);
-  const inbox = await db.inboxItem.findMany({ where: { processedAt: null, receivedAt: { lte: before } }, select: { id: true, channel: true }, take: 500, orderBy: { receivedAt: 'asc' } });
+  const inbox = await db.inboxItem.findMany({
+    where: { processedAt: null, receivedAt: { lte: before } },
+    select: { id: true, channel: true },
+    take: 500,
+    orderBy: { receivedAt: 'asc' },
+  });
   let inbound = 0;
   let outbound = 0;
   for (const item of inbox) if (await requeueIfIdle(queues.inbound, item.id, { inboxItemId: item.id, channel: item.channel })) inbound++;
-  const outbox = await db.message.findMany({ where: { direction: 'outbound', status: 'queued', createdAt: { lte: before } }, select: { id: true }, take: 500, orderBy: { createdAt: 'asc' } });
+  const outbox = await db.message.findMany({
+    where: { direction: 'outbound', status: 'queued', createdAt: { lte: before } },
+    select: { id: true },
+    take: 500,
+    orderBy: { createdAt: 'asc' },
+  });
   for (const message of outbox) if (await requeueIfIdle(queues.outbound, message.id, { messageId: message.id })) outbound++;
   const handoffs = await sweepHandoffs(db, queues, olderThanMs, (id) => requeueIfIdle(queues.handoff, id, { deliveryId: id }));
   return { inbound, outbound, handoffDeliveries: handoffs.deliveries, handoffTimers: handoffs.timers };

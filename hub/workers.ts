@@ -72,7 +72,8 @@ export function startWorkers(deps: WorkerDeps): Workers {
       await deps.bus.publish({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId });
       // Files the provider keeps are fetched by their own job: the message is shown (and routed) without waiting.
       const stored = await deps.db.message.findUnique({ where: { id: result.messageId }, select: { attachments: true, channel: true } });
-      if (stored && deps.adapters[stored.channel]?.fetchMedia && hasPendingMedia(stored.attachments)) await enqueueFor(deps.queues.media, result.messageId, { messageId: result.messageId });
+      if (stored && deps.adapters[stored.channel]?.fetchMedia && hasPendingMedia(stored.attachments))
+        await enqueueFor(deps.queues.media, result.messageId, { messageId: result.messageId });
       await deps.effects.run((await routeMessage(deps, result)).effects);
     },
     common,
@@ -83,7 +84,8 @@ export function startWorkers(deps: WorkerDeps): Workers {
       const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       try {
         const outcome = await processOutbound(deps.db, deps.adapters, job.data.messageId, isLastAttempt);
-        if (outcome.kind !== 'skipped') await deps.bus.publish({ type: 'message.updated', conversationId: outcome.conversationId, messageId: job.data.messageId });
+        if (outcome.kind !== 'skipped')
+          await deps.bus.publish({ type: 'message.updated', conversationId: outcome.conversationId, messageId: job.data.messageId });
         if (outcome.kind === 'failed') deps.logger.warn({ messageId: job.data.messageId, code: outcome.error.code }, 'outbound message failed');
       } catch (error) {
         // The agent sees the attempt's error while the job waits to retry.
@@ -119,7 +121,9 @@ export function startWorkers(deps: WorkerDeps): Workers {
     common,
   );
   for (const worker of [inbound, outbound, handoff, handoffTimer, media]) {
-    worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('failed', (job, error) =>
+      deps.logger.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
+    );
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   return {

@@ -5,13 +5,7 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import {
-  MIGRATIONS_DIR,
-  MIGRATION_LOCK,
-  applyMigrations,
-  diffSchemaAgainstMigrations,
-  isEmptyDiff,
-} from '../hub/db/migrations.ts';
+import { MIGRATIONS_DIR, MIGRATION_LOCK, applyMigrations, diffSchemaAgainstMigrations, isEmptyDiff } from '../hub/db/migrations.ts';
 
 async function deploy(): Promise<number> {
   const url = process.env.DATABASE_URL;
@@ -49,7 +43,10 @@ async function diff(): Promise<number> {
 
 async function create(rawName: string | undefined): Promise<number> {
   // Prisma's own naming: snake_case, [A-Za-z0-9_] only.
-  const name = (rawName ?? '').trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = (rawName ?? '')
+    .trim()
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!name) {
     console.error('usage: migrate.ts new <name>');
     return 2;

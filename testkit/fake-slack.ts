@@ -37,10 +37,7 @@ export interface SlackCall {
   response: { status: number; ok: boolean; error?: string };
 }
 
-export type SlackFailure =
-  | { kind: 'error'; error: string }
-  | { kind: 'http'; status: number }
-  | { kind: 'ratelimited'; retryAfterSeconds: number };
+export type SlackFailure = { kind: 'error'; error: string } | { kind: 'http'; status: number } | { kind: 'ratelimited'; retryAfterSeconds: number };
 
 export interface FakeSlackUser {
   real_name?: string;
@@ -113,7 +110,12 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
   const users = new Map<string, FakeSlackUser>();
   const failures = new Map<string, SlackFailure[]>();
   const channels = new Map<string, Map<string, FakeSlackMessage>>();
-  interface Waiter { method: string; match: (b: SlackBody) => boolean; resolve: (c: SlackCall) => void; reject: (e: Error) => void }
+  interface Waiter {
+    method: string;
+    match: (b: SlackBody) => boolean;
+    resolve: (c: SlackCall) => void;
+    reject: (e: Error) => void;
+  }
   const waiters: Waiter[] = [];
   let lastMicros = 0;
   let viewCount = 0;
@@ -126,8 +128,14 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
 
   const methods: Record<string, (body: SlackBody) => Record<string, unknown>> = {
     'auth.test': () => ({
-      ok: true, url: `https://${FAKE_SLACK_TEAM_DOMAIN}.slack.com/`, team: FAKE_SLACK_TEAM_NAME, user: FAKE_SLACK_BOT_USER_NAME,
-      team_id: FAKE_SLACK_TEAM_ID, user_id: FAKE_SLACK_BOT_USER_ID, bot_id: FAKE_SLACK_BOT_ID, is_enterprise_install: false,
+      ok: true,
+      url: `https://${FAKE_SLACK_TEAM_DOMAIN}.slack.com/`,
+      team: FAKE_SLACK_TEAM_NAME,
+      user: FAKE_SLACK_BOT_USER_NAME,
+      team_id: FAKE_SLACK_TEAM_ID,
+      user_id: FAKE_SLACK_BOT_USER_ID,
+      bot_id: FAKE_SLACK_BOT_ID,
+      is_enterprise_install: false,
     }),
 
     'chat.postMessage': (body) => {
@@ -136,8 +144,16 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
       if (!str(body.text) && body.blocks === undefined && body.attachments === undefined) return { ok: false, error: 'no_text' };
       const ts = nextTs();
       const message: FakeSlackMessage = {
-        type: 'message', channel, ts, text: str(body.text) ?? '', blocks: body.blocks, attachments: body.attachments,
-        thread_ts: str(body.thread_ts), user: FAKE_SLACK_BOT_USER_ID, bot_id: FAKE_SLACK_BOT_ID, app_id: FAKE_SLACK_APP_ID,
+        type: 'message',
+        channel,
+        ts,
+        text: str(body.text) ?? '',
+        blocks: body.blocks,
+        attachments: body.attachments,
+        thread_ts: str(body.thread_ts),
+        user: FAKE_SLACK_BOT_USER_ID,
+        bot_id: FAKE_SLACK_BOT_ID,
+        app_id: FAKE_SLACK_APP_ID,
         team: FAKE_SLACK_TEAM_ID,
       };
       if (!channels.has(channel)) channels.set(channel, new Map());
@@ -175,9 +191,20 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
       return {
         ok: true,
         view: {
-          id, team_id: FAKE_SLACK_TEAM_ID, app_id: FAKE_SLACK_APP_ID, bot_id: FAKE_SLACK_BOT_ID, app_installed_team_id: FAKE_SLACK_TEAM_ID,
-          private_metadata: '', callback_id: '', external_id: '', clear_on_close: false, notify_on_close: false,
-          close: null, submit: null, previous_view_id: null, root_view_id: id,
+          id,
+          team_id: FAKE_SLACK_TEAM_ID,
+          app_id: FAKE_SLACK_APP_ID,
+          bot_id: FAKE_SLACK_BOT_ID,
+          app_installed_team_id: FAKE_SLACK_TEAM_ID,
+          private_metadata: '',
+          callback_id: '',
+          external_id: '',
+          clear_on_close: false,
+          notify_on_close: false,
+          close: null,
+          submit: null,
+          previous_view_id: null,
+          root_view_id: id,
           ...given,
           state: { values: {} },
           hash: `${Math.floor(Date.now() / 1000)}.${randomBytes(6).toString('hex')}`,
@@ -190,14 +217,29 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
       const u = id ? users.get(id) : undefined;
       if (!id || !u) return { ok: false, error: 'user_not_found' };
       const realName = u.real_name ?? '';
-      const name = u.name ?? (realName.toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.|\.$/g, '') || id.toLowerCase());
+      const name =
+        u.name ??
+        (realName
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '.')
+          .replace(/^\.|\.$/g, '') ||
+          id.toLowerCase());
       return {
         ok: true,
         user: {
-          id, team_id: FAKE_SLACK_TEAM_ID, name, deleted: false, real_name: realName, is_bot: u.is_bot ?? false,
+          id,
+          team_id: FAKE_SLACK_TEAM_ID,
+          name,
+          deleted: false,
+          real_name: realName,
+          is_bot: u.is_bot ?? false,
           profile: {
-            real_name: realName, display_name: u.display_name ?? '', real_name_normalized: realName,
-            display_name_normalized: u.display_name ?? '', ...(u.email ? { email: u.email } : {}), team: FAKE_SLACK_TEAM_ID,
+            real_name: realName,
+            display_name: u.display_name ?? '',
+            real_name_normalized: realName,
+            display_name_normalized: u.display_name ?? '',
+            ...(u.email ? { email: u.email } : {}),
+            team: FAKE_SLACK_TEAM_ID,
           },
         },
       };
@@ -206,7 +248,13 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
 
   function messageJson(m: FakeSlackMessage): Record<string, unknown> {
     return {
-      type: 'message', text: m.text, user: m.user, bot_id: m.bot_id, app_id: m.app_id, team: m.team, ts: m.ts,
+      type: 'message',
+      text: m.text,
+      user: m.user,
+      bot_id: m.bot_id,
+      app_id: m.app_id,
+      team: m.team,
+      ts: m.ts,
       ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
       ...(m.attachments !== undefined ? { attachments: m.attachments } : {}),
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
@@ -239,7 +287,10 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
       call.response = { status, ok: payload.ok === true, ...(typeof payload.error === 'string' ? { error: payload.error } : {}) };
       calls.push(call);
       for (const w of [...waiters]) {
-        if (w.method === method && w.match(body)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(call); }
+        if (w.method === method && w.match(body)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(call);
+        }
       }
       send(res, status, payload, headers);
     };
@@ -278,19 +329,27 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
       if (found) return Promise.resolve(found);
       return new Promise<SlackCall>((resolve, reject) => {
         const waiter: Waiter = {
-          method, match,
-          resolve: (c) => { clearTimeout(timer); resolve(c); },
-          reject: (e) => { clearTimeout(timer); reject(e); },
+          method,
+          match,
+          resolve: (c) => {
+            clearTimeout(timer);
+            resolve(c);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
         };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.reject(new Error(`fake Slack: no matching ${method} call within ${timeoutMs} ms; calls so far: ${calls.map((c) => c.method).join(', ') || 'none'}`));
+          waiter.reject(
+            new Error(`fake Slack: no matching ${method} call within ${timeoutMs} ms; calls so far: ${calls.map((c) => c.method).join(', ') || 'none'}`),
+          );
         }, timeoutMs);
         waiters.push(waiter);
       });
     },
-    posted: (channel) =>
-      calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok && c.body.channel === channel).map((c) => c.body),
+    posted: (channel) => calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok && c.body.channel === channel).map((c) => c.body),
     message: (channel, ts) => channels.get(channel)?.get(ts),
     fail(method, behaviour) {
       if (!failures.has(method)) failures.set(method, []);

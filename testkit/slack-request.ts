@@ -4,9 +4,7 @@
 // retries with X-Slack-Retry-Num / X-Slack-Retry-Reason. Payload builders follow Slack's documented shapes
 // (and @slack/bolt 5's types in dist/types/{actions/block-action,view,events}.d.ts).
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import {
-  FAKE_SLACK_APP_ID, FAKE_SLACK_BOT_ID, FAKE_SLACK_BOT_USER_ID, FAKE_SLACK_TEAM_DOMAIN, FAKE_SLACK_TEAM_ID,
-} from './fake-slack.ts';
+import { FAKE_SLACK_APP_ID, FAKE_SLACK_BOT_ID, FAKE_SLACK_BOT_USER_ID, FAKE_SLACK_TEAM_DOMAIN, FAKE_SLACK_TEAM_ID } from './fake-slack.ts';
 
 /** The test app's signing secret (32 hex characters, as Slack issues them). */
 export const SLACK_SIGNING_SECRET = '8f742231b10e8888abcd99ed2d8e85a5';
@@ -56,11 +54,7 @@ export function postSlackInteraction(hubUrl: string, payload: object, opts: Slac
   return postSigned(hubUrl, interactionBody(payload), 'application/x-www-form-urlencoded', opts);
 }
 
-export function postSlackEvent(
-  hubUrl: string,
-  envelope: object,
-  opts: SlackPostOptions & { retryNum?: number; retryReason?: string } = {},
-): Promise<Response> {
+export function postSlackEvent(hubUrl: string, envelope: object, opts: SlackPostOptions & { retryNum?: number; retryReason?: string } = {}): Promise<Response> {
   const extra: Record<string, string> = {};
   if (opts.retryNum !== undefined) {
     extra['x-slack-retry-num'] = String(opts.retryNum);
@@ -105,13 +99,19 @@ export function blockActionsPayload(input: BlockActionsInput) {
   const actionTs = input.actionTs ?? slackTs();
   const action = input.selectedOption
     ? {
-        type: 'static_select' as const, action_id: input.actionId, block_id: blockId,
+        type: 'static_select' as const,
+        action_id: input.actionId,
+        block_id: blockId,
         selected_option: { text: { type: 'plain_text', text: input.selectedOption.text, emoji: true }, value: input.selectedOption.value },
-        placeholder: { type: 'plain_text', text: 'Choose', emoji: true }, action_ts: actionTs,
+        placeholder: { type: 'plain_text', text: 'Choose', emoji: true },
+        action_ts: actionTs,
       }
     : {
-        type: 'button' as const, action_id: input.actionId, block_id: blockId,
-        text: { type: 'plain_text', text: input.actionId, emoji: true }, ...(input.value !== undefined ? { value: input.value } : {}),
+        type: 'button' as const,
+        action_id: input.actionId,
+        block_id: blockId,
+        text: { type: 'plain_text', text: input.actionId, emoji: true },
+        ...(input.value !== undefined ? { value: input.value } : {}),
         action_ts: actionTs,
       };
   return {
@@ -126,8 +126,14 @@ export function blockActionsPayload(input: BlockActionsInput) {
     is_enterprise_install: false,
     channel: { id: input.channelId, name: input.channelName ?? 'contact-hub' },
     message: {
-      type: 'message' as const, subtype: undefined, user: FAKE_SLACK_BOT_USER_ID, bot_id: FAKE_SLACK_BOT_ID, app_id: FAKE_SLACK_APP_ID,
-      text: input.message?.text ?? '', ts: input.messageTs, team: FAKE_SLACK_TEAM_ID,
+      type: 'message' as const,
+      subtype: undefined,
+      user: FAKE_SLACK_BOT_USER_ID,
+      bot_id: FAKE_SLACK_BOT_ID,
+      app_id: FAKE_SLACK_APP_ID,
+      text: input.message?.text ?? '',
+      ts: input.messageTs,
+      team: FAKE_SLACK_TEAM_ID,
       ...(input.message?.blocks ? { blocks: input.message.blocks } : {}),
       ...(input.message?.thread_ts ? { thread_ts: input.message.thread_ts } : {}),
     },
@@ -159,20 +165,36 @@ export function viewSubmissionPayload(input: ViewSubmissionInput) {
     token: 'legacy-verification-token',
     trigger_id: input.triggerId ?? newTriggerId(),
     view: {
-      id: viewId, team_id: FAKE_SLACK_TEAM_ID, type: 'modal',
+      id: viewId,
+      team_id: FAKE_SLACK_TEAM_ID,
+      type: 'modal',
       blocks: Object.entries(input.values).map(([blockId, actions]) => ({
-        type: 'input', block_id: blockId, label: { type: 'plain_text', text: blockId, emoji: true }, optional: false, dispatch_action: false,
-        element: { type: 'plain_text_input', action_id: Object.keys(actions)[0] ?? blockId, dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] } },
+        type: 'input',
+        block_id: blockId,
+        label: { type: 'plain_text', text: blockId, emoji: true },
+        optional: false,
+        dispatch_action: false,
+        element: {
+          type: 'plain_text_input',
+          action_id: Object.keys(actions)[0] ?? blockId,
+          dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] },
+        },
       })),
-      private_metadata: input.privateMetadata, callback_id: input.callbackId,
+      private_metadata: input.privateMetadata,
+      callback_id: input.callbackId,
       state: { values: input.values },
       hash: `${nowSeconds()}.${randomBytes(4).toString('hex')}`,
       title: { type: 'plain_text', text: input.title ?? 'Contact hub', emoji: true },
-      clear_on_close: false, notify_on_close: false,
+      clear_on_close: false,
+      notify_on_close: false,
       close: { type: 'plain_text', text: 'Cancel', emoji: true },
       submit: { type: 'plain_text', text: 'Submit', emoji: true },
-      previous_view_id: null, root_view_id: viewId, app_id: FAKE_SLACK_APP_ID, external_id: '',
-      app_installed_team_id: FAKE_SLACK_TEAM_ID, bot_id: FAKE_SLACK_BOT_ID,
+      previous_view_id: null,
+      root_view_id: viewId,
+      app_id: FAKE_SLACK_APP_ID,
+      external_id: '',
+      app_installed_team_id: FAKE_SLACK_TEAM_ID,
+      bot_id: FAKE_SLACK_BOT_ID,
     },
     response_urls: [],
     is_enterprise_install: false,
@@ -213,7 +235,11 @@ export function messageEventEnvelope(input: MessageEventInput) {
       ...(input.botId ? { bot_id: input.botId, app_id: FAKE_SLACK_APP_ID } : {}),
       team: FAKE_SLACK_TEAM_ID,
       blocks: [
-        { type: 'rich_text', block_id: randomBytes(3).toString('base64url'), elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: input.text }] }] },
+        {
+          type: 'rich_text',
+          block_id: randomBytes(3).toString('base64url'),
+          elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: input.text }] }],
+        },
       ],
       channel_type: input.channelType ?? 'channel',
       event_ts: ts,
@@ -221,9 +247,7 @@ export function messageEventEnvelope(input: MessageEventInput) {
     type: 'event_callback' as const,
     event_id: input.eventId ?? newEventId(),
     event_time: Math.floor(Number(ts)),
-    authorizations: [
-      { enterprise_id: null, team_id: FAKE_SLACK_TEAM_ID, user_id: FAKE_SLACK_BOT_USER_ID, is_bot: true, is_enterprise_install: false },
-    ],
+    authorizations: [{ enterprise_id: null, team_id: FAKE_SLACK_TEAM_ID, user_id: FAKE_SLACK_BOT_USER_ID, is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
     event_context: `4-${randomBytes(24).toString('base64url')}`,
   };

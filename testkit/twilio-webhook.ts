@@ -10,16 +10,39 @@ export const newMessageSid = () => `SM${randomBytes(16).toString('hex')}`;
 
 export function inboundSmsFields(from: string, body: string, sid = newMessageSid()): Record<string, string> {
   return {
-    ToCountry: 'GB', ToState: '', SmsMessageSid: sid, NumMedia: '0', ToCity: '', FromZip: '', SmsSid: sid,
-    FromState: '', SmsStatus: 'received', FromCity: '', Body: body, FromCountry: 'GB', To: HUB_NUMBER,
-    ToZip: '', NumSegments: '1', MessageSid: sid, AccountSid: TEST_ACCOUNT_SID, From: from, ApiVersion: '2010-04-01',
+    ToCountry: 'GB',
+    ToState: '',
+    SmsMessageSid: sid,
+    NumMedia: '0',
+    ToCity: '',
+    FromZip: '',
+    SmsSid: sid,
+    FromState: '',
+    SmsStatus: 'received',
+    FromCity: '',
+    Body: body,
+    FromCountry: 'GB',
+    To: HUB_NUMBER,
+    ToZip: '',
+    NumSegments: '1',
+    MessageSid: sid,
+    AccountSid: TEST_ACCOUNT_SID,
+    From: from,
+    ApiVersion: '2010-04-01',
   };
 }
 
 export function statusFields(messageSid: string, status: string, errorCode?: string): Record<string, string> {
   return {
-    MessageSid: messageSid, SmsSid: messageSid, MessageStatus: status, SmsStatus: status, AccountSid: TEST_ACCOUNT_SID,
-    From: HUB_NUMBER, To: '+447911123456', ApiVersion: '2010-04-01', ...(errorCode ? { ErrorCode: errorCode } : {}),
+    MessageSid: messageSid,
+    SmsSid: messageSid,
+    MessageStatus: status,
+    SmsStatus: status,
+    AccountSid: TEST_ACCOUNT_SID,
+    From: HUB_NUMBER,
+    To: '+447911123456',
+    ApiVersion: '2010-04-01',
+    ...(errorCode ? { ErrorCode: errorCode } : {}),
   };
 }
 

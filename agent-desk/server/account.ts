@@ -65,10 +65,18 @@ export function accountRouter(deps: AccountDeps) {
     if (!body.success) return invalid(res, body.error);
     const me = req.agent!;
     const gate = await deps.loginLockout.begin(me.email, req.ip);
-    if (gate.locked) return void res.status(429).set('Retry-After', String(gate.locked.retryAfterSeconds)).json({ error: lockedMessage(gate.locked) });
+    if (gate.locked)
+      return void res
+        .status(429)
+        .set('Retry-After', String(gate.locked.retryAfterSeconds))
+        .json({ error: lockedMessage(gate.locked) });
     if (!(await isCurrentPassword(deps.db, me.id, body.data.currentPassword))) {
       const lock = await gate.attempt.failed();
-      if (lock) return void res.status(429).set('Retry-After', String(lock.retryAfterSeconds)).json({ error: lockedMessage(lock) });
+      if (lock)
+        return void res
+          .status(429)
+          .set('Retry-After', String(lock.retryAfterSeconds))
+          .json({ error: lockedMessage(lock) });
       return void res.status(400).json({ error: 'your current password is not right' });
     }
     await gate.attempt.succeeded();
@@ -76,16 +84,23 @@ export function accountRouter(deps: AccountDeps) {
     if (weak) return void res.status(400).json({ error: 'invalid request', issues: [{ path: 'newPassword', message: weak }] });
     const passwordHash = await hashPassword(body.data.newPassword);
     // Whoever else held a session (a forgotten browser, someone who learnt the old password) is signed out.
-    const ended = await endSessionsAudited({ agentId: me.id, exceptId: req.sessionId }, (n) => ({ action: 'password_change', detail: { otherSessionsEnded: n } }), {
-      agentId: me.id,
-      first: (tx) => tx.agent.update({ where: { id: me.id }, data: { passwordHash } }),
-    });
+    const ended = await endSessionsAudited(
+      { agentId: me.id, exceptId: req.sessionId },
+      (n) => ({ action: 'password_change', detail: { otherSessionsEnded: n } }),
+      {
+        agentId: me.id,
+        first: (tx) => tx.agent.update({ where: { id: me.id }, data: { passwordHash } }),
+      },
+    );
     res.json({ otherSessionsEnded: ended });
   });
 
   router.post('/api/auth/sign-out-everywhere', async (req, res) => {
     const me = req.agent!;
-    await endSessionsAudited({ agentId: me.id }, (n) => ({ action: 'sessions_end_all', detail: { sessionsEnded: n } }), { agentId: me.id, close: [rooms.agent(me.id)] });
+    await endSessionsAudited({ agentId: me.id }, (n) => ({ action: 'sessions_end_all', detail: { sessionsEnded: n } }), {
+      agentId: me.id,
+      close: [rooms.agent(me.id)],
+    });
     res.clearCookie(SESSION_COOKIE, deps.cookieOptions).status(204).end();
   });
 
@@ -115,13 +130,20 @@ export function accountRouter(deps: AccountDeps) {
     if (!params.success) return invalid(res, params.error);
     const id = params.data.id;
     if (!(await deps.db.agent.findUnique({ where: { id }, select: { id: true } }))) return void res.status(404).json({ error: 'no such agent' });
-    const ended = await endSessionsAudited({ agentId: id }, (n) => ({ action: 'sessions_end_all', detail: { agent: id, sessionsEnded: n } }), { agentId: req.agent!.id, close: [rooms.agent(id)] });
+    const ended = await endSessionsAudited({ agentId: id }, (n) => ({ action: 'sessions_end_all', detail: { agent: id, sessionsEnded: n } }), {
+      agentId: req.agent!.id,
+      close: [rooms.agent(id)],
+    });
     res.json({ sessionsEnded: ended });
   });
 
   // After a breach, or a change that must reach every desk at once: every session but the admin's own ends.
   router.post('/api/admin/sign-out-everyone', async (req, res) => {
-    const ended = await endSessionsAudited({ agentId: null, exceptId: req.sessionId! }, (n) => ({ action: 'sessions_end_all', detail: { everyone: true, sessionsEnded: n } }), { agentId: req.agent!.id });
+    const ended = await endSessionsAudited(
+      { agentId: null, exceptId: req.sessionId! },
+      (n) => ({ action: 'sessions_end_all', detail: { everyone: true, sessionsEnded: n } }),
+      { agentId: req.agent!.id },
+    );
     res.json({ sessionsEnded: ended });
   });
 

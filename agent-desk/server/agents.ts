@@ -64,7 +64,11 @@ function toView(a: AgentRow, load: Partial<Record<Channel, number>>, defaults: R
 }
 
 async function loads(db: Db, agentIds: string[]): Promise<Map<string, Partial<Record<Channel, number>>>> {
-  const rows = await db.conversation.groupBy({ by: ['assignedAgentId', 'channel'], where: { status: 'open', assignedAgentId: { in: agentIds } }, _count: { _all: true } });
+  const rows = await db.conversation.groupBy({
+    by: ['assignedAgentId', 'channel'],
+    where: { status: 'open', assignedAgentId: { in: agentIds } },
+    _count: { _all: true },
+  });
   const out = new Map<string, Partial<Record<Channel, number>>>(agentIds.map((id) => [id, {}]));
   for (const r of rows) out.get(r.assignedAgentId!)![r.channel] = r._count._all;
   return out;
@@ -89,17 +93,30 @@ export function agentBodies(taxonomy: readonly TaxonomyEntry[]) {
   const Skills = z
     .array(z.string().max(100))
     .max(100)
-    .refine((skills) => skills.every((s) => known.has(s)), { message: 'each skill must be a need code or area from the needs taxonomy (e.g. "housing" or "housing.repairs")' });
+    .refine((skills) => skills.every((s) => known.has(s)), {
+      message: 'each skill must be a need code or area from the needs taxonomy (e.g. "housing" or "housing.repairs")',
+    });
 
-  const AgentBody = z.object({
-    email: z.email().max(320).transform((e) => e.toLowerCase()),
-    // Without direction overrides, which would reverse the name or what is shown after it (channels/bidi.ts).
-    displayName: z.string().trim().min(1).max(120).transform((v) => withoutBidiOverrides(v).trim()).refine(Boolean, 'displayName is empty'),
-    password: z.string().min(12, 'password must be at least 12 characters').max(1024),
-    role: z.enum(['agent', 'supervisor', 'admin', 'service']).default('agent'),
-    /** For a service-team account: the directory service whose hand-offs it works (until set, it sees none). */
-    serviceId: z.uuid().optional(),
-  }).refine((a) => a.role === 'service' || !a.serviceId, { message: 'only a service account belongs to a service', path: ['serviceId'] });
+  const AgentBody = z
+    .object({
+      email: z
+        .email()
+        .max(320)
+        .transform((e) => e.toLowerCase()),
+      // Without direction overrides, which would reverse the name or what is shown after it (channels/bidi.ts).
+      displayName: z
+        .string()
+        .trim()
+        .min(1)
+        .max(120)
+        .transform((v) => withoutBidiOverrides(v).trim())
+        .refine(Boolean, 'displayName is empty'),
+      password: z.string().min(12, 'password must be at least 12 characters').max(1024),
+      role: z.enum(['agent', 'supervisor', 'admin', 'service']).default('agent'),
+      /** For a service-team account: the directory service whose hand-offs it works (until set, it sees none). */
+      serviceId: z.uuid().optional(),
+    })
+    .refine((a) => a.role === 'service' || !a.serviceId, { message: 'only a service account belongs to a service', path: ['serviceId'] });
   const RoutingBody = z.object({ skills: Skills.optional(), capacity: Capacity.optional(), teamIds: z.array(z.uuid()).max(50).optional() });
   const TeamBody = z
     .object({
@@ -115,13 +132,22 @@ export function agentBodies(taxonomy: readonly TaxonomyEntry[]) {
   return { AgentBody, RoutingBody, TeamBody };
 }
 
-export function agentsRouter(deps: { db: Db; effects: EffectsRunner; taxonomy: readonly TaxonomyEntry[]; defaultCapacity: Record<Channel, number>; publicBaseUrl: string }) {
+export function agentsRouter(deps: {
+  db: Db;
+  effects: EffectsRunner;
+  taxonomy: readonly TaxonomyEntry[];
+  defaultCapacity: Record<Channel, number>;
+  publicBaseUrl: string;
+}) {
   const router = express.Router();
   const { AgentBody, RoutingBody, TeamBody } = agentBodies(deps.taxonomy);
 
   router.get('/api/agents', async (_req, res) => {
     const rows = await deps.db.agent.findMany({ select: agentSelect, orderBy: { displayName: 'asc' } });
-    const load = await loads(deps.db, rows.map((r) => r.id));
+    const load = await loads(
+      deps.db,
+      rows.map((r) => r.id),
+    );
     res.json({ agents: rows.map((r) => toView(r, load.get(r.id)!, deps.defaultCapacity)) });
   });
 
@@ -130,15 +156,23 @@ export function agentsRouter(deps: { db: Db; effects: EffectsRunner; taxonomy: r
     if (!body.success) return invalid(res, body.error);
     const weak = passwordProblem(body.data.password, { publicBaseUrl: deps.publicBaseUrl, displayName: body.data.displayName, email: body.data.email });
     if (weak) return void res.status(400).json({ error: 'invalid request', issues: [{ path: 'password', message: weak }] });
-    if (body.data.serviceId && !(await deps.db.service.findUnique({ where: { id: body.data.serviceId }, select: { id: true } }))) return void res.status(422).json({ error: 'no such service' });
+    if (body.data.serviceId && !(await deps.db.service.findUnique({ where: { id: body.data.serviceId }, select: { id: true } })))
+      return void res.status(422).json({ error: 'no such service' });
     try {
       const created = await deps.db.agent.create({
-        data: { email: body.data.email, displayName: body.data.displayName, role: body.data.role, serviceId: body.data.serviceId ?? null, passwordHash: await hashPassword(body.data.password) },
+        data: {
+          email: body.data.email,
+          displayName: body.data.displayName,
+          role: body.data.role,
+          serviceId: body.data.serviceId ?? null,
+          passwordHash: await hashPassword(body.data.password),
+        },
         select: { id: true },
       });
       res.status(201).json({ agent: await agentRoutingView(deps.db, created.id, deps.defaultCapacity) });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return void res.status(409).json({ error: 'an account with that email exists' });
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+        return void res.status(409).json({ error: 'an account with that email exists' });
       throw error;
     }
   });
@@ -149,8 +183,10 @@ export function agentsRouter(deps: { db: Db; effects: EffectsRunner; taxonomy: r
     const body = RoutingBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     const { skills, capacity, teamIds } = body.data;
-    if (!(await deps.db.agent.findUnique({ where: { id: params.data.id }, select: { id: true } }))) return void res.status(404).json({ error: 'no such agent' });
-    if (teamIds && (await deps.db.team.count({ where: { id: { in: teamIds } } })) !== new Set(teamIds).size) return void res.status(400).json({ error: 'one of teamIds is not a team' });
+    if (!(await deps.db.agent.findUnique({ where: { id: params.data.id }, select: { id: true } })))
+      return void res.status(404).json({ error: 'no such agent' });
+    if (teamIds && (await deps.db.team.count({ where: { id: { in: teamIds } } })) !== new Set(teamIds).size)
+      return void res.status(400).json({ error: 'one of teamIds is not a team' });
     await deps.db.$transaction(async (tx) => {
       await tx.agent.update({ where: { id: params.data.id }, data: { ...(skills ? { skills } : {}), ...(capacity ? { capacity } : {}) } });
       if (teamIds) {
@@ -174,7 +210,8 @@ export function agentsRouter(deps: { db: Db; effects: EffectsRunner; taxonomy: r
       const team = await deps.db.team.create({ data: body.data, select: { id: true, name: true, needs: true, hours: true, timeZone: true } });
       res.status(201).json({ team });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return void res.status(409).json({ error: 'a team with that name exists' });
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+        return void res.status(409).json({ error: 'a team with that name exists' });
       throw error;
     }
   });
@@ -186,7 +223,9 @@ export function agentsRouter(deps: { db: Db; effects: EffectsRunner; taxonomy: r
     if (!body.success) return invalid(res, body.error);
     const updated = await deps.db.team.updateMany({ where: { id: params.data.id }, data: body.data });
     if (!updated.count) return void res.status(404).json({ error: 'no such team' });
-    res.json({ team: await deps.db.team.findUnique({ where: { id: params.data.id }, select: { id: true, name: true, needs: true, hours: true, timeZone: true } }) });
+    res.json({
+      team: await deps.db.team.findUnique({ where: { id: params.data.id }, select: { id: true, name: true, needs: true, hours: true, timeZone: true } }),
+    });
   });
 
   router.get('/api/supervisor/overview', async (_req, res) => {
@@ -208,7 +247,11 @@ export async function supervisorOverview(db: Db, defaults: Record<Channel, numbe
   const [teams, byTeam, urgentByTeam, agentRows] = await Promise.all([
     db.team.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
     db.conversation.groupBy({ by: ['teamId'], where: waiting, _count: { _all: true }, _min: { waitingSince: true } }),
-    db.conversation.groupBy({ by: ['teamId'], where: { ...waiting, OR: [{ urgentAt: { not: null } }, { needs: { some: { urgent: true } } }] }, _count: { _all: true } }),
+    db.conversation.groupBy({
+      by: ['teamId'],
+      where: { ...waiting, OR: [{ urgentAt: { not: null } }, { needs: { some: { urgent: true } } }] },
+      _count: { _all: true },
+    }),
     db.agent.findMany({ where: { role: { not: 'service' }, disabledAt: null }, select: agentSelect, orderBy: { displayName: 'asc' } }),
   ]);
   const queues = [{ id: null as string | null, name: 'Any agent' }, ...teams].map((team) => {
@@ -221,6 +264,9 @@ export async function supervisorOverview(db: Db, defaults: Record<Channel, numbe
       longestWaitSince: counts?._min.waitingSince?.toISOString() ?? null,
     };
   });
-  const load = await loads(db, agentRows.map((a) => a.id));
+  const load = await loads(
+    db,
+    agentRows.map((a) => a.id),
+  );
   return { queues, agents: agentRows.map((a) => toView(a, load.get(a.id)!, defaults)) };
 }

@@ -46,9 +46,19 @@ export const ListQuery = z.object({
   status: z.enum(['open', 'closed']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   assigned: z.literal('me').optional().describe('Only the caller’s own'),
-  waiting: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('Only those waiting for a person'),
+  waiting: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('Only those waiting for a person'),
   /** All open ones, not only the newest. */
-  q: z.string().trim().min(1).max(100).optional().describe('Only those whose customer’s name or an address contains each word (a phone number may be typed with spaces or a leading 0)'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Only those whose customer’s name or an address contains each word (a phone number may be typed with spaces or a leading 0)'),
   /** A desk refreshing the conversations it was told changed. */
   ids: z
     .string()
@@ -92,7 +102,6 @@ export interface ApiDeps {
   handoffWords: HandoffWords;
 }
 
-
 export function apiRouter(deps: ApiDeps) {
   const router = express.Router();
   // Anything that changes something must come from the desk's own pages (origin.ts): not another site, and
@@ -115,7 +124,11 @@ export function apiRouter(deps: ApiDeps) {
     const body = LoginBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     // Locked: refused before the password is checked, the same whether or not the account exists.
-    const locked = (lock: Lock) => void res.status(429).set('Retry-After', String(lock.retryAfterSeconds)).json({ error: lockedMessage(lock) });
+    const locked = (lock: Lock) =>
+      void res
+        .status(429)
+        .set('Retry-After', String(lock.retryAfterSeconds))
+        .json({ error: lockedMessage(lock) });
     const gate = await deps.loginLockout.begin(body.data.email, req.ip);
     if (gate.locked) return locked(gate.locked);
     const found = await checkPassword(deps.db, body.data.email, body.data.password);
@@ -146,20 +159,43 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
 
   // Every account's own password and sessions; admins' accounts and sign-in locks.
-  router.use(accountRouter({ db: deps.db, effects: deps.effects, defaultCapacity: deps.defaultCapacity, desk: deps.desk, loginLockout: deps.loginLockout, cookieOptions, publicBaseUrl: deps.publicBaseUrl }));
+  router.use(
+    accountRouter({
+      db: deps.db,
+      effects: deps.effects,
+      defaultCapacity: deps.defaultCapacity,
+      desk: deps.desk,
+      loginLockout: deps.loginLockout,
+      cookieOptions,
+      publicBaseUrl: deps.publicBaseUrl,
+    }),
+  );
   router.use(signInLocksRouter({ db: deps.db, lockout: deps.loginLockout }));
 
-  const handoffDeps = { effects: deps.effects, db: deps.db, queues: deps.queues, bus: deps.bus, logger: deps.logger, wording: deps.handoffWording, words: deps.handoffWords, needCodes: new Set(deps.taxonomy.map((n) => n.code)) };
+  const handoffDeps = {
+    effects: deps.effects,
+    db: deps.db,
+    queues: deps.queues,
+    bus: deps.bus,
+    logger: deps.logger,
+    wording: deps.handoffWording,
+    words: deps.handoffWords,
+    needCodes: new Set(deps.taxonomy.map((n) => n.code)),
+  };
   router.use(serviceHandoffRouter(handoffDeps));
   router.use(attachmentRouter({ db: deps.db }));
 
   router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues }));
   // Calls are taken through the channel that speaks (the one that puts a waiting call through), when it is on.
-  const calls = kindsThat('speaks').map((kind) => deps.adapters[kind]).find((adapter) => adapter?.connectCall);
+  const calls = kindsThat('speaks')
+    .map((kind) => deps.adapters[kind])
+    .find((adapter) => adapter?.connectCall);
   router.use(callRouter({ db: deps.db, effects: deps.effects, voice: calls, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
   router.use(routingRouter({ db: deps.db, effects: deps.effects, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: calls }));
-  router.use(agentsRouter({ db: deps.db, effects: deps.effects, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity, publicBaseUrl: deps.publicBaseUrl }));
+  router.use(
+    agentsRouter({ db: deps.db, effects: deps.effects, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity, publicBaseUrl: deps.publicBaseUrl }),
+  );
   router.use(conversationNeedsRouter({ db: deps.db, effects: deps.effects, detector: deps.needs, taxonomy: deps.taxonomy }));
   router.use(notesRouter({ db: deps.db, effects: deps.effects }));
   router.use(cannedRouter({ db: deps.db }));
@@ -170,7 +206,17 @@ export function apiRouter(deps: ApiDeps) {
     if (!query.success) return invalid(res, query.error);
     const { status, limit, assigned, waiting, ids, q } = query.data;
     const scope = conversationScope(viewerIn(req));
-    res.json({ conversations: await listConversations(deps.db, { status, limit, waiting, ids, scope, search: q, assignedTo: assigned === 'me' ? req.agent!.id : undefined }) });
+    res.json({
+      conversations: await listConversations(deps.db, {
+        status,
+        limit,
+        waiting,
+        ids,
+        scope,
+        search: q,
+        assignedTo: assigned === 'me' ? req.agent!.id : undefined,
+      }),
+    });
   });
 
   router.get('/api/conversations/:id', async (req, res) => {
@@ -188,7 +234,13 @@ export function apiRouter(deps: ApiDeps) {
     const body = ReplyBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     try {
-      const { reply, effects } = await replyToCustomer(deps.db, { conversationId: params.data.id, agentId: req.agent!.id, text: body.data.text, enabledChannels: deps.enabledChannels, channel: body.data.channel });
+      const { reply, effects } = await replyToCustomer(deps.db, {
+        conversationId: params.data.id,
+        agentId: req.agent!.id,
+        text: body.data.text,
+        enabledChannels: deps.enabledChannels,
+        channel: body.data.channel,
+      });
       // Not awaited, so the agent is answered at once even while Redis is down (the row is the outbox).
       void deps.effects.run(effects);
       res.status(202).json({ message: messageView({ ...reply, agent: { displayName: req.agent!.displayName }, handoff: null }) });

@@ -76,7 +76,9 @@ export async function startSession(db: Db, agentId: string, ttlMs: number): Prom
 /** Ends sessions: one by its token, an agent's (but perhaps one), or everyone's but one (`agentId: null`). */
 export async function endSessions(db: Pick<Db, 'session'>, where: { agentId: string | null; exceptId?: string } | { tokenHash: string }): Promise<string[]> {
   const filter =
-    'tokenHash' in where ? { tokenHash: where.tokenHash } : { ...(where.agentId ? { agentId: where.agentId } : {}), ...(where.exceptId ? { id: { not: where.exceptId } } : {}) };
+    'tokenHash' in where
+      ? { tokenHash: where.tokenHash }
+      : { ...(where.agentId ? { agentId: where.agentId } : {}), ...(where.exceptId ? { id: { not: where.exceptId } } : {}) };
   const ended = await db.session.findMany({ where: filter, select: { id: true } });
   if (ended.length) await db.session.deleteMany({ where: { id: { in: ended.map((s) => s.id) } } });
   return ended.map((s) => s.id);

@@ -39,7 +39,10 @@ export type CallView = z.infer<typeof CallView>;
 export const VoiceTargetBody = z
   .object({
     phone: z.string().trim().min(3).max(32).nullable(),
-    client: z.string().regex(/^[A-Za-z0-9_]{1,121}$/, 'client must be a Twilio Client identity (letters, digits, underscore)').nullable(),
+    client: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{1,121}$/, 'client must be a Twilio Client identity (letters, digits, underscore)')
+      .nullable(),
   })
   .partial()
   .strict();
@@ -78,7 +81,6 @@ async function callViews(db: Db, where: Prisma.CallWhereInput): Promise<CallView
 export async function callView(db: Db, id: string): Promise<CallView | null> {
   return (await callViews(db, { id }))[0] ?? null;
 }
-
 
 export function callRouter(deps: { db: Db; effects: EffectsRunner; voice: ChannelAdapter | undefined; defaultCountry: CountryCode }) {
   const router = express.Router();
@@ -123,7 +125,11 @@ export function callRouter(deps: { db: Db; effects: EffectsRunner; voice: Channe
       phone = normaliseAddress('phone', phone, deps.defaultCountry);
       if (!phone) return void res.status(400).json({ error: 'phone is not a phone number' });
     }
-    const agent = await deps.db.agent.update({ where: { id: req.agent!.id }, data: { voicePhone: phone, voiceClient: body.data.client }, select: { voicePhone: true, voiceClient: true } });
+    const agent = await deps.db.agent.update({
+      where: { id: req.agent!.id },
+      data: { voicePhone: phone, voiceClient: body.data.client },
+      select: { voicePhone: true, voiceClient: true },
+    });
     res.json({ phone: agent.voicePhone, client: agent.voiceClient });
   });
 

@@ -13,7 +13,7 @@ import { invalid } from './http.ts';
 
 export const PLACEHOLDERS = {
   first_name: "the customer's first name (the first word of their name on record)",
-  agent_name: "the display name of the agent inserting the response",
+  agent_name: 'the display name of the agent inserting the response',
 } as const;
 export type Placeholder = keyof typeof PLACEHOLDERS;
 
@@ -27,7 +27,9 @@ export function unknownPlaceholders(body: string): string[] {
   return [...unknown];
 }
 
-const allowed = Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(' and ');
+const allowed = Object.keys(PLACEHOLDERS)
+  .map((p) => `{${p}}`)
+  .join(' and ');
 
 export const CannedBody = z.object({
   title: z.string({ error: 'title is required (a string)' }).trim().min(1, 'title is empty').max(80, 'title is longer than 80 characters'),

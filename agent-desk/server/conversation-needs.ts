@@ -44,20 +44,29 @@ export function conversationNeedsRouter(deps: { db: Db; effects: EffectsRunner; 
     return conversation;
   };
 
-  router.get('/api/needs/taxonomy', (_req, res) => void res.json({ needs: deps.taxonomy.map((n) => ({ code: n.code, label: n.label, simple: n.simple === true })) }));
+  router.get(
+    '/api/needs/taxonomy',
+    (_req, res) => void res.json({ needs: deps.taxonomy.map((n) => ({ code: n.code, label: n.label, simple: n.simple === true })) }),
+  );
 
   router.post('/api/conversations/:id/needs', async (req, res) => {
     const conversation = await conversationOr404(req, res);
     if (!conversation) return;
     const body = AddNeedBody.safeParse(req.body);
-    if (!body.success || !byCode.has(body.data.code)) return void res.status(400).json({ error: 'code must be a need code from the taxonomy (GET /api/needs/taxonomy)' });
+    if (!body.success || !byCode.has(body.data.code))
+      return void res.status(400).json({ error: 'code must be a need code from the taxonomy (GET /api/needs/taxonomy)' });
     const { code } = body.data;
     // One need per code per conversation: adding what the bot already found keeps the bot's record.
     const existing = await deps.db.need.findUnique({ where: { conversationId_code: { conversationId: conversation.id, code } }, select: { id: true } });
     if (!existing) {
       await deps.db.$transaction(async (tx) => {
         await tx.need.create({ data: { customerId: conversation.customerId, conversationId: conversation.id, code, source: 'agent' } });
-        await recordAudit(tx, { action: 'customer_update', agentId: req.agent!.id, customerId: conversation.customerId, detail: { needAdded: code, conversationId: conversation.id } });
+        await recordAudit(tx, {
+          action: 'customer_update',
+          agentId: req.agent!.id,
+          customerId: conversation.customerId,
+          detail: { needAdded: code, conversationId: conversation.id },
+        });
       });
       await deps.effects.run([fx.conversationChanged(conversation.id)]);
     }
@@ -70,7 +79,13 @@ export function conversationNeedsRouter(deps: { db: Db; effects: EffectsRunner; 
     const code = String(req.params.code);
     const removed = await deps.db.$transaction(async (tx) => {
       const { count } = await tx.need.deleteMany({ where: { conversationId: conversation.id, code } });
-      if (count) await recordAudit(tx, { action: 'customer_update', agentId: req.agent!.id, customerId: conversation.customerId, detail: { needRemoved: code, conversationId: conversation.id } });
+      if (count)
+        await recordAudit(tx, {
+          action: 'customer_update',
+          agentId: req.agent!.id,
+          customerId: conversation.customerId,
+          detail: { needRemoved: code, conversationId: conversation.id },
+        });
       return count > 0;
     });
     if (!removed) return void res.status(404).json({ error: 'that need is not recorded on this conversation' });
@@ -83,7 +98,12 @@ export function conversationNeedsRouter(deps: { db: Db; effects: EffectsRunner; 
     const conversation = await conversationOr404(req, res);
     if (!conversation) return;
     const [messages, recorded] = await Promise.all([
-      deps.db.message.findMany({ where: { conversationId: conversation.id, direction: 'inbound' }, orderBy: { createdAt: 'desc' }, take: SUGGEST_FROM_MESSAGES, select: { body: true } }),
+      deps.db.message.findMany({
+        where: { conversationId: conversation.id, direction: 'inbound' },
+        orderBy: { createdAt: 'desc' },
+        take: SUGGEST_FROM_MESSAGES,
+        select: { body: true },
+      }),
       deps.db.need.findMany({ where: { conversationId: conversation.id }, select: { code: true } }),
     ]);
     const have = new Set(recorded.map((n) => n.code));

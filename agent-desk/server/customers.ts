@@ -32,7 +32,13 @@ export const ErasureBody = z.object({ reason: z.string({ error: SAY_WHY }).trim(
 export const ProfilePatch = z
   .object({
     // Without direction overrides: a name must not reverse itself or the text shown after it (channels/bidi.ts).
-    displayName: z.string().trim().min(1).max(200).transform((v) => withoutBidiOverrides(v).trim() || null).nullable(),
+    displayName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .transform((v) => withoutBidiOverrides(v).trim() || null)
+      .nullable(),
     postcode: z
       .string()
       .nullable()
@@ -104,7 +110,17 @@ export const Customer360 = z.object({
    * Every conversation. `restricted`: it belongs to a team the agent is not in, so its messages, needs and
    * hand-offs are left out below; the agent still sees that it exists, and who to ask.
    */
-  conversations: z.array(z.object({ id: z.uuid(), status: z.enum(['open', 'closed']), channel: ChannelKind, createdAt: z.iso.datetime(), lastMessageAt: z.iso.datetime(), restricted: z.boolean(), team: z.string().nullable() })),
+  conversations: z.array(
+    z.object({
+      id: z.uuid(),
+      status: z.enum(['open', 'closed']),
+      channel: ChannelKind,
+      createdAt: z.iso.datetime(),
+      lastMessageAt: z.iso.datetime(),
+      restricted: z.boolean(),
+      team: z.string().nullable(),
+    }),
+  ),
   /** Every message on every channel the agent may see, oldest first (the most recent `timelineLimit`). */
   timeline: z.array(MessageView),
   needs: z.array(z.object({ code: z.string(), source: z.string(), conversationId: z.uuid().nullable(), createdAt: z.iso.datetime() })),
@@ -157,18 +173,22 @@ export async function customer360(db: Db, id: string, timelineLimit: number, vie
       team: c.team?.name ?? null,
     })),
     timeline: recent.reverse().map(messageView),
-    needs: customer.needs.filter((n) => !n.conversationId || shown.has(n.conversationId)).map((n) => ({ code: n.code, source: n.source, conversationId: n.conversationId, createdAt: n.createdAt.toISOString() })),
-    handoffs: customer.handoffs.filter((h) => shown.has(h.conversationId)).map((h) => ({
-      id: h.id,
-      reference: h.reference,
-      service: h.service.name,
-      needs: h.needs,
-      status: h.status,
-      acceptedBy: h.acceptedBy,
-      outcome: h.outcome,
-      conversationId: h.conversationId,
-      createdAt: h.createdAt.toISOString(),
-    })),
+    needs: customer.needs
+      .filter((n) => !n.conversationId || shown.has(n.conversationId))
+      .map((n) => ({ code: n.code, source: n.source, conversationId: n.conversationId, createdAt: n.createdAt.toISOString() })),
+    handoffs: customer.handoffs
+      .filter((h) => shown.has(h.conversationId))
+      .map((h) => ({
+        id: h.id,
+        reference: h.reference,
+        service: h.service.name,
+        needs: h.needs,
+        status: h.status,
+        acceptedBy: h.acceptedBy,
+        outcome: h.outcome,
+        conversationId: h.conversationId,
+        createdAt: h.createdAt.toISOString(),
+      })),
   };
 }
 
@@ -228,7 +248,13 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
       case 'already-linked':
         return void res.json({ contactPoint: { kind: body.data.kind, address }, linked: false });
       case 'linked':
-        await recordAudit(deps.db, { action: 'contact_point_link', agentId: req.agent!.id, customerId: params.data.id, reason: body.data.reason, detail: { kind: body.data.kind } });
+        await recordAudit(deps.db, {
+          action: 'contact_point_link',
+          agentId: req.agent!.id,
+          customerId: params.data.id,
+          reason: body.data.reason,
+          detail: { kind: body.data.kind },
+        });
         return void res.status(201).json({ contactPoint: { kind: body.data.kind, address }, linked: true });
     }
   });
@@ -239,7 +265,12 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
     if (!params.success) return void res.status(400).json({ error: 'invalid request' });
     if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') });
     try {
-      const merge = await mergeCustomers(deps.db, { survivorId: params.data.id, absorbedId: body.data.absorbId, agentId: req.agent!.id, reason: body.data.reason });
+      const merge = await mergeCustomers(deps.db, {
+        survivorId: params.data.id,
+        absorbedId: body.data.absorbId,
+        agentId: req.agent!.id,
+        reason: body.data.reason,
+      });
       res.status(201).json({ mergeId: merge.mergeId, customer: await customer360(deps.db, params.data.id, 0, viewerIn(req)) });
     } catch (error) {
       if (error instanceof MergeError) return void res.status(error.status).json({ error: error.message });
@@ -293,7 +324,13 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
     const erased = await eraseCustomer(deps.db, params.data.id);
     if (!erased) return void res.status(404).json({ error: 'customer not found' });
     const { deliveryIds, ...result } = erased;
-    await recordAudit(deps.db, { action: 'customer_erase', agentId: req.agent!.id, customerId: params.data.id, reason: body.data.reason, detail: { ...result } });
+    await recordAudit(deps.db, {
+      action: 'customer_erase',
+      agentId: req.agent!.id,
+      customerId: params.data.id,
+      reason: body.data.reason,
+      detail: { ...result },
+    });
     // Services' copies of the hand-offs (Slack messages, their systems) are brought up to date without the details.
     for (const deliveryId of deliveryIds) void enqueueFor(deps.queues.handoff, deliveryId, { deliveryId }).catch(() => undefined);
     res.json({ erased: result });

@@ -18,7 +18,11 @@ import { invalid } from './http.ts';
 
 export const IdParam = z.object({ id: z.uuid('id must be a UUID') });
 export const DirectoryQuery = z.object({
-  allOrNothing: z.enum(['true', 'false'], 'allOrNothing must be true or false').default('false').transform((v) => v === 'true').describe('true: import nothing if any row is refused'),
+  allOrNothing: z
+    .enum(['true', 'false'], 'allOrNothing must be true or false')
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('true: import nothing if any row is refused'),
 });
 export const HandoffBody = z.object({
   /** The agent confirms the customer agreed to share these needs with the services. */
@@ -34,7 +38,6 @@ export const ListQuery = z.object({
   status: z.enum(['open', 'all', 'attention']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-
 
 export interface HandoffRouteDeps extends HandoffDeps {
   effects: EffectsRunner;
@@ -59,7 +62,18 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
     const services = await deps.db.service.findMany({
       where: { active: true },
       orderBy: { name: 'asc' },
-      select: { id: true, name: true, needs: true, eligibility: true, hours: true, phone: true, email: true, url: true, target: true, organization: { select: { name: true } } },
+      select: {
+        id: true,
+        name: true,
+        needs: true,
+        eligibility: true,
+        hours: true,
+        phone: true,
+        email: true,
+        url: true,
+        target: true,
+        organization: { select: { name: true } },
+      },
     });
     res.json({ services: services.map(({ organization, ...s }) => ({ ...s, organisation: organization.name })) });
   });
@@ -80,36 +94,63 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
       take: limit,
       select: { id: true },
     });
-    res.json({ handoffs: await loadHandoffViews(deps.db, rows.map((r) => r.id), deps.words) });
+    res.json({
+      handoffs: await loadHandoffViews(
+        deps.db,
+        rows.map((r) => r.id),
+        deps.words,
+      ),
+    });
   });
 
   router.get('/api/handoffs/:id', async (req, res) => {
     const view = await visible(req, res);
     if (!view) return;
-    const events = await deps.db.handoffEvent.findMany({ where: { handoffId: view.id }, orderBy: { at: 'asc' }, select: { kind: true, actor: true, detail: true, at: true } });
+    const events = await deps.db.handoffEvent.findMany({
+      where: { handoffId: view.id },
+      orderBy: { at: 'asc' },
+      select: { kind: true, actor: true, detail: true, at: true },
+    });
     res.json({ handoff: view, events });
   });
 
   /** A change to a visible hand-off, its body checked first; answers with the hand-off as it now is. */
-  const act = <T>(schema: z.ZodType<T> | null, run: (id: string, body: T, actor: Actor) => Promise<ChangeResult>) => async (req: Request, res: Response) => {
-    const view = await visible(req, res);
-    if (!view) return;
-    const body = schema?.safeParse(req.body);
-    if (body && !body.success) return invalid(res, body.error);
-    try {
-      await run(view.id, body?.data as T, { name: req.agent!.displayName, agentId: req.agent!.id });
-      res.json({ handoff: await loadHandoffView(deps.db, view.id, deps.words) });
-    } catch (error) {
-      if (error instanceof HandoffError) return void res.status(error.status).json({ error: error.message });
-      throw error;
-    }
-  };
+  const act =
+    <T>(schema: z.ZodType<T> | null, run: (id: string, body: T, actor: Actor) => Promise<ChangeResult>) =>
+    async (req: Request, res: Response) => {
+      const view = await visible(req, res);
+      if (!view) return;
+      const body = schema?.safeParse(req.body);
+      if (body && !body.success) return invalid(res, body.error);
+      try {
+        await run(view.id, body?.data as T, { name: req.agent!.displayName, agentId: req.agent!.id });
+        res.json({ handoff: await loadHandoffView(deps.db, view.id, deps.words) });
+      } catch (error) {
+        if (error instanceof HandoffError) return void res.status(error.status).json({ error: error.message });
+        throw error;
+      }
+    };
 
-  router.post('/api/handoffs/:id/accept', act(null, (id, _body, actor) => acceptHandoff(deps, id, actor)));
-  router.post('/api/handoffs/:id/close', act(HandoffCloseBody, (id, body, actor) => closeHandoff(deps, id, body.outcome, actor)));
-  router.post('/api/handoffs/:id/redirect', act(RedirectBody, (id, body, actor) => redirectHandoff(deps, id, body.serviceId, actor, body.reason)));
-  router.post('/api/handoffs/:id/resend', act(null, (id, _body, actor) => resendHandoff(deps, id, actor)));
-  router.post('/api/handoffs/:id/reply', act(HandoffReplyBody, (id, body, actor) => replyFromService(deps, id, body.text, actor)));
+  router.post(
+    '/api/handoffs/:id/accept',
+    act(null, (id, _body, actor) => acceptHandoff(deps, id, actor)),
+  );
+  router.post(
+    '/api/handoffs/:id/close',
+    act(HandoffCloseBody, (id, body, actor) => closeHandoff(deps, id, body.outcome, actor)),
+  );
+  router.post(
+    '/api/handoffs/:id/redirect',
+    act(RedirectBody, (id, body, actor) => redirectHandoff(deps, id, body.serviceId, actor, body.reason)),
+  );
+  router.post(
+    '/api/handoffs/:id/resend',
+    act(null, (id, _body, actor) => resendHandoff(deps, id, actor)),
+  );
+  router.post(
+    '/api/handoffs/:id/reply',
+    act(HandoffReplyBody, (id, body, actor) => replyFromService(deps, id, body.text, actor)),
+  );
   return router;
 }
 
@@ -133,7 +174,9 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
       res.json(report);
     } catch (error) {
       if (error instanceof DirectoryError) {
-        return void res.status(422).json({ error: 'the directory cannot be imported', problems: error.problems, ...(error.reading ? { rows: error.reading.rows } : {}) });
+        return void res
+          .status(422)
+          .json({ error: 'the directory cannot be imported', problems: error.problems, ...(error.reading ? { rows: error.reading.rows } : {}) });
       }
       throw error;
     }
@@ -146,19 +189,39 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
     const conversation = await deps.db.conversation.findUnique({ where: { id: params.data.id }, select: { customerId: true } });
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
     const scope = conversationScope(viewerIn(req));
-    const rows = await deps.db.handoff.findMany({ where: { customerId: conversation.customerId, ...(scope ? { conversation: scope } : {}) }, orderBy: { createdAt: 'desc' }, take: 100, select: { id: true } });
-    res.json({ handoffs: await loadHandoffViews(deps.db, rows.map((r) => r.id), deps.words) });
+    const rows = await deps.db.handoff.findMany({
+      where: { customerId: conversation.customerId, ...(scope ? { conversation: scope } : {}) },
+      orderBy: { createdAt: 'desc' },
+      take: 100,
+      select: { id: true },
+    });
+    res.json({
+      handoffs: await loadHandoffViews(
+        deps.db,
+        rows.map((r) => r.id),
+        deps.words,
+      ),
+    });
   });
 
   /** Before the agent asks the customer: each need of the conversation, the service that would get it, or the hand-off it is already in. */
   router.get('/api/conversations/:id/handoffs/preview', async (req, res) => {
     const params = IdParam.safeParse(req.params);
     if (!params.success) return invalid(res, params.error);
-    const conversation = await deps.db.conversation.findUnique({ where: { id: params.data.id }, select: { customerId: true, needs: { orderBy: { createdAt: 'asc' }, select: { code: true, urgent: true } } } });
+    const conversation = await deps.db.conversation.findUnique({
+      where: { id: params.data.id },
+      select: { customerId: true, needs: { orderBy: { createdAt: 'asc' }, select: { code: true, urgent: true } } },
+    });
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
     const [services, open] = await Promise.all([
-      deps.db.service.findMany({ where: { active: true }, select: { id: true, name: true, needs: true, priority: true, active: true, organization: { select: { name: true } } } }),
-      deps.db.handoff.findMany({ where: { customerId: conversation.customerId, status: { in: WITH_SERVICE_STATUSES } }, select: { reference: true, needs: true, service: { select: { name: true } } } }),
+      deps.db.service.findMany({
+        where: { active: true },
+        select: { id: true, name: true, needs: true, priority: true, active: true, organization: { select: { name: true } } },
+      }),
+      deps.db.handoff.findMany({
+        where: { customerId: conversation.customerId, status: { in: WITH_SERVICE_STATUSES } },
+        select: { reference: true, needs: true, service: { select: { name: true } } },
+      }),
     ]);
     res.json({
       needs: conversation.needs.map((n) => {
@@ -181,12 +244,22 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
     const body = HandoffBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     try {
-      const { result, effects } = await handOffNeeds(deps.db, deps.wording, { conversationId: params.data.id, agentId: req.agent!.id, needs: body.data.needs, serviceId: body.data.serviceId, note: body.data.note });
+      const { result, effects } = await handOffNeeds(deps.db, deps.wording, {
+        conversationId: params.data.id,
+        agentId: req.agent!.id,
+        needs: body.data.needs,
+        serviceId: body.data.serviceId,
+        note: body.data.note,
+      });
       await deps.effects.run(effects);
       const status = result.created.length ? 201 : 409;
       res.status(status).json({
         ...(status === 409 ? { error: result.unowned.length ? 'no service in the directory owns these needs' : 'these needs are already with a service' } : {}),
-        handoffs: await loadHandoffViews(deps.db, result.created.map((h) => h.id), deps.words),
+        handoffs: await loadHandoffViews(
+          deps.db,
+          result.created.map((h) => h.id),
+          deps.words,
+        ),
         unowned: result.unowned,
         alreadyHanded: result.alreadyHanded,
       });

@@ -134,7 +134,10 @@ export function addressKey(ip: string | undefined): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /** "15 minutes", "30 seconds", "24 hours": what the person is told to wait. */
@@ -246,8 +249,14 @@ export function createLoginLockout(options: LockoutOptions): LoginLockout {
           }
         }
         const [n, ms] = (await redis.eval(
-          COUNT_ACCOUNT, 2, accountCount(account), accountWait(account),
-          options.maxFailuresPerAccount, options.accountDelayMaxSeconds * 1000, FAILURE_MEMORY_SECONDS * 1000, current.known ? '1' : '0',
+          COUNT_ACCOUNT,
+          2,
+          accountCount(account),
+          accountWait(account),
+          options.maxFailuresPerAccount,
+          options.accountDelayMaxSeconds * 1000,
+          FAILURE_MEMORY_SECONDS * 1000,
+          current.known ? '1' : '0',
         )) as [number, number];
         if (n < 0) {
           await giveBack();
@@ -283,17 +292,33 @@ export function createLoginLockout(options: LockoutOptions): LoginLockout {
             const now = Date.now();
             for (const c of locking) {
               const pair = c.scope === 'account-address';
-              await record({ scope: c.scope, accountHash: pair ? account : '', address: where, agentId: pair ? agentId : null, failures: tally[counters.indexOf(c)]!, until: new Date(now + c.lockSeconds * 1000) });
+              await record({
+                scope: c.scope,
+                accountHash: pair ? account : '',
+                address: where,
+                agentId: pair ? agentId : null,
+                failures: tally[counters.indexOf(c)]!,
+                until: new Date(now + c.lockSeconds * 1000),
+              });
             }
             if (locking.length) {
               logger.warn(
-                { agentId: agentId ?? undefined, account, ip: where, scopes: locking.map((c) => c.scope), lockedForSeconds: Math.max(...locking.map((c) => c.lockSeconds)) },
+                {
+                  agentId: agentId ?? undefined,
+                  account,
+                  ip: where,
+                  scopes: locking.map((c) => c.scope),
+                  lockedForSeconds: Math.max(...locking.map((c) => c.lockSeconds)),
+                },
                 'sign-in locked after repeated failures',
               );
             }
             if (waitMs) {
               await record({ scope: 'account', accountHash: account, address: '', agentId, failures: accountFailures, until: new Date(now + waitMs) });
-              logger.warn({ agentId: agentId ?? undefined, account, ip: where, failures: accountFailures, waitSeconds: toLock(waitMs).retryAfterSeconds }, 'sign-in slowed for an account failing from many addresses');
+              logger.warn(
+                { agentId: agentId ?? undefined, account, ip: where, failures: accountFailures, waitSeconds: toLock(waitMs).retryAfterSeconds },
+                'sign-in slowed for an account failing from many addresses',
+              );
             }
             return longest([...locking.map((c) => ({ retryAfterSeconds: c.lockSeconds })), ...(waitMs ? [toLock(waitMs)] : [])]);
           },

@@ -34,7 +34,11 @@ export function notesRouter(deps: { db: Db; effects: EffectsRunner }) {
   router.get('/api/conversations/:id/notes', async (req, res) => {
     const conversation = await conversationOr404(req, res);
     if (!conversation) return;
-    const notes = await deps.db.note.findMany({ where: { conversationId: conversation.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: noteInclude });
+    const notes = await deps.db.note.findMany({
+      where: { conversationId: conversation.id },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      include: noteInclude,
+    });
     res.json({ notes: notes.map(noteView) });
   });
 
@@ -45,7 +49,12 @@ export function notesRouter(deps: { db: Db; effects: EffectsRunner }) {
     if (!body.success) return invalid(res, body.error);
     const note = await deps.db.$transaction(async (tx) => {
       const created = await tx.note.create({ data: { conversationId: conversation.id, agentId: req.agent!.id, body: body.data.text }, include: noteInclude });
-      await recordAudit(tx, { action: 'customer_update', agentId: req.agent!.id, customerId: conversation.customerId, detail: { noteAdded: created.id, conversationId: conversation.id } });
+      await recordAudit(tx, {
+        action: 'customer_update',
+        agentId: req.agent!.id,
+        customerId: conversation.customerId,
+        detail: { noteAdded: created.id, conversationId: conversation.id },
+      });
       return created;
     });
     // Other desks reload the conversation; the event carries ids only, never the note's text. Not awaited:

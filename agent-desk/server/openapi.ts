@@ -44,7 +44,10 @@ const twilio = (summary: string, fields: z.ZodType | null, responses: Responses)
   security: [],
   request: {
     headers: TwilioSignature,
-    body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: fields ?? { type: 'object', additionalProperties: { type: 'string' } } } } },
+    body: {
+      required: true,
+      content: { 'application/x-www-form-urlencoded': { schema: fields ?? { type: 'object', additionalProperties: { type: 'string' } } } },
+    },
   },
   responses,
 });
@@ -89,7 +92,10 @@ route('POST /api/auth/login', {
     },
   },
 });
-route('POST /api/auth/logout', { summary: 'Sign out: ends this session and closes its desks (every account)', responses: { '204': { description: 'Signed out' }, '401': unauthorised } });
+route('POST /api/auth/logout', {
+  summary: 'Sign out: ends this session and closes its desks (every account)',
+  responses: { '204': { description: 'Signed out' }, '401': unauthorised },
+});
 route('POST /api/auth/password', {
   summary: 'Change my password (every account): needs the current one; ends my other sessions and closes their desks, keeps this one',
   request: { body: body(account.PasswordChangeBody) },
@@ -100,27 +106,54 @@ route('POST /api/auth/password', {
     '429': { ...error('Too many wrong current passwords: limited like sign-in'), headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } } },
   },
 });
-route('POST /api/auth/sign-out-everywhere', { summary: 'Sign out everywhere (every account): ends all my sessions, this one too, and closes all my desks', responses: { '204': { description: 'Signed out everywhere' }, '401': unauthorised } });
+route('POST /api/auth/sign-out-everywhere', {
+  summary: 'Sign out everywhere (every account): ends all my sessions, this one too, and closes all my desks',
+  responses: { '204': { description: 'Signed out everywhere' }, '401': unauthorised },
+});
 route('POST /api/agents/{id}/disable', {
-  summary: 'Disable an account (admins): it cannot sign in, its sessions end and its desks close at once, on every hub process; it is set offline. Not your own.',
+  summary:
+    'Disable an account (admins): it cannot sign in, its sessions end and its desks close at once, on every hub process; it is set offline. Not your own.',
   request: { params: account.IdParam },
-  responses: { '200': { description: 'Disabled: the agent, and how many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error(), '409': error('Your own account') },
+  responses: {
+    '200': { description: 'Disabled: the agent, and how many sessions ended' },
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error(),
+    '409': error('Your own account'),
+  },
 });
 route('POST /api/agents/{id}/sign-out', {
   summary: 'End every session of an account (admins), closing its desks at once; it may sign in again',
   request: { params: account.IdParam },
   responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden, '404': error() },
 });
-route('POST /api/admin/sign-out-everyone', { summary: 'End every session but your own (admins), closing those desks at once on every hub process', responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden } });
-route('POST /api/agents/{id}/enable', { summary: 'Enable a disabled account again (admins)', request: { params: account.IdParam }, responses: { '200': { description: 'Enabled: the agent' }, '401': unauthorised, '403': forbidden, '404': error() } });
+route('POST /api/admin/sign-out-everyone', {
+  summary: 'End every session but your own (admins), closing those desks at once on every hub process',
+  responses: { '200': { description: 'How many sessions ended' }, '401': unauthorised, '403': forbidden },
+});
+route('POST /api/agents/{id}/enable', {
+  summary: 'Enable a disabled account again (admins)',
+  request: { params: account.IdParam },
+  responses: { '200': { description: 'Enabled: the agent' }, '401': unauthorised, '403': forbidden, '404': error() },
+});
 route('GET /api/admin/sign-in-locks', {
   summary: 'Sign-in locks and slow-downs in force, with the account, address, until when and why (admins)',
-  responses: { '200': { description: 'Locks', content: json(z.object({ locks: z.array(signInLocks.SignInLockView) })) }, '401': unauthorised, '403': forbidden },
+  responses: {
+    '200': { description: 'Locks', content: json(z.object({ locks: z.array(signInLocks.SignInLockView) })) },
+    '401': unauthorised,
+    '403': forbidden,
+  },
 });
 route('DELETE /api/admin/sign-in-locks/{id}', {
   summary: 'Lift a sign-in lock now and forget its count (admins; audited)',
   request: { params: signInLocks.IdParam },
-  responses: { '204': { description: 'Lifted' }, '401': unauthorised, '403': forbidden, '404': error('No such lock (it may have ended)'), '503': error('Redis did not answer') },
+  responses: {
+    '204': { description: 'Lifted' },
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error('No such lock (it may have ended)'),
+    '503': error('Redis did not answer'),
+  },
 });
 route('GET /api/auth/me', { summary: 'The signed-in agent', responses: { '200': { description: 'Agent' }, '401': unauthorised } });
 route('GET /api/conversations', {
@@ -148,7 +181,12 @@ route('POST /api/conversations/{id}/messages', {
 route('POST /api/needs/detect', {
   summary: 'Suggest taxonomy needs for a text (an email, a note), each with a confidence, and whether it shows immediate danger; the text is not stored',
   request: { body: body(needs.DetectBody) },
-  responses: { '200': { description: 'Needs found, most confident first', content: json(needs.DetectionView) }, '400': error(), '401': unauthorised, '413': error('Request body over 32 kB') },
+  responses: {
+    '200': { description: 'Needs found, most confident first', content: json(needs.DetectionView) },
+    '400': error(),
+    '401': unauthorised,
+    '413': error('Request body over 32 kB'),
+  },
 });
 route('GET /api/calls', {
   summary: 'Calls waiting for a person or in progress, longest waiting first, with what each caller has said',
@@ -171,17 +209,29 @@ route('GET /api/conversations/{id}/calls', {
   request: { params: calls.IdParam },
   responses: { '200': { description: 'Calls', content: json(z.object({ calls: z.array(calls.CallView) })) }, '401': unauthorised },
 });
-route('GET /api/agents/me/voice', { summary: 'Where calls the signed-in agent takes are put through to', responses: { '200': { description: 'phone and client' }, '401': unauthorised } });
+route('GET /api/agents/me/voice', {
+  summary: 'Where calls the signed-in agent takes are put through to',
+  responses: { '200': { description: 'phone and client' }, '401': unauthorised },
+});
 route('PUT /api/agents/me/voice', {
   summary: 'Set the phone number (any format; stored as E.164) or Twilio Client identity calls are put through to',
   request: { body: body(calls.VoiceTargetBody) },
   responses: { '200': { description: 'Saved' }, '400': error(), '401': unauthorised },
 });
-route('GET /api/needs/taxonomy', { summary: 'The needs taxonomy: the codes agents can record, with labels', responses: { '200': { description: 'Needs' }, '401': unauthorised } });
+route('GET /api/needs/taxonomy', {
+  summary: 'The needs taxonomy: the codes agents can record, with labels',
+  responses: { '200': { description: 'Needs' }, '401': unauthorised },
+});
 route('POST /api/conversations/{id}/needs', {
   summary: 'Record a need on the conversation as the signed-in agent (audited; already recorded: unchanged)',
   request: { params: conversationNeeds.IdParam, body: body(conversationNeeds.AddNeedBody) },
-  responses: { '201': { description: 'Added', content: json(z.object({ needs: z.array(NeedView) })) }, '200': { description: 'Already recorded' }, '400': error(), '401': unauthorised, '404': error() },
+  responses: {
+    '201': { description: 'Added', content: json(z.object({ needs: z.array(NeedView) })) },
+    '200': { description: 'Already recorded' },
+    '400': error(),
+    '401': unauthorised,
+    '404': error(),
+  },
 });
 route('DELETE /api/conversations/{id}/needs/{code}', {
   summary: 'Remove a need from the conversation (audited)',
@@ -202,12 +252,17 @@ route('GET /api/conversations/{id}/notes', {
   responses: { '200': { description: 'Notes', content: json(z.object({ notes: z.array(NoteView) })) }, '400': error(), '401': unauthorised, '404': error() },
 });
 route('POST /api/conversations/{id}/notes', {
-  summary: 'Add a private note as the signed-in agent: stored apart from messages, never sent to the customer; other desks get conversation.updated (audited, without its text)',
+  summary:
+    'Add a private note as the signed-in agent: stored apart from messages, never sent to the customer; other desks get conversation.updated (audited, without its text)',
   request: { params: notes.IdParam, body: body(notes.NoteBody) },
   responses: { '201': { description: 'Added', content: json(z.object({ note: NoteView })) }, '400': error(), '401': unauthorised, '404': error() },
 });
 route('GET /api/canned-responses', {
-  summary: `Canned responses: everyone's and the signed-in agent's teams' (scope=all: every team's, supervisor or admin). Placeholders the desk fills in on insert: ${Object.keys(canned.PLACEHOLDERS).map((p) => `{${p}}`).join(', ')}`,
+  summary: `Canned responses: everyone's and the signed-in agent's teams' (scope=all: every team's, supervisor or admin). Placeholders the desk fills in on insert: ${Object.keys(
+    canned.PLACEHOLDERS,
+  )
+    .map((p) => `{${p}}`)
+    .join(', ')}`,
   request: { query: canned.CannedListQuery },
   responses: {
     '200': {
@@ -222,12 +277,23 @@ route('GET /api/canned-responses', {
 route('POST /api/canned-responses', {
   summary: 'Save a canned response for everyone (no teamId) or one team (supervisor or admin); a body with an unknown {placeholder} is refused',
   request: { body: body(canned.CannedBody) },
-  responses: { '201': { description: 'Saved', content: json(z.object({ cannedResponse: canned.CannedView })) }, '400': error(), '401': unauthorised, '403': forbidden },
+  responses: {
+    '201': { description: 'Saved', content: json(z.object({ cannedResponse: canned.CannedView })) },
+    '400': error(),
+    '401': unauthorised,
+    '403': forbidden,
+  },
 });
 route('PUT /api/canned-responses/{id}', {
   summary: 'Replace a canned response: title, body and team (no teamId: everyone’s) (supervisor or admin)',
   request: { params: canned.IdParam, body: body(canned.CannedBody) },
-  responses: { '200': { description: 'Saved', content: json(z.object({ cannedResponse: canned.CannedView })) }, '400': error(), '401': unauthorised, '403': forbidden, '404': error() },
+  responses: {
+    '200': { description: 'Saved', content: json(z.object({ cannedResponse: canned.CannedView })) },
+    '400': error(),
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error(),
+  },
 });
 route('DELETE /api/canned-responses/{id}', {
   summary: 'Delete a canned response (supervisor or admin)',
@@ -236,17 +302,29 @@ route('DELETE /api/canned-responses/{id}', {
 });
 
 // Routing: presence, offers, handing on and closing; teams, agents' routing settings, the supervisor's overview.
-route('GET /api/agents/me/routing', { summary: 'My presence, skills, capacity, load and teams, and the offers pending for me', responses: { '200': { description: 'Agent and offers' }, '401': unauthorised, '403': forbidden } });
+route('GET /api/agents/me/routing', {
+  summary: 'My presence, skills, capacity, load and teams, and the offers pending for me',
+  responses: { '200': { description: 'Agent and offers' }, '401': unauthorised, '403': forbidden },
+});
 route('PUT /api/agents/me/presence', {
   summary: 'Set my presence; leaving available gives my pending offers to others at once',
   request: { body: body(routing.PresenceBody) },
   responses: { '200': { description: 'Agent' }, '400': error(), '401': unauthorised, '403': forbidden },
 });
-route('GET /api/agents/directory', { summary: 'Agents a conversation can be transferred to (names, presence, teams)', responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden } });
+route('GET /api/agents/directory', {
+  summary: 'Agents a conversation can be transferred to (names, presence, teams)',
+  responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden },
+});
 route('POST /api/offers/{id}/accept', {
   summary: 'Accept an offer: the conversation becomes mine (one agent only, however many accept at once)',
   request: { params: routing.IdParam },
-  responses: { '200': { description: 'Accepted' }, '401': unauthorised, '403': forbidden, '404': error('Not an offer to me'), '410': error('Too late: it ran out, was withdrawn or answered') },
+  responses: {
+    '200': { description: 'Accepted' },
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error('Not an offer to me'),
+    '410': error('Too late: it ran out, was withdrawn or answered'),
+  },
 });
 route('POST /api/offers/{id}/decline', {
   summary: 'Decline an offer: it goes to the next agent now, and is not offered to me again in this wait',
@@ -256,14 +334,31 @@ route('POST /api/offers/{id}/decline', {
 route('POST /api/conversations/{id}/transfer', {
   summary: 'Transfer to an agent (theirs at once) or a team (it waits for its members), with a note kept on the conversation',
   request: { params: routing.IdParam, body: body(routing.TransferBody) },
-  responses: { '200': { description: 'Transferred', content: json(z.object({ conversation: ConversationSummary })) }, '400': error(), '401': unauthorised, '403': error('Another agent has it'), '404': error(), '409': error('Closed') },
+  responses: {
+    '200': { description: 'Transferred', content: json(z.object({ conversation: ConversationSummary })) },
+    '400': error(),
+    '401': unauthorised,
+    '403': error('Another agent has it'),
+    '404': error(),
+    '409': error('Closed'),
+  },
 });
 route('POST /api/conversations/{id}/close', {
   summary: 'Close with an outcome and the needs met; the agent’s capacity is offered again at once',
   request: { params: routing.IdParam, body: body(routing.CloseBody) },
-  responses: { '200': { description: 'Closed', content: json(z.object({ conversation: ConversationSummary })) }, '400': error(), '401': unauthorised, '403': error('Another agent has it'), '404': error(), '409': error('Closed already') },
+  responses: {
+    '200': { description: 'Closed', content: json(z.object({ conversation: ConversationSummary })) },
+    '400': error(),
+    '401': unauthorised,
+    '403': error('Another agent has it'),
+    '404': error(),
+    '409': error('Closed already'),
+  },
 });
-route('GET /api/agents', { summary: 'Agents with presence, skills, capacity, load and teams (supervisors, admins)', responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden } });
+route('GET /api/agents', {
+  summary: 'Agents with presence, skills, capacity, load and teams (supervisors, admins)',
+  responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden },
+});
 route('POST /api/agents', {
   summary: 'Create an account (admins)',
   request: { body: body(agentBodies.AgentBody) },
@@ -274,7 +369,10 @@ route('PUT /api/agents/{id}/routing', {
   request: { params: agents.IdParam, body: body(agentBodies.RoutingBody) },
   responses: { '200': { description: 'Agent' }, '400': error(), '401': unauthorised, '403': forbidden, '404': error() },
 });
-route('GET /api/teams', { summary: 'Teams: the needs each answers and its opening hours', responses: { '200': { description: 'Teams' }, '401': unauthorised } });
+route('GET /api/teams', {
+  summary: 'Teams: the needs each answers and its opening hours',
+  responses: { '200': { description: 'Teams' }, '401': unauthorised },
+});
 route('POST /api/teams', {
   summary: 'Create a team (supervisors, admins); hours like "Mo-Fr 09:00-17:00"',
   request: { body: body(agentBodies.TeamBody) },
@@ -294,17 +392,32 @@ route('GET /api/supervisor/overview', {
 route('GET /api/customers', {
   summary: 'Find customers by phone (any format), email, UK postcode or part of a name (audited)',
   request: { query: customers.SearchQuery },
-  responses: { '200': { description: 'Matches', content: json(z.object({ customers: z.array(customers.CustomerMatchView) })) }, '400': error(), '401': unauthorised },
+  responses: {
+    '200': { description: 'Matches', content: json(z.object({ customers: z.array(customers.CustomerMatchView) })) },
+    '400': error(),
+    '401': unauthorised,
+  },
 });
 route('GET /api/customers/{id}', {
   summary: 'Customer 360: the person, contact points, every conversation and message across channels, needs (audited)',
   request: { params: customers.IdParam, query: customers.TimelineQuery },
-  responses: { '200': { description: 'Customer', content: json(z.object({ customer: customers.Customer360 })) }, '400': error(), '401': unauthorised, '404': error() },
+  responses: {
+    '200': { description: 'Customer', content: json(z.object({ customer: customers.Customer360 })) },
+    '400': error(),
+    '401': unauthorised,
+    '404': error(),
+  },
 });
 route('PATCH /api/customers/{id}', {
   summary: 'Update the profile (name, postcode, language, preferred channel, accessibility needs; audited)',
   request: { params: customers.IdParam, body: body(customers.ProfilePatch) },
-  responses: { '200': { description: 'Updated customer', content: json(z.object({ customer: customers.Customer360 })) }, '400': error(), '401': unauthorised, '404': error(), '409': error('Erased') },
+  responses: {
+    '200': { description: 'Updated customer', content: json(z.object({ customer: customers.Customer360 })) },
+    '400': error(),
+    '401': unauthorised,
+    '404': error(),
+    '409': error('Erased'),
+  },
 });
 route('POST /api/customers/{id}/contact-points', {
   summary: 'Link a phone number or email address after checking identity, with the reason (audited)',
@@ -321,7 +434,13 @@ route('POST /api/customers/{id}/contact-points', {
 route('POST /api/customers/{id}/merge', {
   summary: 'Merge another record of the same person (absorbId) into this one: contact points, conversations and needs move; audited; can be undone',
   request: { params: customers.IdParam, body: body(customers.MergeBody) },
-  responses: { '201': { description: 'Merged (mergeId, surviving customer)' }, '400': error(), '401': unauthorised, '404': error(), '409': error('Same record, already merged, or erased') },
+  responses: {
+    '201': { description: 'Merged (mergeId, surviving customer)' },
+    '400': error(),
+    '401': unauthorised,
+    '404': error(),
+    '409': error('Same record, already merged, or erased'),
+  },
 });
 route('GET /api/customers/{id}/match-suggestions', {
   summary: 'Open suggestions that another record may be the same person (same name, or name and postcode); confirm by merging, or dismiss',
@@ -336,7 +455,13 @@ route('POST /api/match-suggestions/{id}/dismiss', {
 route('POST /api/merges/{id}/undo', {
   summary: 'Undo a merge: exactly what moved goes back; audited',
   request: { params: customers.MergeIdParam, body: body(customers.UndoMergeBody) },
-  responses: { '200': { description: 'Undone (survivorId, absorbedId)' }, '400': error(), '401': unauthorised, '404': error(), '409': error('Already undone, or the survivor was merged again since') },
+  responses: {
+    '200': { description: 'Undone (survivorId, absorbedId)' },
+    '400': error(),
+    '401': unauthorised,
+    '404': error(),
+    '409': error('Already undone, or the survivor was merged again since'),
+  },
 });
 route('GET /api/attachments/{id}', {
   summary: 'Download a file that came with an email (as an attachment, never shown inline; audited)',
@@ -350,15 +475,29 @@ route('GET /api/messages/{id}/html', {
 });
 
 // Hand-offs and the service directory.
-route('GET /api/services', { summary: 'Active services in the directory, and the needs each owns', responses: { '200': { description: 'Services' }, '401': unauthorised, '403': forbidden } });
-route('GET /api/directory', { summary: 'The service directory as Open Referral UK / HSDS JSON (webhook secrets left out)', responses: { '200': { description: 'Directory' }, '401': unauthorised, '403': forbidden } });
+route('GET /api/services', {
+  summary: 'Active services in the directory, and the needs each owns',
+  responses: { '200': { description: 'Services' }, '401': unauthorised, '403': forbidden },
+});
+route('GET /api/directory', {
+  summary: 'The service directory as Open Referral UK / HSDS JSON (webhook secrets left out)',
+  responses: { '200': { description: 'Directory' }, '401': unauthorised, '403': forbidden },
+});
 route('PUT /api/directory', {
   summary: 'Import a directory (admins): organisations and services matched by id; each row imported, imported with warnings, or refused',
   request: {
     query: handoffs.DirectoryQuery,
     body: {
       required: true,
-      content: { 'application/json': { schema: { type: 'object', description: 'Open Referral UK / HSDS JSON: {"organizations":[…]}, a service, an organisation, an ORUK or HSDS 3.0 list page, or an array; see README "Hand-offs"' } } },
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            description:
+              'Open Referral UK / HSDS JSON: {"organizations":[…]}, a service, an organisation, an ORUK or HSDS 3.0 list page, or an array; see README "Hand-offs"',
+          },
+        },
+      },
     },
   },
   responses: {
@@ -396,8 +535,16 @@ route('GET /api/handoffs', {
   request: { query: handoffs.ListQuery },
   responses: { '200': { description: 'Hand-offs' }, '401': unauthorised, '403': forbidden },
 });
-route('GET /api/handoffs/{id}', { summary: 'A hand-off and its story', request: { params: handoffs.IdParam }, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error() } });
-route('POST /api/handoffs/{id}/accept', { summary: 'Accept a hand-off', request: { params: handoffs.IdParam }, responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error(), '409': error() } });
+route('GET /api/handoffs/{id}', {
+  summary: 'A hand-off and its story',
+  request: { params: handoffs.IdParam },
+  responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error() },
+});
+route('POST /api/handoffs/{id}/accept', {
+  summary: 'Accept a hand-off',
+  request: { params: handoffs.IdParam },
+  responses: { '200': { description: 'Hand-off' }, '401': unauthorised, '404': error(), '409': error() },
+});
 route('POST /api/handoffs/{id}/resend', {
   summary: 'Send again a hand-off that could not be delivered (supervisors, admins), to the target the directory now gives',
   request: { params: handoffs.IdParam },
@@ -422,10 +569,17 @@ route('POST /webhooks/handoffs/{reference}', {
   summary: "A service's own system accepts, answers or closes a hand-off it got by webhook",
   security: [],
   request: { params: CallbackParams, headers: CallbackHeaders, body: body(CallbackBody) },
-  responses: { '200': { description: 'The hand-off as it now is' }, '400': error(), '401': error("Forged, stale, or not this hand-off's service"), '409': error(), '422': error() },
+  responses: {
+    '200': { description: 'The hand-off as it now is' },
+    '400': error(),
+    '401': error("Forged, stale, or not this hand-off's service"),
+    '409': error(),
+    '422': error(),
+  },
 });
 route('POST /slack/events', {
-  summary: 'Slack hand-offs: button presses, the reply and close forms, and replies in a hand-off’s thread (only with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set)',
+  summary:
+    'Slack hand-offs: button presses, the reply and close forms, and replies in a hand-off’s thread (only with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set)',
   security: [],
   request: { headers: SlackHeaders },
   responses: { '200': { description: 'Done' }, '401': { description: 'Not signed by Slack, or signed more than five minutes from now' } },
@@ -443,7 +597,17 @@ route('POST /api/customers/{id}/erase', {
   responses: {
     '200': {
       description: 'Erased',
-      content: json(z.object({ erased: z.object({ messages: z.number().int(), contactPoints: z.number().int(), cancelledReplies: z.number().int(), notes: z.number().int(), handoffs: z.number().int() }) })),
+      content: json(
+        z.object({
+          erased: z.object({
+            messages: z.number().int(),
+            contactPoints: z.number().int(),
+            cancelledReplies: z.number().int(),
+            notes: z.number().int(),
+            handoffs: z.number().int(),
+          }),
+        }),
+      ),
     },
     '400': error(),
     '401': unauthorised,
@@ -453,24 +617,121 @@ route('POST /api/customers/{id}/erase', {
 });
 
 // Channels: each is mounted only when switched on.
-route('POST /webhooks/twilio/sms', twilio('Twilio Messaging webhook (inbound SMS)', messaging.SmsFields, { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
-route('POST /webhooks/twilio/sms/status', twilio('Twilio message status callback', messaging.StatusFields, { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
-route('POST /webhooks/twilio/whatsapp', twilio('Twilio Messaging webhook (inbound WhatsApp message; with WHATSAPP_FROM set)', messaging.SmsFields, { '200': { description: 'Accepted (empty TwiML)' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '413': { description: 'Too large' }, '503': { description: 'Not durable yet; retry' } }));
-route('POST /webhooks/twilio/whatsapp/status', twilio('Twilio message status callback (WhatsApp)', messaging.StatusFields, { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' } }));
-route('POST /webhooks/twilio/voice', twilio('Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys; out of hours (VOICE_OPENING_HOURS), the hours and a message recording', null, { '200': { description: 'TwiML' }, '403': { description: 'Signature missing or invalid' } }));
-route('POST /webhooks/twilio/voice/gather', twilio('What the caller said or keyed: stored as a contact; 0 or asking for a person enqueues the call', voice.GatherFields, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not durable yet; retry' } }));
-route('POST /webhooks/twilio/voice/wait', twilio('Queue wait message (Enqueue waitUrl): place in the queue and what to do in an emergency', null, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
-route('POST /webhooks/twilio/voice/status', twilio('Call status callback: the number’s own (caller hung up) and the agent leg’s (ringing, answered, ended); recorded once each', voice.StatusFields, { '204': { description: 'Recorded' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
-route('POST /webhooks/twilio/voice/dialled', twilio('End of the <Dial> to an agent: goodbye if they talked, back into the queue if not', voice.DialFields, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
-route('POST /webhooks/twilio/voice/recorded', twilio('Out-of-hours message (<Record> action): stored with the recording URL', voice.RecordingFields, { '200': { description: 'TwiML' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
-route('POST /webhooks/twilio/voice/transcription', twilio('Transcription of an out-of-hours message: stored as text in the conversation', voice.TranscriptionFields, { '204': { description: 'Stored' }, '400': { description: 'Malformed' }, '403': { description: 'Signature missing or invalid' }, '503': { description: 'Not recorded; retry' } }));
+route(
+  'POST /webhooks/twilio/sms',
+  twilio('Twilio Messaging webhook (inbound SMS)', messaging.SmsFields, {
+    '200': { description: 'Accepted (empty TwiML)' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+    '413': { description: 'Too large' },
+    '503': { description: 'Not durable yet; retry' },
+  }),
+);
+route(
+  'POST /webhooks/twilio/sms/status',
+  twilio('Twilio message status callback', messaging.StatusFields, {
+    '204': { description: 'Recorded' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+  }),
+);
+route(
+  'POST /webhooks/twilio/whatsapp',
+  twilio('Twilio Messaging webhook (inbound WhatsApp message; with WHATSAPP_FROM set)', messaging.SmsFields, {
+    '200': { description: 'Accepted (empty TwiML)' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+    '413': { description: 'Too large' },
+    '503': { description: 'Not durable yet; retry' },
+  }),
+);
+route(
+  'POST /webhooks/twilio/whatsapp/status',
+  twilio('Twilio message status callback (WhatsApp)', messaging.StatusFields, {
+    '204': { description: 'Recorded' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+  }),
+);
+route(
+  'POST /webhooks/twilio/voice',
+  twilio(
+    'Twilio Voice webhook (incoming call): answered with TwiML that greets and gathers speech or keys; out of hours (VOICE_OPENING_HOURS), the hours and a message recording',
+    null,
+    { '200': { description: 'TwiML' }, '403': { description: 'Signature missing or invalid' } },
+  ),
+);
+route(
+  'POST /webhooks/twilio/voice/gather',
+  twilio('What the caller said or keyed: stored as a contact; 0 or asking for a person enqueues the call', voice.GatherFields, {
+    '200': { description: 'TwiML' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+    '503': { description: 'Not durable yet; retry' },
+  }),
+);
+route(
+  'POST /webhooks/twilio/voice/wait',
+  twilio('Queue wait message (Enqueue waitUrl): place in the queue and what to do in an emergency', null, {
+    '200': { description: 'TwiML' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+    '503': { description: 'Not recorded; retry' },
+  }),
+);
+route(
+  'POST /webhooks/twilio/voice/status',
+  twilio('Call status callback: the number’s own (caller hung up) and the agent leg’s (ringing, answered, ended); recorded once each', voice.StatusFields, {
+    '204': { description: 'Recorded' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+    '503': { description: 'Not recorded; retry' },
+  }),
+);
+route(
+  'POST /webhooks/twilio/voice/dialled',
+  twilio('End of the <Dial> to an agent: goodbye if they talked, back into the queue if not', voice.DialFields, {
+    '200': { description: 'TwiML' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+    '503': { description: 'Not recorded; retry' },
+  }),
+);
+route(
+  'POST /webhooks/twilio/voice/recorded',
+  twilio('Out-of-hours message (<Record> action): stored with the recording URL', voice.RecordingFields, {
+    '200': { description: 'TwiML' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+    '503': { description: 'Not recorded; retry' },
+  }),
+);
+route(
+  'POST /webhooks/twilio/voice/transcription',
+  twilio('Transcription of an out-of-hours message: stored as text in the conversation', voice.TranscriptionFields, {
+    '204': { description: 'Stored' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+    '503': { description: 'Not recorded; retry' },
+  }),
+);
 route('POST /api/messages', {
   summary: 'Bot Framework Activity endpoint (Azure Bot Service: Teams, Web Chat, Direct Line). Bearer token from the Bot Framework, checked against BOT_APP_ID',
   security: [],
   request: { body: { ...body(IncomingActivity), description: 'A Bot Framework Activity' } },
-  responses: { '202': { description: 'Stored; the answer follows as its own activity' }, '200': { description: 'Not a message (ignored)' }, '400': error(), '401': { description: 'No valid Bot Framework token' }, '503': { description: 'Not durable yet; retry' } },
+  responses: {
+    '202': { description: 'Stored; the answer follows as its own activity' },
+    '200': { description: 'Not a message (ignored)' },
+    '400': error(),
+    '401': { description: 'No valid Bot Framework token' },
+    '503': { description: 'Not durable yet; retry' },
+  },
 });
-route('GET /chat/widget.js', { summary: 'The web chat widget, for a council’s own pages to embed (with /chat/widget.css); it talks to the /chat socket.io namespace', security: [], responses: { '200': { description: 'JavaScript' } } });
+route('GET /chat/widget.js', {
+  summary: 'The web chat widget, for a council’s own pages to embed (with /chat/widget.css); it talks to the /chat socket.io namespace',
+  security: [],
+  responses: { '200': { description: 'JavaScript' } },
+});
 route('GET /chat/widget.css', { summary: 'The web chat widget’s styles', security: [], responses: { '200': { description: 'CSS' } } });
 route('GET /chat/demo', { summary: 'A page with the web chat widget on it, to try it', security: [], responses: { '200': { description: 'HTML page' } } });
 

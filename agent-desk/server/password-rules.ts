@@ -8,10 +8,14 @@ import { z } from 'zod';
 
 const require = createRequire(import.meta.url);
 // zxcvbn-ts's list of the 49,000 most common passwords, from breach corpora; read once, from the package.
-const COMMON: ReadonlySet<string> = new Set((JSON.parse(readFileSync(require.resolve('@zxcvbn-ts/language-common/src/passwords.json'), 'utf8')) as string[]).map((p) => p.toLowerCase()));
+const COMMON: ReadonlySet<string> = new Set(
+  (JSON.parse(readFileSync(require.resolve('@zxcvbn-ts/language-common/src/passwords.json'), 'utf8')) as string[]).map((p) => p.toLowerCase()),
+);
 
 const WordsFile = z.object({ words: z.array(z.string().min(1)) });
-const PRODUCT_WORDS: readonly string[] = WordsFile.parse(JSON.parse(readFileSync(path.resolve(import.meta.dirname, 'password-words.json'), 'utf8'))).words.map((w) => w.toLowerCase());
+const PRODUCT_WORDS: readonly string[] = WordsFile.parse(JSON.parse(readFileSync(path.resolve(import.meta.dirname, 'password-words.json'), 'utf8'))).words.map(
+  (w) => w.toLowerCase(),
+);
 
 /** The letters of a text, lower case, in order: "Council-2026!" → "council". */
 const lettersOf = (text: string) => text.toLowerCase().replace(/[^\p{L}]/gu, '');
@@ -47,13 +51,18 @@ export interface PasswordContext {
 /** Why this password will not do, in words for the person choosing it; null when it will. */
 export function passwordProblem(password: string, context: PasswordContext): string | null {
   // Spaces, one key held down, "abcabcabcabc": long enough, but nothing to guess.
-  if (new Set(password.toLowerCase().replace(/\s+/g, '')).size < 5) return 'this password repeats too few different characters: choose another, e.g. three or four unrelated words';
+  if (new Set(password.toLowerCase().replace(/\s+/g, '')).size < 5)
+    return 'this password repeats too few different characters: choose another, e.g. three or four unrelated words';
   const lower = password.toLowerCase();
   // As typed, and with digits and symbols inside words read as the letters they stand for.
   const readings = [...new Set([lettersOf(password), lettersOf(unleet(password, 'i')), lettersOf(unleet(password, 'l'))])];
   // One or two of the most common passwords, as they are, joined, or with digits and symbols for letters or
   // added ("Passw0rd!Passw0rd!", "summer2026summer"); a passphrase of several words is not caught by this.
-  if (COMMON.has(lower) || COMMON.has(lower.replace(/\s+/g, '')) || readings.some((letters) => letters.length >= 4 && fewestWords(letters, COMMON, COMMON_LONGEST) <= 2)) {
+  if (
+    COMMON.has(lower) ||
+    COMMON.has(lower.replace(/\s+/g, '')) ||
+    readings.some((letters) => letters.length >= 4 && fewestWords(letters, COMMON, COMMON_LONGEST) <= 2)
+  ) {
     return 'this is one of the most common passwords, which are guessed first: choose another, e.g. three or four unrelated words';
   }
   // Digits and symbols alone are judged by the common list and the length rule.

@@ -36,7 +36,19 @@ const SERVICE_OR_MANAGERS = ['service', ...MANAGERS] as const satisfies readonly
  * - handoff: a service account's own service; a desk account's visible conversation;
  * - offer: an offer made to them.
  */
-export type Resource = 'conversation' | 'handling' | 'customer' | 'customer-record' | 'merge' | 'suggestion' | 'merge-undo' | 'attachment' | 'message' | 'call' | 'offer' | 'handoff';
+export type Resource =
+  | 'conversation'
+  | 'handling'
+  | 'customer'
+  | 'customer-record'
+  | 'merge'
+  | 'suggestion'
+  | 'merge-undo'
+  | 'attachment'
+  | 'message'
+  | 'call'
+  | 'offer'
+  | 'handoff';
 
 export interface Rule {
   /** Who may call it: roles, 'public' (no session: sign-in), or 'provider' (a channel's own signature, checked by its adapter). */
@@ -194,7 +206,11 @@ async function customerRecord(db: Db, viewer: Viewer, id: string): Promise<Decis
   return (await worksWith(db, viewer, id)) ? allow : deny(NOT_WORKING_WITH);
 }
 
-async function conversationDecision(viewer: Viewer, conversation: { teamId: string | null; assignedAgentId: string | null } | null, what = 'conversation'): Promise<Decision> {
+async function conversationDecision(
+  viewer: Viewer,
+  conversation: { teamId: string | null; assignedAgentId: string | null } | null,
+  what = 'conversation',
+): Promise<Decision> {
   if (!conversation) return missing(what);
   return maySee(viewer, conversation) ? allow : deny(NOT_YOUR_TEAM);
 }
@@ -212,7 +228,10 @@ async function decide(db: Db, viewer: Viewer, on: Resource, params: Record<strin
     case 'conversation':
       return conversationDecision(viewer, await db.conversation.findUnique({ where: { id }, ...seeIt }));
     case 'handling': {
-      const conversation = await db.conversation.findUnique({ where: { id }, select: { teamId: true, assignedAgentId: true, assignedAgent: { select: { displayName: true } } } });
+      const conversation = await db.conversation.findUnique({
+        where: { id },
+        select: { teamId: true, assignedAgentId: true, assignedAgent: { select: { displayName: true } } },
+      });
       const seen = await conversationDecision(viewer, conversation);
       if (!seen.ok) return seen;
       // An agent hands on or closes what is theirs, or what nobody has; supervisors and admins anything.

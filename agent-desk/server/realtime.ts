@@ -31,7 +31,7 @@ export interface DeskServerEvents {
   /** The customer in this conversation is typing. */
   'customer.typing': (event: { conversationId: string }) => void;
   /** To one agent: a waiting conversation is offered to them, until expiresAt. */
-  'offer': (offer: OfferView) => void;
+  offer: (offer: OfferView) => void;
   /** To one agent: an offer made to them is over (accepted, declined, ran out, or someone else has it). */
   'offer.ended': (event: { offerId: string; conversationId: string; status: 'accepted' | 'declined' | 'expired' | 'withdrawn' }) => void;
   /** To one agent: their own presence changed (e.g. set away after an offer ran out). */
@@ -75,7 +75,10 @@ export function deskSockets(io: Server): DeskSockets {
   };
 }
 
-export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; logger: Logger; adapters: Adapters; publicBaseUrl: string; sessions: SessionPolicy } & RealtimeSettings): () => void {
+export function attachDeskRealtime(
+  io: Server,
+  deps: { db: Db; bus: EventBus; logger: Logger; adapters: Adapters; publicBaseUrl: string; sessions: SessionPolicy } & RealtimeSettings,
+): () => void {
   const desk = io.of(DESK_NAMESPACE);
   desk.use(async (socket, next) => {
     // Another page of the same site carries the session cookie too: only the desk's own pages may listen.
@@ -123,10 +126,17 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
       if (typeof conversationId !== 'string' || !/^[0-9a-f-]{36}$/.test(conversationId) || Date.now() - lastTyping < TYPING_EVERY_MS) return;
       lastTyping = Date.now();
       try {
-        const conversation = await deps.db.conversation.findUnique({ where: { id: conversationId }, select: { channel: true, teamId: true, assignedAgentId: true } });
+        const conversation = await deps.db.conversation.findUnique({
+          where: { id: conversationId },
+          select: { channel: true, teamId: true, assignedAgentId: true },
+        });
         const adapter = conversation && deps.adapters[conversation.channel];
         if (!conversation || !adapter?.showTyping || !maySee(await viewerOf(deps.db, me), conversation)) return;
-        const last = await deps.db.message.findFirst({ where: { conversationId, direction: 'inbound', channel: conversation.channel }, orderBy: { createdAt: 'desc' }, select: { fromAddress: true } });
+        const last = await deps.db.message.findFirst({
+          where: { conversationId, direction: 'inbound', channel: conversation.channel },
+          orderBy: { createdAt: 'desc' },
+          select: { fromAddress: true },
+        });
         if (last) await adapter.showTyping(last.fromAddress);
       } catch (error) {
         deps.logger.warn({ err: (error as Error).message }, 'could not show typing to the customer');
@@ -137,37 +147,45 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
   // The disconnect timers above live in the process that held the socket; if it stopped, nobody would set its
   // agents offline. So every process also looks, now and then, for agents shown as present who have had no
   // desk open anywhere (fetchSockets asks every process through the adapter) for the grace period.
-  const presenceSweep = setInterval(async () => {
-    try {
-      const stale = await deps.db.agent.findMany({ where: { presence: { not: 'offline' }, presenceAt: { lt: new Date(Date.now() - deps.presenceGraceMs) } }, select: { id: true } });
-      if (!stale.length) return;
-      const connected = new Set((await desk.fetchSockets()).map((s) => (s.data.agent as SignedInAgent).id));
-      for (const agent of stale)
-        if (!connected.has(agent.id)) await setPresence(deps, agent.id, 'offline');
-    } catch (error) {
-      deps.logger.warn({ err: (error as Error).message }, 'could not check which agents still have a desk open');
-    }
-  }, Math.max(deps.presenceGraceMs, 1000));
+  const presenceSweep = setInterval(
+    async () => {
+      try {
+        const stale = await deps.db.agent.findMany({
+          where: { presence: { not: 'offline' }, presenceAt: { lt: new Date(Date.now() - deps.presenceGraceMs) } },
+          select: { id: true },
+        });
+        if (!stale.length) return;
+        const connected = new Set((await desk.fetchSockets()).map((s) => (s.data.agent as SignedInAgent).id));
+        for (const agent of stale) if (!connected.has(agent.id)) await setPresence(deps, agent.id, 'offline');
+      } catch (error) {
+        deps.logger.warn({ err: (error as Error).message }, 'could not check which agents still have a desk open');
+      }
+    },
+    Math.max(deps.presenceGraceMs, 1000),
+  );
   presenceSweep.unref();
 
   // Desks whose session ended by itself (idle or past its lifetime) are closed: what they would go on hearing
   // is what the idle time-out is there to stop.
-  const sessionCheck = setInterval(async () => {
-    try {
-      const local = await desk.local.fetchSockets();
-      if (!local.length) return;
-      const ids = [...new Set(local.map((s) => s.data.sessionId as string))];
-      const now = Date.now();
-      const live = await deps.db.session.findMany({
-        where: { id: { in: ids }, expiresAt: { gt: new Date(now) }, lastSeenAt: { gt: new Date(now - deps.sessions.idleMs) }, agent: { disabledAt: null } },
-        select: { id: true },
-      });
-      const liveIds = new Set(live.map((s) => s.id));
-      for (const socket of local) if (!liveIds.has(socket.data.sessionId as string)) socket.disconnect(true);
-    } catch (error) {
-      deps.logger.warn({ err: (error as Error).message }, 'could not check the desks’ sessions');
-    }
-  }, Math.min(SESSION_CHECK_MS, Math.max(1000, deps.sessions.idleMs / 2)));
+  const sessionCheck = setInterval(
+    async () => {
+      try {
+        const local = await desk.local.fetchSockets();
+        if (!local.length) return;
+        const ids = [...new Set(local.map((s) => s.data.sessionId as string))];
+        const now = Date.now();
+        const live = await deps.db.session.findMany({
+          where: { id: { in: ids }, expiresAt: { gt: new Date(now) }, lastSeenAt: { gt: new Date(now - deps.sessions.idleMs) }, agent: { disabledAt: null } },
+          select: { id: true },
+        });
+        const liveIds = new Set(live.map((s) => s.id));
+        for (const socket of local) if (!liveIds.has(socket.data.sessionId as string)) socket.disconnect(true);
+      } catch (error) {
+        deps.logger.warn({ err: (error as Error).message }, 'could not check the desks’ sessions');
+      }
+    },
+    Math.min(SESSION_CHECK_MS, Math.max(1000, deps.sessions.idleMs / 2)),
+  );
   sessionCheck.unref();
 
   // `desk.local`: the bus brings every event to every process, and each one tells the agents connected to it;
@@ -225,8 +243,10 @@ export function attachDeskRealtime(io: Server, deps: { db: Db; bus: EventBus; lo
   };
   const stopEvents = deps.bus.subscribe(async (event) => {
     try {
-      if (event.type === 'customer.typing') return void desk.local.to(await audience(event.conversationId)).emit('customer.typing', { conversationId: event.conversationId });
-      if (event.type === 'conversation.updated') return void desk.local.to(await audience(event.conversationId)).emit('conversation.updated', { conversationId: event.conversationId });
+      if (event.type === 'customer.typing')
+        return void desk.local.to(await audience(event.conversationId)).emit('customer.typing', { conversationId: event.conversationId });
+      if (event.type === 'conversation.updated')
+        return void desk.local.to(await audience(event.conversationId)).emit('conversation.updated', { conversationId: event.conversationId });
       // A hand-off changed: the desks that see its conversation, its service's team, and supervisors (who act on overdue ones).
       if (event.type === 'handoff.updated') {
         const to = [...(await audience(event.conversationId)), rooms.service(event.serviceId), rooms.supervisors];

@@ -76,7 +76,11 @@ export function routingRouter(deps: PresenceDeps & { enabledChannels: readonly C
     const params = IdParam.extend({ answer: z.enum(['accept', 'decline']) }).safeParse(req.params);
     if (!params.success) return invalid(res, params.error);
     try {
-      const answer = await answerOffer(deps.db, { voice: deps.voice }, { offerId: params.data.id, agentId: req.agent!.id, accept: params.data.answer === 'accept' });
+      const answer = await answerOffer(
+        deps.db,
+        { voice: deps.voice },
+        { offerId: params.data.id, agentId: req.agent!.id, accept: params.data.answer === 'accept' },
+      );
       await deps.effects.run(answer.effects);
       res.json({ result: answer.result, conversationId: answer.conversationId });
     } catch (error) {
@@ -91,7 +95,12 @@ export function routingRouter(deps: PresenceDeps & { enabledChannels: readonly C
     if (!body.success) return invalid(res, body.error);
     const { agentId, teamId, note } = body.data;
     try {
-      const done = await transferConversation(deps.db, deps, { conversationId: params.data.id, byAgentId: req.agent!.id, to: agentId ? { agentId } : { teamId: teamId! }, note });
+      const done = await transferConversation(deps.db, deps, {
+        conversationId: params.data.id,
+        byAgentId: req.agent!.id,
+        to: agentId ? { agentId } : { teamId: teamId! },
+        note,
+      });
       await deps.effects.run(done.effects);
     } catch (error) {
       return refused(res, deps.effects, error);

@@ -129,7 +129,9 @@ function senderOf(m: MessageRow): MessageSender {
 type StoredAttachment = { url: string; contentType: string } | { fileId: string; filename: string; contentType: string; size: number };
 
 const attachmentView = (a: StoredAttachment): MessageView['attachments'][number] =>
-  'fileId' in a ? { url: `/api/attachments/${a.fileId}`, contentType: a.contentType, filename: withoutBidiControls(a.filename), size: a.size } : { url: a.url, contentType: a.contentType };
+  'fileId' in a
+    ? { url: `/api/attachments/${a.fileId}`, contentType: a.contentType, filename: withoutBidiControls(a.filename), size: a.size }
+    : { url: a.url, contentType: a.contentType };
 
 export function messageView(m: MessageRow): MessageView {
   return {
@@ -234,7 +236,13 @@ type NoteRow = Pick<NonNullable<Awaited<ReturnType<Db['note']['findUnique']>>>, 
 export const noteInclude = { agent: { select: { id: true, displayName: true } } } as const;
 
 export function noteView(n: NoteRow): NoteView {
-  return { id: n.id, conversationId: n.conversationId, body: n.body, createdAt: n.createdAt.toISOString(), agent: n.agent ? { id: n.agent.id, displayName: n.agent.displayName } : null };
+  return {
+    id: n.id,
+    conversationId: n.conversationId,
+    body: n.body,
+    createdAt: n.createdAt.toISOString(),
+    agent: n.agent ? { id: n.agent.id, displayName: n.agent.displayName } : null,
+  };
 }
 
 /** `label` names a need code in words (from the taxonomy). */

@@ -49,7 +49,10 @@ async function bundle(): Promise<DeskBundle> {
   const built = await esbuildBundle();
   // Written under a temporary name and renamed, so a process reading at the same moment never sees half a file.
   await mkdir(CACHE, { recursive: true });
-  for (const [file, contents] of [[mapFile, built.map], [jsFile, built.js]] as const) {
+  for (const [file, contents] of [
+    [mapFile, built.map],
+    [jsFile, built.js],
+  ] as const) {
     const temporary = `${file}.${process.pid}.tmp`;
     await writeFile(temporary, contents);
     await rename(temporary, file);

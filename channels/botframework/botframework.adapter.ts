@@ -5,7 +5,16 @@
 import express from 'express';
 import { z } from 'zod';
 import { authorizeJWT, CloudAdapter, MessageFactory, type AuthConfiguration } from '@microsoft/agents-hosting';
-import { ChannelSendError, type ChannelAdapter, type ChannelContext, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
+import {
+  ChannelSendError,
+  type ChannelAdapter,
+  type ChannelContext,
+  type ChannelModule,
+  type InboundSink,
+  type MountTarget,
+  type OutboundMessage,
+  type SendResult,
+} from '../contract.ts';
 import { ConversationReference, IncomingActivity, normaliseActivity } from './normalise.ts';
 
 export const BOTFRAMEWORK_PATH = '/api/messages';
@@ -19,7 +28,10 @@ export const botframeworkConfigSchema = z
     /** Only for a local emulator: accept activities without a token. Never in production. */
     BOT_ENDPOINT_ANONYMOUS: z.enum(['true', 'false']).default('false'),
   })
-  .refine((c) => c.BOT_APP_ID || c.BOT_ENDPOINT_ANONYMOUS === 'true', { message: 'set BOT_APP_ID (or BOT_ENDPOINT_ANONYMOUS=true for a local emulator)', path: ['BOT_APP_ID'] })
+  .refine((c) => c.BOT_APP_ID || c.BOT_ENDPOINT_ANONYMOUS === 'true', {
+    message: 'set BOT_APP_ID (or BOT_ENDPOINT_ANONYMOUS=true for a local emulator)',
+    path: ['BOT_APP_ID'],
+  })
   .refine((c) => !c.BOT_APP_ID || c.BOT_APP_PASSWORD, { message: 'is required with BOT_APP_ID', path: ['BOT_APP_PASSWORD'] });
 export type BotframeworkConfig = z.infer<typeof botframeworkConfigSchema>;
 
@@ -28,7 +40,10 @@ export function createBotframeworkAdapter(config: BotframeworkConfig): ChannelAd
     clientId: config.BOT_APP_ID ?? '',
     clientSecret: config.BOT_APP_PASSWORD,
     tenantId: config.BOT_TENANT_ID,
-    issuers: ['https://api.botframework.com', ...(config.BOT_TENANT_ID ? [`https://sts.windows.net/${config.BOT_TENANT_ID}/`, `https://login.microsoftonline.com/${config.BOT_TENANT_ID}/v2.0`] : [])],
+    issuers: [
+      'https://api.botframework.com',
+      ...(config.BOT_TENANT_ID ? [`https://sts.windows.net/${config.BOT_TENANT_ID}/`, `https://login.microsoftonline.com/${config.BOT_TENANT_ID}/v2.0`] : []),
+    ],
   };
   const cloud = new CloudAdapter(authConfig);
   const checkToken = authorizeJWT(authConfig);
@@ -77,7 +92,9 @@ export function createBotframeworkAdapter(config: BotframeworkConfig): ChannelAd
         reference.data,
         async (context) => {
           // Suggested replies become the channel's own buttons (Teams, Web Chat).
-          const sent = await context.sendActivity(message.suggestions?.length ? MessageFactory.suggestedActions(message.suggestions, message.text) : message.text);
+          const sent = await context.sendActivity(
+            message.suggestions?.length ? MessageFactory.suggestedActions(message.suggestions, message.text) : message.text,
+          );
           id = sent?.id;
         },
         true,

@@ -5,7 +5,9 @@ import { InboundContact, type Normalised } from '../contract.ts';
 const Account = z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional(), role: z.string().max(32).optional() }).passthrough();
 
 /** A Teams @mention: its markup in the text ("<at>Council Help</at>") and who it names. */
-const Mention = z.object({ type: z.literal('mention'), text: z.string().max(512).optional(), mentioned: z.object({ id: z.string() }).passthrough() }).passthrough();
+const Mention = z
+  .object({ type: z.literal('mention'), text: z.string().max(512).optional(), mentioned: z.object({ id: z.string() }).passthrough() })
+  .passthrough();
 
 export const IncomingActivity = z
   .object({
@@ -43,7 +45,10 @@ function withoutMentions(activity: IncomingActivity): string {
     const mention = Mention.safeParse(entity);
     if (mention.success && mention.data.mentioned.id === activity.recipient.id && mention.data.text) text = text.split(mention.data.text).join(' ');
   }
-  return text.replace(/<at>(.*?)<\/at>/gi, '$1').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/<at>(.*?)<\/at>/gi, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A card's submitted value as words an agent can read ("choice: housing; postcode: TF1 1AA"). */

@@ -7,7 +7,15 @@ import { promises as dns } from 'node:dns';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
-import { ChannelSendError, type ChannelAdapter, type ChannelContext, type ChannelModule, type InboundSink, type OutboundMessage, type SendResult } from '../contract.ts';
+import {
+  ChannelSendError,
+  type ChannelAdapter,
+  type ChannelContext,
+  type ChannelModule,
+  type InboundSink,
+  type OutboundMessage,
+  type SendResult,
+} from '../contract.ts';
 import { withReference } from './normalise.ts';
 import { createMailParser } from './parse.ts';
 import { DEFAULT_ATTACHMENT_TYPES } from './attachments.ts';
@@ -16,7 +24,12 @@ import type { Connection } from './sender-auth.ts';
 
 const addressList = z
   .string()
-  .transform((v) => v.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.email('must be email addresses, comma-separated')).min(1));
 
 const MB = 1024 * 1024;
@@ -32,7 +45,11 @@ export const emailConfigSchema = z.object({
   /** How often the mailbox is checked besides IDLE's announcements. */
   EMAIL_IMAP_POLL_MS: z.coerce.number().int().min(1000).default(60_000),
   /** Largest message accepted, in bytes (smtp-server has no limit of its own); room for the files below, base64-encoded. */
-  EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * MB),
+  EMAIL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * MB),
   /** How long parsing one message may take (in a worker thread) before its text is kept as it came, then it is refused for now. */
   EMAIL_PARSE_BUDGET_MS: z.coerce.number().int().min(100).default(10_000),
   /** Messages parsed at once; more wait their turn, so a burst of large mail cannot exhaust memory. */
@@ -43,11 +60,24 @@ export const emailConfigSchema = z.object({
   EMAIL_ATTACHMENT_TYPES: z
     .string()
     .default(DEFAULT_ATTACHMENT_TYPES.join(','))
-    .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be MIME types, comma-separated'))),
   /** Largest attachment kept, and most kept from one message, in bytes. */
-  EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * MB),
-  EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1).default(15 * MB),
+  EMAIL_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10 * MB),
+  EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * MB),
   /**
    * How long checking who sent a message (SPF, DKIM, DMARC, ARC) may take in all, in ms; at most half of
    * EMAIL_PARSE_BUDGET_MS. Past it (DNS slow or down) the message is still taken in, marked as not verified.
@@ -61,9 +91,17 @@ export const emailConfigSchema = z.object({
    * Only the topmost such header counts, and the gateway must remove any with its id from incoming mail.
    * Unset: no one else's results are believed.
    */
-  EMAIL_TRUSTED_AUTHSERV_ID: z.string().trim().toLowerCase().regex(/^[^\s;()"]+$/, 'must be one authserv-id (usually a host name)').optional(),
+  EMAIL_TRUSTED_AUTHSERV_ID: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[^\s;()"]+$/, 'must be one authserv-id (usually a host name)')
+    .optional(),
   /** The council's relay for replies, e.g. smtps://user:pass@smtp.anytown.gov.uk:465. */
-  EMAIL_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  EMAIL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
   /** The From of replies; defaults to the first inbound address. */
   EMAIL_FROM: z.email().optional(),
 });
@@ -95,9 +133,22 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
     mta: domain,
     trustedAuthservId: config.EMAIL_TRUSTED_AUTHSERV_ID,
   };
-  const parser = createMailParser({ ours: config.EMAIL_INBOUND_ADDRESSES, limits, budgetMs: config.EMAIL_PARSE_BUDGET_MS, concurrency: config.EMAIL_PARSE_CONCURRENCY, memoryMb: config.EMAIL_PARSE_MEMORY_MB, senders });
+  const parser = createMailParser({
+    ours: config.EMAIL_INBOUND_ADDRESSES,
+    limits,
+    budgetMs: config.EMAIL_PARSE_BUDGET_MS,
+    concurrency: config.EMAIL_PARSE_CONCURRENCY,
+    memoryMb: config.EMAIL_PARSE_MEMORY_MB,
+    senders,
+  });
 
-  async function receive(sink: InboundSink, raw: Buffer, deliveredTo: string | undefined, mailFrom?: string | null, connection?: Connection): Promise<IntakeOutcome> {
+  async function receive(
+    sink: InboundSink,
+    raw: Buffer,
+    deliveredTo: string | undefined,
+    mailFrom?: string | null,
+    connection?: Connection,
+  ): Promise<IntakeOutcome> {
     const parsed = await parser.parse(raw, { deliveredTo, mailFrom, connection });
     // Bounces, reports and auto-replies are accepted and dropped: answering them is how mail loops start.
     if (parsed.kind === 'dropped') return { kind: 'dropped' };

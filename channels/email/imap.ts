@@ -42,7 +42,12 @@ export interface ImapIntake {
 
 export function startImapIntake(
   settings: ImapSettings,
-  options: { pollMs: number; maxBytes: number; handle: (raw: Buffer) => Promise<IntakeOutcome>; warn: (message: string, detail?: Record<string, string | number>) => void },
+  options: {
+    pollMs: number;
+    maxBytes: number;
+    handle: (raw: Buffer) => Promise<IntakeOutcome>;
+    warn: (message: string, detail?: Record<string, string | number>) => void;
+  },
 ): ImapIntake {
   let stopped = false;
   let client: ImapFlow | null = null;

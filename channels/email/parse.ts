@@ -35,7 +35,14 @@ export interface SenderChecks {
   trustedAuthservId?: string;
 }
 
-export function createMailParser(options: { ours: string[]; limits: AttachmentLimits; budgetMs: number; concurrency: number; memoryMb: number; senders: SenderChecks }): MailParser {
+export function createMailParser(options: {
+  ours: string[];
+  limits: AttachmentLimits;
+  budgetMs: number;
+  concurrency: number;
+  memoryMb: number;
+  senders: SenderChecks;
+}): MailParser {
   const idle: Worker[] = [];
   const all = new Set<Worker>();
   let running = 0;
@@ -48,16 +55,24 @@ export function createMailParser(options: { ours: string[]; limits: AttachmentLi
     // DNS questions from the sender check; answered whichever job asked (a late answer is dropped there).
     worker.on('message', (message: DnsQuestion | { ok: boolean }) => {
       if (!('kind' in message)) return;
-      void lookUp(message.name, message.rrtype).then(
-        (value): DnsAnswer => ({ kind: 'dns', id: message.id, ok: true, value }),
-        (error: Error & { code?: string }): DnsAnswer => ({ kind: 'dns', id: message.id, ok: false, code: String(error.code ?? 'ESERVFAIL'), message: String(error.message).slice(0, 200) }),
-      ).then((answer) => {
-        try {
-          worker.postMessage(answer);
-        } catch {
-          // the worker was ended meanwhile (its job ran out of time): nobody is waiting
-        }
-      });
+      void lookUp(message.name, message.rrtype)
+        .then(
+          (value): DnsAnswer => ({ kind: 'dns', id: message.id, ok: true, value }),
+          (error: Error & { code?: string }): DnsAnswer => ({
+            kind: 'dns',
+            id: message.id,
+            ok: false,
+            code: String(error.code ?? 'ESERVFAIL'),
+            message: String(error.message).slice(0, 200),
+          }),
+        )
+        .then((answer) => {
+          try {
+            worker.postMessage(answer);
+          } catch {
+            // the worker was ended meanwhile (its job ran out of time): nobody is waiting
+          }
+        });
     });
     all.add(worker);
     worker.once('exit', () => all.delete(worker));
@@ -67,7 +82,10 @@ export function createMailParser(options: { ours: string[]; limits: AttachmentLi
   /** One DNS lookup, given up on after dnsTimeoutMs (ETIMEOUT: a temporary error, never "no record"). */
   const lookUp = (name: string, rrtype: string) =>
     new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => reject(Object.assign(new Error(`no DNS answer in ${options.senders.dnsTimeoutMs} ms`), { code: 'ETIMEOUT' })), options.senders.dnsTimeoutMs);
+      const timer = setTimeout(
+        () => reject(Object.assign(new Error(`no DNS answer in ${options.senders.dnsTimeoutMs} ms`), { code: 'ETIMEOUT' })),
+        options.senders.dnsTimeoutMs,
+      );
       Promise.resolve()
         .then(() => options.senders.resolver(name, rrtype))
         .then(resolve, reject)
@@ -115,7 +133,15 @@ export function createMailParser(options: { ours: string[]; limits: AttachmentLi
         const bytes = new Uint8Array(raw);
         const { timeoutMs, mta, trustedAuthservId } = options.senders;
         const checked = run({ job: 'check', raw: bytes, connection: envelope.connection, timeoutMs, mta, trustedAuthservId }).catch(() => null);
-        const job = { job: 'parse' as const, raw: bytes, deliveredTo: envelope.deliveredTo, mailFrom: envelope.mailFrom, ours: options.ours, limits: options.limits, receivedAt: new Date().toISOString() };
+        const job = {
+          job: 'parse' as const,
+          raw: bytes,
+          deliveredTo: envelope.deliveredTo,
+          mailFrom: envelope.mailFrom,
+          ours: options.ours,
+          limits: options.limits,
+          receivedAt: new Date().toISOString(),
+        };
         let parsed: ParseResult;
         try {
           parsed = await run({ ...job, quotes: 'strip' });

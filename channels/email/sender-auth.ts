@@ -22,7 +22,10 @@ export interface Connection {
  * mailauth's findings for one raw message, or 'temperror' when they could not be had within `timeoutMs`
  * (DNS slow or down, or mailauth failed): the mail is still taken in, just not trusted.
  */
-export async function checkSender(raw: Buffer, options: { resolver: DnsResolver; timeoutMs: number; connection?: Connection; mta: string }): Promise<AuthenticateResult | 'temperror'> {
+export async function checkSender(
+  raw: Buffer,
+  options: { resolver: DnsResolver; timeoutMs: number; connection?: Connection; mta: string },
+): Promise<AuthenticateResult | 'temperror'> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'temperror'>((resolve) => {
     timer = setTimeout(() => resolve('temperror'), options.timeoutMs);
@@ -60,7 +63,15 @@ export function senderVerdict(
   const domain = context.senderDomain.toLowerCase();
   const gateway = context.trustedAuthservId ? gatewayPass(context.authenticationResults ?? [], context.trustedAuthservId, domain) : false;
   if (result === 'temperror') {
-    return { verdict: gateway ? 'pass' : 'temperror', domain, by: gateway ? 'gateway' : 'hub', dmarc: { result: 'temperror' }, spf: null, dkim: [], arc: { result: 'temperror' } };
+    return {
+      verdict: gateway ? 'pass' : 'temperror',
+      domain,
+      by: gateway ? 'gateway' : 'hub',
+      dmarc: { result: 'temperror' },
+      spf: null,
+      dkim: [],
+      arc: { result: 'temperror' },
+    };
   }
   const dmarcFor = result.dmarc ? lower(result.dmarc.status.header?.from) : '';
   const dkim = (result.dkim.results ?? [])
@@ -70,17 +81,22 @@ export function senderVerdict(
       const d = lower(r.signingDomain);
       return { domain: d.slice(0, 255), aligned: !!r.status.aligned && alignedWith(domain, d), result: normal(r.status.result) };
     });
-  const dmarc = result.dmarc ? { result: normal(result.dmarc.status.result), ...(result.dmarc.policy ? { policy: String(result.dmarc.policy).slice(0, 16) } : {}) } : { result: 'none' };
+  const dmarc = result.dmarc
+    ? { result: normal(result.dmarc.status.result), ...(result.dmarc.policy ? { policy: String(result.dmarc.policy).slice(0, 16) } : {}) }
+    : { result: 'none' };
   const spf = context.connection && result.spf ? { result: normal(result.spf.status.result), domain: lower(result.spf.domain).slice(0, 255) } : null;
   const arc = { result: result.arc ? normal(result.arc.status.result) : 'none' };
   // mailauth and the hub's parser each read the From header: a DMARC pass counts only for the domain the
   // hub files the mail under (two From headers, or one with two addresses, must not split the two).
   const dmarcPass = dmarc.result === 'pass' && dmarcFor === domain;
   const own: SenderAuth['verdict'] =
-    dmarcPass || dkim.some((d) => d.result === 'pass' && d.aligned) ? 'pass'
-    : dmarc.result === 'temperror' || dkim.some((d) => d.result === 'temperror') ? 'temperror'
-    : dmarc.result === 'fail' || dmarc.result === 'permerror' || (dmarc.result === 'pass' && !dmarcPass) || dkim.some((d) => d.result !== 'pass') ? 'fail'
-    : 'none';
+    dmarcPass || dkim.some((d) => d.result === 'pass' && d.aligned)
+      ? 'pass'
+      : dmarc.result === 'temperror' || dkim.some((d) => d.result === 'temperror')
+        ? 'temperror'
+        : dmarc.result === 'fail' || dmarc.result === 'permerror' || (dmarc.result === 'pass' && !dmarcPass) || dkim.some((d) => d.result !== 'pass')
+          ? 'fail'
+          : 'none';
   const verdict = own === 'pass' || gateway ? 'pass' : own;
   return { verdict, domain, by: own !== 'pass' && gateway ? 'gateway' : 'hub', dmarc, spf, dkim, arc };
 }
@@ -99,7 +115,11 @@ export function gatewayPass(headers: readonly string[], authservId: string, from
   const ours = headers.find((h) => lower(h.split(';')[0]?.trim().split(/\s+/)[0]) === id);
   if (!ours) return false;
   // Comments (in parentheses) could hide text that looks like a result: drop them before reading.
-  const results = ours.replace(/\([^()]*\)/g, ' ').split(';').slice(1).map((r) => r.trim().toLowerCase());
+  const results = ours
+    .replace(/\([^()]*\)/g, ' ')
+    .split(';')
+    .slice(1)
+    .map((r) => r.trim().toLowerCase());
   const property = (r: string, name: string) => new RegExp(`(?:^|\\s)${name.replace('.', '\\.')}\\s*=\\s*"?([^\\s";]+)`).exec(r)?.[1] ?? '';
   return results.some((r) => {
     if (/^dmarc\s*=\s*pass\b/.test(r)) return property(r, 'header.from') === fromDomain;

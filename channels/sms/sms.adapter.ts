@@ -65,7 +65,12 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
     });
 
   const fetchMedia = (attachment: Attachment) =>
-    fetchTwilioMedia(attachment, { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, timeoutMs: config.TWILIO_TIMEOUT_MS });
+    fetchTwilioMedia(attachment, {
+      accountSid: config.TWILIO_ACCOUNT_SID,
+      authToken: config.TWILIO_AUTH_TOKEN,
+      apiBaseUrl: config.TWILIO_API_BASE_URL,
+      timeoutMs: config.TWILIO_TIMEOUT_MS,
+    });
 
   return { kind: 'sms', address: ourNumber, mount, send, findSent, fetchMedia };
 }

@@ -6,10 +6,19 @@ import { MediaError, type Attachment, type FetchedMedia } from '../contract.ts';
 
 /** What residents send by MMS and WhatsApp: photos, documents, voice notes and short videos. */
 export const MEDIA_TYPES = [
-  'image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic',
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+  'image/heic',
   'application/pdf',
-  'audio/mpeg', 'audio/ogg', 'audio/amr', 'audio/mp4', 'audio/aac',
-  'video/mp4', 'video/3gpp',
+  'audio/mpeg',
+  'audio/ogg',
+  'audio/amr',
+  'audio/mp4',
+  'audio/aac',
+  'video/mp4',
+  'video/3gpp',
 ];
 /** Twilio accepts MMS up to 5 MB and WhatsApp media up to 16 MB. */
 export const MEDIA_MAX_BYTES = 16 * 1024 * 1024;
@@ -57,7 +66,8 @@ export async function fetchTwilioMedia(attachment: Attachment, settings: MediaSe
   let url = start;
   for (let hop = 0; ; hop++) {
     // Credentials go to Twilio's API only, never to where it redirects.
-    const headers: Record<string, string> = url.origin === apiOrigin ? { authorization: `Basic ${Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString('base64')}` } : {};
+    const headers: Record<string, string> =
+      url.origin === apiOrigin ? { authorization: `Basic ${Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString('base64')}` } : {};
     let res: Response;
     try {
       res = await fetch(url, { headers, redirect: 'manual', signal });

@@ -6,7 +6,12 @@ import type { InboundSink, SendResult } from '../contract.ts';
 import { normaliseInboundSms, normaliseStatusCallback, twilioStatus } from './normalise.ts';
 import { refuse, twilioForm } from './webhook.ts';
 
-export function mountTwilioMessaging(router: Router, sink: InboundSink, paths: { message: string; status: string }, signatureIsValid: (req: Request) => boolean) {
+export function mountTwilioMessaging(
+  router: Router,
+  sink: InboundSink,
+  paths: { message: string; status: string },
+  signatureIsValid: (req: Request) => boolean,
+) {
   router.post(paths.message, twilioForm, async (req, res) => {
     if (!signatureIsValid(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
     const result = normaliseInboundSms(req.body, new Date());

@@ -12,7 +12,10 @@ export const GatherFields = z.object({
   From: z.string().min(1, 'is required'),
   To: z.string().min(1, 'is required'),
   SpeechResult: z.string().max(5000).optional(),
-  Digits: z.string().regex(/^[0-9*#]{0,32}$/, 'must be key presses').optional(),
+  Digits: z
+    .string()
+    .regex(/^[0-9*#]{0,32}$/, 'must be key presses')
+    .optional(),
 });
 
 /** Pressing 0, or asking for a person in words, at any point. */
@@ -51,7 +54,6 @@ export function normaliseGather(fields: Record<string, string>, receivedAt: Date
   };
 }
 
-
 export const StatusFields = z.object({
   CallSid,
   /** Set on the leg the hub dialled to an agent: the customer's call it belongs to. */
@@ -59,7 +61,15 @@ export const StatusFields = z.object({
   CallStatus: z.enum(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled']),
 });
 
-const STATUS_KIND = { ringing: 'ringing', 'in-progress': 'answered', completed: 'completed', busy: 'busy', 'no-answer': 'no_answer', failed: 'failed', canceled: 'canceled' } as const;
+const STATUS_KIND = {
+  ringing: 'ringing',
+  'in-progress': 'answered',
+  completed: 'completed',
+  busy: 'busy',
+  'no-answer': 'no_answer',
+  failed: 'failed',
+  canceled: 'canceled',
+} as const;
 
 /**
  * A call status callback → CallReport. The customer's own call reports when it ends (set on the number in

@@ -50,12 +50,24 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
   // Read once at start (the hub already refused an unreadable value, naming VOICE_OPENING_HOURS).
   const hours = config.VOICE_OPENING_HOURS ? context.openingHours(config.VOICE_OPENING_HOURS, config.VOICE_TIMEZONE) : null;
   const base = context.publicBaseUrl.replace(/\/+$/, '');
-  const client = createTwilioClient({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, timeoutMs: config.TWILIO_TIMEOUT_MS });
+  const client = createTwilioClient({
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    apiBaseUrl: config.TWILIO_API_BASE_URL,
+    timeoutMs: config.TWILIO_TIMEOUT_MS,
+  });
   const signed = (req: Request) => twilioSignatureIsValid(config.TWILIO_AUTH_TOKEN, base, req);
   const twiml = (res: Response, response: twilio.twiml.VoiceResponse) => void res.type('text/xml').send(response.toString());
 
   function ask(response: twilio.twiml.VoiceResponse, prompt: string) {
-    const gather = response.gather({ input: ['speech', 'dtmf'], action: base + VOICE_GATHER_PATH, method: 'POST', speechTimeout: 'auto', numDigits: 1, language: 'en-GB' });
+    const gather = response.gather({
+      input: ['speech', 'dtmf'],
+      action: base + VOICE_GATHER_PATH,
+      method: 'POST',
+      speechTimeout: 'auto',
+      numDigits: 1,
+      language: 'en-GB',
+    });
     gather.say(say, prompt);
     // Reached only when the caller says nothing.
     response.say(say, wording.nothingHeard);
@@ -86,7 +98,7 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
   function mount({ router }: MountTarget, sink: InboundSink) {
     // Given to channels that declare `speaks`, as this one does: without it no caller could be queued or answered.
     const calls = sink.calls;
-    if (!calls) throw new Error('the voice channel needs the sink\'s calls port (its capabilities declare speaks)');
+    if (!calls) throw new Error("the voice channel needs the sink's calls port (its capabilities declare speaks)");
     router.post(VOICE_WEBHOOK_PATH, twilioForm, (req, res) => {
       if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
       const response = new twilio.twiml.VoiceResponse();
@@ -120,7 +132,10 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       }
       // What was said is stored; a caller who asked for a person joins the queue even if the call record
       // cannot be written just now (the database is down): being heard matters more than the desk's list.
-      if (toAPerson) await calls.report({ callId: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: contact.value.receivedAt }).catch(() => undefined);
+      if (toAPerson)
+        await calls
+          .report({ callId: req.body.CallSid, leg: 'caller', kind: 'queued', from: contact.value.from.address, at: contact.value.receivedAt })
+          .catch(() => undefined);
       const response = new twilio.twiml.VoiceResponse();
       if (toAPerson) {
         response.say(say, wording.hold);
@@ -161,7 +176,12 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
     });
 
     // Callbacks Twilio only needs a 204 for: verify, normalise, record, answer.
-    function callback<T>(path: string, normalise: (fields: Record<string, string>, at: Date) => Normalised<T | null>, record: (value: T) => Promise<unknown>, what: string) {
+    function callback<T>(
+      path: string,
+      normalise: (fields: Record<string, string>, at: Date) => Normalised<T | null>,
+      record: (value: T) => Promise<unknown>,
+      what: string,
+    ) {
       router.post(path, twilioForm, async (req, res) => {
         if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
         const result = normalise(req.body, now());
@@ -220,7 +240,11 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
     response.say(say, wording.connecting);
     // answerOnBridge: the caller keeps hearing the queue's silence, not ringing, until the agent answers.
     const dial = response.dial({ action: base + VOICE_DIALLED_PATH, method: 'POST', timeout: config.VOICE_RING_SECONDS, answerOnBridge: true });
-    const progress = { statusCallback: base + VOICE_STATUS_PATH, statusCallbackMethod: 'POST', statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] as ('initiated' | 'ringing' | 'answered' | 'completed')[] };
+    const progress = {
+      statusCallback: base + VOICE_STATUS_PATH,
+      statusCallbackMethod: 'POST',
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] as ('initiated' | 'ringing' | 'answered' | 'completed')[],
+    };
     if ('phone' in target) dial.number(progress, target.phone);
     else dial.client(progress, target.client);
     try {
@@ -262,6 +286,7 @@ export const voiceChannel: ChannelModule<VoiceConfig> = {
   // On with the Twilio credentials unless VOICE_ENABLED=false.
   isOn: (env) => !!env.TWILIO_AUTH_TOKEN && env.VOICE_ENABLED !== 'false',
   configSchema: voiceConfigSchema,
-  openingHoursSettings: (config) => (config.VOICE_OPENING_HOURS ? [{ setting: 'VOICE_OPENING_HOURS', spec: config.VOICE_OPENING_HOURS, timeZone: config.VOICE_TIMEZONE }] : []),
+  openingHoursSettings: (config) =>
+    config.VOICE_OPENING_HOURS ? [{ setting: 'VOICE_OPENING_HOURS', spec: config.VOICE_OPENING_HOURS, timeZone: config.VOICE_TIMEZONE }] : [],
   create: createVoiceAdapter,
 };

@@ -27,21 +27,38 @@ export const webchatConfigSchema = z.object({
   WEBCHAT_ALLOWED_ORIGINS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((o) => new URL(o).origin))),
 });
 export type WebchatConfig = z.infer<typeof webchatConfigSchema>;
 
 const Delivery = z.object({
   visitorId: VisitorId,
-  entry: z.object({ id: z.string(), direction: z.literal('outbound'), text: z.string(), createdAt: z.string(), providerMessageId: z.null(), suggestions: z.array(z.string()).optional() }),
+  entry: z.object({
+    id: z.string(),
+    direction: z.literal('outbound'),
+    text: z.string(),
+    createdAt: z.string(),
+    providerMessageId: z.null(),
+    suggestions: z.array(z.string()).optional(),
+  }),
 });
 const DeliveredEvent = z.object({ id: z.uuid() });
 const VerifyStart = z.union([
   z.object({ phone: z.string().min(3).max(40) }).transform((v) => ({ kind: 'phone' as const, address: v.phone })),
   z.object({ email: z.string().min(3).max(320) }).transform((v) => ({ kind: 'email' as const, address: v.email })),
 ]);
-const VerifyCheck = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'The code is the 6 digits in the text we sent.') });
+const VerifyCheck = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'The code is the 6 digits in the text we sent.'),
+});
 
 /** Acknowledgement of a visitor's message: shown by the widget as sent, or as the error to fix. */
 export type ChatAck = { ok: true; duplicate: boolean } | { ok: false; error: string; retry: boolean };
@@ -86,7 +103,8 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
       socket.on('message', async (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return; // the widget always asks for an acknowledgement
         const reply = ack as (answer: ChatAck) => void;
-        if (!(await perVisitor.take(visitorId))) return reply({ ok: false, error: 'You are sending messages very quickly. Please wait a minute and try again.', retry: true });
+        if (!(await perVisitor.take(visitorId)))
+          return reply({ ok: false, error: 'You are sending messages very quickly. Please wait a minute and try again.', retry: true });
         const contact = normaliseChatMessage(visitorId, payload, new Date());
         if (!contact.ok) return reply({ ok: false, error: contact.reason, retry: false });
         try {
@@ -112,7 +130,11 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
         if (!event.success) return ack({ ok: false, error: 'Please give a phone number or email address.' });
         // The network address too: codes are limited per address as well as per visitor id, which the client makes up.
         if (!sink.verification) return ack(NO_VERIFICATION);
-        ack(await sink.verification.start(visitor, event.data, { address: clientAddress(socket.request) }).catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })));
+        ack(
+          await sink.verification
+            .start(visitor, event.data, { address: clientAddress(socket.request) })
+            .catch(() => ({ ok: false, error: 'Something went wrong. Please try again.' })),
+        );
       });
       socket.on('verify.check', async (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return;
@@ -148,7 +170,14 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
   }
 
   async function send(message: OutboundMessage): Promise<SendResult> {
-    const entry: TranscriptEntry = { id: message.messageId, direction: 'outbound', text: message.text, createdAt: new Date().toISOString(), providerMessageId: null, ...(message.suggestions ? { suggestions: message.suggestions } : {}) };
+    const entry: TranscriptEntry = {
+      id: message.messageId,
+      direction: 'outbound',
+      text: message.text,
+      createdAt: new Date().toISOString(),
+      providerMessageId: null,
+      ...(message.suggestions ? { suggestions: message.suggestions } : {}),
+    };
     await context.fanout.publish(DELIVER_TOPIC, JSON.stringify({ visitorId: message.to, entry }));
     // 'sent' = pushed to any open socket; the widget's 'delivered' acknowledgement moves it on.
     return { providerMessageId: message.messageId, status: 'sent', from: 'webchat' };

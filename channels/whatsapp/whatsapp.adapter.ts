@@ -4,7 +4,16 @@
 // declares so the hub can tell the agent instead of letting Twilio refuse it.
 import type { Request } from 'express';
 import { z } from 'zod';
-import { ChannelSendError, type Attachment, type ChannelAdapter, type ChannelModule, type InboundSink, type MountTarget, type OutboundMessage, type SendResult } from '../contract.ts';
+import {
+  ChannelSendError,
+  type Attachment,
+  type ChannelAdapter,
+  type ChannelModule,
+  type InboundSink,
+  type MountTarget,
+  type OutboundMessage,
+  type SendResult,
+} from '../contract.ts';
 import { twilioStatus } from '../twilio/normalise.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { findSentMessage, mountTwilioMessaging } from '../twilio/messaging.ts';
@@ -28,7 +37,12 @@ export type WhatsappConfig = z.infer<typeof whatsappConfigSchema>;
 const OUTSIDE_WINDOW = 63016;
 
 export function createWhatsappAdapter(config: WhatsappConfig, publicBaseUrl: string): ChannelAdapter {
-  const client = createTwilioClient({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, timeoutMs: config.TWILIO_TIMEOUT_MS });
+  const client = createTwilioClient({
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    apiBaseUrl: config.TWILIO_API_BASE_URL,
+    timeoutMs: config.TWILIO_TIMEOUT_MS,
+  });
   const base = publicBaseUrl.replace(/\/+$/, '');
   const from = `whatsapp:${config.WHATSAPP_FROM}`;
   const signatureIsValid = (req: Request) => twilioSignatureIsValid(config.TWILIO_AUTH_TOKEN, base, req);
@@ -40,7 +54,11 @@ export function createWhatsappAdapter(config: WhatsappConfig, publicBaseUrl: str
   const classify = (error: unknown) => {
     const sendError = classifyTwilioError(error);
     if (sendError.code === `twilio:${OUTSIDE_WINDOW}`) {
-      return new ChannelSendError('WhatsApp only allows a reply within 24 hours of the customer’s last message: send an approved template, or reach them another way.', 'whatsapp:outside-window', false);
+      return new ChannelSendError(
+        'WhatsApp only allows a reply within 24 hours of the customer’s last message: send an approved template, or reach them another way.',
+        'whatsapp:outside-window',
+        false,
+      );
     }
     return sendError;
   };
@@ -60,7 +78,12 @@ export function createWhatsappAdapter(config: WhatsappConfig, publicBaseUrl: str
     });
 
   const fetchMedia = (attachment: Attachment) =>
-    fetchTwilioMedia(attachment, { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, timeoutMs: config.TWILIO_TIMEOUT_MS });
+    fetchTwilioMedia(attachment, {
+      accountSid: config.TWILIO_ACCOUNT_SID,
+      authToken: config.TWILIO_AUTH_TOKEN,
+      apiBaseUrl: config.TWILIO_API_BASE_URL,
+      timeoutMs: config.TWILIO_TIMEOUT_MS,
+    });
 
   return { kind: 'whatsapp', address: config.WHATSAPP_FROM, mount, send, findSent, fetchMedia };
 }

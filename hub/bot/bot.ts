@@ -43,8 +43,6 @@ export interface NeedsBot {
   turn(input: BotTurnInput, storage: Storage): Promise<BotTurnResult>;
 }
 
-
-
 export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
   const adapter = new HubBotAdapter();
   return {
@@ -72,7 +70,8 @@ export function createNeedsBot(knowledge: NeedsKnowledge): NeedsBot {
         const result = await dc.continueDialog();
         captured = await capturedState.get(context, emptyCaptured());
         // Where the customer is not there to answer question by question (email), one complete answer.
-        if (result.status === DialogTurnStatus.empty && !captured.outcome) await dc.beginDialog(capabilitiesOf(input.channel).turnByTurn ? NEEDS_DIALOG : EMAIL_DIALOG);
+        if (result.status === DialogTurnStatus.empty && !captured.outcome)
+          await dc.beginDialog(capabilitiesOf(input.channel).turnByTurn ? NEEDS_DIALOG : EMAIL_DIALOG);
         captured = await capturedState.get(context, emptyCaptured());
         await conversationState.saveChanges(context, false);
       });

@@ -79,10 +79,13 @@ export function buildKnowledge(input: {
   for (const key of Object.keys(data.factLabels)) if (!data.facts[key]) throw new Error(`related-needs.json: "${key}" (under factLabels) is not a fact`);
   for (const key of Object.keys(data.factCues)) if (!data.facts[key]) throw new Error(`related-needs.json: "${key}" (under factCues) is not a fact`);
   const cues = Object.entries(data.factCues).map(([key, source]) => [key, new RegExp(source, 'i')] as const);
-  for (const code of Object.keys(data.say)) if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under say) is not a code in the needs taxonomy`);
-  for (const code of data.placeReports) if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under placeReports) is not a code in the needs taxonomy`);
+  for (const code of Object.keys(data.say))
+    if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under say) is not a code in the needs taxonomy`);
+  for (const code of data.placeReports)
+    if (!byCode.has(code)) throw new Error(`related-needs.json: "${code}" (under placeReports) is not a code in the needs taxonomy`);
   const placeReports = new Set(data.placeReports);
-  if (!data.facts[CONTACT_FACT]) throw new Error(`related-needs.json: the fact "${CONTACT_FACT}" (how the teams can contact a customer they cannot otherwise reach) has no question`);
+  if (!data.facts[CONTACT_FACT])
+    throw new Error(`related-needs.json: the fact "${CONTACT_FACT}" (how the teams can contact a customer they cannot otherwise reach) has no question`);
   return {
     detect: input.detect,
     label: (code) => byCode.get(code)?.label ?? code,

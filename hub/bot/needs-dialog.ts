@@ -45,7 +45,6 @@ export interface Captured {
 
 export const emptyCaptured = (): Captured => ({ needs: {}, facts: {}, consent: null, urgent: false, told999: false, safety: null, danger: [], outcome: null });
 
-
 export const NEEDS_DIALOG = 'needs-conversation';
 /** Email gets one complete reply, not a conversation of short questions. */
 export const EMAIL_DIALOG = 'needs-email-reply';
@@ -55,13 +54,21 @@ const YES_NO = 'yes-no';
 const MAX_FACTS = 2;
 
 // '1' and '2' are the phone keys the spoken prompt offers.
-const YES: Choice = { value: 'Yes', synonyms: ['1', 'y', 'yes', 'yeah', 'yep', 'yes please', 'ok', 'okay', 'correct', 'right', 'thats right', "that's right", 'it is'] };
+const YES: Choice = {
+  value: 'Yes',
+  synonyms: ['1', 'y', 'yes', 'yeah', 'yep', 'yes please', 'ok', 'okay', 'correct', 'right', 'thats right', "that's right", 'it is'],
+};
 const NO: Choice = { value: 'No', synonyms: ['2', 'n', 'no', 'nope', 'no thanks', 'not really', 'wrong', 'thats wrong', "that's wrong", 'not quite'] };
 const NOTHING_ELSE = /^\s*(no|nope|nah|n|no thanks|nothing( else)?|none|not really|that'?s (it|all))\b/i;
 
 /** Asking for a person, in words or the phone's 0, at any point. */
 export function asksForAPerson(text: string): boolean {
-  return /^\s*0\s*$/.test(text) || /\b(agent|human|real person|a person|someone real|speak to (someone|somebody|a person)|talk to (someone|somebody|a person)|adviser|advisor|operator)\b/i.test(text);
+  return (
+    /^\s*0\s*$/.test(text) ||
+    /\b(agent|human|real person|a person|someone real|speak to (someone|somebody|a person)|talk to (someone|somebody|a person)|adviser|advisor|operator)\b/i.test(
+      text,
+    )
+  );
 }
 
 /** Emergency help, in plain words: the advice for each kind of danger seen (999 when none is known), then what happens next. */
@@ -246,7 +253,12 @@ export class NeedsDialog extends ComponentDialog {
     // Built here rather than by the prompt's style, which only adds buttons on channel ids it knows.
     const ask = (words: string) => MessageFactory.suggestedActions(['Yes', 'No'], words);
     const { how, again } = howToAnswer(this.wording, channelCan(step.context));
-    return step.prompt(YES_NO, { prompt: ask(`${text} ${how}${after ? ` ${after}` : ''}`), retryPrompt: ask(again), choices: [YES, NO], style: ListStyle.none });
+    return step.prompt(YES_NO, {
+      prompt: ask(`${text} ${how}${after ? ` ${after}` : ''}`),
+      retryPrompt: ask(again),
+      choices: [YES, NO],
+      style: ListStyle.none,
+    });
   }
 
   /** The bot's first question also says where to turn in an emergency: danger the detector missed is still covered. */
@@ -405,15 +417,35 @@ export class EmailNeedsDialog extends WaterfallDialog {
       return step.endDialog();
     }
     // Email cannot ask and wait: a sign of possible danger gets its advice at the top of the one reply.
-    if (detection.safetyQuestion) paragraphs.push([this.knowledge.safety.emailQuestion, ...emergencyAdvice(this.knowledge.safety, detection.danger ?? [])].join(' '));
+    if (detection.safetyQuestion)
+      paragraphs.push([this.knowledge.safety.emailQuestion, ...emergencyAdvice(this.knowledge.safety, detection.danger ?? [])].join(' '));
     if (!codes.length) {
       paragraphs.push(this.wording.email.unclear);
     } else {
-      paragraphs.push(this.wording.email.understood.fill({ needs: listOf(codes.map((c) => this.knowledge.say(c)), this.wording.and) }));
-      const related = codes.every((c) => this.knowledge.isSimple(c)) ? [] : [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
+      paragraphs.push(
+        this.wording.email.understood.fill({
+          needs: listOf(
+            codes.map((c) => this.knowledge.say(c)),
+            this.wording.and,
+          ),
+        }),
+      );
+      const related = codes.every((c) => this.knowledge.isSimple(c))
+        ? []
+        : [...new Set(codes.flatMap((c) => this.knowledge.related(c)))].filter((c) => !codes.includes(c)).slice(0, 3);
       const reach = reachableLater(step.context) || CONTACT_FACT in captured.facts ? [] : [CONTACT_FACT];
-      const questions = [...this.knowledge.factsStillToAsk(codes, captured.facts).slice(0, 3), ...reach].map((k) => this.wording.email.question.fill({ question: this.knowledge.factQuestion(k) }));
-      if (related.length) paragraphs.push(this.wording.email.related.fill({ needs: listOf(related.map((c) => this.knowledge.say(c)), this.wording.or) }));
+      const questions = [...this.knowledge.factsStillToAsk(codes, captured.facts).slice(0, 3), ...reach].map((k) =>
+        this.wording.email.question.fill({ question: this.knowledge.factQuestion(k) }),
+      );
+      if (related.length)
+        paragraphs.push(
+          this.wording.email.related.fill({
+            needs: listOf(
+              related.map((c) => this.knowledge.say(c)),
+              this.wording.or,
+            ),
+          }),
+        );
       if (questions.length) paragraphs.push([this.wording.email.questions, ...questions].join('\n'));
       // Only a report about a place goes on without a yes: council tax or benefits are about the person.
       if (!codes.every((c) => this.knowledge.isPlaceReport(c))) paragraphs.push(this.wording.email.mayWeShare);

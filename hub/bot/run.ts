@@ -48,7 +48,9 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wordi
         fromAddress: true,
         toAddress: true,
         botTurnAt: true,
-        conversation: { select: { id: true, customerId: true, handler: true, urgentAt: true, customer: { select: { contactPoints: { select: { kind: true } } } } } },
+        conversation: {
+          select: { id: true, customerId: true, handler: true, urgentAt: true, customer: { select: { contactPoints: { select: { kind: true } } } } },
+        },
       },
     });
     const conversation = message.conversation;
@@ -69,7 +71,15 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wordi
     const perDay = can.automaticAnswersPerDay;
     const answeredToday =
       perDay !== undefined &&
-      (await tx.message.count({ where: { channel: message.channel, direction: 'outbound', fromBot: true, toAddress: message.fromAddress, createdAt: { gte: new Date(Date.now() - DAY_MS) } } })) >= perDay;
+      (await tx.message.count({
+        where: {
+          channel: message.channel,
+          direction: 'outbound',
+          fromBot: true,
+          toAddress: message.fromAddress,
+          createdAt: { gte: new Date(Date.now() - DAY_MS) },
+        },
+      })) >= perDay;
     const quiet = answeredToday && !result.captured.urgent;
     if (quiet) result.captured.outcome ??= 'unclear';
     // On a call the phone line itself tells a caller who asked for a person to hold: the bot's words would go unsaid.
@@ -126,7 +136,9 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wordi
     if (handoffs?.confirmation) {
       const text = `${handoffs.confirmation}\n${wording.safetyNetAnyTime}`;
       if (!spoken && replyIds.length) await tx.message.update({ where: { id: replyIds.at(-1)! }, data: { body: text } });
-      else textedConfirmation = (await createNotice(tx, { conversationId: conversation.id, text, enabledChannels: wording.enabledChannels }).catch(() => null))?.id ?? null;
+      else
+        textedConfirmation =
+          (await createNotice(tx, { conversationId: conversation.id, text, enabledChannels: wording.enabledChannels }).catch(() => null))?.id ?? null;
     }
     return { conversationId: conversation.id, replyIds, handedOver, spoken, handoffs, textedConfirmation };
   });

@@ -48,7 +48,8 @@ export type SafetyAnswer = 'danger' | 'safe' | 'unclear';
 const DANGER_WORDS = /\b(not safe|unsafe|in danger|scared|frightened|terrified|help me|please help|send (someone|help|the police|an ambulance))\b/i;
 const YES = /^\s*(1|y|yes|yeah|yep|yea|ya|yh|i am|we are|he is|she is|they are)\b/i;
 const NO = /^\s*(2|n|no|nope|nah|not (right )?now|not at the moment|no one|nobody|not in danger)\b/i;
-const SAFE = /\b(i am|i'm|im|we are|we're|were|she is|he is|they are|all|everyone is|we|i) (safe|ok|okay|fine|alright|all right)\b|\bsafe (now|here|for now|at the moment)\b/i;
+const SAFE =
+  /\b(i am|i'm|im|we are|we're|were|she is|he is|they are|all|everyone is|we|i) (safe|ok|okay|fine|alright|all right)\b|\bsafe (now|here|for now|at the moment)\b/i;
 
 /** Reads the answer; anything but a clear no is not taken as safe. */
 export function readSafetyAnswer(said: string, urgent: boolean): SafetyAnswer {

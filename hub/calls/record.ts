@@ -29,12 +29,18 @@ export async function recordCallReport(db: Db, channel: ChannelKind, report: Cal
 
   if (report.kind === 'returned_to_queue') {
     const moved = await db.$transaction(async (tx) => {
-      const { count } = await tx.call.updateMany({ where: { id: call.id, state: { in: ['connecting', 'connected'] } }, data: { state: 'queued', agentId: null } });
+      const { count } = await tx.call.updateMany({
+        where: { id: call.id, state: { in: ['connecting', 'connected'] } },
+        data: { state: 'queued', agentId: null },
+      });
       if (count) {
         await tx.callEvent.create({ data: { callId: call.id, leg: 'caller', kind: 'returned_to_queue', agentId: call.agentId, at } });
         // The agent did not answer: the caller waits for a person again, and routing offers the call on.
         if (call.agentId)
-          await tx.conversation.updateMany({ where: { id: call.conversationId, assignedAgentId: call.agentId }, data: { assignedAgentId: null, assignedAt: null, waitingSince: at } });
+          await tx.conversation.updateMany({
+            where: { id: call.conversationId, assignedAgentId: call.agentId },
+            data: { assignedAgentId: null, assignedAt: null, waitingSince: at },
+          });
       }
       return count > 0;
     });
@@ -43,11 +49,23 @@ export async function recordCallReport(db: Db, channel: ChannelKind, report: Cal
 
   try {
     await db.$transaction(async (tx) => {
-      await tx.callEvent.create({ data: { callId: call.id, leg: report.leg, kind: report.kind as CallEventKind, agentId: report.leg === 'agent' ? call.agentId : null, providerKey: report.providerKey, at } });
+      await tx.callEvent.create({
+        data: {
+          callId: call.id,
+          leg: report.leg,
+          kind: report.kind as CallEventKind,
+          agentId: report.leg === 'agent' ? call.agentId : null,
+          providerKey: report.providerKey,
+          at,
+        },
+      });
       if (report.leg === 'caller' && CALLER_ENDED.has(report.kind)) {
         await tx.call.updateMany({ where: { id: call.id, state: { not: 'ended' } }, data: { state: 'ended', endedAt: at } });
         // A caller who hung up while waiting is no longer waiting for a person (routing withdraws the offer).
-        await tx.conversation.updateMany({ where: { id: call.conversationId, assignedAgentId: null, channel, calls: { none: { state: 'queued' } } }, data: { waitingSince: null } });
+        await tx.conversation.updateMany({
+          where: { id: call.conversationId, assignedAgentId: null, channel, calls: { none: { state: 'queued' } } },
+          data: { waitingSince: null },
+        });
       } else if (report.leg === 'agent' && report.kind === 'answered') {
         await tx.call.updateMany({ where: { id: call.id, state: 'connecting' }, data: { state: 'connected' } });
       }
@@ -70,7 +88,14 @@ async function queueCall(db: Db, channel: ChannelKind, report: CallReport, at: D
       const { conversationId } = await openConversationFor(db, customerId, channel);
       const call = await db.$transaction(async (tx) => {
         const created = await tx.call.create({
-          data: { callSid: report.callId, conversationId, fromAddress: report.from!, state: 'queued', queuedAt: at, events: { create: { leg: 'caller', kind: 'queued', at } } },
+          data: {
+            callSid: report.callId,
+            conversationId,
+            fromAddress: report.from!,
+            state: 'queued',
+            queuedAt: at,
+            events: { create: { leg: 'caller', kind: 'queued', at } },
+          },
           select: { id: true, conversationId: true },
         });
         // The caller now waits for a person: routing offers the call (unless an agent already has the conversation).

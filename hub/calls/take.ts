@@ -15,7 +15,11 @@ export class TakeCallError extends Error {
 // Twilio's answers for a call that is no longer there to redirect.
 const CALL_GONE = new Set(['twilio:20404', 'twilio:21220']);
 
-export async function takeCall(db: Db, voice: ChannelAdapter | undefined, input: { callId: string; agentId: string }): Promise<{ callId: string; conversationId: string }> {
+export async function takeCall(
+  db: Db,
+  voice: ChannelAdapter | undefined,
+  input: { callId: string; agentId: string },
+): Promise<{ callId: string; conversationId: string }> {
   if (!voice?.connectCall) throw new TakeCallError('phone calls are not switched on', 409);
   const agent = await db.agent.findUniqueOrThrow({ where: { id: input.agentId }, select: { voicePhone: true, voiceClient: true } });
   const target: CallTarget | null = agent.voicePhone ? { phone: agent.voicePhone } : agent.voiceClient ? { client: agent.voiceClient } : null;
@@ -32,7 +36,10 @@ export async function takeCall(db: Db, voice: ChannelAdapter | undefined, input:
     await voice.connectCall(call.callSid, target);
   } catch (error) {
     const gone = error instanceof ChannelSendError && CALL_GONE.has(error.code);
-    await db.call.updateMany({ where: { id: input.callId, state: 'connecting', agentId: input.agentId }, data: gone ? { state: 'ended', endedAt: new Date(), agentId: null } : { state: 'queued', agentId: null } });
+    await db.call.updateMany({
+      where: { id: input.callId, state: 'connecting', agentId: input.agentId },
+      data: gone ? { state: 'ended', endedAt: new Date(), agentId: null } : { state: 'queued', agentId: null },
+    });
     if (gone) throw new TakeCallError('the caller has hung up', 410);
     throw new TakeCallError(`could not put the call through: ${(error as Error).message}; it is still waiting`, 502);
   }

@@ -40,7 +40,11 @@ export async function openConversationFor(db: Db, customerId: string, channel: C
  * conversation (openForCustomer stays null), so their texts and verified email go on where they were.
  */
 export async function unverifiedConversationFor(db: Db, customerId: string, channel: ChannelKind, address: string): Promise<{ conversationId: string }> {
-  const open = await db.conversation.findFirst({ where: { customerId, status: 'open', unverifiedEmailFrom: address }, orderBy: { lastMessageAt: 'desc' }, select: { id: true } });
+  const open = await db.conversation.findFirst({
+    where: { customerId, status: 'open', unverifiedEmailFrom: address },
+    orderBy: { lastMessageAt: 'desc' },
+    select: { id: true },
+  });
   if (open) return { conversationId: open.id };
   const created = await db.$transaction(async (tx) => {
     // As above: never under a record that has just been merged away.

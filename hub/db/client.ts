@@ -29,7 +29,9 @@ export async function openDatabase(target: HubConfig['database']): Promise<Datab
     const url = new URL(target.url);
     const schema = url.searchParams.get('schema') ?? undefined;
     url.searchParams.delete('schema');
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: target.poolSize, connectionTimeoutMillis: 5_000 }, schema ? { schema } : undefined) });
+    const prisma = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: url.toString(), max: target.poolSize, connectionTimeoutMillis: 5_000 }, schema ? { schema } : undefined),
+    });
     return {
       prisma,
       kind: 'postgres',

@@ -9,11 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 // A dependency of @prisma/adapter-pg (same version); wraps adapters in the Result shape the engine expects.
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as wasmBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
@@ -34,15 +30,10 @@ export interface MigrationOptions {
 }
 
 /** Applies pending migrations; returns the names of those it applied (none on a second call). */
-export async function applyMigrations(
-  target: MigrationTarget,
-  { migrationsDir = MIGRATIONS_DIR }: MigrationOptions = {},
-): Promise<{ applied: string[] }> {
+export async function applyMigrations(target: MigrationTarget, { migrationsDir = MIGRATIONS_DIR }: MigrationOptions = {}): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrationsList(migrationsDir);
   if (target.kind === 'pglite') {
-    const { appliedMigrationNames } = await withEngine(pgliteFactory(target.db), (engine) =>
-      engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
-    );
+    const { appliedMigrationNames } = await withEngine(pgliteFactory(target.db), (engine) => engine.applyMigrations({ migrationsList, filters: NO_FILTERS }));
     return { applied: appliedMigrationNames };
   }
 
@@ -57,12 +48,10 @@ export async function applyMigrations(
   const pool = new pg.Pool({ connectionString: url.toString(), options, max: 1, idleTimeoutMillis: 0 });
   try {
     // Lock before CREATE SCHEMA, which races between processes; the engine re-takes the same lock (re-entrant).
-    await pool
-      .query(`SET lock_timeout = '60s'; SELECT pg_advisory_lock(${PRISMA_ADVISORY_LOCK}); RESET lock_timeout`)
-      .catch((error: { code?: string }) => {
-        if (error.code !== '55P03') throw error;
-        throw new Error('another migration run has held the migration lock for 60s; is one stuck?', { cause: error });
-      });
+    await pool.query(`SET lock_timeout = '60s'; SELECT pg_advisory_lock(${PRISMA_ADVISORY_LOCK}); RESET lock_timeout`).catch((error: { code?: string }) => {
+      if (error.code !== '55P03') throw error;
+      throw new Error('another migration run has held the migration lock for 60s; is one stuck?', { cause: error });
+    });
     if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const inner = new PrismaPg(pool, schema === undefined ? undefined : { schema });
     const factory: SqlMigrationAwareDriverAdapterFactory = {
@@ -71,9 +60,7 @@ export async function applyMigrations(
       connect: async () => wholeScripts(await inner.connect(), (sql) => pool.query(sql)),
       connectToShadowDb: () => Promise.reject(new Error('applyMigrations needs no shadow database')),
     };
-    const { appliedMigrationNames } = await withEngine(factory, (engine) =>
-      engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
-    );
+    const { appliedMigrationNames } = await withEngine(factory, (engine) => engine.applyMigrations({ migrationsList, filters: NO_FILTERS }));
     return { applied: appliedMigrationNames };
   } finally {
     await pool.end();
@@ -115,7 +102,10 @@ export function isEmptyDiff(sql: string): boolean {
 async function readMigrationsList(baseDir: string): Promise<MigrationList> {
   const lock = await readFile(path.join(baseDir, 'migration_lock.toml'), 'utf8').catch(() => MIGRATION_LOCK);
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return {
     baseDir,
     lockfile: { path: 'migration_lock.toml', content: lock },
@@ -162,10 +152,7 @@ function wholeScripts(adapter: SqlDriverAdapter, exec: (sql: string) => Promise<
   return adapter;
 }
 
-async function withEngine<T>(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  work: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
+async function withEngine<T>(factory: SqlMigrationAwareDriverAdapterFactory, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   await loadWasm();
   const engine = await wasmBindings.SchemaEngine.new(
     { datamodels: undefined },

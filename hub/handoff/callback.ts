@@ -29,11 +29,16 @@ export function handoffCallbackRouter(deps: HandoffDeps) {
   // The signature covers the exact bytes received, so the body is parsed only after it is checked.
   router.post(CALLBACK_PATH, express.raw({ type: 'application/json', limit: '16kb' }), async (req: Request, res: Response) => {
     const reference = String(req.params.reference ?? '').toUpperCase();
-    const handoff = await deps.db.handoff.findUnique({ where: { reference }, select: { id: true, service: { select: { name: true, target: true, webhookSecret: true } } } });
+    const handoff = await deps.db.handoff.findUnique({
+      where: { reference },
+      select: { id: true, service: { select: { name: true, target: true, webhookSecret: true } } },
+    });
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     // Unknown reference and bad signature answer alike: a caller without the secret learns nothing.
     const secret = handoff?.service.target === 'webhook' ? handoff.service.webhookSecret : null;
-    const verified = secret ? verifyWebhook(secret, { signature: req.get(SIGNATURE_HEADER), timestamp: req.get(TIMESTAMP_HEADER) }, raw) : { ok: false as const, reason: 'not signed by this hand-off’s service' };
+    const verified = secret
+      ? verifyWebhook(secret, { signature: req.get(SIGNATURE_HEADER), timestamp: req.get(TIMESTAMP_HEADER) }, raw)
+      : { ok: false as const, reason: 'not signed by this hand-off’s service' };
     if (!handoff || !verified.ok) return void res.status(401).json({ error: `refused: ${verified.ok ? 'unknown reference' : verified.reason}` });
     const requestId = req.get(DELIVERY_HEADER);
     if (!requestId || requestId.length > 100) return void res.status(400).json({ error: `${DELIVERY_HEADER} (a unique id for this request) is required` });
@@ -44,7 +49,8 @@ export function handoffCallbackRouter(deps: HandoffDeps) {
       return void res.status(400).json({ error: 'body is not JSON' });
     }
     const body = CallbackBody.safeParse(json);
-    if (!body.success) return void res.status(400).json({ error: 'invalid request', issues: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    if (!body.success)
+      return void res.status(400).json({ error: 'invalid request', issues: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
     const actor = (step: string): Actor => ({ name: `${body.data.by} (${handoff.service.name})`, providerKey: `webhook:${handoff.id}:${requestId}:${step}` });
     try {
       if (body.data.message_to_customer) await replyFromService(deps, handoff.id, body.data.message_to_customer, actor('reply'));
@@ -54,7 +60,10 @@ export function handoffCallbackRouter(deps: HandoffDeps) {
       if (error instanceof HandoffError) return void res.status(error.status).json({ error: error.message });
       throw error;
     }
-    const now = await deps.db.handoff.findUniqueOrThrow({ where: { id: handoff.id }, select: { reference: true, status: true, acceptedBy: true, outcome: true } });
+    const now = await deps.db.handoff.findUniqueOrThrow({
+      where: { id: handoff.id },
+      select: { reference: true, status: true, acceptedBy: true, outcome: true },
+    });
     res.json({ service_request_id: now.reference, status: now.status, accepted_by: now.acceptedBy, status_notes: now.outcome });
   });
   return router;

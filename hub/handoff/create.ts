@@ -114,8 +114,17 @@ export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: H
     );
   }
   // Sharing was agreed: the needs say so (an agent's recording of consent counts as the customer's answer).
-  await tx.need.updateMany({ where: { conversationId: conversation.id, code: { in: created.flatMap((c) => c.needs) } }, data: { consentToShare: true, consentAt: now } });
-  return { customerId: conversation.customerId, created, unowned: planned.unowned, alreadyHanded, confirmation: confirmationText(created, planned.unowned, wording.say) };
+  await tx.need.updateMany({
+    where: { conversationId: conversation.id, code: { in: created.flatMap((c) => c.needs) } },
+    data: { consentToShare: true, consentAt: now },
+  });
+  return {
+    customerId: conversation.customerId,
+    created,
+    unowned: planned.unowned,
+    alreadyHanded,
+    confirmation: confirmationText(created, planned.unowned, wording.say),
+  };
 }
 
 /** One hand-off to one service, with its first event and its delivery (also used when one is redirected). */
@@ -147,14 +156,28 @@ export async function insertHandoff(
     },
     select: { id: true, reference: true, dueAt: true, deliveries: { select: { id: true } } },
   });
-  return { id: handoff.id, reference: handoff.reference, serviceId: service.id, serviceName: service.name, needs: data.needs, urgent: data.urgent, dueAt: handoff.dueAt, deliveryId: handoff.deliveries[0]!.id };
+  return {
+    id: handoff.id,
+    reference: handoff.reference,
+    serviceId: service.id,
+    serviceName: service.name,
+    needs: data.needs,
+    urgent: data.urgent,
+    dueAt: handoff.dueAt,
+    deliveryId: handoff.deliveries[0]!.id,
+  };
 }
 
 /** What the customer is told: who will contact them about what, and the reference to quote. */
-export function confirmationText(created: readonly Pick<CreatedHandoff, 'serviceName' | 'needs' | 'reference'>[], unowned: readonly string[], say: (code: string) => string): string {
+export function confirmationText(
+  created: readonly Pick<CreatedHandoff, 'serviceName' | 'needs' | 'reference'>[],
+  unowned: readonly string[],
+  say: (code: string) => string,
+): string {
   const and = ` ${CUSTOMER_WORDING.and} `;
   const lines = [CUSTOMER_WORDING.handoffs.passedOn];
-  for (const h of created) lines.push(CUSTOMER_WORDING.handoffs.service.fill({ service: h.serviceName, needs: h.needs.map(say).join(and), reference: h.reference }));
+  for (const h of created)
+    lines.push(CUSTOMER_WORDING.handoffs.service.fill({ service: h.serviceName, needs: h.needs.map(say).join(and), reference: h.reference }));
   lines.push(CUSTOMER_WORDING.handoffs.willContact);
   if (unowned.length) lines.push(CUSTOMER_WORDING.handoffs.unowned.fill({ needs: unowned.map(say).join(and) }));
   lines.push(CUSTOMER_WORDING.handoffs.askProgress);

@@ -84,7 +84,10 @@ export function collectRows(json: unknown): InputShape {
   else if (isObject(json) && Array.isArray(json.content)) [items, base, shape] = [json.content, ['content'], 'ORUK list page (content)'];
   else if (isObject(json) && Array.isArray(json.contents)) [items, base, shape] = [json.contents, ['contents'], 'HSDS 3 list page (contents)'];
   else if (isObject(json) && 'id' in json && 'name' in json) [items, base, shape] = [[json], [], isService(json) ? 'single service' : 'single organization'];
-  else throw new UnknownShapeError('not a directory the hub reads: expected {"organizations":[…]}, a service, an organization, a list page ("content" or "contents") or an array of them');
+  else
+    throw new UnknownShapeError(
+      'not a directory the hub reads: expected {"organizations":[…]}, a service, an organization, a list page ("content" or "contents") or an array of them',
+    );
 
   const single = items.length === 1 && base.length === 0 && !Array.isArray(json);
   const at = (i: number) => (single ? [] : [...base, i]);
@@ -117,9 +120,11 @@ export function collectRows(json: unknown): InputShape {
     const org = organizationId === undefined ? undefined : organizations.get(organizationId);
     if (org) org.services.push(service);
     else {
-      service.problems.push(organizationId === undefined
-        ? 'no organization: give an "organization" object or an "organization_id" of an organization in the same file'
-        : `organization_id ${JSON.stringify(organizationId)} is not an organization in this file`);
+      service.problems.push(
+        organizationId === undefined
+          ? 'no organization: give an "organization" object or an "organization_id" of an organization in the same file'
+          : `organization_id ${JSON.stringify(organizationId)} is not an organization in this file`,
+      );
       orphans.push(service);
     }
   }
@@ -357,7 +362,8 @@ function readSchedule(entry: unknown, label: string, today: string): ReadOne {
   }
   for (const rule of ['bymonthday', 'byweekno', 'byyearday', 'count'] as const) {
     const given = entry[rule];
-    if (given !== undefined && given !== null && given !== '') problems.push(`${label}.${rule}: ${JSON.stringify(given)} cannot be read: the hub keeps weekly hours only`);
+    if (given !== undefined && given !== null && given !== '')
+      problems.push(`${label}.${rule}: ${JSON.stringify(given)} cannot be read: the hub keeps weekly hours only`);
   }
 
   let days: number[] = [];
@@ -380,21 +386,28 @@ function readSchedule(entry: unknown, label: string, today: string): ReadOne {
   const opens = readTime(entry.opens_at, false);
   const closes = readTime(entry.closes_at, true);
   const timeProblem = (field: string, value: unknown) =>
-    value === undefined || value === null ? `${label}.${field}: missing: expected a time HH:MM` : `${label}.${field}: ${JSON.stringify(value)} is not a time HH:MM`;
+    value === undefined || value === null
+      ? `${label}.${field}: missing: expected a time HH:MM`
+      : `${label}.${field}: ${JSON.stringify(value)} is not a time HH:MM`;
   if (opens === null) problems.push(timeProblem('opens_at', entry.opens_at));
   if (closes === null) problems.push(timeProblem('closes_at', entry.closes_at));
   // Closing at 00:00 after opening later in the day means midnight.
   const closing = closes === '00:00' && opens !== null && opens !== '00:00' ? '24:00' : closes;
-  if (opens !== null && closing !== null && opens >= closing) problems.push(`${label}: opens at ${opens} but closes at ${closing}: it must close after it opens`);
+  if (opens !== null && closing !== null && opens >= closing)
+    problems.push(`${label}: opens at ${opens} but closes at ${closing}: it must close after it opens`);
 
   for (const field of ['valid_from', 'valid_to', 'until'] as const) {
     const date = entry[field];
-    if (date !== undefined && date !== null && !(typeof date === 'string' && DATE.test(date))) problems.push(`${label}.${field}: ${JSON.stringify(date)} is not a date YYYY-MM-DD`);
+    if (date !== undefined && date !== null && !(typeof date === 'string' && DATE.test(date)))
+      problems.push(`${label}.${field}: ${JSON.stringify(date)} is not a date YYYY-MM-DD`);
   }
   if (problems.length) return { problems };
 
   const from = typeof entry.valid_from === 'string' ? entry.valid_from.slice(0, 10) : undefined;
-  const to = [entry.valid_to, entry.until].filter((d): d is string => typeof d === 'string').map((d) => d.slice(0, 10)).sort()[0];
+  const to = [entry.valid_to, entry.until]
+    .filter((d): d is string => typeof d === 'string')
+    .map((d) => d.slice(0, 10))
+    .sort()[0];
   if ((from && from > today) || (to && to < today)) {
     const valid = `${label}: valid ${from ? `from ${from} ` : ''}${to ? `to ${to}` : ''}`.trim();
     return { skip: `${valid}, not today (${today}): left out` };

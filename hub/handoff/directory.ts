@@ -47,11 +47,14 @@ const WebUrl = z.url({ protocol: /^https?$/, error: saying('a web address (http 
 
 // Hand-offs carry customers' details, so they go over TLS; plain http only reaches this machine (tests).
 // (Zod runs refinements even after a format problem, which is already reported: skip those.)
-const WebhookUrl = WebUrl.refine((url) => {
-  if (!URL.canParse(url)) return true;
-  const { protocol, hostname } = new URL(url);
-  return protocol === 'https:' || hostname === '127.0.0.1' || hostname === 'localhost';
-}, { error: (issue) => `${JSON.stringify(issue.input)} must use https (plain http only for 127.0.0.1 or localhost)` });
+const WebhookUrl = WebUrl.refine(
+  (url) => {
+    if (!URL.canParse(url)) return true;
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' || hostname === '127.0.0.1' || hostname === 'localhost';
+  },
+  { error: (issue) => `${JSON.stringify(issue.input)} must use https (plain http only for 127.0.0.1 or localhost)` },
+);
 
 const Handoff = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('slack'), channel: z.string().regex(SLACK_CHANNEL, { error: saying('a Slack channel id such as C0123ABCD') }) }),
@@ -77,10 +80,12 @@ const Schedule = z
     closes_at: z.string().regex(CLOSES, { error: saying('a time HH:MM') }),
   })
   // HH:MM strings compare in time order (a malformed time is reported on its own, so not compared).
-  .refine((s) => !wellFormed(s) || s.opens_at < s.closes_at, { error: (issue) => {
-    const s = issue.input as { opens_at: string; closes_at: string };
-    return `opens at ${s.opens_at} but closes at ${s.closes_at}: it must close after it opens`;
-  } });
+  .refine((s) => !wellFormed(s) || s.opens_at < s.closes_at, {
+    error: (issue) => {
+      const s = issue.input as { opens_at: string; closes_at: string };
+      return `opens at ${s.opens_at} but closes at ${s.closes_at}: it must close after it opens`;
+    },
+  });
 export type Schedule = Pick<z.output<typeof Schedule>, 'weekday' | 'opens_at' | 'closes_at'>;
 
 function wellFormed(s: { opens_at: string; closes_at: string }): boolean {
@@ -96,7 +101,11 @@ const Schedules = z.array(Schedule).superRefine((schedules, ctx) => {
   order.forEach((s, i) => {
     const before = order[i - 1];
     if (before && before.weekday === s.weekday && s.opens_at < before.closes_at) {
-      ctx.addIssue({ code: 'custom', path: [s.index], message: `${s.weekday} ${s.opens_at}-${s.closes_at} overlaps ${before.opens_at}-${before.closes_at} (regular_schedules[${before.index}])` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [s.index],
+        message: `${s.weekday} ${s.opens_at}-${s.closes_at} overlaps ${before.opens_at}-${before.closes_at} (regular_schedules[${before.index}])`,
+      });
     }
   });
   // The hours string the hub keeps must read with its calendar, as a team's must when saved.
@@ -109,7 +118,11 @@ const Schedules = z.array(Schedule).superRefine((schedules, ctx) => {
 
 const Status = z.enum(['active', 'inactive', 'defunct', 'temporarily closed'], { error: saying('a status (active, inactive, defunct or temporarily closed)') });
 
-const Age = z.number({ error: saying('an age in years') }).int({ error: saying('an age in years') }).min(0).max(150);
+const Age = z
+  .number({ error: saying('an age in years') })
+  .int({ error: saying('an age in years') })
+  .min(0)
+  .max(150);
 const Address = z.looseObject({
   address_1: OptionalText,
   address_2: OptionalText,
@@ -140,18 +153,22 @@ function entrySchemas(needCodes: ReadonlySet<string>) {
     service_taxonomys: z.array(TaxonomyTerm).default([]),
     languages: z.array(z.looseObject({ language: Text })).default([]),
     service_areas: z.array(z.looseObject({ service_area: Text, uri: OptionalText })).default([]),
-    cost_options: z.array(z.looseObject({ option: OptionalText, amount: z.number().nonnegative().nullish(), currency: OptionalText, amount_description: OptionalText })).default([]),
+    cost_options: z
+      .array(z.looseObject({ option: OptionalText, amount: z.number().nonnegative().nullish(), currency: OptionalText, amount_description: OptionalText }))
+      .default([]),
     fees: OptionalText,
     service_at_locations: z
-      .array(z.looseObject({
-        location: z.looseObject({
-          name: OptionalText,
-          description: OptionalText,
-          latitude: z.number().min(-90).max(90).nullish(),
-          longitude: z.number().min(-180).max(180).nullish(),
-          physical_addresses: z.array(Address).default([]),
+      .array(
+        z.looseObject({
+          location: z.looseObject({
+            name: OptionalText,
+            description: OptionalText,
+            latitude: z.number().min(-90).max(90).nullish(),
+            longitude: z.number().min(-180).max(180).nullish(),
+            physical_addresses: z.array(Address).default([]),
+          }),
         }),
-      }))
+      )
       .default([]),
     x_contact_hub: Extension.prefault({}),
   });
@@ -240,7 +257,12 @@ export function readDirectory(json: unknown, needCodes: ReadonlySet<string>, opt
   // Ids become unique keys in the database, services across the whole file: the first row with an id keeps it.
   const seen = new Map<string, string>();
 
-  const judge = <S extends z.ZodType>(kind: DirectoryRow['kind'], row: InputRow, value: Record<string, unknown>, schema: S): { row: DirectoryRow; data?: z.output<S> } => {
+  const judge = <S extends z.ZodType>(
+    kind: DirectoryRow['kind'],
+    row: InputRow,
+    value: Record<string, unknown>,
+    schema: S,
+  ): { row: DirectoryRow; data?: z.output<S> } => {
     const result = schema.safeParse(value);
     const problems = row.problems.map((p) => placed(row.at, p));
     if (!result.success) problems.push(...result.error.issues.map((issue) => `${formatPath([...row.at, ...issue.path])}: ${issue.message}`));
@@ -272,7 +294,12 @@ export function readDirectory(json: unknown, needCodes: ReadonlySet<string>, opt
       if (!org.data) {
         // Still checked, so the report says everything that needs fixing, but it cannot be imported.
         const judged = judge('service', serviceRow, value, ServiceEntry).row;
-        rows.push({ ...judged, outcome: 'refused', problems: [...judged.problems, placed(serviceRow.at, `its organization (${org.row.at}) is refused`)], organizationRefused: true });
+        rows.push({
+          ...judged,
+          outcome: 'refused',
+          problems: [...judged.problems, placed(serviceRow.at, `its organization (${org.row.at}) is refused`)],
+          organizationRefused: true,
+        });
         continue;
       }
       const service = judge('service', serviceRow, value, ServiceEntry);
@@ -361,22 +388,25 @@ type Tx = Prisma.TransactionClient;
  */
 export async function importDirectory(db: Db, document: DirectoryDocument): Promise<ImportSummary> {
   // A large council file is a few hundred rows written one by one: allow more than the default 5 s.
-  return db.$transaction(async (tx) => {
-    // One import at a time (several hub processes start together): two would race to create the same rows.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7218, 0)`;
-    const summary: ImportSummary = { organizations: 0, services: 0, created: 0, updated: 0 };
-    const tally = (created: boolean) => void (created ? summary.created++ : summary.updated++);
-    for (const org of document.organizations) {
-      const { id: organizationId, created } = await upsertOrganization(tx, org);
-      summary.organizations++;
-      tally(created);
-      for (const service of org.services) {
-        tally(await upsertService(tx, service, organizationId));
-        summary.services++;
+  return db.$transaction(
+    async (tx) => {
+      // One import at a time (several hub processes start together): two would race to create the same rows.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(7218, 0)`;
+      const summary: ImportSummary = { organizations: 0, services: 0, created: 0, updated: 0 };
+      const tally = (created: boolean) => void (created ? summary.created++ : summary.updated++);
+      for (const org of document.organizations) {
+        const { id: organizationId, created } = await upsertOrganization(tx, org);
+        summary.organizations++;
+        tally(created);
+        for (const service of org.services) {
+          tally(await upsertService(tx, service, organizationId));
+          summary.services++;
+        }
       }
-    }
-    return summary;
-  }, { timeout: 60_000 });
+      return summary;
+    },
+    { timeout: 60_000 },
+  );
 }
 
 async function upsertOrganization(tx: Tx, org: DirectoryOrganization): Promise<{ id: string; created: boolean }> {
@@ -435,7 +465,9 @@ export const ServiceDetails = z.object({
   maximumAge: z.number().int().optional(),
   languages: z.array(z.string()).default([]),
   serviceAreas: z.array(z.object({ name: z.string(), uri: z.string().optional() })).default([]),
-  costs: z.array(z.object({ option: z.string().optional(), amount: z.number().optional(), currency: z.string().optional(), description: z.string().optional() })).default([]),
+  costs: z
+    .array(z.object({ option: z.string().optional(), amount: z.number().optional(), currency: z.string().optional(), description: z.string().optional() }))
+    .default([]),
   fees: z.string().optional(),
   /** One per address: a location with two addresses is kept as two places of the same name. */
   locations: z.array(Place).default([]),
@@ -464,8 +496,14 @@ function detailsOf(service: DirectoryService): ServiceDetails | null {
       return addresses.length ? addresses.map((address) => ({ ...place, ...address })) : [place];
     }),
   });
-  const empty = details.minimumAge === undefined && details.maximumAge === undefined && details.fees === undefined
-    && !details.languages.length && !details.serviceAreas.length && !details.costs.length && !details.locations.length;
+  const empty =
+    details.minimumAge === undefined &&
+    details.maximumAge === undefined &&
+    details.fees === undefined &&
+    !details.languages.length &&
+    !details.serviceAreas.length &&
+    !details.costs.length &&
+    !details.locations.length;
   return empty ? null : details;
 }
 
@@ -475,7 +513,12 @@ function detailsOf(service: DirectoryService): ServiceDetails | null {
  * an export must not wipe it).
  */
 function targetFields(handoff: DirectoryHandoff) {
-  const fields = { target: handoff.kind as HandoffTarget, slackChannel: null as string | null, handoffEmail: null as string | null, webhookUrl: null as string | null };
+  const fields = {
+    target: handoff.kind as HandoffTarget,
+    slackChannel: null as string | null,
+    handoffEmail: null as string | null,
+    webhookUrl: null as string | null,
+  };
   switch (handoff.kind) {
     case 'slack':
       return { ...fields, slackChannel: handoff.channel };
@@ -603,7 +646,10 @@ export async function importDirectoryFile(
   const count = (outcome: DirectoryRow['outcome']) => reading.rows.filter((row) => row.outcome === outcome).length;
   const refused = count('refused');
   if (options.allOrNothing && refused) {
-    throw new DirectoryError(reading.rows.flatMap((row) => (row.outcome === 'refused' ? row.problems : [])), reading);
+    throw new DirectoryError(
+      reading.rows.flatMap((row) => (row.outcome === 'refused' ? row.problems : [])),
+      reading,
+    );
   }
   const summary = await importDirectory(db, reading.document);
   return { shape: reading.shape, ...summary, imported: count('imported'), importedWithWarnings: count('imported_with_warnings'), refused, rows: reading.rows };
@@ -624,7 +670,9 @@ export async function loadDirectoryAtStart(
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new DirectoryError([`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist (DIRECTORY_PATH)' : (error as Error).message}`]);
+    throw new DirectoryError([
+      `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist (DIRECTORY_PATH)' : (error as Error).message}`,
+    ]);
   }
   return { source: file, report: await importDirectoryFile(db, json, options.needCodes, { allOrNothing: options.allOrNothing ?? false }) };
 }
@@ -634,7 +682,8 @@ export function logDirectoryLoad(directory: { source: string; report: DirectoryR
   const { rows, ...summary } = directory.report;
   for (const row of rows) {
     if (row.outcome === 'refused') logger.warn({ row: row.at, kind: row.kind, id: row.id, problems: row.problems }, 'service directory: row refused');
-    else if (row.outcome === 'imported_with_warnings') logger.info({ row: row.at, kind: row.kind, id: row.id, warnings: row.warnings }, 'service directory: row imported with warnings');
+    else if (row.outcome === 'imported_with_warnings')
+      logger.info({ row: row.at, kind: row.kind, id: row.id, warnings: row.warnings }, 'service directory: row imported with warnings');
   }
   logger.info({ file: directory.source, ...summary }, 'loaded the service directory');
 }

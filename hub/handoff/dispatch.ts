@@ -42,7 +42,8 @@ export function effectsOf(result: HandoffResult): Effects {
 export async function handoffEffects(db: Db, changes: Effects): Promise<Effect[]> {
   const effects: Effect[] = [...changes.deliveryIds.map(fx.deliver), ...changes.timers.map((t) => fx.schedule(t.handoffId, 'remind', t.dueAt))];
   const rows = await db.handoff.findMany({ where: { id: { in: changes.handoffIds } }, select: { id: true, conversationId: true, serviceId: true } });
-  for (const row of rows) effects.push(fx.publish({ type: 'handoff.updated', handoffId: row.id, conversationId: row.conversationId, serviceId: row.serviceId }));
+  for (const row of rows)
+    effects.push(fx.publish({ type: 'handoff.updated', handoffId: row.id, conversationId: row.conversationId, serviceId: row.serviceId }));
   if (!changes.messageIds.length) return effects;
   const messages = await db.message.findMany({ where: { id: { in: changes.messageIds } }, select: { id: true, conversationId: true } });
   for (const message of messages) effects.push(...fx.message(message.conversationId, message.id));

@@ -29,7 +29,10 @@ interface Candidate {
  * not sendable); false when it is for processInbound, as a customer's email.
  */
 export async function takeServiceReply(deps: HandoffDeps, inboxItemId: string): Promise<boolean> {
-  const item = await deps.db.inboxItem.findUnique({ where: { id: inboxItemId }, select: { channel: true, contact: true, payload: true, processedAt: true, messageId: true } });
+  const item = await deps.db.inboxItem.findUnique({
+    where: { id: inboxItemId },
+    select: { channel: true, contact: true, payload: true, processedAt: true, messageId: true },
+  });
   // Only a channel services reply on (email) can carry one; the checks below read its mail headers.
   if (!item || !capabilitiesOf(item.channel).carriesServiceReplies) return false;
   // Processed with no customer message: taken here on an earlier run. Processed with one: processInbound's.
@@ -75,7 +78,15 @@ export async function takeServiceReply(deps: HandoffDeps, inboxItemId: string): 
 async function recordUnverified(deps: HandoffDeps, handoffId: string, contact: InboundContact): Promise<void> {
   const verdict = contact.senderAuth?.verdict ?? 'none';
   try {
-    await deps.db.handoffEvent.create({ data: { handoffId, kind: 'reply_unverified', actor: `${contact.from.address} (email, not verified)`, providerKey: `email-unverified:${contact.providerMessageId}`, detail: { verdict } } });
+    await deps.db.handoffEvent.create({
+      data: {
+        handoffId,
+        kind: 'reply_unverified',
+        actor: `${contact.from.address} (email, not verified)`,
+        providerKey: `email-unverified:${contact.providerMessageId}`,
+        detail: { verdict },
+      },
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error; // a retried job: recorded the first time
     return;
@@ -120,7 +131,11 @@ async function headersOf(payload: Uint8Array): Promise<{ fromName: string; authe
   // Only the header block (up to the first empty line): the body and attachments are not needed here.
   const end = Math.min(...[raw.indexOf('\r\n\r\n'), raw.indexOf('\n\n')].map((i) => (i < 0 ? raw.length : i)));
   const mail = await simpleParser(raw.subarray(0, end), { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-  const fromName = (mail.from?.value[0]?.name ?? '').replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 100);
+  const fromName = (mail.from?.value[0]?.name ?? '')
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100);
   const results = mail.headers.get('authentication-results');
   const authenticationResults = (Array.isArray(results) ? results : results === undefined ? [] : [results]).map(String);
   return { fromName, authenticationResults };

@@ -15,7 +15,11 @@ export function progressText(actions: readonly { service: string; reference: str
   const lines = [CUSTOMER_WORDING.progress.intro];
   for (const a of actions) {
     const said = { service: a.service, reference: a.reference, status: CUSTOMER_WORDING.progress.status[a.status] };
-    lines.push(a.status === 'closed' && a.outcome ? CUSTOMER_WORDING.progress.actionWithOutcome.fill({ ...said, outcome: a.outcome }) : CUSTOMER_WORDING.progress.action.fill(said));
+    lines.push(
+      a.status === 'closed' && a.outcome
+        ? CUSTOMER_WORDING.progress.actionWithOutcome.fill({ ...said, outcome: a.outcome })
+        : CUSTOMER_WORDING.progress.action.fill(said),
+    );
   }
   lines.push(CUSTOMER_WORDING.progress.talkToSomeone);
   return lines.join('\n');
@@ -49,7 +53,12 @@ export async function progressQuoted(db: Db, message: InboundMessage): Promise<s
  * Answers the message with its progress text, once (a retried job finds it answered). Returns the reply's id,
  * or null when it was answered already or there is nowhere to answer (a channel switched off).
  */
-export async function answerProgress(db: Db, message: Pick<InboundMessage, 'id' | 'conversationId'>, text: string, enabledChannels: readonly ChannelKind[]): Promise<string | null> {
+export async function answerProgress(
+  db: Db,
+  message: Pick<InboundMessage, 'id' | 'conversationId'>,
+  text: string,
+  enabledChannels: readonly ChannelKind[],
+): Promise<string | null> {
   try {
     return await db.$transaction(async (tx) => {
       // Claimed first: two workers running this job answer once.

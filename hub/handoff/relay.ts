@@ -15,7 +15,10 @@ export interface Relayed {
 }
 
 /** The open hand-off whose service an inbound message answers (passed on already, or answering its last reply); null for none. */
-export async function serviceAnswered(db: Db, message: { direction: 'inbound' | 'outbound'; conversationId: string; createdAt: Date; handoffId: string | null }): Promise<string | null> {
+export async function serviceAnswered(
+  db: Db,
+  message: { direction: 'inbound' | 'outbound'; conversationId: string; createdAt: Date; handoffId: string | null },
+): Promise<string | null> {
   if (message.direction !== 'inbound') return null;
   return message.handoffId ?? (await answeredHandoff(db, message));
 }
@@ -29,7 +32,8 @@ export async function relayToService(db: Db, messageId: string, handoffId: strin
       await tx.handoffEvent.create({ data: { handoffId, kind: 'customer_replied', providerKey: `relay:${messageId}`, detail: { messageId } } });
       await tx.message.update({ where: { id: messageId }, data: { handoffId } });
       const target = handoff.service.target;
-      const delivery = target === 'desk' ? null : await tx.handoffDelivery.create({ data: { handoffId, kind: 'customer_message', target, messageId }, select: { id: true } });
+      const delivery =
+        target === 'desk' ? null : await tx.handoffDelivery.create({ data: { handoffId, kind: 'customer_message', target, messageId }, select: { id: true } });
       return { handoffId, deliveryId: delivery?.id ?? null };
     });
   } catch (error) {

@@ -44,44 +44,62 @@ export function acceptHandoff(deps: HandoffDeps, handoffId: string, actor: Actor
 export function closeHandoff(deps: HandoffDeps, handoffId: string, outcome: string, actor: Actor): Promise<ChangeResult> {
   const words = outcome.trim().slice(0, 500);
   if (!words) return Promise.reject(new HandoffError('say what was done', 422));
-  return change(deps, handoffId, actor, 'closed', async (tx, h, effects) => {
-    if (FINISHED.includes(h.status)) throw new HandoffError(`this hand-off is already ${h.status}`, 409);
-    const closed = await tx.handoff.update({ where: { id: h.id }, data: { status: 'closed', statusAt: new Date(), outcome: words }, select: { planId: true } });
-    // The last open action closed: the plan is done, and the customer's next hand-off starts a new one.
-    const open = await tx.handoff.count({ where: { planId: closed.planId, status: { in: OPEN_STATUSES } } });
-    if (!open) await tx.actionPlan.update({ where: { id: closed.planId }, data: { closedAt: new Date(), openForCustomer: null } });
-    effects.handoffIds.push(h.id);
-    return 'closed';
-  }, { outcome: words });
+  return change(
+    deps,
+    handoffId,
+    actor,
+    'closed',
+    async (tx, h, effects) => {
+      if (FINISHED.includes(h.status)) throw new HandoffError(`this hand-off is already ${h.status}`, 409);
+      const closed = await tx.handoff.update({
+        where: { id: h.id },
+        data: { status: 'closed', statusAt: new Date(), outcome: words },
+        select: { planId: true },
+      });
+      // The last open action closed: the plan is done, and the customer's next hand-off starts a new one.
+      const open = await tx.handoff.count({ where: { planId: closed.planId, status: { in: OPEN_STATUSES } } });
+      if (!open) await tx.actionPlan.update({ where: { id: closed.planId }, data: { closedAt: new Date(), openForCustomer: null } });
+      effects.handoffIds.push(h.id);
+      return 'closed';
+    },
+    { outcome: words },
+  );
 }
 
 /** Passes it to another service: a new hand-off (same plan, needs, facts and consent) replaces this one. */
 export function redirectHandoff(deps: HandoffDeps, handoffId: string, toServiceId: string, actor: Actor, reason?: string): Promise<ChangeResult> {
-  return change(deps, handoffId, actor, 'redirected', async (tx, h, effects) => {
-    if (FINISHED.includes(h.status)) throw new HandoffError(`this hand-off is already ${h.status}`, 409);
-    if (toServiceId === h.service.id) throw new HandoffError('it is already with that service', 409);
-    const to = await tx.service.findUnique({ where: { id: toServiceId }, select: { id: true, name: true, slaMinutes: true, target: true, active: true } });
-    if (!to?.active) throw new HandoffError('no such active service', 422);
-    const old = await tx.handoff.findUniqueOrThrow({ where: { id: h.id } });
-    const note = `Redirected by ${actor.name} from ${h.service.name}${reason?.trim() ? `: ${reason.trim()}` : ''}`;
-    const created = await insertHandoff(tx, to, {
-      planId: old.planId,
-      customerId: old.customerId,
-      conversationId: old.conversationId,
-      needs: old.needs,
-      urgent: old.urgent,
-      consentAt: old.consentAt,
-      createdById: old.createdById,
-      facts: old.facts as Prisma.InputJsonValue,
-      excerpt: old.excerpt,
-      note: [old.note, note].filter(Boolean).join('\n'),
-    });
-    await tx.handoff.update({ where: { id: h.id }, data: { status: 'redirected', statusAt: new Date(), redirectedToId: created.id } });
-    effects.handoffIds.push(h.id, created.id);
-    effects.deliveryIds.push(created.deliveryId);
-    effects.timers.push({ handoffId: created.id, dueAt: created.dueAt });
-    return 'redirected';
-  }, { to: toServiceId });
+  return change(
+    deps,
+    handoffId,
+    actor,
+    'redirected',
+    async (tx, h, effects) => {
+      if (FINISHED.includes(h.status)) throw new HandoffError(`this hand-off is already ${h.status}`, 409);
+      if (toServiceId === h.service.id) throw new HandoffError('it is already with that service', 409);
+      const to = await tx.service.findUnique({ where: { id: toServiceId }, select: { id: true, name: true, slaMinutes: true, target: true, active: true } });
+      if (!to?.active) throw new HandoffError('no such active service', 422);
+      const old = await tx.handoff.findUniqueOrThrow({ where: { id: h.id } });
+      const note = `Redirected by ${actor.name} from ${h.service.name}${reason?.trim() ? `: ${reason.trim()}` : ''}`;
+      const created = await insertHandoff(tx, to, {
+        planId: old.planId,
+        customerId: old.customerId,
+        conversationId: old.conversationId,
+        needs: old.needs,
+        urgent: old.urgent,
+        consentAt: old.consentAt,
+        createdById: old.createdById,
+        facts: old.facts as Prisma.InputJsonValue,
+        excerpt: old.excerpt,
+        note: [old.note, note].filter(Boolean).join('\n'),
+      });
+      await tx.handoff.update({ where: { id: h.id }, data: { status: 'redirected', statusAt: new Date(), redirectedToId: created.id } });
+      effects.handoffIds.push(h.id, created.id);
+      effects.deliveryIds.push(created.deliveryId);
+      effects.timers.push({ handoffId: created.id, dueAt: created.dueAt });
+      return 'redirected';
+    },
+    { to: toServiceId },
+  );
 }
 
 /** The service answers the customer, on the channel they used. Answering a hand-off not yet accepted accepts it. */
@@ -117,7 +135,9 @@ export function resendHandoff(deps: HandoffDeps, handoffId: string, actor: Actor
     const service = await tx.service.findUniqueOrThrow({ where: { id: h.service.id }, select: { target: true, active: true } });
     if (!service.active) throw new HandoffError(`${h.service.name} no longer takes hand-offs: redirect it instead`, 409);
     await tx.handoff.update({ where: { id: h.id }, data: { status: 'sent', statusAt: new Date() } });
-    effects.deliveryIds.push((await tx.handoffDelivery.create({ data: { handoffId: h.id, kind: 'handoff', target: service.target }, select: { id: true } })).id);
+    effects.deliveryIds.push(
+      (await tx.handoffDelivery.create({ data: { handoffId: h.id, kind: 'handoff', target: service.target }, select: { id: true } })).id,
+    );
     effects.handoffIds.push(h.id);
     return 'sent';
   });
@@ -144,7 +164,9 @@ async function change(
       });
       if (!current) throw new HandoffError('hand-off not found', 404);
       status = await apply(tx, current, effects);
-      await tx.handoffEvent.create({ data: { handoffId, kind, actor: actor.name, agentId: actor.agentId ?? null, providerKey: actor.providerKey ?? null, detail } });
+      await tx.handoffEvent.create({
+        data: { handoffId, kind, actor: actor.name, agentId: actor.agentId ?? null, providerKey: actor.providerKey ?? null, detail },
+      });
       // The service's own copy shows the new state (Slack re-renders its message; a webhook receiver is told).
       if (status !== current.status && kind !== 'resent' && (current.service.target === 'slack' || current.service.target === 'webhook')) {
         const update = await tx.handoffDelivery.create({ data: { handoffId, kind: 'update', target: current.service.target }, select: { id: true } });

@@ -16,7 +16,10 @@ export async function runTimer(deps: Omit<HandoffDeps, 'wording'>, handoffId: st
   const now = new Date();
   let escalateAt: Date | null = null;
   await deps.db.$transaction(async (tx) => {
-    const h = await tx.handoff.findUnique({ where: { id: handoffId }, select: { id: true, status: true, createdAt: true, dueAt: true, remindedAt: true, escalatedAt: true, service: { select: { target: true } } } });
+    const h = await tx.handoff.findUnique({
+      where: { id: handoffId },
+      select: { id: true, status: true, createdAt: true, dueAt: true, remindedAt: true, escalatedAt: true, service: { select: { target: true } } },
+    });
     if (!h || !UNANSWERED.includes(h.status)) return;
     const period = h.dueAt.getTime() - h.createdAt.getTime();
     if (stage === 'remind') {
@@ -25,7 +28,10 @@ export async function runTimer(deps: Omit<HandoffDeps, 'wording'>, handoffId: st
       const claimed = await tx.handoff.updateMany({ where: { id: h.id, remindedAt: null }, data: { remindedAt: now } });
       if (!claimed.count) return;
       await tx.handoffEvent.create({ data: { handoffId: h.id, kind: 'reminded' } });
-      if (h.service.target !== 'desk') effects.deliveryIds.push((await tx.handoffDelivery.create({ data: { handoffId: h.id, kind: 'reminder', target: h.service.target }, select: { id: true } })).id);
+      if (h.service.target !== 'desk')
+        effects.deliveryIds.push(
+          (await tx.handoffDelivery.create({ data: { handoffId: h.id, kind: 'reminder', target: h.service.target }, select: { id: true } })).id,
+        );
       escalateAt = new Date(now.getTime() + period);
     } else {
       if (h.escalatedAt || !h.remindedAt || h.remindedAt.getTime() + period > now.getTime()) return;
@@ -40,13 +46,29 @@ export async function runTimer(deps: Omit<HandoffDeps, 'wording'>, handoffId: st
 }
 
 /** Finds what Redis may have lost: queued deliveries and overdue timers. Returns how many were queued again. */
-export async function sweepHandoffs(db: Db, queues: Queues, olderThanMs: number, requeue: (id: string) => Promise<boolean>): Promise<{ deliveries: number; timers: number }> {
+export async function sweepHandoffs(
+  db: Db,
+  queues: Queues,
+  olderThanMs: number,
+  requeue: (id: string) => Promise<boolean>,
+): Promise<{ deliveries: number; timers: number }> {
   const before = new Date(Date.now() - olderThanMs);
-  const queued = await db.handoffDelivery.findMany({ where: { status: 'queued', createdAt: { lte: before } }, select: { id: true }, take: 500, orderBy: { createdAt: 'asc' } });
+  const queued = await db.handoffDelivery.findMany({
+    where: { status: 'queued', createdAt: { lte: before } },
+    select: { id: true },
+    take: 500,
+    orderBy: { createdAt: 'asc' },
+  });
   let deliveries = 0;
   for (const d of queued) if (await requeue(d.id)) deliveries++;
   const overdue = await db.handoff.findMany({
-    where: { status: { in: UNANSWERED }, OR: [{ remindedAt: null, dueAt: { lte: before } }, { remindedAt: { not: null }, escalatedAt: null }] },
+    where: {
+      status: { in: UNANSWERED },
+      OR: [
+        { remindedAt: null, dueAt: { lte: before } },
+        { remindedAt: { not: null }, escalatedAt: null },
+      ],
+    },
     select: { id: true, createdAt: true, dueAt: true, remindedAt: true },
     take: 500,
   });

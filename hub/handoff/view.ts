@@ -55,7 +55,11 @@ export interface HandoffView {
   messages: { id: string; at: Date; from: 'customer' | 'service'; author: string | null; channel: string; text: string }[];
   slack: { channel: string; ts: string } | null;
   /** Every action in the customer's plan, this one included. */
-  plan: { id: string; lead: string | null; actions: { id: string; reference: string; service: string; needs: { code: string; label: string }[]; status: HandoffStatus }[] };
+  plan: {
+    id: string;
+    lead: string | null;
+    actions: { id: string; reference: string; service: string; needs: { code: string; label: string }[]; status: HandoffStatus }[];
+  };
 }
 
 const VIEW_INCLUDE = {
@@ -122,19 +126,35 @@ function toView(row: Prisma.HandoffGetPayload<{ include: typeof VIEW_INCLUDE }>,
     needs: row.needs.map((code) => ({ code, label: words.need(code) })),
     facts: Object.entries(row.facts as Record<string, string>).map(([key, value]) => ({ key, label: words.fact(key), value })),
     excerpt: row.excerpt as unknown as ExcerptLine[],
-    messages: row.messages.map((m) => ({ id: m.id, at: m.createdAt, from: m.direction === 'inbound' ? 'customer' : 'service', author: m.authorName, channel: m.channel, text: m.body })),
+    messages: row.messages.map((m) => ({
+      id: m.id,
+      at: m.createdAt,
+      from: m.direction === 'inbound' ? 'customer' : 'service',
+      author: m.authorName,
+      channel: m.channel,
+      text: m.body,
+    })),
     slack: row.slackChannel && row.slackTs ? { channel: row.slackChannel, ts: row.slackTs } : null,
     plan: {
       id: row.plan.id,
       lead: row.plan.leadAgent?.displayName ?? null,
-      actions: row.plan.handoffs.map((h) => ({ id: h.id, reference: h.reference, service: h.service.name, needs: h.needs.map((code) => ({ code, label: words.need(code) })), status: h.status })),
+      actions: row.plan.handoffs.map((h) => ({
+        id: h.id,
+        reference: h.reference,
+        service: h.service.name,
+        needs: h.needs.map((code) => ({ code, label: words.need(code) })),
+        status: h.status,
+      })),
     },
   };
 }
 
 /** What the customer said in their own words: their longer messages, first the one that started it. */
 export function inTheirWords(view: HandoffView, max = 5): string[] {
-  return view.excerpt.filter((l) => l.from === 'customer' && l.text.trim().split(/\s+/).length >= 4).slice(0, max).map((l) => l.text);
+  return view.excerpt
+    .filter((l) => l.from === 'customer' && l.text.trim().split(/\s+/).length >= 4)
+    .slice(0, max)
+    .map((l) => l.text);
 }
 
 /** The customer's message a customer_message delivery passes on. */

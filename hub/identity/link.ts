@@ -30,7 +30,9 @@ export async function linkContactPoint(db: Db, customerId: string, kind: Linkabl
   for (let attempt = 0; attempt < 2; attempt++) {
     const existing = await db.contactPoint.findUnique({ where: { kind_address: { kind, address } }, select: { customerId: true } });
     if (existing) {
-      return existing.customerId === customerId ? { kind: 'already-linked', address } : { kind: 'belongs-to-another', address, otherCustomerId: existing.customerId };
+      return existing.customerId === customerId
+        ? { kind: 'already-linked', address }
+        : { kind: 'belongs-to-another', address, otherCustomerId: existing.customerId };
     }
     try {
       await db.contactPoint.create({ data: { customerId, kind, address, verifiedBy: 'agent-checked' } });

@@ -46,7 +46,10 @@ async function lockCustomers(tx: Tx, ids: string[]) {
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export async function mergeCustomers(db: Db, input: { survivorId: string; absorbedId: string; agentId: string | null; reason: string }): Promise<{ mergeId: string; moved: Moved }> {
+export async function mergeCustomers(
+  db: Db,
+  input: { survivorId: string; absorbedId: string; agentId: string | null; reason: string },
+): Promise<{ mergeId: string; moved: Moved }> {
   const { survivorId, absorbedId } = input;
   if (survivorId === absorbedId) throw new MergeError('a customer cannot be merged with itself', 409);
   return db.$transaction(async (tx) => {
@@ -93,12 +96,21 @@ export async function mergeCustomers(db: Db, input: { survivorId: string; absorb
       data: { survivorId, absorbedId, agentId: input.agentId, reason: input.reason, moved: moved as unknown as Prisma.InputJsonObject },
     });
     await decideSuggestionsBetween(tx, survivorId, absorbedId, 'confirmed', input.agentId);
-    await recordAudit(tx, { action: 'customer_merge', agentId: input.agentId, customerId: survivorId, reason: input.reason, detail: { mergeId: merge.id, absorbedId } });
+    await recordAudit(tx, {
+      action: 'customer_merge',
+      agentId: input.agentId,
+      customerId: survivorId,
+      reason: input.reason,
+      detail: { mergeId: merge.id, absorbedId },
+    });
     return { mergeId: merge.id, moved };
   });
 }
 
-export async function unmergeCustomers(db: Db, input: { mergeId: string; agentId: string; reason: string }): Promise<{ survivorId: string; absorbedId: string }> {
+export async function unmergeCustomers(
+  db: Db,
+  input: { mergeId: string; agentId: string; reason: string },
+): Promise<{ survivorId: string; absorbedId: string }> {
   const merge = await db.customerMerge.findUnique({ where: { id: input.mergeId } });
   if (!merge) throw new MergeError('merge not found', 404);
   const { survivorId, absorbedId } = merge;
@@ -112,7 +124,8 @@ export async function unmergeCustomers(db: Db, input: { mergeId: string; agentId
     if (moved.openConversationId) {
       const conversation = await tx.conversation.findUnique({ where: { id: moved.openConversationId }, select: { status: true, openForCustomer: true } });
       // Hand the thread back: it is the absorbed person's open conversation again, if still open.
-      if (conversation?.openForCustomer === survivorId) await tx.conversation.update({ where: { id: moved.openConversationId }, data: { openForCustomer: null } });
+      if (conversation?.openForCustomer === survivorId)
+        await tx.conversation.update({ where: { id: moved.openConversationId }, data: { openForCustomer: null } });
       if (conversation?.status === 'open') {
         await tx.conversation.update({ where: { id: moved.openConversationId }, data: { openForCustomer: absorbedId } });
       }
@@ -129,7 +142,13 @@ export async function unmergeCustomers(db: Db, input: { mergeId: string; agentId
     await tx.handoff.updateMany({ where: { id: { in: moved.handoffIds ?? [] }, customerId: survivorId }, data: { customerId: absorbedId } });
     await tx.customer.update({ where: { id: absorbedId }, data: { mergedIntoId: null } });
     await tx.customerMerge.update({ where: { id: merge.id }, data: { undoneAt: new Date(), undoneById: input.agentId, undoReason: input.reason } });
-    await recordAudit(tx, { action: 'customer_unmerge', agentId: input.agentId, customerId: absorbedId, reason: input.reason, detail: { mergeId: merge.id, survivorId } });
+    await recordAudit(tx, {
+      action: 'customer_unmerge',
+      agentId: input.agentId,
+      customerId: absorbedId,
+      reason: input.reason,
+      detail: { mergeId: merge.id, survivorId },
+    });
     return { survivorId, absorbedId };
   });
 }

@@ -7,11 +7,7 @@ export interface ResolvedCustomer {
   customerId: string;
 }
 
-export async function resolveCustomer(
-  db: Db,
-  from: { kind: ContactPointKind; address: string },
-  verifiedBy: string,
-): Promise<ResolvedCustomer> {
+export async function resolveCustomer(db: Db, from: { kind: ContactPointKind; address: string }, verifiedBy: string): Promise<ResolvedCustomer> {
   // Two tries: if another worker creates the same address between our read and our write,
   // the unique index refuses ours and the second read finds theirs.
   for (let attempt = 0; attempt < 2; attempt++) {

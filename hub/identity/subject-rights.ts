@@ -44,7 +44,13 @@ export async function exportCustomer(db: Db, customerId: string) {
     format: 'contact-hub subject access export, version 1',
     exportedAt: new Date().toISOString(),
     customer: profileView(customer),
-    contactPoints: customer.contactPoints.map((p) => ({ kind: p.kind, address: p.address, verifiedBy: p.verifiedBy, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt.toISOString() })),
+    contactPoints: customer.contactPoints.map((p) => ({
+      kind: p.kind,
+      address: p.address,
+      verifiedBy: p.verifiedBy,
+      createdAt: p.createdAt.toISOString(),
+      lastUsedAt: p.lastUsedAt.toISOString(),
+    })),
     conversations: customer.conversations.map((c) => ({
       id: c.id,
       status: c.status,
@@ -152,7 +158,10 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
     // open ones are withdrawn, and each service's copy is re-rendered without the details.
     const handoffs = await tx.handoff.findMany({ where: { customerId }, select: { id: true, status: true, service: { select: { target: true } } } });
     await tx.handoff.updateMany({ where: { customerId }, data: { facts: {}, excerpt: [], note: null, outcome: null } });
-    await tx.handoff.updateMany({ where: { customerId, status: { in: OPEN_STATUSES } }, data: { status: 'closed', statusAt: new Date(), outcome: 'Withdrawn: the customer asked for their data to be erased' } });
+    await tx.handoff.updateMany({
+      where: { customerId, status: { in: OPEN_STATUSES } },
+      data: { status: 'closed', statusAt: new Date(), outcome: 'Withdrawn: the customer asked for their data to be erased' },
+    });
     await tx.actionPlan.updateMany({ where: { customerId, closedAt: null }, data: { openForCustomer: null, closedAt: new Date() } });
     const deliveryIds: string[] = [];
     for (const h of handoffs) {
@@ -161,11 +170,21 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
       deliveryIds.push((await tx.handoffDelivery.create({ data: { handoffId: h.id, kind: 'update', target: h.service.target }, select: { id: true } })).id);
     }
     // Deliveries not yet made would carry the details: only the update goes.
-    await tx.handoffDelivery.updateMany({ where: { handoffId: { in: handoffs.map((h) => h.id) }, status: 'queued', id: { notIn: deliveryIds } }, data: { status: 'failed', lastError: 'cancelled: the customer’s data was erased' } });
+    await tx.handoffDelivery.updateMany({
+      where: { handoffId: { in: handoffs.map((h) => h.id) }, status: 'queued', id: { notIn: deliveryIds } },
+      data: { status: 'failed', lastError: 'cancelled: the customer’s data was erased' },
+    });
     await tx.customer.update({
       where: { id: customerId },
       data: { displayName: null, postcode: null, language: null, preferredChannel: null, accessibilityNeeds: [], erasedAt: new Date() },
     });
-    return { messages: messages.count, contactPoints: contactPoints.count, cancelledReplies: cancelled.count, notes: notes.count, handoffs: handoffs.length, deliveryIds };
+    return {
+      messages: messages.count,
+      contactPoints: contactPoints.count,
+      cancelledReplies: cancelled.count,
+      notes: notes.count,
+      handoffs: handoffs.length,
+      deliveryIds,
+    };
   });
 }

@@ -6,7 +6,10 @@ const pair = (a: string, b: string) => (a < b ? { customerId: a, otherCustomerId
 
 /** Looks for other live records with the same name; records a suggestion for each one not already decided. */
 export async function suggestMatches(db: Db, customerId: string): Promise<number> {
-  const customer = await db.customer.findUnique({ where: { id: customerId }, select: { displayName: true, postcode: true, mergedIntoId: true, erasedAt: true } });
+  const customer = await db.customer.findUnique({
+    where: { id: customerId },
+    select: { displayName: true, postcode: true, mergedIntoId: true, erasedAt: true },
+  });
   const name = customer?.displayName?.trim();
   if (!customer || !name || customer.mergedIntoId || customer.erasedAt) return 0;
   const others = await db.customer.findMany({
@@ -44,7 +47,13 @@ export async function openSuggestionsFor(db: Db, customerId: string) {
   });
 }
 
-export async function decideSuggestionsBetween(db: Pick<Db, 'matchSuggestion'>, a: string, b: string, status: 'confirmed' | 'dismissed', agentId: string | null) {
+export async function decideSuggestionsBetween(
+  db: Pick<Db, 'matchSuggestion'>,
+  a: string,
+  b: string,
+  status: 'confirmed' | 'dismissed',
+  agentId: string | null,
+) {
   await db.matchSuggestion.updateMany({ where: { ...pair(a, b), status: 'open' }, data: { status, decidedAt: new Date(), decidedById: agentId } });
 }
 

@@ -33,7 +33,13 @@ export interface VerificationLimits {
   countries: readonly CountryCode[];
 }
 
-export const DEFAULT_VERIFICATION_LIMITS: VerificationLimits = { perAddressPerHour: 3, perAddressPerDay: 5, perClientPerHour: 5, perDay: 200, countries: ['GB'] };
+export const DEFAULT_VERIFICATION_LIMITS: VerificationLimits = {
+  perAddressPerHour: 3,
+  perAddressPerDay: 5,
+  perClientPerHour: 5,
+  perDay: 200,
+  countries: ['GB'],
+};
 
 /** Which limit stopped a request, for the hub's log and the admins' alert (never shown to the visitor). */
 export type LimitReached = 'per-visitor' | 'per-address' | 'per-client' | 'per-day' | 'country' | 'number-type';
@@ -86,11 +92,27 @@ export async function startVerification(
       ['per-address', tx.verification.count({ where: { address, createdAt: since(HOUR) } }), limits.perAddressPerHour],
       ['per-address', tx.verification.count({ where: { address, createdAt: since(DAY) } }), limits.perAddressPerDay],
       ['per-day', tx.verification.count({ where: { createdAt: since(DAY) } }), limits.perDay],
-      ...(input.clientAddress ? [['per-client', tx.verification.count({ where: { clientAddress: input.clientAddress, createdAt: since(HOUR) } }), limits.perClientPerHour] as [LimitReached, Promise<number>, number]] : []),
+      ...(input.clientAddress
+        ? [
+            ['per-client', tx.verification.count({ where: { clientAddress: input.clientAddress, createdAt: since(HOUR) } }), limits.perClientPerHour] as [
+              LimitReached,
+              Promise<number>,
+              number,
+            ],
+          ]
+        : []),
     ];
     for (const [limit, count, max] of over) if ((await count) >= max) return { ok: false as const, error: CUSTOMER_WORDING.verification.refused, limit };
     await tx.verification.create({
-      data: { id, visitorId: input.visitorId, kind, address, clientAddress: input.clientAddress ?? null, codeHash: hashCode(id, code).toString('hex'), expiresAt: new Date(Date.now() + CODE_TTL_MS) },
+      data: {
+        id,
+        visitorId: input.visitorId,
+        kind,
+        address,
+        clientAddress: input.clientAddress ?? null,
+        codeHash: hashCode(id, code).toString('hex'),
+        expiresAt: new Date(Date.now() + CODE_TTL_MS),
+      },
     });
     return null;
   });
@@ -151,7 +173,14 @@ async function linkVerified(db: Db, visitorId: string, claimed: { kind: 'phone' 
     await db.contactPoint.create({ data: { customerId: visitorPoint.customerId, ...claimed, verifiedBy } });
   } else {
     await db.customer.create({
-      data: { contactPoints: { create: [{ kind: 'webchat_visitor', address: visitorId, verifiedBy: 'webchat' }, { ...claimed, verifiedBy }] } },
+      data: {
+        contactPoints: {
+          create: [
+            { kind: 'webchat_visitor', address: visitorId, verifiedBy: 'webchat' },
+            { ...claimed, verifiedBy },
+          ],
+        },
+      },
     });
   }
 }

@@ -117,7 +117,15 @@ export class InboundJournal {
       } catch {
         continue; // replayed and removed meanwhile (another replay round)
       }
-      const parsed = Entry.safeParse((() => { try { return JSON.parse(text); } catch { return undefined; } })());
+      const parsed = Entry.safeParse(
+        (() => {
+          try {
+            return JSON.parse(text);
+          } catch {
+            return undefined;
+          }
+        })(),
+      );
       if (!parsed.success) {
         onBad(name, new Error(parsed.error?.message ?? 'not JSON'));
         await this.setAside(name);

@@ -16,8 +16,19 @@ type StoredFile = { fileId: string; filename: string; contentType: string; size:
 type Entry = MediaEntry | GivenUp | StoredFile;
 
 const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/heic': 'heic', 'application/pdf': 'pdf',
-  'audio/mpeg': 'mp3', 'audio/ogg': 'ogg', 'audio/amr': 'amr', 'audio/mp4': 'm4a', 'audio/aac': 'aac', 'video/mp4': 'mp4', 'video/3gpp': '3gp',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+  'application/pdf': 'pdf',
+  'audio/mpeg': 'mp3',
+  'audio/ogg': 'ogg',
+  'audio/amr': 'amr',
+  'audio/mp4': 'm4a',
+  'audio/aac': 'aac',
+  'video/mp4': 'mp4',
+  'video/3gpp': '3gp',
 };
 const KIND: Record<string, string> = { image: 'A picture', audio: 'A voice note', video: 'A video' };
 
@@ -43,7 +54,11 @@ export type MediaOutcome = { conversationId: string; changed: boolean; retry: bo
  * Fetches what is still pending. Throws nothing for the media's sake: `retry` says a later attempt may get
  * what is left. On the last attempt whatever is left is given up on, with a notice.
  */
-export async function fetchMessageMedia(deps: { db: Db; adapters: Adapters; logger: Logger }, messageId: string, isLastAttempt: boolean): Promise<MediaOutcome> {
+export async function fetchMessageMedia(
+  deps: { db: Db; adapters: Adapters; logger: Logger },
+  messageId: string,
+  isLastAttempt: boolean,
+): Promise<MediaOutcome> {
   const message = await deps.db.message.findUnique({ where: { id: messageId }, select: { attachments: true, channel: true, conversationId: true } });
   if (!message || !hasPendingMedia(message.attachments)) return message ? { conversationId: message.conversationId, changed: false, retry: false } : null;
   const adapter = deps.adapters[message.channel];
@@ -66,7 +81,16 @@ export async function fetchMessageMedia(deps: { db: Db; adapters: Adapters; logg
       // Keyed by the inbox row and position: a job that runs twice finds the row it wrote.
       const file = await deps.db.attachment.upsert({
         where: { inboxItemId_position: { inboxItemId: item.id, position } },
-        create: { inboxItemId: item.id, messageId, position, filename, contentType: media.contentType, size: media.content.byteLength, sha256: createHash('sha256').update(media.content).digest('hex'), content: new Uint8Array(media.content) },
+        create: {
+          inboxItemId: item.id,
+          messageId,
+          position,
+          filename,
+          contentType: media.contentType,
+          size: media.content.byteLength,
+          sha256: createHash('sha256').update(media.content).digest('hex'),
+          content: new Uint8Array(media.content),
+        },
         update: {},
         select: { id: true, filename: true, contentType: true, size: true },
       });

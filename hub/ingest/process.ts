@@ -17,7 +17,10 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
   const item = await db.inboxItem.findUnique({ where: { id: inboxItemId } });
   if (!item) return null;
   if (item.messageId) {
-    const done = await db.message.findUniqueOrThrow({ where: { id: item.messageId }, select: { conversationId: true, conversation: { select: { customerId: true } } } });
+    const done = await db.message.findUniqueOrThrow({
+      where: { id: item.messageId },
+      select: { conversationId: true, conversation: { select: { customerId: true } } },
+    });
     return { messageId: item.messageId, conversationId: done.conversationId, customerId: done.conversation.customerId };
   }
   const contact = InboundContact.parse(item.contact);
@@ -36,7 +39,11 @@ async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact
   const { customerId } = await resolveCustomer(db, contact.from, `inbound-${contact.channel}`);
   const conversationId = await conversationFor(db, customerId, contact);
   // Files were stored with the inbox row; the message takes them over in the transaction below.
-  const files = await db.attachment.findMany({ where: { inboxItemId }, orderBy: { position: 'asc' }, select: { id: true, filename: true, contentType: true, size: true } });
+  const files = await db.attachment.findMany({
+    where: { inboxItemId },
+    orderBy: { position: 'asc' },
+    select: { id: true, filename: true, contentType: true, size: true },
+  });
 
   // One batch, one transaction (one commit to wait for): the message, the conversation's latest channel
   // (replies go back on the channel the customer last used), the inbox row marked done, and when the
@@ -63,7 +70,11 @@ async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact
         },
         select: { id: true },
       }),
-      db.conversation.update({ where: { id: conversationId, customerId }, data: { channel: contact.channel, lastMessageAt: new Date() }, select: { id: true } }),
+      db.conversation.update({
+        where: { id: conversationId, customerId },
+        data: { channel: contact.channel, lastMessageAt: new Date() },
+        select: { id: true },
+      }),
       db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId }, select: { id: true } }),
       db.attachment.updateMany({ where: { inboxItemId }, data: { messageId } }),
       db.contactPoint.update({ where: { kind_address: contact.from, customerId }, data: { lastUsedAt: new Date() }, select: { id: true } }),

@@ -9,14 +9,21 @@ import { storeInbound } from './sink.ts';
 
 const ATTEMPTS_BEFORE_SETTING_ASIDE = 3;
 
-export async function replayJournalOnce(deps: { journal: InboundJournal; db: Db; queues: Queues; logger: Logger; pingDb: () => Promise<void> }, attempts = new Map<string, number>()): Promise<{ stored: number; waiting: boolean }> {
+export async function replayJournalOnce(
+  deps: { journal: InboundJournal; db: Db; queues: Queues; logger: Logger; pingDb: () => Promise<void> },
+  attempts = new Map<string, number>(),
+): Promise<{ stored: number; waiting: boolean }> {
   let stored = 0;
-  const bad = (name: string, error: Error) => deps.logger.error({ entry: name, err: error.message.slice(0, 300), dir: deps.journal.failedDir }, 'journal entry cannot be read; set aside');
+  const bad = (name: string, error: Error) =>
+    deps.logger.error({ entry: name, err: error.message.slice(0, 300), dir: deps.journal.failedDir }, 'journal entry cannot be read; set aside');
   for await (const entry of deps.journal.entries(bad)) {
     try {
       await storeInbound(deps, entry.contact, entry.extras);
     } catch (error) {
-      const down = await deps.pingDb().then(() => false, () => true);
+      const down = await deps.pingDb().then(
+        () => false,
+        () => true,
+      );
       // Still down: stop here and keep the order; the next round starts with this entry again.
       if (down) return { stored, waiting: true };
       const tries = (attempts.get(entry.name) ?? 0) + 1;
@@ -24,7 +31,16 @@ export async function replayJournalOnce(deps: { journal: InboundJournal; db: Db;
       if (tries >= ATTEMPTS_BEFORE_SETTING_ASIDE) {
         attempts.delete(entry.name);
         await deps.journal.setAside(entry.name);
-        deps.logger.error({ entry: entry.name, channel: entry.contact.channel, providerMessageId: entry.contact.providerMessageId, err: (error as Error).message.slice(0, 300), dir: deps.journal.failedDir }, 'journaled contact could not be stored; set aside for a person');
+        deps.logger.error(
+          {
+            entry: entry.name,
+            channel: entry.contact.channel,
+            providerMessageId: entry.contact.providerMessageId,
+            err: (error as Error).message.slice(0, 300),
+            dir: deps.journal.failedDir,
+          },
+          'journaled contact could not be stored; set aside for a person',
+        );
       }
       continue;
     }

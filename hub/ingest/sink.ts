@@ -21,7 +21,11 @@ import type { InboundJournal } from './journal.ts';
 type Extras = { files?: InboundFile[]; payload?: Uint8Array };
 
 /** Stores a contact in the inbox and queues it: the one way in, for live contacts and journal replay alike. */
-export async function storeInbound(deps: { db: Db; queues: Queues; logger: Logger }, contact: InboundContact, extras?: Extras): Promise<{ duplicate: boolean }> {
+export async function storeInbound(
+  deps: { db: Db; queues: Queues; logger: Logger },
+  contact: InboundContact,
+  extras?: Extras,
+): Promise<{ duplicate: boolean }> {
   const receipt = await recordInbound(deps.db, contact, extras);
   if (!receipt.processed) {
     // Not awaited: the contact is durable now, so the provider gets its answer at once even if Redis
@@ -120,10 +124,17 @@ function verificationPort(deps: InboundSinkDeps): VerificationPort {
     // Only web-chat visitors verify this way for now: their visitor id is the key being linked.
     async start(from, claimed, client) {
       if (from.kind !== 'webchat_visitor') return { ok: false, error: 'not available on this channel' };
-      const result = await startVerification(deps.db, deps.adapters, { visitorId: from.address, claimed, defaultCountry: deps.defaultCountry, clientAddress: client?.address, limits: deps.verificationLimits });
+      const result = await startVerification(deps.db, deps.adapters, {
+        visitorId: from.address,
+        claimed,
+        defaultCountry: deps.defaultCountry,
+        clientAddress: client?.address,
+        limits: deps.verificationLimits,
+      });
       // A limit other than the visitor's own is a sign of abuse (SMS pumping, or someone being harassed): the
       // admins' alerting reads errors. The number itself is not logged.
-      if (!result.ok && result.limit && result.limit !== 'per-visitor') deps.logger.error({ limit: result.limit, kind: claimed.kind }, 'verification code refused: a limit was reached');
+      if (!result.ok && result.limit && result.limit !== 'per-visitor')
+        deps.logger.error({ limit: result.limit, kind: claimed.kind }, 'verification code refused: a limit was reached');
       return result.ok ? result : { ok: false, error: result.error };
     },
     async check(from, code) {
@@ -136,7 +147,13 @@ function verificationPort(deps: InboundSinkDeps): VerificationPort {
 function transcriptPort(deps: InboundSinkDeps, channel: ChannelKind): NonNullable<InboundSink['transcript']> {
   return async (address, limit) => {
     const rows = await deps.db.message.findMany({
-      where: { channel, OR: [{ direction: 'inbound', fromAddress: address }, { direction: 'outbound', toAddress: address }] },
+      where: {
+        channel,
+        OR: [
+          { direction: 'inbound', fromAddress: address },
+          { direction: 'outbound', toAddress: address },
+        ],
+      },
       orderBy: { createdAt: 'desc' },
       take: limit,
       select: { id: true, direction: true, body: true, createdAt: true, providerMessageId: true, suggestions: true },

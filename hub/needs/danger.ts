@@ -104,7 +104,11 @@ export function trainDangerModel(examples: readonly DangerExample[], options: Da
 }
 
 /** What the model learns from: labelled first messages, and the taxonomy's urgency examples (all urgent). */
-export function dangerExamples(cases: readonly { text: string; urgent: boolean }[], urgencyExamples: readonly string[], prepare: (text: string) => string): DangerExample[] {
+export function dangerExamples(
+  cases: readonly { text: string; urgent: boolean }[],
+  urgencyExamples: readonly string[],
+  prepare: (text: string) => string,
+): DangerExample[] {
   return [...cases.map((c) => ({ text: prepare(c.text), urgent: c.urgent })), ...urgencyExamples.map((e) => ({ text: prepare(e), urgent: true }))];
 }
 

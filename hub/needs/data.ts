@@ -37,7 +37,8 @@ export const Language = z.object({
       for (const [canonical, variants] of Object.entries(groups)) {
         for (const word of [canonical, ...variants]) {
           const other = seen.get(word);
-          if (other !== undefined && other !== canonical) ctx.addIssue({ code: 'custom', path: [canonical], message: `"${word}" is already in the group of "${other}"` });
+          if (other !== undefined && other !== canonical)
+            ctx.addIssue({ code: 'custom', path: [canonical], message: `"${word}" is already in the group of "${other}"` });
           seen.set(word, canonical);
         }
       }
@@ -61,11 +62,14 @@ const TERM = /\{\{([a-z]+)\}\}/g;
 export function expandTerms(source: string, terms: Readonly<Record<string, string>>): string {
   const expanded = new Map<string, string>();
   for (const [name, value] of Object.entries(terms)) {
-    expanded.set(name, value.replace(TERM, (_, used: string) => {
-      const inner = expanded.get(used);
-      if (inner === undefined) throw new Error(`term "${name}" uses {{${used}}}, which is not defined before it`);
-      return `(?:${inner})`;
-    }));
+    expanded.set(
+      name,
+      value.replace(TERM, (_, used: string) => {
+        const inner = expanded.get(used);
+        if (inner === undefined) throw new Error(`term "${name}" uses {{${used}}}, which is not defined before it`);
+        return `(?:${inner})`;
+      }),
+    );
   }
   return source.replace(TERM, (_, used: string) => {
     const value = expanded.get(used);
@@ -79,7 +83,13 @@ export const DANGER_KINDS = ['violence', 'abuse', 'medical', 'gas', 'fire', 'sui
 export const DangerKind = z.enum(DANGER_KINDS);
 export type DangerKind = z.infer<typeof DangerKind>;
 
-const UrgencyRule = z.object({ why: z.string().min(1), kind: DangerKind, needs: z.array(z.string()).default([]), pattern: z.string().min(1), unless: z.string().min(1).optional() });
+const UrgencyRule = z.object({
+  why: z.string().min(1),
+  kind: DangerKind,
+  needs: z.array(z.string()).default([]),
+  pattern: z.string().min(1),
+  unless: z.string().min(1).optional(),
+});
 /** A sign of possible danger, too weak to act on alone: the bot asks whether the person is safe right now. */
 const RiskSignal = z.object({ why: z.string().min(1), kind: DangerKind, pattern: z.string().min(1), unless: z.string().min(1).optional() });
 
@@ -146,7 +156,11 @@ export function loadLabelledSets(taxonomy: Taxonomy, dir = LABELLED_DIR): { file
     .map((f) => {
       const file = path.join(dir, f);
       const { cases } = readJsonData(file, LabelledSet, 'It ships with the hub; restore it from the repository.');
-      refuseUnknown(cases.flatMap((c) => c.needs), taxonomy, file);
+      refuseUnknown(
+        cases.flatMap((c) => c.needs),
+        taxonomy,
+        file,
+      );
       return { file, cases };
     });
 }
@@ -169,7 +183,10 @@ export const DATA_FILES = {
 function refuseUnknown(codes: Iterable<string>, taxonomy: Taxonomy, file: string) {
   const known = new Set(taxonomy.needs.map((n) => n.code));
   const unknown = [...new Set(codes)].filter((code) => !known.has(code));
-  if (unknown.length) throw new NeedsDataError(`${file}: ${unknown.map((c) => `"${c}"`).join(', ')} ${unknown.length === 1 ? 'is not a code' : 'are not codes'} in the needs taxonomy`);
+  if (unknown.length)
+    throw new NeedsDataError(
+      `${file}: ${unknown.map((c) => `"${c}"`).join(', ')} ${unknown.length === 1 ? 'is not a code' : 'are not codes'} in the needs taxonomy`,
+    );
 }
 
 /** Refuses training data for a need the taxonomy does not have (a typo would silently train nothing). */

@@ -65,10 +65,12 @@ export interface DetectorOptions {
 
 /** Words too common in every kind of message to say anything about a need on their own. */
 const STOPWORDS = new Set(
-  ('a an the and or but to of in on at for from by with about as into onto than then so if that this these those it its ' +
+  (
+    'a an the and or but to of in on at for from by with about as into onto than then so if that this these those it its ' +
     'i me my myself we us our you your he him his she her they them their is am are was were be been being do does did ' +
     'have has had will would shall should can could may might must just also really very some any there here what which ' +
-    'who whom when where how um er erm uh like yeah ok okay please hi hello hiya thanks thank dear well right basically actually get got').split(' '),
+    'who whom when where how um er erm uh like yeah ok okay please hi hello hiya thanks thank dear well right basically actually get got'
+  ).split(' '),
 );
 
 /** Words left out when a piece is matched against the taxonomy's urgency examples. */
@@ -118,7 +120,10 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   for (const [canonical, variants] of Object.entries(data.language.synonyms)) for (const v of variants) synonym.set(v, canonical);
   // A negation cancels the rest of its clause: up to punctuation or a word that turns the sentence round.
   const negated = data.language.negations.length
-    ? new RegExp(`\\b(?:${data.language.negations.join('|')})[^,.;:!?]*?(?=\\s+(?:but|just|only|however|instead|rather|although|though|except|i need|we need)\\b|[,.;:!?]|$)`, 'gi')
+    ? new RegExp(
+        `\\b(?:${data.language.negations.join('|')})[^,.;:!?]*?(?=\\s+(?:but|just|only|however|instead|rather|although|though|except|i need|we need)\\b|[,.;:!?]|$)`,
+        'gi',
+      )
     : undefined;
 
   let correct = (word: string) => word;
@@ -216,7 +221,10 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
         }
       }
       // A test, a greeting or thanks: no need at all, whatever the model guesses from one word.
-      const whole = prepared.replace(/[^a-z0-9£' ]+/g, ' ').replace(/\s+/g, ' ').trim();
+      const whole = prepared
+        .replace(/[^a-z0-9£' ]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
       if (neutral.some((pattern) => pattern.test(whole))) best.clear();
       const danger = urgency(parts);
       // A danger rule that shows a need for certain (a stated intent to die) reports it even if the model is unsure.

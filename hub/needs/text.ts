@@ -5,7 +5,8 @@
 /** Lines that open an email and say nothing about a need. */
 const GREETING = /^(dear|hi|hello|hiya|hey|good (morning|afternoon|evening)|to whom it may concern)\b(\s*[^\s.!?]+){0,4}\s*[,!]?$/i;
 /** A sign-off line: everything from here on is signature, disclaimer or quoted history. */
-const SIGN_OFF = /^(kind(est)? regards|best regards|warm regards|regards|many thanks|thanks( again| very much| so much)?|thank you( very much| so much)?|cheers|best wishes|best|yours (sincerely|faithfully|truly)|sent from my|get outlook for|this (e-?mail|message) (and any attachments )?(is|are) confidential|-- ?|_{3,}|-{3,}|on .{5,80} wrote:|from: )/i;
+const SIGN_OFF =
+  /^(kind(est)? regards|best regards|warm regards|regards|many thanks|thanks( again| very much| so much)?|thank you( very much| so much)?|cheers|best wishes|best|yours (sincerely|faithfully|truly)|sent from my|get outlook for|this (e-?mail|message) (and any attachments )?(is|are) confidential|-- ?|_{3,}|-{3,}|on .{5,80} wrote:|from: )/i;
 
 /** Removes what an email wraps around the message: greeting lines, and the sign-off with all below it. */
 export function stripEmailFurniture(text: string): string {
@@ -58,7 +59,10 @@ export function pieces(text: string): string[] {
     const s = sentence.trim();
     if (!s) continue;
     out.add(s);
-    const clauses = s.split(CLAUSE_JOIN).map((c) => c.trim()).filter(Boolean);
+    const clauses = s
+      .split(CLAUSE_JOIN)
+      .map((c) => c.trim())
+      .filter(Boolean);
     for (let i = 0; i < clauses.length; i++) {
       out.add(clauses[i]!);
       if (i + 1 < clauses.length) out.add(`${clauses[i]} ${clauses[i + 1]}`);

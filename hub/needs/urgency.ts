@@ -21,7 +21,13 @@ export interface UrgencyMatch {
 /** The risk signals: the same matching as the rules, each giving its kind of danger. */
 export function compileSignals(data: UrgencyRules): (pieces: readonly string[]) => UrgencyMatch[] {
   const compile = (source: string) => new RegExp(expandTerms(source, data.terms), 'i');
-  const signals = data.signals.map((s) => ({ why: s.why, kind: s.kind, needs: [] as string[], pattern: compile(s.pattern), unless: s.unless ? compile(s.unless) : undefined }));
+  const signals = data.signals.map((s) => ({
+    why: s.why,
+    kind: s.kind,
+    needs: [] as string[],
+    pattern: compile(s.pattern),
+    unless: s.unless ? compile(s.unless) : undefined,
+  }));
   return (pieces) => {
     const matched = new Set<(typeof signals)[number]>();
     for (const piece of pieces) for (const s of signals) if (!matched.has(s) && s.pattern.test(piece) && !s.unless?.test(piece)) matched.add(s);
@@ -36,12 +42,20 @@ export function compileSignals(data: UrgencyRules): (pieces: readonly string[]) 
  */
 export function compileUrgency(data: UrgencyRules, examples: readonly string[][]): (pieces: readonly string[]) => UrgencyMatch[] {
   const compile = (source: string) => new RegExp(expandTerms(source, data.terms), 'i');
-  const rules: Rule[] = data.rules.map((r) => ({ why: r.why, kind: r.kind, needs: r.needs, pattern: compile(r.pattern), unless: r.unless ? compile(r.unless) : undefined }));
+  const rules: Rule[] = data.rules.map((r) => ({
+    why: r.why,
+    kind: r.kind,
+    needs: r.needs,
+    pattern: compile(r.pattern),
+    unless: r.unless ? compile(r.unless) : undefined,
+  }));
   const wanted = examples.filter((words) => words.length > 0).map((words) => new Set(words));
   return (pieces) => {
     const matched = new Map<Rule | 'example', UrgencyMatch>();
     for (const piece of pieces) {
-      for (const rule of rules) if (!matched.has(rule) && rule.pattern.test(piece) && !rule.unless?.test(piece)) matched.set(rule, { why: rule.why, kind: rule.kind, needs: rule.needs });
+      for (const rule of rules)
+        if (!matched.has(rule) && rule.pattern.test(piece) && !rule.unless?.test(piece))
+          matched.set(rule, { why: rule.why, kind: rule.kind, needs: rule.needs });
       const present = new Set(piece.split(/[^a-z0-9£']+/));
       if (!matched.has('example') && wanted.some((example) => [...example].every((w) => present.has(w)))) {
         matched.set('example', { why: 'like an urgency example in the taxonomy', kind: null, needs: [] });

@@ -28,7 +28,10 @@ export async function createReply(
   // conversation has taken it: it stops waiting (routing withdraws any offer of it).
   const now = new Date();
   await db.conversation.update({ where: { id: input.conversationId }, data: { lastMessageAt: now, handler: 'person' } });
-  await db.conversation.updateMany({ where: { id: input.conversationId, assignedAgentId: null, status: 'open' }, data: { assignedAgentId: input.agentId, assignedAt: now, waitingSince: null } });
+  await db.conversation.updateMany({
+    where: { id: input.conversationId, assignedAgentId: null, status: 'open' },
+    data: { assignedAgentId: input.agentId, assignedAt: now, waitingSince: null },
+  });
   return message;
 }
 
@@ -43,7 +46,11 @@ export async function createNotice(db: Db, input: { conversationId: string; text
  * (a number they texted from, an email they wrote from or an agent checked). A Bot Framework user only where
  * they wrote in this conversation: replying needs their conversation reference.
  */
-export async function replyChannels(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[]): Promise<{ channel: ChannelKind; to: string; from: string }[]> {
+export async function replyChannels(
+  db: Db,
+  conversationId: string,
+  enabledChannels: readonly ChannelKind[],
+): Promise<{ channel: ChannelKind; to: string; from: string }[]> {
   const found = await reachable(db, conversationId);
   if (!found) return [];
   const order = [found.own, ...[...found.targets.keys()].filter((c) => c !== found.own)];
@@ -77,7 +84,13 @@ async function reachable(db: Db, conversationId: string): Promise<{ own: Channel
   return { own: writtenReplyChannel(conversation.channel) ?? conversation.channel, targets };
 }
 
-async function outboxRow(db: Db, conversationId: string, enabledChannels: readonly ChannelKind[], content: { body: string; agentId?: string; fromBot?: boolean; handoffId?: string; authorName?: string }, chosen?: ChannelKind): Promise<QueuedReply> {
+async function outboxRow(
+  db: Db,
+  conversationId: string,
+  enabledChannels: readonly ChannelKind[],
+  content: { body: string; agentId?: string; fromBot?: boolean; handoffId?: string; authorName?: string },
+  chosen?: ChannelKind,
+): Promise<QueuedReply> {
   const found = await reachable(db, conversationId);
   if (!found) throw new ReplyError('conversation not found', 404);
   // A call cannot be answered in writing: its own channel is SMS to the number that called.
@@ -85,7 +98,10 @@ async function outboxRow(db: Db, conversationId: string, enabledChannels: readon
   if (!enabledChannels.includes(channel)) throw new ReplyError(`the ${channel} channel is not switched on in this hub`, 409);
   const target = found.targets.get(channel);
   if (!target)
-    throw new ReplyError(chosen ? `the customer has no ${channel} address we can reply to` : `the customer has not contacted us by ${channel} in this conversation`, 422);
+    throw new ReplyError(
+      chosen ? `the customer has no ${channel} address we can reply to` : `the customer has not contacted us by ${channel} in this conversation`,
+      422,
+    );
   return db.message.create({
     data: {
       conversationId,
@@ -105,7 +121,11 @@ export async function createServiceReply(
   input: { conversationId: string; handoffId: string; authorName: string; text: string; enabledChannels: readonly ChannelKind[] },
 ): Promise<QueuedReply> {
   // The author's name comes from outside (a Slack profile, an email's From, a service's system): never with direction overrides.
-  const message = await outboxRow(db, input.conversationId, input.enabledChannels, { body: input.text, handoffId: input.handoffId, authorName: withoutBidiOverrides(input.authorName) });
+  const message = await outboxRow(db, input.conversationId, input.enabledChannels, {
+    body: input.text,
+    handoffId: input.handoffId,
+    authorName: withoutBidiOverrides(input.authorName),
+  });
   await db.conversation.update({ where: { id: input.conversationId }, data: { lastMessageAt: new Date() } });
   return message;
 }

@@ -30,23 +30,49 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
   const can = capabilitiesOf(message.channel);
   const windowHours = can.replyWindowHours;
   if (windowHours) {
-    const last = await db.message.findFirst({ where: { conversationId: message.conversationId, channel: message.channel, direction: 'inbound' }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
+    const last = await db.message.findFirst({
+      where: { conversationId: message.conversationId, channel: message.channel, direction: 'inbound' },
+      orderBy: { createdAt: 'desc' },
+      select: { createdAt: true },
+    });
     if (!last || Date.now() - last.createdAt.getTime() > windowHours * 3_600_000) {
-      return fail(new ChannelSendError(`The customer last wrote on this channel more than ${windowHours} hours ago, and it only allows a reply within ${windowHours} hours: send an approved template, or reach them another way.`, `${message.channel}:outside-window`, false));
+      return fail(
+        new ChannelSendError(
+          `The customer last wrote on this channel more than ${windowHours} hours ago, and it only allows a reply within ${windowHours} hours: send an approved template, or reach them another way.`,
+          `${message.channel}:outside-window`,
+          false,
+        ),
+      );
     }
   }
   await db.message.update({ where: { id: message.id }, data: { status: 'sending', attempts: { increment: 1 } } });
   try {
     const thread = can.threadsReplies ? await threadOf(db, message.conversationId, message.channel) : undefined;
     const context = can.repliesNeedContext ? await lastInboundContext(db, message.conversationId, message.channel) : undefined;
-    const outbound = { messageId: message.id, channel: message.channel, to: message.toAddress, text: message.body, thread, context, suggestions: message.suggestions.length ? message.suggestions : undefined, automatic: message.fromBot };
+    const outbound = {
+      messageId: message.id,
+      channel: message.channel,
+      to: message.toAddress,
+      text: message.body,
+      thread,
+      context,
+      suggestions: message.suggestions.length ? message.suggestions : undefined,
+      automatic: message.fromBot,
+    };
     // An earlier attempt that ended with no answer (the worker died mid-send, or the request timed out) may have
     // reached the provider: where the provider can say, look before sending again, so it goes out once.
     const unsure = message.status === 'sending' && (message.errorCode === null || message.errorCode === 'network');
     const result = (unsure && (await adapter.findSent?.(outbound, message.createdAt))) || (await adapter.send(outbound));
     await db.message.update({
       where: { id: message.id },
-      data: { providerMessageId: result.providerMessageId, status: result.status === 'sending' ? 'sent' : result.status, sentAt: new Date(), fromAddress: result.from, errorCode: null, errorMessage: null },
+      data: {
+        providerMessageId: result.providerMessageId,
+        status: result.status === 'sending' ? 'sent' : result.status,
+        sentAt: new Date(),
+        fromAddress: result.from,
+        errorCode: null,
+        errorMessage: null,
+      },
     });
     await applyDeliveryReports(db, message.channel, result.providerMessageId);
     return { kind: 'sent', conversationId: message.conversationId };

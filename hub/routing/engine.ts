@@ -92,7 +92,10 @@ export async function runRouting(db: Db, settings: RoutingSettings, now = new Da
       for (const o of ended) result[o.status === 'expired' ? 'expired' : 'withdrawn'].push(offerRef(o));
       if (result.expired.length) {
         // An agent who lets an offer run out is not at the desk: offering them more would only delay customers.
-        await tx.agent.updateMany({ where: { id: { in: result.expired.map((o) => o.agentId) }, presence: 'available' }, data: { presence: 'away', presenceAt: now } });
+        await tx.agent.updateMany({
+          where: { id: { in: result.expired.map((o) => o.agentId) }, presence: 'available' },
+          data: { presence: 'away', presenceAt: now },
+        });
       }
 
       const waitingRows = await tx.$queryRaw<WaitingRow[]>`SELECT c.id, c.channel::text AS channel, c."waitingSince", c."teamId",
@@ -120,7 +123,15 @@ export async function runRouting(db: Db, settings: RoutingSettings, now = new Da
         FROM "Agent" a WHERE a.presence = 'available' AND a.role <> 'service'`;
       if (!agentRows.length) return result;
 
-      const waiting: WaitingConversation[] = waitingRows.map((c) => ({ id: c.id, channel: c.channel, needs: c.needs, urgent: c.urgent, waitingSince: c.waitingSince, teamId: c.teamId, declinedBy: c.declinedBy }));
+      const waiting: WaitingConversation[] = waitingRows.map((c) => ({
+        id: c.id,
+        channel: c.channel,
+        needs: c.needs,
+        urgent: c.urgent,
+        waitingSince: c.waitingSince,
+        teamId: c.teamId,
+        declinedBy: c.declinedBy,
+      }));
       const agents: AgentState[] = agentRows.map((a) => ({
         id: a.id,
         presence: 'available',
@@ -178,8 +189,10 @@ export function createRouter(deps: { db: Db; bus: EventBus; logger: Logger; sett
 
   const publish = async (run: RoutingRun) => {
     for (const o of run.offers) await deps.bus.publish({ type: 'offer.created', offerId: o.offerId, conversationId: o.conversationId, agentId: o.agentId });
-    for (const o of run.expired) await deps.bus.publish({ type: 'offer.ended', offerId: o.offerId, conversationId: o.conversationId, agentId: o.agentId, status: 'expired' });
-    for (const o of run.withdrawn) await deps.bus.publish({ type: 'offer.ended', offerId: o.offerId, conversationId: o.conversationId, agentId: o.agentId, status: 'withdrawn' });
+    for (const o of run.expired)
+      await deps.bus.publish({ type: 'offer.ended', offerId: o.offerId, conversationId: o.conversationId, agentId: o.agentId, status: 'expired' });
+    for (const o of run.withdrawn)
+      await deps.bus.publish({ type: 'offer.ended', offerId: o.offerId, conversationId: o.conversationId, agentId: o.agentId, status: 'withdrawn' });
     for (const agentId of new Set(run.expired.map((o) => o.agentId))) await deps.bus.publish({ type: 'agent.updated', agentId });
     if (run.offers.length || run.expired.length || run.withdrawn.length) await deps.bus.publish({ type: 'queue.changed' });
   };

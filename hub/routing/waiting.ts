@@ -21,13 +21,17 @@ export async function markWaiting(db: Tx, conversationId: string, opts: { enable
     where: { id: conversationId },
     select: { status: true, assignedAgentId: true, waitingSince: true, teamId: true, needs: { select: { code: true, urgent: true } } },
   });
-  if (!conversation || conversation.status !== 'open' || conversation.assignedAgentId || conversation.waitingSince) return { started: false, teamId: conversation?.teamId ?? null, noticeId: null };
+  if (!conversation || conversation.status !== 'open' || conversation.assignedAgentId || conversation.waitingSince)
+    return { started: false, teamId: conversation?.teamId ?? null, noticeId: null };
 
   // A transfer to a team has already chosen it; otherwise the team that answers its needs.
   const teams = conversation.teamId ? [] : await db.team.findMany({ select: { id: true, needs: true }, orderBy: { createdAt: 'asc' } });
   const teamId = conversation.teamId ?? pickTeam(conversation.needs, teams);
   // Conditional: of two workers marking it at once, one starts the wait.
-  const marked = await db.conversation.updateMany({ where: { id: conversationId, waitingSince: null, assignedAgentId: null, status: 'open' }, data: { waitingSince: now, teamId, closedNoticeAt: null } });
+  const marked = await db.conversation.updateMany({
+    where: { id: conversationId, waitingSince: null, assignedAgentId: null, status: 'open' },
+    data: { waitingSince: now, teamId, closedNoticeAt: null },
+  });
   if (!marked.count) return { started: false, teamId, noticeId: null };
 
   const noticeId = teamId ? await tellIfClosed(db, conversationId, teamId, opts.enabledChannels, now) : null;
@@ -42,7 +46,9 @@ async function tellIfClosed(db: Tx, conversationId: string, teamId: string, enab
   const told = await db.conversation.updateMany({ where: { id: conversationId, closedNoticeAt: null }, data: { closedNoticeAt: now } });
   if (!told.count) return null;
   const opens = hours.opensInWords(now);
-  const text = opens ? CUSTOMER_WORDING.closedTeam.until.fill({ team: team.name, hours: hours.spoken, opens }) : CUSTOMER_WORDING.closedTeam.closed.fill({ team: team.name, hours: hours.spoken });
+  const text = opens
+    ? CUSTOMER_WORDING.closedTeam.until.fill({ team: team.name, hours: hours.spoken, opens })
+    : CUSTOMER_WORDING.closedTeam.closed.fill({ team: team.name, hours: hours.spoken });
   const notice = await createNotice(db, { conversationId, text, enabledChannels }).catch(() => null);
   return notice?.id ?? null;
 }

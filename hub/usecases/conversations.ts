@@ -29,13 +29,22 @@ export async function transferConversation(db: Db, ctx: { enabledChannels: reado
       if (!target || target.role === 'service') throw new Refused('not_found', 'no such agent on the desk');
     } else if (!(await tx.team.findUnique({ where: { id: toTeam! }, select: { id: true } }))) throw new Refused('not_found', 'no such team');
 
-    await tx.note.create({ data: { conversationId: conversation.id, agentId: input.byAgentId, body: `Transferred to ${toAgent ? 'an agent' : 'a team'}: ${input.note}` } });
+    await tx.note.create({
+      data: { conversationId: conversation.id, agentId: input.byAgentId, body: `Transferred to ${toAgent ? 'an agent' : 'a team'}: ${input.note}` },
+    });
     await tx.conversation.update({
       where: { id: conversation.id },
       // To an agent: theirs at once. To a team: it waits again, for that team's members.
-      data: toAgent ? { assignedAgentId: toAgent, assignedAt: now, waitingSince: null, handler: 'person' } : { assignedAgentId: null, assignedAt: null, waitingSince: null, teamId: toTeam, handler: 'person' },
+      data: toAgent
+        ? { assignedAgentId: toAgent, assignedAt: now, waitingSince: null, handler: 'person' }
+        : { assignedAgentId: null, assignedAt: null, waitingSince: null, teamId: toTeam, handler: 'person' },
     });
-    await recordAudit(tx, { action: 'conversation_transfer', agentId: input.byAgentId, customerId: conversation.customerId, detail: { conversationId: conversation.id, ...(toAgent ? { toAgent } : { toTeam: toTeam! }) } });
+    await recordAudit(tx, {
+      action: 'conversation_transfer',
+      agentId: input.byAgentId,
+      customerId: conversation.customerId,
+      detail: { conversationId: conversation.id, ...(toAgent ? { toAgent } : { toTeam: toTeam! }) },
+    });
     const effects: Effect[] = [];
     if (toTeam) {
       const waiting = await markWaiting(tx, conversation.id, { enabledChannels: ctx.enabledChannels, now });
@@ -68,7 +77,12 @@ export async function closeConversation(db: Db, input: CloseInput): Promise<{ ef
     });
     if (!done.count) throw new Refused('conflict', 'this conversation is closed already');
     await tx.need.updateMany({ where: { conversationId: conversation.id, code: { in: input.needsMet } }, data: { metAt: now } });
-    await recordAudit(tx, { action: 'conversation_close', agentId: input.byAgentId, customerId: conversation.customerId, detail: { conversationId: conversation.id, outcome: input.outcome, needsMet: input.needsMet } });
+    await recordAudit(tx, {
+      action: 'conversation_close',
+      agentId: input.byAgentId,
+      customerId: conversation.customerId,
+      detail: { conversationId: conversation.id, outcome: input.outcome, needsMet: input.needsMet },
+    });
     // The agent has room for another.
     return { effects: [fx.conversationChanged(conversation.id), fx.queueChanged(), fx.route()] };
   });

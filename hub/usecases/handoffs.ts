@@ -20,9 +20,16 @@ export async function handOffNeeds(db: Db, wording: HandoffWording, input: HandO
   const { result, toldId } = await db.$transaction(async (tx) => {
     const made = await createHandoffs(tx, input, wording);
     // The customer is told on their channel, if it can be reached; the hand-offs stand either way.
-    const told = made.confirmation ? await createNotice(tx, { conversationId: input.conversationId, text: made.confirmation, enabledChannels: wording.enabledChannels }).catch(() => null) : null;
+    const told = made.confirmation
+      ? await createNotice(tx, { conversationId: input.conversationId, text: made.confirmation, enabledChannels: wording.enabledChannels }).catch(() => null)
+      : null;
     if (made.created.length) {
-      await recordAudit(tx, { action: 'handoff_create', agentId: input.agentId, customerId: made.customerId, detail: { handoffs: made.created.map((h) => h.id), needs: made.created.flatMap((h) => h.needs) } });
+      await recordAudit(tx, {
+        action: 'handoff_create',
+        agentId: input.agentId,
+        customerId: made.customerId,
+        detail: { handoffs: made.created.map((h) => h.id), needs: made.created.flatMap((h) => h.needs) },
+      });
     }
     return { result: made, toldId: told?.id ?? null };
   });

@@ -22,7 +22,11 @@ export interface AnswerInput {
 }
 
 /** Throws Refused (with the effects still to apply) when the offer is not theirs, or is over. */
-export async function answerOffer(db: Db, ctx: { voice?: ChannelAdapter }, input: AnswerInput): Promise<{ result: 'accepted' | 'declined'; conversationId: string; effects: Effect[] }> {
+export async function answerOffer(
+  db: Db,
+  ctx: { voice?: ChannelAdapter },
+  input: AnswerInput,
+): Promise<{ result: 'accepted' | 'declined'; conversationId: string; effects: Effect[] }> {
   const now = input.now ?? new Date();
   const offer = await db.offer.findUnique({ where: { id: input.offerId }, select: { agentId: true, conversationId: true, status: true, expiresAt: true } });
   if (!offer || offer.agentId !== input.agentId) throw new Refused('not_found', 'no such offer for you');
@@ -40,7 +44,11 @@ export async function answerOffer(db: Db, ctx: { voice?: ChannelAdapter }, input
   }
 
   // An offer of a conversation whose caller waits on the line.
-  const call = await db.call.findFirst({ where: { conversationId: offer.conversationId, state: 'queued' }, orderBy: { queuedAt: 'asc' }, select: { id: true } });
+  const call = await db.call.findFirst({
+    where: { conversationId: offer.conversationId, state: 'queued' },
+    orderBy: { queuedAt: 'asc' },
+    select: { id: true },
+  });
   if (call) {
     try {
       // One agent wins the call, Twilio connects it, and the conversation is theirs; the offer is accepted below.
@@ -57,7 +65,10 @@ export async function answerOffer(db: Db, ctx: { voice?: ChannelAdapter }, input
   }
   try {
     await db.$transaction(async (tx) => {
-      const taken = await tx.offer.updateMany({ where: { id: input.offerId, status: 'pending', expiresAt: { gt: now } }, data: { status: 'accepted', answeredAt: now } });
+      const taken = await tx.offer.updateMany({
+        where: { id: input.offerId, status: 'pending', expiresAt: { gt: now } },
+        data: { status: 'accepted', answeredAt: now },
+      });
       if (!taken.count) throw new Lost();
       const assigned = await tx.conversation.updateMany({
         // Already theirs when accepting put a call through to them (takeCall assigns it).
@@ -66,7 +77,12 @@ export async function answerOffer(db: Db, ctx: { voice?: ChannelAdapter }, input
       });
       if (!assigned.count) throw new Lost();
       const conversation = await tx.conversation.findUniqueOrThrow({ where: { id: offer.conversationId }, select: { customerId: true } });
-      await recordAudit(tx, { action: 'conversation_assign', agentId: input.agentId, customerId: conversation.customerId, detail: { conversationId: offer.conversationId, offerId: input.offerId } });
+      await recordAudit(tx, {
+        action: 'conversation_assign',
+        agentId: input.agentId,
+        customerId: conversation.customerId,
+        detail: { conversationId: offer.conversationId, offerId: input.offerId },
+      });
     });
   } catch (error) {
     if (!(error instanceof Lost)) throw error;

@@ -34,7 +34,17 @@ export async function routeMessage(ctx: RouteContext, stored: { messageId: strin
   const { db } = ctx;
   const message = await db.message.findUnique({
     where: { id: stored.messageId },
-    select: { id: true, channel: true, body: true, direction: true, botTurnAt: true, createdAt: true, handoffId: true, conversationId: true, conversation: { select: { handler: true, customerId: true } } },
+    select: {
+      id: true,
+      channel: true,
+      body: true,
+      direction: true,
+      botTurnAt: true,
+      createdAt: true,
+      handoffId: true,
+      conversationId: true,
+      conversation: { select: { handler: true, customerId: true } },
+    },
   });
   if (!message) return { effects: [] };
   // A channel that speaks carries live calls: its answers are spoken, and callers wait in the phone queue.

@@ -72,7 +72,11 @@ describe('your account', () => {
     await deesPage.getByText('Signed in as Dee Agent').waitFor();
     // Dee mistypes five times at another computer (the council's proxy says which).
     for (let i = 0; i < 5; i++)
-      await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.77' }, body: JSON.stringify({ email: dee.email, password: 'a wrong password' }) });
+      await fetch(`${hub.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.77' },
+        body: JSON.stringify({ email: dee.email, password: 'a wrong password' }),
+      });
 
     const ana = await createDeskAccount(hub.url, admin, { name: 'Ana Second', role: 'admin' });
     const { page, errors } = await openDesk(browser, hub.url, ana, { axe: true });
@@ -82,11 +86,15 @@ describe('your account', () => {
     expect(await page.locator('#lock-list').textContent()).toContain('5 wrong passwords in a row for this account from this address');
     expect(await axeViolations(page)).toEqual([]);
     await lift.click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Lifted' }).textContent()).toBe(`Lifted: Dee Agent (${dee.email}) can try to sign in from 198.51.100.77 now.`);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Lifted' }).textContent())
+      .toBe(`Lifted: Dee Agent (${dee.email}) can try to sign in from 198.51.100.77 now.`);
     await expect.poll(() => page.getByText('No sign-ins are locked now.').isVisible()).toBe(true);
 
     await page.getByRole('button', { name: 'Disable Dee Agent' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'disabled' }).textContent()).toBe('Dee Agent is disabled and was signed out everywhere.');
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'disabled' }).textContent())
+      .toBe('Dee Agent is disabled and was signed out everywhere.');
     await expect.poll(() => page.getByRole('row', { name: /Dee Agent/ }).textContent()).toContain('No: disabled');
     // Dee's desk, open all along, is closed and says why.
     await expect.poll(() => deesPage.locator('#signed-out-notice').textContent(), { timeout: 15_000 }).toMatch(/^You were signed out: your session ended/);

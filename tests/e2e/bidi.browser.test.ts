@@ -30,7 +30,9 @@ beforeAll(async () => {
   database = await createTestDatabase('bidi_browser');
   relay = await startSmtpCapture();
   const smtpPort = await freePort();
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url }));
+  hub = await startTestHub(
+    testEnv({ DATABASE_URL: database.url, EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url }),
+  );
   customerMail = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
   browser = await launchChromium();
   admin = await signIn(hub.url);
@@ -58,7 +60,10 @@ function drawn(locator: Locator): Promise<string> {
         if (box.width > 0) glyphs.push({ ch: text[i]!, x: box.left + box.width / 2, y: box.top + box.height / 2 });
       }
     }
-    return glyphs.sort((a, b) => (Math.abs(a.y - b.y) > 4 ? a.y - b.y : a.x - b.x)).map((g) => g.ch).join('');
+    return glyphs
+      .sort((a, b) => (Math.abs(a.y - b.y) > 4 ? a.y - b.y : a.x - b.x))
+      .map((g) => g.ch)
+      .join('');
   });
 }
 
@@ -106,7 +111,10 @@ describe('direction controls on the desk', () => {
     const message = await db().message.findFirstOrThrow({ where: { providerMessageId: '<bidi-1@example.org>' } });
     const older = 'scan\u202Egnp.docx';
     await db().attachment.updateMany({ where: { messageId: message.id }, data: { filename: older } });
-    await db().message.update({ where: { id: message.id }, data: { attachments: (message.attachments as { filename?: string }[]).map((a) => ({ ...a, filename: older })) } });
+    await db().message.update({
+      where: { id: message.id },
+      data: { attachments: (message.attachments as { filename?: string }[]).map((a) => ({ ...a, filename: older })) },
+    });
 
     const { context, page } = await openDesk(browser, hub.url, ADMIN);
     await openConversation(page);

@@ -34,7 +34,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-
 describe('the chat widget', () => {
   it('works by keyboard alone, passes axe, reaches the agent, shows the reply, and survives a reload', async () => {
     // bypassCSP only so the test can inject axe-core; the page itself runs under the hub's CSP.
@@ -61,12 +60,21 @@ describe('the chat widget', () => {
     expect(inbound.body).toBe('My boiler is broken <script>alert(1)</script>');
     await expect.poll(() => page.locator('.chub-you .chub-text').textContent()).toBe('My boiler is broken <script>alert(1)</script>');
 
-    await apiJson(hub.url, cookie, `/api/conversations/${inbound.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'An engineer can come tomorrow. See https://anytown.example/repairs' }) });
-    await expect.poll(() => page.locator('.chub-council .chub-text').textContent(), { timeout: 15_000 }).toBe('An engineer can come tomorrow. See https://anytown.example/repairs');
+    await apiJson(hub.url, cookie, `/api/conversations/${inbound.conversationId}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'An engineer can come tomorrow. See https://anytown.example/repairs' }),
+    });
+    await expect
+      .poll(() => page.locator('.chub-council .chub-text').textContent(), { timeout: 15_000 })
+      .toBe('An engineer can come tomorrow. See https://anytown.example/repairs');
     // Links are links; markup stays text.
     expect(await page.locator('.chub-council a').getAttribute('href')).toBe('https://anytown.example/repairs');
     expect(await page.locator('.chub-you script').count()).toBe(0);
-    await expect.poll(async () => (await hub.database.prisma.message.findFirstOrThrow({ where: { conversationId: inbound.conversationId, direction: 'outbound' } })).status).toBe('delivered');
+    await expect
+      .poll(
+        async () => (await hub.database.prisma.message.findFirstOrThrow({ where: { conversationId: inbound.conversationId, direction: 'outbound' } })).status,
+      )
+      .toBe('delivered');
 
     // Escape closes the chat and puts focus back on the launcher.
     await page.keyboard.press('Escape');
@@ -87,7 +95,9 @@ describe('the chat widget', () => {
     await page.getByLabel('The 6-digit code we sent you').fill(/^(\d{6})/.exec(body!)![1]!);
     await page.getByRole('button', { name: 'Link this chat' }).click();
     await expect.poll(() => page.locator('.chub-link-status').textContent()).toMatch(/linked to your record/);
-    expect(await hub.database.prisma.contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'phone', address: '+447911200901' } } })).toMatchObject({ verifiedBy: 'otp-sms' });
+    expect(await hub.database.prisma.contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'phone', address: '+447911200901' } } })).toMatchObject({
+      verifiedBy: 'otp-sms',
+    });
 
     // At 320 CSS pixels wide the chat still fits without sideways scrolling (WCAG reflow).
     await page.setViewportSize({ width: 320, height: 640 });
@@ -122,7 +132,9 @@ describe('the chat widget with the needs bot', () => {
     await page.getByRole('button', { name: 'Send' }).click();
 
     const quick = page.getByRole('group', { name: 'Quick replies' });
-    await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/bins and waste\. Is that right\? Reply YES or NO\./);
+    await expect
+      .poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 })
+      .toMatch(/bins and waste\. Is that right\? Reply YES or NO\./);
     await expect.poll(() => quick.getByRole('button').allTextContents()).toEqual(['Yes', 'No']);
     expect(await axeViolations(page)).toEqual([]);
 
@@ -139,10 +151,14 @@ describe('the chat widget with the needs bot', () => {
     expect(await quick.isHidden()).toBe(true);
     await page.getByLabel('Your message').fill('14 Orchard Close');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/^How can the team contact you later\?/);
+    await expect
+      .poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 })
+      .toMatch(/^How can the team contact you later\?/);
     await page.getByLabel('Your message').fill('text only, 07911 200411');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/We have noted that you need help with bins and waste/);
+    await expect
+      .poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 })
+      .toMatch(/We have noted that you need help with bins and waste/);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

@@ -29,7 +29,9 @@ beforeAll(async () => {
   const now = Date.now();
   const customers = Array.from({ length: OPEN }, (_, k) => ({ id: randomUUID(), displayName: name(k + 1) }));
   await prisma.customer.createMany({ data: customers });
-  await prisma.contactPoint.createMany({ data: customers.map((c, k) => ({ customerId: c.id, kind: 'phone' as const, address: `+4477009${String(k + 1).padStart(5, '0')}`, verifiedBy: 'test' })) });
+  await prisma.contactPoint.createMany({
+    data: customers.map((c, k) => ({ customerId: c.id, kind: 'phone' as const, address: `+4477009${String(k + 1).padStart(5, '0')}`, verifiedBy: 'test' })),
+  });
   const conversations = customers.map((c, k) => {
     const i = k + 1;
     const at = new Date(now - i * 60_000);
@@ -48,8 +50,14 @@ beforeAll(async () => {
   await prisma.conversation.createMany({ data: conversations });
   await prisma.message.createMany({
     data: conversations.map((c, k) => ({
-      conversationId: c.id, direction: 'inbound' as const, channel: 'sms' as const, status: 'received' as const,
-      fromAddress: `+4477009${String(k + 1).padStart(5, '0')}`, toAddress: '+441234567890', body: `Question number ${k + 1} about my bins`, createdAt: c.lastMessageAt,
+      conversationId: c.id,
+      direction: 'inbound' as const,
+      channel: 'sms' as const,
+      status: 'received' as const,
+      fromAddress: `+4477009${String(k + 1).padStart(5, '0')}`,
+      toAddress: '+441234567890',
+      body: `Question number ${k + 1} about my bins`,
+      createdAt: c.lastMessageAt,
     })),
   });
 });
@@ -121,7 +129,10 @@ describe('the conversation list with thousands open', () => {
     // focus is not pulled into the reply box from under them when the conversation arrives.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/conversations/*', async (route) => { await held; await route.continue(); });
+    await page.route('**/api/conversations/*', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByRole('button', { name: new RegExp(name(1888)) }).click();
     const search = page.getByLabel('Find a conversation');
     await search.focus();

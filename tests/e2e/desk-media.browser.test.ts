@@ -40,7 +40,12 @@ describe('media on the desk', () => {
     const sid = `MM${randomBytes(16).toString('hex')}`;
     const path = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Messages/${sid}/Media/ME${randomBytes(16).toString('hex')}`;
     twilioApi.media.set(path, [{ contentType: 'image/png', body: PNG }]);
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', { ...inboundSmsFields(from, 'the crack in the ceiling', sid), NumMedia: '1', MediaUrl0: twilioApi.url + path, MediaContentType0: 'image/png' });
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', {
+      ...inboundSmsFields(from, 'the crack in the ceiling', sid),
+      NumMedia: '1',
+      MediaUrl0: twilioApi.url + path,
+      MediaContentType0: 'image/png',
+    });
     const item = page.getByRole('button', { name: /\+447911200951/ });
     await item.waitFor({ timeout: 15_000 });
     await item.click();

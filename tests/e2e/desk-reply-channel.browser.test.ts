@@ -24,7 +24,14 @@ beforeAll(async () => {
   twilioApi = await startFakeTwilio();
   relay = await startSmtpCapture();
   hub = await startTestHub(
-    testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, EMAIL_INBOUND_ADDRESSES: 'help@council.example', SMTP_PORT: String(await freePort()), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url }),
+    testEnv({
+      DATABASE_URL: database.url,
+      TWILIO_API_BASE_URL: twilioApi.url,
+      EMAIL_INBOUND_ADDRESSES: 'help@council.example',
+      SMTP_PORT: String(await freePort()),
+      SMTP_HOST: '127.0.0.1',
+      EMAIL_SMTP_URL: relay.url,
+    }),
   );
   browser = await launchChromium();
 });
@@ -45,7 +52,12 @@ describe('replying on another channel from the desk', () => {
     await page.getByText('Signed in as Administrator').waitFor();
 
     const from = '+447911200601';
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'can you email me the form instead? my phone is nearly dead'));
+    await postTwilioWebhook(
+      hub.url,
+      PUBLIC_BASE_URL,
+      '/webhooks/twilio/sms',
+      inboundSmsFields(from, 'can you email me the form instead? my phone is nearly dead'),
+    );
     const item = page.getByRole('button', { name: /\+447911200601/ });
     await item.waitFor({ timeout: 15_000 });
     await item.click();

@@ -29,7 +29,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-
 describe('the desk page', () => {
   it('shows an incoming SMS live and sends the agent’s reply', async () => {
     // From the site's root, which leads to the desk.
@@ -65,7 +64,14 @@ describe('the desk page', () => {
 
     const sid = `CA${randomBytes(16).toString('hex')}`;
     const call = (extra: Record<string, string>) =>
-      postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', { AccountSid: TEST_ACCOUNT_SID, CallSid: sid, CallStatus: 'in-progress', From: '+447911200302', To: HUB_NUMBER, ...extra });
+      postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', {
+        AccountSid: TEST_ACCOUNT_SID,
+        CallSid: sid,
+        CallStatus: 'in-progress',
+        From: '+447911200302',
+        To: HUB_NUMBER,
+        ...extra,
+      });
     await call({ SpeechResult: 'Our front door lock is broken and my ex knows where we live' });
     await call({ SpeechResult: 'Can I talk to someone' });
 
@@ -93,7 +99,9 @@ describe('the desk page', () => {
   it('an agent writes a private note, sees it marked as not sent, and inserts a canned response into the reply', async () => {
     // A customer with a name on record, and a canned response saved by the admin (through the API).
     const from = '+447911200305';
-    await hub.database.prisma.customer.create({ data: { displayName: 'Priya Shah', contactPoints: { create: { kind: 'phone', address: from, verifiedBy: 'test' } } } });
+    await hub.database.prisma.customer.create({
+      data: { displayName: 'Priya Shah', contactPoints: { create: { kind: 'phone', address: from, verifiedBy: 'test' } } },
+    });
     const login = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const saved = await fetch(`${hub.url}/api/canned-responses`, {
@@ -145,7 +153,12 @@ describe('the desk page', () => {
 describe('needs on the desk', () => {
   it('the agent adds a suggested need and one from the list, and removes one; the page passes axe', async () => {
     const { context, page, errors: pageErrors } = await openDesk(browser, hub.url, ADMIN, { axe: true });
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields('+447911200304', 'the boiler has been broken for a week and the baby is freezing'));
+    await postTwilioWebhook(
+      hub.url,
+      PUBLIC_BASE_URL,
+      '/webhooks/twilio/sms',
+      inboundSmsFields('+447911200304', 'the boiler has been broken for a week and the baby is freezing'),
+    );
     const item = page.getByRole('button', { name: /\+447911200304/ });
     await item.waitFor({ timeout: 15_000 });
     await item.click();
@@ -202,11 +215,16 @@ describe('the desk with the needs bot on', () => {
     const cookie = await signIn(hub.url);
     // An earlier conversation, with a need recorded, closed by an agent.
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'my rent has gone up and I am behind'));
-    const find = () => hub.database.prisma.conversation.findFirst({ where: { customer: { contactPoints: { some: { address: from } } } }, select: { id: true } });
+    const find = () =>
+      hub.database.prisma.conversation.findFirst({ where: { customer: { contactPoints: { some: { address: from } } } }, select: { id: true } });
     await expect.poll(find).not.toBeNull();
     const earlier = (await find())!.id;
-    expect((await apiJson(hub.url, cookie, `/api/conversations/${earlier}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) })).status).toBe(201);
-    expect((await apiJson(hub.url, cookie, `/api/conversations/${earlier}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'signposted' }) })).status).toBe(200);
+    expect(
+      (await apiJson(hub.url, cookie, `/api/conversations/${earlier}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) })).status,
+    ).toBe(201);
+    expect(
+      (await apiJson(hub.url, cookie, `/api/conversations/${earlier}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'signposted' }) })).status,
+    ).toBe(200);
 
     const { context, page } = await openDesk(browser, hub.url, ADMIN, { axe: true });
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'now the boiler is broken too'));

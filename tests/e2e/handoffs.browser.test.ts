@@ -134,7 +134,9 @@ describe('hand-offs on the desk', () => {
     expect(await detail.locator('blockquote').allTextContents()).toEqual([words]);
     expect(read).toContain('Text rather than call: her partner checks the phone log');
     expect(read).toMatch(/The customer agreed on .*\. Recorded by Amy Agent\./);
-    expect(await detail.locator('#handoff-plan').textContent()).toContain(`Housing Options (Homeless or at risk of losing home), reference ${housing.reference}`);
+    expect(await detail.locator('#handoff-plan').textContent()).toContain(
+      `Housing Options (Homeless or at risk of losing home), reference ${housing.reference}`,
+    );
     await service.page.screenshot({ path: 'test-results/handoffs-service-view.png', fullPage: true }).catch(() => undefined);
     expect(await axeViolations(service.page)).toEqual([]);
 
@@ -158,9 +160,15 @@ describe('hand-offs on the desk', () => {
     await detail.getByRole('button', { name: 'Close hand-off' }).click();
     await expect.poll(() => detail.locator('#handoff-status').textContent()).toBe('Status: closed (accepted by Ali Advice).');
     await expect.poll(() => service.page.locator('#handoffs-count').textContent()).toBe('Nothing open for your service.');
-    await expect.poll(() => onAgentDesk.textContent(), { timeout: 10_000 }).toMatch(/closed \(accepted by Ali Advice\).*What was done: Appointment booked; rent arrears plan started/s);
+    await expect
+      .poll(() => onAgentDesk.textContent(), { timeout: 10_000 })
+      .toMatch(/closed \(accepted by Ali Advice\).*What was done: Appointment booked; rent arrears plan started/s);
     // The customer panel beside the conversation follows too.
-    await expect.poll(() => agent.page.locator('#customer-handoffs').textContent(), { timeout: 10_000 }).toContain(`Money Advice: Debt and arrears. Reference ${money.reference}, closed (accepted by Ali Advice). What was done: Appointment booked; rent arrears plan started`);
+    await expect
+      .poll(() => agent.page.locator('#customer-handoffs').textContent(), { timeout: 10_000 })
+      .toContain(
+        `Money Advice: Debt and arrears. Reference ${money.reference}, closed (accepted by Ali Advice). What was done: Appointment booked; rent arrears plan started`,
+      );
     expect(await agent.page.evaluate(() => (window as unknown as { sameLoad?: boolean }).sameLoad)).toBe(true);
     expect(agent.errors).toEqual([]);
     expect(service.errors).toEqual([]);
@@ -180,9 +188,13 @@ describe('hand-offs on the desk', () => {
 
     await waiting.click();
     // It opens over the desk, as a dialog.
-    const detail = supervisor.page.getByRole('dialog', { name: `Hand-off ${housing.reference} to Housing Options` }).getByRole('article', { name: `Hand-off ${housing.reference} to Housing Options` });
+    const detail = supervisor.page
+      .getByRole('dialog', { name: `Hand-off ${housing.reference} to Housing Options` })
+      .getByRole('article', { name: `Hand-off ${housing.reference} to Housing Options` });
     await expect.poll(() => detail.locator('#handoff-status').textContent()).toMatch(/Overdue: it should have been accepted by/);
-    expect(await detail.locator('#handoff-events').textContent()).toMatch(/Not accepted in time: the service was reminded.*Still not accepted: supervisors were told/);
+    expect(await detail.locator('#handoff-events').textContent()).toMatch(
+      /Not accepted in time: the service was reminded.*Still not accepted: supervisors were told/,
+    );
     await supervisor.page.screenshot({ path: 'test-results/handoffs-attention.png' }).catch(() => undefined);
     expect(await axeViolations(supervisor.page)).toEqual([]);
 
@@ -193,7 +205,9 @@ describe('hand-offs on the desk', () => {
     await expect.poll(() => detail.count()).toBe(0);
     await expect.poll(() => attention.getByText('Nothing needs attention.').isVisible()).toBe(true);
     // The agent who made it sees the change too.
-    await expect.poll(() => agent.page.locator('#plan-list li', { hasText: housing.reference }).textContent(), { timeout: 10_000 }).toMatch(/accepted by Administrator/);
+    await expect
+      .poll(() => agent.page.locator('#plan-list li', { hasText: housing.reference }).textContent(), { timeout: 10_000 })
+      .toMatch(/accepted by Administrator/);
     expect(supervisor.errors).toEqual([]);
   });
 });

@@ -44,7 +44,9 @@ beforeAll(async () => {
   conversationId = (await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } })).id;
   const send = async (cookie: string, text: string) => {
     const before = await db().message.count({ where: { conversationId } });
-    expect((await apiJson(hub.url, cookie, `/api/conversations/${conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text }) })).status).toBe(202);
+    expect((await apiJson(hub.url, cookie, `/api/conversations/${conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text }) })).status).toBe(
+      202,
+    );
     return before;
   };
   // The admin takes over from the bot, a colleague adds something, the need goes to its service (the customer
@@ -52,10 +54,21 @@ beforeAll(async () => {
   await send(admin, 'Hello, I can help with that.');
   await send(bea.cookie, 'I have added the rent team’s number to your file.');
   // (The bot may have recorded the need already: 200 then, 201 if the admin adds it.)
-  expect([200, 201]).toContain((await apiJson(hub.url, admin, `/api/conversations/${conversationId}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) })).status);
-  expect((await apiJson(hub.url, admin, `/api/conversations/${conversationId}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).status).toBe(201);
+  expect([200, 201]).toContain(
+    (await apiJson(hub.url, admin, `/api/conversations/${conversationId}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) })).status,
+  );
+  expect(
+    (await apiJson(hub.url, admin, `/api/conversations/${conversationId}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).status,
+  ).toBe(201);
   const handoff = await db().handoff.findFirstOrThrow({ where: { conversationId } });
-  expect((await apiJson(hub.url, ali.cookie, `/api/handoffs/${handoff.id}/reply`, { method: 'POST', body: JSON.stringify({ text: 'We can see you on Monday at 10.' }) })).status).toBe(200);
+  expect(
+    (
+      await apiJson(hub.url, ali.cookie, `/api/handoffs/${handoff.id}/reply`, {
+        method: 'POST',
+        body: JSON.stringify({ text: 'We can see you on Monday at 10.' }),
+      })
+    ).status,
+  ).toBe(200);
 });
 afterAll(async () => {
   await browser?.close();
@@ -94,7 +107,13 @@ describe('who wrote each message', () => {
     const who = page.locator('#messages li .meta');
     await expect.poll(async () => (await who.allTextContents()).length).toBeGreaterThanOrEqual(6);
     const labels = (await who.allTextContents()).map((meta) => meta.split(' · ')[0]);
-    expect(labels.filter((l, i) => !(l === 'Bot' && labels[i - 1] === 'Bot'))).toEqual(['Customer', 'Bot', ...agents, 'Automatic message', 'Ali Khan for Money Advice']);
+    expect(labels.filter((l, i) => !(l === 'Bot' && labels[i - 1] === 'Bot'))).toEqual([
+      'Customer',
+      'Bot',
+      ...agents,
+      'Automatic message',
+      'Ali Khan for Money Advice',
+    ]);
     expect(errors).toEqual([]);
     await context.close();
   });

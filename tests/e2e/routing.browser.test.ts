@@ -34,7 +34,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const account = (displayName: string, role: 'agent' | 'supervisor', skills?: string[]) => createDeskAccount(hub.url, admin, { name: displayName, role, routing: skills ? { skills } : undefined });
+const account = (displayName: string, role: 'agent' | 'supervisor', skills?: string[]) =>
+  createDeskAccount(hub.url, admin, { name: displayName, role, routing: skills ? { skills } : undefined });
 
 async function deskPage(account: { email: string; password: string }): Promise<OpenDesk> {
   const desk = await openDesk(browser, hub.url, account, { axe: true, viewport: { width: 1366, height: 768 } });
@@ -68,7 +69,9 @@ describe('routing on the desk', () => {
     await customer.getByRole('button', { name: 'Chat with us' }).click();
     await customer.getByLabel('Your message').fill('My landlord has evicted me and I have nowhere to stay. Can I speak to a person please?');
     await customer.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => customer.locator('.chub-council .chub-text').allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringMatching(/passing you to a person/));
+    await expect
+      .poll(() => customer.locator('.chub-council .chub-text').allTextContents(), { timeout: 15_000 })
+      .toContainEqual(expect.stringMatching(/passing you to a person/));
 
     // Hana (housing) is offered it; the supervisor sees it waiting.
     const offer = housing.page.locator('#offer-list li');
@@ -87,7 +90,9 @@ describe('routing on the desk', () => {
 
     await housing.page.getByLabel('Reply', { exact: true }).fill('Hello, I am Hana from housing. Are you safe where you are tonight?');
     await housing.page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => customer.locator('.chub-council .chub-text').allTextContents(), { timeout: 15_000 }).toContainEqual('Hello, I am Hana from housing. Are you safe where you are tonight?');
+    await expect
+      .poll(() => customer.locator('.chub-council .chub-text').allTextContents(), { timeout: 15_000 })
+      .toContainEqual('Hello, I am Hana from housing. Are you safe where you are tonight?');
 
     // The supervisor sees the queue empty and Hana with one chat.
     await expect.poll(() => queueTable.getByRole('row').nth(1).textContent()).toMatch(/Any agent\s*0/);
@@ -112,7 +117,16 @@ describe('routing on the desk', () => {
     // A caller presses 0 for a person: Twilio puts them in the queue, and the hub offers the call.
     const sid = `CA${'7'.repeat(32)}`;
     const from = '+447911200777';
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', { AccountSid: TEST_ACCOUNT_SID, ApiVersion: '2010-04-01', CallSid: sid, CallStatus: 'in-progress', Direction: 'inbound', From: from, To: HUB_NUMBER, Digits: '0' });
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', {
+      AccountSid: TEST_ACCOUNT_SID,
+      ApiVersion: '2010-04-01',
+      CallSid: sid,
+      CallStatus: 'in-progress',
+      Direction: 'inbound',
+      From: from,
+      To: HUB_NUMBER,
+      Digits: '0',
+    });
     const offer = desk.page.locator('#offer-list li.call-offer');
     await offer.waitFor({ timeout: 15_000 });
     expect(await offer.textContent()).toMatch(/Incoming call · ringing/);

@@ -61,8 +61,12 @@ beforeAll(async () => {
   const ofCustomer = { customer: { contactPoints: { some: { address: from } } } };
   await vi.waitFor(async () => expect(await db().conversation.count({ where: ofCustomer })).toBe(1), { timeout: 15_000, interval: 100 });
   conversationId = (await db().conversation.findFirstOrThrow({ where: ofCustomer })).id;
-  expect((await apiJson(hub.url, admin, `/api/conversations/${conversationId}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) })).status).toBe(201);
-  expect((await apiJson(hub.url, admin, `/api/conversations/${conversationId}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).status).toBe(201);
+  expect(
+    (await apiJson(hub.url, admin, `/api/conversations/${conversationId}/needs`, { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) })).status,
+  ).toBe(201);
+  expect(
+    (await apiJson(hub.url, admin, `/api/conversations/${conversationId}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) })).status,
+  ).toBe(201);
   handoffId = (await db().handoff.findFirstOrThrow({ where: { conversationId } })).id;
 
   desk = await openDesk(browser, hub.url, ADMIN);
@@ -89,7 +93,14 @@ async function visit(path: string, html: string): Promise<{ page: Page; sent: { 
   const page = await desk.context.newPage();
   const sent: { request: Request; status: Promise<number | undefined> }[] = [];
   page.on('request', (request) => {
-    if (request.url().startsWith(hub.url)) sent.push({ request, status: request.response().then((r) => r?.status()).catch(() => undefined) });
+    if (request.url().startsWith(hub.url))
+      sent.push({
+        request,
+        status: request
+          .response()
+          .then((r) => r?.status())
+          .catch(() => undefined),
+      });
   });
   await page.goto(`${other.url}${path}`);
   return { page, sent };
@@ -99,7 +110,10 @@ describe('a page of another origin on the same site, with the agent signed in', 
   it('cannot accept a hand-off with a form that submits itself: the cookie goes with it, and the hub refuses', async () => {
     const before = await records();
     const action = `${hub.url}/api/handoffs/${handoffId}/accept`;
-    const { page, sent } = await visit('/form.html', `<!doctype html><form method="post" action="${action}"></form><script>document.forms[0].submit()</script>`);
+    const { page, sent } = await visit(
+      '/form.html',
+      `<!doctype html><form method="post" action="${action}"></form><script>document.forms[0].submit()</script>`,
+    );
     await page.waitForURL(action);
     expect(sent.map((s) => `${s.request.method()} ${s.request.url()}`)).toEqual([`POST ${action}`]);
     // The browser did send the session cookie: SameSite=Strict alone would not have stopped this.
@@ -114,17 +128,32 @@ describe('a page of another origin on the same site, with the agent signed in', 
   it('cannot act with fetch(credentials: include): not accept, not sign the agent out, not close the conversation', async () => {
     const before = await records();
     const { page, sent } = await visit('/fetch.html', '<!doctype html><title>fetch</title>');
-    const outcomes = await page.evaluate(async ({ hubUrl, handoff, conversation }) => {
-      const tries = [
-        // Requests a page may send anywhere without asking first (no preflight): only the hub can refuse them.
-        fetch(`${hubUrl}/api/handoffs/${handoff}/accept`, { method: 'POST', credentials: 'include' }),
-        fetch(`${hubUrl}/api/auth/logout`, { method: 'POST', credentials: 'include' }),
-        // JSON needs a preflight, which the hub never grants.
-        fetch(`${hubUrl}/api/conversations/${conversation}/close`, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'resolved' }) }),
-      ];
-      // The page may read none of the answers (no CORS headers).
-      return Promise.all(tries.map((t) => t.then(() => 'answered', (e: Error) => `refused: ${e.name}`)));
-    }, { hubUrl: hub.url, handoff: handoffId, conversation: conversationId });
+    const outcomes = await page.evaluate(
+      async ({ hubUrl, handoff, conversation }) => {
+        const tries = [
+          // Requests a page may send anywhere without asking first (no preflight): only the hub can refuse them.
+          fetch(`${hubUrl}/api/handoffs/${handoff}/accept`, { method: 'POST', credentials: 'include' }),
+          fetch(`${hubUrl}/api/auth/logout`, { method: 'POST', credentials: 'include' }),
+          // JSON needs a preflight, which the hub never grants.
+          fetch(`${hubUrl}/api/conversations/${conversation}/close`, {
+            method: 'POST',
+            credentials: 'include',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ outcome: 'resolved' }),
+          }),
+        ];
+        // The page may read none of the answers (no CORS headers).
+        return Promise.all(
+          tries.map((t) =>
+            t.then(
+              () => 'answered',
+              (e: Error) => `refused: ${e.name}`,
+            ),
+          ),
+        );
+      },
+      { hubUrl: hub.url, handoff: handoffId, conversation: conversationId },
+    );
     expect(outcomes).toEqual(['refused: TypeError', 'refused: TypeError', 'refused: TypeError']);
     // The browser sent them all (with the cookie, as the form test shows); the JSON one only as its preflight.
     expect(sent.filter((s) => s.request.method() === 'POST').map((s) => new URL(s.request.url()).pathname)).toEqual([
@@ -147,7 +176,9 @@ describe('a page of another origin on the same site, with the agent signed in', 
         socket.on('connect_error', (error) => { window.outcome = 'connect_error: ' + error.message; });
       </script>`,
     );
-    await expect.poll(() => page.evaluate(() => (window as unknown as { outcome?: string }).outcome), { timeout: 15_000 }).toBe('connect_error: not from the desk');
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { outcome?: string }).outcome), { timeout: 15_000 })
+      .toBe('connect_error: not from the desk');
     await page.close();
   });
 });

@@ -16,7 +16,9 @@ export function launchChromium(): Promise<Browser> {
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(opts: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] }),
+    (window as unknown as { axe: { run(opts: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run({
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'],
+    }),
   );
   return results.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }

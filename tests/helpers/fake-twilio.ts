@@ -58,7 +58,11 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       const callUpdate = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(req.url ?? '');
       const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, form };
       requests.push(recorded);
-      for (const w of [...waiters]) if (requests.length >= w.count) { waiters.splice(waiters.indexOf(w), 1); w.resolve(requests.slice()); }
+      for (const w of [...waiters])
+        if (requests.length >= w.count) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(requests.slice());
+        }
       if (req.method === 'GET' && /^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Messages\/(MM|SM)[0-9a-f]{32}\/Media\/ME[0-9a-f]{32}$/.test(url.pathname)) {
         const answers = media.get(url.pathname);
         const answer = (answers && answers.length > 1 ? answers.shift() : answers?.[0]) ?? { status: 404 };
@@ -73,11 +77,25 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         const from = url.searchParams.get('From');
         const page = created.filter((m) => (!to || m.to === to) && (!from || m.from === from)).slice(0, Number(url.searchParams.get('PageSize') ?? 50));
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ messages: page, end: page.length - 1, first_page_uri: url.pathname, next_page_uri: null, page: 0, page_size: page.length, previous_page_uri: null, start: 0, uri: url.pathname }));
+        res.end(
+          JSON.stringify({
+            messages: page,
+            end: page.length - 1,
+            first_page_uri: url.pathname,
+            next_page_uri: null,
+            page: 0,
+            page_size: page.length,
+            previous_page_uri: null,
+            start: 0,
+            uri: url.pathname,
+          }),
+        );
         return;
       }
       if (!(match || callUpdate) || req.method !== 'POST') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
         return;
       }
       const behaviour = queue.shift() ?? { kind: 'ok' };
@@ -87,22 +105,54 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       }
       if (behaviour.kind === 'error') {
         res.writeHead(behaviour.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ code: behaviour.code, message: behaviour.message, more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`, status: behaviour.status }));
+        res.end(
+          JSON.stringify({
+            code: behaviour.code,
+            message: behaviour.message,
+            more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`,
+            status: behaviour.status,
+          }),
+        );
         return;
       }
       const now = new Date().toUTCString();
       if (callUpdate) {
         // The call resource as Twilio returns it after a redirect with new TwiML.
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ account_sid: callUpdate[1], sid: callUpdate[2], status: 'in-progress', direction: 'inbound', date_updated: now, uri: `/2010-04-01/Accounts/${callUpdate[1]}/Calls/${callUpdate[2]}.json` }));
+        res.end(
+          JSON.stringify({
+            account_sid: callUpdate[1],
+            sid: callUpdate[2],
+            status: 'in-progress',
+            direction: 'inbound',
+            date_updated: now,
+            uri: `/2010-04-01/Accounts/${callUpdate[1]}/Calls/${callUpdate[2]}.json`,
+          }),
+        );
         return;
       }
       const sid = `SM${randomBytes(16).toString('hex')}`;
       const resource = {
-        account_sid: match![1], api_version: '2010-04-01', body: form.Body, date_created: now, date_sent: null, date_updated: now,
-        direction: 'outbound-api', error_code: null, error_message: null, from: form.From, messaging_service_sid: null,
-        num_media: '0', num_segments: '1', price: null, price_unit: 'USD', sid, status: 'queued',
-        subresource_uris: {}, to: form.To, uri: `/2010-04-01/Accounts/${match![1]}/Messages/${sid}.json`,
+        account_sid: match![1],
+        api_version: '2010-04-01',
+        body: form.Body,
+        date_created: now,
+        date_sent: null,
+        date_updated: now,
+        direction: 'outbound-api',
+        error_code: null,
+        error_message: null,
+        from: form.From,
+        messaging_service_sid: null,
+        num_media: '0',
+        num_segments: '1',
+        price: null,
+        price_unit: 'USD',
+        sid,
+        status: 'queued',
+        subresource_uris: {},
+        to: form.To,
+        uri: `/2010-04-01/Accounts/${match![1]}/Messages/${sid}.json`,
       };
       created.unshift(resource);
       if (behaviour.kind === 'lost-answer') {
@@ -120,8 +170,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     media,
     requests,
     queue,
-    waitForRequests: (count) =>
-      requests.length >= count ? Promise.resolve(requests.slice()) : new Promise((resolve) => waiters.push({ count, resolve })),
+    waitForRequests: (count) => (requests.length >= count ? Promise.resolve(requests.slice()) : new Promise((resolve) => waiters.push({ count, resolve }))),
     close: async () => {
       for (const end of hanging) end();
       server.closeAllConnections();

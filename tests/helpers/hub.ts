@@ -57,11 +57,20 @@ export interface DeskAccount {
 export async function createDeskAccount(
   hubUrl: string,
   adminCookie: string,
-  account: { name: string; role?: 'agent' | 'supervisor' | 'admin' | 'service'; email?: string; serviceId?: string; routing?: { skills?: string[]; capacity?: Record<string, number>; teamIds?: string[] } },
+  account: {
+    name: string;
+    role?: 'agent' | 'supervisor' | 'admin' | 'service';
+    email?: string;
+    serviceId?: string;
+    routing?: { skills?: string[]; capacity?: Record<string, number>; teamIds?: string[] };
+  },
 ): Promise<DeskAccount> {
   const email = account.email ?? `${account.name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${randomBytes(3).toString('hex')}@council.example`;
   const password = 'a long enough password';
-  const created = await apiJson(hubUrl, adminCookie, '/api/agents', { method: 'POST', body: JSON.stringify({ email, displayName: account.name, password, role: account.role ?? 'agent', serviceId: account.serviceId }) });
+  const created = await apiJson(hubUrl, adminCookie, '/api/agents', {
+    method: 'POST',
+    body: JSON.stringify({ email, displayName: account.name, password, role: account.role ?? 'agent', serviceId: account.serviceId }),
+  });
   if (created.status !== 201) throw new Error(`could not create ${account.name}: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.agent.id as string;
   if (account.routing) {

@@ -78,7 +78,12 @@ export async function deliverRaw(transport: Transporter, raw: Buffer, envelope: 
 }
 
 /** Composes, signs (unless `by` is null) and delivers; `alter` changes the message after signing. */
-export async function sendMail(transport: Transporter, fields: SendMailOptions & { from: string; to: string }, by: MailDomain | null, alter?: (raw: string) => string) {
+export async function sendMail(
+  transport: Transporter,
+  fields: SendMailOptions & { from: string; to: string },
+  by: MailDomain | null,
+  alter?: (raw: string) => string,
+) {
   let raw = await compose(fields);
   if (by) raw = await dkimSigned(raw, by);
   if (alter) raw = Buffer.from(alter(raw.toString('latin1')), 'latin1');

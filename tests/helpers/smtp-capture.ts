@@ -20,7 +20,11 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     onData(stream, _session, callback) {
       simpleParser(stream).then((mail) => {
         mails.push(mail);
-        for (const w of [...waiters]) if (mails.length >= w.count) { waiters.splice(waiters.indexOf(w), 1); w.resolve(mails.slice()); }
+        for (const w of [...waiters])
+          if (mails.length >= w.count) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(mails.slice());
+          }
         callback();
       }, callback);
     },

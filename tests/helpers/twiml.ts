@@ -21,7 +21,10 @@ function toVerbs(nodes: Ordered[]): TwimlVerb[] {
     verbs.push({
       verb: name,
       attrs: node[':@'] ?? {},
-      text: inner.filter((n) => '#text' in n).map((n) => String(n['#text'])).join(''),
+      text: inner
+        .filter((n) => '#text' in n)
+        .map((n) => String(n['#text']))
+        .join(''),
       children: toVerbs(inner),
     });
   }

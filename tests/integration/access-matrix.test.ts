@@ -130,7 +130,11 @@ beforeAll(async () => {
   const admin = await signIn(hub.url);
   const [teamA, teamB] = await Promise.all(['A', 'B'].map((n) => db.team.create({ data: { name: `Team ${n} ${randomBytes(3).toString('hex')}` } })));
   const organization = await db.organization.create({ data: { externalId: `org-${randomBytes(4).toString('hex')}`, name: 'Council' } });
-  const [serviceA, serviceB] = await Promise.all(['A', 'B'].map((n) => db.service.create({ data: { externalId: `svc-${n}-${randomBytes(4).toString('hex')}`, organizationId: organization.id, name: `Service ${n}` } })));
+  const [serviceA, serviceB] = await Promise.all(
+    ['A', 'B'].map((n) =>
+      db.service.create({ data: { externalId: `svc-${n}-${randomBytes(4).toString('hex')}`, organizationId: organization.id, name: `Service ${n}` } }),
+    ),
+  );
 
   const accounts = {
     a: await createDeskAccount(hub.url, admin, { name: 'Agent A', routing: { teamIds: [teamA!.id] } }),
@@ -152,16 +156,49 @@ beforeAll(async () => {
   const [customerB, customerC, customerD, customerG] = await Promise.all([0, 1, 2, 3].map(() => db.customer.create({ data: {} })));
   const conversation = await db.conversation.create({ data: { customerId: customerB!.id, channel: 'email', teamId: teamB!.id } });
   const message = await db.message.create({
-    data: { conversationId: conversation.id, direction: 'inbound', channel: 'email', status: 'received', fromAddress: 'b@example.org', toAddress: 'help@council.example', body: 'Team B only', bodyHtml: '<p>Team B only</p>' },
+    data: {
+      conversationId: conversation.id,
+      direction: 'inbound',
+      channel: 'email',
+      status: 'received',
+      fromAddress: 'b@example.org',
+      toAddress: 'help@council.example',
+      body: 'Team B only',
+      bodyHtml: '<p>Team B only</p>',
+    },
   });
   const inbox = await db.inboxItem.create({ data: { channel: 'email', providerMessageId: `<${randomBytes(6).toString('hex')}@example.org>`, contact: {} } });
-  const file = await db.attachment.create({ data: { inboxItemId: inbox.id, messageId: message.id, position: 0, filename: 'letter.txt', contentType: 'text/plain', size: 2, sha256: 'x', content: Buffer.from('hi') } });
-  const call = await db.call.create({ data: { callSid: `CA${randomBytes(16).toString('hex')}`, conversationId: conversation.id, fromAddress: '+447700900999', state: 'ended' } });
+  const file = await db.attachment.create({
+    data: {
+      inboxItemId: inbox.id,
+      messageId: message.id,
+      position: 0,
+      filename: 'letter.txt',
+      contentType: 'text/plain',
+      size: 2,
+      sha256: 'x',
+      content: Buffer.from('hi'),
+    },
+  });
+  const call = await db.call.create({
+    data: { callSid: `CA${randomBytes(16).toString('hex')}`, conversationId: conversation.id, fromAddress: '+447700900999', state: 'ended' },
+  });
   // Another call of the same conversation still waits: lists show it only to those who may see it.
-  const waiting = await db.call.create({ data: { callSid: `CA${randomBytes(16).toString('hex')}`, conversationId: conversation.id, fromAddress: '+447700900998', state: 'queued' } });
+  const waiting = await db.call.create({
+    data: { callSid: `CA${randomBytes(16).toString('hex')}`, conversationId: conversation.id, fromAddress: '+447700900998', state: 'queued' },
+  });
   const plan = await db.actionPlan.create({ data: { customerId: customerB!.id } });
   const handoff = await db.handoff.create({
-    data: { reference: randomBytes(4).toString('hex').toUpperCase(), planId: plan.id, customerId: customerB!.id, conversationId: conversation.id, serviceId: serviceB!.id, needs: ['housing'], consentAt: new Date(), dueAt: new Date(Date.now() + 86_400_000) },
+    data: {
+      reference: randomBytes(4).toString('hex').toUpperCase(),
+      planId: plan.id,
+      customerId: customerB!.id,
+      conversationId: conversation.id,
+      serviceId: serviceB!.id,
+      needs: ['housing'],
+      consentAt: new Date(),
+      dueAt: new Date(Date.now() + 86_400_000),
+    },
   });
   const suggestion = await db.matchSuggestion.create({ data: { customerId: customerB!.id, otherCustomerId: customerC!.id, signals: ['name'] } });
   const merge = await db.customerMerge.create({ data: { survivorId: customerB!.id, absorbedId: customerD!.id, reason: 'same person', moved: {} } });
@@ -237,11 +274,23 @@ describe('the access matrix', () => {
   it('has an answer for every route of the OpenAPI document, and a rule for every /api one', () => {
     const routes = documented();
     const expected = Object.keys(EXPECTED).map((k) => k.split('?')[0]!);
-    expect(routes.filter((r) => !expected.includes(r)), 'routes with no expected answer here').toEqual([]);
-    expect(expected.filter((r) => !routes.includes(r)), 'expected answers for routes the document does not have').toEqual([]);
+    expect(
+      routes.filter((r) => !expected.includes(r)),
+      'routes with no expected answer here',
+    ).toEqual([]);
+    expect(
+      expected.filter((r) => !routes.includes(r)),
+      'expected answers for routes the document does not have',
+    ).toEqual([]);
     const apiRoutes = routes.filter((r) => r.split(' ')[1]!.startsWith('/api/'));
-    expect(apiRoutes.filter((r) => !(r in ACCESS_RULES)), 'routes with no rule in policy.ts').toEqual([]);
-    expect(Object.keys(ACCESS_RULES).filter((r) => !apiRoutes.includes(r)), 'rules for routes the document does not have').toEqual([]);
+    expect(
+      apiRoutes.filter((r) => !(r in ACCESS_RULES)),
+      'routes with no rule in policy.ts',
+    ).toEqual([]);
+    expect(
+      Object.keys(ACCESS_RULES).filter((r) => !apiRoutes.includes(r)),
+      'rules for routes the document does not have',
+    ).toEqual([]);
   });
 
   it('answers every caller on every route as the matrix says', async () => {
@@ -249,7 +298,13 @@ describe('the access matrix', () => {
     for (const [route, allowed] of Object.entries(EXPECTED)) {
       // Nobody signed in.
       const anonymous = await ask(route, null);
-      if (allowed === 'public' ? anonymous.status === 401 || anonymous.status === 403 : allowed === 'provider' ? ![401, 403, 404].includes(anonymous.status) : anonymous.status !== 401) {
+      if (
+        allowed === 'public'
+          ? anonymous.status === 401 || anonymous.status === 403
+          : allowed === 'provider'
+            ? ![401, 403, 404].includes(anonymous.status)
+            : anonymous.status !== 401
+      ) {
         wrong.push(`${route} · not signed in → ${anonymous.status}`);
       }
       for (const who of CALLERS) {
@@ -277,7 +332,10 @@ describe('the access matrix', () => {
 });
 
 describe('what an agent of another team is shown', () => {
-  const as = (who: Who) => <T = any>(path: string) => apiJson<T>(hub.url, cookies[who], path);
+  const as =
+    (who: Who) =>
+    <T = any>(path: string) =>
+      apiJson<T>(hub.url, cookies[who], path);
 
   it('lists leave out team B’s conversations, hand-offs and calls; service A sees none of service B’s hand-offs', async () => {
     const listed = async (who: Who, path: string, key: string) => ((await as(who)(path)).body[key] as { id: string }[]).map((r) => r.id);

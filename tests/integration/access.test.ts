@@ -49,20 +49,29 @@ async function text(from: string, body: string): Promise<MessageView> {
 describe('who may see which conversation', () => {
   it('keeps another team’s conversation from an agent, by REST and live, until they join that team', async () => {
     const housing = (await apiJson(hub.url, admin, '/api/teams', { method: 'POST', body: JSON.stringify({ name: 'Housing', needs: ['housing'] }) })).body.team;
-    const safeguarding = (await apiJson(hub.url, admin, '/api/teams', { method: 'POST', body: JSON.stringify({ name: 'Safeguarding', needs: ['safety'] }) })).body.team;
+    const safeguarding = (await apiJson(hub.url, admin, '/api/teams', { method: 'POST', body: JSON.stringify({ name: 'Safeguarding', needs: ['safety'] }) }))
+      .body.team;
     const tia = await account('Tia', 'agent', [housing.id]);
     const gen = await account('Gen', 'agent');
     const svc = await account('Sol', 'service');
 
     const general = await text('+447911200601', 'question about my bin');
     const sensitive = await text('+447911200602', 'I need to talk to someone about my safety');
-    expect((await apiJson(hub.url, admin, `/api/conversations/${sensitive.conversationId}/transfer`, { method: 'POST', body: JSON.stringify({ teamId: safeguarding.id, note: 'Safeguarding concern; call back only on this number' }) })).status).toBe(200);
+    expect(
+      (
+        await apiJson(hub.url, admin, `/api/conversations/${sensitive.conversationId}/transfer`, {
+          method: 'POST',
+          body: JSON.stringify({ teamId: safeguarding.id, note: 'Safeguarding concern; call back only on this number' }),
+        })
+      ).status,
+    ).toBe(200);
 
     // REST: Tia sees the general queue but not Safeguarding's conversation, on any route.
     const listed = (await tia.api<{ conversations: { id: string }[] }>('/api/conversations')).body.conversations.map((c) => c.id);
     expect(listed).toContain(general.conversationId);
     expect(listed).not.toContain(sensitive.conversationId);
-    for (const path of ['', '/notes', '/calls', '/needs/suggestions']) expect((await tia.api(`/api/conversations/${sensitive.conversationId}${path}`)).status).toBe(403);
+    for (const path of ['', '/notes', '/calls', '/needs/suggestions'])
+      expect((await tia.api(`/api/conversations/${sensitive.conversationId}${path}`)).status).toBe(403);
     const reply = await tia.api(`/api/conversations/${sensitive.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'hello' }) });
     expect(reply.status).toBe(403);
     expect(reply.body.error).toMatch(/team you are not in/);
@@ -91,7 +100,10 @@ describe('who may see which conversation', () => {
 
     // Tia joins Safeguarding: from now on she sees it, live too, without reconnecting.
     const updated = nextEvent(tia.socket, 'me.updated');
-    expect((await apiJson(hub.url, admin, `/api/agents/${tia.id}/routing`, { method: 'PUT', body: JSON.stringify({ teamIds: [housing.id, safeguarding.id] }) })).status).toBe(200);
+    expect(
+      (await apiJson(hub.url, admin, `/api/agents/${tia.id}/routing`, { method: 'PUT', body: JSON.stringify({ teamIds: [housing.id, safeguarding.id] }) }))
+        .status,
+    ).toBe(200);
     await updated;
     expect((await tia.api(`/api/conversations/${sensitive.conversationId}`)).status).toBe(200);
     const nowHeard = nextEvent<MessageView>(tia.socket, 'message.created', (m) => m.body === 'hello again');

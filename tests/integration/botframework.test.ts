@@ -43,8 +43,15 @@ afterAll(async () => {
 });
 
 const activity = (id: string, text: string, conversation = 'conv-1', extra: object = {}) => ({
-  type: 'message', id, text, channelId: 'directline', serviceUrl: connectorUrl,
-  conversation: { id: conversation }, from: { id: 'dl-user-7', name: 'Ann' }, recipient: { id: 'council-bot', name: 'Council' }, ...extra,
+  type: 'message',
+  id,
+  text,
+  channelId: 'directline',
+  serviceUrl: connectorUrl,
+  conversation: { id: conversation },
+  from: { id: 'dl-user-7', name: 'Ann' },
+  recipient: { id: 'council-bot', name: 'Council' },
+  ...extra,
 });
 const post = (body: unknown, headers: Record<string, string> = {}, url = hub.url) =>
   fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -67,7 +74,10 @@ describe('the Bot Framework channel', () => {
     expect(inbound).toHaveLength(1);
     expect(inbound[0]).toMatchObject({ fromAddress: 'directline:dl-user-7', body: 'my bin was not collected this week' });
 
-    const reply = await apiJson(hub.url, cookie, `/api/conversations/${inbound[0]!.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Hello Ann, this is Sam. We will collect it tomorrow.' }) });
+    const reply = await apiJson(hub.url, cookie, `/api/conversations/${inbound[0]!.conversationId}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Hello Ann, this is Sam. We will collect it tomorrow.' }),
+    });
     expect(reply.status).toBe(202);
     await expect.poll(() => sentTo('conv-1').map((p) => p.body.text)).toContain('Hello Ann, this is Sam. We will collect it tomorrow.');
   });
@@ -83,7 +93,11 @@ describe('the Bot Framework channel', () => {
 
   it("the bot's own activities are not a customer writing: stored never, answered never", async () => {
     const before = await hub.database.prisma.inboxItem.count();
-    const echoed = { ...activity('a-6', 'It sounds like you need help with bins and waste.', 'conv-3'), from: { id: 'council-bot', name: 'Council', role: 'bot' }, recipient: { id: 'dl-user-7' } };
+    const echoed = {
+      ...activity('a-6', 'It sounds like you need help with bins and waste.', 'conv-3'),
+      from: { id: 'council-bot', name: 'Council', role: 'bot' },
+      recipient: { id: 'dl-user-7' },
+    };
     expect((await post(echoed)).status).toBe(200);
     expect(await hub.database.prisma.inboxItem.count()).toBe(before);
   });
@@ -97,19 +111,26 @@ describe('the Bot Framework channel', () => {
     const card = activity('a-8', '', 'conv-5', { value: { need: 'housing', postcode: 'TF1 1AA' } });
     expect((await post(card)).status).toBe(202);
     const db = hub.database.prisma;
-    await expect.poll(() => db.message.findFirst({ where: { providerMessageId: 'conv-4:a-7' }, select: { body: true } })).toEqual({ body: 'my bin was not collected' });
-    await expect.poll(() => db.message.findFirst({ where: { providerMessageId: 'conv-5:a-8' }, select: { body: true } })).toEqual({ body: 'need: housing; postcode: TF1 1AA' });
+    await expect
+      .poll(() => db.message.findFirst({ where: { providerMessageId: 'conv-4:a-7' }, select: { body: true } }))
+      .toEqual({ body: 'my bin was not collected' });
+    await expect
+      .poll(() => db.message.findFirst({ where: { providerMessageId: 'conv-5:a-8' }, select: { body: true } }))
+      .toEqual({ body: 'need: housing; postcode: TF1 1AA' });
   });
 
   it('with an app registration, requests without a valid Bot Framework token are refused', async () => {
-    const secured = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', BOT_APP_ID: '00000000-0000-4000-8000-00000000b0f0', BOT_APP_PASSWORD: 'not-a-real-secret' }));
+    const secured = await startTestHub(
+      testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', BOT_APP_ID: '00000000-0000-4000-8000-00000000b0f0', BOT_APP_PASSWORD: 'not-a-real-secret' }),
+    );
     try {
       const before = await hub.database.prisma.inboxItem.count();
       const missing = await post(activity('a-4', 'hello', 'conv-2'), {}, secured.url);
       expect(missing.status).toBe(401);
       // Only that the token was not accepted: never the SDK's own error text.
       expect(await missing.json()).toEqual({ error: 'the Bot Framework token is missing or not valid' });
-      const forged = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImZvcmdlZCJ9.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIiwiYXVkIjoiMDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDBiMGYwIn0.c2lnbmF0dXJl';
+      const forged =
+        'eyJhbGciOiJSUzI1NiIsImtpZCI6ImZvcmdlZCJ9.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIiwiYXVkIjoiMDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDBiMGYwIn0.c2lnbmF0dXJl';
       const bad = await post(activity('a-5', 'hello', 'conv-2'), { authorization: `Bearer ${forged}` }, secured.url);
       expect(bad.status).toBe(401);
       expect(await bad.json()).toEqual({ error: 'the Bot Framework token is missing or not valid' });

@@ -46,13 +46,18 @@ describe('needs recorded by an agent', () => {
     expect(suggestions.body.urgent).toBe(false);
 
     const updated = nextEvent<{ conversationId: string }>(desk, 'conversation.updated', (e) => e.conversationId === id);
-    const added = await apiJson<{ needs: Need[] }>(hub.url, cookie, `/api/conversations/${id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'housing.repairs' }) });
+    const added = await apiJson<{ needs: Need[] }>(hub.url, cookie, `/api/conversations/${id}/needs`, {
+      method: 'POST',
+      body: JSON.stringify({ code: 'housing.repairs' }),
+    });
     expect(added.status).toBe(201);
     expect(added.body.needs).toEqual([expect.objectContaining({ code: 'housing.repairs', label: 'Home repairs or disrepair', source: 'agent' })]);
     await updated;
 
     // Added already: nothing changes, and the suggestion is gone.
-    expect((await apiJson(hub.url, cookie, `/api/conversations/${id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'housing.repairs' }) })).status).toBe(200);
+    expect(
+      (await apiJson(hub.url, cookie, `/api/conversations/${id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'housing.repairs' }) })).status,
+    ).toBe(200);
     const after = await apiJson<{ needs: { code: string }[] }>(hub.url, cookie, `/api/conversations/${id}/needs/suggestions`);
     expect(after.body.needs.map((n) => n.code)).not.toContain('housing.repairs');
 
@@ -76,7 +81,14 @@ describe('needs recorded by an agent', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatch(/taxonomy/);
     expect((await apiJson(hub.url, cookie, `/api/conversations/${id}/needs/money.debt`, { method: 'DELETE' })).status).toBe(404);
-    expect((await apiJson(hub.url, cookie, '/api/conversations/00000000-0000-4000-8000-000000000000/needs', { method: 'POST', body: JSON.stringify({ code: 'money.debt' }) })).status).toBe(404);
+    expect(
+      (
+        await apiJson(hub.url, cookie, '/api/conversations/00000000-0000-4000-8000-000000000000/needs', {
+          method: 'POST',
+          body: JSON.stringify({ code: 'money.debt' }),
+        })
+      ).status,
+    ).toBe(404);
     expect((await fetch(`${hub.url}/api/needs/taxonomy`)).status).toBe(401);
     const taxonomy = await apiJson<{ needs: { code: string; simple: boolean }[] }>(hub.url, cookie, '/api/needs/taxonomy');
     expect(taxonomy.body.needs.find((n) => n.code === 'environment.waste')).toMatchObject({ simple: true });

@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 const createTeam = (headers: Record<string, string>) =>
-  fetch(`${hub.url}/api/teams`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, ...headers }, body: JSON.stringify({ name: `Team ${Math.random()}` }) });
+  fetch(`${hub.url}/api/teams`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, ...headers },
+    body: JSON.stringify({ name: `Team ${Math.random()}` }),
+  });
 
 describe('requests from anywhere but the desk', () => {
   it.each([
@@ -42,14 +46,22 @@ describe('requests from anywhere but the desk', () => {
   });
 
   it('cannot sign in for someone (login CSRF), and the session cookie is SameSite=Strict', async () => {
-    const forged = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify(ADMIN) });
+    const forged = await fetch(`${hub.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify(ADMIN),
+    });
     expect(forged.status).toBe(403);
     const real = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
     expect(real.headers.get('set-cookie')).toMatch(/SameSite=Strict/i);
   });
 
   it('cannot open the desk socket, even with the agent’s cookie', async () => {
-    const socket = connect(`${hub.url}/desk`, { extraHeaders: { cookie, origin: 'https://forms.council.example' }, transports: ['websocket'], reconnection: false });
+    const socket = connect(`${hub.url}/desk`, {
+      extraHeaders: { cookie, origin: 'https://forms.council.example' },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     const refused = await new Promise<string>((resolve) => {
       socket.once('connect', () => resolve('connected'));
       socket.once('connect_error', (error) => resolve(error.message));

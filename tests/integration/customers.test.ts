@@ -33,17 +33,43 @@ beforeAll(async () => {
   const sms = await arrived;
   const conversation = await db.conversation.findUniqueOrThrow({ where: { id: sms.conversationId } });
   maryId = conversation.customerId;
-  await db.customer.update({ where: { id: maryId }, data: { displayName: 'Mary Jones', postcode: 'SW1A 1AA', language: 'en-GB', accessibilityNeeds: ['prefers text'] } });
+  await db.customer.update({
+    where: { id: maryId },
+    data: { displayName: 'Mary Jones', postcode: 'SW1A 1AA', language: 'en-GB', accessibilityNeeds: ['prefers text'] },
+  });
   // An older, closed conversation by email: the 360 timeline must span both.
   await db.contactPoint.create({ data: { customerId: maryId, kind: 'email', address: 'mary.jones@example.org', verifiedBy: 'inbound-email' } });
   await db.conversation.create({
     data: {
-      customerId: maryId, status: 'closed', channel: 'email', createdAt: new Date('2026-01-05T09:00:00Z'), closedAt: new Date('2026-01-06T09:00:00Z'),
-      messages: { create: { direction: 'inbound', channel: 'email', providerMessageId: '<old@example.org>', status: 'received', fromAddress: 'mary.jones@example.org', toAddress: 'contact@council.example', body: 'Council tax question', createdAt: new Date('2026-01-05T09:00:00Z') } },
+      customerId: maryId,
+      status: 'closed',
+      channel: 'email',
+      createdAt: new Date('2026-01-05T09:00:00Z'),
+      closedAt: new Date('2026-01-06T09:00:00Z'),
+      messages: {
+        create: {
+          direction: 'inbound',
+          channel: 'email',
+          providerMessageId: '<old@example.org>',
+          status: 'received',
+          fromAddress: 'mary.jones@example.org',
+          toAddress: 'contact@council.example',
+          body: 'Council tax question',
+          createdAt: new Date('2026-01-05T09:00:00Z'),
+        },
+      },
     },
   });
   await db.need.create({ data: { customerId: maryId, conversationId: sms.conversationId, code: WASTE, source: 'agent' } });
-  janeId = (await db.customer.create({ data: { displayName: 'Jane Smith', postcode: 'M1 1AE', contactPoints: { create: { kind: 'email', address: 'jane.smith@example.org', verifiedBy: 'agent' } } } })).id;
+  janeId = (
+    await db.customer.create({
+      data: {
+        displayName: 'Jane Smith',
+        postcode: 'M1 1AE',
+        contactPoints: { create: { kind: 'email', address: 'jane.smith@example.org', verifiedBy: 'agent' } },
+      },
+    })
+  ).id;
 });
 
 afterAll(async () => {
@@ -126,12 +152,19 @@ describe('GET /api/customers/{id}', () => {
 });
 
 describe('PATCH /api/customers/{id}', () => {
-  const patch = (body: unknown) => apiJson<{ customer: Customer360; error: string }>(hub.url, cookie, `/api/customers/${janeId}`, { method: 'PATCH', body: JSON.stringify(body) });
+  const patch = (body: unknown) =>
+    apiJson<{ customer: Customer360; error: string }>(hub.url, cookie, `/api/customers/${janeId}`, { method: 'PATCH', body: JSON.stringify(body) });
 
   it('records the profile an agent learns, normalised, and audits which fields changed', async () => {
     const res = await patch({ postcode: 'm11ae', language: 'pl', accessibilityNeeds: ['uses BSL', 'prefers text'], preferredChannel: 'sms' });
     expect(res.status).toBe(200);
-    expect(res.body.customer).toMatchObject({ postcode: 'M1 1AE', language: 'pl', accessibilityNeeds: ['uses BSL', 'prefers text'], preferredChannel: 'sms', displayName: 'Jane Smith' });
+    expect(res.body.customer).toMatchObject({
+      postcode: 'M1 1AE',
+      language: 'pl',
+      accessibilityNeeds: ['uses BSL', 'prefers text'],
+      preferredChannel: 'sms',
+      displayName: 'Jane Smith',
+    });
     const audit = await hub.database.prisma.auditEvent.findFirstOrThrow({ where: { action: 'customer_update', customerId: janeId }, orderBy: { at: 'desc' } });
     expect(audit.detail).toEqual({ fields: ['postcode', 'language', 'preferredChannel', 'accessibilityNeeds'] });
   });
@@ -149,7 +182,11 @@ describe('PATCH /api/customers/{id}', () => {
 });
 
 describe('POST /api/customers/{id}/contact-points', () => {
-  const link = (id: string, body: unknown) => apiJson<{ error?: string; otherCustomerId?: string; contactPoint?: { address: string } }>(hub.url, cookie, `/api/customers/${id}/contact-points`, { method: 'POST', body: JSON.stringify(body) });
+  const link = (id: string, body: unknown) =>
+    apiJson<{ error?: string; otherCustomerId?: string; contactPoint?: { address: string } }>(hub.url, cookie, `/api/customers/${id}/contact-points`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
 
   it('links a number in any format after an identity check, with the reason audited', async () => {
     const res = await link(janeId, { kind: 'phone', address: '07911 200777', reason: 'confirmed date of birth and address by phone' });

@@ -63,8 +63,15 @@ describe('PostgreSQL gone for 10 s under 40 SMS a second', () => {
     // Everything reaches the inbox, and on to a stored message, once each.
     const sids = sent.map((f) => f.MessageSid!);
     const prisma = hub.database.prisma;
-    await expect.poll(() => prisma.inboxItem.count({ where: { channel: 'sms', providerMessageId: { in: sids } } }), { timeout: 120_000, interval: 1_000 }).toBe(TOTAL);
-    await expect.poll(() => prisma.message.count({ where: { channel: 'sms', direction: 'inbound', providerMessageId: { in: sids } } }), { timeout: 120_000, interval: 1_000 }).toBe(TOTAL);
+    await expect
+      .poll(() => prisma.inboxItem.count({ where: { channel: 'sms', providerMessageId: { in: sids } } }), { timeout: 120_000, interval: 1_000 })
+      .toBe(TOTAL);
+    await expect
+      .poll(() => prisma.message.count({ where: { channel: 'sms', direction: 'inbound', providerMessageId: { in: sids } } }), {
+        timeout: 120_000,
+        interval: 1_000,
+      })
+      .toBe(TOTAL);
     const nul = await prisma.message.findFirstOrThrow({ where: { providerMessageId: sent[OUTAGE.from + 7]!.MessageSid! }, select: { body: true } });
     expect(nul.body).toBe(`rent\uFFFDarrears, message ${OUTAGE.from + 7}`);
     // Nothing left waiting on disk.

@@ -25,7 +25,8 @@ let hub: RunningHub & { url: string };
 let admin: string;
 const db = () => hub.database.prisma;
 const serviceIds = async () => (await db().service.findMany({ select: { externalId: true }, orderBy: { externalId: 'asc' } })).map((s) => s.externalId);
-const put = (body: unknown, query = '') => apiJson<DirectoryReport & { problems?: string[] }>(hub.url, admin, `/api/directory${query}`, { method: 'PUT', body: JSON.stringify(body) });
+const put = (body: unknown, query = '') =>
+  apiJson<DirectoryReport & { problems?: string[] }>(hub.url, admin, `/api/directory${query}`, { method: 'PUT', body: JSON.stringify(body) });
 
 beforeAll(async () => {
   database = await createTestDatabase('directory_import');
@@ -40,14 +41,18 @@ afterAll(async () => {
 describe('the service directory from published data', () => {
   it('loads a file with a bad row at start: the rest is imported', async () => {
     expect(await serviceIds()).toEqual(['bf-credit-union-loans', 'bf-job-club']);
-    expect(await db().service.findUniqueOrThrow({ where: { externalId: 'bf-credit-union-loans' } })).toMatchObject({ hours: 'Mo-Fr 09:00-17:00', needs: ['money.debt'] });
+    expect(await db().service.findUniqueOrThrow({ where: { externalId: 'bf-credit-union-loans' } })).toMatchObject({
+      hours: 'Mo-Fr 09:00-17:00',
+      needs: ['money.debt'],
+    });
   });
 
   it('does not start with DIRECTORY_ALL_OR_NOTHING=true and a bad row, and imports nothing', async () => {
     const other = await createTestDatabase('directory_all_or_nothing');
     try {
-      await expect(startTestHub(testEnv({ DATABASE_URL: other.url, DIRECTORY_PATH: await fileOf('oruk-services-page'), DIRECTORY_ALL_OR_NOTHING: 'true' })))
-        .rejects.toThrow(/content\[1\]\.email: "savings@" is not an email address/);
+      await expect(
+        startTestHub(testEnv({ DATABASE_URL: other.url, DIRECTORY_PATH: await fileOf('oruk-services-page'), DIRECTORY_ALL_OR_NOTHING: 'true' })),
+      ).rejects.toThrow(/content\[1\]\.email: "savings@" is not an email address/);
     } finally {
       await other.drop();
     }
@@ -58,7 +63,12 @@ describe('the service directory from published data', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ shape: 'HSDS 3 list page (contents)', organizations: 1, services: 1, imported: 2, importedWithWarnings: 0, refused: 1 });
     expect(body.rows.filter((r) => r.outcome === 'refused')).toEqual([
-      expect.objectContaining({ kind: 'service', at: 'contents[1]', id: 'bf-carers-monthly', problems: [expect.stringContaining('"MONTHLY" cannot be read'), expect.stringContaining('"2MO" is not a day')] }),
+      expect.objectContaining({
+        kind: 'service',
+        at: 'contents[1]',
+        id: 'bf-carers-monthly',
+        problems: [expect.stringContaining('"MONTHLY" cannot be read'), expect.stringContaining('"2MO" is not a day')],
+      }),
     ]);
     expect(await db().service.findUniqueOrThrow({ where: { externalId: 'bf-carers-cafe' } })).toMatchObject({ hours: 'We 13:00-15:30', needs: ['care.carer'] });
     expect(await db().service.findUnique({ where: { externalId: 'bf-carers-monthly' } })).toBeNull();
@@ -94,7 +104,11 @@ describe('the service directory from published data', () => {
         locations: [{ name: 'Northgate Family Hub', address_1: '12 Northgate', city: 'Brackenford', postal_code: 'BF1 2AB', country: 'GB' }],
       },
     });
-    expect((await db().service.findUniqueOrThrow({ where: { externalId: '7f1c2b6e-5d0a-4c59-9a51-2f0b8b7d1e01' } })).details).toMatchObject({ minimumAge: 11, maximumAge: 25, languages: ['English', 'Urdu'] });
+    expect((await db().service.findUniqueOrThrow({ where: { externalId: '7f1c2b6e-5d0a-4c59-9a51-2f0b8b7d1e01' } })).details).toMatchObject({
+      minimumAge: 11,
+      maximumAge: 25,
+      languages: ['English', 'Urdu'],
+    });
 
     const rows = () => db().service.findMany({ orderBy: { externalId: 'asc' }, omit: { id: true, createdAt: true, updatedAt: true, organizationId: true } });
     const first = await apiJson<DirectoryDocument>(hub.url, admin, '/api/directory');

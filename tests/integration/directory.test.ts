@@ -75,7 +75,11 @@ describe('the service directory in PostgreSQL', () => {
     const outOfHours = await hub.prisma.service.findUniqueOrThrow({ where: { externalId: 'bbc-emergency-duty-team' } });
     expect(outOfHours.hours).toBeNull();
     const housing = await hub.prisma.service.findUniqueOrThrow({ where: { externalId: 'bbc-housing-options' } });
-    expect(housing.eligibility).toBe(serviceIn(file, 'bbc-housing-options').eligibilitys.map((e) => e.eligibility).join('; '));
+    expect(housing.eligibility).toBe(
+      serviceIn(file, 'bbc-housing-options')
+        .eligibilitys.map((e) => e.eligibility)
+        .join('; '),
+    );
     const closed = await hub.prisma.service.findUniqueOrThrow({ where: { externalId: 'warm-spaces' } });
     expect(closed.active).toBe(false);
   });
@@ -114,12 +118,31 @@ describe('the service directory in PostgreSQL', () => {
 
     // Back to the file as it was: the Slack channel goes with the Slack target.
     await importDirectory(hub.prisma, demo());
-    expect(await hub.prisma.service.findUniqueOrThrow({ where: { externalId: 'bbc-waste' } })).toMatchObject({ target: 'desk', slackChannel: null, active: true });
+    expect(await hub.prisma.service.findUniqueOrThrow({ where: { externalId: 'bbc-waste' } })).toMatchObject({
+      target: 'desk',
+      slackChannel: null,
+      active: true,
+    });
   });
 
   it('adds a service from a new file and leaves services missing from it alone', async () => {
     const partner: DirectoryDocument = parseDirectory(
-      { organizations: [{ id: 'brackenford-credit-union', name: 'Brackenford Credit Union', services: [{ id: 'credit-union-loans', name: 'Affordable Loans', status: 'active', service_taxonomys: [{ taxonomy: { id: 'money.debt', vocabulary: NEEDS_VOCABULARY } }] }] }] },
+      {
+        organizations: [
+          {
+            id: 'brackenford-credit-union',
+            name: 'Brackenford Credit Union',
+            services: [
+              {
+                id: 'credit-union-loans',
+                name: 'Affordable Loans',
+                status: 'active',
+                service_taxonomys: [{ taxonomy: { id: 'money.debt', vocabulary: NEEDS_VOCABULARY } }],
+              },
+            ],
+          },
+        ],
+      },
       needCodes,
     );
     expect(await importDirectory(hub.prisma, partner)).toEqual({ organizations: 1, services: 1, created: 2, updated: 0 });
@@ -130,14 +153,21 @@ describe('the service directory in PostgreSQL', () => {
   it('stores a webhook secret, never exports it, and keeps it through imports without one', async () => {
     const secret = 'whsec-7f3a9c1e5b2d8f4a6c0e9b7d5f3a1c8e';
     const withHook = demo();
-    serviceIn(withHook, 'cab-debt-benefits').x_contact_hub.handoff = { kind: 'webhook', url: 'https://casework.citizensadvice-brackenford.example/hub', secret };
+    serviceIn(withHook, 'cab-debt-benefits').x_contact_hub.handoff = {
+      kind: 'webhook',
+      url: 'https://casework.citizensadvice-brackenford.example/hub',
+      secret,
+    };
     await importDirectory(hub.prisma, withHook);
     const stored = () => hub.prisma.service.findUniqueOrThrow({ where: { externalId: 'cab-debt-benefits' } });
     expect(await stored()).toMatchObject({ target: 'webhook', webhookUrl: 'https://casework.citizensadvice-brackenford.example/hub', webhookSecret: secret });
 
     const exported = await exportDirectory(hub.prisma, labels);
     expect(JSON.stringify(exported)).not.toContain(secret);
-    expect(serviceIn(exported, 'cab-debt-benefits').x_contact_hub.handoff).toEqual({ kind: 'webhook', url: 'https://casework.citizensadvice-brackenford.example/hub' });
+    expect(serviceIn(exported, 'cab-debt-benefits').x_contact_hub.handoff).toEqual({
+      kind: 'webhook',
+      url: 'https://casework.citizensadvice-brackenford.example/hub',
+    });
 
     // The export itself, imported again (as a council editing its file would): the secret stays.
     await importDirectory(hub.prisma, parseDirectory(exported, needCodes));
@@ -145,7 +175,11 @@ describe('the service directory in PostgreSQL', () => {
 
     // A new secret given in a later file replaces it.
     const rotated = 'whsec-0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e';
-    serviceIn(withHook, 'cab-debt-benefits').x_contact_hub.handoff = { kind: 'webhook', url: 'https://casework.citizensadvice-brackenford.example/hub', secret: rotated };
+    serviceIn(withHook, 'cab-debt-benefits').x_contact_hub.handoff = {
+      kind: 'webhook',
+      url: 'https://casework.citizensadvice-brackenford.example/hub',
+      secret: rotated,
+    };
     await importDirectory(hub.prisma, withHook);
     expect((await stored()).webhookSecret).toBe(rotated);
   });

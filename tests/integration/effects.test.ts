@@ -11,7 +11,12 @@ import { createQueues, type Queues } from '../../hub/queues.ts';
 import { uniquePrefix } from '../helpers/hub.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const settings = (prefix: string) => ({ prefix, onError: () => undefined, outbound: { attempts: 3, backoffMs: 100 }, handoff: { attempts: 3, backoffMs: 100 } });
+const settings = (prefix: string) => ({
+  prefix,
+  onError: () => undefined,
+  outbound: { attempts: 3, backoffMs: 100 },
+  handoff: { attempts: 3, backoffMs: 100 },
+});
 
 async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -60,15 +65,35 @@ describe('effects runner', () => {
       fx.route(),
       fx.queueChanged(),
     ]);
-    await until(() => events.length, (n) => n >= 3, 'the events');
-    expect(events).toEqual([{ type: 'message.created', conversationId: 'c1', messageId: 'm1' }, { type: 'conversation.updated', conversationId: 'c1' }, { type: 'queue.changed' }]);
+    await until(
+      () => events.length,
+      (n) => n >= 3,
+      'the events',
+    );
+    expect(events).toEqual([
+      { type: 'message.created', conversationId: 'c1', messageId: 'm1' },
+      { type: 'conversation.updated', conversationId: 'c1' },
+      { type: 'queue.changed' },
+    ]);
     // Routing is asked once, after every event was published (the router reads what the events describe).
     expect(order).toEqual(['message.created', 'conversation.updated', 'queue.changed', 'route']);
-    const sent = await until(() => queues.outbound.getJobs(['waiting', 'prioritized']), (jobs) => jobs.length >= 1, 'the outbound job');
+    const sent = await until(
+      () => queues.outbound.getJobs(['waiting', 'prioritized']),
+      (jobs) => jobs.length >= 1,
+      'the outbound job',
+    );
     expect(sent.map((j) => j.data)).toEqual([{ messageId: 'm1' }]);
-    const delivered = await until(() => queues.handoff.getJobs(['waiting', 'prioritized']), (jobs) => jobs.length >= 1, 'the hand-off job');
+    const delivered = await until(
+      () => queues.handoff.getJobs(['waiting', 'prioritized']),
+      (jobs) => jobs.length >= 1,
+      'the hand-off job',
+    );
     expect(delivered.map((j) => j.data)).toEqual([{ deliveryId: 'd1' }]);
-    const timers = await until(() => queues.handoffTimer.getJobs(['delayed']), (jobs) => jobs.length >= 1, 'the timer');
+    const timers = await until(
+      () => queues.handoffTimer.getJobs(['delayed']),
+      (jobs) => jobs.length >= 1,
+      'the timer',
+    );
     expect(timers.map((j) => [j.id, j.data])).toEqual([['h1-remind', { handoffId: 'h1', stage: 'remind' }]]);
     expect(timers[0]!.timestamp + timers[0]!.delay).toBeGreaterThan(at.getTime() - 5_000);
     stop();
@@ -81,17 +106,24 @@ describe('effects runner', () => {
     const deadBus = await createEventBus(lost, uniquePrefix('effects-dead'));
     lost.disconnect();
     const lines: string[] = [];
-    const logger = createLogger('warn', new Writable({
+    const logger = createLogger(
+      'warn',
+      new Writable({
         write: (chunk, _enc, next) => {
           lines.push(String(chunk));
           next();
         },
-      }));
+      }),
+    );
     let routed = 0;
     const runner = createEffectsRunner({ queues: deadQueues, bus: deadBus, logger, requestRouting: () => routed++ });
     await expect(runner.run([...fx.message('c1', 'm1'), fx.route()])).resolves.toBeUndefined();
     expect(routed).toBe(1);
-    await until(() => lines.join(''), (text) => text.includes('could not publish message.created') && text.includes('could not queue a message'), 'the warnings');
+    await until(
+      () => lines.join(''),
+      (text) => text.includes('could not publish message.created') && text.includes('could not queue a message'),
+      'the warnings',
+    );
     await deadBus.close();
     await deadQueues.close().catch(() => undefined);
   });

@@ -21,7 +21,15 @@ let smtpPort: number;
 beforeAll(async () => {
   database = await createTestDatabase('email_heavy');
   smtpPort = await freePort();
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', EMAIL_MAX_BYTES: String(30 * 1024 * 1024) }));
+  hub = await startTestHub(
+    testEnv({
+      DATABASE_URL: database.url,
+      EMAIL_INBOUND_ADDRESSES: COUNCIL,
+      SMTP_PORT: String(smtpPort),
+      SMTP_HOST: '127.0.0.1',
+      EMAIL_MAX_BYTES: String(30 * 1024 * 1024),
+    }),
+  );
 });
 afterAll(async () => {
   await hub?.stop();
@@ -40,12 +48,26 @@ describe('mail that would freeze the hub', () => {
     // sender's work, and this test's own process is the hub's.
     const dir = mkdtempSync(path.join(tmpdir(), 'heavy-mail-'));
     const build = (mail: ConstructorParameters<typeof MailComposer>[0]) => new MailComposer(mail).compile().build();
-    writeFileSync(path.join(dir, 'quoted.eml'), await build({ from: 'tenant@example.org', to: COUNCIL, subject: 'Re: Repair appointment', messageId: '<quoted-766k@example.org>', text: quotedReply() }));
-    writeFileSync(path.join(dir, 'big.eml'), await build({ from: 'big@example.org', to: COUNCIL, subject: 'Everything', messageId: '<body-25mb@example.org>', text: `Please read all of this.\n${'a line of a very long letter to the council\n'.repeat(600_000)}` }));
+    writeFileSync(
+      path.join(dir, 'quoted.eml'),
+      await build({ from: 'tenant@example.org', to: COUNCIL, subject: 'Re: Repair appointment', messageId: '<quoted-766k@example.org>', text: quotedReply() }),
+    );
+    writeFileSync(
+      path.join(dir, 'big.eml'),
+      await build({
+        from: 'big@example.org',
+        to: COUNCIL,
+        subject: 'Everything',
+        messageId: '<body-25mb@example.org>',
+        text: `Please read all of this.\n${'a line of a very long letter to the council\n'.repeat(600_000)}`,
+      }),
+    );
     const send = (file: string, from: string) =>
       new Promise<void>((resolve, reject) => {
         const script = `const n=require('nodemailer');const t=n.createTransport({host:'127.0.0.1',port:${smtpPort},secure:false,ignoreTLS:true});t.sendMail({envelope:{from:${JSON.stringify(from)},to:[${JSON.stringify(COUNCIL)}]},raw:require('fs').readFileSync(${JSON.stringify(path.join(dir, file))})}).then(()=>process.exit(0),(e)=>{console.error(e.message);process.exit(1)})`;
-        execFile(process.execPath, ['-e', script], { cwd: process.cwd() }, (error, _stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve()));
+        execFile(process.execPath, ['-e', script], { cwd: process.cwd() }, (error, _stdout, stderr) =>
+          error ? reject(new Error(stderr || error.message)) : resolve(),
+        );
       });
     const slowest = { ms: 0 };
     let webhooks = 0;
@@ -65,9 +87,11 @@ describe('mail that would freeze the hub', () => {
     try {
       await Promise.all([send('quoted.eml', 'tenant@example.org'), send('big.eml', 'big@example.org')]);
       const db = hub.database.prisma;
-      await expect.poll(() => db.message.findFirst({ where: { providerMessageId: '<quoted-766k@example.org>' }, select: { body: true } }), { timeout: 60_000 }).toEqual({
-        body: 'Thank you, Thursday morning is fine for the repair.',
-      });
+      await expect
+        .poll(() => db.message.findFirst({ where: { providerMessageId: '<quoted-766k@example.org>' }, select: { body: true } }), { timeout: 60_000 })
+        .toEqual({
+          body: 'Thank you, Thursday morning is fine for the repair.',
+        });
       await expect.poll(() => db.message.count({ where: { providerMessageId: '<body-25mb@example.org>' } }), { timeout: 60_000 }).toBe(1);
       const stored = await db.message.findFirstOrThrow({ where: { providerMessageId: '<body-25mb@example.org>' }, select: { body: true } });
       expect(stored.body.startsWith('Please read all of this.')).toBe(true);

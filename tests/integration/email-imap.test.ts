@@ -40,7 +40,12 @@ beforeAll(async () => {
   // The council's side of the mailbox: where its mail server delivers, and where staff would look.
   mailbox = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user: 'testuser', pass: 'testpass' }, logger: false });
   await mailbox.connect();
-  env = testEnv({ DATABASE_URL: database.url, EMAIL_INBOUND_ADDRESSES: COUNCIL, EMAIL_IMAP_URL: `imap://testuser:testpass@127.0.0.1:${port}/INBOX`, EMAIL_IMAP_POLL_MS: '5000' });
+  env = testEnv({
+    DATABASE_URL: database.url,
+    EMAIL_INBOUND_ADDRESSES: COUNCIL,
+    EMAIL_IMAP_URL: `imap://testuser:testpass@127.0.0.1:${port}/INBOX`,
+    EMAIL_IMAP_POLL_MS: '5000',
+  });
   await startHub();
 });
 
@@ -54,7 +59,17 @@ afterAll(async () => {
 const db = () => hub.database.prisma;
 
 const rfc822 = (messageId: string, text: string, from = 'Mary Jones <mary.jones@example.org>') =>
-  [`From: ${from}`, `To: ${COUNCIL}`, `Subject: Missed bin`, `Message-ID: ${messageId}`, 'Date: Mon, 23 Nov 2026 09:00:00 +0000', 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\r\n');
+  [
+    `From: ${from}`,
+    `To: ${COUNCIL}`,
+    `Subject: Missed bin`,
+    `Message-ID: ${messageId}`,
+    'Date: Mon, 23 Nov 2026 09:00:00 +0000',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    text,
+    '',
+  ].join('\r\n');
 
 async function flagsOf(uid: number): Promise<string[]> {
   const lock = await mailbox.getMailboxLock('INBOX');

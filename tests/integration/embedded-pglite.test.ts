@@ -52,7 +52,10 @@ describe('the embedded default (PGlite)', () => {
       const inbound = await arrived;
 
       const sent = nextEvent<MessageView>(desk, 'message.updated', (m) => m.conversationId === inbound.conversationId && m.status === 'sent');
-      const reply = await apiJson(url, cookie, `/api/conversations/${inbound.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Yes, today before 5pm.' }) });
+      const reply = await apiJson(url, cookie, `/api/conversations/${inbound.conversationId}/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ text: 'Yes, today before 5pm.' }),
+      });
       expect(reply.status).toBe(202);
       await sent;
       const [request] = await twilioApi.waitForRequests(1);

@@ -84,7 +84,9 @@ interface HandedOff {
 /** A customer texts; an agent records their need and hands it off; the service's hand-off email is sent. */
 async function handOff(from: string, code = 'housing.homeless'): Promise<HandedOff> {
   const arrived = nextEvent<MessageView>(desk, 'message.created', (m) => m.fromAddress === from);
-  expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'We have been told to leave our flat by Friday'))).status).toBe(200);
+  expect(
+    (await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'We have been told to leave our flat by Friday'))).status,
+  ).toBe(200);
   const { conversationId } = await arrived;
   expect((await apiJson(hub.url, admin, `/api/conversations/${conversationId}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
   const made = await apiJson(hub.url, admin, `/api/conversations/${conversationId}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true }) });
@@ -99,11 +101,18 @@ async function handOff(from: string, code = 'housing.homeless'): Promise<HandedO
 }
 
 /** The hand-off email quoted below a reply, the way a mail program quotes it. */
-const quoted = (mail: ParsedMail) => `On Mon, 23 Nov 2026 at 10:00, ${COUNCIL} wrote:\n${(mail.text ?? '').trim().split('\n').map((l) => `> ${l}`).join('\n')}\n`;
+const quoted = (mail: ParsedMail) =>
+  `On Mon, 23 Nov 2026 at 10:00, ${COUNCIL} wrote:\n${(mail.text ?? '')
+    .trim()
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n')}\n`;
 
 /** Waits until the hub has finished with an inbound email (either way), and returns its inbox row. */
 async function processed(messageId: string) {
-  await expect.poll(async () => (await db().inboxItem.findFirst({ where: { channel: 'email', providerMessageId: messageId } }))?.processedAt ?? null, { timeout: 10_000 }).not.toBeNull();
+  await expect
+    .poll(async () => (await db().inboxItem.findFirst({ where: { channel: 'email', providerMessageId: messageId } }))?.processedAt ?? null, { timeout: 10_000 })
+    .not.toBeNull();
   return db().inboxItem.findFirstOrThrow({ where: { channel: 'email', providerMessageId: messageId } });
 }
 
@@ -197,7 +206,12 @@ describe('answering a hand-off by replying to its email', () => {
     const from = '+447911200603';
     const h = await handOff(from, 'housing.unsuitable');
     const before = textsTo(from).length;
-    await send({ from: `Housing Options <${HOUSING}>`, subject: `RE: Hand-off ${h.reference.toLowerCase()}`, messageId: '<no-headers@testford.example>', text: 'Please call us on 01632 960000.\n\n-- \nHousing Options, Testford Council' });
+    await send({
+      from: `Housing Options <${HOUSING}>`,
+      subject: `RE: Hand-off ${h.reference.toLowerCase()}`,
+      messageId: '<no-headers@testford.example>',
+      text: 'Please call us on 01632 960000.\n\n-- \nHousing Options, Testford Council',
+    });
     await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
     expect(textsTo(from).at(-1)).toBe(`${HOUSING_NAME} (reference ${h.reference}): Please call us on 01632 960000.`);
     expect(await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({ status: 'accepted', acceptedBy: 'Housing Options (email)' });
@@ -227,7 +241,9 @@ describe('answering a hand-off by replying to its email', () => {
       expect(message.conversationId).not.toBe(h.conversationId);
       expect(message.senderAuth).toMatchObject({ verdict: 'fail', domain: 'testford.example', by: 'hub' });
       // ...and on the hand-off's history, for a supervisor.
-      expect(await db().handoffEvent.count({ where: { handoffId: h.id, kind: 'reply_unverified', providerKey: `email-unverified:<${id}@testford.example>` } })).toBe(1);
+      expect(
+        await db().handoffEvent.count({ where: { handoffId: h.id, kind: 'reply_unverified', providerKey: `email-unverified:<${id}@testford.example>` } }),
+      ).toBe(1);
     }
     expect(await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({ status: 'delivered', acceptedBy: null });
     expect(await serviceReplies(h.id)).toHaveLength(0);
@@ -252,7 +268,10 @@ describe('answering a hand-off by replying to its email', () => {
       messageId: '<spoofed@testford.example>',
       inReplyTo: h.mail.messageId!,
       // As the council's mail gateway records it on the way in.
-      headers: { 'Authentication-Results': 'mx.council.example; spf=fail smtp.mailfrom=testford.example; dkim=none; dmarc=fail (p=reject dis=none) header.from=testford.example' },
+      headers: {
+        'Authentication-Results':
+          'mx.council.example; spf=fail smtp.mailfrom=testford.example; dkim=none; dmarc=fail (p=reject dis=none) header.from=testford.example',
+      },
       text: 'Send us your bank details by text.',
     });
     const message = await customerEmail('<spoofed@testford.example>');
@@ -266,9 +285,22 @@ describe('answering a hand-off by replying to its email', () => {
     const from = '+447911200605';
     const h = await handOff(from);
     const advice = await db().service.findUniqueOrThrow({ where: { externalId: 'svc-advice' } });
-    expect((await apiJson(hub.url, admin, `/api/handoffs/${h.id}/redirect`, { method: 'POST', body: JSON.stringify({ serviceId: advice.id, reason: 'benefits question' }) })).status).toBe(200);
+    expect(
+      (
+        await apiJson(hub.url, admin, `/api/handoffs/${h.id}/redirect`, {
+          method: 'POST',
+          body: JSON.stringify({ serviceId: advice.id, reason: 'benefits question' }),
+        })
+      ).status,
+    ).toBe(200);
     const before = textsTo(from).length;
-    await send({ from: HOUSING, subject: `Re: ${h.mail.subject}`, messageId: '<too-late@testford.example>', inReplyTo: h.mail.messageId!, text: 'We can help with this.' });
+    await send({
+      from: HOUSING,
+      subject: `Re: ${h.mail.subject}`,
+      messageId: '<too-late@testford.example>',
+      inReplyTo: h.mail.messageId!,
+      text: 'We can help with this.',
+    });
     const row = await processed('<too-late@testford.example>');
     expect(row.messageId).toBeNull();
     expect((await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).status).toBe('redirected');

@@ -8,7 +8,15 @@ import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts
 import { writeDirectory, type TestService } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startFakeSlack, FAKE_SLACK_TOKEN, type FakeSlack } from '../../testkit/fake-slack.ts';
-import { SLACK_SIGNING_SECRET, blockActionsPayload, messageEventEnvelope, newEventId, postSlackEvent, postSlackInteraction, viewSubmissionPayload } from '../../testkit/slack-request.ts';
+import {
+  SLACK_SIGNING_SECRET,
+  blockActionsPayload,
+  messageEventEnvelope,
+  newEventId,
+  postSlackEvent,
+  postSlackInteraction,
+  viewSubmissionPayload,
+} from '../../testkit/slack-request.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
@@ -24,7 +32,12 @@ interface Received {
 }
 
 /** A service's own system: "down" (503) for the requests a rule matches, as many times as it says; keeps every request. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; down: { match: (body: any) => boolean; times: number }[]; close(): Promise<void> }> {
+async function startReceiver(): Promise<{
+  url: string;
+  received: Received[];
+  down: { match: (body: any) => boolean; times: number }[];
+  close(): Promise<void>;
+}> {
   const received: Received[] = [];
   const down: { match: (body: any) => boolean; times: number }[] = [];
   const server: Server = createServer((req, res) => {
@@ -49,7 +62,13 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; dow
 }
 
 const services = (webhookUrl: string): TestService[] => [
-  { id: 'svc-housing', name: 'Housing Options', needs: ['housing.homeless', 'housing.unsuitable', 'money.debt'], handoff: { kind: 'slack', channel: HOUSING_CHANNEL }, slaMinutes: 60 },
+  {
+    id: 'svc-housing',
+    name: 'Housing Options',
+    needs: ['housing.homeless', 'housing.unsuitable', 'money.debt'],
+    handoff: { kind: 'slack', channel: HOUSING_CHANNEL },
+    slaMinutes: 60,
+  },
   { id: 'svc-schools', name: 'School Admissions', needs: ['education.school'], handoff: { kind: 'webhook', url: webhookUrl, secret: WEBHOOK_SECRET } },
   { id: 'svc-advice', name: 'Advice Centre', needs: ['money.benefits'], handoff: { kind: 'desk' } },
   { id: 'svc-waste', name: 'Waste and Recycling', needs: ['environment.waste'], handoff: { kind: 'desk' } },
@@ -107,7 +126,13 @@ async function talkToTheBot(from: string, first: string): Promise<string> {
   let said = await text(from, first);
   for (let turn = 0; turn < 8; turn++) {
     if (/We have passed your details on|We have noted that you need help/.test(said)) return said;
-    const answer = /Is that right/.test(said) ? 'yes' : /often also need/.test(said) ? 'no, that is all' : /Can we share/.test(said) ? 'yes' : 'by the end of the month, me and my son who is 9';
+    const answer = /Is that right/.test(said)
+      ? 'yes'
+      : /often also need/.test(said)
+        ? 'no, that is all'
+        : /Can we share/.test(said)
+          ? 'yes'
+          : 'by the end of the month, me and my son who is 9';
     said = await text(from, answer);
   }
   throw new Error(`the bot did not finish: ${said}`);
@@ -119,12 +144,14 @@ async function conversationWithNeeds(from: string, needs: string[], first = 'I n
   const ofCustomer = { customer: { contactPoints: { some: { address: from } } } };
   await expect.poll(() => db().conversation.count({ where: ofCustomer }), { timeout: 10_000 }).toBe(1);
   const conversation = await db().conversation.findFirstOrThrow({ where: ofCustomer });
-  for (const code of needs) expect((await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
+  for (const code of needs)
+    expect((await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
   return { id: conversation.id, customerId: conversation.customerId };
 }
 
 /** The admin hands the conversation's needs on, having recorded that the customer agreed. */
-const handOff = (conversationId: string, body: object = {}) => apiJson(hub.url, admin, `/api/conversations/${conversationId}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, ...body }) });
+const handOff = (conversationId: string, body: object = {}) =>
+  apiJson(hub.url, admin, `/api/conversations/${conversationId}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, ...body }) });
 
 describe('hand-offs from the needs conversation', () => {
   it('an SMS with two needs → two hand-offs to two services → accepted and answered in Slack → the customer gets the reply by SMS', async () => {
@@ -169,7 +196,13 @@ describe('hand-offs from the needs conversation', () => {
 
     // Sam replies in the thread; Slack retries the event; the customer gets one text, saying who it is from.
     const before = textsTo(from).length;
-    const reply = messageEventEnvelope({ eventId: newEventId(), channelId: HOUSING_CHANNEL, userId: 'U0SAMPATEL', text: 'We can see you tomorrow at 10am at the Civic Centre.', threadTs: ts });
+    const reply = messageEventEnvelope({
+      eventId: newEventId(),
+      channelId: HOUSING_CHANNEL,
+      userId: 'U0SAMPATEL',
+      text: 'We can see you tomorrow at 10am at the Civic Centre.',
+      threadTs: ts,
+    });
     expect((await postSlackEvent(hub.url, reply)).status).toBe(200);
     expect((await postSlackEvent(hub.url, reply, { retryNum: 1 })).status).toBe(200);
     await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
@@ -187,18 +220,37 @@ describe('hand-offs from the needs conversation', () => {
     const conversationNow = await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } });
     expect(conversationNow.waitingSince).toBeNull();
     // Danger in an answer brings the contact centre in as well, first in the queue.
-    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'hes outside banging on the door now and says he will kill me'));
+    await postTwilioWebhook(
+      hub.url,
+      PUBLIC_BASE_URL,
+      '/webhooks/twilio/sms',
+      inboundSmsFields(from, 'hes outside banging on the door now and says he will kill me'),
+    );
     await slack.waitFor('chat.postMessage', (b) => b.thread_ts === ts && /banging on the door/.test(String(b.text)));
-    await expect.poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } })).waitingSince, { timeout: 10_000 }).toBeTruthy();
+    await expect
+      .poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } })).waitingSince, { timeout: 10_000 })
+      .toBeTruthy();
     expect((await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } })).urgentAt).toBeTruthy();
 
     // The webhook went to the schools' system, signed so it can check it came from the hub.
     const ofSchools = () => receiver.received.find((r) => JSON.parse(r.raw).service_request_id === schools.reference);
     await expect.poll(ofSchools, { timeout: 10_000 }).toBeTruthy();
     const got = ofSchools()!;
-    expect(verifyWebhook(WEBHOOK_SECRET, { signature: got.headers['x-contacthub-signature'] as string, timestamp: got.headers['x-contacthub-timestamp'] as string }, got.raw)).toEqual({ ok: true });
+    expect(
+      verifyWebhook(
+        WEBHOOK_SECRET,
+        { signature: got.headers['x-contacthub-signature'] as string, timestamp: got.headers['x-contacthub-timestamp'] as string },
+        got.raw,
+      ),
+    ).toEqual({ ok: true });
     const body = JSON.parse(got.raw);
-    expect(body).toMatchObject({ service_request_id: schools.reference, service_code: 'svc-schools', service_name: 'School Admissions', status: 'open', phone: from });
+    expect(body).toMatchObject({
+      service_request_id: schools.reference,
+      service_code: 'svc-schools',
+      service_name: 'School Admissions',
+      status: 'open',
+      phone: from,
+    });
     expect(body.attributes.needs).toEqual([{ code: 'education.school', label: 'School places, transfers and attendance' }]);
 
     // The customer asks how it is going by quoting a reference, as they were told they could.
@@ -227,16 +279,25 @@ describe('hand-offs from the needs conversation', () => {
   it('a customer who says no to sharing keeps their needs with the contact centre: nothing is handed off', async () => {
     const from = '+447911200513';
     let said = await text(from, 'We have been evicted and have nowhere to stay');
-    for (let turn = 0; turn < 6 && !/We have noted|passed your details/.test(said); turn++) said = await text(from, /Is that right/.test(said) ? 'yes' : /often also need/.test(said) ? 'no' : /Can we share/.test(said) ? 'no' : 'Friday');
+    for (let turn = 0; turn < 6 && !/We have noted|passed your details/.test(said); turn++)
+      said = await text(from, /Is that right/.test(said) ? 'yes' : /often also need/.test(said) ? 'no' : /Can we share/.test(said) ? 'no' : 'Friday');
     expect(said).toMatch(/We will not share it without asking you/);
     const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
     expect(await db().handoff.count({ where: { conversationId: conversation.id } })).toBe(0);
-    await expect.poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).waitingSince, { timeout: 10_000 }).toBeTruthy();
+    await expect
+      .poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).waitingSince, { timeout: 10_000 })
+      .toBeTruthy();
   });
 
   it('a forged or stale Slack request is refused and changes nothing', async () => {
     const h = await db().handoff.findFirstOrThrow({ where: { service: { name: 'School Admissions' } } });
-    const press = blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: '1700000000.000100', actionId: 'handoff.accept', value: h.id });
+    const press = blockActionsPayload({
+      userId: 'U0SAMPATEL',
+      channelId: HOUSING_CHANNEL,
+      messageTs: '1700000000.000100',
+      actionId: 'handoff.accept',
+      value: h.id,
+    });
     expect((await postSlackInteraction(hub.url, press, { forge: true })).status).toBe(401);
     expect((await postSlackInteraction(hub.url, press, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
     // Signed "in the future": it would stay replayable until then.
@@ -268,7 +329,9 @@ describe('hand-offs made by an agent', () => {
   it('a service account sees only its own service’s hand-offs, and can accept, answer and close them', async () => {
     const advice = await db().service.findUniqueOrThrow({ where: { externalId: 'svc-advice' } });
     const account = { email: 'advice@testford.example', displayName: 'Ali (Advice Centre)', password: 'a long enough password', role: 'service' };
-    expect((await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ ...account, role: 'agent', serviceId: advice.id }) })).status).toBe(400);
+    expect(
+      (await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ ...account, role: 'agent', serviceId: advice.id }) })).status,
+    ).toBe(400);
     expect((await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ ...account, serviceId: advice.id }) })).status).toBe(201);
     const me = await signIn(hub.url, { email: account.email, password: account.password });
     const from = '+447911200503';
@@ -284,7 +347,10 @@ describe('hand-offs made by an agent', () => {
     expect((await apiJson(hub.url, me, `/api/conversations/${id}`)).status).toBe(403);
 
     const before = textsTo(from).length;
-    const answered = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/reply`, { method: 'POST', body: JSON.stringify({ text: 'Please bring your tenancy agreement on Monday.' }) });
+    const answered = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/reply`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Please bring your tenancy agreement on Monday.' }),
+    });
     expect(answered.status).toBe(200);
     expect(answered.body.handoff).toMatchObject({ status: 'accepted', acceptedBy: 'Ali (Advice Centre)' });
     await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
@@ -292,9 +358,16 @@ describe('hand-offs made by an agent', () => {
     // The customer's answer reaches the service's view (a desk service: no other copy to send).
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'ok will do, thanks'));
     await expect
-      .poll(async () => (await apiJson(hub.url, me, `/api/handoffs/${mine.id}`)).body.handoff.messages.map((m: { from: string; text: string }) => `${m.from}: ${m.text}`), { timeout: 10_000 })
+      .poll(
+        async () =>
+          (await apiJson(hub.url, me, `/api/handoffs/${mine.id}`)).body.handoff.messages.map((m: { from: string; text: string }) => `${m.from}: ${m.text}`),
+        { timeout: 10_000 },
+      )
       .toEqual([`service: Advice Centre (reference ${mine.reference}): Please bring your tenancy agreement on Monday.`, 'customer: ok will do, thanks']);
-    const closed = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'Benefits check done; claim started' }) });
+    const closed = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/close`, {
+      method: 'POST',
+      body: JSON.stringify({ outcome: 'Benefits check done; claim started' }),
+    });
     expect(closed.body.handoff).toMatchObject({ status: 'closed', outcome: 'Benefits check done; claim started' });
     expect((await apiJson(hub.url, me, `/api/handoffs/${mine.id}/accept`, { method: 'POST' })).status).toBe(409);
     // Closed is closed: the service cannot write to the customer from it any more.
@@ -311,7 +384,16 @@ describe('hand-offs made by an agent', () => {
     expect(handoff.service.name).toBe('Housing Options');
     const post = await slack.waitFor('chat.postMessage', (b) => blocksOf(b).includes(handoff.reference));
     const advice = await db().service.findUniqueOrThrow({ where: { externalId: 'svc-advice' } });
-    const res = await postSlackInteraction(hub.url, blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: String(post.body.ts ?? (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs), actionId: 'handoff.redirect', selectedOption: { value: `${handoff.id}:${advice.id}`, text: 'Advice Centre' } }));
+    const res = await postSlackInteraction(
+      hub.url,
+      blockActionsPayload({
+        userId: 'U0SAMPATEL',
+        channelId: HOUSING_CHANNEL,
+        messageTs: String(post.body.ts ?? (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs),
+        actionId: 'handoff.redirect',
+        selectedOption: { value: `${handoff.id}:${advice.id}`, text: 'Advice Centre' },
+      }),
+    );
     expect(res.status).toBe(200);
     const old = await db().handoff.findUniqueOrThrow({ where: { id: handoff.id }, include: { redirectedTo: { include: { service: true } } } });
     expect(old.status).toBe('redirected');
@@ -325,16 +407,35 @@ describe('hand-offs made by an agent', () => {
     const { id } = await conversationWithNeeds(from, ['housing.homeless']);
     const handoff = (await handOff(id)).body.handoffs[0];
     // Pressing Reply opens Slack's form for this hand-off.
-    const ts = await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 }).toBeTruthy().then(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs!);
+    const ts = await expect
+      .poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 })
+      .toBeTruthy()
+      .then(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs!);
     const press = blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: ts, actionId: 'handoff.reply', value: handoff.id });
     expect((await postSlackInteraction(hub.url, press)).status).toBe(200);
     const opened = await slack.waitFor('views.open', (b) => (b.view as { private_metadata?: string })?.private_metadata === handoff.id);
     expect(opened.body).toMatchObject({ trigger_id: press.trigger_id, view: { type: 'modal', callback_id: 'handoff.reply' } });
-    const empty = await postSlackInteraction(hub.url, viewSubmissionPayload({ userId: 'U0SAMPATEL', callbackId: 'handoff.reply', privateMetadata: handoff.id, values: { text: { value: { type: 'plain_text_input', value: '  ' } } } }));
+    const empty = await postSlackInteraction(
+      hub.url,
+      viewSubmissionPayload({
+        userId: 'U0SAMPATEL',
+        callbackId: 'handoff.reply',
+        privateMetadata: handoff.id,
+        values: { text: { value: { type: 'plain_text_input', value: '  ' } } },
+      }),
+    );
     expect(empty.status).toBe(200);
     expect(await empty.json()).toMatchObject({ response_action: 'errors' });
     const before = textsTo(from).length;
-    const ok = await postSlackInteraction(hub.url, viewSubmissionPayload({ userId: 'U0SAMPATEL', callbackId: 'handoff.reply', privateMetadata: handoff.id, values: { text: { value: { type: 'plain_text_input', value: 'Call us on 01632 960000 today.' } } } }));
+    const ok = await postSlackInteraction(
+      hub.url,
+      viewSubmissionPayload({
+        userId: 'U0SAMPATEL',
+        callbackId: 'handoff.reply',
+        privateMetadata: handoff.id,
+        values: { text: { value: { type: 'plain_text_input', value: 'Call us on 01632 960000 today.' } } },
+      }),
+    );
     expect(ok.status).toBe(200);
     await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
     expect(textsTo(from).at(-1)).toContain('Call us on 01632 960000 today.');
@@ -356,7 +457,12 @@ describe('the accept-by time (SLA)', () => {
     expect(await attention()).not.toContain(handoff.id);
     await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).escalatedAt, { timeout: 10_000 }).toBeTruthy();
     expect(await attention()).toContain(handoff.id);
-    expect((await db().handoffEvent.findMany({ where: { handoffId: handoff.id }, orderBy: { at: 'asc' } })).map((e) => e.kind)).toEqual(['created', 'delivered', 'reminded', 'escalated']);
+    expect((await db().handoffEvent.findMany({ where: { handoffId: handoff.id }, orderBy: { at: 'asc' } })).map((e) => e.kind)).toEqual([
+      'created',
+      'delivered',
+      'reminded',
+      'escalated',
+    ]);
     // Accepting it takes it off the supervisors' list.
     expect((await apiJson(hub.url, admin, `/api/handoffs/${handoff.id}/accept`, { method: 'POST' })).status).toBe(200);
     expect(await attention()).not.toContain(handoff.id);
@@ -395,13 +501,18 @@ describe('the customer’s rights over what was handed off', () => {
     const { customerId, handoff } = await handedOff(from, 'housing.homeless');
     await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 }).toBeTruthy();
     const exported = await apiJson(hub.url, admin, `/api/customers/${customerId}/export`);
-    expect(exported.body.handoffs).toEqual([expect.objectContaining({ reference: handoff.reference, service: 'Housing Options', needs: ['housing.homeless'], note: 'Jo prefers texts' })]);
+    expect(exported.body.handoffs).toEqual([
+      expect.objectContaining({ reference: handoff.reference, service: 'Housing Options', needs: ['housing.homeless'], note: 'Jo prefers texts' }),
+    ]);
     expect(JSON.stringify(exported.body.handoffs[0].excerpt)).toContain('my name is Jo');
     const customer = await apiJson(hub.url, admin, `/api/customers/${customerId}`);
     expect(customer.body.customer.handoffs).toEqual([expect.objectContaining({ reference: handoff.reference, service: 'Housing Options' })]);
 
     const { slackTs } = await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } });
-    const erased = await apiJson(hub.url, admin, `/api/customers/${customerId}/erase`, { method: 'POST', body: JSON.stringify({ reason: 'Subject asked for erasure by letter' }) });
+    const erased = await apiJson(hub.url, admin, `/api/customers/${customerId}/erase`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: 'Subject asked for erasure by letter' }),
+    });
     expect(erased.status).toBe(200);
     expect(erased.body.erased.handoffs).toBe(1);
     const after = await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } });
@@ -414,12 +525,18 @@ describe('the customer’s rights over what was handed off', () => {
   it('merging two records moves the hand-offs to the survivor, and undoing it moves them back', async () => {
     const a = await handedOff('+447911200509', 'money.benefits');
     const b = await handedOff('+447911200510', 'education.school');
-    const merged = await apiJson(hub.url, admin, `/api/customers/${a.customerId}/merge`, { method: 'POST', body: JSON.stringify({ absorbId: b.customerId, reason: 'Same person, confirmed by phone' }) });
+    const merged = await apiJson(hub.url, admin, `/api/customers/${a.customerId}/merge`, {
+      method: 'POST',
+      body: JSON.stringify({ absorbId: b.customerId, reason: 'Same person, confirmed by phone' }),
+    });
     expect(merged.status).toBe(201);
     expect((await db().handoff.findUniqueOrThrow({ where: { id: b.handoff.id } })).customerId).toBe(a.customerId);
     // One open plan for one person.
     expect(await db().actionPlan.count({ where: { openForCustomer: a.customerId } })).toBe(1);
-    const undone = await apiJson(hub.url, admin, `/api/merges/${merged.body.mergeId}/undo`, { method: 'POST', body: JSON.stringify({ reason: 'Merged by mistake' }) });
+    const undone = await apiJson(hub.url, admin, `/api/merges/${merged.body.mergeId}/undo`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: 'Merged by mistake' }),
+    });
     expect(undone.status).toBe(200);
     const back = await db().handoff.findUniqueOrThrow({ where: { id: b.handoff.id }, include: { plan: true } });
     expect(back.customerId).toBe(b.customerId);
@@ -450,7 +567,9 @@ describe('webhook delivery', () => {
   it('a delivery whose queue job was lost (Redis restarted) is found by the sweeper and sent once', async () => {
     const schools = await db().handoff.findFirstOrThrow({ where: { service: { externalId: 'svc-schools' }, status: 'delivered' } });
     // The outbox row is written, but no job exists for it: what a Redis restart leaves behind.
-    const lost = await db().handoffDelivery.create({ data: { handoffId: schools.id, kind: 'reminder', target: 'webhook', createdAt: new Date(Date.now() - 5_000) } });
+    const lost = await db().handoffDelivery.create({
+      data: { handoffId: schools.id, kind: 'reminder', target: 'webhook', createdAt: new Date(Date.now() - 5_000) },
+    });
     const got = () => receiver.received.filter((r) => r.headers['x-contacthub-delivery'] === lost.id);
     await expect.poll(() => got().length, { timeout: 10_000 }).toBe(1);
     expect(got()[0]!.headers['x-contacthub-event']).toBe('handoff.reminder');
@@ -468,7 +587,12 @@ describe('webhook delivery', () => {
       const timestamp = Math.floor(Date.now() / 1000);
       return fetch(`${hub.url}/webhooks/handoffs/${reference}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-contacthub-timestamp': String(timestamp), 'x-contacthub-signature': signWebhook(opts.secret ?? WEBHOOK_SECRET, timestamp, raw), 'x-contacthub-delivery': opts.id ?? 'req-1' },
+        headers: {
+          'content-type': 'application/json',
+          'x-contacthub-timestamp': String(timestamp),
+          'x-contacthub-signature': signWebhook(opts.secret ?? WEBHOOK_SECRET, timestamp, raw),
+          'x-contacthub-delivery': opts.id ?? 'req-1',
+        },
         body: raw,
       });
     };

@@ -28,7 +28,9 @@ afterAll(async () => {
 });
 
 const burst = (from: string, count: number) =>
-  Array.from({ length: count }, (_, i) => postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, `${from} #${i}`, newMessageSid())));
+  Array.from({ length: count }, (_, i) =>
+    postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, `${from} #${i}`, newMessageSid())),
+  );
 
 describe('first contacts racing across worker processes', () => {
   it('a burst from one new number makes exactly one customer; two numbers at once make two intact records', async () => {
@@ -39,8 +41,15 @@ describe('first contacts racing across worker processes', () => {
 
     const db = hub.database.prisma;
     await expect.poll(() => db.message.count(), { timeout: 30_000 }).toBe(80);
-    for (const [address, expected] of [[single, 40], [left, 20], [right, 20]] as const) {
-      const customers = await db.customer.findMany({ where: { contactPoints: { some: { address } } }, include: { contactPoints: true, conversations: { include: { _count: { select: { messages: true } } } } } });
+    for (const [address, expected] of [
+      [single, 40],
+      [left, 20],
+      [right, 20],
+    ] as const) {
+      const customers = await db.customer.findMany({
+        where: { contactPoints: { some: { address } } },
+        include: { contactPoints: true, conversations: { include: { _count: { select: { messages: true } } } } },
+      });
       expect(customers).toHaveLength(1);
       // Each record holds only its own address and only its own messages, all in one conversation.
       expect(customers[0]!.contactPoints.map((p) => p.address)).toEqual([address]);

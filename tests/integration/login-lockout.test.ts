@@ -90,7 +90,12 @@ describe('sign-in lock-out (defaults: 5 in a row, 15 minutes)', () => {
   let hub: Hub;
   const prefix = uniquePrefix('lockout');
   beforeAll(async () => {
-    hub = await startLoggedHub({ QUEUE_PREFIX: prefix, LOGIN_MAX_FAILURES_PER_ACCOUNT: '8', LOGIN_ACCOUNT_DELAY_MAX_SECONDS: '4', LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '15' });
+    hub = await startLoggedHub({
+      QUEUE_PREFIX: prefix,
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '8',
+      LOGIN_ACCOUNT_DELAY_MAX_SECONDS: '4',
+      LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '15',
+    });
     cleanups.push(async () => {
       const keys = await direct.keys(`${prefix}:login-*`);
       if (keys.length) await direct.del(...keys);
@@ -177,7 +182,9 @@ describe('sign-in lock-out (defaults: 5 in a row, 15 minutes)', () => {
     for (let i = 0; i < 8; i++) answers.push(await login(hub, agent.email, WRONG, newAddress()));
     expect(statuses(answers)).toEqual([401, 401, 401, 401, 401, 401, 401, 429]);
     expect(answers[7]).toMatchObject({ retryAfter: '1', body: { error: 'Too many failed sign-ins. Try again in 1 second.' } });
-    expect(hub.logs).toContainEqual(expect.objectContaining({ msg: 'sign-in slowed for an account failing from many addresses', agentId: agent.id, failures: 8, waitSeconds: 1 }));
+    expect(hub.logs).toContainEqual(
+      expect.objectContaining({ msg: 'sign-in slowed for an account failing from many addresses', agentId: agent.id, failures: 8, waitSeconds: 1 }),
+    );
 
     for (const wait of [2, 4, 4]) {
       await waitOver();
@@ -209,7 +216,13 @@ describe('sign-in lock-out (defaults: 5 in a row, 15 minutes)', () => {
     const listed = await apiJson<{ locks: SignInLockView[] }>(hub.url, admin, '/api/admin/sign-in-locks');
     expect(listed.status).toBe(200);
     const lock = listed.body.locks.find((l) => l.agent?.id === agent.id)!;
-    expect(lock).toMatchObject({ scope: 'account-address', agent: { id: agent.id, email: agent.email }, address: ip, failures: 5, reason: '5 wrong passwords in a row for this account from this address' });
+    expect(lock).toMatchObject({
+      scope: 'account-address',
+      agent: { id: agent.id, email: agent.email },
+      address: ip,
+      failures: 5,
+      reason: '5 wrong passwords in a row for this account from this address',
+    });
     const minutesLeft = (Date.parse(lock.lockedUntil) - Date.now()) / 60_000;
     expect(minutesLeft).toBeGreaterThan(13);
     expect(minutesLeft).toBeLessThanOrEqual(15);
@@ -241,8 +254,14 @@ describe('sign-in lock-out (defaults: 5 in a row, 15 minutes)', () => {
     expect((await login(hub, agent.email, RIGHT, newAddress())).status).toBe(200);
     // Admins see the address's own lock (no account) and can lift it.
     const admin = await signIn(hub.url);
-    const lock = (await apiJson<{ locks: SignInLockView[] }>(hub.url, admin, '/api/admin/sign-in-locks')).body.locks.find((l) => l.scope === 'address' && l.address === ip);
-    expect(lock).toMatchObject({ agent: null, failures: 15, reason: '15 wrong passwords from this address today, across accounts (possible password spraying)' });
+    const lock = (await apiJson<{ locks: SignInLockView[] }>(hub.url, admin, '/api/admin/sign-in-locks')).body.locks.find(
+      (l) => l.scope === 'address' && l.address === ip,
+    );
+    expect(lock).toMatchObject({
+      agent: null,
+      failures: 15,
+      reason: '15 wrong passwords from this address today, across accounts (possible password spraying)',
+    });
     expect((await apiJson(hub.url, admin, `/api/admin/sign-in-locks/${lock!.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await login(hub, agent.email, RIGHT, ip)).status).toBe(200);
   });
@@ -311,7 +330,10 @@ async function stallableProxy(): Promise<{ url: string; stall(): void; close(): 
   let stalled = false;
   const server = createServer((client) => {
     const upstream = connect(6379, '127.0.0.1');
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       sockets.add(from);
       from.on('data', (chunk) => void (stalled || to.write(chunk)));
       from.on('error', () => undefined);
@@ -373,7 +395,17 @@ describe('the lock-out module when Redis hangs', () => {
       const keys = await direct.keys(`${prefix}:*`);
       if (keys.length) await direct.del(...keys);
     });
-    const lockout = createLoginLockout({ redis: client, prefix, logger, redisTimeoutMs: 300, maxFailures: 2, maxFailuresPerAccount: 4, accountDelayMaxSeconds: 60, lockSeconds: 60, maxFailuresPerIpPerDay: 10 });
+    const lockout = createLoginLockout({
+      redis: client,
+      prefix,
+      logger,
+      redisTimeoutMs: 300,
+      maxFailures: 2,
+      maxFailuresPerAccount: 4,
+      accountDelayMaxSeconds: 60,
+      lockSeconds: 60,
+      maxFailuresPerIpPerDay: 10,
+    });
 
     // Through the proxy the lock-out works...
     for (const expected of [null, { retryAfterSeconds: 60 }]) {
@@ -391,7 +423,9 @@ describe('the lock-out module when Redis hangs', () => {
       expect(await gate.attempt.failed()).toBeNull();
       await gate.attempt.succeeded();
     }
-    expect(warnings).toContainEqual(expect.objectContaining({ msg: 'sign-in lock-out skipped: Redis did not answer (signing in without it)', err: 'no answer within 300 ms' }));
+    expect(warnings).toContainEqual(
+      expect.objectContaining({ msg: 'sign-in lock-out skipped: Redis did not answer (signing in without it)', err: 'no answer within 300 ms' }),
+    );
   });
 });
 
@@ -415,4 +449,3 @@ describe('pure parts', () => {
     expect(waitInWords(86_400)).toBe('24 hours');
   });
 });
-

@@ -41,7 +41,10 @@ async function text(from: string, body: string): Promise<MessageView> {
 const customerOf = async (m: MessageView) => (await db().conversation.findUniqueOrThrow({ where: { id: m.conversationId } })).customerId;
 const get360 = async (id: string) => (await apiJson<{ customer: Customer360 }>(hub.url, cookie, `/api/customers/${id}`)).body.customer;
 const merge = (survivor: string, absorbId: string, reason = 'same person: confirmed date of birth') =>
-  apiJson<{ mergeId: string; customer: Customer360; error?: string }>(hub.url, cookie, `/api/customers/${survivor}/merge`, { method: 'POST', body: JSON.stringify({ absorbId, reason }) });
+  apiJson<{ mergeId: string; customer: Customer360; error?: string }>(hub.url, cookie, `/api/customers/${survivor}/merge`, {
+    method: 'POST',
+    body: JSON.stringify({ absorbId, reason }),
+  });
 const undo = (mergeId: string, reason = 'merged the wrong person') =>
   apiJson<{ error?: string }>(hub.url, cookie, `/api/merges/${mergeId}/undo`, { method: 'POST', body: JSON.stringify({ reason }) });
 
@@ -62,7 +65,9 @@ describe('merge and undo', () => {
     expect(survivor.timeline.map((m) => m.body)).toEqual(['Hi, it is Ann from my mobile', 'Ann again, on my work phone']);
     expect(survivor.needs.map((n) => n.code)).toEqual(['money.council-tax']);
     expect((await get360(annB)).mergedIntoId).toBe(annA);
-    expect((await apiJson<{ customers: { id: string }[] }>(hub.url, cookie, '/api/customers?query=07911200602')).body.customers.map((c) => c.id)).toEqual([annA]);
+    expect((await apiJson<{ customers: { id: string }[] }>(hub.url, cookie, '/api/customers?query=07911200602')).body.customers.map((c) => c.id)).toEqual([
+      annA,
+    ]);
 
     // While merged, a text from either number threads into the survivor's open conversation.
     const later = await text('+447911200602', 'Any news?');
@@ -103,7 +108,9 @@ describe('merge and undo', () => {
     const keep = await customerOf(await text('+447911200621', 'first record'));
     const gone = await customerOf(await text('+447911200622', 'second record'));
     const sids = Array.from({ length: 30 }, () => newMessageSid());
-    const sending = Promise.all(sids.map((sid, i) => postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields('+447911200622', `during merge ${i}`, sid))));
+    const sending = Promise.all(
+      sids.map((sid, i) => postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields('+447911200622', `during merge ${i}`, sid))),
+    );
     const merged = await merge(keep, gone);
     expect(merged.status).toBe(201);
     expect((await sending).every((r) => r.status === 200)).toBe(true);
@@ -134,7 +141,12 @@ describe('merge and undo', () => {
       const arrived = nextEvent<MessageView>(desk, 'message.created', (m) => m.providerMessageId === fields.MessageSid);
       await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields);
       await expect
-        .poll(async () => (await observer.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = $1`, [database.name])).rows[0].n, { timeout: 20_000 })
+        .poll(
+          async () =>
+            (await observer.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = $1`, [database.name])).rows[0]
+              .n,
+          { timeout: 20_000 },
+        )
         .toBeGreaterThan(0);
 
       expect((await merge(keepId, goneId)).status).toBe(201);
@@ -159,7 +171,8 @@ describe('merge and undo', () => {
 describe('weak signals are suggestions, never merges', () => {
   const patch = (id: string, body: unknown) => apiJson(hub.url, cookie, `/api/customers/${id}`, { method: 'PATCH', body: JSON.stringify(body) });
   const suggestions = async (id: string) =>
-    (await apiJson<{ suggestions: { id: string; signals: string[]; customer: { id: string } }[] }>(hub.url, cookie, `/api/customers/${id}/match-suggestions`)).body.suggestions;
+    (await apiJson<{ suggestions: { id: string; signals: string[]; customer: { id: string } }[] }>(hub.url, cookie, `/api/customers/${id}/match-suggestions`))
+      .body.suggestions;
 
   it('the same name at the same postcode is suggested to the agent, and both records stay apart', async () => {
     const one = await customerOf(await text('+447911200651', 'hello'));

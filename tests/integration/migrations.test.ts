@@ -45,7 +45,10 @@ async function freshPGlite(): Promise<PGlite> {
 }
 
 async function migrationNames(dir = MIGRATIONS_DIR): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /** The project's migrations plus one that creates a table and then fails. */
@@ -118,10 +121,7 @@ describe('applyMigrations on in-memory PGlite', () => {
 
     await expect(applyMigrations({ kind: 'pglite', db }, { migrationsDir })).rejects.toThrow(/NoSuchTable/);
 
-    const { rows } = await db.query<{ finished_at: Date | null }>(
-      'SELECT finished_at FROM _prisma_migrations WHERE migration_name = $1',
-      [BROKEN],
-    );
+    const { rows } = await db.query<{ finished_at: Date | null }>('SELECT finished_at FROM _prisma_migrations WHERE migration_name = $1', [BROKEN]);
     expect(rows.every((r) => r.finished_at === null)).toBe(true);
     const broken = await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'Broken'`);
     expect(broken.rows).toHaveLength(0);

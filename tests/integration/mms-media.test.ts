@@ -49,7 +49,12 @@ const mediaPath = (messageSid: string) => `/2010-04-01/Accounts/${TEST_ACCOUNT_S
 const newMmsSid = () => `MM${randomBytes(16).toString('hex')}`;
 
 /** An MMS (or WhatsApp message) as Twilio posts it, with links to its media. */
-async function sendMms(from: string, body: string, media: { url: string; contentType: string }[], opts: { sid?: string; whatsapp?: boolean } = {}): Promise<string> {
+async function sendMms(
+  from: string,
+  body: string,
+  media: { url: string; contentType: string }[],
+  opts: { sid?: string; whatsapp?: boolean } = {},
+): Promise<string> {
   const sid = opts.sid ?? newMmsSid();
   const fields: Record<string, string> = { ...inboundSmsFields(from, body, sid), NumMedia: String(media.length) };
   media.forEach((m, i) => Object.assign(fields, { [`MediaUrl${i}`]: m.url, [`MediaContentType${i}`]: m.contentType }));
@@ -81,7 +86,11 @@ describe('media sent by MMS and WhatsApp', () => {
     const message = (await messageView(sid))!;
     expect(message.body).toBe('the mould in the bathroom');
     expect(message.notices).toEqual([]);
-    expect(message.attachments[0]).toMatchObject({ contentType: 'image/jpeg', size: JPEG.byteLength, filename: expect.stringMatching(/^sms-[0-9a-f]{8}-1\.jpg$/) });
+    expect(message.attachments[0]).toMatchObject({
+      contentType: 'image/jpeg',
+      size: JPEG.byteLength,
+      filename: expect.stringMatching(/^sms-[0-9a-f]{8}-1\.jpg$/),
+    });
     expect(fetchesOf(path).map((r) => r.headers.authorization)).toEqual([`Basic ${Buffer.from(`${TEST_ACCOUNT_SID}:${TEST_AUTH_TOKEN}`).toString('base64')}`]);
 
     const download = await fetch(hub.url + message.attachments[0]!.url, { headers: { cookie } });
@@ -93,15 +102,22 @@ describe('media sent by MMS and WhatsApp', () => {
 
   it('a link to anywhere but Twilio’s own media is never fetched: the agent is told, and the other server hears nothing', async () => {
     const sid = newMmsSid();
-    await sendMms('+447911200902', 'see attached', [
-      // The very path Twilio would use, on another host; and an internal address.
-      { url: elsewhere.url + mediaPath(sid), contentType: 'image/jpeg' },
-      { url: `${elsewhere.url}/x`, contentType: 'image/png' },
-    ], { sid });
-    await expect.poll(async () => (await messageView(sid))?.notices ?? []).toEqual([
-      'A picture sent with this message could not be fetched: it was not a link to Twilio’s copy of the file, so the hub did not fetch it.',
-      'A picture sent with this message could not be fetched: it was not a link to Twilio’s copy of the file, so the hub did not fetch it.',
-    ]);
+    await sendMms(
+      '+447911200902',
+      'see attached',
+      [
+        // The very path Twilio would use, on another host; and an internal address.
+        { url: elsewhere.url + mediaPath(sid), contentType: 'image/jpeg' },
+        { url: `${elsewhere.url}/x`, contentType: 'image/png' },
+      ],
+      { sid },
+    );
+    await expect
+      .poll(async () => (await messageView(sid))?.notices ?? [])
+      .toEqual([
+        'A picture sent with this message could not be fetched: it was not a link to Twilio’s copy of the file, so the hub did not fetch it.',
+        'A picture sent with this message could not be fetched: it was not a link to Twilio’s copy of the file, so the hub did not fetch it.',
+      ]);
     const message = (await messageView(sid))!;
     expect(message.body).toBe('see attached');
     expect(message.attachments).toEqual([]);
@@ -113,13 +129,15 @@ describe('media sent by MMS and WhatsApp', () => {
     const path = mediaPath(sid);
     twilioApi.media.set(path, [{ status: 503 }]);
     await sendMms('+447911200903', 'letter from the landlord', [{ url: twilioApi.url + path, contentType: 'application/pdf' }], { sid });
-    await expect.poll(async () => (await messageView(sid))?.notices ?? []).toEqual([
-      'A file sent with this message could not be fetched yet (Twilio answered 503); the hub is trying again.',
-    ]);
+    await expect
+      .poll(async () => (await messageView(sid))?.notices ?? [])
+      .toEqual(['A file sent with this message could not be fetched yet (Twilio answered 503); the hub is trying again.']);
     expect((await messageView(sid))!.body).toBe('letter from the landlord');
 
     twilioApi.media.set(path, [{ contentType: 'application/pdf', body: PDF }]);
-    await expect.poll(async () => (await messageView(sid))?.attachments.map((a) => a.filename ?? 'not fetched') ?? []).toEqual([expect.stringMatching(/^sms-[0-9a-f]{8}-1\.pdf$/)]);
+    await expect
+      .poll(async () => (await messageView(sid))?.attachments.map((a) => a.filename ?? 'not fetched') ?? [])
+      .toEqual([expect.stringMatching(/^sms-[0-9a-f]{8}-1\.pdf$/)]);
     expect((await messageView(sid))!.notices).toEqual([]);
     expect(fetchesOf(path).length).toBeGreaterThanOrEqual(2);
   });
@@ -130,11 +148,21 @@ describe('media sent by MMS and WhatsApp', () => {
     const gone = mediaPath(sid);
     twilioApi.media.set(html, [{ contentType: 'text/html', body: new Uint8Array(Buffer.from('<script>alert(1)</script>')) }]);
     twilioApi.media.set(gone, [{ status: 404 }]);
-    await sendMms('+447911200904', 'two files', [{ url: twilioApi.url + html, contentType: 'text/html' }, { url: twilioApi.url + gone, contentType: 'video/mp4' }], { sid });
-    await expect.poll(async () => (await messageView(sid))?.notices ?? []).toEqual([
-      'A file sent with this message could not be fetched: files of type text/html are not accepted.',
-      'A video sent with this message could not be fetched: Twilio answered 404.',
-    ]);
+    await sendMms(
+      '+447911200904',
+      'two files',
+      [
+        { url: twilioApi.url + html, contentType: 'text/html' },
+        { url: twilioApi.url + gone, contentType: 'video/mp4' },
+      ],
+      { sid },
+    );
+    await expect
+      .poll(async () => (await messageView(sid))?.notices ?? [])
+      .toEqual([
+        'A file sent with this message could not be fetched: files of type text/html are not accepted.',
+        'A video sent with this message could not be fetched: Twilio answered 404.',
+      ]);
     expect(fetchesOf(html)).toHaveLength(0);
     expect(fetchesOf(gone)).toHaveLength(1);
   });
@@ -144,6 +172,8 @@ describe('media sent by MMS and WhatsApp', () => {
     const path = mediaPath(sid);
     twilioApi.media.set(path, [{ contentType: 'image/jpeg', body: JPEG }]);
     await sendMms('+447911200905', '', [{ url: twilioApi.url + path, contentType: 'image/jpeg' }], { sid, whatsapp: true });
-    await expect.poll(async () => (await messageView(sid))?.attachments.map((a) => a.filename) ?? []).toEqual([expect.stringMatching(/^whatsapp-[0-9a-f]{8}-1\.jpg$/)]);
+    await expect
+      .poll(async () => (await messageView(sid))?.attachments.map((a) => a.filename) ?? [])
+      .toEqual([expect.stringMatching(/^whatsapp-[0-9a-f]{8}-1\.jpg$/)]);
   });
 });

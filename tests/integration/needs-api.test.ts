@@ -23,11 +23,17 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const detect = (body: unknown, withCookie = cookie) => apiJson<DetectionView & { error?: string; issues?: { path: string; message: string }[] }>(hub.url, withCookie, '/api/needs/detect', { method: 'POST', body: JSON.stringify(body) });
+const detect = (body: unknown, withCookie = cookie) =>
+  apiJson<DetectionView & { error?: string; issues?: { path: string; message: string }[] }>(hub.url, withCookie, '/api/needs/detect', {
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
 
 describe('POST /api/needs/detect', () => {
   it('returns the needs found, with labels and confidences, and the urgent flag', async () => {
-    const res = await detect({ text: 'Hello, our black bin has not been collected for two weeks and I cannot afford this month’s council tax.\n\nRegards\nSam' });
+    const res = await detect({
+      text: 'Hello, our black bin has not been collected for two weeks and I cannot afford this month’s council tax.\n\nRegards\nSam',
+    });
     expect(res.status).toBe(200);
     expect(res.body.urgent).toBe(false);
     expect(res.body.needs.map((n) => n.code).sort()).toEqual(['environment.waste', 'money.council-tax']);

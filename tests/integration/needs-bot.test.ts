@@ -86,7 +86,9 @@ describe('the needs bot on SMS', () => {
 
     // The agent sees what the bot found in the customer's record, with where it came from.
     const customer = await apiJson(hub.url, cookie, `/api/customers/${conversation.customerId}`);
-    expect(customer.body.customer.needs.map((n: { code: string; source: string }) => `${n.code}:${n.source}`)).toEqual(expect.arrayContaining(['housing.homeless:bot', 'education.school:bot']));
+    expect(customer.body.customer.needs.map((n: { code: string; source: string }) => `${n.code}:${n.source}`)).toEqual(
+      expect.arrayContaining(['housing.homeless:bot', 'education.school:bot']),
+    );
 
     // Subject access: the export carries the bot's notes and the consent; erasure removes them and the dialog state.
     const exported = await apiJson(hub.url, cookie, `/api/customers/${conversation.customerId}/export`);
@@ -101,7 +103,14 @@ describe('the needs bot on SMS', () => {
     expect(await db().message.count({ where: { conversationId: conversation.id, body: 'thanks', botTurnAt: { not: null } } })).toBe(0);
     expect(textsTo(from).length).toBe(before);
 
-    expect((await apiJson(hub.url, cookie, `/api/customers/${conversation.customerId}/erase`, { method: 'POST', body: JSON.stringify({ reason: 'erasure request ER-2001' }) })).status).toBe(200);
+    expect(
+      (
+        await apiJson(hub.url, cookie, `/api/customers/${conversation.customerId}/erase`, {
+          method: 'POST',
+          body: JSON.stringify({ reason: 'erasure request ER-2001' }),
+        })
+      ).status,
+    ).toBe(200);
     expect(await db().botState.count({ where: { key: botStateKey(conversation.id) } })).toBe(0);
     expect((await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).facts).toEqual({});
   });
@@ -128,7 +137,9 @@ describe('the needs bot on SMS', () => {
 
   it('a sign of danger in unfamiliar words: asked first whether anyone is in danger, and yes puts them first in the queue', async () => {
     const from = '+447911200989';
-    expect(await text(from, 'my ex has found out where me and the kids are staying')).toMatch(/^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/);
+    expect(await text(from, 'my ex has found out where me and the kids are staying')).toMatch(
+      /^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/,
+    );
     expect((await conversationOf(from)).handler).toBe('bot');
     expect(await text(from, 'Y')).toMatch(/^Call 999 and ask for the police\..*first in the queue\.$/);
     const conversation = await conversationOf(from);
@@ -138,7 +149,12 @@ describe('the needs bot on SMS', () => {
 
   it('safe for now: the conversation carries on with what the first text said', async () => {
     const from = '+447911200992';
-    expect(await text(from, "I've left my partner because he was hitting me, I'm staying at my sister's with my two kids but she can't keep us for long. I've got no money and I've had to leave my job.")).toMatch(/in danger right now\?/);
+    expect(
+      await text(
+        from,
+        "I've left my partner because he was hitting me, I'm staying at my sister's with my two kids but she can't keep us for long. I've got no money and I've had to leave my job.",
+      ),
+    ).toMatch(/in danger right now\?/);
     const next = await text(from, 'N', 2);
     expect(next).toMatch(/Thank you\. If that changes, call 999 straight away\./);
     expect(next).toMatch(/It sounds like you need help with .*somewhere to live.*\. Is that right\?/);
@@ -177,7 +193,10 @@ describe('the needs bot on SMS', () => {
     const from = '+447911200984';
     await text(from, 'my bin wasnt collected');
     const conversation = await conversationOf(from);
-    const reply = await apiJson(hub.url, cookie, `/api/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Hello, this is Sam from the council. We will collect it tomorrow.' }) });
+    const reply = await apiJson(hub.url, cookie, `/api/conversations/${conversation.id}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Hello, this is Sam from the council. We will collect it tomorrow.' }),
+    });
     expect(reply.status).toBe(202);
     expect((await conversationOf(from)).handler).toBe('person');
   });
@@ -204,9 +223,22 @@ describe('the needs bot on SMS', () => {
     const customer = await db().customer.create({ data: { contactPoints: { create: { kind: 'phone', address: '+447911200990', verifiedBy: 'test' } } } });
     const conversation = await db().conversation.create({ data: { customerId: customer.id, openForCustomer: customer.id, channel: 'sms' } });
     const message = await db().message.create({
-      data: { conversationId: conversation.id, direction: 'inbound', channel: 'sms', status: 'received', fromAddress: '+447911200990', toAddress: '+442079460001', body: 'the stairs are too much for my mum now', providerMessageId: 'SMtest-twice' },
+      data: {
+        conversationId: conversation.id,
+        direction: 'inbound',
+        channel: 'sms',
+        status: 'received',
+        fromAddress: '+447911200990',
+        toAddress: '+442079460001',
+        body: 'the stairs are too much for my mum now',
+        providerMessageId: 'SMtest-twice',
+      },
     });
-    const runs = await Promise.all([runBotTurn(db(), bot, message.id, wording), runBotTurn(db(), bot, message.id, wording), runBotTurn(db(), bot, message.id, wording)]);
+    const runs = await Promise.all([
+      runBotTurn(db(), bot, message.id, wording),
+      runBotTurn(db(), bot, message.id, wording),
+      runBotTurn(db(), bot, message.id, wording),
+    ]);
     expect(runs.filter(Boolean)).toHaveLength(1);
     expect(await db().message.count({ where: { conversationId: conversation.id, fromBot: true } })).toBe(1);
     expect(await runBotTurn(db(), bot, message.id, wording)).toBeNull();
@@ -220,7 +252,9 @@ describe('the needs bot on SMS', () => {
         socket.once('connect_error', reject);
       });
       const answer = new Promise<TranscriptEntry>((resolve) => socket.once('message', resolve));
-      expect(await socket.timeout(5000).emitWithAck('message', { clientMessageId: randomUUID(), text: 'my bin was not collected on monday' })).toMatchObject({ ok: true });
+      expect(await socket.timeout(5000).emitWithAck('message', { clientMessageId: randomUUID(), text: 'my bin was not collected on monday' })).toMatchObject({
+        ok: true,
+      });
       expect((await answer).text).toMatch(/It sounds like you need help with bins and waste\. Is that right\? Reply YES or NO\./);
     } finally {
       socket.close();

@@ -30,7 +30,11 @@ async function startReceiver(): Promise<{ url: string; received: { event: string
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const checked = verifyWebhook(WEBHOOK_SECRET, { signature: req.headers['x-contacthub-signature'] as string, timestamp: req.headers['x-contacthub-timestamp'] as string }, raw);
+      const checked = verifyWebhook(
+        WEBHOOK_SECRET,
+        { signature: req.headers['x-contacthub-signature'] as string, timestamp: req.headers['x-contacthub-timestamp'] as string },
+        raw,
+      );
       if (!checked.ok) return void res.writeHead(401).end();
       received.push({ event: String(req.headers['x-contacthub-event']), body: JSON.parse(raw.toString('utf8')) });
       res.writeHead(200).end();
@@ -66,7 +70,15 @@ beforeAll(async () => {
   twilioApi = await startFakeTwilio();
   receiver = await startReceiver();
   const directory = await writeDirectory(services(receiver.url));
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, BOT_CHANNELS: 'sms,webchat', DIRECTORY_PATH: directory, HANDOFF_BACKOFF_MS: '100' }));
+  hub = await startTestHub(
+    testEnv({
+      DATABASE_URL: database.url,
+      TWILIO_API_BASE_URL: twilioApi.url,
+      BOT_CHANNELS: 'sms,webchat',
+      DIRECTORY_PATH: directory,
+      HANDOFF_BACKOFF_MS: '100',
+    }),
+  );
   admin = await signIn(hub.url);
 });
 afterEach(() => {
@@ -116,7 +128,10 @@ async function visitor(): Promise<{ visitorId: string; say(text: string): Promis
       const before = heard.length;
       expect(await socket.timeout(5000).emitWithAck('message', { clientMessageId: randomUUID(), text })).toMatchObject({ ok: true });
       await expect.poll(() => heard.length, { timeout: 10_000 }).toBeGreaterThan(before);
-      return heard.slice(before).map((e) => e.text).join('\n');
+      return heard
+        .slice(before)
+        .map((e) => e.text)
+        .join('\n');
     },
   };
 }
@@ -124,7 +139,9 @@ async function visitor(): Promise<{ visitorId: string; say(text: string): Promis
 describe('consent before sharing anything about the person', () => {
   it('council tax arrears by SMS: the consent question comes before any hand-off, and N hands nothing on', async () => {
     const from = '+447911200701';
-    expect(await text(from, "I'm behind on my council tax and got a summons")).toMatch(/It sounds like you need help with council tax\. Is that right\? Reply Y or N\./);
+    expect(await text(from, "I'm behind on my council tax and got a summons")).toMatch(
+      /It sounds like you need help with council tax\. Is that right\? Reply Y or N\./,
+    );
     expect(await text(from, 'Y')).toMatch(/^Can we share what you have told us with the teams who can help, so they do not ask you again\? Reply Y or N\.$/);
     expect(await handoffsOf(from)).toEqual([]);
 
@@ -151,10 +168,14 @@ describe('the place, for a missed bin', () => {
     expect(handoff).toMatchObject({ service: expect.objectContaining({ name: 'Waste and Recycling' }), facts: { address: '14 Orchard Close, the green bin' } });
     expect(told).toContain(`- Waste and Recycling, about bins and waste. Reference ${handoff!.reference}`);
     // What the waste team's own system receives, signed: the place under its name.
-    await expect.poll(() => receiver.received.find((r) => r.body.service_request_id === handoff!.reference && r.event === 'handoff.created')?.body ?? null, { timeout: 10_000 }).toMatchObject({
-      description: expect.stringContaining('Address or place: 14 Orchard Close, the green bin'),
-      attributes: { facts: [{ key: 'address', label: 'Address or place', value: '14 Orchard Close, the green bin' }] },
-    });
+    await expect
+      .poll(() => receiver.received.find((r) => r.body.service_request_id === handoff!.reference && r.event === 'handoff.created')?.body ?? null, {
+        timeout: 10_000,
+      })
+      .toMatchObject({
+        description: expect.stringContaining('Address or place: 14 Orchard Close, the green bin'),
+        attributes: { facts: [{ key: 'address', label: 'Address or place', value: '14 Orchard Close, the green bin' }] },
+      });
   });
 
   it('in the first text: not asked again, and the service gets the customer’s own words', async () => {
@@ -173,7 +194,9 @@ describe('the place, for a missed bin', () => {
 describe('a way to reach a web-chat visitor', () => {
   it('with no phone on record: asked before any hand-off, and their words reach every service', async () => {
     const chat = await visitor();
-    expect(await chat.say('We have been evicted and have nowhere to stay, and my son needs a new school')).toMatch(/somewhere to live.*a school place.*Is that right\? Reply YES or NO\./);
+    expect(await chat.say('We have been evicted and have nowhere to stay, and my son needs a new school')).toMatch(
+      /somewhere to live.*a school place.*Is that right\? Reply YES or NO\./,
+    );
     let said = await chat.say('yes');
     expect(said).toMatch(/often also need help with/);
     said = await chat.say('no');
@@ -197,7 +220,11 @@ describe('a way to reach a web-chat visitor', () => {
     expect(handoffs.map((h) => h.service.name).sort()).toEqual(['Housing Options', 'School Admissions']);
     for (const h of handoffs) {
       expect((h.facts as Record<string, string>).contact, h.service.name).toBe('text only, 07911 200411');
-      expect((await asTheServiceSeesIt(h.id)).facts, h.service.name).toContainEqual({ key: 'contact', label: 'How to reach them', value: 'text only, 07911 200411' });
+      expect((await asTheServiceSeesIt(h.id)).facts, h.service.name).toContainEqual({
+        key: 'contact',
+        label: 'How to reach them',
+        value: 'text only, 07911 200411',
+      });
     }
   });
 });
@@ -205,13 +232,15 @@ describe('a way to reach a web-chat visitor', () => {
 describe('the defining example, on SMS', () => {
   it('one text, four needs: safe for now, the conversation to the end, each need to its own service with how to contact her', async () => {
     const from = '+447911200704';
-    const first = "I've left my partner because he was hitting me, I'm staying at my sister's with my two kids but she can't keep us for long. I've got no money and I've had to leave my job.";
+    const first =
+      "I've left my partner because he was hitting me, I'm staying at my sister's with my two kids but she can't keep us for long. I've got no money and I've had to leave my job.";
     expect(await text(from, first)).toMatch(/^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/);
     const understood = await text(from, 'N', 2);
     expect(understood).toMatch(/Thank you\. If that changes, call 999 straight away\./);
     expect(understood).toMatch(/It sounds like you need help with .*\. Is that right\? Reply Y or N\./);
     // What the detector found in that text (needs the services below own).
-    for (const say of ['somewhere to live', 'being safe from abuse at home', 'work or a job', 'money for essentials right now']) expect(understood).toContain(say);
+    for (const say of ['somewhere to live', 'being safe from abuse at home', 'work or a job', 'money for essentials right now'])
+      expect(understood).toContain(say);
 
     let said = await text(from, 'Y');
     expect(said).toMatch(/often also need help with/);
@@ -243,7 +272,11 @@ describe('the defining example, on SMS', () => {
     for (const h of handoffs) {
       expect(told).toContain(h.reference);
       expect(h.urgent).toBe(false);
-      expect(h.facts, h.service.name).toMatchObject({ safeContact: 'text only please, he checks my emails', deadline: 'my sister says end of the month', household: expect.stringContaining('with my two kids') });
+      expect(h.facts, h.service.name).toMatchObject({
+        safeContact: 'text only please, he checks my emails',
+        deadline: 'my sister says end of the month',
+        household: expect.stringContaining('with my two kids'),
+      });
     }
   });
 });

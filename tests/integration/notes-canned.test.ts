@@ -32,8 +32,12 @@ beforeAll(async () => {
   hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url }));
   admin = await signIn(hub.url);
   const db = hub.database.prisma;
-  agentId = (await db.agent.create({ data: { email: AGENT.email, displayName: 'Alex Agent', role: 'agent', passwordHash: await hashPassword(AGENT.password) } })).id;
-  await db.agent.create({ data: { email: SUPERVISOR.email, displayName: 'Sue Supervisor', role: 'supervisor', passwordHash: await hashPassword(SUPERVISOR.password) } });
+  agentId = (
+    await db.agent.create({ data: { email: AGENT.email, displayName: 'Alex Agent', role: 'agent', passwordHash: await hashPassword(AGENT.password) } })
+  ).id;
+  await db.agent.create({
+    data: { email: SUPERVISOR.email, displayName: 'Sue Supervisor', role: 'supervisor', passwordHash: await hashPassword(SUPERVISOR.password) },
+  });
   agent = await signIn(hub.url, AGENT);
   supervisor = await signIn(hub.url, SUPERVISOR);
   adminDesk = await connectDesk(hub.url, admin);
@@ -108,7 +112,11 @@ describe('private notes', () => {
 
   it('refuse callers who are not signed in, empty or overlong text, and unknown conversations', async () => {
     const id = await conversationFrom('+447911200802', 'Is the tip open on Sunday?');
-    const anonymous = await fetch(`${hub.url}/api/conversations/${id}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hello' }) });
+    const anonymous = await fetch(`${hub.url}/api/conversations/${id}/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hello' }),
+    });
     expect(anonymous.status).toBe(401);
     expect((await fetch(`${hub.url}/api/conversations/${id}/notes`)).status).toBe(401);
 
@@ -134,9 +142,14 @@ describe('canned responses', () => {
   let housing: string;
   let waste: string;
   const save = (cookie: string, body: unknown, method = 'POST', path = '/api/canned-responses') =>
-    apiJson<{ cannedResponse: CannedView; error?: string; issues?: { path: string; message: string }[] }>(hub.url, cookie, path, { method, body: JSON.stringify(body) });
+    apiJson<{ cannedResponse: CannedView; error?: string; issues?: { path: string; message: string }[] }>(hub.url, cookie, path, {
+      method,
+      body: JSON.stringify(body),
+    });
   const titles = async (cookie: string, query = '') =>
-    (await apiJson<{ cannedResponses: CannedView[] }>(hub.url, cookie, `/api/canned-responses${query}`)).body.cannedResponses.map((c) => `${c.team?.name ?? 'everyone'}: ${c.title}`);
+    (await apiJson<{ cannedResponses: CannedView[] }>(hub.url, cookie, `/api/canned-responses${query}`)).body.cannedResponses.map(
+      (c) => `${c.team?.name ?? 'everyone'}: ${c.title}`,
+    );
 
   beforeAll(async () => {
     const db = hub.database.prisma;
@@ -174,9 +187,18 @@ describe('canned responses', () => {
     expect((await save(agent, { title: 'Changed', body: 'Changed' }, 'PUT', path)).status).toBe(403);
     expect((await apiJson(hub.url, agent, path, { method: 'DELETE' })).status).toBe(403);
 
-    const changed = await save(supervisor, { title: 'Council tax band', body: 'Hi {first_name}, your band is printed on your bill.', teamId: housing }, 'PUT', path);
+    const changed = await save(
+      supervisor,
+      { title: 'Council tax band', body: 'Hi {first_name}, your band is printed on your bill.', teamId: housing },
+      'PUT',
+      path,
+    );
     expect(changed.status).toBe(200);
-    expect(changed.body.cannedResponse).toMatchObject({ title: 'Council tax band', body: 'Hi {first_name}, your band is printed on your bill.', team: { name: 'Housing' } });
+    expect(changed.body.cannedResponse).toMatchObject({
+      title: 'Council tax band',
+      body: 'Hi {first_name}, your band is printed on your bill.',
+      team: { name: 'Housing' },
+    });
     expect(await titles(agent)).toContain('Housing: Council tax band');
 
     expect((await apiJson(hub.url, supervisor, path, { method: 'DELETE' })).status).toBe(204);

@@ -92,10 +92,25 @@ describe('the OpenAPI document and the routes the app mounts', () => {
     const app = hub.app as Express;
     const mounted = [...new Set(mountedRoutes((app.router as unknown as { stack: Layer[] }).stack).flatMap((route) => SERVES[route] ?? [route]))];
     // The walk itself found the API and the channels' webhooks (an empty walk would pass vacuously).
-    expect(mounted).toEqual(expect.arrayContaining(['GET /health', 'POST /api/auth/login', 'POST /webhooks/twilio/sms', 'POST /api/messages', 'POST /slack/events', 'GET /chat/widget.js']));
+    expect(mounted).toEqual(
+      expect.arrayContaining([
+        'GET /health',
+        'POST /api/auth/login',
+        'POST /webhooks/twilio/sms',
+        'POST /api/messages',
+        'POST /slack/events',
+        'GET /chat/widget.js',
+      ]),
+    );
     const documented = documentedRoutes();
-    expect(mounted.filter((route) => !documented.includes(route)), 'mounted but not in the OpenAPI document').toEqual([]);
-    expect(documented.filter((route) => !mounted.includes(route)), 'in the OpenAPI document but not mounted').toEqual([]);
+    expect(
+      mounted.filter((route) => !documented.includes(route)),
+      'mounted but not in the OpenAPI document',
+    ).toEqual([]);
+    expect(
+      documented.filter((route) => !mounted.includes(route)),
+      'in the OpenAPI document but not mounted',
+    ).toEqual([]);
   });
 });
 
@@ -104,9 +119,15 @@ describe('the OpenAPI document', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.info).toEqual(expect.objectContaining({ title: expect.any(String), version: expect.any(String) }));
     const schemes = Object.keys(document.components?.securitySchemes ?? {});
-    const requirements = [document.security ?? [], ...Object.values(document.paths).flatMap((item: any) => Object.values(item).map((op: any) => op.security ?? []))].flat();
+    const requirements = [
+      document.security ?? [],
+      ...Object.values(document.paths).flatMap((item: any) => Object.values(item).map((op: any) => op.security ?? [])),
+    ].flat();
     const named = [...new Set(requirements.flatMap((r: object) => Object.keys(r)))];
-    expect(named.filter((name) => !schemes.includes(name)), 'security requirements naming no scheme').toEqual([]);
+    expect(
+      named.filter((name) => !schemes.includes(name)),
+      'security requirements naming no scheme',
+    ).toEqual([]);
   });
 
   it('resolves every $ref within itself', () => {
@@ -126,13 +147,19 @@ describe('the OpenAPI document', () => {
     const resolves = (ref: string) => {
       if (!ref.startsWith('#/')) return false;
       let node: any = document;
-      for (const part of ref.slice(2).split('/').map((p) => decodeURIComponent(p).replace(/~1/g, '/').replace(/~0/g, '~'))) {
+      for (const part of ref
+        .slice(2)
+        .split('/')
+        .map((p) => decodeURIComponent(p).replace(/~1/g, '/').replace(/~0/g, '~'))) {
         if (!node || typeof node !== 'object' || !(part in node)) return false;
         node = node[part];
       }
       return node !== undefined;
     };
-    expect([...new Set(refs)].filter((ref) => !resolves(ref)), 'unresolved $refs').toEqual([]);
+    expect(
+      [...new Set(refs)].filter((ref) => !resolves(ref)),
+      'unresolved $refs',
+    ).toEqual([]);
   });
 
   it('gives each operation responses with descriptions, and path parameters that match its path', () => {
@@ -162,7 +189,8 @@ describe('the OpenAPI document', () => {
           if (parameter.in === 'path' && parameter.required !== true) problems.push(`${where}: path parameter ${parameter.name} is not required`);
         }
         const pathParameters = parameters.filter((p) => p.in === 'path').map((p) => p.name);
-        if ([...pathParameters].sort().join() !== [...inPath].sort().join()) problems.push(`${where}: path parameters ${pathParameters.join(', ') || 'none'} for {${inPath.join('}, {')}}`);
+        if ([...pathParameters].sort().join() !== [...inPath].sort().join())
+          problems.push(`${where}: path parameters ${pathParameters.join(', ') || 'none'} for {${inPath.join('}, {')}}`);
         if (operation.requestBody && !Object.keys(operation.requestBody.content ?? {}).length) problems.push(`${where}: a request body with no content`);
       }
     }

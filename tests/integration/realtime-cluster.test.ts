@@ -148,7 +148,13 @@ afterAll(async () => {
 
 /** A visitor's browser through the load balancer; it reconnects by itself, as the widget does. */
 function customer(visitorId = randomUUID()) {
-  const socket = connect(`${lb.url}/chat`, { auth: { visitorId }, transports: ['websocket'], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 200 });
+  const socket = connect(`${lb.url}/chat`, {
+    auth: { visitorId },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
+  });
   sockets.push(socket);
   return { visitorId, socket, seen: record(socket) };
 }
@@ -163,7 +169,10 @@ const say = async ({ socket, seen }: { socket: Socket; seen: Recorder }, text: s
 
 /** The agent answers through hub B's API; the message's id. */
 async function reply(conversationId: string, text: string): Promise<string> {
-  const sent = await apiJson<{ message: MessageView }>(hubB.url, cookie, `/api/conversations/${conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text }) });
+  const sent = await apiJson<{ message: MessageView }>(hubB.url, cookie, `/api/conversations/${conversationId}/messages`, {
+    method: 'POST',
+    body: JSON.stringify({ text }),
+  });
   expect(sent.status).toBe(202);
   return sent.body.message.id;
 }
@@ -208,7 +217,10 @@ describe('two hub processes, customer on one and agent on the other', () => {
     for (const desk of desks) expect(desk.count<MessageView>('message.created', (m) => m.id === inbound.id)).toBe(1);
 
     const answer = await reply(inbound.conversationId, 'We will collect it tomorrow.');
-    expect(await seen.waitFor('message', (e: TranscriptEntry) => e.id === answer)).toMatchObject({ direction: 'outbound', text: 'We will collect it tomorrow.' });
+    expect(await seen.waitFor('message', (e: TranscriptEntry) => e.id === answer)).toMatchObject({
+      direction: 'outbound',
+      text: 'We will collect it tomorrow.',
+    });
     const later = await reply(inbound.conversationId, 'Is there anything else?');
     await seen.waitFor('message', (e: TranscriptEntry) => e.id === later);
     expect(seen.count('message', (e: TranscriptEntry) => e.id === answer)).toBe(1);
@@ -216,7 +228,12 @@ describe('two hub processes, customer on one and agent on the other', () => {
     await onBothDesks(desks, (m) => m.id === later);
     for (const desk of desks) expect(desk.count<MessageView>('message.created', (m) => m.id === answer)).toBe(1);
 
-    expect(widgetLines(seen)).toEqual(['You: My bin was not collected', 'You: It is the green one', 'Council: We will collect it tomorrow.', 'Council: Is there anything else?']);
+    expect(widgetLines(seen)).toEqual([
+      'You: My bin was not collected',
+      'You: It is the green one',
+      'Council: We will collect it tomorrow.',
+      'Council: Is there anything else?',
+    ]);
   });
 
   it('a customer cut off from hub A reconnects to hub B and is given what they missed (connection-state recovery)', async () => {

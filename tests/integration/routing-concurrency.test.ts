@@ -15,7 +15,12 @@ const CHAT_CAPACITY = 3;
 
 beforeAll(async () => {
   database = await createTestDatabase('routing_concurrency');
-  const env = testEnv({ DATABASE_URL: database.url, QUEUE_PREFIX: uniquePrefix('routing'), ROUTING_SWEEP_MS: '100', ROUTING_CAPACITY: `webchat:${CHAT_CAPACITY}` });
+  const env = testEnv({
+    DATABASE_URL: database.url,
+    QUEUE_PREFIX: uniquePrefix('routing'),
+    ROUTING_SWEEP_MS: '100',
+    ROUTING_CAPACITY: `webchat:${CHAT_CAPACITY}`,
+  });
   // Three processes of one deployment: same database, same Redis prefix.
   for (let i = 0; i < 3; i++) hubs.push(await startTestHub(env));
 });
@@ -28,13 +33,19 @@ describe('routing under several hub processes', () => {
   it('assigns each conversation to exactly one agent, within capacity, however the runs and accepts interleave', async () => {
     const db = hubs[0]!.database.prisma;
     const agents = await Promise.all(
-      Array.from({ length: AGENTS }, (_, i) => db.agent.create({ data: { email: `agent${i}@council.example`, displayName: `Agent ${i}`, passwordHash: 'x', presence: 'available' } })),
+      Array.from({ length: AGENTS }, (_, i) =>
+        db.agent.create({ data: { email: `agent${i}@council.example`, displayName: `Agent ${i}`, passwordHash: 'x', presence: 'available' } }),
+      ),
     );
-    const cookies = new Map(await Promise.all(agents.map(async (a) => [a.id, `${SESSION_COOKIE}=${(await startSession(db, a.id, 3_600_000)).token}`] as const)));
+    const cookies = new Map(
+      await Promise.all(agents.map(async (a) => [a.id, `${SESSION_COOKIE}=${(await startSession(db, a.id, 3_600_000)).token}`] as const)),
+    );
     const since = Date.now() - 60_000;
     for (let i = 0; i < CONVERSATIONS; i++) {
       const customer = await db.customer.create({ data: {} });
-      await db.conversation.create({ data: { customerId: customer.id, openForCustomer: customer.id, channel: 'webchat', handler: 'person', waitingSince: new Date(since + i * 100) } });
+      await db.conversation.create({
+        data: { customerId: customer.id, openForCustomer: customer.id, channel: 'webchat', handler: 'person', waitingSince: new Date(since + i * 100) },
+      });
     }
 
     // Every process routes, many times over, all at once.
@@ -67,7 +78,8 @@ describe('routing under several hub processes', () => {
     for (const c of assigned) perAgent.set(c.assignedAgentId!, (perAgent.get(c.assignedAgentId!) ?? 0) + 1);
     expect([...perAgent.values()]).toEqual(Array(AGENTS).fill(CHAT_CAPACITY));
     // Each conversation's accepted offer names the agent who has it.
-    for (const c of assigned) expect((await db.offer.findFirstOrThrow({ where: { conversationId: c.id, status: 'accepted' } })).agentId).toBe(c.assignedAgentId);
+    for (const c of assigned)
+      expect((await db.offer.findFirstOrThrow({ where: { conversationId: c.id, status: 'accepted' } })).agentId).toBe(c.assignedAgentId);
     // The double clicks got "too late", never a second assignment.
     expect(results.filter((s) => s === 200)).toHaveLength(AGENTS * CHAT_CAPACITY);
     expect(results.every((s) => s === 200 || s === 410)).toBe(true);

@@ -24,7 +24,14 @@ let nextNumber = 100;
 beforeAll(async () => {
   database = await createTestDatabase('routing');
   twilioApi = await startFakeTwilio();
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, ROUTING_CAPACITY: 'sms:2,webchat:3,email:5,voice:1,botframework:3', PRESENCE_GRACE_SECONDS: '1' }));
+  hub = await startTestHub(
+    testEnv({
+      DATABASE_URL: database.url,
+      TWILIO_API_BASE_URL: twilioApi.url,
+      ROUTING_CAPACITY: 'sms:2,webchat:3,email:5,voice:1,botframework:3',
+      PRESENCE_GRACE_SECONDS: '1',
+    }),
+  );
   admin = await signIn(hub.url);
   adminDesk = await connectDesk(hub.url, admin);
 });
@@ -50,7 +57,11 @@ interface DeskAgent {
   api<T = any>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
 }
 
-async function deskAgent(name: string, routing?: { skills?: string[]; capacity?: Record<string, number>; teamIds?: string[] }, role: 'agent' | 'supervisor' | 'service' = 'agent'): Promise<DeskAgent> {
+async function deskAgent(
+  name: string,
+  routing?: { skills?: string[]; capacity?: Record<string, number>; teamIds?: string[] },
+  role: 'agent' | 'supervisor' | 'service' = 'agent',
+): Promise<DeskAgent> {
   const { id, cookie } = await createDeskAccount(hub.url, admin, { name, role, routing });
   const socket = await connectDesk(hub.url, cookie);
   sockets.push(socket);
@@ -59,7 +70,8 @@ async function deskAgent(name: string, routing?: { skills?: string[]; capacity?:
   return { id, cookie, socket, offers, api: (path, init) => apiJson(hub.url, cookie, path, init) };
 }
 
-const goAvailable = async (agent: DeskAgent) => expect((await agent.api('/api/agents/me/presence', { method: 'PUT', body: JSON.stringify({ presence: 'available' }) })).status).toBe(200);
+const goAvailable = async (agent: DeskAgent) =>
+  expect((await agent.api('/api/agents/me/presence', { method: 'PUT', body: JSON.stringify({ presence: 'available' }) })).status).toBe(200);
 
 async function smsConversation(body: string): Promise<{ id: string; from: string }> {
   const from = `+4479112${String(nextNumber++).padStart(5, '0')}`;
@@ -97,8 +109,12 @@ describe('routing', () => {
     const accepted = await ana.api(`/api/offers/${offer.id}/accept`, { method: 'POST' });
     expect(accepted.status).toBe(200);
     await ended;
-    const mine = await ana.api<{ conversations: { id: string; assignedAgent: { displayName: string } | null; waitingSince: string | null }[] }>('/api/conversations?assigned=me');
-    expect(mine.body.conversations).toEqual([expect.objectContaining({ id: conversation.id, assignedAgent: expect.objectContaining({ displayName: 'Ana' }), waitingSince: null })]);
+    const mine = await ana.api<{ conversations: { id: string; assignedAgent: { displayName: string } | null; waitingSince: string | null }[] }>(
+      '/api/conversations?assigned=me',
+    );
+    expect(mine.body.conversations).toEqual([
+      expect.objectContaining({ id: conversation.id, assignedAgent: expect.objectContaining({ displayName: 'Ana' }), waitingSince: null }),
+    ]);
     // Answering again changes nothing.
     expect((await ana.api(`/api/offers/${offer.id}/accept`, { method: 'POST' })).status).toBe(410);
     const audit = await hub.database.prisma.auditEvent.findMany({ where: { action: 'conversation_assign', agentId: ana.id } });
@@ -110,7 +126,14 @@ describe('routing', () => {
     const safety = await deskAgent('Sam', { skills: ['safety'] });
     const conversation = await smsConversation('my partner hits me');
     await waitingFor(conversation.id);
-    expect((await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'safety.domestic-abuse' }) })).status).toBe(201);
+    expect(
+      (
+        await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, {
+          method: 'POST',
+          body: JSON.stringify({ code: 'safety.domestic-abuse' }),
+        })
+      ).status,
+    ).toBe(201);
 
     await goAvailable(housing);
     await hub.router.runNow();
@@ -161,7 +184,11 @@ describe('routing', () => {
     const second = await toEli;
     // Eli lets it run out (a clock an offer's timeout later): back to waiting, not to Dee who said no, and Eli is away.
     const later = new Date(new Date(second.expiresAt).getTime() + 1000);
-    const run = await runRouting(hub.database.prisma, { offerTimeoutMs: 30_000, defaultCapacity: { sms: 2, webchat: 3, email: 5, voice: 1, botframework: 3, whatsapp: 3 }, sweepMs: 5000 }, later);
+    const run = await runRouting(
+      hub.database.prisma,
+      { offerTimeoutMs: 30_000, defaultCapacity: { sms: 2, webchat: 3, email: 5, voice: 1, botframework: 3, whatsapp: 3 }, sweepMs: 5000 },
+      later,
+    );
     expect(run.expired.map((o) => o.offerId)).toEqual([second.id]);
     expect(run.offers.filter((o) => o.conversationId === conversation.id)).toEqual([]);
     expect((await eli.api('/api/agents/me/routing')).body.agent.presence).toBe('away');
@@ -201,9 +228,14 @@ describe('routing', () => {
     expect(await hub.database.prisma.offer.count({ where: { conversationId: other } })).toBe(0);
 
     expect((await hana.api(`/api/conversations/${mine}/needs`, { method: 'POST', body: JSON.stringify({ code: 'housing.repairs' }) })).status).toBe(201);
-    expect((await hana.api(`/api/conversations/${mine}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'resolved', needsMet: ['money.debt'] }) })).status).toBe(400);
+    expect(
+      (await hana.api(`/api/conversations/${mine}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'resolved', needsMet: ['money.debt'] }) })).status,
+    ).toBe(400);
     const next = offerOf(hana, other);
-    const closed = await hana.api(`/api/conversations/${mine}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'handed_off', needsMet: ['housing.repairs'] }) });
+    const closed = await hana.api(`/api/conversations/${mine}/close`, {
+      method: 'POST',
+      body: JSON.stringify({ outcome: 'handed_off', needsMet: ['housing.repairs'] }),
+    });
     expect(closed.status).toBe(200);
     expect(closed.body.conversation.status).toBe('closed');
     await next;
@@ -214,7 +246,10 @@ describe('routing', () => {
   });
 
   it('transfers to a team with a note: only that team’s members are offered it, and they see why', async () => {
-    const team = await apiJson(hub.url, admin, '/api/teams', { method: 'POST', body: JSON.stringify({ name: `Housing options ${nextNumber++}`, needs: ['housing'] }) });
+    const team = await apiJson(hub.url, admin, '/api/teams', {
+      method: 'POST',
+      body: JSON.stringify({ name: `Housing options ${nextNumber++}`, needs: ['housing'] }),
+    });
     expect(team.status).toBe(201);
     const ivy = await deskAgent('Ivy');
     const jo = await deskAgent('Jo', { teamIds: [team.body.team.id] });
@@ -225,10 +260,18 @@ describe('routing', () => {
     const offer = await toIvy;
     expect((await ivy.api(`/api/offers/${offer.id}/accept`, { method: 'POST' })).status).toBe(200);
 
-    expect((await jo.api(`/api/conversations/${conversation.id}/transfer`, { method: 'POST', body: JSON.stringify({ teamId: team.body.team.id, note: 'x' }) })).status).toBe(403);
-    expect((await ivy.api(`/api/conversations/${conversation.id}/transfer`, { method: 'POST', body: JSON.stringify({ teamId: team.body.team.id }) })).status).toBe(400);
+    expect(
+      (await jo.api(`/api/conversations/${conversation.id}/transfer`, { method: 'POST', body: JSON.stringify({ teamId: team.body.team.id, note: 'x' }) }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await ivy.api(`/api/conversations/${conversation.id}/transfer`, { method: 'POST', body: JSON.stringify({ teamId: team.body.team.id }) })).status,
+    ).toBe(400);
     const toJo = offerOf(jo, conversation.id);
-    const moved = await ivy.api(`/api/conversations/${conversation.id}/transfer`, { method: 'POST', body: JSON.stringify({ teamId: team.body.team.id, note: 'Tenancy ends Friday; she prefers texts' }) });
+    const moved = await ivy.api(`/api/conversations/${conversation.id}/transfer`, {
+      method: 'POST',
+      body: JSON.stringify({ teamId: team.body.team.id, note: 'Tenancy ends Friday; she prefers texts' }),
+    });
     expect(moved.status).toBe(200);
     expect(moved.body.conversation.team.name).toMatch(/Housing options/);
     await goAvailable(jo);
@@ -242,19 +285,33 @@ describe('routing', () => {
   it('tells a customer when the team for their need is closed, and when it opens', async () => {
     // Open only on a day two days from now: closed today, whatever the time.
     const day = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][(new Date().getUTCDay() + 2) % 7];
-    const team = await apiJson(hub.url, admin, '/api/teams', { method: 'POST', body: JSON.stringify({ name: `Benefits ${nextNumber++}`, needs: ['money'], hours: `${day} 09:00-17:00`, timeZone: 'UTC' }) });
+    const team = await apiJson(hub.url, admin, '/api/teams', {
+      method: 'POST',
+      body: JSON.stringify({ name: `Benefits ${nextNumber++}`, needs: ['money'], hours: `${day} 09:00-17:00`, timeZone: 'UTC' }),
+    });
     expect(team.status).toBe(201);
     const before = twilioApi.requests.length;
     const conversation = await smsConversation('I have debts I cannot pay');
     await waitingFor(conversation.id);
     await hub.database.prisma.conversation.update({ where: { id: conversation.id }, data: { waitingSince: null } });
-    await hub.database.prisma.need.create({ data: { customerId: (await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).customerId, conversationId: conversation.id, code: 'money.debt', source: 'agent' } });
+    await hub.database.prisma.need.create({
+      data: {
+        customerId: (await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).customerId,
+        conversationId: conversation.id,
+        code: 'money.debt',
+        source: 'agent',
+      },
+    });
     // As if the bot had found the need and handed over: the next message starts the wait, for the team that answers it.
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(conversation.from, 'are you there?'));
     const [notice] = (await twilioApi.waitForRequests(before + 1)).slice(before).filter((r) => r.form.To === conversation.from);
-    expect(notice!.form.Body).toMatch(/Benefits \d+ team is closed now\. They are open (Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday), 9am to 5pm.*call 999/);
+    expect(notice!.form.Body).toMatch(
+      /Benefits \d+ team is closed now\. They are open (Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday), 9am to 5pm.*call 999/,
+    );
     // And when it next opens, in words: two days from now (UTC, the team's zone) at 9am.
-    const opens = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(Date.now() + 2 * 86_400_000));
+    const opens = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(
+      new Date(Date.now() + 2 * 86_400_000),
+    );
     expect(notice!.form.Body).toContain(`will reply when they open again on ${opens} at 9am.`);
     const row = await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
     expect(row.teamId).toBe(team.body.team.id);
@@ -283,7 +340,9 @@ describe('routing', () => {
     expect(seen.queues.find((q) => q.teamId === null)!.longestWaitSince).not.toBeNull();
 
     const max = await deskAgent('Max');
-    const presence = nextEvent<SupervisorOverview>(sup.socket, 'supervisor.overview', (o) => o.agents.some((a) => a.id === max.id && a.presence === 'available'));
+    const presence = nextEvent<SupervisorOverview>(sup.socket, 'supervisor.overview', (o) =>
+      o.agents.some((a) => a.id === max.id && a.presence === 'available'),
+    );
     await goAvailable(max);
     await presence;
   });
@@ -296,7 +355,9 @@ describe('routing', () => {
     await hub.database.prisma.agent.update({ where: { id: here.id }, data: { presenceAt: new Date(Date.now() - 60_000) } });
     // As if the process that held Gone's desk had stopped before its timer ran.
     await hub.database.prisma.agent.update({ where: { id: gone.id }, data: { presence: 'available', presenceAt: new Date(Date.now() - 60_000) } });
-    await expect.poll(async () => (await hub.database.prisma.agent.findUniqueOrThrow({ where: { id: gone.id } })).presence, { timeout: 15_000 }).toBe('offline');
+    await expect
+      .poll(async () => (await hub.database.prisma.agent.findUniqueOrThrow({ where: { id: gone.id } })).presence, { timeout: 15_000 })
+      .toBe('offline');
     expect((await hub.database.prisma.agent.findUniqueOrThrow({ where: { id: here.id } })).presence).toBe('available');
   });
 });

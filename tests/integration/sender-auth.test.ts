@@ -31,7 +31,15 @@ beforeAll(async () => {
   const smtpPort = await freePort();
   hub = await startTestHub(
     // A DNS answer that never comes is given up on soon, and the whole check within a few seconds (room for a loaded machine).
-    testEnv({ DATABASE_URL: database.url, EMAIL_INBOUND_ADDRESSES: COUNCIL, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', EMAIL_SMTP_URL: relay.url, EMAIL_DNS_TIMEOUT_MS: '500', EMAIL_AUTH_TIMEOUT_MS: '4000' }),
+    testEnv({
+      DATABASE_URL: database.url,
+      EMAIL_INBOUND_ADDRESSES: COUNCIL,
+      SMTP_PORT: String(smtpPort),
+      SMTP_HOST: '127.0.0.1',
+      EMAIL_SMTP_URL: relay.url,
+      EMAIL_DNS_TIMEOUT_MS: '500',
+      EMAIL_AUTH_TIMEOUT_MS: '4000',
+    }),
     { resolveDns: dns.resolve },
   );
   cookie = await signIn(hub.url);
@@ -48,7 +56,8 @@ afterAll(async () => {
 });
 
 const arrival = (messageId: string) => nextEvent<MessageView>(desk, 'message.created', (m) => m.providerMessageId === messageId);
-const send = (fields: SendMailOptions & { from: string }, by: MailDomain | null, alter?: (raw: string) => string) => sendMail(mailer, { ...fields, to: COUNCIL }, by, alter);
+const send = (fields: SendMailOptions & { from: string }, by: MailDomain | null, alter?: (raw: string) => string) =>
+  sendMail(mailer, { ...fields, to: COUNCIL }, by, alter);
 const conversation = async (id: string) => (await apiJson(hub.url, cookie, `/api/conversations/${id}`)).body.conversation as { messages: MessageView[] };
 
 /** A customer writes (signed), an agent answers: the conversation, and the reference and Message-ID a reply would quote. */
@@ -59,7 +68,14 @@ async function answeredConversation(from: string, by: MailDomain, tag: string) {
   expect(question.senderAuth).toMatchObject({ verdict: 'pass', domain: by.domain });
   const sent = nextEvent<MessageView>(desk, 'message.updated', (m) => m.conversationId === question.conversationId && m.status === 'sent');
   const before = relay.mails.length;
-  expect((await apiJson(hub.url, cookie, `/api/conversations/${question.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'We will collect it tomorrow.' }) })).status).toBe(202);
+  expect(
+    (
+      await apiJson(hub.url, cookie, `/api/conversations/${question.conversationId}/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ text: 'We will collect it tomorrow.' }),
+      })
+    ).status,
+  ).toBe(202);
   const reply = await sent;
   const out = (await relay.waitFor(before + 1)).find((m) => m.messageId === reply.providerMessageId)!;
   return { conversationId: question.conversationId, reference: /\[Ref: ([A-Z0-9]+)\]/.exec(out.subject ?? '')![1]!, replyId: reply.providerMessageId! };
@@ -70,10 +86,18 @@ describe('email whose sender is verified', () => {
     const jo = 'Jo Khan <jo@signs.example>';
     const c = await answeredConversation(jo, signing, 'jo');
     const joined = arrival('<jo-2@signs.example>');
-    await send({ from: jo, subject: `Re: Missed bin collection [Ref: ${c.reference}]`, messageId: '<jo-2@signs.example>', inReplyTo: c.replyId, text: 'Thank you.' }, signing);
+    await send(
+      { from: jo, subject: `Re: Missed bin collection [Ref: ${c.reference}]`, messageId: '<jo-2@signs.example>', inReplyTo: c.replyId, text: 'Thank you.' },
+      signing,
+    );
     const reply = await joined;
     expect(reply.conversationId).toBe(c.conversationId);
-    expect(reply.senderAuth).toMatchObject({ verdict: 'pass', by: 'hub', dmarc: { result: 'pass', policy: 'reject' }, dkim: [{ domain: 'signs.example', aligned: true, result: 'pass' }] });
+    expect(reply.senderAuth).toMatchObject({
+      verdict: 'pass',
+      by: 'hub',
+      dmarc: { result: 'pass', policy: 'reject' },
+      dkim: [{ domain: 'signs.example', aligned: true, result: 'pass' }],
+    });
     // SPF was checked against the connecting server (127.0.0.1), which the domain does not list.
     expect(reply.senderAuth?.spf).toMatchObject({ domain: 'signs.example' });
   });
@@ -85,11 +109,24 @@ describe('email whose sender could not be verified', () => {
     const c = await answeredConversation(sam, signing, 'sam');
     // Someone who saw the reference (a forwarded or quoted email) writes as Sam, unsigned.
     const forged = arrival('<forged@attacker.example>');
-    await send({ from: sam, subject: `Re: Missed bin collection [Ref: ${c.reference}]`, messageId: '<forged@attacker.example>', inReplyTo: c.replyId, references: [c.replyId], text: 'Please send my council tax refund to a new account.' }, null);
+    await send(
+      {
+        from: sam,
+        subject: `Re: Missed bin collection [Ref: ${c.reference}]`,
+        messageId: '<forged@attacker.example>',
+        inReplyTo: c.replyId,
+        references: [c.replyId],
+        text: 'Please send my council tax refund to a new account.',
+      },
+      null,
+    );
     const message = await forged;
     expect(message.conversationId).not.toBe(c.conversationId);
     // What the desk is given to say "We could not confirm this email came from sam@signs.example".
-    expect(message).toMatchObject({ fromAddress: 'sam@signs.example', senderAuth: { verdict: 'fail', domain: 'signs.example', dmarc: { result: 'fail', policy: 'reject' }, dkim: [] } });
+    expect(message).toMatchObject({
+      fromAddress: 'sam@signs.example',
+      senderAuth: { verdict: 'fail', domain: 'signs.example', dmarc: { result: 'fail', policy: 'reject' }, dkim: [] },
+    });
     const apart = await conversation(message.conversationId);
     expect(apart.messages.map((m) => [m.body, m.senderAuth?.verdict])).toEqual([['Please send my council tax refund to a new account.', 'fail']]);
     // Sam's own conversation holds only Sam's words and the agent's answer.
@@ -98,12 +135,20 @@ describe('email whose sender could not be verified', () => {
     // Signed by Sam's domain, then changed on the way: the same. Without any reference: still not Sam's
     // conversation, but the same one as the other unverified mail from that address.
     const altered = arrival('<altered@signs.example>');
-    await send({ from: sam, subject: 'Bank details', messageId: '<altered@signs.example>', text: 'My account number is 12345678.' }, signing, (raw) => raw.replace('12345678', '87654321'));
-    expect(await altered).toMatchObject({ conversationId: message.conversationId, senderAuth: { verdict: 'fail', dkim: [{ domain: 'signs.example', result: 'neutral' }] } });
+    await send({ from: sam, subject: 'Bank details', messageId: '<altered@signs.example>', text: 'My account number is 12345678.' }, signing, (raw) =>
+      raw.replace('12345678', '87654321'),
+    );
+    expect(await altered).toMatchObject({
+      conversationId: message.conversationId,
+      senderAuth: { verdict: 'fail', dkim: [{ domain: 'signs.example', result: 'neutral' }] },
+    });
 
     // Sam's genuine mail, signed, still goes to Sam's conversation.
     const genuine = arrival('<sam-3@signs.example>');
-    await send({ from: sam, subject: 'Re: Missed bin collection', messageId: '<sam-3@signs.example>', inReplyTo: c.replyId, text: 'It was collected, thanks.' }, signing);
+    await send(
+      { from: sam, subject: 'Re: Missed bin collection', messageId: '<sam-3@signs.example>', inReplyTo: c.replyId, text: 'It was collected, thanks.' },
+      signing,
+    );
     expect((await genuine).conversationId).toBe(c.conversationId);
   });
 
@@ -115,7 +160,10 @@ describe('email whose sender could not be verified', () => {
       const id = `<kim-${how}@dns-trouble.example>`;
       const arrived = arrival(id);
       // Accepted at once (250), never "try again later": nothing is lost while DNS is down.
-      await send({ from: kim, subject: `Re: Missed bin collection [Ref: ${c.reference}]`, messageId: id, inReplyTo: c.replyId, text: `Still waiting (${how}).` }, later);
+      await send(
+        { from: kim, subject: `Re: Missed bin collection [Ref: ${c.reference}]`, messageId: id, inReplyTo: c.replyId, text: `Still waiting (${how}).` },
+        later,
+      );
       const message = await arrived;
       expect(message.senderAuth).toMatchObject({ verdict: 'temperror', domain: 'dns-trouble.example' });
       // The check gave up in time on its own: the parser was not stopped and the text shown as it came.

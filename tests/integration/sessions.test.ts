@@ -21,7 +21,10 @@ afterAll(async () => {
 
 const MINUTE = 60_000;
 const me = (hub: Hub, cookie: string) => apiJson(hub.url, cookie, '/api/auth/me');
-const tokenHash = (cookie: string) => createHash('sha256').update(decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1))).digest('hex');
+const tokenHash = (cookie: string) =>
+  createHash('sha256')
+    .update(decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)))
+    .digest('hex');
 
 /** Resolves once the server has closed the socket (the client does not reconnect on its own then). */
 async function expectClosedByServer(socket: Socket) {
@@ -57,12 +60,17 @@ describe('sessions across two hub processes (idle time-out 30 minutes, the defau
 
   const account = (name: string) => createDeskAccount(a.url, admin, { name });
   const sessionRow = (cookie: string) => a.database.prisma.session.findUnique({ where: { tokenHash: tokenHash(cookie) } });
-  const backdate = (cookie: string, data: { lastSeenAt?: Date; expiresAt?: Date }) => a.database.prisma.session.update({ where: { tokenHash: tokenHash(cookie) }, data });
+  const backdate = (cookie: string, data: { lastSeenAt?: Date; expiresAt?: Date }) =>
+    a.database.prisma.session.update({ where: { tokenHash: tokenHash(cookie) }, data });
 
   it('signing in ends the session the browser already had (a shared computer’s next user inherits nothing)', async () => {
     const first = await account('Shared Desk');
     const second = await account('Next User');
-    const res = await fetch(`${a.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: first.cookie }, body: JSON.stringify({ email: second.email, password: second.password }) });
+    const res = await fetch(`${a.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: first.cookie },
+      body: JSON.stringify({ email: second.email, password: second.password }),
+    });
     expect(res.status).toBe(200);
     expect(await sessionRow(first.cookie)).toBeNull();
     expect((await me(a, first.cookie)).status).toBe(401);
@@ -100,34 +108,54 @@ describe('sessions across two hub processes (idle time-out 30 minutes, the defau
     const ownDesk = await desk(a, agent.cookie);
     const change = (body: object) => apiJson(a.url, agent.cookie, '/api/auth/password', { method: 'POST', body: JSON.stringify(body) });
 
-    expect(await change({ currentPassword: 'not my password', newPassword: 'a brand new long password' })).toEqual({ status: 400, body: { error: 'your current password is not right' } });
+    expect(await change({ currentPassword: 'not my password', newPassword: 'a brand new long password' })).toEqual({
+      status: 400,
+      body: { error: 'your current password is not right' },
+    });
     const short = await change({ currentPassword: agent.password, newPassword: 'too short' });
     expect(short.status).toBe(400);
     expect(short.body.issues).toEqual([{ path: 'newPassword', message: 'the new password must be at least 12 characters' }]);
     // An attacker's first guesses: the most common passwords, and this system's and the person's own words.
-    for (const [newPassword, reason] of [['password1234', /most common/], ['Council Hub Password 1', /words of the council/], ['Pat Pat Pat 2026!', /your name/]] as const) {
+    for (const [newPassword, reason] of [
+      ['password1234', /most common/],
+      ['Council Hub Password 1', /words of the council/],
+      ['Pat Pat Pat 2026!', /your name/],
+    ] as const) {
       const weak = await change({ currentPassword: agent.password, newPassword });
       expect(weak.status).toBe(400);
       expect(weak.body.issues).toEqual([{ path: 'newPassword', message: expect.stringMatching(reason) }]);
     }
-    const created = await apiJson(a.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify({ email: 'new.starter@council.example', displayName: 'New Starter', password: 'welcome to the council' }) });
+    const created = await apiJson(a.url, admin, '/api/agents', {
+      method: 'POST',
+      body: JSON.stringify({ email: 'new.starter@council.example', displayName: 'New Starter', password: 'welcome to the council' }),
+    });
     expect(created.status).toBe(400);
     expect(created.body.issues).toEqual([{ path: 'password', message: expect.stringMatching(/words of the council/) }]);
     expect((await me(a, elsewhere)).status).toBe(200);
 
-    expect(await change({ currentPassword: agent.password, newPassword: 'a brand new long password' })).toEqual({ status: 200, body: { otherSessionsEnded: 1 } });
+    expect(await change({ currentPassword: agent.password, newPassword: 'a brand new long password' })).toEqual({
+      status: 200,
+      body: { otherSessionsEnded: 1 },
+    });
     expect((await me(a, elsewhere)).status).toBe(401);
     await expectClosedByServer(otherDesk);
     expect(otherDesk.closedBy()).toBe('io server disconnect');
     expect((await me(a, agent.cookie)).status).toBe(200);
     expect(ownDesk.connected).toBe(true);
 
-    const login = (password: string) => fetch(`${a.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: agent.email, password }) });
+    const login = (password: string) =>
+      fetch(`${a.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: agent.email, password }),
+      });
     expect((await login(agent.password)).status).toBe(401);
     expect((await login('a brand new long password')).status).toBe(200);
     const stored = await a.database.prisma.agent.findUniqueOrThrow({ where: { id: agent.id }, select: { passwordHash: true } });
     expect(stored.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await a.database.prisma.auditEvent.findMany({ where: { action: 'password_change', agentId: agent.id }, select: { detail: true } })).toEqual([{ detail: { otherSessionsEnded: 1 } }]);
+    expect(await a.database.prisma.auditEvent.findMany({ where: { action: 'password_change', agentId: agent.id }, select: { detail: true } })).toEqual([
+      { detail: { otherSessionsEnded: 1 } },
+    ]);
   });
 
   it('signing out closes this session’s desk only; signing out everywhere ends every session and closes every desk', async () => {
@@ -203,7 +231,11 @@ describe('sessions across two hub processes (idle time-out 30 minutes, the defau
     expect((await apiJson(a.url, colleague.cookie, `/api/agents/${agent.id}/enable`, { method: 'POST' })).status).toBe(403);
     expect((await apiJson(a.url, admin, `/api/agents/${agent.id}/enable`, { method: 'POST' })).body.agent).toMatchObject({ disabled: false });
     expect((await login(agent.password)).status).toBe(200);
-    const audit = await a.database.prisma.auditEvent.findMany({ where: { action: { in: ['agent_disable', 'agent_enable'] } }, select: { action: true, agentId: true, detail: true }, orderBy: { at: 'asc' } });
+    const audit = await a.database.prisma.auditEvent.findMany({
+      where: { action: { in: ['agent_disable', 'agent_enable'] } },
+      select: { action: true, agentId: true, detail: true },
+      orderBy: { at: 'asc' },
+    });
     expect(audit).toEqual([
       { action: 'agent_disable', agentId: adminId, detail: { agent: agent.id, sessionsEnded: 1 } },
       { action: 'agent_enable', agentId: adminId, detail: { agent: agent.id } },
@@ -211,13 +243,19 @@ describe('sessions across two hub processes (idle time-out 30 minutes, the defau
   });
 
   it('the sweeper deletes expired and idle sessions and keeps live ones', async () => {
-    const agent = await a.database.prisma.agent.create({ data: { email: 'swept@council.example', displayName: 'Swept', passwordHash: await hashPassword('a long enough password') } });
-    const row = (label: string, data: { expiresAt: Date; lastSeenAt?: Date }) => a.database.prisma.session.create({ data: { tokenHash: `${label}-${agent.id}`, agentId: agent.id, ...data } });
+    const agent = await a.database.prisma.agent.create({
+      data: { email: 'swept@council.example', displayName: 'Swept', passwordHash: await hashPassword('a long enough password') },
+    });
+    const row = (label: string, data: { expiresAt: Date; lastSeenAt?: Date }) =>
+      a.database.prisma.session.create({ data: { tokenHash: `${label}-${agent.id}`, agentId: agent.id, ...data } });
     const expired = await row('expired', { expiresAt: new Date(Date.now() - 1000) });
     const idle = await row('idle', { expiresAt: new Date(Date.now() + 60 * MINUTE), lastSeenAt: new Date(Date.now() - 31 * MINUTE) });
     const live = await row('live', { expiresAt: new Date(Date.now() + 60 * MINUTE) });
     await expect
-      .poll(async () => (await a.database.prisma.session.findMany({ where: { agentId: agent.id }, select: { id: true } })).map((s) => s.id), { timeout: 15_000, interval: 200 })
+      .poll(async () => (await a.database.prisma.session.findMany({ where: { agentId: agent.id }, select: { id: true } })).map((s) => s.id), {
+        timeout: 15_000,
+        interval: 200,
+      })
       .toEqual([live.id]);
     expect([expired.id, idle.id]).not.toContain(live.id);
   });

@@ -4,7 +4,15 @@ import type { Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, inboundSmsFields, newMessageSid, postTwilioWebhook, statusFields } from '../../testkit/twilio-webhook.ts';
+import {
+  HUB_NUMBER,
+  TEST_ACCOUNT_SID,
+  TEST_AUTH_TOKEN,
+  inboundSmsFields,
+  newMessageSid,
+  postTwilioWebhook,
+  statusFields,
+} from '../../testkit/twilio-webhook.ts';
 import twilio from 'twilio';
 import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
@@ -33,7 +41,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const sms = (fields: Record<string, string>, opts?: Parameters<typeof postTwilioWebhook>[4]) => postTwilioWebhook(hub.url, PUBLIC_BASE_URL, SMS_PATH, fields, opts);
+const sms = (fields: Record<string, string>, opts?: Parameters<typeof postTwilioWebhook>[4]) =>
+  postTwilioWebhook(hub.url, PUBLIC_BASE_URL, SMS_PATH, fields, opts);
 const status = (fields: Record<string, string>) => postTwilioWebhook(hub.url, PUBLIC_BASE_URL, STATUS_PATH, fields);
 const db = () => hub.database.prisma;
 const signatureFor = (fields: Record<string, string>) => twilio.getExpectedTwilioSignature(TEST_AUTH_TOKEN, PUBLIC_BASE_URL + SMS_PATH, fields);
@@ -49,7 +58,13 @@ describe('an SMS from a customer reaches the agent and the reply reaches the cus
     expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 
     const inbound = await arrived;
-    expect(inbound).toMatchObject({ direction: 'inbound', channel: 'sms', body: 'My bin was not collected on Tuesday', fromAddress: '+447911123456', status: 'received' });
+    expect(inbound).toMatchObject({
+      direction: 'inbound',
+      channel: 'sms',
+      body: 'My bin was not collected on Tuesday',
+      fromAddress: '+447911123456',
+      status: 'received',
+    });
 
     const list = await apiJson<{ conversations: { id: string; customer: { contactPoints: { address: string }[] } }[] }>(hub.url, cookie, '/api/conversations');
     const conversation = list.body.conversations.find((c) => c.id === inbound.conversationId);
@@ -168,7 +183,11 @@ describe('bad input is refused with a reason, and nothing is stored', () => {
 
 describe('bad JSON', () => {
   it('is refused in our words, never by echoing what was sent', async () => {
-    const res = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": "<script>alert(1)</script>", "password": ' });
+    const res = await fetch(`${hub.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email": "<script>alert(1)</script>", "password": ',
+    });
     expect(res.status).toBe(400);
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ error: 'the request body is not valid JSON' });
@@ -187,7 +206,11 @@ describe('the API is never open', () => {
   });
 
   it('a wrong password → 401 and no cookie', async () => {
-    const res = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN.email, password: 'wrong password!' }) });
+    const res = await fetch(`${hub.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ADMIN.email, password: 'wrong password!' }),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('set-cookie')).toBeNull();
   });
@@ -291,7 +314,18 @@ describe('health and API description', () => {
     const doc = await res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/health', '/api/auth/login', '/api/conversations', '/api/conversations/{id}', '/api/conversations/{id}/messages', SMS_PATH, STATUS_PATH, '/api/conversations/{id}/handoffs', '/api/handoffs/{id}/reply', '/webhooks/handoffs/{reference}']),
+      expect.arrayContaining([
+        '/health',
+        '/api/auth/login',
+        '/api/conversations',
+        '/api/conversations/{id}',
+        '/api/conversations/{id}/messages',
+        SMS_PATH,
+        STATUS_PATH,
+        '/api/conversations/{id}/handoffs',
+        '/api/handoffs/{id}/reply',
+        '/webhooks/handoffs/{reference}',
+      ]),
     );
     expect(doc.paths['/api/conversations/{id}/messages'].post.requestBody.content['application/json'].schema.properties.text.maxLength).toBe(1600);
   });

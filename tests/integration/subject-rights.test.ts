@@ -27,7 +27,9 @@ beforeAll(async () => {
   twilioApi = await startFakeTwilio();
   hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url }));
   admin = await signIn(hub.url);
-  await hub.database.prisma.agent.create({ data: { email: AGENT.email, displayName: 'Agent', role: 'agent', passwordHash: await hashPassword(AGENT.password) } });
+  await hub.database.prisma.agent.create({
+    data: { email: AGENT.email, displayName: 'Agent', role: 'agent', passwordHash: await hashPassword(AGENT.password) },
+  });
   agent = await signIn(hub.url, AGENT);
   desk = await connectDesk(hub.url, admin);
 
@@ -36,14 +38,20 @@ beforeAll(async () => {
   await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', firstSms);
   const inbound = await arrived;
   const sent = nextEvent<MessageView>(desk, 'message.updated', (m) => m.conversationId === inbound.conversationId && m.status === 'sent');
-  await apiJson(hub.url, admin, `/api/conversations/${inbound.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'You are not alone. Can we call you safely?' }) });
+  await apiJson(hub.url, admin, `/api/conversations/${inbound.conversationId}/messages`, {
+    method: 'POST',
+    body: JSON.stringify({ text: 'You are not alone. Can we call you safely?' }),
+  });
   await sent;
   customerId = (await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: inbound.conversationId } })).customerId;
   await hub.database.prisma.customer.update({ where: { id: customerId }, data: { displayName: 'Sam Taylor', postcode: 'B33 8TH' } });
   await hub.database.prisma.need.create({ data: { customerId, conversationId: inbound.conversationId, code: 'safety.domestic-abuse', source: 'agent' } });
   await apiJson(hub.url, agent, `/api/customers/${customerId}`); // an agent reads the record
   // A colleague's private note about the person: theirs to see, and to have erased.
-  const note = await apiJson(hub.url, agent, `/api/conversations/${inbound.conversationId}/notes`, { method: 'POST', body: JSON.stringify({ text: 'Lives at Rose Court with two children; call only on the mobile' }) });
+  const note = await apiJson(hub.url, agent, `/api/conversations/${inbound.conversationId}/notes`, {
+    method: 'POST',
+    body: JSON.stringify({ text: 'Lives at Rose Court with two children; call only on the mobile' }),
+  });
   if (note.status !== 201) throw new Error(`could not add the note: ${note.status}`);
 });
 
@@ -81,7 +89,8 @@ describe('subject access export', () => {
 
 describe('erasure', () => {
   it('needs a reason and a supervisor or admin', async () => {
-    const erase = (cookie: string, body: unknown) => apiJson(hub.url, cookie, `/api/customers/${customerId}/erase`, { method: 'POST', body: JSON.stringify(body) });
+    const erase = (cookie: string, body: unknown) =>
+      apiJson(hub.url, cookie, `/api/customers/${customerId}/erase`, { method: 'POST', body: JSON.stringify(body) });
     expect((await erase(agent, { reason: 'request ref 123' })).status).toBe(403);
     const noReason = await erase(admin, {});
     expect(noReason.status).toBe(400);
@@ -99,7 +108,13 @@ describe('erasure', () => {
 
     const db = hub.database.prisma;
     // Nothing the person wrote or was sent, nor their number, name or postcode, remains anywhere.
-    const texts = JSON.stringify([await db.message.findMany(), await db.inboxItem.findMany(), await db.customer.findMany(), await db.contactPoint.findMany(), await db.note.findMany()]);
+    const texts = JSON.stringify([
+      await db.message.findMany(),
+      await db.inboxItem.findMany(),
+      await db.customer.findMany(),
+      await db.contactPoint.findMany(),
+      await db.note.findMany(),
+    ]);
     for (const personal of ['Rose Court', 'not alone', NUMBER, 'Sam Taylor', 'B33 8TH', 'two children']) expect(texts).not.toContain(personal);
     expect(await db.note.count({ where: { conversation: { customerId } } })).toBe(0);
     // What reports count is still there.

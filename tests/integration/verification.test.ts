@@ -26,7 +26,15 @@ beforeAll(async () => {
   relay = await startSmtpCapture();
   hub = await startTestHub(
     // Every visitor here connects from 127.0.0.1: the per-address limit is raised so the tests do not share it.
-    testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, EMAIL_INBOUND_ADDRESSES: 'contact@council.example', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await freePort()), EMAIL_SMTP_URL: relay.url, VERIFY_PER_CLIENT_PER_HOUR: '1000' }),
+    testEnv({
+      DATABASE_URL: database.url,
+      TWILIO_API_BASE_URL: twilioApi.url,
+      EMAIL_INBOUND_ADDRESSES: 'contact@council.example',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(await freePort()),
+      EMAIL_SMTP_URL: relay.url,
+      VERIFY_PER_CLIENT_PER_HOUR: '1000',
+    }),
   );
   desk = await connectDesk(hub.url, await signIn(hub.url));
 });
@@ -43,7 +51,12 @@ afterAll(async () => {
 
 async function visitor(visitorId = randomUUID(), options: { url?: string; from?: string } = {}) {
   // `from`: the client address a proxy in front of the hub would give (the hub trusts loopback proxies).
-  const socket = connect(`${options.url ?? hub.url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false, extraHeaders: options.from ? { 'x-forwarded-for': options.from } : {} });
+  const socket = connect(`${options.url ?? hub.url}/chat`, {
+    auth: { visitorId },
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: options.from ? { 'x-forwarded-for': options.from } : {},
+  });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('transcript', () => resolve());
@@ -81,7 +94,9 @@ describe('linking a web chat to an existing record with a texted code', () => {
     const code = await codeTextedTo(phone);
     const wrong = code === '000000' ? '111111' : '000000';
     expect(await v.call('verify.check', { code: wrong })).toEqual({ ok: false, error: expect.stringMatching(/not right/) });
-    expect(await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).toMatchObject({ customerId: chatCustomer });
+    expect(await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).toMatchObject({
+      customerId: chatCustomer,
+    });
 
     expect(await v.call('verify.check', { code })).toEqual({ ok: true });
     expect((await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).customerId).toBe(owner);
@@ -96,14 +111,19 @@ describe('linking a web chat to an existing record with a texted code', () => {
   });
 
   it('an email address works the same way: the code arrives by email', async () => {
-    const known = await db().customer.create({ data: { contactPoints: { create: { kind: 'email', address: 'ann@example.org', verifiedBy: 'inbound-email' } } } });
+    const known = await db().customer.create({
+      data: { contactPoints: { create: { kind: 'email', address: 'ann@example.org', verifiedBy: 'inbound-email' } } },
+    });
     const v = await visitor();
     expect(await v.call('verify.start', { email: 'Ann@Example.org' })).toEqual({ ok: true });
     const [sent] = (await relay.waitFor(1)).slice(-1);
     expect(sent!.subject).toBe('Your code to link your web chat');
     const code = /^(\d{6}) is your code/.exec(sent!.text ?? '')![1]!;
     expect(await v.call('verify.check', { code })).toEqual({ ok: true });
-    expect(await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).toMatchObject({ customerId: known.id, verifiedBy: 'otp-email' });
+    expect(await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).toMatchObject({
+      customerId: known.id,
+      verifiedBy: 'otp-email',
+    });
   });
 
   it('a visitor with no record yet and a new number get one record with both', async () => {
@@ -172,7 +192,9 @@ describe('nobody can make the hub text a number again and again', () => {
 
   it('a burst from one network address is cut off, and so is the whole hub past its daily limit', async () => {
     const busy = await createTestDatabase('verification_limits');
-    const limited = await startTestHub(testEnv({ DATABASE_URL: busy.url, TWILIO_API_BASE_URL: twilioApi.url, VERIFY_PER_CLIENT_PER_HOUR: '2', VERIFY_PER_DAY: '3' }));
+    const limited = await startTestHub(
+      testEnv({ DATABASE_URL: busy.url, TWILIO_API_BASE_URL: twilioApi.url, VERIFY_PER_CLIENT_PER_HOUR: '2', VERIFY_PER_DAY: '3' }),
+    );
     try {
       const ask = async (number: string, from: string) => (await visitor(randomUUID(), { url: limited.url, from })).call('verify.start', { phone: number });
       expect((await ask('+447911200811', '198.51.100.7')).ok).toBe(true);

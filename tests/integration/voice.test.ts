@@ -36,9 +36,17 @@ afterAll(async () => {
 
 const callSid = () => `CA${randomBytes(16).toString('hex')}`;
 const callFields = (sid: string, from: string, extra: Record<string, string> = {}) => ({
-  AccountSid: TEST_ACCOUNT_SID, ApiVersion: '2010-04-01', CallSid: sid, CallStatus: 'in-progress', Direction: 'inbound', From: from, To: HUB_NUMBER, ...extra,
+  AccountSid: TEST_ACCOUNT_SID,
+  ApiVersion: '2010-04-01',
+  CallSid: sid,
+  CallStatus: 'in-progress',
+  Direction: 'inbound',
+  From: from,
+  To: HUB_NUMBER,
+  ...extra,
 });
-const post = (path: string, fields: Record<string, string>, opts?: Parameters<typeof postTwilioWebhook>[4]) => postTwilioWebhook(hub.url, PUBLIC_BASE_URL, path, fields, opts);
+const post = (path: string, fields: Record<string, string>, opts?: Parameters<typeof postTwilioWebhook>[4]) =>
+  postTwilioWebhook(hub.url, PUBLIC_BASE_URL, path, fields, opts);
 
 describe('a phone call', () => {
   it('is greeted and asked, in speech or keys, what the caller needs', async () => {
@@ -47,7 +55,9 @@ describe('a phone call', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/xml/);
     const xml = await res.text();
     expect(xml).toContain('<Say language="en-GB">Hello, you are through to the council.</Say>');
-    expect(xml).toMatch(/<Gather input="speech dtmf" action="https:\/\/hub\.council\.example\/webhooks\/twilio\/voice\/gather" method="POST" speechTimeout="auto" numDigits="1" language="en-GB"><Say language="en-GB">Please tell us in a few words how we can help\. Or press 0 to speak to someone\.<\/Say><\/Gather>/);
+    expect(xml).toMatch(
+      /<Gather input="speech dtmf" action="https:\/\/hub\.council\.example\/webhooks\/twilio\/voice\/gather" method="POST" speechTimeout="auto" numDigits="1" language="en-GB"><Say language="en-GB">Please tell us in a few words how we can help\. Or press 0 to speak to someone\.<\/Say><\/Gather>/,
+    );
     expect(xml).toMatch(/<Hangup\/><\/Response>$/);
   });
 
@@ -77,7 +87,10 @@ describe('a phone call', () => {
     const spoken = nextEvent<MessageView>(desk, 'message.created', (m) => m.fromAddress === from);
     await post('/webhooks/twilio/voice/gather', callFields(callSid(), from, { SpeechResult: 'Please text me the opening hours' }));
     const { conversationId } = await spoken;
-    const reply = await apiJson<{ message: MessageView }>(hub.url, cookie, `/api/conversations/${conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'We are open 9 to 5, Monday to Friday.' }) });
+    const reply = await apiJson<{ message: MessageView }>(hub.url, cookie, `/api/conversations/${conversationId}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'We are open 9 to 5, Monday to Friday.' }),
+    });
     expect(reply.status).toBe(202);
     expect(reply.body.message).toMatchObject({ channel: 'sms', toAddress: from });
     await expect.poll(() => twilioApi.requests.find((r) => r.form.To === from)?.form.Body).toBe('We are open 9 to 5, Monday to Friday.');
@@ -90,7 +103,10 @@ describe('a phone call', () => {
     const sid = callSid();
     const res = await post('/webhooks/twilio/voice/gather', callFields(sid, '+447911200953', extra));
     const verbs = parseTwiml(await res.text());
-    expect(verbs.map((v) => [v.verb, v.text])).toEqual([['Say', 'Please hold. We are connecting you to someone.'], ['Enqueue', 'contact-hub']]);
+    expect(verbs.map((v) => [v.verb, v.text])).toEqual([
+      ['Say', 'Please hold. We are connecting you to someone.'],
+      ['Enqueue', 'contact-hub'],
+    ]);
     expect(verbs[1]!.attrs.waitUrl).toBe(`${PUBLIC_BASE_URL}/webhooks/twilio/voice/wait`);
     await expect.poll(() => hub.database.prisma.message.count({ where: { providerMessageId: { startsWith: sid }, channel: 'voice' } })).toBe(1);
   });
@@ -130,7 +146,8 @@ async function callerWaiting(from: string, words: string[]): Promise<{ sid: stri
 
 const take = (id: string) => apiJson<{ call: CallView; error?: string }>(hub.url, cookie, `/api/calls/${id}/take`, { method: 'POST' });
 const setVoice = (body: object) => apiJson(hub.url, cookie, '/api/agents/me/voice', { method: 'PUT', body: JSON.stringify(body) });
-const agentLeg = (parent: string, child: string, status: string) => post(STATUS, { ...callFields(child, HUB_NUMBER, { CallStatus: status, ParentCallSid: parent }), Direction: 'outbound-dial' });
+const agentLeg = (parent: string, child: string, status: string) =>
+  post(STATUS, { ...callFields(child, HUB_NUMBER, { CallStatus: status, ParentCallSid: parent }), Direction: 'outbound-dial' });
 
 describe('a caller waiting for a person', () => {
   it('an agent without a phone number set is told to set one before taking calls', async () => {
@@ -150,10 +167,9 @@ describe('a caller waiting for a person', () => {
     expect(call).toMatchObject({ state: 'queued', agent: null, fromAddress: from });
 
     // What the caller said reaches the waiting list once the worker has stored it.
-    await expect.poll(async () => (await apiJson<{ calls: CallView[] }>(hub.url, cookie, '/api/calls')).body.calls.find((c) => c.id === call.id)?.said).toEqual([
-      'The ceiling has fallen in and my son has asthma',
-      '[pressed 0]',
-    ]);
+    await expect
+      .poll(async () => (await apiJson<{ calls: CallView[] }>(hub.url, cookie, '/api/calls')).body.calls.find((c) => c.id === call.id)?.said)
+      .toEqual(['The ceiling has fallen in and my son has asthma', '[pressed 0]']);
 
     const taking = nextEvent<CallView>(desk, 'call.updated', (c) => c.id === call.id && c.state === 'connecting');
     const before = twilioApi.requests.length;
@@ -170,7 +186,12 @@ describe('a caller waiting for a person', () => {
     const dial = verbs[1]!;
     expect(dial.attrs).toMatchObject({ action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/dialled`, answerOnBridge: 'true', timeout: '20' });
     expect(dial.children).toEqual([
-      { verb: 'Number', text: '+447911123456', children: [], attrs: { statusCallback: PUBLIC_BASE_URL + STATUS, statusCallbackMethod: 'POST', statusCallbackEvent: 'initiated ringing answered completed' } },
+      {
+        verb: 'Number',
+        text: '+447911123456',
+        children: [],
+        attrs: { statusCallback: PUBLIC_BASE_URL + STATUS, statusCallbackMethod: 'POST', statusCallbackEvent: 'initiated ringing answered completed' },
+      },
     ]);
 
     // Nobody else can take it now.
@@ -193,7 +214,14 @@ describe('a caller waiting for a person', () => {
     const waiting = await apiJson<{ calls: CallView[] }>(hub.url, cookie, '/api/calls');
     expect(waiting.body.calls.map((c) => c.id)).not.toContain(call.id);
     const history = await apiJson<{ calls: CallView[] }>(hub.url, cookie, `/api/conversations/${call.conversationId}/calls`);
-    expect(history.body.calls[0]!.events.map((e) => `${e.leg}:${e.kind}`)).toEqual(['caller:queued', 'agent:taken', 'agent:ringing', 'agent:answered', 'agent:completed', 'caller:completed']);
+    expect(history.body.calls[0]!.events.map((e) => `${e.leg}:${e.kind}`)).toEqual([
+      'caller:queued',
+      'agent:taken',
+      'agent:ringing',
+      'agent:answered',
+      'agent:completed',
+      'caller:completed',
+    ]);
     const conversation = await apiJson(hub.url, cookie, `/api/customers/${call.customer.id}`);
     expect(conversation.status).toBe(200);
   });
@@ -264,9 +292,17 @@ describe('a caller waiting for a person', () => {
     const exported = await apiJson(hub.url, cookie, `/api/customers/${call.customer.id}/export`);
     expect(exported.status).toBe(200);
     const calls = exported.body.conversations.flatMap((c: { calls: unknown[] }) => c.calls);
-    expect(calls).toEqual([expect.objectContaining({ from, events: [expect.objectContaining({ leg: 'caller', kind: 'queued' }), expect.objectContaining({ leg: 'caller', kind: 'completed' })] })]);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        from,
+        events: [expect.objectContaining({ leg: 'caller', kind: 'queued' }), expect.objectContaining({ leg: 'caller', kind: 'completed' })],
+      }),
+    ]);
 
-    const erased = await apiJson(hub.url, cookie, `/api/customers/${call.customer.id}/erase`, { method: 'POST', body: JSON.stringify({ reason: 'erasure request ER-1042' }) });
+    const erased = await apiJson(hub.url, cookie, `/api/customers/${call.customer.id}/erase`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: 'erasure request ER-1042' }),
+    });
     expect(erased.status).toBe(200);
     const history = await apiJson<{ calls: CallView[] }>(hub.url, cookie, `/api/conversations/${call.conversationId}/calls`);
     expect(history.body.calls[0]!.fromAddress).toBe('[erased]');
@@ -301,10 +337,17 @@ describe('out of hours', () => {
     const res = await closedPost('/webhooks/twilio/voice', callFields(callSid(), '+447911200970', { CallStatus: 'ringing' }));
     const verbs = parseTwiml(await res.text());
     expect(byVerb(verbs)).toEqual(['Say', 'Record', 'Say', 'Hangup']);
-    expect(verbs[0]!.text).toContain(`We are closed now. Our phone lines are open ${names[yesterday]}, 9am to 5:30pm. If anyone is in danger now, hang up and call 999.`);
+    expect(verbs[0]!.text).toContain(
+      `We are closed now. Our phone lines are open ${names[yesterday]}, 9am to 5:30pm. If anyone is in danger now, hang up and call 999.`,
+    );
     // When the line opens again: that day next week, at 9am.
     expect(verbs[0]!.text).toMatch(new RegExp(`call 999\\. We open again on ${names[yesterday]} \\d+ \\w+ at 9am\\. Or leave a message`));
-    expect(verbs[1]!.attrs).toMatchObject({ action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/recorded`, transcribe: 'true', transcribeCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/transcription`, finishOnKey: '#' });
+    expect(verbs[1]!.attrs).toMatchObject({
+      action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/recorded`,
+      transcribe: 'true',
+      transcribeCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/transcription`,
+      finishOnKey: '#',
+    });
   });
 
   it('the message is stored with its recording, then its transcription, each once', async () => {
@@ -320,7 +363,13 @@ describe('out of hours', () => {
     expect(stored.body).toBe('[Voicemail, 14 seconds. A transcription follows when ready.]');
 
     const transcribed = nextEvent<MessageView>(desk, 'message.created', (m) => m.fromAddress === from && m.body.startsWith('[Voicemail transcription]'));
-    const transcription = { ...callFields(sid, from, { CallStatus: 'completed' }), TranscriptionSid: `TR${randomBytes(16).toString('hex')}`, TranscriptionStatus: 'completed', TranscriptionText: 'Hi it is Sam, my housing benefit stopped. Please call back.', RecordingUrl: recording };
+    const transcription = {
+      ...callFields(sid, from, { CallStatus: 'completed' }),
+      TranscriptionSid: `TR${randomBytes(16).toString('hex')}`,
+      TranscriptionStatus: 'completed',
+      TranscriptionText: 'Hi it is Sam, my housing benefit stopped. Please call back.',
+      RecordingUrl: recording,
+    };
     expect((await closedPost('/webhooks/twilio/voice/transcription', transcription)).status).toBe(204);
     const text = await transcribed;
     expect(text.body).toBe('[Voicemail transcription] Hi it is Sam, my housing benefit stopped. Please call back.');
@@ -335,7 +384,11 @@ describe('out of hours', () => {
   it('hanging up without a message stores nothing; a failed transcription adds nothing', async () => {
     const sid = callSid();
     const before = await hub.database.prisma.inboxItem.count();
-    const res = await closedPost('/webhooks/twilio/voice/recorded', { ...callFields(sid, '+447911200972'), RecordingUrl: 'https://api.twilio.com/x', RecordingDuration: '0' });
+    const res = await closedPost('/webhooks/twilio/voice/recorded', {
+      ...callFields(sid, '+447911200972'),
+      RecordingUrl: 'https://api.twilio.com/x',
+      RecordingDuration: '0',
+    });
     expect(parseTwiml(await res.text())[0]!.text).toMatch(/did not get a message/);
     await closedPost('/webhooks/twilio/voice/transcription', { ...callFields(sid, '+447911200972'), TranscriptionSid: 'TR1', TranscriptionStatus: 'failed' });
     expect(await hub.database.prisma.inboxItem.count()).toBe(before);
@@ -361,7 +414,9 @@ describe('the needs bot on a call', () => {
     const from = '+447911200975';
     const first = await gather(sid, from, { SpeechResult: 'my bin was not collected on tuesday' });
     expect(byVerb(first)).toEqual(['Gather', 'Say', 'Hangup']);
-    expect(first[0]!.children[0]!.text).toBe('It sounds like you need help with bins and waste. Is that right? Say yes or no, or press 1 for yes and 2 for no. If you are in danger now, call 999.');
+    expect(first[0]!.children[0]!.text).toBe(
+      'It sounds like you need help with bins and waste. Is that right? Say yes or no, or press 1 for yes and 2 for no. If you are in danger now, call 999.',
+    );
     expect(first[0]!.attrs).toMatchObject({ input: 'speech dtmf', action: `${PUBLIC_BASE_URL}/webhooks/twilio/voice/gather` });
 
     // The waste team needs the place: asked in words a caller can answer aloud.
@@ -376,8 +431,17 @@ describe('the needs bot on a call', () => {
 
     // Everything said both ways is in the conversation as text.
     const messages = await hub.database.prisma.message.findMany({ where: { OR: [{ fromAddress: from }, { toAddress: from }] }, orderBy: { createdAt: 'asc' } });
-    expect(messages.map((m) => `${m.direction}:${m.fromBot}:${m.status}`)).toEqual(['inbound:false:received', 'outbound:true:sent', 'inbound:false:received', 'outbound:true:sent', 'inbound:false:received', 'outbound:true:sent']);
-    expect((await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: messages[0]!.conversationId } })).facts).toEqual({ address: '14 Orchard Close' });
+    expect(messages.map((m) => `${m.direction}:${m.fromBot}:${m.status}`)).toEqual([
+      'inbound:false:received',
+      'outbound:true:sent',
+      'inbound:false:received',
+      'outbound:true:sent',
+      'inbound:false:received',
+      'outbound:true:sent',
+    ]);
+    expect((await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: messages[0]!.conversationId } })).facts).toEqual({
+      address: '14 Orchard Close',
+    });
   });
 
   it('a sign of danger on a call: the safety question is spoken, and pressing 1 puts the caller through to a person at once', async () => {
@@ -385,7 +449,9 @@ describe('the needs bot on a call', () => {
     const from = '+447911200973';
     const first = await gather(sid, from, { SpeechResult: 'my ex has found out where we are staying' });
     expect(byVerb(first)).toEqual(['Gather', 'Say', 'Hangup']);
-    expect(first[0]!.children[0]!.text).toBe('Before anything else: are you, or is anyone with you, in danger right now? Say yes or no, or press 1 for yes and 2 for no.');
+    expect(first[0]!.children[0]!.text).toBe(
+      'Before anything else: are you, or is anyone with you, in danger right now? Say yes or no, or press 1 for yes and 2 for no.',
+    );
     const verbs = await gather(sid, from, { Digits: '1' });
     expect(byVerb(verbs)).toEqual(['Say', 'Enqueue']);
     expect(verbs[0]!.text).toMatch(/^Call 999 and ask for the police\./);
@@ -408,7 +474,13 @@ describe('the needs bot on a call', () => {
   it('a caller who presses 0 is queued by the phone line; the bot records the handover and stores nothing unsaid', async () => {
     const pressed = await gather(callSid(), '+447911200979', { Digits: '0' });
     expect(byVerb(pressed)).toEqual(['Say', 'Enqueue']);
-    await expect.poll(() => hub.database.prisma.conversation.count({ where: { customer: { contactPoints: { some: { address: '+447911200979' } } }, botOutcome: 'asked_for_person' } })).toBe(1);
+    await expect
+      .poll(() =>
+        hub.database.prisma.conversation.count({
+          where: { customer: { contactPoints: { some: { address: '+447911200979' } } }, botOutcome: 'asked_for_person' },
+        }),
+      )
+      .toBe(1);
     expect(await hub.database.prisma.message.count({ where: { toAddress: '+447911200979', fromBot: true } })).toBe(0);
   });
 
@@ -420,7 +492,6 @@ describe('the needs bot on a call', () => {
   });
 });
 
-
 describe('calls offered by routing', () => {
   it('offers a waiting call, urgent first, only to an available agent whose phone it can ring; accepting puts it through', async () => {
     const make = async (name: string) => {
@@ -430,7 +501,9 @@ describe('calls offered by routing', () => {
     const vic = await make('Vic');
     const nop = await make('Nop');
     try {
-      expect((await apiJson(hub.url, vic.cookie, '/api/agents/me/voice', { method: 'PUT', body: JSON.stringify({ phone: '+447911123499' }) })).status).toBe(200);
+      expect((await apiJson(hub.url, vic.cookie, '/api/agents/me/voice', { method: 'PUT', body: JSON.stringify({ phone: '+447911123499' }) })).status).toBe(
+        200,
+      );
       // Callers left waiting by the cases above have gone.
       await hub.database.prisma.call.updateMany({ where: { state: 'queued' }, data: { state: 'ended' } });
       await hub.database.prisma.conversation.updateMany({ where: { waitingSince: { not: null } }, data: { waitingSince: null } });
@@ -439,7 +512,10 @@ describe('calls offered by routing', () => {
       await hub.database.prisma.conversation.update({ where: { id: urgent.call.conversationId }, data: { urgentAt: new Date() } });
 
       const offered = nextEvent<{ id: string; conversation: { id: string; channel: string } }>(vic.socket, 'offer');
-      for (const agent of [vic, nop]) expect((await apiJson(hub.url, agent.cookie, '/api/agents/me/presence', { method: 'PUT', body: JSON.stringify({ presence: 'available' }) })).status).toBe(200);
+      for (const agent of [vic, nop])
+        expect(
+          (await apiJson(hub.url, agent.cookie, '/api/agents/me/presence', { method: 'PUT', body: JSON.stringify({ presence: 'available' }) })).status,
+        ).toBe(200);
       const offer = await offered;
       expect(offer.conversation).toMatchObject({ id: urgent.call.conversationId, channel: 'voice' });
       await hub.router.runNow();

@@ -40,7 +40,13 @@ async function startHub() {
 
 /** A visitor's browser behind the council's load balancer (which hands on the visitor's address): 'connected' or why not. */
 function open(url: string, forwardedFor: string, visitorId = randomUUID()): Promise<{ outcome: string; socket: Socket }> {
-  const socket = connect(`${url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': forwardedFor } });
+  const socket = connect(`${url}/chat`, {
+    auth: { visitorId },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { 'x-forwarded-for': forwardedFor },
+  });
   sockets.push(socket);
   return new Promise((resolve) => {
     socket.once('connect', () => resolve({ outcome: 'connected', socket }));
@@ -77,7 +83,7 @@ describe('web-chat limits shared by the hub processes', () => {
     expect((await open(hubA.url, '203.0.113.42')).outcome).toBe('connected');
   });
 
-  it('one visitor\'s messages count once, whichever process each connection reached', async () => {
+  it("one visitor's messages count once, whichever process each connection reached", async () => {
     const visitorId = randomUUID();
     const onA = await open(hubA.url, '198.51.100.51', visitorId);
     const onB = await open(hubB.url, '198.51.100.52', visitorId);

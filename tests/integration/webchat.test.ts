@@ -34,7 +34,13 @@ afterAll(async () => {
 /** A visitor's browser: connects and hands back the transcript the hub replays on connection. */
 async function visit(visitorId: string, origin?: string): Promise<{ socket: Socket; transcript: TranscriptEntry[] }> {
   // forceNew: its own connection, as a browser would have, not one multiplexed on the desk's.
-  const socket = connect(`${hub.url}/chat`, { auth: { visitorId }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: origin ? { origin } : {} });
+  const socket = connect(`${hub.url}/chat`, {
+    auth: { visitorId },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: origin ? { origin } : {},
+  });
   visitors.push(socket);
   const transcript = await new Promise<TranscriptEntry[]>((resolve, reject) => {
     socket.once('transcript', resolve);
@@ -59,7 +65,10 @@ describe('a visitor chats with an agent', () => {
 
     const reply = new Promise<TranscriptEntry>((resolve) => socket.once('message', resolve));
     const delivered = nextEvent<MessageView>(desk, 'message.updated', (m) => m.conversationId === inbound.conversationId && m.status === 'delivered');
-    const sent = await apiJson<{ message: MessageView }>(hub.url, cookie, `/api/conversations/${inbound.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Hi, I can help. What is your postcode?' }) });
+    const sent = await apiJson<{ message: MessageView }>(hub.url, cookie, `/api/conversations/${inbound.conversationId}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Hi, I can help. What is your postcode?' }),
+    });
     expect(sent.status).toBe(202);
     const entry = await reply;
     expect(entry).toMatchObject({ id: sent.body.message.id, direction: 'outbound', text: 'Hi, I can help. What is your postcode?' });
@@ -87,7 +96,10 @@ describe('a visitor chats with an agent', () => {
     socket.close();
 
     const sent = nextEvent<MessageView>(desk, 'message.updated', (m) => m.conversationId === inbound.conversationId && m.status === 'sent');
-    await apiJson(hub.url, cookie, `/api/conversations/${inbound.conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Your appointment is on Monday.' }) });
+    await apiJson(hub.url, cookie, `/api/conversations/${inbound.conversationId}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Your appointment is on Monday.' }),
+    });
     await sent;
 
     const back = await visit(visitorId);
@@ -177,7 +189,7 @@ describe('typing indicators', () => {
   });
 });
 
-describe('embedding on the council\'s own site', () => {
+describe("embedding on the council's own site", () => {
   it('a listed site may open a chat; any other site is refused', async () => {
     const { transcript } = await visit(randomUUID(), 'https://www.anytown.gov.uk');
     expect(transcript).toEqual([]);
@@ -194,7 +206,13 @@ describe('embedding on the council\'s own site', () => {
 
 /** A new visitor's connection as a proxy would pass it on, claiming `forwardedFor`: 'connected' or why it was refused. */
 function connectFrom(url: string, forwardedFor: string): Promise<string> {
-  const socket = connect(`${url}/chat`, { auth: { visitorId: randomUUID() }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': forwardedFor } });
+  const socket = connect(`${url}/chat`, {
+    auth: { visitorId: randomUUID() },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { 'x-forwarded-for': forwardedFor },
+  });
   visitors.push(socket);
   return new Promise<string>((resolve) => {
     socket.once('connect', () => resolve('connected'));
@@ -202,8 +220,8 @@ function connectFrom(url: string, forwardedFor: string): Promise<string> {
   });
 }
 
-describe('behind the council\'s load balancer', () => {
-  it('the per-address connection limit counts each visitor\'s own address, not the proxy\'s', async () => {
+describe("behind the council's load balancer", () => {
+  it("the per-address connection limit counts each visitor's own address, not the proxy's", async () => {
     const proxied = await startTestHub(testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'web', WEBCHAT_CONNECTIONS_PER_MINUTE: '2' }));
     try {
       // The test client connects from 127.0.0.1: a trusted proxy, so its X-Forwarded-For is believed.

@@ -30,11 +30,17 @@ const db = () => hub.database.prisma;
 
 async function conversationOf(sid: string) {
   await expect.poll(() => db().message.count({ where: { providerMessageId: sid } }), { timeout: 15_000 }).toBe(1);
-  return db().message.findFirstOrThrow({ where: { providerMessageId: sid }, select: { channel: true, conversationId: true, fromAddress: true, conversation: { select: { customerId: true } } } });
+  return db().message.findFirstOrThrow({
+    where: { providerMessageId: sid },
+    select: { channel: true, conversationId: true, fromAddress: true, conversation: { select: { customerId: true } } },
+  });
 }
 
 const reply = (conversationId: string, text: string) =>
-  apiJson<{ message: { id: string } }>(hub.url, cookie, `/api/conversations/${conversationId}/messages`, { method: 'POST', body: JSON.stringify({ text, channel: 'whatsapp' }) });
+  apiJson<{ message: { id: string } }>(hub.url, cookie, `/api/conversations/${conversationId}/messages`, {
+    method: 'POST',
+    body: JSON.stringify({ text, channel: 'whatsapp' }),
+  });
 
 describe('WhatsApp through Twilio', () => {
   it('is its own channel on the same customer as the number’s texts, and the agent’s reply goes back by WhatsApp', async () => {
@@ -75,12 +81,15 @@ describe('WhatsApp through Twilio', () => {
     await db().message.updateMany({ where: { providerMessageId: fields.MessageSid! }, data: { createdAt: new Date(Date.now() - 25 * 3_600_000) } });
     const before = twilioApi.requests.length;
     const { body } = await reply(conversationId, 'Sorry for the wait');
-    await expect.poll(() => db().message.findUniqueOrThrow({ where: { id: body.message.id }, select: { status: true, errorCode: true, errorMessage: true } }), { timeout: 15_000 }).toMatchObject({
-      status: 'failed',
-      errorCode: 'whatsapp:outside-window',
-      errorMessage: expect.stringMatching(/within 24 hours.*approved template/),
-    });
+    await expect
+      .poll(() => db().message.findUniqueOrThrow({ where: { id: body.message.id }, select: { status: true, errorCode: true, errorMessage: true } }), {
+        timeout: 15_000,
+      })
+      .toMatchObject({
+        status: 'failed',
+        errorCode: 'whatsapp:outside-window',
+        errorMessage: expect.stringMatching(/within 24 hours.*approved template/),
+      });
     expect(twilioApi.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
   });
 });
-

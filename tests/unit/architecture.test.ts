@@ -105,28 +105,50 @@ const QUOTED_KIND = /'(sms|voice|webchat|whatsapp|botframework|email)'/g;
 function kindChecks(file: string, source: string): string[] {
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const found: string[] = [];
-  const flag = (node: ts.Node) => found.push(`${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: ${node.getText(sf).replace(/\s+/g, ' ').slice(0, 120)}`);
+  const flag = (node: ts.Node) =>
+    found.push(`${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: ${node.getText(sf).replace(/\s+/g, ' ').slice(0, 120)}`);
   const literal = (node: ts.Node) => (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : null);
-  const COMPARE = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+  const COMPARE = new Set([
+    ts.SyntaxKind.EqualsEqualsEqualsToken,
+    ts.SyntaxKind.ExclamationEqualsEqualsToken,
+    ts.SyntaxKind.EqualsEqualsToken,
+    ts.SyntaxKind.ExclamationEqualsToken,
+  ]);
   const visit = (node: ts.Node) => {
     if (ts.isBinaryExpression(node) && COMPARE.has(node.operatorToken.kind)) {
-      for (const [a, b] of [[node.left, node.right], [node.right, node.left]] as const) {
+      for (const [a, b] of [
+        [node.left, node.right],
+        [node.right, node.left],
+      ] as const) {
         const text = literal(a);
         if (text !== null && isKindLiteral(text, b.getText(sf))) flag(node);
       }
     } else if (ts.isCaseClause(node)) {
       const text = literal(node.expression);
       if (text !== null && isKindLiteral(text, (node.parent.parent as ts.SwitchStatement).expression.getText(sf))) flag(node.expression);
-    } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['includes', 'has', 'indexOf'].includes(node.expression.name.text)) {
+    } else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ['includes', 'has', 'indexOf'].includes(node.expression.name.text)
+    ) {
       const text = node.arguments[0] && literal(node.arguments[0]);
       if (text && isKindLiteral(text, node.expression.expression.getText(sf))) flag(node);
-    } else if (ts.isPropertyAccessExpression(node) && /adapters|channelModules/i.test(node.expression.getText(sf)) && isKindLiteral(node.name.text, 'channel')) {
+    } else if (
+      ts.isPropertyAccessExpression(node) &&
+      /adapters|channelModules/i.test(node.expression.getText(sf)) &&
+      isKindLiteral(node.name.text, 'channel')
+    ) {
       // One channel's adapter picked by name (adapters.voice).
       flag(node);
     } else if (ts.isPropertyAssignment(node) && namesChannel(node.name.getText(sf))) {
       const text = literal(node.initializer);
       if (text && isKindLiteral(text, 'channel')) flag(node);
-    } else if (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node) || (ts.isNoSubstitutionTemplateLiteral(node) && ts.isTaggedTemplateExpression(node.parent))) {
+    } else if (
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node) ||
+      (ts.isNoSubstitutionTemplateLiteral(node) && ts.isTaggedTemplateExpression(node.parent))
+    ) {
       // SQL: a quoted kind, e.g. c.channel <> 'voice'.
       for (const match of node.text.matchAll(QUOTED_KIND)) if (isKindLiteral(match[1]!, node.text)) flag(node);
     }
@@ -157,7 +179,9 @@ describe('the hub asks capabilities, never channel kinds', () => {
 
   it('finds none in hub/ or agent-desk/ outside the files being rewritten', () => {
     expect(files.length).toBeGreaterThan(100);
-    const left = [...checks].filter(([file, found]) => found.length && !KIND_CHECKS_EXEMPT.has(file)).flatMap(([file, found]) => found.map((c) => `${file}:${c}`));
+    const left = [...checks]
+      .filter(([file, found]) => found.length && !KIND_CHECKS_EXEMPT.has(file))
+      .flatMap(([file, found]) => found.map((c) => `${file}:${c}`));
     expect(left).toEqual([]);
   });
 });

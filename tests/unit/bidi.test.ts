@@ -5,7 +5,8 @@ import { safeFilename, screenAttachments } from '../../channels/email/attachment
 import type { Attachment } from 'mailparser';
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]);
-const parsed = (filename: string, contentType: string, content: Buffer) => ({ filename, contentType, content, size: content.byteLength }) as unknown as Attachment;
+const parsed = (filename: string, contentType: string, content: Buffer) =>
+  ({ filename, contentType, content, size: content.byteLength }) as unknown as Attachment;
 
 describe('direction controls', () => {
   it.each([
@@ -30,7 +31,10 @@ describe('direction controls', () => {
 
   it('the kept file and the notice about a refused one show real extensions', () => {
     const { files, notices } = screenAttachments(
-      [parsed('photo\u202Egnp.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ZIP), parsed('invoice\u202Efdp.exe', 'application/octet-stream', Buffer.from('MZ\x90\x00'))],
+      [
+        parsed('photo\u202Egnp.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ZIP),
+        parsed('invoice\u202Efdp.exe', 'application/octet-stream', Buffer.from('MZ\x90\x00')),
+      ],
       { types: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'], maxFileBytes: 1000, maxMessageBytes: 1000 },
     );
     expect(files.map((f) => f.filename)).toEqual(['photognp.docx']);

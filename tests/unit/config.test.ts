@@ -36,7 +36,12 @@ describe('loadConfig', () => {
   });
 
   it('never prints secrets in its start-up description', () => {
-    const config = loadConfig({ ...twilio, DATABASE_URL: 'postgresql://hub:s3cret-pw@db.internal:5432/hub', ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'a-very-long-password' });
+    const config = loadConfig({
+      ...twilio,
+      DATABASE_URL: 'postgresql://hub:s3cret-pw@db.internal:5432/hub',
+      ADMIN_EMAIL: 'a@b.example',
+      ADMIN_PASSWORD: 'a-very-long-password',
+    });
     const printed = JSON.stringify(describeConfig(config));
     expect(printed).toContain('db.internal:5432');
     for (const secret of ['s3cret-pw', twilio.TWILIO_AUTH_TOKEN, 'a-very-long-password']) expect(printed).not.toContain(secret);
@@ -50,8 +55,22 @@ describe('loadConfig', () => {
   });
 
   it('locks sign-in after 5 failures for 15 minutes by default; the lock may be a fraction of a minute', () => {
-    expect(loadConfig({}).loginLockout).toEqual({ maxFailures: 5, maxFailuresPerAccount: 20, accountDelayMaxSeconds: 60, lockSeconds: 900, maxFailuresPerIpPerDay: 100 });
-    expect(loadConfig({ LOGIN_LOCK_MINUTES: '0.1', LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_ACCOUNT_DELAY_MAX_SECONDS: '8', LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '50' }).loginLockout).toEqual({
+    expect(loadConfig({}).loginLockout).toEqual({
+      maxFailures: 5,
+      maxFailuresPerAccount: 20,
+      accountDelayMaxSeconds: 60,
+      lockSeconds: 900,
+      maxFailuresPerIpPerDay: 100,
+    });
+    expect(
+      loadConfig({
+        LOGIN_LOCK_MINUTES: '0.1',
+        LOGIN_MAX_FAILURES: '3',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+        LOGIN_ACCOUNT_DELAY_MAX_SECONDS: '8',
+        LOGIN_MAX_FAILURES_PER_IP_PER_DAY: '50',
+      }).loginLockout,
+    ).toEqual({
       maxFailures: 3,
       maxFailuresPerAccount: 3,
       accountDelayMaxSeconds: 8,

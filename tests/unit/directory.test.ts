@@ -66,9 +66,17 @@ describe('schedules ⇄ hours', () => {
     ['days split by lunch', weekdays('09:00-12:30').flatMap((row, i) => [row, weekdays('13:30-17:00')[i]!]), 'Mo-Fr 09:00-12:30,13:30-17:00'],
     ['weekend only', rows('Saturday 10:00-16:00', 'Sunday 10:00-16:00'), 'Sa-Su 10:00-16:00'],
     ['the same hours on days apart stay apart', rows('Monday 09:00-12:00', 'Wednesday 09:00-12:00'), 'Mo 09:00-12:00; We 09:00-12:00'],
-    ['a late opening breaks the run', [...rows('Monday 09:00-17:00', 'Tuesday 09:00-17:00', 'Wednesday 10:00-17:00', 'Thursday 09:00-17:00')], 'Mo-Tu 09:00-17:00; We 10:00-17:00; Th 09:00-17:00'],
+    [
+      'a late opening breaks the run',
+      [...rows('Monday 09:00-17:00', 'Tuesday 09:00-17:00', 'Wednesday 10:00-17:00', 'Thursday 09:00-17:00')],
+      'Mo-Tu 09:00-17:00; We 10:00-17:00; Th 09:00-17:00',
+    ],
     ['evening on one day', rows('Monday 09:00-17:00', 'Tuesday 09:00-17:00', 'Tuesday 18:00-20:00'), 'Mo 09:00-17:00; Tu 09:00-17:00,18:00-20:00'],
-    ['out of hours to midnight', [...weekdays('00:00-09:00').flatMap((row, i) => [row, weekdays('17:00-24:00')[i]!]), ...rows('Saturday 00:00-24:00', 'Sunday 00:00-24:00')], 'Mo-Fr 00:00-09:00,17:00-24:00; Sa-Su 00:00-24:00'],
+    [
+      'out of hours to midnight',
+      [...weekdays('00:00-09:00').flatMap((row, i) => [row, weekdays('17:00-24:00')[i]!]), ...rows('Saturday 00:00-24:00', 'Sunday 00:00-24:00')],
+      'Mo-Fr 00:00-09:00,17:00-24:00; Sa-Su 00:00-24:00',
+    ],
   ];
 
   it.each(cases)('%s', (_name, schedules, hours) => {
@@ -143,7 +151,12 @@ describe('parseDirectory', () => {
     const doc = base();
     delete service(doc).x_contact_hub;
     const parsed = parseDirectory(doc, needCodes);
-    expect(parsed.organizations[0]!.services[0]!.x_contact_hub).toEqual({ handoff: { kind: 'desk' }, sla_minutes: 1440, priority: 100, time_zone: 'Europe/London' });
+    expect(parsed.organizations[0]!.services[0]!.x_contact_hub).toEqual({
+      handoff: { kind: 'desk' },
+      sla_minutes: 1440,
+      priority: 100,
+      time_zone: 'Europe/London',
+    });
   });
 
   it('tolerates fields it does not use, and terms of other vocabularies', () => {
@@ -161,42 +174,90 @@ describe('parseDirectory', () => {
   });
 
   const refusals: [string, (doc: Base) => void, string][] = [
-    ['a need code not in the taxonomy', (d) => (service(d).service_taxonomys[0].taxonomy.id = 'housing.homles'),
-      'organizations[0].services[0].service_taxonomys[0]: "housing.homles" is not a need code in the taxonomy'],
-    ['a service id used twice, in another organisation', (d) => (d.organizations[1]!.services[0]!.id = 'svc-1'),
-      'organizations[1].services[0].id: service id "svc-1" is used twice (also organizations[0].services[0])'],
-    ['an organisation id used twice', (d) => (d.organizations[1]!.id = 'org-a'),
-      'organizations[1].id: organization id "org-a" is used twice (also organizations[0])'],
-    ['a webhook over plain http', (d) => (service(d).x_contact_hub.handoff.url = 'http://housing.council.example/hook'),
-      'organizations[0].services[0].x_contact_hub.handoff.url: "http://housing.council.example/hook" must use https'],
-    ['a webhook address that is not a web address', (d) => (service(d).x_contact_hub.handoff.url = 'housing.council.example'),
-      'organizations[0].services[0].x_contact_hub.handoff.url: "housing.council.example" is not a web address'],
-    ['a short webhook secret', (d) => (service(d).x_contact_hub.handoff.secret = 'too-short'),
-      'organizations[0].services[0].x_contact_hub.handoff.secret: a webhook secret must be at least 32 characters'],
-    ['a Slack channel name instead of its id', (d) => (service(d).x_contact_hub.handoff = { kind: 'slack', channel: '#housing' }),
-      'organizations[0].services[0].x_contact_hub.handoff.channel: "#housing" is not a Slack channel id'],
-    ['a Slack channel id in lower case', (d) => (service(d).x_contact_hub.handoff = { kind: 'slack', channel: 'c0123abcd' }),
-      'organizations[0].services[0].x_contact_hub.handoff.channel: "c0123abcd" is not a Slack channel id'],
-    ['a bad hand-off email', (d) => (service(d).x_contact_hub.handoff = { kind: 'email', address: 'housing at council' }),
-      'organizations[0].services[0].x_contact_hub.handoff.address: "housing at council" is not an email address'],
+    [
+      'a need code not in the taxonomy',
+      (d) => (service(d).service_taxonomys[0].taxonomy.id = 'housing.homles'),
+      'organizations[0].services[0].service_taxonomys[0]: "housing.homles" is not a need code in the taxonomy',
+    ],
+    [
+      'a service id used twice, in another organisation',
+      (d) => (d.organizations[1]!.services[0]!.id = 'svc-1'),
+      'organizations[1].services[0].id: service id "svc-1" is used twice (also organizations[0].services[0])',
+    ],
+    [
+      'an organisation id used twice',
+      (d) => (d.organizations[1]!.id = 'org-a'),
+      'organizations[1].id: organization id "org-a" is used twice (also organizations[0])',
+    ],
+    [
+      'a webhook over plain http',
+      (d) => (service(d).x_contact_hub.handoff.url = 'http://housing.council.example/hook'),
+      'organizations[0].services[0].x_contact_hub.handoff.url: "http://housing.council.example/hook" must use https',
+    ],
+    [
+      'a webhook address that is not a web address',
+      (d) => (service(d).x_contact_hub.handoff.url = 'housing.council.example'),
+      'organizations[0].services[0].x_contact_hub.handoff.url: "housing.council.example" is not a web address',
+    ],
+    [
+      'a short webhook secret',
+      (d) => (service(d).x_contact_hub.handoff.secret = 'too-short'),
+      'organizations[0].services[0].x_contact_hub.handoff.secret: a webhook secret must be at least 32 characters',
+    ],
+    [
+      'a Slack channel name instead of its id',
+      (d) => (service(d).x_contact_hub.handoff = { kind: 'slack', channel: '#housing' }),
+      'organizations[0].services[0].x_contact_hub.handoff.channel: "#housing" is not a Slack channel id',
+    ],
+    [
+      'a Slack channel id in lower case',
+      (d) => (service(d).x_contact_hub.handoff = { kind: 'slack', channel: 'c0123abcd' }),
+      'organizations[0].services[0].x_contact_hub.handoff.channel: "c0123abcd" is not a Slack channel id',
+    ],
+    [
+      'a bad hand-off email',
+      (d) => (service(d).x_contact_hub.handoff = { kind: 'email', address: 'housing at council' }),
+      'organizations[0].services[0].x_contact_hub.handoff.address: "housing at council" is not an email address',
+    ],
     ['a bad service email', (d) => (service(d).email = 'housing@'), 'organizations[0].services[0].email: "housing@" is not an email address'],
     ['a bad organisation email', (d) => (d.organizations[0]!.email = 'hello'), 'organizations[0].email: "hello" is not an email address'],
-    ['a weekday that is not a day name', (d) => (service(d).regular_schedules[0].weekday = 'Mon'),
-      'organizations[0].services[0].regular_schedules[0].weekday: "Mon" is not a day from Monday to Sunday'],
-    ['an opening time without two-digit hours', (d) => (service(d).regular_schedules[0].opens_at = '9:00'),
-      'organizations[0].services[0].regular_schedules[0].opens_at: "9:00" is not a time HH:MM'],
-    ['a closing time past midnight', (d) => (service(d).regular_schedules[0].closes_at = '24:30'),
-      'organizations[0].services[0].regular_schedules[0].closes_at: "24:30" is not a time HH:MM'],
-    ['closing before opening', (d) => (service(d).regular_schedules[0].closes_at = '08:00'),
-      'organizations[0].services[0].regular_schedules[0]: opens at 09:00 but closes at 08:00: it must close after it opens'],
-    ['closing when it opens', (d) => (service(d).regular_schedules[0].closes_at = '09:00'),
-      'organizations[0].services[0].regular_schedules[0]: opens at 09:00 but closes at 09:00: it must close after it opens'],
-    ['two spans of one day that overlap', (d) => service(d).regular_schedules.push(...rows('Monday 16:00-19:00')),
-      'organizations[0].services[0].regular_schedules[1]: Monday 16:00-19:00 overlaps 09:00-17:00 (regular_schedules[0])'],
+    [
+      'a weekday that is not a day name',
+      (d) => (service(d).regular_schedules[0].weekday = 'Mon'),
+      'organizations[0].services[0].regular_schedules[0].weekday: "Mon" is not a day from Monday to Sunday',
+    ],
+    [
+      'an opening time without two-digit hours',
+      (d) => (service(d).regular_schedules[0].opens_at = '9:00'),
+      'organizations[0].services[0].regular_schedules[0].opens_at: "9:00" is not a time HH:MM',
+    ],
+    [
+      'a closing time past midnight',
+      (d) => (service(d).regular_schedules[0].closes_at = '24:30'),
+      'organizations[0].services[0].regular_schedules[0].closes_at: "24:30" is not a time HH:MM',
+    ],
+    [
+      'closing before opening',
+      (d) => (service(d).regular_schedules[0].closes_at = '08:00'),
+      'organizations[0].services[0].regular_schedules[0]: opens at 09:00 but closes at 08:00: it must close after it opens',
+    ],
+    [
+      'closing when it opens',
+      (d) => (service(d).regular_schedules[0].closes_at = '09:00'),
+      'organizations[0].services[0].regular_schedules[0]: opens at 09:00 but closes at 09:00: it must close after it opens',
+    ],
+    [
+      'two spans of one day that overlap',
+      (d) => service(d).regular_schedules.push(...rows('Monday 16:00-19:00')),
+      'organizations[0].services[0].regular_schedules[1]: Monday 16:00-19:00 overlaps 09:00-17:00 (regular_schedules[0])',
+    ],
     ['a status ORUK does not have', (d) => (service(d).status = 'open'), 'organizations[0].services[0].status: "open" is not a status'],
     ['a mistyped key in our extension', (d) => (service(d).x_contact_hub.sla = 60), 'organizations[0].services[0].x_contact_hub: Unrecognized key: "sla"'],
-    ['a time zone that does not exist', (d) => (service(d).x_contact_hub.time_zone = 'Europe/Brackenford'),
-      'organizations[0].services[0].x_contact_hub.time_zone: must be an IANA time zone'],
+    [
+      'a time zone that does not exist',
+      (d) => (service(d).x_contact_hub.time_zone = 'Europe/Brackenford'),
+      'organizations[0].services[0].x_contact_hub.time_zone: must be an IANA time zone',
+    ],
   ];
 
   it.each(refusals)('refuses %s, naming where', (_name, breakIt, expected) => {
@@ -229,7 +290,10 @@ describe('published ORUK and HSDS 3.0 shapes', () => {
   it('reads an ORUK single service, repairing a web address and leaving out an empty eligibility, with warnings', () => {
     const reading = read(fixture('oruk-service'));
     expect(reading.shape).toBe('single service');
-    expect(outcomes(reading)).toEqual([['organization', 'bf-family-hub-org', 'imported'], ['service', 'bf-family-hub-0042', 'imported_with_warnings']]);
+    expect(outcomes(reading)).toEqual([
+      ['organization', 'bf-family-hub-org', 'imported'],
+      ['service', 'bf-family-hub-0042', 'imported_with_warnings'],
+    ]);
     expect(reading.rows[1]!.warnings).toEqual([
       'url: "www.brackenford-familyhub.example/drop-in" has no scheme, read as "https://www.brackenford-familyhub.example/drop-in"',
       'eligibilitys[1].eligibility: empty, left out',
@@ -268,7 +332,9 @@ describe('published ORUK and HSDS 3.0 shapes', () => {
       ['bf-library', ['bf-job-club']],
     ]);
     const refused = reading.rows.filter((r) => r.outcome === 'refused');
-    expect(refused).toEqual([expect.objectContaining({ at: 'content[1]', id: 'bf-credit-union-savings', problems: ['content[1].email: "savings@" is not an email address'] })]);
+    expect(refused).toEqual([
+      expect.objectContaining({ at: 'content[1]', id: 'bf-credit-union-savings', problems: ['content[1].email: "savings@" is not an email address'] }),
+    ]);
   });
 
   it('refuses the whole list page when asked for all or nothing (parseDirectory)', () => {
@@ -285,7 +351,9 @@ describe('published ORUK and HSDS 3.0 shapes', () => {
     expect(service!.languages).toEqual([{ language: 'English' }, { language: 'Urdu' }]);
     expect(service!.contacts.flatMap((c) => c.phones).map((p) => p.number)).toEqual(['01632 960777']);
     // The physical address, not the postal one; HSDS 3's region stands in for an empty state_province.
-    expect(service!.service_at_locations[0]!.location.physical_addresses).toEqual([{ address_1: '3 Mill Lane', city: 'Brackenford', state_province: 'Brackenshire', postal_code: 'BF2 7QT', country: 'GB' }]);
+    expect(service!.service_at_locations[0]!.location.physical_addresses).toEqual([
+      { address_1: '3 Mill Lane', city: 'Brackenford', state_province: 'Brackenshire', postal_code: 'BF2 7QT', country: 'GB' },
+    ]);
     expect(reading.document.organizations[0]).toMatchObject({ url: 'https://talkspace.example', phone: '01632 960770' });
   });
 
@@ -305,7 +373,10 @@ describe('published ORUK and HSDS 3.0 shapes', () => {
     expect(reading.rows.find((r) => r.id === 'bf-carers-monthly')).toMatchObject({
       at: 'contents[1]',
       outcome: 'refused',
-      problems: ['contents[1].schedules[0].freq: "MONTHLY" cannot be read: the hub keeps weekly hours only', 'contents[1].schedules[0].byday: "2MO" is not a day (MO, TU, WE, TH, FR, SA or SU)'],
+      problems: [
+        'contents[1].schedules[0].freq: "MONTHLY" cannot be read: the hub keeps weekly hours only',
+        'contents[1].schedules[0].byday: "2MO" is not a day (MO, TU, WE, TH, FR, SA or SU)',
+      ],
     });
   });
 
@@ -316,7 +387,10 @@ describe('published ORUK and HSDS 3.0 shapes', () => {
       { id: 'svc-y', name: 'Y', status: 'active', organization_id: 'org-nowhere' },
     ]);
     expect(reading.document.organizations.map((o) => [o.id, o.services.map((s) => s.id)])).toEqual([['org-x', ['svc-x']]]);
-    expect(reading.rows.find((r) => r.id === 'svc-y')).toMatchObject({ outcome: 'refused', problems: ['[2]: organization_id "org-nowhere" is not an organization in this file'] });
+    expect(reading.rows.find((r) => r.id === 'svc-y')).toMatchObject({
+      outcome: 'refused',
+      problems: ['[2]: organization_id "org-nowhere" is not an organization in this file'],
+    });
   });
 
   it('refuses a file in no shape it reads, saying which shapes it does', () => {

@@ -8,9 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { automaticBecause } from '../../channels/email/normalise.ts';
 
 const CORPUS = path.join(import.meta.dirname, '../fixtures/automatic-mail');
-const files = (kind: 'automatic' | 'human') => readdirSync(path.join(CORPUS, kind)).filter((f) => f.endsWith('.eml')).sort();
+const files = (kind: 'automatic' | 'human') =>
+  readdirSync(path.join(CORPUS, kind))
+    .filter((f) => f.endsWith('.eml'))
+    .sort();
 const OURS = ['contact@anytown.gov.uk'];
-const because = async (kind: 'automatic' | 'human', file: string) => automaticBecause(await simpleParser(readFileSync(path.join(CORPUS, kind, file))), { ours: OURS });
+const because = async (kind: 'automatic' | 'human', file: string) =>
+  automaticBecause(await simpleParser(readFileSync(path.join(CORPUS, kind, file))), { ours: OURS });
 
 describe('automatic mail is recognised by the standards and by what real auto-replies carry', () => {
   it('has a corpus of both kinds', () => {

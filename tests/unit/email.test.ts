@@ -11,9 +11,19 @@ const problems = configProblems;
 
 describe('email config', () => {
   it('an IMAP mailbox alone switches email on, with its parts read from the URL', () => {
-    const config = loadConfig({ EMAIL_INBOUND_ADDRESSES: 'contact@council.example', EMAIL_IMAP_URL: 'imaps://hub%40council.example:p%3Ass@mail.council.example/Contact%20Hub' });
+    const config = loadConfig({
+      EMAIL_INBOUND_ADDRESSES: 'contact@council.example',
+      EMAIL_IMAP_URL: 'imaps://hub%40council.example:p%3Ass@mail.council.example/Contact%20Hub',
+    });
     const email = config.channels.email as EmailConfig;
-    expect(email.EMAIL_IMAP_URL).toEqual({ host: 'mail.council.example', port: 993, secure: true, user: 'hub@council.example', pass: 'p:ss', mailbox: 'Contact Hub' });
+    expect(email.EMAIL_IMAP_URL).toEqual({
+      host: 'mail.council.example',
+      port: 993,
+      secure: true,
+      user: 'hub@council.example',
+      pass: 'p:ss',
+      mailbox: 'Contact Hub',
+    });
     expect(email.SMTP_PORT).toBeUndefined(); // no SMTP listener unless asked for
     expect(email.EMAIL_ATTACHMENT_TYPES).toContain('application/pdf');
     expect(email.EMAIL_ATTACHMENT_MAX_BYTES).toBe(10 * 1024 * 1024);
@@ -21,9 +31,14 @@ describe('email config', () => {
 
   it('names the variable when a setting is wrong or missing', () => {
     expect(problems({ EMAIL_IMAP_URL: 'imap://mail.council.example' })).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^EMAIL_INBOUND_ADDRESSES: .*email channel/), expect.stringMatching(/^EMAIL_IMAP_URL: must be imaps:\/\/user:password@host/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^EMAIL_INBOUND_ADDRESSES: .*email channel/),
+        expect.stringMatching(/^EMAIL_IMAP_URL: must be imaps:\/\/user:password@host/),
+      ]),
     );
-    expect(problems({ EMAIL_INBOUND_ADDRESSES: 'contact@council.example', EMAIL_ATTACHMENT_TYPES: 'application/pdf, exe' })).toEqual([expect.stringMatching(/^EMAIL_ATTACHMENT_TYPES\.1: must be MIME types/)]);
+    expect(problems({ EMAIL_INBOUND_ADDRESSES: 'contact@council.example', EMAIL_ATTACHMENT_TYPES: 'application/pdf, exe' })).toEqual([
+      expect.stringMatching(/^EMAIL_ATTACHMENT_TYPES\.1: must be MIME types/),
+    ]);
   });
 });
 
@@ -53,17 +68,41 @@ describe('subject reference', () => {
 
 describe('what the agent reads of an email', () => {
   it.each([
-    ['a Russian attribution line', 'Спасибо, четверг подходит.\n\n2 нояб. 2026 г., в 09:12, Housing <housing@council.example> написал(а):\n> Можно в четверг?', 'Спасибо, четверг подходит.'],
-    ['a Polish attribution line', 'Dziękuję, czwartek pasuje.\n\nW dniu 2.11.2026 o 09:12 Housing <housing@council.example> pisze:\n> Czy czwartek?', 'Dziękuję, czwartek pasuje.'],
-    ['a Welsh attribution line', 'Diolch, mae dydd Iau yn iawn.\n\nAr 2 Tach 2026, am 09:12, ysgrifennodd Housing <housing@council.example>:\n> Dydd Iau?', 'Diolch, mae dydd Iau yn iawn.'],
-    ['a mailing-list footer', 'Please add me to the residents meeting.\n\n_______________________________________________\nResidents mailing list\nhttps://lists.example.org/mailman/listinfo/residents', 'Please add me to the residents meeting.'],
-    ['an Outlook header block', 'Yes Thursday is fine.\n\nFrom: Housing Team <housing@council.example>\nSent: 02 November 2026 09:12\nTo: Jo <jo@example.org>\nSubject: Repair\n\nCan we come on Thursday?', 'Yes Thursday is fine.'],
+    [
+      'a Russian attribution line',
+      'Спасибо, четверг подходит.\n\n2 нояб. 2026 г., в 09:12, Housing <housing@council.example> написал(а):\n> Можно в четверг?',
+      'Спасибо, четверг подходит.',
+    ],
+    [
+      'a Polish attribution line',
+      'Dziękuję, czwartek pasuje.\n\nW dniu 2.11.2026 o 09:12 Housing <housing@council.example> pisze:\n> Czy czwartek?',
+      'Dziękuję, czwartek pasuje.',
+    ],
+    [
+      'a Welsh attribution line',
+      'Diolch, mae dydd Iau yn iawn.\n\nAr 2 Tach 2026, am 09:12, ysgrifennodd Housing <housing@council.example>:\n> Dydd Iau?',
+      'Diolch, mae dydd Iau yn iawn.',
+    ],
+    [
+      'a mailing-list footer',
+      'Please add me to the residents meeting.\n\n_______________________________________________\nResidents mailing list\nhttps://lists.example.org/mailman/listinfo/residents',
+      'Please add me to the residents meeting.',
+    ],
+    [
+      'an Outlook header block',
+      'Yes Thursday is fine.\n\nFrom: Housing Team <housing@council.example>\nSent: 02 November 2026 09:12\nTo: Jo <jo@example.org>\nSubject: Repair\n\nCan we come on Thursday?',
+      'Yes Thursday is fine.',
+    ],
   ])('leaves out %s', (_label, text, expected) => {
     expect(visibleText(text)).toBe(expected);
   });
 
   it.each([
-    ['a German header block', 'Danke, passt.\n\nVon: Housing <housing@council.example>\nGesendet: Montag, 2. November 2026 09:12\nAn: Jo\nBetreff: Reparatur\n\nDonnerstag?', 'Danke, passt.'],
+    [
+      'a German header block',
+      'Danke, passt.\n\nVon: Housing <housing@council.example>\nGesendet: Montag, 2. November 2026 09:12\nAn: Jo\nBetreff: Reparatur\n\nDonnerstag?',
+      'Danke, passt.',
+    ],
     ['a translated Original Message line', 'Danke, passt.\n\n-----Ursprüngliche Nachricht-----\nDonnerstag?', 'Danke, passt.'],
     ['a date-first attribution', 'Fine by me.\n\n2026-11-02 09:12 GMT+00:00 Housing <housing@council.example>:\n> Thursday?', 'Fine by me.'],
   ])('leaves out %s too', (_label, text, expected) => {
@@ -73,7 +112,8 @@ describe('what the agent reads of an email', () => {
   it('keeps the customer’s own words that only look like an attribution, and a message they forward inline', () => {
     const own = 'Thank you.\nOn 3 May the landlord wrote: you must leave by Friday.\nIs that legal?';
     expect(visibleText(own)).toBe(own);
-    const forwarded = 'Please see below.\n\n---------- Forwarded message ---------\nFrom: Landlord <l@example.org>\nDate: Thu, 20 Mar 2025 at 17:50\nSubject: Notice\nTo: <me@example.org>\n\nYou must leave by Friday.';
+    const forwarded =
+      'Please see below.\n\n---------- Forwarded message ---------\nFrom: Landlord <l@example.org>\nDate: Thu, 20 Mar 2025 at 17:50\nSubject: Notice\nTo: <me@example.org>\n\nYou must leave by Friday.';
     expect(visibleText(forwarded)).toContain('You must leave by Friday.');
   });
 
@@ -86,11 +126,24 @@ describe('what the agent reads of an email', () => {
     const raw = readFileSync(new URL('../fixtures/automatic-mail/human/fwd-bounce-as-attachment.eml', import.meta.url));
     const mail = await simpleParser(raw, { keepCidLinks: true });
     const forwarded = await forwardedIn(mail, (inner) => simpleParser(inner));
-    const email = normaliseInboundEmail(mail, raw, new Date(), { deliveredTo: 'contact@anytown.gov.uk', limits: { types: ['application/pdf'], maxFileBytes: 1e6, maxMessageBytes: 1e7 }, forwarded });
+    const email = normaliseInboundEmail(mail, raw, new Date(), {
+      deliveredTo: 'contact@anytown.gov.uk',
+      limits: { types: ['application/pdf'], maxFileBytes: 1e6, maxMessageBytes: 1e7 },
+      forwarded,
+    });
     expect(email.ok && email.value.contact.text).toMatch(/---------- Forwarded message ----------\nFrom: .+\n(Date: .+\n)?Subject: .+\n\n\S/);
     expect((email.ok && email.value.contact.notices) || []).not.toContainEqual(expect.stringMatching(/message\/rfc822/));
 
-    const intl = await simpleParser(Buffer.from('From: =?utf-8?q?J=C3=B6_Doe?= <jdöe@mächine.example>\r\nTo: contact@anytown.gov.uk\r\nSubject: Hallo\r\nMessage-ID: <i@mächine.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMy bin was not collected.\r\n'));
-    expect(normaliseInboundEmail(intl, Buffer.from(''), new Date(), { deliveredTo: 'contact@anytown.gov.uk', limits: { types: [], maxFileBytes: 1, maxMessageBytes: 1 } })).toMatchObject({ ok: true, value: { contact: { from: { address: 'jdöe@mächine.example' } } } });
+    const intl = await simpleParser(
+      Buffer.from(
+        'From: =?utf-8?q?J=C3=B6_Doe?= <jdöe@mächine.example>\r\nTo: contact@anytown.gov.uk\r\nSubject: Hallo\r\nMessage-ID: <i@mächine.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMy bin was not collected.\r\n',
+      ),
+    );
+    expect(
+      normaliseInboundEmail(intl, Buffer.from(''), new Date(), {
+        deliveredTo: 'contact@anytown.gov.uk',
+        limits: { types: [], maxFileBytes: 1, maxMessageBytes: 1 },
+      }),
+    ).toMatchObject({ ok: true, value: { contact: { from: { address: 'jdöe@mächine.example' } } } });
   });
 });

@@ -7,15 +7,29 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import express from 'express';
 import {
-  App, ExpressReceiver, isValidSlackRequest, verifySlackRequest, webApi, LogLevel,
-  type BlockAction, type ButtonAction, type StaticSelectAction, type Logger,
+  App,
+  ExpressReceiver,
+  isValidSlackRequest,
+  verifySlackRequest,
+  webApi,
+  LogLevel,
+  type BlockAction,
+  type ButtonAction,
+  type StaticSelectAction,
+  type Logger,
 } from '@slack/bolt';
+import { startFakeSlack, type FakeSlack, FAKE_SLACK_TOKEN, FAKE_SLACK_BOT_ID, FAKE_SLACK_BOT_USER_ID, FAKE_SLACK_TEAM_ID } from '../../testkit/fake-slack.ts';
 import {
-  startFakeSlack, type FakeSlack, FAKE_SLACK_TOKEN, FAKE_SLACK_BOT_ID, FAKE_SLACK_BOT_USER_ID, FAKE_SLACK_TEAM_ID,
-} from '../../testkit/fake-slack.ts';
-import {
-  SLACK_SIGNING_SECRET, signSlackBody, interactionBody, nowSeconds, postSlackInteraction, postSlackEvent,
-  blockActionsPayload, viewSubmissionPayload, messageEventEnvelope, urlVerification,
+  SLACK_SIGNING_SECRET,
+  signSlackBody,
+  interactionBody,
+  nowSeconds,
+  postSlackInteraction,
+  postSlackEvent,
+  blockActionsPayload,
+  viewSubmissionPayload,
+  messageEventEnvelope,
+  urlVerification,
 } from '../../testkit/slack-request.ts';
 
 const { WebClient, ErrorCode, WebClientEvent } = webApi;
@@ -24,16 +38,31 @@ type WebClientT = InstanceType<typeof WebClient>;
 function quietLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   let level = LogLevel.DEBUG;
-  const rec = (lvl: string) => (...msg: unknown[]) => { lines.push(`${lvl} ${msg.map(String).join(' ')}`); };
+  const rec =
+    (lvl: string) =>
+    (...msg: unknown[]) => {
+      lines.push(`${lvl} ${msg.map(String).join(' ')}`);
+    };
   return {
-    lines, debug: () => {}, info: rec('info'), warn: rec('warn'), error: rec('error'),
-    setLevel: (l) => { level = l; }, getLevel: () => level, setName: () => {},
+    lines,
+    debug: () => {},
+    info: rec('info'),
+    warn: rec('warn'),
+    error: rec('error'),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
   };
 }
 
 async function listen(app: express.Express): Promise<{ url: string; server: Server }> {
   const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
@@ -44,7 +73,12 @@ async function stop(server: Server) {
 
 /** The platform error code of a rejected WebClient call. */
 async function platformError(p: Promise<unknown>): Promise<{ code: string; error: string }> {
-  const e = (await p.then(() => { throw new Error('expected the call to fail'); }, (err: unknown) => err)) as { code: string; data?: { error: string } };
+  const e = (await p.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (err: unknown) => err,
+  )) as { code: string; data?: { error: string } };
   return { code: e.code, error: e.data?.error ?? '' };
 }
 
@@ -71,7 +105,11 @@ describe('fake Slack Web API, driven by @slack/web-api WebClient', () => {
     const first = await client.chat.postMessage({ channel: 'C0HOUSING1', text: 'New hand-off', blocks, unfurl_links: false });
     const reply = await client.chat.postMessage({ channel: 'C0HOUSING1', text: 'Customer replied', thread_ts: first.ts! });
 
-    expect(first).toMatchObject({ ok: true, channel: 'C0HOUSING1', message: { type: 'message', text: 'New hand-off', blocks, user: FAKE_SLACK_BOT_USER_ID, bot_id: FAKE_SLACK_BOT_ID } });
+    expect(first).toMatchObject({
+      ok: true,
+      channel: 'C0HOUSING1',
+      message: { type: 'message', text: 'New hand-off', blocks, user: FAKE_SLACK_BOT_USER_ID, bot_id: FAKE_SLACK_BOT_ID },
+    });
     expect(first.ts).toMatch(/^\d{10}\.\d{6}$/);
     expect(first.message?.ts).toBe(first.ts);
     expect(Number(reply.ts)).toBeGreaterThan(Number(first.ts));
@@ -90,10 +128,14 @@ describe('fake Slack Web API, driven by @slack/web-api WebClient', () => {
     expect(updated).toMatchObject({ ok: true, channel: 'C0UPDATE01', ts, text: 'Claimed by Sam', message: { text: 'Claimed by Sam' } });
     expect(fake.message('C0UPDATE01', ts!)).toMatchObject({ text: 'Claimed by Sam', blocks: [] });
 
-    expect(await platformError(client.chat.update({ channel: 'C0UPDATE01', ts: '1600000000.000100', text: 'x' })))
-      .toEqual({ code: ErrorCode.PlatformError, error: 'message_not_found' });
-    expect(await platformError(client.chat.update({ channel: 'C0ELSEWHERE', ts: ts!, text: 'x' })))
-      .toEqual({ code: ErrorCode.PlatformError, error: 'message_not_found' });
+    expect(await platformError(client.chat.update({ channel: 'C0UPDATE01', ts: '1600000000.000100', text: 'x' }))).toEqual({
+      code: ErrorCode.PlatformError,
+      error: 'message_not_found',
+    });
+    expect(await platformError(client.chat.update({ channel: 'C0ELSEWHERE', ts: ts!, text: 'x' }))).toEqual({
+      code: ErrorCode.PlatformError,
+      error: 'message_not_found',
+    });
   });
 
   it('answers chat.postEphemeral and views.open like Slack', async () => {
@@ -102,9 +144,18 @@ describe('fake Slack Web API, driven by @slack/web-api WebClient', () => {
     expect(eph.message_ts).toMatch(/^\d{10}\.\d{6}$/);
 
     const view = {
-      type: 'modal' as const, callback_id: 'handoff_note', private_metadata: '{"handoffId":"h1"}',
+      type: 'modal' as const,
+      callback_id: 'handoff_note',
+      private_metadata: '{"handoffId":"h1"}',
       title: { type: 'plain_text' as const, text: 'Add a note' },
-      blocks: [{ type: 'input' as const, block_id: 'note', label: { type: 'plain_text' as const, text: 'Note' }, element: { type: 'plain_text_input' as const, action_id: 'text' } }],
+      blocks: [
+        {
+          type: 'input' as const,
+          block_id: 'note',
+          label: { type: 'plain_text' as const, text: 'Note' },
+          element: { type: 'plain_text_input' as const, action_id: 'text' },
+        },
+      ],
     };
     const opened = await client.views.open({ trigger_id: '123.456.abc', view });
     expect(opened.view).toMatchObject({ callback_id: 'handoff_note', private_metadata: '{"handoffId":"h1"}', type: 'modal' });
@@ -163,7 +214,11 @@ describe('fake Slack Web API, driven by @slack/web-api WebClient', () => {
     const err = await client.chat.postMessage({ channel: 'C0FLAKY001', text: 'hi' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: ErrorCode.HTTPError, statusCode: 500 });
 
-    const retrying = new WebClient(FAKE_SLACK_TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 }, logger: quietLogger() });
+    const retrying = new WebClient(FAKE_SLACK_TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 },
+      logger: quietLogger(),
+    });
     fake.fail('chat.postMessage', { kind: 'http', status: 503 });
     await expect(retrying.chat.postMessage({ channel: 'C0FLAKY002', text: 'hi' })).resolves.toMatchObject({ ok: true });
     const calls = fake.calls.filter((c) => c.body.channel === 'C0FLAKY002');
@@ -172,12 +227,21 @@ describe('fake Slack Web API, driven by @slack/web-api WebClient', () => {
 
   it('injected rate limit answers 429 with Retry-After, which the SDK honours', async () => {
     fake.fail('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 1 });
-    const rejecting = new WebClient(FAKE_SLACK_TOKEN, { slackApiUrl: fake.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logger: quietLogger() });
+    const rejecting = new WebClient(FAKE_SLACK_TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      logger: quietLogger(),
+    });
     const err = await rejecting.chat.postMessage({ channel: 'C0BUSY0001', text: 'hi' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 1 });
 
     fake.fail('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 1 });
-    const waiting = new WebClient(FAKE_SLACK_TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 }, logger: quietLogger() });
+    const waiting = new WebClient(FAKE_SLACK_TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 },
+      logger: quietLogger(),
+    });
     const limited: number[] = [];
     waiting.on(WebClientEvent.RATE_LIMITED, (sec: number) => limited.push(sec));
     await expect(waiting.chat.postMessage({ channel: 'C0BUSY0002', text: 'hi' })).resolves.toMatchObject({ ok: true });
@@ -189,7 +253,8 @@ describe('fake Slack Web API, driven by @slack/web-api WebClient', () => {
 describe('Slack request signing, checked with Bolt’s own verifier', () => {
   const verify = (secret: string, body: string, h: { 'x-slack-signature': string; 'x-slack-request-timestamp': string }) =>
     isValidSlackRequest({
-      signingSecret: secret, body,
+      signingSecret: secret,
+      body,
       headers: { 'x-slack-signature': h['x-slack-signature'], 'x-slack-request-timestamp': Number(h['x-slack-request-timestamp']) },
     });
 
@@ -198,18 +263,31 @@ describe('Slack request signing, checked with Bolt’s own verifier', () => {
   });
 
   it('a signed body verifies; a forged, altered or stale one does not', () => {
-    const body = interactionBody(blockActionsPayload({ userId: 'U0AGENT001', channelId: 'C0HOUSING1', messageTs: '1700000000.000100', actionId: 'claim', value: 'h1' }));
+    const body = interactionBody(
+      blockActionsPayload({ userId: 'U0AGENT001', channelId: 'C0HOUSING1', messageTs: '1700000000.000100', actionId: 'claim', value: 'h1' }),
+    );
     const headers = signSlackBody(SLACK_SIGNING_SECRET, body);
     expect(headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
     expect(verify(SLACK_SIGNING_SECRET, body, headers)).toBe(true);
-    expect(() => verifySlackRequest({ signingSecret: SLACK_SIGNING_SECRET, body, headers: { 'x-slack-signature': headers['x-slack-signature'], 'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']) } })).not.toThrow();
+    expect(() =>
+      verifySlackRequest({
+        signingSecret: SLACK_SIGNING_SECRET,
+        body,
+        headers: { 'x-slack-signature': headers['x-slack-signature'], 'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']) },
+      }),
+    ).not.toThrow();
 
     expect(verify(SLACK_SIGNING_SECRET, body, signSlackBody('ffffffffffffffffffffffffffffffff', body))).toBe(false);
     expect(verify(SLACK_SIGNING_SECRET, `${body}x`, headers)).toBe(false);
     const stale = signSlackBody(SLACK_SIGNING_SECRET, body, nowSeconds() - 5 * 60 - 1);
     expect(verify(SLACK_SIGNING_SECRET, body, stale)).toBe(false);
-    expect(() => verifySlackRequest({ signingSecret: SLACK_SIGNING_SECRET, body, headers: { 'x-slack-signature': stale['x-slack-signature'], 'x-slack-request-timestamp': Number(stale['x-slack-request-timestamp']) } }))
-      .toThrow(/stale/);
+    expect(() =>
+      verifySlackRequest({
+        signingSecret: SLACK_SIGNING_SECRET,
+        body,
+        headers: { 'x-slack-signature': stale['x-slack-signature'], 'x-slack-request-timestamp': Number(stale['x-slack-request-timestamp']) },
+      }),
+    ).toThrow(/stale/);
   });
 
   it('interaction bodies are one form field `payload` holding the JSON, as Bolt parses them', () => {
@@ -238,7 +316,10 @@ describe('a real Bolt App with ExpressReceiver mounted in an express app', () =>
 
     const receiver = new ExpressReceiver({ signingSecret: SLACK_SIGNING_SECRET, processBeforeResponse: true, logger });
     const app = new App({
-      token: FAKE_SLACK_TOKEN, receiver, logger, deferInitialization: true,
+      token: FAKE_SLACK_TOKEN,
+      receiver,
+      logger,
+      deferInitialization: true,
       clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
     });
     app.action<BlockAction<ButtonAction>>('claim', async ({ ack, body, action, client: bolted }) => {
@@ -262,7 +343,9 @@ describe('a real Bolt App with ExpressReceiver mounted in an express app', () =>
     await app.init(); // with deferInitialization, auth.test runs here and a failure rejects here
 
     const hub = express();
-    hub.get('/healthz', (_req, res) => { res.send('ok'); });
+    hub.get('/healthz', (_req, res) => {
+      res.send('ok');
+    });
     hub.use(receiver.router);
     ({ url: hubUrl, server } = await listen(hub));
   });
@@ -279,9 +362,17 @@ describe('a real Bolt App with ExpressReceiver mounted in an express app', () =>
 
   it('runs the action handler for a signed block action, whose client updates the message on the fake', async () => {
     const { ts } = await client.chat.postMessage({ channel: 'C0HANDOFF1', text: 'New hand-off', blocks: [{ type: 'divider' }] });
-    const res = await postSlackInteraction(hubUrl, blockActionsPayload({
-      userId: 'U0AGENT001', userName: 'sam', channelId: 'C0HANDOFF1', messageTs: ts!, actionId: 'claim', value: 'handoff-1',
-    }));
+    const res = await postSlackInteraction(
+      hubUrl,
+      blockActionsPayload({
+        userId: 'U0AGENT001',
+        userName: 'sam',
+        channelId: 'C0HANDOFF1',
+        messageTs: ts!,
+        actionId: 'claim',
+        value: 'handoff-1',
+      }),
+    );
     expect(res.status).toBe(200);
     expect(seen.actions).toContainEqual({ actionId: 'claim', value: 'handoff-1', userId: 'U0AGENT001', ts });
     const update = await fake.waitFor('chat.update', (b) => b.ts === ts);
@@ -292,9 +383,16 @@ describe('a real Bolt App with ExpressReceiver mounted in an express app', () =>
   });
 
   it('passes a static_select choice through', async () => {
-    const res = await postSlackInteraction(hubUrl, blockActionsPayload({
-      userId: 'U0AGENT002', channelId: 'C0HANDOFF1', messageTs: '1700000000.000100', actionId: 'route', selectedOption: { value: 'housing.repair', text: 'Housing repair' },
-    }));
+    const res = await postSlackInteraction(
+      hubUrl,
+      blockActionsPayload({
+        userId: 'U0AGENT002',
+        channelId: 'C0HANDOFF1',
+        messageTs: '1700000000.000100',
+        actionId: 'route',
+        selectedOption: { value: 'housing.repair', text: 'Housing repair' },
+      }),
+    );
     expect(res.status).toBe(200);
     expect(seen.actions).toContainEqual({ actionId: 'route', selected: 'housing.repair', userId: 'U0AGENT002' });
   });
@@ -304,7 +402,11 @@ describe('a real Bolt App with ExpressReceiver mounted in an express app', () =>
     const payload = blockActionsPayload({ userId: 'U0AGENT001', channelId: 'C0HANDOFF1', messageTs: '1700000000.000100', actionId: 'claim', value: 'x' });
     expect((await postSlackInteraction(hubUrl, payload, { forge: true })).status).toBe(401);
     expect((await postSlackInteraction(hubUrl, payload, { timestamp: nowSeconds() - 301 })).status).toBe(401);
-    const unsigned = await fetch(`${hubUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: interactionBody(payload) });
+    const unsigned = await fetch(`${hubUrl}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: interactionBody(payload),
+    });
     expect(unsigned.status).toBe(401);
     expect((await postSlackEvent(hubUrl, messageEventEnvelope({ channelId: 'C1', userId: 'U1', text: 'forged' }), { forge: true })).status).toBe(401);
     expect(seen.actions.length).toBe(before);
@@ -313,7 +415,10 @@ describe('a real Bolt App with ExpressReceiver mounted in an express app', () =>
 
   it('runs the view handler for a view submission', async () => {
     const values = { note: { text: { type: 'plain_text_input' as const, value: 'Called back, fixed' } } };
-    const res = await postSlackInteraction(hubUrl, viewSubmissionPayload({ userId: 'U0AGENT001', callbackId: 'handoff_note', privateMetadata: '{"handoffId":"h1"}', values }));
+    const res = await postSlackInteraction(
+      hubUrl,
+      viewSubmissionPayload({ userId: 'U0AGENT001', callbackId: 'handoff_note', privateMetadata: '{"handoffId":"h1"}', values }),
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
     expect(seen.views).toContainEqual({ callbackId: 'handoff_note', meta: '{"handoffId":"h1"}', values, userId: 'U0AGENT001' });
@@ -326,7 +431,13 @@ describe('a real Bolt App with ExpressReceiver mounted in an express app', () =>
   });
 
   it('delivers message events, and delivers Slack retries again with retryNum in the context (no dedupe)', async () => {
-    const envelope = messageEventEnvelope({ eventId: 'Ev0RETRY0001', channelId: 'C0HANDOFF1', userId: 'U0AGENT001', text: 'on my way', threadTs: '1700000000.000100' });
+    const envelope = messageEventEnvelope({
+      eventId: 'Ev0RETRY0001',
+      channelId: 'C0HANDOFF1',
+      userId: 'U0AGENT001',
+      text: 'on my way',
+      threadTs: '1700000000.000100',
+    });
     expect((await postSlackEvent(hubUrl, envelope)).status).toBe(200);
     expect((await postSlackEvent(hubUrl, envelope, { retryNum: 1, retryReason: 'http_timeout' })).status).toBe(200);
     expect(seen.messages.filter((m) => m.eventId === 'Ev0RETRY0001')).toEqual([
@@ -336,7 +447,10 @@ describe('a real Bolt App with ExpressReceiver mounted in an express app', () =>
   });
 
   it('ignores the bot’s own messages (ignoreSelf, using the ids from auth.test)', async () => {
-    const res = await postSlackEvent(hubUrl, messageEventEnvelope({ channelId: 'C0HANDOFF1', userId: FAKE_SLACK_BOT_USER_ID, botId: FAKE_SLACK_BOT_ID, text: 'posted by the hub' }));
+    const res = await postSlackEvent(
+      hubUrl,
+      messageEventEnvelope({ channelId: 'C0HANDOFF1', userId: FAKE_SLACK_BOT_USER_ID, botId: FAKE_SLACK_BOT_ID, text: 'posted by the hub' }),
+    );
     expect(res.status).toBe(200); // processBeforeResponse: the response comes after the middleware chain has finished
     expect(seen.messages.some((m) => m.text === 'posted by the hub')).toBe(false);
   });
@@ -350,21 +464,34 @@ describe('a real Bolt App with ExpressReceiver mounted in an express app', () =>
 describe('Bolt 5 receiver quirks the hub wiring must respect', () => {
   const servers: Server[] = [];
   let fake: FakeSlack;
-  beforeAll(async () => { fake = await startFakeSlack(); });
-  afterEach(async () => { for (const s of servers.splice(0)) await stop(s); });
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await stop(s);
+  });
   afterAll(() => fake.close());
 
   function boltApp(opts: { processBeforeResponse: boolean }) {
     const logger = quietLogger();
     const receiver = new ExpressReceiver({ signingSecret: SLACK_SIGNING_SECRET, processBeforeResponse: opts.processBeforeResponse, logger });
-    const app = new App({ token: FAKE_SLACK_TOKEN, botId: FAKE_SLACK_BOT_ID, botUserId: FAKE_SLACK_BOT_USER_ID, receiver, logger, clientOptions: { slackApiUrl: fake.apiUrl } });
+    const app = new App({
+      token: FAKE_SLACK_TOKEN,
+      botId: FAKE_SLACK_BOT_ID,
+      botUserId: FAKE_SLACK_BOT_USER_ID,
+      receiver,
+      logger,
+      clientOptions: { slackApiUrl: fake.apiUrl },
+    });
     return { receiver, app, logger };
   }
 
   it('express.json() mounted before receiver.router consumes the body: signed JSON events get 400', async () => {
     const { receiver, app } = boltApp({ processBeforeResponse: true });
     const texts: string[] = [];
-    app.message(async ({ message }) => { texts.push((message as { text?: string }).text ?? ''); });
+    app.message(async ({ message }) => {
+      texts.push((message as { text?: string }).text ?? '');
+    });
     const hub = express();
     hub.use(express.json());
     hub.use(receiver.router);
@@ -376,14 +503,17 @@ describe('Bolt 5 receiver quirks the hub wiring must respect', () => {
 
   it('interaction content-type must be exactly application/x-www-form-urlencoded (a charset suffix gets 400)', async () => {
     const { receiver, app } = boltApp({ processBeforeResponse: true });
-    app.action('claim', async ({ ack }) => { await ack(); });
+    app.action('claim', async ({ ack }) => {
+      await ack();
+    });
     const hub = express();
     hub.use(receiver.router);
     const { url, server } = await listen(hub);
     servers.push(server);
     const body = interactionBody(blockActionsPayload({ userId: 'U1', channelId: 'C1', messageTs: '1700000000.000100', actionId: 'claim' }));
     const res = await fetch(`${url}/slack/events`, {
-      method: 'POST', body,
+      method: 'POST',
+      body,
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', ...signSlackBody(SLACK_SIGNING_SECRET, body) },
     });
     expect(res.status).toBe(400);
@@ -392,9 +522,15 @@ describe('Bolt 5 receiver quirks the hub wiring must respect', () => {
   it('without processBeforeResponse, events are acknowledged 200 before the listener runs, even if it then fails', async () => {
     const { receiver, app } = boltApp({ processBeforeResponse: false });
     let failed!: (e: unknown) => void;
-    const failure = new Promise<unknown>((resolve) => { failed = resolve; });
-    app.message(async () => { throw new Error('inbox write failed'); });
-    app.error(async (e) => { failed(e); });
+    const failure = new Promise<unknown>((resolve) => {
+      failed = resolve;
+    });
+    app.message(async () => {
+      throw new Error('inbox write failed');
+    });
+    app.error(async (e) => {
+      failed(e);
+    });
     const hub = express();
     hub.use(receiver.router);
     const { url, server } = await listen(hub);

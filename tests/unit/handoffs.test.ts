@@ -7,7 +7,14 @@ import { progressText } from '../../hub/handoff/progress.ts';
 import { handoffBlocks } from '../../hub/handoff/targets/slack/blocks.ts';
 import { summaryLines, type HandoffView } from '../../hub/handoff/view.ts';
 
-const service = (id: string, needs: string[], extra: Partial<OwningService> = {}): OwningService => ({ id, name: id, needs, priority: 100, active: true, ...extra });
+const service = (id: string, needs: string[], extra: Partial<OwningService> = {}): OwningService => ({
+  id,
+  name: id,
+  needs,
+  priority: 100,
+  active: true,
+  ...extra,
+});
 
 describe('planHandoffs', () => {
   const directory = [
@@ -16,22 +23,52 @@ describe('planHandoffs', () => {
     service('debt-charity', ['money.debt'], { priority: 50 }),
     service('closed-service', ['food.insecurity'], { active: false }),
   ];
-  const cases: { name: string; needs: { code: string; urgent: boolean }[]; expected: { handoffs: { serviceId: string; needs: string[]; urgent: boolean }[]; unowned: string[] } }[] = [
-    { name: 'one need, one owner', needs: [{ code: 'housing.homeless', urgent: false }], expected: { handoffs: [{ serviceId: 'housing', needs: ['housing.homeless'], urgent: false }], unowned: [] } },
+  const cases: {
+    name: string;
+    needs: { code: string; urgent: boolean }[];
+    expected: { handoffs: { serviceId: string; needs: string[]; urgent: boolean }[]; unowned: string[] };
+  }[] = [
+    {
+      name: 'one need, one owner',
+      needs: [{ code: 'housing.homeless', urgent: false }],
+      expected: { handoffs: [{ serviceId: 'housing', needs: ['housing.homeless'], urgent: false }], unowned: [] },
+    },
     {
       name: 'two needs of one service go in one hand-off',
-      needs: [{ code: 'housing.homeless', urgent: false }, { code: 'housing.repairs', urgent: false }],
+      needs: [
+        { code: 'housing.homeless', urgent: false },
+        { code: 'housing.repairs', urgent: false },
+      ],
       expected: { handoffs: [{ serviceId: 'housing', needs: ['housing.homeless', 'housing.repairs'], urgent: false }], unowned: [] },
     },
     {
       name: 'the lower priority number wins a shared need',
-      needs: [{ code: 'money.debt', urgent: false }, { code: 'money.benefits', urgent: false }],
-      expected: { handoffs: [{ serviceId: 'debt-charity', needs: ['money.debt'], urgent: false }, { serviceId: 'advice', needs: ['money.benefits'], urgent: false }], unowned: [] },
+      needs: [
+        { code: 'money.debt', urgent: false },
+        { code: 'money.benefits', urgent: false },
+      ],
+      expected: {
+        handoffs: [
+          { serviceId: 'debt-charity', needs: ['money.debt'], urgent: false },
+          { serviceId: 'advice', needs: ['money.benefits'], urgent: false },
+        ],
+        unowned: [],
+      },
     },
     {
       name: 'urgent hand-offs first; an inactive owner owns nothing',
-      needs: [{ code: 'food.insecurity', urgent: false }, { code: 'money.benefits', urgent: false }, { code: 'housing.homeless', urgent: true }],
-      expected: { handoffs: [{ serviceId: 'housing', needs: ['housing.homeless'], urgent: true }, { serviceId: 'advice', needs: ['money.benefits'], urgent: false }], unowned: ['food.insecurity'] },
+      needs: [
+        { code: 'food.insecurity', urgent: false },
+        { code: 'money.benefits', urgent: false },
+        { code: 'housing.homeless', urgent: true },
+      ],
+      expected: {
+        handoffs: [
+          { serviceId: 'housing', needs: ['housing.homeless'], urgent: true },
+          { serviceId: 'advice', needs: ['money.benefits'], urgent: false },
+        ],
+        unowned: ['food.insecurity'],
+      },
     },
     { name: 'nothing owned', needs: [{ code: 'care.carer', urgent: false }], expected: { handoffs: [], unowned: ['care.carer'] } },
   ];
@@ -53,7 +90,10 @@ describe('what the customer is told', () => {
   const say = (code: string) => ({ 'housing.homeless': 'somewhere to live', 'education.school': 'a school place', 'food.insecurity': 'food' })[code] ?? code;
   it('names each service, what it is about and its reference; and who keeps the rest', () => {
     const text = confirmationText(
-      [{ serviceName: 'Housing Options', needs: ['housing.homeless'], reference: 'HX7K2M9Q' }, { serviceName: 'School Admissions', needs: ['education.school'], reference: 'SC4ND7WE' }],
+      [
+        { serviceName: 'Housing Options', needs: ['housing.homeless'], reference: 'HX7K2M9Q' },
+        { serviceName: 'School Admissions', needs: ['education.school'], reference: 'SC4ND7WE' },
+      ],
       ['food.insecurity'],
       say,
     );
@@ -92,7 +132,17 @@ describe('the Slack message', () => {
     note: null,
     consent: { at: new Date('2026-11-23T10:00:00Z'), recordedBy: 'the customer, to the needs conversation' },
     service: { id: 's1', externalId: 'svc-housing', name: 'Housing Options', organisation: 'Testford Council', target: 'slack', slackChannel: 'C0HOUSING01' },
-    customer: { id: 'c1', name: 'Jo Bloggs', phone: '+447911200501', email: null, postcode: 'TF1 1AA', language: null, preferredChannel: null, accessibilityNeeds: [], channel: 'sms' },
+    customer: {
+      id: 'c1',
+      name: 'Jo Bloggs',
+      phone: '+447911200501',
+      email: null,
+      postcode: 'TF1 1AA',
+      language: null,
+      preferredChannel: null,
+      accessibilityNeeds: [],
+      channel: 'sms',
+    },
     needs: [{ code: 'housing.homeless', label: 'Homeless or at risk of losing home' }],
     facts: [{ key: 'deadline', label: 'Deadline', value: 'Friday' }],
     messages: [],
@@ -128,6 +178,7 @@ describe('the Slack message', () => {
     expect(accepted).not.toContain('handoff.accept');
     expect(accepted).toContain('Accepted by Sam Patel (Slack)');
     expect(accepted).toContain('handoff.reply');
-    for (const status of ['closed', 'redirected'] as const) expect(text(handoffBlocks(view({ status }), [{ id: 's2', name: 'Advice Centre' }]))).not.toMatch(/handoff\.(accept|reply|redirect|close)/);
+    for (const status of ['closed', 'redirected'] as const)
+      expect(text(handoffBlocks(view({ status }), [{ id: 's2', name: 'Advice Centre' }]))).not.toMatch(/handoff\.(accept|reply|redirect|close)/);
   });
 });

@@ -35,9 +35,30 @@ describe('opening hours', () => {
 
   const nextCases: [string, string, string, string, string | null, string | null][] = [
     // label, hours, zone, from, opens at (instant), in words
-    ['Christmas Eve evening → after Christmas and the Boxing Day substitute', OFFICE, 'Europe/London', '2026-12-24T18:00:00Z', '2026-12-29T09:00:00.000Z', 'on Tuesday 29 December at 9am'],
-    ['Friday evening before the clocks go forward → 9am BST on Monday', OFFICE, 'Europe/London', '2026-03-27T18:00:00Z', '2026-03-30T08:00:00.000Z', 'on Monday 30 March at 9am'],
-    ['Friday evening before the clocks go back → 9am GMT on Monday', OFFICE, 'Europe/London', '2026-10-23T17:00:00Z', '2026-10-26T09:00:00.000Z', 'on Monday 26 October at 9am'],
+    [
+      'Christmas Eve evening → after Christmas and the Boxing Day substitute',
+      OFFICE,
+      'Europe/London',
+      '2026-12-24T18:00:00Z',
+      '2026-12-29T09:00:00.000Z',
+      'on Tuesday 29 December at 9am',
+    ],
+    [
+      'Friday evening before the clocks go forward → 9am BST on Monday',
+      OFFICE,
+      'Europe/London',
+      '2026-03-27T18:00:00Z',
+      '2026-03-30T08:00:00.000Z',
+      'on Monday 30 March at 9am',
+    ],
+    [
+      'Friday evening before the clocks go back → 9am GMT on Monday',
+      OFFICE,
+      'Europe/London',
+      '2026-10-23T17:00:00Z',
+      '2026-10-26T09:00:00.000Z',
+      'on Monday 26 October at 9am',
+    ],
     ['early morning → today', OFFICE, 'Europe/London', '2026-01-06T07:00:00Z', '2026-01-06T09:00:00.000Z', 'today at 9am'],
     ['in the evening → tomorrow', OFFICE, 'Europe/London', '2026-01-06T19:00:00Z', '2026-01-07T09:00:00.000Z', 'tomorrow at 9am'],
     ['overnight span → Friday at 10pm', 'Fr 22:00-02:00', 'Europe/London', '2026-01-10T03:00:00Z', '2026-01-16T22:00:00.000Z', 'on Friday 16 January at 10pm'],

@@ -16,7 +16,10 @@ function capture() {
 describe('logs', () => {
   it('never carry message bodies, addresses or passwords in clear', () => {
     const { logger, lines } = capture();
-    logger.info({ contact: { text: 'I am scared to go home', from: '+447911123456', body: 'x' }, email: 'someone@example.org', password: 'hunter2hunter2' }, 'inbound');
+    logger.info(
+      { contact: { text: 'I am scared to go home', from: '+447911123456', body: 'x' }, email: 'someone@example.org', password: 'hunter2hunter2' },
+      'inbound',
+    );
     logger.info({ Body: 'raw twilio body', From: '+447911123456', To: '+442079460001' }, 'webhook');
     const out = lines.join('');
     for (const secret of ['scared', '+447911123456', 'someone@example.org', 'hunter2', 'raw twilio body', '+442079460001']) expect(out).not.toContain(secret);

@@ -36,7 +36,12 @@ function detect(text: string): Detection {
   const danger = DANGER.filter(([cue]) => cue.test(text)).map(([, kind]) => kind);
   const signs = danger.length ? [] : SIGNS.filter(([cue]) => cue.test(text)).map(([, kind]) => kind);
   if ((danger.length || signs.length) && codes.includes('safety.domestic-abuse')) (danger.length ? danger : signs).push('abuse');
-  return { needs: codes.map((code) => ({ code, label: code, confidence: 1 })), urgent: danger.length > 0, safetyQuestion: signs.length > 0, danger: danger.length ? danger : signs };
+  return {
+    needs: codes.map((code) => ({ code, label: code, confidence: 1 })),
+    urgent: danger.length > 0,
+    safetyQuestion: signs.length > 0,
+    danger: danger.length ? danger : signs,
+  };
 }
 const knowledge = buildKnowledge({ detect, taxonomy });
 
@@ -60,12 +65,21 @@ const cases: Case[] = [
   {
     name: 'a person with linked needs: confirmed, related areas explored, facts and consent asked, then a summary',
     steps: [
-      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /^It sounds like you need help with somewhere to live and a school place\. Is that right\? Reply Y or N\. If you are in danger now, call 999\.$/],
-      ['yes', /^People in your situation often also need help with debts or arrears, benefits or being safe from abuse at home\. Is anything like that going on\? If not, reply NO\.$/],
+      [
+        'We have been evicted and have nowhere to stay tonight, my son needs a new school',
+        /^It sounds like you need help with somewhere to live and a school place\. Is that right\? Reply Y or N\. If you are in danger now, call 999\.$/,
+      ],
+      [
+        'yes',
+        /^People in your situation often also need help with debts or arrears, benefits or being safe from abuse at home\. Is anything like that going on\? If not, reply NO\.$/,
+      ],
       ['we are behind on the rent as well', /date you have to leave by/],
       ['Friday', /Who lives with you\?/],
       ['me and my two boys, 7 and 12', /Can we share what you have told us with the teams who can help.*Reply Y or N\./],
-      ['Yes', /^Thank you\. We have noted that you need help with somewhere to live, a school place and debts or arrears\. .*not need to tell your story again\. If you are in danger at any time, call 999\.$/],
+      [
+        'Yes',
+        /^Thank you\. We have noted that you need help with somewhere to live, a school place and debts or arrears\. .*not need to tell your story again\. If you are in danger at any time, call 999\.$/,
+      ],
     ],
     outcome: 'complete',
     needs: ['housing.homeless', 'education.school', 'money.debt'],
@@ -99,7 +113,10 @@ const cases: Case[] = [
     channel: 'webchat',
     reachable: false,
     steps: [
-      ['We have been evicted and have nowhere to stay tonight, my son needs a new school', /somewhere to live and a school place\. Is that right\? Reply YES or NO\./],
+      [
+        'We have been evicted and have nowhere to stay tonight, my son needs a new school',
+        /somewhere to live and a school place\. Is that right\? Reply YES or NO\./,
+      ],
       ['yes', /People in your situation/],
       ['no', /date you have to leave by/],
       ['Friday', /Who lives with you\?/],
@@ -143,7 +160,12 @@ const cases: Case[] = [
   },
   {
     name: 'danger in the first message stops the script: 999 and the helpline at once',
-    steps: [['he hits me and he is outside the door now', /^Call 999 and ask for the police\..*press 55.* National Domestic Abuse Helpline: 0808 2000 247.*passing you to a person now, first in the queue\.$/]],
+    steps: [
+      [
+        'he hits me and he is outside the door now',
+        /^Call 999 and ask for the police\..*press 55.* National Domestic Abuse Helpline: 0808 2000 247.*passing you to a person now, first in the queue\.$/,
+      ],
+    ],
     outcome: 'urgent',
     needs: ['safety.domestic-abuse'],
     urgent: ['safety.domestic-abuse'],
@@ -153,7 +175,10 @@ const cases: Case[] = [
     steps: [
       ['I am behind with my rent', /It sounds like you need help with debts or arrears/],
       ['yes', /People in your situation/],
-      ['honestly I want to kill myself', /^If your life is in danger now, call 999\. You can talk to Samaritans free, day or night, on 116 123\. I am passing you/],
+      [
+        'honestly I want to kill myself',
+        /^If your life is in danger now, call 999\. You can talk to Samaritans free, day or night, on 116 123\. I am passing you/,
+      ],
     ],
     outcome: 'urgent',
     needs: ['money.debt'],
@@ -167,7 +192,10 @@ const cases: Case[] = [
   {
     name: 'a sign of possible danger: the safety question comes first, and yes means a person now with the right advice',
     steps: [
-      ['he used to hit me and he found out where we are staying', /^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/],
+      [
+        'he used to hit me and he found out where we are staying',
+        /^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/,
+      ],
       ['Y', /^Call 999 and ask for the police\..*National Domestic Abuse Helpline: 0808 2000 247.*first in the queue\.$/],
     ],
     outcome: 'urgent',
@@ -178,7 +206,10 @@ const cases: Case[] = [
     name: 'safe for now: the conversation carries on from the first message, keeping the safety need',
     steps: [
       ['he used to hit me and now I am homeless with the kids', /^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/],
-      ['no we are safe at my mums', /^Thank you\. If that changes, call 999 straight away\.\nIt sounds like you need help with somewhere to live and being safe from abuse at home\. Is that right\? Reply Y or N\.$/],
+      [
+        'no we are safe at my mums',
+        /^Thank you\. If that changes, call 999 straight away\.\nIt sounds like you need help with somewhere to live and being safe from abuse at home\. Is that right\? Reply Y or N\.$/,
+      ],
       ['yes', /People in your situation/],
     ],
     outcome: null,
@@ -187,7 +218,10 @@ const cases: Case[] = [
   {
     name: 'asking for a person instead of answering the safety question: put through at once, first in the queue',
     steps: [
-      ['he used to hit me and he found out where we are staying', /^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/],
+      [
+        'he used to hit me and he found out where we are staying',
+        /^Before anything else: are you, or is anyone with you, in danger right now\? Reply Y or N\.$/,
+      ],
       ['agent', /I am passing you to a person now, first in the queue, to check you are safe\.$/],
     ],
     outcome: 'urgent',
@@ -208,7 +242,10 @@ const cases: Case[] = [
     name: 'no clear answer to the safety question, twice: a person checks, first in the queue',
     channel: 'voice',
     steps: [
-      ['he found out where we are staying', /^Before anything else: are you, or is anyone with you, in danger right now\? Say yes or no, or press 1 for yes and 2 for no\.$/],
+      [
+        'he found out where we are staying',
+        /^Before anything else: are you, or is anyone with you, in danger right now\? Say yes or no, or press 1 for yes and 2 for no\.$/,
+      ],
       ['what do you mean', /^I need to check: is anyone in danger right now\? Say yes or no/],
       ['I do not know', /first in the queue, to check you are safe\.$/],
     ],
@@ -218,7 +255,12 @@ const cases: Case[] = [
   {
     name: 'an email with a sign of danger leads with the advice for it',
     channel: 'email',
-    steps: [['Dear council, he found out where we are staying and we have been evicted. Ann', /^Thank you for your email\.\n\nIf you, or anyone with you, is in danger right now: Call 999 and ask for the police\./s]],
+    steps: [
+      [
+        'Dear council, he found out where we are staying and we have been evicted. Ann',
+        /^Thank you for your email\.\n\nIf you, or anyone with you, is in danger right now: Call 999 and ask for the police\./s,
+      ],
+    ],
     outcome: 'complete',
     needs: ['housing.homeless'],
   },
@@ -264,7 +306,12 @@ const cases: Case[] = [
   {
     name: 'an email about a missed bin asks for the place in its one reply, and waits for it before handing on',
     channel: 'email',
-    steps: [['My bin was not collected on Tuesday.', /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with bins and waste\.\n\nThe teams who can help will need to know:\n- What is the address or street\?.*\n\nA person from our team will pick this up and reply\./s]],
+    steps: [
+      [
+        'My bin was not collected on Tuesday.',
+        /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with bins and waste\.\n\nThe teams who can help will need to know:\n- What is the address or street\?.*\n\nA person from our team will pick this up and reply\./s,
+      ],
+    ],
     outcome: 'complete',
     needs: ['environment.waste'],
     facts: [],
@@ -273,7 +320,12 @@ const cases: Case[] = [
   {
     name: 'an email about a missed bin that gives the place goes straight on',
     channel: 'email',
-    steps: [['My bin was not collected on Tuesday. We are at 8 Sycamore Drive, LS6 2AB.', /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with bins and waste\.\n\nA person from our team/]],
+    steps: [
+      [
+        'My bin was not collected on Tuesday. We are at 8 Sycamore Drive, LS6 2AB.',
+        /^Thank you for your email\.\n\nFrom what you wrote, we understand you need help with bins and waste\.\n\nA person from our team/,
+      ],
+    ],
     outcome: 'complete',
     needs: ['environment.waste'],
     facts: ['address'],
@@ -307,7 +359,12 @@ const cases: Case[] = [
   {
     name: 'an email about council tax asks for consent in its one reply, and hands nothing on',
     channel: 'email',
-    steps: [["Dear council, I'm behind on my council tax and got a summons. Sam", /\n\nCan we share what you tell us with the teams who can help, so they do not ask you again\? Please say yes or no in your reply\.\n\n/]],
+    steps: [
+      [
+        "Dear council, I'm behind on my council tax and got a summons. Sam",
+        /\n\nCan we share what you tell us with the teams who can help, so they do not ask you again\? Please say yes or no in your reply\.\n\n/,
+      ],
+    ],
     outcome: 'complete',
     needs: ['money.council-tax'],
     consent: null,
@@ -328,7 +385,10 @@ const cases: Case[] = [
     steps: [
       ['we might be evicted', /somewhere to live\. Is that right\?/],
       ['no', /^Sorry I got that wrong\. In a few words, what do you need help with\?$/],
-      ['I need a school place for my daughter', /People in your situation often also need help with somewhere to live, special educational needs support or childcare/],
+      [
+        'I need a school place for my daughter',
+        /People in your situation often also need help with somewhere to live, special educational needs support or childcare/,
+      ],
       ['no', /How old are the children/],
       ['she is 11', /date you have to leave by, or another deadline/],
       ['september', /Can we share/],
@@ -354,7 +414,12 @@ const cases: Case[] = [
   {
     name: 'an email showing danger gets 999 and the helpline first',
     channel: 'email',
-    steps: [['He hits me and he is outside the door now, please help', /^Thank you for your email\.\n\nCall 999 and ask for the police\..* National Domestic Abuse Helpline.*A person from our team will reply as soon as possible\.$/s]],
+    steps: [
+      [
+        'He hits me and he is outside the door now, please help',
+        /^Thank you for your email\.\n\nCall 999 and ask for the police\..* National Domestic Abuse Helpline.*A person from our team will reply as soon as possible\.$/s,
+      ],
+    ],
     outcome: 'urgent',
     needs: ['safety.domestic-abuse'],
   },
@@ -371,7 +436,10 @@ const cases: Case[] = [
     name: 'on a call the prompts are spoken, and keys answer them: 1 for yes, 2 for no',
     channel: 'voice',
     steps: [
-      ['my bin was not collected', /^It sounds like you need help with bins and waste\. Is that right\? Say yes or no, or press 1 for yes and 2 for no\. If you are in danger now, call 999\.$/],
+      [
+        'my bin was not collected',
+        /^It sounds like you need help with bins and waste\. Is that right\? Say yes or no, or press 1 for yes and 2 for no\. If you are in danger now, call 999\.$/,
+      ],
       ['[pressed 7]', /^Please say yes or no, or press 1 for yes and 2 for no\.$/],
       ['[pressed 1]', /^What is the address or street\?/],
       ['twelve elm road', /^Thank you\. We have noted that you need help with bins and waste\./],
@@ -414,7 +482,10 @@ describe('the needs conversation', () => {
     let last: Awaited<ReturnType<ReturnType<typeof createNeedsBot>['turn']>> | undefined;
     for (const [said, expected] of c.steps) {
       // A new bot each turn: nothing is remembered in memory, only in storage.
-      last = await createNeedsBot(knowledge).turn({ conversationId, customerId: 'customer-1', channel: c.channel ?? 'sms', messageId: randomUUID(), text: said, reachable: c.reachable ?? true }, storage);
+      last = await createNeedsBot(knowledge).turn(
+        { conversationId, customerId: 'customer-1', channel: c.channel ?? 'sms', messageId: randomUUID(), text: said, reachable: c.reachable ?? true },
+        storage,
+      );
       const replies = last.replies.map((r) => r.text).join('\n');
       if (expected) expect(replies, `after "${said}"`).toMatch(expected);
     }
@@ -428,21 +499,44 @@ describe('the needs conversation', () => {
   });
 
   it('finds a place already given in the customer’s words: a postcode, a house and street, a street, a landmark', () => {
-    for (const said of ['my bin is at LS6 2AB', 'my bin wasnt collected at 12 Elm Road', 'there is a pothole on Station Street', 'fly-tipping outside number 4', 'the street light near Tesco car park is out'])
+    for (const said of [
+      'my bin is at LS6 2AB',
+      'my bin wasnt collected at 12 Elm Road',
+      'there is a pothole on Station Street',
+      'fly-tipping outside number 4',
+      'the street light near Tesco car park is out',
+    ])
       expect(knowledge.factsIn(said).address, said).toBe(said);
-    for (const said of ['my bin wasnt collected again', 'there is a pothole on the main road', 'I have 2 kids in the house', 'text only, 07911 200411', 'call me after 5pm'])
+    for (const said of [
+      'my bin wasnt collected again',
+      'there is a pothole on the main road',
+      'I have 2 kids in the house',
+      'text only, 07911 200411',
+      'call me after 5pm',
+    ])
       expect(knowledge.factsIn(said).address, said).toBeUndefined();
   });
 
   it('yes/no questions carry suggested replies for channels that show buttons', async () => {
-    const result = await createNeedsBot(knowledge).turn({ conversationId: randomUUID(), customerId: 'c', channel: 'webchat', messageId: randomUUID(), text: 'my bin was missed', reachable: false }, new MemoryStorage());
+    const result = await createNeedsBot(knowledge).turn(
+      { conversationId: randomUUID(), customerId: 'c', channel: 'webchat', messageId: randomUUID(), text: 'my bin was missed', reachable: false },
+      new MemoryStorage(),
+    );
     expect(result.replies).toEqual([{ text: expect.stringMatching(/Is that right\?/), suggestions: ['Yes', 'No'] }]);
   });
 
   it('refuses related-needs data that names a code the taxonomy does not have', () => {
-    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.castle': { related: [], facts: [] } } } })).toThrow(/"housing.castle" is not a code/);
-    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.repairs': { related: [], facts: ['shoeSize'] } } } })).toThrow(/fact "shoeSize"/);
-    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { say: { 'housing.castle': 'a castle' }, facts: {}, needs: {} } })).toThrow(/"housing.castle" \(under say\)/);
-    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: {}, placeReports: ['environment.castle'] } })).toThrow(/"environment.castle" \(under placeReports\)/);
+    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.castle': { related: [], facts: [] } } } })).toThrow(
+      /"housing.castle" is not a code/,
+    );
+    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: { 'housing.repairs': { related: [], facts: ['shoeSize'] } } } })).toThrow(
+      /fact "shoeSize"/,
+    );
+    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { say: { 'housing.castle': 'a castle' }, facts: {}, needs: {} } })).toThrow(
+      /"housing.castle" \(under say\)/,
+    );
+    expect(() => buildKnowledge({ detect, taxonomy, relatedNeeds: { facts: {}, needs: {}, placeReports: ['environment.castle'] } })).toThrow(
+      /"environment.castle" \(under placeReports\)/,
+    );
   });
 });

@@ -19,7 +19,14 @@ const cases = (file: string) => loadLabelled(new URL(`../../hub/needs/labelled/$
 const holdout9 = () => loadLabelled(new URL('../fixtures/needs-holdout-9.json', import.meta.url), codes);
 const LEARNT_FROM = loadLabelledSets(data.taxonomy).map((set) => path.basename(set.file));
 // Holdouts 4 and 5 reached every urgent message in session 11, after they had been looked at (seen sets now).
-const URGENT_RECALL_REACHED = ['needs-labelled.json', 'needs-holdout.json', 'needs-holdout-2.json', 'needs-holdout-3.json', 'needs-holdout-4.json', 'needs-holdout-5.json'];
+const URGENT_RECALL_REACHED = [
+  'needs-labelled.json',
+  'needs-holdout.json',
+  'needs-holdout-2.json',
+  'needs-holdout-3.json',
+  'needs-holdout-4.json',
+  'needs-holdout-5.json',
+];
 const ALL_SETS = URGENT_RECALL_REACHED;
 
 describe('needs detection quality', () => {
@@ -32,7 +39,9 @@ describe('needs detection quality', () => {
   });
 
   it.each(URGENT_RECALL_REACHED)('%s: no urgent message is missed', (file) => {
-    const missed = cases(file).filter((c) => c.urgent && !detector.detect(c.text).urgent).map((c) => c.text);
+    const missed = cases(file)
+      .filter((c) => c.urgent && !detector.detect(c.text).urgent)
+      .map((c) => c.text);
     expect(missed).toEqual([]);
   });
 
@@ -47,10 +56,12 @@ describe('needs detection quality', () => {
 
   it('no urgent message goes without a flag or the safety question, in every labelled set and in holdout 9', () => {
     const all = [...LEARNT_FROM.flatMap(cases), ...holdout9()];
-    const missed = all.filter((c) => c.urgent).filter((c) => {
-      const d = detector.detect(c.text);
-      return !d.urgent && !d.safetyQuestion;
-    });
+    const missed = all
+      .filter((c) => c.urgent)
+      .filter((c) => {
+        const d = detector.detect(c.text);
+        return !d.urgent && !d.safetyQuestion;
+      });
     expect(missed.map((c) => c.text)).toEqual([]);
   });
 

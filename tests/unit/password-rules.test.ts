@@ -28,7 +28,10 @@ describe('which new passwords are refused', () => {
     expect(passwordProblem(password, context)).toMatch(reason);
   });
 
-  it.each(['a long enough password', 'tall lanterns by the sea 1', 'correct horse battery staple', 'mango kettle orbit 77', '847362910384'])('%j is accepted', (password) => {
-    expect(passwordProblem(password, context)).toBeNull();
-  });
+  it.each(['a long enough password', 'tall lanterns by the sea 1', 'correct horse battery staple', 'mango kettle orbit 77', '847362910384'])(
+    '%j is accepted',
+    (password) => {
+      expect(passwordProblem(password, context)).toBeNull();
+    },
+  );
 });

@@ -18,7 +18,12 @@ const plan = (waitingList: WaitingConversation[], agents: AgentState[]) =>
 describe('planOffers', () => {
   const cases: { name: string; waiting: WaitingConversation[]; agents: AgentState[]; expected: string[] }[] = [
     { name: 'nobody waiting: no offers', waiting: [], agents: [agent('a')], expected: [] },
-    { name: 'nobody available: the conversation keeps waiting', waiting: [waiting('c1')], agents: [agent('a', { presence: 'away' }), agent('b', { presence: 'busy' }), agent('o', { presence: 'offline' })], expected: [] },
+    {
+      name: 'nobody available: the conversation keeps waiting',
+      waiting: [waiting('c1')],
+      agents: [agent('a', { presence: 'away' }), agent('b', { presence: 'busy' }), agent('o', { presence: 'offline' })],
+      expected: [],
+    },
     { name: 'one waiting, one available: offered', waiting: [waiting('c1')], agents: [agent('a')], expected: ['c1→a'] },
     {
       name: 'urgent goes before a longer wait',
@@ -129,13 +134,19 @@ describe('planOffers', () => {
 
   it('never offers one conversation twice, nor beyond anyone’s capacity, over many random states', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const channels = ['webchat', 'sms', 'email', 'voice'] as const;
     for (let round = 0; round < 200; round++) {
       const agents = Array.from({ length: 1 + Math.floor(random() * 6) }, (_, i) =>
-        agent(`a${i}`, { presence: random() < 0.7 ? 'available' : 'away', capacity: { ...CAPACITY, webchat: Math.floor(random() * 3) }, load: { webchat: Math.floor(random() * 2) } }),
+        agent(`a${i}`, {
+          presence: random() < 0.7 ? 'available' : 'away',
+          capacity: { ...CAPACITY, webchat: Math.floor(random() * 3) },
+          load: { webchat: Math.floor(random() * 2) },
+        }),
       );
-      const list = Array.from({ length: Math.floor(random() * 12) }, (_, i) => waiting(`c${i}`, { channel: channels[Math.floor(random() * 4)]!, urgent: random() < 0.2, waitingSince: minutesAgo(random() * 60) }));
+      const list = Array.from({ length: Math.floor(random() * 12) }, (_, i) =>
+        waiting(`c${i}`, { channel: channels[Math.floor(random() * 4)]!, urgent: random() < 0.2, waitingSince: minutesAgo(random() * 60) }),
+      );
       const offers = planOffers({ waiting: list, agents, now: NOW });
       expect(new Set(offers.map((o) => o.conversationId)).size).toBe(offers.length);
       for (const a of agents) {
@@ -170,15 +181,30 @@ describe('pickTeam', () => {
     { name: 'the team that answers the need', needs: [{ code: 'housing.repairs', urgent: false }], expected: 'housing' },
     {
       name: 'the team that answers most of them',
-      needs: [{ code: 'housing.homeless', urgent: false }, { code: 'education.school', urgent: false }, { code: 'family.childcare', urgent: false }],
+      needs: [
+        { code: 'housing.homeless', urgent: false },
+        { code: 'education.school', urgent: false },
+        { code: 'family.childcare', urgent: false },
+      ],
       expected: 'families',
     },
     {
       name: 'an urgent need decides',
-      needs: [{ code: 'housing.homeless', urgent: false }, { code: 'housing.repairs', urgent: false }, { code: 'safety.domestic-abuse', urgent: true }],
+      needs: [
+        { code: 'housing.homeless', urgent: false },
+        { code: 'housing.repairs', urgent: false },
+        { code: 'safety.domestic-abuse', urgent: true },
+      ],
       expected: 'safety',
     },
-    { name: 'a tie goes to the team listed first', needs: [{ code: 'housing.homeless', urgent: false }, { code: 'education.school', urgent: false }], expected: 'housing' },
+    {
+      name: 'a tie goes to the team listed first',
+      needs: [
+        { code: 'housing.homeless', urgent: false },
+        { code: 'education.school', urgent: false },
+      ],
+      expected: 'housing',
+    },
   ])('$name', ({ needs, expected }) => {
     expect(pickTeam(needs, teams)).toBe(expected);
   });

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { afterBot, decide, type Route, type RouteFacts } from '../../hub/routing/decide.ts';
 
 /** A fresh inbound text message in a conversation the bot has, bot on for its channel. */
-const base: RouteFacts = { inbound: true, answered: false, onCall: false, quotesOwnReference: false, answersService: false, handler: 'bot', botAnswersChannel: true };
+const base: RouteFacts = {
+  inbound: true,
+  answered: false,
+  onCall: false,
+  quotesOwnReference: false,
+  answersService: false,
+  handler: 'bot',
+  botAnswersChannel: true,
+};
 
 describe('who answers a message', () => {
   it.each<[string, Partial<RouteFacts>, Route]>([

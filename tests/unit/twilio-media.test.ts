@@ -38,20 +38,30 @@ describe('Twilio media links', () => {
 
 describe('fetching', () => {
   const settings = () => ({ accountSid: SID, authToken: 'a-test-auth-token-0123', apiBaseUrl: twilioApi.url, timeoutMs: 5000 });
-  const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: MediaError) => ({ message: error.message, retryable: error.retryable }));
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (error: MediaError) => ({ message: error.message, retryable: error.retryable }),
+    );
 
   it('refuses a file over the size limit, however it is sent', async () => {
     const p = path();
     twilioApi.media.set(p, [{ contentType: 'image/png', body: new Uint8Array(2000) }]);
     expect(await failure(fetchTwilioMedia({ url: twilioApi.url + p, contentType: 'image/png' }, { ...settings(), maxBytes: 1024 * 1024 }))).toBeNull();
-    expect(await failure(fetchTwilioMedia({ url: twilioApi.url + p, contentType: 'image/png' }, { ...settings(), maxBytes: 1000 }))).toEqual({ message: 'it is over the 1 KB limit', retryable: false });
+    expect(await failure(fetchTwilioMedia({ url: twilioApi.url + p, contentType: 'image/png' }, { ...settings(), maxBytes: 1000 }))).toEqual({
+      message: 'it is over the 1 KB limit',
+      retryable: false,
+    });
   });
 
   it('follows a redirect only to Twilio’s CDN, and never to anywhere else', async () => {
     const p = path();
     const target = path();
     twilioApi.media.set(p, [{ status: 307, location: `${twilioApi.url.replace('127.0.0.1', 'localhost')}${target}` }]);
-    expect(await failure(fetchTwilioMedia({ url: twilioApi.url + p, contentType: 'image/png' }, settings()))).toEqual({ message: 'Twilio sent it on to an address the hub does not fetch from', retryable: false });
+    expect(await failure(fetchTwilioMedia({ url: twilioApi.url + p, contentType: 'image/png' }, settings()))).toEqual({
+      message: 'Twilio sent it on to an address the hub does not fetch from',
+      retryable: false,
+    });
     expect(twilioApi.requests.filter((r) => r.path === target)).toHaveLength(0);
   });
 });

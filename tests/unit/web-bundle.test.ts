@@ -37,7 +37,10 @@ describe('the desk bundle', () => {
     expect((await res.text()).length).toBe((await buildDeskBundle()).js.length);
     // node:http, not fetch: fetch adds Cache-Control: no-cache to a conditional request, which forbids a 304.
     const status = await new Promise<number | undefined>((resolve, reject) =>
-      get(`${base}/desk.js`, { headers: { 'if-none-match': res.headers.get('etag')! } }, (r) => { r.resume(); resolve(r.statusCode); }).on('error', reject),
+      get(`${base}/desk.js`, { headers: { 'if-none-match': res.headers.get('etag')! } }, (r) => {
+        r.resume();
+        resolve(r.statusCode);
+      }).on('error', reject),
     );
     expect(status).toBe(304);
     const map = await fetch(`${base}/desk.js.map`);

@@ -62,7 +62,8 @@ function accessesIn(folders: readonly string[]): string {
   const chains: string[] = [];
   for (const file of folders.flatMap((f) => sourceFiles(f))) {
     const { source, nodes } = nodesOf(file);
-    for (const node of nodes) if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) chains.push(node.getText(source).replace(/\s+/g, ''));
+    for (const node of nodes)
+      if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) chains.push(node.getText(source).replace(/\s+/g, ''));
   }
   return chains.join('\n');
 }
@@ -81,7 +82,15 @@ describe('wording files', () => {
     const unread = keyPaths(json(file)).filter((keys) => {
       const whole = new RegExp(`${root}\\.${keys.map(escapeRegExp).join('\\.')}\\b`, 'i');
       // A map read with a variable key: every key under it is read.
-      const byVariable = keys.slice(0, -1).some((_, i) => new RegExp(`${root}\\.${keys.slice(0, i + 1).map(escapeRegExp).join('\\.')}\\[`, 'i').test(accesses));
+      const byVariable = keys.slice(0, -1).some((_, i) =>
+        new RegExp(
+          `${root}\\.${keys
+            .slice(0, i + 1)
+            .map(escapeRegExp)
+            .join('\\.')}\\[`,
+          'i',
+        ).test(accesses),
+      );
       return !whole.test(accesses) && !byVariable;
     });
     expect(unread.map((k) => k.join('.'))).toEqual([]);
@@ -94,7 +103,8 @@ describe('wording files', () => {
       if (typeof value === 'string') {
         if (at !== 'about' && placeholdersOf(value).length) problems.push(`${at}: a plain sentence with {placeholders}`);
       } else if (isTemplate(value)) {
-        if ([...new Set(placeholdersOf(value.text))].sort().join() !== [...value.names].sort().join()) problems.push(`${at}: names ${placeholdersOf(value.text).join()} but is filled with ${value.names.join()}`);
+        if ([...new Set(placeholdersOf(value.text))].sort().join() !== [...value.names].sort().join())
+          problems.push(`${at}: names ${placeholdersOf(value.text).join()} but is filled with ${value.names.join()}`);
         const filled = value.fill(Object.fromEntries(value.names.map((n) => [n, 'x'])) as Record<string, string>);
         if (/[{}]/.test(filled)) problems.push(`${at}: still has a brace once filled: ${filled}`);
       } else if (typeof value === 'object' && value !== null) {
@@ -126,7 +136,9 @@ describe('wording files', () => {
       /customer-wording\.json: closedTeam\.until: must say \{team\}; closedTeam\.until: must say \{hours\}; closedTeam\.closed: must say \{team\}/,
     );
     const voice = json('channels/voice/wording.json');
-    expect(() => loadVoiceWording({ ...voice, waitingAt: 'You are number {position} in the queue.' })).toThrow(/channels\/voice\/wording\.json: waitingAt: must say \{emergency\}/);
+    expect(() => loadVoiceWording({ ...voice, waitingAt: 'You are number {position} in the queue.' })).toThrow(
+      /channels\/voice\/wording\.json: waitingAt: must say \{emergency\}/,
+    );
     expect(() => Line.parse('   ')).toThrow();
   });
 });
@@ -138,7 +150,10 @@ const HELPLINE = /\b999\b|\b116 ?\d{3}\b|\b080[08](?: ?\d){4,7}\b/;
 function stringsOf(file: string, text?: string): { line: number; text: string }[] {
   const { source, nodes } = nodesOf(file, text);
   return nodes
-    .filter((n): n is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateLiteralLikeNode => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateLiteralToken(n))
+    .filter(
+      (n): n is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateLiteralLikeNode =>
+        ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateLiteralToken(n),
+    )
     .map((n) => ({ line: source.getLineAndCharacterOfPosition(n.getStart(source)).line + 1, text: n.text }));
 }
 
@@ -165,13 +180,21 @@ describe('no wording or helpline in code', () => {
   });
 
   it('no helpline number is written in hub/ or channels/ code (999 lives in the wording files)', () => {
-    const found = files.flatMap((file) => stringsOf(file).filter((s) => HELPLINE.test(s.text)).map((s) => `${file}:${s.line}: "${s.text}"`));
+    const found = files.flatMap((file) =>
+      stringsOf(file)
+        .filter((s) => HELPLINE.test(s.text))
+        .map((s) => `${file}:${s.line}: "${s.text}"`),
+    );
     expect(found).toEqual([]);
   });
 
   it('no need is named by its taxonomy code in hub/ or channels/ code (codes are data, loaded at start)', () => {
     const codes = new Set((json('hub/data/needs-taxonomy.json').needs as { code: string }[]).map((n) => n.code));
-    const found = files.flatMap((file) => stringsOf(file).filter((s) => codes.has(s.text)).map((s) => `${file}:${s.line}: "${s.text}"`));
+    const found = files.flatMap((file) =>
+      stringsOf(file)
+        .filter((s) => codes.has(s.text))
+        .map((s) => `${file}:${s.line}: "${s.text}"`),
+    );
     expect(found).toEqual([]);
   });
 });

@@ -6,8 +6,22 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { createPortal } from 'react-dom';
 import { io, type Socket } from 'socket.io-client';
 import {
-  api, errorText, type Agent, type Call, type CannedResponse, type ConversationDetail, type ConversationSummary, type DirectoryAgent,
-  type Message, type Note, type Offer, type Overview, type Presence, type RoutingMe, type TaxonomyNeed, type TeamRef,
+  api,
+  errorText,
+  type Agent,
+  type Call,
+  type CannedResponse,
+  type ConversationDetail,
+  type ConversationSummary,
+  type DirectoryAgent,
+  type Message,
+  type Note,
+  type Offer,
+  type Overview,
+  type Presence,
+  type RoutingMe,
+  type TaxonomyNeed,
+  type TeamRef,
 } from './api.ts';
 import { ConversationList, LIST_LIMIT, type ListFilter } from './ConversationList.tsx';
 import { CannedPanel, HandoverPanel, NeedsPanel, NotePanel, ReplyForm } from './Panels.tsx';
@@ -45,9 +59,19 @@ function SignIn({ onSignedIn }: { onSignedIn: (agent: Agent) => void }) {
         <label htmlFor="email">Email</label>
         <input id="email" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <button type="submit">Sign in</button>
-        <p id="login-error" role="alert">{error}</p>
+        <p id="login-error" role="alert">
+          {error}
+        </p>
       </form>
     </section>
   );
@@ -63,7 +87,10 @@ export function App() {
   const routed = !!agent && agent.role !== 'service';
 
   useEffect(() => {
-    api<{ agent: Agent }>('/api/auth/me').then(({ agent: a }) => setAgent(a), () => setSignedOut(true));
+    api<{ agent: Agent }>('/api/auth/me').then(
+      ({ agent: a }) => setAgent(a),
+      () => setSignedOut(true),
+    );
   }, []);
 
   // Signing out here closes this desk's connection too: that is not news to announce as a session ending.
@@ -92,19 +119,31 @@ export function App() {
       <header>
         <h1>contact-hub desk</h1>
         <div id="me" ref={setSlot} hidden={!routed || view !== 'desk'} />
-        <p id="whoami" aria-live="polite">{agent ? `Signed in as ${agent.displayName}` : ''}</p>
+        <p id="whoami" aria-live="polite">
+          {agent ? `Signed in as ${agent.displayName}` : ''}
+        </p>
         {agent ? (
           <nav id="account-nav" aria-label="Your account">
-            <button type="button" aria-pressed={view === 'account'} onClick={() => setView(view === 'account' ? 'desk' : 'account')}>{view === 'account' ? 'Back to the desk' : 'Your account'}</button>
-            <button type="button" onClick={() => void signOut()}>Sign out</button>
+            <button type="button" aria-pressed={view === 'account'} onClick={() => setView(view === 'account' ? 'desk' : 'account')}>
+              {view === 'account' ? 'Back to the desk' : 'Your account'}
+            </button>
+            <button type="button" onClick={() => void signOut()}>
+              Sign out
+            </button>
           </nav>
         ) : null}
       </header>
       <main>
         {/* Only while signed out: the desk's own status regions are the only ones while it is open. */}
-        {agent ? null : <p id="signed-out-notice" role="status">{notice}</p>}
+        {agent ? null : (
+          <p id="signed-out-notice" role="status">
+            {notice}
+          </p>
+        )}
         {!agent && signedOut ? <SignIn onSignedIn={signedIn} /> : null}
-        {agent && view === 'account' ? <AccountPage agent={agent} onLeaving={() => void (leaving.current = true)} onSignedOut={() => onSignedOut('You are signed out everywhere.')} /> : null}
+        {agent && view === 'account' ? (
+          <AccountPage agent={agent} onLeaving={() => void (leaving.current = true)} onSignedOut={() => onSignedOut('You are signed out everywhere.')} />
+        ) : null}
         {/* The desk stays mounted (its connection and what it has loaded) while the account page is open. */}
         <div hidden={view !== 'desk'}>
           {/* A service-team account works its service's hand-offs, not conversations. */}
@@ -158,7 +197,9 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
   const replyRef = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
 
-  useEffect(() => { if (focusReply) replyRef.current?.focus(); }, [focusReply]);
+  useEffect(() => {
+    if (focusReply) replyRef.current?.focus();
+  }, [focusReply]);
 
   const loadConversations = useCallback(async () => {
     const asked = filterRef.current;
@@ -171,7 +212,9 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
   // Conversations beyond the loaded ones that match a search join the list.
   const searchConversations = useCallback(async (query: string) => {
     const asked = filterRef.current;
-    const { conversations: found } = await api<{ conversations: ConversationSummary[] }>(`/api/conversations?${listQuery(asked)}&q=${encodeURIComponent(query)}`);
+    const { conversations: found } = await api<{ conversations: ConversationSummary[] }>(
+      `/api/conversations?${listQuery(asked)}&q=${encodeURIComponent(query)}`,
+    );
     if (asked !== filterRef.current || !found.length) return;
     setConversations((prev) => {
       const next = new Map(prev);
@@ -218,40 +261,46 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
   }, []);
 
   /** Opens a conversation; focus goes to the reply box unless this is a resync the agent did not ask for. */
-  const openConversation = useCallback(async (id: string, focus = true) => {
-    currentRef.current = id;
-    // Focus moves to the reply box only if the agent has not moved on (to the search box, say) while it loaded:
-    // taking focus from under their typing would send their keys somewhere else.
-    const focused = document.activeElement;
-    const { conversation } = await api<{ conversation: ConversationDetail }>(`/api/conversations/${id}`);
-    if (id !== currentRef.current) return;
-    setClosed(false);
-    setDetail(conversation);
-    setMessages(new Map(conversation.messages.map((m) => [m.id, m])));
-    setNotes(new Map((conversation.notes ?? []).map((n) => [n.id, n])));
-    setTyping('');
-    if (focus && (document.activeElement === focused || document.activeElement === document.body)) setFocusReply((n) => n + 1);
-    loadCanned().catch(() => {});
-    const { calls: list } = await api<{ calls: Call[] }>(`/api/conversations/${id}/calls`);
-    if (id !== currentRef.current) return;
-    setHistory(new Map(list.map((c) => [c.id, c])));
-  }, [loadCanned]);
+  const openConversation = useCallback(
+    async (id: string, focus = true) => {
+      currentRef.current = id;
+      // Focus moves to the reply box only if the agent has not moved on (to the search box, say) while it loaded:
+      // taking focus from under their typing would send their keys somewhere else.
+      const focused = document.activeElement;
+      const { conversation } = await api<{ conversation: ConversationDetail }>(`/api/conversations/${id}`);
+      if (id !== currentRef.current) return;
+      setClosed(false);
+      setDetail(conversation);
+      setMessages(new Map(conversation.messages.map((m) => [m.id, m])));
+      setNotes(new Map((conversation.notes ?? []).map((n) => [n.id, n])));
+      setTyping('');
+      if (focus && (document.activeElement === focused || document.activeElement === document.body)) setFocusReply((n) => n + 1);
+      loadCanned().catch(() => {});
+      const { calls: list } = await api<{ calls: Call[] }>(`/api/conversations/${id}/calls`);
+      if (id !== currentRef.current) return;
+      setHistory(new Map(list.map((c) => [c.id, c])));
+    },
+    [loadCanned],
+  );
 
-  const onMessage = useCallback((m: Message) => {
-    if (m.conversationId === currentRef.current) {
-      if (m.direction === 'inbound') setTyping('');
-      setMessages((prev) => new Map(prev).set(m.id, m));
-    }
-    if (!conversationsRef.current.has(m.conversationId)) return void refreshConversation(m.conversationId).catch(() => {});
-    setConversations((prev) => {
-      const c = prev.get(m.conversationId);
-      if (!c) return prev;
-      const next = new Map(prev);
-      // biome-ignore lint/complexity/useMathMinMax: the times are ISO strings, which Math.max would turn into NaN
-      next.set(c.id, { ...c, lastMessage: m, lastMessageAt: m.createdAt > c.lastMessageAt ? m.createdAt : c.lastMessageAt });
-      return next;
-    });
-  }, [refreshConversation]);
+  const onMessage = useCallback(
+    (m: Message) => {
+      if (m.conversationId === currentRef.current) {
+        if (m.direction === 'inbound') setTyping('');
+        setMessages((prev) => new Map(prev).set(m.id, m));
+      }
+      if (!conversationsRef.current.has(m.conversationId)) return void refreshConversation(m.conversationId).catch(() => {});
+      setConversations((prev) => {
+        const c = prev.get(m.conversationId);
+        if (!c) return prev;
+        const next = new Map(prev);
+        // biome-ignore lint/complexity/useMathMinMax: the times are ISO strings, which Math.max would turn into NaN
+        next.set(c.id, { ...c, lastMessage: m, lastMessageAt: m.createdAt > c.lastMessageAt ? m.createdAt : c.lastMessageAt });
+        return next;
+      });
+    },
+    [refreshConversation],
+  );
 
   const onCall = useCallback((call: Call) => {
     setCalls((prev) => new Map(prev).set(call.id, call));
@@ -267,24 +316,32 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     const changedByHub = meRef.current?.presence === 'available' && next.presence === 'away';
     meRef.current = next;
     setMe(next);
-    setPresenceNote(changedByHub ? 'An offer ran out, so you are set to Away.' : PRESENCE_NOTE[next.presence] ?? '');
+    setPresenceNote(changedByHub ? 'An offer ran out, so you are set to Away.' : (PRESENCE_NOTE[next.presence] ?? ''));
   }, []);
 
-  const answerOffer = useCallback(async (offer: Offer, answer: 'accept' | 'decline') => {
-    setOfferError('');
-    const drop = () => setOffers((prev) => { const next = new Map(prev); next.delete(offer.id); return next; });
-    try {
-      const { conversationId } = await api<{ conversationId: string }>(`/api/offers/${offer.id}/${answer}`, { method: 'POST' });
-      drop();
-      if (answer === 'accept') {
-        await loadConversations();
-        await openConversation(conversationId);
+  const answerOffer = useCallback(
+    async (offer: Offer, answer: 'accept' | 'decline') => {
+      setOfferError('');
+      const drop = () =>
+        setOffers((prev) => {
+          const next = new Map(prev);
+          next.delete(offer.id);
+          return next;
+        });
+      try {
+        const { conversationId } = await api<{ conversationId: string }>(`/api/offers/${offer.id}/${answer}`, { method: 'POST' });
+        drop();
+        if (answer === 'accept') {
+          await loadConversations();
+          await openConversation(conversationId);
+        }
+      } catch (e) {
+        drop();
+        setOfferError(errorText(e));
       }
-    } catch (e) {
-      drop();
-      setOfferError(errorText(e));
-    }
-  }, [loadConversations, openConversation]);
+    },
+    [loadConversations, openConversation],
+  );
 
   // The socket, once per sign-in.
   useEffect(() => {
@@ -323,8 +380,14 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
       );
     });
 
-    api<{ needs: TaxonomyNeed[] }>('/api/needs/taxonomy').then(({ needs }) => setTaxonomy(needs), () => {});
-    api<{ phone: string | null }>('/api/agents/me/voice').then(({ phone: p }) => setPhone(p ?? ''), () => {});
+    api<{ needs: TaxonomyNeed[] }>('/api/needs/taxonomy').then(
+      ({ needs }) => setTaxonomy(needs),
+      () => {},
+    );
+    api<{ phone: string | null }>('/api/agents/me/voice').then(
+      ({ phone: p }) => setPhone(p ?? ''),
+      () => {},
+    );
 
     if (routed) {
       const loadRouting = () => {
@@ -349,13 +412,20 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
       });
       socket.on('offer.ended', ({ offerId, status }: { offerId: string; status: string }) => {
         if (!offersRef.current.has(offerId)) return;
-        setOffers((prev) => { const next = new Map(prev); next.delete(offerId); return next; });
+        setOffers((prev) => {
+          const next = new Map(prev);
+          next.delete(offerId);
+          return next;
+        });
         if (status === 'expired') setAnnounce('An offer ran out and went to someone else.');
         if (status === 'withdrawn') setAnnounce('An offer was withdrawn: someone else has that conversation.');
       });
       socket.on('me.updated', renderMe);
       Promise.all([api<{ teams: TeamRef[] }>('/api/teams'), api<{ agents: DirectoryAgent[] }>('/api/agents/directory')])
-        .then(([{ teams: t }, { agents: a }]) => { setTeams(t); setDirectory(a); })
+        .then(([{ teams: t }, { agents: a }]) => {
+          setTeams(t);
+          setDirectory(a);
+        })
         .catch(() => {});
       if (supervises) {
         socket.on('supervisor.overview', setOverview);
@@ -433,7 +503,11 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
   const onClosed = async () => {
     const id = currentRef.current;
     currentRef.current = null;
-    setConversations((prev) => { const next = new Map(prev); if (id) next.delete(id); return next; });
+    setConversations((prev) => {
+      const next = new Map(prev);
+      if (id) next.delete(id);
+      return next;
+    });
     setDetail(null);
     setClosed(true);
     setMessages(new Map());
@@ -448,7 +522,16 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
   };
 
   // The customer's name isolated: direction controls in it cannot reorder the heading around it.
-  const title = detail ? <><bdi>{contactLabel(detail.customer)}</bdi>{` (${detail.channel.toUpperCase()})`}</> : closed ? 'Conversation closed. Choose another.' : 'Choose a conversation';
+  const title = detail ? (
+    <>
+      <bdi>{contactLabel(detail.customer)}</bdi>
+      {` (${detail.channel.toUpperCase()})`}
+    </>
+  ) : closed ? (
+    'Conversation closed. Choose another.'
+  ) : (
+    'Choose a conversation'
+  );
 
   return (
     <div id="desk">
@@ -456,13 +539,22 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
         ? createPortal(
             <>
               <label htmlFor="presence">My status</label>
-              <select id="presence" aria-keyshortcuts="Alt+S" disabled={!me} ref={presenceRef} value={me?.presence ?? 'available'} onChange={(e) => void changePresence(e.target.value as Presence)}>
+              <select
+                id="presence"
+                aria-keyshortcuts="Alt+S"
+                disabled={!me}
+                ref={presenceRef}
+                value={me?.presence ?? 'available'}
+                onChange={(e) => void changePresence(e.target.value as Presence)}
+              >
                 <option value="available">Available</option>
                 <option value="busy">Busy</option>
                 <option value="away">Away</option>
                 <option value="offline">Offline</option>
               </select>
-              <span id="presence-note" aria-live="polite">{presenceNote}</span>
+              <span id="presence-note" aria-live="polite">
+                {presenceNote}
+              </span>
             </>,
             slot,
           )
@@ -473,15 +565,31 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
         {supervises ? <Attention socket={socket} /> : null}
         <Calls calls={calls} error={callError} onTake={(c) => void takeCall(c)} phone={phone} onPhone={setPhone} />
         <h2 id="list-title">Open conversations</h2>
-        <ConversationList conversations={conversations} currentId={detail?.id ?? null} meId={me?.id ?? agent.id} filter={filter} loading={listLoading} onFilter={chooseFilter} onOpen={openFromList} onSearch={onSearch} />
+        <ConversationList
+          conversations={conversations}
+          currentId={detail?.id ?? null}
+          meId={me?.id ?? agent.id}
+          filter={filter}
+          loading={listLoading}
+          onFilter={chooseFilter}
+          onOpen={openFromList}
+          onSearch={onSearch}
+        />
       </nav>
       <section id="conversation" aria-labelledby="conversation-title">
         <h2 id="conversation-title">{title}</h2>
-        <CustomerPanel customerId={detail?.customer.id ?? null} conversationId={detail?.id ?? null} needLabel={(code) => taxonomy.find((n) => n.code === code)?.label ?? code} socket={socket} />
+        <CustomerPanel
+          customerId={detail?.customer.id ?? null}
+          conversationId={detail?.id ?? null}
+          needLabel={(code) => taxonomy.find((n) => n.code === code)?.label ?? code}
+          socket={socket}
+        />
         <NeedsPanel conversation={detail} taxonomy={taxonomy} onChanged={reloadDetail} />
         <Timeline messages={messages} notes={notes} meId={me?.id ?? agent.id} />
         <CallHistory history={history} />
-        <p id="typing" aria-live="polite">{typing}</p>
+        <p id="typing" aria-live="polite">
+          {typing}
+        </p>
         <ReplyForm conversation={detail} replyRef={replyRef} onSent={onMessage} onTyping={onTyping} />
         <CannedPanel conversation={detail} agent={agent} canned={canned} replyRef={replyRef} />
         <NotePanel conversation={detail} onNote={(note) => setNotes((prev) => new Map(prev).set(note.id, note))} />

@@ -24,7 +24,10 @@ export function Attention({ socket }: { socket: Socket | null }) {
   }, []);
   useEffect(() => {
     void load();
-    api<{ services: ServiceEntry[] }>('/api/services').then(({ services: list }) => setServices(list), () => setServices(null));
+    api<{ services: ServiceEntry[] }>('/api/services').then(
+      ({ services: list }) => setServices(list),
+      () => setServices(null),
+    );
   }, [load]);
   useSocketEvent(socket, 'handoff.updated', () => void load());
   useSocketEvent(socket, 'desk.resync', () => void load());
@@ -34,7 +37,9 @@ export function Attention({ socket }: { socket: Socket | null }) {
       <HandoffStyles />
       <h2 id="attention-title">Hand-offs needing attention</h2>
       <p className="hint">Ones that could not be delivered, or that a service has not accepted in time.</p>
-      <p id="attention-empty" hidden={handoffs.length > 0}>Nothing needs attention.</p>
+      <p id="attention-empty" hidden={handoffs.length > 0}>
+        Nothing needs attention.
+      </p>
       <HandoffList handoffs={handoffs} currentId={currentId} labelledBy="attention-title" showService onOpen={setCurrentId} />
       <p role="alert">{error}</p>
       {currentId ? (
@@ -58,7 +63,9 @@ function DetailDialog({ children, onClose }: { children: ReactNode; onClose: () 
   return (
     <dialog ref={ref} className="handoff-dialog" aria-labelledby="handoff-detail-title" onClose={onClose}>
       {/* First, so it is where focus lands when the dialog opens. */}
-      <button type="button" className="back" onClick={() => ref.current?.close()}>Back to the list</button>
+      <button type="button" className="back" onClick={() => ref.current?.close()}>
+        Back to the list
+      </button>
       {children}
     </dialog>
   );

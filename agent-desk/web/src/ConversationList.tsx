@@ -34,7 +34,9 @@ const Row = memo(function Row({ c, current, meId, onOpen }: { c: ConversationSum
     <li>
       <button type="button" data-conversation-id={c.id} aria-current={current ? 'true' : undefined} onClick={() => onOpen(c.id)}>
         {c.urgent ? <span className="urgent">URGENT </span> : null}
-        <strong><bdi>{contactLabel(c.customer)}</bdi></strong>
+        <strong>
+          <bdi>{contactLabel(c.customer)}</bdi>
+        </strong>
         <span className="meta">
           {`${c.channel.toUpperCase()}${c.handler === 'bot' ? ' · with the bot' : ''}${whoHasIt(c, meId)} · `}
           <bdi>{c.lastMessage ? c.lastMessage.body.slice(0, 80) : ''}</bdi>
@@ -59,7 +61,12 @@ export function ConversationList({ conversations, currentId, meId, filter, loadi
       return sorted.filter((c) => c.customer.contactPoints.some((p) => p.address.replace(/\D/g, '').includes(digits)));
     }
     const words = typed.split(/\s+/).filter(Boolean);
-    return words.length ? sorted.filter((c) => { const text = searchText(c); return words.every((w) => text.includes(w)); }) : sorted;
+    return words.length
+      ? sorted.filter((c) => {
+          const text = searchText(c);
+          return words.every((w) => text.includes(w));
+        })
+      : sorted;
   }, [sorted, query]);
   const visible = matching.slice(0, shown);
 
@@ -85,11 +92,18 @@ export function ConversationList({ conversations, currentId, meId, filter, loadi
   };
 
   const total = matching.length;
-  const summary = loading && total === 0
-    ? 'Loading conversations…'
-    : total === 0
-    ? query ? 'No open conversation matches.' : filter === 'mine' ? 'You have no open conversations.' : filter === 'waiting' ? 'No one is waiting for a person.' : 'No open conversations.'
-    : `Showing ${visible.length} of ${total}${query ? ' matching' : ''}${!query && conversations.size >= LIST_LIMIT ? ` (the ${LIST_LIMIT} most recent; find others by name or number)` : ''}.`;
+  const summary =
+    loading && total === 0
+      ? 'Loading conversations…'
+      : total === 0
+        ? query
+          ? 'No open conversation matches.'
+          : filter === 'mine'
+            ? 'You have no open conversations.'
+            : filter === 'waiting'
+              ? 'No one is waiting for a person.'
+              : 'No open conversations.'
+        : `Showing ${visible.length} of ${total}${query ? ' matching' : ''}${!query && conversations.size >= LIST_LIMIT ? ` (the ${LIST_LIMIT} most recent; find others by name or number)` : ''}.`;
 
   return (
     <div id="list-panel">
@@ -103,10 +117,22 @@ export function ConversationList({ conversations, currentId, meId, filter, loadi
         ))}
       </fieldset>
       <label htmlFor="list-search">Find a conversation</label>
-      <input id="list-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} aria-describedby="list-count" autoComplete="off" placeholder="Name, number, email or words" />
-      <p id="list-count" aria-live="polite">{summary}</p>
+      <input
+        id="list-search"
+        type="search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        aria-describedby="list-count"
+        autoComplete="off"
+        placeholder="Name, number, email or words"
+      />
+      <p id="list-count" aria-live="polite">
+        {summary}
+      </p>
       <ul id="conversation-list" ref={listRef}>
-        {visible.map((c) => <Row key={c.id} c={c} current={c.id === currentId} meId={meId} onOpen={onOpen} />)}
+        {visible.map((c) => (
+          <Row key={c.id} c={c} current={c.id === currentId} meId={meId} onOpen={onOpen} />
+        ))}
       </ul>
       {total > visible.length ? (
         <button type="button" id="list-more" onClick={more}>

@@ -18,7 +18,17 @@ interface Customer360 {
   conversations: { id: string; status: string; channel: string; createdAt: string; restricted?: boolean; team?: string | null }[];
   timeline: Message[];
   needs: { code: string; source: string; conversationId: string | null }[];
-  handoffs?: { id: string; reference: string; service: string; needs: string[]; status: HandoffStatus; acceptedBy: string | null; outcome: string | null; conversationId: string; createdAt: string }[];
+  handoffs?: {
+    id: string;
+    reference: string;
+    service: string;
+    needs: string[];
+    status: HandoffStatus;
+    acceptedBy: string | null;
+    outcome: string | null;
+    conversationId: string;
+    createdAt: string;
+  }[];
 }
 
 const KIND = { phone: 'Phone', email: 'Email', webchat_visitor: 'Web chat', botframework_user: 'Teams or Web Chat' } as Record<string, string>;
@@ -39,7 +49,10 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
   useSocketEvent<HandoffUpdated>(socket, 'handoff.updated', (event) => {
     const id = customerId;
     if (!id || event.conversationId !== conversationId) return;
-    api<{ customer: Customer360 }>(`/api/customers/${id}?timelineLimit=200`).then(({ customer: c }) => id === shown.current && setCustomer(c), () => {});
+    api<{ customer: Customer360 }>(`/api/customers/${id}?timelineLimit=200`).then(
+      ({ customer: c }) => id === shown.current && setCustomer(c),
+      () => {},
+    );
   });
   useEffect(() => {
     setCustomer(null);
@@ -68,9 +81,24 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
           <dl>
             <dt>Name</dt>
             <dd>{customer.displayName ?? 'Not known'}</dd>
-            {customer.preferredChannel ? (<><dt>Prefers</dt><dd>{customer.preferredChannel}</dd></>) : null}
-            {customer.language ? (<><dt>Language</dt><dd>{customer.language}</dd></>) : null}
-            {customer.accessibilityNeeds.length ? (<><dt>Accessibility</dt><dd>{customer.accessibilityNeeds.join(', ')}</dd></>) : null}
+            {customer.preferredChannel ? (
+              <>
+                <dt>Prefers</dt>
+                <dd>{customer.preferredChannel}</dd>
+              </>
+            ) : null}
+            {customer.language ? (
+              <>
+                <dt>Language</dt>
+                <dd>{customer.language}</dd>
+              </>
+            ) : null}
+            {customer.accessibilityNeeds.length ? (
+              <>
+                <dt>Accessibility</dt>
+                <dd>{customer.accessibilityNeeds.join(', ')}</dd>
+              </>
+            ) : null}
           </dl>
           <h4>How to reach them</h4>
           <ul id="contact-points">
@@ -81,7 +109,11 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
           {otherNeeds.length ? (
             <>
               <h4>Needs from earlier contact</h4>
-              <ul id="earlier-needs">{otherNeeds.map((code) => <li key={code}>{needLabel(code)}</li>)}</ul>
+              <ul id="earlier-needs">
+                {otherNeeds.map((code) => (
+                  <li key={code}>{needLabel(code)}</li>
+                ))}
+              </ul>
             </>
           ) : null}
           {customer.handoffs?.length ? (
@@ -103,12 +135,18 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
             </p>
           ) : null}
           <details id="earlier-contact">
-            <summary>{others.length ? `Earlier contact: ${others.length} other conversation${others.length === 1 ? '' : 's'}, ${earlier.length} message${earlier.length === 1 ? '' : 's'}` : 'No earlier contact'}</summary>
+            <summary>
+              {others.length
+                ? `Earlier contact: ${others.length} other conversation${others.length === 1 ? '' : 's'}, ${earlier.length} message${earlier.length === 1 ? '' : 's'}`
+                : 'No earlier contact'}
+            </summary>
             <ol>
               {earlier.map((m) => (
                 <li key={m.id} className={m.direction}>
                   <span className="meta">{`${when(m.createdAt)} · ${m.channel.toUpperCase()} · ${m.direction === 'inbound' ? 'Customer' : m.fromBot ? 'Bot' : 'Council'}`}</span>
-                  <span className="body" dir="auto">{m.body}</span>
+                  <span className="body" dir="auto">
+                    {m.body}
+                  </span>
                 </li>
               ))}
             </ol>

@@ -31,7 +31,9 @@ export function HandoffActions({ handoff, services, level, onDone }: ActionsProp
   return (
     <section className="handoff-actions" aria-labelledby="handoff-actions-title">
       <Heading id="handoff-actions-title">What to do</Heading>
-      <p id="handoff-said" role="status" tabIndex={-1} ref={saidRef}>{said}</p>
+      <p id="handoff-said" role="status" tabIndex={-1} ref={saidRef}>
+        {said}
+      </p>
       {open && handoff.status !== 'accepted' ? <Accept handoff={handoff} done={done} /> : null}
       {handoff.status !== 'redirected' ? <Reply handoff={handoff} done={done} /> : null}
       {open ? <Redirect handoff={handoff} services={services} done={done} /> : null}
@@ -65,8 +67,12 @@ function Accept({ handoff, done }: { handoff: Handoff; done: Done }) {
   };
   return (
     <div className="accept">
-      <p id="handoff-accept-hint" className="hint">Accept it to tell the contact centre and the customer’s plan that your service is dealing with it.</p>
-      <button type="button" aria-describedby="handoff-accept-hint" onClick={() => void accept()}>Accept</button>
+      <p id="handoff-accept-hint" className="hint">
+        Accept it to tell the contact centre and the customer’s plan that your service is dealing with it.
+      </p>
+      <button type="button" aria-describedby="handoff-accept-hint" onClick={() => void accept()}>
+        Accept
+      </button>
       <p role="alert">{error}</p>
     </div>
   );
@@ -87,7 +93,16 @@ function Reply({ handoff, done }: { handoff: Handoff; done: Done }) {
   return (
     <form id="handoff-reply-form" noValidate onSubmit={send}>
       <label htmlFor="handoff-reply-text">Reply to the customer</label>
-      <textarea id="handoff-reply-text" name="text" rows={3} maxLength={1500} required aria-describedby="handoff-reply-hint" value={text} onChange={(e) => setText(e.target.value)} />
+      <textarea
+        id="handoff-reply-text"
+        name="text"
+        rows={3}
+        maxLength={1500}
+        required
+        aria-describedby="handoff-reply-hint"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
       <p id="handoff-reply-hint" className="hint">
         {`They get it by ${by}, starting “${handoff.service.name} (reference ${handoff.reference}):”.${handoff.status === 'accepted' || isFinished(handoff) ? '' : ' Replying also accepts the hand-off.'}`}
       </p>
@@ -102,9 +117,15 @@ function Redirect({ handoff, services, done }: { handoff: Handoff; services: Ser
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const others = (services ?? []).filter((s) => s.id !== handoff.service.id);
-  const target = others.some((s) => s.id === to) ? to : others[0]?.id ?? '';
+  const target = others.some((s) => s.id === to) ? to : (others[0]?.id ?? '');
   if (!others.length) {
-    return <p className="hint">{services ? 'There is no other service in the directory to pass it to.' : 'To pass it to another service, ask the contact centre: they can see the whole directory.'}</p>;
+    return (
+      <p className="hint">
+        {services
+          ? 'There is no other service in the directory to pass it to.'
+          : 'To pass it to another service, ask the contact centre: they can see the whole directory.'}
+      </p>
+    );
   }
   const redirect = async (event: FormEvent) => {
     event.preventDefault();
@@ -115,7 +136,9 @@ function Redirect({ handoff, services, done }: { handoff: Handoff; services: Ser
     <form id="handoff-redirect-form" noValidate onSubmit={redirect}>
       <label htmlFor="handoff-redirect-to">Pass it to another service</label>
       <select id="handoff-redirect-to" name="serviceId" value={target} onChange={(e) => setTo(e.target.value)}>
-        {others.map((s) => <option key={s.id} value={s.id}>{`${s.name} (${s.organisation})`}</option>)}
+        {others.map((s) => (
+          <option key={s.id} value={s.id}>{`${s.name} (${s.organisation})`}</option>
+        ))}
       </select>
       <label htmlFor="handoff-redirect-reason">Why (optional)</label>
       <textarea id="handoff-redirect-reason" name="reason" rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
@@ -137,8 +160,19 @@ function Close({ handoff, done }: { handoff: Handoff; done: Done }) {
   return (
     <form id="handoff-close-form" noValidate onSubmit={close}>
       <label htmlFor="handoff-outcome">What was done</label>
-      <textarea id="handoff-outcome" name="outcome" rows={2} maxLength={500} required aria-describedby="handoff-outcome-hint" value={outcome} onChange={(e) => setOutcome(e.target.value)} />
-      <p id="handoff-outcome-hint" className="hint">The contact centre and the customer’s plan show this.</p>
+      <textarea
+        id="handoff-outcome"
+        name="outcome"
+        rows={2}
+        maxLength={500}
+        required
+        aria-describedby="handoff-outcome-hint"
+        value={outcome}
+        onChange={(e) => setOutcome(e.target.value)}
+      />
+      <p id="handoff-outcome-hint" className="hint">
+        The contact centre and the customer’s plan show this.
+      </p>
       <button type="submit">Close hand-off</button>
       <p role="alert">{error}</p>
     </form>

@@ -6,7 +6,20 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { api } from './api.ts';
 import { HandoffActions } from './HandoffActions.tsx';
-import { EVENT_WORDS, inTheirWords, isOverdue, plainError, statusLine, STATUS_WORDS, useSocketEvent, when, type Handoff, type HandoffEvent, type HandoffUpdated, type ServiceEntry } from './handoffs.ts';
+import {
+  EVENT_WORDS,
+  inTheirWords,
+  isOverdue,
+  plainError,
+  statusLine,
+  STATUS_WORDS,
+  useSocketEvent,
+  when,
+  type Handoff,
+  type HandoffEvent,
+  type HandoffUpdated,
+  type ServiceEntry,
+} from './handoffs.ts';
 import { CHANNEL_NAMES } from './text.ts';
 import { useNow } from './Side.tsx';
 
@@ -77,7 +90,14 @@ function Summary({ handoff: h }: { handoff: Handoff }) {
       {h.urgent ? <p className="urgent">URGENT: signs of immediate danger. Deal with this first.</p> : null}
       <p id="handoff-status">
         {`Status: ${statusLine(h)}.`}
-        {isOverdue(h, now) ? <> <strong className="overdue">{`Overdue: it should have been accepted by ${when(h.dueAt)}.`}</strong></> : waiting ? ` Accept by ${when(h.dueAt)}.` : null}
+        {isOverdue(h, now) ? (
+          <>
+            {' '}
+            <strong className="overdue">{`Overdue: it should have been accepted by ${when(h.dueAt)}.`}</strong>
+          </>
+        ) : waiting ? (
+          ` Accept by ${when(h.dueAt)}.`
+        ) : null}
       </p>
       {h.outcome ? <p id="handoff-outcome-done">{`What was done: ${h.outcome}`}</p> : null}
     </>
@@ -88,15 +108,25 @@ function About({ handoff: h, level, events }: { handoff: Handoff; level: 3 | 4; 
   const Heading = `h${level}` as 'h3';
   const c = h.customer;
   const words = inTheirWords(h);
-  const channel = (kind: string | null) => (kind ? CHANNEL_NAMES[kind] ?? kind : null);
+  const channel = (kind: string | null) => (kind ? (CHANNEL_NAMES[kind] ?? kind) : null);
   const contact: [string, string | null][] = [
-    ['Name', c.name ?? 'Not given'], ['Phone', c.phone], ['Email', c.email], ['Postcode', c.postcode], ['Language', c.language],
-    ['Prefers', channel(c.preferredChannel)], ['Accessibility', c.accessibilityNeeds.join('; ') || null], ['Replies go by', channel(c.channel)],
+    ['Name', c.name ?? 'Not given'],
+    ['Phone', c.phone],
+    ['Email', c.email],
+    ['Postcode', c.postcode],
+    ['Language', c.language],
+    ['Prefers', channel(c.preferredChannel)],
+    ['Accessibility', c.accessibilityNeeds.join('; ') || null],
+    ['Replies go by', channel(c.channel)],
   ];
   return (
     <>
       <Heading>Needs</Heading>
-      <ul id="handoff-needs">{h.needs.map((n) => <li key={n.code}>{n.label}</li>)}</ul>
+      <ul id="handoff-needs">
+        {h.needs.map((n) => (
+          <li key={n.code}>{n.label}</li>
+        ))}
+      </ul>
       <Heading>Customer</Heading>
       <dl id="handoff-customer">
         {contact.filter(([, value]) => value).flatMap(([term, value]) => [<dt key={`t${term}`}>{term}</dt>, <dd key={`d${term}`}>{value}</dd>])}
@@ -136,7 +166,9 @@ function About({ handoff: h, level, events }: { handoff: Handoff; level: 3 | 4; 
       {h.note ? (
         <>
           <Heading>Note from the contact centre</Heading>
-          <p id="handoff-note-text" className="pre">{h.note}</p>
+          <p id="handoff-note-text" className="pre">
+            {h.note}
+          </p>
         </>
       ) : null}
       <Heading>Consent to share</Heading>
@@ -145,12 +177,16 @@ function About({ handoff: h, level, events }: { handoff: Handoff; level: 3 | 4; 
       {h.plan.lead ? <p className="hint">{`Lead at the contact centre: ${h.plan.lead}`}</p> : null}
       <ul id="handoff-plan">
         {h.plan.actions.map((a) => (
-          <li key={a.id}>{`${a.service} (${a.needs.map((n) => n.label).join('; ')}), reference ${a.reference}: ${STATUS_WORDS[a.status]}${a.id === h.id ? ' (this one)' : ''}`}</li>
+          <li
+            key={a.id}
+          >{`${a.service} (${a.needs.map((n) => n.label).join('; ')}), reference ${a.reference}: ${STATUS_WORDS[a.status]}${a.id === h.id ? ' (this one)' : ''}`}</li>
         ))}
       </ul>
       <Heading>What has happened</Heading>
       <ol id="handoff-events">
-        {events.map((e, i) => <li key={i}>{`${when(e.at)}: ${EVENT_WORDS[e.kind] ?? e.kind}${e.actor ? ` (${e.actor})` : ''}`}</li>)}
+        {events.map((e, i) => (
+          <li key={i}>{`${when(e.at)}: ${EVENT_WORDS[e.kind] ?? e.kind}${e.actor ? ` (${e.actor})` : ''}`}</li>
+        ))}
       </ol>
     </>
   );

@@ -37,5 +37,9 @@ const CSS = `
 `;
 
 export function HandoffStyles() {
-  return <style href="contact-hub-handoffs" precedence="contact-hub">{CSS}</style>;
+  return (
+    <style href="contact-hub-handoffs" precedence="contact-hub">
+      {CSS}
+    </style>
+  );
 }

@@ -51,14 +51,24 @@ export function ServiceDesk() {
   useEffect(() => void load(), [show, load]);
   useEffect(() => {
     // Needed to pass a hand-off on; null (the route is refused) shows who can do that instead.
-    api<{ services: ServiceEntry[] }>('/api/services').then(({ services: list }) => setServices(list), () => setServices(null));
+    api<{ services: ServiceEntry[] }>('/api/services').then(
+      ({ services: list }) => setServices(list),
+      () => setServices(null),
+    );
   }, []);
   useSocketEvent(socket, 'handoff.updated', () => void load());
   // After a reconnect: missed events are not replayed.
   useSocketEvent(socket, 'connect', () => void load());
   useSocketEvent(socket, 'desk.resync', () => void load());
 
-  const count = handoffs === null ? 'Loading…' : handoffs.length ? `${handoffs.length} hand-off${handoffs.length === 1 ? '' : 's'}, urgent first.` : show === 'open' ? 'Nothing open for your service.' : 'No hand-offs for your service yet.';
+  const count =
+    handoffs === null
+      ? 'Loading…'
+      : handoffs.length
+        ? `${handoffs.length} hand-off${handoffs.length === 1 ? '' : 's'}, urgent first.`
+        : show === 'open'
+          ? 'Nothing open for your service.'
+          : 'No hand-offs for your service yet.';
   return (
     <div id="desk" className="service-desk">
       <HandoffStyles />
@@ -66,7 +76,12 @@ export function ServiceDesk() {
         <h2 id="handoffs-title">Hand-offs for your service</h2>
         <fieldset id="handoff-filter">
           <legend>Show</legend>
-          {([['open', 'Open'], ['all', 'All, closed ones too']] as const).map(([value, label]) => (
+          {(
+            [
+              ['open', 'Open'],
+              ['all', 'All, closed ones too'],
+            ] as const
+          ).map(([value, label]) => (
             <span key={value} className="check">
               <input type="radio" id={`handoff-show-${value}`} name="handoff-show" value={value} checked={show === value} onChange={() => setShow(value)} />
               <label htmlFor={`handoff-show-${value}`}>{label}</label>
@@ -76,10 +91,16 @@ export function ServiceDesk() {
         <p id="handoffs-count">{count}</p>
         <HandoffList handoffs={handoffs ?? []} currentId={currentId} labelledBy="handoffs-title" onOpen={setCurrentId} />
         <p role="alert">{error}</p>
-        <p className="visually-hidden" role="status">{announce}</p>
+        <p className="visually-hidden" role="status">
+          {announce}
+        </p>
       </nav>
       <section id="handoff" aria-label="The hand-off you chose">
-        {currentId ? <HandoffDetail handoffId={currentId} socket={socket} services={services} level={2} onChanged={() => void load()} /> : <h2>Choose a hand-off</h2>}
+        {currentId ? (
+          <HandoffDetail handoffId={currentId} socket={socket} services={services} level={2} onChanged={() => void load()} />
+        ) : (
+          <h2>Choose a hand-off</h2>
+        )}
       </section>
     </div>
   );

@@ -100,7 +100,11 @@ function HandOnForm({ conversationId, preview, onDone }: HandOnProps) {
   const [consentMissing, setConsentMissing] = useState(false);
   const [result, setResult] = useState('');
   const consentRef = useRef<HTMLInputElement>(null);
-  const offered = preview?.filter(canHand).map((n) => n.code).join(',') ?? '';
+  const offered =
+    preview
+      ?.filter(canHand)
+      .map((n) => n.code)
+      .join(',') ?? '';
   // Everything that can be handed on starts ticked; the agent unticks what the customer did not agree to.
   useEffect(() => setChosen(new Set(offered ? offered.split(',') : [])), [offered]);
 
@@ -126,8 +130,12 @@ function HandOnForm({ conversationId, preview, onDone }: HandOnProps) {
       setResult(
         [
           `Handed on: ${made.handoffs.map((h) => `${h.service.name}, reference ${h.reference}`).join('; ')}.`,
-          kept.length ? `No service in the directory for ${kept.map(label).join(' and ')}: the contact centre keeps ${kept.length === 1 ? 'this' : 'these'}.` : '',
-        ].join(' ').trim(),
+          kept.length
+            ? `No service in the directory for ${kept.map(label).join(' and ')}: the contact centre keeps ${kept.length === 1 ? 'this' : 'these'}.`
+            : '',
+        ]
+          .join(' ')
+          .trim(),
       );
       setConsent(false);
       setNote('');
@@ -141,23 +149,42 @@ function HandOnForm({ conversationId, preview, onDone }: HandOnProps) {
   return (
     <form id="handoff-form" aria-labelledby="handoff-form-title" noValidate onSubmit={submit}>
       <h4 id="handoff-form-title">Hand on to services</h4>
-      <p className="hint" id="handoff-hint">Each need goes to the service that deals with it. They get what the customer told us, so the customer does not have to tell their story again.</p>
+      <p className="hint" id="handoff-hint">
+        Each need goes to the service that deals with it. They get what the customer told us, so the customer does not have to tell their story again.
+      </p>
       <fieldset>
         <legend>Needs to hand on</legend>
         {preview?.length === 0 ? <p>No needs recorded yet. Add them under Needs first.</p> : null}
         {preview === null ? <p>Loading…</p> : null}
         <ul className="handoff-choices">
-          {preview?.map((need) => <NeedChoice key={need.code} need={need} checked={chosen.has(need.code)} onChange={(on) => {
-            const next = new Set(chosen);
-            if (on) next.add(need.code);
-            else next.delete(need.code);
-            setChosen(next);
-          }} />)}
+          {preview?.map((need) => (
+            <NeedChoice
+              key={need.code}
+              need={need}
+              checked={chosen.has(need.code)}
+              onChange={(on) => {
+                const next = new Set(chosen);
+                if (on) next.add(need.code);
+                else next.delete(need.code);
+                setChosen(next);
+              }}
+            />
+          ))}
         </ul>
       </fieldset>
       <label htmlFor="handoff-note">Note for the services (optional)</label>
-      <textarea id="handoff-note" name="note" rows={2} maxLength={2000} aria-describedby="handoff-note-hint" value={note} onChange={(e) => setNote(e.target.value)} />
-      <p id="handoff-note-hint" className="hint">For example, how and when it is safe to contact them.</p>
+      <textarea
+        id="handoff-note"
+        name="note"
+        rows={2}
+        maxLength={2000}
+        aria-describedby="handoff-note-hint"
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+      />
+      <p id="handoff-note-hint" className="hint">
+        For example, how and when it is safe to contact them.
+      </p>
       <div className="check">
         <input
           type="checkbox"
@@ -173,8 +200,12 @@ function HandOnForm({ conversationId, preview, onDone }: HandOnProps) {
         <label htmlFor="handoff-consent">The customer agreed that we share this with these services</label>
       </div>
       <button type="submit">Hand on to services</button>
-      <p id="handoff-error" role="alert">{error}</p>
-      <p id="handoff-result" role="status">{result}</p>
+      <p id="handoff-error" role="alert">
+        {error}
+      </p>
+      <p id="handoff-result" role="status">
+        {result}
+      </p>
     </form>
   );
 }
@@ -188,7 +219,9 @@ function NeedChoice({ need, checked, onChange }: { need: PreviewNeed; checked: b
       <li>
         <span>{`${urgent}${need.label}`}</span>
         <span className="meta">
-          {need.handedOff ? `Already with ${need.handedOff.service}, reference ${need.handedOff.reference}` : 'No service in the directory: the contact centre keeps this'}
+          {need.handedOff
+            ? `Already with ${need.handedOff.service}, reference ${need.handedOff.reference}`
+            : 'No service in the directory: the contact centre keeps this'}
         </span>
       </li>
     );
@@ -196,7 +229,15 @@ function NeedChoice({ need, checked, onChange }: { need: PreviewNeed; checked: b
   return (
     <li>
       <div className="check">
-        <input type="checkbox" id={`handon-${need.code}`} name="needs" value={need.code} aria-describedby={where} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+        <input
+          type="checkbox"
+          id={`handon-${need.code}`}
+          name="needs"
+          value={need.code}
+          aria-describedby={where}
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+        />
         <label htmlFor={`handon-${need.code}`} className={need.urgent ? 'urgent' : undefined}>{`${urgent}${need.label}`}</label>
       </div>
       <span id={where} className="meta">{`Goes to ${need.owner!.name} (${need.owner!.organisation})`}</span>

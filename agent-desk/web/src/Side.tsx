@@ -26,7 +26,9 @@ export function Offers({ offers, announce, error, onAnswer }: OffersProps) {
   return (
     <section id="offers" aria-labelledby="offers-title">
       <h2 id="offers-title">Offered to you</h2>
-      <p id="offers-empty" hidden={offers.size > 0}>Nothing offered. Set your status to Available to be offered conversations.</p>
+      <p id="offers-empty" hidden={offers.size > 0}>
+        Nothing offered. Set your status to Available to be offered conversations.
+      </p>
       <ul id="offer-list">
         {[...offers.values()].map((offer) => {
           const c = offer.conversation;
@@ -39,14 +41,22 @@ export function Offers({ offers, announce, error, onAnswer }: OffersProps) {
               <strong>{`${c.urgent ? 'URGENT · ' : ''}${call ? 'Incoming call · ringing · ' : ''}${who}`}</strong>
               <span className="meta">{`${c.channel.toUpperCase()}${c.team ? ` · ${c.team.name}` : ''} · ${c.lastMessage ? c.lastMessage.body.slice(0, 120) : ''}`}</span>
               <span className="meta countdown">{`Runs out in ${secondsLeft(offer, now)} s`}</span>
-              <button type="button" aria-label={`Accept ${what} with ${who}`} onClick={() => onAnswer(offer, 'accept')}>{call ? 'Answer' : 'Accept'}</button>
-              <button type="button" aria-label={`Decline ${what} with ${who}`} onClick={() => onAnswer(offer, 'decline')}>Decline</button>
+              <button type="button" aria-label={`Accept ${what} with ${who}`} onClick={() => onAnswer(offer, 'accept')}>
+                {call ? 'Answer' : 'Accept'}
+              </button>
+              <button type="button" aria-label={`Decline ${what} with ${who}`} onClick={() => onAnswer(offer, 'decline')}>
+                Decline
+              </button>
             </li>
           );
         })}
       </ul>
-      <p id="offer-announce" className="visually-hidden" role="status">{announce}</p>
-      <p id="offer-error" role="alert">{error}</p>
+      <p id="offer-announce" className="visually-hidden" role="status">
+        {announce}
+      </p>
+      <p id="offer-error" role="alert">
+        {error}
+      </p>
       <p className="hint">Keys: Alt+A accepts the first offer, Alt+D declines it, Alt+S changes your status.</p>
     </section>
   );
@@ -59,7 +69,14 @@ export function Supervisor({ overview }: { overview: Overview | null }) {
       <h2 id="supervisor-title">Queues and agents</h2>
       <table id="queue-table">
         <caption>Waiting for a person, by team</caption>
-        <thead><tr><th scope="col">Team</th><th scope="col">Waiting</th><th scope="col">Urgent</th><th scope="col">Longest wait</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Team</th>
+            <th scope="col">Waiting</th>
+            <th scope="col">Urgent</th>
+            <th scope="col">Longest wait</th>
+          </tr>
+        </thead>
         <tbody>
           {overview?.queues.map((q, i) => (
             <tr key={`${q.name}-${i}`}>
@@ -73,13 +90,23 @@ export function Supervisor({ overview }: { overview: Overview | null }) {
       </table>
       <table id="agent-table">
         <caption>Agents</caption>
-        <thead><tr><th scope="col">Agent</th><th scope="col">Status</th><th scope="col">Conversations</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Agent</th>
+            <th scope="col">Status</th>
+            <th scope="col">Conversations</th>
+          </tr>
+        </thead>
         <tbody>
           {overview?.agents.map((a, i) => (
             <tr key={`${a.displayName}-${i}`}>
               <td>{a.displayName}</td>
               <td>{a.presence}</td>
-              <td>{Object.entries(a.load).map(([channel, n]) => `${n} ${channel}`).join(', ') || 'none'}</td>
+              <td>
+                {Object.entries(a.load)
+                  .map(([channel, n]) => `${n} ${channel}`)
+                  .join(', ') || 'none'}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -120,7 +147,9 @@ export function Calls({ calls, error, onTake, phone, onPhone }: CallsProps) {
   return (
     <section id="calls" aria-labelledby="calls-title">
       <h2 id="calls-title">Calls waiting</h2>
-      <p id="calls-empty" hidden={live.length > 0}>No one is waiting.</p>
+      <p id="calls-empty" hidden={live.length > 0}>
+        No one is waiting.
+      </p>
       <ul id="call-list">
         {live.map((call) => {
           const who = call.customer.displayName || call.fromAddress;
@@ -134,12 +163,24 @@ export function Calls({ calls, error, onTake, phone, onPhone }: CallsProps) {
           );
         })}
       </ul>
-      <p id="call-error" role="alert">{error}</p>
+      <p id="call-error" role="alert">
+        {error}
+      </p>
       <form id="voice-form" onSubmit={save}>
         <label htmlFor="voice-phone">Put my calls through to</label>
-        <input id="voice-phone" name="phone" type="tel" autoComplete="tel" placeholder="Your phone number" value={value} onChange={(e) => setValue(e.target.value)} />
+        <input
+          id="voice-phone"
+          name="phone"
+          type="tel"
+          autoComplete="tel"
+          placeholder="Your phone number"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
         <button type="submit">Save number</button>
-        <p id="voice-status" aria-live="polite">{status}</p>
+        <p id="voice-status" aria-live="polite">
+          {status}
+        </p>
       </form>
     </section>
   );

@@ -14,7 +14,11 @@ const SHOWN_INLINE = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/web
 function FormattedEmail({ url }: { url: string }) {
   const [opened, setOpened] = useState(false);
   return (
-    <details onToggle={(e) => { if ((e.currentTarget as HTMLDetailsElement).open) setOpened(true); }}>
+    <details
+      onToggle={(e) => {
+        if ((e.currentTarget as HTMLDetailsElement).open) setOpened(true);
+      }}
+    >
       <summary>Show the formatted email</summary>
       <iframe title="Formatted email" sandbox="allow-popups allow-popups-to-escape-sandbox" referrerPolicy="no-referrer" src={opened ? url : undefined} />
     </details>
@@ -30,7 +34,8 @@ function SenderWarning({ m }: { m: Message }) {
   const why = m.senderAuth.verdict === 'temperror' ? ' (the check could not be completed)' : '';
   return (
     <p className="sender-warning" role="note">
-      <strong>Sender not confirmed.</strong> {`We could not confirm this email came from ${m.fromAddress ?? 'the address it shows'}${why}. Check with the customer another way before acting on it or sharing their details.`}
+      <strong>Sender not confirmed.</strong>{' '}
+      {`We could not confirm this email came from ${m.fromAddress ?? 'the address it shows'}${why}. Check with the customer another way before acting on it or sharing their details.`}
     </p>
   );
 }
@@ -41,8 +46,14 @@ function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
   return (
     <li className={`${m.direction} ${m.status}`} data-message-id={m.id}>
       <SenderWarning m={m} />
-      <span className="body" dir="auto">{m.body}</span>
-      {(m.notices ?? []).map((notice, i) => <span key={i} className="notice" dir="auto">{notice}</span>)}
+      <span className="body" dir="auto">
+        {m.body}
+      </span>
+      {(m.notices ?? []).map((notice, i) => (
+        <span key={i} className="notice" dir="auto">
+          {notice}
+        </span>
+      ))}
       {files.length ? (
         <ul className="files">
           {files.map((file, i) => (
@@ -55,7 +66,10 @@ function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
                   alt={`Picture sent by the customer (${file.filename})`}
                 />
               ) : null}
-              <a href={file.url} download={file.filename ?? undefined}><bdi>{file.filename}</bdi>{` (${Math.max(1, Math.round(file.size / 1024))} KB)`}</a>
+              <a href={file.url} download={file.filename ?? undefined}>
+                <bdi>{file.filename}</bdi>
+                {` (${Math.max(1, Math.round(file.size / 1024))} KB)`}
+              </a>
             </li>
           ))}
         </ul>
@@ -85,7 +99,9 @@ export function Timeline({ messages, notes, meId }: { messages: Map<string, Mess
   ].sort((a, b) => a.at.localeCompare(b.at) || a.kind - b.kind);
   return (
     <ol id="messages" aria-live="polite">
-      {items.map((item) => (item.kind === 0 ? <MessageItem key={`m${item.m.id}`} m={item.m} meId={meId} /> : <NoteItem key={`n${item.note.id}`} note={item.note} />))}
+      {items.map((item) =>
+        item.kind === 0 ? <MessageItem key={`m${item.m.id}`} m={item.m} meId={meId} /> : <NoteItem key={`n${item.note.id}`} note={item.note} />,
+      )}
     </ol>
   );
 }
@@ -94,7 +110,9 @@ export function CallHistory({ history }: { history: Map<string, Call> }) {
   return (
     <ul id="call-history" aria-label="Calls in this conversation">
       {[...history.values()].flatMap((call) =>
-        call.events.map((e, i) => <li key={`${call.id}-${i}`}>{`Call ${CALL_EVENT[e.kind] ?? e.kind}${e.agent ? ` (${e.agent})` : ''} · ${new Date(e.at).toLocaleTimeString()}`}</li>),
+        call.events.map((e, i) => (
+          <li key={`${call.id}-${i}`}>{`Call ${CALL_EVENT[e.kind] ?? e.kind}${e.agent ? ` (${e.agent})` : ''} · ${new Date(e.at).toLocaleTimeString()}`}</li>
+        )),
       )}
     </ul>
   );

@@ -4,12 +4,31 @@ import type { ChannelCapabilities, ChannelKind } from '../../../channels/contrac
 
 export type Channel = ChannelKind;
 
-export interface ContactPoint { kind: string; address: string }
-export interface Customer { id: string; displayName: string | null; contactPoints: ContactPoint[] }
-export interface AgentRef { id: string; displayName: string }
-export interface TeamRef { id: string; name: string }
+export interface ContactPoint {
+  kind: string;
+  address: string;
+}
+export interface Customer {
+  id: string;
+  displayName: string | null;
+  contactPoints: ContactPoint[];
+}
+export interface AgentRef {
+  id: string;
+  displayName: string;
+}
+export interface TeamRef {
+  id: string;
+  name: string;
+}
 
-export interface Attachment { id?: string; filename: string | null; size: number; url: string; contentType?: string }
+export interface Attachment {
+  id?: string;
+  filename: string | null;
+  size: number;
+  url: string;
+  contentType?: string;
+}
 export interface Message {
   id: string;
   conversationId: string;
@@ -47,8 +66,20 @@ export interface ConversationSummary {
   team: TeamRef | null;
 }
 
-export interface Need { code: string; label: string; source: 'bot' | 'agent' | 'service'; urgent: boolean; consentToShare: boolean | null }
-export interface Note { id: string; conversationId: string; body: string; createdAt: string; agent: AgentRef | null }
+export interface Need {
+  code: string;
+  label: string;
+  source: 'bot' | 'agent' | 'service';
+  urgent: boolean;
+  consentToShare: boolean | null;
+}
+export interface Note {
+  id: string;
+  conversationId: string;
+  body: string;
+  createdAt: string;
+  agent: AgentRef | null;
+}
 
 export interface ConversationDetail extends Omit<ConversationSummary, 'lastMessage'> {
   messages: Message[];
@@ -59,7 +90,11 @@ export interface ConversationDetail extends Omit<ConversationSummary, 'lastMessa
   replyChannels?: Channel[];
 }
 
-export interface CallEvent { kind: string; agent?: string | null; at: string }
+export interface CallEvent {
+  kind: string;
+  agent?: string | null;
+  at: string;
+}
 export interface Call {
   id: string;
   conversationId: string;
@@ -73,19 +108,46 @@ export interface Call {
 }
 
 export type Presence = 'available' | 'busy' | 'away' | 'offline';
-export interface Agent { id: string; displayName: string; role: 'agent' | 'supervisor' | 'admin' | 'service' }
-export interface RoutingMe { id: string; displayName: string; presence: Presence }
-export interface DirectoryAgent { id: string; displayName: string; presence: string }
-export interface Offer { id: string; expiresAt: string; conversation: ConversationSummary }
+export interface Agent {
+  id: string;
+  displayName: string;
+  role: 'agent' | 'supervisor' | 'admin' | 'service';
+}
+export interface RoutingMe {
+  id: string;
+  displayName: string;
+  presence: Presence;
+}
+export interface DirectoryAgent {
+  id: string;
+  displayName: string;
+  presence: string;
+}
+export interface Offer {
+  id: string;
+  expiresAt: string;
+  conversation: ConversationSummary;
+}
 export interface Overview {
   queues: { name: string; waiting: number; urgent: number; longestWaitSince: string | null }[];
   agents: { displayName: string; presence: string; load: Record<string, number> }[];
 }
-export interface CannedResponse { id: string; title: string; body: string; team: TeamRef | null }
-export interface TaxonomyNeed { code: string; label: string }
+export interface CannedResponse {
+  id: string;
+  title: string;
+  body: string;
+  team: TeamRef | null;
+}
+export interface TaxonomyNeed {
+  code: string;
+  label: string;
+}
 
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -98,7 +160,8 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   });
   const body = res.status === 204 ? null : await res.json().catch(() => null);
   // A request that failed validation: each problem in its own words, not just "invalid request".
-  const issues = body && Array.isArray(body.issues) ? (body.issues as { message?: unknown }[]).map((i) => i.message).filter((m): m is string => typeof m === 'string') : [];
+  const issues =
+    body && Array.isArray(body.issues) ? (body.issues as { message?: unknown }[]).map((i) => i.message).filter((m): m is string => typeof m === 'string') : [];
   if (!res.ok) throw new ApiError(issues.length ? issues.join('; ') : (body && typeof body.error === 'string' && body.error) || res.statusText, res.status);
   return body as T;
 }

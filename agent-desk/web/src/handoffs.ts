@@ -35,12 +35,25 @@ export interface Handoff {
   excerpt: { at: string; from: 'customer' | 'council'; channel: string; text: string }[];
   /** Since the hand-off: the service's replies and the customer's answers. */
   messages: { id: string; at: string; from: 'customer' | 'service'; author: string | null; channel: string; text: string }[];
-  plan: { id: string; lead: string | null; actions: { id: string; reference: string; service: string; needs: { code: string; label: string }[]; status: HandoffStatus }[] };
+  plan: {
+    id: string;
+    lead: string | null;
+    actions: { id: string; reference: string; service: string; needs: { code: string; label: string }[]; status: HandoffStatus }[];
+  };
 }
 
-export interface HandoffEvent { kind: string; actor: string | null; at: string }
+export interface HandoffEvent {
+  kind: string;
+  actor: string | null;
+  at: string;
+}
 
-export interface ServiceEntry { id: string; name: string; organisation: string; needs: string[] }
+export interface ServiceEntry {
+  id: string;
+  name: string;
+  organisation: string;
+  needs: string[];
+}
 
 /** One of the conversation's needs, and where handing it on would send it (GET …/handoffs/preview). */
 export interface PreviewNeed {
@@ -52,7 +65,10 @@ export interface PreviewNeed {
 }
 
 /** The hand-off's desk event: the desks that see its conversation, its service and supervisors hear it. */
-export interface HandoffUpdated { handoffId: string; conversationId: string }
+export interface HandoffUpdated {
+  handoffId: string;
+  conversationId: string;
+}
 
 // The same words as hub/handoff/view.ts STATUS_WORDS: services and customers read those, so agents read them too.
 export const STATUS_WORDS: Record<HandoffStatus, string> = {
@@ -98,7 +114,10 @@ export const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dat
 
 /** What the customer wrote in their own words: their longer messages (as hub/handoff/view.ts inTheirWords). */
 export function inTheirWords(h: Handoff, max = 5): string[] {
-  return h.excerpt.filter((l) => l.from === 'customer' && l.text.trim().split(/\s+/).length >= 4).slice(0, max).map((l) => l.text);
+  return h.excerpt
+    .filter((l) => l.from === 'customer' && l.text.trim().split(/\s+/).length >= 4)
+    .slice(0, max)
+    .map((l) => l.text);
 }
 
 /** The hub's error as a sentence a service-team member can act on. */

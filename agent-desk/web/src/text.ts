@@ -17,13 +17,19 @@ export function whoHasIt(c: Pick<ConversationSummary, 'assignedAgent' | 'waiting
 
 /** Who wrote a message, as the agent reads it: their own replies are "You"; a colleague or a service by name. */
 export function senderLabel(m: Message, meId: string | null): string {
-  const sender = m.sender ?? (m.direction === 'inbound' ? { kind: 'customer' as const } : m.fromBot ? { kind: 'bot' as const } : { kind: 'automatic' as const });
+  const sender =
+    m.sender ?? (m.direction === 'inbound' ? { kind: 'customer' as const } : m.fromBot ? { kind: 'bot' as const } : { kind: 'automatic' as const });
   switch (sender.kind) {
-    case 'customer': return 'Customer';
-    case 'agent': return sender.agentId === meId ? 'You' : sender.name ?? 'A former colleague';
-    case 'service': return sender.service ? `${sender.name} for ${sender.service}` : sender.name;
-    case 'bot': return 'Bot';
-    case 'automatic': return 'Automatic message';
+    case 'customer':
+      return 'Customer';
+    case 'agent':
+      return sender.agentId === meId ? 'You' : (sender.name ?? 'A former colleague');
+    case 'service':
+      return sender.service ? `${sender.name} for ${sender.service}` : sender.name;
+    case 'bot':
+      return 'Bot';
+    case 'automatic':
+      return 'Automatic message';
   }
 }
 
@@ -34,8 +40,16 @@ export function statusText(m: Message): string {
 
 export const CALL_STATE: Record<Call['state'], string> = { queued: 'waiting', connecting: 'ringing your phone', connected: 'on the line', ended: 'ended' };
 export const CALL_EVENT: Record<string, string> = {
-  queued: 'asked for a person', taken: 'taken', ringing: 'ringing', answered: 'answered', completed: 'ended', busy: 'busy',
-  no_answer: 'not answered', failed: 'failed', canceled: 'cancelled', returned_to_queue: 'back in the queue',
+  queued: 'asked for a person',
+  taken: 'taken',
+  ringing: 'ringing',
+  answered: 'answered',
+  completed: 'ended',
+  busy: 'busy',
+  no_answer: 'not answered',
+  failed: 'failed',
+  canceled: 'cancelled',
+  returned_to_queue: 'back in the queue',
 };
 
 export function minutesWaiting(call: Call, now = Date.now()): string {
@@ -43,9 +57,24 @@ export function minutesWaiting(call: Call, now = Date.now()): string {
   return minutes < 1 ? 'under a minute' : `${minutes} min`;
 }
 
-export const FACT_NAMES: Record<string, string> = { deadline: 'Deadline', household: 'Household', safeContact: 'Contact safely', school: 'Children and school', caredFor: 'Cares for', address: 'Address or place', contact: 'How to reach them' };
+export const FACT_NAMES: Record<string, string> = {
+  deadline: 'Deadline',
+  household: 'Household',
+  safeContact: 'Contact safely',
+  school: 'Children and school',
+  caredFor: 'Cares for',
+  address: 'Address or place',
+  contact: 'How to reach them',
+};
 export const SOURCE: Record<string, string> = { bot: 'found by the bot', agent: 'added by an agent', service: 'added by a service' };
-export const CHANNEL_NAMES: Record<string, string> = { sms: 'SMS', email: 'Email', webchat: 'Web chat', voice: 'Phone', botframework: 'Bot Framework', whatsapp: 'WhatsApp' };
+export const CHANNEL_NAMES: Record<string, string> = {
+  sms: 'SMS',
+  email: 'Email',
+  webchat: 'Web chat',
+  voice: 'Phone',
+  botframework: 'Bot Framework',
+  whatsapp: 'WhatsApp',
+};
 
 export const PRESENCE_NOTE: Record<string, string> = {
   available: 'You are offered conversations.',

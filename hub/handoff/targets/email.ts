@@ -19,7 +19,13 @@ export async function sendEmail(db: Db, email: ChannelAdapter | undefined, view:
       channel: email.kind,
       to: service.handoffEmail,
       subject: `Hand-off ${view.reference}: the customer answered`,
-      text: [`The customer answered your message about hand-off ${view.reference}:`, '', ...answer.text.split('\n').map((l) => `> ${l}`), '', 'Reply to this email to answer them.'].join('\n'),
+      text: [
+        `The customer answered your message about hand-off ${view.reference}:`,
+        '',
+        ...answer.text.split('\n').map((l) => `> ${l}`),
+        '',
+        'Reply to this email to answer them.',
+      ].join('\n'),
       thread: emailMessageId ? { inReplyTo: emailMessageId, references: [emailMessageId] } : undefined,
     });
     return;

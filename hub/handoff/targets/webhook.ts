@@ -54,7 +54,11 @@ export function webhookBody(view: HandoffView, links: { desk: string }, newMessa
       // Since the hand-off: the service's replies and the customer's answers; new_message_id is the one this event is about.
       messages: view.messages.map((m) => ({ id: m.id, at: m.at.toISOString(), from: m.from, author: m.author, channel: m.channel, text: m.text })),
       new_message_id: newMessageId,
-      plan: { id: view.plan.id, lead: view.plan.lead, actions: view.plan.actions.map((a) => ({ service_request_id: a.reference, service_name: a.service, needs: a.needs, status: a.status })) },
+      plan: {
+        id: view.plan.id,
+        lead: view.plan.lead,
+        actions: view.plan.actions.map((a) => ({ service_request_id: a.reference, service_name: a.service, needs: a.needs, status: a.status })),
+      },
       links,
     },
   };
@@ -64,7 +68,14 @@ export function webhookBody(view: HandoffView, links: { desk: string }, newMessa
 export async function sendToWebhook(db: Db, view: HandoffView, delivery: Delivery, options: { timeoutMs: number; deskLink: string }): Promise<void> {
   const service = await db.service.findUniqueOrThrow({ where: { id: view.service.id }, select: { webhookUrl: true, webhookSecret: true } });
   if (!service.webhookUrl || !service.webhookSecret) throw new DeliveryError(`${view.service.name} has no webhook URL and secret`, true);
-  await postWebhook({ url: service.webhookUrl, secret: service.webhookSecret, deliveryId: delivery.id, kind: delivery.kind, body: webhookBody(view, { desk: options.deskLink }, delivery.messageId), timeoutMs: options.timeoutMs });
+  await postWebhook({
+    url: service.webhookUrl,
+    secret: service.webhookSecret,
+    deliveryId: delivery.id,
+    kind: delivery.kind,
+    body: webhookBody(view, { desk: options.deskLink }, delivery.messageId),
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 async function postWebhook(input: { url: string; secret: string; deliveryId: string; kind: DeliveryKind; body: unknown; timeoutMs: number }): Promise<void> {

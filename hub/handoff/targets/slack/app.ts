@@ -33,7 +33,12 @@ export interface SlackApp {
 }
 
 export function createSlackApp(settings: SlackSettings, deps: HandoffDeps & { words: HandoffWords }): SlackApp {
-  const receiver = new ExpressReceiver({ signingSecret: settings.signingSecret, endpoints: SLACK_EVENTS_PATH, logger: boltLogger(deps.logger), processBeforeResponse: true });
+  const receiver = new ExpressReceiver({
+    signingSecret: settings.signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    logger: boltLogger(deps.logger),
+    processBeforeResponse: true,
+  });
   const app = new App({
     // An authorize function instead of a token: Bolt would otherwise call auth.test when built, and a Slack
     // outage at that moment would leave it refusing every request until restart.
@@ -62,17 +67,22 @@ export function createSlackApp(settings: SlackSettings, deps: HandoffDeps & { wo
   }
 
   // One key per press: the message, the button and Slack's timestamp of the press.
-  const actionKey = (body: { container?: { message_ts?: string } }, action: { action_id: string; action_ts: string }) => `slack:action:${body.container?.message_ts}:${action.action_id}:${action.action_ts}`;
+  const actionKey = (body: { container?: { message_ts?: string } }, action: { action_id: string; action_ts: string }) =>
+    `slack:action:${body.container?.message_ts}:${action.action_id}:${action.action_ts}`;
 
   app.action<import('@slack/bolt').BlockAction<import('@slack/bolt').ButtonAction>>(ACTIONS.accept, async ({ ack, body, action, client }) => {
     await ack();
-    await acceptHandoff(deps, action.value ?? '', await actor(client, body.user.id, actionKey(body, action))).catch((e) => tell(client, body.channel?.id, body.user.id, e));
+    await acceptHandoff(deps, action.value ?? '', await actor(client, body.user.id, actionKey(body, action))).catch((e) =>
+      tell(client, body.channel?.id, body.user.id, e),
+    );
   });
 
   app.action<import('@slack/bolt').BlockAction<import('@slack/bolt').StaticSelectAction>>(ACTIONS.redirect, async ({ ack, body, action, client }) => {
     await ack();
     const [handoffId = '', serviceId = ''] = action.selected_option.value.split(':');
-    await redirectHandoff(deps, handoffId, serviceId, await actor(client, body.user.id, actionKey(body, action))).catch((e) => tell(client, body.channel?.id, body.user.id, e));
+    await redirectHandoff(deps, handoffId, serviceId, await actor(client, body.user.id, actionKey(body, action))).catch((e) =>
+      tell(client, body.channel?.id, body.user.id, e),
+    );
   });
 
   for (const kind of ['reply', 'close'] as const) {
@@ -103,7 +113,10 @@ export function createSlackApp(settings: SlackSettings, deps: HandoffDeps & { wo
   app.event('message', async ({ event, body, client }) => {
     const m = event as { subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; thread_ts?: string; ts: string };
     if (m.subtype || m.bot_id || !m.user || !m.thread_ts || m.thread_ts === m.ts || !m.text?.trim()) return;
-    const handoff = await deps.db.handoff.findUnique({ where: { slackChannel_slackTs: { slackChannel: m.channel, slackTs: m.thread_ts } }, select: { id: true } });
+    const handoff = await deps.db.handoff.findUnique({
+      where: { slackChannel_slackTs: { slackChannel: m.channel, slackTs: m.thread_ts } },
+      select: { id: true },
+    });
     if (!handoff) return;
     const eventId = (body as { event_id?: string }).event_id ?? `${m.channel}:${m.ts}`;
     await replyFromService(deps, handoff.id, m.text, await actor(client, m.user, `slack:event:${eventId}`)).catch((e) => tell(client, m.channel, m.user!, e));
@@ -119,7 +132,8 @@ export function createSlackApp(settings: SlackSettings, deps: HandoffDeps & { wo
   const router = express.Router();
   router.post(SLACK_EVENTS_PATH, (req, res, next) => {
     const signedAt = Number(req.headers['x-slack-request-timestamp']);
-    if (Number.isFinite(signedAt) && Math.abs(Date.now() / 1000 - signedAt) > SLACK_CLOCK_SKEW_SECONDS) return void res.status(401).json({ error: 'the request is not signed now' });
+    if (Number.isFinite(signedAt) && Math.abs(Date.now() / 1000 - signedAt) > SLACK_CLOCK_SKEW_SECONDS)
+      return void res.status(401).json({ error: 'the request is not signed now' });
     next();
   });
   router.use(receiver.router);

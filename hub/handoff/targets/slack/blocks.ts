@@ -26,11 +26,26 @@ export function handoffBlocks(view: HandoffView, otherServices: readonly { id: s
     { type: 'section', text: text(escapeMrkdwn(summaryLines(view).join('\n')).slice(0, 3000)) },
   ];
   const said = inTheirWords(view);
-  if (said.length) blocks.push({ type: 'section', text: text(`*In their words*\n${said.map((l) => `> ${escapeMrkdwn(l).replace(/\n/g, ' ')}`).join('\n')}`.slice(0, 3000)) });
+  if (said.length)
+    blocks.push({ type: 'section', text: text(`*In their words*\n${said.map((l) => `> ${escapeMrkdwn(l).replace(/\n/g, ' ')}`).join('\n')}`.slice(0, 3000)) });
   const others = view.plan.actions.filter((a) => a.id !== view.id);
-  if (others.length) blocks.push({ type: 'context', elements: [text(`Also in this plan: ${others.map((a) => `${a.service} (${STATUS_WORDS[a.status]})`).join(' · ')}`.slice(0, 3000))] });
-  const status = view.status === 'accepted' && view.acceptedBy ? `Accepted by ${view.acceptedBy}` : `Status: ${STATUS_WORDS[view.status]}${view.outcome ? ` · ${view.outcome}` : ''}`;
-  blocks.push({ type: 'context', elements: [text(`*${escapeMrkdwn(status)}* · Accept by ${view.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · Replies in this thread go to the customer by ${CHANNEL_WORDS[view.customer.channel] ?? view.customer.channel}`)] });
+  if (others.length)
+    blocks.push({
+      type: 'context',
+      elements: [text(`Also in this plan: ${others.map((a) => `${a.service} (${STATUS_WORDS[a.status]})`).join(' · ')}`.slice(0, 3000))],
+    });
+  const status =
+    view.status === 'accepted' && view.acceptedBy
+      ? `Accepted by ${view.acceptedBy}`
+      : `Status: ${STATUS_WORDS[view.status]}${view.outcome ? ` · ${view.outcome}` : ''}`;
+  blocks.push({
+    type: 'context',
+    elements: [
+      text(
+        `*${escapeMrkdwn(status)}* · Accept by ${view.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · Replies in this thread go to the customer by ${CHANNEL_WORDS[view.customer.channel] ?? view.customer.channel}`,
+      ),
+    ],
+  });
 
   if (view.status === 'closed' || view.status === 'redirected') return blocks;
   const elements: Block[] = [];

@@ -20,7 +20,11 @@ export async function sendToSlack(db: Db, slack: WebClient | null, view: Handoff
   if (!channel) throw new DeliveryError(`${view.service.name} has no Slack channel`, true);
   /** The hand-off message itself, as it stands (with the services it may be redirected to). */
   const message = async () => {
-    const others = await db.service.findMany({ where: { active: true, id: { not: view.service.id } }, orderBy: { name: 'asc' }, select: { id: true, name: true } });
+    const others = await db.service.findMany({
+      where: { active: true, id: { not: view.service.id } },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true },
+    });
     // The post is the delivery: the team reads it as received, waiting for someone to accept it.
     const shown = kind === 'handoff' && view.status === 'sent' ? { ...view, status: 'delivered' as const } : view;
     return { text: fallbackText(view), blocks: handoffBlocks(shown, others) };
@@ -35,8 +39,15 @@ export async function sendToSlack(db: Db, slack: WebClient | null, view: Handoff
     // Not posted yet: the post, when it goes, shows the state as it is then.
     if (!view.slack) return;
     if (kind === 'update') await slack.chat.update({ channel: view.slack.channel, ts: view.slack.ts, ...(await message()) });
-    else if (kind === 'customer_message') await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, text: customerAnswer(view, delivery) });
-    else await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, reply_broadcast: true, text: `Reminder: hand-off ${view.reference} has not been accepted yet. Please accept it, redirect it, or reply to the customer.` });
+    else if (kind === 'customer_message')
+      await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, text: customerAnswer(view, delivery) });
+    else
+      await slack.chat.postMessage({
+        channel: view.slack.channel,
+        thread_ts: view.slack.ts,
+        reply_broadcast: true,
+        text: `Reminder: hand-off ${view.reference} has not been accepted yet. Please accept it, redirect it, or reply to the customer.`,
+      });
   } catch (error) {
     throw slackError(error);
   }
