@@ -47,13 +47,18 @@ describe('effects runner', () => {
   });
 
   it('queues, schedules and publishes each effect once, in order, and asks for routing once, after the events', async () => {
+    // What the runner had published (Redis acknowledged) by each moment, and what subscribers then received.
     const order: string[] = [];
     const events: HubEvent[] = [];
-    const stop = bus.subscribe((event) => {
-      events.push(event);
-      order.push(event.type);
-    });
-    const runner = createEffectsRunner({ queues, bus, logger: createLogger('silent'), requestRouting: () => order.push('route') });
+    const stop = bus.subscribe((event) => events.push(event));
+    const recording: EventBus = {
+      ...bus,
+      publish: async (event) => {
+        await bus.publish(event);
+        order.push(event.type);
+      },
+    };
+    const runner = createEffectsRunner({ queues, bus: recording, logger: createLogger('silent'), requestRouting: () => order.push('route') });
     const at = new Date(Date.now() + 60_000);
     await runner.run([
       ...fx.message('c1', 'm1'),
