@@ -1,7 +1,8 @@
 // Hostile and huge mail must not freeze the hub. A 766 KB reply whose quoted history is one long line made
 // the quote parser run for minutes on the event loop; a 25 MB body stalled /health for 11 s, long enough for
 // SMS webhooks to pass Twilio's 15 s limit and be lost. Mail is parsed in worker threads now: SMS webhooks
-// are timed the whole while.
+// is watched, and SMS webhooks sent, the whole while.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ function quotedReply(): string {
 }
 
 describe('mail that would freeze the hub', () => {
-  it('a 766 KB quoted reply and a 25 MB body are stored while SMS webhooks keep answering within a second', async () => {
+  it('a 766 KB quoted reply and a 25 MB body are stored while the event loop keeps turning and SMS webhooks keep answering', async () => {
     // Sent from another process, as mail comes from another machine: encoding and sending 25 MB is the
     // sender's work, and this test's own process is the hub's.
     const dir = mkdtempSync(path.join(tmpdir(), 'heavy-mail-'));
@@ -69,17 +70,17 @@ describe('mail that would freeze the hub', () => {
           error ? reject(new Error(stderr || error.message)) : resolve(),
         );
       });
-    const slowest = { ms: 0 };
+    // The hub runs in this process: how long its event loop was ever held up while the mail came in.
+    const stalls = monitorEventLoopDelay({ resolution: 20 });
+    stalls.enable();
     let webhooks = 0;
     let sending = true;
     // An SMS every 100 ms for as long as the mail is being taken in, each timed from post to answer.
     const probe = (async () => {
       while (sending) {
-        const started = performance.now();
         const res = await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields('+447911200991', `still here ${webhooks}`));
         await res.arrayBuffer();
         expect(res.status).toBe(200);
-        slowest.ms = Math.max(slowest.ms, performance.now() - started);
         webhooks++;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -101,9 +102,11 @@ describe('mail that would freeze the hub', () => {
       await probe;
       rmSync(dir, { recursive: true, force: true });
     }
+    stalls.disable();
     expect(webhooks).toBeGreaterThan(5);
-    // Parsed on the event loop, the 25 MB body stalled webhooks for 11 s on an idle machine; Twilio gives up at
-    // 15 s. Well under either, with room for a busy CI box (sender checks and parsing share its two cores).
-    expect(slowest.ms).toBeLessThan(5_000);
+    // Parsed on the event loop, the 25 MB body held it (and every webhook) for 11 s on an idle machine; Twilio
+    // gives up at 15 s. The event loop's longest hold-up is what this promise is about: a webhook's own time
+    // also waits on PostgreSQL and Redis, which a loaded CI box slows without anything being blocked.
+    expect(stalls.max / 1e6).toBeLessThan(3_000);
   }, 180_000);
 });
