@@ -1,6 +1,6 @@
 // Hostile and huge mail must not freeze the hub. A 766 KB reply whose quoted history is one long line made
 // the quote parser run for minutes on the event loop; a 25 MB body stalled /health for 11 s, long enough for
-// SMS webhooks to pass Twilio's 15 s limit and be lost. Mail is parsed in worker threads now: SMS webhooks
+// SMS webhooks to pass Twilio's 15 s limit and be lost. Mail is parsed in worker threads now: the event loop
 // is watched, and SMS webhooks sent, the whole while.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
