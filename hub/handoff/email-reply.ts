@@ -31,7 +31,7 @@ interface Candidate {
 export async function takeServiceReply(deps: HandoffDeps, inboxItemId: string): Promise<boolean> {
   const item = await deps.db.inboxItem.findUnique({
     where: { id: inboxItemId },
-    select: { channel: true, contact: true, payload: true, processedAt: true, messageId: true },
+    select: { channel: true, contact: true, processedAt: true, messageId: true },
   });
   // Only a channel services reply on (email) can carry one; the checks below read its mail headers.
   if (!item || !capabilitiesOf(item.channel).carriesServiceReplies) return false;
@@ -47,7 +47,8 @@ export async function takeServiceReply(deps: HandoffDeps, inboxItemId: string): 
   // address is that sender's own email, threaded by processInbound (whose conversationFor applies the
   // same rule to customers' conversations), and never reaches the customer.
   if (!handoff.service.handoffEmail || handoff.service.handoffEmail.toLowerCase() !== contact.from.address.toLowerCase()) return false;
-  const headers = item.payload ? await headersOf(item.payload) : null;
+  const head = await mailHead(deps.db, inboxItemId);
+  const headers = head ? await headersOf(head) : null;
   // The From address is easy to forge: only a verified sender speaks as the service. A receiving server's
   // recorded DMARC fail stops it too (a forged fail only stops the forger's own mail).
   if (contact.senderAuth?.verdict !== 'pass' || (headers && dmarcFailed(headers.authenticationResults))) {
@@ -126,6 +127,20 @@ function replyText(contact: InboundContact): string {
 }
 
 /** The sender's display name and the Authentication-Results, read from the stored message's header block. */
+/** Header blocks are far shorter than this; a mail's body (25 MB, say) is never read to find them. */
+const HEAD_BYTES = 256 * 1024;
+
+/**
+ * The start of the stored mail, where its headers are. Read by a raw query: Prisma's own read of a Bytes value
+ * decodes it on the event loop, and a 25 MB mail held the hub for seconds.
+ */
+async function mailHead(db: HandoffDeps['db'], inboxItemId: string): Promise<Uint8Array | null> {
+  const rows = await db.$queryRaw<
+    { head: Uint8Array | null }[]
+  >`SELECT substring(payload from 1 for ${HEAD_BYTES}) AS head FROM "InboxItem" WHERE id = ${inboxItemId}::uuid`;
+  return rows[0]?.head ?? null;
+}
+
 async function headersOf(payload: Uint8Array): Promise<{ fromName: string; authenticationResults: string[] }> {
   const raw = Buffer.from(payload);
   // Only the header block (up to the first empty line): the body and attachments are not needed here.
