@@ -23,6 +23,8 @@ export const PasswordChangeBody = z
   .refine((b) => b.currentPassword !== b.newPassword, { message: 'the new password must differ from the current one', path: ['newPassword'] });
 
 export const IdParam = z.object({ id: z.uuid('agent id must be a UUID') });
+/** An admin setting another account's password (a forgotten one): the same rules as any new password. */
+export const PasswordResetBody = z.object({ password: NewPassword });
 
 export interface AccountDeps {
   db: Db;
@@ -132,6 +134,29 @@ export function accountRouter(deps: AccountDeps) {
     if (!(await deps.db.agent.findUnique({ where: { id }, select: { id: true } }))) return void res.status(404).json({ error: 'no such agent' });
     const ended = await endSessionsAudited({ agentId: id }, (n) => ({ action: 'sessions_end_all', detail: { agent: id, sessionsEnded: n } }), {
       agentId: req.agent!.id,
+      close: [rooms.agent(id)],
+    });
+    res.json({ sessionsEnded: ended });
+  });
+
+  // A forgotten password: an admin sets a new one and tells the person another way. Whoever held the old one
+  // is signed out everywhere at once.
+  router.post('/api/agents/:id/password', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const body = PasswordResetBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const id = params.data.id;
+    // Their own goes through "Your account", which asks for the current one (and keeps this session).
+    if (id === req.agent!.id) return void res.status(409).json({ error: 'change your own password under Your account: it asks for the current one' });
+    const agent = await deps.db.agent.findUnique({ where: { id }, select: { displayName: true, email: true } });
+    if (!agent) return void res.status(404).json({ error: 'no such agent' });
+    const weak = passwordProblem(body.data.password, { publicBaseUrl: deps.publicBaseUrl, displayName: agent.displayName, email: agent.email });
+    if (weak) return void res.status(400).json({ error: 'invalid request', issues: [{ path: 'password', message: weak }] });
+    const passwordHash = await hashPassword(body.data.password);
+    const ended = await endSessionsAudited({ agentId: id }, (n) => ({ action: 'agent_password_reset', detail: { agent: id, sessionsEnded: n } }), {
+      agentId: req.agent!.id,
+      first: (tx) => tx.agent.update({ where: { id }, data: { passwordHash } }),
       close: [rooms.agent(id)],
     });
     res.json({ sessionsEnded: ended });

@@ -45,6 +45,8 @@ const agentSelect = {
   disabledAt: true,
 } as const;
 
+const teamSelect = { id: true, name: true, needs: true, hours: true, timeZone: true } as const;
+
 type AgentRow = Prisma.AgentGetPayload<{ select: typeof agentSelect }>;
 
 function toView(a: AgentRow, load: Partial<Record<Channel, number>>, defaults: Record<Channel, number>): AgentRoutingView {
@@ -159,15 +161,14 @@ export function agentsRouter(deps: {
     if (body.data.serviceId && !(await deps.db.service.findUnique({ where: { id: body.data.serviceId }, select: { id: true } })))
       return void res.status(422).json({ error: 'no such service' });
     try {
-      const created = await deps.db.agent.create({
-        data: {
-          email: body.data.email,
-          displayName: body.data.displayName,
-          role: body.data.role,
-          serviceId: body.data.serviceId ?? null,
-          passwordHash: await hashPassword(body.data.password),
-        },
-        select: { id: true },
+      const passwordHash = await hashPassword(body.data.password);
+      const created = await deps.db.$transaction(async (tx) => {
+        const agent = await tx.agent.create({
+          data: { email: body.data.email, displayName: body.data.displayName, role: body.data.role, serviceId: body.data.serviceId ?? null, passwordHash },
+          select: { id: true },
+        });
+        await recordAudit(tx, { action: 'agent_create', agentId: req.agent!.id, detail: { agent: agent.id, role: body.data.role } });
+        return agent;
       });
       res.status(201).json({ agent: await agentRoutingView(deps.db, created.id, deps.defaultCapacity) });
     } catch (error) {
@@ -200,14 +201,18 @@ export function agentsRouter(deps: {
   });
 
   router.get('/api/teams', async (_req, res) => {
-    res.json({ teams: await deps.db.team.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true, needs: true, hours: true, timeZone: true } }) });
+    res.json({ teams: await deps.db.team.findMany({ orderBy: { name: 'asc' }, select: teamSelect }) });
   });
 
   router.post('/api/teams', async (req, res) => {
     const body = TeamBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     try {
-      const team = await deps.db.team.create({ data: body.data, select: { id: true, name: true, needs: true, hours: true, timeZone: true } });
+      const team = await deps.db.$transaction(async (tx) => {
+        const made = await tx.team.create({ data: body.data, select: teamSelect });
+        await recordAudit(tx, { action: 'team_create', agentId: req.agent!.id, detail: { team: made.id } });
+        return made;
+      });
       res.status(201).json({ team });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
@@ -221,11 +226,19 @@ export function agentsRouter(deps: {
     if (!params.success) return invalid(res, params.error);
     const body = TeamBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
-    const updated = await deps.db.team.updateMany({ where: { id: params.data.id }, data: body.data });
-    if (!updated.count) return void res.status(404).json({ error: 'no such team' });
-    res.json({
-      team: await deps.db.team.findUnique({ where: { id: params.data.id }, select: { id: true, name: true, needs: true, hours: true, timeZone: true } }),
-    });
+    const updated = await deps.db
+      .$transaction(async (tx) => {
+        const done = await tx.team.updateMany({ where: { id: params.data.id }, data: body.data });
+        if (done.count) await recordAudit(tx, { action: 'team_update', agentId: req.agent!.id, detail: { team: params.data.id } });
+        return done.count;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return 'taken' as const;
+        throw error;
+      });
+    if (updated === 'taken') return void res.status(409).json({ error: 'a team with that name exists' });
+    if (!updated) return void res.status(404).json({ error: 'no such team' });
+    res.json({ team: await deps.db.team.findUnique({ where: { id: params.data.id }, select: teamSelect }) });
   });
 
   router.get('/api/supervisor/overview', async (_req, res) => {

@@ -32,6 +32,7 @@ import { agentsRouter } from './agents.ts';
 import { deskHandoffRouter, serviceHandoffRouter } from './handoffs.ts';
 import { accountRouter } from './account.ts';
 import { signInLocksRouter } from './sign-in-locks.ts';
+import { auditLogRouter } from './audit-log.ts';
 import { sessionRoom, type DeskSockets } from './realtime.ts';
 import type { HandoffWording } from '../../hub/handoff/create.ts';
 import type { HandoffWords } from '../../hub/handoff/view.ts';
@@ -171,6 +172,7 @@ export function apiRouter(deps: ApiDeps) {
     }),
   );
   router.use(signInLocksRouter({ db: deps.db, lockout: deps.loginLockout }));
+  router.use(auditLogRouter({ db: deps.db }));
 
   const handoffDeps = {
     effects: deps.effects,

@@ -9,6 +9,7 @@ import * as account from './account.ts';
 import * as agents from './agents.ts';
 import * as api from './api.ts';
 import * as attachments from './attachments.ts';
+import * as auditLog from './audit-log.ts';
 import * as calls from './calls.ts';
 import * as canned from './canned.ts';
 import * as conversationNeeds from './conversation-needs.ts';
@@ -135,6 +136,25 @@ route('POST /api/agents/{id}/enable', {
   summary: 'Enable a disabled account again (admins)',
   request: { params: account.IdParam },
   responses: { '200': { description: 'Enabled: the agent' }, '401': unauthorised, '403': forbidden, '404': error() },
+});
+route('POST /api/agents/{id}/password', {
+  summary:
+    'Set another account’s password (admins; a forgotten one): the rules of any new password; every session of the account ends and its desks close at once (audited). Not your own.',
+  request: { params: account.IdParam, body: body(account.PasswordResetBody) },
+  responses: {
+    '200': { description: 'Set: how many sessions ended', content: json(z.object({ sessionsEnded: z.number().int() })) },
+    '400': error('The password breaks a rule (length, a common password, only the council’s, this system’s or the person’s own words): issues say which'),
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error(),
+    '409': error('Your own account: change it under Your account'),
+  },
+});
+route('GET /api/admin/audit', {
+  summary:
+    'The audit log (admins): who did what and when, newest first, filtered by action, agent, customer and time; a page at a time (before=the last page’s next)',
+  request: { query: auditLog.AuditQuery },
+  responses: { '200': { description: 'A page of events', content: json(auditLog.AuditPage) }, '400': error(), '401': unauthorised, '403': forbidden },
 });
 route('GET /api/admin/sign-in-locks', {
   summary: 'Sign-in locks and slow-downs in force, with the account, address, until when and why (admins)',
@@ -360,7 +380,7 @@ route('GET /api/agents', {
   responses: { '200': { description: 'Agents' }, '401': unauthorised, '403': forbidden },
 });
 route('POST /api/agents', {
-  summary: 'Create an account (admins)',
+  summary: 'Create an account (admins; audited)',
   request: { body: body(agentBodies.AgentBody) },
   responses: { '201': { description: 'Created' }, '400': error(), '401': unauthorised, '403': forbidden, '409': error('Email taken') },
 });
@@ -374,14 +394,14 @@ route('GET /api/teams', {
   responses: { '200': { description: 'Teams' }, '401': unauthorised },
 });
 route('POST /api/teams', {
-  summary: 'Create a team (supervisors, admins); hours like "Mo-Fr 09:00-17:00"',
+  summary: 'Create a team (supervisors, admins; audited); hours like "Mo-Fr 09:00-17:00"',
   request: { body: body(agentBodies.TeamBody) },
   responses: { '201': { description: 'Created' }, '400': error(), '401': unauthorised, '403': forbidden, '409': error() },
 });
 route('PUT /api/teams/{id}', {
-  summary: 'Change a team (supervisors, admins)',
+  summary: 'Change a team (supervisors, admins; audited)',
   request: { params: agents.IdParam, body: body(agentBodies.TeamBody) },
-  responses: { '200': { description: 'Team' }, '400': error(), '401': unauthorised, '403': forbidden, '404': error() },
+  responses: { '200': { description: 'Team' }, '400': error(), '401': unauthorised, '403': forbidden, '404': error(), '409': error('Name taken') },
 });
 route('GET /api/supervisor/overview', {
   summary: 'Waiting conversations by team (count, urgent, longest wait) and agents’ presence and load; pushed live as supervisor.overview on /desk',

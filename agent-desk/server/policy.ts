@@ -70,6 +70,8 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'POST /api/agents/{id}/sign-out': { who: ADMIN },
   'POST /api/admin/sign-out-everyone': { who: ADMIN },
   'POST /api/agents/{id}/enable': { who: ADMIN },
+  'POST /api/agents/{id}/password': { who: ADMIN },
+  'GET /api/admin/audit': { who: ADMIN },
   'GET /api/admin/sign-in-locks': { who: ADMIN },
   'DELETE /api/admin/sign-in-locks/{id}': { who: ADMIN },
 

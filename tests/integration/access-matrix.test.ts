@@ -29,6 +29,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/agents/{id}/sign-out': 'd',
   'POST /api/admin/sign-out-everyone': 'd',
   'POST /api/agents/{id}/enable': 'd',
+  'POST /api/agents/{id}/password': 'd',
+  'GET /api/admin/audit': 'd',
   'GET /api/admin/sign-in-locks': 'd',
   'DELETE /api/admin/sign-in-locks/{id}': 'd',
   'GET /api/conversations': 'agsd',

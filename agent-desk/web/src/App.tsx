@@ -32,6 +32,7 @@ import { ServicesPanel } from './ServicesPanel.tsx';
 import { ServiceDesk } from './ServiceDesk.tsx';
 import { Attention } from './Attention.tsx';
 import { AccountPage } from './Account.tsx';
+import { AdminPage, seesAdmin } from './Admin.tsx';
 import { contactLabel, PRESENCE_NOTE } from './text.ts';
 
 function listQuery(filter: ListFilter): string {
@@ -81,7 +82,7 @@ export function App() {
   const [agent, setAgent] = useState<Agent | null>(null);
   const [signedOut, setSignedOut] = useState(false);
   const [notice, setNotice] = useState('');
-  const [view, setView] = useState<'desk' | 'account'>('desk');
+  const [view, setView] = useState<'desk' | 'account' | 'admin'>('desk');
   // The status control sits in the header; the desk, which owns routing, renders into it.
   const [slot, setSlot] = useState<HTMLDivElement | null>(null);
   const routed = !!agent && agent.role !== 'service';
@@ -124,6 +125,11 @@ export function App() {
         </p>
         {agent ? (
           <nav id="account-nav" aria-label="Your account">
+            {seesAdmin(agent) ? (
+              <button type="button" aria-pressed={view === 'admin'} onClick={() => setView(view === 'admin' ? 'desk' : 'admin')}>
+                {view === 'admin' ? 'Back to the desk' : 'Admin'}
+              </button>
+            ) : null}
             <button type="button" aria-pressed={view === 'account'} onClick={() => setView(view === 'account' ? 'desk' : 'account')}>
               {view === 'account' ? 'Back to the desk' : 'Your account'}
             </button>
@@ -144,6 +150,7 @@ export function App() {
         {agent && view === 'account' ? (
           <AccountPage agent={agent} onLeaving={() => void (leaving.current = true)} onSignedOut={() => onSignedOut('You are signed out everywhere.')} />
         ) : null}
+        {agent && view === 'admin' ? <AdminPage agent={agent} /> : null}
         {/* The desk stays mounted (its connection and what it has loaded) while the account page is open. */}
         <div hidden={view !== 'desk'}>
           {/* A service-team account works its service's hand-offs, not conversations. */}
