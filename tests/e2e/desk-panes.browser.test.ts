@@ -99,6 +99,24 @@ describe('the desk at a laptop’s size', () => {
 
     await page.screenshot({ path: 'test-results/desk-panes-1366.png' }).catch(() => undefined);
     expect(await axeViolations(page)).toEqual([]);
+
+    // The header's actions open over the panes and close with Escape, giving focus back.
+    const transfer = page.getByRole('button', { name: 'Transfer…' });
+    await transfer.click();
+    await page.getByRole('dialog', { name: 'Transfer this conversation' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(await transfer.evaluate((el) => el === document.activeElement)).toBe(true);
+    const calls = page.getByRole('button', { name: 'No one is waiting.' });
+    await calls.click();
+    await page.getByLabel('Put my calls through to').waitFor();
+    expect(await calls.getAttribute('aria-expanded')).toBe('true');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    expect(await page.getByLabel('Put my calls through to').isVisible()).toBe(false);
+    expect(await calls.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight)).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });

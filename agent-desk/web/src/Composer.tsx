@@ -26,12 +26,11 @@ interface ComposerProps {
   onTyping: () => void;
 }
 
+/** Keyed by the conversation (App.tsx): each one starts as an empty reply, so a draft never follows the agent to another. */
 export function Composer({ conversation, agent, canned, replyRef, onSent, onNote, onTyping }: ComposerProps) {
   const [mode, setMode] = useState<Mode>('reply');
+  const [cannedStatus, setCannedStatus] = useState('');
   const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
-  const id = conversation?.id;
-  // Each conversation starts as a reply.
-  useEffect(() => setMode('reply'), [id]);
 
   const onTabKey = (event: KeyboardEvent) => {
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
@@ -64,8 +63,11 @@ export function Composer({ conversation, agent, canned, replyRef, onSent, onNote
             </button>
           ))}
         </div>
-        <CannedPicker conversation={conversation} agent={agent} canned={canned} replyRef={replyRef} beforeInsert={toReply} />
+        <CannedPicker conversation={conversation} agent={agent} canned={canned} replyRef={replyRef} beforeInsert={toReply} onStatus={setCannedStatus} />
       </div>
+      <p id="canned-status" className="canned-status" aria-live="polite">
+        {cannedStatus}
+      </p>
       <ReplyForm conversation={conversation} replyRef={replyRef} hidden={mode !== 'reply'} onSent={onSent} onTyping={onTyping} />
       <NoteForm conversation={conversation} hidden={mode !== 'note'} onNote={onNote} />
     </div>
@@ -166,13 +168,13 @@ interface CannedProps {
   canned: CannedResponse[];
   replyRef: RefObject<HTMLTextAreaElement | null>;
   beforeInsert: () => void;
+  /** What happened, said under the composer's bar. */
+  onStatus: (status: string) => void;
 }
 
 /** Inserts a canned response at the cursor with {first_name} and {agent_name} filled in, for the agent to edit. */
-function CannedPicker({ conversation, agent, canned, replyRef, beforeInsert }: CannedProps) {
+function CannedPicker({ conversation, agent, canned, replyRef, beforeInsert, onStatus: setStatus }: CannedProps) {
   const [selected, setSelected] = useState('');
-  const [status, setStatus] = useState('');
-  useEffect(() => setStatus(''), [conversation?.id]);
   const value = canned.some((c) => c.id === selected) ? selected : (canned[0]?.id ?? '');
 
   const insert = (event: FormEvent) => {
@@ -216,9 +218,6 @@ function CannedPicker({ conversation, agent, canned, replyRef, beforeInsert }: C
       </button>
       <p id="canned-help" className="visually-hidden">
         Goes into the reply box with {'{first_name}'} (the customer’s first name) and {'{agent_name}'} (your name) filled in. Check and edit it before you send.
-      </p>
-      <p id="canned-status" className="canned-status" aria-live="polite">
-        {status}
       </p>
     </form>
   );

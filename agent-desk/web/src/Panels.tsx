@@ -81,7 +81,9 @@ export function NeedsPanel({
                 type="button"
                 className="small"
                 onClick={() => void change('DELETE', `/api/conversations/${conversation.id}/needs/${encodeURIComponent(need.code)}`)}
-              >{`Remove ${need.label}`}</button>
+              >
+                Remove<span className="visually-hidden">{` ${need.label}`}</span>
+              </button>
             </li>
           );
         })}
