@@ -223,6 +223,12 @@ describe('the desk on a narrow screen', () => {
     await page.getByRole('button', { name: 'Back to the conversation' }).click();
     await page.getByRole('button', { name: 'Back to conversations' }).click();
     expect(await page.locator('#list-pane').isVisible()).toBe(true);
+
+    // The supervisor's view fits too.
+    await page.getByRole('button', { name: 'Supervisor', exact: true }).click();
+    await page.getByRole('table', { name: 'Agents' }).waitFor();
+    expect(await wider(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -254,12 +254,9 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   viewRef.current = view;
   const countsTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  // On a laptop the reply box is pinned in view: focusing it must not scroll anything. On a narrow screen the
-  // page scrolls, and the conversation opens at its newest message, with the reply box under it.
+  // The reply box is in view already (pinned, or scrolled to with the newest message): focusing it must not scroll.
   useEffect(() => {
-    if (!focusReply) return;
-    replyRef.current?.focus({ preventScroll: true });
-    if (matchMedia('(max-width: 63.99rem)').matches) document.getElementById('composer')?.scrollIntoView({ block: 'end' });
+    if (focusReply) replyRef.current?.focus({ preventScroll: true });
   }, [focusReply]);
 
   const loadCounts = useCallback(async () => {

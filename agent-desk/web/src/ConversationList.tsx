@@ -46,13 +46,14 @@ interface RowProps {
   current: boolean;
   unread: boolean;
   meId: string | null;
-  /** The minute now: rows say how long ago, and change only when that does. */
+  /** The minute now: rows say how long ago, and render again only when it changes. */
   minute: number;
   onOpen: (id: string) => void;
 }
 
-const Row = memo(function Row({ c, current, unread, meId, minute, onOpen }: RowProps) {
-  const now = minute * 60_000;
+// `minute` is not read: as a prop it makes the memoised row render again (and say how long ago) each minute.
+const Row = memo(function Row({ c, current, unread, meId, onOpen }: RowProps) {
+  const now = Date.now();
   const at = c.lastInbound?.createdAt ?? c.lastMessageAt;
   const who = whoHasIt(c, meId, now);
   return (

@@ -2,7 +2,7 @@
 // React text nodes, shown exactly as written; an email's formatted version only ever goes into a sandboxed
 // frame (no scripts, no access to the desk), served by the hub with its own strict CSP. What the customer
 // wrote and named is isolated (dir="auto", <bdi>): direction controls in it cannot reorder the desk around it.
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { Call, Message, Note } from './api.ts';
 import { statusLine, type Handoff } from './handoffs.ts';
 import { CALL_EVENT, exactTime, senderLabel, statusText } from './text.ts';
@@ -163,9 +163,14 @@ export function Timeline({
   );
 }
 
+/** Narrow screens (desk.css): one pane at a time, and the page scrolls rather than each pane. */
+const narrow = () => matchMedia('(max-width: 63.99rem)').matches;
+const NEAR = 48;
+
 /**
  * The conversation's own scrolling area: it opens at the newest message, and follows new ones while the agent
- * is at the end (not while they are reading further up). Only this area scrolls: the page never jumps.
+ * is at the end (not while they are reading further up). On a laptop only this area scrolls: the page never
+ * jumps. On a narrow screen the page scrolls instead, to the newest message and the reply box under it.
  */
 export function TimelineScroller({ conversationId, size, children }: { conversationId: string | null; size: number; children: ReactNode }) {
   const ref = useRef<HTMLElement>(null);
@@ -174,9 +179,22 @@ export function TimelineScroller({ conversationId, size, children }: { conversat
   useLayoutEffect(() => {
     const box = ref.current;
     if (!box) return;
-    if (shown.current !== conversationId || atEnd.current) box.scrollTop = box.scrollHeight;
+    if (shown.current !== conversationId || atEnd.current) {
+      box.scrollTop = box.scrollHeight;
+      if (narrow()) document.getElementById('composer')?.scrollIntoView({ block: 'end' });
+    }
     shown.current = conversationId;
   }, [conversationId, size]);
+  // Where the agent is reading, when the page is what scrolls.
+  useEffect(() => {
+    const onScroll = () => {
+      if (!narrow()) return;
+      const page = document.scrollingElement!;
+      atEnd.current = page.scrollHeight - page.scrollTop - innerHeight < NEAR;
+    };
+    addEventListener('scroll', onScroll, { passive: true });
+    return () => removeEventListener('scroll', onScroll);
+  }, []);
   return (
     <section
       id="timeline"
@@ -187,7 +205,7 @@ export function TimelineScroller({ conversationId, size, children }: { conversat
       aria-label="Messages and notes"
       onScroll={(e) => {
         const box = e.currentTarget;
-        atEnd.current = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
+        atEnd.current = box.scrollHeight - box.scrollTop - box.clientHeight < NEAR;
       }}
     >
       {children}
