@@ -49,6 +49,14 @@ export type View = 'desk' | 'supervisor' | 'account';
 /** On a narrow screen, the one pane shown. */
 type Pane = 'list' | 'conversation' | 'context';
 
+/**
+ * A conversation as the hub sent it, keeping when I read it if this desk knows a later time: a list read
+ * before my "read" reached the hub must not bring back an unread mark I cleared.
+ */
+function withLatestRead(fresh: ConversationSummary, known: ConversationSummary | undefined): ConversationSummary {
+  return known?.readAt && (!fresh.readAt || known.readAt > fresh.readAt) ? { ...fresh, readAt: known.readAt } : fresh;
+}
+
 /** Whether the open conversation is in front of the agent now (the desk's view, in a tab they are looking at). */
 const onScreen = (view: View) => view === 'desk' && document.visibilityState === 'visible';
 
@@ -287,7 +295,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     const asked = filterRef.current;
     const { conversations: list } = await api<{ conversations: ConversationSummary[] }>(`/api/conversations?${listQuery(asked)}`);
     if (asked !== filterRef.current) return;
-    setConversations(new Map(list.map((c) => [c.id, c])));
+    setConversations((prev) => new Map(list.map((c) => [c.id, withLatestRead(c, prev.get(c.id))])));
     setListLoading(false);
   }, []);
 
@@ -300,7 +308,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     if (asked !== filterRef.current || !found.length) return;
     setConversations((prev) => {
       const next = new Map(prev);
-      for (const c of found) next.set(c.id, c);
+      for (const c of found) next.set(c.id, withLatestRead(c, prev.get(c.id)));
       return next;
     });
   }, []);
@@ -316,7 +324,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     if (asked !== filterRef.current) return;
     setConversations((prev) => {
       const next = new Map(prev);
-      if (list[0]) next.set(id, list[0]);
+      if (list[0]) next.set(id, withLatestRead(list[0], prev.get(id)));
       else next.delete(id);
       return next;
     });
