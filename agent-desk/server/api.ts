@@ -12,7 +12,7 @@ import { replyChannels, ReplyError } from '../../hub/outbound/compose.ts';
 import { SESSION_COOKIE, checkPassword, endSession, startSession, type SessionPolicy } from './auth.ts';
 import { authorise, conversationScope, viewerIn } from './policy.ts';
 import { lockedMessage, type Lock, type LoginLockout } from './lockout.ts';
-import { conversationDetail, listConversations, messageView } from './views.ts';
+import { conversationDetail, countConversations, listConversations, messageView } from './views.ts';
 import { customerRouter } from './customers.ts';
 import { invalid } from './http.ts';
 import { attachmentRouter } from './attachments.ts';
@@ -69,6 +69,15 @@ export const ListQuery = z.object({
     .describe('Only these conversation ids, comma-separated (up to 100)'),
 });
 export const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
+export const ConversationCounts = z.object({
+  /** Open and assigned to the caller. */
+  mine: z.number().int(),
+  /** Open and waiting for a person, nobody has it yet. */
+  waiting: z.number().int(),
+  /** Open, of those the caller may see. */
+  all: z.number().int(),
+});
+export const ReadView = z.object({ conversationId: z.uuid(), readAt: z.iso.datetime() });
 
 export interface ApiDeps {
   db: Db;
@@ -217,8 +226,25 @@ export function apiRouter(deps: ApiDeps) {
         scope,
         search: q,
         assignedTo: assigned === 'me' ? req.agent!.id : undefined,
+        readerId: req.agent!.id,
       }),
     });
+  });
+
+  // Before /:id, which would take "counts" for an id.
+  router.get('/api/conversations/counts', async (req, res) => {
+    const counts = await countConversations(deps.db, { scope: conversationScope(viewerIn(req)), agentId: req.agent!.id });
+    res.json({ counts });
+  });
+
+  // The agent opened it: what the customer wrote until now is read, for them (the list's unread marker).
+  router.put('/api/conversations/:id/read', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    const key = { agentId: req.agent!.id, conversationId: params.data.id };
+    const readAt = new Date();
+    await deps.db.conversationRead.upsert({ where: { agentId_conversationId: key }, create: { ...key, readAt }, update: { readAt } });
+    res.json({ read: { conversationId: params.data.id, readAt: readAt.toISOString() } });
   });
 
   router.get('/api/conversations/:id', async (req, res) => {

@@ -181,6 +181,16 @@ route('GET /api/conversations', {
   request: { query: api.ListQuery },
   responses: { '200': { description: 'List', content: json(z.object({ conversations: z.array(ConversationSummary) })) }, '400': error(), '401': unauthorised },
 });
+route('GET /api/conversations/counts', {
+  summary: 'How many open conversations the desk’s tabs hold for the signed-in agent: theirs, waiting for a person, all they may see',
+  responses: { '200': { description: 'Counts', content: json(z.object({ counts: api.ConversationCounts })) }, '401': unauthorised },
+});
+route('PUT /api/conversations/{id}/read', {
+  summary:
+    'The signed-in agent opened the conversation: what the customer wrote until now is read for them (lists give readAt; lastInbound newer than it is unread)',
+  request: { params: api.IdParam },
+  responses: { '200': { description: 'Read', content: json(z.object({ read: api.ReadView })) }, '400': error(), '401': unauthorised, '404': error() },
+});
 route('GET /api/conversations/{id}', {
   summary: 'One conversation with all its messages',
   request: { params: api.IdParam },
@@ -323,7 +333,8 @@ route('DELETE /api/canned-responses/{id}', {
 
 // Routing: presence, offers, handing on and closing; teams, agents' routing settings, the supervisor's overview.
 route('GET /api/agents/me/routing', {
-  summary: 'My presence, skills, capacity, load and teams, and the offers pending for me',
+  summary:
+    'My presence, skills, capacity, load and teams, the offers pending for me, and takesCalls: whether phone calls can be put through to me (a channel that speaks is on and my capacity for it is above 0)',
   responses: { '200': { description: 'Agent and offers' }, '401': unauthorised, '403': forbidden },
 });
 route('PUT /api/agents/me/presence', {

@@ -76,7 +76,9 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'DELETE /api/admin/sign-in-locks/{id}': { who: ADMIN },
 
   'GET /api/conversations': { who: DESK },
+  'GET /api/conversations/counts': { who: DESK },
   'GET /api/conversations/{id}': { who: DESK, on: 'conversation' },
+  'PUT /api/conversations/{id}/read': { who: DESK, on: 'conversation' },
   'POST /api/conversations/{id}/messages': { who: DESK, on: 'conversation' },
   'GET /api/conversations/{id}/calls': { who: DESK, on: 'conversation' },
   'POST /api/conversations/{id}/needs': { who: DESK, on: 'conversation' },

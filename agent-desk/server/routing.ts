@@ -9,6 +9,7 @@ import type { EffectsRunner } from '../../hub/effects.ts';
 import { closeConversation, transferConversation } from '../../hub/usecases/conversations.ts';
 import { answerOffer, setPresence as setAgentPresence } from '../../hub/usecases/offers.ts';
 import { invalid, refused } from './http.ts';
+import { kindsThat } from '../../channels/registry.ts';
 import { listConversations, type ConversationSummary } from './views.ts';
 import { agentRoutingView, type AgentRoutingView } from './agents.ts';
 
@@ -52,7 +53,9 @@ export function routingRouter(deps: PresenceDeps & { enabledChannels: readonly C
   router.get('/api/agents/me/routing', async (req, res) => {
     const me = await agentRoutingView(deps.db, req.agent!.id, deps.defaultCapacity);
     const offers = await deps.db.offer.findMany({ where: { agentId: req.agent!.id, status: 'pending', expiresAt: { gt: new Date() } }, select: { id: true } });
-    res.json({ agent: me, offers: (await Promise.all(offers.map((o) => offerView(deps.db, o.id)))).filter(Boolean) });
+    // Calls are put through when the hub has a channel that speaks switched on, to agents with room for one.
+    const takesCalls = !!deps.voice && kindsThat('speaks').some((kind) => (me.capacity[kind] ?? 0) > 0);
+    res.json({ agent: me, offers: (await Promise.all(offers.map((o) => offerView(deps.db, o.id)))).filter(Boolean), takesCalls });
   });
 
   // Who a conversation can be transferred to: names, presence and teams only.

@@ -66,6 +66,13 @@ export const ConversationSummary = z.object({
     contactPoints: z.array(z.object({ kind: ContactPointKind, address: z.string() })),
   }),
   lastMessage: MessageView.nullable(),
+  /** The customer's own last message: what they said, where lastMessage may be the bot's or an agent's answer. */
+  lastInbound: MessageView.nullable(),
+  /**
+   * When the agent asking last opened it (PUT /api/conversations/{id}/read); null: never. What the customer
+   * wrote after it (lastInbound) is unread for them.
+   */
+  readAt: z.iso.datetime().nullable(),
   /** Who answers it now: the needs bot, or people. */
   handler: z.enum(['bot', 'person']),
   /** Signs of immediate danger were seen in it. */
@@ -172,6 +179,8 @@ export interface ConversationFilter {
   /** Words that must each be in the customer's name or one of their addresses. */
   search?: string;
   limit?: number;
+  /** The agent asking: each conversation says when they last opened it (readAt). */
+  readerId?: string;
 }
 
 /** A phone number typed any way ("07911 200411", "+44 7911…") is searched by its digits after the leading 0 or +. */
@@ -181,20 +190,25 @@ function searchWords(search: string | undefined): string[] {
   return text.split(/\s+/).filter(Boolean).slice(0, 5);
 }
 
+/** The filter as a Prisma where: the list and the tabs' counts ask the same question. */
+function conversationWhere(filter: ConversationFilter): Prisma.ConversationWhereInput {
+  return {
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.ids ? { id: { in: filter.ids } } : {}),
+    ...(filter.assignedTo ? { assignedAgentId: filter.assignedTo } : {}),
+    ...(filter.waiting ? { waitingSince: { not: null }, assignedAgentId: null } : {}),
+    AND: [
+      ...(filter.scope ? [filter.scope] : []),
+      ...searchWords(filter.search).map((word) => ({
+        customer: { OR: [{ displayName: { contains: word, mode: 'insensitive' as const } }, { contactPoints: { some: { address: { contains: word } } } }] },
+      })),
+    ],
+  };
+}
+
 export async function listConversations(db: Db, filter: ConversationFilter): Promise<ConversationSummary[]> {
   const rows = await db.conversation.findMany({
-    where: {
-      ...(filter.status ? { status: filter.status } : {}),
-      ...(filter.ids ? { id: { in: filter.ids } } : {}),
-      ...(filter.assignedTo ? { assignedAgentId: filter.assignedTo } : {}),
-      ...(filter.waiting ? { waitingSince: { not: null }, assignedAgentId: null } : {}),
-      AND: [
-        ...(filter.scope ? [filter.scope] : []),
-        ...searchWords(filter.search).map((word) => ({
-          customer: { OR: [{ displayName: { contains: word, mode: 'insensitive' as const } }, { contactPoints: { some: { address: { contains: word } } } }] },
-        })),
-      ],
-    },
+    where: conversationWhere(filter),
     orderBy: { lastMessageAt: 'desc' },
     take: filter.limit ?? 100,
     include: {
@@ -203,8 +217,18 @@ export async function listConversations(db: Db, filter: ConversationFilter): Pro
       needs: { where: { urgent: true }, take: 1, select: { id: true } },
       assignedAgent: { select: { id: true, displayName: true } },
       team: { select: { id: true, name: true } },
+      reads: { where: { agentId: filter.readerId ?? { in: [] } }, select: { readAt: true } },
     },
   });
+  // The customer's own last words, apart: the newest message is often the bot's answer (an urgent text's is the
+  // emergency numbers), which says nothing of what the customer asked.
+  const inbound = rows.length
+    ? await db.conversation.findMany({
+        where: { id: { in: rows.map((c) => c.id) } },
+        select: { id: true, messages: { where: { direction: 'inbound' }, orderBy: { createdAt: 'desc' }, take: 1, include: messageInclude } },
+      })
+    : [];
+  const lastInbound = new Map(inbound.map((c) => [c.id, c.messages[0] ? messageView(c.messages[0]) : null]));
   return rows.map((c) => ({
     id: c.id,
     status: c.status,
@@ -213,12 +237,28 @@ export async function listConversations(db: Db, filter: ConversationFilter): Pro
     lastMessageAt: c.lastMessageAt.toISOString(),
     customer: c.customer,
     lastMessage: c.messages[0] ? messageView(c.messages[0]) : null,
+    lastInbound: lastInbound.get(c.id) ?? null,
+    readAt: c.reads[0]?.readAt.toISOString() ?? null,
     handler: c.handler,
     urgent: !!c.urgentAt || c.needs.length > 0,
     assignedAgent: c.assignedAgent,
     waitingSince: c.waitingSince?.toISOString() ?? null,
     team: c.team,
   }));
+}
+
+/** How many open conversations each of the desk's tabs holds for this agent: theirs, waiting for a person, all. */
+export async function countConversations(
+  db: Db,
+  filter: Pick<ConversationFilter, 'scope'> & { agentId: string },
+): Promise<{ mine: number; waiting: number; all: number }> {
+  const open = { status: 'open' as const, scope: filter.scope };
+  const [mine, waiting, all] = await Promise.all([
+    db.conversation.count({ where: conversationWhere({ ...open, assignedTo: filter.agentId }) }),
+    db.conversation.count({ where: conversationWhere({ ...open, waiting: true }) }),
+    db.conversation.count({ where: conversationWhere(open) }),
+  ]);
+  return { mine, waiting, all };
 }
 
 type NeedRow = Pick<NonNullable<Awaited<ReturnType<Db['need']['findUnique']>>>, 'code' | 'source' | 'urgent' | 'consentToShare'>;

@@ -82,22 +82,22 @@ describe('the conversation list with thousands open', () => {
     // All open: the newest first, one page of rows at a time, and the agent is told how many there are.
     const list = page.getByRole('list').filter({ has: page.getByRole('button', { name: /Resident 0001/ }) });
     await list.waitFor({ timeout: 15_000 });
-    expect(await page.getByRole('radio', { name: 'All open' }).isChecked()).toBe(true);
+    expect(await page.getByRole('tab', { name: 'All open' }).getAttribute('aria-selected')).toBe('true');
     expect((await rowNames(page)).slice(0, 3)).toEqual([name(1), name(2), name(3)]);
     expect(await page.locator('#conversation-list li').count()).toBe(50);
     expect(await page.locator('#list-count').textContent()).toMatch(/Showing 50 of 500/);
 
     // Mine: only the three assigned to this agent, however far down the whole list they are.
-    await page.getByRole('radio', { name: 'Mine' }).check();
+    await page.getByRole('tab', { name: 'Mine' }).click();
     await expect.poll(() => rowNames(page)).toEqual(MINE.map(name));
     expect(await page.locator('#conversation-list').textContent()).toMatch(/yours/);
 
     // Waiting: only those waiting for a person.
-    await page.getByRole('radio', { name: 'Waiting' }).check();
+    await page.getByRole('tab', { name: 'Waiting' }).click();
     await expect.poll(() => rowNames(page)).toEqual(WAITING.map(name));
 
     // Back to all open, and down the list by keyboard: each "Show more" puts focus on the first new row.
-    await page.getByRole('radio', { name: 'All open' }).check();
+    await page.getByRole('tab', { name: 'All open' }).click();
     await expect.poll(() => page.locator('#conversation-list li').count()).toBe(50);
     const more = page.getByRole('button', { name: /^Show \d+ more conversations$/ });
     for (let shown = 50; shown < 300; shown += 50) {

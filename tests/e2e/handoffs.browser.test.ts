@@ -70,7 +70,7 @@ describe('hand-offs on the desk', () => {
 
     // The agent records the two needs with the desk's own control.
     for (const label of ['Homeless or at risk of losing home', 'Debt and arrears']) {
-      await agent.page.getByLabel('Add a need').selectOption({ label });
+      await agent.page.getByLabel('Add a need').fill(label);
       await agent.page.getByRole('button', { name: 'Add need' }).click();
       await expect.poll(() => agent.page.locator('#needs-list').textContent()).toContain(label);
     }
@@ -176,6 +176,7 @@ describe('hand-offs on the desk', () => {
 
   it('a supervisor sees a hand-off nobody accepted in time, opens it and accepts it', async () => {
     const supervisor = await deskPage(ADMIN, 'Administrator');
+    await supervisor.page.getByRole('button', { name: 'Supervisor', exact: true }).click();
     const attention = supervisor.page.getByRole('region', { name: 'Hand-offs needing attention' });
     await attention.getByText('Nothing needs attention.').waitFor();
 

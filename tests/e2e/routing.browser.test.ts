@@ -51,6 +51,7 @@ describe('routing on the desk', () => {
     const sue = await account('Sue Supervisor', 'supervisor');
 
     const supervisor = await deskPage(sue);
+    await supervisor.page.getByRole('button', { name: 'Supervisor', exact: true }).click();
     const queueTable = supervisor.page.getByRole('table', { name: 'Waiting for a person, by team' });
     await expect.poll(() => queueTable.getByRole('row').nth(1).textContent()).toMatch(/Any agent\s*0/);
 

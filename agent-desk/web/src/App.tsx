@@ -1,9 +1,15 @@
 // The agent desk: sign in, see open conversations and waiting calls live, take a call, read one, reply (on the
 // channel chosen), record needs, write private notes, answer offers, hand needs on to services, hand on or
-// close; supervisors watch the queues and the hand-offs needing attention. A service-team account gets its
-// service's hand-offs instead. Everything the customer wrote is rendered as React text, never parsed as HTML.
+// close; supervisors watch the queues and the hand-offs needing attention in their own view. A service-team
+// account gets its service's hand-offs instead. Everything the customer wrote is rendered as React text,
+// never parsed as HTML.
+//
+// Layout (Chatwoot's and Front's): three panes that fit a laptop's screen, each scrolling on its own: the list,
+// the conversation (its header with Transfer and Close, one timeline, the composer pinned under it) and the
+// context (customer, needs, services). On a narrow screen one pane shows at a time. The header holds the views
+// (Conversations, Supervisor, Your account), my status, the phone calls waiting and the offers made to me.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { createPortal } from 'react-dom';
+import { createPortal, flushSync } from 'react-dom';
 import { io, type Socket } from 'socket.io-client';
 import {
   api,
@@ -11,6 +17,7 @@ import {
   type Agent,
   type Call,
   type CannedResponse,
+  type ConversationCounts,
   type ConversationDetail,
   type ConversationSummary,
   type DirectoryAgent,
@@ -24,16 +31,35 @@ import {
   type TeamRef,
 } from './api.ts';
 import { ConversationList, LIST_LIMIT, type ListFilter } from './ConversationList.tsx';
-import { CannedPanel, HandoverPanel, NeedsPanel, NotePanel, ReplyForm } from './Panels.tsx';
-import { Calls, Offers, Supervisor } from './Side.tsx';
-import { CallHistory, Timeline } from './Timeline.tsx';
+import { assignedText, ConversationActions, NeedsPanel } from './Panels.tsx';
+import { Composer } from './Composer.tsx';
+import { Calls, Offers } from './Side.tsx';
+import { CallHistory, handoffEvents, Timeline, TimelineScroller } from './Timeline.tsx';
 import { CustomerPanel } from './Customer.tsx';
 import { ServicesPanel } from './ServicesPanel.tsx';
 import { ServiceDesk } from './ServiceDesk.tsx';
-import { Attention } from './Attention.tsx';
+import { SupervisorView } from './SupervisorView.tsx';
 import { AccountPage } from './Account.tsx';
 import { AdminPage, seesAdmin } from './Admin.tsx';
-import { contactLabel, PRESENCE_NOTE } from './text.ts';
+import { ChannelIcon, Icon } from './Icons.tsx';
+import type { Handoff } from './handoffs.ts';
+import { CHANNEL_NAMES, contactLabel, PRESENCE_NOTE } from './text.ts';
+
+/** What the main area shows: the three panes, the supervisor's view, the account page, or the admin area. */
+export type View = 'desk' | 'supervisor' | 'account' | 'admin';
+/** On a narrow screen, the one pane shown. */
+type Pane = 'list' | 'conversation' | 'context';
+
+/**
+ * A conversation as the hub sent it, keeping when I read it if this desk knows a later time: a list read
+ * before my "read" reached the hub must not bring back an unread mark I cleared.
+ */
+function withLatestRead(fresh: ConversationSummary, known: ConversationSummary | undefined): ConversationSummary {
+  return known?.readAt && (!fresh.readAt || known.readAt > fresh.readAt) ? { ...fresh, readAt: known.readAt } : fresh;
+}
+
+/** Whether the open conversation is in front of the agent now (the desk's view, in a tab they are looking at). */
+const onScreen = (view: View) => view === 'desk' && document.visibilityState === 'visible';
 
 function listQuery(filter: ListFilter): string {
   return `status=open&limit=${LIST_LIMIT}${filter === 'mine' ? '&assigned=me' : filter === 'waiting' ? '&waiting=true' : ''}`;
@@ -82,10 +108,11 @@ export function App() {
   const [agent, setAgent] = useState<Agent | null>(null);
   const [signedOut, setSignedOut] = useState(false);
   const [notice, setNotice] = useState('');
-  const [view, setView] = useState<'desk' | 'account' | 'admin'>('desk');
-  // The status control sits in the header; the desk, which owns routing, renders into it.
+  const [view, setView] = useState<View>('desk');
+  // My status and the calls sit in the header; the desk, which owns routing, renders into it.
   const [slot, setSlot] = useState<HTMLDivElement | null>(null);
   const routed = !!agent && agent.role !== 'service';
+  const supervises = agent?.role === 'supervisor' || agent?.role === 'admin';
 
   useEffect(() => {
     api<{ agent: Agent }>('/api/auth/me').then(
@@ -109,37 +136,49 @@ export function App() {
     await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
     onSignedOut('You are signed out.');
   };
+  const showDesk = useCallback(() => setView('desk'), []);
   const signedIn = (a: Agent) => {
     leaving.current = false;
     setNotice('');
     setAgent(a);
   };
 
+  // One link a view: the current one is marked (aria-current), and more (an admin area) can join the list.
+  const views: { view: View; label: string }[] = agent
+    ? [
+        { view: 'desk', label: agent.role === 'service' ? 'Hand-offs' : 'Conversations' },
+        ...(supervises ? [{ view: 'supervisor' as const, label: 'Supervisor' }] : []),
+        ...(seesAdmin(agent) ? [{ view: 'admin' as const, label: 'Admin' }] : []),
+        { view: 'account', label: 'Your account' },
+      ]
+    : [];
+
   return (
     <>
-      <header>
-        <h1>contact-hub desk</h1>
-        <div id="me" ref={setSlot} hidden={!routed || view !== 'desk'} />
-        <p id="whoami" aria-live="polite">
-          {agent ? `Signed in as ${agent.displayName}` : ''}
-        </p>
+      <header className="top">
+        <h1 className="brand">contact-hub desk</h1>
         {agent ? (
-          <nav id="account-nav" aria-label="Your account">
-            {seesAdmin(agent) ? (
-              <button type="button" aria-pressed={view === 'admin'} onClick={() => setView(view === 'admin' ? 'desk' : 'admin')}>
-                {view === 'admin' ? 'Back to the desk' : 'Admin'}
+          <nav id="account-nav" aria-label="Desk">
+            {views.map((v) => (
+              <button key={v.view} type="button" aria-current={view === v.view ? 'page' : undefined} onClick={() => setView(v.view)}>
+                {v.label}
               </button>
-            ) : null}
-            <button type="button" aria-pressed={view === 'account'} onClick={() => setView(view === 'account' ? 'desk' : 'account')}>
-              {view === 'account' ? 'Back to the desk' : 'Your account'}
-            </button>
+            ))}
+          </nav>
+        ) : null}
+        <div id="me" ref={setSlot} hidden={!routed || view === 'account' || view === 'admin'} />
+        <div className="who">
+          <p id="whoami" aria-live="polite">
+            {agent ? `Signed in as ${agent.displayName}` : ''}
+          </p>
+          {agent ? (
             <button type="button" onClick={() => void signOut()}>
               Sign out
             </button>
-          </nav>
-        ) : null}
+          ) : null}
+        </div>
       </header>
-      <main>
+      <main className={agent && agent.role !== 'service' && view === 'desk' ? 'on-desk' : undefined}>
         {/* Only while signed out: the desk's own status regions are the only ones while it is open. */}
         {agent ? null : (
           <p id="signed-out-notice" role="status">
@@ -151,17 +190,32 @@ export function App() {
           <AccountPage agent={agent} onLeaving={() => void (leaving.current = true)} onSignedOut={() => onSignedOut('You are signed out everywhere.')} />
         ) : null}
         {agent && view === 'admin' ? <AdminPage agent={agent} /> : null}
-        {/* The desk stays mounted (its connection and what it has loaded) while the account page is open. */}
-        <div hidden={view !== 'desk'}>
-          {/* A service-team account works its service's hand-offs, not conversations. */}
-          {agent ? agent.role === 'service' ? <ServiceDesk /> : <Desk agent={agent} slot={slot} onSignedOut={onSignedOut} /> : null}
-        </div>
+        {/* The desk stays mounted (its connection and what it has loaded) while another view is open. */}
+        {agent ? (
+          agent.role === 'service' ? (
+            <div className="page" hidden={view !== 'desk'}>
+              {/* A service-team account works its service's hand-offs, not conversations. */}
+              <ServiceDesk />
+            </div>
+          ) : (
+            <Desk agent={agent} slot={slot} view={view} onShowDesk={showDesk} onSignedOut={onSignedOut} />
+          )
+        ) : null}
       </main>
     </>
   );
 }
 
-function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | null; onSignedOut: (why: string, ended: boolean) => void }) {
+interface DeskProps {
+  agent: Agent;
+  slot: HTMLElement | null;
+  view: View;
+  /** An offer accepted or a call taken from another view opens its conversation on the desk. */
+  onShowDesk: () => void;
+  onSignedOut: (why: string, ended: boolean) => void;
+}
+
+function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   const routed = agent.role !== 'service';
   const supervises = agent.role === 'supervisor' || agent.role === 'admin';
 
@@ -188,6 +242,10 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
   const [directory, setDirectory] = useState<DirectoryAgent[]>([]);
   const [overview, setOverview] = useState<Overview | null>(null);
   const [focusReply, setFocusReply] = useState(0);
+  const [counts, setCounts] = useState<ConversationCounts | null>(null);
+  const [pane, setPane] = useState<Pane>('list');
+  const [plan, setPlan] = useState<Handoff[]>([]);
+  const [takesCalls, setTakesCalls] = useState(false);
   // Panels that follow hand-offs subscribe to the desk's socket themselves.
   const [socket, setSocket] = useState<Socket | null>(null);
 
@@ -203,16 +261,44 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
   const presenceRef = useRef<HTMLSelectElement>(null);
   const replyRef = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const countsTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
+  // The reply box is in view already (pinned, or scrolled to with the newest message): focusing it must not scroll.
   useEffect(() => {
-    if (focusReply) replyRef.current?.focus();
+    if (focusReply) replyRef.current?.focus({ preventScroll: true });
   }, [focusReply]);
+
+  const loadCounts = useCallback(async () => {
+    const { counts: now } = await api<{ counts: ConversationCounts }>('/api/conversations/counts');
+    setCounts(now);
+  }, []);
+  // Every desk hears every change: the tabs' counts are read again at most once a second, however busy it is.
+  const scheduleCounts = useCallback(() => {
+    if (countsTimer.current) return;
+    countsTimer.current = setTimeout(() => {
+      countsTimer.current = undefined;
+      loadCounts().catch(() => {});
+    }, 1000);
+  }, [loadCounts]);
+  useEffect(() => () => clearTimeout(countsTimer.current), []);
+
+  /** I have seen what the customer wrote in this conversation until now (the list's unread marker goes). */
+  const markRead = useCallback(async (id: string) => {
+    const { read } = await api<{ read: { conversationId: string; readAt: string } }>(`/api/conversations/${id}/read`, { method: 'PUT' });
+    setConversations((prev) => {
+      const c = prev.get(id);
+      if (!c || (c.readAt && c.readAt >= read.readAt)) return prev;
+      return new Map(prev).set(id, { ...c, readAt: read.readAt });
+    });
+  }, []);
 
   const loadConversations = useCallback(async () => {
     const asked = filterRef.current;
     const { conversations: list } = await api<{ conversations: ConversationSummary[] }>(`/api/conversations?${listQuery(asked)}`);
     if (asked !== filterRef.current) return;
-    setConversations(new Map(list.map((c) => [c.id, c])));
+    setConversations((prev) => new Map(list.map((c) => [c.id, withLatestRead(c, prev.get(c.id))])));
     setListLoading(false);
   }, []);
 
@@ -225,7 +311,7 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     if (asked !== filterRef.current || !found.length) return;
     setConversations((prev) => {
       const next = new Map(prev);
-      for (const c of found) next.set(c.id, c);
+      for (const c of found) next.set(c.id, withLatestRead(c, prev.get(c.id)));
       return next;
     });
   }, []);
@@ -241,7 +327,7 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     if (asked !== filterRef.current) return;
     setConversations((prev) => {
       const next = new Map(prev);
-      if (list[0]) next.set(id, list[0]);
+      if (list[0]) next.set(id, withLatestRead(list[0], prev.get(id)));
       else next.delete(id);
       return next;
     });
@@ -281,33 +367,52 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
       setMessages(new Map(conversation.messages.map((m) => [m.id, m])));
       setNotes(new Map((conversation.notes ?? []).map((n) => [n.id, n])));
       setTyping('');
+      if (focus) setPane('conversation');
       if (focus && (document.activeElement === focused || document.activeElement === document.body)) setFocusReply((n) => n + 1);
+      if (onScreen(viewRef.current)) markRead(id).catch(() => {});
       loadCanned().catch(() => {});
       const { calls: list } = await api<{ calls: Call[] }>(`/api/conversations/${id}/calls`);
       if (id !== currentRef.current) return;
       setHistory(new Map(list.map((c) => [c.id, c])));
     },
-    [loadCanned],
+    [loadCanned, markRead],
   );
 
   const onMessage = useCallback(
     (m: Message) => {
+      const inbound = m.direction === 'inbound';
       if (m.conversationId === currentRef.current) {
-        if (m.direction === 'inbound') setTyping('');
+        if (inbound) setTyping('');
         setMessages((prev) => new Map(prev).set(m.id, m));
+        // On the screen as it arrives: it is read.
+        if (inbound && onScreen(viewRef.current)) markRead(m.conversationId).catch(() => {});
       }
-      if (!conversationsRef.current.has(m.conversationId)) return void refreshConversation(m.conversationId).catch(() => {});
+      if (!conversationsRef.current.has(m.conversationId)) {
+        scheduleCounts();
+        return void refreshConversation(m.conversationId).catch(() => {});
+      }
       setConversations((prev) => {
         const c = prev.get(m.conversationId);
         if (!c) return prev;
         const next = new Map(prev);
-        // biome-ignore lint/complexity/useMathMinMax: the times are ISO strings, which Math.max would turn into NaN
-        next.set(c.id, { ...c, lastMessage: m, lastMessageAt: m.createdAt > c.lastMessageAt ? m.createdAt : c.lastMessageAt });
+        const newer = !c.lastInbound || m.createdAt >= c.lastInbound.createdAt;
+        next.set(c.id, {
+          ...c,
+          lastMessage: m,
+          lastInbound: inbound && newer ? m : c.lastInbound,
+          // biome-ignore lint/complexity/useMathMinMax: the times are ISO strings, which Math.max would turn into NaN
+          lastMessageAt: m.createdAt > c.lastMessageAt ? m.createdAt : c.lastMessageAt,
+        });
         return next;
       });
     },
-    [refreshConversation],
+    [refreshConversation, markRead, scheduleCounts],
   );
+
+  // Back on the desk with a conversation open: what came in meanwhile is on the screen now.
+  useEffect(() => {
+    if (view === 'desk' && currentRef.current) markRead(currentRef.current).catch(() => {});
+  }, [view, markRead]);
 
   const onCall = useCallback((call: Call) => {
     setCalls((prev) => new Map(prev).set(call.id, call));
@@ -339,7 +444,9 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
         const { conversationId } = await api<{ conversationId: string }>(`/api/offers/${offer.id}/${answer}`, { method: 'POST' });
         drop();
         if (answer === 'accept') {
+          onShowDesk();
           await loadConversations();
+          loadCounts().catch(() => {});
           await openConversation(conversationId);
         }
       } catch (e) {
@@ -347,7 +454,7 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
         setOfferError(errorText(e));
       }
     },
-    [loadConversations, openConversation],
+    [loadConversations, loadCounts, openConversation, onShowDesk],
   );
 
   // The socket, once per sign-in.
@@ -361,6 +468,7 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     socket.on('call.updated', onCall);
     socket.on('conversation.updated', ({ conversationId }: { conversationId: string }) => {
       refreshConversation(conversationId).catch(() => {});
+      scheduleCounts();
       if (conversationId === currentRef.current) reloadDetail().catch(() => {});
     });
     let typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -373,6 +481,7 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     // After a reconnect (ours, or the server's to Redis), reload: missed events are not replayed.
     const resync = () => {
       loadConversations().catch(() => {});
+      loadCounts().catch(() => {});
       loadCalls().catch(() => {});
       if (currentRef.current) openConversation(currentRef.current, false).catch(() => {});
     };
@@ -400,10 +509,11 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
       const loadRouting = () => {
         // A status chosen while this was on its way wins over what it read.
         const changes = presenceChanges.current;
-        api<{ agent: RoutingMe; offers: Offer[] }>('/api/agents/me/routing')
-          .then(({ agent: mine, offers: list }) => {
+        api<{ agent: RoutingMe; offers: Offer[]; takesCalls?: boolean }>('/api/agents/me/routing')
+          .then(({ agent: mine, offers: list, takesCalls: calls }) => {
             if (changes === presenceChanges.current) renderMe(mine);
             setOffers(new Map(list.map((o) => [o.id, o])));
+            setTakesCalls(!!calls);
           })
           .catch(() => {});
       };
@@ -447,7 +557,21 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
       socketRef.current = null;
       setSocket(null);
     };
-  }, [routed, supervises, onMessage, onCall, refreshConversation, reloadDetail, loadConversations, loadCalls, openConversation, renderMe, onSignedOut]);
+  }, [
+    routed,
+    supervises,
+    onMessage,
+    onCall,
+    refreshConversation,
+    reloadDetail,
+    loadConversations,
+    loadCounts,
+    scheduleCounts,
+    loadCalls,
+    openConversation,
+    renderMe,
+    onSignedOut,
+  ]);
 
   // Keys: Alt+A accepts the first offer, Alt+D declines it, Alt+S focuses my status.
   useEffect(() => {
@@ -486,14 +610,18 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     loadConversations().catch(() => {});
   };
 
-  const takeCall = async (call: Call) => {
+  /** Takes a waiting call and opens its conversation; false if the hub refused (the reason is shown). */
+  const takeCall = async (call: Call): Promise<boolean> => {
     setCallError('');
     try {
       const { call: taken } = await api<{ call: Call }>(`/api/calls/${call.id}/take`, { method: 'POST' });
       onCall(taken);
+      onShowDesk();
       await openConversation(taken.conversationId);
+      return true;
     } catch (e) {
       setCallError(errorText(e));
+      return false;
     }
   };
 
@@ -520,12 +648,22 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     setMessages(new Map());
     setNotes(new Map());
     setHistory(new Map());
+    setPane('list');
+    loadCounts().catch(() => {});
     await loadConversations();
   };
 
   const onTransferred = async () => {
     if (currentRef.current) await openConversation(currentRef.current);
+    loadCounts().catch(() => {});
     await loadConversations();
+  };
+
+  /** On a narrow screen: show one pane, and put focus at its start (where a screen reader would begin). */
+  const showPane = (next: Pane) => {
+    flushSync(() => setPane(next));
+    document.getElementById(next === 'list' ? 'list-title' : next === 'conversation' ? 'conversation-title' : 'context-title')?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
   };
 
   // The customer's name isolated: direction controls in it cannot reorder the heading around it.
@@ -540,69 +678,142 @@ function Desk({ agent, slot, onSignedOut }: { agent: Agent; slot: HTMLElement | 
     'Choose a conversation'
   );
 
+  const events = handoffEvents(plan, detail?.id ?? null);
+
   return (
-    <div id="desk">
+    <>
       {routed && slot
         ? createPortal(
             <>
-              <label htmlFor="presence">My status</label>
-              <select
-                id="presence"
-                aria-keyshortcuts="Alt+S"
-                disabled={!me}
-                ref={presenceRef}
-                value={me?.presence ?? 'available'}
-                onChange={(e) => void changePresence(e.target.value as Presence)}
-              >
-                <option value="available">Available</option>
-                <option value="busy">Busy</option>
-                <option value="away">Away</option>
-                <option value="offline">Offline</option>
-              </select>
-              <span id="presence-note" aria-live="polite">
-                {presenceNote}
-              </span>
+              {takesCalls ? <Calls calls={calls} error={callError} onTake={takeCall} phone={phone} onPhone={setPhone} /> : null}
+              <div className="presence">
+                <span className={`presence-dot presence-${me?.presence ?? 'offline'}`} aria-hidden="true" />
+                <label htmlFor="presence">My status</label>
+                <select
+                  id="presence"
+                  aria-keyshortcuts="Alt+S"
+                  aria-describedby="presence-note"
+                  disabled={!me}
+                  ref={presenceRef}
+                  value={me?.presence ?? 'available'}
+                  onChange={(e) => void changePresence(e.target.value as Presence)}
+                >
+                  <option value="available">Available</option>
+                  <option value="busy">Busy</option>
+                  <option value="away">Away</option>
+                  <option value="offline">Offline</option>
+                </select>
+                <span id="presence-note" aria-live="polite">
+                  {presenceNote}
+                </span>
+              </div>
+              {/* Offers show under the header whatever the view, while any is pending. */}
+              <Offers offers={offers} announce={announce} error={offerError} onAnswer={(o, a) => void answerOffer(o, a)} />
             </>,
             slot,
           )
         : null}
-      <nav aria-labelledby="list-title">
-        <Offers offers={offers} announce={announce} error={offerError} onAnswer={(o, a) => void answerOffer(o, a)} />
-        {supervises ? <Supervisor overview={overview} /> : null}
-        {supervises ? <Attention socket={socket} /> : null}
-        <Calls calls={calls} error={callError} onTake={(c) => void takeCall(c)} phone={phone} onPhone={setPhone} />
-        <h2 id="list-title">Open conversations</h2>
-        <ConversationList
-          conversations={conversations}
-          currentId={detail?.id ?? null}
-          meId={me?.id ?? agent.id}
-          filter={filter}
-          loading={listLoading}
-          onFilter={chooseFilter}
-          onOpen={openFromList}
-          onSearch={onSearch}
-        />
-      </nav>
-      <section id="conversation" aria-labelledby="conversation-title">
-        <h2 id="conversation-title">{title}</h2>
-        <CustomerPanel
-          customerId={detail?.customer.id ?? null}
-          conversationId={detail?.id ?? null}
-          needLabel={(code) => taxonomy.find((n) => n.code === code)?.label ?? code}
-          socket={socket}
-        />
-        <NeedsPanel conversation={detail} taxonomy={taxonomy} onChanged={reloadDetail} />
-        <Timeline messages={messages} notes={notes} meId={me?.id ?? agent.id} />
-        <CallHistory history={history} />
-        <p id="typing" aria-live="polite">
-          {typing}
-        </p>
-        <ReplyForm conversation={detail} replyRef={replyRef} onSent={onMessage} onTyping={onTyping} />
-        <CannedPanel conversation={detail} agent={agent} canned={canned} replyRef={replyRef} />
-        <NotePanel conversation={detail} onNote={(note) => setNotes((prev) => new Map(prev).set(note.id, note))} />
-        <ServicesPanel conversation={detail} socket={socket} />
-        <HandoverPanel conversation={detail} meId={me?.id ?? agent.id} teams={teams} agents={directory} onTransferred={onTransferred} onClosed={onClosed} />
-      </section>
-    </div>
+      <div id="desk" data-pane={pane} hidden={view !== 'desk'}>
+        <nav id="list-pane" className="pane" aria-labelledby="list-title">
+          <h2 id="list-title" className="pane-title" tabIndex={-1}>
+            Open conversations
+          </h2>
+          <ConversationList
+            conversations={conversations}
+            counts={counts}
+            currentId={detail?.id ?? null}
+            meId={me?.id ?? agent.id}
+            filter={filter}
+            loading={listLoading}
+            onFilter={chooseFilter}
+            onOpen={openFromList}
+            onSearch={onSearch}
+          />
+        </nav>
+        <section id="conversation" className="pane" aria-labelledby="conversation-title">
+          <div className="conversation-head">
+            <button type="button" className="narrow-only back" onClick={() => showPane('list')}>
+              <Icon name="back" />
+              Back to conversations
+            </button>
+            <div className="head-text">
+              <h2 id="conversation-title" tabIndex={-1}>
+                {title}
+              </h2>
+              {detail ? (
+                <p className="head-meta">
+                  {detail.urgent ? <span className="tag tag-urgent">URGENT</span> : null}
+                  <ChannelIcon channel={detail.channel} />
+                  <span>{CHANNEL_NAMES[detail.channel] ?? detail.channel}</span>
+                  <span aria-hidden="true">·</span>
+                  <span id="assigned-to" aria-live="polite">
+                    {assignedText(detail, me?.id ?? agent.id)}
+                  </span>
+                </p>
+              ) : null}
+            </div>
+            <div className="head-actions">
+              <ConversationActions
+                conversation={detail}
+                meId={me?.id ?? agent.id}
+                teams={teams}
+                agents={directory}
+                onTransferred={onTransferred}
+                onClosed={onClosed}
+              />
+              {detail ? (
+                <button type="button" className="narrow-only" onClick={() => showPane('context')}>
+                  Details
+                </button>
+              ) : null}
+            </div>
+          </div>
+          {detail ? (
+            <TimelineScroller conversationId={detail.id} size={messages.size + notes.size + events.length + history.size}>
+              <Timeline messages={messages} notes={notes} events={events} meId={me?.id ?? agent.id} />
+              <CallHistory history={history} />
+            </TimelineScroller>
+          ) : (
+            <div className="empty-state">
+              <p>{closed ? 'Choose another conversation from the list.' : 'Choose a conversation from the list to read it and reply.'}</p>
+            </div>
+          )}
+          <p id="typing" aria-live="polite">
+            {typing}
+          </p>
+          <Composer
+            key={detail?.id ?? 'none'}
+            conversation={detail}
+            agent={agent}
+            canned={canned}
+            replyRef={replyRef}
+            onSent={onMessage}
+            onNote={(note) => setNotes((prev) => new Map(prev).set(note.id, note))}
+            onTyping={onTyping}
+          />
+        </section>
+        <aside id="context" className="pane" aria-labelledby="context-title">
+          <div className="context-head">
+            <button type="button" className="narrow-only back" onClick={() => showPane('conversation')}>
+              <Icon name="back" />
+              Back to the conversation
+            </button>
+            <h2 id="context-title" className="pane-title" tabIndex={-1}>
+              Details
+            </h2>
+          </div>
+          {detail ? null : <p className="empty-state">The customer, their needs and the services they were passed to show here.</p>}
+          <CustomerPanel
+            customerId={detail?.customer.id ?? null}
+            conversationId={detail?.id ?? null}
+            needLabel={(code) => taxonomy.find((n) => n.code === code)?.label ?? code}
+            socket={socket}
+          />
+          <NeedsPanel conversation={detail} taxonomy={taxonomy} onChanged={reloadDetail} />
+          <ServicesPanel conversation={detail} socket={socket} onPlan={setPlan} />
+        </aside>
+      </div>
+      {supervises ? <SupervisorView overview={overview} calls={calls} socket={socket} hidden={view !== 'supervisor'} /> : null}
+    </>
   );
 }

@@ -33,9 +33,9 @@ export function Attention({ socket }: { socket: Socket | null }) {
   useSocketEvent(socket, 'desk.resync', () => void load());
 
   return (
-    <section id="attention" aria-labelledby="attention-title">
+    <section id="attention" className="card" aria-labelledby="attention-title">
       <HandoffStyles />
-      <h2 id="attention-title">Hand-offs needing attention</h2>
+      <h3 id="attention-title">Hand-offs needing attention</h3>
       <p className="hint">Ones that could not be delivered, or that a service has not accepted in time.</p>
       <p id="attention-empty" hidden={handoffs.length > 0}>
         Nothing needs attention.

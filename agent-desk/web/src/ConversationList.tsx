@@ -1,10 +1,14 @@
 // The open conversations, fast with thousands: the hub sends at most LIST_LIMIT (newest first) for the chosen
-// filter, the page renders PAGE_SIZE rows at a time ("Show more" adds the next page and moves focus to its
-// first row) and a search box narrows what was loaded and asks the hub for older ones that match. Plain buttons in a list: keyboard and screen reader
-// users get the same page as everyone else, with the count announced politely.
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import type { ConversationSummary } from './api.ts';
-import { contactLabel, searchText, whoHasIt } from './text.ts';
+// tab, the page renders PAGE_SIZE rows at a time ("Show more" adds the next page and moves focus to its first
+// row) and a search box narrows what was loaded and asks the hub for older ones that match. Tabs (Mine,
+// Waiting, All open) say how many each holds; urgent conversations come first. Each row is one button: the
+// channel (an icon with its name as text alternative), who, the customer's own last words (not the bot's
+// answer), how long ago, and whether the customer wrote since this agent last opened it.
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ConversationCounts, ConversationSummary } from './api.ts';
+import { ChannelIcon } from './Icons.tsx';
+import { useNow } from './Side.tsx';
+import { contactLabel, exactTime, isUnread, relativeTime, searchText, senderLabel, whoHasIt } from './text.ts';
 
 export type ListFilter = 'mine' | 'waiting' | 'all';
 export const LIST_LIMIT = 500;
@@ -18,6 +22,7 @@ const FILTERS: { value: ListFilter; label: string }[] = [
 
 interface Props {
   conversations: Map<string, ConversationSummary>;
+  counts: ConversationCounts | null;
   currentId: string | null;
   meId: string | null;
   filter: ListFilter;
@@ -29,30 +34,68 @@ interface Props {
   onSearch: (query: string) => void;
 }
 
-const Row = memo(function Row({ c, current, meId, onOpen }: { c: ConversationSummary; current: boolean; meId: string | null; onOpen: (id: string) => void }) {
+/** What the row quotes: the customer's own last words; if they have written nothing, the last message and who sent it. */
+function lastWords(c: ConversationSummary, meId: string | null): string {
+  if (c.lastInbound) return c.lastInbound.body || 'Sent a file';
+  if (c.lastMessage) return `${senderLabel(c.lastMessage, meId)}: ${c.lastMessage.body}`;
+  return '';
+}
+
+interface RowProps {
+  c: ConversationSummary;
+  current: boolean;
+  unread: boolean;
+  meId: string | null;
+  /** The minute now: rows say how long ago, and render again only when it changes. */
+  minute: number;
+  onOpen: (id: string) => void;
+}
+
+// `minute` is not read: as a prop it makes the memoised row render again (and say how long ago) each minute.
+const Row = memo(function Row({ c, current, unread, meId, onOpen }: RowProps) {
+  const now = Date.now();
+  const at = c.lastInbound?.createdAt ?? c.lastMessageAt;
+  const who = whoHasIt(c, meId, now);
   return (
-    <li>
-      <button type="button" data-conversation-id={c.id} aria-current={current ? 'true' : undefined} onClick={() => onOpen(c.id)}>
-        {c.urgent ? <span className="urgent">URGENT </span> : null}
-        <strong>
-          <bdi>{contactLabel(c.customer)}</bdi>
-        </strong>
-        <span className="meta">
-          {`${c.channel.toUpperCase()}${c.handler === 'bot' ? ' · with the bot' : ''}${whoHasIt(c, meId)} · `}
-          <bdi>{c.lastMessage ? c.lastMessage.body.slice(0, 80) : ''}</bdi>
+    <li className={[c.urgent ? 'urgent-row' : '', unread ? 'unread-row' : ''].join(' ').trim() || undefined}>
+      <button type="button" className="row" data-conversation-id={c.id} aria-current={current ? 'true' : undefined} onClick={() => onOpen(c.id)}>
+        <span className="row-top">
+          {c.urgent ? <span className="tag tag-urgent">URGENT</span> : null}
+          <ChannelIcon channel={c.channel} />
+          <strong className="row-name">
+            <bdi>{contactLabel(c.customer)}</bdi>
+          </strong>
+          {unread ? (
+            <span className="unread-dot">
+              <span className="visually-hidden">Unread</span>
+            </span>
+          ) : null}
+          <time className="row-time" dateTime={at} title={exactTime(at)}>
+            {relativeTime(at, now)}
+          </time>
         </span>
+        <span className="row-words">
+          <bdi>{lastWords(c, meId).slice(0, 140)}</bdi>
+        </span>
+        {c.handler === 'bot' || who ? <span className="row-meta">{[c.handler === 'bot' ? 'with the bot' : '', who].filter(Boolean).join(' · ')}</span> : null}
       </button>
     </li>
   );
 });
 
-export function ConversationList({ conversations, currentId, meId, filter, loading, onFilter, onOpen, onSearch }: Props) {
+export function ConversationList({ conversations, counts, currentId, meId, filter, loading, onFilter, onOpen, onSearch }: Props) {
   const [query, setQuery] = useState('');
   const [shown, setShown] = useState(PAGE_SIZE);
   const listRef = useRef<HTMLUListElement>(null);
   const focusRow = useRef<number | null>(null);
+  const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const minute = Math.floor(useNow(30_000) / 60_000);
 
-  const sorted = useMemo(() => [...conversations.values()].sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt)), [conversations]);
+  // Urgent first, then the newest.
+  const sorted = useMemo(
+    () => [...conversations.values()].sort((a, b) => Number(b.urgent) - Number(a.urgent) || b.lastMessageAt.localeCompare(a.lastMessageAt)),
+    [conversations],
+  );
   const matching = useMemo(() => {
     const typed = query.trim().toLowerCase();
     // A number however it is typed ("07700 900499", "+44 7700…"): its digits after the leading 0 or +, as the hub searches.
@@ -91,6 +134,26 @@ export function ConversationList({ conversations, currentId, meId, filter, loadi
     setShown((n) => n + PAGE_SIZE);
   };
 
+  // Tabs as WAI-ARIA has them: one tab stop, arrows (and Home, End) move between the tabs and choose.
+  const onTabKey = (event: KeyboardEvent) => {
+    const at = FILTERS.findIndex((f) => f.value === filter);
+    const next =
+      event.key === 'ArrowRight'
+        ? (at + 1) % FILTERS.length
+        : event.key === 'ArrowLeft'
+          ? (at + FILTERS.length - 1) % FILTERS.length
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? FILTERS.length - 1
+              : -1;
+    if (next < 0) return;
+    event.preventDefault();
+    const chosen = FILTERS[next]!.value;
+    onFilter(chosen);
+    tabs.current[chosen]?.focus();
+  };
+
   const total = matching.length;
   const summary =
     loading && total === 0
@@ -107,38 +170,59 @@ export function ConversationList({ conversations, currentId, meId, filter, loadi
 
   return (
     <div id="list-panel">
-      <fieldset id="list-filter">
-        <legend>Show</legend>
+      <div className="tabs" role="tablist" aria-label="Conversations to show" onKeyDown={onTabKey}>
         {FILTERS.map((f) => (
-          <span key={f.value} className="choice">
-            <input type="radio" id={`filter-${f.value}`} name="list-filter" value={f.value} checked={filter === f.value} onChange={() => onFilter(f.value)} />
-            <label htmlFor={`filter-${f.value}`}>{f.label}</label>
-          </span>
+          <button
+            key={f.value}
+            type="button"
+            role="tab"
+            id={`filter-${f.value}`}
+            ref={(el) => void (tabs.current[f.value] = el)}
+            aria-selected={filter === f.value}
+            aria-controls="list-tabpanel"
+            tabIndex={filter === f.value ? 0 : -1}
+            onClick={() => onFilter(f.value)}
+          >
+            {f.label}
+            {counts ? (
+              <>
+                {' '}
+                <span className="count">{String(counts[f.value])}</span>
+              </>
+            ) : null}
+          </button>
         ))}
-      </fieldset>
-      <label htmlFor="list-search">Find a conversation</label>
-      <input
-        id="list-search"
-        type="search"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        aria-describedby="list-count"
-        autoComplete="off"
-        placeholder="Name, number, email or words"
-      />
-      <p id="list-count" aria-live="polite">
-        {summary}
-      </p>
-      <ul id="conversation-list" ref={listRef}>
-        {visible.map((c) => (
-          <Row key={c.id} c={c} current={c.id === currentId} meId={meId} onOpen={onOpen} />
-        ))}
-      </ul>
-      {total > visible.length ? (
-        <button type="button" id="list-more" onClick={more}>
-          {`Show ${Math.min(PAGE_SIZE, total - visible.length)} more conversations`}
-        </button>
-      ) : null}
+      </div>
+      <div id="list-tabpanel" role="tabpanel" aria-labelledby={`filter-${filter}`}>
+        <div className="list-tools">
+          <label htmlFor="list-search">Find a conversation</label>
+          <input
+            id="list-search"
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            aria-describedby="list-count"
+            autoComplete="off"
+            placeholder="Name, number, email or words"
+          />
+          <p id="list-count" aria-live="polite">
+            {summary}
+          </p>
+        </div>
+        {/* The part of the list pane that scrolls: the tabs and the search box stay in view above it. */}
+        <div id="list-scroll">
+          <ul id="conversation-list" ref={listRef}>
+            {visible.map((c) => (
+              <Row key={c.id} c={c} current={c.id === currentId} unread={c.id !== currentId && isUnread(c)} meId={meId} minute={minute} onOpen={onOpen} />
+            ))}
+          </ul>
+          {total > visible.length ? (
+            <button type="button" id="list-more" onClick={more}>
+              {`Show ${Math.min(PAGE_SIZE, total - visible.length)} more conversations`}
+            </button>
+          ) : null}
+        </div>
+      </div>
     </div>
   );
 }

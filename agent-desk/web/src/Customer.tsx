@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { api, errorText, type Message } from './api.ts';
 import { statusLine, useSocketEvent, when, type HandoffStatus, type HandoffUpdated } from './handoffs.ts';
+import { Section } from './Section.tsx';
+import { addressLabel } from './text.ts';
 
 interface Customer360 {
   id: string;
@@ -73,8 +75,7 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
   const restricted = customer ? customer.conversations.filter((c) => c.restricted) : [];
   const otherNeeds = customer ? [...new Set(customer.needs.filter((n) => n.conversationId !== conversationId).map((n) => n.code))] : [];
   return (
-    <section id="customer-panel" aria-labelledby="customer-title">
-      <h3 id="customer-title">Customer</h3>
+    <Section id="customer-panel" title="Customer">
       {error ? <p role="alert">{error}</p> : null}
       {customer ? (
         <>
@@ -103,7 +104,7 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
           <h4>How to reach them</h4>
           <ul id="contact-points">
             {customer.contactPoints.map((p) => (
-              <li key={`${p.kind}:${p.address}`}>{`${KIND[p.kind] ?? p.kind}: ${p.address}`}</li>
+              <li key={`${p.kind}:${p.address}`}>{`${KIND[p.kind] ?? p.kind}: ${addressLabel(p)}`}</li>
             ))}
           </ul>
           {otherNeeds.length ? (
@@ -134,7 +135,7 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
               {`${restricted.length} other conversation${restricted.length === 1 ? ' is' : 's are'} with ${[...new Set(restricted.map((c) => c.team ?? 'another team'))].join(', ')}, which you are not in: ask a supervisor if you need ${restricted.length === 1 ? 'it' : 'them'}.`}
             </p>
           ) : null}
-          <details id="earlier-contact">
+          <details id="earlier-contact" className="earlier">
             <summary>
               {others.length
                 ? `Earlier contact: ${others.length} other conversation${others.length === 1 ? '' : 's'}, ${earlier.length} message${earlier.length === 1 ? '' : 's'}`
@@ -155,6 +156,6 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
       ) : error ? null : (
         <p>Loading…</p>
       )}
-    </section>
+    </Section>
   );
 }

@@ -1,20 +1,9 @@
-// The open conversation's panels: needs (with suggestions and facts), the reply composer (with the "Reply by"
-// channel switch), canned responses, private notes, and handing on or closing.
-import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
-import {
-  api,
-  errorText,
-  type Agent,
-  type CannedResponse,
-  type Channel,
-  type ConversationDetail,
-  type DirectoryAgent,
-  type Message,
-  type Note,
-  type TaxonomyNeed,
-  type TeamRef,
-} from './api.ts';
-import { CHANNEL_NAMES, FACT_NAMES, SOURCE } from './text.ts';
+// The open conversation's panels: needs (with suggestions and facts) in the sidebar, and the header's actions,
+// handing on (transfer) or closing, each in a dialog. The composer is in Composer.tsx.
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { api, errorText, type ConversationDetail, type DirectoryAgent, type TaxonomyNeed, type TeamRef } from './api.ts';
+import { Section } from './Section.tsx';
+import { FACT_NAMES, SOURCE } from './text.ts';
 
 export function NeedsPanel({
   conversation,
@@ -27,10 +16,14 @@ export function NeedsPanel({
 }) {
   const [suggestions, setSuggestions] = useState<TaxonomyNeed[]>([]);
   const [error, setError] = useState('');
-  const [code, setCode] = useState('');
+  const [typed, setTyped] = useState('');
   const id = conversation?.id;
   const needsKey = conversation ? conversation.needs.map((n) => n.code).join(',') : '';
 
+  useEffect(() => {
+    setTyped('');
+    setError('');
+  }, [id]);
   useEffect(() => {
     if (!id) return void setSuggestions([]);
     let live = true;
@@ -47,20 +40,33 @@ export function NeedsPanel({
     try {
       await api(path, { method, body });
       await onChanged();
+      return true;
     } catch (e) {
       setError(errorText(e));
+      return false;
     }
   };
 
-  const add = (event: FormEvent) => {
+  // The agent types a few letters and picks from the list the browser offers (a datalist), or types the
+  // whole name: either way it is matched to the taxonomy by its label, so only a real need can be added.
+  const add = async (event: FormEvent) => {
     event.preventDefault();
     if (!id) return;
-    void change('POST', `/api/conversations/${id}/needs`, { code: code || taxonomy[0]?.code });
+    const wanted = typed.trim().toLowerCase();
+    const need = taxonomy.find((n) => n.label.toLowerCase() === wanted) ?? taxonomy.find((n) => n.code.toLowerCase() === wanted);
+    if (!need) {
+      const close = taxonomy.filter((n) => n.label.toLowerCase().includes(wanted)).slice(0, 3);
+      return setError(
+        wanted && close.length
+          ? `Choose one from the list, such as ${close.map((n) => n.label).join(', ')}.`
+          : 'Choose a need from the list: type a few letters of it.',
+      );
+    }
+    if (await change('POST', `/api/conversations/${id}/needs`, { code: need.code })) setTyped('');
   };
 
   return (
-    <section id="needs-panel" aria-labelledby="needs-title" hidden={!conversation}>
-      <h3 id="needs-title">Needs</h3>
+    <Section id="needs-panel" title="Needs" hidden={!conversation}>
       <p id="needs-empty" hidden={!conversation || conversation.needs.length > 0 || conversation.urgent}>
         None recorded yet.
       </p>
@@ -73,8 +79,11 @@ export function NeedsPanel({
               <span>{`${need.urgent ? 'URGENT: ' : ''}${need.label} (${SOURCE[need.source] ?? need.source}${consent}) `}</span>
               <button
                 type="button"
+                className="small"
                 onClick={() => void change('DELETE', `/api/conversations/${conversation.id}/needs/${encodeURIComponent(need.code)}`)}
-              >{`Remove ${need.label}`}</button>
+              >
+                Remove<span className="visually-hidden">{` ${need.label}`}</span>
+              </button>
             </li>
           );
         })}
@@ -92,187 +101,40 @@ export function NeedsPanel({
             <li key={need.code}>
               <button
                 type="button"
+                className="small"
                 onClick={() => id && void change('POST', `/api/conversations/${id}/needs`, { code: need.code })}
               >{`Add ${need.label}`}</button>
             </li>
           ))}
         </ul>
       </div>
-      <form id="need-form" onSubmit={add}>
+      <form id="need-form" onSubmit={(e) => void add(e)}>
         <label htmlFor="need-code">Add a need</label>
-        <select id="need-code" name="code" required value={code || taxonomy[0]?.code || ''} onChange={(e) => setCode(e.target.value)}>
-          {taxonomy.map((n) => (
-            <option key={n.code} value={n.code}>
-              {n.label}
-            </option>
-          ))}
-        </select>
-        <button type="submit">Add need</button>
+        <div className="field-row">
+          <input
+            id="need-code"
+            name="need"
+            list="need-options"
+            autoComplete="off"
+            placeholder="Type to search needs"
+            aria-describedby="need-error"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
+          <button type="submit">Add need</button>
+        </div>
+        <datalist id="need-options">
+          {taxonomy
+            .filter((n) => !conversation?.needs.some((had) => had.code === n.code))
+            .map((n) => (
+              <option key={n.code} value={n.label} />
+            ))}
+        </datalist>
         <p id="need-error" role="alert">
           {error}
         </p>
       </form>
-    </section>
-  );
-}
-
-interface ComposerProps {
-  conversation: ConversationDetail | null;
-  replyRef: RefObject<HTMLTextAreaElement | null>;
-  onSent: (message: Message) => void;
-  onTyping: () => void;
-}
-
-/** The reply box; "Reply by" appears only when the customer can be reached on more than one channel. */
-export function ReplyForm({ conversation, replyRef, onSent, onTyping }: ComposerProps) {
-  const [error, setError] = useState('');
-  const [channel, setChannel] = useState<Channel | ''>('');
-  const channels = conversation?.replyChannels ?? [];
-  const id = conversation?.id;
-  // Each conversation starts on its own channel (the first offered).
-  useEffect(() => {
-    setChannel('');
-    setError('');
-  }, [id]);
-  const chosen = channel && channels.includes(channel) ? channel : channels[0];
-
-  const send = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!id || !replyRef.current) return;
-    setError('');
-    const text = replyRef.current.value;
-    try {
-      const body = channels.length > 1 && chosen ? { text, channel: chosen } : { text };
-      const { message } = await api<{ message: Message }>(`/api/conversations/${id}/messages`, { method: 'POST', body });
-      if (replyRef.current) replyRef.current.value = '';
-      onSent(message);
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
-
-  return (
-    <form id="reply-form" hidden={!conversation} onSubmit={send}>
-      {channels.length > 1 ? (
-        <>
-          <label htmlFor="reply-channel">Reply by</label>
-          <select id="reply-channel" name="channel" value={chosen} onChange={(e) => setChannel(e.target.value as Channel)}>
-            {channels.map((c, i) => (
-              <option key={c} value={c}>{`${CHANNEL_NAMES[c] ?? c}${i === 0 ? ' (this conversation)' : ''}`}</option>
-            ))}
-          </select>
-        </>
-      ) : null}
-      <label htmlFor="reply-text">Reply</label>
-      <textarea id="reply-text" name="text" rows={3} maxLength={1600} required ref={replyRef} onInput={onTyping} />
-      <button type="submit">Send</button>
-      <p id="reply-error" role="alert">
-        {error}
-      </p>
-    </form>
-  );
-}
-
-const PLACEHOLDER = /\{([a-z_]+)\}/g;
-
-/** Inserts a canned response at the cursor with {first_name} and {agent_name} filled in, for the agent to edit. */
-export function CannedPanel({
-  conversation,
-  agent,
-  canned,
-  replyRef,
-}: {
-  conversation: ConversationDetail | null;
-  agent: Agent;
-  canned: CannedResponse[];
-  replyRef: RefObject<HTMLTextAreaElement | null>;
-}) {
-  const [selected, setSelected] = useState('');
-  const [status, setStatus] = useState('');
-  useEffect(() => setStatus(''), [conversation?.id]);
-  const value = canned.some((c) => c.id === selected) ? selected : (canned[0]?.id ?? '');
-
-  const insert = (event: FormEvent) => {
-    event.preventDefault();
-    const chosen = canned.find((c) => c.id === value);
-    const reply = replyRef.current;
-    if (!chosen || !reply) return;
-    const name = conversation?.customer.displayName ? (conversation.customer.displayName.trim().split(/\s+/)[0] ?? '') : '';
-    const values: Record<string, string> = { first_name: name, agent_name: agent.displayName };
-    const filled = chosen.body.replace(PLACEHOLDER, (whole, key: string) => (Object.hasOwn(values, key) && values[key] ? values[key] : whole));
-    const start = reply.selectionStart;
-    reply.setRangeText(filled, start, reply.selectionEnd, 'end');
-    reply.focus();
-    const left = [...filled.matchAll(PLACEHOLDER)].find((m) => Object.hasOwn(values, m[1]!));
-    if (left) {
-      reply.setSelectionRange(start + left.index, start + left.index + left[0].length);
-      setStatus(`Replace ${left[0]} in the reply before sending: the desk does not know it.`);
-    } else {
-      setStatus(`Inserted “${chosen.title}” into the reply. Check it before sending.`);
-    }
-  };
-
-  return (
-    <section id="canned-panel" aria-labelledby="canned-title" hidden={!conversation}>
-      <h3 id="canned-title">Canned responses</h3>
-      <form id="canned-form" onSubmit={insert}>
-        <label htmlFor="canned-select">Canned response</label>
-        <select id="canned-select" name="canned" aria-describedby="canned-help" value={value} onChange={(e) => setSelected(e.target.value)}>
-          {canned.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.team ? `${c.title} (${c.team.name})` : c.title}
-            </option>
-          ))}
-          {canned.length ? null : <option value="">None saved yet</option>}
-        </select>
-        <button type="submit" id="canned-insert" disabled={canned.length === 0}>
-          Insert into reply
-        </button>
-        <p id="canned-help" className="hint">
-          Goes into the reply box with {'{first_name}'} (the customer’s first name) and {'{agent_name}'} (your name) filled in. Check and edit it before you
-          send.
-        </p>
-        <p id="canned-status" aria-live="polite">
-          {status}
-        </p>
-      </form>
-    </section>
-  );
-}
-
-/** A note for colleagues: shown in the timeline, marked as not sent; the server never sends it. */
-export function NotePanel({ conversation, onNote }: { conversation: ConversationDetail | null; onNote: (note: Note) => void }) {
-  const [error, setError] = useState('');
-  const textRef = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => setError(''), [conversation?.id]);
-  const add = async (event: FormEvent) => {
-    event.preventDefault();
-    setError('');
-    const id = conversation?.id;
-    const text = textRef.current?.value.trim() ?? '';
-    if (!id) return;
-    if (!text) return setError('Write the note first.');
-    try {
-      const { note } = await api<{ note: Note }>(`/api/conversations/${id}/notes`, { method: 'POST', body: { text } });
-      if (textRef.current) textRef.current.value = '';
-      onNote(note);
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
-  return (
-    <section id="note-panel" className="private-note" aria-labelledby="note-title" hidden={!conversation}>
-      <h3 id="note-title">Private note</h3>
-      <p id="note-hint">Only colleagues see notes. A note is never sent to the customer.</p>
-      <form id="note-form" onSubmit={add}>
-        <label htmlFor="note-text">Private note (not sent to the customer)</label>
-        <textarea id="note-text" name="text" rows={2} maxLength={4000} required aria-describedby="note-hint" ref={textRef} />
-        <button type="submit">Add private note</button>
-        <p id="note-error" role="alert">
-          {error}
-        </p>
-      </form>
-    </section>
+    </Section>
   );
 }
 
@@ -284,7 +146,7 @@ const OUTCOMES: [string, string][] = [
   ['other', 'Other'],
 ];
 
-interface HandoverProps {
+interface ActionsProps {
   conversation: ConversationDetail | null;
   meId: string | null;
   teams: TeamRef[];
@@ -293,12 +155,47 @@ interface HandoverProps {
   onClosed: () => Promise<void>;
 }
 
-export function HandoverPanel({ conversation, meId, teams, agents, onTransferred, onClosed }: HandoverProps) {
+/** Who has the conversation, in words, for the conversation's header. */
+export function assignedText(conversation: ConversationDetail | null, meId: string | null): string {
+  if (!conversation) return '';
+  if (conversation.assignedAgent)
+    return `${conversation.assignedAgent.id === meId ? 'You have' : `${conversation.assignedAgent.displayName} has`} this conversation.`;
+  if (conversation.waitingSince) return `Waiting for a person${conversation.team ? ` in ${conversation.team.name}` : ''}.`;
+  return 'Nobody has this conversation yet.';
+}
+
+/**
+ * A modal dialog for one of the header's actions: it keeps keyboard focus inside, closes with Escape or
+ * Cancel, and the browser gives focus back to the button that opened it.
+ */
+function ActionDialog({ id, title, open, onClose, children }: { id: string; title: string; open: boolean; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (open && !dialog?.open) dialog?.showModal();
+    if (!open && dialog?.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} id={id} className="action-dialog" aria-labelledby={`${id}-title`} onClose={onClose}>
+      <div className="dialog-head">
+        <h3 id={`${id}-title`}>{title}</h3>
+        <button type="button" onClick={() => ref.current?.close()}>
+          Cancel
+        </button>
+      </div>
+      {children}
+    </dialog>
+  );
+}
+
+/** Transfer and Close, in the conversation's header; each opens its form in a dialog. */
+export function ConversationActions({ conversation, meId, teams, agents, onTransferred, onClosed }: ActionsProps) {
   const [transferError, setTransferError] = useState('');
   const [closeError, setCloseError] = useState('');
   const [to, setTo] = useState('');
   const [outcome, setOutcome] = useState('resolved');
   const [met, setMet] = useState<Set<string>>(new Set());
+  const [dialog, setDialog] = useState<'transfer' | 'close' | null>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
   const id = conversation?.id;
   useEffect(() => {
@@ -306,6 +203,7 @@ export function HandoverPanel({ conversation, meId, teams, agents, onTransferred
     setTransferError('');
     setCloseError('');
     setOutcome('resolved');
+    setDialog(null);
   }, [id]);
 
   const targets = [
@@ -324,6 +222,7 @@ export function HandoverPanel({ conversation, meId, teams, agents, onTransferred
         body: { [kind === 'team' ? 'teamId' : 'agentId']: targetId, note: noteRef.current?.value ?? '' },
       });
       if (noteRef.current) noteRef.current.value = '';
+      setDialog(null);
       await onTransferred();
     } catch (e) {
       setTransferError(errorText(e));
@@ -335,79 +234,87 @@ export function HandoverPanel({ conversation, meId, teams, agents, onTransferred
     setCloseError('');
     try {
       await api(`/api/conversations/${id}/close`, { method: 'POST', body: { outcome, needsMet: [...met] } });
+      setDialog(null);
       await onClosed();
     } catch (e) {
       setCloseError(errorText(e));
     }
   };
 
-  const assigned = !conversation
-    ? ''
-    : conversation.assignedAgent
-      ? `${conversation.assignedAgent.id === meId ? 'You have' : `${conversation.assignedAgent.displayName} has`} this conversation.`
-      : conversation.waitingSince
-        ? `Waiting for a person${conversation.team ? ` in ${conversation.team.name}` : ''}.`
-        : 'Nobody has this conversation yet.';
-
+  if (!conversation || conversation.status !== 'open') return null;
   return (
-    <section id="handover-panel" aria-labelledby="handover-title" hidden={!conversation || conversation.status !== 'open'}>
-      <h3 id="handover-title">Hand on or close</h3>
-      <p id="assigned-to" aria-live="polite">
-        {assigned}
-      </p>
-      <form id="transfer-form" onSubmit={transfer}>
-        <label htmlFor="transfer-to">Transfer to</label>
-        <select id="transfer-to" name="to" required value={target} onChange={(e) => setTo(e.target.value)}>
-          {targets.map((t) => (
-            <option key={t.value} value={t.value}>
-              {t.label}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="transfer-note">Note for them (why, and what has been done)</label>
-        <textarea id="transfer-note" name="note" rows={2} maxLength={4000} required ref={noteRef} />
-        <button type="submit">Transfer</button>
-        <p id="transfer-error" role="alert">
-          {transferError}
-        </p>
-      </form>
-      <form id="close-form" onSubmit={close}>
-        <label htmlFor="close-outcome">Outcome</label>
-        <select id="close-outcome" name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-          {OUTCOMES.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-        <fieldset id="needs-met">
-          <legend>Needs met</legend>
-          <p id="needs-met-empty" hidden={!!conversation && conversation.needs.length > 0}>
-            No needs recorded.
+    <div id="handover-panel" className="conversation-actions">
+      <button type="button" aria-haspopup="dialog" onClick={() => setDialog('transfer')}>
+        Transfer…
+      </button>
+      <button type="button" aria-haspopup="dialog" onClick={() => setDialog('close')}>
+        Close…
+      </button>
+      <ActionDialog id="transfer-dialog" title="Transfer this conversation" open={dialog === 'transfer'} onClose={() => setDialog(null)}>
+        <form id="transfer-form" onSubmit={transfer}>
+          <label htmlFor="transfer-to">Transfer to</label>
+          <select id="transfer-to" name="to" required value={target} onChange={(e) => setTo(e.target.value)}>
+            {targets.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="transfer-note">Note for them (why, and what has been done)</label>
+          <textarea id="transfer-note" name="note" rows={3} maxLength={4000} required ref={noteRef} />
+          <div className="dialog-actions">
+            <button type="submit" className="primary">
+              Transfer
+            </button>
+          </div>
+          <p id="transfer-error" role="alert">
+            {transferError}
           </p>
-          {conversation?.needs.map((need) => (
-            <div key={need.code}>
-              <input
-                type="checkbox"
-                id={`met-${need.code}`}
-                value={need.code}
-                checked={met.has(need.code)}
-                onChange={(e) => {
-                  const next = new Set(met);
-                  if (e.target.checked) next.add(need.code);
-                  else next.delete(need.code);
-                  setMet(next);
-                }}
-              />
-              <label htmlFor={`met-${need.code}`}>{need.label}</label>
-            </div>
-          ))}
-        </fieldset>
-        <button type="submit">Close conversation</button>
-        <p id="close-error" role="alert">
-          {closeError}
-        </p>
-      </form>
-    </section>
+        </form>
+      </ActionDialog>
+      <ActionDialog id="close-dialog" title="Close this conversation" open={dialog === 'close'} onClose={() => setDialog(null)}>
+        <form id="close-form" onSubmit={close}>
+          <label htmlFor="close-outcome">Outcome</label>
+          <select id="close-outcome" name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+            {OUTCOMES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <fieldset id="needs-met">
+            <legend>Needs met</legend>
+            <p id="needs-met-empty" hidden={conversation.needs.length > 0}>
+              No needs recorded.
+            </p>
+            {conversation.needs.map((need) => (
+              <div key={need.code} className="check">
+                <input
+                  type="checkbox"
+                  id={`met-${need.code}`}
+                  value={need.code}
+                  checked={met.has(need.code)}
+                  onChange={(e) => {
+                    const next = new Set(met);
+                    if (e.target.checked) next.add(need.code);
+                    else next.delete(need.code);
+                    setMet(next);
+                  }}
+                />
+                <label htmlFor={`met-${need.code}`}>{need.label}</label>
+              </div>
+            ))}
+          </fieldset>
+          <div className="dialog-actions">
+            <button type="submit" className="primary">
+              Close conversation
+            </button>
+          </div>
+          <p id="close-error" role="alert">
+            {closeError}
+          </p>
+        </form>
+      </ActionDialog>
+    </div>
   );
 }

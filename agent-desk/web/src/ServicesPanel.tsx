@@ -6,8 +6,16 @@ import type { Socket } from 'socket.io-client';
 import { api, type ConversationDetail } from './api.ts';
 import { isOverdue, plainError, statusLine, useSocketEvent, type Handoff, type HandoffUpdated, type PreviewNeed } from './handoffs.ts';
 import { HandoffStyles } from './HandoffStyles.tsx';
+import { Section } from './Section.tsx';
 
-export function ServicesPanel({ conversation, socket }: { conversation: ConversationDetail | null; socket: Socket | null }) {
+interface PanelProps {
+  conversation: ConversationDetail | null;
+  socket: Socket | null;
+  /** The plan as it was last read: the conversation's timeline shows its hand-offs as events. */
+  onPlan?: (plan: Handoff[]) => void;
+}
+
+export function ServicesPanel({ conversation, socket, onPlan }: PanelProps) {
   const [plan, setPlan] = useState<Handoff[]>([]);
   const [preview, setPreview] = useState<PreviewNeed[] | null>(null);
   const [loadError, setLoadError] = useState('');
@@ -26,18 +34,20 @@ export function ServicesPanel({ conversation, socket }: { conversation: Conversa
       ]);
       if (asked !== currentId.current) return;
       setPlan(handoffs);
+      onPlan?.(handoffs);
       setPreview(needs);
       setLoadError('');
     } catch (e) {
       if (asked === currentId.current) setLoadError(plainError(e));
     }
-  }, []);
+  }, [onPlan]);
 
   useEffect(() => {
     setPlan([]);
+    onPlan?.([]);
     setPreview(null);
     setLoadError('');
-  }, [id]);
+  }, [id, onPlan]);
   // Needs added or removed change what can be handed on.
   useEffect(() => void load(), [id, needsKey, load]);
 
@@ -48,13 +58,12 @@ export function ServicesPanel({ conversation, socket }: { conversation: Conversa
   useSocketEvent(socket, 'desk.resync', () => void load());
 
   return (
-    <section id="services-panel" aria-labelledby="services-title" hidden={!conversation}>
+    <Section id="services-panel" title="Services" hidden={!conversation}>
       <HandoffStyles />
-      <h3 id="services-title">Services</h3>
       {loadError ? <p role="alert">{loadError}</p> : null}
       <Plan plan={plan} />
       {id ? <HandOnForm key={id} conversationId={id} preview={preview} onDone={load} /> : null}
-    </section>
+    </Section>
   );
 }
 

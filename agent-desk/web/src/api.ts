@@ -59,6 +59,10 @@ export interface ConversationSummary {
   lastMessageAt: string;
   customer: Customer;
   lastMessage: Message | null;
+  /** The customer's own last message (lastMessage may be the bot's answer to it). */
+  lastInbound: Message | null;
+  /** When I last opened it; null: never. */
+  readAt: string | null;
   handler: string;
   urgent: boolean;
   assignedAgent: AgentRef | null;
@@ -81,7 +85,7 @@ export interface Note {
   agent: AgentRef | null;
 }
 
-export interface ConversationDetail extends Omit<ConversationSummary, 'lastMessage'> {
+export interface ConversationDetail extends Omit<ConversationSummary, 'lastMessage' | 'lastInbound' | 'readAt'> {
   messages: Message[];
   needs: Need[];
   facts: Record<string, string>;
@@ -131,6 +135,12 @@ export interface Offer {
 export interface Overview {
   queues: { name: string; waiting: number; urgent: number; longestWaitSince: string | null }[];
   agents: { displayName: string; presence: string; load: Record<string, number> }[];
+}
+/** How many open conversations each tab of the list holds (GET /api/conversations/counts). */
+export interface ConversationCounts {
+  mine: number;
+  waiting: number;
+  all: number;
 }
 export interface CannedResponse {
   id: string;

@@ -9,6 +9,8 @@ export type HandoffStatus = 'sent' | 'delivered' | 'accepted' | 'redirected' | '
 export interface Handoff {
   id: string;
   reference: string;
+  /** The conversation it was made from. */
+  conversationId: string;
   status: HandoffStatus;
   statusAt: string;
   urgent: boolean;

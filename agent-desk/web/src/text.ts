@@ -1,8 +1,52 @@
 // Words the desk shows, derived from the hub's data. Everything is rendered as React text: never as HTML.
-import type { Call, ConversationSummary, Customer, Message, Offer } from './api.ts';
+import type { Call, ContactPoint, ConversationSummary, Customer, Message, Offer } from './api.ts';
+
+/**
+ * A web-chat visitor's short, stable number (1000 to 9999), from their visitor id: agents can say "Web visitor
+ * 4821" to each other, where the id itself is a 36-character UUID. Not unique (two visitors may share one), so
+ * it names a customer on screen and is never used to find one.
+ */
+export function visitorNumber(visitorId: string): number {
+  // FNV-1a: a few lines, and the same number in every browser.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < visitorId.length; i++) {
+    hash ^= visitorId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return 1000 + (hash % 9000);
+}
+
+/** One of a customer's addresses as an agent reads it: a web visitor by their short number, not their id. */
+export function addressLabel(point: ContactPoint): string {
+  return point.kind === 'webchat_visitor' ? `Web visitor ${visitorNumber(point.address)}` : point.address;
+}
 
 export function contactLabel(customer: Customer): string {
-  return customer.displayName || customer.contactPoints.map((p) => p.address).join(', ') || 'Unknown customer';
+  return customer.displayName || customer.contactPoints.map(addressLabel).join(', ') || 'Unknown customer';
+}
+
+/** "just now", "3 min ago", "2 h ago", "yesterday", "28 Nov": how long ago, as a list shows it. */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const then = new Date(iso);
+  const minutes = Math.floor((now - then.getTime()) / 60000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 12 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  const day = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((day(new Date(now)) - day(then)) / 86_400_000);
+  if (days === 0) return then.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (days === 1) return 'yesterday';
+  return then.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+}
+
+/** The exact date and time, for a title beside a relative one. */
+export function exactTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Whether the customer wrote since this agent last opened the conversation. */
+export function isUnread(c: Pick<ConversationSummary, 'lastInbound' | 'readAt'>): boolean {
+  return !!c.lastInbound && (!c.readAt || c.lastInbound.createdAt > c.readAt);
 }
 
 export function minutesSince(iso: string, now = Date.now()): number {
@@ -10,8 +54,8 @@ export function minutesSince(iso: string, now = Date.now()): number {
 }
 
 export function whoHasIt(c: Pick<ConversationSummary, 'assignedAgent' | 'waitingSince' | 'team'>, meId: string | null, now = Date.now()): string {
-  if (c.assignedAgent) return ` · ${c.assignedAgent.id === meId ? 'yours' : `with ${c.assignedAgent.displayName}`}`;
-  if (c.waitingSince) return ` · waiting ${minutesSince(c.waitingSince, now)} min${c.team ? ` for ${c.team.name}` : ''}`;
+  if (c.assignedAgent) return c.assignedAgent.id === meId ? 'yours' : `with ${c.assignedAgent.displayName}`;
+  if (c.waitingSince) return `waiting ${minutesSince(c.waitingSince, now)} min${c.team ? ` for ${c.team.name}` : ''}`;
   return '';
 }
 
@@ -87,7 +131,16 @@ export function secondsLeft(offer: Offer, now = Date.now()): number {
   return Math.max(0, Math.round((new Date(offer.expiresAt).getTime() - now) / 1000));
 }
 
-/** What a search box matches a conversation on: the customer's name and addresses, the last message. */
+/** What a search box matches a conversation on: the customer's name, addresses and label, the last messages. */
 export function searchText(c: ConversationSummary): string {
-  return [c.customer.displayName ?? '', ...c.customer.contactPoints.map((p) => p.address), c.lastMessage?.body ?? '', c.channel].join(' ').toLowerCase();
+  return [
+    c.customer.displayName ?? '',
+    ...c.customer.contactPoints.map((p) => p.address),
+    contactLabel(c.customer),
+    c.lastInbound?.body ?? '',
+    c.lastMessage?.body ?? '',
+    c.channel,
+  ]
+    .join(' ')
+    .toLowerCase();
 }
