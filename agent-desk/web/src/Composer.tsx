@@ -103,7 +103,8 @@ function ReplyForm({ conversation, replyRef, hidden, onSent, onTyping }: ReplyPr
     try {
       const body = channels.length > 1 && chosen ? { text, channel: chosen } : { text };
       const { message } = await api<{ message: Message }>(`/api/conversations/${id}/messages`, { method: 'POST', body });
-      if (replyRef.current) replyRef.current.value = '';
+      // Emptied once sent, unless the agent has already started the next one.
+      if (replyRef.current?.value === text) replyRef.current.value = '';
       onSent(message);
     } catch (e) {
       setError(errorText(e));
@@ -237,7 +238,7 @@ function NoteForm({ conversation, hidden, onNote }: { conversation: Conversation
     if (!text) return setError('Write the note first.');
     try {
       const { note } = await api<{ note: Note }>(`/api/conversations/${id}/notes`, { method: 'POST', body: { text } });
-      if (textRef.current) textRef.current.value = '';
+      if (textRef.current?.value.trim() === text) textRef.current.value = '';
       onNote(note);
     } catch (e) {
       setError(errorText(e));

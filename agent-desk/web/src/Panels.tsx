@@ -62,7 +62,8 @@ export function NeedsPanel({
           : 'Choose a need from the list: type a few letters of it.',
       );
     }
-    if (await change('POST', `/api/conversations/${id}/needs`, { code: need.code })) setTyped('');
+    // Emptied once added, unless the agent has already typed the next one meanwhile.
+    if (await change('POST', `/api/conversations/${id}/needs`, { code: need.code })) setTyped((now) => (now.trim().toLowerCase() === wanted ? '' : now));
   };
 
   return (
