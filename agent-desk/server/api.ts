@@ -20,7 +20,7 @@ import { callRouter } from './calls.ts';
 import { needsRouter } from './needs.ts';
 import { conversationNeedsRouter, needLabeller, type TaxonomyEntry } from './conversation-needs.ts';
 import { notesRouter } from './notes.ts';
-import { cannedRouter } from './canned.ts';
+import { PLACEHOLDERS, cannedRouter } from './canned.ts';
 import type { NeedsDetector } from '../../hub/needs/detector.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
@@ -38,8 +38,23 @@ import type { HandoffWording } from '../../hub/handoff/create.ts';
 import type { HandoffWords } from '../../hub/handoff/view.ts';
 
 export const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
+/** The first canned-response placeholder (canned.ts) left in a text, as written, e.g. "{first_name}". */
+const unfilledPlaceholder = (text: string) =>
+  Object.keys(PLACEHOLDERS)
+    .map((name) => `{${name}}`)
+    .find((p) => text.includes(p));
+
 export const ReplyBody = z.object({
-  text: z.string().trim().min(1, 'text is empty').max(1600, 'text is longer than 1600 characters'),
+  text: z
+    .string()
+    .trim()
+    .min(1, 'text is empty')
+    .max(1600, 'text is longer than 1600 characters')
+    // A canned response's placeholder the desk could not fill ({first_name} for a customer with no name) must
+    // never reach the customer as it is.
+    .refine((text) => !unfilledPlaceholder(text), {
+      error: (issue) => `replace ${unfilledPlaceholder(String(issue.input))} with what it stands for before sending`,
+    }),
   /** Reply on another of the customer's channels than the conversation's own (one of the conversation's replyChannels). */
   channel: ChannelKindSchema.optional(),
 });

@@ -207,6 +207,19 @@ describe('canned responses', () => {
     expect(await titles(agent)).not.toContain('Housing: Council tax band');
   });
 
+  it('a reply still holding a placeholder the desk could not fill is refused, never sent', async () => {
+    const id = await conversationFrom('+447700900777', 'Is my repair booked?');
+    const requestsBefore = twilioApi.requests.length;
+    const res = await apiJson<{ issues: { path: string; message: string }[] }>(hub.url, agent, `/api/conversations/${id}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Hello {first_name}, this is Sam. Your repair is booked.' }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toEqual([{ path: 'text', message: 'replace {first_name} with what it stands for before sending' }]);
+    expect(await hub.database.prisma.message.count({ where: { conversationId: id, direction: 'outbound' } })).toBe(0);
+    expect(twilioApi.requests.length).toBe(requestsBefore);
+  });
+
   it('refuses unknown placeholders, an unknown team and bad lengths, saying what is wrong', async () => {
     const typo = await save(admin, { title: 'Greeting', body: 'Dear {firstname}, thank you. {agent_name}' });
     expect(typo.status).toBe(400);

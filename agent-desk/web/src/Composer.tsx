@@ -100,6 +100,13 @@ function ReplyForm({ conversation, replyRef, hidden, onSent, onTyping }: ReplyPr
     if (!id || !replyRef.current) return;
     setError('');
     const text = replyRef.current.value;
+    // A canned response's placeholder the desk could not fill is never sent as it is.
+    const left = [...text.matchAll(PLACEHOLDER)].find((m) => m[1] === 'first_name' || m[1] === 'agent_name');
+    if (left) {
+      replyRef.current.focus();
+      replyRef.current.setSelectionRange(left.index, left.index + left[0].length);
+      return setError(`Replace ${left[0]} with what it stands for before sending.`);
+    }
     try {
       const body = channels.length > 1 && chosen ? { text, channel: chosen } : { text };
       const { message } = await api<{ message: Message }>(`/api/conversations/${id}/messages`, { method: 'POST', body });
