@@ -15,6 +15,10 @@ const MODES: { value: Mode; label: string }[] = [
 ];
 
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
+/** The placeholders the desk fills in when a canned response is inserted (the server's PLACEHOLDERS in canned.ts). */
+const FILLED_IN = new Set(['first_name', 'agent_name']);
+/** The first of those still in a text, where the desk could not fill it (a customer with no name). */
+const unfilled = (text: string) => [...text.matchAll(PLACEHOLDER)].find((m) => FILLED_IN.has(m[1]!));
 
 interface ComposerProps {
   conversation: ConversationDetail | null;
@@ -101,7 +105,7 @@ function ReplyForm({ conversation, replyRef, hidden, onSent, onTyping }: ReplyPr
     setError('');
     const text = replyRef.current.value;
     // A canned response's placeholder the desk could not fill is never sent as it is.
-    const left = [...text.matchAll(PLACEHOLDER)].find((m) => m[1] === 'first_name' || m[1] === 'agent_name');
+    const left = unfilled(text);
     if (left) {
       replyRef.current.focus();
       replyRef.current.setSelectionRange(left.index, left.index + left[0].length);
@@ -198,7 +202,7 @@ function CannedPicker({ conversation, agent, canned, replyRef, beforeInsert, onS
     const start = reply.selectionStart;
     reply.setRangeText(filled, start, reply.selectionEnd, 'end');
     reply.focus({ preventScroll: true });
-    const left = [...filled.matchAll(PLACEHOLDER)].find((m) => Object.hasOwn(values, m[1]!));
+    const left = unfilled(filled);
     if (left) {
       reply.setSelectionRange(start + left.index, start + left.index + left[0].length);
       setStatus(`Replace ${left[0]} in the reply before sending: the desk does not know it.`);
