@@ -15,7 +15,8 @@ export interface HandoffDeps {
   wording: HandoffWording;
 }
 
-export interface Effects {
+/** What a hand-off change wrote, by id: turned into effects (hub/effects.ts) by handoffEffects once committed. */
+export interface HandoffChanges {
   /** Hand-offs made or changed. */
   handoffIds: string[];
   deliveryIds: string[];
@@ -25,10 +26,10 @@ export interface Effects {
   timers: { handoffId: string; dueAt: Date }[];
 }
 
-export const noEffects = (): Effects => ({ handoffIds: [], deliveryIds: [], messageIds: [], timers: [] });
+export const noEffects = (): HandoffChanges => ({ handoffIds: [], deliveryIds: [], messageIds: [], timers: [] });
 
 /** What new hand-offs need once committed: delivering, and their timers. */
-export function effectsOf(result: HandoffResult): Effects {
+export function effectsOf(result: HandoffResult): HandoffChanges {
   const effects = noEffects();
   for (const h of result.created) {
     effects.handoffIds.push(h.id);
@@ -39,7 +40,7 @@ export function effectsOf(result: HandoffResult): Effects {
 }
 
 /** The effects of hand-off changes: deliveries and timers queued, messages sent, the desks told. */
-export async function handoffEffects(db: Db, changes: Effects): Promise<Effect[]> {
+export async function handoffEffects(db: Db, changes: HandoffChanges): Promise<Effect[]> {
   const effects: Effect[] = [...changes.deliveryIds.map(fx.deliver), ...changes.timers.map((t) => fx.schedule(t.handoffId, 'remind', t.dueAt))];
   const rows = await db.handoff.findMany({ where: { id: { in: changes.handoffIds } }, select: { id: true, conversationId: true, serviceId: true } });
   for (const row of rows)
@@ -52,6 +53,6 @@ export async function handoffEffects(db: Db, changes: Effects): Promise<Effect[]
 }
 
 /** Applies hand-off changes once committed (callers that have no runner of their own). */
-export async function dispatch(deps: Omit<HandoffDeps, 'wording'>, changes: Effects): Promise<void> {
+export async function dispatch(deps: Omit<HandoffDeps, 'wording'>, changes: HandoffChanges): Promise<void> {
   await createEffectsRunner(deps).run(await handoffEffects(deps.db, changes));
 }

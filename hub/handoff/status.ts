@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../db/client.ts';
 import type { HandoffEventKind, HandoffStatus, Prisma } from '../generated/prisma/client.ts';
 import { createServiceReply } from '../outbound/compose.ts';
 import { HandoffError, insertHandoff } from './create.ts';
-import { dispatch, noEffects, type Effects, type HandoffDeps } from './dispatch.ts';
+import { dispatch, noEffects, type HandoffChanges, type HandoffDeps } from './dispatch.ts';
 import { OPEN_STATUSES } from './view.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -19,7 +19,7 @@ export interface Actor {
   providerKey?: string;
 }
 
-export type ChangeResult = { duplicate: true } | { duplicate: false; status: HandoffStatus; effects: Effects };
+export type ChangeResult = { duplicate: true } | { duplicate: false; status: HandoffStatus; effects: HandoffChanges };
 
 interface Current {
   id: string;
@@ -148,7 +148,7 @@ async function change(
   handoffId: string,
   actor: Actor,
   kind: HandoffEventKind,
-  apply: (tx: Tx, current: Current, effects: Effects) => Promise<HandoffStatus>,
+  apply: (tx: Tx, current: Current, effects: HandoffChanges) => Promise<HandoffStatus>,
   detail: Prisma.InputJsonObject = {},
 ): Promise<ChangeResult> {
   const effects = noEffects();
