@@ -68,7 +68,7 @@ export interface HubDeps {
 }
 
 function createAdapters(config: HubConfig, fanout: Fanout, rateLimits: RateLimits, logger: Logger, deps: HubDeps): Adapters {
-  const adapters: { [K in ChannelKind]?: ChannelAdapter } = {};
+  const adapters: Record<ChannelKind, ChannelAdapter> = {};
   for (const [kind, channelConfig] of Object.entries(config.channels) as [ChannelKind, unknown][]) {
     const module = channelModules[kind];
     const warn = (message: string, detail: Record<string, string | number> = {}) => logger.warn({ channel: kind, ...detail }, message);

@@ -5,12 +5,20 @@ import type { Router } from 'express';
 import type { Server as SocketServer } from 'socket.io';
 import type { IncomingMessage } from 'node:http';
 
-export const ChannelKind = z.enum(['sms', 'voice', 'webchat', 'email', 'botframework', 'whatsapp']);
-export type ChannelKind = z.infer<typeof ChannelKind>;
+/**
+ * A channel's name ('sms', 'webchat'): each channel's module declares its own, and channels/registry.ts lists the
+ * channels there are. It is data, not a closed list here or in the database, so adding a channel changes neither.
+ */
+export const ChannelKind = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'a channel name is 2 to 32 lower-case letters, digits and _');
+export type ChannelKind = string;
 
-/** The kind of address a customer has on a channel (one phone number serves SMS and voice). */
-export const ContactPointKind = z.enum(['phone', 'email', 'webchat_visitor', 'botframework_user']);
-export type ContactPointKind = z.infer<typeof ContactPointKind>;
+/**
+ * The kind of address a customer has on a channel (one phone number serves SMS and voice): 'phone' and 'email',
+ * which several channels share and the hub itself sends codes to, or one a channel declares as its own
+ * ('webchat_visitor', 'botframework_user').
+ */
+export const ContactPointKind = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'an address kind is 2 to 32 lower-case letters, digits and _');
+export type ContactPointKind = string;
 
 export const Attachment = z.object({
   url: z.url(),
@@ -388,6 +396,11 @@ export const ChannelCapabilities = z.object({
    * an inbound contact is first checked for being such a reply before it is taken as a customer's.
    */
   carriesServiceReplies: z.boolean(),
+  /**
+   * How many conversations on this channel an agent handles at once unless the hub's ROUTING_CAPACITY or the
+   * agent's own capacity says otherwise (a call takes the agent's whole attention: 1).
+   */
+  agentCapacity: z.number().int().min(0).max(50),
   /** Replies carry the thread of the customer's latest message (email: In-Reply-To, References, a subject with the conversation's reference). */
   threadsReplies: z.boolean(),
   /** Sending needs the provider's routing data from the customer's latest message here (OutboundMessage.context: a Bot Framework conversation reference). */

@@ -1,5 +1,5 @@
 // The one list of channels. Adding a channel = a folder under channels/ and one line here.
-import type { ChannelCapabilities, ChannelKind, ChannelModule, ContactPointKind } from './contract.ts';
+import { ChannelKind, type ChannelCapabilities, type ChannelModule, type ContactPointKind } from './contract.ts';
 import { smsChannel } from './sms/sms.adapter.ts';
 import { whatsappChannel } from './whatsapp/whatsapp.adapter.ts';
 import { webchatChannel } from './webchat/webchat.adapter.ts';
@@ -7,15 +7,48 @@ import { emailChannel } from './email/email.adapter.ts';
 import { voiceChannel } from './voice/voice.adapter.ts';
 import { botframeworkChannel } from './botframework/botframework.adapter.ts';
 
-// Every channel kind has exactly one module: the key type makes a missing or misspelt one a type error.
+// Each key is the channel's name (its module's `kind`, which tests/unit/channel-capabilities.test.ts checks): the
+// one place a channel is listed. Messages and conversations store the name as text, so no migration follows.
 // biome-ignore lint/suspicious/noExplicitAny: each module has its own config type, which only that module's schema and create() use
-export const channelModules: { readonly [K in ChannelKind]: ChannelModule<any> } = {
+export const channelModules: Readonly<Record<ChannelKind, ChannelModule<any>>> = {
   sms: smsChannel,
   webchat: webchatChannel,
   email: emailChannel,
   voice: voiceChannel,
   botframework: botframeworkChannel,
   whatsapp: whatsappChannel,
+};
+
+/** Every channel there is, in the registry's order. */
+export const CHANNEL_KINDS: readonly ChannelKind[] = Object.keys(channelModules);
+
+/** A channel the registry lists (settings name channels; stored rows may name one since removed). */
+export function isChannelKind(value: string): boolean {
+  return Object.hasOwn(channelModules, value);
+}
+
+/** A channel the registry lists, named in a setting or a request. */
+export const RegisteredChannel = ChannelKind.refine(isChannelKind, { error: `must be one of ${CHANNEL_KINDS.join(', ')}` });
+
+/**
+ * What the hub assumes of a channel stored on old rows but no longer in the registry: nothing can be sent on it,
+ * so replies go to an address on the customer's record instead.
+ */
+const REMOVED_CHANNEL: ChannelCapabilities = {
+  address: 'removed_channel',
+  reachesLater: false,
+  speaks: false,
+  canText: false,
+  textsAddress: false,
+  typing: false,
+  verifies: false,
+  showsTranscript: false,
+  turnByTurn: false,
+  carrierKeywords: false,
+  carriesServiceReplies: false,
+  agentCapacity: 0,
+  threadsReplies: false,
+  repliesNeedContext: false,
 };
 
 /**
@@ -30,7 +63,7 @@ export const ADDRESSES_THAT_REACH_LATER: ReadonlySet<ContactPointKind> = new Set
 
 /** What a channel can do, as its module declares it: the hub asks this, never which kind a channel is. */
 export function capabilitiesOf(kind: ChannelKind): ChannelCapabilities {
-  return channelModules[kind].capabilities;
+  return channelModules[kind]?.capabilities ?? REMOVED_CHANNEL;
 }
 
 /** Capabilities that are yes or no. */
@@ -38,7 +71,7 @@ type Flag = { [K in keyof ChannelCapabilities]-?: ChannelCapabilities[K] extends
 
 /** Every channel kind that declares `flag` (e.g. the kinds whose contacts are live calls), in the registry's order. */
 export function kindsThat(flag: Flag): ChannelKind[] {
-  return (Object.keys(channelModules) as ChannelKind[]).filter((kind) => channelModules[kind].capabilities[flag]);
+  return CHANNEL_KINDS.filter((kind) => capabilitiesOf(kind)[flag]);
 }
 
 /**
@@ -46,13 +79,11 @@ export function kindsThat(flag: Flag): ChannelKind[] {
  * text (the one that declares `textsAddress`); undefined when none does (a Teams user: replying needs their reference).
  */
 export function textChannelFor(address: ContactPointKind): ChannelKind | undefined {
-  return (Object.keys(channelModules) as ChannelKind[]).find(
-    (kind) => channelModules[kind].capabilities.address === address && channelModules[kind].capabilities.textsAddress,
-  );
+  return CHANNEL_KINDS.find((kind) => capabilitiesOf(kind).address === address && capabilitiesOf(kind).textsAddress);
 }
 
 /** Where to write to a customer who contacted us on `kind`: the channel itself, or (a call) the one that texts its address. */
 export function writtenReplyChannel(kind: ChannelKind): ChannelKind | undefined {
-  const capabilities = channelModules[kind].capabilities;
+  const capabilities = capabilitiesOf(kind);
   return capabilities.canText ? kind : textChannelFor(capabilities.address);
 }

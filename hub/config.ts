@@ -3,8 +3,8 @@ import path from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
-import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../channels/contract.ts';
-import { channelModules } from '../channels/registry.ts';
+import type { ChannelKind } from '../channels/contract.ts';
+import { CHANNEL_KINDS, RegisteredChannel, capabilitiesOf, channelModules } from '../channels/registry.ts';
 import { DEFAULT_TAXONOMY_PATH } from './needs/taxonomy.ts';
 import { checkOpeningHours } from './hours.ts';
 import type { VerificationLimits } from './identity/verify.ts';
@@ -138,20 +138,20 @@ const hubSchema = z.object({
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z
     .string()
-    .default('sms,webchat,email,voice,botframework,whatsapp')
+    .default(CHANNEL_KINDS.join(','))
     .transform((v) =>
       v
         .split(',')
         .map((c) => c.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(ChannelKindSchema, 'the bot answers on sms, webchat, email, voice, botframework and whatsapp')),
+    .pipe(z.array(RegisteredChannel)),
   /** How long an agent has to accept an offered conversation before it moves on. */
   ROUTING_OFFER_SECONDS: z.coerce.number().positive().max(600).default(30),
-  /** Conversations an agent takes at once per channel, unless their own settings say otherwise. */
+  /** Conversations an agent takes at once per channel, unless their own settings say otherwise; each channel declares its default. */
   ROUTING_CAPACITY: z
     .string()
-    .default('voice:1,webchat:3,sms:3,botframework:3,email:5,whatsapp:3')
+    .default('')
     .transform((v, ctx) => {
       const out: Partial<Record<ChannelKind, number>> = {};
       for (const part of v
@@ -159,9 +159,9 @@ const hubSchema = z.object({
         .map((p) => p.trim())
         .filter(Boolean)) {
         const [channel, count] = part.split(':');
-        const parsed = ChannelKindSchema.safeParse(channel);
+        const parsed = RegisteredChannel.safeParse(channel);
         if (!parsed.success || !/^\d+$/.test(count ?? '')) {
-          ctx.addIssue({ code: 'custom', message: `"${part}" should be channel:count, e.g. webchat:3` });
+          ctx.addIssue({ code: 'custom', message: `"${part}" should be channel:count, e.g. webchat:3, with a channel of ${CHANNEL_KINDS.join(', ')}` });
           return z.NEVER;
         }
         out[parsed.data] = Number(count);
@@ -234,7 +234,7 @@ export interface HubConfig {
   botChannels: readonly ChannelKind[];
   /** Each enabled channel's validated config; a channel absent here is off. */
   channels: { [K in ChannelKind]?: unknown };
-  routing: { offerTimeoutMs: number; defaultCapacity: Record<ChannelKind, number>; sweepMs: number; presenceGraceMs: number };
+  routing: { offerTimeoutMs: number; defaultCapacity: Readonly<Partial<Record<ChannelKind, number>>>; sweepMs: number; presenceGraceMs: number };
   handoff: { attempts: number; backoffMs: number; webhookTimeoutMs: number; directoryPath: string | null; directoryAllOrNothing: boolean };
   /** Slack hand-offs; null when not configured. */
   slack: { botToken: string; signingSecret: string; apiUrl: string } | null;
@@ -322,7 +322,7 @@ export function loadConfig(env: Env): HubConfig {
     channels,
     routing: {
       offerTimeoutMs: hub.ROUTING_OFFER_SECONDS * 1000,
-      defaultCapacity: { voice: 1, webchat: 3, sms: 3, botframework: 3, email: 5, whatsapp: 3, ...hub.ROUTING_CAPACITY },
+      defaultCapacity: { ...Object.fromEntries(CHANNEL_KINDS.map((kind) => [kind, capabilitiesOf(kind).agentCapacity])), ...hub.ROUTING_CAPACITY },
       sweepMs: hub.ROUTING_SWEEP_MS,
       presenceGraceMs: hub.PRESENCE_GRACE_SECONDS * 1000,
     },

@@ -29,7 +29,7 @@ export const PasswordResetBody = z.object({ password: NewPassword });
 export interface AccountDeps {
   db: Db;
   effects: EffectsRunner;
-  defaultCapacity: Record<ChannelKind, number>;
+  defaultCapacity: Readonly<Partial<Record<ChannelKind, number>>>;
   desk: DeskSockets;
   /** The current password is a password check like sign-in: guessing it is limited the same way. */
   loginLockout: LoginLockout;

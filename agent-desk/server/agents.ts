@@ -3,7 +3,8 @@
 import { passwordProblem } from './password-rules.ts';
 import express from 'express';
 import { z } from 'zod';
-import { ChannelKind, type ChannelKind as Channel } from '../../channels/contract.ts';
+import type { ChannelKind as Channel } from '../../channels/contract.ts';
+import { RegisteredChannel } from '../../channels/registry.ts';
 import { TimeZone, checkOpeningHours } from '../../hub/hours.ts';
 import { withoutBidiOverrides } from '../../channels/bidi.ts';
 import { recordAudit } from '../../hub/audit.ts';
@@ -24,7 +25,7 @@ export interface AgentRoutingView {
   presenceAt: string;
   skills: string[];
   /** What the agent takes at once per channel, their own settings over the hub's defaults. */
-  capacity: Record<Channel, number>;
+  capacity: Partial<Record<Channel, number>>;
   /** Open conversations they have now, per channel. */
   load: Partial<Record<Channel, number>>;
   teams: { id: string; name: string }[];
@@ -49,7 +50,7 @@ const teamSelect = { id: true, name: true, needs: true, hours: true, timeZone: t
 
 type AgentRow = Prisma.AgentGetPayload<{ select: typeof agentSelect }>;
 
-function toView(a: AgentRow, load: Partial<Record<Channel, number>>, defaults: Record<Channel, number>): AgentRoutingView {
+function toView(a: AgentRow, load: Partial<Record<Channel, number>>, defaults: Readonly<Partial<Record<Channel, number>>>): AgentRoutingView {
   return {
     id: a.id,
     displayName: a.displayName,
@@ -76,7 +77,7 @@ async function loads(db: Db, agentIds: string[]): Promise<Map<string, Partial<Re
   return out;
 }
 
-export async function agentRoutingView(db: Db, agentId: string, defaults: Record<Channel, number>): Promise<AgentRoutingView> {
+export async function agentRoutingView(db: Db, agentId: string, defaults: Readonly<Partial<Record<Channel, number>>>): Promise<AgentRoutingView> {
   const row = await db.agent.findUniqueOrThrow({ where: { id: agentId }, select: agentSelect });
   return toView(row, (await loads(db, [agentId])).get(agentId)!, defaults);
 }
@@ -86,7 +87,7 @@ function skillNames(taxonomy: readonly TaxonomyEntry[]): Set<string> {
   return new Set(taxonomy.flatMap((n) => [n.code, n.code.split('.')[0]!]));
 }
 
-const Capacity = z.partialRecord(ChannelKind, z.number().int().min(0).max(50));
+const Capacity = z.partialRecord(RegisteredChannel, z.number().int().min(0).max(50));
 export const IdParam = z.object({ id: z.uuid() });
 
 /** The bodies of the account, routing and team routes: skills are checked against the needs taxonomy. */
@@ -138,7 +139,7 @@ export function agentsRouter(deps: {
   db: Db;
   effects: EffectsRunner;
   taxonomy: readonly TaxonomyEntry[];
-  defaultCapacity: Record<Channel, number>;
+  defaultCapacity: Readonly<Partial<Record<Channel, number>>>;
   publicBaseUrl: string;
 }) {
   const router = express.Router();
@@ -254,7 +255,7 @@ export interface SupervisorOverview {
   agents: AgentRoutingView[];
 }
 
-export async function supervisorOverview(db: Db, defaults: Record<Channel, number>): Promise<SupervisorOverview> {
+export async function supervisorOverview(db: Db, defaults: Readonly<Partial<Record<Channel, number>>>): Promise<SupervisorOverview> {
   // Counted in the database, by team: the overview is rebuilt on every change in the queue, however long it is.
   const waiting = { status: 'open', assignedAgentId: null, waitingSince: { not: null } } as const;
   const [teams, byTeam, urgentByTeam, agentRows] = await Promise.all([

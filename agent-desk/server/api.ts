@@ -2,8 +2,8 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { fromTheDesk } from './origin.ts';
-import { ChannelKind as ChannelKindSchema, type ChannelKind } from '../../channels/contract.ts';
-import { kindsThat } from '../../channels/registry.ts';
+import type { ChannelKind } from '../../channels/contract.ts';
+import { kindsThat, RegisteredChannel } from '../../channels/registry.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import type { Queues } from '../../hub/queues.ts';
@@ -56,7 +56,7 @@ export const ReplyBody = z.object({
       error: (issue) => `replace ${unfilledPlaceholder(String(issue.input))} with what it stands for before sending`,
     }),
   /** Reply on another of the customer's channels than the conversation's own (one of the conversation's replyChannels). */
-  channel: ChannelKindSchema.optional(),
+  channel: RegisteredChannel.optional(),
 });
 export const ListQuery = z.object({
   status: z.enum(['open', 'closed']).default('open'),
@@ -120,7 +120,7 @@ export interface ApiDeps {
   /** Applies what the hub's use cases return (hub/effects.ts). */
   effects: EffectsRunner;
   /** What an agent takes at once per channel unless their own settings say otherwise. */
-  defaultCapacity: Record<ChannelKind, number>;
+  defaultCapacity: Readonly<Partial<Record<ChannelKind, number>>>;
   /** How the customer is told where their needs went. */
   handoffWording: HandoffWording;
   /** How services read needs and facts. */

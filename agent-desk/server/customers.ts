@@ -19,6 +19,7 @@ import { normalisePostcode } from '../../hub/identity/search.ts';
 import { MessageView, messageInclude, messageView } from './views.ts';
 import { withoutBidiOverrides } from '../../channels/bidi.ts';
 import { ChannelKind, ContactPointKind } from '../../channels/contract.ts';
+import { RegisteredChannel } from '../../channels/registry.ts';
 
 export const SearchQuery = z.object({
   query: z.string().trim().min(2, 'query must be at least 2 characters').max(200),
@@ -52,7 +53,7 @@ export const ProfilePatch = z
       .string()
       .nullable()
       .refine((v) => v === null || isLanguageTag(v), 'language must be a language tag, e.g. en-GB, cy, pl'),
-    preferredChannel: ChannelKind.nullable(),
+    preferredChannel: RegisteredChannel.nullable(),
     accessibilityNeeds: z.array(z.string().trim().min(1).max(100)).max(20),
   })
   .partial()

@@ -43,7 +43,7 @@ export interface DeskServerEvents {
 export interface RealtimeSettings {
   /** An agent whose desk has been closed this long is set offline. */
   presenceGraceMs: number;
-  defaultCapacity: Record<ChannelKind, number>;
+  defaultCapacity: Readonly<Partial<Record<ChannelKind, number>>>;
   router: Router;
   /** Applies what the hub's use cases return (hub/effects.ts). */
   effects: EffectsRunner;

@@ -44,7 +44,7 @@ export async function offerView(db: Db, offerId: string): Promise<(OfferView & {
 export interface PresenceDeps {
   db: Db;
   effects: EffectsRunner;
-  defaultCapacity: Record<ChannelKind, number>;
+  defaultCapacity: Readonly<Partial<Record<ChannelKind, number>>>;
 }
 
 export function routingRouter(deps: PresenceDeps & { enabledChannels: readonly ChannelKind[]; voice?: ChannelAdapter }) {

@@ -125,6 +125,7 @@ export const botframeworkChannel: ChannelModule<BotframeworkConfig> = {
     turnByTurn: true,
     carrierKeywords: false,
     carriesServiceReplies: false,
+    agentCapacity: 3,
     threadsReplies: false,
     repliesNeedContext: true,
   },

@@ -270,6 +270,7 @@ export const emailChannel: ChannelModule<EmailConfig> = {
     turnByTurn: false,
     carrierKeywords: false,
     carriesServiceReplies: true,
+    agentCapacity: 5,
     threadsReplies: true,
     repliesNeedContext: false,
     automaticAnswersPerDay: 1,

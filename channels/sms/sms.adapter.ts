@@ -89,6 +89,7 @@ export const smsChannel: ChannelModule<SmsConfig> = {
     turnByTurn: true,
     carrierKeywords: true,
     carriesServiceReplies: false,
+    agentCapacity: 3,
     threadsReplies: false,
     repliesNeedContext: false,
   },

@@ -280,6 +280,7 @@ export const voiceChannel: ChannelModule<VoiceConfig> = {
     turnByTurn: true,
     carrierKeywords: false,
     carriesServiceReplies: false,
+    agentCapacity: 1,
     threadsReplies: false,
     repliesNeedContext: false,
   },

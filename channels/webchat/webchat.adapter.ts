@@ -205,6 +205,7 @@ export const webchatChannel: ChannelModule<WebchatConfig> = {
     turnByTurn: true,
     carrierKeywords: false,
     carriesServiceReplies: false,
+    agentCapacity: 3,
     threadsReplies: false,
     repliesNeedContext: false,
   },

@@ -104,6 +104,7 @@ export const whatsappChannel: ChannelModule<WhatsappConfig> = {
     turnByTurn: true,
     carrierKeywords: false,
     carriesServiceReplies: false,
+    agentCapacity: 3,
     threadsReplies: false,
     repliesNeedContext: false,
   },

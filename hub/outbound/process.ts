@@ -7,7 +7,8 @@ import { applyDeliveryReports } from './status.ts';
 import { referenceFor } from '../conversation/thread.ts';
 import { capabilitiesOf } from '../../channels/registry.ts';
 
-export type Adapters = { readonly [K in ChannelKind]?: ChannelAdapter };
+/** The adapters of the channels switched on, by name. */
+export type Adapters = Readonly<Record<ChannelKind, ChannelAdapter>>;
 
 export type OutboundOutcome =
   | { kind: 'sent'; conversationId: string }

@@ -1,7 +1,7 @@
 // The routing engine: gathers who is waiting and who is free, asks plan.ts who gets what, and writes the
 // offers. One run at a time across every hub process (a PostgreSQL advisory lock), and the database
 // allows one pending offer per conversation, so a conversation is never offered to two agents at once.
-import { ChannelKind } from '../../channels/contract.ts';
+import type { ChannelKind } from '../../channels/contract.ts';
 import { kindsThat } from '../../channels/registry.ts';
 import type { Db } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -13,7 +13,7 @@ export interface RoutingSettings {
   /** How long an agent has to accept an offer before it moves on. */
   offerTimeoutMs: number;
   /** Conversations at once per channel for an agent who has not set their own. */
-  defaultCapacity: Readonly<Record<ChannelKind, number>>;
+  defaultCapacity: Readonly<Partial<Record<ChannelKind, number>>>;
   /** How often each process runs routing anyway (expired offers, anything a lost trigger missed). */
   sweepMs: number;
 }
@@ -28,7 +28,6 @@ export interface RoutingRun {
 
 // Two-key advisory locks do not collide with the one-key locks the bot takes per conversation.
 const ROUTING_LOCK = [7215, 1] as const;
-const OFFERED_CHANNELS: readonly ChannelKind[] = ChannelKind.options;
 // Channels whose conversations are live calls: one is offered while its call waits in the phone queue (accepting
 // puts it through), and it holds an agent's place while its call rings them or is connected. '' stands in for
 // none, as SQL has no empty list.
@@ -41,7 +40,6 @@ const CALL_LOAD = kindsThat('speaks')[0] ?? '';
 // Each step below is one SQL statement: on a busy hub every round trip to PostgreSQL counts, and every
 // run holds the routing lock (the routing bench measures it).
 const WAITING = Prisma.sql`c.status = 'open' AND c."assignedAgentId" IS NULL AND c."waitingSince" IS NOT NULL
-  AND c.channel::text IN (${Prisma.join(OFFERED_CHANNELS)})
   AND NOT EXISTS (SELECT 1 FROM "Offer" p WHERE p."conversationId" = c.id AND p.status = 'pending')
   AND (c.channel::text NOT IN (${CALL_CHANNELS}) OR EXISTS (SELECT 1 FROM "Call" q WHERE q."conversationId" = c.id AND q.state = 'queued'))`;
 const GONE = Prisma.sql`(c.status <> 'open' OR c."assignedAgentId" IS NOT NULL OR c."waitingSince" IS NULL)`;

@@ -29,7 +29,7 @@ export interface AgentState {
   skills: readonly string[];
   teamIds: readonly string[];
   /** Conversations at once per channel; 0: not offered that channel. */
-  capacity: Readonly<Record<ChannelKind, number>>;
+  capacity: Readonly<Partial<Record<ChannelKind, number>>>;
   /** Conversations assigned now plus offers pending, per channel. */
   load: Readonly<Partial<Record<ChannelKind, number>>>;
   lastOfferedAt: Date | null;
@@ -53,7 +53,7 @@ export function hasSkillsFor(agent: Pick<AgentState, 'skills'>, needs: readonly 
   return needs.some((code) => agent.skills.some((skill) => skillCovers(skill, code)));
 }
 
-const totalLoad = (load: AgentState['load']) => Object.values(load).reduce((sum, n) => sum + (n ?? 0), 0);
+const totalLoad = (load: AgentState['load']) => Object.values(load).reduce<number>((sum, n) => sum + (n ?? 0), 0);
 
 export function byPriority(a: WaitingConversation, b: WaitingConversation): number {
   if (a.urgent !== b.urgent) return a.urgent ? -1 : 1;

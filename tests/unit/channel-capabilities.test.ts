@@ -2,16 +2,26 @@
 // sink's ports following them: each channel gets the core, and only the ports its capabilities ask for.
 import { describe, expect, it } from 'vitest';
 import { ChannelCapabilities, ChannelKind } from '../../channels/contract.ts';
-import { capabilitiesOf, channelModules, kindsThat, textChannelFor, writtenReplyChannel } from '../../channels/registry.ts';
+import { CHANNEL_KINDS, capabilitiesOf, channelModules, isChannelKind, kindsThat, textChannelFor, writtenReplyChannel } from '../../channels/registry.ts';
 import { createInboundSink, type InboundSinkDeps } from '../../hub/ingest/sink.ts';
 
 describe('channel capabilities', () => {
   it('are declared in full by every channel, with nothing undeclared', () => {
-    for (const kind of ChannelKind.options) {
+    for (const kind of CHANNEL_KINDS) {
       const declared = ChannelCapabilities.strict().safeParse(capabilitiesOf(kind));
       expect(declared.error?.issues ?? [], kind).toEqual([]);
-      expect(channelModules[kind].kind).toBe(kind);
+      // The registry's key is the name stored on every message: it must be the module's own, and a valid name.
+      expect(channelModules[kind]?.kind).toBe(kind);
+      expect(ChannelKind.safeParse(kind).success, kind).toBe(true);
     }
+  });
+
+  it('treat a channel named on old rows but since removed from the registry as one nothing is sent on', () => {
+    expect(isChannelKind('sms')).toBe(true);
+    expect(isChannelKind('telex')).toBe(false);
+    expect(isChannelKind('constructor')).toBe(false);
+    expect(capabilitiesOf('telex')).toMatchObject({ canText: false, speaks: false, agentCapacity: 0 });
+    expect(writtenReplyChannel('telex')).toBeUndefined();
   });
 
   it('answer the questions the hub asks as the channels behave', () => {
@@ -23,15 +33,15 @@ describe('channel capabilities', () => {
     expect(kindsThat('carriesServiceReplies')).toEqual(['email']);
     expect(kindsThat('threadsReplies')).toEqual(['email']);
     expect(kindsThat('repliesNeedContext')).toEqual(['botframework']);
-    expect(ChannelKind.options.filter((k) => !capabilitiesOf(k).turnByTurn)).toEqual(['email']);
-    expect(ChannelKind.options.filter((k) => !capabilitiesOf(k).canText)).toEqual(['voice']);
+    expect(CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).turnByTurn)).toEqual(['email']);
+    expect(CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).canText)).toEqual(['voice']);
     expect(capabilitiesOf('email').automaticAnswersPerDay).toBe(1);
     expect(capabilitiesOf('whatsapp').replyWindowHours).toBe(24);
   });
 
   it('write to each kind of address on one channel at most, and answer a call by text', () => {
     for (const address of ['phone', 'email', 'webchat_visitor', 'botframework_user'] as const) {
-      expect(ChannelKind.options.filter((k) => capabilitiesOf(k).address === address && capabilitiesOf(k).textsAddress).length, address).toBeLessThanOrEqual(1);
+      expect(CHANNEL_KINDS.filter((k) => capabilitiesOf(k).address === address && capabilitiesOf(k).textsAddress).length, address).toBeLessThanOrEqual(1);
     }
     expect(textChannelFor('phone')).toBe('sms');
     expect(textChannelFor('email')).toBe('email');
@@ -41,7 +51,7 @@ describe('channel capabilities', () => {
     expect(writtenReplyChannel('voice')).toBe('sms');
     expect(writtenReplyChannel('whatsapp')).toBe('whatsapp');
     // A channel that cannot take text must have one that writes to its address, or its customers get no answer.
-    for (const kind of ChannelKind.options) expect(writtenReplyChannel(kind), kind).toBeDefined();
+    for (const kind of CHANNEL_KINDS) expect(writtenReplyChannel(kind), kind).toBeDefined();
   });
 
   it('have at most one channel that speaks while a call has no channel of its own (hub/routing/engine.ts counts its load there)', () => {
