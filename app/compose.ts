@@ -140,7 +140,6 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     workers = startWorkers({
       db,
       redis,
-      bus,
       logger,
       adapters,
       queues,
@@ -173,7 +172,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"] } } }));
     app.use(cookieParser());
     // Slack's requests are checked against the raw body, so its route comes before any body parser.
-    if (config.slack) app.use(createSlackApp(config.slack, { db, queues, bus, logger, wording, words }).router);
+    if (config.slack) app.use(createSlackApp(config.slack, { db, effects, logger, wording, words }).router);
     const journal = new InboundJournal(config.journal.dir, config.journal.maxBytes);
     stops.push(startJournalReplay({ journal, db, queues, logger, pingDb: database.ping, intervalMs: config.journal.replayMs }));
     app.get('/health', healthHandler({ pingDb: database.ping, redis, journalPending: () => journal.pending() }));
@@ -219,7 +218,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, createInboundSink(sinkDeps, adapter.kind));
     app.use(channelRoutes);
     // A service's own system accepting, answering or closing a hand-off it got by webhook (signed, like ours to it).
-    app.use(handoffCallbackRouter({ db, queues, bus, logger, wording }));
+    app.use(handoffCallbackRouter({ db, effects, logger, wording }));
     const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
     const loginLockout = createLoginLockout({ redis, prefix: config.queuePrefix, logger, findAgentId, record: signInLockRecorder(db), ...config.loginLockout });
     const sessions = { ttlMs: config.sessionTtlMs, idleMs: config.sessionIdleMs };

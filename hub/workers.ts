@@ -5,7 +5,6 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from './db/client.ts';
-import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
 import { QUEUE_NAMES, enqueueFor, type HandoffJob, type HandoffTimerJob, type InboundJob, type MediaJob, type OutboundJob } from './queues.ts';
 import { fetchMessageMedia, hasPendingMedia } from './ingest/media.ts';
@@ -17,7 +16,7 @@ import type { HandoffWording } from './handoff/create.ts';
 import { processInbound } from './ingest/process.ts';
 import { processOutbound, type Adapters } from './outbound/process.ts';
 import { routeMessage } from './usecases/route-message.ts';
-import type { EffectsRunner } from './effects.ts';
+import { fx, type EffectsRunner } from './effects.ts';
 import type { Queues } from './queues.ts';
 import type { NeedsBot } from './bot/bot.ts';
 import type { ChannelKind } from '../channels/contract.ts';
@@ -26,7 +25,6 @@ import { capabilitiesOf } from '../channels/registry.ts';
 export interface WorkerDeps {
   db: Db;
   redis: Redis;
-  bus: EventBus;
   logger: Logger;
   adapters: Adapters;
   queues: Queues;
@@ -69,7 +67,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
       const result = await processInbound(deps.db, job.data.inboxItemId);
       if (!result) return;
       // Published even when an earlier run stored it: that run may have died before publishing.
-      await deps.bus.publish({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId });
+      await deps.effects.run([fx.publish({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId })]);
       // Files the provider keeps are fetched by their own job: the message is shown (and routed) without waiting.
       const stored = await deps.db.message.findUnique({ where: { id: result.messageId }, select: { attachments: true, channel: true } });
       if (stored && deps.adapters[stored.channel]?.fetchMedia && hasPendingMedia(stored.attachments))
@@ -85,12 +83,12 @@ export function startWorkers(deps: WorkerDeps): Workers {
       try {
         const outcome = await processOutbound(deps.db, deps.adapters, job.data.messageId, isLastAttempt);
         if (outcome.kind !== 'skipped')
-          await deps.bus.publish({ type: 'message.updated', conversationId: outcome.conversationId, messageId: job.data.messageId });
+          await deps.effects.run([fx.publish({ type: 'message.updated', conversationId: outcome.conversationId, messageId: job.data.messageId })]);
         if (outcome.kind === 'failed') deps.logger.warn({ messageId: job.data.messageId, code: outcome.error.code }, 'outbound message failed');
       } catch (error) {
         // The agent sees the attempt's error while the job waits to retry.
         const row = await deps.db.message.findUnique({ where: { id: job.data.messageId }, select: { conversationId: true } });
-        if (row) await deps.bus.publish({ type: 'message.updated', conversationId: row.conversationId, messageId: job.data.messageId });
+        if (row) await deps.effects.run([fx.publish({ type: 'message.updated', conversationId: row.conversationId, messageId: job.data.messageId })]);
         throw error;
       }
     },
@@ -107,14 +105,19 @@ export function startWorkers(deps: WorkerDeps): Workers {
     },
     common,
   );
-  const handoffTimer = new Worker<HandoffTimerJob>(QUEUE_NAMES.handoffTimer, (job) => runTimer(deps, job.data.handoffId, job.data.stage), common);
+  const handoffTimer = new Worker<HandoffTimerJob>(
+    QUEUE_NAMES.handoffTimer,
+    async (job) => deps.effects.run(await runTimer(deps.db, job.data.handoffId, job.data.stage)),
+    common,
+  );
   const media = new Worker<MediaJob>(
     QUEUE_NAMES.media,
     async (job) => {
       const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = await fetchMessageMedia(deps, job.data.messageId, isLastAttempt);
       if (!outcome) return;
-      if (outcome.changed) await deps.bus.publish({ type: 'message.updated', conversationId: outcome.conversationId, messageId: job.data.messageId });
+      if (outcome.changed)
+        await deps.effects.run([fx.publish({ type: 'message.updated', conversationId: outcome.conversationId, messageId: job.data.messageId })]);
       // Thrown so BullMQ tries again later; what was fetched is kept.
       if (outcome.retry) throw new Error('some media could not be fetched yet');
     },

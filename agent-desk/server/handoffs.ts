@@ -123,7 +123,8 @@ export function serviceHandoffRouter(deps: HandoffRouteDeps) {
       const body = schema?.safeParse(req.body);
       if (body && !body.success) return invalid(res, body.error);
       try {
-        await run(view.id, body?.data as T, { name: req.agent!.displayName, agentId: req.agent!.id });
+        const result = await run(view.id, body?.data as T, { name: req.agent!.displayName, agentId: req.agent!.id });
+        await deps.effects.run(result.effects);
         res.json({ handoff: await loadHandoffView(deps.db, view.id, deps.words) });
       } catch (error) {
         if (error instanceof HandoffError) return void res.status(error.status).json({ error: error.message });

@@ -53,9 +53,11 @@ export function handoffCallbackRouter(deps: HandoffDeps) {
       return void res.status(400).json({ error: 'invalid request', issues: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
     const actor = (step: string): Actor => ({ name: `${body.data.by} (${handoff.service.name})`, providerKey: `webhook:${handoff.id}:${requestId}:${step}` });
     try {
-      if (body.data.message_to_customer) await replyFromService(deps, handoff.id, body.data.message_to_customer, actor('reply'));
-      if (body.data.status === 'accepted') await acceptHandoff(deps, handoff.id, actor('accept'));
-      if (body.data.status === 'closed') await closeHandoff(deps, handoff.id, body.data.outcome!, actor('close'));
+      // Each step commits and has its effects applied before the next: a failure later leaves the earlier done.
+      if (body.data.message_to_customer)
+        await deps.effects.run((await replyFromService(deps, handoff.id, body.data.message_to_customer, actor('reply'))).effects);
+      if (body.data.status === 'accepted') await deps.effects.run((await acceptHandoff(deps, handoff.id, actor('accept'))).effects);
+      if (body.data.status === 'closed') await deps.effects.run((await closeHandoff(deps, handoff.id, body.data.outcome!, actor('close'))).effects);
     } catch (error) {
       if (error instanceof HandoffError) return void res.status(error.status).json({ error: error.message });
       throw error;

@@ -1,18 +1,20 @@
 // What a hand-off change leads to once it commits: its deliveries to services and messages to the customer
 // queued, its accept-by timer set, and the desks told (as effects, applied by hub/effects.ts).
 import type { Db } from '../db/client.ts';
-import type { EventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
-import type { Queues } from '../queues.ts';
-import { createEffectsRunner, fx, type Effect } from '../effects.ts';
+import { fx, type Effect, type EffectsRunner } from '../effects.ts';
 import type { HandoffResult, HandoffWording } from './create.ts';
 
-export interface HandoffDeps {
+/** What a hand-off change needs: the database and the wording it writes to the customer. */
+export interface HandoffContext {
   db: Db;
-  queues: Queues;
-  bus: EventBus;
-  logger: Logger;
   wording: HandoffWording;
+}
+
+/** What the routes and workers that change hand-offs need besides: the runner for the changes' effects. */
+export interface HandoffDeps extends HandoffContext {
+  effects: EffectsRunner;
+  logger: Logger;
 }
 
 /** What a hand-off change wrote, by id: turned into effects (hub/effects.ts) by handoffEffects once committed. */
@@ -50,9 +52,4 @@ export async function handoffEffects(db: Db, changes: HandoffChanges): Promise<E
   for (const message of messages) effects.push(...fx.message(message.conversationId, message.id));
   if (messages.length) effects.push(fx.conversationChanged(messages[0]!.conversationId));
   return effects;
-}
-
-/** Applies hand-off changes once committed (callers that have no runner of their own). */
-export async function dispatch(deps: Omit<HandoffDeps, 'wording'>, changes: HandoffChanges): Promise<void> {
-  await createEffectsRunner(deps).run(await handoffEffects(deps.db, changes));
 }

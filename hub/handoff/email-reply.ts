@@ -59,7 +59,7 @@ export async function takeServiceReply(deps: HandoffDeps, inboxItemId: string): 
   const actor = { name: `${headers?.fromName || contact.from.address} (email)`, providerKey: `email:${contact.providerMessageId}` };
   try {
     // A retried job finds the 'replied' event by its providerKey and sends nothing more.
-    await replyFromService(deps, handoff.id, replyText(contact), actor);
+    await deps.effects.run((await replyFromService(deps, handoff.id, replyText(contact), actor)).effects);
   } catch (error) {
     if (!(error instanceof HandoffError)) throw error; // temporary (the database): the job retries
     // Redirected to another service (409), or the customer cannot be reached or the reply was empty

@@ -6,7 +6,8 @@ import { isUniqueViolation } from '../db/client.ts';
 import type { HandoffEventKind, HandoffStatus, Prisma } from '../generated/prisma/client.ts';
 import { createServiceReply } from '../outbound/compose.ts';
 import { HandoffError, insertHandoff } from './create.ts';
-import { dispatch, noEffects, type HandoffChanges, type HandoffDeps } from './dispatch.ts';
+import type { Effect } from '../effects.ts';
+import { handoffEffects, noEffects, type HandoffChanges, type HandoffContext } from './dispatch.ts';
 import { OPEN_STATUSES } from './view.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -19,7 +20,8 @@ export interface Actor {
   providerKey?: string;
 }
 
-export type ChangeResult = { duplicate: true } | { duplicate: false; status: HandoffStatus; effects: HandoffChanges };
+/** What a change did, and what follows from it once committed (for the caller's effects runner). */
+export type ChangeResult = { duplicate: true; effects: Effect[] } | { duplicate: false; status: HandoffStatus; effects: Effect[] };
 
 interface Current {
   id: string;
@@ -31,7 +33,7 @@ interface Current {
 
 const FINISHED: HandoffStatus[] = ['closed', 'redirected'];
 
-export function acceptHandoff(deps: HandoffDeps, handoffId: string, actor: Actor): Promise<ChangeResult> {
+export function acceptHandoff(deps: HandoffContext, handoffId: string, actor: Actor): Promise<ChangeResult> {
   return change(deps, handoffId, actor, 'accepted', async (tx, h, effects) => {
     if (FINISHED.includes(h.status)) throw new HandoffError(`this hand-off is already ${h.status}`, 409);
     if (h.status === 'accepted') return h.status;
@@ -41,7 +43,7 @@ export function acceptHandoff(deps: HandoffDeps, handoffId: string, actor: Actor
   });
 }
 
-export function closeHandoff(deps: HandoffDeps, handoffId: string, outcome: string, actor: Actor): Promise<ChangeResult> {
+export function closeHandoff(deps: HandoffContext, handoffId: string, outcome: string, actor: Actor): Promise<ChangeResult> {
   const words = outcome.trim().slice(0, 500);
   if (!words) return Promise.reject(new HandoffError('say what was done', 422));
   return change(
@@ -67,7 +69,7 @@ export function closeHandoff(deps: HandoffDeps, handoffId: string, outcome: stri
 }
 
 /** Passes it to another service: a new hand-off (same plan, needs, facts and consent) replaces this one. */
-export function redirectHandoff(deps: HandoffDeps, handoffId: string, toServiceId: string, actor: Actor, reason?: string): Promise<ChangeResult> {
+export function redirectHandoff(deps: HandoffContext, handoffId: string, toServiceId: string, actor: Actor, reason?: string): Promise<ChangeResult> {
   return change(
     deps,
     handoffId,
@@ -103,7 +105,7 @@ export function redirectHandoff(deps: HandoffDeps, handoffId: string, toServiceI
 }
 
 /** The service answers the customer, on the channel they used. Answering a hand-off not yet accepted accepts it. */
-export function replyFromService(deps: HandoffDeps, handoffId: string, text: string, actor: Actor): Promise<ChangeResult> {
+export function replyFromService(deps: HandoffContext, handoffId: string, text: string, actor: Actor): Promise<ChangeResult> {
   const body = text.trim();
   if (!body) return Promise.reject(new HandoffError('the reply is empty', 422));
   return change(deps, handoffId, actor, 'replied', async (tx, h, effects) => {
@@ -129,7 +131,7 @@ export function replyFromService(deps: HandoffDeps, handoffId: string, text: str
 }
 
 /** Sends a hand-off that could not be delivered again, to its service's target as the directory now says. */
-export function resendHandoff(deps: HandoffDeps, handoffId: string, actor: Actor): Promise<ChangeResult> {
+export function resendHandoff(deps: HandoffContext, handoffId: string, actor: Actor): Promise<ChangeResult> {
   return change(deps, handoffId, actor, 'resent', async (tx, h, effects) => {
     if (h.status !== 'failed') throw new HandoffError('only a hand-off that could not be delivered is sent again', 409);
     const service = await tx.service.findUniqueOrThrow({ where: { id: h.service.id }, select: { target: true, active: true } });
@@ -144,7 +146,7 @@ export function resendHandoff(deps: HandoffDeps, handoffId: string, actor: Actor
 }
 
 async function change(
-  deps: HandoffDeps,
+  deps: HandoffContext,
   handoffId: string,
   actor: Actor,
   kind: HandoffEventKind,
@@ -153,6 +155,7 @@ async function change(
 ): Promise<ChangeResult> {
   const effects = noEffects();
   let status: HandoffStatus;
+  // A retried request (the same providerKey) changes nothing and has nothing to apply.
   try {
     const done = await deps.db.$transaction(async (tx) => {
       if (actor.providerKey && (await tx.handoffEvent.findUnique({ where: { providerKey: actor.providerKey }, select: { id: true } }))) return false;
@@ -174,12 +177,11 @@ async function change(
       }
       return true;
     });
-    if (!done) return { duplicate: true };
+    if (!done) return { duplicate: true, effects: [] };
   } catch (error) {
     // The same request, running at the same time in another process, recorded it first.
-    if (actor.providerKey && isUniqueViolation(error)) return { duplicate: true };
+    if (actor.providerKey && isUniqueViolation(error)) return { duplicate: true, effects: [] };
     throw error;
   }
-  await dispatch(deps, effects);
-  return { duplicate: false, status: status!, effects };
+  return { duplicate: false, status: status!, effects: await handoffEffects(deps.db, effects) };
 }

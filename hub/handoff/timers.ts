@@ -5,17 +5,18 @@
 import type { Db } from '../db/client.ts';
 import type { HandoffStatus } from '../generated/prisma/client.ts';
 import type { Queues } from '../queues.ts';
-import { dispatch, noEffects, type HandoffDeps } from './dispatch.ts';
-import { scheduleTimer } from '../effects.ts';
+import { handoffEffects, noEffects } from './dispatch.ts';
+import { fx, scheduleTimer, type Effect } from '../effects.ts';
 
 /** Not accepted yet: still waiting on the service. */
 const UNANSWERED: HandoffStatus[] = ['sent', 'delivered', 'failed'];
 
-export async function runTimer(deps: Omit<HandoffDeps, 'wording'>, handoffId: string, stage: 'remind' | 'escalate'): Promise<void> {
+/** Reminds the service or tells supervisors, once each; returns what follows (the next stage's timer among it). */
+export async function runTimer(db: Db, handoffId: string, stage: 'remind' | 'escalate'): Promise<Effect[]> {
   const effects = noEffects();
   const now = new Date();
   let escalateAt: Date | null = null;
-  await deps.db.$transaction(async (tx) => {
+  await db.$transaction(async (tx) => {
     const h = await tx.handoff.findUnique({
       where: { id: handoffId },
       select: { id: true, status: true, createdAt: true, dueAt: true, remindedAt: true, escalatedAt: true, service: { select: { target: true } } },
@@ -41,8 +42,8 @@ export async function runTimer(deps: Omit<HandoffDeps, 'wording'>, handoffId: st
     }
     effects.handoffIds.push(h.id);
   });
-  if (escalateAt) await scheduleTimer(deps.queues, handoffId, 'escalate', escalateAt);
-  await dispatch(deps, effects);
+  const next: Effect[] = escalateAt ? [fx.schedule(handoffId, 'escalate', escalateAt)] : [];
+  return [...next, ...(await handoffEffects(db, effects))];
 }
 
 /** Finds what Redis may have lost: queued deliveries and overdue timers. Returns how many were queued again. */

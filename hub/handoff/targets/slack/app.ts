@@ -10,7 +10,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from '../../../logger.ts';
 import { HandoffError } from '../../create.ts';
 import type { HandoffDeps } from '../../dispatch.ts';
-import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, type Actor } from '../../status.ts';
+import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, type Actor, type ChangeResult } from '../../status.ts';
 import { loadHandoffView, type HandoffWords } from '../../view.ts';
 import { ACTIONS, VIEWS, textModal } from './blocks.ts';
 
@@ -66,13 +66,16 @@ export function createSlackApp(settings: SlackSettings, deps: HandoffDeps & { wo
     if (channel) await client.chat.postEphemeral({ channel, user, text: `That did not work: ${error.message}.` }).catch(() => undefined);
   }
 
+  /** Applies what a committed change leads to (its deliveries, messages, timers, the desks told). */
+  const apply = async (change: Promise<ChangeResult>) => deps.effects.run((await change).effects);
+
   // One key per press: the message, the button and Slack's timestamp of the press.
   const actionKey = (body: { container?: { message_ts?: string } }, action: { action_id: string; action_ts: string }) =>
     `slack:action:${body.container?.message_ts}:${action.action_id}:${action.action_ts}`;
 
   app.action<import('@slack/bolt').BlockAction<import('@slack/bolt').ButtonAction>>(ACTIONS.accept, async ({ ack, body, action, client }) => {
     await ack();
-    await acceptHandoff(deps, action.value ?? '', await actor(client, body.user.id, actionKey(body, action))).catch((e) =>
+    await apply(acceptHandoff(deps, action.value ?? '', await actor(client, body.user.id, actionKey(body, action)))).catch((e) =>
       tell(client, body.channel?.id, body.user.id, e),
     );
   });
@@ -80,7 +83,7 @@ export function createSlackApp(settings: SlackSettings, deps: HandoffDeps & { wo
   app.action<import('@slack/bolt').BlockAction<import('@slack/bolt').StaticSelectAction>>(ACTIONS.redirect, async ({ ack, body, action, client }) => {
     await ack();
     const [handoffId = '', serviceId = ''] = action.selected_option.value.split(':');
-    await redirectHandoff(deps, handoffId, serviceId, await actor(client, body.user.id, actionKey(body, action))).catch((e) =>
+    await apply(redirectHandoff(deps, handoffId, serviceId, await actor(client, body.user.id, actionKey(body, action)))).catch((e) =>
       tell(client, body.channel?.id, body.user.id, e),
     );
   });
@@ -99,8 +102,7 @@ export function createSlackApp(settings: SlackSettings, deps: HandoffDeps & { wo
       const text = view.state.values.text?.value?.value?.trim() ?? '';
       const who = await actor(client, body.user.id, `slack:view:${view.id}:${view.hash}`);
       try {
-        if (kind === 'reply') await replyFromService(deps, view.private_metadata, text, who);
-        else await closeHandoff(deps, view.private_metadata, text, who);
+        await apply(kind === 'reply' ? replyFromService(deps, view.private_metadata, text, who) : closeHandoff(deps, view.private_metadata, text, who));
       } catch (error) {
         if (!(error instanceof HandoffError)) throw error;
         return void (await ack({ response_action: 'errors', errors: { text: error.message } }));
@@ -119,7 +121,9 @@ export function createSlackApp(settings: SlackSettings, deps: HandoffDeps & { wo
     });
     if (!handoff) return;
     const eventId = (body as { event_id?: string }).event_id ?? `${m.channel}:${m.ts}`;
-    await replyFromService(deps, handoff.id, m.text, await actor(client, m.user, `slack:event:${eventId}`)).catch((e) => tell(client, m.channel, m.user!, e));
+    await apply(replyFromService(deps, handoff.id, m.text, await actor(client, m.user, `slack:event:${eventId}`))).catch((e) =>
+      tell(client, m.channel, m.user!, e),
+    );
   });
 
   // Rethrown: Bolt then answers 500, and Slack retries an event (the event id keeps it from counting twice).
