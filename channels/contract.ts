@@ -405,6 +405,11 @@ export const ChannelCapabilities = z.object({
   threadsReplies: z.boolean(),
   /** Sending needs the provider's routing data from the customer's latest message here (OutboundMessage.context: a Bot Framework conversation reference). */
   repliesNeedContext: z.boolean(),
+  /**
+   * Contacts are made face to face (a walk-in, the reception desk) and written down by the agent who took them:
+   * nothing arrives from a provider or is sent on it, and written replies go to an address on the customer's record.
+   */
+  recordedAtDesk: z.boolean(),
 });
 export type ChannelCapabilities = Readonly<z.infer<typeof ChannelCapabilities>>;
 

@@ -6,6 +6,7 @@ import { webchatChannel } from './webchat/webchat.adapter.ts';
 import { emailChannel } from './email/email.adapter.ts';
 import { voiceChannel } from './voice/voice.adapter.ts';
 import { botframeworkChannel } from './botframework/botframework.adapter.ts';
+import { inPersonChannel } from './in-person/in-person.adapter.ts';
 
 // Each key is the channel's name (its module's `kind`, which tests/unit/channel-capabilities.test.ts checks): the
 // one place a channel is listed. Messages and conversations store the name as text, so no migration follows.
@@ -17,6 +18,7 @@ export const channelModules: Readonly<Record<ChannelKind, ChannelModule<any>>> =
   voice: voiceChannel,
   botframework: botframeworkChannel,
   whatsapp: whatsappChannel,
+  in_person: inPersonChannel,
 };
 
 /** Every channel there is, in the registry's order. */
@@ -49,6 +51,7 @@ const REMOVED_CHANNEL: ChannelCapabilities = {
   agentCapacity: 0,
   threadsReplies: false,
   repliesNeedContext: false,
+  recordedAtDesk: false,
 };
 
 /**

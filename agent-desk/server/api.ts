@@ -24,6 +24,7 @@ import { PLACEHOLDERS, cannedRouter } from './canned.ts';
 import type { NeedsDetector } from '../../hub/needs/detector.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import type { CountryCode } from 'libphonenumber-js';
+import { contactsRouter } from './contacts.ts';
 import type { Router } from '../../hub/routing/engine.ts';
 import { routingRouter } from './routing.ts';
 import { replyToCustomer } from '../../hub/usecases/reply.ts';
@@ -218,6 +219,9 @@ export function apiRouter(deps: ApiDeps) {
     .find((adapter) => adapter?.connectCall);
   router.use(callRouter({ db: deps.db, effects: deps.effects, voice: calls, defaultCountry: deps.defaultCountry }));
   router.use(needsRouter({ needs: deps.needs }));
+  router.use(
+    contactsRouter({ db: deps.db, effects: deps.effects, needs: deps.needs, defaultCountry: deps.defaultCountry, enabledChannels: deps.enabledChannels }),
+  );
   router.use(routingRouter({ db: deps.db, effects: deps.effects, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: calls }));
   router.use(
     agentsRouter({ db: deps.db, effects: deps.effects, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity, publicBaseUrl: deps.publicBaseUrl }),

@@ -12,6 +12,7 @@ import * as attachments from './attachments.ts';
 import * as auditLog from './audit-log.ts';
 import * as calls from './calls.ts';
 import * as canned from './canned.ts';
+import * as contacts from './contacts.ts';
 import * as conversationNeeds from './conversation-needs.ts';
 import * as customers from './customers.ts';
 import * as handoffs from './handoffs.ts';
@@ -216,6 +217,31 @@ route('POST /api/needs/detect', {
     '400': error(),
     '401': unauthorised,
     '413': error('Request body over 32 kB'),
+  },
+});
+route('POST /api/contacts/in-person', {
+  summary:
+    'Record a contact in person (a walk-in, the reception desk): the person found on record or added, their story in their words, on their open conversation (started and kept by the agent if none); answers with the needs and danger seen in it, to confirm with them',
+  request: { body: body(contacts.InPersonBody) },
+  responses: {
+    '201': { description: 'Recorded (the same requestId again answers with the same contact)', content: json(contacts.InPersonResult) },
+    '400': error('Invalid body, or a phone number or email address that is not one'),
+    '401': unauthorised,
+    '404': error('No such customer'),
+    '409': error('The new person’s phone number or email address is already on a customer’s record'),
+    '410': error('The customer was merged into another, or erased'),
+  },
+});
+route('POST /api/contacts/outbound', {
+  summary: 'Write first to a customer on record, by a channel that reaches an address of theirs: on their open conversation, or a new one the agent keeps',
+  request: { body: body(contacts.OutboundBody) },
+  responses: {
+    '201': { description: 'Queued to send', content: json(z.object({ conversationId: z.uuid(), messageId: z.uuid() })) },
+    '400': error('Invalid body, or the customer has no address that channel reaches'),
+    '401': unauthorised,
+    '404': error('No such customer'),
+    '409': error('Another agent is handling the customer’s open conversation, or the channel is not switched on'),
+    '410': error('The customer was merged into another, or erased'),
   },
 });
 route('GET /api/calls', {

@@ -105,6 +105,9 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'POST /api/offers/{id}/decline': { who: DESK, on: 'offer' },
 
   'POST /api/needs/detect': { who: DESK },
+  // Contact that does not start on a channel: a walk-in written down, a first message to someone on record.
+  'POST /api/contacts/in-person': { who: DESK },
+  'POST /api/contacts/outbound': { who: DESK },
   'GET /api/needs/taxonomy': { who: DESK },
   'GET /api/canned-responses': {
     who: DESK,

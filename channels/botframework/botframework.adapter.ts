@@ -128,6 +128,7 @@ export const botframeworkChannel: ChannelModule<BotframeworkConfig> = {
     agentCapacity: 3,
     threadsReplies: false,
     repliesNeedContext: true,
+    recordedAtDesk: false,
   },
   isOn: (env) => !!env.BOT_APP_ID || env.BOT_ENDPOINT_ANONYMOUS === 'true',
   configSchema: botframeworkConfigSchema,

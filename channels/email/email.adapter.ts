@@ -273,6 +273,7 @@ export const emailChannel: ChannelModule<EmailConfig> = {
     agentCapacity: 5,
     threadsReplies: true,
     repliesNeedContext: false,
+    recordedAtDesk: false,
     automaticAnswersPerDay: 1,
   },
   // On with any of its settings, so a half-configured channel stops the hub with a clear message.

@@ -283,6 +283,7 @@ export const voiceChannel: ChannelModule<VoiceConfig> = {
     agentCapacity: 1,
     threadsReplies: false,
     repliesNeedContext: false,
+    recordedAtDesk: false,
   },
   // On with the Twilio credentials unless VOICE_ENABLED=false.
   isOn: (env) => !!env.TWILIO_AUTH_TOKEN && env.VOICE_ENABLED !== 'false',

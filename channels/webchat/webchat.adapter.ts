@@ -208,6 +208,7 @@ export const webchatChannel: ChannelModule<WebchatConfig> = {
     agentCapacity: 3,
     threadsReplies: false,
     repliesNeedContext: false,
+    recordedAtDesk: false,
   },
   // On by default: it needs no provider account, and the embedded demo should work out of the box.
   isOn: (env) => env.WEBCHAT_ENABLED !== 'false',

@@ -107,6 +107,7 @@ export const whatsappChannel: ChannelModule<WhatsappConfig> = {
     agentCapacity: 3,
     threadsReplies: false,
     repliesNeedContext: false,
+    recordedAtDesk: false,
   },
   isOn: (env) => !!env.WHATSAPP_FROM,
   configSchema: whatsappConfigSchema,

@@ -81,7 +81,8 @@ async function reachable(db: Db, conversationId: string): Promise<{ own: Channel
     const channel = textChannelFor(point.kind);
     if (channel && !targets.has(channel)) targets.set(channel, { to: point.address, from: '' });
   }
-  return { own: writtenReplyChannel(conversation.channel) ?? conversation.channel, targets };
+  // A channel nothing is sent on (a contact in person, a channel since removed): the address used most recently.
+  return { own: writtenReplyChannel(conversation.channel) ?? targets.keys().next().value ?? conversation.channel, targets };
 }
 
 async function outboxRow(

@@ -39,6 +39,8 @@ const EXPECTED: Record<string, string> = {
   'PUT /api/conversations/{id}/read': 'gsd',
   'POST /api/conversations/{id}/messages': 'gsd',
   'POST /api/needs/detect': 'agsd',
+  'POST /api/contacts/in-person': 'agsd',
+  'POST /api/contacts/outbound': 'agsd',
   'GET /api/calls': 'agsd',
   'POST /api/calls/{id}/take': 'gsd',
   'GET /api/conversations/{id}/calls': 'gsd',

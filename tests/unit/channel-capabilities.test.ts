@@ -34,7 +34,7 @@ describe('channel capabilities', () => {
     expect(kindsThat('threadsReplies')).toEqual(['email']);
     expect(kindsThat('repliesNeedContext')).toEqual(['botframework']);
     expect(CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).turnByTurn)).toEqual(['email']);
-    expect(CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).canText)).toEqual(['voice']);
+    expect(CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).canText)).toEqual(['voice', 'in_person']);
     expect(capabilitiesOf('email').automaticAnswersPerDay).toBe(1);
     expect(capabilitiesOf('whatsapp').replyWindowHours).toBe(24);
   });
@@ -51,7 +51,10 @@ describe('channel capabilities', () => {
     expect(writtenReplyChannel('voice')).toBe('sms');
     expect(writtenReplyChannel('whatsapp')).toBe('whatsapp');
     // A channel that cannot take text must have one that writes to its address, or its customers get no answer.
-    for (const kind of CHANNEL_KINDS) expect(writtenReplyChannel(kind), kind).toBeDefined();
+    for (const kind of CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).recordedAtDesk)) expect(writtenReplyChannel(kind), kind).toBeDefined();
+    // Contact in person has no address of its own: it is answered by one on the customer's record.
+    expect(kindsThat('recordedAtDesk')).toEqual(['in_person']);
+    expect(writtenReplyChannel('in_person')).toBeUndefined();
   });
 
   it('have at most one channel that speaks while a call has no channel of its own (hub/routing/engine.ts counts its load there)', () => {

@@ -10,6 +10,7 @@ const CHANNEL_PATHS: Record<string, string> = {
   voice: 'M4.5 2.5l2 3-1.3 1.3a8 8 0 0 0 4 4l1.3-1.3 3 2-1 2c-5 0-9.5-4.5-9.5-9.5z',
   whatsapp: 'M8 2a6 6 0 0 0-5.2 9l-.8 3 3-.8A6 6 0 1 0 8 2zM6 6c0 2 2 4 4 4',
   botframework: 'M3 5h10v7H3zM8 2.5V5M6 8h.01M10 8h.01M1.5 8v2M14.5 8v2',
+  in_person: 'M8 2.5a2.5 2.5 0 1 1 0 5a2.5 2.5 0 1 1 0-5zM3 14c0-3 2.2-5 5-5s5 2 5 5',
 };
 const GENERIC = 'M2.5 3.5h11v9h-11z';
 

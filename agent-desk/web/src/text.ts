@@ -118,6 +118,7 @@ export const CHANNEL_NAMES: Record<string, string> = {
   voice: 'Phone',
   botframework: 'Bot Framework',
   whatsapp: 'WhatsApp',
+  in_person: 'In person',
 };
 
 export const PRESENCE_NOTE: Record<string, string> = {
