@@ -44,6 +44,7 @@ import { AdminPage, seesAdmin } from './Admin.tsx';
 import { ChannelIcon, Icon } from './Icons.tsx';
 import type { Handoff } from './handoffs.ts';
 import { CHANNEL_NAMES, contactLabel, PRESENCE_NOTE } from './text.ts';
+import { NewContact } from './NewContact.tsx';
 
 /** What the main area shows: the three panes, the supervisor's view, the account page, or the admin area. */
 export type View = 'desk' | 'supervisor' | 'account' | 'admin';
@@ -653,6 +654,13 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     await loadConversations();
   };
 
+  /** A walk-in written down or a first message sent: open the conversation it is in. */
+  const onContactCreated = async (id: string) => {
+    loadCounts().catch(() => {});
+    loadConversations().catch(() => {});
+    await openConversation(id).catch(() => {});
+  };
+
   const onTransferred = async () => {
     if (currentRef.current) await openConversation(currentRef.current);
     loadCounts().catch(() => {});
@@ -718,6 +726,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
           <h2 id="list-title" className="pane-title" tabIndex={-1}>
             Open conversations
           </h2>
+          <NewContact onCreated={(id) => void onContactCreated(id)} />
           <ConversationList
             conversations={conversations}
             counts={counts}
