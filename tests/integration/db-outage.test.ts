@@ -30,6 +30,22 @@ const TOTAL = 2_000;
 const PER_SECOND = 40;
 const OUTAGE = { from: 400, to: 800 }; // messages 400–799 are sent while PostgreSQL is gone: 10 s at 40/s
 
+/**
+ * Waits for a count to reach `target` for as long as it keeps rising: on a loaded machine the backlog after the
+ * outage takes minutes to work through, which is slow but not lost. A count that stops short for 30 s is.
+ */
+async function whileProgressing(count: () => Promise<number>, target: number, stallMs = 30_000): Promise<number> {
+  let last = -1;
+  let movedAt = Date.now();
+  for (;;) {
+    const now = await count();
+    if (now >= target) return now;
+    if (now !== last) [last, movedAt] = [now, Date.now()];
+    else if (Date.now() - movedAt > stallMs) return now;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 describe('PostgreSQL gone for 10 s under 40 SMS a second', () => {
   it('answers every one of 2,000 webhooks 2xx and stores each message once when the database is back, a NUL byte included', async () => {
     const sent: Record<string, string>[] = [];
@@ -63,18 +79,13 @@ describe('PostgreSQL gone for 10 s under 40 SMS a second', () => {
     // Everything reaches the inbox, and on to a stored message, once each.
     const sids = sent.map((f) => f.MessageSid!);
     const prisma = hub.database.prisma;
-    await expect
-      .poll(() => prisma.inboxItem.count({ where: { channel: 'sms', providerMessageId: { in: sids } } }), { timeout: 120_000, interval: 1_000 })
-      .toBe(TOTAL);
-    await expect
-      .poll(() => prisma.message.count({ where: { channel: 'sms', direction: 'inbound', providerMessageId: { in: sids } } }), {
-        timeout: 120_000,
-        interval: 1_000,
-      })
-      .toBe(TOTAL);
+    expect(await whileProgressing(() => prisma.inboxItem.count({ where: { channel: 'sms', providerMessageId: { in: sids } } }), TOTAL)).toBe(TOTAL);
+    expect(
+      await whileProgressing(() => prisma.message.count({ where: { channel: 'sms', direction: 'inbound', providerMessageId: { in: sids } } }), TOTAL),
+    ).toBe(TOTAL);
     const nul = await prisma.message.findFirstOrThrow({ where: { providerMessageId: sent[OUTAGE.from + 7]!.MessageSid! }, select: { body: true } });
     expect(nul.body).toBe(`rent\uFFFDarrears, message ${OUTAGE.from + 7}`);
     // Nothing left waiting on disk.
     await expect.poll(async () => (await (await fetch(`${hub.url}/health`)).json()).journaled, { timeout: 30_000 }).toBe(0);
-  }, 300_000);
+  }, 900_000);
 });
