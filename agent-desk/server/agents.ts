@@ -225,6 +225,8 @@ export function agentsRouter(deps: {
       });
     if (updated === 'taken') return void res.status(409).json({ error: 'a team with that name exists' });
     if (!updated) return void res.status(404).json({ error: 'no such team' });
+    // New hours may open or close it: supervisors' overview says so.
+    await deps.effects.run([fx.queueChanged()]);
     res.json({ team: await deps.db.team.findUnique({ where: { id: params.data.id }, select: teamSelect }) });
   });
 
