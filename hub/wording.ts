@@ -11,6 +11,11 @@ export const CustomerWording = z.strictObject({
   and: Line,
   /** The notice a customer gets when the team that answers their needs is closed (hub/routing/waiting.ts). */
   closedTeam: z.strictObject({ until: template('team', 'hours', 'opens'), closed: template('team', 'hours') }),
+  /**
+   * An agent closed the conversation, on a channel whose client shows it as one chat (web chat): the customer is
+   * told it ended, with a reply button (startAgain, at most 40 characters) that begins a new one (hub/usecases/conversations.ts).
+   */
+  chatEnded: z.strictObject({ text: Line, startAgain: Line.refine((s) => s.length <= 40, 'a reply button holds at most 40 characters') }),
   /** Who their details went to, and the references to quote (hub/handoff/create.ts). */
   handoffs: z.strictObject({
     passedOn: Line,

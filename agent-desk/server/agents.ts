@@ -15,23 +15,10 @@ import { capacityOf } from '../../hub/routing/engine.ts';
 import { hashPassword } from './auth.ts';
 import { invalid } from './http.ts';
 import type { TaxonomyEntry } from './conversation-needs.ts';
+import { parseOpeningHours } from '../../hub/hours.ts';
+import type { AgentRoutingView, SupervisorOverview } from './views.ts';
 
-export interface AgentRoutingView {
-  id: string;
-  displayName: string;
-  email: string;
-  role: 'agent' | 'supervisor' | 'admin' | 'service';
-  presence: 'available' | 'busy' | 'away' | 'offline';
-  presenceAt: string;
-  skills: string[];
-  /** What the agent takes at once per channel, their own settings over the hub's defaults. */
-  capacity: Partial<Record<Channel, number>>;
-  /** Open conversations they have now, per channel. */
-  load: Partial<Record<Channel, number>>;
-  teams: { id: string; name: string }[];
-  /** An admin disabled the account: it cannot sign in. */
-  disabled: boolean;
-}
+export type { AgentRoutingView, SupervisorOverview } from './views.ts';
 
 const agentSelect = {
   id: true,
@@ -239,6 +226,8 @@ export function agentsRouter(deps: {
       });
     if (updated === 'taken') return void res.status(409).json({ error: 'a team with that name exists' });
     if (!updated) return void res.status(404).json({ error: 'no such team' });
+    // New hours may open or close it: supervisors' overview says so.
+    await deps.effects.run([fx.queueChanged()]);
     res.json({ team: await deps.db.team.findUnique({ where: { id: params.data.id }, select: teamSelect }) });
   });
 
@@ -249,38 +238,70 @@ export function agentsRouter(deps: {
   return router;
 }
 
-export interface SupervisorOverview {
-  /** One row per team, and one (id null) for conversations any agent may take. */
-  queues: { teamId: string | null; name: string; waiting: number; urgent: number; longestWaitSince: string | null }[];
-  agents: AgentRoutingView[];
-}
-
-export async function supervisorOverview(db: Db, defaults: Readonly<Partial<Record<Channel, number>>>): Promise<SupervisorOverview> {
-  // Counted in the database, by team: the overview is rebuilt on every change in the queue, however long it is.
+/** Read in the database by team: the overview is rebuilt on every change in the queue, however long it is. */
+export async function supervisorOverview(db: Db, defaults: Readonly<Partial<Record<Channel, number>>>, now = new Date()): Promise<SupervisorOverview> {
   const waiting = { status: 'open', assignedAgentId: null, waitingSince: { not: null } } as const;
-  const [teams, byTeam, urgentByTeam, agentRows] = await Promise.all([
-    db.team.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+  const urgent = { OR: [{ urgentAt: { not: null } }, { needs: { some: { urgent: true } } }] };
+  const [teams, byTeam, urgentByTeam, agentRows, urgentWaiting] = await Promise.all([
+    db.team.findMany({ select: { id: true, name: true, hours: true, timeZone: true }, orderBy: { name: 'asc' } }),
     db.conversation.groupBy({ by: ['teamId'], where: waiting, _count: { _all: true }, _min: { waitingSince: true } }),
-    db.conversation.groupBy({
-      by: ['teamId'],
-      where: { ...waiting, OR: [{ urgentAt: { not: null } }, { needs: { some: { urgent: true } } }] },
-      _count: { _all: true },
-    }),
+    db.conversation.groupBy({ by: ['teamId'], where: { ...waiting, ...urgent }, _count: { _all: true } }),
     db.agent.findMany({ where: { role: { not: 'service' }, disabledAt: null }, select: agentSelect, orderBy: { displayName: 'asc' } }),
+    db.conversation.findMany({
+      where: { ...waiting, ...urgent },
+      select: {
+        id: true,
+        channel: true,
+        waitingSince: true,
+        teamId: true,
+        customer: { select: { id: true, displayName: true, contactPoints: { select: { kind: true, address: true } } } },
+      },
+      orderBy: { waitingSince: 'asc' },
+      take: 100,
+    }),
   ]);
-  const queues = [{ id: null as string | null, name: 'Any agent' }, ...teams].map((team) => {
+  // Routing offers a conversation only to an available agent in its team (any agent, for none): hub/routing/plan.ts.
+  const available = agentRows.filter((a) => a.presence === 'available');
+  const queues = [{ id: null as string | null, name: 'Any agent', hours: null as string | null, timeZone: 'UTC' }, ...teams].map((team) => {
     const counts = byTeam.find((row) => row.teamId === team.id);
+    const hours = team.hours ? readHours(team.hours, team.timeZone) : null;
     return {
       teamId: team.id,
       name: team.name,
       waiting: counts?._count._all ?? 0,
       urgent: urgentByTeam.find((row) => row.teamId === team.id)?._count._all ?? 0,
       longestWaitSince: counts?._min.waitingSince?.toISOString() ?? null,
+      open: hours?.isOpen(now) ?? true,
+      hours: hours?.spoken ?? null,
+      available: available.filter((a) => team.id === null || a.teams.some((t) => t.team.id === team.id)).map((a) => ({ id: a.id, displayName: a.displayName })),
     };
+  });
+  const unattended = urgentWaiting.flatMap((c) => {
+    const queue = queues.find((q) => q.teamId === c.teamId);
+    if (!queue || (queue.open && queue.available.length)) return [];
+    return [
+      {
+        conversationId: c.id,
+        customer: c.customer,
+        channel: c.channel,
+        waitingSince: c.waitingSince!.toISOString(),
+        team: { id: queue.teamId, name: queue.name },
+        reason: queue.open ? ('nobody_available' as const) : ('team_closed' as const),
+      },
+    ];
   });
   const load = await loads(
     db,
     agentRows.map((a) => a.id),
   );
-  return { queues, agents: agentRows.map((a) => toView(a, load.get(a.id)!, defaults)) };
+  return { queues, agents: agentRows.map((a) => toView(a, load.get(a.id)!, defaults)), unattended };
+}
+
+/** A team's hours as the hub reads them; hours it cannot read (checked when saved, so never expected) count as none. */
+function readHours(spec: string, timeZone: string) {
+  try {
+    return parseOpeningHours(spec, timeZone);
+  } catch {
+    return null;
+  }
 }

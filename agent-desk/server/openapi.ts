@@ -401,7 +401,8 @@ route('POST /api/conversations/{id}/transfer', {
   },
 });
 route('POST /api/conversations/{id}/close', {
-  summary: 'Close with an outcome and the needs met; the agent’s capacity is offered again at once',
+  summary:
+    'Close with an outcome and the needs met; the agent’s capacity is offered again at once. handed_off only when the conversation has a hand-off. A customer on a channel that shows one chat (web chat) is told it has ended',
   request: { params: routing.IdParam, body: body(routing.CloseBody) },
   responses: {
     '200': { description: 'Closed', content: json(z.object({ conversation: ConversationSummary })) },
@@ -410,6 +411,30 @@ route('POST /api/conversations/{id}/close', {
     '403': error('Another agent has it'),
     '404': error(),
     '409': error('Closed already'),
+  },
+});
+route('POST /api/conversations/{id}/reopen', {
+  summary: 'Reopen a closed conversation: it is open again and assigned to me (audited)',
+  request: { params: routing.IdParam },
+  responses: {
+    '200': { description: 'Reopened', content: json(z.object({ conversation: ConversationSummary })) },
+    '400': error(),
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error(),
+    '409': error('Open already, or the customer has another open conversation'),
+  },
+});
+route('POST /api/conversations/{id}/take', {
+  summary: 'Assign to me: take an open conversation nobody has (waiting, or with the bot) without waiting for an offer; offers of it are withdrawn (audited)',
+  request: { params: routing.IdParam },
+  responses: {
+    '200': { description: 'Mine now', content: json(z.object({ conversation: ConversationSummary })) },
+    '400': error(),
+    '401': unauthorised,
+    '403': error('Another agent has it'),
+    '404': error(),
+    '409': error('Closed, someone has it, or a caller waits on the line (take the call instead)'),
   },
 });
 route('GET /api/agents', {

@@ -88,6 +88,10 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'POST /api/conversations/{id}/notes': { who: DESK, on: 'conversation' },
   'POST /api/conversations/{id}/transfer': { who: DESK, on: 'handling' },
   'POST /api/conversations/{id}/close': { who: DESK, on: 'handling' },
+  // Whoever may see a closed conversation may reopen it; it becomes theirs.
+  'POST /api/conversations/{id}/reopen': { who: DESK, on: 'conversation' },
+  // Only one nobody has (the use case refuses another agent's, even to supervisors: that is a transfer).
+  'POST /api/conversations/{id}/take': { who: DESK, on: 'handling' },
   'GET /api/conversations/{id}/handoffs': { who: DESK, on: 'conversation' },
   'GET /api/conversations/{id}/handoffs/preview': { who: DESK, on: 'conversation' },
   'POST /api/conversations/{id}/handoffs': { who: DESK, on: 'conversation' },

@@ -1,12 +1,13 @@
-// An agent's side of routing, over HTTP: their presence, the offers made to them (accept or decline), and
-// handing a conversation on (transfer to an agent or a team, with a note) or closing it with an outcome. The
+// An agent's side of routing, over HTTP: their presence, the offers made to them (accept or decline), taking a
+// conversation nobody has, handing one on (transfer to an agent or a team, with a note), closing it with an
+// outcome and reopening it. The
 // work is done by the hub's use cases (hub/usecases/); these routes parse, call, apply the effects, answer.
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ChannelAdapter, ChannelKind } from '../../channels/contract.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EffectsRunner } from '../../hub/effects.ts';
-import { closeConversation, transferConversation } from '../../hub/usecases/conversations.ts';
+import { closeConversation, reopenConversation, takeConversation, transferConversation } from '../../hub/usecases/conversations.ts';
 import { answerOffer, setPresence as setAgentPresence } from '../../hub/usecases/offers.ts';
 import { invalid, refused } from './http.ts';
 import { kindsThat } from '../../channels/registry.ts';
@@ -118,7 +119,34 @@ export function routingRouter(deps: PresenceDeps & { enabledChannels: readonly C
     const body = CloseBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     try {
-      const done = await closeConversation(deps.db, { conversationId: params.data.id, byAgentId: req.agent!.id, ...body.data });
+      const done = await closeConversation(deps.db, deps, { conversationId: params.data.id, byAgentId: req.agent!.id, ...body.data });
+      await deps.effects.run(done.effects);
+    } catch (error) {
+      return refused(res, deps.effects, error);
+    }
+    const [view] = await listConversations(deps.db, { ids: [params.data.id] });
+    res.json({ conversation: view });
+  });
+
+  router.post('/api/conversations/:id/reopen', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    try {
+      const done = await reopenConversation(deps.db, { conversationId: params.data.id, byAgentId: req.agent!.id });
+      await deps.effects.run(done.effects);
+    } catch (error) {
+      return refused(res, deps.effects, error);
+    }
+    const [view] = await listConversations(deps.db, { ids: [params.data.id] });
+    res.json({ conversation: view });
+  });
+
+  // "Assign to me": the caller takes a conversation nobody has, without waiting for an offer.
+  router.post('/api/conversations/:id/take', async (req, res) => {
+    const params = IdParam.safeParse(req.params);
+    if (!params.success) return invalid(res, params.error);
+    try {
+      const done = await takeConversation(deps.db, { conversationId: params.data.id, agentId: req.agent!.id });
       await deps.effects.run(done.effects);
     } catch (error) {
       return refused(res, deps.effects, error);

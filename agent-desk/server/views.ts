@@ -86,6 +86,60 @@ export const ConversationSummary = z.object({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
+/** An agent as routing sees them: presence, skills, capacity and load (GET /api/agents, the supervisor's overview). */
+export const AgentRoutingView = z.object({
+  id: z.uuid(),
+  displayName: z.string(),
+  email: z.string(),
+  role: z.enum(['agent', 'supervisor', 'admin', 'service']),
+  presence: z.enum(['available', 'busy', 'away', 'offline']),
+  presenceAt: z.iso.datetime(),
+  skills: z.array(z.string()),
+  /** What the agent takes at once per channel, their own settings over the hub's defaults. */
+  capacity: z.partialRecord(ChannelKind, z.number().int()),
+  /** Open conversations they have now, per channel. */
+  load: z.partialRecord(ChannelKind, z.number().int()),
+  teams: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  /** An admin disabled the account: it cannot sign in. */
+  disabled: z.boolean(),
+});
+export type AgentRoutingView = z.infer<typeof AgentRoutingView>;
+
+/** One queue of the supervisor's overview: a team's, or (teamId null) the one any agent may take from. */
+export const SupervisorQueue = z.object({
+  teamId: z.uuid().nullable(),
+  name: z.string(),
+  waiting: z.number().int(),
+  urgent: z.number().int(),
+  longestWaitSince: z.iso.datetime().nullable(),
+  /** Open now by its opening hours (always, for a team with none and for "Any agent"). */
+  open: z.boolean(),
+  /** Its opening hours in words; null: none set (always open). */
+  hours: z.string().nullable(),
+  /** Who could be offered its conversations now: signed in and available, and in the team (any agent for "Any agent"). */
+  available: z.array(z.object({ id: z.uuid(), displayName: z.string() })),
+});
+
+/** An urgent conversation waiting where nobody will be offered it: its team is closed, or nobody in it is available. */
+export const UnattendedUrgent = z.object({
+  conversationId: z.uuid(),
+  customer: ConversationSummary.shape.customer,
+  channel: ChannelKind,
+  waitingSince: z.iso.datetime(),
+  /** The queue it waits in (id null: "Any agent"). */
+  team: z.object({ id: z.uuid().nullable(), name: z.string() }),
+  reason: z.enum(['team_closed', 'nobody_available']),
+});
+
+/** GET /api/supervisor/overview, and the socket's supervisor.overview: queues, agents, and urgent ones nobody can take. */
+export const SupervisorOverview = z.object({
+  queues: z.array(SupervisorQueue),
+  agents: z.array(AgentRoutingView),
+  /** Oldest first. */
+  unattended: z.array(UnattendedUrgent),
+});
+export type SupervisorOverview = z.infer<typeof SupervisorOverview>;
+
 export const NeedView = z.object({
   code: z.string(),
   label: z.string(),

@@ -15,7 +15,16 @@ export interface WaitingStarted {
   noticeId: string | null;
 }
 
-export async function markWaiting(db: Tx, conversationId: string, opts: { enabledChannels: readonly ChannelKind[]; now?: Date }): Promise<WaitingStarted> {
+export async function markWaiting(
+  db: Tx,
+  conversationId: string,
+  opts: {
+    enabledChannels: readonly ChannelKind[];
+    now?: Date;
+    /** When the customer began waiting, if earlier than now: a transfer between teams keeps their place and the time shown. */
+    since?: Date;
+  },
+): Promise<WaitingStarted> {
   const now = opts.now ?? new Date();
   const conversation = await db.conversation.findUnique({
     where: { id: conversationId },
@@ -30,7 +39,7 @@ export async function markWaiting(db: Tx, conversationId: string, opts: { enable
   // Conditional: of two workers marking it at once, one starts the wait.
   const marked = await db.conversation.updateMany({
     where: { id: conversationId, waitingSince: null, assignedAgentId: null, status: 'open' },
-    data: { waitingSince: now, teamId, closedNoticeAt: null },
+    data: { waitingSince: opts.since ?? now, teamId, closedNoticeAt: null },
   });
   if (!marked.count) return { started: false, teamId, noticeId: null };
 

@@ -65,6 +65,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/offers/{id}/decline': 'g',
   'POST /api/conversations/{id}/transfer': 'gsd',
   'POST /api/conversations/{id}/close': 'gsd',
+  'POST /api/conversations/{id}/reopen': 'gsd',
+  'POST /api/conversations/{id}/take': 'gsd',
   'GET /api/agents': 'sd',
   'POST /api/agents': 'd',
   'PUT /api/agents/{id}/routing': 'sd',

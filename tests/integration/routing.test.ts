@@ -234,13 +234,13 @@ describe('routing', () => {
     const next = offerOf(hana, other);
     const closed = await hana.api(`/api/conversations/${mine}/close`, {
       method: 'POST',
-      body: JSON.stringify({ outcome: 'handed_off', needsMet: ['housing.repairs'] }),
+      body: JSON.stringify({ outcome: 'signposted', needsMet: ['housing.repairs'] }),
     });
     expect(closed.status).toBe(200);
     expect(closed.body.conversation.status).toBe('closed');
     await next;
     const row = await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: mine }, include: { needs: true } });
-    expect(row.outcome).toBe('handed_off');
+    expect(row.outcome).toBe('signposted');
     expect(row.needs.map((n) => [n.code, n.metAt !== null])).toEqual([['housing.repairs', true]]);
     expect((await hana.api(`/api/conversations/${mine}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'resolved' }) })).status).toBe(409);
   });

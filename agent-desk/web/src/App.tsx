@@ -473,6 +473,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
       if (conversationId === currentRef.current) reloadDetail().catch(() => {});
     });
     let typingTimer: ReturnType<typeof setTimeout> | undefined;
+    let overviewTimer: ReturnType<typeof setInterval> | undefined;
     socket.on('customer.typing', ({ conversationId }: { conversationId: string }) => {
       if (conversationId !== currentRef.current) return;
       setTyping('The customer is typing…');
@@ -550,10 +551,13 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
         const loadOverview = () => api<Overview>('/api/supervisor/overview').then(setOverview, () => {});
         socket.on('connect', loadOverview);
         socket.on('desk.resync', loadOverview);
+        // Teams open and close by the clock, with no event to say so: read it again now and then.
+        overviewTimer = setInterval(loadOverview, 60_000);
       }
     }
     return () => {
       clearTimeout(typingTimer);
+      clearInterval(overviewTimer);
       socket.close();
       socketRef.current = null;
       setSocket(null);
@@ -659,6 +663,13 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     loadCounts().catch(() => {});
     loadConversations().catch(() => {});
     await openConversation(id).catch(() => {});
+  };
+
+  /** Taken or reopened from its header: read again, and the lists' counts with it. */
+  const onChanged = async () => {
+    await reloadDetail();
+    loadCounts().catch(() => {});
+    await loadConversations();
   };
 
   const onTransferred = async () => {
@@ -767,8 +778,10 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
                 meId={me?.id ?? agent.id}
                 teams={teams}
                 agents={directory}
+                handedOff={plan.some((h) => h.conversationId === detail?.id)}
                 onTransferred={onTransferred}
                 onClosed={onClosed}
+                onChanged={onChanged}
               />
               {detail ? (
                 <button type="button" className="narrow-only" onClick={() => showPane('context')}>
@@ -790,9 +803,10 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
           <p id="typing" aria-live="polite">
             {typing}
           </p>
+          {/* A closed conversation is read, not answered: its header offers Reopen instead. */}
           <Composer
             key={detail?.id ?? 'none'}
-            conversation={detail}
+            conversation={detail?.status === 'open' ? detail : null}
             agent={agent}
             canned={canned}
             replyRef={replyRef}
@@ -822,7 +836,18 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
           <ServicesPanel conversation={detail} socket={socket} onPlan={setPlan} />
         </aside>
       </div>
-      {supervises ? <SupervisorView overview={overview} calls={calls} socket={socket} hidden={view !== 'supervisor'} /> : null}
+      {supervises ? (
+        <SupervisorView
+          overview={overview}
+          calls={calls}
+          socket={socket}
+          hidden={view !== 'supervisor'}
+          onOpen={(id) => {
+            onShowDesk();
+            openConversation(id).catch(() => {});
+          }}
+        />
+      ) : null}
     </>
   );
 }

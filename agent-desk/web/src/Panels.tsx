@@ -1,5 +1,6 @@
-// The open conversation's panels: needs (with suggestions and facts) in the sidebar, and the header's actions,
-// handing on (transfer) or closing, each in a dialog. The composer is in Composer.tsx.
+// The open conversation's panels: needs (with suggestions and facts) in the sidebar, and the header's actions:
+// taking one nobody has, handing on (transfer) or closing, each in a dialog, and reopening a closed one. The
+// composer is in Composer.tsx.
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, errorText, type ConversationDetail, type DirectoryAgent, type TaxonomyNeed, type TeamRef } from './api.ts';
 import { Section } from './Section.tsx';
@@ -139,9 +140,10 @@ export function NeedsPanel({
   );
 }
 
+const HANDED_OFF = 'handed_off';
 const OUTCOMES: [string, string][] = [
   ['resolved', 'Resolved'],
-  ['handed_off', 'Handed to a service'],
+  [HANDED_OFF, 'Handed on to a service'],
   ['signposted', 'Signposted elsewhere'],
   ['no_reply', 'No reply from the customer'],
   ['other', 'Other'],
@@ -152,8 +154,12 @@ interface ActionsProps {
   meId: string | null;
   teams: TeamRef[];
   agents: DirectoryAgent[];
+  /** The conversation has been handed on to a service (it has a hand-off): only then is that an outcome. */
+  handedOff: boolean;
   onTransferred: () => Promise<void>;
   onClosed: () => Promise<void>;
+  /** It changed here (taken, reopened): read it again. */
+  onChanged: () => Promise<void>;
 }
 
 /** Who has the conversation, in words, for the conversation's header. */
@@ -189,10 +195,14 @@ function ActionDialog({ id, title, open, onClose, children }: { id: string; titl
   );
 }
 
-/** Transfer and Close, in the conversation's header; each opens its form in a dialog. */
-export function ConversationActions({ conversation, meId, teams, agents, onTransferred, onClosed }: ActionsProps) {
+/**
+ * The conversation's header actions: Assign to me (when nobody has it), Transfer and Close (each opens its form in
+ * a dialog); for a closed one, Reopen instead.
+ */
+export function ConversationActions({ conversation, meId, teams, agents, handedOff, onTransferred, onClosed, onChanged }: ActionsProps) {
   const [transferError, setTransferError] = useState('');
   const [closeError, setCloseError] = useState('');
+  const [actionError, setActionError] = useState('');
   const [to, setTo] = useState('');
   const [outcome, setOutcome] = useState('resolved');
   const [met, setMet] = useState<Set<string>>(new Set());
@@ -203,9 +213,12 @@ export function ConversationActions({ conversation, meId, teams, agents, onTrans
     setMet(new Set());
     setTransferError('');
     setCloseError('');
+    setActionError('');
     setOutcome('resolved');
     setDialog(null);
   }, [id]);
+  // Its hand-offs are read after it opens: "handed on" chosen, then found not to be so, is not sent.
+  const chosen = outcome === HANDED_OFF && !handedOff ? 'resolved' : outcome;
 
   const targets = [
     ...teams.map((t) => ({ value: `team:${t.id}`, label: `Team: ${t.name}` })),
@@ -234,7 +247,7 @@ export function ConversationActions({ conversation, meId, teams, agents, onTrans
     event.preventDefault();
     setCloseError('');
     try {
-      await api(`/api/conversations/${id}/close`, { method: 'POST', body: { outcome, needsMet: [...met] } });
+      await api(`/api/conversations/${id}/close`, { method: 'POST', body: { outcome: chosen, needsMet: [...met] } });
       setDialog(null);
       await onClosed();
     } catch (e) {
@@ -242,9 +255,41 @@ export function ConversationActions({ conversation, meId, teams, agents, onTrans
     }
   };
 
-  if (!conversation || conversation.status !== 'open') return null;
+  /** Take it (Assign to me) or reopen it: one request, then the conversation is read again. */
+  const act = async (action: 'take' | 'reopen') => {
+    setActionError('');
+    try {
+      await api(`/api/conversations/${id}/${action}`, { method: 'POST' });
+      await onChanged();
+    } catch (e) {
+      setActionError(errorText(e));
+    }
+  };
+  const error = (
+    <p id="conversation-action-error" className="action-error" role="alert">
+      {actionError}
+    </p>
+  );
+
+  if (!conversation) return null;
+  if (conversation.status !== 'open')
+    return (
+      <div id="handover-panel" className="conversation-actions">
+        <span className="tag tag-closed">Closed</span>
+        <button type="button" className="primary" onClick={() => void act('reopen')}>
+          Reopen
+        </button>
+        {error}
+      </div>
+    );
   return (
     <div id="handover-panel" className="conversation-actions">
+      {conversation.assignedAgent ? null : (
+        <button type="button" className="primary" onClick={() => void act('take')}>
+          Assign to me
+        </button>
+      )}
+      {error}
       <button type="button" aria-haspopup="dialog" onClick={() => setDialog('transfer')}>
         Transfer…
       </button>
@@ -276,13 +321,24 @@ export function ConversationActions({ conversation, meId, teams, agents, onTrans
       <ActionDialog id="close-dialog" title="Close this conversation" open={dialog === 'close'} onClose={() => setDialog(null)}>
         <form id="close-form" onSubmit={close}>
           <label htmlFor="close-outcome">Outcome</label>
-          <select id="close-outcome" name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-            {OUTCOMES.map(([value, label]) => (
+          <select
+            id="close-outcome"
+            name="outcome"
+            value={chosen}
+            aria-describedby={handedOff ? undefined : 'close-outcome-hint'}
+            onChange={(e) => setOutcome(e.target.value)}
+          >
+            {OUTCOMES.filter(([value]) => value !== HANDED_OFF || handedOff).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
             ))}
           </select>
+          {handedOff ? null : (
+            <p id="close-outcome-hint" className="hint">
+              “Handed on to a service” is not offered: this conversation has not been handed on. Hand it on from Services first if it should be.
+            </p>
+          )}
           <fieldset id="needs-met">
             <legend>Needs met</legend>
             <p id="needs-met-empty" hidden={conversation.needs.length > 0}>

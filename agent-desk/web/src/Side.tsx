@@ -73,7 +73,7 @@ export function Offers({ offers, announce, error, onAnswer }: OffersProps) {
   );
 }
 
-/** The supervisor's tables: who waits for which team, and each agent's presence and load. */
+/** The supervisor's tables: who waits for which team (and who is available for it), and each agent's presence and load. */
 export function QueuesAndAgents({ overview }: { overview: Overview | null }) {
   const now = Date.now();
   return (
@@ -96,7 +96,14 @@ export function QueuesAndAgents({ overview }: { overview: Overview | null }) {
         <tbody>
           {overview?.queues.map((q, i) => (
             <tr key={`${q.name}-${i}`} className={q.urgent ? 'urgent-row' : undefined}>
-              <td>{q.name}</td>
+              {/* Who could take them, under the team's name: a fifth column would not fit a phone's width. */}
+              <td>
+                {q.name}
+                {q.open ? null : <span className="meta">{` · closed now${q.hours ? `, open ${q.hours}` : ''}`}</span>}
+                <span className="meta queue-available">
+                  {q.available.length ? `Available: ${q.available.map((a) => a.displayName).join(', ')}` : 'Nobody available'}
+                </span>
+              </td>
               <td className="num">{String(q.waiting)}</td>
               <td className="num">{String(q.urgent)}</td>
               <td>{q.longestWaitSince ? `${minutesSince(q.longestWaitSince, now)} min` : '–'}</td>

@@ -1,5 +1,5 @@
 // The desk's HTTP client and the shapes it reads from the hub's API (GET /api/openapi.json describes them).
-import type { MessageSender } from '../../server/views.ts';
+import type { MessageSender, SupervisorOverview } from '../../server/views.ts';
 import type { ChannelCapabilities, ChannelKind } from '../../../channels/contract.ts';
 
 export type Channel = ChannelKind;
@@ -132,10 +132,8 @@ export interface Offer {
   expiresAt: string;
   conversation: ConversationSummary;
 }
-export interface Overview {
-  queues: { name: string; waiting: number; urgent: number; longestWaitSince: string | null }[];
-  agents: { displayName: string; presence: string; load: Record<string, number> }[];
-}
+/** The supervisor's overview (the hub's own type: views.ts). */
+export type Overview = SupervisorOverview;
 /** How many open conversations each tab of the list holds (GET /api/conversations/counts). */
 export interface ConversationCounts {
   mine: number;
