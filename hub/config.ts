@@ -138,7 +138,8 @@ const hubSchema = z.object({
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z
     .string()
-    .default(CHANNEL_KINDS.join(','))
+    // Every channel whose contacts arrive by themselves (one recorded at the desk already has an agent).
+    .default(CHANNEL_KINDS.filter((kind) => !capabilitiesOf(kind).recordedAtDesk).join(','))
     .transform((v) =>
       v
         .split(',')

@@ -5,7 +5,6 @@ import express from 'express';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { ChannelKind } from '../../channels/contract.ts';
-import { RegisteredChannel } from '../../channels/registry.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EffectsRunner } from '../../hub/effects.ts';
 import { normaliseAddress } from '../../hub/identity/link.ts';
@@ -57,7 +56,8 @@ export const InPersonResult = z.object({
 export const OutboundBody = z
   .object({
     customerId: z.uuid(),
-    channel: RegisteredChannel,
+    /** Which of their addresses to write to: a phone number (by text message) or an email address. */
+    to: z.enum(['phone', 'email']),
     text: Text('the message', 1600),
   })
   .strict();

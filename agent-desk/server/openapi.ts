@@ -233,7 +233,8 @@ route('POST /api/contacts/in-person', {
   },
 });
 route('POST /api/contacts/outbound', {
-  summary: 'Write first to a customer on record, by a channel that reaches an address of theirs: on their open conversation, or a new one the agent keeps',
+  summary:
+    'Write first to a customer on record, at their phone number (by text message) or email address on the record: on their open conversation, or a new one the agent keeps',
   request: { body: body(contacts.OutboundBody) },
   responses: {
     '201': { description: 'Queued to send', content: json(z.object({ conversationId: z.uuid(), messageId: z.uuid() })) },

@@ -40,8 +40,8 @@ export const inPersonChannel: ChannelModule<z.infer<typeof inPersonConfigSchema>
     repliesNeedContext: false,
     recordedAtDesk: true,
   },
-  // Always on: any council office can take people in person.
-  isOn: () => true,
+  // On unless switched off: any council office can take people in person.
+  isOn: (env) => env.IN_PERSON_ENABLED !== 'false',
   configSchema: inPersonConfigSchema,
   create: () => createInPersonAdapter(),
 };

@@ -2,7 +2,7 @@
 // the reception desk), or writes first to a customer at an address on their record. Both join the customer's one
 // open conversation, as any contact does, so the needs, plan and hand-offs that follow are the usual ones.
 import type { ChannelKind } from '../../channels/contract.ts';
-import { kindsThat } from '../../channels/registry.ts';
+import { kindsThat, textChannelFor } from '../../channels/registry.ts';
 import { isUniqueViolation, type Db, type Tx } from '../db/client.ts';
 import { fx, type Effect } from '../effects.ts';
 import { createReply, ReplyError, type QueuedReply } from '../outbound/compose.ts';
@@ -86,13 +86,17 @@ export async function recordContact(db: Db, input: RecordContactInput): Promise<
 export interface StartOutboundInput {
   agentId: string;
   customerId: string;
-  channel: ChannelKind;
+  /** Which of their addresses: the channel that writes to that kind of address carries it (SMS for a phone). */
+  to: 'phone' | 'email';
   text: string;
   enabledChannels: readonly ChannelKind[];
 }
 
 /** The agent writes first: on the customer's open conversation if they have one nobody else holds, else a new one. */
 export async function startOutbound(db: Db, input: StartOutboundInput): Promise<{ conversationId: string; reply: QueuedReply; effects: Effect[] }> {
+  const channel = textChannelFor(input.to);
+  if (!channel || !input.enabledChannels.includes(channel))
+    throw new Refused('conflict', `no channel that writes to ${input.to === 'phone' ? 'a phone number' : 'an email address'} is switched on in this hub`);
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
@@ -106,13 +110,13 @@ export async function startOutbound(db: Db, input: StartOutboundInput): Promise<
             'conflict',
             `${open.assignedAgent?.displayName ?? 'Another agent'} is handling an open conversation with this customer: write there`,
           );
-        const { conversationId } = await openConversation(tx, input.customerId, input.channel, input.agentId);
+        const { conversationId } = await openConversation(tx, input.customerId, channel, input.agentId);
         const reply = await createReply(tx, {
           conversationId,
           agentId: input.agentId,
           text: input.text,
           enabledChannels: input.enabledChannels,
-          channel: input.channel,
+          channel,
         });
         return {
           conversationId,

@@ -129,7 +129,7 @@ describe('a first message to a customer on record', () => {
     expect((await post(admin, `/api/conversations/${recorded.body.conversationId}/close`, { outcome: 'signposted' })).status).toBe(200);
 
     const before = twilioApi.requests.length;
-    const started = await post(admin, '/api/contacts/outbound', { customerId, channel: 'sms', text: 'Hello Ola, the food bank is open today until 4pm.' });
+    const started = await post(admin, '/api/contacts/outbound', { customerId, to: 'phone', text: 'Hello Ola, the food bank is open today until 4pm.' });
     expect(started.status).toBe(201);
     expect(started.body.conversationId).not.toBe(recorded.body.conversationId);
     const [sent] = (await twilioApi.waitForRequests(before + 1)).slice(before);
@@ -139,16 +139,16 @@ describe('a first message to a customer on record', () => {
     expect(conversation.assignedAgent?.email).toBe('admin@council.example');
 
     // Another agent may not write into a conversation someone else is handling.
-    const taken = await post(other, '/api/contacts/outbound', { customerId, channel: 'sms', text: 'Hi again' });
+    const taken = await post(other, '/api/contacts/outbound', { customerId, to: 'phone', text: 'Hi again' });
     expect(taken.status).toBe(409);
     expect(taken.body.error).toMatch(/is handling an open conversation/);
   });
 
   it('is refused on a channel that reaches no address of theirs', async () => {
     const recorded = await walkIn(admin, { story: 'No phone, no email', newCustomer: { displayName: 'Kit' } });
-    const refused = await post(admin, '/api/contacts/outbound', { customerId: recorded.body.customerId, channel: 'email', text: 'Hello' });
+    const refused = await post(admin, '/api/contacts/outbound', { customerId: recorded.body.customerId, to: 'email', text: 'Hello' });
     expect(refused.status).toBe(409);
-    const noSms = await post(admin, '/api/contacts/outbound', { customerId: recorded.body.customerId, channel: 'sms', text: 'Hello' });
+    const noSms = await post(admin, '/api/contacts/outbound', { customerId: recorded.body.customerId, to: 'phone', text: 'Hello' });
     expect(noSms.status).toBe(400);
     expect(noSms.body.error).toMatch(/no sms address/);
   });

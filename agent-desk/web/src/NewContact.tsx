@@ -3,8 +3,7 @@
 // Either opens the conversation it lands in, where the needs found are confirmed and handed on as with any other.
 // A modal <dialog>: focus moves into it, Escape closes it, and focus goes back to the button that opened it.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { api, errorText, type Channel } from './api.ts';
-import { CHANNEL_NAMES } from './text.ts';
+import { api, errorText } from './api.ts';
 
 interface Match {
   id: string;
@@ -50,7 +49,7 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
   const [chosen, setChosen] = useState<string>('');
   const [person, setPerson] = useState({ displayName: '', phone: '', email: '', postcode: '' });
   const [story, setStory] = useState('');
-  const [channel, setChannel] = useState<Channel>('sms');
+  const [to, setTo] = useState<'phone' | 'email'>('phone');
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -91,7 +90,7 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
         });
         onCreated(done.conversationId);
       } else {
-        const done = await api<{ conversationId: string }>('/api/contacts/outbound', { method: 'POST', body: { customerId: chosen, channel, text } });
+        const done = await api<{ conversationId: string }>('/api/contacts/outbound', { method: 'POST', body: { customerId: chosen, to, text } });
         onCreated(done.conversationId);
       }
     } catch (e) {
@@ -102,7 +101,13 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
   };
 
   const customer = matches?.find((m) => m.id === chosen);
-  const reaches = (c: Channel) => !customer || customer.contactPoints.some((p) => p.kind === (c === 'sms' ? 'phone' : 'email'));
+  /** The address of that kind on their record, the most recently used first (the one the message goes to). */
+  const addressOf = (kind: 'phone' | 'email') => customer?.contactPoints.find((p) => p.kind === kind)?.address;
+  // Someone chosen with no address of the kind picked: pick the kind they have.
+  const usable = customer && !addressOf(to) ? (['phone', 'email'] as const).find((kind) => addressOf(kind)) : undefined;
+  useEffect(() => {
+    if (usable) setTo(usable);
+  }, [usable]);
 
   return (
     <dialog ref={ref} className="contact-dialog" aria-labelledby={`${id}-title`} onClose={onClose}>
@@ -191,13 +196,17 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
           </>
         ) : (
           <>
-            <label htmlFor={`${id}-channel`}>Send by</label>
-            <select id={`${id}-channel`} value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
-              {(['sms', 'email'] as const).map((c) => (
-                <option key={c} value={c} disabled={!reaches(c)}>
-                  {`${CHANNEL_NAMES[c] ?? c}${reaches(c) ? '' : ' (no address on record)'}`}
-                </option>
-              ))}
+            <label htmlFor={`${id}-to`}>Send to</label>
+            <select id={`${id}-to`} value={to} onChange={(e) => setTo(e.target.value as 'phone' | 'email')}>
+              {(['phone', 'email'] as const).map((kind) => {
+                const address = addressOf(kind);
+                const how = kind === 'phone' ? 'A text message' : 'An email';
+                return (
+                  <option key={kind} value={kind} disabled={!!customer && !address}>
+                    {address ? `${how} to ${address}` : `${how} (no ${kind === 'phone' ? 'phone number' : 'email address'} on record)`}
+                  </option>
+                );
+              })}
             </select>
             <label htmlFor={`${id}-text`}>Message</label>
             <textarea id={`${id}-text`} rows={5} value={text} onChange={(e) => setText(e.target.value)} />
