@@ -225,6 +225,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     app.use(
       apiRouter({
         db,
+        site: config.site,
         publicBaseUrl: config.publicBaseUrl,
         queues,
         bus,

@@ -13,6 +13,9 @@ const hubSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** What the desk calls itself, and the council it serves (shown on every page of the desk, sign-in included). */
+  HUB_NAME: z.string().trim().min(1).max(60).default('contact-hub'),
+  COUNCIL_NAME: z.string().trim().min(1).max(100).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL (leave it unset for the embedded database)')
@@ -209,6 +212,8 @@ export interface HubConfig {
   port: number;
   host: string;
   publicBaseUrl: string;
+  /** The names the desk shows: its own and the council's. */
+  site: { name: string; council: string | null };
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   redisUrl: string;
   queuePrefix: string;
@@ -282,6 +287,7 @@ export function loadConfig(env: Env): HubConfig {
     port: hub.PORT,
     host: hub.HOST,
     publicBaseUrl,
+    site: { name: hub.HUB_NAME, council: hub.COUNCIL_NAME ?? null },
     database: hub.DATABASE_URL
       ? { kind: 'postgres', url: hub.DATABASE_URL, poolSize: hub.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: path.resolve(hub.DATA_DIR, 'pglite') },

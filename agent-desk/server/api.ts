@@ -95,8 +95,12 @@ export const ConversationCounts = z.object({
 });
 export const ReadView = z.object({ conversationId: z.uuid(), readAt: z.iso.datetime() });
 
+/** The names the desk shows on every page, sign-in included (HUB_NAME, COUNCIL_NAME). */
+export const SiteView = z.object({ name: z.string(), council: z.string().nullable() });
+
 export interface ApiDeps {
   db: Db;
+  site: z.infer<typeof SiteView>;
   /** The hub's public origin: the desk's own pages are the only ones that may change anything. */
   publicBaseUrl: string;
   queues: Queues;
@@ -183,6 +187,7 @@ export function apiRouter(deps: ApiDeps) {
   });
 
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
+  router.get('/api/site', (_req, res) => void res.json(SiteView.parse(deps.site)));
 
   // Every account's own password and sessions; admins' accounts and sign-in locks.
   router.use(

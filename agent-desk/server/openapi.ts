@@ -176,6 +176,10 @@ route('DELETE /api/admin/sign-in-locks/{id}', {
     '503': error('Redis did not answer'),
   },
 });
+route('GET /api/site', {
+  summary: 'The names the desk shows on every page, sign-in included: its own (HUB_NAME) and the council’s (COUNCIL_NAME)',
+  responses: { '200': { description: 'Names', content: json(api.SiteView) } },
+});
 route('GET /api/auth/me', { summary: 'The signed-in agent', responses: { '200': { description: 'Agent' }, '401': unauthorised } });
 route('GET /api/conversations', {
   summary: 'Conversations, most recent first',

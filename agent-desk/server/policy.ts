@@ -62,6 +62,8 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'POST /api/auth/login': { who: 'public' },
   // The API's own description (app/compose.ts serves it before the desk API's router).
   'GET /api/openapi.json': { who: 'public' },
+  // The desk's and the council's names, shown on the sign-in page too.
+  'GET /api/site': { who: 'public' },
   'POST /api/auth/logout': { who: EVERYONE },
   'GET /api/auth/me': { who: EVERYONE },
   'POST /api/auth/password': { who: EVERYONE },

@@ -23,7 +23,15 @@ beforeAll(async () => {
     { id: 'svc-housing', name: 'Housing Options', needs: ['housing.homeless'], handoff: { kind: 'desk' } },
     { id: 'svc-money', name: 'Money Advice', needs: ['money.crisis', 'money.debt'], handoff: { kind: 'desk' } },
   ]);
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, DIRECTORY_PATH: directory }));
+  hub = await startTestHub(
+    testEnv({
+      DATABASE_URL: database.url,
+      TWILIO_API_BASE_URL: twilioApi.url,
+      DIRECTORY_PATH: directory,
+      HUB_NAME: 'Ask Testford',
+      COUNCIL_NAME: 'Testford Council',
+    }),
+  );
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -38,6 +46,9 @@ const db = () => hub.database.prisma;
 describe('a new contact from the desk', () => {
   it('records a walk-in that ends in hand-offs, and writes first to a customer by text', async () => {
     const { context, page, errors } = await openDesk(browser, hub.url, ADMIN, { axe: true, viewport: { width: 1366, height: 768 } });
+    // The hub's and the council's names, as configured (HUB_NAME, COUNCIL_NAME).
+    await page.getByRole('heading', { level: 1, name: 'Ask Testford desk Testford Council' }).waitFor();
+    expect(await page.title()).toBe('Ask Testford desk · Testford Council');
     const opener = page.getByRole('button', { name: 'New contact' });
     await opener.click();
     const dialog = page.getByRole('dialog', { name: 'New contact' });

@@ -19,6 +19,7 @@ import { ACCESS_RULES } from '../../agent-desk/server/policy.ts';
 const EXPECTED: Record<string, string> = {
   'GET /health': 'public',
   'GET /api/openapi.json': 'public',
+  'GET /api/site': 'public',
   'GET /': 'public',
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'agsdxy',

@@ -115,6 +115,15 @@ export function App() {
   const routed = !!agent && agent.role !== 'service';
   const supervises = agent?.role === 'supervisor' || agent?.role === 'admin';
 
+  // The desk's and the council's names (HUB_NAME, COUNCIL_NAME): on every page and in the window's title.
+  const [site, setSite] = useState<{ name: string; council: string | null }>({ name: 'contact-hub', council: null });
+  useEffect(() => {
+    api<{ name: string; council: string | null }>('/api/site').then(setSite, () => {});
+  }, []);
+  useEffect(() => {
+    document.title = [`${site.name} desk`, site.council].filter(Boolean).join(' · ');
+  }, [site]);
+
   useEffect(() => {
     api<{ agent: Agent }>('/api/auth/me').then(
       ({ agent: a }) => setAgent(a),
@@ -157,7 +166,10 @@ export function App() {
   return (
     <>
       <header className="top">
-        <h1 className="brand">contact-hub desk</h1>
+        <h1 className="brand">
+          {`${site.name} desk`}
+          {site.council ? <span className="council">{site.council}</span> : null}
+        </h1>
         {agent ? (
           <nav id="account-nav" aria-label="Desk">
             {views.map((v) => (
