@@ -271,6 +271,33 @@ describe('the conversation list with 10,000 open', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('keeps the agent’s place far down the list when they close a conversation there', async () => {
+    const { page, errors } = await desk();
+    // Far down by keyboard: End twice (the second after the next page arrived), then up one row and open it.
+    await page.getByLabel('Find a conversation').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await expect.poll(() => page.evaluate(() => Number(document.activeElement?.getAttribute('data-index')))).toBeGreaterThanOrEqual(100);
+    await expect.poll(() => page.locator('#conversation-list').evaluate((el) => el.getBoundingClientRect().height)).toBeGreaterThan(300 * 40);
+    await page.keyboard.press('End');
+    await expect.poll(() => page.evaluate(() => Number(document.activeElement?.getAttribute('data-index')))).toBeGreaterThanOrEqual(300);
+    await page.keyboard.press('ArrowUp');
+    // With the urgent one first, the row at index i is Resident i.
+    const chosen = Number(await page.evaluate(() => document.activeElement?.getAttribute('data-index')));
+    expect(await focusedName(page)).toBe(name(chosen));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#messages li.inbound .body').textContent()).toBe(`Question number ${chosen} about my bins`);
+
+    await page.getByRole('button', { name: 'Close…' }).click();
+    await page.getByRole('button', { name: 'Close conversation' }).click();
+    await expect.poll(() => row(page, chosen).count(), { timeout: 15_000 }).toBe(0);
+    // The list reloaded its first page but kept the later ones: the rows around the closed one are still there, in view.
+    await expect.poll(() => row(page, chosen + 1).count()).toBe(1);
+    expect(await row(page, chosen - 1).isVisible()).toBe(true);
+    expect(await row(page, chosen + 1).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('lists closed conversations in a Closed tab, the most recently closed first, and opens one', async () => {
     const { page, errors } = await desk();
     const cookie = await signIn(hub.url);

@@ -332,14 +332,21 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
       ]);
       if (asked !== filterRef.current) return;
       const last = page.conversations.at(-1);
-      const keepOlder = !fresh && !!page.next && !!last && listNextRef.current !== null;
+      const fetched = [...(urgent?.conversations ?? []), ...page.conversations];
+      const ids = new Set(fetched.map((c) => c.id));
+      // Loaded from later pages (older than this page's last): kept, and where to go on from them too.
+      const older = !fresh && page.next && last ? [...conversationsRef.current.values()].filter((c) => !ids.has(c.id) && after(c, last, asked)) : [];
       setConversations((prev) => {
         const next = new Map<string, ConversationSummary>();
-        for (const c of [...(urgent?.conversations ?? []), ...page.conversations]) next.set(c.id, withLatestRead(c, prev.get(c.id)));
-        if (keepOlder) for (const c of prev.values()) if (!next.has(c.id) && after(c, last, asked)) next.set(c.id, c);
+        for (const c of fetched) next.set(c.id, withLatestRead(c, prev.get(c.id)));
+        for (const c of older) {
+          // Unless a live change took it out meanwhile.
+          const kept = prev.get(c.id);
+          if (kept) next.set(c.id, kept);
+        }
         return next;
       });
-      if (!keepOlder) setNext(page.next);
+      if (!older.length) setNext(page.next);
       setListLoading(false);
     },
     [setNext],
