@@ -289,7 +289,11 @@ describe('the conversation list with 10,000 open', () => {
     await expect.poll(() => page.locator('#messages li.inbound .body').textContent()).toBe(`Question number ${chosen} about my bins`);
 
     await page.getByRole('button', { name: 'Close…' }).click();
+    // The desk reads the list's first page again once it is closed: wait for that, and for it to be shown.
+    const reread = page.waitForResponse((r) => /\/api\/conversations\?status=open&limit=\d+$/.test(r.url()), { timeout: 15_000 });
     await page.getByRole('button', { name: 'Close conversation' }).click();
+    await (await reread).finished();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await expect.poll(() => row(page, chosen).count(), { timeout: 15_000 }).toBe(0);
     // The list reloaded its first page but kept the later ones: the rows around the closed one are still there, in view.
     await expect.poll(() => row(page, chosen + 1).count()).toBe(1);
