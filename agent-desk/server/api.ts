@@ -12,7 +12,7 @@ import { replyChannels, ReplyError } from '../../hub/outbound/compose.ts';
 import { SESSION_COOKIE, checkPassword, endSession, startSession, type SessionPolicy } from './auth.ts';
 import { authorise, conversationScope, viewerIn } from './policy.ts';
 import { lockedMessage, type Lock, type LoginLockout } from './lockout.ts';
-import { conversationDetail, countConversations, listConversations, messageView } from './views.ts';
+import { conversationDetail, countConversations, decodeCursor, messageView, pageConversations } from './views.ts';
 import { customerRouter } from './customers.ts';
 import { invalid } from './http.ts';
 import { attachmentRouter } from './attachments.ts';
@@ -76,6 +76,21 @@ export const ListQuery = z.object({
     .max(100)
     .optional()
     .describe('Only those whose customer’s name or an address contains each word (a phone number may be typed with spaces or a leading 0)'),
+  urgent: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('Only those with signs of immediate danger (the desk loads these first, as they lead its list)'),
+  cursor: z
+    .string()
+    .max(200)
+    .transform((text, ctx) => {
+      const cursor = decodeCursor(text);
+      if (!cursor) ctx.addIssue({ code: 'custom', message: 'cursor must be the next of a page this list gave' });
+      return cursor ?? z.NEVER;
+    })
+    .optional()
+    .describe('Where the page begins: the `next` of the page before (open ones come by last message, closed ones by when they closed, newest first)'),
   /** A desk refreshing the conversations it was told changed. */
   ids: z
     .string()
@@ -239,20 +254,22 @@ export function apiRouter(deps: ApiDeps) {
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);
     if (!query.success) return invalid(res, query.error);
-    const { status, limit, assigned, waiting, ids, q } = query.data;
+    const { status, limit, assigned, waiting, urgent, cursor, ids, q } = query.data;
     const scope = conversationScope(viewerIn(req));
-    res.json({
-      conversations: await listConversations(deps.db, {
+    res.json(
+      await pageConversations(deps.db, {
         status,
         limit,
         waiting,
+        urgent,
+        after: cursor,
         ids,
         scope,
         search: q,
         assignedTo: assigned === 'me' ? req.agent!.id : undefined,
         readerId: req.agent!.id,
       }),
-    });
+    );
   });
 
   // Before /:id, which would take "counts" for an id.

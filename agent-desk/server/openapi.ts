@@ -182,9 +182,16 @@ route('GET /api/site', {
 });
 route('GET /api/auth/me', { summary: 'The signed-in agent', responses: { '200': { description: 'Agent' }, '401': unauthorised } });
 route('GET /api/conversations', {
-  summary: 'Conversations, most recent first',
+  summary: 'One page of conversations, most recent first (closed ones: the most recently closed first); `next` asks for the page after it',
   request: { query: api.ListQuery },
-  responses: { '200': { description: 'List', content: json(z.object({ conversations: z.array(ConversationSummary) })) }, '400': error(), '401': unauthorised },
+  responses: {
+    '200': {
+      description: 'List',
+      content: json(z.object({ conversations: z.array(ConversationSummary), next: z.string().nullable().describe('The cursor of the next page; null: none') })),
+    },
+    '400': error(),
+    '401': unauthorised,
+  },
 });
 route('GET /api/conversations/counts', {
   summary: 'How many open conversations the desk’s tabs hold for the signed-in agent: theirs, waiting for a person, all they may see',

@@ -83,6 +83,8 @@ export const ConversationSummary = z.object({
   waitingSince: z.iso.datetime().nullable(),
   /** The team it waits for, or was last routed to. */
   team: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  /** When it was closed (null while open): the Closed tab lists the most recently closed first. */
+  closedAt: z.iso.datetime().nullable(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
@@ -160,7 +162,7 @@ export const NoteView = z.object({
 });
 export type NoteView = z.infer<typeof NoteView>;
 
-export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }).extend({
+export const ConversationDetail = ConversationSummary.omit({ lastMessage: true, closedAt: true }).extend({
   messages: z.array(MessageView),
   needs: z.array(NeedView),
   /** What the bot learnt that services ask for (deadline, household, how to contact safely). */
@@ -228,6 +230,10 @@ export interface ConversationFilter {
   assignedTo?: string;
   /** Only those waiting for a person. */
   waiting?: boolean;
+  /** Only those with signs of immediate danger (the desk loads all of these first: urgent ones lead the list). */
+  urgent?: boolean;
+  /** Only those after this one in the list's order (the `next` of the page before). */
+  after?: ListCursor;
   /** Only those the caller may see (access.ts). */
   scope?: Prisma.ConversationWhereInput;
   /** Words that must each be in the customer's name or one of their addresses. */
@@ -244,6 +250,38 @@ function searchWords(search: string | undefined): string[] {
   return text.split(/\s+/).filter(Boolean).slice(0, 5);
 }
 
+/**
+ * Where a page of the list ends: the sort time and id of its last row. Open conversations are listed by their
+ * last message, the newest first; closed ones by when they closed, the most recent first; the id breaks ties,
+ * so a page never repeats or skips a row however many share a time (keyset paging: the database reads one
+ * page's rows from the index, never counting past those before it as OFFSET would).
+ */
+export const ListCursor = z.object({ at: z.iso.datetime().nullable(), id: z.guid() });
+export type ListCursor = z.infer<typeof ListCursor>;
+
+/** The cursor as the API passes it: opaque to clients, base64url JSON. */
+export const encodeCursor = (cursor: ListCursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+export function decodeCursor(text: string): ListCursor | null {
+  try {
+    return ListCursor.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** The column the list sorts by: when it closed for closed ones, its last message otherwise. */
+const sortColumn = (filter: ConversationFilter) => (filter.status === 'closed' ? 'closedAt' : 'lastMessageAt');
+
+/** Rows after the cursor in the list's order (time descending, nulls last, then id descending). */
+function afterCursor(filter: ConversationFilter): Prisma.ConversationWhereInput[] {
+  const cursor = filter.after;
+  if (!cursor) return [];
+  const column = sortColumn(filter);
+  if (cursor.at === null) return [{ [column]: null, id: { lt: cursor.id } }];
+  const at = new Date(cursor.at);
+  return [{ OR: [{ [column]: { lt: at } }, { [column]: at, id: { lt: cursor.id } }, ...(column === 'closedAt' ? [{ closedAt: null }] : [])] }];
+}
+
 /** The filter as a Prisma where: the list and the tabs' counts ask the same question. */
 function conversationWhere(filter: ConversationFilter): Prisma.ConversationWhereInput {
   return {
@@ -253,6 +291,8 @@ function conversationWhere(filter: ConversationFilter): Prisma.ConversationWhere
     ...(filter.waiting ? { waitingSince: { not: null }, assignedAgentId: null } : {}),
     AND: [
       ...(filter.scope ? [filter.scope] : []),
+      ...(filter.urgent ? [{ OR: [{ urgentAt: { not: null } }, { needs: { some: { urgent: true } } }] }] : []),
+      ...afterCursor(filter),
       ...searchWords(filter.search).map((word) => ({
         customer: { OR: [{ displayName: { contains: word, mode: 'insensitive' as const } }, { contactPoints: { some: { address: { contains: word } } } }] },
       })),
@@ -263,7 +303,8 @@ function conversationWhere(filter: ConversationFilter): Prisma.ConversationWhere
 export async function listConversations(db: Db, filter: ConversationFilter): Promise<ConversationSummary[]> {
   const rows = await db.conversation.findMany({
     where: conversationWhere(filter),
-    orderBy: { lastMessageAt: 'desc' },
+    // Prisma takes `nulls` only on a column that can be null (closedAt); lastMessageAt never is.
+    orderBy: [filter.status === 'closed' ? { closedAt: { sort: 'desc', nulls: 'last' } } : { lastMessageAt: 'desc' }, { id: 'desc' }],
     take: filter.limit ?? 100,
     include: {
       customer: customerSelect,
@@ -298,7 +339,23 @@ export async function listConversations(db: Db, filter: ConversationFilter): Pro
     assignedAgent: c.assignedAgent,
     waitingSince: c.waitingSince?.toISOString() ?? null,
     team: c.team,
+    closedAt: c.closedAt?.toISOString() ?? null,
   }));
+}
+
+/**
+ * One page of the list, and where the next begins (null: this was the last). Pages stay small, so a desk with
+ * thousands open shows its first rows at once and loads more as the agent scrolls, never all in one answer.
+ */
+export async function pageConversations(
+  db: Db,
+  filter: ConversationFilter & { limit: number },
+): Promise<{ conversations: ConversationSummary[]; next: string | null }> {
+  const rows = await listConversations(db, { ...filter, limit: filter.limit + 1 });
+  const conversations = rows.slice(0, filter.limit);
+  const last = conversations.at(-1);
+  const next = rows.length > filter.limit && last ? encodeCursor({ at: filter.status === 'closed' ? last.closedAt : last.lastMessageAt, id: last.id }) : null;
+  return { conversations, next };
 }
 
 /** How many open conversations each of the desk's tabs holds for this agent: theirs, waiting for a person, all. */

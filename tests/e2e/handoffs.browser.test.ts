@@ -121,7 +121,7 @@ describe('hand-offs on the desk', () => {
     await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
     expect(await list.textContent()).toContain(money.reference);
     expect(await list.textContent()).not.toContain(housing.reference);
-    expect(await service.page.getByRole('heading', { name: 'Open conversations' }).count()).toBe(0);
+    expect(await service.page.getByRole('heading', { name: 'Conversations', exact: true }).count()).toBe(0);
 
     // Everything it needs to act without asking the customer again.
     await list.getByRole('button').click();

@@ -30,7 +30,7 @@ import {
   type TaxonomyNeed,
   type TeamRef,
 } from './api.ts';
-import { ConversationList, LIST_LIMIT, type ListFilter } from './ConversationList.tsx';
+import { ConversationList, FIRST_PAGE, NEXT_PAGE, type ListFilter } from './ConversationList.tsx';
 import { assignedText, ConversationActions, NeedsPanel } from './Panels.tsx';
 import { Composer } from './Composer.tsx';
 import { Calls, Offers } from './Side.tsx';
@@ -39,6 +39,7 @@ import { CustomerPanel } from './Customer.tsx';
 import { ServicesPanel } from './ServicesPanel.tsx';
 import { ServiceDesk } from './ServiceDesk.tsx';
 import { SupervisorView } from './SupervisorView.tsx';
+import { ShortcutSheet } from './Shortcuts.tsx';
 import { AccountPage } from './Account.tsx';
 import { AdminPage, seesAdmin } from './Admin.tsx';
 import { ChannelIcon, Icon } from './Icons.tsx';
@@ -63,7 +64,20 @@ function withLatestRead(fresh: ConversationSummary, known: ConversationSummary |
 const onScreen = (view: View) => view === 'desk' && document.visibilityState === 'visible';
 
 function listQuery(filter: ListFilter): string {
-  return `status=open&limit=${LIST_LIMIT}${filter === 'mine' ? '&assigned=me' : filter === 'waiting' ? '&waiting=true' : ''}`;
+  if (filter === 'closed') return 'status=closed';
+  return `status=open${filter === 'mine' ? '&assigned=me' : filter === 'waiting' ? '&waiting=true' : ''}`;
+}
+
+/** A page of the list (GET /api/conversations): its rows, and the cursor of the next page (null: no more). */
+interface ListPage {
+  conversations: ConversationSummary[];
+  next: string | null;
+}
+
+/** Whether `c` comes after `last` in the hub's paging order (views.ts: newest first, ties by id). */
+function after(c: ConversationSummary, last: ConversationSummary, filter: ListFilter): boolean {
+  const [a, b] = filter === 'closed' ? [c.closedAt ?? '', last.closedAt ?? ''] : [c.lastMessageAt, last.lastMessageAt];
+  return a < b || (a === b && c.id < last.id);
 }
 
 function SignIn({ onSignedIn }: { onSignedIn: (agent: Agent) => void }) {
@@ -235,6 +249,8 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   const [conversations, setConversations] = useState<Map<string, ConversationSummary>>(new Map());
   const [filter, setFilter] = useState<ListFilter>('all');
   const [listLoading, setListLoading] = useState(true);
+  /** Where the list's next page begins on the hub (null: all loaded). */
+  const [listNext, setListNext] = useState<string | null>(null);
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
   const [closed, setClosed] = useState(false);
   const [messages, setMessages] = useState<Map<string, Message>>(new Map());
@@ -264,6 +280,9 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
 
   const currentRef = useRef<string | null>(null);
   const filterRef = useRef<ListFilter>('all');
+  const listNextRef = useRef<string | null>(null);
+  /** The cursor of the page on its way, if one is: each page is asked for once. */
+  const pageAsked = useRef<string | null>(null);
   const meRef = useRef<RoutingMe | null>(null);
   const conversationsRef = useRef(conversations);
   conversationsRef.current = conversations;
@@ -307,20 +326,70 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     });
   }, []);
 
-  const loadConversations = useCallback(async () => {
-    const asked = filterRef.current;
-    const { conversations: list } = await api<{ conversations: ConversationSummary[] }>(`/api/conversations?${listQuery(asked)}`);
-    if (asked !== filterRef.current) return;
-    setConversations((prev) => new Map(list.map((c) => [c.id, withLatestRead(c, prev.get(c.id))])));
-    setListLoading(false);
+  const setNext = useCallback((next: string | null) => {
+    listNextRef.current = next;
+    setListNext(next);
   }, []);
+
+  /**
+   * The list's first page again (and every urgent open one: they lead the list however old). Rows of later
+   * pages already loaded stay, so an agent far down keeps their place; `fresh` starts again from the first
+   * page (after a reconnect, when changes may have been missed).
+   */
+  const loadConversations = useCallback(
+    async (fresh = false) => {
+      const asked = filterRef.current;
+      const [page, urgent] = await Promise.all([
+        api<ListPage>(`/api/conversations?${listQuery(asked)}&limit=${FIRST_PAGE}`),
+        asked === 'closed' ? null : api<ListPage>(`/api/conversations?${listQuery(asked)}&urgent=true&limit=500`),
+      ]);
+      if (asked !== filterRef.current) return;
+      const last = page.conversations.at(-1);
+      const fetched = [...(urgent?.conversations ?? []), ...page.conversations];
+      const ids = new Set(fetched.map((c) => c.id));
+      // Loaded from later pages (older than this page's last): kept, and where to go on from them too.
+      const older = !fresh && page.next && last ? [...conversationsRef.current.values()].filter((c) => !ids.has(c.id) && after(c, last, asked)) : [];
+      setConversations((prev) => {
+        const next = new Map<string, ConversationSummary>();
+        for (const c of fetched) next.set(c.id, withLatestRead(c, prev.get(c.id)));
+        for (const c of older) {
+          // Unless a live change took it out meanwhile.
+          const kept = prev.get(c.id);
+          if (kept) next.set(c.id, kept);
+        }
+        return next;
+      });
+      if (!older.length) setNext(page.next);
+      setListLoading(false);
+    },
+    [setNext],
+  );
+
+  /** The next page of the list, as the agent scrolls towards the end of what is loaded. */
+  const loadMore = useCallback(async () => {
+    const cursor = listNextRef.current;
+    if (!cursor || pageAsked.current === cursor) return;
+    pageAsked.current = cursor;
+    const asked = filterRef.current;
+    try {
+      const page = await api<ListPage>(`/api/conversations?${listQuery(asked)}&limit=${NEXT_PAGE}&cursor=${encodeURIComponent(cursor)}`);
+      if (asked !== filterRef.current || listNextRef.current !== cursor) return;
+      setConversations((prev) => {
+        const next = new Map(prev);
+        for (const c of page.conversations) next.set(c.id, withLatestRead(c, prev.get(c.id)));
+        return next;
+      });
+      setNext(page.next);
+    } finally {
+      pageAsked.current = null;
+    }
+  }, [setNext]);
+  const onMore = useCallback(() => void loadMore().catch(() => {}), [loadMore]);
 
   // Conversations beyond the loaded ones that match a search join the list.
   const searchConversations = useCallback(async (query: string) => {
     const asked = filterRef.current;
-    const { conversations: found } = await api<{ conversations: ConversationSummary[] }>(
-      `/api/conversations?${listQuery(asked)}&q=${encodeURIComponent(query)}`,
-    );
+    const { conversations: found } = await api<ListPage>(`/api/conversations?${listQuery(asked)}&limit=${FIRST_PAGE}&q=${encodeURIComponent(query)}`);
     if (asked !== filterRef.current || !found.length) return;
     setConversations((prev) => {
       const next = new Map(prev);
@@ -336,7 +405,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   // whole lists on each would multiply the load by the number of agents online.
   const refreshConversation = useCallback(async (id: string) => {
     const asked = filterRef.current;
-    const { conversations: list } = await api<{ conversations: ConversationSummary[] }>(`/api/conversations?${listQuery(asked)}&ids=${id}`);
+    const { conversations: list } = await api<ListPage>(`/api/conversations?${listQuery(asked)}&ids=${id}`);
     if (asked !== filterRef.current) return;
     setConversations((prev) => {
       const next = new Map(prev);
@@ -494,7 +563,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     });
     // After a reconnect (ours, or the server's to Redis), reload: missed events are not replayed.
     const resync = () => {
-      loadConversations().catch(() => {});
+      loadConversations(true).catch(() => {});
       loadCounts().catch(() => {});
       loadCalls().catch(() => {});
       if (currentRef.current) openConversation(currentRef.current, false).catch(() => {});
@@ -623,8 +692,9 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     filterRef.current = next;
     setFilter(next);
     setConversations(new Map());
+    setNext(null);
     setListLoading(true);
-    loadConversations().catch(() => {});
+    loadConversations(true).catch(() => {});
   };
 
   /** Takes a waiting call and opens its conversation; false if the hub refused (the reason is shown). */
@@ -747,7 +817,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
       <div id="desk" data-pane={pane} hidden={view !== 'desk'}>
         <nav id="list-pane" className="pane" aria-labelledby="list-title">
           <h2 id="list-title" className="pane-title" tabIndex={-1}>
-            Open conversations
+            Conversations
           </h2>
           <NewContact onCreated={(id) => void onContactCreated(id)} />
           <ConversationList
@@ -757,10 +827,13 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
             meId={me?.id ?? agent.id}
             filter={filter}
             loading={listLoading}
+            hasMore={listNext !== null}
             onFilter={chooseFilter}
             onOpen={openFromList}
             onSearch={onSearch}
+            onMore={onMore}
           />
+          <ShortcutSheet active={view === 'desk'} />
         </nav>
         <section id="conversation" className="pane" aria-labelledby="conversation-title">
           <div className="conversation-head">

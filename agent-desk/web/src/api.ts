@@ -68,6 +68,8 @@ export interface ConversationSummary {
   assignedAgent: AgentRef | null;
   waitingSince: string | null;
   team: TeamRef | null;
+  /** When it was closed (null while open). */
+  closedAt?: string | null;
 }
 
 export interface Need {

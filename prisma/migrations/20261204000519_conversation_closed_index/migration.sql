@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Conversation_status_closedAt_idx" ON "Conversation"("status", "closedAt");
