@@ -134,7 +134,7 @@ describe('direction controls on the desk', () => {
 
     const { context, page } = await openDesk(browser, hub.url, ADMIN);
     await openConversation(page);
-    await expect.poll(() => drawn(page.locator('#conversation-title'))).toBe('Rita snoj (EMAIL)');
+    await expect.poll(() => drawn(page.locator('#conversation-title'))).toBe('Rita snoj');
     await context.close();
   });
 });

@@ -326,7 +326,7 @@ describe('the conversation list with 10,000 open', () => {
     expect(await page.locator('#list-count').textContent()).toBe('The most recently closed first.');
 
     await row(page, 420).click();
-    await expect.poll(() => page.getByRole('heading', { level: 2, name: `${name(420)} (SMS)` }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { level: 2, name: name(420), exact: true }).isVisible()).toBe(true);
     await expect.poll(() => page.locator('#messages li.inbound .body').textContent()).toBe('Question number 420 about my bins');
     expect(await axeViolations(page)).toEqual([]);
 

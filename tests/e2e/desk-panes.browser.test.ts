@@ -179,7 +179,7 @@ describe('the desk at a laptop’s size', () => {
 
     // With another conversation open, the customer writes again: unread, live, and their new words show.
     await row(page, seeded.long.name).click();
-    await expect.poll(() => page.getByRole('heading', { level: 2, name: `${seeded.long.name} (SMS)` }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { level: 2, name: seeded.long.name, exact: true }).isVisible()).toBe(true);
     await text('Can I get a new one delivered?');
     await expect.poll(() => unread(page), { timeout: 15_000 }).toBe(1);
     expect(await row(page, from).textContent()).toContain('Can I get a new one delivered?');
@@ -209,7 +209,7 @@ describe('the desk on a narrow screen', () => {
 
     // The conversation alone, then its details, then back to the list.
     await row(page, seeded.long.name).click();
-    await page.getByRole('heading', { level: 2, name: `${seeded.long.name} (SMS)` }).waitFor();
+    await page.getByRole('heading', { level: 2, name: seeded.long.name, exact: true }).waitFor();
     expect(await page.locator('#list-pane').isVisible()).toBe(false);
     expect(await wider(page)).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);

@@ -768,16 +768,9 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   };
 
   // The customer's name isolated: direction controls in it cannot reorder the heading around it.
-  const title = detail ? (
-    <>
-      <bdi>{contactLabel(detail.customer)}</bdi>
-      {` (${detail.channel.toUpperCase()})`}
-    </>
-  ) : closed ? (
-    'Conversation closed. Choose another.'
-  ) : (
-    'Choose a conversation'
-  );
+  // The customer's name, isolated so direction controls in it cannot reorder what is around it. The channel is
+  // named (in words, not as its code) under it.
+  const title = detail ? <bdi>{contactLabel(detail.customer)}</bdi> : closed ? 'Conversation closed. Choose another.' : 'Choose a conversation';
 
   const events = handoffEvents(plan, detail?.id ?? null);
 
