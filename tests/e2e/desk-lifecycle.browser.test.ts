@@ -155,6 +155,13 @@ describe('a conversation’s life on the desk', () => {
     await expect.poll(() => page.locator('#assigned-to').textContent()).toBe('You have this conversation.');
     expect(await page.getByRole('button', { name: 'Close…' }).isVisible()).toBe(true);
     expect((await db().conversation.findUniqueOrThrow({ where: { id: handed.id } })).status).toBe('open');
+
+    // Closed here: focus goes to the heading that says so, not lost with the Close button.
+    await page.getByRole('button', { name: 'Close…' }).click();
+    await dialog.waitFor();
+    await dialog.getByLabel('Outcome').selectOption({ label: 'Handed on to a service' });
+    await dialog.getByRole('button', { name: 'Close conversation' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Conversation closed. Choose another.');
   });
 
   it('warns a supervisor of an urgent conversation waiting for a team with nobody available, naming both', async () => {

@@ -730,12 +730,19 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
       if (id) next.delete(id);
       return next;
     });
-    setDetail(null);
-    setClosed(true);
-    setMessages(new Map());
-    setNotes(new Map());
-    setHistory(new Map());
-    setPane('list');
+    flushSync(() => {
+      setDetail(null);
+      setClosed(true);
+      setMessages(new Map());
+      setNotes(new Map());
+      setHistory(new Map());
+      setPane('list');
+    });
+    // The Close button focus was on is gone: focus goes to the heading that says so (on a narrow screen, where
+    // only the list shows, to the list's), never to the page itself.
+    const heading = document.getElementById('conversation-title');
+    heading?.focus({ preventScroll: true });
+    if (document.activeElement !== heading) document.getElementById('list-title')?.focus({ preventScroll: true });
     loadCounts().catch(() => {});
     await loadConversations();
   };
