@@ -333,7 +333,7 @@ describe('the conversation list with 10,000 open', () => {
     // Back to the open ones: the closed are gone from them.
     await page.getByRole('tab', { name: /^Mine/ }).click();
     await expect.poll(() => rowNames(page)).toEqual([]);
-    expect(await page.locator('#list-count').textContent()).toBe('You have no open conversations.');
+    await expect.poll(() => page.locator('#list-count').textContent()).toBe('You have no open conversations.');
     expect(errors).toEqual([]);
   }, 120_000);
 });

@@ -18,6 +18,11 @@ const COUNCIL = 'contact@council.example';
 const dns = new FakeDns();
 for (const domain of ['example.org', 'example.net', 'home.example', 'work.example']) dns.domain(domain);
 
+// The fake DNS answers at once, so the only way a sender check here runs out of time is a machine too busy to
+// run it within the 5 s default: then a verified sender is taken as unverified and threads apart, which is
+// not what these tests are about (tests/integration/sender-auth.test.ts is about the time limits).
+const PATIENT_SENDER_CHECKS = { EMAIL_DNS_TIMEOUT_MS: '10000', EMAIL_AUTH_TIMEOUT_MS: '30000' };
+
 let database: TestDatabase;
 let relay: SmtpCapture;
 let hub: RunningHub & { url: string };
@@ -40,6 +45,7 @@ beforeAll(async () => {
       EMAIL_MAX_BYTES: '200000',
       EMAIL_ATTACHMENT_MAX_BYTES: '20000',
       EMAIL_ATTACHMENTS_MAX_BYTES: '30000',
+      ...PATIENT_SENDER_CHECKS,
     }),
     { resolveDns: dns.resolve },
   );
@@ -368,6 +374,7 @@ describe('the needs bot on email', () => {
         SMTP_HOST: '127.0.0.1',
         EMAIL_SMTP_URL: relay.url,
         BOT_CHANNELS: 'email',
+        ...PATIENT_SENDER_CHECKS,
       }),
       { resolveDns: dns.resolve },
     );
