@@ -101,7 +101,7 @@ describe('direction controls on the desk', () => {
     // The customer's text is an isolate: its override ends with it, and the line after it reads normally.
     const body = page.locator('#messages li.inbound .body');
     expect(await body.evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe('isolate');
-    expect(await drawn(page.locator('#messages li.inbound .meta'))).toMatch(/^Customer · EMAIL · received /);
+    expect(await drawn(page.locator('#messages li.inbound .meta'))).toMatch(/^Customer · Email · received /);
     expect(errors).toEqual([]);
     await context.close();
   });

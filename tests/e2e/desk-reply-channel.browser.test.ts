@@ -86,7 +86,7 @@ describe('replying on another channel from the desk', () => {
     const [mail] = await relay.waitFor(1);
     expect(mail!.to).toMatchObject({ text: 'sam.jones@example.org' });
     expect(mail!.text).toContain('https://council.example/forms/hb1');
-    await expect.poll(() => page.locator('#messages li.outbound .meta').first().textContent()).toMatch(/^You · EMAIL/);
+    await expect.poll(() => page.locator('#messages li.outbound .meta').first().textContent()).toMatch(/^You · Email/);
     // Nothing went by text.
     expect(twilioApi.requests.filter((r) => r.form.Body?.includes('forms/hb1'))).toEqual([]);
 

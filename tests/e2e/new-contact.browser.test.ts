@@ -77,6 +77,9 @@ describe('a new contact from the desk', () => {
     await expect.poll(() => page.getByRole('dialog').count(), { timeout: 10_000 }).toBe(0);
     await page.getByRole('heading', { level: 2, name: /Dana Walker/ }).waitFor();
     await page.getByText('My landlord has evicted us').first().waitFor();
+    // Said in person, in words; a written reply goes by text to the number on their record.
+    expect(await page.locator('#messages li.inbound .meta').first().textContent()).toMatch(/^Customer · In person · /);
+    expect(await page.locator('#composer').getByText('Goes by SMS').isVisible()).toBe(true);
     const suggested = page.locator('#suggestion-list');
     await suggested.getByRole('button', { name: /^Add Homeless/ }).click();
     await expect.poll(() => page.locator('#needs-list').textContent()).toMatch(/Homeless/);

@@ -80,7 +80,7 @@ describe('routing on the desk', () => {
     // Hana (housing) is offered it; the supervisor sees it waiting.
     const offer = housing.page.locator('#offer-list li');
     await offer.waitFor({ timeout: 15_000 });
-    expect(await offer.textContent()).toMatch(/WEBCHAT/);
+    expect(await offer.textContent()).toMatch(/Web chat/);
     expect(await housing.page.getByRole('status').textContent()).toMatch(/New conversation offered/);
     await expect.poll(() => anyAgent.nth(1).textContent()).toBe('1');
     expect(await axeViolations(housing.page)).toEqual([]);

@@ -607,7 +607,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
         setAnnounce(
           offer.conversation.channelCapabilities.speaks
             ? `Incoming ${offer.conversation.urgent ? 'urgent ' : ''}call for you: ${contactLabel(offer.conversation.customer)}. Answer puts it through to your phone.`
-            : `New ${offer.conversation.urgent ? 'urgent ' : ''}conversation offered: ${contactLabel(offer.conversation.customer)}, ${offer.conversation.channel}.`,
+            : `New ${offer.conversation.urgent ? 'urgent ' : ''}conversation offered: ${contactLabel(offer.conversation.customer)}, ${CHANNEL_NAMES[offer.conversation.channel] ?? offer.conversation.channel}.`,
         );
       });
       socket.on('offer.ended', ({ offerId, status }: { offerId: string; status: string }) => {

@@ -157,13 +157,23 @@ function ReplyForm({ conversation, replyRef, hidden, onSent, onTyping }: ReplyPr
               ))}
             </select>
           </span>
+        ) : channels[0] ? (
+          // Where it really goes: for a call or a contact in person, the channel that reaches their number or address.
+          <span className="hint">{`Goes by ${CHANNEL_NAMES[channels[0]] ?? channels[0]}`}</span>
         ) : conversation ? (
-          <span className="hint">{`Goes by ${CHANNEL_NAMES[conversation.channel] ?? conversation.channel}`}</span>
+          <span id="reply-nowhere" className="hint">
+            Nothing can be sent: no address of theirs is on record for a channel this hub has on.
+          </span>
         ) : null}
         <span id="reply-keys" className="hint keys">
           Ctrl+Enter sends
         </span>
-        <button type="submit" className="primary">
+        <button
+          type="submit"
+          className="primary"
+          disabled={!!conversation && channels.length === 0}
+          aria-describedby={channels.length ? undefined : 'reply-nowhere'}
+        >
           Send
         </button>
       </div>

@@ -7,7 +7,7 @@ import type { Socket } from 'socket.io-client';
 import { api, errorText, type Message } from './api.ts';
 import { statusLine, useSocketEvent, when, type HandoffStatus, type HandoffUpdated } from './handoffs.ts';
 import { Section } from './Section.tsx';
-import { addressLabel } from './text.ts';
+import { addressLabel, CHANNEL_NAMES } from './text.ts';
 
 interface Customer360 {
   id: string;
@@ -144,7 +144,7 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
             <ol>
               {earlier.map((m) => (
                 <li key={m.id} className={m.direction}>
-                  <span className="meta">{`${when(m.createdAt)} · ${m.channel.toUpperCase()} · ${m.direction === 'inbound' ? 'Customer' : m.fromBot ? 'Bot' : 'Council'}`}</span>
+                  <span className="meta">{`${when(m.createdAt)} · ${CHANNEL_NAMES[m.channel] ?? m.channel} · ${m.direction === 'inbound' ? 'Customer' : m.fromBot ? 'Bot' : 'Council'}`}</span>
                   <span className="body" dir="auto">
                     {m.body}
                   </span>

@@ -73,7 +73,13 @@ export function NeedsPanel({
         None recorded yet.
       </p>
       <ul id="needs-list">
-        {conversation?.urgent ? <li className="urgent">URGENT: signs of immediate danger. The customer was given 999 and helpline numbers.</li> : null}
+        {conversation?.urgent ? (
+          <li className="urgent">
+            {conversation.channelCapabilities.recordedAtDesk
+              ? 'URGENT: signs of immediate danger in what they told you. Check they are safe now; if not, call 999.'
+              : 'URGENT: signs of immediate danger. The customer was given 999 and helpline numbers.'}
+          </li>
+        ) : null}
         {conversation?.needs.map((need) => {
           const consent = need.consentToShare === null ? '' : need.consentToShare ? ', may be shared' : ', NOT to be shared';
           return (

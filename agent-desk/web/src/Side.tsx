@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorText, type Call, type Offer, type Overview } from './api.ts';
 import { ChannelIcon, Icon } from './Icons.tsx';
-import { CALL_STATE, contactLabel, minutesSince, minutesWaiting, secondsLeft } from './text.ts';
+import { CALL_STATE, contactLabel, minutesSince, minutesWaiting, secondsLeft, CHANNEL_NAMES } from './text.ts';
 
 /** Ticks every `ms`: only the text that depends on the time changes, so keyboard focus stays where it is. */
 export function useNow(ms: number): number {
@@ -45,7 +45,7 @@ export function Offers({ offers, announce, error, onAnswer }: OffersProps) {
                 </strong>
                 <span className="meta">
                   <ChannelIcon channel={c.channel} />
-                  {` ${c.channel.toUpperCase()}${c.team ? ` · ${c.team.name}` : ''} · `}
+                  {` ${CHANNEL_NAMES[c.channel] ?? c.channel}${c.team ? ` · ${c.team.name}` : ''} · `}
                   <bdi>{said.slice(0, 120)}</bdi>
                 </span>
                 <span className="meta countdown">{`Runs out in ${secondsLeft(offer, now)} s`}</span>

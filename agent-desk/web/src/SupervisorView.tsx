@@ -6,7 +6,7 @@ import type { Socket } from 'socket.io-client';
 import type { Call, Overview } from './api.ts';
 import { Attention } from './Attention.tsx';
 import { CallsOverview, QueuesAndAgents, useNow } from './Side.tsx';
-import { contactLabel, minutesSince } from './text.ts';
+import { contactLabel, minutesSince, CHANNEL_NAMES } from './text.ts';
 
 interface Props {
   overview: Overview | null;
@@ -55,7 +55,7 @@ function Unattended({ overview, onOpen }: { overview: Overview | null; onOpen: (
               <span>
                 <strong>URGENT: </strong>
                 <bdi>{who}</bdi>
-                {` (${u.channel.toUpperCase()}) has waited ${minutesSince(u.waitingSince, now)} min for ${u.team.name}. ${why}`}
+                {` (${CHANNEL_NAMES[u.channel] ?? u.channel}) has waited ${minutesSince(u.waitingSince, now)} min for ${u.team.name}. ${why}`}
               </span>
               <button type="button" className="small" onClick={() => onOpen(u.conversationId)}>
                 Open<span className="visually-hidden">{` the conversation with ${who}`}</span>

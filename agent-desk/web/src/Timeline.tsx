@@ -5,7 +5,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { Call, Message, Note } from './api.ts';
 import { statusLine, type Handoff } from './handoffs.ts';
-import { CALL_EVENT, exactTime, senderLabel, statusText } from './text.ts';
+import { CALL_EVENT, exactTime, senderLabel, statusText, CHANNEL_NAMES } from './text.ts';
 
 // Pictures are shown as well as offered: they come from the hub itself (the desk's CSP allows images from its own
 // origin only), served nosniff with a type from the allow-list, and an <img> only ever decodes an image: no script,
@@ -54,7 +54,7 @@ function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
   const files = (m.attachments ?? []).filter((a) => a.filename);
   return (
     <li className={`${m.direction} ${m.status}`} data-message-id={m.id} data-sender={senderKind(m, meId)} title={exactTime(m.createdAt)}>
-      <span className="meta">{`${who} · ${m.channel.toUpperCase()} · ${statusText(m)}`}</span>
+      <span className="meta">{`${who} · ${CHANNEL_NAMES[m.channel] ?? m.channel} · ${statusText(m)}`}</span>
       <SenderWarning m={m} />
       <span className="body" dir="auto">
         {m.body}
