@@ -28,6 +28,8 @@ export const PasswordResetBody = z.object({ password: NewPassword });
 
 export interface AccountDeps {
   db: Db;
+  /** The desk's and the council's names: a password made of them is guessed first. */
+  site: { name: string; council: string | null };
   effects: EffectsRunner;
   defaultCapacity: Readonly<Partial<Record<ChannelKind, number>>>;
   desk: DeskSockets;
@@ -82,7 +84,12 @@ export function accountRouter(deps: AccountDeps) {
       return void res.status(400).json({ error: 'your current password is not right' });
     }
     await gate.attempt.succeeded();
-    const weak = passwordProblem(body.data.newPassword, { publicBaseUrl: deps.publicBaseUrl, displayName: me.displayName, email: me.email });
+    const weak = passwordProblem(body.data.newPassword, {
+      publicBaseUrl: deps.publicBaseUrl,
+      siteNames: [deps.site.name, deps.site.council],
+      displayName: me.displayName,
+      email: me.email,
+    });
     if (weak) return void res.status(400).json({ error: 'invalid request', issues: [{ path: 'newPassword', message: weak }] });
     const passwordHash = await hashPassword(body.data.newPassword);
     // Whoever else held a session (a forgotten browser, someone who learnt the old password) is signed out.
@@ -151,7 +158,12 @@ export function accountRouter(deps: AccountDeps) {
     if (id === req.agent!.id) return void res.status(409).json({ error: 'change your own password under Your account: it asks for the current one' });
     const agent = await deps.db.agent.findUnique({ where: { id }, select: { displayName: true, email: true } });
     if (!agent) return void res.status(404).json({ error: 'no such agent' });
-    const weak = passwordProblem(body.data.password, { publicBaseUrl: deps.publicBaseUrl, displayName: agent.displayName, email: agent.email });
+    const weak = passwordProblem(body.data.password, {
+      publicBaseUrl: deps.publicBaseUrl,
+      siteNames: [deps.site.name, deps.site.council],
+      displayName: agent.displayName,
+      email: agent.email,
+    });
     if (weak) return void res.status(400).json({ error: 'invalid request', issues: [{ path: 'password', message: weak }] });
     const passwordHash = await hashPassword(body.data.password);
     const ended = await endSessionsAudited({ agentId: id }, (n) => ({ action: 'agent_password_reset', detail: { agent: id, sessionsEnded: n } }), {

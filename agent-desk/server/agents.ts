@@ -128,6 +128,8 @@ export function agentsRouter(deps: {
   taxonomy: readonly TaxonomyEntry[];
   defaultCapacity: Readonly<Partial<Record<Channel, number>>>;
   publicBaseUrl: string;
+  /** The desk's and the council's names: a password made of them is guessed first. */
+  site: { name: string; council: string | null };
 }) {
   const router = express.Router();
   const { AgentBody, RoutingBody, TeamBody } = agentBodies(deps.taxonomy);
@@ -144,7 +146,12 @@ export function agentsRouter(deps: {
   router.post('/api/agents', async (req, res) => {
     const body = AgentBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
-    const weak = passwordProblem(body.data.password, { publicBaseUrl: deps.publicBaseUrl, displayName: body.data.displayName, email: body.data.email });
+    const weak = passwordProblem(body.data.password, {
+      publicBaseUrl: deps.publicBaseUrl,
+      siteNames: [deps.site.name, deps.site.council],
+      displayName: body.data.displayName,
+      email: body.data.email,
+    });
     if (weak) return void res.status(400).json({ error: 'invalid request', issues: [{ path: 'password', message: weak }] });
     if (body.data.serviceId && !(await deps.db.service.findUnique({ where: { id: body.data.serviceId }, select: { id: true } })))
       return void res.status(422).json({ error: 'no such service' });

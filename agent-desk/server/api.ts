@@ -208,6 +208,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(
     accountRouter({
       db: deps.db,
+      site: deps.site,
       effects: deps.effects,
       defaultCapacity: deps.defaultCapacity,
       desk: deps.desk,
@@ -244,7 +245,14 @@ export function apiRouter(deps: ApiDeps) {
   );
   router.use(routingRouter({ db: deps.db, effects: deps.effects, enabledChannels: deps.enabledChannels, defaultCapacity: deps.defaultCapacity, voice: calls }));
   router.use(
-    agentsRouter({ db: deps.db, effects: deps.effects, taxonomy: deps.taxonomy, defaultCapacity: deps.defaultCapacity, publicBaseUrl: deps.publicBaseUrl }),
+    agentsRouter({
+      db: deps.db,
+      effects: deps.effects,
+      taxonomy: deps.taxonomy,
+      defaultCapacity: deps.defaultCapacity,
+      publicBaseUrl: deps.publicBaseUrl,
+      site: deps.site,
+    }),
   );
   router.use(conversationNeedsRouter({ db: deps.db, effects: deps.effects, detector: deps.needs, taxonomy: deps.taxonomy }));
   router.use(notesRouter({ db: deps.db, effects: deps.effects }));

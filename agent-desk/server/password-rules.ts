@@ -46,6 +46,8 @@ export interface PasswordContext {
   /** The account's own name and email. */
   displayName?: string;
   email?: string;
+  /** The names the desk shows (HUB_NAME, COUNCIL_NAME): "Testford Council 2026" is guessed first. */
+  siteNames?: readonly (string | null)[];
 }
 
 /** Why this password will not do, in words for the person choosing it; null when it will. */
@@ -71,6 +73,7 @@ export function passwordProblem(password: string, context: PasswordContext): str
     ...new URL(context.publicBaseUrl).hostname.split('.'),
     ...(context.displayName ?? '').split(/\s+/),
     ...(context.email ?? '').split('@')[0]!.split(/[^\p{L}]+/u),
+    ...(context.siteNames ?? []).flatMap((name) => (name ?? '').split(/[^\p{L}]+/u)),
   ].map(lettersOf);
   const words = new Set([...PRODUCT_WORDS, ...own].filter((w) => w.length >= 1));
   const longest = Math.max(...[...words].map((w) => w.length));

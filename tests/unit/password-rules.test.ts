@@ -34,4 +34,11 @@ describe('which new passwords are refused', () => {
       expect(passwordProblem(password, context)).toBeNull();
     },
   );
+
+  it('refuses the names the desk shows (HUB_NAME, COUNCIL_NAME), which anyone who has seen it knows', () => {
+    const named = { ...context, publicBaseUrl: 'https://hub.example.org', siteNames: ['Ask Anytown', 'Brackenford Borough Council'] };
+    expect(passwordProblem('Brackenford Borough 2026', named)).toMatch(/words of the council, this system or your name/);
+    expect(passwordProblem('AskAnytown!2026', named)).toMatch(/words of the council/);
+    expect(passwordProblem('Brackenford Borough 2026', { ...named, siteNames: [] })).toBeNull();
+  });
 });
