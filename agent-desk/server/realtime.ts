@@ -259,7 +259,15 @@ export function attachDeskRealtime(
       }
       if (event.type !== 'message.created' && event.type !== 'message.updated') return;
       const row = await deps.db.message.findUnique({ where: { id: event.messageId }, include: messageInclude });
-      if (row) desk.local.to(await audience(row.conversationId)).emit(event.type, messageView(row));
+      if (!row) return;
+      desk.local.to(await audience(row.conversationId)).emit(event.type, messageView(row));
+      // A caller's words can be stored after their call joined the queue (the bot's answer ran late): the calls
+      // panel shows what they said, so it is brought up to date with them.
+      if (event.type === 'message.created' && row.direction === 'inbound') {
+        const active = await deps.db.call.findFirst({ where: { conversationId: row.conversationId, state: { not: 'ended' } }, select: { id: true } });
+        const call = active && (await callView(deps.db, active.id));
+        if (call) desk.local.to(await audience(call.conversationId)).emit('call.updated', call);
+      }
     } catch (error) {
       deps.logger.warn({ err: (error as Error).message, event: event.type }, 'could not push event to the desk');
     }

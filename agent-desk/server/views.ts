@@ -414,6 +414,7 @@ export async function conversationDetail(db: Db, id: string, label: (code: strin
     id: c.id,
     status: c.status,
     channel: c.channel,
+    channelCapabilities: capabilitiesOf(c.channel),
     lastMessageAt: c.lastMessageAt.toISOString(),
     customer: c.customer,
     messages: c.messages.map(messageView),
