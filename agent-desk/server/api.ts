@@ -223,8 +223,6 @@ export function apiRouter(deps: ApiDeps) {
   const handoffDeps = {
     effects: deps.effects,
     db: deps.db,
-    queues: deps.queues,
-    bus: deps.bus,
     logger: deps.logger,
     wording: deps.handoffWording,
     words: deps.handoffWords,

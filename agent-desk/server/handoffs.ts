@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { recordAudit } from '../../hub/audit.ts';
 import { HandoffError } from '../../hub/handoff/create.ts';
 import { handOffNeeds } from '../../hub/usecases/handoffs.ts';
-import type { EffectsRunner } from '../../hub/effects.ts';
 import { ownerOf } from '../../hub/handoff/owners.ts';
 import type { HandoffDeps } from '../../hub/handoff/dispatch.ts';
 import { DirectoryError, exportDirectory, importDirectoryFile } from '../../hub/handoff/directory.ts';
@@ -40,7 +39,6 @@ export const ListQuery = z.object({
 });
 
 export interface HandoffRouteDeps extends HandoffDeps {
-  effects: EffectsRunner;
   words: HandoffWords;
   needCodes: ReadonlySet<string>;
 }

@@ -2,7 +2,7 @@
 // except an email reply that references another open conversation of the same customer (see ingest/process.ts).
 import { randomBytes } from 'node:crypto';
 import type { ChannelKind } from '../../channels/contract.ts';
-import { isUniqueViolation, type Db } from '../db/client.ts';
+import { isUniqueViolation, type Db, type Tx } from '../db/client.ts';
 
 /** The customer was merged into another while this contact was being processed: resolve again. */
 export class CustomerMovedError extends Error {
@@ -11,15 +11,23 @@ export class CustomerMovedError extends Error {
   }
 }
 
+/**
+ * The customer's row under a share lock, which waits for a merge in progress (it holds the row for update), so
+ * nothing is started under a record that has just been merged away; undefined when there is no such customer.
+ */
+export async function lockCustomer(tx: Tx, customerId: string): Promise<{ mergedIntoId: string | null; erasedAt: Date | null } | undefined> {
+  const [row] = await tx.$queryRaw<{ mergedIntoId: string | null; erasedAt: Date | null }[]>`
+    SELECT "mergedIntoId", "erasedAt" FROM "Customer" WHERE id = ${customerId}::uuid FOR SHARE`;
+  return row;
+}
+
 export async function openConversationFor(db: Db, customerId: string, channel: ChannelKind): Promise<{ conversationId: string }> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const open = await db.conversation.findUnique({ where: { openForCustomer: customerId }, select: { id: true } });
     if (open) return { conversationId: open.id };
     try {
       const created = await db.$transaction(async (tx) => {
-        // A share lock on the customer waits for a merge in progress (which holds it for update),
-        // so no conversation is started under a record that has just been merged away.
-        const [row] = await tx.$queryRaw<{ mergedIntoId: string | null }[]>`SELECT "mergedIntoId" FROM "Customer" WHERE id = ${customerId}::uuid FOR SHARE`;
+        const row = await lockCustomer(tx, customerId);
         if (!row || row.mergedIntoId) throw new CustomerMovedError();
         // openForCustomer is unique: a concurrent worker's conversation wins and we join it.
         return tx.conversation.create({ data: { customerId, openForCustomer: customerId, channel }, select: { id: true } });
@@ -47,8 +55,7 @@ export async function unverifiedConversationFor(db: Db, customerId: string, chan
   });
   if (open) return { conversationId: open.id };
   const created = await db.$transaction(async (tx) => {
-    // As above: never under a record that has just been merged away.
-    const [row] = await tx.$queryRaw<{ mergedIntoId: string | null }[]>`SELECT "mergedIntoId" FROM "Customer" WHERE id = ${customerId}::uuid FOR SHARE`;
+    const row = await lockCustomer(tx, customerId);
     if (!row || row.mergedIntoId) throw new CustomerMovedError();
     return tx.conversation.create({ data: { customerId, channel, unverifiedEmailFrom: address }, select: { id: true } });
   });

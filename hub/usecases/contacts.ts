@@ -5,6 +5,7 @@ import type { ChannelKind } from '../../channels/contract.ts';
 import { kindsThat, textChannelFor } from '../../channels/registry.ts';
 import { isUniqueViolation, type Db, type Tx } from '../db/client.ts';
 import { fx, type Effect } from '../effects.ts';
+import { lockCustomer } from '../conversation/thread.ts';
 import { createReply, ReplyError, type QueuedReply } from '../outbound/compose.ts';
 import { Refused } from './errors.ts';
 
@@ -38,13 +39,16 @@ export interface RecordedContact {
 export async function recordContact(db: Db, input: RecordContactInput): Promise<RecordedContact> {
   const channel = kindsThat('recordedAtDesk')[0];
   if (!channel) throw new Refused('unavailable', 'this hub has no channel for contact in person');
-  const earlier = () =>
-    db.message.findUnique({
+  // The contact this submission already recorded, if any: answered again, with nothing more to apply.
+  const earlier = async (): Promise<RecordedContact | null> => {
+    const row = await db.message.findUnique({
       where: { channel_providerMessageId: { channel, providerMessageId: input.requestId } },
       select: { id: true, conversationId: true, conversation: { select: { customerId: true } } },
     });
+    return row && { customerId: row.conversation.customerId, conversationId: row.conversationId, messageId: row.id, effects: [] };
+  };
   const found = await earlier();
-  if (found) return { customerId: found.conversation.customerId, conversationId: found.conversationId, messageId: found.id, effects: [] };
+  if (found) return found;
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
@@ -78,7 +82,7 @@ export async function recordContact(db: Db, input: RecordContactInput): Promise<
       if (!isUniqueViolation(error) || attempt > 0) throw error;
       // The same submission recorded meanwhile (a double click), or a conversation or address taken: look again.
       const raced = await earlier();
-      if (raced) return { customerId: raced.conversation.customerId, conversationId: raced.conversationId, messageId: raced.id, effects: [] };
+      if (raced) return raced;
     }
   }
 }
@@ -133,9 +137,7 @@ export async function startOutbound(db: Db, input: StartOutboundInput): Promise<
 }
 
 async function existingCustomer(tx: Tx, customerId: string): Promise<string> {
-  // A share lock waits for a merge in progress, so nothing is added under a record just merged away.
-  const [row] = await tx.$queryRaw<{ mergedIntoId: string | null; erasedAt: Date | null }[]>`
-    SELECT "mergedIntoId", "erasedAt" FROM "Customer" WHERE id = ${customerId}::uuid FOR SHARE`;
+  const row = await lockCustomer(tx, customerId);
   if (!row) throw new Refused('not_found', 'customer not found');
   if (row.mergedIntoId) throw new Refused('gone', 'that record was merged into another: find the customer again');
   if (row.erasedAt) throw new Refused('gone', 'this customer’s data was erased');

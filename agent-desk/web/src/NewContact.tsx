@@ -49,7 +49,7 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
   const [chosen, setChosen] = useState<string>('');
   const [person, setPerson] = useState({ displayName: '', phone: '', email: '', postcode: '' });
   const [story, setStory] = useState('');
-  const [to, setTo] = useState<'phone' | 'email'>('phone');
+  const [picked, setPicked] = useState<'phone' | 'email'>('phone');
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -59,6 +59,12 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
   useEffect(() => {
     if (!ref.current?.open) ref.current?.showModal();
   }, []);
+
+  const customer = matches?.find((m) => m.id === chosen);
+  /** The address of that kind on their record, the most recently used first (the one the message goes to). */
+  const addressOf = (kind: 'phone' | 'email') => customer?.contactPoints.find((p) => p.kind === kind)?.address;
+  // Someone chosen with no address of the kind picked: the kind they have.
+  const to = customer && !addressOf(picked) ? ((['phone', 'email'] as const).find((kind) => addressOf(kind)) ?? picked) : picked;
 
   const find = async () => {
     setError('');
@@ -99,15 +105,6 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
       setBusy(false);
     }
   };
-
-  const customer = matches?.find((m) => m.id === chosen);
-  /** The address of that kind on their record, the most recently used first (the one the message goes to). */
-  const addressOf = (kind: 'phone' | 'email') => customer?.contactPoints.find((p) => p.kind === kind)?.address;
-  // Someone chosen with no address of the kind picked: pick the kind they have.
-  const usable = customer && !addressOf(to) ? (['phone', 'email'] as const).find((kind) => addressOf(kind)) : undefined;
-  useEffect(() => {
-    if (usable) setTo(usable);
-  }, [usable]);
 
   return (
     <dialog ref={ref} className="contact-dialog" aria-labelledby={`${id}-title`} onClose={onClose}>
@@ -197,7 +194,7 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
         ) : (
           <>
             <label htmlFor={`${id}-to`}>Send to</label>
-            <select id={`${id}-to`} value={to} onChange={(e) => setTo(e.target.value as 'phone' | 'email')}>
+            <select id={`${id}-to`} value={to} onChange={(e) => setPicked(e.target.value as 'phone' | 'email')}>
               {(['phone', 'email'] as const).map((kind) => {
                 const address = addressOf(kind);
                 const how = kind === 'phone' ? 'A text message' : 'An email';
