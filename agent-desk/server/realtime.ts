@@ -10,6 +10,7 @@ import { audienceOf, maySee, rooms, roomsFor, viewerOf, type Viewer } from './ac
 import { messageInclude, messageView, type MessageView } from './views.ts';
 import { callView, type CallView } from './calls.ts';
 import type { ChannelKind } from '../../channels/contract.ts';
+import { capabilitiesOf } from '../../channels/registry.ts';
 import type { Router } from '../../hub/routing/engine.ts';
 import { offerView, setPresence, type OfferView } from './routing.ts';
 import type { EffectsRunner } from '../../hub/effects.ts';
@@ -262,8 +263,9 @@ export function attachDeskRealtime(
       if (!row) return;
       desk.local.to(await audience(row.conversationId)).emit(event.type, messageView(row));
       // A caller's words can be stored after their call joined the queue (the bot's answer ran late): the calls
-      // panel shows what they said, so it is brought up to date with them.
-      if (event.type === 'message.created' && row.direction === 'inbound') {
+      // panel shows what they said, so it is brought up to date with them. Only words said in a call can be that
+      // (the check keeps a query off every other inbound message).
+      if (event.type === 'message.created' && row.direction === 'inbound' && capabilitiesOf(row.channel).speaks) {
         const active = await deps.db.call.findFirst({ where: { conversationId: row.conversationId, state: { not: 'ended' } }, select: { id: true } });
         const call = active && (await callView(deps.db, active.id));
         if (call) desk.local.to(await audience(call.conversationId)).emit('call.updated', call);
