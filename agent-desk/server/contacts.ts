@@ -103,6 +103,7 @@ export function contactsRouter(deps: ContactRouteDeps) {
         story: body.data.story,
         requestId: body.data.requestId,
         urgent: detection.urgent,
+        enabledChannels: deps.enabledChannels,
       });
       await deps.effects.run(done.effects);
       res.status(201).json(InPersonResult.parse({ customerId: done.customerId, conversationId: done.conversationId, messageId: done.messageId, detection }));

@@ -239,7 +239,7 @@ route('POST /api/contacts/in-person', {
     '400': error('Invalid body, or a phone number or email address that is not one'),
     '401': unauthorised,
     '404': error('No such customer'),
-    '409': error('The new person’s phone number or email address is already on a customer’s record'),
+    '409': error('The new person’s phone number or email address is already on a customer’s record, or contact in person is switched off'),
     '410': error('The customer was merged into another, or erased'),
   },
 });

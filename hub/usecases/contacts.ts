@@ -26,6 +26,7 @@ export interface RecordContactInput {
   requestId: string;
   /** The needs detector saw signs of immediate danger in the story. */
   urgent: boolean;
+  enabledChannels: readonly ChannelKind[];
 }
 
 export interface RecordedContact {
@@ -37,8 +38,8 @@ export interface RecordedContact {
 
 /** Records a contact in person on the customer's open conversation (started, and kept by this agent, if none). */
 export async function recordContact(db: Db, input: RecordContactInput): Promise<RecordedContact> {
-  const channel = kindsThat('recordedAtDesk')[0];
-  if (!channel) throw new Refused('unavailable', 'this hub has no channel for contact in person');
+  const channel = kindsThat('recordedAtDesk').find((kind) => input.enabledChannels.includes(kind));
+  if (!channel) throw new Refused('conflict', 'contact in person is switched off in this hub (IN_PERSON_ENABLED)');
   // The contact this submission already recorded, if any: answered again, with nothing more to apply.
   const earlier = async (): Promise<RecordedContact | null> => {
     const row = await db.message.findUnique({

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../../app/compose.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import { recordContact } from '../../hub/usecases/contacts.ts';
 import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
@@ -108,6 +109,16 @@ describe('a contact in person', () => {
     const conversation = await db().conversation.findUniqueOrThrow({ where: { id: texted.conversationId } });
     expect(conversation.channel).toBe('in_person');
     expect(await db().message.count({ where: { conversationId: texted.conversationId, direction: 'inbound' } })).toBe(2);
+  });
+
+  it('is refused where contact in person is switched off (IN_PERSON_ENABLED=false)', async () => {
+    const adminId = (await db().agent.findUniqueOrThrow({ where: { email: 'admin@council.example' } })).id;
+    const input = { agentId: adminId, agentName: 'Administrator', customer: { new: { displayName: 'Off', addresses: [] } }, story: 'help', urgent: false };
+    await expect(recordContact(db(), { ...input, requestId: randomUUID(), enabledChannels: ['sms', 'webchat'] })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/switched off/),
+    });
+    expect(await db().customer.count({ where: { displayName: 'Off' } })).toBe(0);
   });
 
   it('says what is wrong with a form that is not complete', async () => {
