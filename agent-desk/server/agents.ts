@@ -261,7 +261,7 @@ export async function supervisorOverview(db: Db, defaults: Readonly<Partial<Reco
         channel: true,
         waitingSince: true,
         teamId: true,
-        customer: { select: { id: true, displayName: true, contactPoints: { select: { kind: true, address: true } } } },
+        customer: { select: { id: true, displayName: true, postcode: true, contactPoints: { select: { kind: true, address: true } } } },
       },
       orderBy: { waitingSince: 'asc' },
       take: 100,

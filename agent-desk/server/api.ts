@@ -75,7 +75,9 @@ export const ListQuery = z.object({
     .min(1)
     .max(100)
     .optional()
-    .describe('Only those whose customer’s name or an address contains each word (a phone number may be typed with spaces or a leading 0)'),
+    .describe(
+      'Only those whose customer’s name, an address or postcode contains each word (a phone number may be typed with spaces or a leading 0; a whole UK postcode however spaced)',
+    ),
   urgent: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -231,7 +233,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(serviceHandoffRouter(handoffDeps));
   router.use(attachmentRouter({ db: deps.db }));
 
-  router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues }));
+  router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues, effects: deps.effects }));
   // Calls are taken through the channel that speaks (the one that puts a waiting call through), when it is on.
   const calls = kindsThat('speaks')
     .map((kind) => deps.adapters[kind])

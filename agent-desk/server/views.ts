@@ -6,6 +6,7 @@ import { ChannelCapabilities, ChannelKind, ContactPointKind, SenderAuth } from '
 import { capabilitiesOf } from '../../channels/registry.ts';
 import { withoutBidiControls } from '../../channels/bidi.ts';
 import { mediaNotices } from '../../hub/ingest/media.ts';
+import { normalisePostcode } from '../../hub/identity/search.ts';
 
 /** Who wrote a message, for the desk to label it: an agent's own replies show as "You", anyone else by name. */
 export const MessageSender = z.discriminatedUnion('kind', [
@@ -63,6 +64,8 @@ export const ConversationSummary = z.object({
   customer: z.object({
     id: z.uuid(),
     displayName: z.string().nullable(),
+    /** Where they live, as far as the record knows (UK, normalised: "SW1A 1AA"); the list's search matches it. */
+    postcode: z.string().nullable(),
     contactPoints: z.array(z.object({ kind: ContactPointKind, address: z.string() })),
   }),
   lastMessage: MessageView.nullable(),
@@ -221,7 +224,7 @@ export function messageView(m: MessageRow): MessageView {
   };
 }
 
-const customerSelect = { select: { id: true, displayName: true, contactPoints: { select: { kind: true, address: true } } } } as const;
+const customerSelect = { select: { id: true, displayName: true, postcode: true, contactPoints: { select: { kind: true, address: true } } } } as const;
 
 export interface ConversationFilter {
   status?: 'open' | 'closed';
@@ -248,6 +251,24 @@ function searchWords(search: string | undefined): string[] {
   const text = (search ?? '').trim().toLowerCase();
   if (/^[+\d\s()-]{6,}$/.test(text)) return [text.replace(/\D/g, '').replace(/^0+/, '')];
   return text.split(/\s+/).filter(Boolean).slice(0, 5);
+}
+
+/**
+ * A whole postcode however typed ("sw1a1aa") finds who lives there; otherwise each word must be in the
+ * customer's name, one of their addresses or their postcode (a district, "SW1A", finds the area).
+ */
+function searchWhere(search: string | undefined): Prisma.ConversationWhereInput[] {
+  const postcode = normalisePostcode(search ?? '');
+  if (postcode) return [{ customer: { postcode } }];
+  return searchWords(search).map((word) => ({
+    customer: {
+      OR: [
+        { displayName: { contains: word, mode: 'insensitive' as const } },
+        { contactPoints: { some: { address: { contains: word } } } },
+        { postcode: { startsWith: word.toUpperCase() } },
+      ],
+    },
+  }));
 }
 
 /**
@@ -293,9 +314,7 @@ function conversationWhere(filter: ConversationFilter): Prisma.ConversationWhere
       ...(filter.scope ? [filter.scope] : []),
       ...(filter.urgent ? [{ OR: [{ urgentAt: { not: null } }, { needs: { some: { urgent: true } } }] }] : []),
       ...afterCursor(filter),
-      ...searchWords(filter.search).map((word) => ({
-        customer: { OR: [{ displayName: { contains: word, mode: 'insensitive' as const } }, { contactPoints: { some: { address: { contains: word } } } }] },
-      })),
+      ...searchWhere(filter.search),
     ],
   };
 }

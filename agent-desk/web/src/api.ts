@@ -11,6 +11,7 @@ export interface ContactPoint {
 export interface Customer {
   id: string;
   displayName: string | null;
+  postcode?: string | null;
   contactPoints: ContactPoint[];
 }
 export interface AgentRef {

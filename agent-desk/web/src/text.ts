@@ -138,6 +138,9 @@ export function searchText(c: ConversationSummary): string {
     c.customer.displayName ?? '',
     ...c.customer.contactPoints.map((p) => p.address),
     contactLabel(c.customer),
+    // A postcode typed with or without its space.
+    c.customer.postcode ?? '',
+    c.customer.postcode?.replace(/\s/g, '') ?? '',
     c.lastInbound?.body ?? '',
     c.lastMessage?.body ?? '',
     c.channel,
