@@ -121,6 +121,8 @@ export const CHANNEL_NAMES: Record<string, string> = {
   in_person: 'In person',
 };
 
+export const PRESENCE_NAMES: Record<string, string> = { available: 'Available', busy: 'Busy', away: 'Away', offline: 'Offline' };
+
 export const PRESENCE_NOTE: Record<string, string> = {
   available: 'You are offered conversations.',
   busy: 'You are not offered new conversations.',
