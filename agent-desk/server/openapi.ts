@@ -230,6 +230,10 @@ route('POST /api/needs/detect', {
     '413': error('Request body over 32 kB'),
   },
 });
+route('GET /api/contacts/options', {
+  summary: 'What contact not started on a channel this hub offers: recording one in person, and which addresses an agent can write first to',
+  responses: { '200': { description: 'Options', content: json(contacts.ContactOptions) }, '401': unauthorised },
+});
 route('POST /api/contacts/in-person', {
   summary:
     'Record a contact in person (a walk-in, the reception desk): the person found on record or added, their story in their words, on their open conversation (started and kept by the agent if none); answers with the needs and danger seen in it, to confirm with them',
