@@ -77,7 +77,8 @@ export function NeedsPanel({
           <li className="urgent">
             {conversation.channelCapabilities.recordedAtDesk
               ? 'URGENT: signs of immediate danger in what they told you. Check they are safe now; if not, call 999.'
-              : 'URGENT: signs of immediate danger. The customer was given 999 and helpline numbers.'}
+              : // Not "they were given 999": the bot may not have answered (a channel it does not take, a service's relay).
+                'URGENT: signs of immediate danger. Check they are safe now; if not, tell them to call 999. Any emergency numbers the bot gave them are in the conversation.'}
           </li>
         ) : null}
         {conversation?.needs.map((need) => {
