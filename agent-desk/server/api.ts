@@ -2,8 +2,8 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { fromTheDesk } from './origin.ts';
-import type { ChannelKind } from '../../channels/contract.ts';
-import { kindsThat, RegisteredChannel } from '../../channels/registry.ts';
+import { ChannelKind } from '../../channels/contract.ts';
+import { channelDirectory, kindsThat, RegisteredChannel } from '../../channels/registry.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import type { Queues } from '../../hub/queues.ts';
@@ -114,6 +114,10 @@ export const ReadView = z.object({ conversationId: z.uuid(), readAt: z.iso.datet
 
 /** The names the desk shows on every page, sign-in included (HUB_NAME, COUNCIL_NAME). */
 export const SiteView = z.object({ name: z.string(), council: z.string().nullable() });
+/** The public facts the desk shows before sign-in: the names, and each channel's name and icon (its module's). */
+export const SitePublicView = SiteView.extend({
+  channels: z.array(z.object({ kind: ChannelKind, label: z.string(), icon: z.string().nullable() })),
+});
 
 export interface ApiDeps {
   db: Db;
@@ -204,7 +208,7 @@ export function apiRouter(deps: ApiDeps) {
   });
 
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
-  router.get('/api/site', (_req, res) => void res.json(SiteView.parse(deps.site)));
+  router.get('/api/site', (_req, res) => void res.json(SitePublicView.parse({ ...deps.site, channels: channelDirectory() })));
 
   // Every account's own password and sessions; admins' accounts and sign-in locks.
   router.use(

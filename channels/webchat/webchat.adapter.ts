@@ -198,6 +198,8 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
 
 export const webchatChannel: ChannelModule<WebchatConfig> = {
   kind: 'webchat',
+  names: { label: 'Web chat', by: 'web chat' },
+  icon: 'chat',
   // A visitor id reaches only a browser that comes back to the chat.
   capabilities: {
     address: 'webchat_visitor',
