@@ -165,7 +165,9 @@ export const NoteView = z.object({
 });
 export type NoteView = z.infer<typeof NoteView>;
 
-export const ConversationDetail = ConversationSummary.omit({ lastMessage: true, closedAt: true }).extend({
+export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }).extend({
+  /** What the agent who closed it said came of it (null while open): the desk shows it on a closed one. */
+  outcome: z.enum(['resolved', 'handed_off', 'signposted', 'no_reply', 'other']).nullable(),
   messages: z.array(MessageView),
   needs: z.array(NeedView),
   /** What the bot learnt that services ask for (deadline, household, how to contact safely). */
@@ -445,5 +447,7 @@ export async function conversationDetail(db: Db, id: string, label: (code: strin
     assignedAgent: c.assignedAgent,
     waitingSince: c.waitingSince?.toISOString() ?? null,
     team: c.team,
+    closedAt: c.closedAt?.toISOString() ?? null,
+    outcome: c.outcome,
   };
 }

@@ -46,6 +46,7 @@ import { ChannelIcon, Icon } from './Icons.tsx';
 import type { Handoff } from './handoffs.ts';
 import { CHANNEL_NAMES, contactLabel, PRESENCE_NOTE } from './text.ts';
 import { NewContact } from './NewContact.tsx';
+import { focusMainHeading } from './focus.ts';
 
 /** What the main area shows: the three panes, the supervisor's view, the account page, or the admin area. */
 export type View = 'desk' | 'supervisor' | 'account' | 'admin';
@@ -84,19 +85,25 @@ function SignIn({ onSignedIn }: { onSignedIn: (agent: Agent) => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
+  // Signed out (here or elsewhere), the desk focus was in is gone: focus comes to this form's heading.
+  useEffect(focusMainHeading, []);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError('');
     try {
       const { agent } = await api<{ agent: Agent }>('/api/auth/login', { method: 'POST', body: { email, password } });
-      onSignedIn(agent);
+      // The form goes with focus in it: the desk is drawn now, so focus can go to its start.
+      flushSync(() => onSignedIn(agent));
+      focusMainHeading();
     } catch (e) {
       setError(errorText(e));
     }
   };
   return (
     <section id="login" aria-labelledby="login-title">
-      <h2 id="login-title">Sign in</h2>
+      <h2 id="login-title" tabIndex={-1}>
+        Sign in
+      </h2>
       <form id="login-form" onSubmit={submit}>
         <label htmlFor="email">Email</label>
         <input id="email" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />

@@ -93,6 +93,8 @@ export interface ConversationDetail extends Omit<ConversationSummary, 'lastMessa
   needs: Need[];
   facts: Record<string, string>;
   notes?: Note[];
+  /** What came of it, said by the agent who closed it (null while open; absent on older hubs). */
+  outcome?: 'resolved' | 'handed_off' | 'signposted' | 'no_reply' | 'other' | null;
   /** Channels the customer can be answered on, the conversation's own first (absent on older hubs). */
   replyChannels?: Channel[];
 }
