@@ -286,7 +286,8 @@ export async function supervisorOverview(db: Db, defaults: Readonly<Partial<Reco
   });
   const unattended = urgentWaiting.flatMap((c) => {
     const queue = queues.find((q) => q.teamId === c.teamId);
-    if (!queue || (queue.open && queue.available.length)) return [];
+    // Someone available in the team is offered it, opening hours or not (hub/routing/plan.ts): not unattended.
+    if (!queue || queue.available.length) return [];
     return [
       {
         conversationId: c.id,

@@ -235,7 +235,8 @@ describe('the supervisor’s overview', () => {
     );
     expect((await live).queues.find((q) => q.teamId === safety.id)!.available).toEqual([{ id: sam.id, displayName: 'Sam' }]);
 
-    // The team is closed by its hours (open only two days from now): warned again, whoever is available.
+    // The team is closed by its hours (open only two days from now): while Sam works on, he is offered it, so no
+    // warning; once he steps away, warned again, saying the team is closed.
     const day = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][(new Date().getUTCDay() + 2) % 7];
     expect(
       (
@@ -245,6 +246,8 @@ describe('the supervisor’s overview', () => {
         })
       ).status,
     ).toBe(200);
+    expect((await overview()).unattended.some((u) => u.conversationId === conversation.id)).toBe(false);
+    expect((await apiJson(hub.url, sam.cookie, '/api/agents/me/presence', { method: 'PUT', body: JSON.stringify({ presence: 'away' }) })).status).toBe(200);
     const closed = await overview();
     expect(closed.unattended).toEqual([expect.objectContaining({ conversationId: conversation.id, reason: 'team_closed' })]);
     expect(closed.queues.find((q) => q.teamId === safety.id)).toMatchObject({ open: false, hours: expect.stringMatching(/9am to 5pm/) });

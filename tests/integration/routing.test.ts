@@ -317,6 +317,37 @@ describe('routing', () => {
     expect(row.teamId).toBe(team.body.team.id);
   });
 
+  it('does not tell a customer the team is closed while someone in it is working: they are offered it', async () => {
+    const day = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][(new Date().getUTCDay() + 2) % 7];
+    const team = await apiJson(hub.url, admin, '/api/teams', {
+      method: 'POST',
+      body: JSON.stringify({ name: `Immigration ${nextNumber++}`, needs: ['legal'], hours: `${day} 09:00-17:00`, timeZone: 'UTC' }),
+    });
+    expect(team.status).toBe(201);
+    // Nia works for that team out of its hours (a late shift), and is available.
+    const nia = await deskAgent('Nia', { teamIds: [team.body.team.id] });
+    await goAvailable(nia);
+    const before = twilioApi.requests.length;
+    const conversation = await smsConversation('my visa runs out next week');
+    await waitingFor(conversation.id);
+    await hub.database.prisma.conversation.update({ where: { id: conversation.id }, data: { waitingSince: null } });
+    await hub.database.prisma.need.create({
+      data: {
+        customerId: (await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).customerId,
+        conversationId: conversation.id,
+        code: 'legal.immigration',
+        source: 'agent',
+      },
+    });
+    const offered = offerOf(nia, conversation.id);
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(conversation.from, 'are you there?'));
+    await offered;
+    const row = await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    expect(row.teamId).toBe(team.body.team.id);
+    expect(row.closedNoticeAt).toBeNull();
+    expect(twilioApi.requests.slice(before).filter((r) => r.form.To === conversation.from && /closed now/.test(r.form.Body ?? ''))).toEqual([]);
+  });
+
   it('refuses team hours it cannot read, skills not in the taxonomy, and routing changes by agents', async () => {
     const bad = await apiJson(hub.url, admin, '/api/teams', { method: 'POST', body: JSON.stringify({ name: 'Bad hours', hours: 'weekdays 9 to 5' }) });
     expect(bad.status).toBe(400);
