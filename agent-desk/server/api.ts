@@ -100,18 +100,9 @@ export const ListQuery = z.object({
     .describe('Only these conversation ids, comma-separated (up to 100)'),
 });
 export const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
-export const ConversationCounts = z.object({
-  /** Open and assigned to the caller. */
-  mine: z.number().int(),
-  /** Open and waiting for a person, nobody has it yet. */
-  waiting: z.number().int(),
-  /** Open, of those the caller may see. */
-  all: z.number().int(),
-});
-export const ReadView = z.object({ conversationId: z.uuid(), readAt: z.iso.datetime() });
+import { SiteView } from '../shared/views.ts';
 
-/** The names the desk shows on every page, sign-in included (HUB_NAME, COUNCIL_NAME). */
-export const SiteView = z.object({ name: z.string(), council: z.string().nullable() });
+export { ConversationCounts, ReadView, SiteView } from '../shared/views.ts';
 
 export interface ApiDeps {
   db: Db;

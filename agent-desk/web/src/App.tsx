@@ -12,8 +12,11 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { createPortal, flushSync } from 'react-dom';
 import { io, type Socket } from 'socket.io-client';
 import {
+  Answers,
   api,
   errorText,
+  onShapeError,
+  readView,
   type Agent,
   type Call,
   type CannedResponse,
@@ -66,12 +69,6 @@ const onScreen = (view: View) => view === 'desk' && document.visibilityState ===
 function listQuery(filter: ListFilter): string {
   if (filter === 'closed') return 'status=closed';
   return `status=open${filter === 'mine' ? '&assigned=me' : filter === 'waiting' ? '&waiting=true' : ''}`;
-}
-
-/** A page of the list (GET /api/conversations): its rows, and the cursor of the next page (null: no more). */
-interface ListPage {
-  conversations: ConversationSummary[];
-  next: string | null;
 }
 
 /** Whether `c` comes after `last` in the hub's paging order (views.ts: newest first, ties by id). */
@@ -132,11 +129,15 @@ export function App() {
   // The desk's and the council's names (HUB_NAME, COUNCIL_NAME): on every page and in the window's title.
   const [site, setSite] = useState<{ name: string; council: string | null }>({ name: 'contact-hub', council: null });
   useEffect(() => {
-    api<{ name: string; council: string | null }>('/api/site').then(setSite, () => {});
+    readView('/api/site', Answers.site).then(setSite, () => {});
   }, []);
   useEffect(() => {
     document.title = [`${site.name} desk`, site.council].filter(Boolean).join(' · ');
   }, [site]);
+
+  // An answer from the hub the desk cannot read (readView): said once, plainly, rather than a list that never fills.
+  const [shapeError, setShapeError] = useState('');
+  useEffect(() => onShapeError(setShapeError), []);
 
   useEffect(() => {
     api<{ agent: Agent }>('/api/auth/me').then(
@@ -205,6 +206,11 @@ export function App() {
           ) : null}
         </div>
       </header>
+      {shapeError ? (
+        <p id="desk-error" role="alert">
+          {shapeError}
+        </p>
+      ) : null}
       <main className={agent && agent.role !== 'service' && view === 'desk' ? 'on-desk' : undefined}>
         {/* Only while signed out: the desk's own status regions are the only ones while it is open. */}
         {agent ? null : (
@@ -303,7 +309,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   }, [focusReply]);
 
   const loadCounts = useCallback(async () => {
-    const { counts: now } = await api<{ counts: ConversationCounts }>('/api/conversations/counts');
+    const { counts: now } = await readView('/api/conversations/counts', Answers.counts);
     setCounts(now);
   }, []);
   // Every desk hears every change: the tabs' counts are read again at most once a second, however busy it is.
@@ -340,8 +346,8 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     async (fresh = false) => {
       const asked = filterRef.current;
       const [page, urgent] = await Promise.all([
-        api<ListPage>(`/api/conversations?${listQuery(asked)}&limit=${FIRST_PAGE}`),
-        asked === 'closed' ? null : api<ListPage>(`/api/conversations?${listQuery(asked)}&urgent=true&limit=500`),
+        readView(`/api/conversations?${listQuery(asked)}&limit=${FIRST_PAGE}`, Answers.page),
+        asked === 'closed' ? null : readView(`/api/conversations?${listQuery(asked)}&urgent=true&limit=500`, Answers.page),
       ]);
       if (asked !== filterRef.current) return;
       const last = page.conversations.at(-1);
@@ -372,7 +378,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     pageAsked.current = cursor;
     const asked = filterRef.current;
     try {
-      const page = await api<ListPage>(`/api/conversations?${listQuery(asked)}&limit=${NEXT_PAGE}&cursor=${encodeURIComponent(cursor)}`);
+      const page = await readView(`/api/conversations?${listQuery(asked)}&limit=${NEXT_PAGE}&cursor=${encodeURIComponent(cursor)}`, Answers.page);
       if (asked !== filterRef.current || listNextRef.current !== cursor) return;
       setConversations((prev) => {
         const next = new Map(prev);
@@ -389,7 +395,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   // Conversations beyond the loaded ones that match a search join the list.
   const searchConversations = useCallback(async (query: string) => {
     const asked = filterRef.current;
-    const { conversations: found } = await api<ListPage>(`/api/conversations?${listQuery(asked)}&limit=${FIRST_PAGE}&q=${encodeURIComponent(query)}`);
+    const { conversations: found } = await readView(`/api/conversations?${listQuery(asked)}&limit=${FIRST_PAGE}&q=${encodeURIComponent(query)}`, Answers.page);
     if (asked !== filterRef.current || !found.length) return;
     setConversations((prev) => {
       const next = new Map(prev);
@@ -405,7 +411,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   // whole lists on each would multiply the load by the number of agents online.
   const refreshConversation = useCallback(async (id: string) => {
     const asked = filterRef.current;
-    const { conversations: list } = await api<ListPage>(`/api/conversations?${listQuery(asked)}&ids=${id}`);
+    const { conversations: list } = await readView(`/api/conversations?${listQuery(asked)}&ids=${id}`, Answers.page);
     if (asked !== filterRef.current) return;
     setConversations((prev) => {
       const next = new Map(prev);
@@ -424,10 +430,10 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   const reloadDetail = useCallback(async () => {
     const id = currentRef.current;
     if (!id) return;
-    const { conversation } = await api<{ conversation: ConversationDetail }>(`/api/conversations/${id}`);
+    const { conversation } = await readView(`/api/conversations/${id}`, Answers.detail);
     if (id !== currentRef.current) return;
     setDetail(conversation);
-    setNotes(new Map((conversation.notes ?? []).map((n) => [n.id, n])));
+    setNotes(new Map(conversation.notes.map((n) => [n.id, n])));
     setMessages((prev) => {
       const next = new Map(prev);
       for (const m of conversation.messages) next.set(m.id, m);
@@ -442,18 +448,18 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
       // Focus moves to the reply box only if the agent has not moved on (to the search box, say) while it loaded:
       // taking focus from under their typing would send their keys somewhere else.
       const focused = document.activeElement;
-      const { conversation } = await api<{ conversation: ConversationDetail }>(`/api/conversations/${id}`);
+      const { conversation } = await readView(`/api/conversations/${id}`, Answers.detail);
       if (id !== currentRef.current) return;
       setClosed(false);
       setDetail(conversation);
       setMessages(new Map(conversation.messages.map((m) => [m.id, m])));
-      setNotes(new Map((conversation.notes ?? []).map((n) => [n.id, n])));
+      setNotes(new Map(conversation.notes.map((n) => [n.id, n])));
       setTyping('');
       if (focus) setPane('conversation');
       if (focus && (document.activeElement === focused || document.activeElement === document.body)) setFocusReply((n) => n + 1);
       if (onScreen(viewRef.current)) markRead(id).catch(() => {});
       loadCanned().catch(() => {});
-      const { calls: list } = await api<{ calls: Call[] }>(`/api/conversations/${id}/calls`);
+      const { calls: list } = await readView(`/api/conversations/${id}/calls`, Answers.calls);
       if (id !== currentRef.current) return;
       setHistory(new Map(list.map((c) => [c.id, c])));
     },
@@ -502,7 +508,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   }, []);
 
   const loadCalls = useCallback(async () => {
-    const { calls: list } = await api<{ calls: Call[] }>('/api/calls');
+    const { calls: list } = await readView('/api/calls', Answers.calls);
     setCalls(new Map(list.map((c) => [c.id, c])));
   }, []);
 
@@ -592,11 +598,11 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
       const loadRouting = () => {
         // A status chosen while this was on its way wins over what it read.
         const changes = presenceChanges.current;
-        api<{ agent: RoutingMe; offers: Offer[]; takesCalls?: boolean }>('/api/agents/me/routing')
+        readView('/api/agents/me/routing', Answers.routing)
           .then(({ agent: mine, offers: list, takesCalls: calls }) => {
             if (changes === presenceChanges.current) renderMe(mine);
             setOffers(new Map(list.map((o) => [o.id, o])));
-            setTakesCalls(!!calls);
+            setTakesCalls(calls);
           })
           .catch(() => {});
       };
@@ -629,7 +635,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
         .catch(() => {});
       if (supervises) {
         socket.on('supervisor.overview', setOverview);
-        const loadOverview = () => api<Overview>('/api/supervisor/overview').then(setOverview, () => {});
+        const loadOverview = () => readView('/api/supervisor/overview', Answers.overview).then(setOverview, () => {});
         socket.on('connect', loadOverview);
         socket.on('desk.resync', loadOverview);
         // Teams open and close by the clock, with no event to say so: read it again now and then.
