@@ -9,6 +9,7 @@
 // context (customer, needs, services). On a narrow screen one pane shows at a time. The header holds the views
 // (Conversations, Supervisor, Your account), my status, the phone calls waiting and the offers made to me.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createPortal, flushSync } from 'react-dom';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -19,19 +20,14 @@ import {
   readView,
   type Agent,
   type Call,
-  type CannedResponse,
-  type ConversationCounts,
   type ConversationDetail,
   type ConversationSummary,
-  type DirectoryAgent,
   type Message,
   type Note,
   type Offer,
   type Overview,
   type Presence,
   type RoutingMe,
-  type TaxonomyNeed,
-  type TeamRef,
 } from './api.ts';
 import { ConversationList, FIRST_PAGE, NEXT_PAGE, type ListFilter } from './ConversationList.tsx';
 import { assignedText, ConversationActions, NeedsPanel } from './Panels.tsx';
@@ -49,6 +45,12 @@ import { ChannelIcon, Icon } from './Icons.tsx';
 import type { Handoff } from './handoffs.ts';
 import { CHANNEL_NAMES, contactLabel, PRESENCE_NOTE } from './text.ts';
 import { NewContact } from './NewContact.tsx';
+import { queries } from './query.ts';
+
+/** Before the hub has said its names. */
+const UNNAMED = { name: 'contact-hub', council: null };
+/** An empty list that stays the same one, so what is given it does not render again for nothing. */
+const NONE: never[] = [];
 
 /** What the main area shows: the three panes, the supervisor's view, the account page, or the admin area. */
 export type View = 'desk' | 'supervisor' | 'account' | 'admin';
@@ -126,11 +128,9 @@ export function App() {
   const routed = !!agent && agent.role !== 'service';
   const supervises = agent?.role === 'supervisor' || agent?.role === 'admin';
 
+  const queryClient = useQueryClient();
   // The desk's and the council's names (HUB_NAME, COUNCIL_NAME): on every page and in the window's title.
-  const [site, setSite] = useState<{ name: string; council: string | null }>({ name: 'contact-hub', council: null });
-  useEffect(() => {
-    readView('/api/site', Answers.site).then(setSite, () => {});
-  }, []);
+  const site = useQuery(queries.site).data ?? UNNAMED;
   useEffect(() => {
     document.title = [`${site.name} desk`, site.council].filter(Boolean).join(' · ');
   }, [site]);
@@ -149,13 +149,18 @@ export function App() {
   // Signing out here closes this desk's connection too: that is not news to announce as a session ending.
   const leaving = useRef(false);
   // Signed out here, elsewhere (sign out everywhere, a password change, an admin) or by the idle time-out.
-  const onSignedOut = useCallback((why: string, ended = false) => {
-    if (ended && leaving.current) return;
-    setAgent(null);
-    setView('desk');
-    setSignedOut(true);
-    setNotice(why);
-  }, []);
+  const onSignedOut = useCallback(
+    (why: string, ended = false) => {
+      if (ended && leaving.current) return;
+      // What this agent's desk read is theirs: the next to sign in here starts from nothing (the names stay).
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'site' });
+      setAgent(null);
+      setView('desk');
+      setSignedOut(true);
+      setNotice(why);
+    },
+    [queryClient],
+  );
   const signOut = async () => {
     leaving.current = true;
     await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
@@ -264,25 +269,29 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
   const [history, setHistory] = useState<Map<string, Call>>(new Map());
   const [calls, setCalls] = useState<Map<string, Call>>(new Map());
   const [callError, setCallError] = useState('');
-  const [phone, setPhone] = useState('');
   const [typing, setTyping] = useState('');
-  const [taxonomy, setTaxonomy] = useState<TaxonomyNeed[]>([]);
-  const [canned, setCanned] = useState<CannedResponse[]>([]);
   const [me, setMe] = useState<RoutingMe | null>(null);
   const [presenceNote, setPresenceNote] = useState('');
   const [offers, setOffers] = useState<Map<string, Offer>>(new Map());
   const [announce, setAnnounce] = useState('');
   const [offerError, setOfferError] = useState('');
-  const [teams, setTeams] = useState<TeamRef[]>([]);
-  const [directory, setDirectory] = useState<DirectoryAgent[]>([]);
-  const [overview, setOverview] = useState<Overview | null>(null);
   const [focusReply, setFocusReply] = useState(0);
-  const [counts, setCounts] = useState<ConversationCounts | null>(null);
   const [pane, setPane] = useState<Pane>('list');
   const [plan, setPlan] = useState<Handoff[]>([]);
   const [takesCalls, setTakesCalls] = useState(false);
   // Panels that follow hand-offs subscribe to the desk's socket themselves.
   const [socket, setSocket] = useState<Socket | null>(null);
+
+  // Read once, then refreshed when something says they changed (query.ts).
+  const queryClient = useQueryClient();
+  const taxonomy = useQuery(queries.taxonomy).data ?? NONE;
+  const canned = useQuery(queries.canned).data ?? NONE;
+  const teams = useQuery({ ...queries.teams, enabled: routed }).data ?? NONE;
+  const directory = useQuery({ ...queries.directory, enabled: routed }).data ?? NONE;
+  const counts = useQuery(queries.counts).data ?? null;
+  const phone = useQuery(queries.voice).data ?? '';
+  // Teams open and close by the clock, with no event to say so: read again now and then.
+  const overview = useQuery({ ...queries.overview, enabled: supervises, refetchInterval: 60_000 }).data ?? null;
 
   const currentRef = useRef<string | null>(null);
   const filterRef = useRef<ListFilter>('all');
@@ -308,10 +317,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     if (focusReply) replyRef.current?.focus({ preventScroll: true });
   }, [focusReply]);
 
-  const loadCounts = useCallback(async () => {
-    const { counts: now } = await readView('/api/conversations/counts', Answers.counts);
-    setCounts(now);
-  }, []);
+  const loadCounts = useCallback(() => queryClient.invalidateQueries({ queryKey: queries.counts.queryKey }), [queryClient]);
   // Every desk hears every change: the tabs' counts are read again at most once a second, however busy it is.
   const scheduleCounts = useCallback(() => {
     if (countsTimer.current) return;
@@ -421,10 +427,8 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     });
   }, []);
 
-  const loadCanned = useCallback(async () => {
-    const { cannedResponses } = await api<{ cannedResponses: CannedResponse[] }>('/api/canned-responses');
-    setCanned(cannedResponses);
-  }, []);
+  // Read again with each conversation opened: an admin may have changed them since.
+  const loadCanned = useCallback(() => queryClient.invalidateQueries({ queryKey: queries.canned.queryKey }), [queryClient]);
 
   /** Reads the open conversation again (needs, who has it, notes, messages) after it changed. */
   const reloadDetail = useCallback(async () => {
@@ -560,7 +564,6 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
       if (conversationId === currentRef.current) reloadDetail().catch(() => {});
     });
     let typingTimer: ReturnType<typeof setTimeout> | undefined;
-    let overviewTimer: ReturnType<typeof setInterval> | undefined;
     socket.on('customer.typing', ({ conversationId }: { conversationId: string }) => {
       if (conversationId !== currentRef.current) return;
       setTyping('The customer is typing…');
@@ -584,15 +587,6 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
         () => onSignedOut('You were signed out: your session ended (idle for too long, or signed out from elsewhere). Sign in again to go on.', true),
       );
     });
-
-    api<{ needs: TaxonomyNeed[] }>('/api/needs/taxonomy').then(
-      ({ needs }) => setTaxonomy(needs),
-      () => {},
-    );
-    api<{ phone: string | null }>('/api/agents/me/voice').then(
-      ({ phone: p }) => setPhone(p ?? ''),
-      () => {},
-    );
 
     if (routed) {
       const loadRouting = () => {
@@ -627,24 +621,16 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
         if (status === 'withdrawn') setAnnounce('An offer was withdrawn: someone else has that conversation.');
       });
       socket.on('me.updated', renderMe);
-      Promise.all([api<{ teams: TeamRef[] }>('/api/teams'), api<{ agents: DirectoryAgent[] }>('/api/agents/directory')])
-        .then(([{ teams: t }, { agents: a }]) => {
-          setTeams(t);
-          setDirectory(a);
-        })
-        .catch(() => {});
       if (supervises) {
-        socket.on('supervisor.overview', setOverview);
-        const loadOverview = () => readView('/api/supervisor/overview', Answers.overview).then(setOverview, () => {});
+        socket.on('supervisor.overview', (next: Overview) => queryClient.setQueryData(queries.overview.queryKey, next));
+        // Missed while disconnected: read again.
+        const loadOverview = () => void queryClient.invalidateQueries({ queryKey: queries.overview.queryKey });
         socket.on('connect', loadOverview);
         socket.on('desk.resync', loadOverview);
-        // Teams open and close by the clock, with no event to say so: read it again now and then.
-        overviewTimer = setInterval(loadOverview, 60_000);
       }
     }
     return () => {
       clearTimeout(typingTimer);
-      clearInterval(overviewTimer);
       socket.close();
       socketRef.current = null;
       setSocket(null);
@@ -663,6 +649,7 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
     openConversation,
     renderMe,
     onSignedOut,
+    queryClient,
   ]);
 
   // Keys: Alt+A accepts the first offer, Alt+D declines it, Alt+S focuses my status.
@@ -792,7 +779,9 @@ function Desk({ agent, slot, view, onShowDesk, onSignedOut }: DeskProps) {
       {routed && slot
         ? createPortal(
             <>
-              {takesCalls ? <Calls calls={calls} error={callError} onTake={takeCall} phone={phone} onPhone={setPhone} /> : null}
+              {takesCalls ? (
+                <Calls calls={calls} error={callError} onTake={takeCall} phone={phone} onPhone={(p) => queryClient.setQueryData(queries.voice.queryKey, p)} />
+              ) : null}
               <div className="presence">
                 <span className={`presence-dot presence-${me?.presence ?? 'offline'}`} aria-hidden="true" />
                 <label htmlFor="presence">My status</label>
