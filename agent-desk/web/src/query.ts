@@ -4,6 +4,7 @@
 // The paged list, the open conversation and routing keep their own state: they merge live events row by row.
 import { QueryClient, queryOptions } from '@tanstack/react-query';
 import { Answers, api, readView, type CannedResponse, type DirectoryAgent, type TaxonomyNeed, type TeamRef } from './api.ts';
+import type { TeamRow } from './AdminCommon.tsx';
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -31,6 +32,18 @@ export const queries = {
   /** How many open conversations each tab holds. */
   counts: queryOptions({ queryKey: ['counts'], queryFn: async () => (await readView('/api/conversations/counts', Answers.counts)).counts }),
   overview: queryOptions({ queryKey: ['overview'], queryFn: () => readView('/api/supervisor/overview', Answers.overview) }),
+  // The admin screens' lists: under the desk's keys, so a change saved there refreshes what the desk shows too
+  // (invalidating ['teams'] reads both), and read again each time a screen opens (another admin may have changed them).
+  adminTeams: queryOptions({
+    queryKey: ['teams', 'admin'],
+    queryFn: async () => (await api<{ teams: TeamRow[] }>('/api/teams')).teams,
+    refetchOnMount: 'always',
+  }),
+  adminCanned: queryOptions({
+    queryKey: ['canned', 'all'],
+    queryFn: () => api<{ cannedResponses: CannedResponse[]; placeholders: Record<string, string> }>('/api/canned-responses?scope=all'),
+    refetchOnMount: 'always',
+  }),
   /** Where my calls are put through to ('' for none set). */
   voice: queryOptions({ queryKey: ['voice'], queryFn: async () => (await api<{ phone: string | null }>('/api/agents/me/voice')).phone ?? '' }),
 };
