@@ -415,9 +415,21 @@ export const ChannelCapabilities = z.object({
 });
 export type ChannelCapabilities = Readonly<z.infer<typeof ChannelCapabilities>>;
 
+/** The pictures the desk draws for channels; a channel picks the one that fits it (none: a plain one). */
+export type ChannelIcon = 'text' | 'email' | 'chat' | 'phone' | 'whatsapp' | 'bot' | 'person';
+
+/** How people name a channel: on the desk and in reports ("Web chat"), and after "by" in a sentence ("web chat"). */
+export interface ChannelNames {
+  readonly label: string;
+  readonly by: string;
+}
+
 /** A channel as the registry lists it: its own config schema and a factory for its adapter. */
 export interface ChannelModule<Config = unknown> {
   readonly kind: ChannelKind;
+  /** Its name for people; the desk, Slack messages and reports take it from here. */
+  readonly names: ChannelNames;
+  readonly icon?: ChannelIcon;
   readonly capabilities: ChannelCapabilities;
   /** Whether the environment switches the channel on; when on, the schema must pass. */
   isOn(env: Record<string, string | undefined>): boolean;

@@ -1,5 +1,5 @@
 // The one list of channels. Adding a channel = a folder under channels/ and one line here.
-import { ChannelKind, type ChannelCapabilities, type ChannelModule, type ContactPointKind } from './contract.ts';
+import { ChannelKind, type ChannelCapabilities, type ChannelIcon, type ChannelModule, type ChannelNames, type ContactPointKind } from './contract.ts';
 import { smsChannel } from './sms/sms.adapter.ts';
 import { whatsappChannel } from './whatsapp/whatsapp.adapter.ts';
 import { webchatChannel } from './webchat/webchat.adapter.ts';
@@ -89,4 +89,20 @@ export function textChannelFor(address: ContactPointKind): ChannelKind | undefin
 export function writtenReplyChannel(kind: ChannelKind): ChannelKind | undefined {
   const capabilities = capabilitiesOf(kind);
   return capabilities.canText ? kind : textChannelFor(capabilities.address);
+}
+
+/** How people name a channel (its module's `names`); one since taken out of the registry is called by its kind. */
+export function namesOf(kind: ChannelKind): ChannelNames {
+  return channelModules[kind]?.names ?? { label: kind, by: kind };
+}
+
+/** The words for how a written reply reaches a customer who contacted us on `kind` ("by text message" for a call). */
+export function replyWordsFor(kind: ChannelKind): string {
+  const written = writtenReplyChannel(kind);
+  return namesOf(written ?? kind).by;
+}
+
+/** Every channel in the registry with its names and icon: what the desk shows for each (GET /api/site). */
+export function channelDirectory(): { kind: ChannelKind; label: string; icon: ChannelIcon | null }[] {
+  return CHANNEL_KINDS.map((kind) => ({ kind, label: namesOf(kind).label, icon: channelModules[kind]!.icon ?? null }));
 }

@@ -89,18 +89,19 @@ export function agentBodies(taxonomy: readonly TaxonomyEntry[]) {
 
   const AgentBody = z
     .object({
-      email: z
-        .email()
-        .max(320)
-        .transform((e) => e.toLowerCase()),
+      // Messages in plain words, in the form's order: the admin screens show them as they are (not zod's "Too small: …").
       // Without direction overrides, which would reverse the name or what is shown after it (channels/bidi.ts).
       displayName: z
         .string()
         .trim()
-        .min(1)
-        .max(120)
+        .min(1, 'write the person’s name')
+        .max(120, 'the name is too long: 120 characters at most')
         .transform((v) => withoutBidiOverrides(v).trim())
-        .refine(Boolean, 'displayName is empty'),
+        .refine(Boolean, 'write the person’s name'),
+      email: z
+        .email('write their email address, like name@council.gov.uk')
+        .max(320, 'that email address is too long')
+        .transform((e) => e.toLowerCase()),
       password: z.string().min(12, 'password must be at least 12 characters').max(1024),
       role: z.enum(['agent', 'supervisor', 'admin', 'service']).default('agent'),
       /** For a service-team account: the directory service whose hand-offs it works (until set, it sees none). */
@@ -110,7 +111,7 @@ export function agentBodies(taxonomy: readonly TaxonomyEntry[]) {
   const RoutingBody = z.object({ skills: Skills.optional(), capacity: Capacity.optional(), teamIds: z.array(z.uuid()).max(50).optional() });
   const TeamBody = z
     .object({
-      name: z.string().trim().min(1).max(120),
+      name: z.string().trim().min(1, 'write the team’s name').max(120, 'the name is too long: 120 characters at most'),
       needs: Skills.default([]),
       hours: z.string().trim().max(200).nullable().default(null),
       timeZone: TimeZone.default('Europe/London'),
@@ -261,7 +262,7 @@ export async function supervisorOverview(db: Db, defaults: Readonly<Partial<Reco
         channel: true,
         waitingSince: true,
         teamId: true,
-        customer: { select: { id: true, displayName: true, contactPoints: { select: { kind: true, address: true } } } },
+        customer: { select: { id: true, displayName: true, postcode: true, contactPoints: { select: { kind: true, address: true } } } },
       },
       orderBy: { waitingSince: 'asc' },
       take: 100,

@@ -2,8 +2,9 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { fromTheDesk } from './origin.ts';
+import { SitePublicView, type SiteView } from '../shared/views.ts';
 import type { ChannelKind } from '../../channels/contract.ts';
-import { kindsThat, RegisteredChannel } from '../../channels/registry.ts';
+import { channelDirectory, kindsThat, RegisteredChannel } from '../../channels/registry.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import type { Queues } from '../../hub/queues.ts';
@@ -75,7 +76,9 @@ export const ListQuery = z.object({
     .min(1)
     .max(100)
     .optional()
-    .describe('Only those whose customer’s name or an address contains each word (a phone number may be typed with spaces or a leading 0)'),
+    .describe(
+      'Only those whose customer’s name, an address or postcode contains each word (a phone number may be typed with spaces or a leading 0; a whole UK postcode however spaced)',
+    ),
   urgent: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -100,9 +103,7 @@ export const ListQuery = z.object({
     .describe('Only these conversation ids, comma-separated (up to 100)'),
 });
 export const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
-import { SiteView } from '../shared/views.ts';
-
-export { ConversationCounts, ReadView, SiteView } from '../shared/views.ts';
+export { ConversationCounts, ReadView, SitePublicView, SiteView } from '../shared/views.ts';
 
 export interface ApiDeps {
   db: Db;
@@ -193,7 +194,7 @@ export function apiRouter(deps: ApiDeps) {
   });
 
   router.get('/api/auth/me', (req, res) => void res.json({ agent: req.agent }));
-  router.get('/api/site', (_req, res) => void res.json(SiteView.parse(deps.site)));
+  router.get('/api/site', (_req, res) => void res.json(SitePublicView.parse({ ...deps.site, channels: channelDirectory() })));
 
   // Every account's own password and sessions; admins' accounts and sign-in locks.
   router.use(
@@ -222,7 +223,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(serviceHandoffRouter(handoffDeps));
   router.use(attachmentRouter({ db: deps.db }));
 
-  router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues }));
+  router.use(customerRouter({ db: deps.db, defaultCountry: deps.defaultCountry, queues: deps.queues, effects: deps.effects }));
   // Calls are taken through the channel that speaks (the one that puts a waiting call through), when it is on.
   const calls = kindsThat('speaks')
     .map((kind) => deps.adapters[kind])

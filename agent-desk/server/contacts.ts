@@ -9,7 +9,7 @@ import type { Db } from '../../hub/db/client.ts';
 import type { EffectsRunner } from '../../hub/effects.ts';
 import { normaliseAddress } from '../../hub/identity/link.ts';
 import { detectionView, type NeedsDetector } from '../../hub/needs/detector.ts';
-import { recordContact, startOutbound, type NewCustomer } from '../../hub/usecases/contacts.ts';
+import { contactOptions, recordContact, startOutbound, type NewCustomer } from '../../hub/usecases/contacts.ts';
 import { invalid, refused } from './http.ts';
 import { DetectionView } from './needs.ts';
 
@@ -62,6 +62,13 @@ export const OutboundBody = z
   })
   .strict();
 
+export const ContactOptions = z.object({
+  /** Whether contact in person can be recorded (IN_PERSON_ENABLED). */
+  inPerson: z.boolean(),
+  /** The addresses an agent can write first to: a channel that reaches each is switched on. */
+  writeTo: z.array(z.enum(['phone', 'email'])),
+});
+
 export interface ContactRouteDeps {
   db: Db;
   effects: EffectsRunner;
@@ -72,6 +79,11 @@ export interface ContactRouteDeps {
 
 export function contactsRouter(deps: ContactRouteDeps) {
   const router = express.Router();
+
+  // The New contact dialog offers only what this hub can do: no "send a text" when SMS is off.
+  router.get('/api/contacts/options', (_req, res) => {
+    res.json(ContactOptions.parse(contactOptions(deps.enabledChannels)));
+  });
 
   router.post('/api/contacts/in-person', async (req, res) => {
     const body = InPersonBody.safeParse(req.body);

@@ -6,6 +6,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Db } from '../../hub/db/client.ts';
 import { enqueueFor, type Queues } from '../../hub/queues.ts';
 import { recordAudit } from '../../hub/audit.ts';
+import { fx, type EffectsRunner } from '../../hub/effects.ts';
 import { interpretQuery, searchCustomers } from '../../hub/identity/search.ts';
 import { eraseCustomer, exportCustomer } from '../../hub/identity/subject-rights.ts';
 import { viewerIn } from './policy.ts';
@@ -194,7 +195,7 @@ export async function customer360(db: Db, id: string, timelineLimit: number, vie
 }
 
 /** Behind policy.ts: every route here has been authorised. */
-export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queues: Queues }) {
+export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queues: Queues; effects: EffectsRunner }) {
   const router = express.Router();
 
   router.get('/api/customers', async (req, res) => {
@@ -227,6 +228,9 @@ export function customerRouter(deps: { db: Db; defaultCountry: CountryCode; queu
     await deps.db.customer.update({ where: { id: params.data.id }, data: body.data });
     await recordAudit(deps.db, { action: 'customer_update', agentId: req.agent!.id, customerId: params.data.id, detail: { fields: Object.keys(body.data) } });
     if ('displayName' in body.data || 'postcode' in body.data) await suggestMatches(deps.db, params.data.id);
+    // Every desk showing one of their open conversations shows the new name (list row and heading).
+    const open = await deps.db.conversation.findMany({ where: { customerId: params.data.id, status: 'open' }, select: { id: true } });
+    await deps.effects.run(open.map((c) => fx.conversationChanged(c.id)));
     res.json({ customer: await customer360(deps.db, params.data.id, 0, viewerIn(req)) });
   });
 

@@ -178,8 +178,9 @@ route('DELETE /api/admin/sign-in-locks/{id}', {
   },
 });
 route('GET /api/site', {
-  summary: 'The names the desk shows on every page, sign-in included: its own (HUB_NAME) and the council’s (COUNCIL_NAME)',
-  responses: { '200': { description: 'Names', content: json(api.SiteView) } },
+  summary:
+    'The names the desk shows on every page, sign-in included: its own (HUB_NAME) and the council’s (COUNCIL_NAME), and each channel’s name and icon as its module declares them',
+  responses: { '200': { description: 'Names', content: json(api.SitePublicView) } },
 });
 route('GET /api/auth/me', { summary: 'The signed-in agent', responses: { '200': { description: 'Agent' }, '401': unauthorised } });
 route('GET /api/conversations', {
@@ -230,6 +231,10 @@ route('POST /api/needs/detect', {
     '401': unauthorised,
     '413': error('Request body over 32 kB'),
   },
+});
+route('GET /api/contacts/options', {
+  summary: 'What contact not started on a channel this hub offers: recording one in person, and which addresses an agent can write first to',
+  responses: { '200': { description: 'Options', content: json(contacts.ContactOptions) }, '401': unauthorised },
 });
 route('POST /api/contacts/in-person', {
   summary:

@@ -112,6 +112,7 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
 
   'POST /api/needs/detect': { who: DESK },
   // Contact that does not start on a channel: a walk-in written down, a first message to someone on record.
+  'GET /api/contacts/options': { who: DESK },
   'POST /api/contacts/in-person': { who: DESK },
   'POST /api/contacts/outbound': { who: DESK },
   'GET /api/needs/taxonomy': { who: DESK },

@@ -7,6 +7,7 @@ import { SenderAuth } from '../../channels/contract.ts';
 import { capabilitiesOf } from '../../channels/registry.ts';
 import { withoutBidiControls } from '../../channels/bidi.ts';
 import { mediaNotices } from '../../hub/ingest/media.ts';
+import { normalisePostcode } from '../../hub/identity/search.ts';
 import type { ConversationSummary, MessageSender, MessageView, NeedView, NoteView } from '../shared/views.ts';
 
 export {
@@ -70,7 +71,7 @@ export function messageView(m: MessageRow): MessageView {
   };
 }
 
-const customerSelect = { select: { id: true, displayName: true, contactPoints: { select: { kind: true, address: true } } } } as const;
+const customerSelect = { select: { id: true, displayName: true, postcode: true, contactPoints: { select: { kind: true, address: true } } } } as const;
 
 export interface ConversationFilter {
   status?: 'open' | 'closed';
@@ -97,6 +98,24 @@ function searchWords(search: string | undefined): string[] {
   const text = (search ?? '').trim().toLowerCase();
   if (/^[+\d\s()-]{6,}$/.test(text)) return [text.replace(/\D/g, '').replace(/^0+/, '')];
   return text.split(/\s+/).filter(Boolean).slice(0, 5);
+}
+
+/**
+ * A whole postcode however typed ("sw1a1aa") finds who lives there; otherwise each word must be in the
+ * customer's name, one of their addresses or their postcode (a district, "SW1A", finds the area).
+ */
+function searchWhere(search: string | undefined): Prisma.ConversationWhereInput[] {
+  const postcode = normalisePostcode(search ?? '');
+  if (postcode) return [{ customer: { postcode } }];
+  return searchWords(search).map((word) => ({
+    customer: {
+      OR: [
+        { displayName: { contains: word, mode: 'insensitive' as const } },
+        { contactPoints: { some: { address: { contains: word } } } },
+        { postcode: { startsWith: word.toUpperCase() } },
+      ],
+    },
+  }));
 }
 
 /**
@@ -142,9 +161,7 @@ function conversationWhere(filter: ConversationFilter): Prisma.ConversationWhere
       ...(filter.scope ? [filter.scope] : []),
       ...(filter.urgent ? [{ OR: [{ urgentAt: { not: null } }, { needs: { some: { urgent: true } } }] }] : []),
       ...afterCursor(filter),
-      ...searchWords(filter.search).map((word) => ({
-        customer: { OR: [{ displayName: { contains: word, mode: 'insensitive' as const } }, { contactPoints: { some: { address: { contains: word } } } }] },
-      })),
+      ...searchWhere(filter.search),
     ],
   };
 }
@@ -275,5 +292,7 @@ export async function conversationDetail(db: Db, id: string, label: (code: strin
     assignedAgent: c.assignedAgent,
     waitingSince: c.waitingSince?.toISOString() ?? null,
     team: c.team,
+    closedAt: c.closedAt?.toISOString() ?? null,
+    outcome: c.outcome,
   };
 }

@@ -61,6 +61,8 @@ export const ConversationSummary = z.object({
   customer: z.object({
     id: z.uuid(),
     displayName: z.string().nullable(),
+    /** Where they live, as far as the record knows (UK, normalised: "SW1A 1AA"); the list's search matches it. */
+    postcode: z.string().nullable(),
     contactPoints: z.array(z.object({ kind: ContactPointKind, address: z.string() })),
   }),
   lastMessage: MessageView.nullable(),
@@ -163,9 +165,11 @@ export type NoteView = z.infer<typeof NoteView>;
 
 /**
  * One conversation with all its messages (GET /api/conversations/{id}). Not a list row: it carries no last
- * message, unread time or close time (its messages say all of that).
+ * message or unread time (its messages say those).
  */
-export const ConversationDetail = ConversationSummary.omit({ lastMessage: true, lastInbound: true, readAt: true, closedAt: true }).extend({
+export const ConversationDetail = ConversationSummary.omit({ lastMessage: true, lastInbound: true, readAt: true }).extend({
+  /** What the agent who closed it said came of it (null while open): the desk shows it on a closed one. */
+  outcome: z.enum(['resolved', 'handed_off', 'signposted', 'no_reply', 'other']).nullable(),
   messages: z.array(MessageView),
   needs: z.array(NeedView),
   /** What the bot learnt that services ask for (deadline, household, how to contact safely). */
@@ -200,6 +204,11 @@ export const ReadView = z.object({ conversationId: z.uuid(), readAt: z.iso.datet
 /** The names the desk shows on every page, sign-in included (HUB_NAME, COUNCIL_NAME). */
 export const SiteView = z.object({ name: z.string(), council: z.string().nullable() });
 export type SiteView = z.infer<typeof SiteView>;
+/** The public facts the desk shows before sign-in: the names, and each channel's name and icon (its module's). */
+export const SitePublicView = SiteView.extend({
+  channels: z.array(z.object({ kind: ChannelKind, label: z.string(), icon: z.string().nullable() })),
+});
+export type SitePublicView = z.infer<typeof SitePublicView>;
 
 /** A conversation offered to an agent: theirs if they accept before it expires (the socket's `offer` too). */
 export const OfferView = z.object({

@@ -112,6 +112,8 @@ export function createBotframeworkAdapter(config: BotframeworkConfig): ChannelAd
 
 export const botframeworkChannel: ChannelModule<BotframeworkConfig> = {
   kind: 'botframework',
+  names: { label: 'Bot Framework', by: 'chat' },
+  icon: 'bot',
   // A channel user id reaches only a conversation the user keeps (Teams, Direct Line): not a way to call them back.
   capabilities: {
     address: 'botframework_user',

@@ -258,6 +258,8 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
 
 export const emailChannel: ChannelModule<EmailConfig> = {
   kind: 'email',
+  names: { label: 'Email', by: 'email' },
+  icon: 'email',
   capabilities: {
     address: 'email',
     reachesLater: true,

@@ -21,6 +21,8 @@ export function createInPersonAdapter(): ChannelAdapter {
 
 export const inPersonChannel: ChannelModule<z.infer<typeof inPersonConfigSchema>> = {
   kind: 'in_person',
+  names: { label: 'In person', by: 'speaking in person' },
+  icon: 'person',
   capabilities: {
     // No address of its own: the customer is found or added by name, number or email.
     address: 'in_person',

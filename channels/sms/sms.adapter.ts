@@ -77,6 +77,8 @@ export function createSmsAdapter({ config, publicBaseUrl }: SmsAdapterOptions): 
 
 export const smsChannel: ChannelModule<SmsConfig> = {
   kind: 'sms',
+  names: { label: 'SMS', by: 'text message' },
+  icon: 'text',
   capabilities: {
     address: 'phone',
     reachesLater: true,

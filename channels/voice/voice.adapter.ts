@@ -268,6 +268,8 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
 
 export const voiceChannel: ChannelModule<VoiceConfig> = {
   kind: 'voice',
+  names: { label: 'Phone', by: 'phone' },
+  icon: 'phone',
   capabilities: {
     address: 'phone',
     reachesLater: true,

@@ -2,6 +2,7 @@
 // acknowledged once durable; replies reach the visitor's socket through the fanout and socket.io's adapter
 // (whichever process holds it), and the whole transcript is replayed on every (re)connection, so nothing
 // sent while the visitor was away is missed.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, OutboundMessage, SendResult, TranscriptEntry } from '../contract.ts';
@@ -19,6 +20,8 @@ const WEB = path.join(import.meta.dirname, 'web');
 
 export const webchatConfigSchema = z.object({
   WEBCHAT_ENABLED: z.enum(['true', 'false']).default('true'),
+  /** The council's name (the hub's own setting), shown on the demo page the widget is tried on. */
+  COUNCIL_NAME: z.string().trim().min(1).max(100).optional(),
   /** Messages one visitor may send per minute; more are refused with a plain-language error. */
   WEBCHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(20),
   /** New chat connections per minute from one network address (many visitors can share one). */
@@ -77,12 +80,15 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
     }
   }
 
+  // The demo page in the council's own name (escaped: it is set by whoever runs the hub, but is still text).
+  const demoPage = readFileSync(path.join(WEB, 'demo.html'), 'utf8').replaceAll('Anytown Council', escapeHtml(config.COUNCIL_NAME ?? 'Anytown Council'));
+
   function mount({ router, io, clientAddress }: MountTarget, sink: InboundSink) {
     // The widget's files are loaded by the council's pages on other origins: allow that explicitly.
     const embeddable = { 'Cross-Origin-Resource-Policy': 'cross-origin' };
     router.get('/chat/widget.js', (_req, res) => res.set(embeddable).type('application/javascript').sendFile(path.join(WEB, 'widget.js')));
     router.get('/chat/widget.css', (_req, res) => res.set(embeddable).type('text/css').sendFile(path.join(WEB, 'widget.css')));
-    router.get('/chat/demo', (_req, res) => res.type('html').sendFile(path.join(WEB, 'demo.html')));
+    router.get('/chat/demo', (_req, res) => res.type('html').send(demoPage));
 
     const chat = io.of(CHAT_NAMESPACE);
     chat.use(async (socket, next) => {
@@ -192,6 +198,8 @@ export function createWebchatAdapter(config: WebchatConfig, context: ChannelCont
 
 export const webchatChannel: ChannelModule<WebchatConfig> = {
   kind: 'webchat',
+  names: { label: 'Web chat', by: 'web chat' },
+  icon: 'chat',
   // A visitor id reaches only a browser that comes back to the chat.
   capabilities: {
     address: 'webchat_visitor',
@@ -215,3 +223,7 @@ export const webchatChannel: ChannelModule<WebchatConfig> = {
   configSchema: webchatConfigSchema,
   create: createWebchatAdapter,
 };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -90,6 +90,8 @@ export function createWhatsappAdapter(config: WhatsappConfig, publicBaseUrl: str
 
 export const whatsappChannel: ChannelModule<WhatsappConfig> = {
   kind: 'whatsapp',
+  names: { label: 'WhatsApp', by: 'WhatsApp' },
+  icon: 'whatsapp',
   // The customer's WhatsApp is their phone number: it reaches them later, within WhatsApp's reply window.
   capabilities: {
     address: 'phone',

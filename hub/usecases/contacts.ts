@@ -36,6 +36,17 @@ export interface RecordedContact {
   effects: Effect[];
 }
 
+/** What contact not started on a channel this hub offers: recording one in person, and writing first to which addresses. */
+export function contactOptions(enabledChannels: readonly ChannelKind[]): { inPerson: boolean; writeTo: ('phone' | 'email')[] } {
+  return {
+    inPerson: kindsThat('recordedAtDesk').some((kind) => enabledChannels.includes(kind)),
+    writeTo: (['phone', 'email'] as const).filter((to) => {
+      const channel = textChannelFor(to);
+      return !!channel && enabledChannels.includes(channel);
+    }),
+  };
+}
+
 /** Records a contact in person on the customer's open conversation (started, and kept by this agent, if none). */
 export async function recordContact(db: Db, input: RecordContactInput): Promise<RecordedContact> {
   const channel = kindsThat('recordedAtDesk').find((kind) => input.enabledChannels.includes(kind));

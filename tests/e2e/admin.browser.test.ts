@@ -2,7 +2,9 @@
 // hub's words) whose owner then signs in; sets its routing and a new password; changes a team's hours (a bad
 // value refused with the reason); reads the audit log, which shows the account being added; adds a canned
 // response; imports a directory file and reads its report. Every screen passes axe-core. A supervisor gets
-// the area without the audit log; a plain agent gets no Admin link, and the API refuses them.
+// the area without the audit log; a plain agent gets no Admin link, and the API refuses them. From the screens
+// alone, an admin sets up a team, an agent with skills in it, a directory and a service account that then
+// sees its service's hand-offs.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -208,5 +210,98 @@ describe('the admin area', () => {
       { url: '/api/agents', status: 403 },
     ]);
     expect(desk.errors).toEqual([]);
+  });
+  it('sets up a team, an agent with skills in it, a directory file and a service account, all from the screens', async () => {
+    const { page, errors } = await openDesk(browser, hub.url, ADMIN, { axe: true });
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
+
+    // A team.
+    await openScreen(page, 'Teams');
+    const team = page.locator('#team-new-form');
+    await team.getByRole('button', { name: 'Add the team' }).click();
+    await expect.poll(() => page.locator('#team-new-error').textContent()).toBe('Write the team’s name.');
+    await team.getByLabel('Name').fill('Repairs team');
+    await team.getByLabel('Home repairs or disrepair').check();
+    await team.getByRole('button', { name: 'Add the team' }).click();
+    await said(page, 'Repairs team added.').waitFor();
+
+    // An agent: a form sent half filled in is refused in plain words, not the validator's.
+    await openScreen(page, 'Agents');
+    const form = page.locator('#new-agent-form');
+    await form.getByLabel('First password').fill('copper kettle morning');
+    await form.getByRole('button', { name: 'Add the account' }).click();
+    await expect.poll(() => page.locator('#new-agent-error').textContent()).toMatch(/\S/);
+    expect(await page.locator('#new-agent-error').textContent()).toBe('Write the person’s name; write their email address, like name@council.gov.uk.');
+    await form.getByLabel('Name').fill('Rhys Repairs');
+    await form.getByLabel('Email').fill('rhys.repairs@council.example');
+    await form.getByRole('button', { name: 'Add the account' }).click();
+    await said(page, 'Rhys Repairs’s account was added.').waitFor();
+    // Their skills and team, from Routing.
+    await page.getByRole('button', { name: 'Routing for Rhys Repairs' }).click();
+    const routing = page.locator('#routing-form');
+    await routing.getByLabel('Repairs team').check();
+    await routing.getByLabel('Home repairs or disrepair').check();
+    await routing.getByLabel('Money', { exact: true }).check();
+    await routing.getByRole('button', { name: 'Save routing' }).click();
+    await said(page, 'Routing saved for Rhys Repairs.').waitFor();
+    await expect.poll(() => page.getByRole('row', { name: /Rhys Repairs/ }).textContent()).toContain('Repairs team');
+    const rhys = (await apiJson(hub.url, admin, '/api/agents')).body.agents.find((a: { displayName: string }) => a.displayName === 'Rhys Repairs');
+    expect(rhys).toMatchObject({ role: 'agent', skills: ['housing.repairs', 'money'], teams: [{ name: 'Repairs team' }] });
+
+    // A directory file as a food bank publishes it (Open Referral UK /organizations/{id}): its report, row by row.
+    await openScreen(page, 'Service directory');
+    await page
+      .getByLabel('Directory file (Open Referral UK or HSDS JSON)')
+      .setInputFiles(path.resolve(import.meta.dirname, '../fixtures/directory/oruk-organization.json'));
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.locator('#import-report').waitFor();
+    const rows = page.locator('#import-rows tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(1);
+    const report = (await rows.allTextContents()).join('\n');
+    expect(report).toContain('Service: Food Parcels');
+    expect(report).toContain('Service: Money Advice at the Foodbank');
+    expect(report).not.toContain('Refused');
+    const services = page.locator('#admin-service-list');
+    await expect.poll(() => services.getByRole('row', { name: /Food Parcels/ }).textContent()).toContain('Brackenford Foodbank');
+    expect(await services.getByRole('row', { name: /Food Parcels/ }).textContent()).toContain('desk');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // A service account for Food Parcels, chosen from the services just imported.
+    await openScreen(page, 'Agents');
+    await form.getByLabel('Name').fill('Fran Foodbank');
+    await form.getByLabel('Email').fill('fran.foodbank@council.example');
+    await form.getByLabel('Role').selectOption('service');
+    await form.getByLabel('Service', { exact: true }).selectOption({ label: 'Food Parcels (Brackenford Foodbank)' });
+    await form.getByLabel('First password').fill('bramble lantern harvest');
+    await form.getByRole('button', { name: 'Add the account' }).click();
+    await said(page, 'Fran Foodbank’s account was added.').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
+    // A customer's need handed to Food Parcels (as an agent would, through the API), and Fran sees it.
+    const parcels = await hub.database.prisma.service.findUniqueOrThrow({ where: { externalId: 'bf-foodbank-parcels' } });
+    const customer = await hub.database.prisma.customer.create({
+      data: { displayName: 'Olu Adebayo', contactPoints: { create: { kind: 'phone', address: '+447911400100', verifiedBy: 'test' } } },
+    });
+    const conversation = await hub.database.prisma.conversation.create({
+      data: { customerId: customer.id, openForCustomer: customer.id, channel: 'sms', handler: 'person', lastMessageAt: new Date() },
+    });
+    expect(
+      (await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code: 'food.insecurity' }) }))
+        .status,
+    ).toBe(201);
+    const handed = await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/handoffs`, {
+      method: 'POST',
+      body: JSON.stringify({ consent: true, needs: ['food.insecurity'], serviceId: parcels.id }),
+    });
+    expect(handed.status).toBe(201);
+    const reference = handed.body.handoffs[0].reference as string;
+    const fran = await openDesk(browser, hub.url, { email: 'fran.foodbank@council.example', password: 'bramble lantern harvest' });
+    await fran.page.getByText('Signed in as Fran Foodbank').waitFor();
+    const list = fran.page.getByRole('list', { name: 'Hand-offs for your service' });
+    await expect.poll(() => list.textContent()).toContain(reference);
+    expect(await list.textContent()).toMatch(/^Olu Adebayo\s*Not enough food/);
+    expect(errors).toEqual([]);
+    expect(fran.errors).toEqual([]);
+    await fran.context.close();
   });
 });

@@ -114,7 +114,7 @@ describe('the chat widget with the needs bot', () => {
   let botDatabase: TestDatabase;
   beforeAll(async () => {
     botDatabase = await createTestDatabase('chat_widget_bot');
-    botHub = await startTestHub(testEnv({ DATABASE_URL: botDatabase.url, BOT_CHANNELS: 'webchat' }));
+    botHub = await startTestHub(testEnv({ DATABASE_URL: botDatabase.url, BOT_CHANNELS: 'webchat', COUNCIL_NAME: 'Testford & <District>' }));
   });
   afterAll(async () => {
     await botHub?.stop();
@@ -127,9 +127,13 @@ describe('the chat widget with the needs bot', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${botHub.url}/chat/demo`);
+    // The demo page is in the council's own name, as text.
+    expect(await page.title()).toBe('Testford & <District>: contact us');
+    expect(await page.locator('body > header').textContent()).toBe('Testford & <District>');
     await page.getByRole('button', { name: 'Chat with us' }).click();
+    // Enter sends, as in any chat (Shift+Enter would start a new line).
     await page.getByLabel('Your message').fill('my bin was not collected this week');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByLabel('Your message').press('Enter');
 
     const quick = page.getByRole('group', { name: 'Quick replies' });
     await expect
@@ -149,8 +153,12 @@ describe('the chat widget with the needs bot', () => {
     // The waste team needs the place, and a web-chat visitor has no number on record: both are asked, in words.
     await expect.poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 }).toMatch(/^What is the address or street\?/);
     expect(await quick.isHidden()).toBe(true);
+    // Shift+Enter starts a new line in the same message; Enter then sends both lines.
     await page.getByLabel('Your message').fill('14 Orchard Close');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByLabel('Your message').press('Shift+Enter');
+    await page.getByLabel('Your message').pressSequentially('Anytown');
+    await page.getByLabel('Your message').press('Enter');
+    await expect.poll(() => page.locator('.chub-you .chub-text').last().textContent()).toBe('14 Orchard Close\nAnytown');
     await expect
       .poll(() => page.locator('.chub-council .chub-text').last().textContent(), { timeout: 15_000 })
       .toMatch(/^How can the team contact you later\?/);

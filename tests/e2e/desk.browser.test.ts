@@ -30,6 +30,39 @@ afterAll(async () => {
 });
 
 describe('the desk page', () => {
+  it('adds a caller’s name and postcode from the customer panel; the list shows the name and finds them by postcode', async () => {
+    const from = '+447911200499';
+    await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'my bin was not collected again'));
+    const { context, page } = await openDesk(browser, hub.url, ADMIN);
+    const item = page.getByRole('button', { name: new RegExp(from.replace('+', '\\+')) });
+    await item.click({ timeout: 15_000 });
+    const panel = page.getByRole('region', { name: 'Customer' });
+    await expect.poll(() => panel.locator('dl').textContent()).toContain('PostcodeNot known');
+
+    await panel.getByText('Change name or postcode').click();
+    await panel.getByLabel('Postcode').fill('not a postcode');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => panel.locator('#profile-error').textContent()).toContain('not a UK postcode');
+
+    await panel.getByLabel('Name').fill('Ana Lima');
+    await panel.getByLabel('Postcode').fill('sw1a1aa');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => panel.locator('dl').textContent()).toContain('PostcodeSW1A 1AA');
+    // The heading and the list row name them now, without reloading the page.
+    await expect.poll(() => page.locator('#conversation-title').textContent()).toBe('Ana Lima');
+    await page.getByRole('button', { name: /Ana Lima/ }).waitFor({ timeout: 15_000 });
+
+    // Found by their postcode however it is typed, and by its district.
+    const search = page.getByRole('searchbox');
+    for (const typed of ['sw1a 1aa', 'SW1A']) {
+      await search.fill(typed);
+      await expect.poll(() => page.getByRole('button', { name: /Ana Lima/ }).count()).toBe(1);
+    }
+    await search.fill('E1 6AN');
+    await expect.poll(() => page.getByRole('button', { name: /Ana Lima/ }).count()).toBe(0);
+    await context.close();
+  });
+
   it('shows an incoming SMS live and sends the agent’s reply', async () => {
     // From the site's root, which leads to the desk.
     const { page, errors: pageErrors } = await openDesk(browser, hub.url, ADMIN, { path: '/' });

@@ -103,6 +103,8 @@ describe('a new contact from the desk', () => {
     await dialog.getByLabel('Find the customer').fill('07911 200123');
     await dialog.getByRole('button', { name: 'Find' }).click();
     await dialog.getByRole('group', { name: '1 found: choose one' }).waitFor();
+    // Email is not switched on in this hub: only a text message is offered.
+    expect(await dialog.getByLabel('Send to').locator('option').allTextContents()).toEqual(['A text message to +447911200123']);
     await dialog.getByLabel('Message', { exact: true }).fill('Hello Dana, Housing Options will call you this afternoon.');
     const before = twilioApi.requests.length;
     await dialog.getByRole('button', { name: 'Send' }).click();

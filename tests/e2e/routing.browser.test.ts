@@ -57,13 +57,15 @@ describe('routing on the desk', () => {
     const anyAgent = queueTable.getByRole('row').nth(1).getByRole('cell');
     await expect.poll(() => anyAgent.first().textContent()).toMatch(/^Any agent/);
     await expect.poll(() => anyAgent.nth(1).textContent()).toBe('0');
+    // Agents not signed in are listed too, in words: a supervisor sees who is missing, not only who is there.
+    await expect.poll(() => supervisor.page.getByRole('table', { name: 'Agents' }).textContent()).toMatch(/Mo Money\s*Offline\s*none/);
 
     const money = await deskPage(mo);
     await money.page.getByLabel('My status').selectOption('available');
     const housing = await deskPage(hana);
     await housing.page.getByLabel('My status').selectOption('available');
     await expect.poll(() => housing.page.locator('#presence-note').textContent()).toBe('You are offered conversations.');
-    await expect.poll(() => supervisor.page.getByRole('table', { name: 'Agents' }).textContent()).toMatch(/Hana Housing\s*available/);
+    await expect.poll(() => supervisor.page.getByRole('table', { name: 'Agents' }).textContent()).toMatch(/Hana Housing\s*Available/);
 
     // The customer asks the bot for a person, about somewhere to live.
     const customerContext = await browser.newContext();
@@ -100,7 +102,7 @@ describe('routing on the desk', () => {
 
     // The supervisor sees the queue empty and Hana with one chat.
     await expect.poll(() => anyAgent.nth(1).textContent()).toBe('0');
-    await expect.poll(() => supervisor.page.getByRole('table', { name: 'Agents' }).textContent()).toMatch(/Hana Housing\s*available\s*1 webchat/);
+    await expect.poll(() => supervisor.page.getByRole('table', { name: 'Agents' }).textContent()).toMatch(/Hana Housing\s*Available\s*1 Web chat/);
     expect(await axeViolations(supervisor.page)).toEqual([]);
 
     // Mo (money) was available throughout and was never offered it.

@@ -40,6 +40,7 @@ const EXPECTED: Record<string, string> = {
   'PUT /api/conversations/{id}/read': 'gsd',
   'POST /api/conversations/{id}/messages': 'gsd',
   'POST /api/needs/detect': 'agsd',
+  'GET /api/contacts/options': 'agsd',
   'POST /api/contacts/in-person': 'agsd',
   'POST /api/contacts/outbound': 'agsd',
   'GET /api/calls': 'agsd',

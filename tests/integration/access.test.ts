@@ -83,6 +83,18 @@ describe('who may see which conversation', () => {
     expect((await search(gen, '07911 200602')).body.conversations.map((c) => c.id)).toEqual([sensitive.conversationId]);
     expect((await search(tia, '07911 200602')).body.conversations).toEqual([]);
     expect((await search(tia, '+44 7911 200601')).body.conversations.map((c) => c.id)).toEqual([general.conversationId]);
+    // A postcode recorded on the record finds them too (however typed, or by its district), within the same limits;
+    // desks showing the conversation hear that it changed.
+    const customerId = (await gen.api(`/api/conversations/${sensitive.conversationId}`)).body.conversation.customer.id;
+    const changed = nextEvent(gen.socket, 'conversation.updated', (e: { conversationId: string }) => e.conversationId === sensitive.conversationId);
+    expect((await apiJson(hub.url, admin, `/api/customers/${customerId}`, { method: 'PATCH', body: JSON.stringify({ postcode: 'ls1 4dy' }) })).status).toBe(
+      200,
+    );
+    await changed;
+    for (const typed of ['LS14DY', 'ls1 4dy', 'LS1'])
+      expect((await search(gen, typed)).body.conversations.map((c) => c.id)).toEqual([sensitive.conversationId]);
+    expect((await search(gen, 'LS2')).body.conversations).toEqual([]);
+    expect((await search(tia, 'LS1 4DY')).body.conversations).toEqual([]);
     // A service-team account sees no conversations on the desk.
     expect((await svc.api('/api/conversations')).status).toBe(403);
     expect((await svc.api(`/api/conversations/${general.conversationId}`)).status).toBe(403);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../../app/compose.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
-import { recordContact } from '../../hub/usecases/contacts.ts';
+import { contactOptions, recordContact } from '../../hub/usecases/contacts.ts';
 import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
@@ -119,6 +119,17 @@ describe('a contact in person', () => {
       message: expect.stringMatching(/switched off/),
     });
     expect(await db().customer.count({ where: { displayName: 'Off' } })).toBe(0);
+  });
+
+  it('tells the desk what it offers: in person, and writing first only to addresses a switched-on channel reaches', async () => {
+    const options = await apiJson(hub.url, admin, '/api/contacts/options');
+    expect(options.status).toBe(200);
+    expect(options.body.inPerson).toBe(true);
+    expect(options.body.writeTo).toContain('phone');
+    // SMS off, in person off: no text message offered, nothing in person.
+    expect(contactOptions(['webchat', 'email'])).toEqual({ inPerson: false, writeTo: ['email'] });
+    expect(contactOptions(['in_person', 'sms'])).toEqual({ inPerson: true, writeTo: ['phone'] });
+    expect(contactOptions(['webchat'])).toEqual({ inPerson: false, writeTo: [] });
   });
 
   it('says what is wrong with a form that is not complete', async () => {

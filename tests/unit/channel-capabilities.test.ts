@@ -2,7 +2,18 @@
 // sink's ports following them: each channel gets the core, and only the ports its capabilities ask for.
 import { describe, expect, it } from 'vitest';
 import { ChannelCapabilities, ChannelKind } from '../../channels/contract.ts';
-import { CHANNEL_KINDS, capabilitiesOf, channelModules, isChannelKind, kindsThat, textChannelFor, writtenReplyChannel } from '../../channels/registry.ts';
+import {
+  CHANNEL_KINDS,
+  capabilitiesOf,
+  channelDirectory,
+  channelModules,
+  isChannelKind,
+  kindsThat,
+  namesOf,
+  replyWordsFor,
+  textChannelFor,
+  writtenReplyChannel,
+} from '../../channels/registry.ts';
 import { createInboundSink, type InboundSinkDeps } from '../../hub/ingest/sink.ts';
 
 describe('channel capabilities', () => {
@@ -14,6 +25,19 @@ describe('channel capabilities', () => {
       expect(channelModules[kind]?.kind).toBe(kind);
       expect(ChannelKind.safeParse(kind).success, kind).toBe(true);
     }
+  });
+
+  it('name each channel for people in its own module, the one place the desk and Slack take it from', () => {
+    for (const { kind, label, icon } of channelDirectory()) {
+      expect(label.trim(), kind).not.toBe('');
+      expect(label, kind).not.toBe(kind);
+      expect(icon, kind).not.toBeNull();
+    }
+    expect(namesOf('webchat').label).toBe('Web chat');
+    // A reply to a caller goes by text: Slack tells the service so.
+    expect(replyWordsFor('voice')).toBe('text message');
+    expect(replyWordsFor('email')).toBe('email');
+    expect(namesOf('telex')).toEqual({ label: 'telex', by: 'telex' });
   });
 
   it('treat a channel named on old rows but since removed from the registry as one nothing is sent on', () => {

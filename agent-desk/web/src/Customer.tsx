@@ -2,7 +2,7 @@
 // before and on which channel, the needs recorded in any conversation, so nobody asks them again, and what
 // was handed to which service. Read through GET /api/customers/{id}, which the hub audits as a read of
 // personal data (so it is read again only when one of this conversation's hand-offs changes).
-import { useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { api, errorText, type Message } from './api.ts';
 import { statusLine, useSocketEvent, when, type HandoffStatus, type HandoffUpdated } from './handoffs.ts';
@@ -14,6 +14,7 @@ interface Customer360 {
   displayName: string | null;
   preferredChannel: string | null;
   language: string | null;
+  postcode: string | null;
   accessibilityNeeds: string[];
   contactPoints: { kind: string; address: string; verifiedBy: string }[];
   /** restricted: another team's, shown without its content. */
@@ -82,10 +83,12 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
           <dl>
             <dt>Name</dt>
             <dd>{customer.displayName ?? 'Not known'}</dd>
+            <dt>Postcode</dt>
+            <dd>{customer.postcode ?? 'Not known'}</dd>
             {customer.preferredChannel ? (
               <>
                 <dt>Prefers</dt>
-                <dd>{customer.preferredChannel}</dd>
+                <dd>{CHANNEL_NAMES[customer.preferredChannel] ?? customer.preferredChannel}</dd>
               </>
             ) : null}
             {customer.language ? (
@@ -101,6 +104,7 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
               </>
             ) : null}
           </dl>
+          <EditProfile key={customer.id} customer={customer} onSaved={setCustomer} />
           <h4>How to reach them</h4>
           <ul id="contact-points">
             {customer.contactPoints.map((p) => (
@@ -157,5 +161,56 @@ export function CustomerPanel({ customerId, conversationId, needLabel, socket = 
         <p>Loading…</p>
       )}
     </Section>
+  );
+}
+
+/**
+ * Name and postcode, corrected or added as the customer gives them (a walk-in recorded in a hurry, a caller
+ * known only by number). Empty clears what was there. The hub audits the change and checks whether the record
+ * now looks like someone else's (same name and postcode), suggesting a merge rather than merging.
+ */
+function EditProfile({ customer, onSaved }: { customer: Customer360; onSaved: (c: Customer360) => void }) {
+  const [name, setName] = useState(customer.displayName ?? '');
+  const [postcode, setPostcode] = useState(customer.postcode ?? '');
+  const [error, setError] = useState('');
+  const [saved, setSaved] = useState('');
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setError('');
+    setSaved('');
+    try {
+      const { customer: updated } = await api<{ customer: Omit<Customer360, 'timeline'> }>(`/api/customers/${customer.id}`, {
+        method: 'PATCH',
+        body: { displayName: name.trim() || null, postcode: postcode.trim() || null },
+      });
+      // The reply carries no timeline (asked for none): keep the one shown.
+      onSaved({ ...customer, ...updated, timeline: customer.timeline });
+      setSaved('Saved.');
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <details id="edit-profile" className="edit-profile">
+      <summary>Change name or postcode</summary>
+      <form onSubmit={save}>
+        <label htmlFor="profile-name">Name</label>
+        <input id="profile-name" autoComplete="off" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+        <label htmlFor="profile-postcode">Postcode</label>
+        <input
+          id="profile-postcode"
+          autoComplete="off"
+          value={postcode}
+          maxLength={10}
+          aria-describedby="profile-error"
+          onChange={(e) => setPostcode(e.target.value)}
+        />
+        <button type="submit">Save</button>
+        <p id="profile-error" role="alert">
+          {error}
+        </p>
+        <p role="status">{saved}</p>
+      </form>
+    </details>
   );
 }

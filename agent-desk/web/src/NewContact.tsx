@@ -14,21 +14,34 @@ interface Match {
 
 type Mode = 'in-person' | 'outbound';
 
+/** What this hub offers (GET /api/contacts/options): in person may be switched off, and SMS or email. */
+interface Options {
+  inPerson: boolean;
+  writeTo: ('phone' | 'email')[];
+}
+
 export function NewContact({ onCreated }: { onCreated: (conversationId: string) => void }) {
   const [open, setOpen] = useState<Mode | null>(null);
+  const [options, setOptions] = useState<Options | null>(null);
   const opener = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    api<Options>('/api/contacts/options').then(setOptions, () => {});
+  }, []);
   const close = () => {
     setOpen(null);
     opener.current?.focus();
   };
+  // Nothing to offer at all: no button that leads to a form that can only be refused.
+  if (options && !options.inPerson && !options.writeTo.length) return null;
   return (
     <div className="new-contact">
-      <button type="button" ref={opener} onClick={() => setOpen('in-person')}>
+      <button type="button" ref={opener} onClick={() => setOpen(options?.inPerson === false ? 'outbound' : 'in-person')}>
         New contact
       </button>
       {open ? (
         <ContactDialog
           mode={open}
+          options={options ?? { inPerson: true, writeTo: ['phone', 'email'] }}
           onMode={setOpen}
           onClose={close}
           onCreated={(id) => {
@@ -41,7 +54,15 @@ export function NewContact({ onCreated }: { onCreated: (conversationId: string) 
   );
 }
 
-function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMode: (m: Mode) => void; onClose: () => void; onCreated: (id: string) => void }) {
+interface DialogProps {
+  mode: Mode;
+  options: Options;
+  onMode: (m: Mode) => void;
+  onClose: () => void;
+  onCreated: (id: string) => void;
+}
+
+function ContactDialog({ mode, options, onMode, onClose, onCreated }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [query, setQuery] = useState('');
@@ -49,7 +70,7 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
   const [chosen, setChosen] = useState<string>('');
   const [person, setPerson] = useState({ displayName: '', phone: '', email: '', postcode: '' });
   const [story, setStory] = useState('');
-  const [picked, setPicked] = useState<'phone' | 'email'>('phone');
+  const [picked, setPicked] = useState<'phone' | 'email'>(options.writeTo[0] ?? 'phone');
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -63,8 +84,8 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
   const customer = matches?.find((m) => m.id === chosen);
   /** The address of that kind on their record, the most recently used first (the one the message goes to). */
   const addressOf = (kind: 'phone' | 'email') => customer?.contactPoints.find((p) => p.kind === kind)?.address;
-  // Someone chosen with no address of the kind picked: the kind they have.
-  const to = customer && !addressOf(picked) ? ((['phone', 'email'] as const).find((kind) => addressOf(kind)) ?? picked) : picked;
+  // Someone chosen with no address of the kind picked: the kind they have (of those this hub can write to).
+  const to = customer && !addressOf(picked) ? (options.writeTo.find((kind) => addressOf(kind)) ?? picked) : picked;
 
   const find = async () => {
     setError('');
@@ -112,14 +133,18 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
         <h2 id={`${id}-title`}>New contact</h2>
         <fieldset>
           <legend>What happened</legend>
-          <div className="check">
-            <input type="radio" id={`${id}-in`} name="mode" checked={mode === 'in-person'} onChange={() => onMode('in-person')} />
-            <label htmlFor={`${id}-in`}>Someone is here in person (a walk-in or reception)</label>
-          </div>
-          <div className="check">
-            <input type="radio" id={`${id}-out`} name="mode" checked={mode === 'outbound'} onChange={() => onMode('outbound')} />
-            <label htmlFor={`${id}-out`}>I need to message a customer on record</label>
-          </div>
+          {options.inPerson ? (
+            <div className="check">
+              <input type="radio" id={`${id}-in`} name="mode" checked={mode === 'in-person'} onChange={() => onMode('in-person')} />
+              <label htmlFor={`${id}-in`}>Someone is here in person (a walk-in or reception)</label>
+            </div>
+          ) : null}
+          {options.writeTo.length ? (
+            <div className="check">
+              <input type="radio" id={`${id}-out`} name="mode" checked={mode === 'outbound'} onChange={() => onMode('outbound')} />
+              <label htmlFor={`${id}-out`}>I need to message a customer on record</label>
+            </div>
+          ) : null}
         </fieldset>
 
         <label htmlFor={`${id}-query`}>Find the customer</label>
@@ -195,7 +220,7 @@ function ContactDialog({ mode, onMode, onClose, onCreated }: { mode: Mode; onMod
           <>
             <label htmlFor={`${id}-to`}>Send to</label>
             <select id={`${id}-to`} value={to} onChange={(e) => setPicked(e.target.value as 'phone' | 'email')}>
-              {(['phone', 'email'] as const).map((kind) => {
+              {options.writeTo.map((kind) => {
                 const address = addressOf(kind);
                 const how = kind === 'phone' ? 'A text message' : 'An email';
                 return (

@@ -20,11 +20,23 @@ export function NeedsPanel({
   const [typed, setTyped] = useState('');
   const id = conversation?.id;
   const needsKey = conversation ? conversation.needs.map((n) => n.code).join(',') : '';
+  const inputRef = useRef<HTMLInputElement>(null);
+  /** The Remove or Add button just used: it goes once the change is read back, and focus must not go with it. */
+  const usedButton = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
     setTyped('');
     setError('');
   }, [id]);
+  // The button used is gone (the need removed, the suggestion taken): focus goes to the box for the next need,
+  // never to the page. Once the agent has moved on from the button, it is left alone.
+  useEffect(() => {
+    const button = usedButton.current;
+    if (!button) return;
+    if (button.isConnected && document.activeElement === button) return;
+    usedButton.current = null;
+    if (!button.isConnected && (!document.activeElement || document.activeElement === document.body)) inputRef.current?.focus();
+  });
   useEffect(() => {
     if (!id) return void setSuggestions([]);
     let live = true;
@@ -38,6 +50,7 @@ export function NeedsPanel({
 
   const change = async (method: string, path: string, body?: unknown) => {
     setError('');
+    usedButton.current = document.activeElement instanceof HTMLButtonElement ? document.activeElement : null;
     try {
       await api(path, { method, body });
       await onChanged();
@@ -77,7 +90,8 @@ export function NeedsPanel({
           <li className="urgent">
             {conversation.channelCapabilities.recordedAtDesk
               ? 'URGENT: signs of immediate danger in what they told you. Check they are safe now; if not, call 999.'
-              : 'URGENT: signs of immediate danger. The customer was given 999 and helpline numbers.'}
+              : // Not "they were given 999": the bot may not have answered (a channel it does not take, a service's relay).
+                'URGENT: signs of immediate danger. Check they are safe now; if not, tell them to call 999. Any emergency numbers the bot gave them are in the conversation.'}
           </li>
         ) : null}
         {conversation?.needs.map((need) => {
@@ -121,6 +135,7 @@ export function NeedsPanel({
         <div className="field-row">
           <input
             id="need-code"
+            ref={inputRef}
             name="need"
             list="need-options"
             autoComplete="off"
@@ -171,6 +186,12 @@ interface ActionsProps {
 /** Who has the conversation, in words, for the conversation's header. */
 export function assignedText(conversation: ConversationDetail | null, meId: string | null): string {
   if (!conversation) return '';
+  // A closed one says what came of it (the outcome chosen on closing), else it would read as if still being worked.
+  if (conversation.status !== 'open') {
+    const outcome = OUTCOMES.find(([value]) => value === conversation.outcome)?.[1];
+    const had = conversation.assignedAgent ? ` ${conversation.assignedAgent.id === meId ? 'You' : conversation.assignedAgent.displayName} had it.` : '';
+    return `Closed.${outcome ? ` Outcome: ${outcome}.` : ''}${had}`;
+  }
   if (conversation.assignedAgent)
     return `${conversation.assignedAgent.id === meId ? 'You have' : `${conversation.assignedAgent.displayName} has`} this conversation.`;
   if (conversation.waitingSince) return `Waiting for a person${conversation.team ? ` in ${conversation.team.name}` : ''}.`;

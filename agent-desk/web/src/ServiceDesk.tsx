@@ -73,7 +73,9 @@ export function ServiceDesk() {
     <div id="desk" className="service-desk">
       <HandoffStyles />
       <nav aria-labelledby="handoffs-title">
-        <h2 id="handoffs-title">Hand-offs for your service</h2>
+        <h2 id="handoffs-title" tabIndex={-1}>
+          Hand-offs for your service
+        </h2>
         <fieldset id="handoff-filter">
           <legend>Show</legend>
           {(

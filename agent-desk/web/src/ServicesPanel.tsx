@@ -194,6 +194,10 @@ function HandOnForm({ conversationId, preview, onDone }: HandOnProps) {
       <p id="handoff-note-hint" className="hint">
         For example, how and when it is safe to contact them.
       </p>
+      {/* Above the box it is about, so it shows when focus moves to the box on a short screen. */}
+      <p id="handoff-error" role="alert">
+        {error}
+      </p>
       <div className="check">
         <input
           type="checkbox"
@@ -209,9 +213,6 @@ function HandOnForm({ conversationId, preview, onDone }: HandOnProps) {
         <label htmlFor="handoff-consent">The customer agreed that we share this with these services</label>
       </div>
       <button type="submit">Hand on to services</button>
-      <p id="handoff-error" role="alert">
-        {error}
-      </p>
       <p id="handoff-result" role="status">
         {result}
       </p>

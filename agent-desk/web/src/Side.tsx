@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorText, type Call, type Offer, type Overview } from './api.ts';
 import { ChannelIcon, Icon } from './Icons.tsx';
-import { CALL_STATE, contactLabel, minutesSince, minutesWaiting, secondsLeft, CHANNEL_NAMES } from './text.ts';
+import { CALL_STATE, contactLabel, minutesSince, minutesWaiting, secondsLeft, CHANNEL_NAMES, PRESENCE_NAMES } from './text.ts';
 
 /** Ticks every `ms`: only the text that depends on the time changes, so keyboard focus stays where it is. */
 export function useNow(ms: number): number {
@@ -126,11 +126,11 @@ export function QueuesAndAgents({ overview }: { overview: Overview | null }) {
               <td>{a.displayName}</td>
               <td>
                 <span className={`presence-dot presence-${a.presence}`} aria-hidden="true" />
-                {a.presence}
+                {PRESENCE_NAMES[a.presence] ?? a.presence}
               </td>
               <td>
                 {Object.entries(a.load)
-                  .map(([channel, n]) => `${n} ${channel}`)
+                  .map(([channel, n]) => `${n} ${CHANNEL_NAMES[channel] ?? channel}`)
                   .join(', ') || 'none'}
               </td>
             </tr>

@@ -16,7 +16,7 @@ import {
   type NoteView,
   type OfferView,
   ReadView,
-  SiteView,
+  SitePublicView,
   SupervisorOverview,
 } from '../../shared/views.ts';
 import type { ChannelKind } from '../../../channels/contract.ts';
@@ -77,7 +77,7 @@ export const Answers = {
   calls: z.object({ calls: z.array(CallView) }),
   routing: MyRoutingView,
   overview: SupervisorOverview,
-  site: SiteView,
+  site: SitePublicView,
 };
 
 export class ApiError extends Error {

@@ -3,14 +3,26 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { App } from './App.tsx';
-import { queryClient } from './query.ts';
+import { learnChannels } from './text.ts';
+import { queries, queryClient } from './query.ts';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('the desk page has no #app element');
-createRoot(root).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <App />
-    </QueryClientProvider>
-  </StrictMode>,
-);
+// Channels' names and icons come from their modules, through the hub: known before anything shows a channel.
+// A hub that cannot answer still gets a desk (channels then show by their kind). The answer stays in the query
+// cache: the header's names are the same answer, not a second request.
+queryClient
+  .fetchQuery(queries.site)
+  .then(
+    ({ channels }) => learnChannels(channels),
+    () => {},
+  )
+  .finally(() =>
+    createRoot(root).render(
+      <StrictMode>
+        <QueryClientProvider client={queryClient}>
+          <App />
+        </QueryClientProvider>
+      </StrictMode>,
+    ),
+  );

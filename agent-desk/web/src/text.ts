@@ -21,7 +21,7 @@ export function addressLabel(point: ContactPoint): string {
   return point.kind === 'webchat_visitor' ? `Web visitor ${visitorNumber(point.address)}` : point.address;
 }
 
-export function contactLabel(customer: Customer): string {
+export function contactLabel(customer: Pick<Customer, 'id' | 'displayName' | 'contactPoints'>): string {
   return customer.displayName || customer.contactPoints.map(addressLabel).join(', ') || 'Unknown customer';
 }
 
@@ -111,15 +111,23 @@ export const FACT_NAMES: Record<string, string> = {
   contact: 'How to reach them',
 };
 export const SOURCE: Record<string, string> = { bot: 'found by the bot', agent: 'added by an agent', service: 'added by a service' };
-export const CHANNEL_NAMES: Record<string, string> = {
-  sms: 'SMS',
-  email: 'Email',
-  webchat: 'Web chat',
-  voice: 'Phone',
-  botframework: 'Bot Framework',
-  whatsapp: 'WhatsApp',
-  in_person: 'In person',
-};
+/**
+ * Each channel's name for people, as its module declares it (channels/<name>/, through GET /api/site): filled
+ * once before the desk first renders (main.tsx), so a new channel needs nothing here. A kind not listed shows as
+ * itself.
+ */
+export const CHANNEL_NAMES: Record<string, string> = {};
+/** Each channel's icon, by the name of a picture Icons.tsx draws (none: a plain one). */
+export const CHANNEL_ICONS: Record<string, string> = {};
+
+export function learnChannels(channels: readonly { kind: string; label: string; icon: string | null }[]): void {
+  for (const c of channels) {
+    CHANNEL_NAMES[c.kind] = c.label;
+    if (c.icon) CHANNEL_ICONS[c.kind] = c.icon;
+  }
+}
+
+export const PRESENCE_NAMES: Record<string, string> = { available: 'Available', busy: 'Busy', away: 'Away', offline: 'Offline' };
 
 export const PRESENCE_NOTE: Record<string, string> = {
   available: 'You are offered conversations.',
@@ -138,6 +146,9 @@ export function searchText(c: ConversationSummary): string {
     c.customer.displayName ?? '',
     ...c.customer.contactPoints.map((p) => p.address),
     contactLabel(c.customer),
+    // A postcode typed with or without its space.
+    c.customer.postcode ?? '',
+    c.customer.postcode?.replace(/\s/g, '') ?? '',
     c.lastInbound?.body ?? '',
     c.lastMessage?.body ?? '',
     c.channel,

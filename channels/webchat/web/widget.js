@@ -39,7 +39,8 @@
     '  <div class="chub-suggestions" role="group" aria-label="Quick replies" hidden></div>' +
     '  <form class="chub-form">' +
     '    <label for="chub-text">Your message</label>' +
-    '    <textarea id="chub-text" rows="3" maxlength="2000" required></textarea>' +
+    '    <p class="chub-hint" id="chub-text-hint">Enter sends. Shift and Enter starts a new line.</p>' +
+    '    <textarea id="chub-text" rows="3" maxlength="2000" required aria-describedby="chub-text-hint"></textarea>' +
     '    <p class="chub-error" role="alert"></p>' +
     '    <button type="submit">Send</button>' +
     '  </form>' +
@@ -237,6 +238,14 @@
     offer(null);
     deliver(message);
   }
+
+  // Enter sends, as in every chat people know; Shift+Enter is a new line. Not while an input method is
+  // composing a word (Enter there picks the word).
+  input.addEventListener('keydown', function (event) {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    root.querySelector('.chub-form').requestSubmit();
+  });
 
   root.querySelector('.chub-form').addEventListener('submit', function (event) {
     event.preventDefault();

@@ -2,6 +2,7 @@
 // that act on it. Pure: the same view always renders the same message, so an update is just a re-render.
 import type { HandoffView } from '../../view.ts';
 import { STATUS_WORDS, inTheirWords, summaryLines } from '../../view.ts';
+import { replyWordsFor } from '../../../../channels/registry.ts';
 
 export const ACTIONS = { accept: 'handoff.accept', redirect: 'handoff.redirect', reply: 'handoff.reply', close: 'handoff.close' } as const;
 export const VIEWS = { reply: 'handoff.reply', close: 'handoff.close' } as const;
@@ -11,8 +12,6 @@ const text = (t: string) => ({ type: 'mrkdwn', text: t });
 const plain = (t: string) => ({ type: 'plain_text', text: t.slice(0, 75), emoji: false });
 /** Slack mrkdwn treats <, > and & as markup: what a customer wrote is escaped, never rendered. */
 export const escapeMrkdwn = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-export const CHANNEL_WORDS: Record<string, string> = { sms: 'text message', voice: 'text message', webchat: 'web chat', email: 'email', botframework: 'chat' };
 
 /** The notification text (shown where blocks are not, and read by screen readers in notifications). */
 export function fallbackText(view: HandoffView): string {
@@ -42,7 +41,7 @@ export function handoffBlocks(view: HandoffView, otherServices: readonly { id: s
     type: 'context',
     elements: [
       text(
-        `*${escapeMrkdwn(status)}* · Accept by ${view.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · Replies in this thread go to the customer by ${CHANNEL_WORDS[view.customer.channel] ?? view.customer.channel}`,
+        `*${escapeMrkdwn(status)}* · Accept by ${view.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · Replies in this thread go to the customer by ${replyWordsFor(view.customer.channel)}`,
       ),
     ],
   });
@@ -77,7 +76,7 @@ export function textModal(kind: keyof typeof VIEWS, view: Pick<HandoffView, 'id'
       {
         type: 'input',
         block_id: 'text',
-        label: plain(reply ? `Your reply (sent by ${CHANNEL_WORDS[view.customer.channel] ?? view.customer.channel})` : 'What was done'),
+        label: plain(reply ? `Your reply (sent by ${replyWordsFor(view.customer.channel)})` : 'What was done'),
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: reply ? 1500 : 500 },
       },
     ],

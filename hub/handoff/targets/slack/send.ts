@@ -4,13 +4,14 @@ import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../../db/client.ts';
 import { DeliveryError, type Delivery } from '../errors.ts';
 import type { HandoffView } from '../../view.ts';
-import { CHANNEL_WORDS, escapeMrkdwn, fallbackText, handoffBlocks } from './blocks.ts';
+import { escapeMrkdwn, fallbackText, handoffBlocks } from './blocks.ts';
+import { namesOf } from '../../../../channels/registry.ts';
 import { relayedMessage } from '../../view.ts';
 
 /** The customer's answer, in the hand-off's thread, where the team's replies go back to them. */
 function customerAnswer(view: HandoffView, delivery: Delivery): string {
   const message = relayedMessage(view, delivery.messageId);
-  return `The customer answered (by ${CHANNEL_WORDS[message.channel] ?? message.channel}):\n>${escapeMrkdwn(message.text).replace(/\n/g, '\n>')}`;
+  return `The customer answered (by ${namesOf(message.channel).by}):\n>${escapeMrkdwn(message.text).replace(/\n/g, '\n>')}`;
 }
 
 export async function sendToSlack(db: Db, slack: WebClient | null, view: HandoffView, delivery: Delivery): Promise<void> {
