@@ -1,6 +1,8 @@
 // The one contract every channel adapter implements. Channels depend on nothing in the hub:
 // the hub hands an adapter an InboundSink and calls send(); everything crossing is validated here.
-import { z } from 'zod';
+// As a namespace import: the desk's bundle includes this file (agent-desk/shared/views.ts), and only then can
+// esbuild leave out the parts of zod it does not use (the named `z` export carries all of zod's locales).
+import * as z from 'zod';
 import type { Router } from 'express';
 import type { Server as SocketServer } from 'socket.io';
 import type { IncomingMessage } from 'node:http';

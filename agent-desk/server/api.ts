@@ -2,7 +2,8 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { fromTheDesk } from './origin.ts';
-import { ChannelKind } from '../../channels/contract.ts';
+import { SitePublicView, type SiteView } from '../shared/views.ts';
+import type { ChannelKind } from '../../channels/contract.ts';
 import { channelDirectory, kindsThat, RegisteredChannel } from '../../channels/registry.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
@@ -102,22 +103,7 @@ export const ListQuery = z.object({
     .describe('Only these conversation ids, comma-separated (up to 100)'),
 });
 export const IdParam = z.object({ id: z.uuid('conversation id must be a UUID') });
-export const ConversationCounts = z.object({
-  /** Open and assigned to the caller. */
-  mine: z.number().int(),
-  /** Open and waiting for a person, nobody has it yet. */
-  waiting: z.number().int(),
-  /** Open, of those the caller may see. */
-  all: z.number().int(),
-});
-export const ReadView = z.object({ conversationId: z.uuid(), readAt: z.iso.datetime() });
-
-/** The names the desk shows on every page, sign-in included (HUB_NAME, COUNCIL_NAME). */
-export const SiteView = z.object({ name: z.string(), council: z.string().nullable() });
-/** The public facts the desk shows before sign-in: the names, and each channel's name and icon (its module's). */
-export const SitePublicView = SiteView.extend({
-  channels: z.array(z.object({ kind: ChannelKind, label: z.string(), icon: z.string().nullable() })),
-});
+export { ConversationCounts, ReadView, SitePublicView, SiteView } from '../shared/views.ts';
 
 export interface ApiDeps {
   db: Db;

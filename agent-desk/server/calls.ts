@@ -13,28 +13,9 @@ import { TakeCallError, takeCall } from '../../hub/calls/take.ts';
 import { normaliseAddress } from '../../hub/identity/link.ts';
 import { invalid } from './http.ts';
 import { conversationScope, viewerIn } from './policy.ts';
+import type { CallView } from '../shared/views.ts';
 
-export const CallView = z.object({
-  id: z.uuid(),
-  conversationId: z.uuid(),
-  customer: z.object({ id: z.uuid(), displayName: z.string().nullable() }),
-  fromAddress: z.string(),
-  state: z.enum(['queued', 'connecting', 'connected', 'ended']),
-  agent: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
-  queuedAt: z.iso.datetime(),
-  endedAt: z.iso.datetime().nullable(),
-  /** What the caller said or keyed on this call, oldest first. */
-  said: z.array(z.string()),
-  events: z.array(
-    z.object({
-      leg: z.enum(['caller', 'agent']),
-      kind: z.enum(['queued', 'taken', 'ringing', 'answered', 'completed', 'busy', 'no_answer', 'failed', 'canceled', 'returned_to_queue']),
-      agent: z.string().nullable(),
-      at: z.iso.datetime(),
-    }),
-  ),
-});
-export type CallView = z.infer<typeof CallView>;
+export { CallView } from '../shared/views.ts';
 
 export const VoiceTargetBody = z
   .object({

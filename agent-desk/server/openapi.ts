@@ -21,6 +21,7 @@ import * as notes from './notes.ts';
 import * as routing from './routing.ts';
 import * as signInLocks from './sign-in-locks.ts';
 import { ConversationDetail, ConversationSummary, MessageView, NeedView, NoteView } from './views.ts';
+import { ConversationPage, MyRoutingView } from '../shared/views.ts';
 import { CallbackBody } from '../../hub/handoff/callback.ts';
 import { IncomingActivity } from '../../channels/botframework/normalise.ts';
 import * as messaging from '../../channels/twilio/normalise.ts';
@@ -188,7 +189,7 @@ route('GET /api/conversations', {
   responses: {
     '200': {
       description: 'List',
-      content: json(z.object({ conversations: z.array(ConversationSummary), next: z.string().nullable().describe('The cursor of the next page; null: none') })),
+      content: json(ConversationPage),
     },
     '400': error(),
     '401': unauthorised,
@@ -378,7 +379,7 @@ route('DELETE /api/canned-responses/{id}', {
 route('GET /api/agents/me/routing', {
   summary:
     'My presence, skills, capacity, load and teams, the offers pending for me, and takesCalls: whether phone calls can be put through to me (a channel that speaks is on and my capacity for it is above 0)',
-  responses: { '200': { description: 'Agent and offers' }, '401': unauthorised, '403': forbidden },
+  responses: { '200': { description: 'Agent and offers', content: json(MyRoutingView) }, '401': unauthorised, '403': forbidden },
 });
 route('PUT /api/agents/me/presence', {
   summary: 'Set my presence; leaving available gives my pending offers to others at once',

@@ -11,7 +11,8 @@ import { closeConversation, reopenConversation, takeConversation, transferConver
 import { answerOffer, setPresence as setAgentPresence } from '../../hub/usecases/offers.ts';
 import { invalid, refused } from './http.ts';
 import { kindsThat } from '../../channels/registry.ts';
-import { listConversations, type ConversationSummary } from './views.ts';
+import { listConversations } from './views.ts';
+import type { MyRoutingView, OfferView } from '../shared/views.ts';
 import { agentRoutingView, type AgentRoutingView } from './agents.ts';
 
 export const PresenceBody = z.object({ presence: z.enum(['available', 'busy', 'away', 'offline']) });
@@ -29,11 +30,7 @@ export const TransferBody = z
   .refine((b) => Boolean(b.agentId) !== Boolean(b.teamId), 'give an agentId or a teamId, not both');
 export const IdParam = z.object({ id: z.uuid() });
 
-export interface OfferView {
-  id: string;
-  expiresAt: string;
-  conversation: ConversationSummary;
-}
+export { OfferView } from '../shared/views.ts';
 
 export async function offerView(db: Db, offerId: string): Promise<(OfferView & { agentId: string }) | null> {
   const offer = await db.offer.findUnique({ where: { id: offerId }, select: { id: true, agentId: true, status: true, expiresAt: true, conversationId: true } });
@@ -56,7 +53,8 @@ export function routingRouter(deps: PresenceDeps & { enabledChannels: readonly C
     const offers = await deps.db.offer.findMany({ where: { agentId: req.agent!.id, status: 'pending', expiresAt: { gt: new Date() } }, select: { id: true } });
     // Calls are put through when the hub has a channel that speaks switched on, to agents with room for one.
     const takesCalls = !!deps.voice && kindsThat('speaks').some((kind) => (me.capacity[kind] ?? 0) > 0);
-    res.json({ agent: me, offers: (await Promise.all(offers.map((o) => offerView(deps.db, o.id)))).filter(Boolean), takesCalls });
+    const pending = (await Promise.all(offers.map((o) => offerView(deps.db, o.id)))).filter((o) => o !== null);
+    res.json({ agent: me, offers: pending, takesCalls } satisfies MyRoutingView);
   });
 
   // Who a conversation can be transferred to: names, presence and teams only.

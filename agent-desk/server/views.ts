@@ -1,182 +1,27 @@
-// What the desk shows: database rows → the JSON shapes of the API and the socket events.
+// What the desk shows: database rows → the JSON shapes of the API and the socket events. The shapes themselves
+// are in agent-desk/shared/views.ts (the desk's web app reads them too), re-exported here.
 import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
 import type { Prisma } from '../../hub/generated/prisma/client.ts';
-import { ChannelCapabilities, ChannelKind, ContactPointKind, SenderAuth } from '../../channels/contract.ts';
+import { SenderAuth } from '../../channels/contract.ts';
 import { capabilitiesOf } from '../../channels/registry.ts';
 import { withoutBidiControls } from '../../channels/bidi.ts';
 import { mediaNotices } from '../../hub/ingest/media.ts';
 import { normalisePostcode } from '../../hub/identity/search.ts';
+import type { ConversationSummary, MessageSender, MessageView, NeedView, NoteView } from '../shared/views.ts';
 
-/** Who wrote a message, for the desk to label it: an agent's own replies show as "You", anyone else by name. */
-export const MessageSender = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('customer') }),
-  /** An agent on the desk (name null: that account no longer exists). */
-  z.object({ kind: z.literal('agent'), agentId: z.uuid(), name: z.string().nullable() }),
-  /** Someone at a service answering about a hand-off (from Slack, email, their system or the service view). */
-  z.object({ kind: z.literal('service'), name: z.string(), service: z.string().nullable() }),
-  /** The needs-conversation bot, answering the customer. */
-  z.object({ kind: z.literal('bot') }),
-  /** Sent by the hub by itself: a notice such as "the team is closed", or a hand-off's confirmation. */
-  z.object({ kind: z.literal('automatic') }),
-]);
-export type MessageSender = z.infer<typeof MessageSender>;
-
-export const MessageView = z.object({
-  id: z.uuid(),
-  conversationId: z.uuid(),
-  direction: z.enum(['inbound', 'outbound']),
-  channel: ChannelKind,
-  status: z.enum(['received', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed']),
-  body: z.string(),
-  fromAddress: z.string(),
-  toAddress: z.string(),
-  /** Media a provider hosts (a voicemail, MMS not fetched yet), and files the hub keeps: an email's, and media fetched from the provider (MMS, WhatsApp), downloaded by a signed-in agent. */
-  attachments: z.array(z.object({ url: z.string(), contentType: z.string(), filename: z.string().optional(), size: z.number().int().optional() })),
-  /** The email's HTML, sanitised, served sandboxed: show it in an iframe, never inline. */
-  htmlUrl: z.string().nullable(),
-  /** What the agent should know about how it arrived, e.g. an attachment that was not accepted. */
-  notices: z.array(z.string()),
-  /**
-   * Email: whether the From address was shown to be the sender's. Any verdict but pass means the desk warns
-   * that the sender could not be confirmed. Null for other channels and for what the hub sent.
-   */
-  senderAuth: SenderAuth.nullable(),
-  agentId: z.uuid().nullable(),
-  /** Sent by the needs-conversation bot, or automatically by the hub (sender says which). */
-  fromBot: z.boolean(),
-  sender: MessageSender,
-  errorCode: z.string().nullable(),
-  errorMessage: z.string().nullable(),
-  providerMessageId: z.string().nullable(),
-  createdAt: z.iso.datetime(),
-  sentAt: z.iso.datetime().nullable(),
-});
-export type MessageView = z.infer<typeof MessageView>;
-
-export const ConversationSummary = z.object({
-  id: z.uuid(),
-  status: z.enum(['open', 'closed']),
-  channel: ChannelKind,
-  /** What its channel can do (e.g. `speaks`: a call, answered on the agent's phone): the desk asks this, not the kind. */
-  channelCapabilities: ChannelCapabilities,
-  lastMessageAt: z.iso.datetime(),
-  customer: z.object({
-    id: z.uuid(),
-    displayName: z.string().nullable(),
-    /** Where they live, as far as the record knows (UK, normalised: "SW1A 1AA"); the list's search matches it. */
-    postcode: z.string().nullable(),
-    contactPoints: z.array(z.object({ kind: ContactPointKind, address: z.string() })),
-  }),
-  lastMessage: MessageView.nullable(),
-  /** The customer's own last message: what they said, where lastMessage may be the bot's or an agent's answer. */
-  lastInbound: MessageView.nullable(),
-  /**
-   * When the agent asking last opened it (PUT /api/conversations/{id}/read); null: never. What the customer
-   * wrote after it (lastInbound) is unread for them.
-   */
-  readAt: z.iso.datetime().nullable(),
-  /** Who answers it now: the needs bot, or people. */
-  handler: z.enum(['bot', 'person']),
-  /** Signs of immediate danger were seen in it. */
-  urgent: z.boolean(),
-  /** The agent who has it, if one has. */
-  assignedAgent: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
-  /** Since when it has waited for a person (null while the bot or an agent has it). */
-  waitingSince: z.iso.datetime().nullable(),
-  /** The team it waits for, or was last routed to. */
-  team: z.object({ id: z.uuid(), name: z.string() }).nullable(),
-  /** When it was closed (null while open): the Closed tab lists the most recently closed first. */
-  closedAt: z.iso.datetime().nullable(),
-});
-export type ConversationSummary = z.infer<typeof ConversationSummary>;
-
-/** An agent as routing sees them: presence, skills, capacity and load (GET /api/agents, the supervisor's overview). */
-export const AgentRoutingView = z.object({
-  id: z.uuid(),
-  displayName: z.string(),
-  email: z.string(),
-  role: z.enum(['agent', 'supervisor', 'admin', 'service']),
-  presence: z.enum(['available', 'busy', 'away', 'offline']),
-  presenceAt: z.iso.datetime(),
-  skills: z.array(z.string()),
-  /** What the agent takes at once per channel, their own settings over the hub's defaults. */
-  capacity: z.partialRecord(ChannelKind, z.number().int()),
-  /** Open conversations they have now, per channel. */
-  load: z.partialRecord(ChannelKind, z.number().int()),
-  teams: z.array(z.object({ id: z.uuid(), name: z.string() })),
-  /** An admin disabled the account: it cannot sign in. */
-  disabled: z.boolean(),
-});
-export type AgentRoutingView = z.infer<typeof AgentRoutingView>;
-
-/** One queue of the supervisor's overview: a team's, or (teamId null) the one any agent may take from. */
-export const SupervisorQueue = z.object({
-  teamId: z.uuid().nullable(),
-  name: z.string(),
-  waiting: z.number().int(),
-  urgent: z.number().int(),
-  longestWaitSince: z.iso.datetime().nullable(),
-  /** Open now by its opening hours (always, for a team with none and for "Any agent"). */
-  open: z.boolean(),
-  /** Its opening hours in words; null: none set (always open). */
-  hours: z.string().nullable(),
-  /** Who could be offered its conversations now: signed in and available, and in the team (any agent for "Any agent"). */
-  available: z.array(z.object({ id: z.uuid(), displayName: z.string() })),
-});
-
-/** An urgent conversation waiting where nobody will be offered it: its team is closed, or nobody in it is available. */
-export const UnattendedUrgent = z.object({
-  conversationId: z.uuid(),
-  customer: ConversationSummary.shape.customer,
-  channel: ChannelKind,
-  waitingSince: z.iso.datetime(),
-  /** The queue it waits in (id null: "Any agent"). */
-  team: z.object({ id: z.uuid().nullable(), name: z.string() }),
-  reason: z.enum(['team_closed', 'nobody_available']),
-});
-
-/** GET /api/supervisor/overview, and the socket's supervisor.overview: queues, agents, and urgent ones nobody can take. */
-export const SupervisorOverview = z.object({
-  queues: z.array(SupervisorQueue),
-  agents: z.array(AgentRoutingView),
-  /** Oldest first. */
-  unattended: z.array(UnattendedUrgent),
-});
-export type SupervisorOverview = z.infer<typeof SupervisorOverview>;
-
-export const NeedView = z.object({
-  code: z.string(),
-  label: z.string(),
-  source: z.enum(['bot', 'agent', 'service']),
-  urgent: z.boolean(),
-  /** The customer's answer when asked whether it may be shared; null: not asked. */
-  consentToShare: z.boolean().nullable(),
-});
-
-/** A private note on a conversation: for colleagues only, never sent to the customer (a separate model from messages). */
-export const NoteView = z.object({
-  id: z.uuid(),
-  conversationId: z.uuid(),
-  body: z.string(),
-  createdAt: z.iso.datetime(),
-  /** Who wrote it; null if that account no longer exists. */
-  agent: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
-});
-export type NoteView = z.infer<typeof NoteView>;
-
-export const ConversationDetail = ConversationSummary.omit({ lastMessage: true }).extend({
-  /** What the agent who closed it said came of it (null while open): the desk shows it on a closed one. */
-  outcome: z.enum(['resolved', 'handed_off', 'signposted', 'no_reply', 'other']).nullable(),
-  messages: z.array(MessageView),
-  needs: z.array(NeedView),
-  /** What the bot learnt that services ask for (deadline, household, how to contact safely). */
-  facts: z.record(z.string(), z.string()),
-  /** Private notes, oldest first: the desk interleaves them with the messages by time. */
-  notes: z.array(NoteView),
-  /** Channels a reply can go on, the conversation's own first (POST …/messages takes one as `channel`). */
-  replyChannels: z.array(ChannelKind),
-});
+export {
+  AgentRoutingView,
+  ConversationDetail,
+  ConversationSummary,
+  MessageSender,
+  MessageView,
+  NeedView,
+  NoteView,
+  SupervisorOverview,
+  SupervisorQueue,
+  UnattendedUrgent,
+} from '../shared/views.ts';
 
 /** Include this with a message so messageView can name who sent it. */
 export const messageInclude = { agent: { select: { displayName: true } }, handoff: { select: { service: { select: { name: true } } } } } as const;
@@ -396,7 +241,7 @@ export async function countConversations(
 type NeedRow = Pick<NonNullable<Awaited<ReturnType<Db['need']['findUnique']>>>, 'code' | 'source' | 'urgent' | 'consentToShare'>;
 
 /** One need as the desk shows it; `label` names its code in words (from the taxonomy). */
-export function needView(n: NeedRow, label: (code: string) => string): z.infer<typeof NeedView> {
+export function needView(n: NeedRow, label: (code: string) => string): NeedView {
   return { code: n.code, label: label(n.code), source: n.source, urgent: n.urgent, consentToShare: n.consentToShare };
 }
 

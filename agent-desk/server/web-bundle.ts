@@ -33,10 +33,17 @@ export function buildDeskBundle(): Promise<DeskBundle> {
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CACHE = path.join(ROOT, 'node_modules/.cache/contact-hub-desk');
 
+// Beside its own sources, the desk bundles the hub's view schemas (agent-desk/shared) and the channel contract
+// they are built on: a change to either must build the bundle again.
+const SHARED = [path.resolve(import.meta.dirname, '../shared'), path.join(ROOT, 'channels/contract.ts')];
+
 async function inputsHash(): Promise<string> {
   const hash = createHash('sha256');
-  const sources = (await readdir(path.dirname(ENTRY), { recursive: true })).filter((f) => /\.(tsx?|css)$/.test(f)).sort();
-  for (const file of sources) hash.update(file).update(await readFile(path.join(path.dirname(ENTRY), file)));
+  for (const dir of [path.dirname(ENTRY), SHARED[0]!]) {
+    const sources = (await readdir(dir, { recursive: true })).filter((f) => /\.(tsx?|css)$/.test(f)).sort();
+    for (const file of sources) hash.update(file).update(await readFile(path.join(dir, file)));
+  }
+  hash.update(await readFile(SHARED[1]!));
   hash.update(await readFile(path.join(ROOT, 'package-lock.json')));
   return hash.digest('hex').slice(0, 32);
 }

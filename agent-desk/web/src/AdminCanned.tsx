@@ -1,8 +1,13 @@
 // Admin → Canned responses: every team's saved replies, and adding, changing or deleting one. The hub refuses
 // a placeholder it does not know ({firstname}); its words are shown as it says them.
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, errorText, type CannedResponse } from './api.ts';
 import { sentence, type TeamRow } from './AdminCommon.tsx';
+import { queries } from './query.ts';
+
+const NO_PLACEHOLDERS: Record<string, string> = {};
+const NO_TEAMS: TeamRow[] = [];
 
 function CannedForm({
   canned,
@@ -109,24 +114,17 @@ function CannedForm({
 }
 
 export function AdminCanned() {
-  const [list, setList] = useState<CannedResponse[] | null>(null);
-  const [placeholders, setPlaceholders] = useState<Record<string, string>>({});
-  const [teams, setTeams] = useState<TeamRow[]>([]);
+  const queryClient = useQueryClient();
+  const listed = useQuery(queries.adminCanned);
+  const list = listed.data?.cannedResponses ?? null;
+  const placeholders = listed.data?.placeholders ?? NO_PLACEHOLDERS;
+  const teams = useQuery(queries.adminTeams).data ?? NO_TEAMS;
   const [editing, setEditing] = useState<string | null>(null);
   const [said, setSaid] = useState('');
-  const [error, setError] = useState('');
-  const load = useCallback(async () => {
-    const got = await api<{ cannedResponses: CannedResponse[]; placeholders: Record<string, string> }>('/api/canned-responses?scope=all');
-    setList(got.cannedResponses);
-    setPlaceholders(got.placeholders);
-  }, []);
-  useEffect(() => {
-    load().catch((e) => setError(sentence(errorText(e))));
-    api<{ teams: TeamRow[] }>('/api/teams').then(
-      ({ teams: t }) => setTeams(t),
-      () => {},
-    );
-  }, [load]);
+  const [failed, setError] = useState('');
+  const error = failed || (listed.error ? sentence(errorText(listed.error)) : '');
+  // The desk's canned responses (the reply box's picker) are read again with these.
+  const load = () => queryClient.invalidateQueries({ queryKey: ['canned'] });
   const close = (id: string) => {
     setEditing(null);
     requestAnimationFrame(() => document.getElementById(`canned-${id}`)?.focus());

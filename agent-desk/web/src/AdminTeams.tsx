@@ -1,9 +1,14 @@
 // Admin → Teams: each team with the needs it answers and its opening hours (OpenStreetMap's opening_hours
 // syntax, read in the team's time zone); add one or change one. The hub checks the hours and says what is
 // wrong with them; that is shown as it says it.
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, errorText, type TaxonomyNeed } from './api.ts';
+import { queries } from './query.ts';
 import { NeedPicker, needWords, sentence, type TeamRow } from './AdminCommon.tsx';
+
+/** No needs yet: the same empty list each time. */
+const NONE: TaxonomyNeed[] = [];
 
 const ZONES: string[] = (() => {
   try {
@@ -122,22 +127,15 @@ function TeamForm({
 }
 
 export function AdminTeams() {
-  const [teams, setTeams] = useState<TeamRow[] | null>(null);
-  const [taxonomy, setTaxonomy] = useState<TaxonomyNeed[]>([]);
+  const queryClient = useQueryClient();
+  const listed = useQuery(queries.adminTeams);
+  const teams = listed.data ?? null;
+  const taxonomy = useQuery(queries.taxonomy).data ?? NONE;
   const [editing, setEditing] = useState<string | null>(null);
   const [said, setSaid] = useState('');
-  const [error, setError] = useState('');
-  const load = useCallback(async () => {
-    const { teams: list } = await api<{ teams: TeamRow[] }>('/api/teams');
-    setTeams(list);
-  }, []);
-  useEffect(() => {
-    load().catch((e) => setError(sentence(errorText(e))));
-    api<{ needs: TaxonomyNeed[] }>('/api/needs/taxonomy').then(
-      ({ needs }) => setTaxonomy(needs),
-      () => {},
-    );
-  }, [load]);
+  const error = listed.error ? sentence(errorText(listed.error)) : '';
+  // The desk's list of teams (Transfer) is read again with this one.
+  const load = () => queryClient.invalidateQueries({ queryKey: ['teams'] });
   const close = (id: string) => {
     setEditing(null);
     requestAnimationFrame(() => document.getElementById(`team-${id}`)?.focus());

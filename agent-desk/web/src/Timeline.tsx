@@ -51,7 +51,7 @@ function senderKind(m: Message, meId: string | null): string {
 
 function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
   const who = senderLabel(m, meId);
-  const files = (m.attachments ?? []).filter((a) => a.filename);
+  const files = m.attachments.filter((a) => a.filename);
   return (
     <li className={`${m.direction} ${m.status}`} data-message-id={m.id} data-sender={senderKind(m, meId)} title={exactTime(m.createdAt)}>
       <span className="meta">{`${who} · ${CHANNEL_NAMES[m.channel] ?? m.channel} · ${statusText(m)}`}</span>
@@ -59,7 +59,7 @@ function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
       <span className="body" dir="auto">
         {m.body}
       </span>
-      {(m.notices ?? []).map((notice, i) => (
+      {m.notices.map((notice, i) => (
         <span key={i} className="notice" dir="auto">
           {notice}
         </span>
@@ -78,7 +78,7 @@ function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
               ) : null}
               <a href={file.url} download={file.filename ?? undefined}>
                 <bdi>{file.filename}</bdi>
-                {` (${Math.max(1, Math.round(file.size / 1024))} KB)`}
+                {file.size === undefined ? null : ` (${Math.max(1, Math.round(file.size / 1024))} KB)`}
               </a>
             </li>
           ))}

@@ -1,150 +1,62 @@
-// The desk's HTTP client and the shapes it reads from the hub's API (GET /api/openapi.json describes them).
-import type { MessageSender, SupervisorOverview } from '../../server/views.ts';
-import type { ChannelCapabilities, ChannelKind } from '../../../channels/contract.ts';
+// The desk's HTTP client and the shapes it reads from the hub's API (GET /api/openapi.json describes them). The
+// shapes are the hub's own zod views (agent-desk/shared/views.ts), never copies: a change to what the hub sends is
+// a type error here, and the main answers are checked against them as they arrive (readView).
+// A namespace import, so the bundle holds only the parts of zod the desk uses (channels/contract.ts says why).
+import * as z from 'zod';
+import {
+  type AgentRoutingView,
+  CallView,
+  ConversationCounts as CountsView,
+  ConversationDetail as DetailView,
+  ConversationPage,
+  type ConversationSummary as SummaryView,
+  type MessageView,
+  MyRoutingView,
+  type NeedView,
+  type NoteView,
+  type OfferView,
+  ReadView,
+  SitePublicView,
+  SupervisorOverview,
+} from '../../shared/views.ts';
+import type { ChannelKind } from '../../../channels/contract.ts';
 
 export type Channel = ChannelKind;
 
-export interface ContactPoint {
-  kind: string;
-  address: string;
-}
-export interface Customer {
-  id: string;
-  displayName: string | null;
-  postcode?: string | null;
-  contactPoints: ContactPoint[];
-}
-export interface AgentRef {
-  id: string;
-  displayName: string;
-}
-export interface TeamRef {
-  id: string;
-  name: string;
-}
+export type Customer = SummaryView['customer'];
+export type ContactPoint = Customer['contactPoints'][number];
+export type AgentRef = NonNullable<SummaryView['assignedAgent']>;
+export type TeamRef = NonNullable<SummaryView['team']>;
 
-export interface Attachment {
-  id?: string;
-  filename: string | null;
-  size: number;
-  url: string;
-  contentType?: string;
-}
-export interface Message {
-  id: string;
-  conversationId: string;
-  direction: 'inbound' | 'outbound';
-  status: string;
-  channel: string;
-  body: string;
-  fromBot?: boolean;
-  /** Who wrote it (the hub's own type: views.ts). */
-  sender?: MessageSender;
-  createdAt: string;
-  errorCode?: string | null;
-  errorMessage?: string | null;
-  notices?: string[];
-  attachments?: Attachment[];
-  htmlUrl?: string | null;
-  fromAddress?: string;
-  /** Email: whether the sender was shown to own the From address ('pass'); anything else gets a warning. */
-  senderAuth?: { verdict: 'pass' | 'fail' | 'none' | 'temperror'; domain: string } | null;
-}
+export type Message = MessageView;
+export type Attachment = Message['attachments'][number];
+export type ConversationSummary = SummaryView;
+export type Need = NeedView;
+export type Note = NoteView;
+export type ConversationDetail = DetailView;
 
-export interface ConversationSummary {
-  id: string;
-  status: string;
-  channel: string;
-  /** What its channel can do: ask this (`speaks`: a call), never which channel it is. */
-  channelCapabilities: ChannelCapabilities;
-  lastMessageAt: string;
-  customer: Customer;
-  lastMessage: Message | null;
-  /** The customer's own last message (lastMessage may be the bot's answer to it). */
-  lastInbound: Message | null;
-  /** When I last opened it; null: never. */
-  readAt: string | null;
-  handler: string;
-  urgent: boolean;
-  assignedAgent: AgentRef | null;
-  waitingSince: string | null;
-  team: TeamRef | null;
-  /** When it was closed (null while open). */
-  closedAt?: string | null;
-}
+export type Call = CallView;
+export type CallEvent = Call['events'][number];
 
-export interface Need {
-  code: string;
-  label: string;
-  source: 'bot' | 'agent' | 'service';
-  urgent: boolean;
-  consentToShare: boolean | null;
-}
-export interface Note {
-  id: string;
-  conversationId: string;
-  body: string;
-  createdAt: string;
-  agent: AgentRef | null;
-}
-
-export interface ConversationDetail extends Omit<ConversationSummary, 'lastMessage' | 'lastInbound' | 'readAt'> {
-  messages: Message[];
-  needs: Need[];
-  facts: Record<string, string>;
-  notes?: Note[];
-  /** What came of it, said by the agent who closed it (null while open; absent on older hubs). */
-  outcome?: 'resolved' | 'handed_off' | 'signposted' | 'no_reply' | 'other' | null;
-  /** Channels the customer can be answered on, the conversation's own first (absent on older hubs). */
-  replyChannels?: Channel[];
-}
-
-export interface CallEvent {
-  kind: string;
-  agent?: string | null;
-  at: string;
-}
-export interface Call {
-  id: string;
-  conversationId: string;
-  state: 'queued' | 'connecting' | 'connected' | 'ended';
-  queuedAt: string;
-  fromAddress: string;
-  customer: { displayName: string | null };
-  agent: AgentRef | null;
-  said: string[];
-  events: CallEvent[];
-}
-
-export type Presence = 'available' | 'busy' | 'away' | 'offline';
+/** The signed-in agent (GET /api/auth/me). */
 export interface Agent {
   id: string;
   displayName: string;
   role: 'agent' | 'supervisor' | 'admin' | 'service';
 }
-export interface RoutingMe {
-  id: string;
-  displayName: string;
-  presence: Presence;
-}
+/** My routing settings: presence, skills, capacity, load, teams (GET /api/agents/me/routing, the socket's me.updated). */
+export type RoutingMe = AgentRoutingView;
+export type Presence = RoutingMe['presence'];
 export interface DirectoryAgent {
   id: string;
   displayName: string;
   presence: string;
 }
-export interface Offer {
-  id: string;
-  expiresAt: string;
-  conversation: ConversationSummary;
-}
-/** The supervisor's overview (the hub's own type: views.ts). */
+export type Offer = OfferView;
+/** The supervisor's overview. */
 export type Overview = SupervisorOverview;
 /** How many open conversations each tab of the list holds (GET /api/conversations/counts). */
-export interface ConversationCounts {
-  mine: number;
-  waiting: number;
-  all: number;
-}
+export type ConversationCounts = CountsView;
 export interface CannedResponse {
   id: string;
   title: string;
@@ -155,6 +67,18 @@ export interface TaxonomyNeed {
   code: string;
   label: string;
 }
+
+/** The answers the desk checks as they arrive (readView), by what they hold. */
+export const Answers = {
+  page: ConversationPage,
+  detail: z.object({ conversation: DetailView }),
+  counts: z.object({ counts: CountsView }),
+  read: z.object({ read: ReadView }),
+  calls: z.object({ calls: z.array(CallView) }),
+  routing: MyRoutingView,
+  overview: SupervisorOverview,
+  site: SitePublicView,
+};
 
 export class ApiError extends Error {
   constructor(
@@ -181,4 +105,30 @@ export async function api<T>(path: string, options: { method?: string; body?: un
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Told when an answer was not in the shape the desk expects (readView): the desk shows it, whatever view is open. */
+const shapeListeners = new Set<(message: string) => void>();
+export function onShapeError(listener: (message: string) => void): () => void {
+  shapeListeners.add(listener);
+  return () => void shapeListeners.delete(listener);
+}
+
+/**
+ * GET an answer and check it against the hub's view of it: a hub that changed what it sends shows as an error
+ * that names the route and the field, not as a blank page or a wrong one. What comes back is the checked copy.
+ */
+export async function readView<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
+  const body = await api<unknown>(path);
+  const checked = schema.safeParse(body);
+  if (checked.success) return checked.data;
+  const where = path.split('?')[0];
+  const problems = checked.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || 'the answer'}: ${issue.message}`)
+    .join('; ');
+  console.error(`GET ${where}: the answer is not in the expected shape`, checked.error.issues, body);
+  const message = `The hub's answer to ${where} was not what this desk expects (${problems}). Reload the page; if it goes on, tell your administrator.`;
+  for (const listener of shapeListeners) listener(message);
+  throw new ApiError(message, 0);
 }

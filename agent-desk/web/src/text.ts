@@ -21,7 +21,7 @@ export function addressLabel(point: ContactPoint): string {
   return point.kind === 'webchat_visitor' ? `Web visitor ${visitorNumber(point.address)}` : point.address;
 }
 
-export function contactLabel(customer: Customer): string {
+export function contactLabel(customer: Pick<Customer, 'id' | 'displayName' | 'contactPoints'>): string {
   return customer.displayName || customer.contactPoints.map(addressLabel).join(', ') || 'Unknown customer';
 }
 
