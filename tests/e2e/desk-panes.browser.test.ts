@@ -100,6 +100,18 @@ describe('the desk at a laptop’s size', () => {
     await page.screenshot({ path: 'test-results/desk-panes-1366.png' }).catch(() => undefined);
     expect(await axeViolations(page)).toEqual([]);
 
+    // The details of another conversation start at the top, at the customer's name, however far the last were scrolled.
+    await expect.poll(() => scrollOf(page, '#context').then((c) => c.scrollHeight > c.clientHeight)).toBe(true);
+    await page.locator('#context').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    expect(await page.locator('#context').evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    await page.locator('#list-scroll').evaluate((el) => el.scrollTo(0, 0));
+    await page.locator(`#conversation-list button[data-conversation-id="${seeded.urgent.id}"]`).click();
+    await expect.poll(() => page.locator('#assigned-to').count()).toBe(1);
+    await expect.poll(() => page.locator('#conversation-title').textContent()).not.toBe(seeded.long.name);
+    await expect.poll(() => page.locator('#context').evaluate((el) => el.scrollTop)).toBe(0);
+    await row(page, seeded.long.name).click();
+    await expect.poll(() => page.locator('#conversation-title').textContent()).toBe(seeded.long.name);
+
     // The header's actions open over the panes and close with Escape, giving focus back.
     const transfer = page.getByRole('button', { name: 'Transfer…' });
     await transfer.click();

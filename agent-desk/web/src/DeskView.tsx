@@ -7,7 +7,7 @@
 // the conversation (its header with Transfer and Close, one timeline, the composer pinned under it) and the
 // context (customer, needs, services). On a narrow screen one pane shows at a time. The header holds the views
 // (Conversations, Supervisor, Your account), my status, the phone calls waiting and the offers made to me.
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { createPortal, flushSync } from 'react-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Answers, api, errorText, readView, type Agent, type Call, type Message, type Overview, type Presence } from './api.ts';
@@ -192,6 +192,13 @@ export function DeskView({ agent, slot, view, onShowDesk, onSignedOut }: DeskPro
 
   const events = handoffEvents(plan, detail?.id ?? null);
 
+  // Another conversation: its details start at the top (the customer's name), not where the last one was scrolled.
+  const contextRef = useRef<HTMLElement>(null);
+  const shownId = detail?.id ?? null;
+  useEffect(() => {
+    if (contextRef.current) contextRef.current.scrollTop = 0;
+  }, [shownId]);
+
   return (
     <>
       {routed && slot
@@ -313,7 +320,7 @@ export function DeskView({ agent, slot, view, onShowDesk, onSignedOut }: DeskPro
             onTyping={onTyping}
           />
         </section>
-        <aside id="context" className="pane" aria-labelledby="context-title">
+        <aside id="context" ref={contextRef} className="pane" aria-labelledby="context-title">
           <div className="context-head">
             <button type="button" className="narrow-only back" onClick={() => showPane('conversation')}>
               <Icon name="back" />
