@@ -73,8 +73,21 @@ export async function dkimSigned(raw: Buffer, by: MailDomain): Promise<Buffer> {
 }
 
 /** Delivers a raw message over SMTP with its own envelope. */
+/**
+ * Delivers as a sending server does: a temporary refusal (4xx, "try again later", which the hub gives when it could
+ * not store the message, e.g. its database too slow on a loaded machine) is tried again after a pause; a permanent
+ * one (5xx) is final.
+ */
 export async function deliverRaw(transport: Transporter, raw: Buffer, envelope: { from: string; to: string }) {
-  return transport.sendMail({ envelope, raw });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transport.sendMail({ envelope, raw });
+    } catch (error) {
+      const code = (error as { responseCode?: number }).responseCode ?? 0;
+      if (code < 400 || code >= 500 || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
 }
 
 /** Composes, signs (unless `by` is null) and delivers; `alter` changes the message after signing. */

@@ -34,7 +34,8 @@ async function webOnlyHub(env: Record<string, string>) {
 }
 
 describe('a worker killed in the middle of a job', () => {
-  it('loses nothing: another worker takes the job over and stores the message once', async () => {
+  // Starts two hub processes one after the other: on a loaded 2-core machine each start can take half a minute.
+  it('loses nothing: another worker takes the job over and stores the message once', { timeout: 180_000 }, async () => {
     const prefix = uniquePrefix('kill');
     const { hub, desk } = await webOnlyHub({ QUEUE_PREFIX: prefix });
     const workerEnv = { ...testEnv({ DATABASE_URL: database.url, HUB_ROLES: 'worker', QUEUE_PREFIX: prefix, WORKER_LOCK_MS: '1000', LOG_LEVEL: 'info' }) };
