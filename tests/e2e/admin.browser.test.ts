@@ -76,11 +76,13 @@ describe('the admin area', () => {
     const routing = page.locator('#routing-form');
     await routing.getByLabel('Housing team').check();
     await routing.getByLabel('Home repairs or disrepair').check();
-    await routing.getByLabel('webchat', { exact: true }).fill('2');
+    await routing.getByLabel('Web chat', { exact: true }).fill('2');
     expect(await axeViolations(page)).toEqual([]);
     await routing.getByRole('button', { name: 'Save routing' }).click();
     await said(page, 'Routing saved for Nia Newcomer.').waitFor();
     await expect.poll(() => page.getByRole('row', { name: /Nia Newcomer/ }).textContent()).toContain('Housing team');
+    // Role and status in words, not codes.
+    expect(await page.getByRole('row', { name: /Nia Newcomer/ }).textContent()).toMatch(/Agent.*Housing team(Available|Offline|Away|Busy)Yes/);
     const saved = (await apiJson(hub.url, admin, '/api/agents')).body.agents.find((a: { displayName: string }) => a.displayName === 'Nia Newcomer');
     expect(saved).toMatchObject({ skills: ['housing.repairs'], capacity: expect.objectContaining({ webchat: 2 }), teams: [{ name: 'Housing team' }] });
 
@@ -263,7 +265,7 @@ describe('the admin area', () => {
     expect(report).not.toContain('Refused');
     const services = page.locator('#admin-service-list');
     await expect.poll(() => services.getByRole('row', { name: /Food Parcels/ }).textContent()).toContain('Brackenford Foodbank');
-    expect(await services.getByRole('row', { name: /Food Parcels/ }).textContent()).toContain('desk');
+    expect(await services.getByRole('row', { name: /Food Parcels/ }).textContent()).toContain('Their desk view (they sign in here)');
     expect(await axeViolations(page)).toEqual([]);
 
     // A service account for Food Parcels, chosen from the services just imported.

@@ -260,7 +260,7 @@ function SignInLocks() {
                 <th scope="row">{lockWho(lock)}</th>
                 <td>{lock.address ?? 'Any address'}</td>
                 <td>
-                  <time dateTime={lock.lockedUntil}>{new Date(lock.lockedUntil).toLocaleString()}</time>
+                  <time dateTime={lock.lockedUntil}>{new Date(lock.lockedUntil).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}</time>
                 </td>
                 <td>{lock.reason}</td>
                 <td>

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorText, type Agent, type TaxonomyNeed } from './api.ts';
 import { NeedPicker, sentence, type TeamRow } from './AdminCommon.tsx';
+import { CHANNEL_NAMES, PRESENCE_NAMES } from './text.ts';
 
 interface AgentRow {
   id: string;
@@ -29,6 +30,8 @@ const ROLES: { value: Agent['role']; label: string }[] = [
   { value: 'admin', label: 'Admin' },
   { value: 'service', label: 'Service team (works one service’s hand-offs)' },
 ];
+/** A role as the Agents table says it (the form's choices say more). */
+const ROLE_NAMES: Record<string, string> = { agent: 'Agent', supervisor: 'Supervisor', admin: 'Admin', service: 'Service team' };
 const MIN_PASSWORD = 12;
 const sessions = (n: number) => `${n} ${n === 1 ? 'session' : 'sessions'}`;
 
@@ -204,7 +207,7 @@ function RoutingForm({
           </p>
           {Object.keys(capacity).map((kind) => (
             <div key={kind} className="admin-number">
-              <label htmlFor={`capacity-${kind}`}>{kind}</label>
+              <label htmlFor={`capacity-${kind}`}>{CHANNEL_NAMES[kind] ?? kind}</label>
               <input
                 id={`capacity-${kind}`}
                 type="number"
@@ -366,9 +369,9 @@ export function AdminAgents({ me }: { me: Agent }) {
               <tr key={row.id}>
                 <th scope="row">{row.displayName}</th>
                 <td>{row.email}</td>
-                <td>{row.role}</td>
+                <td>{ROLE_NAMES[row.role] ?? row.role}</td>
                 <td>{row.teams.map((t) => t.name).join(', ') || 'None'}</td>
-                <td>{row.presence}</td>
+                <td>{PRESENCE_NAMES[row.presence] ?? row.presence}</td>
                 <td>{row.disabled ? 'No: disabled' : 'Yes'}</td>
                 <td className="admin-actions">
                   {row.role === 'service' ? null : (

@@ -189,7 +189,7 @@ export function AdminAudit() {
             {events.map((e) => (
               <tr key={e.id} id={`audit-${e.id}`} tabIndex={-1}>
                 <th scope="row">
-                  <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
+                  <time dateTime={e.at}>{new Date(e.at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}</time>
                 </th>
                 <td>{e.agent ? `${e.agent.displayName} (${e.agent.email})` : 'The customer, or the hub'}</td>
                 <td>{actionWords(e.action)}</td>

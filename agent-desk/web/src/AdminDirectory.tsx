@@ -5,6 +5,14 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, errorText, type TaxonomyNeed } from './api.ts';
 import { needWords, sentence } from './AdminCommon.tsx';
 
+/** How hand-offs reach a service, in words (the directory's `handoff.kind`). */
+const TARGET_NAMES: Record<string, string> = {
+  desk: 'Their desk view (they sign in here)',
+  slack: 'Slack',
+  email: 'Email',
+  webhook: 'Their own system (signed webhook)',
+};
+
 interface ServiceRow {
   id: string;
   name: string;
@@ -234,7 +242,7 @@ export function AdminDirectory({ admin }: { admin: boolean }) {
                 <td>{needWords(s.needs, taxonomy)}</td>
                 <td className="admin-code">{s.hours ?? ''}</td>
                 <td>{[s.phone, s.email, s.url].filter(Boolean).join(' · ')}</td>
-                <td>{s.target}</td>
+                <td>{TARGET_NAMES[s.target] ?? s.target}</td>
               </tr>
             ))}
           </tbody>

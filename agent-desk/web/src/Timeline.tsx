@@ -92,7 +92,7 @@ function MessageItem({ m, meId }: { m: Message; meId: string | null }) {
 function NoteItem({ note }: { note: Note }) {
   return (
     <li className="note" data-note-id={note.id}>
-      <span className="meta">{`Note · ${note.agent ? note.agent.displayName : 'a former colleague'} (not sent) · ${new Date(note.createdAt).toLocaleTimeString()}`}</span>
+      <span className="meta">{`Note · ${note.agent ? note.agent.displayName : 'a former colleague'} (not sent) · ${new Date(note.createdAt).toLocaleTimeString('en-GB')}`}</span>
       <span className="body">{note.body}</span>
     </li>
   );
@@ -218,7 +218,9 @@ export function CallHistory({ history }: { history: Map<string, Call> }) {
     <ul id="call-history" aria-label="Calls in this conversation">
       {[...history.values()].flatMap((call) =>
         call.events.map((e, i) => (
-          <li key={`${call.id}-${i}`}>{`Call ${CALL_EVENT[e.kind] ?? e.kind}${e.agent ? ` (${e.agent})` : ''} · ${new Date(e.at).toLocaleTimeString()}`}</li>
+          <li
+            key={`${call.id}-${i}`}
+          >{`Call ${CALL_EVENT[e.kind] ?? e.kind}${e.agent ? ` (${e.agent})` : ''} · ${new Date(e.at).toLocaleTimeString('en-GB')}`}</li>
         )),
       )}
     </ul>

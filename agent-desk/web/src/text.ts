@@ -34,14 +34,14 @@ export function relativeTime(iso: string, now = Date.now()): string {
   if (minutes < 12 * 60) return `${Math.floor(minutes / 60)} h ago`;
   const day = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
   const days = Math.round((day(new Date(now)) - day(then)) / 86_400_000);
-  if (days === 0) return then.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (days === 0) return then.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
   if (days === 1) return 'yesterday';
-  return then.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  return then.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
 }
 
 /** The exact date and time, for a title beside a relative one. */
 export function exactTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** Whether the customer wrote since this agent last opened the conversation. */
@@ -78,7 +78,7 @@ export function senderLabel(m: Message, meId: string | null): string {
 }
 
 export function statusText(m: Message): string {
-  if (m.direction === 'inbound') return `received ${new Date(m.createdAt).toLocaleTimeString()}`;
+  if (m.direction === 'inbound') return `received ${new Date(m.createdAt).toLocaleTimeString('en-GB')}`;
   return m.status === 'failed' ? `failed to send: ${m.errorMessage || m.errorCode || 'unknown error'}` : m.status;
 }
 
