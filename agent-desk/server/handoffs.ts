@@ -14,6 +14,7 @@ import { acceptHandoff, closeHandoff, redirectHandoff, replyFromService, resendH
 import { OPEN_STATUSES, WITH_SERVICE_STATUSES, loadHandoffView, loadHandoffViews, type HandoffView, type HandoffWords } from '../../hub/handoff/view.ts';
 import { conversationScope, handoffScope, viewerIn } from './policy.ts';
 import { invalid } from './http.ts';
+import { ADDRESSES_THAT_REACH_LATER } from '../../channels/registry.ts';
 
 export const IdParam = z.object({ id: z.uuid('id must be a UUID') });
 export const DirectoryQuery = z.object({
@@ -209,7 +210,11 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
     if (!params.success) return invalid(res, params.error);
     const conversation = await deps.db.conversation.findUnique({
       where: { id: params.data.id },
-      select: { customerId: true, needs: { orderBy: { createdAt: 'asc' }, select: { code: true, urgent: true } } },
+      select: {
+        customerId: true,
+        needs: { orderBy: { createdAt: 'asc' }, select: { code: true, urgent: true } },
+        customer: { select: { contactPoints: { select: { kind: true } } } },
+      },
     });
     if (!conversation) return void res.status(404).json({ error: 'conversation not found' });
     const [services, open] = await Promise.all([
@@ -223,6 +228,9 @@ export function deskHandoffRouter(deps: HandoffRouteDeps) {
       }),
     ]);
     res.json({
+      // False: nothing on their record reaches them once this conversation is over (a web visitor with no number
+      // or email), so a service could not get back to them: the desk says so before anything is handed on.
+      reachableLater: conversation.customer.contactPoints.some((p) => ADDRESSES_THAT_REACH_LATER.has(p.kind)),
       needs: conversation.needs.map((n) => {
         const owner = ownerOf(n.code, services);
         const handed = open.find((h) => h.needs.includes(n.code));

@@ -83,6 +83,8 @@ describe('hand-offs on the desk', () => {
     // (A locator inside filter({ has }) is matched from each list item, so it starts from the page.)
     const choice = (need: string) => services.getByRole('listitem').filter({ has: agent.page.getByRole('checkbox', { name: need }) });
     await choice('Debt and arrears').waitFor();
+    // A customer who texted can be reached later: no warning that the services could not get back to them.
+    expect(await services.locator('#handoff-unreachable').count()).toBe(0);
     expect(await choice('Homeless or at risk of losing home').textContent()).toContain('Goes to Housing Options (Testford Council)');
     expect(await choice('Debt and arrears').textContent()).toContain('Goes to Money Advice (Testford Council)');
     expect(await services.getByRole('checkbox', { name: 'Debt and arrears' }).isChecked()).toBe(true);

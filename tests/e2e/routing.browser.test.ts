@@ -100,6 +100,12 @@ describe('routing on the desk', () => {
       .poll(() => customer.locator('.chub-council .chub-text').allTextContents(), { timeout: 15_000 })
       .toContainEqual('Hello, I am Hana from housing. Are you safe where you are tonight?');
 
+    // A web visitor with no number or email on record: before anything is handed on, Hana is told the services
+    // could not get back to them once the chat ends.
+    await expect
+      .poll(() => housing.page.locator('#handoff-unreachable').textContent())
+      .toMatch(/^We have no phone number or email address for them: once this chat ends, the services cannot get back to them\./);
+
     // The supervisor sees the queue empty and Hana with one chat.
     await expect.poll(() => anyAgent.nth(1).textContent()).toBe('0');
     await expect.poll(() => supervisor.page.getByRole('table', { name: 'Agents' }).textContent()).toMatch(/Hana Housing\s*Available\s*1 Web chat/);

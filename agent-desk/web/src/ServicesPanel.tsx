@@ -18,6 +18,7 @@ interface PanelProps {
 export function ServicesPanel({ conversation, socket, onPlan }: PanelProps) {
   const [plan, setPlan] = useState<Handoff[]>([]);
   const [preview, setPreview] = useState<PreviewNeed[] | null>(null);
+  const [reachableLater, setReachableLater] = useState(true);
   const [loadError, setLoadError] = useState('');
   const id = conversation?.id ?? null;
   const needsKey = conversation ? conversation.needs.map((n) => n.code).join(',') : '';
@@ -28,14 +29,15 @@ export function ServicesPanel({ conversation, socket, onPlan }: PanelProps) {
     const asked = currentId.current;
     if (!asked) return;
     try {
-      const [{ handoffs }, { needs }] = await Promise.all([
+      const [{ handoffs }, needs] = await Promise.all([
         api<{ handoffs: Handoff[] }>(`/api/conversations/${asked}/handoffs`),
-        api<{ needs: PreviewNeed[] }>(`/api/conversations/${asked}/handoffs/preview`),
+        api<{ needs: PreviewNeed[]; reachableLater: boolean }>(`/api/conversations/${asked}/handoffs/preview`),
       ]);
       if (asked !== currentId.current) return;
       setPlan(handoffs);
       onPlan?.(handoffs);
-      setPreview(needs);
+      setPreview(needs.needs);
+      setReachableLater(needs.reachableLater);
       setLoadError('');
     } catch (e) {
       if (asked === currentId.current) setLoadError(plainError(e));
@@ -62,7 +64,7 @@ export function ServicesPanel({ conversation, socket, onPlan }: PanelProps) {
       <HandoffStyles />
       {loadError ? <p role="alert">{loadError}</p> : null}
       <Plan plan={plan} />
-      {id ? <HandOnForm key={id} conversationId={id} preview={preview} onDone={load} /> : null}
+      {id ? <HandOnForm key={id} conversationId={id} preview={preview} reachableLater={reachableLater} onDone={load} /> : null}
     </Section>
   );
 }
@@ -95,13 +97,15 @@ function Plan({ plan }: { plan: Handoff[] }) {
 interface HandOnProps {
   conversationId: string;
   preview: PreviewNeed[] | null;
+  /** Whether anything on the customer's record reaches them after this conversation (a phone number, an email). */
+  reachableLater: boolean;
   onDone: () => Promise<void>;
 }
 
 const canHand = (n: PreviewNeed) => !!n.owner && !n.handedOff;
 
 /** Each need with the service it would go to; the agent confirms the customer agreed before anything is shared. */
-function HandOnForm({ conversationId, preview, onDone }: HandOnProps) {
+function HandOnForm({ conversationId, preview, reachableLater, onDone }: HandOnProps) {
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [consent, setConsent] = useState(false);
   const [note, setNote] = useState('');
@@ -181,13 +185,19 @@ function HandOnForm({ conversationId, preview, onDone }: HandOnProps) {
           ))}
         </ul>
       </fieldset>
+      {reachableLater ? null : (
+        <p id="handoff-unreachable" className="warning">
+          We have no phone number or email address for them: once this chat ends, the services cannot get back to them. Ask how they can be contacted safely,
+          and write it in the note for the services.
+        </p>
+      )}
       <label htmlFor="handoff-note">Note for the services (optional)</label>
       <textarea
         id="handoff-note"
         name="note"
         rows={2}
         maxLength={2000}
-        aria-describedby="handoff-note-hint"
+        aria-describedby={reachableLater ? 'handoff-note-hint' : 'handoff-unreachable handoff-note-hint'}
         value={note}
         onChange={(e) => setNote(e.target.value)}
       />
