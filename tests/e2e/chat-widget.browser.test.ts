@@ -105,6 +105,15 @@ describe('the chat widget', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: 'test-results/chat-widget.png' }).catch(() => undefined);
     expect(pageErrors).toEqual([]);
+
+    // Someone who must hide what they are doing: "Leave quickly" puts a harmless page in this one's place, and Back
+    // does not bring the chat back. (The harmless page is served here: the test has no internet.)
+    await page.route('https://www.bbc.co.uk/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title><p>Sunny</p>' }));
+    await page.getByRole('button', { name: 'Leave quickly' }).click();
+    await page.waitForURL('https://www.bbc.co.uk/weather');
+    expect(await page.title()).toBe('Weather');
+    await page.goBack().catch(() => null);
+    expect(page.url()).not.toContain('/chat/demo');
     await context.close();
   });
 });

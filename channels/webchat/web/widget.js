@@ -1,11 +1,14 @@
 // contact-hub web chat widget. Add to any page with:
 //   <script src="https://HUB/chat/widget.js" defer></script>
+// "Leave quickly" goes to a harmless page (BBC Weather unless data-exit-url says otherwise), for someone who
+// must hide what they are doing at once, as on UK domestic-abuse services' sites.
 // Everything shown is set as text (never parsed as HTML), links included.
 (function () {
   'use strict';
   var script = document.currentScript;
   var base = new URL(script ? script.src : '/chat/widget.js', window.location.href).origin;
   var STORE = 'contact-hub.chat';
+  var EXIT_URL = (script && script.dataset.exitUrl) || 'https://www.bbc.co.uk/weather';
 
   function load() {
     try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
@@ -33,6 +36,7 @@
     '<button type="button" class="chub-launcher" aria-expanded="false" aria-controls="chub-panel">Chat with us</button>' +
     '<section id="chub-panel" class="chub-panel" role="dialog" aria-labelledby="chub-title" hidden>' +
     '  <header class="chub-header"><h2 id="chub-title">Chat with the council</h2>' +
+    '    <button type="button" class="chub-exit">Leave quickly</button>' +
     '    <button type="button" class="chub-close">Close chat</button></header>' +
     '  <p class="chub-status" role="status"></p>' +
     '  <div class="chub-log" role="log" aria-live="polite" aria-label="Conversation"><ol class="chub-list"></ol></div>' +
@@ -84,6 +88,12 @@
   }
   launcher.addEventListener('click', function () { panel.hidden ? open() : close(); });
   root.querySelector('.chub-close').addEventListener('click', close);
+  // Hide the chat and replace this page in the history, so Back does not return to it.
+  root.querySelector('.chub-exit').addEventListener('click', function () {
+    panel.hidden = true;
+    list.replaceChildren();
+    window.location.replace(EXIT_URL);
+  });
   panel.addEventListener('keydown', function (event) { if (event.key === 'Escape') close(); });
 
   function render(id, who, text, pending) {
@@ -109,6 +119,8 @@
   function offer(choices) {
     suggestions.replaceChildren();
     suggestions.hidden = !choices || !choices.length;
+    // The buttons take room from the log: keep the message they answer in sight.
+    log.scrollTop = log.scrollHeight;
     (choices || []).forEach(function (choice) {
       var button = document.createElement('button');
       button.type = 'button';
