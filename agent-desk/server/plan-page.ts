@@ -16,6 +16,7 @@ import { Refused } from '../../hub/usecases/errors.ts';
 import { MAX_ACTION_CHARS, MAX_MESSAGE_CHARS, PLAN_PAGE_CHANNEL, addOwnAction, markActionDone, writeToLead } from '../../hub/usecases/plan.ts';
 import { CUSTOMER_WORDING } from '../../hub/wording.ts';
 import { fromTheDesk } from './origin.ts';
+import type { IncomingHttpHeaders } from 'node:http';
 
 export interface PlanPageDeps {
   db: Db;
@@ -31,6 +32,18 @@ export interface PlanPageDeps {
 }
 
 const W = CUSTOMER_WORDING.planPage;
+
+/**
+ * A form sent from the plan page itself. The page's Referrer-Policy (no-referrer, so the token never leaves in a
+ * Referer) makes browsers send `Origin: null` on its own form posts, so the browser's Sec-Fetch-Site decides
+ * where it says so (no page can forge it); older browsers are judged by Origin as the desk is (origin.ts).
+ */
+export function fromThePlanPage(headers: IncomingHttpHeaders, publicBaseUrl: string): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site === 'same-origin') return true;
+  if (site) return false;
+  return fromTheDesk(headers, publicBaseUrl);
+}
 const Form = z.object({ text: z.string().max(5000).default(''), requestId: z.uuid() });
 const DoneForm = z.object({ requestId: z.uuid() });
 const Said = z.enum(['added', 'done', 'sent']);
@@ -187,7 +200,7 @@ export function planPageRouter(deps: PlanPageDeps) {
     <T>(schema: z.ZodType<T>, run: (req: Request, res: Response, planId: string, body: T) => Promise<void>) =>
     async (req: Request, res: Response) => {
       const token = String(req.params.token);
-      if (!fromTheDesk(req.headers, deps.publicBaseUrl)) return notice(res, 403, council, token, W.notFromHere);
+      if (!fromThePlanPage(req.headers, deps.publicBaseUrl)) return notice(res, 403, council, token, W.notFromHere);
       const found = await planForToken(deps.db, token);
       if (!found) return stopped(res, council);
       if (!(await changes.take(found.linkId))) return notice(res, 429, council, token, W.tooMany);

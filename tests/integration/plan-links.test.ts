@@ -51,10 +51,15 @@ async function customerWithPlan(phone: string, needs: string[]): Promise<{ conve
   expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(phone, 'I need some help please'))).status).toBe(200);
   await until('the conversation', async () => (await db().conversation.count({ where: { customer: { contactPoints: { some: { address: phone } } } } })) === 1);
   const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: phone } } } } });
-  for (const code of needs) expect((await api(`/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
+  for (const code of needs)
+    expect((await api(`/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
   const made = await api(`/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, needs }) });
   expect(made.status).toBe(201);
-  return { conversationId: conversation.id, planId: made.body.handoffs[0].plan.id, references: made.body.handoffs.map((h: { reference: string }) => h.reference) };
+  return {
+    conversationId: conversation.id,
+    planId: made.body.handoffs[0].plan.id,
+    references: made.body.handoffs.map((h: { reference: string }) => h.reference),
+  };
 }
 
 /** The agent sends a link; resolves with the token from the text the customer got. */
@@ -63,7 +68,9 @@ async function sendLink(planId: string, phone: string): Promise<string> {
   const sent = await api(`/api/plans/${planId}/links`, { method: 'POST' });
   expect(sent.status).toBe(201);
   await until('the link by SMS', () => textsTo(phone).filter((t) => t.includes('/plan/')).length === before + 1);
-  const text = textsTo(phone).filter((t) => t.includes('/plan/')).at(-1)!;
+  const text = textsTo(phone)
+    .filter((t) => t.includes('/plan/'))
+    .at(-1)!;
   const match = text.match(/\/plan\/([A-Za-z0-9_-]{43})/);
   expect(match, text).not.toBeNull();
   return match![1]!;
@@ -111,7 +118,9 @@ describe('links to the customer’s own plan', () => {
     expect(JSON.stringify(links)).not.toContain(token);
     expect(links[0]!.lastOpenedAt).not.toBeNull();
     await expect
-      .poll(async () => (await db().message.findMany({ where: { conversationId: plan.conversationId, body: { contains: '/plan/' } } })).map((m) => m.body).join('\n'))
+      .poll(async () =>
+        (await db().message.findMany({ where: { conversationId: plan.conversationId, body: { contains: '/plan/' } } })).map((m) => m.body).join('\n'),
+      )
       .toContain('/plan/(link hidden)');
     expect(await db().message.count({ where: { body: { contains: token } } })).toBe(0);
   });
@@ -119,7 +128,10 @@ describe('links to the customer’s own plan', () => {
   it('stop working when they expire, showing only that they stopped', async () => {
     const expiring = await sendLink(plan.planId, phone);
     expect((await open(expiring)).status).toBe(200);
-    await db().planLink.updateMany({ where: { tokenHash: createHash('sha256').update(expiring).digest('hex') }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db().planLink.updateMany({
+      where: { tokenHash: createHash('sha256').update(expiring).digest('hex') },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const page = await open(expiring);
     const html = await page.text();
     expect(page.status).toBe(404);
@@ -186,11 +198,19 @@ describe('the plan page’s forms', () => {
   });
 
   it('refuse a form from another site, or with no proof it came from the page', async () => {
-    const forged = await post(`/plan/${token}/actions`, { text: 'Forged', requestId: crypto.randomUUID() }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+    const forged = await post(
+      `/plan/${token}/actions`,
+      { text: 'Forged', requestId: crypto.randomUUID() },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    );
     expect(forged.status).toBe(403);
     const sameSite = await post(`/plan/${token}/actions`, { text: 'Forged', requestId: crypto.randomUUID() }, { 'sec-fetch-site': 'same-site' });
     expect(sameSite.status).toBe(403);
-    const otherOrigin = await post(`/plan/${token}/actions`, { text: 'Forged', requestId: crypto.randomUUID() }, { origin: 'https://evil.example', 'sec-fetch-site': '' });
+    const otherOrigin = await post(
+      `/plan/${token}/actions`,
+      { text: 'Forged', requestId: crypto.randomUUID() },
+      { origin: 'https://evil.example', 'sec-fetch-site': '' },
+    );
     expect(otherOrigin.status).toBe(403);
     expect(await db().planAction.count({ where: { text: 'Forged' } })).toBe(0);
   });
