@@ -141,8 +141,9 @@ const hubSchema = z.object({
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z
     .string()
-    // Every channel whose contacts arrive by themselves (one recorded at the desk already has an agent).
-    .default(CHANNEL_KINDS.filter((kind) => !capabilitiesOf(kind).recordedAtDesk).join(','))
+    // Every channel whose contacts arrive by themselves (one recorded at the desk already has an agent; the plan
+    // page's words are written to a person).
+    .default(CHANNEL_KINDS.filter((kind) => !capabilitiesOf(kind).recordedAtDesk && kind !== 'plan_page').join(','))
     .transform((v) =>
       v
         .split(',')
