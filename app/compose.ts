@@ -129,6 +129,9 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   // How services read needs and facts: the taxonomy's labels, the bot's names for facts.
   const words: HandoffWords = { need: knowledge.label, fact: knowledge.factLabel };
   const slack = config.slack ? slackClient(config.slack) : null;
+  // Links to the customer's own plan: where they point, how long they work, and the council's name in them.
+  const council = config.site.council ?? 'the council';
+  const planLinks = { publicBaseUrl: config.publicBaseUrl, days: config.planLinkDays, council, enabledChannels };
 
   const stops: (() => Promise<void> | void)[] = [];
   // Every process routes when something changes in it; runs are one at a time across processes.
@@ -153,6 +156,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
       lockMs: config.workerLockMs,
       concurrency: config.workerConcurrency,
       handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent },
+      planLinks,
     });
     stops.push(startSweeper(db, queues, logger, { ...config.sweep, sessionIdleMs: config.sessionIdleMs }));
   }
@@ -220,7 +224,6 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, createInboundSink(sinkDeps, adapter.kind));
     app.use(channelRoutes);
     // The customer's own plan, opened from the link sent to them (no account: the link is the key).
-    const council = config.site.council ?? 'the council';
     app.use(planPageRouter({ db, effects, publicBaseUrl: config.publicBaseUrl, council, needLabel: words.need, rateLimits, enabledChannels }));
     // A service's own system accepting, answering or closing a hand-off it got by webhook (signed, like ours to it).
     app.use(handoffCallbackRouter({ db, effects, logger, wording }));
@@ -249,7 +252,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
         defaultCapacity: config.routing.defaultCapacity,
         handoffWording: wording,
         handoffWords: words,
-        planLinks: { publicBaseUrl: config.publicBaseUrl, days: config.planLinkDays, council, enabledChannels },
+        planLinks,
       }),
     );
     // The desk: its React bundle built once here, in memory (a build error stops the start), then its static files.

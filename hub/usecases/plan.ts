@@ -57,34 +57,69 @@ async function planOf(tx: Tx, planId: string) {
  * A new link to the plan, sent to the customer on a channel that reaches them. Older links keep working until
  * they expire or are stopped. Refused (nothing kept) when nothing reaches the customer.
  */
-export async function sendPlanLink(
-  db: Db,
-  settings: PlanLinkSettings,
-  input: { planId: string; agentId: string | null; now?: Date },
-): Promise<{ linkId: string; messageId: string; conversationId: string; expiresAt: Date; effects: Effect[] }> {
-  const now = input.now ?? new Date();
-  const expiresAt = new Date(now.getTime() + settings.days * 86_400_000);
+export async function sendPlanLink(db: Db, settings: PlanLinkSettings, input: { planId: string; agentId: string | null; now?: Date }): Promise<SentLink> {
   try {
-    return await db.$transaction(async (tx) => {
-      const plan = await planOf(tx, input.planId);
-      const conversationId = await planConversation(tx, plan.customerId, plan.id);
-      if (!conversationId) throw new Refused('conflict', 'this plan has no conversation to send the link on');
-      const { token, hash } = newPlanToken();
-      const link = await tx.planLink.create({
-        data: { planId: plan.id, tokenHash: hash, createdAt: now, expiresAt, createdById: input.agentId },
-        select: { id: true },
-      });
-      const text = CUSTOMER_WORDING.planLink.text.fill({
-        council: settings.council,
-        link: planLinkUrl(settings.publicBaseUrl, token),
-        until: untilInWords(expiresAt),
-      });
-      const message = await createNotice(tx, { conversationId, text, enabledChannels: settings.enabledChannels });
-      await recordAudit(tx, { action: 'plan_link_send', agentId: input.agentId, customerId: plan.customerId, detail: { planId: plan.id, linkId: link.id } });
-      return { linkId: link.id, messageId: message.id, conversationId, expiresAt, effects: fx.message(conversationId, message.id) };
-    });
+    return await db.$transaction((tx) => linkInTx(tx, settings, input.planId, input.agentId, input.now ?? new Date()));
   } catch (error) {
     if (error instanceof ReplyError) throw new Refused('conflict', `the link cannot be sent: ${error.message}`);
+    throw error;
+  }
+}
+
+export interface SentLink {
+  linkId: string;
+  messageId: string;
+  conversationId: string;
+  expiresAt: Date;
+  effects: Effect[];
+}
+
+async function linkInTx(tx: Tx, settings: PlanLinkSettings, planId: string, agentId: string | null, now: Date): Promise<SentLink> {
+  const expiresAt = new Date(now.getTime() + settings.days * 86_400_000);
+  const plan = await planOf(tx, planId);
+  const conversationId = await planConversation(tx, plan.customerId, plan.id);
+  if (!conversationId) throw new Refused('conflict', 'this plan has no conversation to send the link on');
+  const { token, hash } = newPlanToken();
+  const link = await tx.planLink.create({ data: { planId: plan.id, tokenHash: hash, createdAt: now, expiresAt, createdById: agentId }, select: { id: true } });
+  const text = CUSTOMER_WORDING.planLink.text.fill({
+    council: settings.council,
+    link: planLinkUrl(settings.publicBaseUrl, token),
+    until: untilInWords(expiresAt),
+  });
+  const message = await createNotice(tx, { conversationId, text, enabledChannels: settings.enabledChannels });
+  await recordAudit(tx, { action: 'plan_link_send', agentId, customerId: plan.customerId, detail: { planId: plan.id, linkId: link.id } });
+  return { linkId: link.id, messageId: message.id, conversationId, expiresAt, effects: fx.message(conversationId, message.id) };
+}
+
+/** The customer asked for a new link to their plan: a message that is just "PLAN" (any case). */
+export function asksForPlanLink(text: string): boolean {
+  return /^\s*plan\s*[.!]?\s*$/i.test(text);
+}
+
+/**
+ * Answers a customer's "PLAN" with a new link to their plan (their open one, else their latest), once: the
+ * message is claimed as answered in the same transaction. Null when they have no plan, it was answered already,
+ * or nothing reaches them: the message then goes on as any other.
+ */
+export async function answerPlanRequest(
+  db: Db,
+  settings: PlanLinkSettings,
+  message: { id: string; conversationId: string; conversation: { customerId: string } },
+): Promise<Effect[] | null> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const plan = await tx.actionPlan.findFirst({
+        where: { customerId: message.conversation.customerId, handoffs: { some: {} } },
+        orderBy: [{ closedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }],
+        select: { id: true },
+      });
+      if (!plan) return null;
+      const claimed = await tx.message.updateMany({ where: { id: message.id, botTurnAt: null }, data: { botTurnAt: new Date() } });
+      if (!claimed.count) return null;
+      return (await linkInTx(tx, settings, plan.id, null, new Date())).effects;
+    });
+  } catch (error) {
+    if (error instanceof ReplyError || error instanceof Refused) return null;
     throw error;
   }
 }

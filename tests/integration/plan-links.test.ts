@@ -165,6 +165,30 @@ describe('links to the customer’s own plan', () => {
     expect(await db().planAction.count({ where: { planId: plan.planId, text: 'Too late' } })).toBe(0);
     token = await sendLink(plan.planId, phone);
   });
+
+  it('reach a customer who texts PLAN, with a new link; someone with no plan is answered as before', async () => {
+    const before = textsTo(phone).filter((t) => t.includes('/plan/')).length;
+    expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(phone, 'Plan'))).status).toBe(200);
+    await expect.poll(() => textsTo(phone).filter((t) => t.includes('/plan/')).length, { timeout: 15_000 }).toBe(before + 1);
+    const asked = textsTo(phone)
+      .at(-1)!
+      .match(/\/plan\/([A-Za-z0-9_-]{43})/)![1]!;
+    expect((await open(asked)).status).toBe(200);
+    // The one sent before still works, and the customer's own request is recorded as theirs (no agent).
+    expect((await open(token)).status).toBe(200);
+    expect((await db().planLink.findFirstOrThrow({ where: { tokenHash: createHash('sha256').update(asked).digest('hex') } })).createdById).toBeNull();
+
+    const stranger = '+447911300999';
+    expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(stranger, 'PLAN'))).status).toBe(200);
+    // Answered as any message: it waits for a person (so the route step has run).
+    await expect
+      .poll(() => db().conversation.count({ where: { customer: { contactPoints: { some: { address: stranger } } }, waitingSince: { not: null } } }), {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    expect(await db().planLink.count({ where: { plan: { customer: { contactPoints: { some: { address: stranger } } } } } })).toBe(0);
+    expect(textsTo(stranger).filter((t) => t.includes('/plan/'))).toEqual([]);
+  });
 });
 
 describe('the plan page’s forms', () => {
