@@ -46,6 +46,7 @@ import { loadDirectoryAtStart, logDirectoryLoad } from '../hub/handoff/directory
 import { handoffCallbackRouter } from '../hub/handoff/callback.ts';
 import { parseOpeningHours } from '../hub/hours.ts';
 import { createRateLimits } from '../hub/rate-limits.ts';
+import { planPageRouter } from '../agent-desk/server/plan-page.ts';
 
 export interface RunningHub {
   /** Where the HTTP server listens (http://host:port), when this process serves HTTP. */
@@ -118,7 +119,8 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   const queues = createQueues(redis, { prefix: config.queuePrefix, outbound: config.outbound, handoff: config.handoff, onError: onRedisError });
   const bus = await createEventBus(redis, config.queuePrefix, () => logger.warn('ignored a malformed hub event'));
   const fanout = await createFanout(redis, config.queuePrefix);
-  const adapters = createAdapters(config, fanout, createRateLimits({ redis, prefix: config.queuePrefix, logger }), logger, deps);
+  const rateLimits = createRateLimits({ redis, prefix: config.queuePrefix, logger });
+  const adapters = createAdapters(config, fanout, rateLimits, logger, deps);
   const enabledChannels = Object.keys(adapters) as ChannelKind[];
   const knowledge = buildKnowledge({ detect: (text) => needs.detect(text), taxonomy: needsData.taxonomy.needs });
   const bot = config.botChannels.length ? createNeedsBot(knowledge) : null;
@@ -127,6 +129,9 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   // How services read needs and facts: the taxonomy's labels, the bot's names for facts.
   const words: HandoffWords = { need: knowledge.label, fact: knowledge.factLabel };
   const slack = config.slack ? slackClient(config.slack) : null;
+  // Links to the customer's own plan: where they point, how long they work, and the council's name in them.
+  const council = config.site.council ?? 'the council';
+  const planLinks = { publicBaseUrl: config.publicBaseUrl, days: config.planLinkDays, council, enabledChannels };
 
   const stops: (() => Promise<void> | void)[] = [];
   // Every process routes when something changes in it; runs are one at a time across processes.
@@ -151,6 +156,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
       lockMs: config.workerLockMs,
       concurrency: config.workerConcurrency,
       handoff: { targets, wording, isUrgent: (text) => needs.detect(text).urgent },
+      planLinks,
     });
     stops.push(startSweeper(db, queues, logger, { ...config.sweep, sessionIdleMs: config.sessionIdleMs }));
   }
@@ -217,6 +223,8 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     // Each adapter gets the sink's core and the ports its channel's capabilities ask for.
     for (const adapter of Object.values(adapters)) await adapter.mount({ router: channelRoutes, io, clientAddress }, createInboundSink(sinkDeps, adapter.kind));
     app.use(channelRoutes);
+    // The customer's own plan, opened from the link sent to them (no account: the link is the key).
+    app.use(planPageRouter({ db, effects, publicBaseUrl: config.publicBaseUrl, council, needLabel: words.need, rateLimits, enabledChannels }));
     // A service's own system accepting, answering or closing a hand-off it got by webhook (signed, like ours to it).
     app.use(handoffCallbackRouter({ db, effects, logger, wording }));
     const findAgentId = async (email: string) => (await db.agent.findUnique({ where: { email }, select: { id: true } }))?.id ?? null;
@@ -244,6 +252,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
         defaultCapacity: config.routing.defaultCapacity,
         handoffWording: wording,
         handoffWords: words,
+        planLinks,
       }),
     );
     // The desk: its React bundle built once here, in memory (a build error stops the start), then its static files.

@@ -7,6 +7,7 @@ import { emailChannel } from './email/email.adapter.ts';
 import { voiceChannel } from './voice/voice.adapter.ts';
 import { botframeworkChannel } from './botframework/botframework.adapter.ts';
 import { inPersonChannel } from './in-person/in-person.adapter.ts';
+import { planPageChannel } from './plan-page/plan-page.adapter.ts';
 
 // Each key is the channel's name (its module's `kind`, which tests/unit/channel-capabilities.test.ts checks): the
 // one place a channel is listed. Messages and conversations store the name as text, so no migration follows.
@@ -19,6 +20,7 @@ export const channelModules: Readonly<Record<ChannelKind, ChannelModule<any>>> =
   botframework: botframeworkChannel,
   whatsapp: whatsappChannel,
   in_person: inPersonChannel,
+  plan_page: planPageChannel,
 };
 
 /** Every channel there is, in the registry's order. */

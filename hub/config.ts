@@ -141,8 +141,9 @@ const hubSchema = z.object({
   /** Channels on which new conversations start with the needs-conversation bot; empty: people answer everything. */
   BOT_CHANNELS: z
     .string()
-    // Every channel whose contacts arrive by themselves (one recorded at the desk already has an agent).
-    .default(CHANNEL_KINDS.filter((kind) => !capabilitiesOf(kind).recordedAtDesk).join(','))
+    // Every channel whose contacts arrive by themselves (one recorded at the desk already has an agent; the plan
+    // page's words are written to a person).
+    .default(CHANNEL_KINDS.filter((kind) => !capabilitiesOf(kind).recordedAtDesk && kind !== 'plan_page').join(','))
     .transform((v) =>
       v
         .split(',')
@@ -202,6 +203,8 @@ const hubSchema = z.object({
     .min(16, "must be the app's signing secret")
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** How long a link to the customer's own plan works, in days, from when it was sent. */
+  PLAN_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(28),
   /** Slack's Web API; tests point it at a fake on 127.0.0.1. */
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
 });
@@ -242,6 +245,8 @@ export interface HubConfig {
   channels: { [K in ChannelKind]?: unknown };
   routing: { offerTimeoutMs: number; defaultCapacity: Readonly<Partial<Record<ChannelKind, number>>>; sweepMs: number; presenceGraceMs: number };
   handoff: { attempts: number; backoffMs: number; webhookTimeoutMs: number; directoryPath: string | null; directoryAllOrNothing: boolean };
+  /** Links to the customer's own plan work this many days (PLAN_LINK_DAYS). */
+  planLinkDays: number;
   /** Slack hand-offs; null when not configured. */
   slack: { botToken: string; signingSecret: string; apiUrl: string } | null;
 }
@@ -340,6 +345,7 @@ export function loadConfig(env: Env): HubConfig {
       directoryPath: hub.DIRECTORY_PATH ? path.resolve(hub.DIRECTORY_PATH) : null,
       directoryAllOrNothing: hub.DIRECTORY_ALL_OR_NOTHING,
     },
+    planLinkDays: hub.PLAN_LINK_DAYS,
     slack:
       hub.SLACK_BOT_TOKEN && hub.SLACK_SIGNING_SECRET
         ? { botToken: hub.SLACK_BOT_TOKEN, signingSecret: hub.SLACK_SIGNING_SECRET, apiUrl: hub.SLACK_API_URL }

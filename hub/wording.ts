@@ -50,6 +50,64 @@ export const CustomerWording = z.strictObject({
     tooManyTries: Line,
     wrongCode: Line,
   }),
+  /** The message that carries a link to the customer's own plan (hub/usecases/plan.ts). */
+  planLink: z.strictObject({ text: template('council', 'link', 'until') }),
+  /** The customer's own plan page, opened from that link (agent-desk/server/plan-page.ts). */
+  planPage: z.strictObject({
+    title: Line,
+    intro: Line,
+    lead: template('council', 'lead'),
+    helpingHeading: Line,
+    nothingYet: Line,
+    about: Line,
+    service: Line,
+    status: Line,
+    reference: Line,
+    nextStep: Line,
+    who: Line,
+    /** The next step for each status a hand-off can have. */
+    next: z.strictObject(
+      Object.fromEntries(Object.values(HandoffStatus).map((s) => [s, s === 'redirected' || s === 'closed' || s === 'failed' ? Line : template('service')])) as {
+        sent: ReturnType<typeof template<'service'>>;
+        delivered: ReturnType<typeof template<'service'>>;
+        accepted: ReturnType<typeof template<'service'>>;
+        redirected: typeof Line;
+        closed: typeof Line;
+        failed: typeof Line;
+      },
+    ),
+    outcome: template('outcome'),
+    whoPerson: template('person', 'service'),
+    whoService: template('service'),
+    whoCouncil: template('council'),
+    nobody: Line,
+    ownHeading: Line,
+    ownNone: Line,
+    done: Line,
+    markDone: Line,
+    markDoneLabel: template('action'),
+    addLabel: Line,
+    addHint: Line,
+    add: Line,
+    added: Line,
+    markedDone: Line,
+    writeHeading: Line,
+    writeTo: template('lead', 'council'),
+    writeToTeam: template('council'),
+    messageLabel: Line,
+    send: Line,
+    sent: Line,
+    emptyText: Line,
+    tooLong: template('max'),
+    notYours: Line,
+    tooMany: Line,
+    notFromHere: Line,
+    backToPlan: Line,
+    emergency: Line,
+    stoppedTitle: Line,
+    stopped: Line,
+    askForNew: template('council'),
+  }),
 });
 export type CustomerWording = z.output<typeof CustomerWording>;
 

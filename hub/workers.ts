@@ -16,6 +16,7 @@ import type { HandoffWording } from './handoff/create.ts';
 import { processInbound } from './ingest/process.ts';
 import { processOutbound, type Adapters } from './outbound/process.ts';
 import { routeMessage } from './usecases/route-message.ts';
+import type { PlanLinkSettings } from './usecases/plan.ts';
 import { fx, type EffectsRunner } from './effects.ts';
 import type { Queues } from './queues.ts';
 import type { NeedsBot } from './bot/bot.ts';
@@ -38,6 +39,8 @@ export interface WorkerDeps {
   concurrency: number;
   /** Where hand-offs go, how the customer is told about them, and whether a message shows danger. */
   handoff: { targets: DeliveryTargets; wording: HandoffWording; isUrgent: (text: string) => boolean };
+  /** Links to the customer's own plan (a customer who texts PLAN gets a new one). */
+  planLinks?: PlanLinkSettings;
 }
 
 export interface Workers {

@@ -38,6 +38,8 @@ import { auditLogRouter } from './audit-log.ts';
 import { sessionRoom, type DeskSockets } from './realtime.ts';
 import type { HandoffWording } from '../../hub/handoff/create.ts';
 import type { HandoffWords } from '../../hub/handoff/view.ts';
+import type { PlanLinkSettings } from '../../hub/usecases/plan.ts';
+import { planRouter } from './plans.ts';
 
 export const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
 /** The first canned-response placeholder (canned.ts) left in a text, as written, e.g. "{first_name}". */
@@ -137,6 +139,8 @@ export interface ApiDeps {
   handoffWording: HandoffWording;
   /** How services read needs and facts. */
   handoffWords: HandoffWords;
+  /** Links to the customer's own plan: where they point, how long they work, the council's name. */
+  planLinks: PlanLinkSettings;
 }
 
 export function apiRouter(deps: ApiDeps) {
@@ -248,6 +252,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(notesRouter({ db: deps.db, effects: deps.effects }));
   router.use(cannedRouter({ db: deps.db }));
   router.use(deskHandoffRouter(handoffDeps));
+  router.use(planRouter({ db: deps.db, effects: deps.effects, settings: deps.planLinks }));
 
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);

@@ -18,6 +18,7 @@ import * as customers from './customers.ts';
 import * as handoffs from './handoffs.ts';
 import * as needs from './needs.ts';
 import * as notes from './notes.ts';
+import * as plans from './plans.ts';
 import * as routing from './routing.ts';
 import * as signInLocks from './sign-in-locks.ts';
 import { ConversationDetail, ConversationSummary, MessageView, NeedView, NoteView } from './views.ts';
@@ -573,6 +574,76 @@ route('GET /api/messages/{id}/html', {
   request: { params: attachments.IdParam },
   responses: { '200': { description: 'HTML document' }, '401': unauthorised, '404': error() },
 });
+
+// The customer's own plan: on the desk, and the page its link opens.
+route('GET /api/plans/{id}', {
+  summary: 'What the customer added to their plan themself, and whether a link to it works now',
+  request: { params: plans.IdParam },
+  responses: {
+    '200': { description: 'Plan', content: json(z.object({ plan: plans.CustomerPlanDeskView })) },
+    '400': error(),
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error(),
+  },
+});
+route('POST /api/plans/{id}/links', {
+  summary: 'Send the customer a new link to their plan, on a channel that reaches them (older links keep working until they expire)',
+  request: { params: plans.IdParam },
+  responses: {
+    '201': { description: 'Sent', content: json(plans.SentLinkView) },
+    '400': error(),
+    '401': unauthorised,
+    '403': forbidden,
+    '404': error(),
+    '409': error('Nothing reaches the customer'),
+    '410': error('The customer’s data was erased'),
+  },
+});
+route('DELETE /api/plans/{id}/links', {
+  summary: 'Stop every link to the plan working at once',
+  request: { params: plans.IdParam },
+  responses: { '200': { description: 'Stopped', content: json(plans.RevokedView) }, '400': error(), '401': unauthorised, '403': forbidden, '404': error() },
+});
+const PlanToken = z.object({ token: z.string().describe('The token from the link (43 characters); only its SHA-256 is stored') });
+const planPage = { 'text/html': { schema: { type: 'string' as const } } };
+const stoppedLink = { description: 'Unknown, expired or stopped link: the same page for all three', content: planPage };
+const planForm = (fields: z.ZodType) => ({ required: true, content: { 'application/x-www-form-urlencoded': { schema: fields } } });
+const planChange = (summary: string, params: z.ZodObject, fields: z.ZodType) => ({
+  summary,
+  security: [],
+  request: { params, body: planForm(fields) },
+  responses: {
+    '303': { description: 'Done: back to the plan, which says so' },
+    '400': { description: 'Empty or too long: the plan again, with the words kept', content: planPage },
+    '403': { description: 'Not sent from the plan page', content: planPage },
+    '404': stoppedLink,
+    '413': { description: 'Too large', content: planPage },
+    '429': { description: 'Too many changes from this link; try again in a few minutes', content: planPage },
+  },
+});
+route('GET /plan/{token}', {
+  summary: 'The customer’s own plan (HTML, no account, no script): each need, its service, status, reference, next step and who; their own actions',
+  security: [],
+  request: { params: PlanToken },
+  responses: { '200': { description: 'The plan', content: planPage }, '404': stoppedLink },
+});
+route(
+  'POST /plan/{token}/actions',
+  planChange('Add something the customer will do (at most 300 characters)', PlanToken, z.object({ text: z.string(), requestId: z.uuid() })),
+);
+route(
+  'POST /plan/{token}/actions/{actionId}/done',
+  planChange('Mark one of the plan’s own actions done', PlanToken.extend({ actionId: z.uuid() }), z.object({ requestId: z.uuid() })),
+);
+route(
+  'POST /plan/{token}/messages',
+  planChange(
+    'Write to the lead agent: joins the customer’s open conversation as their message (at most 1600 characters)',
+    PlanToken,
+    z.object({ text: z.string(), requestId: z.uuid() }),
+  ),
+);
 
 // Hand-offs and the service directory.
 route('GET /api/services', {

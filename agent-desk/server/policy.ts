@@ -34,7 +34,8 @@ const SERVICE_OR_MANAGERS = ['service', ...MANAGERS] as const satisfies readonly
  * - customer-record: a customer they work with (one of whose conversations they may see), to change it;
  * - merge: both customers of a merge are customer-records of theirs;
  * - handoff: a service account's own service; a desk account's visible conversation;
- * - offer: an offer made to them.
+ * - offer: an offer made to them;
+ * - plan: a customer's plan, for a desk account working with that customer (as customer-record).
  */
 export type Resource =
   | 'conversation'
@@ -48,7 +49,8 @@ export type Resource =
   | 'message'
   | 'call'
   | 'offer'
-  | 'handoff';
+  | 'handoff'
+  | 'plan';
 
 export interface Rule {
   /** Who may call it: roles, 'public' (no session: sign-in), or 'provider' (a channel's own signature, checked by its adapter). */
@@ -153,6 +155,10 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'POST /api/handoffs/{id}/redirect': { who: SERVICE_OR_MANAGERS, on: 'handoff' },
   'POST /api/handoffs/{id}/close': { who: SERVICE_OR_MANAGERS, on: 'handoff' },
   'POST /api/handoffs/{id}/resend': { who: MANAGERS, on: 'handoff' },
+  // The customer's own plan: what they added, and the links that open it (sent on their channel, or all stopped).
+  'GET /api/plans/{id}': { who: DESK, on: 'plan' },
+  'POST /api/plans/{id}/links': { who: DESK, on: 'plan' },
+  'DELETE /api/plans/{id}/links': { who: DESK, on: 'plan' },
 
   // The Bot Framework's endpoint: its adapter checks the bearer token and answers first; reaching here means
   // the channel is off.
@@ -289,6 +295,10 @@ async function decide(db: Db, viewer: Viewer, on: Resource, params: Record<strin
       const offer = await db.offer.findUnique({ where: { id }, select: { agentId: true } });
       if (!offer) return missing('offer');
       return offer.agentId === viewer.id ? allow : deny('this offer was made to someone else');
+    }
+    case 'plan': {
+      const plan = await db.actionPlan.findUnique({ where: { id }, select: { customerId: true } });
+      return plan ? customerRecord(db, viewer, plan.customerId) : missing('plan');
     }
     case 'handoff': {
       const handoff = await db.handoff.findUnique({ where: { id }, select: { serviceId: true, conversation: seeIt } });

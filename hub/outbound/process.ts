@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import { applyDeliveryReports } from './status.ts';
 import { referenceFor } from '../conversation/thread.ts';
 import { capabilitiesOf } from '../../channels/registry.ts';
+import { hasPlanToken, withoutPlanTokens } from '../plan/links.ts';
 
 /** The adapters of the channels switched on, by name. */
 export type Adapters = Readonly<Record<ChannelKind, ChannelAdapter>>;
@@ -73,6 +74,8 @@ export async function processOutbound(db: Db, adapters: Adapters, messageId: str
         fromAddress: result.from,
         errorCode: null,
         errorMessage: null,
+        // A link to the customer's plan is theirs once it has gone: the stored copy keeps no working link.
+        ...(hasPlanToken(message.body) ? { body: withoutPlanTokens(message.body) } : {}),
       },
     });
     await applyDeliveryReports(db, message.channel, result.providerMessageId);

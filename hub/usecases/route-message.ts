@@ -15,6 +15,7 @@ import type { HandoffWording } from '../handoff/create.ts';
 import { effectsOf, handoffEffects, noEffects } from '../handoff/dispatch.ts';
 import { answerProgress, progressQuoted } from '../handoff/progress.ts';
 import { relayToService, serviceAnswered } from '../handoff/relay.ts';
+import { answerPlanRequest, asksForPlanLink, type PlanLinkSettings } from './plan.ts';
 
 export interface RouteContext {
   db: Db;
@@ -28,6 +29,8 @@ export interface RouteContext {
     /** Whether words show immediate danger (the needs detector's urgency rules). */
     isUrgent: (text: string) => boolean;
   };
+  /** Links to the customer's own plan: a customer who texts PLAN gets a new one. */
+  planLinks?: PlanLinkSettings;
 }
 
 export async function routeMessage(ctx: RouteContext, stored: { messageId: string; conversationId: string }): Promise<{ effects: Effect[] }> {
@@ -49,6 +52,11 @@ export async function routeMessage(ctx: RouteContext, stored: { messageId: strin
   if (!message) return { effects: [] };
   // A channel that speaks carries live calls: its answers are spoken, and callers wait in the phone queue.
   const onCall = capabilitiesOf(message.channel).speaks;
+  // "PLAN": a new link to their plan, at once (a customer with no plan is answered as for any message).
+  if (!onCall && ctx.planLinks && message.direction === 'inbound' && !message.botTurnAt && asksForPlanLink(message.body)) {
+    const effects = await answerPlanRequest(db, ctx.planLinks, message);
+    if (effects) return { effects };
+  }
   const progress = onCall ? null : await progressQuoted(db, message);
   const handoffId = onCall ? null : await serviceAnswered(db, message);
   const facts: RouteFacts = {

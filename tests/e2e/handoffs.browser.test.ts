@@ -108,7 +108,7 @@ describe('hand-offs on the desk', () => {
 
     await consent.check();
     await services.getByRole('button', { name: 'Hand on to services' }).click();
-    const result = services.getByRole('status');
+    const result = services.getByRole('form', { name: 'Hand on to services' }).getByRole('status');
     await expect.poll(() => result.textContent(), { timeout: 10_000 }).toMatch(/^Handed on: /);
     const made = await db().handoff.findMany({ include: { service: true } });
     expect(made.map((h) => h.service.name).sort()).toEqual(['Housing Options', 'Money Advice']);

@@ -91,7 +91,9 @@ describe('a new contact from the desk', () => {
     const services = page.getByRole('region', { name: 'Services', exact: true });
     await services.getByRole('checkbox', { name: 'The customer agreed that we share this with these services' }).check();
     await services.getByRole('button', { name: 'Hand on to services' }).click();
-    await expect.poll(() => services.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^Handed on: /);
+    await expect
+      .poll(() => services.getByRole('form', { name: 'Hand on to services' }).getByRole('status').textContent(), { timeout: 10_000 })
+      .toMatch(/^Handed on: /);
     const made = await db().handoff.findMany({ include: { service: true, conversation: true } });
     expect(made.map((h) => h.service.name).sort()).toEqual(['Housing Options', 'Money Advice']);
     expect(made.every((h) => h.conversation.channel === 'in_person')).toBe(true);

@@ -102,6 +102,14 @@ const EXPECTED: Record<string, string> = {
   'POST /api/handoffs/{id}/reply': 'sdy',
   'POST /api/handoffs/{id}/redirect': 'sdy',
   'POST /api/handoffs/{id}/close': 'sdy',
+  'GET /api/plans/{id}': 'gsd',
+  'POST /api/plans/{id}/links': 'gsd',
+  'DELETE /api/plans/{id}/links': 'gsd',
+  // The customer's own plan: the link's token is the key (an unknown one opens nothing; plan-links.test.ts).
+  'GET /plan/{token}': 'public',
+  'POST /plan/{token}/actions': 'public',
+  'POST /plan/{token}/actions/{actionId}/done': 'public',
+  'POST /plan/{token}/messages': 'public',
   'POST /webhooks/handoffs/{reference}': 'provider',
   'POST /webhooks/twilio/sms': 'provider',
   'POST /webhooks/twilio/sms/status': 'provider',
@@ -224,6 +232,7 @@ beforeAll(async () => {
     call: call.id,
     waitingCall: waiting.id,
     handoff: handoff.id,
+    plan: plan.id,
     reference: handoff.reference,
     suggestion: suggestion.id,
     merge: merge.id,
@@ -246,6 +255,7 @@ function pathFor(route: string): string {
     if (base.startsWith('/api/conversations/')) return ids.conversation;
     if (base.startsWith('/api/customers/')) return ids.customer;
     if (base.startsWith('/api/handoffs/')) return ids.handoff;
+    if (base.startsWith('/api/plans/')) return ids.plan;
     if (base.startsWith('/api/messages/')) return ids.message;
     if (base.startsWith('/api/attachments/')) return ids.attachment;
     if (base.startsWith('/api/calls/')) return ids.call;

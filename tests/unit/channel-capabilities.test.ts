@@ -58,7 +58,7 @@ describe('channel capabilities', () => {
     expect(kindsThat('threadsReplies')).toEqual(['email']);
     expect(kindsThat('repliesNeedContext')).toEqual(['botframework']);
     expect(CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).turnByTurn)).toEqual(['email']);
-    expect(CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).canText)).toEqual(['voice', 'in_person']);
+    expect(CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).canText)).toEqual(['voice', 'in_person', 'plan_page']);
     expect(capabilitiesOf('email').automaticAnswersPerDay).toBe(1);
     expect(capabilitiesOf('whatsapp').replyWindowHours).toBe(24);
   });
@@ -75,7 +75,9 @@ describe('channel capabilities', () => {
     expect(writtenReplyChannel('voice')).toBe('sms');
     expect(writtenReplyChannel('whatsapp')).toBe('whatsapp');
     // A channel that cannot take text must have one that writes to its address, or its customers get no answer.
-    for (const kind of CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).recordedAtDesk)) expect(writtenReplyChannel(kind), kind).toBeDefined();
+    // (The plan page has no address either: its customer is answered at one on their record, as in person.)
+    for (const kind of CHANNEL_KINDS.filter((k) => !capabilitiesOf(k).recordedAtDesk && k !== 'plan_page'))
+      expect(writtenReplyChannel(kind), kind).toBeDefined();
     // Contact in person has no address of its own: it is answered by one on the customer's record.
     expect(kindsThat('recordedAtDesk')).toEqual(['in_person']);
     expect(writtenReplyChannel('in_person')).toBeUndefined();

@@ -13,13 +13,13 @@ describe('loadConfig', () => {
     expect(config.database.kind === 'pglite' && config.database.dataDir).toMatch(/data\/pglite$/);
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
-    expect(Object.keys(config.channels)).toEqual(['webchat', 'in_person']);
-    expect(Object.keys(loadConfig({ WEBCHAT_ENABLED: 'false', IN_PERSON_ENABLED: 'false' }).channels)).toEqual([]);
+    expect(Object.keys(config.channels)).toEqual(['webchat', 'in_person', 'plan_page']);
+    expect(Object.keys(loadConfig({ WEBCHAT_ENABLED: 'false', IN_PERSON_ENABLED: 'false', PLAN_PAGE_MESSAGES_ENABLED: 'false' }).channels)).toEqual([]);
   });
 
   it('switches SMS and voice on when the Twilio credentials are set', () => {
-    expect(Object.keys(loadConfig(twilio).channels)).toEqual(['sms', 'webchat', 'voice', 'in_person']);
-    expect(Object.keys(loadConfig({ ...twilio, VOICE_ENABLED: 'false' }).channels)).toEqual(['sms', 'webchat', 'in_person']);
+    expect(Object.keys(loadConfig(twilio).channels)).toEqual(['sms', 'webchat', 'voice', 'in_person', 'plan_page']);
+    expect(Object.keys(loadConfig({ ...twilio, VOICE_ENABLED: 'false' }).channels)).toEqual(['sms', 'webchat', 'in_person', 'plan_page']);
   });
 
   it.each([

@@ -7,6 +7,7 @@ import { api, type ConversationDetail } from './api.ts';
 import { isOverdue, plainError, statusLine, useSocketEvent, type Handoff, type HandoffUpdated, type PreviewNeed } from './handoffs.ts';
 import { HandoffStyles } from './HandoffStyles.tsx';
 import { Section } from './Section.tsx';
+import { CustomerPlan } from './CustomerPlan.tsx';
 
 interface PanelProps {
   conversation: ConversationDetail | null;
@@ -64,6 +65,7 @@ export function ServicesPanel({ conversation, socket, onPlan }: PanelProps) {
       <HandoffStyles />
       {loadError ? <p role="alert">{loadError}</p> : null}
       <Plan plan={plan} />
+      {id && plan[0] ? <CustomerPlan planId={plan[0].plan.id} conversationId={id} socket={socket} /> : null}
       {id ? <HandOnForm key={id} conversationId={id} preview={preview} reachableLater={reachableLater} onDone={load} /> : null}
     </Section>
   );
