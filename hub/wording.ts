@@ -59,7 +59,6 @@ export const CustomerWording = z.strictObject({
     lead: template('council', 'lead'),
     helpingHeading: Line,
     nothingYet: Line,
-    about: Line,
     service: Line,
     status: Line,
     reference: Line,

@@ -31,8 +31,6 @@ export interface PlanPageDeps {
   changesPerTenMinutes?: number;
 }
 
-const W = CUSTOMER_WORDING.planPage;
-
 /**
  * A form sent from the plan page itself. The page's Referrer-Policy (no-referrer, so the token never leaves in a
  * Referer) makes browsers send `Origin: null` on its own form posts, so the browser's Sec-Fetch-Site decides
@@ -97,17 +95,29 @@ function page(res: Response, status: number, title: string, council: string, bod
     .send(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
         `<meta name="robots" content="noindex, nofollow"><title>${esc(title)} – ${esc(council)}</title><style nonce="${nonce}">${STYLE}</style></head>` +
-        `<body><header><p>${esc(council)}</p></header><main>${body}<p class="emergency">${esc(W.emergency)}</p></main></body></html>`,
+        `<body><header><p>${esc(council)}</p></header><main>${body}<p class="emergency">${esc(CUSTOMER_WORDING.planPage.emergency)}</p></main></body></html>`,
     );
 }
 
 /** The one answer for a token that opens nothing: unknown, expired or stopped look the same. */
 function stopped(res: Response, council: string): void {
-  page(res, 404, W.stoppedTitle, council, `<h1>${esc(W.stoppedTitle)}</h1><p>${esc(W.stopped)}</p><p>${esc(W.askForNew.fill({ council }))}</p>`);
+  page(
+    res,
+    404,
+    CUSTOMER_WORDING.planPage.stoppedTitle,
+    council,
+    `<h1>${esc(CUSTOMER_WORDING.planPage.stoppedTitle)}</h1><p>${esc(CUSTOMER_WORDING.planPage.stopped)}</p><p>${esc(CUSTOMER_WORDING.planPage.askForNew.fill({ council }))}</p>`,
+  );
 }
 
 function notice(res: Response, status: number, council: string, token: string, text: string): void {
-  page(res, status, W.title, council, `<h1>${esc(W.title)}</h1><p role="alert">${esc(text)}</p><p><a href="/plan/${esc(token)}">${esc(W.backToPlan)}</a></p>`);
+  page(
+    res,
+    status,
+    CUSTOMER_WORDING.planPage.title,
+    council,
+    `<h1>${esc(CUSTOMER_WORDING.planPage.title)}</h1><p role="alert">${esc(text)}</p><p><a href="/plan/${esc(token)}">${esc(CUSTOMER_WORDING.planPage.backToPlan)}</a></p>`,
+  );
 }
 
 interface FormState {
@@ -118,33 +128,35 @@ interface FormState {
 
 function planBody(plan: CustomerPlanView, token: string, council: string, canWrite: boolean, state: FormState): string {
   const base = `/plan/${esc(token)}`;
-  const said = state.said ? { added: W.added, done: W.markedDone, sent: W.sent }[state.said] : null;
+  const said = state.said
+    ? { added: CUSTOMER_WORDING.planPage.added, done: CUSTOMER_WORDING.planPage.markedDone, sent: CUSTOMER_WORDING.planPage.sent }[state.said]
+    : null;
   const services = plan.services.length
     ? `<ul class="cards">${plan.services
         .map(
           (s) =>
             `<li><h3>${esc(s.needs.join('; '))}</h3><dl>` +
-            `<dt>${esc(W.service)}</dt><dd>${esc(s.service)}</dd>` +
-            `<dt>${esc(W.status)}</dt><dd>${esc(s.status)}</dd>` +
-            `<dt>${esc(W.reference)}</dt><dd>${esc(s.reference)}</dd>` +
-            `<dt>${esc(W.nextStep)}</dt><dd>${esc(s.nextStep)}${s.outcome ? ` ${esc(W.outcome.fill({ outcome: s.outcome }))}` : ''}</dd>` +
-            `<dt>${esc(W.who)}</dt><dd>${esc(s.who)}</dd></dl></li>`,
+            `<dt>${esc(CUSTOMER_WORDING.planPage.service)}</dt><dd>${esc(s.service)}</dd>` +
+            `<dt>${esc(CUSTOMER_WORDING.planPage.status)}</dt><dd>${esc(s.status)}</dd>` +
+            `<dt>${esc(CUSTOMER_WORDING.planPage.reference)}</dt><dd>${esc(s.reference)}</dd>` +
+            `<dt>${esc(CUSTOMER_WORDING.planPage.nextStep)}</dt><dd>${esc(s.nextStep)}${s.outcome ? ` ${esc(CUSTOMER_WORDING.planPage.outcome.fill({ outcome: s.outcome }))}` : ''}</dd>` +
+            `<dt>${esc(CUSTOMER_WORDING.planPage.who)}</dt><dd>${esc(s.who)}</dd></dl></li>`,
         )
         .join('')}</ul>`
-    : `<p>${esc(W.nothingYet)}</p>`;
+    : `<p>${esc(CUSTOMER_WORDING.planPage.nothingYet)}</p>`;
   const actions = plan.actions.length
     ? `<ul class="cards" id="own-actions">${plan.actions
         .map(
           (a) =>
             `<li><p>${esc(a.text)}</p>${
               a.doneAt
-                ? `<p class="done">${esc(W.done)}</p>`
+                ? `<p class="done">${esc(CUSTOMER_WORDING.planPage.done)}</p>`
                 : `<form method="post" action="${base}/actions/${esc(a.id)}/done"><input type="hidden" name="requestId" value="${randomUUID()}">` +
-                  `<button type="submit" class="secondary" aria-label="${esc(W.markDoneLabel.fill({ action: a.text }))}">${esc(W.markDone)}</button></form>`
+                  `<button type="submit" class="secondary" aria-label="${esc(CUSTOMER_WORDING.planPage.markDoneLabel.fill({ action: a.text }))}">${esc(CUSTOMER_WORDING.planPage.markDone)}</button></form>`
             }</li>`,
         )
         .join('')}</ul>`
-    : `<p>${esc(W.ownNone)}</p>`;
+    : `<p>${esc(CUSTOMER_WORDING.planPage.ownNone)}</p>`;
   const failed = (form: 'action' | 'message') => (state.failed?.form === form ? state.failed : null);
   const field = (form: 'action' | 'message', id: string, control: (attrs: string) => string) => {
     const f = failed(form);
@@ -153,22 +165,22 @@ function planBody(plan: CustomerPlanView, token: string, council: string, canWri
   };
   const addForm =
     `<form method="post" action="${base}/actions"><input type="hidden" name="requestId" value="${randomUUID()}">` +
-    `<label for="own-text">${esc(W.addLabel)}</label><p class="hint" id="own-text-hint">${esc(W.addHint)}</p>` +
+    `<label for="own-text">${esc(CUSTOMER_WORDING.planPage.addLabel)}</label><p class="hint" id="own-text-hint">${esc(CUSTOMER_WORDING.planPage.addHint)}</p>` +
     field('action', 'own-text', (attrs) => `<input type="text" ${attrs} maxlength="${MAX_ACTION_CHARS}" value="${esc(failed('action')?.text ?? '')}">`) +
-    `<button type="submit">${esc(W.add)}</button></form>`;
-  const writeTo = plan.lead ? W.writeTo.fill({ lead: plan.lead, council }) : W.writeToTeam.fill({ council });
+    `<button type="submit">${esc(CUSTOMER_WORDING.planPage.add)}</button></form>`;
+  const writeTo = plan.lead ? CUSTOMER_WORDING.planPage.writeTo.fill({ lead: plan.lead, council }) : CUSTOMER_WORDING.planPage.writeToTeam.fill({ council });
   const writeForm = canWrite
-    ? `<h2 id="write">${esc(W.writeHeading)}</h2><form method="post" action="${base}/messages"><input type="hidden" name="requestId" value="${randomUUID()}">` +
-      `<label for="message-text">${esc(W.messageLabel)}</label><p class="hint" id="message-text-hint">${esc(writeTo)}</p>` +
+    ? `<h2 id="write">${esc(CUSTOMER_WORDING.planPage.writeHeading)}</h2><form method="post" action="${base}/messages"><input type="hidden" name="requestId" value="${randomUUID()}">` +
+      `<label for="message-text">${esc(CUSTOMER_WORDING.planPage.messageLabel)}</label><p class="hint" id="message-text-hint">${esc(writeTo)}</p>` +
       field('message', 'message-text', (attrs) => `<textarea ${attrs} maxlength="${MAX_MESSAGE_CHARS}">${esc(failed('message')?.text ?? '')}</textarea>`) +
-      `<button type="submit">${esc(W.send)}</button></form>`
+      `<button type="submit">${esc(CUSTOMER_WORDING.planPage.send)}</button></form>`
     : '';
   return (
-    `<h1>${esc(W.title)}</h1><p>${esc(W.intro)}</p>` +
-    (plan.lead ? `<p>${esc(W.lead.fill({ council, lead: plan.lead }))}</p>` : '') +
+    `<h1>${esc(CUSTOMER_WORDING.planPage.title)}</h1><p>${esc(CUSTOMER_WORDING.planPage.intro)}</p>` +
+    (plan.lead ? `<p>${esc(CUSTOMER_WORDING.planPage.lead.fill({ council, lead: plan.lead }))}</p>` : '') +
     (said ? `<p class="said" role="status">${esc(said)}</p>` : '') +
-    `<h2>${esc(W.helpingHeading)}</h2>${services}` +
-    `<h2 id="own">${esc(W.ownHeading)}</h2>${actions}${addForm}` +
+    `<h2>${esc(CUSTOMER_WORDING.planPage.helpingHeading)}</h2>${services}` +
+    `<h2 id="own">${esc(CUSTOMER_WORDING.planPage.ownHeading)}</h2>${actions}${addForm}` +
     writeForm
   );
 }
@@ -184,7 +196,7 @@ export function planPageRouter(deps: PlanPageDeps) {
   async function render(res: Response, status: number, planId: string, token: string, state: FormState): Promise<void> {
     const plan = await loadCustomerPlan(deps.db, planId, { needLabel: deps.needLabel, council });
     if (!plan) return stopped(res, council);
-    page(res, status, W.title, council, planBody(plan, token, council, canWrite, state));
+    page(res, status, CUSTOMER_WORDING.planPage.title, council, planBody(plan, token, council, canWrite, state));
   }
 
   router.get('/plan/:token', async (req, res) => {
@@ -200,28 +212,28 @@ export function planPageRouter(deps: PlanPageDeps) {
     <T>(schema: z.ZodType<T>, run: (req: Request, res: Response, planId: string, body: T) => Promise<void>) =>
     async (req: Request, res: Response) => {
       const token = String(req.params.token);
-      if (!fromThePlanPage(req.headers, deps.publicBaseUrl)) return notice(res, 403, council, token, W.notFromHere);
+      if (!fromThePlanPage(req.headers, deps.publicBaseUrl)) return notice(res, 403, council, token, CUSTOMER_WORDING.planPage.notFromHere);
       const found = await planForToken(deps.db, token);
       if (!found) return stopped(res, council);
-      if (!(await changes.take(found.linkId))) return notice(res, 429, council, token, W.tooMany);
+      if (!(await changes.take(found.linkId))) return notice(res, 429, council, token, CUSTOMER_WORDING.planPage.tooMany);
       const body = schema.safeParse(req.body ?? {});
-      if (!body.success) return notice(res, 400, council, token, W.notFromHere);
+      if (!body.success) return notice(res, 400, council, token, CUSTOMER_WORDING.planPage.notFromHere);
       try {
         await run(req, res, found.planId, body.data);
       } catch (error) {
         if (!(error instanceof Refused)) throw error;
         await deps.effects.run(error.effects);
-        if (error.code === 'not_found') return notice(res, 404, council, token, W.notYours);
+        if (error.code === 'not_found') return notice(res, 404, council, token, CUSTOMER_WORDING.planPage.notYours);
         if (error.code === 'gone') return stopped(res, council);
-        return notice(res, 409, council, token, W.notFromHere);
+        return notice(res, 409, council, token, CUSTOMER_WORDING.planPage.notFromHere);
       }
     };
 
   /** The words the form sent, or why they cannot be taken (the page is shown again with them). */
   const wordsOf = (text: string, max: number): { ok: true; text: string } | { ok: false; error: string } => {
     const trimmed = text.trim();
-    if (!trimmed) return { ok: false, error: W.emptyText };
-    if (trimmed.length > max) return { ok: false, error: W.tooLong.fill({ max }) };
+    if (!trimmed) return { ok: false, error: CUSTOMER_WORDING.planPage.emptyText };
+    if (trimmed.length > max) return { ok: false, error: CUSTOMER_WORDING.planPage.tooLong.fill({ max }) };
     return { ok: true, text: trimmed };
   };
 
@@ -265,7 +277,13 @@ export function planPageRouter(deps: PlanPageDeps) {
   router.use('/plan', (error: Error & { status?: number }, req: Request, res: Response, next: NextFunction) => {
     if (!error.status || error.status >= 500) return next(error);
     const token = req.path.split('/')[1] ?? '';
-    notice(res, error.status, council, token, error.status === 413 ? W.tooLong.fill({ max: MAX_MESSAGE_CHARS }) : W.notFromHere);
+    notice(
+      res,
+      error.status,
+      council,
+      token,
+      error.status === 413 ? CUSTOMER_WORDING.planPage.tooLong.fill({ max: MAX_MESSAGE_CHARS }) : CUSTOMER_WORDING.planPage.notFromHere,
+    );
   });
   return router;
 }

@@ -25,23 +25,21 @@ export interface CustomerPlanView {
 const personOnly = (acceptedBy: string) => acceptedBy.replace(/\s*\([^)]*\)\s*$/, '').trim();
 
 export function nextStepOf(status: HandoffStatus, service: string): string {
-  const next = CUSTOMER_WORDING.planPage.next;
   switch (status) {
     case 'sent':
     case 'delivered':
     case 'accepted':
-      return next[status].fill({ service });
+      return CUSTOMER_WORDING.planPage.next[status].fill({ service });
     default:
-      return next[status];
+      return CUSTOMER_WORDING.planPage.next[status];
   }
 }
 
 function whoOf(h: { status: HandoffStatus; acceptedBy: string | null; service: string }, council: string): string {
-  const words = CUSTOMER_WORDING.planPage;
-  if (h.status === 'closed' || h.status === 'redirected') return words.nobody;
-  if (h.status === 'failed') return words.whoCouncil.fill({ council });
+  if (h.status === 'closed' || h.status === 'redirected') return CUSTOMER_WORDING.planPage.nobody;
+  if (h.status === 'failed') return CUSTOMER_WORDING.planPage.whoCouncil.fill({ council });
   const person = h.status === 'accepted' && h.acceptedBy ? personOnly(h.acceptedBy) : '';
-  return person ? words.whoPerson.fill({ person, service: h.service }) : words.whoService.fill({ service: h.service });
+  return person ? CUSTOMER_WORDING.planPage.whoPerson.fill({ person, service: h.service }) : CUSTOMER_WORDING.planPage.whoService.fill({ service: h.service });
 }
 
 export async function loadCustomerPlan(

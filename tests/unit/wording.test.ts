@@ -47,7 +47,7 @@ function nodesOf(file: string, text = read(file)): { source: ts.SourceFile; node
 const FILES = [
   { file: 'channels/voice/wording.json', load: loadVoiceWording, readers: ['channels/voice'], root: 'wording' },
   { file: 'hub/data/bot-wording.json', load: loadBotWording, readers: ['hub/bot'], root: 'wording' },
-  { file: 'hub/data/customer-wording.json', load: loadCustomerWording, readers: ['hub'], root: 'CUSTOMER_WORDING' },
+  { file: 'hub/data/customer-wording.json', load: loadCustomerWording, readers: ['hub', 'agent-desk/server'], root: 'CUSTOMER_WORDING' },
   { file: 'hub/data/safety.json', load: loadSafetyWording, readers: ['hub', 'app'], root: '(?:safety|wording)' },
 ] as const;
 
