@@ -72,9 +72,8 @@ export async function dkimSigned(raw: Buffer, by: MailDomain): Promise<Buffer> {
   return Buffer.concat([Buffer.from(signed.signatures), raw]);
 }
 
-/** Delivers a raw message over SMTP with its own envelope. */
 /**
- * Delivers as a sending server does: a temporary refusal (4xx, "try again later", which the hub gives when it could
+ * Delivers a raw message over SMTP with its own envelope, as a sending server does: a temporary refusal (4xx, "try again later", which the hub gives when it could
  * not store the message, e.g. its database too slow on a loaded machine) is tried again after a pause; a permanent
  * one (5xx) is final.
  */

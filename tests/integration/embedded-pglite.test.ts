@@ -37,7 +37,7 @@ describe('the embedded default (PGlite)', () => {
     const log = hub.output();
     expect(log).toMatch(/embedded PGlite in .*ch-pglite-/);
     expect(log).toMatch(/"url":"http:\/\/127\.0\.0\.1:\d+"/);
-    expect(log).toMatch(/"channels":\["sms","webchat","voice","in_person"\]/);
+    expect(log).toMatch(/"channels":\["sms","webchat","voice","in_person","plan_page"\]/);
     expect(log).toMatch(/created the first admin account/);
   });
 

@@ -324,9 +324,8 @@ describe('routing', () => {
       body: JSON.stringify({ name: `Immigration ${nextNumber++}`, needs: ['legal'], hours: `${day} 09:00-17:00`, timeZone: 'UTC' }),
     });
     expect(team.status).toBe(201);
-    // Nia works for that team out of its hours (a late shift), and is available.
+    // Nia works for that team out of its hours (a late shift).
     const nia = await deskAgent('Nia', { teamIds: [team.body.team.id] });
-    await goAvailable(nia);
     const before = twilioApi.requests.length;
     const conversation = await smsConversation('my visa runs out next week');
     await waitingFor(conversation.id);
@@ -339,6 +338,8 @@ describe('routing', () => {
         source: 'agent',
       },
     });
+    // Available only now: the offer she gets is the one for the team's wait, not one from before the need was known.
+    await goAvailable(nia);
     const offered = offerOf(nia, conversation.id);
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(conversation.from, 'are you there?'));
     await offered;

@@ -66,7 +66,8 @@ async function answeredConversation(from: string, by: MailDomain, tag: string) {
   const first = arrival(`<${tag}-1@${by.domain}>`);
   await send({ from, subject: 'Missed bin collection', messageId: `<${tag}-1@${by.domain}>`, text: 'My bin was not emptied this week.' }, by);
   const question = await first;
-  expect(question.senderAuth).toMatchObject({ verdict: 'pass', domain: by.domain });
+  // The whole verdict in the failure message: which check said no, if one did.
+  expect(question.senderAuth, JSON.stringify(question.senderAuth)).toMatchObject({ verdict: 'pass', domain: by.domain });
   const sent = nextEvent<MessageView>(desk, 'message.updated', (m) => m.conversationId === question.conversationId && m.status === 'sent');
   const before = relay.mails.length;
   expect(
