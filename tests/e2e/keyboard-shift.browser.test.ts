@@ -145,9 +145,10 @@ describe('an agent’s shift by keyboard alone', () => {
     await expect.poll(() => focused(page)).toMatchObject({ id: 'mode-note' });
     await tabTo(page, byId('note-text'));
     await page.keyboard.type('Two children; texts are safer than calls.');
-    await tabTo(page, byName('Add private note'));
-    await page.keyboard.press('Enter');
+    // Ctrl+Enter adds it, as it sends a reply; the note box is ready for the next.
+    await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.locator('#messages li.note').last().textContent()).toMatch(/Two children; texts are safer than calls\.$/);
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'note-text' });
     await focusKept(page, 'adding a note');
     // Back to Reply, so the next words go to the customer only when meant to.
     await tabTo(page, byId('mode-note'), { back: true });

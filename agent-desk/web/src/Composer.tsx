@@ -122,14 +122,6 @@ function ReplyForm({ conversation, replyRef, hidden, onSent, onTyping }: ReplyPr
     }
   };
 
-  // Ctrl+Enter (or ⌘+Enter) sends, as in most chat tools; Enter alone makes a new line.
-  const onKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      event.currentTarget.form?.requestSubmit();
-    }
-  };
-
   return (
     <form id="reply-form" role="tabpanel" className="composer-form" hidden={hidden} onSubmit={send}>
       <label htmlFor="reply-text" className="visually-hidden">
@@ -143,7 +135,7 @@ function ReplyForm({ conversation, replyRef, hidden, onSent, onTyping }: ReplyPr
         required
         ref={replyRef}
         onInput={onTyping}
-        onKeyDown={onKey}
+        onKeyDown={submitOnCtrlEnter}
         placeholder="Write to the customer"
         aria-describedby="reply-keys"
       />
@@ -246,6 +238,14 @@ function CannedPicker({ conversation, agent, canned, replyRef, beforeInsert, onS
 }
 
 /** A note for colleagues: shown in the timeline, marked as not sent; the server never sends it. */
+/** Ctrl+Enter (or ⌘+Enter) sends a reply or adds a note, as in most chat tools; Enter alone makes a new line. */
+function submitOnCtrlEnter(event: KeyboardEvent<HTMLTextAreaElement>) {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    event.currentTarget.form?.requestSubmit();
+  }
+}
+
 function NoteForm({ conversation, hidden, onNote }: { conversation: ConversationDetail | null; hidden: boolean; onNote: (note: Note) => void }) {
   const [error, setError] = useState('');
   const textRef = useRef<HTMLTextAreaElement>(null);
@@ -261,13 +261,15 @@ function NoteForm({ conversation, hidden, onNote }: { conversation: Conversation
       const { note } = await api<{ note: Note }>(`/api/conversations/${id}/notes`, { method: 'POST', body: { text } });
       if (textRef.current?.value.trim() === text) textRef.current.value = '';
       onNote(note);
+      // Ready for the next note, as the reply box is after sending.
+      textRef.current?.focus({ preventScroll: true });
     } catch (e) {
       setError(errorText(e));
     }
   };
   return (
     <form id="note-form" role="tabpanel" className="composer-form private-note" hidden={hidden} onSubmit={add}>
-      <p id="note-hint">Only colleagues see notes. A note is never sent to the customer.</p>
+      <p id="note-hint">Only colleagues see notes. A note is never sent to the customer. Ctrl+Enter adds it.</p>
       <label htmlFor="note-text" className="visually-hidden">
         Private note (not sent to the customer)
       </label>
@@ -279,6 +281,7 @@ function NoteForm({ conversation, hidden, onNote }: { conversation: Conversation
         required
         aria-describedby="note-hint"
         ref={textRef}
+        onKeyDown={submitOnCtrlEnter}
         placeholder="Write a note for colleagues"
       />
       <div className="composer-actions">
