@@ -106,7 +106,9 @@ describe('an agent’s shift by keyboard alone', () => {
     await expect.poll(() => sheet.isVisible()).toBe(false);
     expect(await focused(page)).toEqual(before);
 
-    // Available: Alt+S goes to My status, the arrows choose.
+    // Available: Alt+S goes to My status, the arrows choose. (The status control is greyed until the desk has read
+    // the agent's routing; a person waits for it to be ready, and so does the test.)
+    await expect.poll(() => page.getByLabel('My status').isEnabled()).toBe(true);
     await page.keyboard.press('Alt+S');
     await expect.poll(() => focused(page)).toMatchObject({ id: 'presence' });
     await page.keyboard.press('Home');
