@@ -16,6 +16,7 @@ import { Refused } from '../../hub/usecases/errors.ts';
 import { MAX_ACTION_CHARS, MAX_MESSAGE_CHARS, PLAN_PAGE_CHANNEL, addOwnAction, markActionDone, writeToLead } from '../../hub/usecases/plan.ts';
 import { CUSTOMER_WORDING } from '../../hub/wording.ts';
 import { fromTheDesk } from './origin.ts';
+import { escapeHtml as esc } from '../../channels/html.ts';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface PlanPageDeps {
@@ -45,11 +46,6 @@ export function fromThePlanPage(headers: IncomingHttpHeaders, publicBaseUrl: str
 const Form = z.object({ text: z.string().max(5000).default(''), requestId: z.uuid() });
 const DoneForm = z.object({ requestId: z.uuid() });
 const Said = z.enum(['added', 'done', 'sent']);
-
-/** HTML-escapes text for element content and quoted attributes. */
-export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 const STYLE = `
 *{box-sizing:border-box}

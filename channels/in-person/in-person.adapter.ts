@@ -3,21 +3,10 @@
 // answered, and services reach them, by an address on their record. It is a channel so that the contact enters
 // the same record, timeline, needs, plan and hand-offs as any other, and shows as "In person" wherever it is listed.
 import { z } from 'zod';
-import { ChannelSendError, type ChannelAdapter, type ChannelModule } from '../contract.ts';
+import type { ChannelModule } from '../contract.ts';
+import { unsendableAdapter } from '../unsendable.ts';
 
 export const inPersonConfigSchema = z.object({});
-
-export function createInPersonAdapter(): ChannelAdapter {
-  return {
-    kind: 'in_person',
-    address: 'in person',
-    mount: () => undefined,
-    async send() {
-      // Replies go by the customer's record (hub/outbound/compose.ts); reaching here is a bug, not a retry.
-      throw new ChannelSendError('nothing can be sent to a contact in person: write to an address on their record', 'in_person:unsendable', false);
-    },
-  };
-}
 
 export const inPersonChannel: ChannelModule<z.infer<typeof inPersonConfigSchema>> = {
   kind: 'in_person',
@@ -45,5 +34,5 @@ export const inPersonChannel: ChannelModule<z.infer<typeof inPersonConfigSchema>
   // On unless switched off: any council office can take people in person.
   isOn: (env) => env.IN_PERSON_ENABLED !== 'false',
   configSchema: inPersonConfigSchema,
-  create: () => createInPersonAdapter(),
+  create: () => unsendableAdapter('in_person', 'in person', 'a contact in person'),
 };

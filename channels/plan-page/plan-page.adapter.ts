@@ -3,21 +3,10 @@
 // shown as "Plan page". Nothing is sent on it: the page has no inbox, so replies go to an address on the
 // customer's record, like contact in person.
 import { z } from 'zod';
-import { ChannelSendError, type ChannelAdapter, type ChannelModule } from '../contract.ts';
+import type { ChannelModule } from '../contract.ts';
+import { unsendableAdapter } from '../unsendable.ts';
 
 export const planPageConfigSchema = z.object({});
-
-export function createPlanPageAdapter(): ChannelAdapter {
-  return {
-    kind: 'plan_page',
-    address: 'plan page',
-    mount: () => undefined,
-    async send() {
-      // Replies go by the customer's record (hub/outbound/compose.ts); reaching here is a bug, not a retry.
-      throw new ChannelSendError('nothing can be sent to the plan page: write to an address on their record', 'plan_page:unsendable', false);
-    },
-  };
-}
 
 export const planPageChannel: ChannelModule<z.infer<typeof planPageConfigSchema>> = {
   kind: 'plan_page',
@@ -45,5 +34,5 @@ export const planPageChannel: ChannelModule<z.infer<typeof planPageConfigSchema>
   // On unless switched off: the page's "write to us" form is shown only while it is on.
   isOn: (env) => env.PLAN_PAGE_MESSAGES_ENABLED !== 'false',
   configSchema: planPageConfigSchema,
-  create: () => createPlanPageAdapter(),
+  create: () => unsendableAdapter('plan_page', 'plan page', 'the plan page'),
 };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, OutboundMessage, SendResult, TranscriptEntry } from '../contract.ts';
 import { VisitorId, normaliseChatMessage } from './normalise.ts';
+import { escapeHtml } from '../html.ts';
 
 export const CHAT_NAMESPACE = '/chat';
 const DELIVER_TOPIC = 'webchat.deliver';
@@ -223,7 +224,3 @@ export const webchatChannel: ChannelModule<WebchatConfig> = {
   configSchema: webchatConfigSchema,
   create: createWebchatAdapter,
 };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

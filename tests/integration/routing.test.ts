@@ -89,6 +89,24 @@ async function waitingFor(id: string): Promise<void> {
   }
 }
 
+/** A team open only on a day two days from now: closed today, whatever the time. */
+async function teamClosedToday(name: string, needs: string[]): Promise<{ id: string }> {
+  const day = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][(new Date().getUTCDay() + 2) % 7];
+  const team = await apiJson(hub.url, admin, '/api/teams', {
+    method: 'POST',
+    body: JSON.stringify({ name, needs, hours: `${day} 09:00-17:00`, timeZone: 'UTC' }),
+  });
+  expect(team.status).toBe(201);
+  return team.body.team;
+}
+
+/** As if the bot had found the need and handed over: no longer waiting, with the need recorded, until the next message. */
+async function needFoundBeforeTheWait(conversationId: string, code: string): Promise<void> {
+  await waitingFor(conversationId);
+  const { customerId } = await hub.database.prisma.conversation.update({ where: { id: conversationId }, data: { waitingSince: null } });
+  await hub.database.prisma.need.create({ data: { customerId, conversationId, code, source: 'agent' } });
+}
+
 const offerOf = (agent: DeskAgent, conversationId: string) => nextEvent<OfferView>(agent.socket, 'offer', (o) => o.conversation.id === conversationId);
 
 describe('routing', () => {
@@ -283,26 +301,11 @@ describe('routing', () => {
   });
 
   it('tells a customer when the team for their need is closed, and when it opens', async () => {
-    // Open only on a day two days from now: closed today, whatever the time.
-    const day = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][(new Date().getUTCDay() + 2) % 7];
-    const team = await apiJson(hub.url, admin, '/api/teams', {
-      method: 'POST',
-      body: JSON.stringify({ name: `Benefits ${nextNumber++}`, needs: ['money'], hours: `${day} 09:00-17:00`, timeZone: 'UTC' }),
-    });
-    expect(team.status).toBe(201);
+    const team = await teamClosedToday(`Benefits ${nextNumber++}`, ['money']);
     const before = twilioApi.requests.length;
     const conversation = await smsConversation('I have debts I cannot pay');
-    await waitingFor(conversation.id);
-    await hub.database.prisma.conversation.update({ where: { id: conversation.id }, data: { waitingSince: null } });
-    await hub.database.prisma.need.create({
-      data: {
-        customerId: (await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).customerId,
-        conversationId: conversation.id,
-        code: 'money.debt',
-        source: 'agent',
-      },
-    });
-    // As if the bot had found the need and handed over: the next message starts the wait, for the team that answers it.
+    await needFoundBeforeTheWait(conversation.id, 'money.debt');
+    // The next message starts the wait, for the team that answers the need.
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(conversation.from, 'are you there?'));
     const [notice] = (await twilioApi.waitForRequests(before + 1)).slice(before).filter((r) => r.form.To === conversation.from);
     expect(notice!.form.Body).toMatch(
@@ -314,37 +317,23 @@ describe('routing', () => {
     );
     expect(notice!.form.Body).toContain(`will reply when they open again on ${opens} at 9am.`);
     const row = await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
-    expect(row.teamId).toBe(team.body.team.id);
+    expect(row.teamId).toBe(team.id);
   });
 
   it('does not tell a customer the team is closed while someone in it is working: they are offered it', async () => {
-    const day = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][(new Date().getUTCDay() + 2) % 7];
-    const team = await apiJson(hub.url, admin, '/api/teams', {
-      method: 'POST',
-      body: JSON.stringify({ name: `Immigration ${nextNumber++}`, needs: ['legal'], hours: `${day} 09:00-17:00`, timeZone: 'UTC' }),
-    });
-    expect(team.status).toBe(201);
+    const team = await teamClosedToday(`Immigration ${nextNumber++}`, ['legal']);
     // Nia works for that team out of its hours (a late shift).
-    const nia = await deskAgent('Nia', { teamIds: [team.body.team.id] });
+    const nia = await deskAgent('Nia', { teamIds: [team.id] });
     const before = twilioApi.requests.length;
     const conversation = await smsConversation('my visa runs out next week');
-    await waitingFor(conversation.id);
-    await hub.database.prisma.conversation.update({ where: { id: conversation.id }, data: { waitingSince: null } });
-    await hub.database.prisma.need.create({
-      data: {
-        customerId: (await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).customerId,
-        conversationId: conversation.id,
-        code: 'legal.immigration',
-        source: 'agent',
-      },
-    });
+    await needFoundBeforeTheWait(conversation.id, 'legal.immigration');
     // Available only now: the offer she gets is the one for the team's wait, not one from before the need was known.
     await goAvailable(nia);
     const offered = offerOf(nia, conversation.id);
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(conversation.from, 'are you there?'));
     await offered;
     const row = await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
-    expect(row.teamId).toBe(team.body.team.id);
+    expect(row.teamId).toBe(team.id);
     expect(row.closedNoticeAt).toBeNull();
     expect(twilioApi.requests.slice(before).filter((r) => r.form.To === conversation.from && /closed now/.test(r.form.Body ?? ''))).toEqual([]);
   });
