@@ -33,6 +33,7 @@ import type { Adapters } from '../hub/outbound/process.ts';
 import { createQueues, type Queues } from '../hub/queues.ts';
 import { connectRedis, type Redis } from '../hub/redis.ts';
 import { startSweeper } from '../hub/sweeper.ts';
+import { startFollowUps } from '../hub/followup/schedule.ts';
 import { startWorkers, type Workers } from '../hub/workers.ts';
 import { loadNeedsData } from '../hub/needs/data.ts';
 import { buildDetector } from '../hub/needs/detector.ts';
@@ -159,6 +160,11 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
       planLinks,
     });
     stops.push(startSweeper(db, queues, logger, { ...config.sweep, sessionIdleMs: config.sessionIdleMs }));
+    if (config.followUp) {
+      const { sweepMs, hours, ...timing } = config.followUp;
+      const settings = { ...timing, council, publicBaseUrl: config.publicBaseUrl, planLinkDays: config.planLinkDays, enabledChannels };
+      stops.push(startFollowUps({ db, effects, logger }, { ...settings, hours: hours ? parseOpeningHours(hours, 'Europe/London') : null }, sweepMs));
+    }
   }
 
   let url: string | null = null;

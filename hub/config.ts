@@ -205,6 +205,21 @@ const hubSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   /** How long a link to the customer's own plan works, in days, from when it was sent. */
   PLAN_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  /** The quality-of-life follow-up (hub/usecases/follow-up.ts): asked when a plan closes, and each interval of a long one. */
+  FOLLOW_UP_ENABLED: z
+    .enum(['true', 'false', ''], 'must be true or false')
+    .default('true')
+    .transform((v) => v !== 'false'),
+  /** Hours after a plan's last hand-off closed before the customer is asked how things are. */
+  FOLLOW_UP_AFTER_HOURS: z.coerce.number().min(0).max(720).default(24),
+  /** A plan still open is asked about every this many days, and none is asked twice within it. */
+  FOLLOW_UP_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  /** Answers are taken for this many days after the question. */
+  FOLLOW_UP_ANSWER_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  /** When questions may be sent (council time, opening-hours syntax); empty: at any time. */
+  FOLLOW_UP_HOURS: z.string().default('Mo-Sa 10:00-19:00; PH off'),
+  /** How often due follow-ups are looked for. */
+  FOLLOW_UP_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
   /** Slack's Web API; tests point it at a fake on 127.0.0.1. */
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
 });
@@ -247,6 +262,8 @@ export interface HubConfig {
   handoff: { attempts: number; backoffMs: number; webhookTimeoutMs: number; directoryPath: string | null; directoryAllOrNothing: boolean };
   /** Links to the customer's own plan work this many days (PLAN_LINK_DAYS). */
   planLinkDays: number;
+  /** The quality-of-life follow-up; null when switched off. */
+  followUp: { afterHours: number; intervalDays: number; answerDays: number; hours: string | null; sweepMs: number } | null;
   /** Slack hand-offs; null when not configured. */
   slack: { botToken: string; signingSecret: string; apiUrl: string } | null;
 }
@@ -285,6 +302,10 @@ export function loadConfig(env: Env): HubConfig {
   if (hub && hub.LOGIN_MAX_FAILURES_PER_ACCOUNT < hub.LOGIN_MAX_FAILURES) problems.push('LOGIN_MAX_FAILURES_PER_ACCOUNT: must be at least LOGIN_MAX_FAILURES');
   if (hub && !!hub.SLACK_BOT_TOKEN !== !!hub.SLACK_SIGNING_SECRET)
     problems.push('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: set both for Slack hand-offs, or neither');
+  if (hub?.FOLLOW_UP_HOURS.trim()) {
+    const problem = checkOpeningHours(hub.FOLLOW_UP_HOURS);
+    if (problem) problems.push(`FOLLOW_UP_HOURS: ${problem}`);
+  }
   if (problems.length > 0 || !hub) throw new ConfigError(problems);
 
   const publicBaseUrl = (hub.PUBLIC_BASE_URL ?? `http://localhost:${hub.PORT}`).replace(/\/+$/, '');
@@ -346,6 +367,15 @@ export function loadConfig(env: Env): HubConfig {
       directoryAllOrNothing: hub.DIRECTORY_ALL_OR_NOTHING,
     },
     planLinkDays: hub.PLAN_LINK_DAYS,
+    followUp: hub.FOLLOW_UP_ENABLED
+      ? {
+          afterHours: hub.FOLLOW_UP_AFTER_HOURS,
+          intervalDays: hub.FOLLOW_UP_INTERVAL_DAYS,
+          answerDays: hub.FOLLOW_UP_ANSWER_DAYS,
+          hours: hub.FOLLOW_UP_HOURS.trim() || null,
+          sweepMs: hub.FOLLOW_UP_SWEEP_MS,
+        }
+      : null,
     slack:
       hub.SLACK_BOT_TOKEN && hub.SLACK_SIGNING_SECRET
         ? { botToken: hub.SLACK_BOT_TOKEN, signingSecret: hub.SLACK_SIGNING_SECRET, apiUrl: hub.SLACK_API_URL }
@@ -366,5 +396,8 @@ export function describeConfig(config: HubConfig): Record<string, unknown> {
     channels: Object.keys(config.channels),
     bot: config.botChannels.length ? config.botChannels : 'off',
     slackHandoffs: config.slack ? 'on' : 'off',
+    followUps: config.followUp
+      ? `${config.followUp.afterHours} h after a plan closes, every ${config.followUp.intervalDays} days, ${config.followUp.hours ?? 'at any time'}`
+      : 'off',
   };
 }

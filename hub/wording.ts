@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { Line, loadWording, template } from '../channels/wording.ts';
 import { HandoffStatus } from './generated/prisma/enums.ts';
 
+/** A reply button's words (web chat shows at most 40 characters). */
+const Button = Line.refine((s) => s.length <= 40, 'a reply button holds at most 40 characters');
+
 export const CustomerWording = z.strictObject({
   about: z.string().optional(),
   /** Joins the last two needs of a list: "somewhere to live and food". */
@@ -15,7 +18,7 @@ export const CustomerWording = z.strictObject({
    * An agent closed the conversation, on a channel whose client shows it as one chat (web chat): the customer is
    * told it ended, with a reply button (startAgain, at most 40 characters) that begins a new one (hub/usecases/conversations.ts).
    */
-  chatEnded: z.strictObject({ text: Line, startAgain: Line.refine((s) => s.length <= 40, 'a reply button holds at most 40 characters') }),
+  chatEnded: z.strictObject({ text: Line, startAgain: Button }),
   /** Who their details went to, and the references to quote (hub/handoff/create.ts). */
   handoffs: z.strictObject({
     passedOn: Line,
@@ -106,6 +109,35 @@ export const CustomerWording = z.strictObject({
     stoppedTitle: Line,
     stopped: Line,
     askForNew: template('council'),
+    feedbackHeading: Line,
+    feedbackIntro: Line,
+    wellbeingLegend: Line,
+    helpedLegend: template('service'),
+    commentLabel: Line,
+    feedbackSend: Line,
+    feedbackThanks: Line,
+    feedbackMissing: Line,
+    yes: Line,
+    no: Line,
+  }),
+  /**
+   * The quality-of-life follow-up (hub/usecases/follow-up.ts): at most three short questions, answered by number
+   * (or by button where the channel shows them: each at most 40 characters, starting with the number it stands for).
+   */
+  followUp: z.strictObject({
+    wellbeing: template('council'),
+    /** Much worse … much better, in order: the number each starts with is the answer. */
+    scale: z.array(Button).length(5),
+    oneService: template('service'),
+    yes: Button,
+    no: Button,
+    severalServices: template('services'),
+    none: Button,
+    comment: Line,
+    finish: Button,
+    thanks: Line,
+    thanksWithPerson: Line,
+    byLink: template('council', 'link', 'until'),
   }),
 });
 export type CustomerWording = z.output<typeof CustomerWording>;

@@ -252,7 +252,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(notesRouter({ db: deps.db, effects: deps.effects }));
   router.use(cannedRouter({ db: deps.db }));
   router.use(deskHandoffRouter(handoffDeps));
-  router.use(planRouter({ db: deps.db, effects: deps.effects, settings: deps.planLinks }));
+  router.use(planRouter({ db: deps.db, effects: deps.effects, settings: deps.planLinks, needLabel: deps.handoffWords.need }));
 
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);

@@ -644,6 +644,14 @@ route(
     z.object({ text: z.string(), requestId: z.uuid() }),
   ),
 );
+route(
+  'POST /plan/{token}/feedback',
+  planChange(
+    'Answer the follow-up: how things are now (1 much worse … 5 much better), yes or no for each service (helped-{serviceId}), and an optional comment, which reaches the lead agent as the customer’s message. Nothing waiting: nothing changes',
+    PlanToken,
+    z.object({ requestId: z.uuid(), wellbeing: z.enum(['1', '2', '3', '4', '5']), comment: z.string().optional() }).catchall(z.enum(['yes', 'no'])),
+  ),
+);
 
 // Hand-offs and the service directory.
 route('GET /api/services', {

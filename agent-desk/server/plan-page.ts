@@ -15,6 +15,7 @@ import { loadCustomerPlan, type CustomerPlanView } from '../../hub/plan/view.ts'
 import { Refused } from '../../hub/usecases/errors.ts';
 import { MAX_ACTION_CHARS, MAX_MESSAGE_CHARS, PLAN_PAGE_CHANNEL, addOwnAction, markActionDone, writeToLead } from '../../hub/usecases/plan.ts';
 import { CUSTOMER_WORDING } from '../../hub/wording.ts';
+import { answerFollowUpForm } from '../../hub/usecases/follow-up.ts';
 import { fromTheDesk } from './origin.ts';
 import { escapeHtml as esc } from '../../channels/html.ts';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -45,7 +46,13 @@ export function fromThePlanPage(headers: IncomingHttpHeaders, publicBaseUrl: str
 }
 const Form = z.object({ text: z.string().max(5000).default(''), requestId: z.uuid() });
 const DoneForm = z.object({ requestId: z.uuid() });
-const Said = z.enum(['added', 'done', 'sent']);
+const Said = z.enum(['added', 'done', 'sent', 'feedback']);
+/** The follow-up form: how things are (1–5), yes or no per service (`helped-{serviceId}`), and a comment. */
+const FeedbackForm = z.looseObject({
+  requestId: z.uuid(),
+  wellbeing: z.coerce.number().int().min(1).max(5).optional(),
+  comment: z.string().max(5000).default(''),
+});
 
 const STYLE = `
 *{box-sizing:border-box}
@@ -72,6 +79,11 @@ a{color:#1d70b8}
 :focus-visible{outline:3px solid #ffdd00;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c}
 .said{border-left:5px solid #00703c;padding:.5rem .75rem;background:#f3f2f1}
 .error{color:#d4351c;font-weight:700;margin:.25rem 0}
+fieldset{border:0;padding:0;margin:0 0 1rem}
+legend{font-weight:700;margin:0 0 .25rem}
+label.choice{font-weight:400;display:flex;align-items:center;gap:.5rem;min-height:2.75rem;margin:0}
+label.choice input{width:1.5rem;height:1.5rem;margin:0}
+fieldset.invalid{border-left:5px solid #d4351c;padding-left:.75rem}
 [aria-invalid=true]{border-color:#d4351c}
 .emergency{margin-top:2rem;font-weight:700}
 `;
@@ -118,14 +130,19 @@ function notice(res: Response, status: number, council: string, token: string, t
 
 interface FormState {
   /** Which form failed, its words kept, and why. */
-  failed?: { form: 'action' | 'message'; text: string; error: string };
+  failed?: { form: 'action' | 'message' | 'feedback'; text: string; error: string };
   said?: z.infer<typeof Said>;
 }
 
 function planBody(plan: CustomerPlanView, token: string, council: string, canWrite: boolean, state: FormState): string {
   const base = `/plan/${esc(token)}`;
   const said = state.said
-    ? { added: CUSTOMER_WORDING.planPage.added, done: CUSTOMER_WORDING.planPage.markedDone, sent: CUSTOMER_WORDING.planPage.sent }[state.said]
+    ? {
+        added: CUSTOMER_WORDING.planPage.added,
+        done: CUSTOMER_WORDING.planPage.markedDone,
+        sent: CUSTOMER_WORDING.planPage.sent,
+        feedback: CUSTOMER_WORDING.planPage.feedbackThanks,
+      }[state.said]
     : null;
   const services = plan.services.length
     ? `<ul class="cards">${plan.services
@@ -175,9 +192,39 @@ function planBody(plan: CustomerPlanView, token: string, council: string, canWri
     `<h1>${esc(CUSTOMER_WORDING.planPage.title)}</h1><p>${esc(CUSTOMER_WORDING.planPage.intro)}</p>` +
     (plan.lead ? `<p>${esc(CUSTOMER_WORDING.planPage.lead.fill({ council, lead: plan.lead }))}</p>` : '') +
     (said ? `<p class="said" role="status">${esc(said)}</p>` : '') +
+    (plan.followUp ? feedbackForm(plan.followUp, base, state) : '') +
     `<h2>${esc(CUSTOMER_WORDING.planPage.helpingHeading)}</h2>${services}` +
     `<h2 id="own">${esc(CUSTOMER_WORDING.planPage.ownHeading)}</h2>${actions}${addForm}` +
     writeForm
+  );
+}
+
+/** The follow-up's three questions, when one waits for its answers: radio buttons, and an optional comment. */
+function feedbackForm(followUp: NonNullable<CustomerPlanView['followUp']>, base: string, state: FormState): string {
+  const failed = state.failed?.form === 'feedback' ? state.failed : null;
+  const scale = CUSTOMER_WORDING.followUp.scale
+    .map(
+      (label, i) =>
+        `<label class="choice"><input type="radio" name="wellbeing" value="${i + 1}"${failed ? ' aria-invalid="true" aria-describedby="wellbeing-error"' : ''}> ${esc(label.replace(/^\d+\s*/, ''))}</label>`,
+    )
+    .join('');
+  const services = followUp.services
+    .map(
+      (s) =>
+        `<fieldset><legend>${esc(CUSTOMER_WORDING.planPage.helpedLegend.fill({ service: s.name }))}</legend>` +
+        `<label class="choice"><input type="radio" name="helped-${esc(s.id)}" value="yes"> ${esc(CUSTOMER_WORDING.planPage.yes)}</label>` +
+        `<label class="choice"><input type="radio" name="helped-${esc(s.id)}" value="no"> ${esc(CUSTOMER_WORDING.planPage.no)}</label></fieldset>`,
+    )
+    .join('');
+  return (
+    `<h2 id="feedback">${esc(CUSTOMER_WORDING.planPage.feedbackHeading)}</h2><p>${esc(CUSTOMER_WORDING.planPage.feedbackIntro)}</p>` +
+    `<form method="post" action="${base}/feedback"><input type="hidden" name="requestId" value="${randomUUID()}">` +
+    `<fieldset${failed ? ' class="invalid"' : ''}><legend>${esc(CUSTOMER_WORDING.planPage.wellbeingLegend)}</legend>` +
+    (failed ? `<p class="error" id="wellbeing-error">${esc(failed.error)}</p>` : '') +
+    `${scale}</fieldset>${services}` +
+    `<label for="feedback-comment">${esc(CUSTOMER_WORDING.planPage.commentLabel)}</label>` +
+    `<textarea id="feedback-comment" name="comment" maxlength="${MAX_MESSAGE_CHARS}">${esc(failed?.text ?? '')}</textarea>` +
+    `<button type="submit">${esc(CUSTOMER_WORDING.planPage.feedbackSend)}</button></form>`
   );
 }
 
@@ -266,6 +313,29 @@ export function planPageRouter(deps: PlanPageDeps) {
       const { effects } = await writeToLead(deps.db, { planId, text: words.text, requestId: body.requestId, enabledChannels: deps.enabledChannels });
       await deps.effects.run(effects);
       res.redirect(303, `/plan/${req.params.token}?said=sent#write`);
+    }),
+  );
+
+  router.post(
+    '/plan/:token/feedback',
+    // One yes-or-no per service: more fields than the other forms.
+    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 40 }),
+    change(FeedbackForm, async (req, res, planId, body) => {
+      const token = String(req.params.token);
+      if (!body.wellbeing)
+        return render(res, 400, planId, token, { failed: { form: 'feedback', text: body.comment, error: CUSTOMER_WORDING.planPage.feedbackMissing } });
+      const helped = new Map<string, boolean>();
+      for (const [key, value] of Object.entries(body))
+        if (key.startsWith('helped-') && (value === 'yes' || value === 'no')) helped.set(key.slice('helped-'.length), value === 'yes');
+      const comment = body.comment.trim().slice(0, MAX_MESSAGE_CHARS);
+      const answered = await answerFollowUpForm(deps.db, { enabledChannels: deps.enabledChannels }, { planId, wellbeing: body.wellbeing, helped, comment });
+      await deps.effects.run(answered.effects);
+      // Their own words are read by a person: they reach the lead agent as the customer's message.
+      if (answered.answered && comment && canWrite) {
+        const written = await writeToLead(deps.db, { planId, text: comment, requestId: body.requestId, enabledChannels: deps.enabledChannels });
+        await deps.effects.run(written.effects);
+      }
+      res.redirect(303, `/plan/${token}?said=feedback`);
     }),
   );
 

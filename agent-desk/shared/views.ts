@@ -249,3 +249,41 @@ export const CallView = z.object({
   ),
 });
 export type CallView = z.infer<typeof CallView>;
+
+/** Something the customer (or an agent for them) will do themself, on their own plan. */
+export const PlanActionView = z.object({
+  id: z.uuid(),
+  text: z.string(),
+  addedBy: z.enum(['customer', 'agent']),
+  doneAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export const PlanLinksView = z.object({
+  /** Links that open the plan now. */
+  working: z.number().int(),
+  /** When the last of them stops working; null when none works. */
+  worksUntil: z.iso.datetime().nullable(),
+  /** When the customer last opened one (any, working or not). */
+  lastOpenedAt: z.iso.datetime().nullable(),
+});
+/** How things are now, compared with when they first got in touch: 1 much worse … 5 much better. */
+export const Wellbeing = z.number().int().min(1).max(5);
+/** The quality-of-life follow-up the customer was asked about this plan, and what they answered. */
+export const FollowUpView = z.object({
+  id: z.uuid(),
+  /** Asked because the plan's last hand-off closed, or at the interval of a long plan. */
+  reason: z.enum(['plan_closed', 'interval']),
+  /** The question waiting for an answer (wellbeing, services, comment), done, set aside, or not sent (nothing reached them). */
+  step: z.enum(['wellbeing', 'services', 'comment', 'done', 'set_aside', 'not_sent']),
+  channel: ChannelKind.nullable(),
+  askedAt: z.iso.datetime(),
+  answeredAt: z.iso.datetime().nullable(),
+  wellbeing: Wellbeing.nullable(),
+  /** Their own words; only the lead agent's desk shows them, never a service or the evidence view. */
+  comment: z.string().nullable(),
+  /** Whether each service helped (null: not answered). */
+  services: z.array(z.object({ service: z.string(), reference: z.string(), needs: z.array(z.string()), helped: z.boolean().nullable() })),
+});
+export type FollowUpView = z.infer<typeof FollowUpView>;
+export const CustomerPlanDeskView = z.object({ id: z.uuid(), actions: z.array(PlanActionView), links: PlanLinksView, followUps: z.array(FollowUpView) });
+export type CustomerPlanDeskView = z.infer<typeof CustomerPlanDeskView>;

@@ -4,6 +4,7 @@
 // with it → the facts services ask for → how to reach them, when nothing on record does → consent to share
 // → a short summary of what happens next.
 // The customer can ask for a person at any moment.
+import { isOptOutWord } from '../../channels/carrier-keywords.ts';
 import { ActivityTypes } from '@microsoft/agents-activity';
 import { MessageFactory, type AgentStatePropertyAccessor, type TurnContext } from '@microsoft/agents-hosting';
 import {
@@ -103,9 +104,6 @@ function howToAnswer(wording: BotWording, can: Partial<ChannelCapabilities>): { 
   return { how: wording.answer.other.how, again: wording.answer.other.again };
 }
 
-/** The standard SMS opt-out words, as a whole message (what carriers and Twilio act on). */
-const SMS_OPT_OUT = /^\s*(stop|stopall|stop all|unsubscribe|cancel|end|quit|revoke|optout|opt out)\s*[.!]?\s*$/i;
-
 /** "a, b and c": the joining word ("and", "or") comes from the wording file. */
 function listOf(words: string[], joiner: string): string {
   return words.length > 1 ? `${words.slice(0, -1).join(', ')} ${joiner} ${words.at(-1)}` : (words[0] ?? '');
@@ -169,7 +167,7 @@ export class NeedsDialog extends ComponentDialog {
    */
   private async interrupt(context: TurnContext, text: string): Promise<'stop' | 'hold' | 'resume' | 'go'> {
     // An SMS opt-out word: the carrier and Twilio stop our texts; the bot falls silent and a person sees it.
-    if (channelCan(context).carrierKeywords && SMS_OPT_OUT.test(text)) {
+    if (channelCan(context).carrierKeywords && isOptOutWord(text)) {
       (await this.state(context)).outcome = 'opted-out';
       return 'stop';
     }

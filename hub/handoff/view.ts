@@ -54,6 +54,12 @@ export interface HandoffView {
   /** Since the hand-off: the service's replies to the customer and the customer's answers passed on to it. */
   messages: { id: string; at: Date; from: 'customer' | 'service'; author: string | null; channel: string; text: string }[];
   slack: { channel: string; ts: string } | null;
+  /**
+   * What the customer answered when asked how things are (the follow-up), newest first: compared with when they
+   * first got in touch (1 much worse … 5 much better), and whether this service helped. Their own comment is not
+   * here: only the lead agent sees it.
+   */
+  feedback: { followUpId: string; askedAt: Date; answeredAt: Date; wellbeing: number | null; helped: boolean | null }[];
   /** Every action in the customer's plan, this one included. */
   plan: {
     id: string;
@@ -68,6 +74,11 @@ const VIEW_INCLUDE = {
   conversation: { select: { channel: true } },
   messages: { orderBy: { createdAt: 'asc' }, select: { id: true, direction: true, channel: true, body: true, authorName: true, createdAt: true } },
   customer: { include: { contactPoints: { orderBy: { lastUsedAt: 'desc' }, select: { kind: true, address: true } } } },
+  followUpAnswers: {
+    where: { followUp: { answeredAt: { not: null } } },
+    orderBy: { followUp: { askedAt: 'desc' } },
+    select: { helped: true, followUp: { select: { id: true, askedAt: true, answeredAt: true, wellbeing: true } } },
+  },
   plan: {
     select: {
       id: true,
@@ -135,6 +146,13 @@ function toView(row: Prisma.HandoffGetPayload<{ include: typeof VIEW_INCLUDE }>,
       text: m.body,
     })),
     slack: row.slackChannel && row.slackTs ? { channel: row.slackChannel, ts: row.slackTs } : null,
+    feedback: row.followUpAnswers.map((a) => ({
+      followUpId: a.followUp.id,
+      askedAt: a.followUp.askedAt,
+      answeredAt: a.followUp.answeredAt!,
+      wellbeing: a.followUp.wellbeing,
+      helped: a.helped,
+    })),
     plan: {
       id: row.plan.id,
       lead: row.plan.leadAgent?.displayName ?? null,
@@ -162,6 +180,21 @@ export function relayedMessage(view: HandoffView, messageId: string | null): Han
   const message = view.messages.find((m) => m.id === messageId);
   if (!message) throw new Error(`message ${messageId} is not one of hand-off ${view.reference}'s`);
   return message;
+}
+
+const WELLBEING_WORDS = ['much worse', 'worse', 'about the same', 'better', 'much better'];
+
+/** What the customer said when asked how things are, as a service reads it (their own comment is not passed on). */
+export function feedbackLines(view: HandoffView, followUpId: string | null): string[] {
+  const answer = view.feedback.find((f) => f.followUpId === followUpId) ?? view.feedback[0];
+  if (!answer) throw new Error(`hand-off ${view.reference} has no answered follow-up ${followUpId}`);
+  return [
+    `The customer was asked how things are now, about hand-off ${view.reference}.`,
+    answer.wellbeing
+      ? `Compared with when they first got in touch, things are ${WELLBEING_WORDS[answer.wellbeing - 1]} (${answer.wellbeing} of 5).`
+      : 'They did not say how things are now.',
+    answer.helped === null ? `They did not say whether ${view.service.name} helped.` : `Did ${view.service.name} help? ${answer.helped ? 'Yes' : 'No'}.`,
+  ];
 }
 
 /** Not closed or passed on: still someone's to act on (a failed one is a supervisor's). */

@@ -38,9 +38,14 @@ export async function createReply(
 /** A message the hub sends by itself (e.g. "the team is closed"): shown as automatic, never takes the conversation. */
 export async function createNotice(
   db: Db,
-  input: { conversationId: string; text: string; enabledChannels: readonly ChannelKind[]; suggestions?: string[] },
+  input: { conversationId: string; text: string; enabledChannels: readonly ChannelKind[]; suggestions?: string[]; followUpId?: string },
 ): Promise<QueuedReply> {
-  return outboxRow(db, input.conversationId, input.enabledChannels, { body: input.text, fromBot: true, suggestions: input.suggestions ?? [] });
+  return outboxRow(db, input.conversationId, input.enabledChannels, {
+    body: input.text,
+    fromBot: true,
+    suggestions: input.suggestions ?? [],
+    ...(input.followUpId ? { followUpId: input.followUpId } : {}),
+  });
 }
 
 /**
@@ -92,7 +97,7 @@ async function outboxRow(
   db: Db,
   conversationId: string,
   enabledChannels: readonly ChannelKind[],
-  content: { body: string; agentId?: string; fromBot?: boolean; handoffId?: string; authorName?: string; suggestions?: string[] },
+  content: { body: string; agentId?: string; fromBot?: boolean; handoffId?: string; authorName?: string; suggestions?: string[]; followUpId?: string },
   chosen?: ChannelKind,
 ): Promise<QueuedReply> {
   const found = await reachable(db, conversationId);

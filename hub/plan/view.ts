@@ -19,6 +19,8 @@ export interface CustomerPlanView {
     outcome: string | null;
   }[];
   actions: { id: string; text: string; addedBy: PlanActionAuthor; doneAt: Date | null; createdAt: Date }[];
+  /** The follow-up questions waiting for their answers, with the services to ask about; null when none waits. */
+  followUp: { id: string; services: { id: string; name: string }[] } | null;
 }
 
 /** "Sam Patel (Slack)" as a service named them: the person, without where the hub heard it from. */
@@ -57,9 +59,21 @@ export async function loadCustomerPlan(
         select: { reference: true, needs: true, status: true, acceptedBy: true, outcome: true, service: { select: { name: true } } },
       },
       actions: { orderBy: { createdAt: 'asc' }, select: { id: true, text: true, addedBy: true, doneAt: true, createdAt: true } },
+      followUps: {
+        where: { step: { in: ['wellbeing', 'services', 'comment'] }, expiresAt: { gt: new Date() } },
+        orderBy: { askedAt: 'desc' },
+        take: 1,
+        select: {
+          id: true,
+          answers: { orderBy: { handoff: { createdAt: 'asc' } }, select: { serviceId: true, handoff: { select: { service: { select: { name: true } } } } } },
+        },
+      },
     },
   });
   if (!plan) return null;
+  const waiting = plan.followUps[0];
+  const services = new Map<string, string>();
+  for (const a of waiting?.answers ?? []) if (!services.has(a.serviceId)) services.set(a.serviceId, a.handoff.service.name);
   return {
     id: plan.id,
     lead: plan.leadAgent && !plan.leadAgent.disabledAt ? plan.leadAgent.displayName : null,
@@ -73,5 +87,6 @@ export async function loadCustomerPlan(
       outcome: h.status === 'closed' && h.outcome ? h.outcome : null,
     })),
     actions: plan.actions,
+    followUp: waiting ? { id: waiting.id, services: [...services].map(([id, name]) => ({ id, name })) } : null,
   };
 }

@@ -33,7 +33,7 @@ export function untilInWords(at: Date, timeZone = 'Europe/London'): string {
 }
 
 /** The conversation a plan's messages go to: the customer's open one, else the one its latest hand-off came from. */
-async function planConversation(tx: Tx, customerId: string, planId: string): Promise<string | null> {
+export async function planConversation(tx: Tx, customerId: string, planId: string): Promise<string | null> {
   const open = await tx.conversation.findUnique({ where: { openForCustomer: customerId }, select: { id: true } });
   if (open) return open.id;
   const latest = await tx.handoff.findFirst({ where: { planId }, orderBy: { createdAt: 'desc' }, select: { conversationId: true } });
@@ -74,21 +74,30 @@ export interface SentLink {
   effects: Effect[];
 }
 
-async function linkInTx(tx: Tx, settings: PlanLinkSettings, planId: string, agentId: string | null, now: Date): Promise<SentLink> {
+/** A new working link to the plan, for a message about to be written in the same transaction. */
+export async function newPlanLink(
+  tx: Tx,
+  settings: Pick<PlanLinkSettings, 'publicBaseUrl' | 'days'>,
+  planId: string,
+  agentId: string | null,
+  now: Date,
+): Promise<{ linkId: string; url: string; expiresAt: Date }> {
   const expiresAt = new Date(now.getTime() + settings.days * 86_400_000);
+  const { token, hash } = newPlanToken();
+  const link = await tx.planLink.create({ data: { planId, tokenHash: hash, createdAt: now, expiresAt, createdById: agentId }, select: { id: true } });
+  return { linkId: link.id, url: planLinkUrl(settings.publicBaseUrl, token), expiresAt };
+}
+
+async function linkInTx(tx: Tx, settings: PlanLinkSettings, planId: string, agentId: string | null, now: Date): Promise<SentLink> {
   const plan = await planOf(tx, planId);
   const conversationId = await planConversation(tx, plan.customerId, plan.id);
   if (!conversationId) throw new Refused('conflict', 'this plan has no conversation to send the link on');
-  const { token, hash } = newPlanToken();
-  const link = await tx.planLink.create({ data: { planId: plan.id, tokenHash: hash, createdAt: now, expiresAt, createdById: agentId }, select: { id: true } });
-  const text = CUSTOMER_WORDING.planLink.text.fill({
-    council: settings.council,
-    link: planLinkUrl(settings.publicBaseUrl, token),
-    until: untilInWords(expiresAt),
-  });
+  const link = await newPlanLink(tx, settings, plan.id, agentId, now);
+  const { expiresAt } = link;
+  const text = CUSTOMER_WORDING.planLink.text.fill({ council: settings.council, link: link.url, until: untilInWords(expiresAt) });
   const message = await createNotice(tx, { conversationId, text, enabledChannels: settings.enabledChannels });
-  await recordAudit(tx, { action: 'plan_link_send', agentId, customerId: plan.customerId, detail: { planId: plan.id, linkId: link.id } });
-  return { linkId: link.id, messageId: message.id, conversationId, expiresAt, effects: fx.message(conversationId, message.id) };
+  await recordAudit(tx, { action: 'plan_link_send', agentId, customerId: plan.customerId, detail: { planId: plan.id, linkId: link.linkId } });
+  return { linkId: link.linkId, messageId: message.id, conversationId, expiresAt, effects: fx.message(conversationId, message.id) };
 }
 
 /** The customer asked for a new link to their plan: a message that is just "PLAN" (any case). */

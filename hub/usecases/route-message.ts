@@ -15,6 +15,7 @@ import type { HandoffWording } from '../handoff/create.ts';
 import { effectsOf, handoffEffects, noEffects } from '../handoff/dispatch.ts';
 import { answerProgress, progressQuoted } from '../handoff/progress.ts';
 import { relayToService, serviceAnswered } from '../handoff/relay.ts';
+import { answerFollowUp, recordContactWish } from './follow-up.ts';
 import { answerPlanRequest, asksForPlanLink, type PlanLinkSettings } from './plan.ts';
 
 export interface RouteContext {
@@ -52,8 +53,15 @@ export async function routeMessage(ctx: RouteContext, stored: { messageId: strin
   if (!message) return { effects: [] };
   // A channel that speaks carries live calls: its answers are spoken, and callers wait in the phone queue.
   const onCall = capabilitiesOf(message.channel).speaks;
+  const fresh = message.direction === 'inbound' && !message.botTurnAt;
+  if (fresh) await recordContactWish(db, message);
+  // The answer to a follow-up question ("4", "1 3"): the next question, or thanks (anything else goes on below).
+  if (fresh && !onCall) {
+    const effects = await answerFollowUp(db, { enabledChannels: ctx.enabledChannels }, message, ctx.handoff.isUrgent);
+    if (effects) return { effects };
+  }
   // "PLAN": a new link to their plan, at once (a customer with no plan is answered as for any message).
-  if (!onCall && ctx.planLinks && message.direction === 'inbound' && !message.botTurnAt && asksForPlanLink(message.body)) {
+  if (!onCall && ctx.planLinks && fresh && asksForPlanLink(message.body)) {
     const effects = await answerPlanRequest(db, ctx.planLinks, message);
     if (effects) return { effects };
   }

@@ -148,6 +148,7 @@ describe('the Slack message', () => {
     messages: [],
     excerpt: [{ at: '2026-11-23T10:00:00Z', from: 'customer', channel: 'sms', text: 'we were evicted <!channel> please help <https://evil.example|click>' }],
     slack: null,
+    feedback: [],
     plan: { id: 'p1', lead: null, actions: [] },
     ...over,
   });

@@ -5,23 +5,20 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { api } from './api.ts';
 import { plainError, useSocketEvent } from './handoffs.ts';
+import type { CustomerPlanDeskView, FollowUpView } from '../../shared/views.ts';
 
-interface PlanAction {
-  id: string;
-  text: string;
-  addedBy: 'customer' | 'agent';
-  doneAt: string | null;
-}
-interface PlanLinks {
-  working: number;
-  worksUntil: string | null;
-  lastOpenedAt: string | null;
-}
-interface OwnPlan {
-  id: string;
-  actions: PlanAction[];
-  links: PlanLinks;
-}
+type OwnPlan = CustomerPlanDeskView;
+
+/** The five-point answer in the desk's words (the customer was asked in theirs). */
+const WELLBEING = ['much worse', 'worse', 'about the same', 'better', 'much better'];
+const STEP_WORDS: Record<FollowUpView['step'], string> = {
+  wellbeing: 'Asked; no answer yet',
+  services: 'Part answered; waiting for the rest',
+  comment: 'Part answered; waiting for the rest',
+  done: 'Answered',
+  set_aside: 'Not answered (they wrote about something else, or said stop)',
+  not_sent: 'Not sent: nothing reaches the customer',
+};
 
 const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long' });
 const moment = (iso: string) => new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
@@ -84,6 +81,26 @@ export function CustomerPlan({ planId, conversationId, socket }: { planId: strin
           <li key={a.id}>
             {a.text}
             <span className="meta">{`${a.addedBy === 'customer' ? 'Added by the customer' : 'Added by an agent'}${a.doneAt ? ` · done ${moment(a.doneAt)}` : ' · not done yet'}`}</span>
+          </li>
+        ))}
+      </ul>
+      <h4 id="follow-ups-title">How the customer says things are</h4>
+      {plan && plan.followUps.length === 0 ? (
+        <p className="hint">Not asked yet. They are asked when the plan closes, and every few weeks while it is open.</p>
+      ) : null}
+      <ul id="follow-ups" className="plan-list" aria-labelledby="follow-ups-title" hidden={!plan?.followUps.length}>
+        {plan?.followUps.map((f) => (
+          <li key={f.id}>
+            {f.wellbeing ? <strong>{`Things are ${WELLBEING[f.wellbeing - 1]} (${f.wellbeing} of 5)`}</strong> : STEP_WORDS[f.step]}
+            <span className="meta">{`${f.reason === 'plan_closed' ? 'Asked when the plan closed' : 'Asked while the plan is open'}, ${moment(f.askedAt)}${f.wellbeing ? ` · ${STEP_WORDS[f.step]}` : ''}`}</span>
+            {f.services.some((s) => s.helped !== null) ? (
+              <ul>
+                {f.services.map((s) => (
+                  <li key={s.reference}>{`${s.service}: ${s.helped === null ? 'not answered' : s.helped ? 'helped' : 'did not help'}`}</li>
+                ))}
+              </ul>
+            ) : null}
+            {f.comment ? <blockquote className="follow-up-comment">{f.comment}</blockquote> : null}
           </li>
         ))}
       </ul>

@@ -3,7 +3,7 @@
 import type { ChannelAdapter } from '../../../channels/contract.ts';
 import type { Db } from '../../db/client.ts';
 import { DeliveryError, type Delivery } from './errors.ts';
-import { inTheirWords, relayedMessage, summaryLines, type HandoffView } from '../view.ts';
+import { feedbackLines, inTheirWords, relayedMessage, summaryLines, type HandoffView } from '../view.ts';
 
 export async function sendEmail(db: Db, email: ChannelAdapter | undefined, view: HandoffView, delivery: Delivery): Promise<void> {
   if (!email) throw new DeliveryError('email is not switched on in this hub', true);
@@ -26,6 +26,18 @@ export async function sendEmail(db: Db, email: ChannelAdapter | undefined, view:
         '',
         'Reply to this email to answer them.',
       ].join('\n'),
+      thread: emailMessageId ? { inReplyTo: emailMessageId, references: [emailMessageId] } : undefined,
+    });
+    return;
+  }
+  if (delivery.kind === 'feedback') {
+    const { emailMessageId } = await db.handoff.findUniqueOrThrow({ where: { id: view.id }, select: { emailMessageId: true } });
+    await email.send({
+      messageId: delivery.id,
+      channel: email.kind,
+      to: service.handoffEmail,
+      subject: `Hand-off ${view.reference}: how the customer says things are`,
+      text: feedbackLines(view, delivery.followUpId).join('\n'),
       thread: emailMessageId ? { inReplyTo: emailMessageId, references: [emailMessageId] } : undefined,
     });
     return;

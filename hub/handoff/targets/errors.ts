@@ -9,6 +9,8 @@ export interface Delivery {
   kind: DeliveryKind;
   /** For customer_message: the customer's message being passed on. */
   messageId: string | null;
+  /** For feedback: the follow-up whose answers are passed on. */
+  followUpId: string | null;
 }
 
 export class DeliveryError extends Error {

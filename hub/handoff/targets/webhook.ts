@@ -12,6 +12,7 @@ export const WEBHOOK_EVENTS: Record<DeliveryKind, string> = {
   update: 'handoff.updated',
   reminder: 'handoff.reminder',
   customer_message: 'handoff.customer_message',
+  feedback: 'handoff.feedback',
 };
 
 /** Open311's two statuses: a hand-off is open until the service closes it (or it goes to another service). */
@@ -54,6 +55,14 @@ export function webhookBody(view: HandoffView, links: { desk: string }, newMessa
       // Since the hand-off: the service's replies and the customer's answers; new_message_id is the one this event is about.
       messages: view.messages.map((m) => ({ id: m.id, at: m.at.toISOString(), from: m.from, author: m.author, channel: m.channel, text: m.text })),
       new_message_id: newMessageId,
+      // What the customer said when asked how things are (1 much worse … 5 much better) and whether this service helped.
+      feedback: view.feedback.map((f) => ({
+        id: f.followUpId,
+        asked_at: f.askedAt.toISOString(),
+        answered_at: f.answeredAt.toISOString(),
+        wellbeing: f.wellbeing,
+        helped: f.helped,
+      })),
       plan: {
         id: view.plan.id,
         lead: view.plan.lead,

@@ -6,7 +6,7 @@ import { DeliveryError, type Delivery } from '../errors.ts';
 import type { HandoffView } from '../../view.ts';
 import { escapeMrkdwn, fallbackText, handoffBlocks } from './blocks.ts';
 import { namesOf } from '../../../../channels/registry.ts';
-import { relayedMessage } from '../../view.ts';
+import { feedbackLines, relayedMessage } from '../../view.ts';
 
 /** The customer's answer, in the hand-off's thread, where the team's replies go back to them. */
 function customerAnswer(view: HandoffView, delivery: Delivery): string {
@@ -42,6 +42,8 @@ export async function sendToSlack(db: Db, slack: WebClient | null, view: Handoff
     if (kind === 'update') await slack.chat.update({ channel: view.slack.channel, ts: view.slack.ts, ...(await message()) });
     else if (kind === 'customer_message')
       await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, text: customerAnswer(view, delivery) });
+    else if (kind === 'feedback')
+      await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, text: feedbackLines(view, delivery.followUpId).join('\n') });
     else
       await slack.chat.postMessage({
         channel: view.slack.channel,
