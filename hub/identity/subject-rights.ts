@@ -1,6 +1,6 @@
 // Data protection duties on one customer's record: a subject access export (everything we hold about
-// them, as one JSON document) and erasure (personal content removed; conversations, channels, times and
-// need codes stay, so counts for reporting survive without identifying anyone).
+// them, as one JSON document) and erasure (personal content removed; conversations, channels, times,
+// need codes and follow-up scores stay, so counts for reporting survive without identifying anyone).
 import type { Db } from '../db/client.ts';
 import { profileView } from './profile.ts';
 import { OPEN_STATUSES } from '../handoff/view.ts';
@@ -35,6 +35,22 @@ export async function exportCustomer(db: Db, customerId: string) {
       },
       needs: { orderBy: { createdAt: 'asc' } },
       handoffs: { orderBy: { createdAt: 'asc' }, include: { service: { select: { name: true } }, events: { orderBy: { at: 'asc' } } } },
+      actionPlans: {
+        orderBy: { createdAt: 'asc' },
+        include: {
+          links: { orderBy: { createdAt: 'asc' } },
+          actions: { orderBy: { createdAt: 'asc' } },
+          followUps: {
+            orderBy: { askedAt: 'asc' },
+            include: {
+              answers: {
+                orderBy: { handoff: { createdAt: 'asc' } },
+                include: { handoff: { select: { reference: true, service: { select: { name: true } } } } },
+              },
+            },
+          },
+        },
+      },
     },
   });
   if (!customer) return null;
@@ -43,7 +59,7 @@ export async function exportCustomer(db: Db, customerId: string) {
   return {
     format: 'contact-hub subject access export, version 1',
     exportedAt: new Date().toISOString(),
-    customer: profileView(customer),
+    customer: { ...profileView(customer), noContactSince: customer.noContactSince?.toISOString() ?? null },
     contactPoints: customer.contactPoints.map((p) => ({
       kind: p.kind,
       address: p.address,
@@ -107,6 +123,33 @@ export async function exportCustomer(db: Db, customerId: string) {
       createdAt: h.createdAt.toISOString(),
       events: h.events.map((e) => ({ kind: e.kind, by: e.actor, at: e.at.toISOString() })),
     })),
+    /** Their own plans: the links they were sent (never the token or its hash), what they said they would do, and the follow-up questions they answered. */
+    plans: customer.actionPlans.map((p) => ({
+      createdAt: p.createdAt.toISOString(),
+      closedAt: p.closedAt?.toISOString() ?? null,
+      links: p.links.map((l) => ({
+        sentBy: l.createdById ? ('agent' as const) : ('customer' as const),
+        createdAt: l.createdAt.toISOString(),
+        expiresAt: l.expiresAt.toISOString(),
+        revokedAt: l.revokedAt?.toISOString() ?? null,
+        lastOpenedAt: l.lastOpenedAt?.toISOString() ?? null,
+      })),
+      actions: p.actions.map((a) => ({
+        text: a.text,
+        addedBy: a.addedBy,
+        doneAt: a.doneAt?.toISOString() ?? null,
+        createdAt: a.createdAt.toISOString(),
+      })),
+      followUps: p.followUps.map((f) => ({
+        reason: f.reason,
+        askedAt: f.askedAt.toISOString(),
+        step: f.step,
+        wellbeing: f.wellbeing,
+        comment: f.comment,
+        answeredAt: f.answeredAt?.toISOString() ?? null,
+        answers: f.answers.map((a) => ({ reference: a.handoff.reference, service: a.handoff.service.name, needs: a.needs, helped: a.helped })),
+      })),
+    })),
     /** Who has looked at this record: the kind of access and when. */
     accessLog: accessLog.map((e) => ({ action: e.action, at: e.at.toISOString() })),
   };
@@ -163,6 +206,12 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
       data: { status: 'closed', statusAt: new Date(), outcome: 'Withdrawn: the customer asked for their data to be erased' },
     });
     await tx.actionPlan.updateMany({ where: { customerId, closedAt: null }, data: { openForCustomer: null, closedAt: new Date() } });
+    // The plan page shows their own words: no link opens it again, whatever else the page checks.
+    const inCustomersPlans = { plan: { customerId } };
+    await tx.planLink.updateMany({ where: { ...inCustomersPlans, revokedAt: null }, data: { revokedAt: new Date() } });
+    await tx.planAction.updateMany({ where: inCustomersPlans, data: { text: ERASED } });
+    // Their comment goes; wellbeing scores, whether each service helped, need codes and times stay for the evidence figures.
+    await tx.followUp.updateMany({ where: { ...inCustomersPlans, comment: { not: null } }, data: { comment: null } });
     const deliveryIds: string[] = [];
     for (const h of handoffs) {
       // Only a service that received it has a copy to scrub.
