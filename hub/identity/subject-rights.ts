@@ -212,6 +212,8 @@ export async function eraseCustomer(db: Db, customerId: string): Promise<Erasure
     await tx.planAction.updateMany({ where: inCustomersPlans, data: { text: ERASED } });
     // Their comment goes; wellbeing scores, whether each service helped, need codes and times stay for the evidence figures.
     await tx.followUp.updateMany({ where: { ...inCustomersPlans, comment: { not: null } }, data: { comment: null } });
+    // A question still waiting is never answered now: nothing more is asked or taken.
+    await tx.followUp.updateMany({ where: { ...inCustomersPlans, step: { in: ['wellbeing', 'services', 'comment'] } }, data: { step: 'set_aside' } });
     const deliveryIds: string[] = [];
     for (const h of handoffs) {
       // Only a service that received it has a copy to scrub.
