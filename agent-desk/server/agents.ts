@@ -103,7 +103,7 @@ export function agentBodies(taxonomy: readonly TaxonomyEntry[]) {
         .max(320, 'that email address is too long')
         .transform((e) => e.toLowerCase()),
       password: z.string().min(12, 'password must be at least 12 characters').max(1024),
-      role: z.enum(['agent', 'supervisor', 'admin', 'service']).default('agent'),
+      role: z.enum(['agent', 'supervisor', 'admin', 'service', 'strategy']).default('agent'),
       /** For a service-team account: the directory service whose hand-offs it works (until set, it sees none). */
       serviceId: z.uuid().optional(),
     })
@@ -254,7 +254,7 @@ export async function supervisorOverview(db: Db, defaults: Readonly<Partial<Reco
     db.team.findMany({ select: { id: true, name: true, hours: true, timeZone: true }, orderBy: { name: 'asc' } }),
     db.conversation.groupBy({ by: ['teamId'], where: waiting, _count: { _all: true }, _min: { waitingSince: true } }),
     db.conversation.groupBy({ by: ['teamId'], where: { ...waiting, ...urgent }, _count: { _all: true } }),
-    db.agent.findMany({ where: { role: { not: 'service' }, disabledAt: null }, select: agentSelect, orderBy: { displayName: 'asc' } }),
+    db.agent.findMany({ where: { role: { notIn: ['service', 'strategy'] }, disabledAt: null }, select: agentSelect, orderBy: { displayName: 'asc' } }),
     db.conversation.findMany({
       where: { ...waiting, ...urgent },
       select: {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { fromTheDesk } from './origin.ts';
 import { SitePublicView, type SiteView } from '../shared/views.ts';
 import type { ChannelKind } from '../../channels/contract.ts';
-import { channelDirectory, kindsThat, RegisteredChannel } from '../../channels/registry.ts';
+import { channelDirectory, kindsThat, namesOf, RegisteredChannel } from '../../channels/registry.ts';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
 import type { Queues } from '../../hub/queues.ts';
@@ -40,6 +40,7 @@ import type { HandoffWording } from '../../hub/handoff/create.ts';
 import type { HandoffWords } from '../../hub/handoff/view.ts';
 import type { PlanLinkSettings } from '../../hub/usecases/plan.ts';
 import { planRouter } from './plans.ts';
+import { evidenceRouter } from './evidence.ts';
 
 export const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
 /** The first canned-response placeholder (canned.ts) left in a text, as written, e.g. "{first_name}". */
@@ -253,6 +254,7 @@ export function apiRouter(deps: ApiDeps) {
   router.use(cannedRouter({ db: deps.db }));
   router.use(deskHandoffRouter(handoffDeps));
   router.use(planRouter({ db: deps.db, effects: deps.effects, settings: deps.planLinks, needLabel: deps.handoffWords.need }));
+  router.use(evidenceRouter({ db: deps.db, words: { need: deps.handoffWords.need, channel: (kind) => namesOf(kind as ChannelKind).label } }));
 
   router.get('/api/conversations', async (req, res) => {
     const query = ListQuery.safeParse(req.query);

@@ -19,6 +19,8 @@ import * as handoffs from './handoffs.ts';
 import * as needs from './needs.ts';
 import * as notes from './notes.ts';
 import * as plans from './plans.ts';
+import * as evidence from './evidence.ts';
+import * as sharedViews from '../shared/views.ts';
 import * as routing from './routing.ts';
 import * as signInLocks from './sign-in-locks.ts';
 import { ConversationDetail, ConversationSummary, MessageView, NeedView, NoteView } from './views.ts';
@@ -151,6 +153,24 @@ route('POST /api/agents/{id}/password', {
     '403': forbidden,
     '404': error(),
     '409': error('Your own account: change it under Your account'),
+  },
+});
+route('GET /api/evidence', {
+  summary: 'The evidence view (managers and strategy): its tables, the postcode districts it can show on their own, and the default range',
+  responses: { '200': { description: 'Tables and filters', content: json(sharedViews.EvidenceIndexView) }, '401': unauthorised, '403': forbidden },
+});
+route('GET /api/evidence/{table}', {
+  summary:
+    'One table of evidence over a date range (from and to inclusive; the last twelve months by default), for every area or one postcode district: counts and averages only, a row or cell with fewer than five held back. format=csv downloads it',
+  request: { params: evidence.EvidenceTableParam, query: evidence.EvidenceQuerySchema },
+  responses: {
+    '200': {
+      description: 'The table',
+      content: { 'application/json': { schema: sharedViews.EvidenceTableView }, 'text/csv': { schema: z.string() } },
+    },
+    '400': error(),
+    '401': unauthorised,
+    '403': forbidden,
   },
 });
 route('GET /api/admin/audit', {

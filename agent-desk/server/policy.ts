@@ -21,6 +21,10 @@ const DESK = ['agent', 'supervisor', 'admin'] as const satisfies readonly AgentR
 const MANAGERS = ['supervisor', 'admin'] as const satisfies readonly AgentRole[];
 const ADMIN = ['admin'] as const satisfies readonly AgentRole[];
 const EVERYONE = [...DESK, 'service'] as const satisfies readonly AgentRole[];
+/** Every account, the strategy role too: signing in and out, and one's own password. */
+const ANY_ACCOUNT = [...EVERYONE, 'strategy'] as const satisfies readonly AgentRole[];
+/** The evidence view: counts across many cases, for managers and strategy; nothing about any one person. */
+const EVIDENCE = ['strategy', ...MANAGERS] as const satisfies readonly AgentRole[];
 /** A hand-off's service answers it; supervisors and admins may act for a service (e.g. one that phoned). */
 const SERVICE_OR_MANAGERS = ['service', ...MANAGERS] as const satisfies readonly AgentRole[];
 
@@ -66,10 +70,12 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'GET /api/openapi.json': { who: 'public' },
   // The desk's and the council's names, shown on the sign-in page too.
   'GET /api/site': { who: 'public' },
-  'POST /api/auth/logout': { who: EVERYONE },
-  'GET /api/auth/me': { who: EVERYONE },
-  'POST /api/auth/password': { who: EVERYONE },
-  'POST /api/auth/sign-out-everywhere': { who: EVERYONE },
+  'POST /api/auth/logout': { who: ANY_ACCOUNT },
+  'GET /api/auth/me': { who: ANY_ACCOUNT },
+  'POST /api/auth/password': { who: ANY_ACCOUNT },
+  'POST /api/auth/sign-out-everywhere': { who: ANY_ACCOUNT },
+  'GET /api/evidence': { who: EVIDENCE },
+  'GET /api/evidence/{table}': { who: EVIDENCE },
   'POST /api/agents/{id}/disable': { who: ADMIN },
   'POST /api/agents/{id}/sign-out': { who: ADMIN },
   'POST /api/admin/sign-out-everyone': { who: ADMIN },

@@ -60,7 +60,7 @@ export function routingRouter(deps: PresenceDeps & { enabledChannels: readonly C
   // Who a conversation can be transferred to: names, presence and teams only.
   router.get('/api/agents/directory', async (_req, res) => {
     const agents = await deps.db.agent.findMany({
-      where: { role: { not: 'service' } },
+      where: { role: { notIn: ['service', 'strategy'] } },
       select: { id: true, displayName: true, presence: true, teams: { select: { team: { select: { id: true, name: true } } } } },
       orderBy: { displayName: 'asc' },
     });

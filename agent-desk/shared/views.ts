@@ -93,7 +93,7 @@ export const AgentRoutingView = z.object({
   id: z.uuid(),
   displayName: z.string(),
   email: z.string(),
-  role: z.enum(['agent', 'supervisor', 'admin', 'service']),
+  role: z.enum(['agent', 'supervisor', 'admin', 'service', 'strategy']),
   presence: z.enum(['available', 'busy', 'away', 'offline']),
   presenceAt: z.iso.datetime(),
   skills: z.array(z.string()),
@@ -287,3 +287,26 @@ export const FollowUpView = z.object({
 export type FollowUpView = z.infer<typeof FollowUpView>;
 export const CustomerPlanDeskView = z.object({ id: z.uuid(), actions: z.array(PlanActionView), links: PlanLinksView, followUps: z.array(FollowUpView) });
 export type CustomerPlanDeskView = z.infer<typeof CustomerPlanDeskView>;
+
+/** One table of the evidence view: counts and averages only; a null cell was held back (fewer than five). */
+export const EvidenceTableView = z.object({
+  name: z.string(),
+  title: z.string(),
+  about: z.string(),
+  columns: z.array(z.object({ key: z.string(), label: z.string(), kind: z.enum(['text', 'count', 'number', 'percent']) })),
+  rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+  /** Rows left out because their count was below five. */
+  suppressedRows: z.number().int(),
+  /** The range and area it covers: from (inclusive) and to (inclusive), as dates; district null for every area. */
+  filter: z.object({ from: z.iso.date(), to: z.iso.date(), district: z.string().nullable() }),
+});
+export type EvidenceTableView = z.infer<typeof EvidenceTableView>;
+export const EvidenceIndexView = z.object({
+  tables: z.array(z.object({ name: z.string(), title: z.string() })),
+  /** Postcode districts with enough needs to be shown on their own. */
+  districts: z.array(z.string()),
+  /** The default range: the last twelve months to today. */
+  range: z.object({ from: z.iso.date(), to: z.iso.date() }),
+  smallestShown: z.number().int(),
+});
+export type EvidenceIndexView = z.infer<typeof EvidenceIndexView>;

@@ -118,7 +118,7 @@ export async function runRouting(db: Db, settings: RoutingSettings, now = new Da
                UNION ALL
                SELECT c.channel::text FROM "Offer" o JOIN "Conversation" c ON c.id = o."conversationId" WHERE o."agentId" = a.id AND o.status = 'pending'
              ) held GROUP BY channel) x) AS load
-        FROM "Agent" a WHERE a.presence = 'available' AND a.role <> 'service'`;
+        FROM "Agent" a WHERE a.presence = 'available' AND a.role NOT IN ('service', 'strategy')`;
       if (!agentRows.length) return result;
 
       const waiting: WaitingConversation[] = waitingRows.map((c) => ({

@@ -54,7 +54,9 @@ async function tellIfClosed(db: Tx, conversationId: string, teamId: string, enab
   if (hours.isOpen(now)) return null;
   // Someone in the team is working out of its hours (a late shift): routing offers it to them, so "closed" would
   // tell the customer nobody is there while a person is about to answer.
-  const working = await db.agent.count({ where: { presence: 'available', disabledAt: null, role: { not: 'service' }, teams: { some: { teamId } } } });
+  const working = await db.agent.count({
+    where: { presence: 'available', disabledAt: null, role: { notIn: ['service', 'strategy'] }, teams: { some: { teamId } } },
+  });
   if (working) return null;
   const told = await db.conversation.updateMany({ where: { id: conversationId, closedNoticeAt: null }, data: { closedNoticeAt: now } });
   if (!told.count) return null;

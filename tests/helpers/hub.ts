@@ -59,7 +59,7 @@ export async function createDeskAccount(
   adminCookie: string,
   account: {
     name: string;
-    role?: 'agent' | 'supervisor' | 'admin' | 'service';
+    role?: 'agent' | 'supervisor' | 'admin' | 'service' | 'strategy';
     email?: string;
     serviceId?: string;
     routing?: { skills?: string[]; capacity?: Record<string, number>; teamIds?: string[] };

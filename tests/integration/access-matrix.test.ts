@@ -13,7 +13,7 @@ import { ACCESS_RULES } from '../../agent-desk/server/policy.ts';
 /**
  * Who may, on team B's and service B's records:
  * a: an agent in team A · g: an agent in no team (the general contact centre) · s: a supervisor · d: an admin
- * x: service A's account · y: service B's account. Nobody signed in may call anything but sign-in.
+ * x: service A's account · y: service B's account · r: a strategy account (the evidence view only). Nobody signed in may call anything but sign-in.
  * 'public': anyone, signed in or not. 'provider': only the provider's own signature opens it; no session does.
  */
 const EXPECTED: Record<string, string> = {
@@ -22,10 +22,12 @@ const EXPECTED: Record<string, string> = {
   'GET /api/site': 'public',
   'GET /': 'public',
   'POST /api/auth/login': 'public',
-  'POST /api/auth/logout': 'agsdxy',
-  'GET /api/auth/me': 'agsdxy',
-  'POST /api/auth/password': 'agsdxy',
-  'POST /api/auth/sign-out-everywhere': 'agsdxy',
+  'POST /api/auth/logout': 'agsdxyr',
+  'GET /api/auth/me': 'agsdxyr',
+  'POST /api/auth/password': 'agsdxyr',
+  'POST /api/auth/sign-out-everywhere': 'agsdxyr',
+  'GET /api/evidence': 'sdr',
+  'GET /api/evidence/{table}': 'sdr',
   'POST /api/agents/{id}/disable': 'd',
   'POST /api/agents/{id}/sign-out': 'd',
   'POST /api/admin/sign-out-everyone': 'd',
@@ -110,6 +112,7 @@ const EXPECTED: Record<string, string> = {
   'POST /plan/{token}/actions': 'public',
   'POST /plan/{token}/actions/{actionId}/done': 'public',
   'POST /plan/{token}/messages': 'public',
+  'POST /plan/{token}/feedback': 'public',
   'POST /webhooks/handoffs/{reference}': 'provider',
   'POST /webhooks/twilio/sms': 'provider',
   'POST /webhooks/twilio/sms/status': 'provider',
@@ -129,8 +132,8 @@ const EXPECTED: Record<string, string> = {
   'GET /chat/demo': 'public',
 };
 
-type Who = 'a' | 'g' | 's' | 'd' | 'x' | 'y';
-const CALLERS: Who[] = ['a', 'g', 's', 'd', 'x', 'y'];
+type Who = 'a' | 'g' | 's' | 'd' | 'x' | 'y' | 'r';
+const CALLERS: Who[] = ['a', 'g', 's', 'd', 'x', 'y', 'r'];
 
 let database: TestDatabase;
 let hub: RunningHub & { url: string };
@@ -160,6 +163,7 @@ beforeAll(async () => {
     s: await createDeskAccount(hub.url, admin, { name: 'Supervisor', role: 'supervisor' }),
     x: await createDeskAccount(hub.url, admin, { name: 'Service A desk', role: 'service', serviceId: serviceA!.id }),
     y: await createDeskAccount(hub.url, admin, { name: 'Service B desk', role: 'service', serviceId: serviceB!.id }),
+    r: await createDeskAccount(hub.url, admin, { name: 'Strategy', role: 'strategy' }),
   };
   const agentB = await createDeskAccount(hub.url, admin, { name: 'Agent B', routing: { teamIds: [teamB!.id] } });
   for (const [who, account] of Object.entries(accounts)) {
@@ -267,7 +271,7 @@ function pathFor(route: string): string {
     if (base.startsWith('/api/teams/')) return ids.teamB;
     return 'unused';
   })();
-  const filled = base.replace('{id}', id!).replace('{code}', 'housing').replace('{reference}', ids.reference!);
+  const filled = base.replace('{id}', id!).replace('{code}', 'housing').replace('{table}', 'services').replace('{reference}', ids.reference!);
   // A search needs words; everything else is asked as it is.
   return filled + (query ? `?${query}` : base === '/api/customers' ? '?query=someone' : '');
 }
