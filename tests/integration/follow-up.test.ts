@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
 
@@ -21,6 +21,7 @@ beforeAll(async () => {
   const file = await writeDirectory([
     { id: 'svc-housing', name: 'Housing Options', needs: ['housing.homeless'], handoff: { kind: 'desk' } },
     { id: 'svc-money', name: 'Money Advice', needs: ['money.debt'], handoff: { kind: 'desk' } },
+    { id: 'svc-food', name: 'Food Bank', needs: ['food.insecurity'], handoff: { kind: 'desk' } },
   ]);
   hub = await startTestHub(
     testEnv({
@@ -252,4 +253,28 @@ describe('the follow-up by SMS', () => {
     expect(after).toContain('Thank you for telling us how things are.');
     expect(after).not.toContain('How are things now?');
   });
+
+  it('shows in the evidence figures once enough people have answered, and nothing of any one of them', async () => {
+    const scores = [4, 5, 4, 3, 4];
+    for (const [i, score] of scores.entries()) {
+      const phone = `+4479114002${i}0`;
+      const plan = await customerWithPlan(phone, ['food.insecurity']);
+      const had = textsTo(phone).length;
+      await closeAll(plan);
+      await nextText(phone, 'How are things for you now', had);
+      await text(phone, String(score));
+      await nextText(phone, 'Did Food Bank help you?', had);
+      await text(phone, '1');
+      await nextText(phone, 'Is there anything else', had);
+      await text(phone, i === 0 ? 'The food parcels got us through the month' : '0');
+      await nextText(phone, 'Thank you for telling us', had);
+    }
+    const strategy = (await createDeskAccount(hub.url, admin, { name: 'Strategy', role: 'strategy' })).cookie;
+    const byNeed = await apiJson(hub.url, strategy, '/api/evidence/outcomes-by-need');
+    expect(byNeed.status).toBe(200);
+    expect(byNeed.body.rows.find((r: { code: string }) => r.code === 'food.insecurity')).toMatchObject({ answers: 5, averageWellbeing: 4, betterShare: null });
+    const byService = await apiJson(hub.url, strategy, '/api/evidence/outcomes-by-service');
+    expect(byService.body.rows.find((r: { service: string }) => r.service === 'Food Bank')).toMatchObject({ answers: 5, helpedShare: 1 });
+    expect(JSON.stringify([byNeed.body, byService.body])).not.toContain('food parcels');
+  }, 180_000);
 });
