@@ -229,7 +229,8 @@ export interface BotReplyForCall {
 }
 
 /** The error is plain language, meant to be shown to the customer. */
-export type VerificationResult = { ok: true } | { ok: false; error: string };
+/** hasPlan (after a check): the record they are now linked to has a plan of their own to see (the widget offers it). */
+export type VerificationResult = { ok: true; hasPlan?: boolean } | { ok: false; error: string };
 
 export interface TranscriptEntry {
   id: string;

@@ -44,7 +44,7 @@ export const DEFAULT_VERIFICATION_LIMITS: VerificationLimits = {
 /** Which limit stopped a request, for the hub's log and the admins' alert (never shown to the visitor). */
 export type LimitReached = 'per-visitor' | 'per-address' | 'per-client' | 'per-day' | 'country' | 'number-type';
 
-export type VerifyResult = { ok: true } | { ok: false; error: string; limit?: LimitReached };
+export type VerifyResult = { ok: true; hasPlan?: boolean } | { ok: false; error: string; limit?: LimitReached };
 
 /** Only mobiles get texts: premium, shared-cost, personal (070) and other special ranges are refused. */
 function textableMobile(address: string, countries: readonly CountryCode[]): LimitReached | null {
@@ -146,9 +146,16 @@ export async function checkVerification(db: Db, input: { visitorId: string; code
   const given = hashCode(verification.id, input.code.trim());
   if (!timingSafeEqual(given, Buffer.from(verification.codeHash, 'hex'))) return { ok: false, error: CUSTOMER_WORDING.verification.wrongCode };
   const claimed = await db.verification.updateMany({ where: { id: verification.id, verifiedAt: null }, data: { verifiedAt: new Date() } });
-  if (claimed.count === 0) return { ok: true }; // a parallel check already linked it
-  await linkVerified(db, input.visitorId, { kind: verification.kind === 'email' ? 'email' : 'phone', address: verification.address });
-  return { ok: true };
+  // A parallel check may have linked it already; either way the visitor is now on the claimed address's record.
+  if (claimed.count) await linkVerified(db, input.visitorId, { kind: verification.kind === 'email' ? 'email' : 'phone', address: verification.address });
+  return { ok: true, hasPlan: await visitorHasPlan(db, input.visitorId) };
+}
+
+/** Whether the visitor's record has a plan with something handed on: then they can ask for its link (PLAN). */
+async function visitorHasPlan(db: Db, visitorId: string): Promise<boolean> {
+  const point = await db.contactPoint.findUnique({ where: { kind_address: { kind: 'webchat_visitor', address: visitorId } }, select: { customerId: true } });
+  if (!point) return false;
+  return (await db.actionPlan.count({ where: { customerId: point.customerId, handoffs: { some: {} } } })) > 0;
 }
 
 /** The visitor has proved control of `claimed`: attach the two addresses to one customer. */

@@ -86,6 +86,27 @@ describe('the chat widget', () => {
     await expect.poll(() => page.locator('.chub-log li').count(), { timeout: 15_000 }).toBe(2);
     expect(await hub.database.prisma.customer.count({ where: { contactPoints: { some: { kind: 'webchat_visitor' } } } })).toBe(1);
 
+    // The number already has a record with a plan (their needs were handed on by text, earlier).
+    const db = hub.database.prisma;
+    const known = await db.customer.create({ data: { contactPoints: { create: { kind: 'phone', address: '+447911200901', verifiedBy: 'inbound-sms' } } } });
+    const earlier = await db.conversation.create({ data: { customerId: known.id, channel: 'sms', status: 'closed' } });
+    const org = await db.organization.create({ data: { externalId: 'org-widget', name: 'Testford Council' } });
+    const housing = await db.service.create({ data: { externalId: 'svc-widget', organizationId: org.id, name: 'Housing Options' } });
+    const plan = await db.actionPlan.create({ data: { customerId: known.id, openForCustomer: known.id } });
+    await db.handoff.create({
+      data: {
+        reference: 'WDGT2345',
+        planId: plan.id,
+        customerId: known.id,
+        conversationId: earlier.id,
+        serviceId: housing.id,
+        needs: ['housing.homeless'],
+        consentAt: new Date(),
+        dueAt: new Date(Date.now() + 86_400_000),
+      },
+    });
+    expect(await page.getByRole('button', { name: 'See my plan' }).count()).toBe(0);
+
     // Linking the chat to a number: the code arrives by text (the fake Twilio API) and is typed in.
     await page.getByText('Already in touch with us by text or email? Link this chat').click();
     await page.getByLabel('Your mobile number or email address').fill('07911 200901');
@@ -96,8 +117,12 @@ describe('the chat widget', () => {
     await page.getByRole('button', { name: 'Link this chat' }).click();
     await expect.poll(() => page.locator('.chub-link-status').textContent()).toMatch(/linked to your record/);
     expect(await hub.database.prisma.contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'phone', address: '+447911200901' } } })).toMatchObject({
-      verifiedBy: 'otp-sms',
+      verifiedBy: 'inbound-sms',
     });
+    // Linked to a record with a plan: the chat offers its link, and sends it in the chat.
+    await page.getByRole('button', { name: 'See my plan' }).click();
+    await expect.poll(() => page.locator('.chub-log').textContent(), { timeout: 15_000 }).toMatch(/Here is your plan from .*\/plan\/[A-Za-z0-9_-]{43}/);
+    expect(await db.planLink.count({ where: { planId: plan.id } })).toBe(1);
 
     // At 320 CSS pixels wide the chat still fits without sideways scrolling (WCAG reflow).
     await page.setViewportSize({ width: 320, height: 640 });

@@ -62,6 +62,7 @@
     '    </form>' +
     '    <p class="chub-link-status" role="status"></p>' +
     '  </details>' +
+    '  <button type="button" class="chub-plan" hidden>See my plan</button>' +
     '</section>';
   document.body.appendChild(root);
 
@@ -221,7 +222,7 @@
     socket.timeout(15000).emit(event, payload, function (timeoutError, result) {
       if (timeoutError) { linkStatus.textContent = 'No answer. Please try again.'; return; }
       if (!result.ok) { linkStatus.textContent = result.error; return; }
-      done();
+      done(result);
     });
   }
   phoneForm.addEventListener('submit', function (event) {
@@ -237,11 +238,18 @@
   });
   codeForm.addEventListener('submit', function (event) {
     event.preventDefault();
-    verify('verify.check', { code: root.querySelector('#chub-code').value }, function () {
+    verify('verify.check', { code: root.querySelector('#chub-code').value }, function (result) {
       codeForm.hidden = true;
       linkStatus.textContent = 'Done: this chat is now linked to your record, so we can see your earlier messages.';
+      state.hasPlan = !!result.hasPlan;
+      save(state);
+      planButton.hidden = !state.hasPlan;
     });
   });
+  // Once linked to a record with a plan: a link to it, sent in the chat (as "PLAN" by text gets one).
+  var planButton = root.querySelector('.chub-plan');
+  planButton.hidden = !state.hasPlan;
+  planButton.addEventListener('click', function () { send('PLAN'); input.focus(); });
 
   function send(text) {
     var message = { clientMessageId: uuid(), text: text };
