@@ -186,10 +186,12 @@ const WELLBEING_WORDS = ['much worse', 'worse', 'about the same', 'better', 'muc
 
 /** What the customer said when asked how things are, as a service reads it (their own comment is not passed on). */
 export function feedbackLines(view: HandoffView, followUpId: string | null): string[] {
-  const answer = view.feedback.find((f) => f.followUpId === followUpId) ?? view.feedback[0];
+  // That follow-up's answers only: another one's (an earlier or later asking) would be passed on as these.
+  const answer = view.feedback.find((f) => f.followUpId === followUpId);
   if (!answer) throw new Error(`hand-off ${view.reference} has no answered follow-up ${followUpId}`);
   return [
-    `The customer was asked how things are now, about hand-off ${view.reference}.`,
+    // They were asked about their whole situation, not this hand-off: the reference says which one it follows.
+    `Follow-up on hand-off ${view.reference}: the customer was asked how things are now.`,
     answer.wellbeing
       ? `Compared with when they first got in touch, things are ${WELLBEING_WORDS[answer.wellbeing - 1]} (${answer.wellbeing} of 5).`
       : 'They did not say how things are now.',

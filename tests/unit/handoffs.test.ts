@@ -5,7 +5,7 @@ import { planHandoffs, type OwningService } from '../../hub/handoff/owners.ts';
 import { confirmationText } from '../../hub/handoff/create.ts';
 import { progressText } from '../../hub/handoff/progress.ts';
 import { handoffBlocks } from '../../hub/handoff/targets/slack/blocks.ts';
-import { summaryLines, type HandoffView } from '../../hub/handoff/view.ts';
+import { feedbackLines, summaryLines, type HandoffView } from '../../hub/handoff/view.ts';
 
 const service = (id: string, needs: string[], extra: Partial<OwningService> = {}): OwningService => ({
   id,
@@ -116,42 +116,44 @@ describe('what the customer is told', () => {
   });
 });
 
+/** A hand-off as the targets read it (hub/handoff/view.ts), with what a test changes. */
+const view = (over: Partial<HandoffView> = {}): HandoffView => ({
+  id: '5f0c1d7e-0000-4000-8000-000000000001',
+  reference: 'HX7K2M9Q',
+  conversationId: '5f0c1d7e-0000-4000-8000-0000000000c1',
+  status: 'delivered',
+  statusAt: new Date('2026-11-23T10:00:00Z'),
+  urgent: false,
+  createdAt: new Date('2026-11-23T10:00:00Z'),
+  dueAt: new Date('2026-11-23T14:00:00Z'),
+  escalatedAt: null,
+  acceptedBy: null,
+  outcome: null,
+  note: null,
+  consent: { at: new Date('2026-11-23T10:00:00Z'), recordedBy: 'the customer, to the needs conversation' },
+  service: { id: 's1', externalId: 'svc-housing', name: 'Housing Options', organisation: 'Testford Council', target: 'slack', slackChannel: 'C0HOUSING01' },
+  customer: {
+    id: 'c1',
+    name: 'Jo Bloggs',
+    phone: '+447911200501',
+    email: null,
+    postcode: 'TF1 1AA',
+    language: null,
+    preferredChannel: null,
+    accessibilityNeeds: [],
+    channel: 'sms',
+  },
+  needs: [{ code: 'housing.homeless', label: 'Homeless or at risk of losing home' }],
+  facts: [{ key: 'deadline', label: 'Deadline', value: 'Friday' }],
+  messages: [],
+  excerpt: [{ at: '2026-11-23T10:00:00Z', from: 'customer', channel: 'sms', text: 'we were evicted <!channel> please help <https://evil.example|click>' }],
+  slack: null,
+  feedback: [],
+  plan: { id: 'p1', lead: null, actions: [] },
+  ...over,
+});
+
 describe('the Slack message', () => {
-  const view = (over: Partial<HandoffView> = {}): HandoffView => ({
-    id: '5f0c1d7e-0000-4000-8000-000000000001',
-    reference: 'HX7K2M9Q',
-    conversationId: '5f0c1d7e-0000-4000-8000-0000000000c1',
-    status: 'delivered',
-    statusAt: new Date('2026-11-23T10:00:00Z'),
-    urgent: false,
-    createdAt: new Date('2026-11-23T10:00:00Z'),
-    dueAt: new Date('2026-11-23T14:00:00Z'),
-    escalatedAt: null,
-    acceptedBy: null,
-    outcome: null,
-    note: null,
-    consent: { at: new Date('2026-11-23T10:00:00Z'), recordedBy: 'the customer, to the needs conversation' },
-    service: { id: 's1', externalId: 'svc-housing', name: 'Housing Options', organisation: 'Testford Council', target: 'slack', slackChannel: 'C0HOUSING01' },
-    customer: {
-      id: 'c1',
-      name: 'Jo Bloggs',
-      phone: '+447911200501',
-      email: null,
-      postcode: 'TF1 1AA',
-      language: null,
-      preferredChannel: null,
-      accessibilityNeeds: [],
-      channel: 'sms',
-    },
-    needs: [{ code: 'housing.homeless', label: 'Homeless or at risk of losing home' }],
-    facts: [{ key: 'deadline', label: 'Deadline', value: 'Friday' }],
-    messages: [],
-    excerpt: [{ at: '2026-11-23T10:00:00Z', from: 'customer', channel: 'sms', text: 'we were evicted <!channel> please help <https://evil.example|click>' }],
-    slack: null,
-    feedback: [],
-    plan: { id: 'p1', lead: null, actions: [] },
-    ...over,
-  });
   const text = (blocks: unknown) => JSON.stringify(blocks);
 
   it('shows what the service needs, with the customer’s words escaped (no mentions or links can be smuggled in)', () => {
@@ -181,5 +183,37 @@ describe('the Slack message', () => {
     expect(accepted).toContain('handoff.reply');
     for (const status of ['closed', 'redirected'] as const)
       expect(text(handoffBlocks(view({ status }), [{ id: 's2', name: 'Advice Centre' }]))).not.toMatch(/handoff\.(accept|reply|redirect|close)/);
+  });
+});
+
+describe('what a service is told of the follow-up', () => {
+  const answered = (followUpId: string, wellbeing: number | null, helped: boolean | null) => ({
+    followUpId,
+    askedAt: new Date('2026-12-01T10:00:00Z'),
+    answeredAt: new Date('2026-12-01T11:00:00Z'),
+    wellbeing,
+    helped,
+  });
+
+  it('says how things are and whether this service helped, in plain words, for the follow-up it is about', () => {
+    // Newest first, as the view lists them: the delivery about the earlier one still says what was said then.
+    const feedback = [answered('f2', 2, false), answered('f1', 4, true)];
+    expect(feedbackLines(view({ feedback }), 'f1')).toEqual([
+      'Follow-up on hand-off HX7K2M9Q: the customer was asked how things are now.',
+      'Compared with when they first got in touch, things are better (4 of 5).',
+      'Did Housing Options help? Yes.',
+    ]);
+    expect(feedbackLines(view({ feedback }), 'f2').slice(1)).toEqual([
+      'Compared with when they first got in touch, things are worse (2 of 5).',
+      'Did Housing Options help? No.',
+    ]);
+    expect(feedbackLines(view({ feedback: [answered('f3', null, null)] }), 'f3').slice(1)).toEqual([
+      'They did not say how things are now.',
+      'They did not say whether Housing Options helped.',
+    ]);
+  });
+
+  it('never passes on another follow-up’s answers as this one’s', () => {
+    expect(() => feedbackLines(view({ feedback: [answered('f2', 5, true)] }), 'f1')).toThrow(/no answered follow-up f1/);
   });
 });

@@ -18,7 +18,11 @@ export const WEBHOOK_EVENTS: Record<DeliveryKind, string> = {
 /** Open311's two statuses: a hand-off is open until the service closes it (or it goes to another service). */
 const open311Status = (status: HandoffView['status']) => (status === 'closed' || status === 'redirected' ? 'closed' : 'open');
 
-export function webhookBody(view: HandoffView, links: { desk: string }, newMessageId: string | null = null): Record<string, unknown> {
+export function webhookBody(
+  view: HandoffView,
+  links: { desk: string },
+  about: { messageId?: string | null; followUpId?: string | null } = {},
+): Record<string, unknown> {
   const [first, ...rest] = (view.customer.name ?? '').trim().split(/\s+/).reverse();
   return {
     service_request_id: view.reference,
@@ -54,7 +58,7 @@ export function webhookBody(view: HandoffView, links: { desk: string }, newMessa
       },
       // Since the hand-off: the service's replies and the customer's answers; new_message_id is the one this event is about.
       messages: view.messages.map((m) => ({ id: m.id, at: m.at.toISOString(), from: m.from, author: m.author, channel: m.channel, text: m.text })),
-      new_message_id: newMessageId,
+      new_message_id: about.messageId ?? null,
       // What the customer said when asked how things are (1 much worse … 5 much better) and whether this service helped.
       feedback: view.feedback.map((f) => ({
         id: f.followUpId,
@@ -63,6 +67,8 @@ export function webhookBody(view: HandoffView, links: { desk: string }, newMessa
         wellbeing: f.wellbeing,
         helped: f.helped,
       })),
+      // The follow-up a handoff.feedback event is about (the list may hold earlier ones too).
+      new_feedback_id: about.followUpId ?? null,
       plan: {
         id: view.plan.id,
         lead: view.plan.lead,
@@ -82,7 +88,7 @@ export async function sendToWebhook(db: Db, view: HandoffView, delivery: Deliver
     secret: service.webhookSecret,
     deliveryId: delivery.id,
     kind: delivery.kind,
-    body: webhookBody(view, { desk: options.deskLink }, delivery.messageId),
+    body: webhookBody(view, { desk: options.deskLink }, { messageId: delivery.messageId, followUpId: delivery.followUpId }),
     timeoutMs: options.timeoutMs,
   });
 }

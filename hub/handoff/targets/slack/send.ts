@@ -43,7 +43,12 @@ export async function sendToSlack(db: Db, slack: WebClient | null, view: Handoff
     else if (kind === 'customer_message')
       await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, text: customerAnswer(view, delivery) });
     else if (kind === 'feedback')
-      await slack.chat.postMessage({ channel: view.slack.channel, thread_ts: view.slack.ts, text: feedbackLines(view, delivery.followUpId).join('\n') });
+      // Plain words, not markup: a service named "Housing & Homes" reads as written.
+      await slack.chat.postMessage({
+        channel: view.slack.channel,
+        thread_ts: view.slack.ts,
+        text: escapeMrkdwn(feedbackLines(view, delivery.followUpId).join('\n')),
+      });
     else
       await slack.chat.postMessage({
         channel: view.slack.channel,
