@@ -2,10 +2,9 @@
 // Open Referral UK file, Slack through the real Bolt app against a fake Slack Web API with requests signed
 // the way Slack signs them, and a signed webhook to a receiving system that is down and then up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory, type TestService } from '../helpers/directory.ts';
+import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startFakeSlack, FAKE_SLACK_TOKEN, type FakeSlack } from '../../testkit/fake-slack.ts';
 import {
@@ -25,42 +24,6 @@ import { signWebhook, verifyWebhook } from '../../hub/handoff/signature.ts';
 const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-chars!!';
 const HOUSING_CHANNEL = 'C0HOUSING01';
 
-interface Received {
-  headers: Record<string, string | string[] | undefined>;
-  raw: string;
-  answered: number;
-}
-
-/** A service's own system: "down" (503) for the requests a rule matches, as many times as it says; keeps every request. */
-async function startReceiver(): Promise<{
-  url: string;
-  received: Received[];
-  down: { match: (body: any) => boolean; times: number }[];
-  close(): Promise<void>;
-}> {
-  const received: Received[] = [];
-  const down: { match: (body: any) => boolean; times: number }[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const rule = down.find((r) => r.times > 0 && r.match(JSON.parse(raw)));
-      if (rule) rule.times--;
-      const status = rule ? 503 : 200;
-      received.push({ headers: req.headers, raw, answered: status });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/open311/requests`,
-    received,
-    down,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 const services = (webhookUrl: string): TestService[] => [
   {
     id: 'svc-housing',
@@ -77,7 +40,7 @@ const services = (webhookUrl: string): TestService[] => [
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
 let slack: FakeSlack;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: WebhookReceiver;
 let hub: RunningHub & { url: string };
 let admin: string;
 
