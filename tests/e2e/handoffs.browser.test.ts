@@ -2,14 +2,15 @@
 // services that own them (only once the box saying the customer agreed is ticked); a service-team account
 // sees only its own service's hand-off, accepts it, answers the customer (who gets the SMS) and closes it,
 // while the agent's desk follows each change without a reload; a supervisor sees one that was not accepted
-// in time and steps in. Every page passes axe-core.
+// in time and steps in; once the customer's plan is done and they say how things are, the service sees what they
+// said about it (never their comment). Every page passes axe-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium, openDesk, type OpenDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { ADMIN, PUBLIC_BASE_URL, createDeskAccount, signIn, startTestHub, testEnv, type DeskAccount } from '../helpers/hub.ts';
+import { ADMIN, PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv, type DeskAccount } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
 
@@ -28,7 +29,17 @@ beforeAll(async () => {
     { id: 'svc-housing', name: 'Housing Options', needs: ['housing.homeless', 'housing.unsuitable'], handoff: { kind: 'desk' }, slaMinutes: 60 },
     { id: 'svc-money', name: 'Money Advice', needs: ['money.debt', 'money.benefits'], handoff: { kind: 'desk' } },
   ]);
-  hub = await startTestHub(testEnv({ DATABASE_URL: database.url, TWILIO_API_BASE_URL: twilioApi.url, DIRECTORY_PATH: file }));
+  hub = await startTestHub(
+    testEnv({
+      DATABASE_URL: database.url,
+      TWILIO_API_BASE_URL: twilioApi.url,
+      DIRECTORY_PATH: file,
+      // The follow-up is asked as soon as a plan closes, at any hour (only the last test closes one).
+      FOLLOW_UP_AFTER_HOURS: '0',
+      FOLLOW_UP_HOURS: '',
+      FOLLOW_UP_SWEEP_MS: '200',
+    }),
+  );
   browser = await launchChromium();
   admin = await signIn(hub.url);
 });
@@ -226,5 +237,53 @@ describe('hand-offs on the desk', () => {
       .poll(() => agent.page.locator('#plan-list li', { hasText: housing.reference }).textContent(), { timeout: 10_000 })
       .toMatch(/accepted by Administrator/);
     expect(supervisor.errors).toEqual([]);
+  });
+
+  it('the service sees what the customer said about it when asked how things are: the score and whether it helped, with the date', async () => {
+    const phone = '+447911200702';
+    const texted = (body: string) => postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(phone, body));
+    const hearsOf = async (words: string, had: number) => expect.poll(() => textsTo(phone).slice(had).join('\n'), { timeout: 20_000 }).toContain(words);
+    // A customer's debt is handed to Money Advice; the service closes it, and the agent the conversation.
+    await texted('I am behind on my council tax and the bailiffs have written');
+    const where = { customer: { contactPoints: { some: { address: phone } } } };
+    await expect.poll(() => db().conversation.count({ where }), { timeout: 10_000 }).toBe(1);
+    const conversation = await db().conversation.findFirstOrThrow({ where });
+    const api = (path: string, body: object) => apiJson(hub.url, admin, path, { method: 'POST', body: JSON.stringify(body) });
+    expect((await api(`/api/conversations/${conversation.id}/needs`, { code: 'money.debt' })).status).toBe(201);
+    const made = await api(`/api/conversations/${conversation.id}/handoffs`, { consent: true });
+    expect(made.status).toBe(201);
+    const handoff = made.body.handoffs[0] as { id: string; reference: string };
+    const had = textsTo(phone).length;
+    expect((await api(`/api/conversations/${conversation.id}/close`, { outcome: 'handed_off' })).status).toBe(200);
+    expect((await api(`/api/handoffs/${handoff.id}/close`, { outcome: 'Payment plan agreed with the bailiffs' })).status).toBe(200);
+
+    // Asked how things are: better, Money Advice helped, and something only the contact centre reads.
+    await hearsOf('How are things for you now', had);
+    await texted('4');
+    await hearsOf('Did Money Advice help you?', had);
+    await texted('yes');
+    await hearsOf('Is there anything else', had);
+    await texted('My neighbour lent me the money in the end');
+    await hearsOf('Someone from our team will read what you wrote', had);
+
+    const moneyService = await db().service.findUniqueOrThrow({ where: { externalId: 'svc-money' } });
+    const mo = await createDeskAccount(hub.url, admin, { name: 'Mo Money', role: 'service', serviceId: moneyService.id });
+    const service = await deskPage(mo, 'Mo Money');
+    // Closed: among all of the service's hand-offs.
+    await service.page.getByLabel('All, closed ones too').check();
+    const list = service.page.getByRole('list', { name: 'Hand-offs for your service' });
+    await list.getByRole('button', { name: new RegExp(handoff.reference) }).click();
+    const detail = service.page.getByRole('article', { name: `Hand-off ${handoff.reference} to Money Advice` });
+    const feedback = detail.locator('ul#handoff-feedback');
+    await feedback.waitFor();
+    expect(await detail.getByRole('heading', { name: 'How the customer says things are' }).count()).toBe(1);
+    const answeredAt = (await db().followUp.findFirstOrThrow({ where: { customerId: conversation.customerId } })).answeredAt!;
+    const date = answeredAt.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    expect(await feedback.getByRole('listitem').allTextContents()).toEqual([`${date}: Customer says things are better (4 of 5) · Your service helped: yes`]);
+    // Their own words stay with the contact centre.
+    expect(await detail.textContent()).not.toContain('neighbour');
+    await service.page.screenshot({ path: 'test-results/handoffs-service-feedback.png', fullPage: true }).catch(() => undefined);
+    expect(await axeViolations(service.page)).toEqual([]);
+    expect(service.errors).toEqual([]);
   });
 });

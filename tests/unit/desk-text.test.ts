@@ -1,8 +1,10 @@
-// The desk's words that are worked out rather than written: a web visitor's short number, how long ago, and
-// whether a conversation is unread for the agent. (The browser tests see them on the page.)
+// The desk's words that are worked out rather than written: a web visitor's short number, how long ago, whether
+// a conversation is unread for the agent, and what a customer said of a hand-off afterwards. (The browser tests
+// see them on the page.)
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../agent-desk/web/src/api.ts';
 import { contactLabel, isUnread, relativeTime, visitorNumber } from '../../agent-desk/web/src/text.ts';
+import { feedbackText } from '../../agent-desk/web/src/handoffs.ts';
 
 const visitor = (address: string) => ({ id: 'c', displayName: null, contactPoints: [{ kind: 'webchat_visitor', address }] });
 
@@ -49,5 +51,17 @@ describe('unread', () => {
     expect(isUnread({ lastInbound: said('2026-12-03T10:00:00.000Z'), readAt: '2026-12-03T09:59:00.000Z' })).toBe(true);
     expect(isUnread({ lastInbound: said('2026-12-03T10:00:00.000Z'), readAt: '2026-12-03T10:00:01.000Z' })).toBe(false);
     expect(isUnread({ lastInbound: null, readAt: null })).toBe(false);
+  });
+});
+
+describe('what the customer said afterwards, on a hand-off', () => {
+  it('says how things are and whether the service helped in words, never by colour', () => {
+    expect(feedbackText({ wellbeing: 4, helped: true }, 'Your service')).toBe('Customer says things are better (4 of 5) · Your service helped: yes');
+    expect(feedbackText({ wellbeing: 1, helped: false }, 'Money Advice')).toBe('Customer says things are much worse (1 of 5) · Money Advice helped: no');
+    // Part-answered (they stopped after the first question): what is missing is said too.
+    expect(feedbackText({ wellbeing: 3, helped: null }, 'Your service')).toBe(
+      'Customer says things are about the same (3 of 5) · Your service helped: not answered',
+    );
+    expect(feedbackText({ wellbeing: null, helped: null }, 'Your service')).toBe('Customer did not say how things are · Your service helped: not answered');
   });
 });

@@ -8,6 +8,7 @@ import { api } from './api.ts';
 import { HandoffActions } from './HandoffActions.tsx';
 import {
   EVENT_WORDS,
+  feedbackText,
   inTheirWords,
   isOverdue,
   plainError,
@@ -29,10 +30,12 @@ interface DetailProps {
   services: ServiceEntry[] | null;
   /** The heading level of the hand-off's title: 2 in the service view, 3 in the supervisors' list. */
   level: 2 | 3;
+  /** Read by the service's own team (the service view): it is "your service" to them. */
+  ownService?: boolean;
   onChanged?: () => void;
 }
 
-export function HandoffDetail({ handoffId, socket, services, level, onChanged }: DetailProps) {
+export function HandoffDetail({ handoffId, socket, services, level, ownService = false, onChanged }: DetailProps) {
   const [handoff, setHandoff] = useState<Handoff | null>(null);
   const [events, setEvents] = useState<HandoffEvent[]>([]);
   const [error, setError] = useState('');
@@ -67,7 +70,7 @@ export function HandoffDetail({ handoffId, socket, services, level, onChanged }:
       <Title id="handoff-detail-title">{`Hand-off ${handoff.reference} to ${handoff.service.name}`}</Title>
       {error ? <p role="alert">{error}</p> : null}
       <Summary handoff={handoff} />
-      <About handoff={handoff} level={(level + 1) as 3 | 4} events={events} />
+      <About handoff={handoff} level={(level + 1) as 3 | 4} events={events} ownService={ownService} />
       <HandoffActions
         handoff={handoff}
         services={services}
@@ -104,7 +107,7 @@ function Summary({ handoff: h }: { handoff: Handoff }) {
   );
 }
 
-function About({ handoff: h, level, events }: { handoff: Handoff; level: 3 | 4; events: HandoffEvent[] }) {
+function About({ handoff: h, level, events, ownService }: { handoff: Handoff; level: 3 | 4; events: HandoffEvent[]; ownService: boolean }) {
   const Heading = `h${level}` as 'h3';
   const c = h.customer;
   const words = inTheirWords(h);
@@ -161,6 +164,17 @@ function About({ handoff: h, level, events }: { handoff: Handoff; level: 3 | 4; 
               </li>
             ))}
           </ol>
+        </>
+      ) : null}
+      {h.feedback.length ? (
+        <>
+          <Heading>How the customer says things are</Heading>
+          <p className="hint">The contact centre asked the customer how things are now, compared with when they first got in touch.</p>
+          <ul id="handoff-feedback">
+            {h.feedback.map((f) => (
+              <li key={f.followUpId}>{`${when(f.answeredAt)}: ${feedbackText(f, ownService ? 'Your service' : h.service.name)}`}</li>
+            ))}
+          </ul>
         </>
       ) : null}
       {h.note ? (

@@ -99,7 +99,7 @@ export function ServiceDesk() {
       </nav>
       <section id="handoff" aria-label="The hand-off you chose">
         {currentId ? (
-          <HandoffDetail handoffId={currentId} socket={socket} services={services} level={2} onChanged={() => void load()} />
+          <HandoffDetail handoffId={currentId} socket={socket} services={services} level={2} ownService onChanged={() => void load()} />
         ) : (
           <h2>Choose a hand-off</h2>
         )}

@@ -37,6 +37,11 @@ export interface Handoff {
   excerpt: { at: string; from: 'customer' | 'council'; channel: string; text: string }[];
   /** Since the hand-off: the service's replies and the customer's answers. */
   messages: { id: string; at: string; from: 'customer' | 'service'; author: string | null; channel: string; text: string }[];
+  /**
+   * What the customer answered when asked how things are, newest first: compared with when they first got in
+   * touch (1 much worse … 5 much better), and whether this service helped. Never their own comment.
+   */
+  feedback: { followUpId: string; askedAt: string; answeredAt: string; wellbeing: number | null; helped: boolean | null }[];
   plan: {
     id: string;
     lead: string | null;
@@ -96,6 +101,18 @@ export const EVENT_WORDS: Record<string, string> = {
   customer_replied: 'The customer answered',
   reply_unverified: 'An email claiming to be the service’s reply could not be confirmed as theirs: it was not sent to the customer',
 };
+
+// The same words as hub/handoff/view.ts feedbackLines: what services are sent, the service view shows.
+const WELLBEING_WORDS = ['much worse', 'worse', 'about the same', 'better', 'much better'];
+
+/**
+ * One follow-up answer in plain words: "Customer says things are better (4 of 5) · Your service helped: yes".
+ * `service` is who reads it: "Your service" for its own team, else the service's name.
+ */
+export function feedbackText(f: Pick<Handoff['feedback'][number], 'wellbeing' | 'helped'>, service: string): string {
+  const things = f.wellbeing ? `Customer says things are ${WELLBEING_WORDS[f.wellbeing - 1]} (${f.wellbeing} of 5)` : 'Customer did not say how things are';
+  return `${things} · ${service} helped: ${f.helped === null ? 'not answered' : f.helped ? 'yes' : 'no'}`;
+}
 
 /** "accepted by Ali", "closed (accepted by Ali)": who accepted it stays visible after it moves on. */
 export function statusLine(h: { status: HandoffStatus; acceptedBy: string | null }): string {
