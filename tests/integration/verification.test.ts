@@ -98,7 +98,7 @@ describe('linking a web chat to an existing record with a texted code', () => {
       customerId: chatCustomer,
     });
 
-    expect(await v.call('verify.check', { code })).toEqual({ ok: true });
+    expect(await v.call('verify.check', { code })).toEqual({ ok: true, hasPlan: false });
     expect((await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).customerId).toBe(owner);
     expect((await db().customer.findUniqueOrThrow({ where: { id: chatCustomer } })).mergedIntoId).toBe(owner);
     const merge = await db().customerMerge.findFirstOrThrow({ where: { survivorId: owner, absorbedId: chatCustomer } });
@@ -119,7 +119,7 @@ describe('linking a web chat to an existing record with a texted code', () => {
     const [sent] = (await relay.waitFor(1)).slice(-1);
     expect(sent!.subject).toBe('Your code to link your web chat');
     const code = /^(\d{6}) is your code/.exec(sent!.text ?? '')![1]!;
-    expect(await v.call('verify.check', { code })).toEqual({ ok: true });
+    expect(await v.call('verify.check', { code })).toEqual({ ok: true, hasPlan: false });
     expect(await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'webchat_visitor', address: v.visitorId } } })).toMatchObject({
       customerId: known.id,
       verifiedBy: 'otp-email',
@@ -129,7 +129,7 @@ describe('linking a web chat to an existing record with a texted code', () => {
   it('a visitor with no record yet and a new number get one record with both', async () => {
     const v = await visitor();
     expect(await v.call('verify.start', { phone: '+447911200802' })).toEqual({ ok: true });
-    expect(await v.call('verify.check', { code: await codeTextedTo('+447911200802') })).toEqual({ ok: true });
+    expect(await v.call('verify.check', { code: await codeTextedTo('+447911200802') })).toEqual({ ok: true, hasPlan: false });
     const points = await db().contactPoint.findMany({ where: { address: { in: [v.visitorId, '+447911200802'] } } });
     expect(points).toHaveLength(2);
     expect(new Set(points.map((p) => p.customerId)).size).toBe(1);
