@@ -5,7 +5,7 @@
 /** How long an answer by number or word can be; longer is someone telling us something. */
 const MAX_ANSWER_CHARS = 60;
 
-const WELLBEING_WORDS: [RegExp, number][] = [
+const WELLBEING_PHRASES: [RegExp, number][] = [
   [/^(much|far|a lot|lots) worse\b/, 1],
   [/^worse\b/, 2],
   [/^(about |the |much )?(the )?same\b|^no (real )?change\b|^not much different\b/, 3],
@@ -23,7 +23,7 @@ export function readWellbeing(text: string): number | null {
   if (!t || t.length > MAX_ANSWER_CHARS) return null;
   const number = /^([1-5])(?![\d.,/])/.exec(t);
   if (number) return Number(number[1]);
-  for (const [pattern, score] of WELLBEING_WORDS) if (pattern.test(t)) return score;
+  for (const [pattern, score] of WELLBEING_PHRASES) if (pattern.test(t)) return score;
   return null;
 }
 

@@ -2,6 +2,7 @@
 // (Slack blocks, the webhook's JSON, the email, the desk's service view) so they never disagree.
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { HandoffStatus } from '../generated/prisma/enums.ts';
+import { wellbeingInWords } from '../followup/wellbeing.ts';
 
 type Client = Prisma.TransactionClient;
 
@@ -182,8 +183,6 @@ export function relayedMessage(view: HandoffView, messageId: string | null): Han
   return message;
 }
 
-const WELLBEING_WORDS = ['much worse', 'worse', 'about the same', 'better', 'much better'];
-
 /** What the customer said when asked how things are, as a service reads it (their own comment is not passed on). */
 export function feedbackLines(view: HandoffView, followUpId: string | null): string[] {
   // That follow-up's answers only: another one's (an earlier or later asking) would be passed on as these.
@@ -192,9 +191,7 @@ export function feedbackLines(view: HandoffView, followUpId: string | null): str
   return [
     // They were asked about their whole situation, not this hand-off: the reference says which one it follows.
     `Follow-up on hand-off ${view.reference}: the customer was asked how things are now.`,
-    answer.wellbeing
-      ? `Compared with when they first got in touch, things are ${WELLBEING_WORDS[answer.wellbeing - 1]} (${answer.wellbeing} of 5).`
-      : 'They did not say how things are now.',
+    answer.wellbeing ? `Compared with when they first got in touch, things are ${wellbeingInWords(answer.wellbeing)}.` : 'They did not say how things are now.',
     answer.helped === null ? `They did not say whether ${view.service.name} helped.` : `Did ${view.service.name} help? ${answer.helped ? 'Yes' : 'No'}.`,
   ];
 }

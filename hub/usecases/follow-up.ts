@@ -83,7 +83,8 @@ export async function askDueFollowUps(db: Db, s: FollowUpSettings, now = new Dat
 async function servicesOf(tx: Tx, planId: string) {
   const handoffs = await tx.handoff.findMany({
     where: { planId, status: { not: 'redirected' } },
-    orderBy: { createdAt: 'asc' },
+    // The customer answers by these numbers: the order must be the same each time it is read.
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     select: { id: true, needs: true, serviceId: true, service: { select: { name: true } } },
   });
   const names = new Map<string, string>();
@@ -267,9 +268,11 @@ async function finish(
   const effects: Effect[] = [];
   const answers = await tx.followUpAnswer.findMany({
     where: { followUpId: followUp.id },
-    select: { handoff: { select: { id: true, service: { select: { target: true } } } } },
+    select: { handoff: { select: { id: true, conversationId: true, serviceId: true, service: { select: { target: true } } } } },
   });
   for (const { handoff } of answers) {
+    // An open service view (and the lead's) shows the answers as they arrive.
+    effects.push(fx.publish({ type: 'handoff.updated', handoffId: handoff.id, conversationId: handoff.conversationId, serviceId: handoff.serviceId }));
     // The desk's service view shows it on the hand-off already; other targets are sent it.
     if (handoff.service.target === 'desk') continue;
     const delivery = await tx.handoffDelivery.create({

@@ -85,9 +85,11 @@ async function customerWithPlan(phone: string, needs: string[]) {
 }
 
 /** The agent closes the conversation, and each service closes its hand-off: the plan is done. */
-async function closeAll(plan: Awaited<ReturnType<typeof customerWithPlan>>) {
+async function closeAll(plan: Awaited<ReturnType<typeof customerWithPlan>>, meanwhile?: () => Promise<unknown>) {
   const closed = await api(`/api/conversations/${plan.conversationId}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'handed_off' }) });
   expect(closed.status).toBe(200);
+  // Whatever happens between the conversation closing and the plan closing (the follow-up is looked for often).
+  await meanwhile?.();
   for (const h of plan.handoffs)
     expect((await api(`/api/handoffs/${h.id}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'Done' }) })).status).toBe(200);
   expect((await db().actionPlan.findUniqueOrThrow({ where: { id: plan.planId } })).closedAt).not.toBeNull();
@@ -172,9 +174,19 @@ describe('the follow-up by SMS', () => {
     const urgent = await customerWithPlan('+447911400104', ['housing.homeless']);
     const asked = await customerWithPlan('+447911400105', ['housing.homeless']);
     await closeAll(stopped);
-    await closeAll(urgent);
-    // A new conversation of theirs shows danger while the plan is closing.
-    await db().conversation.create({ data: { customerId: urgent.customerId, openForCustomer: urgent.customerId, channel: 'sms', urgentAt: new Date() } });
+    // A new conversation of theirs shows danger before the plan closes.
+    await closeAll(urgent, () =>
+      db().conversation.create({
+        // Quiet for two days (not "talking with us"): only its danger keeps the question back.
+        data: {
+          customerId: urgent.customerId,
+          openForCustomer: urgent.customerId,
+          channel: 'sms',
+          urgentAt: new Date(),
+          lastMessageAt: new Date(Date.now() - 2 * 86_400_000),
+        },
+      }),
+    );
     await closeAll(asked);
     // The customer who may be asked is asked: the sweep that did so looked at all three.
     await until('the follow-up', async () => (await db().followUp.count({ where: { planId: asked.planId } })) === 1);

@@ -6,11 +6,10 @@ import type { Socket } from 'socket.io-client';
 import { api } from './api.ts';
 import { plainError, useSocketEvent } from './handoffs.ts';
 import type { CustomerPlanDeskView, FollowUpView } from '../../shared/views.ts';
+import { wellbeingInWords } from '../../../hub/followup/wellbeing.ts';
 
 type OwnPlan = CustomerPlanDeskView;
 
-/** The five-point answer in the desk's words (the customer was asked in theirs). */
-const WELLBEING = ['much worse', 'worse', 'about the same', 'better', 'much better'];
 const STEP_WORDS: Record<FollowUpView['step'], string> = {
   wellbeing: 'Asked; no answer yet',
   services: 'Part answered; waiting for the rest',
@@ -91,7 +90,7 @@ export function CustomerPlan({ planId, conversationId, socket }: { planId: strin
       <ul id="follow-ups" className="plan-list" aria-labelledby="follow-ups-title" hidden={!plan?.followUps.length}>
         {plan?.followUps.map((f) => (
           <li key={f.id}>
-            {f.wellbeing ? <strong>{`Things are ${WELLBEING[f.wellbeing - 1]} (${f.wellbeing} of 5)`}</strong> : STEP_WORDS[f.step]}
+            {f.wellbeing ? <strong>{`Things are ${wellbeingInWords(f.wellbeing)}`}</strong> : STEP_WORDS[f.step]}
             <span className="meta">{`${f.reason === 'plan_closed' ? 'Asked when the plan closed' : 'Asked while the plan is open'}, ${moment(f.askedAt)}${f.wellbeing ? ` · ${STEP_WORDS[f.step]}` : ''}`}</span>
             {f.services.some((s) => s.helped !== null) ? (
               <ul>

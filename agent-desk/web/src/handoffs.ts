@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'react';
 import type { Socket } from 'socket.io-client';
 import { ApiError, errorText } from './api.ts';
+import { wellbeingInWords } from '../../../hub/followup/wellbeing.ts';
 
 export type HandoffStatus = 'sent' | 'delivered' | 'accepted' | 'redirected' | 'closed' | 'failed';
 
@@ -102,15 +103,12 @@ export const EVENT_WORDS: Record<string, string> = {
   reply_unverified: 'An email claiming to be the service’s reply could not be confirmed as theirs: it was not sent to the customer',
 };
 
-// The same words as hub/handoff/view.ts feedbackLines: what services are sent, the service view shows.
-const WELLBEING_WORDS = ['much worse', 'worse', 'about the same', 'better', 'much better'];
-
 /**
  * One follow-up answer in plain words: "Customer says things are better (4 of 5) · Your service helped: yes".
  * `service` is who reads it: "Your service" for its own team, else the service's name.
  */
 export function feedbackText(f: Pick<Handoff['feedback'][number], 'wellbeing' | 'helped'>, service: string): string {
-  const things = f.wellbeing ? `Customer says things are ${WELLBEING_WORDS[f.wellbeing - 1]} (${f.wellbeing} of 5)` : 'Customer did not say how things are';
+  const things = f.wellbeing ? `Customer says things are ${wellbeingInWords(f.wellbeing)}` : 'Customer did not say how things are';
   return `${things} · ${service} helped: ${f.helped === null ? 'not answered' : f.helped ? 'yes' : 'no'}`;
 }
 
