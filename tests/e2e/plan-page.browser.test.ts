@@ -153,6 +153,62 @@ describe('the customer’s own plan on a phone', () => {
     await page.reload();
     await expectStopped(page, references);
   });
+
+  it('answers how things are on the phone, and the lead agent’s desk shows it', { timeout: 180_000 }, async () => {
+    // The plan's follow-up waits for its answers (asked by text; the form on the page answers it as well).
+    const handoffs = await db().handoff.findMany({ where: { planId }, orderBy: { createdAt: 'asc' } });
+    const plan = await db().actionPlan.findUniqueOrThrow({ where: { id: planId } });
+    await db().followUp.create({
+      data: {
+        planId,
+        customerId: plan.customerId,
+        reason: 'interval',
+        channel: 'sms',
+        conversationId,
+        expiresAt: new Date(Date.now() + 7 * 86_400_000),
+        answers: { create: handoffs.map((h) => ({ handoffId: h.id, serviceId: h.serviceId, needs: h.needs })) },
+      },
+    });
+    const sent = await api(`/api/plans/${planId}/links`, { method: 'POST' });
+    expect(sent.status).toBe(201);
+    await expect.poll(() => linksTo(from).length, { timeout: 15_000 }).toBe(3);
+    const token = linksTo(from)[2]!.match(/\/plan\/([A-Za-z0-9_-]{43})/)![1]!;
+
+    const page = await phone();
+    await page.goto(`${hub.url}/plan/${token}`);
+    await page.getByRole('heading', { level: 2, name: 'How are things now?' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await noSidewaysScroll(page);
+    // Sent without an answer: said plainly, next to the question, and the words written are kept.
+    await page.getByLabel('Anything else you want to tell us (optional)').fill('The letter from the council never came');
+    await page.getByRole('button', { name: 'Send my answers' }).click();
+    await page.getByText('Please say how things are now, from much worse to much better.').waitFor();
+    expect(await page.getByLabel('Anything else you want to tell us (optional)').inputValue()).toBe('The letter from the council never came');
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page
+      .getByRole('group', { name: /things are:/ })
+      .getByLabel('Better', { exact: true })
+      .check();
+    await page.getByRole('group', { name: 'Did Housing Options help you?' }).getByLabel('Yes').check();
+    await page.getByRole('group', { name: 'Did Money Advice help you?' }).getByLabel('No').check();
+    await page.getByRole('button', { name: 'Send my answers' }).click();
+    await page.getByRole('status').filter({ hasText: 'Thank you for telling us how things are.' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'How are things now?' }).count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+
+    // The lead agent's desk: the answer in the plan's panel, the comment with it and in the conversation.
+    const desk = await openDesk(browser, hub.url, ADMIN, { axe: true, viewport: { width: 1366, height: 900 } });
+    contexts.push(desk.context);
+    await desk.page.getByRole('button', { name: /\+447911400101/ }).click();
+    const answers = desk.page.locator('#follow-ups');
+    await answers.getByText('Things are better (4 of 5)').waitFor({ timeout: 15_000 });
+    expect(await answers.textContent()).toContain('Housing Options: helped');
+    expect(await answers.textContent()).toContain('Money Advice: did not help');
+    expect(await answers.textContent()).toContain('The letter from the council never came');
+    expect(desk.errors).toEqual([]);
+    expect(await axeViolations(desk.page)).toEqual([]);
+  });
 });
 
 async function expectStopped(page: Page, references: string[]): Promise<void> {
