@@ -13,7 +13,7 @@ import { Server as SocketServer } from 'socket.io';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { ChannelAdapter, ChannelKind, DnsResolver, Fanout, RateLimits } from '../channels/contract.ts';
 import { createFanout } from '../hub/fanout.ts';
-import { channelModules } from '../channels/registry.ts';
+import { capabilitiesOf, channelModules } from '../channels/registry.ts';
 import { apiRouter } from '../agent-desk/server/api.ts';
 import { ensureFirstAdmin } from '../agent-desk/server/auth.ts';
 import { createLoginLockout } from '../agent-desk/server/lockout.ts';
@@ -34,6 +34,7 @@ import { createQueues, type Queues } from '../hub/queues.ts';
 import { connectRedis, type Redis } from '../hub/redis.ts';
 import { startSweeper } from '../hub/sweeper.ts';
 import { startFollowUps } from '../hub/followup/schedule.ts';
+import { placeFollowUpCall } from '../hub/usecases/follow-up.ts';
 import { startWorkers, type Workers } from '../hub/workers.ts';
 import { loadNeedsData } from '../hub/needs/data.ts';
 import { buildDetector } from '../hub/needs/detector.ts';
@@ -139,7 +140,15 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   const router = createRouter({ db, bus, logger, settings: config.routing });
   stops.push(() => router.close());
   // The one runner of what use cases return once they have committed.
-  const effects = createEffectsRunner({ queues, bus, logger, requestRouting: () => router.request() });
+  const effects = createEffectsRunner({
+    queues,
+    bus,
+    logger,
+    requestRouting: () => router.request(),
+    placeFollowUpCall: (followUpId) => placeFollowUpCall(db, adapters, followUpId),
+  });
+  // Channels on which a customer who called can be called back (the follow-up's questions, by keys).
+  const callChannels = enabledChannels.filter((kind) => capabilitiesOf(kind).callsOut && adapters[kind]?.placeCall);
   let workers: Workers | undefined;
   if (config.roles.worker) {
     const targets = { slack, email: adapters.email, webhookTimeoutMs: config.handoff.webhookTimeoutMs, publicBaseUrl: config.publicBaseUrl, words };
@@ -162,7 +171,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     stops.push(startSweeper(db, queues, logger, { ...config.sweep, sessionIdleMs: config.sessionIdleMs }));
     if (config.followUp) {
       const { sweepMs, hours, ...timing } = config.followUp;
-      const settings = { ...timing, council, publicBaseUrl: config.publicBaseUrl, planLinkDays: config.planLinkDays, enabledChannels };
+      const settings = { ...timing, council, publicBaseUrl: config.publicBaseUrl, planLinkDays: config.planLinkDays, enabledChannels, callChannels };
       stops.push(startFollowUps({ db, effects, logger }, { ...settings, hours: hours ? parseOpeningHours(hours, 'Europe/London') : null }, sweepMs));
     }
   }
@@ -221,6 +230,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
       router,
       journal,
       verificationLimits: config.verificationLimits,
+      followUpCalls: { settings: { council, enabledChannels }, effects },
     };
     const channelRoutes = express.Router();
     // socket.io does not go through Express, so its connections get the same proxy rule here.

@@ -203,6 +203,36 @@ export interface InboundSink {
   readonly transcript?: (address: string, limit: number) => Promise<TranscriptEntry[]>;
   /** Capability `speaks`: a live call's bot answers and progress. */
   readonly calls?: CallPort;
+  /** Capability `callsOut`: what to say on a call the hub placed (placeCall), and the keys the customer pressed. */
+  readonly followUpCalls?: FollowUpCallPort;
+}
+
+/**
+ * A call the hub placed to ask the customer questions they answer by keys. The adapter only carries words and
+ * keys: the hub decides what is asked, and a `question` token (opaque here) says which question a key answers,
+ * so a retried webhook is recorded once.
+ */
+export interface FollowUpCallPort {
+  /**
+   * The next thing to say. Without `question`, the call was just answered; with it, `digits` answers that question
+   * (empty: no key or not one key). Throws when it cannot be recorded now (the provider retries).
+   */
+  turn(input: { ref: string; callId: string; question?: string; digits?: string }): Promise<FollowUpCallTurn>;
+}
+
+/** What to say; with `ask`, then wait for one key, which answers `ask.question`; without it, hang up. */
+export interface FollowUpCallTurn {
+  say: string;
+  ask?: { question: string };
+}
+
+/** A call for the hub to place: `ref` comes back on every webhook of the call (placeCall's caller knows what it is). */
+export interface OutboundCall {
+  /** The customer's number (E.164). */
+  to: string;
+  /** The hub's number to call from (the one the customer called). */
+  from: string;
+  ref: string;
 }
 
 export interface VerificationPort {
@@ -276,6 +306,11 @@ export interface ChannelAdapter {
   fetchMedia?(attachment: Attachment): Promise<FetchedMedia>;
   /** Puts a call waiting in the queue through to an agent, on channels that carry calls (`callId`: CallReport's). */
   connectCall?(callId: string, target: CallTarget): Promise<void>;
+  /**
+   * Calls the customer (capability `callsOut`); the call's webhooks ask the sink's followUpCalls port what to say.
+   * Resolves once the provider has taken the call (not when it is answered). Throws ChannelSendError.
+   */
+  placeCall?(call: OutboundCall): Promise<{ callId: string }>;
 }
 
 /** What every channel gets from the hub when it is created. */
@@ -413,6 +448,11 @@ export const ChannelCapabilities = z.object({
    * nothing arrives from a provider or is sent on it, and written replies go to an address on the customer's record.
    */
   recordedAtDesk: z.boolean(),
+  /**
+   * The hub can call the customer's number on this channel and lead the call by keys (the follow-up's questions):
+   * the adapter's placeCall places it, and the sink's `followUpCalls` port says what to ask and records the keys (voice).
+   */
+  callsOut: z.boolean(),
 });
 export type ChannelCapabilities = Readonly<z.infer<typeof ChannelCapabilities>>;
 

@@ -54,6 +54,7 @@ const REMOVED_CHANNEL: ChannelCapabilities = {
   threadsReplies: false,
   repliesNeedContext: false,
   recordedAtDesk: false,
+  callsOut: false,
 };
 
 /**

@@ -17,7 +17,9 @@ export type Effect =
   /** Tell the desks (every process) what changed. */
   | { kind: 'publish'; event: HubEvent }
   /** Something routing watches changed (a conversation waits, an agent has room): offer conversations soon. */
-  | { kind: 'route' };
+  | { kind: 'route' }
+  /** Call the customer a follow-up is for (its row exists; it is claimed before the call, so it is placed once). */
+  | { kind: 'call'; followUpId: string };
 
 /** Effects are built with these, so a use case reads as a list of what follows from it. */
 export const fx = {
@@ -26,6 +28,7 @@ export const fx = {
   schedule: (handoffId: string, stage: 'remind' | 'escalate', at: Date): Effect => ({ kind: 'schedule', handoffId, stage, at }),
   publish: (event: HubEvent): Effect => ({ kind: 'publish', event }),
   route: (): Effect => ({ kind: 'route' }),
+  followUpCall: (followUpId: string): Effect => ({ kind: 'call', followUpId }),
   /** A new message the customer will get: queued to send, and shown on the desks. */
   message: (conversationId: string, messageId: string): Effect[] => [fx.send(messageId), fx.publish({ type: 'message.created', conversationId, messageId })],
   conversationChanged: (conversationId: string): Effect => fx.publish({ type: 'conversation.updated', conversationId }),
@@ -43,6 +46,8 @@ export interface EffectsDeps {
   logger: Logger;
   /** Routing's "run soon" (hub/routing/engine.ts); absent where no router runs, e.g. a process without workers. */
   requestRouting?: () => void;
+  /** Places a follow-up's call (hub/usecases/follow-up.ts placeFollowUpCall); absent: no call is placed. */
+  placeFollowUpCall?: (followUpId: string) => Promise<unknown>;
 }
 
 export function createEffectsRunner(deps: EffectsDeps): EffectsRunner {
@@ -74,6 +79,14 @@ export function createEffectsRunner(deps: EffectsDeps): EffectsRunner {
             break;
           case 'route':
             route = true;
+            break;
+          case 'call':
+            // Not retried: a call that could not be placed leaves the follow-up waiting for an answer by text.
+            await deps
+              .placeFollowUpCall?.(effect.followUpId)
+              .catch((error: Error) =>
+                deps.logger.warn({ err: error.message, id: effect.followUpId }, 'could not place a follow-up call; it is not tried again'),
+              );
             break;
         }
       }

@@ -138,6 +138,16 @@ export const CustomerWording = z.strictObject({
     thanks: Line,
     thanksWithPerson: Line,
     byLink: template('council', 'link', 'until'),
+    /** The same questions on a phone call the hub placed, answered by keys (one service at a time; no comment). */
+    call: z.strictObject({
+      wellbeing: template('council'),
+      service: template('service'),
+      /** Before a question asked again after a wrong key (or none). */
+      again: Line,
+      thanks: Line,
+      /** The call ends unanswered: a wrong key twice, or nothing left to ask. */
+      ended: Line,
+    }),
   }),
 });
 export type CustomerWording = z.output<typeof CustomerWording>;

@@ -131,6 +131,7 @@ export const botframeworkChannel: ChannelModule<BotframeworkConfig> = {
     threadsReplies: false,
     repliesNeedContext: true,
     recordedAtDesk: false,
+    callsOut: false,
   },
   isOn: (env) => !!env.BOT_APP_ID || env.BOT_ENDPOINT_ANONYMOUS === 'true',
   configSchema: botframeworkConfigSchema,

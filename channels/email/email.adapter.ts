@@ -276,6 +276,7 @@ export const emailChannel: ChannelModule<EmailConfig> = {
     threadsReplies: true,
     repliesNeedContext: false,
     recordedAtDesk: false,
+    callsOut: false,
     automaticAnswersPerDay: 1,
   },
   // On with any of its settings, so a half-configured channel stops the hub with a clear message.

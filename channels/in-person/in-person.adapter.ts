@@ -30,6 +30,7 @@ export const inPersonChannel: ChannelModule<z.infer<typeof inPersonConfigSchema>
     threadsReplies: false,
     repliesNeedContext: false,
     recordedAtDesk: true,
+    callsOut: false,
   },
   // On unless switched off: any council office can take people in person.
   isOn: (env) => env.IN_PERSON_ENABLED !== 'false',

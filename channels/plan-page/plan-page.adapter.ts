@@ -30,6 +30,7 @@ export const planPageChannel: ChannelModule<z.infer<typeof planPageConfigSchema>
     threadsReplies: false,
     repliesNeedContext: false,
     recordedAtDesk: false,
+    callsOut: false,
   },
   // On unless switched off: the page's "write to us" form is shown only while it is on.
   isOn: (env) => env.PLAN_PAGE_MESSAGES_ENABLED !== 'false',

@@ -95,6 +95,7 @@ export const smsChannel: ChannelModule<SmsConfig> = {
     threadsReplies: false,
     repliesNeedContext: false,
     recordedAtDesk: false,
+    callsOut: false,
   },
   // On when any Twilio credential is set (then all must be valid); off when none is.
   isOn: (env) => ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'].some((name) => env[name]),

@@ -6,7 +6,18 @@
 import type { Request, Response } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
-import type { ChannelAdapter, ChannelContext, ChannelModule, InboundSink, MountTarget, CallTarget, Normalised, OpeningHours } from '../contract.ts';
+import type {
+  CallTarget,
+  ChannelAdapter,
+  ChannelContext,
+  ChannelModule,
+  FollowUpCallTurn,
+  InboundSink,
+  MountTarget,
+  Normalised,
+  OpeningHours,
+  OutboundCall,
+} from '../contract.ts';
 import { ChannelSendError, TimeZone } from '../contract.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
@@ -21,6 +32,8 @@ export const VOICE_STATUS_PATH = '/webhooks/twilio/voice/status';
 export const VOICE_DIALLED_PATH = '/webhooks/twilio/voice/dialled';
 export const VOICE_RECORDED_PATH = '/webhooks/twilio/voice/recorded';
 export const VOICE_TRANSCRIPTION_PATH = '/webhooks/twilio/voice/transcription';
+/** A call the hub placed (placeCall): answered, and each key pressed; ?ref= names the call, &q= the question answered. */
+export const VOICE_CALL_PATH = '/webhooks/twilio/voice/call';
 /** The Twilio queue callers wait in for an agent. */
 export const VOICE_QUEUE = 'contact-hub';
 
@@ -95,6 +108,10 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
     response.hangup();
   }
 
+  /** The webhook of a placed call, with its ref and the question its keys answer (both in the signed URL). */
+  const callUrl = (ref: string, question?: string) =>
+    `${base}${VOICE_CALL_PATH}?${new URLSearchParams({ ref, ...(question ? { q: question } : {}) }).toString()}`;
+
   function mount({ router }: MountTarget, sink: InboundSink) {
     // Given to channels that declare `speaks`, as this one does: without it no caller could be queued or answered.
     const calls = sink.calls;
@@ -106,6 +123,40 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       else {
         response.say(say, config.VOICE_GREETING);
         ask(response, wording.prompt);
+      }
+      twiml(res, response);
+    });
+
+    // A call the hub placed: each turn (what to say, which key answers what) is the hub's; the words come with it.
+    router.post(VOICE_CALL_PATH, twilioForm, async (req, res) => {
+      if (!signed(req)) return refuse(res, 403, 'Twilio signature missing or invalid');
+      const { ref, q } = req.query;
+      const token = /^[\w.:-]{1,100}$/;
+      if (typeof ref !== 'string' || !token.test(ref) || (q !== undefined && (typeof q !== 'string' || !token.test(q))))
+        return refuse(res, 400, 'ref or q missing or malformed');
+      if (typeof req.body.CallSid !== 'string' || !/^CA[0-9a-f]{32}$/.test(req.body.CallSid)) return refuse(res, 400, 'CallSid missing or malformed');
+      const response = new twilio.twiml.VoiceResponse();
+      // An answering machine (machineDetection) is not asked anything: the hub's question stays open.
+      const answeredBy = typeof req.body.AnsweredBy === 'string' ? req.body.AnsweredBy : '';
+      if (!sink.followUpCalls || answeredBy.startsWith('machine') || answeredBy === 'fax') {
+        response.hangup();
+        return twiml(res, response);
+      }
+      let turn: FollowUpCallTurn;
+      try {
+        const digits = typeof req.body.Digits === 'string' ? req.body.Digits : '';
+        turn = await sink.followUpCalls.turn({ ref, callId: req.body.CallSid, ...(q ? { question: q, digits } : {}) });
+      } catch {
+        return refuse(res, 503, 'temporarily unable to record the answer');
+      }
+      if (turn.ask) {
+        const action = callUrl(ref, turn.ask.question);
+        response.gather({ input: ['dtmf'], numDigits: 1, action, method: 'POST', timeout: 8 }).say(say, turn.say);
+        // No key pressed: the same question's webhook without Digits, which the hub takes as a wrong key.
+        response.redirect({ method: 'POST' }, action);
+      } else {
+        response.say(say, turn.say);
+        response.hangup();
       }
       twiml(res, response);
     });
@@ -254,11 +305,22 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
     }
   }
 
+  async function placeCall(call: OutboundCall) {
+    try {
+      // machineDetection: Twilio says who answered (AnsweredBy), so a machine is not asked the questions.
+      const placed = await client.calls.create({ to: call.to, from: call.from, url: callUrl(call.ref), method: 'POST', machineDetection: 'Enable' });
+      return { callId: placed.sid };
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  }
+
   return {
     kind: 'voice',
     address: 'voice',
     mount,
     connectCall,
+    placeCall,
     // A call cannot be answered in writing; replies to a call are sent by SMS (hub/outbound/compose.ts).
     send: async () => {
       throw new ChannelSendError('a call cannot be answered in writing; reply by SMS', 'voice:no-written-reply', false);
@@ -286,6 +348,7 @@ export const voiceChannel: ChannelModule<VoiceConfig> = {
     threadsReplies: false,
     repliesNeedContext: false,
     recordedAtDesk: false,
+    callsOut: true,
   },
   // On with the Twilio credentials unless VOICE_ENABLED=false.
   isOn: (env) => !!env.TWILIO_AUTH_TOKEN && env.VOICE_ENABLED !== 'false',

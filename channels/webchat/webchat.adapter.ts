@@ -218,6 +218,7 @@ export const webchatChannel: ChannelModule<WebchatConfig> = {
     threadsReplies: false,
     repliesNeedContext: false,
     recordedAtDesk: false,
+    callsOut: false,
   },
   // On by default: it needs no provider account, and the embedded demo should work out of the box.
   isOn: (env) => env.WEBCHAT_ENABLED !== 'false',

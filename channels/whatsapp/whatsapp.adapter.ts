@@ -110,6 +110,7 @@ export const whatsappChannel: ChannelModule<WhatsappConfig> = {
     threadsReplies: false,
     repliesNeedContext: false,
     recordedAtDesk: false,
+    callsOut: false,
   },
   isOn: (env) => !!env.WHATSAPP_FROM,
   configSchema: whatsappConfigSchema,

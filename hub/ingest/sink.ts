@@ -1,6 +1,6 @@
 // What channel adapters hand inbound traffic to: record durably, then queue. The provider gets its 2xx
 // only after the inbox row exists, so a Redis outage loses nothing (the sweeper re-queues).
-import type { CallPort, InboundSink, VerificationPort } from '../../channels/contract.ts';
+import type { CallPort, FollowUpCallPort, InboundSink, VerificationPort } from '../../channels/contract.ts';
 import { capabilitiesOf } from '../../channels/registry.ts';
 import type { Db } from '../db/client.ts';
 import type { EventBus } from '../events.ts';
@@ -16,6 +16,8 @@ import type { Adapters } from '../outbound/process.ts';
 import { checkVerification, startVerification, type VerificationLimits } from '../identity/verify.ts';
 
 import type { Router } from '../routing/engine.ts';
+import type { EffectsRunner } from '../effects.ts';
+import { answerFollowUpCall, type FollowUpSettings } from '../usecases/follow-up.ts';
 import type { InboundJournal } from './journal.ts';
 
 type Extras = { files?: InboundFile[]; payload?: Uint8Array };
@@ -52,6 +54,8 @@ export interface InboundSinkDeps {
   verificationLimits?: VerificationLimits;
   /** How long the database may take to store a contact before it is journaled instead (providers time out at 15 s). */
   storeTimeoutMs?: number;
+  /** For calls the hub placed (follow-ups): the council's name said in them, and where what follows is run. */
+  followUpCalls?: { settings: Pick<FollowUpSettings, 'council' | 'enabledChannels'>; effects: EffectsRunner };
 }
 
 /**
@@ -66,6 +70,7 @@ export function createInboundSink(deps: InboundSinkDeps, channel: ChannelKind): 
     ...(can.verifies ? { verification: verificationPort(deps) } : {}),
     ...(can.showsTranscript ? { transcript: transcriptPort(deps, channel) } : {}),
     ...(can.speaks ? { calls: callPort(deps, channel) } : {}),
+    ...(can.callsOut ? { followUpCalls: followUpCallPort(deps) } : {}),
   };
 }
 
@@ -177,6 +182,18 @@ function callPort(deps: InboundSinkDeps, channel: ChannelKind): CallPort {
       if (recorded) void deps.bus.publish({ type: 'call.updated', ...recorded }).catch(() => undefined);
       // A call joined the queue, went back to it, or its caller hung up: offers change.
       if (recorded) deps.router?.request();
+    },
+  };
+}
+
+function followUpCallPort(deps: InboundSinkDeps): FollowUpCallPort {
+  return {
+    async turn({ ref, question, digits }) {
+      // Follow-ups not set up in this process: nothing is asked.
+      if (!deps.followUpCalls) throw new Error('follow-up calls are not set up in this process');
+      const { turn, effects } = await answerFollowUpCall(deps.db, deps.followUpCalls.settings, { ref, question, digits });
+      await deps.followUpCalls.effects.run(effects);
+      return turn;
     },
   };
 }

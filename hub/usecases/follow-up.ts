@@ -5,7 +5,7 @@
 // answer (email). Never to someone who said STOP or asked not to be contacted, never while a conversation of
 // theirs is urgent or busy, only in the hours set, and at most once per plan per interval.
 import { isOptInWord, isOptOutWord } from '../../channels/carrier-keywords.ts';
-import type { ChannelKind } from '../../channels/contract.ts';
+import type { ChannelAdapter, ChannelKind, FollowUpCallTurn } from '../../channels/contract.ts';
 import { capabilitiesOf } from '../../channels/registry.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { fx, type Effect } from '../effects.ts';
@@ -33,6 +33,8 @@ export interface FollowUpSettings {
   hours: OpeningHours | null;
   /** A customer talking with us (a message in this many hours in an open conversation) is asked later. */
   busyHours?: number;
+  /** Channels whose adapter can place a call (capability callsOut): a customer who called is called back on one. */
+  callChannels?: readonly ChannelKind[];
 }
 
 const DAY = 86_400_000;
@@ -103,7 +105,9 @@ async function startFollowUp(tx: Tx, s: FollowUpSettings, planId: string, reason
   const { handoffs } = await servicesOf(tx, planId);
   if (!handoffs.length) return null;
   const conversationId = await planConversation(tx, plan.customerId, planId);
-  const channel = conversationId ? (await replyChannels(tx, conversationId, s.enabledChannels))[0]?.channel : undefined;
+  // A customer who called is asked by a call, where one can be placed; anyone else (and they, otherwise) in writing.
+  const call = conversationId ? await callChannel(tx, s, conversationId) : null;
+  const channel = call ?? (conversationId ? (await replyChannels(tx, conversationId, s.enabledChannels))[0]?.channel : undefined);
   const followUp = await tx.followUp.create({
     data: {
       planId,
@@ -120,6 +124,8 @@ async function startFollowUp(tx: Tx, s: FollowUpSettings, planId: string, reason
     select: { id: true },
   });
   if (!channel || !conversationId) return [];
+  // Placed once the row is committed (placeFollowUpCall), so the call's first webhook finds it.
+  if (call) return [fx.followUpCall(followUp.id), fx.conversationChanged(conversationId)];
   let text: string;
   let suggestions: string[] = [];
   if (capabilitiesOf(channel).turnByTurn) {
@@ -132,6 +138,137 @@ async function startFollowUp(tx: Tx, s: FollowUpSettings, planId: string, reason
   }
   const message = await createNotice(tx, { conversationId, text, enabledChannels: s.enabledChannels, suggestions, followUpId: followUp.id });
   return [...fx.message(conversationId, message.id), fx.conversationChanged(conversationId)];
+}
+
+/** The conversation's own channel when it carries calls the hub can place, and the customer's number is known on it. */
+async function callChannel(tx: Tx, s: Pick<FollowUpSettings, 'callChannels'>, conversationId: string): Promise<ChannelKind | null> {
+  const conversation = await tx.conversation.findUnique({ where: { id: conversationId }, select: { channel: true } });
+  if (!conversation || !s.callChannels?.includes(conversation.channel)) return null;
+  const can = capabilitiesOf(conversation.channel);
+  if (!can.speaks || !can.callsOut) return null;
+  return (await callNumbers(tx, conversationId, conversation.channel)) ? conversation.channel : null;
+}
+
+/** The customer's number and the hub's number they called, from their latest call in the conversation. */
+async function callNumbers(tx: Tx, conversationId: string, channel: ChannelKind): Promise<{ to: string; from: string } | null> {
+  const latest = await tx.message.findFirst({
+    where: { conversationId, channel, direction: 'inbound' },
+    orderBy: { createdAt: 'desc' },
+    select: { fromAddress: true, toAddress: true },
+  });
+  return latest?.fromAddress && latest.toAddress ? { to: latest.fromAddress, from: latest.toAddress } : null;
+}
+
+/**
+ * Calls the customer a follow-up is for (its channel places calls). At most once per follow-up, even if the effect
+ * runs twice: the row is claimed before the provider is asked. No answer, a machine, or a refused call: the
+ * follow-up simply waits (an answer by text is still read), and nobody is called again.
+ */
+export async function placeFollowUpCall(
+  db: Db,
+  adapters: Readonly<Record<ChannelKind, Pick<ChannelAdapter, 'placeCall'>>>,
+  followUpId: string,
+  now = new Date(),
+): Promise<{ callId: string } | null> {
+  const claimed = await db.$transaction(async (tx) => {
+    const taken = await tx.followUp.updateMany({
+      where: { id: followUpId, calledAt: null, step: 'wellbeing', expiresAt: { gt: now }, channel: { not: null }, conversationId: { not: null } },
+      data: { calledAt: now },
+    });
+    if (!taken.count) return null;
+    const followUp = await tx.followUp.findUniqueOrThrow({ where: { id: followUpId }, select: { channel: true, conversationId: true } });
+    const numbers = await callNumbers(tx, followUp.conversationId!, followUp.channel!);
+    return numbers ? { channel: followUp.channel!, ...numbers } : null;
+  });
+  const placeCall = claimed ? adapters[claimed.channel]?.placeCall : undefined;
+  if (!claimed || !placeCall) return null;
+  const { callId } = await placeCall({ to: claimed.to, from: claimed.from, ref: followUpId });
+  await db.followUp.update({ where: { id: followUpId }, data: { callId } });
+  return { callId };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * One turn of a follow-up call: the customer's key for `question` recorded (in one transaction), and what to say
+ * next. A question is named by what it asks and which try it is ("wellbeing.1", "service-{id}.2"): a key for a
+ * question already answered (Twilio retrying its webhook) changes nothing and hears the question now waiting. A
+ * wrong key (or none) asks again once, then the call ends with thanks and the follow-up waits as it is.
+ */
+export async function answerFollowUpCall(
+  db: Db,
+  s: Pick<FollowUpSettings, 'council' | 'enabledChannels'>,
+  input: { ref: string; question?: string; digits?: string },
+  now = new Date(),
+): Promise<{ turn: FollowUpCallTurn; effects: Effect[] }> {
+  const ended = { turn: { say: CUSTOMER_WORDING.followUp.call.ended }, effects: [] };
+  if (!UUID.test(input.ref)) return ended;
+  return db.$transaction(async (tx) => {
+    const [followUp] = await tx.$queryRaw<
+      {
+        id: string;
+        step: string;
+        planId: string;
+        conversationId: string | null;
+        answeredIn: string | null;
+        askedAt: Date;
+        expiresAt: Date;
+        calledAt: Date | null;
+      }[]
+    >`SELECT id, step::text AS step, "planId", "conversationId", "answeredIn", "askedAt", "expiresAt", "calledAt"
+      FROM "FollowUp" WHERE id = ${input.ref}::uuid FOR UPDATE`;
+    // Only a call the hub placed is asked anything.
+    if (!followUp?.calledAt || !followUp.conversationId) return ended;
+    if (followUp.step === 'done') return { turn: { say: CUSTOMER_WORDING.followUp.call.thanks }, effects: [] };
+    if (!['wellbeing', 'services'].includes(followUp.step) || followUp.expiresAt <= now) return ended;
+    const conversationId = followUp.conversationId;
+    const { services } = await servicesOf(tx, followUp.planId);
+    const answered = new Set(
+      (await tx.followUpAnswer.findMany({ where: { followUpId: followUp.id, helped: { not: null } }, select: { serviceId: true } })).map((a) => a.serviceId),
+    );
+    const waiting = (step: string) => {
+      if (step === 'wellbeing') return { key: 'wellbeing', text: CUSTOMER_WORDING.followUp.call.wellbeing.fill({ council: s.council }), serviceId: null };
+      const service = services.find((x) => !answered.has(x.id));
+      return service
+        ? { key: `service-${service.id}`, text: CUSTOMER_WORDING.followUp.call.service.fill({ service: service.name }), serviceId: service.id }
+        : null;
+    };
+    const ask = (q: { key: string; text: string }, attempt: number, before?: string): FollowUpCallTurn => ({
+      say: before ? `${before} ${q.text}` : q.text,
+      ask: { question: `${q.key}.${attempt}` },
+    });
+    const question = waiting(followUp.step);
+    if (!question) return ended;
+    if (input.question === undefined) return { turn: ask(question, 1), effects: [] };
+    const dot = input.question.lastIndexOf('.');
+    // Answered already (a retried webhook), or not a question of this call: not recorded again.
+    if (input.question.slice(0, dot) !== question.key) return { turn: ask(question, 1), effects: [] };
+    const attempt = Number(input.question.slice(dot + 1)) || 1;
+    const digits = (input.digits ?? '').trim();
+    const wellbeing = question.serviceId === null && /^[1-5]$/.test(digits) ? Number(digits) : null;
+    const helped = question.serviceId !== null && /^[12]$/.test(digits) ? digits === '1' : null;
+    if (wellbeing === null && helped === null)
+      return { turn: attempt >= 2 ? ended.turn : ask(question, attempt + 1, CUSTOMER_WORDING.followUp.call.again), effects: [] };
+    if (question.serviceId !== null) {
+      await tx.followUpAnswer.updateMany({ where: { followUpId: followUp.id, serviceId: question.serviceId, helped: null }, data: { helped } });
+      answered.add(question.serviceId);
+    }
+    const next = waiting('services');
+    await tx.followUp.update({
+      where: { id: followUp.id },
+      data: {
+        ...(wellbeing !== null ? { wellbeing } : {}),
+        // Nothing to say on a call: the comment is for answers in writing.
+        step: next ? 'services' : 'done',
+        answeredIn: followUp.answeredIn ?? conversationId,
+        answeredAt: now,
+      },
+    });
+    const effects: Effect[] = [fx.conversationChanged(conversationId)];
+    if (next) return { turn: ask(next, 1), effects };
+    effects.push(...(await finish(tx, s, followUp, conversationId, false)));
+    return { turn: { say: CUSTOMER_WORDING.followUp.call.thanks }, effects };
+  });
 }
 
 /** What the route step passes: the customer's stored message. */

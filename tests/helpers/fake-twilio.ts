@@ -1,4 +1,4 @@
-// A fake Twilio REST API on 127.0.0.1: speaks the Messages.json and Calls/{Sid}.json (update) resources the real twilio SDK calls,
+// A fake Twilio REST API on 127.0.0.1: speaks the Messages.json, Calls.json (create) and Calls/{Sid}.json (update) resources the real twilio SDK calls,
 // serves the media of inbound messages (MediaUrl0… point here when the hub's TWILIO_API_BASE_URL does), records
 // every request exactly as received, and can be told to fail the way Twilio does.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -56,6 +56,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       const url = new URL(req.url ?? '/', 'http://fake');
       const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(url.pathname);
       const callUpdate = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(req.url ?? '');
+      const callCreate = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls\.json$/.exec(url.pathname);
       const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, form };
       requests.push(recorded);
       for (const w of [...waiters])
@@ -92,7 +93,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         );
         return;
       }
-      if (!(match || callUpdate) || req.method !== 'POST') {
+      if (!(match || callUpdate || callCreate) || req.method !== 'POST') {
         res
           .writeHead(404, { 'content-type': 'application/json' })
           .end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
@@ -127,6 +128,25 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
             direction: 'inbound',
             date_updated: now,
             uri: `/2010-04-01/Accounts/${callUpdate[1]}/Calls/${callUpdate[2]}.json`,
+          }),
+        );
+        return;
+      }
+      if (callCreate) {
+        // A new outbound call, as Twilio answers before it rings: Url is fetched when the callee answers.
+        const sid = `CA${randomBytes(16).toString('hex')}`;
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            account_sid: callCreate[1],
+            sid,
+            to: form.To,
+            from: form.From,
+            status: 'queued',
+            direction: 'outbound-api',
+            date_created: now,
+            date_updated: now,
+            uri: `/2010-04-01/Accounts/${callCreate[1]}/Calls/${sid}.json`,
           }),
         );
         return;

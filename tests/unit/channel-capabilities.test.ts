@@ -86,6 +86,11 @@ describe('channel capabilities', () => {
   it('have at most one channel that speaks while a call has no channel of its own (hub/routing/engine.ts counts its load there)', () => {
     expect(kindsThat('speaks').length).toBeLessThanOrEqual(1);
   });
+
+  it('place calls only where they also speak (a follow-up call is led by keys, on a channel that carries calls)', () => {
+    expect(kindsThat('callsOut')).toEqual(['voice']);
+    for (const kind of kindsThat('callsOut')) expect(capabilitiesOf(kind).speaks, kind).toBe(true);
+  });
 });
 
 describe('the inbound sink', () => {
@@ -99,6 +104,6 @@ describe('the inbound sink', () => {
     expect(ports('whatsapp')).toEqual(['accept', 'report']);
     expect(ports('botframework')).toEqual(['accept', 'report']);
     expect(ports('webchat')).toEqual(['accept', 'report', 'transcript', 'typing', 'verification']);
-    expect(ports('voice')).toEqual(['accept', 'calls', 'report']);
+    expect(ports('voice')).toEqual(['accept', 'calls', 'followUpCalls', 'report']);
   });
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "FollowUp" ADD COLUMN     "callId" TEXT,
+ADD COLUMN     "calledAt" TIMESTAMPTZ(3);
