@@ -10,7 +10,7 @@ import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import twilio from 'twilio';
-import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
+import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import { parseTwiml, type TwimlVerb } from '../helpers/twiml.ts';
 import { placeFollowUpCall } from '../../hub/usecases/follow-up.ts';
 import type { RunningHub } from '../../app/compose.ts';
@@ -66,15 +66,18 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
   }
 }
 
-/** A customer who called and said what they need, whose needs an agent handed to services, then all closed. */
-async function callerWithClosedPlan(phone: string, needs: string[]) {
+/** A customer who called (or texted) and said what they need, whose needs an agent handed to services, then all closed. */
+async function callerWithClosedPlan(phone: string, needs: string[], by: 'voice' | 'sms' = 'voice') {
   const fields = { AccountSid: TEST_ACCOUNT_SID, CallSid: callSid(), CallStatus: 'in-progress', Direction: 'inbound', From: phone, To: HUB_NUMBER };
-  const said = await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', { ...fields, SpeechResult: 'I need some help please' });
+  const said =
+    by === 'voice'
+      ? await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', { ...fields, SpeechResult: 'I need some help please' })
+      : await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(phone, 'I need some help please'));
   expect(said.status).toBe(200);
   const where = { customer: { contactPoints: { some: { address: phone } } } };
   await until('the conversation', async () => (await db().conversation.count({ where })) === 1);
   const conversation = await db().conversation.findFirstOrThrow({ where });
-  expect(conversation.channel).toBe('voice');
+  expect(conversation.channel).toBe(by);
   for (const code of needs)
     expect((await api(`/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
   const made = await api(`/api/conversations/${conversation.id}/handoffs`, { method: 'POST', body: JSON.stringify({ consent: true, needs }) });
@@ -196,7 +199,22 @@ describe('the follow-up by phone call', () => {
     // No key at all (the <Redirect> after the <Gather>) is a wrong key too: the second one ends the call.
     expect(ending(await webhook(again.action, sid, phone))).toContain('Thank you for your time.');
     expect(await db().followUp.findUniqueOrThrow({ where: { id: followUp.id } })).toMatchObject({ step: 'wellbeing', wellbeing: null });
+    // Still waiting, yet never called again, however often its effect runs (the call is claimed once).
+    expect(await placeFollowUpCall(db(), hub.adapters, followUp.id)).toBeNull();
     expect(callsTo(phone)).toHaveLength(1);
+  });
+
+  it('asks a customer who texted by SMS as before, and a call webhook naming their follow-up records nothing', async () => {
+    const phone = '+447911600104';
+    const plan = await callerWithClosedPlan(phone, ['housing.homeless'], 'sms');
+    await until('the question by SMS', () => twilioApi.requests.some((r) => r.form.To === phone && r.form.Body?.includes('How are things for you now')));
+    const followUp = await db().followUp.findFirstOrThrow({ where: { planId: plan.planId } });
+    expect(followUp).toMatchObject({ channel: 'sms', step: 'wellbeing', calledAt: null });
+    expect(callsTo(phone)).toEqual([]);
+    // Only a call the hub placed is asked anything: a webhook that names another follow-up ends at once.
+    const url = `${PUBLIC_BASE_URL}${CALL_PATH}?ref=${followUp.id}&q=wellbeing.1`;
+    expect(ending(await webhook(url, callSid(), phone, { Digits: '5' }))).toContain('Thank you for your time.');
+    expect(await db().followUp.findUniqueOrThrow({ where: { id: followUp.id } })).toMatchObject({ step: 'wellbeing', wellbeing: null });
   });
 
   it('refuses a webhook without a valid Twilio signature', async () => {
