@@ -65,8 +65,28 @@ export interface EvidenceWords {
 /** The district of a customer's postcode ("SW1A 1AA" → "SW1A"); customers without one are "Unknown". */
 const DISTRICT = Prisma.sql`COALESCE(NULLIF(split_part(cu.postcode, ' ', 1), ''), 'Unknown')`;
 
-function inDistrict(f: EvidenceFilter): Prisma.Sql {
-  return f.district ? Prisma.sql`AND split_part(cu.postcode, ' ', 1) = ${f.district}` : Prisma.empty;
+/**
+ * Rows whose customer (`customerId`, a column) lives in the filter's district. Without a district there is nothing to
+ * join: every need, plan, hand-off and follow-up has its customer (customers are never deleted), and joining 120,000
+ * customers to a year of rows only to keep them all took a quarter of some queries' time.
+ */
+function inDistrict(f: EvidenceFilter, customerId: Prisma.Sql): Prisma.Sql {
+  return f.district ? Prisma.sql`AND ${customerId} IN (SELECT cu.id FROM "Customer" cu WHERE split_part(cu.postcode, ' ', 1) = ${f.district})` : Prisma.empty;
+}
+
+/**
+ * One evidence query, in a transaction of its own with settings for reading a year of rows, all ended with it: no JIT
+ * compilation (it took 0.3–0.5 s, longer than the query, whenever the planner over-estimated unnest()); work_mem
+ * enough to sort and hash a year of needs in memory rather than on disk; and no parallel workers, which on two cores
+ * made a month's demand by channel three times slower, and which would take cores from live contacts.
+ * Figures: bench/README.md, Evidence.
+ */
+async function aggregate<T>(db: Db, query: Prisma.Sql): Promise<T[]> {
+  const [, rows] = await db.$transaction([
+    db.$queryRaw`SELECT set_config('jit', 'off', true) AS jit, set_config('work_mem', '32MB', true) AS work_mem, set_config('max_parallel_workers_per_gather', '0', true) AS workers`,
+    db.$queryRaw<T[]>(query),
+  ]);
+  return rows;
 }
 
 /** A count, or null when it is below SMALLEST_SHOWN (zero is shown: it says nothing about anyone). */
@@ -115,11 +135,17 @@ export async function evidenceTable(db: Db, name: EvidenceTableName, f: Evidence
 }
 
 async function demandByMonth(db: Db, f: EvidenceFilter, words: EvidenceWords): Promise<EvidenceTable> {
-  const rows = await db.$queryRaw<{ month: string; code: string; n: bigint }[]>`
-    SELECT to_char(date_trunc('month', n."createdAt" AT TIME ZONE 'Europe/London'), 'YYYY-MM') AS month, n.code, count(*) AS n
-    FROM "Need" n JOIN "Customer" cu ON cu.id = n."customerId"
-    WHERE n."createdAt" >= ${f.from} AND n."createdAt" < ${f.to} ${inDistrict(f)}
-    GROUP BY 1, 2 ORDER BY 1, 3 DESC`;
+  // Grouped by the month's first moment and named after: grouping by to_char() sorted every need.
+  const rows = await aggregate<{ month: string; code: string; n: bigint }>(
+    db,
+    Prisma.sql`
+    SELECT to_char(m.month, 'YYYY-MM') AS month, m.code, m.n FROM (
+      SELECT date_trunc('month', n."createdAt" AT TIME ZONE 'Europe/London') AS month, n.code, count(*) AS n
+      FROM "Need" n
+      WHERE n."createdAt" >= ${f.from} AND n."createdAt" < ${f.to} ${inDistrict(f, Prisma.sql`n."customerId"`)}
+      GROUP BY 1, 2) m
+    ORDER BY m.month, m.n DESC`,
+  );
   const { kept, suppressedRows } = suppress(rows, (r) => r.n);
   return {
     name: 'demand-by-month',
@@ -137,12 +163,18 @@ async function demandByMonth(db: Db, f: EvidenceFilter, words: EvidenceWords): P
 }
 
 async function demandBy(db: Db, f: EvidenceFilter, words: EvidenceWords, by: 'channel' | 'district'): Promise<EvidenceTable> {
-  const key = by === 'channel' ? Prisma.sql`co.channel` : DISTRICT;
-  const rows = await db.$queryRaw<{ key: string; code: string; n: bigint }[]>`
-    SELECT ${key} AS key, n.code, count(*) AS n
-    FROM "Need" n JOIN "Customer" cu ON cu.id = n."customerId" LEFT JOIN "Conversation" co ON co.id = n."conversationId"
-    WHERE n."createdAt" >= ${f.from} AND n."createdAt" < ${f.to} ${inDistrict(f)}
-    GROUP BY 1, 2 ORDER BY 3 DESC`;
+  const from =
+    by === 'channel'
+      ? Prisma.sql`"Need" n LEFT JOIN "Conversation" co ON co.id = n."conversationId"`
+      : Prisma.sql`"Need" n JOIN "Customer" cu ON cu.id = n."customerId"`;
+  const rows = await aggregate<{ key: string; code: string; n: bigint }>(
+    db,
+    Prisma.sql`
+    SELECT ${by === 'channel' ? Prisma.sql`co.channel` : DISTRICT} AS key, n.code, count(*) AS n
+    FROM ${from}
+    WHERE n."createdAt" >= ${f.from} AND n."createdAt" < ${f.to} ${inDistrict(f, Prisma.sql`n."customerId"`)}
+    GROUP BY 1, 2 ORDER BY 3 DESC`,
+  );
   const { kept, suppressedRows } = suppress(rows, (r) => r.n);
   const label = by === 'channel' ? 'Channel' : 'Postcode district';
   return {
@@ -163,18 +195,25 @@ async function demandBy(db: Db, f: EvidenceFilter, words: EvidenceWords, by: 'ch
   };
 }
 
-/** Plans begun in the range, by their needs (every need handed off in the plan, once each). */
+/** Plans begun in the range, each as the set of its needs (every need handed off in the plan, once, in order). */
 const PLAN_NEEDS = (f: EvidenceFilter) => Prisma.sql`
-  SELECT DISTINCT p.id AS plan, unnest(h.needs) AS code
-  FROM "ActionPlan" p JOIN "Customer" cu ON cu.id = p."customerId" JOIN "Handoff" h ON h."planId" = p.id
-  WHERE p."createdAt" >= ${f.from} AND p."createdAt" < ${f.to} AND h.status <> 'redirected' ${inDistrict(f)}`;
+  SELECT array_agg(DISTINCT c ORDER BY c) AS codes
+  FROM "ActionPlan" p JOIN "Handoff" h ON h."planId" = p.id, unnest(h.needs) c
+  WHERE p."createdAt" >= ${f.from} AND p."createdAt" < ${f.to} AND h.status <> 'redirected' ${inDistrict(f, Prisma.sql`p."customerId"`)}
+  GROUP BY p.id`;
 
 async function needsTogether(db: Db, f: EvidenceFilter, words: EvidenceWords): Promise<EvidenceTable> {
-  const rows = await db.$queryRaw<{ a: string; b: string; n: bigint }[]>`
-    WITH pn AS (${PLAN_NEEDS(f)})
-    SELECT x.code AS a, y.code AS b, count(*) AS n
-    FROM pn x JOIN pn y ON x.plan = y.plan AND x.code <= y.code
-    GROUP BY 1, 2 ORDER BY 3 DESC`;
+  // Plans are counted by their set of needs first (a few hundred sets), then each set's pairs: a need with itself
+  // and with each need after it. Pairing the plans' needs one plan at a time took twice as long.
+  const rows = await aggregate<{ a: string; b: string; n: bigint }>(
+    db,
+    Prisma.sql`
+    WITH sets AS (SELECT codes, count(*) AS plans FROM (${PLAN_NEEDS(f)}) pn GROUP BY codes)
+    SELECT x.code AS a, y.code AS b, sum(sets.plans)::bigint AS n
+    FROM sets, unnest(sets.codes) WITH ORDINALITY x(code, i), unnest(sets.codes) WITH ORDINALITY y(code, j)
+    WHERE x.i <= y.j
+    GROUP BY 1, 2 ORDER BY 3 DESC`,
+  );
   const { kept, suppressedRows } = suppress(rows, (r) => r.n);
   return {
     name: 'needs-together',
@@ -193,15 +232,24 @@ async function needsTogether(db: Db, f: EvidenceFilter, words: EvidenceWords): P
 }
 
 async function repeatContacts(db: Db, f: EvidenceFilter, words: EvidenceWords): Promise<EvidenceTable> {
-  // A need is a repeat when the same customer had the same need recorded within REPEAT_DAYS before it.
-  const rows = await db.$queryRaw<{ code: string; n: bigint; repeats: bigint }[]>`
-    SELECT n.code, count(*) AS n,
-      count(*) FILTER (WHERE EXISTS (
-        SELECT 1 FROM "Need" e WHERE e."customerId" = n."customerId" AND e.code = n.code
-          AND e."createdAt" < n."createdAt" AND e."createdAt" >= n."createdAt" - make_interval(days => ${REPEAT_DAYS}))) AS repeats
-    FROM "Need" n JOIN "Customer" cu ON cu.id = n."customerId"
-    WHERE n."createdAt" >= ${f.from} AND n."createdAt" < ${f.to} ${inDistrict(f)}
-    GROUP BY 1 ORDER BY 2 DESC`;
+  // A need is a repeat when the same customer had the same need recorded within REPEAT_DAYS before it (not at the
+  // same moment: EXCLUDE GROUP). Counted in one pass over the needs in customer, need and time order (the
+  // customerId-code-createdAt index), from REPEAT_DAYS before the range: looking each need's predecessors up
+  // one by one cost a second for a year.
+  const rows = await aggregate<{ code: string; n: bigint; repeats: bigint }>(
+    db,
+    Prisma.sql`
+    SELECT w.code, count(*) AS n, count(*) FILTER (WHERE w.earlier > 0) AS repeats
+    FROM (
+      SELECT n.code, n."createdAt",
+        count(*) OVER (PARTITION BY n."customerId", n.code ORDER BY n."createdAt"
+          RANGE BETWEEN make_interval(days => ${REPEAT_DAYS}) PRECEDING AND CURRENT ROW EXCLUDE GROUP) AS earlier
+      FROM "Need" n
+      WHERE n."createdAt" >= ${f.from}::timestamptz - make_interval(days => ${REPEAT_DAYS}) AND n."createdAt" < ${f.to}
+        ${inDistrict(f, Prisma.sql`n."customerId"`)}) w
+    WHERE w."createdAt" >= ${f.from}
+    GROUP BY 1 ORDER BY 2 DESC`,
+  );
   const { kept, suppressedRows } = suppress(rows, (r) => r.n);
   return {
     name: 'repeat-contacts',
@@ -226,22 +274,22 @@ async function repeatContacts(db: Db, f: EvidenceFilter, words: EvidenceWords): 
 }
 
 async function services(db: Db, f: EvidenceFilter): Promise<EvidenceTable> {
-  const rows = await db.$queryRaw<
-    {
-      service: string;
-      n: bigint;
-      accepted: bigint;
-      hours: number | null;
-      reminded: bigint;
-      escalated: bigint;
-      closed: bigint;
-      redirected: bigint;
-      failed: bigint;
-      open: bigint;
-      answers: bigint;
-      helped: bigint;
-    }[]
-  >`
+  const rows = await aggregate<{
+    service: string;
+    n: bigint;
+    accepted: bigint;
+    hours: number | null;
+    reminded: bigint;
+    escalated: bigint;
+    closed: bigint;
+    redirected: bigint;
+    failed: bigint;
+    open: bigint;
+    answers: bigint;
+    helped: bigint;
+  }>(
+    db,
+    Prisma.sql`
     SELECT s.name AS service, count(*) AS n,
       count(h."acceptedAt") AS accepted,
       (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h."acceptedAt" - h."createdAt")) / 3600)::float8 AS hours,
@@ -251,11 +299,12 @@ async function services(db: Db, f: EvidenceFilter): Promise<EvidenceTable> {
       count(*) FILTER (WHERE h.status = 'failed') AS failed,
       count(*) FILTER (WHERE h.status IN ('sent', 'delivered', 'accepted')) AS open,
       COALESCE(sum(fa.answered), 0)::bigint AS answers, COALESCE(sum(fa.helped), 0)::bigint AS helped
-    FROM "Handoff" h JOIN "Service" s ON s.id = h."serviceId" JOIN "Customer" cu ON cu.id = h."customerId"
+    FROM "Handoff" h JOIN "Service" s ON s.id = h."serviceId"
     LEFT JOIN (SELECT "handoffId", count(helped) AS answered, count(*) FILTER (WHERE helped) AS helped FROM "FollowUpAnswer" GROUP BY 1) fa
       ON fa."handoffId" = h.id
-    WHERE h."createdAt" >= ${f.from} AND h."createdAt" < ${f.to} ${inDistrict(f)}
-    GROUP BY s.id, s.name ORDER BY 2 DESC`;
+    WHERE h."createdAt" >= ${f.from} AND h."createdAt" < ${f.to} ${inDistrict(f, Prisma.sql`h."customerId"`)}
+    GROUP BY s.id, s.name ORDER BY 2 DESC`,
+  );
   const { kept, suppressedRows } = suppress(rows, (r) => r.n);
   return {
     name: 'services',
@@ -295,8 +344,8 @@ async function services(db: Db, f: EvidenceFilter): Promise<EvidenceTable> {
 /** Answered follow-ups asked in the range (a plan's answers count once per follow-up). */
 const ANSWERED = (f: EvidenceFilter) => Prisma.sql`
   SELECT fu.id, fu."planId", fu.wellbeing
-  FROM "FollowUp" fu JOIN "Customer" cu ON cu.id = fu."customerId"
-  WHERE fu.wellbeing IS NOT NULL AND fu."askedAt" >= ${f.from} AND fu."askedAt" < ${f.to} ${inDistrict(f)}`;
+  FROM "FollowUp" fu
+  WHERE fu.wellbeing IS NOT NULL AND fu."askedAt" >= ${f.from} AND fu."askedAt" < ${f.to} ${inDistrict(f, Prisma.sql`fu."customerId"`)}`;
 
 const OUTCOME_COLUMNS: EvidenceTable['columns'] = [
   { key: 'answers', label: 'Answers', kind: 'count' },
@@ -315,9 +364,12 @@ const OUTCOME_AGGREGATES = Prisma.sql`count(*) AS n, avg(a.wellbeing)::float8 AS
   count(*) FILTER (WHERE a.wellbeing >= 4) AS better, count(*) FILTER (WHERE a.wellbeing <= 2) AS worse`;
 
 async function outcomesByNeed(db: Db, f: EvidenceFilter, words: EvidenceWords): Promise<EvidenceTable> {
-  const rows = await db.$queryRaw<(OutcomeRow & { code: string })[]>`
+  const rows = await aggregate<OutcomeRow & { code: string }>(
+    db,
+    Prisma.sql`
     WITH a AS (SELECT DISTINCT ans.id, ans.wellbeing, unnest(fa.needs) AS code FROM (${ANSWERED(f)}) ans JOIN "FollowUpAnswer" fa ON fa."followUpId" = ans.id)
-    SELECT a.code, ${OUTCOME_AGGREGATES} FROM a GROUP BY 1 ORDER BY 2 DESC`;
+    SELECT a.code, ${OUTCOME_AGGREGATES} FROM a GROUP BY 1 ORDER BY 2 DESC`,
+  );
   const { kept, suppressedRows } = suppress(rows, (r) => r.n);
   return {
     name: 'outcomes-by-need',
@@ -330,12 +382,15 @@ async function outcomesByNeed(db: Db, f: EvidenceFilter, words: EvidenceWords): 
 }
 
 async function outcomesByService(db: Db, f: EvidenceFilter): Promise<EvidenceTable> {
-  const rows = await db.$queryRaw<(OutcomeRow & { service: string; answered: bigint; helped: bigint })[]>`
+  const rows = await aggregate<OutcomeRow & { service: string; answered: bigint; helped: bigint }>(
+    db,
+    Prisma.sql`
     WITH a AS (
       SELECT DISTINCT ans.id, ans.wellbeing, fa."serviceId", bool_or(fa.helped) OVER (PARTITION BY ans.id, fa."serviceId") AS helped
       FROM (${ANSWERED(f)}) ans JOIN "FollowUpAnswer" fa ON fa."followUpId" = ans.id)
     SELECT s.name AS service, ${OUTCOME_AGGREGATES}, count(a.helped) AS answered, count(*) FILTER (WHERE a.helped) AS helped
-    FROM a JOIN "Service" s ON s.id = a."serviceId" GROUP BY s.id, s.name ORDER BY 2 DESC`;
+    FROM a JOIN "Service" s ON s.id = a."serviceId" GROUP BY s.id, s.name ORDER BY 2 DESC`,
+  );
   const { kept, suppressedRows } = suppress(rows, (r) => r.n);
   return {
     name: 'outcomes-by-service',
@@ -352,12 +407,15 @@ async function outcomesByService(db: Db, f: EvidenceFilter): Promise<EvidenceTab
 }
 
 async function outcomesByCombination(db: Db, f: EvidenceFilter, words: EvidenceWords): Promise<EvidenceTable> {
-  const rows = await db.$queryRaw<(OutcomeRow & { codes: string[] })[]>`
+  const rows = await aggregate<OutcomeRow & { codes: string[] }>(
+    db,
+    Prisma.sql`
     WITH a AS (
       SELECT ans.id, ans.wellbeing, array_agg(DISTINCT c ORDER BY c) AS codes
       FROM (${ANSWERED(f)}) ans JOIN "FollowUpAnswer" fa ON fa."followUpId" = ans.id, unnest(fa.needs) AS c
       GROUP BY ans.id, ans.wellbeing)
-    SELECT a.codes, ${OUTCOME_AGGREGATES} FROM a GROUP BY 1 ORDER BY 2 DESC`;
+    SELECT a.codes, ${OUTCOME_AGGREGATES} FROM a GROUP BY 1 ORDER BY 2 DESC`,
+  );
   const { kept, suppressedRows } = suppress(rows, (r) => r.n);
   return {
     name: 'outcomes-by-combination',
