@@ -71,7 +71,9 @@ const DISTRICT = Prisma.sql`COALESCE(NULLIF(split_part(cu.postcode, ' ', 1), '')
  * customers to a year of rows only to keep them all took a quarter of some queries' time.
  */
 function inDistrict(f: EvidenceFilter, customerId: Prisma.Sql): Prisma.Sql {
-  return f.district ? Prisma.sql`AND ${customerId} IN (SELECT cu.id FROM "Customer" cu WHERE split_part(cu.postcode, ' ', 1) = ${f.district})` : Prisma.empty;
+  if (!f.district) return Prisma.empty;
+  // "Unknown" is the customers with no postcode, as the area tables name them.
+  return Prisma.sql`AND ${customerId} IN (SELECT cu.id FROM "Customer" cu WHERE ${DISTRICT} = ${f.district})`;
 }
 
 /**

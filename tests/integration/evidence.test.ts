@@ -80,6 +80,11 @@ beforeAll(async () => {
       });
     }
   }
+  // Five people who gave no postcode, needing a school place: the Unknown area.
+  for (const i of [0, 1, 2, 3, 4]) {
+    const customer = await db.customer.create({ data: {} });
+    await db.need.create({ data: { customerId: customer.id, code: 'education.school', source: 'bot', createdAt: new Date(base.getTime() + i * 1000) } });
+  }
   // Two people in TF2 needing food: too few to show anywhere.
   for (const i of [0, 1]) {
     const customer = await db.customer.create({ data: { postcode: `TF2 ${i}BB` } });
@@ -116,6 +121,10 @@ describe('the evidence view', () => {
     // One area only.
     expect((await table('demand-by-district', '?district=tf2')).rows).toEqual([]);
     expect((await table('demand-by-district', '?district=TF1')).rows.length).toBeGreaterThan(0);
+    // Customers with no postcode are the Unknown area.
+    expect((await table('demand-by-district', '?district=unknown')).rows).toEqual([
+      { district: 'Unknown', need: expect.any(String), code: 'education.school', needs: 5 },
+    ]);
     // A range that holds none of it.
     expect((await table('demand-by-month', '?from=2020-01-01&to=2020-12-31')).rows).toEqual([]);
   });
