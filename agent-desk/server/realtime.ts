@@ -1,5 +1,6 @@
-// The desk's live feed: socket.io namespace /desk. Only signed-in agents connect; hub events from any
-// process (via the event bus) are turned into full message views and pushed to them.
+// The desk's live feed: socket.io namespace /desk. Only signed-in desk and service-team accounts connect (a
+// strategy account has the evidence view only); hub events from any process (via the event bus) are turned
+// into full message views and pushed to them.
 import type { Server } from 'socket.io';
 import type { Db } from '../../hub/db/client.ts';
 import type { EventBus } from '../../hub/events.ts';
@@ -88,6 +89,8 @@ export function attachDeskRealtime(
     const session = await sessionForToken(deps.db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie), deps.sessions, false).catch(() => null);
     if (!session) return next(new Error('sign in required'));
     const { agent } = session;
+    // A strategy account sees counts, never a conversation: the desk's rooms would tell it about each one.
+    if (agent.role === 'strategy') return next(new Error('this account has no desk to follow'));
     socket.data.agent = agent;
     socket.data.sessionId = session.id;
     // Read before the connection completes, so the desk is in its rooms before it hears its first event.

@@ -1,6 +1,6 @@
 // Role and team on every desk route and socket event: an agent in a team sees what is theirs, their teams'
 // and the general queue's, and nothing of another team's, by REST or live; a generalist and supervisors see
-// everything; service-team accounts see no conversations on the desk.
+// everything; service-team accounts see no conversations on the desk, and strategy accounts cannot follow it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
@@ -109,6 +109,9 @@ describe('who may see which conversation', () => {
     // (Before the transfer it waited for anyone, so she heard its first message then.)
     expect(tia.heard.map((m) => m.body)).not.toContain('still there?');
     expect(svc.heard).toEqual([]);
+    // A strategy account (the evidence view only) may not follow the desk at all.
+    const strategy = await createDeskAccount(hub.url, admin, { name: 'Sam Strategy', role: 'strategy' });
+    await expect(connectDesk(hub.url, strategy.cookie)).rejects.toThrow('this account has no desk to follow');
 
     // Tia joins Safeguarding: from now on she sees it, live too, without reconnecting.
     const updated = nextEvent(tia.socket, 'me.updated');
