@@ -25,7 +25,7 @@ ENV CHECKPOINT_DISABLE=1
 RUN npx --no-install prisma generate \
  && node --import tsx --input-type=module \
       -e "await (await import('/app/agent-desk/server/web-bundle.ts')).buildDeskBundle()" \
- && ls node_modules/.cache/contact-hub-desk/*.js
+ && ls node_modules/.cache/contact-hub-desk/*/manifest.json
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \

@@ -29,9 +29,10 @@ const ROLES: { value: Agent['role']; label: string }[] = [
   { value: 'supervisor', label: 'Supervisor' },
   { value: 'admin', label: 'Admin' },
   { value: 'service', label: 'Service team (works one service’s hand-offs)' },
+  { value: 'strategy', label: 'Managers and strategy (the evidence view only)' },
 ];
 /** A role as the Agents table says it (the form's choices say more). */
-const ROLE_NAMES: Record<string, string> = { agent: 'Agent', supervisor: 'Supervisor', admin: 'Admin', service: 'Service team' };
+const ROLE_NAMES: Record<string, string> = { agent: 'Agent', supervisor: 'Supervisor', admin: 'Admin', service: 'Service team', strategy: 'Strategy' };
 const MIN_PASSWORD = 12;
 const sessions = (n: number) => `${n} ${n === 1 ? 'session' : 'sessions'}`;
 
@@ -374,7 +375,8 @@ export function AdminAgents({ me }: { me: Agent }) {
                 <td>{PRESENCE_NAMES[row.presence] ?? row.presence}</td>
                 <td>{row.disabled ? 'No: disabled' : 'Yes'}</td>
                 <td className="admin-actions">
-                  {row.role === 'service' ? null : (
+                  {/* Service-team and strategy accounts are never offered conversations: no routing to set. */}
+                  {row.role === 'service' || row.role === 'strategy' ? null : (
                     <button
                       type="button"
                       id={`routing-${row.id}`}

@@ -1,11 +1,18 @@
-// The header on every page: the desk's and the council's names, the views (Conversations, Supervisor, Admin,
-// Your account), a place for my status, the calls and the offers (the desk, which owns routing, renders into
-// it), and who is signed in.
+// The header on every page: the desk's and the council's names, the views (Conversations, Supervisor,
+// Evidence, Admin, Your account), a place for my status, the calls and the offers (the desk, which owns
+// routing, renders into it), and who is signed in.
 import type { Agent } from './api.ts';
 import { seesAdmin } from './Admin.tsx';
 
-/** What the main area shows: the three panes, the supervisor's view, the account page, or the admin area. */
-export type View = 'desk' | 'supervisor' | 'account' | 'admin';
+/** What the main area shows: the three panes, the supervisor's view, the evidence view, the account page, or the admin area. */
+export type View = 'desk' | 'supervisor' | 'evidence' | 'account' | 'admin';
+
+/** Who works conversations (and so has a status, calls and offers): not service-team or strategy accounts. */
+export const worksConversations = (agent: Agent) => agent.role === 'agent' || agent.role === 'supervisor' || agent.role === 'admin';
+/** Who sees the evidence view (policy.ts: managers and strategy). */
+export const seesEvidence = (agent: Agent) => agent.role === 'strategy' || agent.role === 'supervisor' || agent.role === 'admin';
+/** The view an account opens on: a strategy account has only the evidence view (and its own account). */
+export const homeView = (agent: Agent): View => (agent.role === 'strategy' ? 'evidence' : 'desk');
 
 interface HeaderProps {
   site: { name: string; council: string | null };
@@ -18,13 +25,15 @@ interface HeaderProps {
 }
 
 export function Header({ site, agent, view, onView, slotRef, onSignOut }: HeaderProps) {
-  const routed = !!agent && agent.role !== 'service';
+  const routed = !!agent && worksConversations(agent);
   const supervises = agent?.role === 'supervisor' || agent?.role === 'admin';
   // One link a view: the current one is marked (aria-current), and more (an admin area) can join the list.
   const views: { view: View; label: string }[] = agent
     ? [
-        { view: 'desk', label: agent.role === 'service' ? 'Hand-offs' : 'Conversations' },
+        // A strategy account has no desk: neither conversations nor hand-offs.
+        ...(agent.role === 'strategy' ? [] : [{ view: 'desk' as const, label: agent.role === 'service' ? 'Hand-offs' : 'Conversations' }]),
         ...(supervises ? [{ view: 'supervisor' as const, label: 'Supervisor' }] : []),
+        ...(seesEvidence(agent) ? [{ view: 'evidence' as const, label: 'Evidence' }] : []),
         ...(seesAdmin(agent) ? [{ view: 'admin' as const, label: 'Admin' }] : []),
         { view: 'account', label: 'Your account' },
       ]

@@ -42,7 +42,7 @@ export type CallEvent = Call['events'][number];
 export interface Agent {
   id: string;
   displayName: string;
-  role: 'agent' | 'supervisor' | 'admin' | 'service';
+  role: 'agent' | 'supervisor' | 'admin' | 'service' | 'strategy';
 }
 /** My routing settings: presence, skills, capacity, load, teams (GET /api/agents/me/routing, the socket's me.updated). */
 export type RoutingMe = AgentRoutingView;
