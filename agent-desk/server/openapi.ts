@@ -905,6 +905,15 @@ route(
     '503': { description: 'Not recorded; retry' },
   }),
 );
+route('POST /webhooks/twilio/voice/call', {
+  ...twilio('A call the hub placed to ask a follow-up: TwiML with the next question (answered by a key) or thanks', voice.PlacedCallFields, {
+    '200': { description: 'TwiML' },
+    '400': { description: 'Malformed' },
+    '403': { description: 'Signature missing or invalid' },
+    '503': { description: 'Not recorded; retry' },
+  }),
+  request: { ...twilio('', voice.PlacedCallFields, {}).request, query: voice.PlacedCallQuery },
+});
 route(
   'POST /webhooks/twilio/voice/transcription',
   twilio('Transcription of an out-of-hours message: stored as text in the conversation', voice.TranscriptionFields, {

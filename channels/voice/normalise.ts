@@ -18,6 +18,19 @@ export const GatherFields = z.object({
     .optional(),
 });
 
+/** A call the hub placed (a follow-up): who answered, and the key pressed for the question in the URL. */
+export const PlacedCallFields = z.object({
+  CallSid,
+  /** Twilio's answering-machine detection: human, machine_start, fax, unknown… */
+  AnsweredBy: z.string().max(40).optional(),
+  Digits: z
+    .string()
+    .regex(/^[0-9*#]{0,32}$/, 'must be key presses')
+    .optional(),
+});
+/** The follow-up it asks about, and the question whose answer this is (none: the call was just answered). */
+export const PlacedCallQuery = z.object({ ref: z.string().max(100), q: z.string().max(100).optional() });
+
 /** Pressing 0, or asking for a person in words, at any point. */
 export function wantsAPerson(fields: { SpeechResult?: string; Digits?: string }): boolean {
   return fields.Digits === '0' || /\b(agent|person|someone|somebody|human|operator|adviser|advisor|speak to|talk to)\b/i.test(fields.SpeechResult ?? '');

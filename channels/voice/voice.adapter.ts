@@ -21,7 +21,15 @@ import type {
 import { ChannelSendError, TimeZone } from '../contract.ts';
 import { classifyTwilioError, createTwilioClient } from '../twilio/client.ts';
 import { refuse, twilioForm, twilioSignatureIsValid } from '../twilio/webhook.ts';
-import { normaliseCallStatus, normaliseDialResult, normaliseGather, normaliseTranscription, normaliseVoicemail, wantsAPerson } from './normalise.ts';
+import {
+  PlacedCallFields,
+  normaliseCallStatus,
+  normaliseDialResult,
+  normaliseGather,
+  normaliseTranscription,
+  normaliseVoicemail,
+  wantsAPerson,
+} from './normalise.ts';
 import { loadVoiceWording } from './wording.ts';
 
 export const VOICE_WEBHOOK_PATH = '/webhooks/twilio/voice';
@@ -134,18 +142,19 @@ export function createVoiceAdapter(config: VoiceConfig, context: ChannelContext)
       const token = /^[\w.:-]{1,100}$/;
       if (typeof ref !== 'string' || !token.test(ref) || (q !== undefined && (typeof q !== 'string' || !token.test(q))))
         return refuse(res, 400, 'ref or q missing or malformed');
-      if (typeof req.body.CallSid !== 'string' || !/^CA[0-9a-f]{32}$/.test(req.body.CallSid)) return refuse(res, 400, 'CallSid missing or malformed');
+      const fields = PlacedCallFields.safeParse(req.body);
+      if (!fields.success) return refuse(res, 400, 'CallSid, AnsweredBy or Digits malformed');
       const response = new twilio.twiml.VoiceResponse();
       // An answering machine (machineDetection) is not asked anything: the hub's question stays open.
-      const answeredBy = typeof req.body.AnsweredBy === 'string' ? req.body.AnsweredBy : '';
+      const answeredBy = fields.data.AnsweredBy ?? '';
       if (!sink.followUpCalls || answeredBy.startsWith('machine') || answeredBy === 'fax') {
         response.hangup();
         return twiml(res, response);
       }
       let turn: FollowUpCallTurn;
       try {
-        const digits = typeof req.body.Digits === 'string' ? req.body.Digits : '';
-        turn = await sink.followUpCalls.turn({ ref, callId: req.body.CallSid, ...(q ? { question: q, digits } : {}) });
+        const digits = fields.data.Digits ?? '';
+        turn = await sink.followUpCalls.turn({ ref, callId: fields.data.CallSid, ...(q ? { question: q, digits } : {}) });
       } catch {
         return refuse(res, 503, 'temporarily unable to record the answer');
       }

@@ -123,6 +123,7 @@ const EXPECTED: Record<string, string> = {
   'POST /webhooks/twilio/voice/dialled': 'provider',
   'POST /webhooks/twilio/voice/recorded': 'provider',
   'POST /webhooks/twilio/voice/transcription': 'provider',
+  'POST /webhooks/twilio/voice/call': 'provider',
   'POST /api/messages': 'provider',
   'POST /webhooks/twilio/whatsapp': 'provider',
   'POST /webhooks/twilio/whatsapp/status': 'provider',
