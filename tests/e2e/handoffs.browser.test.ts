@@ -10,7 +10,7 @@ import { axeViolations, launchChromium, openDesk, type OpenDesk } from '../helpe
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { ADMIN, PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv, type DeskAccount } from '../helpers/hub.ts';
+import { ADMIN, PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv, type DeskAccount, FOLLOW_UP_AT_ONCE } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
 
@@ -35,9 +35,7 @@ beforeAll(async () => {
       TWILIO_API_BASE_URL: twilioApi.url,
       DIRECTORY_PATH: file,
       // The follow-up is asked as soon as a plan closes, at any hour (only the last test closes one).
-      FOLLOW_UP_AFTER_HOURS: '0',
-      FOLLOW_UP_HOURS: '',
-      FOLLOW_UP_SWEEP_MS: '200',
+      ...FOLLOW_UP_AT_ONCE,
     }),
   );
   browser = await launchChromium();

@@ -79,3 +79,6 @@ export async function createDeskAccount(
   }
   return { id, email, password, cookie: await signIn(hubUrl, { email, password }) };
 }
+
+/** Follow-ups asked as soon as a plan closes, at any hour, looked for often: a test need not wait a day. */
+export const FOLLOW_UP_AT_ONCE = { FOLLOW_UP_AFTER_HOURS: '0', FOLLOW_UP_HOURS: '', FOLLOW_UP_SWEEP_MS: '200' } as const;

@@ -8,12 +8,13 @@ import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts
 import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
-import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv, FOLLOW_UP_AT_ONCE } from '../helpers/hub.ts';
 import twilio from 'twilio';
 import { HUB_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import { parseTwiml, type TwimlVerb } from '../helpers/twiml.ts';
 import { placeFollowUpCall } from '../../hub/usecases/follow-up.ts';
 import type { RunningHub } from '../../app/compose.ts';
+import { until as untilWithin } from '../helpers/until.ts';
 
 const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-chars!!';
 const CALL_PATH = '/webhooks/twilio/voice/call';
@@ -39,10 +40,7 @@ beforeAll(async () => {
       DIRECTORY_PATH: file,
       COUNCIL_NAME: 'Testford Council',
       HANDOFF_BACKOFF_MS: '100',
-      // Asked as soon as the plan closes, at any hour, looked for often: the test need not wait a day.
-      FOLLOW_UP_AFTER_HOURS: '0',
-      FOLLOW_UP_HOURS: '',
-      FOLLOW_UP_SWEEP_MS: '200',
+      ...FOLLOW_UP_AT_ONCE,
     }),
   );
   admin = await signIn(hub.url);
@@ -58,13 +56,8 @@ const api = (path: string, init: RequestInit = {}) => apiJson(hub.url, admin, pa
 const callSid = () => `CA${randomBytes(16).toString('hex')}`;
 const callsTo = (to: string) => twilioApi.requests.filter((r) => r.method === 'POST' && /\/Calls\.json$/.test(r.path) && r.form.To === to);
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Waits longer than set-up elsewhere: a follow-up is looked for on a timer. */
+const until = (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) => untilWithin(what, check, timeoutMs);
 
 /** A customer who called (or texted) and said what they need, whose needs an agent handed to services, then all closed. */
 async function callerWithClosedPlan(phone: string, needs: string[], by: 'voice' | 'sms' = 'voice') {

@@ -13,7 +13,7 @@ import { SLACK_SIGNING_SECRET } from '../../testkit/slack-request.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { freePort } from '../../testkit/processes.ts';
-import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv, FOLLOW_UP_AT_ONCE } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import { verifyWebhook } from '../../hub/handoff/signature.ts';
 import { enqueueFor } from '../../hub/queues.ts';
@@ -59,10 +59,7 @@ beforeAll(async () => {
       SMTP_PORT: String(await freePort()),
       EMAIL_SMTP_URL: relay.url,
       HANDOFF_BACKOFF_MS: '100',
-      // Asked as soon as the plan closes, at any hour, looked for often: the test need not wait a day.
-      FOLLOW_UP_AFTER_HOURS: '0',
-      FOLLOW_UP_HOURS: '',
-      FOLLOW_UP_SWEEP_MS: '200',
+      ...FOLLOW_UP_AT_ONCE,
     }),
   );
   admin = await signIn(hub.url);

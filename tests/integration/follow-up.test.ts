@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
-import { PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv, FOLLOW_UP_AT_ONCE } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
+import { until as untilWithin } from '../helpers/until.ts';
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
@@ -29,10 +30,7 @@ beforeAll(async () => {
       TWILIO_API_BASE_URL: twilioApi.url,
       DIRECTORY_PATH: file,
       COUNCIL_NAME: 'Testford Council',
-      // Asked as soon as the plan closes, at any hour, looked for often: the test need not wait a day.
-      FOLLOW_UP_AFTER_HOURS: '0',
-      FOLLOW_UP_HOURS: '',
-      FOLLOW_UP_SWEEP_MS: '200',
+      ...FOLLOW_UP_AT_ONCE,
     }),
   );
   admin = await signIn(hub.url);
@@ -49,13 +47,8 @@ const api = (path: string, init: RequestInit = {}) => apiJson(hub.url, admin, pa
 const text = async (phone: string, body: string) =>
   expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(phone, body))).status).toBe(200);
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Waits longer than set-up elsewhere: a follow-up is looked for on a timer. */
+const until = (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) => untilWithin(what, check, timeoutMs);
 
 /** The next text the customer gets that contains `words` (after the ones they have had). */
 async function nextText(phone: string, words: string, had: number): Promise<string> {

@@ -9,6 +9,7 @@ import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
+import { until } from '../helpers/until.ts';
 
 let database: TestDatabase;
 let twilioApi: FakeTwilio;
@@ -36,15 +37,6 @@ afterAll(async () => {
 const db = () => hub.database.prisma;
 const textsTo = (to: string) => twilioApi.requests.filter((r) => r.form.To === to).map((r) => r.form.Body ?? '');
 const api = (path: string, init: RequestInit = {}) => apiJson(hub.url, admin, path, init);
-
-/** Polls until `check` holds (set-up code runs outside a test, where expect.poll cannot). */
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A customer who texted about `needs`, with them handed to their services: their conversation and plan. */
 async function customerWithPlan(phone: string, needs: string[]): Promise<{ conversationId: string; planId: string; references: string[] }> {

@@ -11,6 +11,7 @@ import { hashPassword } from '../../agent-desk/server/auth.ts';
 import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 import { ERASED, type CustomerExport } from '../../hub/identity/subject-rights.ts';
+import { until } from '../helpers/until.ts';
 
 const NUMBER = '+447911200501';
 const AGENT = { email: 'agent@council.example', password: 'quiet harbour agent 1' };
@@ -26,15 +27,6 @@ let firstSms: Record<string, string>;
 /** The token of the link to their plan the agent sent them. */
 let planToken: string;
 let planId: string;
-
-/** Polls until `check` holds (set-up code runs outside a test, where expect.poll cannot). */
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   database = await createTestDatabase('subject_rights');
