@@ -3,7 +3,7 @@
 // into full message views and pushed to them.
 import type { Server } from 'socket.io';
 import type { Db } from '../../hub/db/client.ts';
-import type { EventBus } from '../../hub/events.ts';
+import type { EventBus, HubEvent } from '../../hub/events.ts';
 import type { Logger } from '../../hub/logger.ts';
 import type { Adapters } from '../../hub/outbound/process.ts';
 import { sessionForToken, sessionTokenFromCookieHeader, type SessionPolicy, type SignedInAgent } from './auth.ts';
@@ -17,6 +17,7 @@ import { offerView, setPresence, type OfferView } from './routing.ts';
 import type { EffectsRunner } from '../../hub/effects.ts';
 import { agentRoutingView, supervisorOverview, type AgentRoutingView, type SupervisorOverview } from './agents.ts';
 import { fromTheDesk } from './origin.ts';
+import { orderedByKey } from './ordered.ts';
 
 export const DESK_NAMESPACE = '/desk';
 
@@ -245,7 +246,12 @@ export function attachDeskRealtime(
     const conversation = await deps.db.conversation.findUnique({ where: { id: conversationId }, select: { teamId: true, assignedAgentId: true } });
     return conversation ? audienceOf(conversation) : [];
   };
-  const stopEvents = deps.bus.subscribe(async (event) => {
+  // Each event's handler reads the database before it emits, so two events about one conversation could
+  // overtake each other (an agent's second reply shown before the first, or a status before its message):
+  // those about one conversation are pushed in the order the hub published them.
+  const inOrder = orderedByKey();
+  const stopEvents = deps.bus.subscribe((event) => void inOrder('conversationId' in event ? event.conversationId : '', () => pushEvent(event)));
+  async function pushEvent(event: HubEvent) {
     try {
       if (event.type === 'customer.typing')
         return void desk.local.to(await audience(event.conversationId)).emit('customer.typing', { conversationId: event.conversationId });
@@ -276,7 +282,7 @@ export function attachDeskRealtime(
     } catch (error) {
       deps.logger.warn({ err: (error as Error).message, event: event.type }, 'could not push event to the desk');
     }
-  });
+  }
   return () => {
     stopped = true;
     clearInterval(presenceSweep);
