@@ -1,5 +1,7 @@
 // What the benchmarks share: a hub spawned as its own process on a throw-away PostgreSQL database,
 // a bounded-concurrency driver, and percentile reporting.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { createTestDatabase, type TestDatabase } from '../testkit/postgres.ts';
@@ -46,10 +48,56 @@ export async function drive(name: string, count: number, concurrency: number, ta
   return { name, count, seconds: (performance.now() - start) / 1000, latenciesMs };
 }
 
+/**
+ * Runs `task(i)` for i < count at a fixed arrival rate (open loop: the next starts on time whether or not
+ * earlier ones have finished), and times each from when it was due, so a backlog shows in the latencies
+ * instead of slowing the arrivals (no coordinated omission).
+ */
+export async function driveOpenLoop(name: string, count: number, ratePerSecond: number, task: (i: number) => Promise<void>): Promise<Result> {
+  const latenciesMs: number[] = [];
+  const start = performance.now();
+  const running: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / ratePerSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    running.push(task(i).then(() => void latenciesMs.push(performance.now() - due)));
+  }
+  await Promise.all(running);
+  return { name, count, seconds: (performance.now() - start) / 1000, latenciesMs };
+}
+
+/** CPU time used so far (user + system, ms) by the hub's process, PostgreSQL's and Redis's (Linux /proc). */
+export function cpuTimes(hubPid: number): { hub: number; postgres: number; redis: number } {
+  const TICK_MS = 10; // USER_HZ is 100 on Linux
+  const used = (pid: string) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    } catch {
+      return 0; // it ended meanwhile
+    }
+  };
+  const totals = { hub: used(String(hubPid)), postgres: 0, redis: 0 };
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (command.startsWith('postgres')) totals.postgres += used(pid);
+    else if (command.startsWith('redis-server')) totals.redis += used(pid);
+  }
+  return totals;
+}
+
 export interface BenchHub {
   url: string;
   hub: HubProcess;
   database: TestDatabase;
+  /** What the hub has sent so far: PostgreSQL round trips and Redis requests (bench/round-trips.cjs). */
+  roundTrips(): Promise<{ postgres: number; redis: number }>;
   /** Kills the hub (if still running), drops its database and deletes its queue keys from Redis. */
   stop(): Promise<void>;
 }
@@ -74,8 +122,27 @@ export async function startBenchHub(label: string, env: Env = {}): Promise<Bench
   const hub = spawnHub(
     hubEnv,
     // BENCH_PROFILE=dir writes a CPU profile of the hub process there (open it in Chrome DevTools).
-    process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    [
+      '--require',
+      path.join(import.meta.dirname, 'round-trips.cjs'),
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ],
   );
+  let read = 0;
+  const roundTrips = async () => {
+    hub.child.kill('SIGUSR2');
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 10))) {
+      const line = hub
+        .output()
+        .slice(read)
+        .match(/round-trips (\{[^\n]*\})\n/);
+      if (line) {
+        read = hub.output().indexOf(line[0], read) + line[0].length;
+        return JSON.parse(line[1]!) as { postgres: number; redis: number };
+      }
+    }
+    throw new Error('the hub did not report its round trips');
+  };
   const stop = async () => {
     await hub.kill('SIGKILL');
     await database.drop();
@@ -87,7 +154,7 @@ export async function startBenchHub(label: string, env: Env = {}): Promise<Bench
     await stop();
     throw error;
   }
-  return { url, hub, database, stop };
+  return { url, hub, database, roundTrips, stop };
 }
 
 async function waitForHealth(url: string, output: () => string) {

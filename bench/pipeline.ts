@@ -2,7 +2,8 @@
 // against the machine's PostgreSQL and Redis. Prints throughput, latency percentiles, and in the same
 // run the floors the pipeline is built on, with the pipeline's ratio to each. Not run by the tests.
 //
-//   npm run bench                       (BENCH_MESSAGES=2000 BENCH_CONCURRENCY=32 by default)
+//   npm run bench     (BENCH_MESSAGES=2000 BENCH_CONCURRENCY=32; open loop BENCH_LOW_RATE=10 and BENCH_RATE=100
+//                      messages/s for BENCH_OPEN_SECONDS=10 each, by default)
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
@@ -13,11 +14,16 @@ import { PUBLIC_BASE_URL, connectDesk, signIn, uniquePrefix } from '../testkit/h
 import { openDatabase } from '../hub/db/client.ts';
 import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../testkit/twilio-webhook.ts';
 import type { MessageView } from '../agent-desk/server/views.ts';
-import { drive, percentile, perSecond, report, startBenchHub, type Result } from './harness.ts';
+import { cpuTimes, drive, driveOpenLoop, percentile, perSecond, report, startBenchHub, type Result } from './harness.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const LOW_RATE = Number(process.env.BENCH_LOW_RATE ?? 10);
+const OPEN_SECONDS = Number(process.env.BENCH_OPEN_SECONDS ?? 10);
+const costs: string[] = [];
+const openLoop: Result[] = [];
 
 async function pipeline(): Promise<{ result: Result; prisma: Result }> {
   const bench = await startBenchHub('bench');
@@ -35,7 +41,19 @@ async function pipeline(): Promise<{ result: Result; prisma: Result }> {
       waiting.delete(fields.MessageSid!);
     };
     await drive('warm-up', 200, CONCURRENCY, send);
+    // What one message costs: the hub's PostgreSQL round trips and Redis requests, and CPU time on each side.
+    const [trips, cpu] = [await bench.roundTrips(), cpuTimes(bench.hub.child.pid!)];
     const result = await drive('pipeline: webhook → persisted → agent socket', MESSAGES, CONCURRENCY, (i) => send(i + 200));
+    const [tripsAfter, cpuAfter] = [await bench.roundTrips(), cpuTimes(bench.hub.child.pid!)];
+    const each = (after: number, before: number) => ((after - before) / MESSAGES).toFixed(1);
+    costs.push(
+      `per message: ${each(tripsAfter.postgres, trips.postgres)} PostgreSQL round trips, ${each(tripsAfter.redis, trips.redis)} Redis requests; ` +
+        `CPU ${each(cpuAfter.hub, cpu.hub)} ms in the hub, ${each(cpuAfter.postgres, cpu.postgres)} ms PostgreSQL, ${each(cpuAfter.redis, cpu.redis)} ms Redis`,
+    );
+    // Open loop: messages arrive at a steady rate, however long each takes (latency from when each was due).
+    let next = 200 + MESSAGES;
+    openLoop.push(await driveOpenLoop(`open loop: ${LOW_RATE} messages/s offered`, LOW_RATE * OPEN_SECONDS, LOW_RATE, () => send(next++)));
+    openLoop.push(await driveOpenLoop(`open loop: ${RATE} messages/s offered`, RATE * OPEN_SECONDS, RATE, () => send(next++)));
     desk.close();
     await bench.hub.kill('SIGTERM');
 
@@ -103,6 +121,9 @@ const { result, prisma } = await pipeline();
 const bullmq = await bullmqFloor();
 const socket = await socketFloor();
 for (const r of [result, bullmq, prisma, socket]) report(r);
+console.log('');
+for (const r of openLoop) report(r);
+for (const line of costs) console.log(line);
 console.log('');
 const p50 = (r: Result) =>
   percentile(
