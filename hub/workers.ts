@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from './db/client.ts';
 import type { Logger } from './logger.ts';
 import { QUEUE_NAMES, enqueueFor, type HandoffJob, type HandoffTimerJob, type InboundJob, type MediaJob, type OutboundJob } from './queues.ts';
-import { fetchMessageMedia, hasPendingMedia } from './ingest/media.ts';
+import { fetchMessageMedia } from './ingest/media.ts';
 import { deliverHandoff, type DeliveryTargets } from './handoff/deliver.ts';
 import { takeServiceReply } from './handoff/email-reply.ts';
 import { runTimer } from './handoff/timers.ts';
@@ -72,8 +72,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
       // Published even when an earlier run stored it: that run may have died before publishing.
       await deps.effects.run([fx.publish({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId })]);
       // Files the provider keeps are fetched by their own job: the message is shown (and routed) without waiting.
-      const stored = await deps.db.message.findUnique({ where: { id: result.messageId }, select: { attachments: true, channel: true } });
-      if (stored && deps.adapters[stored.channel]?.fetchMedia && hasPendingMedia(stored.attachments))
+      if (result.pendingMedia && deps.adapters[result.channel]?.fetchMedia)
         await enqueueFor(deps.queues.media, result.messageId, { messageId: result.messageId });
       await deps.effects.run((await routeMessage(deps, result)).effects);
     },

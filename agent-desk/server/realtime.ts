@@ -268,9 +268,13 @@ export function attachDeskRealtime(
         return;
       }
       if (event.type !== 'message.created' && event.type !== 'message.updated') return;
-      const row = await deps.db.message.findUnique({ where: { id: event.messageId }, include: messageInclude });
+      // Who may see it is read with it: one query per event, not two.
+      const row = await deps.db.message.findUnique({
+        where: { id: event.messageId },
+        include: { ...messageInclude, conversation: { select: { teamId: true, assignedAgentId: true } } },
+      });
       if (!row) return;
-      desk.local.to(await audience(row.conversationId)).emit(event.type, messageView(row));
+      desk.local.to(audienceOf(row.conversation)).emit(event.type, messageView(row));
       // A caller's words can be stored after their call joined the queue (the bot's answer ran late): the calls
       // panel shows what they said, so it is brought up to date with them. Only words said in a call can be that
       // (the check keeps a query off every other inbound message).

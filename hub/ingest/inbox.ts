@@ -34,19 +34,24 @@ export async function recordInbound(db: Db, received: InboundContact, extras: { 
   const files = (extras.files ?? []).map((f) => InboundFile.parse(f));
   const id = randomUUID();
   try {
+    const row = { data: { id, ...key, contact: contact as unknown as Prisma.InputJsonObject }, select: { id: true } };
+    // Most contacts (a text, a chat message) are the row alone: one statement, atomic on its own, where a
+    // transaction would cost two more round trips on every message.
+    if (!extras.payload && !files.length) await db.inboxItem.create(row);
     // Bytes go in by raw statements, one at a time: Prisma encodes a Bytes value of its own queries, or of a
     // batch, as text on the event loop (a 25 MB email held it for seconds); a lone raw parameter goes to the
     // driver as it is.
-    await db.$transaction(async (tx) => {
-      await tx.inboxItem.create({ data: { id, ...key, contact: contact as unknown as Prisma.InputJsonObject }, select: { id: true } });
-      if (extras.payload) await tx.$executeRaw`UPDATE "InboxItem" SET payload = ${Buffer.from(extras.payload)} WHERE id = ${id}::uuid`;
-      for (const [position, f] of files.entries()) {
-        await tx.$executeRaw`
+    else
+      await db.$transaction(async (tx) => {
+        await tx.inboxItem.create(row);
+        if (extras.payload) await tx.$executeRaw`UPDATE "InboxItem" SET payload = ${Buffer.from(extras.payload)} WHERE id = ${id}::uuid`;
+        for (const [position, f] of files.entries()) {
+          await tx.$executeRaw`
           INSERT INTO "Attachment" (id, "inboxItemId", position, filename, "contentType", size, sha256, content)
           VALUES (${randomUUID()}::uuid, ${id}::uuid, ${position}, ${storable(f.filename)}, ${storable(f.contentType)}, ${f.content.byteLength},
                   ${createHash('sha256').update(f.content).digest('hex')}, ${Buffer.from(f.content)})`;
-      }
-    });
+        }
+      });
     return { inboxItemId: id, duplicate: false, processed: false };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

@@ -1,49 +1,61 @@
 // The inbound worker's job: inbox row → customer → conversation → message, each step idempotent,
 // so a job that runs twice (lost lock, crashed worker, sweeper) still leaves exactly one message.
 import { randomUUID } from 'node:crypto';
-import { InboundContact } from '../../channels/contract.ts';
+import { InboundContact, type ChannelKind } from '../../channels/contract.ts';
 import { isNotFound, isUniqueViolation, type Db } from '../db/client.ts';
 import { resolveCustomer } from '../identity/resolve.ts';
 import { CustomerMovedError, conversationReferencedBy, openConversationFor, unverifiedConversationFor } from '../conversation/thread.ts';
 import { suggestFromReply } from '../identity/suggestions.ts';
+import { hasPendingMedia } from './media.ts';
 
 export interface ProcessedInbound {
   messageId: string;
   conversationId: string;
   customerId: string;
+  channel: ChannelKind;
+  /** The message names files its provider keeps, still to be fetched (the media job's work). */
+  pendingMedia: boolean;
 }
 
 export async function processInbound(db: Db, inboxItemId: string): Promise<ProcessedInbound | null> {
-  const item = await db.inboxItem.findUnique({ where: { id: inboxItemId } });
+  // Not the payload (an email's whole source): the contact says everything the message needs.
+  const item = await db.inboxItem.findUnique({
+    where: { id: inboxItemId },
+    select: { contact: true, messageId: true, _count: { select: { attachments: true } } },
+  });
   if (!item) return null;
   if (item.messageId) {
     const done = await db.message.findUniqueOrThrow({
       where: { id: item.messageId },
-      select: { conversationId: true, conversation: { select: { customerId: true } } },
+      select: { conversationId: true, channel: true, attachments: true, conversation: { select: { customerId: true } } },
     });
-    return { messageId: item.messageId, conversationId: done.conversationId, customerId: done.conversation.customerId };
+    const { conversationId, channel, attachments } = done;
+    return { messageId: item.messageId, conversationId, customerId: done.conversation.customerId, channel, pendingMedia: hasPendingMedia(attachments) };
   }
   const contact = InboundContact.parse(item.contact);
   // A merge can move the address or conversation between our reads and our write; the write then
   // refuses (guarded by customerId) and we resolve again against the merged record.
   for (let attempt = 0; ; attempt++) {
     try {
-      return await storeMessage(db, inboxItemId, contact);
+      return await storeMessage(db, inboxItemId, contact, item._count.attachments > 0);
     } catch (error) {
       if (attempt >= 3 || !(error instanceof CustomerMovedError || isNotFound(error))) throw error;
     }
   }
 }
 
-async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact): Promise<ProcessedInbound> {
+async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact, hasFiles: boolean): Promise<ProcessedInbound> {
   const { customerId } = await resolveCustomer(db, contact.from, `inbound-${contact.channel}`);
   const conversationId = await conversationFor(db, customerId, contact);
   // Files were stored with the inbox row; the message takes them over in the transaction below.
-  const files = await db.attachment.findMany({
-    where: { inboxItemId },
-    orderBy: { position: 'asc' },
-    select: { id: true, filename: true, contentType: true, size: true },
-  });
+  const files = hasFiles
+    ? await db.attachment.findMany({
+        where: { inboxItemId },
+        orderBy: { position: 'asc' },
+        select: { id: true, filename: true, contentType: true, size: true },
+      })
+    : [];
+  const attachments = [...contact.attachments, ...files.map((f) => ({ fileId: f.id, filename: f.filename, contentType: f.contentType, size: f.size }))];
 
   // One batch, one transaction (one commit to wait for): the message, the conversation's latest channel
   // (replies go back on the channel the customer last used), the inbox row marked done, and when the
@@ -63,7 +75,7 @@ async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact
           toAddress: contact.to,
           body: contact.text,
           bodyHtml: contact.html ?? null,
-          attachments: [...contact.attachments, ...files.map((f) => ({ fileId: f.id, filename: f.filename, contentType: f.contentType, size: f.size }))],
+          attachments,
           notices: contact.notices ?? [],
           senderAuth: contact.senderAuth ?? undefined,
           createdAt: new Date(contact.receivedAt),
@@ -76,20 +88,21 @@ async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact
         select: { id: true },
       }),
       db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId }, select: { id: true } }),
-      db.attachment.updateMany({ where: { inboxItemId }, data: { messageId } }),
+      ...(files.length ? [db.attachment.updateMany({ where: { inboxItemId }, data: { messageId } })] : []),
       db.contactPoint.update({ where: { kind_address: contact.from, customerId }, data: { lastUsedAt: new Date() }, select: { id: true } }),
     ]);
-    return { messageId, conversationId, customerId };
+    return { messageId, conversationId, customerId, channel: contact.channel, pendingMedia: hasPendingMedia(attachments) };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // An earlier run stored the message and died before marking the inbox row: finish its work.
     const existing = await db.message.findUniqueOrThrow({
       where: { channel_providerMessageId: { channel: contact.channel, providerMessageId: contact.providerMessageId } },
-      select: { id: true, conversationId: true },
+      select: { id: true, conversationId: true, attachments: true },
     });
     await db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId: existing.id } });
     await db.attachment.updateMany({ where: { inboxItemId, messageId: null }, data: { messageId: existing.id } });
-    return { messageId: existing.id, conversationId: existing.conversationId, customerId };
+    const { conversationId: existingIn, attachments: existingFiles } = existing;
+    return { messageId: existing.id, conversationId: existingIn, customerId, channel: contact.channel, pendingMedia: hasPendingMedia(existingFiles) };
   }
 }
 
