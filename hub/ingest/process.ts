@@ -2,7 +2,7 @@
 // so a job that runs twice (lost lock, crashed worker, sweeper) still leaves exactly one message.
 import { randomUUID } from 'node:crypto';
 import { InboundContact, type ChannelKind } from '../../channels/contract.ts';
-import { isNotFound, isUniqueViolation, type Db } from '../db/client.ts';
+import { isNotFound, type Db } from '../db/client.ts';
 import { resolveCustomer } from '../identity/resolve.ts';
 import { CustomerMovedError, conversationReferencedBy, openConversationFor, unverifiedConversationFor } from '../conversation/thread.ts';
 import { suggestFromReply } from '../identity/suggestions.ts';
@@ -57,53 +57,54 @@ async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact
     : [];
   const attachments = [...contact.attachments, ...files.map((f) => ({ fileId: f.id, filename: f.filename, contentType: f.contentType, size: f.size }))];
 
-  // One batch, one transaction (one commit to wait for): the message, the conversation's latest channel
-  // (replies go back on the channel the customer last used), the inbox row marked done, and when the
-  // customer's address was last used. The id is made here so the batch can refer to it.
+  // One statement, so one round trip and one commit: the message, the conversation's latest channel (replies go
+  // back on the channel the customer last used), the inbox row marked done, its files handed to the message, and
+  // when the customer's address was last used. The rows it writes through are locked and checked first: a
+  // merge that moved the conversation or the address to another record since they were read writes nothing, and
+  // the contact is resolved again. A message already stored for this provider id (an earlier run that died
+  // before marking the inbox row) writes nothing either, and its work is finished below.
   const messageId = randomUUID();
-  try {
-    await db.$transaction([
-      db.message.create({
-        data: {
-          id: messageId,
-          conversationId,
-          direction: 'inbound',
-          channel: contact.channel,
-          providerMessageId: contact.providerMessageId,
-          status: 'received',
-          fromAddress: contact.from.address,
-          toAddress: contact.to,
-          body: contact.text,
-          bodyHtml: contact.html ?? null,
-          attachments,
-          notices: contact.notices ?? [],
-          senderAuth: contact.senderAuth ?? undefined,
-          createdAt: new Date(contact.receivedAt),
-        },
-        select: { id: true },
-      }),
-      db.conversation.update({
-        where: { id: conversationId, customerId },
-        data: { channel: contact.channel, lastMessageAt: new Date() },
-        select: { id: true },
-      }),
-      db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId }, select: { id: true } }),
-      ...(files.length ? [db.attachment.updateMany({ where: { inboxItemId }, data: { messageId } })] : []),
-      db.contactPoint.update({ where: { kind_address: contact.from, customerId }, data: { lastUsedAt: new Date() }, select: { id: true } }),
-    ]);
-    return { messageId, conversationId, customerId, channel: contact.channel, pendingMedia: hasPendingMedia(attachments) };
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    // An earlier run stored the message and died before marking the inbox row: finish its work.
-    const existing = await db.message.findUniqueOrThrow({
-      where: { channel_providerMessageId: { channel: contact.channel, providerMessageId: contact.providerMessageId } },
-      select: { id: true, conversationId: true, attachments: true },
-    });
-    await db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId: existing.id } });
-    await db.attachment.updateMany({ where: { inboxItemId, messageId: null }, data: { messageId: existing.id } });
-    const { conversationId: existingIn, attachments: existingFiles } = existing;
-    return { messageId: existing.id, conversationId: existingIn, customerId, channel: contact.channel, pendingMedia: hasPendingMedia(existingFiles) };
-  }
+  const now = new Date();
+  const [written] = await db.$queryRaw<{ owned: boolean; stored: boolean }[]>`
+    WITH owner AS (
+      SELECT 1 FROM "Conversation" c, "ContactPoint" p, "InboxItem" i
+      WHERE c.id = ${conversationId}::uuid AND c."customerId" = ${customerId}::uuid
+        AND p.kind = ${contact.from.kind} AND p.address = ${contact.from.address} AND p."customerId" = ${customerId}::uuid
+        AND i.id = ${inboxItemId}::uuid
+      FOR NO KEY UPDATE OF c, p, i
+    ), m AS (
+      INSERT INTO "Message" (id, "conversationId", direction, channel, "providerMessageId", status, "fromAddress", "toAddress", body, "bodyHtml",
+                             attachments, notices, "senderAuth", "createdAt", "updatedAt")
+      SELECT ${messageId}::uuid, ${conversationId}::uuid, 'inbound'::"MessageDirection", ${contact.channel}, ${contact.providerMessageId}, 'received'::"MessageStatus",
+             ${contact.from.address}, ${contact.to}, ${contact.text}, ${contact.html ?? null}, ${JSON.stringify(attachments)}::jsonb,
+             ${contact.notices ?? []}::text[], ${contact.senderAuth ? JSON.stringify(contact.senderAuth) : null}::jsonb,
+             ${new Date(contact.receivedAt)}::timestamptz, ${now}::timestamptz
+      WHERE EXISTS (SELECT 1 FROM owner)
+      ON CONFLICT (channel, "providerMessageId") DO NOTHING
+      RETURNING id
+    ), conversation AS (
+      UPDATE "Conversation" SET channel = ${contact.channel}, "lastMessageAt" = ${now}::timestamptz, "updatedAt" = ${now}::timestamptz
+      WHERE id = ${conversationId}::uuid AND EXISTS (SELECT 1 FROM m)
+    ), inbox AS (
+      UPDATE "InboxItem" SET "processedAt" = ${now}::timestamptz, "messageId" = ${messageId}::uuid WHERE id = ${inboxItemId}::uuid AND EXISTS (SELECT 1 FROM m)
+    ), files AS (
+      UPDATE "Attachment" SET "messageId" = ${messageId}::uuid WHERE "inboxItemId" = ${inboxItemId}::uuid AND EXISTS (SELECT 1 FROM m)
+    ), address AS (
+      UPDATE "ContactPoint" SET "lastUsedAt" = ${now}::timestamptz
+      WHERE kind = ${contact.from.kind} AND address = ${contact.from.address} AND EXISTS (SELECT 1 FROM m)
+    )
+    SELECT EXISTS (SELECT 1 FROM owner) AS owned, EXISTS (SELECT 1 FROM m) AS stored`;
+  if (!written?.owned) throw new CustomerMovedError();
+  if (written.stored) return { messageId, conversationId, customerId, channel: contact.channel, pendingMedia: hasPendingMedia(attachments) };
+  // An earlier run stored the message and died before marking the inbox row: finish its work.
+  const existing = await db.message.findUniqueOrThrow({
+    where: { channel_providerMessageId: { channel: contact.channel, providerMessageId: contact.providerMessageId } },
+    select: { id: true, conversationId: true, attachments: true },
+  });
+  await db.inboxItem.update({ where: { id: inboxItemId }, data: { processedAt: new Date(), messageId: existing.id } });
+  await db.attachment.updateMany({ where: { inboxItemId, messageId: null }, data: { messageId: existing.id } });
+  const { conversationId: existingIn, attachments: existingFiles } = existing;
+  return { messageId: existing.id, conversationId: existingIn, customerId, channel: contact.channel, pendingMedia: hasPendingMedia(existingFiles) };
 }
 
 /**

@@ -66,7 +66,8 @@ describe('a worker killed in the middle of a job', () => {
 
     await first.kill('SIGKILL');
     await blocker.query('ROLLBACK');
-    expect(await hub.database.prisma.message.count({ where: { providerMessageId: fields.MessageSid } })).toBe(0);
+    // The killed worker's write is one statement: PostgreSQL may finish it once the lock is gone, or not at all,
+    // never half. Either way the next worker must end with the message stored once.
 
     const second = spawnHub(workerEnv);
     cleanups.push(() => second.kill());

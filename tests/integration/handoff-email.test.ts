@@ -93,8 +93,8 @@ async function handOff(from: string, code = 'housing.homeless'): Promise<HandedO
   expect(made.status).toBe(201);
   const { id, reference } = made.body.handoffs[0] as { id: string; reference: string };
   // The customer is told who has their details; later texts are counted from here.
-  await expect.poll(() => textsTo(from).some((t) => t.includes(reference)), { timeout: 10_000 }).toBe(true);
-  await expect.poll(() => relay.mails.find((m) => m.subject?.includes(reference)), { timeout: 10_000 }).toBeTruthy();
+  await expect.poll(() => textsTo(from).some((t) => t.includes(reference)), { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => relay.mails.find((m) => m.subject?.includes(reference)), { timeout: 30_000 }).toBeTruthy();
   const mail = relay.mails.find((m) => m.subject?.includes(reference))!;
   await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id } })).emailMessageId).toBe(mail.messageId);
   return { id, reference, conversationId, mail };
@@ -111,7 +111,7 @@ const quoted = (mail: ParsedMail) =>
 /** Waits until the hub has finished with an inbound email (either way), and returns its inbox row. */
 async function processed(messageId: string) {
   await expect
-    .poll(async () => (await db().inboxItem.findFirst({ where: { channel: 'email', providerMessageId: messageId } }))?.processedAt ?? null, { timeout: 10_000 })
+    .poll(async () => (await db().inboxItem.findFirst({ where: { channel: 'email', providerMessageId: messageId } }))?.processedAt ?? null, { timeout: 30_000 })
     .not.toBeNull();
   return db().inboxItem.findFirstOrThrow({ where: { channel: 'email', providerMessageId: messageId } });
 }
@@ -149,7 +149,7 @@ describe('answering a hand-off by replying to its email', () => {
       text: `${answer}\n\n${quoted(h.mail)}`,
     };
     await send(reply);
-    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => textsTo(from).length, { timeout: 30_000 }).toBe(before + 1);
     // Exactly the new words, introduced by who is answering and the reference; none of the quoted email.
     expect(textsTo(from).at(-1)).toBe(`${HOUSING_NAME} (reference ${h.reference}): ${answer}`);
     const handoff = await db().handoff.findUniqueOrThrow({ where: { id: h.id } });
@@ -212,7 +212,7 @@ describe('answering a hand-off by replying to its email', () => {
       messageId: '<no-headers@testford.example>',
       text: 'Please call us on 01632 960000.\n\n-- \nHousing Options, Testford Council',
     });
-    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => textsTo(from).length, { timeout: 30_000 }).toBe(before + 1);
     expect(textsTo(from).at(-1)).toBe(`${HOUSING_NAME} (reference ${h.reference}): Please call us on 01632 960000.`);
     expect(await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({ status: 'accepted', acceptedBy: 'Housing Options (email)' });
     expect((await processed('<no-headers@testford.example>')).messageId).toBeNull();
@@ -253,7 +253,7 @@ describe('answering a hand-off by replying to its email', () => {
 
     // The same reply as the service's server signs it is the service's: it reaches the customer.
     await sendMail(mailer, reply('genuine'), testford);
-    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => textsTo(from).length, { timeout: 30_000 }).toBe(before + 1);
     expect(textsTo(from).at(-1)).toBe(`${HOUSING_NAME} (reference ${h.reference}): Please send your bank details by text to confirm your appointment.`);
     expect((await processed('<genuine@testford.example>')).messageId).toBeNull();
   });
