@@ -18,11 +18,16 @@ export interface ProcessedInbound {
 }
 
 export async function processInbound(db: Db, inboxItemId: string): Promise<ProcessedInbound | null> {
-  // Not the payload (an email's whole source): the contact says everything the message needs.
-  const item = await db.inboxItem.findUnique({
-    where: { id: inboxItemId },
-    select: { contact: true, messageId: true, _count: { select: { attachments: true } } },
-  });
+  // Not the payload (an email's whole source): the contact says everything the message needs. Read with it, in
+  // the same statement, what a known sender usually needs next: whose address it is and their open conversation.
+  // Only a guess: the write below checks both under lock, and a miss is resolved the long way.
+  const [item] = await db.$queryRaw<{ contact: unknown; messageId: string | null; hasFiles: boolean; customerId: string | null; openId: string | null }[]>`
+    SELECT i.contact, i."messageId", EXISTS (SELECT 1 FROM "Attachment" a WHERE a."inboxItemId" = i.id) AS "hasFiles",
+           p."customerId", c.id AS "openId"
+    FROM "InboxItem" i
+    LEFT JOIN "ContactPoint" p ON p.kind = i.contact->'from'->>'kind' AND p.address = i.contact->'from'->>'address'
+    LEFT JOIN "Conversation" c ON c."openForCustomer" = p."customerId"
+    WHERE i.id = ${inboxItemId}::uuid`;
   if (!item) return null;
   if (item.messageId) {
     const done = await db.message.findUniqueOrThrow({
@@ -37,16 +42,26 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
   // refuses (guarded by customerId) and we resolve again against the merged record.
   for (let attempt = 0; ; attempt++) {
     try {
-      return await storeMessage(db, inboxItemId, contact, item._count.attachments > 0);
+      const known = attempt === 0 && item.customerId ? { customerId: item.customerId, openId: item.openId } : null;
+      return await storeMessage(db, inboxItemId, contact, item.hasFiles, known);
     } catch (error) {
       if (attempt >= 3 || !(error instanceof CustomerMovedError || isNotFound(error))) throw error;
     }
   }
 }
 
-async function storeMessage(db: Db, inboxItemId: string, contact: InboundContact, hasFiles: boolean): Promise<ProcessedInbound> {
-  const { customerId } = await resolveCustomer(db, contact.from, `inbound-${contact.channel}`);
-  const conversationId = await conversationFor(db, customerId, contact);
+async function storeMessage(
+  db: Db,
+  inboxItemId: string,
+  contact: InboundContact,
+  hasFiles: boolean,
+  known: { customerId: string; openId: string | null } | null,
+): Promise<ProcessedInbound> {
+  const { customerId } = known ?? (await resolveCustomer(db, contact.from, `inbound-${contact.channel}`));
+  // A plain message from a known sender joins their open conversation; anything else (an email that quotes
+  // another, or whose sender is unverified, or no conversation open) is threaded the long way.
+  const plain = !contact.replyTo && (!contact.senderAuth || contact.senderAuth.verdict === 'pass');
+  const conversationId = plain && known?.openId ? known.openId : await conversationFor(db, customerId, contact);
   // Files were stored with the inbox row; the message takes them over in the transaction below.
   const files = hasFiles
     ? await db.attachment.findMany({
