@@ -18,9 +18,15 @@ export interface Relayed {
 export async function serviceAnswered(
   db: Db,
   message: { direction: 'inbound' | 'outbound'; conversationId: string; createdAt: Date; handoffId: string | null },
+  /** The conversation's latest outbound message (null: there is none), when the caller read it already. */
+  lastOutbound?: { handoffId: string | null; createdAt: Date } | null,
 ): Promise<string | null> {
   if (message.direction !== 'inbound') return null;
-  return message.handoffId ?? (await answeredHandoff(db, message));
+  if (message.handoffId) return message.handoffId;
+  if (lastOutbound === null) return null;
+  // The latest is the last one before this message, unless something was sent since (then it is looked up).
+  if (lastOutbound && lastOutbound.createdAt < message.createdAt) return fromService(db, message, lastOutbound);
+  return answeredHandoff(db, message);
 }
 
 /** Passes an inbound message on to the service it answers, once (a retried job finds it passed on). */
@@ -50,7 +56,12 @@ async function answeredHandoff(db: Db, message: { conversationId: string; create
     orderBy: { createdAt: 'desc' },
     select: { handoffId: true, createdAt: true },
   });
-  if (!last?.handoffId || message.createdAt.getTime() - last.createdAt.getTime() > RELAY_WINDOW_MS) return null;
+  return last ? fromService(db, message, last) : null;
+}
+
+/** The open hand-off whose service sent `last`, when it came within the relay window before the message. */
+async function fromService(db: Db, message: { createdAt: Date }, last: { handoffId: string | null; createdAt: Date }): Promise<string | null> {
+  if (!last.handoffId || message.createdAt.getTime() - last.createdAt.getTime() > RELAY_WINDOW_MS) return null;
   const open = await db.handoff.count({ where: { id: last.handoffId, status: { in: ['delivered', 'accepted'] } } });
   return open ? last.handoffId : null;
 }

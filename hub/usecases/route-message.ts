@@ -47,10 +47,22 @@ export async function routeMessage(ctx: RouteContext, stored: { messageId: strin
       createdAt: true,
       handoffId: true,
       conversationId: true,
-      conversation: { select: { handler: true, customerId: true } },
+      conversation: {
+        select: {
+          handler: true,
+          customerId: true,
+          // What the route asks next, read with the message in the same statement (relationJoins), so that the
+          // usual message (not answering a service, already waiting) costs no more reads.
+          status: true,
+          assignedAgentId: true,
+          waitingSince: true,
+          messages: { where: { direction: 'outbound' }, orderBy: { createdAt: 'desc' }, take: 1, select: { handoffId: true, createdAt: true } },
+        },
+      },
     },
   });
   if (!message) return { effects: [] };
+  const { conversation } = message;
   // A channel that speaks carries live calls: its answers are spoken, and callers wait in the phone queue.
   const onCall = capabilitiesOf(message.channel).speaks;
   const fresh = message.direction === 'inbound' && !message.botTurnAt;
@@ -66,7 +78,7 @@ export async function routeMessage(ctx: RouteContext, stored: { messageId: strin
     if (effects) return { effects };
   }
   const progress = onCall ? null : await progressQuoted(db, message);
-  const handoffId = onCall ? null : await serviceAnswered(db, message);
+  const handoffId = onCall ? null : await serviceAnswered(db, message, conversation.messages[0] ?? null);
   const facts: RouteFacts = {
     inbound: message.direction === 'inbound',
     answered: !!message.botTurnAt,
@@ -92,7 +104,9 @@ export async function routeMessage(ctx: RouteContext, stored: { messageId: strin
     await db.conversation.updateMany({ where: { id: stored.conversationId, urgentAt: null }, data: { urgentAt: new Date() } });
     return { effects: [...effects, ...(await waitForPerson(ctx, stored.conversationId))] };
   }
-  if (route === 'desk') return { effects: await waitForPerson(ctx, stored.conversationId) };
+  // Already waiting, or with a person, or closed: nothing to start (markWaiting would read and say the same).
+  const waitsAlready = conversation.status !== 'open' || !!conversation.assignedAgentId || !!conversation.waitingSince;
+  if (route === 'desk') return { effects: waitsAlready ? [] : await waitForPerson(ctx, stored.conversationId) };
   if (route !== 'bot') return { effects: [] };
   return botTurn(ctx, message.id, stored.conversationId, onCall);
 }
