@@ -62,7 +62,7 @@ async function storeMessage(
   // another, or whose sender is unverified, or no conversation open) is threaded the long way.
   const plain = !contact.replyTo && (!contact.senderAuth || contact.senderAuth.verdict === 'pass');
   const conversationId = plain && known?.openId ? known.openId : await conversationFor(db, customerId, contact);
-  // Files were stored with the inbox row; the message takes them over in the transaction below.
+  // Files were stored with the inbox row; the message takes them over in the statement below.
   const files = hasFiles
     ? await db.attachment.findMany({
         where: { inboxItemId },
