@@ -15,6 +15,10 @@ export interface WaitingStarted {
   noticeId: string | null;
 }
 
+/** Nothing to start: the conversation is closed, a person has it, or it already waits for one. */
+export const waitsOrTaken = (c: { status: string; assignedAgentId: string | null; waitingSince: Date | null }): boolean =>
+  c.status !== 'open' || !!c.assignedAgentId || !!c.waitingSince;
+
 export async function markWaiting(
   db: Tx,
   conversationId: string,
@@ -30,8 +34,7 @@ export async function markWaiting(
     where: { id: conversationId },
     select: { status: true, assignedAgentId: true, waitingSince: true, teamId: true, needs: { select: { code: true, urgent: true } } },
   });
-  if (!conversation || conversation.status !== 'open' || conversation.assignedAgentId || conversation.waitingSince)
-    return { started: false, teamId: conversation?.teamId ?? null, noticeId: null };
+  if (!conversation || waitsOrTaken(conversation)) return { started: false, teamId: conversation?.teamId ?? null, noticeId: null };
 
   // A transfer to a team has already chosen it; otherwise the team that answers its needs.
   const teams = conversation.teamId ? [] : await db.team.findMany({ select: { id: true, needs: true }, orderBy: { createdAt: 'asc' } });

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { NeedsBot } from '../bot/bot.ts';
 import { runBotTurn } from '../bot/run.ts';
 import { afterBot, decide, type RouteFacts } from '../routing/decide.ts';
-import { markWaiting } from '../routing/waiting.ts';
+import { markWaiting, waitsOrTaken } from '../routing/waiting.ts';
 import type { HandoffWording } from '../handoff/create.ts';
 import { effectsOf, handoffEffects, noEffects } from '../handoff/dispatch.ts';
 import { answerProgress, progressQuoted } from '../handoff/progress.ts';
@@ -104,9 +104,8 @@ export async function routeMessage(ctx: RouteContext, stored: { messageId: strin
     await db.conversation.updateMany({ where: { id: stored.conversationId, urgentAt: null }, data: { urgentAt: new Date() } });
     return { effects: [...effects, ...(await waitForPerson(ctx, stored.conversationId))] };
   }
-  // Already waiting, or with a person, or closed: nothing to start (markWaiting would read and say the same).
-  const waitsAlready = conversation.status !== 'open' || !!conversation.assignedAgentId || !!conversation.waitingSince;
-  if (route === 'desk') return { effects: waitsAlready ? [] : await waitForPerson(ctx, stored.conversationId) };
+  // As read with the message: when there is nothing to start, markWaiting need not read it again to say so.
+  if (route === 'desk') return { effects: waitsOrTaken(conversation) ? [] : await waitForPerson(ctx, stored.conversationId) };
   if (route !== 'bot') return { effects: [] };
   return botTurn(ctx, message.id, stored.conversationId, onCall);
 }
