@@ -15,7 +15,8 @@ import { openDatabase } from '../hub/db/client.ts';
 import { signIn } from '../testkit/hub-client.ts';
 import { startFakeSlack, FAKE_SLACK_TOKEN } from '../testkit/fake-slack.ts';
 import { SLACK_SIGNING_SECRET, blockActionsPayload, postSlackInteraction } from '../testkit/slack-request.ts';
-import { drive, report, startBenchHub, type Result } from './harness.ts';
+import { startFakeTwilio } from '../tests/helpers/fake-twilio.ts';
+import { cpuTimes, drive, report, startBenchHub, type Result } from './harness.ts';
 
 const CONVERSATIONS = Number(process.env.BENCH_HANDOFF_CONVERSATIONS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -34,6 +35,8 @@ const receiver = createServer((req, res) => {
 });
 await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const slack = await startFakeSlack();
+// The customer is told by text who has their needs: Twilio's API, faked on 127.0.0.1.
+const twilio = await startFakeTwilio();
 
 const term = (id: string) => ({ taxonomy: { id, name: id, vocabulary: 'contact-hub-needs' } });
 const directory = {
@@ -69,6 +72,7 @@ const bench = await startBenchHub('bench_handoffs', {
   SLACK_BOT_TOKEN: FAKE_SLACK_TOKEN,
   SLACK_SIGNING_SECRET,
   SLACK_API_URL: slack.apiUrl,
+  TWILIO_API_BASE_URL: twilio.url,
   SWEEP_AFTER_MS: '600000',
 });
 const opened = await openDatabase({ kind: 'postgres', url: bench.database.url, poolSize: 8 });
@@ -115,6 +119,9 @@ try {
   }
   const cookie = await signIn(bench.url);
   const started = new Map<string, { at: number; target: string }>();
+  // What one conversation's hand-offs cost, from the call until every service has them (BENCH_SQL_LOG=file
+  // also lists the statements: bench/round-trips.cjs).
+  const [trips, cpu] = [await bench.roundTrips(), cpuTimes(bench.hub.child.pid!)];
 
   const calls = await drive(`hand on 3 needs (API call, ${CONCURRENCY} at once)`, CONVERSATIONS, CONCURRENCY, async (i) => {
     const at = performance.now();
@@ -142,6 +149,13 @@ try {
     if ((arrived.size === CONVERSATIONS && posted.size === CONVERSATIONS && desk === CONVERSATIONS) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 50));
   }
+  const [tripsAfter, cpuAfter] = [await bench.roundTrips(), cpuTimes(bench.hub.child.pid!)];
+  const each = (after: number, before: number) => ((after - before) / CONVERSATIONS).toFixed(1);
+  console.log(
+    `per conversation (3 hand-offs, made and delivered): ${each(tripsAfter.postgres, trips.postgres)} PostgreSQL round trips, ` +
+      `${each(tripsAfter.redis, trips.redis)} Redis requests; CPU ${each(cpuAfter.hub, cpu.hub)} ms in the hub, ` +
+      `${each(cpuAfter.postgres, cpu.postgres)} ms PostgreSQL, ${each(cpuAfter.redis, cpu.redis)} ms Redis`,
+  );
   // The desk target is delivered when its row says so: its event time, from the database.
   const deskRows = await db.handoff.findMany({
     where: { service: { target: 'desk' } },
@@ -181,9 +195,11 @@ try {
     }),
   );
   console.log(`accepted: ${await db.handoff.count({ where: { status: 'accepted' } })} of ${onSlack.length}`);
+  console.log(`customers told by text: ${twilio.requests.filter((r) => r.path.endsWith('/Messages.json')).length} of ${CONVERSATIONS}`);
 } finally {
   await opened.close();
   await bench.stop();
   await slack.close();
+  await twilio.close();
   receiver.close();
 }

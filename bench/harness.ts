@@ -117,6 +117,7 @@ export async function startBenchHub(label: string, env: Env = {}): Promise<Bench
     LOG_LEVEL: 'warn',
     SWEEP_INTERVAL_MS: '5000',
     SWEEP_AFTER_MS: '60000',
+    ...(process.env.BENCH_SQL_LOG ? { BENCH_SQL_LOG: process.env.BENCH_SQL_LOG } : {}),
     ...env,
   });
   const hub = spawnHub(
@@ -144,7 +145,8 @@ export async function startBenchHub(label: string, env: Env = {}): Promise<Bench
     throw new Error('the hub did not report its round trips');
   };
   const stop = async () => {
-    await hub.kill('SIGKILL');
+    // A CPU profile is written only when the process exits by itself.
+    await hub.kill(process.env.BENCH_PROFILE ? 'SIGTERM' : 'SIGKILL');
     await database.drop();
     await deleteKeys(hubEnv.REDIS_URL!, hubEnv.QUEUE_PREFIX!);
   };
