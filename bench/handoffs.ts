@@ -15,7 +15,7 @@ import { openDatabase } from '../hub/db/client.ts';
 import { signIn } from '../testkit/hub-client.ts';
 import { startFakeSlack, FAKE_SLACK_TOKEN } from '../testkit/fake-slack.ts';
 import { SLACK_SIGNING_SECRET, blockActionsPayload, postSlackInteraction } from '../testkit/slack-request.ts';
-import { startFakeTwilio } from '../tests/helpers/fake-twilio.ts';
+import { startFakeTwilio } from '../testkit/fake-twilio.ts';
 import { cpuTimes, drive, report, startBenchHub, type Result } from './harness.ts';
 
 const CONVERSATIONS = Number(process.env.BENCH_HANDOFF_CONVERSATIONS ?? 300);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { axeViolations, launchChromium, openDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { freePort } from '../../testkit/processes.ts';
 import { ADMIN, PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';

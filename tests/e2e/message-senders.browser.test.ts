@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, openDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv, type DeskAccount } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';

@@ -8,7 +8,7 @@ import type { RunningHub } from '../../app/compose.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { axeViolations, launchChromium, openDesk } from '../helpers/browser.ts';
 import { writeDirectory } from '../helpers/directory.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { ADMIN, startTestHub, testEnv } from '../helpers/hub.ts';
 
 let database: TestDatabase;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { axeViolations, launchChromium, openDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { ADMIN, PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { axeViolations, launchChromium, openDesk, type OpenDesk } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { PUBLIC_BASE_URL, apiJson, createDeskAccount, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { HUB_NUMBER, TEST_ACCOUNT_SID, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
 

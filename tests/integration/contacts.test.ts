@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import { contactOptions, recordContact } from '../../hub/usecases/contacts.ts';
 import { writeDirectory } from '../helpers/directory.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 
 let database: TestDatabase;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv, FOLLOW_UP_AT_ONCE } from '../helpers/hub.ts';
 import twilio from 'twilio';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory } from '../helpers/directory.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startFakeSlack, FAKE_SLACK_TOKEN, type FakeSlack } from '../../testkit/fake-slack.ts';
 import { SLACK_SIGNING_SECRET } from '../../testkit/slack-request.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';

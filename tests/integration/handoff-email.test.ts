@@ -7,7 +7,7 @@ import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { ParsedMail } from 'mailparser';
 import type { Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { freePort } from '../../testkit/processes.ts';
 import { writeDirectory } from '../helpers/directory.ts';

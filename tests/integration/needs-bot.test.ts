@@ -3,7 +3,7 @@
 // conversation, and a person takes over when it is done, when there is danger, or when asked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { randomUUID } from 'node:crypto';
 import { io as connect } from 'socket.io-client';

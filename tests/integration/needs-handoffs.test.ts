@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { writeDirectory, type TestService } from '../helpers/directory.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';

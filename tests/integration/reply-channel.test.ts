@@ -2,7 +2,7 @@
 // texted, and whose email an agent has checked and linked, is answered by email from the same conversation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { freePort } from '../../testkit/processes.ts';
 import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';

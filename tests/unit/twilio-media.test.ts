@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { MediaError } from '../../channels/contract.ts';
 import { fetchTwilioMedia, twilioMediaUrl } from '../../channels/twilio/media.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 
 const SID = `AC${'b2'.repeat(16)}`;
 const path = () => `/2010-04-01/Accounts/${SID}/Messages/MM${randomBytes(16).toString('hex')}/Media/ME${randomBytes(16).toString('hex')}`;
