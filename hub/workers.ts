@@ -103,7 +103,8 @@ export function startWorkers(deps: WorkerDeps): Workers {
       const outcome = await deliverHandoff(deps.db, deps.handoff.targets, job.data.deliveryId, isLastAttempt);
       if (outcome.kind === 'skipped') return;
       if (outcome.kind === 'failed') deps.logger.warn({ handoffId: outcome.handoffId, err: outcome.error }, 'hand-off delivery failed');
-      await deps.effects.run(await handoffEffects(deps.db, { ...noEffects(), handoffIds: [outcome.handoffId] }));
+      const { handoffId: id, conversationId, serviceId } = outcome;
+      await deps.effects.run(await handoffEffects(deps.db, { ...noEffects(), located: [{ id, conversationId, serviceId }] }));
     },
     common,
   );

@@ -3,7 +3,7 @@
 // with the needs, facts, an excerpt of the conversation and a reference; its first event; its delivery
 // (the outbox row the hand-off worker sends). The caller tells the customer, in the same transaction, with
 // the words confirmationText() gives: the bot as its last message, the desk as a message of its own.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ChannelKind } from '../../channels/contract.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { CUSTOMER_WORDING } from '../wording.ts';
@@ -46,6 +46,7 @@ export interface CreatedHandoff {
 export interface HandoffResult {
   /** The conversation's customer (the hand-offs are theirs). */
   customerId: string;
+  conversationId: string;
   created: CreatedHandoff[];
   /** Needs no active service owns: they stay with the hub's agents. */
   unowned: string[];
@@ -90,16 +91,17 @@ export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: H
   const planned = request.serviceId
     ? { handoffs: toHand.length ? [{ serviceId: request.serviceId, needs: toHand.map((n) => n.code), urgent: toHand.some((n) => n.urgent) }] : [], unowned: [] }
     : planHandoffs(toHand, services);
-  if (!planned.handoffs.length) return { customerId: conversation.customerId, created: [], unowned: planned.unowned, alreadyHanded, confirmation: null };
+  if (!planned.handoffs.length)
+    return { customerId: conversation.customerId, conversationId: conversation.id, created: [], unowned: planned.unowned, alreadyHanded, confirmation: null };
 
   const now = new Date();
   const planId = await openPlan(tx, conversation.customerId, request.agentId ?? conversation.assignedAgentId);
   const excerpt = await excerptOf(tx, conversation.id);
-  const created: CreatedHandoff[] = [];
-  for (const plannedHandoff of planned.handoffs) {
-    const service = services.find((s) => s.id === plannedHandoff.serviceId)!;
-    created.push(
-      await insertHandoff(tx, service, {
+  const created = await insertHandoffs(
+    tx,
+    planned.handoffs.map((plannedHandoff) => ({
+      service: services.find((s) => s.id === plannedHandoff.serviceId)!,
+      data: {
         planId,
         customerId: conversation.customerId,
         conversationId: conversation.id,
@@ -110,9 +112,9 @@ export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: H
         facts: conversation.facts as Prisma.InputJsonObject,
         excerpt,
         note: request.note?.trim() || null,
-      }),
-    );
-  }
+      },
+    })),
+  );
   // Sharing was agreed: the needs say so (an agent's recording of consent counts as the customer's answer).
   await tx.need.updateMany({
     where: { conversationId: conversation.id, code: { in: created.flatMap((c) => c.needs) } },
@@ -120,6 +122,7 @@ export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: H
   });
   return {
     customerId: conversation.customerId,
+    conversationId: conversation.id,
     created,
     unowned: planned.unowned,
     alreadyHanded,
@@ -127,45 +130,79 @@ export async function createHandoffs(tx: Tx, request: HandoffRequest, wording: H
   };
 }
 
+type ServiceTarget = { id: string; name: string; slaMinutes: number; target: 'slack' | 'email' | 'webhook' | 'desk' };
+
+interface HandoffData {
+  planId: string;
+  customerId: string;
+  conversationId: string;
+  needs: string[];
+  urgent: boolean;
+  consentAt: Date;
+  createdById: string | null;
+  facts: Prisma.InputJsonValue;
+  excerpt: ExcerptLine[] | Prisma.JsonValue;
+  note: string | null;
+}
+
 /** One hand-off to one service, with its first event and its delivery (also used when one is redirected). */
-export async function insertHandoff(
+export async function insertHandoff(tx: Tx, service: ServiceTarget, data: HandoffData): Promise<CreatedHandoff> {
+  return (await insertHandoffs(tx, [{ service, data }]))[0]!;
+}
+
+/**
+ * Hand-offs, each with its first event and its delivery, in three statements however many there are (the
+ * ids are made here, so nothing has to be read back). `nextReference` is for tests.
+ */
+export async function insertHandoffs(
   tx: Tx,
-  service: { id: string; name: string; slaMinutes: number; target: 'slack' | 'email' | 'webhook' | 'desk' },
-  data: {
-    planId: string;
-    customerId: string;
-    conversationId: string;
-    needs: string[];
-    urgent: boolean;
-    consentAt: Date;
-    createdById: string | null;
-    facts: Prisma.InputJsonValue;
-    excerpt: ExcerptLine[] | Prisma.JsonValue;
-    note: string | null;
-  },
-): Promise<CreatedHandoff> {
-  const handoff = await tx.handoff.create({
-    data: {
-      ...data,
-      reference: await freshReference(tx),
-      serviceId: service.id,
-      excerpt: data.excerpt as Prisma.InputJsonArray,
-      dueAt: new Date(Date.now() + service.slaMinutes * 60_000),
-      events: { create: { kind: 'created', agentId: data.createdById, detail: { needs: data.needs } } },
-      deliveries: { create: { kind: 'handoff', target: service.target } },
-    },
-    select: { id: true, reference: true, dueAt: true, deliveries: { select: { id: true } } },
+  items: readonly { service: ServiceTarget; data: HandoffData }[],
+  nextReference: () => string = newReference,
+): Promise<CreatedHandoff[]> {
+  const now = Date.now();
+  const rows = items.map(({ service, data }, index) => ({
+    id: randomUUID(),
+    deliveryId: randomUUID(),
+    service,
+    data,
+    // A millisecond apart, in the order given: plans list their actions (and the follow-up numbers the
+    // services) by when they were made, as they were when each was inserted on its own.
+    createdAt: new Date(now + index),
+    dueAt: new Date(now + service.slaMinutes * 60_000),
+  }));
+  const references = new Map<string, string>();
+  // A reference already taken skips its row rather than failing (which would abort the transaction); that
+  // row is tried again with another. With 32^8 references it almost never happens.
+  for (let pending = rows; pending.length; pending = pending.filter((r) => !references.has(r.id))) {
+    const inserted = await tx.handoff.createManyAndReturn({
+      data: pending.map((r) => ({
+        ...r.data,
+        id: r.id,
+        reference: nextReference(),
+        serviceId: r.service.id,
+        excerpt: r.data.excerpt as Prisma.InputJsonArray,
+        createdAt: r.createdAt,
+        dueAt: r.dueAt,
+      })),
+      skipDuplicates: true,
+      select: { id: true, reference: true },
+    });
+    for (const row of inserted) references.set(row.id, row.reference);
+  }
+  await tx.handoffEvent.createMany({
+    data: rows.map((r) => ({ handoffId: r.id, kind: 'created' as const, agentId: r.data.createdById, detail: { needs: r.data.needs } })),
   });
-  return {
-    id: handoff.id,
-    reference: handoff.reference,
-    serviceId: service.id,
-    serviceName: service.name,
-    needs: data.needs,
-    urgent: data.urgent,
-    dueAt: handoff.dueAt,
-    deliveryId: handoff.deliveries[0]!.id,
-  };
+  await tx.handoffDelivery.createMany({ data: rows.map((r) => ({ id: r.deliveryId, handoffId: r.id, kind: 'handoff' as const, target: r.service.target })) });
+  return rows.map((r) => ({
+    id: r.id,
+    reference: references.get(r.id)!,
+    serviceId: r.service.id,
+    serviceName: r.service.name,
+    needs: r.data.needs,
+    urgent: r.data.urgent,
+    dueAt: r.dueAt,
+    deliveryId: r.deliveryId,
+  }));
 }
 
 /** What the customer is told: who will contact them about what, and the reference to quote. */
@@ -184,7 +221,7 @@ export function confirmationText(
   return lines.join('\n');
 }
 
-async function loadServices(tx: Tx, chosen?: string): Promise<(OwningService & { slaMinutes: number; target: 'slack' | 'email' | 'webhook' | 'desk' })[]> {
+async function loadServices(tx: Tx, chosen?: string): Promise<(OwningService & ServiceTarget)[]> {
   const select = { id: true, name: true, needs: true, priority: true, active: true, slaMinutes: true, target: true } as const;
   if (!chosen) return tx.service.findMany({ where: { active: true }, select });
   const service = await tx.service.findUnique({ where: { id: chosen }, select });
@@ -194,12 +231,13 @@ async function loadServices(tx: Tx, chosen?: string): Promise<(OwningService & {
 
 /** The customer's open plan, or a new one led by the agent who asked (or the conversation's agent). */
 async function openPlan(tx: Tx, customerId: string, leadAgentId: string | null): Promise<string> {
-  const open = await tx.actionPlan.findUnique({ where: { openForCustomer: customerId }, select: { id: true, leadAgentId: true } });
-  if (open) {
-    if (!open.leadAgentId && leadAgentId) await tx.actionPlan.update({ where: { id: open.id }, data: { leadAgentId } });
-    return open.id;
-  }
-  return (await tx.actionPlan.create({ data: { customerId, openForCustomer: customerId, leadAgentId }, select: { id: true } })).id;
+  // One statement: an open plan without a lead gets this one; a new plan is made when none is open.
+  const [plan] = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "ActionPlan" ("id", "customerId", "openForCustomer", "leadAgentId")
+    VALUES (${randomUUID()}::uuid, ${customerId}::uuid, ${customerId}::uuid, ${leadAgentId}::uuid)
+    ON CONFLICT ("openForCustomer") DO UPDATE SET "leadAgentId" = COALESCE("ActionPlan"."leadAgentId", EXCLUDED."leadAgentId")
+    RETURNING "id"`;
+  return plan!.id;
 }
 
 /** The conversation's last messages, as the service reads them (private notes are not shared). */
@@ -219,10 +257,6 @@ async function excerptOf(tx: Tx, conversationId: string): Promise<ExcerptLine[]>
 }
 
 /** Eight characters with no look-alikes (no I, O, 0, 1): easy to read out and to text back. */
-async function freshReference(tx: Tx): Promise<string> {
-  for (;;) {
-    const reference = Array.from(randomBytes(8), (b) => REFERENCE_ALPHABET[b % 32]).join('');
-    // Checked first: a unique violation would abort the whole transaction.
-    if (!(await tx.handoff.findUnique({ where: { reference }, select: { id: true } }))) return reference;
-  }
+function newReference(): string {
+  return Array.from(randomBytes(8), (b) => REFERENCE_ALPHABET[b % 32]).join('');
 }

@@ -2,6 +2,7 @@
 // is thrown so BullMQ retries it with backoff; a permanent one, or the last attempt, marks it failed and the
 // hand-off with it, for a supervisor to act on. Sending happens before the row is marked, so a worker that
 // dies in between sends again (at least once): receivers dedupe on the delivery id.
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client.ts';
 import type { ChannelAdapter } from '../../channels/contract.ts';
@@ -21,17 +22,22 @@ export interface DeliveryTargets {
   words: HandoffWords;
 }
 
-export type DeliveryOutcome =
-  | { kind: 'skipped' }
-  | { kind: 'sent'; handoffId: string; delivered: boolean }
-  | { kind: 'failed'; handoffId: string; error: string };
+/** Where the hand-off belongs, so the desks can be told without reading it again. */
+interface Located {
+  handoffId: string;
+  conversationId: string;
+  serviceId: string;
+}
+
+export type DeliveryOutcome = { kind: 'skipped' } | ({ kind: 'sent'; delivered: boolean } & Located) | ({ kind: 'failed'; error: string } & Located);
 
 export async function deliverHandoff(db: Db, targets: DeliveryTargets, deliveryId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
-  const delivery = await db.handoffDelivery.findUnique({ where: { id: deliveryId } });
-  if (!delivery || delivery.status !== 'queued') return { kind: 'skipped' };
-  await db.handoffDelivery.update({ where: { id: deliveryId }, data: { attempts: { increment: 1 } } });
+  // Counted as an attempt in the same statement that finds it still queued (sent or failed: nothing to do).
+  const [delivery] = await db.handoffDelivery.updateManyAndReturn({ where: { id: deliveryId, status: 'queued' }, data: { attempts: { increment: 1 } } });
+  if (!delivery) return { kind: 'skipped' };
   const view = await loadHandoffView(db, delivery.handoffId, targets.words);
   if (!view) return { kind: 'skipped' };
+  const located: Located = { handoffId: view.id, conversationId: view.conversationId, serviceId: view.service.id };
   try {
     await send(db, targets, view, delivery);
   } catch (error) {
@@ -51,19 +57,21 @@ export async function deliverHandoff(db: Db, targets: DeliveryTargets, deliveryI
           ]
         : []),
     ]);
-    return { kind: 'failed', handoffId: view.id, error: message };
+    return { kind: 'failed', ...located, error: message };
   }
   const delivered = delivery.kind === 'handoff';
-  await db.$transaction([
-    db.handoffDelivery.update({ where: { id: deliveryId }, data: { status: 'sent', sentAt: new Date(), lastError: null } }),
-    ...(delivered
-      ? [
-          db.handoff.updateMany({ where: { id: view.id, status: { in: ['sent', 'failed'] } }, data: { status: 'delivered', statusAt: new Date() } }),
-          db.handoffEvent.create({ data: { handoffId: view.id, kind: 'delivered', detail: { target: delivery.target } } }),
-        ]
-      : []),
-  ]);
-  return { kind: 'sent', handoffId: view.id, delivered };
+  // One statement: the delivery marked sent and, for the hand-off itself, the hand-off delivered with its event.
+  await db.$executeRaw`
+    WITH sent AS (
+      UPDATE "HandoffDelivery" SET "status" = 'sent', "sentAt" = now(), "lastError" = NULL WHERE "id" = ${deliveryId}::uuid
+    ), handoff AS (
+      UPDATE "Handoff" SET "status" = 'delivered', "statusAt" = now(), "updatedAt" = now()
+      WHERE ${delivered} AND "id" = ${view.id}::uuid AND "status" IN ('sent', 'failed')
+    )
+    INSERT INTO "HandoffEvent" ("id", "handoffId", "kind", "detail")
+    SELECT ${randomUUID()}::uuid, ${view.id}::uuid, 'delivered'::"HandoffEventKind", ${JSON.stringify({ target: delivery.target })}::jsonb
+    WHERE ${delivered}`;
+  return { kind: 'sent', ...located, delivered };
 }
 
 async function send(db: Db, targets: DeliveryTargets, view: HandoffView, delivery: Delivery & { target: string }): Promise<void> {

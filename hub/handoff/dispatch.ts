@@ -19,22 +19,26 @@ export interface HandoffDeps extends HandoffContext {
 
 /** What a hand-off change wrote, by id: turned into effects (hub/effects.ts) by handoffEffects once committed. */
 export interface HandoffChanges {
-  /** Hand-offs made or changed. */
+  /** Hand-offs made or changed (their conversation and service are read for the desks). */
   handoffIds: string[];
+  /** Hand-offs made or changed whose conversation and service the caller knows: nothing to read. */
+  located: { id: string; conversationId: string; serviceId: string }[];
   deliveryIds: string[];
   /** Messages to the customer, written as outbox rows. */
   messageIds: string[];
+  /** Such messages whose conversation the caller knows. */
+  told: { id: string; conversationId: string }[];
   /** New hand-offs whose accept-by timer starts now. */
   timers: { handoffId: string; dueAt: Date }[];
 }
 
-export const noEffects = (): HandoffChanges => ({ handoffIds: [], deliveryIds: [], messageIds: [], timers: [] });
+export const noEffects = (): HandoffChanges => ({ handoffIds: [], located: [], deliveryIds: [], messageIds: [], told: [], timers: [] });
 
 /** What new hand-offs need once committed: delivering, and their timers. */
 export function effectsOf(result: HandoffResult): HandoffChanges {
   const effects = noEffects();
   for (const h of result.created) {
-    effects.handoffIds.push(h.id);
+    effects.located.push({ id: h.id, conversationId: result.conversationId, serviceId: h.serviceId });
     effects.deliveryIds.push(h.deliveryId);
     effects.timers.push({ handoffId: h.id, dueAt: h.dueAt });
   }
@@ -44,11 +48,14 @@ export function effectsOf(result: HandoffResult): HandoffChanges {
 /** The effects of hand-off changes: deliveries and timers queued, messages sent, the desks told. */
 export async function handoffEffects(db: Db, changes: HandoffChanges): Promise<Effect[]> {
   const effects: Effect[] = [...changes.deliveryIds.map(fx.deliver), ...changes.timers.map((t) => fx.schedule(t.handoffId, 'remind', t.dueAt))];
-  const rows = await db.handoff.findMany({ where: { id: { in: changes.handoffIds } }, select: { id: true, conversationId: true, serviceId: true } });
-  for (const row of rows)
+  const located = [...changes.located];
+  if (changes.handoffIds.length)
+    located.push(...(await db.handoff.findMany({ where: { id: { in: changes.handoffIds } }, select: { id: true, conversationId: true, serviceId: true } })));
+  for (const row of located)
     effects.push(fx.publish({ type: 'handoff.updated', handoffId: row.id, conversationId: row.conversationId, serviceId: row.serviceId }));
-  if (!changes.messageIds.length) return effects;
-  const messages = await db.message.findMany({ where: { id: { in: changes.messageIds } }, select: { id: true, conversationId: true } });
+  const messages = [...changes.told];
+  if (changes.messageIds.length)
+    messages.push(...(await db.message.findMany({ where: { id: { in: changes.messageIds } }, select: { id: true, conversationId: true } })));
   for (const message of messages) effects.push(...fx.message(message.conversationId, message.id));
   if (messages.length) effects.push(fx.conversationChanged(messages[0]!.conversationId));
   return effects;

@@ -34,6 +34,6 @@ export async function handOffNeeds(db: Db, wording: HandoffWording, input: HandO
     return { result: made, toldId: told?.id ?? null };
   });
   const changes = effectsOf(result);
-  if (toldId) changes.messageIds.push(toldId);
+  if (toldId) changes.told.push({ id: toldId, conversationId: input.conversationId });
   return { result, effects: await handoffEffects(db, changes) };
 }

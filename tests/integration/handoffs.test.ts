@@ -16,7 +16,8 @@ import {
   postSlackInteraction,
   viewSubmissionPayload,
 } from '../../testkit/slack-request.ts';
-import { PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { ADMIN, PUBLIC_BASE_URL, apiJson, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { insertHandoffs } from '../../hub/handoff/create.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
 import { signWebhook, verifyWebhook } from '../../hub/handoff/signature.ts';
@@ -287,6 +288,65 @@ describe('hand-offs made by an agent', () => {
     expect(again.body.alreadyHanded).toEqual(['money.benefits']);
     const notRecorded = await handOff(id, { needs: ['housing.repairs'] });
     expect(notRecorded.status).toBe(422);
+  });
+
+  it('joins the customer’s open plan: one without a lead takes the agent who hands on, one with a lead keeps it', async () => {
+    const adminId = (await db().agent.findUniqueOrThrow({ where: { email: ADMIN.email } })).id;
+    const leaderless = await conversationWithNeeds('+447911200520', ['money.benefits']);
+    const open = await db().actionPlan.create({ data: { customerId: leaderless.customerId, openForCustomer: leaderless.customerId } });
+    expect((await handOff(leaderless.id)).status).toBe(201);
+    expect((await db().handoff.findFirstOrThrow({ where: { conversationId: leaderless.id } })).planId).toBe(open.id);
+    expect((await db().actionPlan.findUniqueOrThrow({ where: { id: open.id } })).leadAgentId).toBe(adminId);
+
+    const account = { email: 'lead@testford.example', displayName: 'Lee (lead)', password: 'a long enough password', role: 'agent' };
+    const lead = await apiJson(hub.url, admin, '/api/agents', { method: 'POST', body: JSON.stringify(account) });
+    expect(lead.status).toBe(201);
+    const led = await conversationWithNeeds('+447911200521', ['money.benefits']);
+    const ledPlan = await db().actionPlan.create({ data: { customerId: led.customerId, openForCustomer: led.customerId, leadAgentId: lead.body.agent.id } });
+    expect((await handOff(led.id)).status).toBe(201);
+    expect((await db().handoff.findFirstOrThrow({ where: { conversationId: led.id } })).planId).toBe(ledPlan.id);
+    expect((await db().actionPlan.findUniqueOrThrow({ where: { id: ledPlan.id } })).leadAgentId).toBe(lead.body.agent.id);
+  });
+
+  it('gives a hand-off another reference when the one it drew is taken, without failing the hand-off', async () => {
+    const { id, customerId } = await conversationWithNeeds('+447911200522', ['money.benefits', 'environment.waste']);
+    const service = (externalId: string) =>
+      db().service.findUniqueOrThrow({ where: { externalId }, select: { id: true, name: true, slaMinutes: true, target: true } });
+    const plan = await db().actionPlan.create({ data: { customerId, openForCustomer: customerId } });
+    const data = (need: string) => ({
+      planId: plan.id,
+      customerId,
+      conversationId: id,
+      needs: [need],
+      urgent: false,
+      consentAt: new Date(),
+      createdById: null,
+      facts: {},
+      excerpt: [],
+      note: null,
+    });
+    // Both draw the same reference: the first keeps it, the second draws again.
+    const drawn = ['ZWZWZW22', 'ZWZWZW22', 'ZWZWZW23'];
+    const made = await db().$transaction(async (tx) =>
+      insertHandoffs(
+        tx,
+        [
+          { service: await service('svc-advice'), data: data('money.benefits') },
+          { service: await service('svc-waste'), data: data('environment.waste') },
+        ],
+        () => drawn.shift()!,
+      ),
+    );
+    expect(made.map((h) => [h.serviceName, h.reference])).toEqual([
+      ['Advice Centre', 'ZWZWZW22'],
+      ['Waste and Recycling', 'ZWZWZW23'],
+    ]);
+    for (const h of made)
+      expect(await db().handoff.findUniqueOrThrow({ where: { reference: h.reference }, include: { events: true, deliveries: true } })).toMatchObject({
+        id: h.id,
+        events: [{ kind: 'created' }],
+        deliveries: [{ id: h.deliveryId, kind: 'handoff', target: 'desk' }],
+      });
   });
 
   it('a service account sees only its own service’s hand-offs, and can accept, answer and close them', async () => {
