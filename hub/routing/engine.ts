@@ -1,6 +1,7 @@
 // The routing engine: gathers who is waiting and who is free, asks plan.ts who gets what, and writes the
 // offers. One run at a time across every hub process (a PostgreSQL advisory lock), and the database
 // allows one pending offer per conversation, so a conversation is never offered to two agents at once.
+import { randomUUID } from 'node:crypto';
 import type { ChannelKind } from '../../channels/contract.ts';
 import { kindsThat } from '../../channels/registry.ts';
 import type { Db } from '../db/client.ts';
@@ -144,11 +145,17 @@ export async function runRouting(db: Db, settings: RoutingSettings, now = new Da
       const expiresAt = new Date(now.getTime() + settings.offerTimeoutMs);
       const planned = planOffers({ waiting, agents, now });
       if (planned.length) {
-        const created = await tx.offer.createManyAndReturn({
-          data: planned.map((p) => ({ conversationId: p.conversationId, agentId: p.agentId, expiresAt, createdAt: now })),
-          select: { id: true, conversationId: true, agentId: true },
-        });
-        await tx.agent.updateMany({ where: { id: { in: [...new Set(planned.map((p) => p.agentId))] } }, data: { lastOfferedAt: now } });
+        // The offers and their agents' lastOfferedAt in one statement, its shape the same however many there are.
+        const ids = planned.map(() => randomUUID());
+        const created = await tx.$queryRaw<{ id: string; conversationId: string; agentId: string }[]>`WITH made AS (
+            INSERT INTO "Offer" ("id", "conversationId", "agentId", "expiresAt", "createdAt")
+            SELECT o.id, o."conversationId", o."agentId", ${expiresAt}, ${now}
+            FROM unnest(${ids}::uuid[], ${planned.map((p) => p.conversationId)}::uuid[], ${planned.map((p) => p.agentId)}::uuid[]) AS o(id, "conversationId", "agentId")
+            RETURNING "id", "conversationId", "agentId"
+          ), offered AS (
+            UPDATE "Agent" SET "lastOfferedAt" = ${now} WHERE "id" IN (SELECT "agentId" FROM made)
+          )
+          SELECT "id"::text, "conversationId"::text, "agentId"::text FROM made`;
         result.offers.push(...created.map((o) => ({ ...offerRef(o), expiresAt })));
       }
       return result;

@@ -185,6 +185,26 @@ describe('routing', () => {
     await toCat;
   });
 
+  it('takes turns: of agents equally free, the one offered longest ago gets the next conversation', async () => {
+    const fay = await deskAgent('Fay', { capacity: { sms: 1 } });
+    const gus = await deskAgent('Gus', { capacity: { sms: 1 } });
+    await goAvailable(fay);
+    await goAvailable(gus);
+    const byId = new Map([fay, gus].map((a) => [a.id, a]));
+    const offeredTo: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const { id } = await smsConversation(`my bin was not emptied (${round})`);
+      await expect.poll(() => hub.database.prisma.offer.count({ where: { conversationId: id, status: 'pending' } }), { timeout: 10_000 }).toBe(1);
+      const offer = await hub.database.prisma.offer.findFirstOrThrow({ where: { conversationId: id, status: 'pending' } });
+      const agent = byId.get(offer.agentId)!;
+      offeredTo.push(agent === fay ? 'Fay' : 'Gus');
+      // Taken and closed at once: both are equally free again before the next one.
+      expect((await agent.api(`/api/offers/${offer.id}/accept`, { method: 'POST' })).status).toBe(200);
+      expect((await agent.api(`/api/conversations/${id}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'resolved' }) })).status).toBe(200);
+    }
+    expect([offeredTo[1], offeredTo[2], offeredTo[3]]).toEqual(offeredTo[0] === 'Fay' ? ['Gus', 'Fay', 'Gus'] : ['Fay', 'Gus', 'Fay']);
+  });
+
   it('moves an offer on when it is declined, and when it runs out (setting that agent away)', async () => {
     const dee = await deskAgent('Dee');
     const eli = await deskAgent('Eli');
