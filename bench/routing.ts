@@ -14,7 +14,7 @@ import { SESSION_COOKIE, startSession } from '../agent-desk/server/auth.ts';
 import type { OfferView } from '../agent-desk/server/routing.ts';
 import { PUBLIC_BASE_URL } from '../testkit/hub-client.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../testkit/twilio-webhook.ts';
-import { drive, percentile, report, startBenchHub } from './harness.ts';
+import { cpuTimes, drive, percentile, report, startBenchHub } from './harness.ts';
 
 const AGENTS = Number(process.env.BENCH_ROUTING_AGENTS ?? 300);
 const CONVERSATIONS = Number(process.env.BENCH_ROUTING_CONVERSATIONS ?? 600);
@@ -79,6 +79,7 @@ try {
   // Each text's offer is found by its sender's number, which is unique.
   const readyToOffer: number[] = [];
   const numberOf = (i: number) => `+4479112${String(i).padStart(5, '0')}`;
+  const [trips, cpu] = [await bench.roundTrips(), cpuTimes(bench.hub.child.pid!)];
   const result = await drive(`text → offer on the agent's socket (${CONCURRENCY} at once)`, CONVERSATIONS, CONCURRENCY, async (i) => {
     const from = numberOf(i);
     const res = await postTwilioWebhook(bench.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'my bin was not collected'));
@@ -87,6 +88,13 @@ try {
     readyToOffer.push(receivedAt - readyAt.get(from)!);
   });
   report(result);
+  // What one cycle costs (text, route, offer, accept, close), including the desk events to every agent.
+  const [tripsAfter, cpuAfter] = [await bench.roundTrips(), cpuTimes(bench.hub.child.pid!)];
+  const each = (after: number, before: number) => ((after - before) / CONVERSATIONS).toFixed(1);
+  console.log(
+    `per cycle: ${each(tripsAfter.postgres, trips.postgres)} PostgreSQL round trips, ${each(tripsAfter.redis, trips.redis)} Redis requests; ` +
+      `CPU ${each(cpuAfter.hub, cpu.hub)} ms in the hub, ${each(cpuAfter.postgres, cpu.postgres)} ms PostgreSQL, ${each(cpuAfter.redis, cpu.redis)} ms Redis`,
+  );
   const sorted = readyToOffer.sort((a, b) => a - b);
   console.log(
     `${'ready for a person → offer on the socket'.padEnd(44)}          p50 ${percentile(sorted, 50).toFixed(2).padStart(8)} ms   p95 ${percentile(sorted, 95).toFixed(2).padStart(8)} ms   p99 ${percentile(sorted, 99).toFixed(2).padStart(8)} ms   (clock ms, ${AGENTS} agents online)`,

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../../hub/db/client.ts';
 import type { AgentRole } from '../../hub/generated/prisma/client.ts';
+import type { Viewer } from './access.ts';
 
 export const SESSION_COOKIE = 'ch_session';
 
@@ -89,6 +90,8 @@ export const endSession = (db: Db, token: string | undefined) => (token ? endSes
 export interface CurrentSession {
   id: string;
   agent: SignedInAgent;
+  /** What the agent may see (their teams, their service), read with the session. */
+  viewer: Viewer;
 }
 
 /**
@@ -97,7 +100,10 @@ export interface CurrentSession {
  */
 export async function sessionForToken(db: Db, token: string | undefined, policy: SessionPolicy, touch: boolean): Promise<CurrentSession | null> {
   if (!token) return null;
-  const session = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { agent: true } });
+  const session = await db.session.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { agent: { include: { teams: { select: { teamId: true } } } } },
+  });
   if (!session) return null;
   const now = Date.now();
   const lastSeen = session.lastSeenAt.getTime();
@@ -106,7 +112,11 @@ export async function sessionForToken(db: Db, token: string | undefined, policy:
   if (touch && now - lastSeen >= Math.min(TOUCH_EVERY_MS, policy.idleMs / 4))
     await db.session.updateMany({ where: { id: session.id, lastSeenAt: session.lastSeenAt }, data: { lastSeenAt: new Date(now) } });
   const { agent } = session;
-  return { id: session.id, agent: { id: agent.id, email: agent.email, displayName: agent.displayName, role: agent.role } };
+  return {
+    id: session.id,
+    agent: { id: agent.id, email: agent.email, displayName: agent.displayName, role: agent.role },
+    viewer: { id: agent.id, role: agent.role, teamIds: agent.teams.map((t) => t.teamId), serviceId: agent.serviceId },
+  };
 }
 
 /** Reads the session cookie out of a raw Cookie header (socket.io handshakes have no cookie-parser). */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Db } from '../../hub/db/client.ts';
 import type { AgentRole, Prisma } from '../../hub/generated/prisma/client.ts';
 import { sessionForToken, SESSION_COOKIE, type SessionPolicy } from './auth.ts';
-import { maySee, seesAll, viewerOf, type Viewer } from './access.ts';
+import { maySee, seesAll, type Viewer } from './access.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -338,7 +338,7 @@ export function authorise(db: Db, sessions: SessionPolicy) {
     if (rule.narrower?.when(req) && !rule.narrower.who.includes(agent.role)) {
       return void res.status(403).json({ error: `only ${rolesInWords(rule.narrower.who)} accounts may ${rule.narrower.what}` });
     }
-    const viewer = await viewerOf(db, agent);
+    const { viewer } = session;
     req.viewer = viewer;
     if (rule.on) {
       const decision = await decide(db, viewer, rule.on, params, req.body);

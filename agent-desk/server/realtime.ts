@@ -94,9 +94,8 @@ export function attachDeskRealtime(
     if (agent.role === 'strategy') return next(new Error('this account has no desk to follow'));
     socket.data.agent = agent;
     socket.data.sessionId = session.id;
-    // Read before the connection completes, so the desk is in its rooms before it hears its first event.
-    socket.data.viewer = await viewerOf(deps.db, agent).catch(() => null);
-    if (!socket.data.viewer) return next(new Error('could not read your teams; try again'));
+    // Read with the session, before the connection completes: the desk is in its rooms before its first event.
+    socket.data.viewer = session.viewer;
     next();
   });
   const offlineTimers = new Map<string, NodeJS.Timeout>();
