@@ -35,9 +35,11 @@ export interface BotTurnOutcome {
 
 export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wording: HandoffWording): Promise<BotTurnOutcome | null> {
   return db.$transaction(async (tx) => {
-    const first = await tx.message.findUnique({ where: { id: messageId }, select: { conversationId: true, direction: true } });
-    if (!first || first.direction !== 'inbound') return null;
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${first.conversationId}))`;
+    // The conversation's lock, taken in the statement that finds it (one turn at a time per conversation).
+    const [first] = await tx.$queryRaw<{ conversationId: string }[]>`SELECT m."conversationId"::text AS "conversationId"
+      FROM "Message" m, LATERAL (SELECT pg_advisory_xact_lock(hashtext(m."conversationId"::text))) AS locked
+      WHERE m.id = ${messageId}::uuid AND m.direction = 'inbound'`;
+    if (!first) return null;
     // Read again under the lock: another worker may have answered it, or a person taken over, meanwhile.
     const message = await tx.message.findUniqueOrThrow({
       where: { id: messageId },
