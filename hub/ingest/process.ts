@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { InboundContact, type ChannelKind } from '../../channels/contract.ts';
 import { isNotFound, type Db } from '../db/client.ts';
-import { resolveCustomer } from '../identity/resolve.ts';
+import { createFirstContact, resolveCustomer } from '../identity/resolve.ts';
 import { CustomerMovedError, conversationReferencedBy, openConversationFor, unverifiedConversationFor } from '../conversation/thread.ts';
 import { suggestFromReply } from '../identity/suggestions.ts';
 import { hasPendingMedia } from './media.ts';
@@ -43,7 +43,7 @@ export async function processInbound(db: Db, inboxItemId: string): Promise<Proce
   for (let attempt = 0; ; attempt++) {
     try {
       const known = attempt === 0 && item.customerId ? { customerId: item.customerId, openId: item.openId } : null;
-      return await storeMessage(db, inboxItemId, contact, item.hasFiles, known);
+      return await storeMessage(db, inboxItemId, contact, item.hasFiles, known, attempt === 0 && !item.customerId);
     } catch (error) {
       if (attempt >= 3 || !(error instanceof CustomerMovedError || isNotFound(error))) throw error;
     }
@@ -56,12 +56,16 @@ async function storeMessage(
   contact: InboundContact,
   hasFiles: boolean,
   known: { customerId: string; openId: string | null } | null,
+  /** Nobody had the sender's address when the inbox row was read. */
+  newSender: boolean,
 ): Promise<ProcessedInbound> {
-  const { customerId } = known ?? (await resolveCustomer(db, contact.from, `inbound-${contact.channel}`));
   // A plain message from a known sender joins their open conversation; anything else (an email that quotes
   // another, or whose sender is unverified, or no conversation open) is threaded the long way.
   const plain = !contact.replyTo && (!contact.senderAuth || contact.senderAuth.verdict === 'pass');
-  const conversationId = plain && known?.openId ? known.openId : await conversationFor(db, customerId, contact);
+  // A plain first contact: the record, the address and the conversation in one statement (null: taken meanwhile).
+  const first = newSender && plain ? await createFirstContact(db, contact.from, `inbound-${contact.channel}`, contact.channel) : null;
+  const { customerId } = first ?? known ?? (await resolveCustomer(db, contact.from, `inbound-${contact.channel}`));
+  const conversationId = first?.conversationId ?? (plain && known?.openId ? known.openId : await conversationFor(db, customerId, contact));
   // Files were stored with the inbox row; the message takes them over in the statement below.
   const files = hasFiles
     ? await db.attachment.findMany({

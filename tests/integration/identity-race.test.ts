@@ -5,6 +5,7 @@ import { PUBLIC_BASE_URL, startTestHub, testEnv, uniquePrefix } from '../helpers
 import { inboundSmsFields, newMessageSid, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import { spawnHub, type HubProcess } from '../../testkit/processes.ts';
 import type { RunningHub } from '../../app/compose.ts';
+import { createFirstContact } from '../../hub/identity/resolve.ts';
 
 let database: TestDatabase;
 let hub: RunningHub & { url: string };
@@ -59,5 +60,20 @@ describe('first contacts racing across worker processes', () => {
     expect(await db.customer.count()).toBe(3);
     // Neither worker process died on a conflict.
     expect(workers.every((w) => w.child.exitCode === null)).toBe(true);
+  });
+
+  it('a first contact made twice at once for one address makes one record, and the other finds it taken', async () => {
+    const db = hub.database.prisma;
+    const from = { kind: 'phone' as const, address: '+447911200704' };
+    const made = await Promise.all([createFirstContact(db, from, 'test', 'sms'), createFirstContact(db, from, 'test', 'sms')]);
+    expect(made.filter(Boolean)).toHaveLength(1);
+    expect(await createFirstContact(db, from, 'test', 'sms')).toBeNull();
+    const customers = await db.customer.findMany({ where: { contactPoints: { some: { address: from.address } } }, include: { conversations: true } });
+    const winner = made.find(Boolean)!;
+    expect(customers.map((c) => [c.id, c.conversations.map((v) => [v.id, v.openForCustomer])])).toEqual([
+      [winner.customerId, [[winner.conversationId, winner.customerId]]],
+    ]);
+    // The one that lost left nothing behind.
+    expect(await db.customer.count({ where: { contactPoints: { none: {} } } })).toBe(0);
   });
 });
