@@ -172,8 +172,9 @@ export async function insertHandoffs(
   }));
   const references = new Map<string, string>();
   // A reference already taken skips its row rather than failing (which would abort the transaction); that
-  // row is tried again with another. With 32^8 references it almost never happens.
-  for (let pending = rows; pending.length; pending = pending.filter((r) => !references.has(r.id))) {
+  // row is tried again with another. With 32^8 references it almost never happens, and never five times over.
+  for (let pending = rows, tries = 0; pending.length; pending = pending.filter((r) => !references.has(r.id)), tries++) {
+    if (tries === 5) throw new Error('could not draw a free hand-off reference');
     const inserted = await tx.handoff.createManyAndReturn({
       data: pending.map((r) => ({
         ...r.data,
