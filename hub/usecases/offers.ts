@@ -28,7 +28,17 @@ export async function answerOffer(
   input: AnswerInput,
 ): Promise<{ result: 'accepted' | 'declined'; conversationId: string; effects: Effect[] }> {
   const now = input.now ?? new Date();
-  const offer = await db.offer.findUnique({ where: { id: input.offerId }, select: { agentId: true, conversationId: true, status: true, expiresAt: true } });
+  // With it, the call that waits on the line if the offer is of one (the oldest queued on the conversation).
+  const offer = await db.offer.findUnique({
+    where: { id: input.offerId },
+    select: {
+      agentId: true,
+      conversationId: true,
+      status: true,
+      expiresAt: true,
+      conversation: { select: { calls: { where: { state: 'queued' }, orderBy: { queuedAt: 'asc' }, take: 1, select: { id: true } } } },
+    },
+  });
   if (!offer || offer.agentId !== input.agentId) throw new Refused('not_found', 'no such offer for you');
   // Someone else may have it: routing runs again so whatever is waiting moves on.
   const gone = (status: string) =>
@@ -44,11 +54,7 @@ export async function answerOffer(
   }
 
   // An offer of a conversation whose caller waits on the line.
-  const call = await db.call.findFirst({
-    where: { conversationId: offer.conversationId, state: 'queued' },
-    orderBy: { queuedAt: 'asc' },
-    select: { id: true },
-  });
+  const call = offer.conversation.calls[0];
   if (call) {
     try {
       // One agent wins the call, Twilio connects it, and the conversation is theirs; the offer is accepted below.
@@ -70,13 +76,13 @@ export async function answerOffer(
         data: { status: 'accepted', answeredAt: now },
       });
       if (!taken.count) throw new Lost();
-      const assigned = await tx.conversation.updateMany({
+      const [conversation] = await tx.conversation.updateManyAndReturn({
         // Already theirs when accepting put a call through to them (takeCall assigns it).
         where: { id: offer.conversationId, status: 'open', OR: [{ assignedAgentId: null }, { assignedAgentId: input.agentId }] },
         data: { assignedAgentId: input.agentId, assignedAt: now, waitingSince: null, handler: 'person' },
+        select: { customerId: true },
       });
-      if (!assigned.count) throw new Lost();
-      const conversation = await tx.conversation.findUniqueOrThrow({ where: { id: offer.conversationId }, select: { customerId: true } });
+      if (!conversation) throw new Lost();
       await recordAudit(tx, {
         action: 'conversation_assign',
         agentId: input.agentId,

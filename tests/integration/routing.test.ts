@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts';
 import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
-import { PUBLIC_BASE_URL, apiJson, connectDesk, createDeskAccount, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
+import { ADMIN, PUBLIC_BASE_URL, apiJson, connectDesk, createDeskAccount, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
@@ -203,6 +203,24 @@ describe('routing', () => {
       expect((await agent.api(`/api/conversations/${id}/close`, { method: 'POST', body: JSON.stringify({ outcome: 'resolved' }) })).status).toBe(200);
     }
     expect([offeredTo[1], offeredTo[2], offeredTo[3]]).toEqual(offeredTo[0] === 'Fay' ? ['Gus', 'Fay', 'Gus'] : ['Fay', 'Gus', 'Fay']);
+  });
+
+  it('refuses an accepted offer whose conversation someone else took meanwhile, and withdraws it', async () => {
+    const ivy = await deskAgent('Ivy');
+    const conversation = await smsConversation('the streetlight outside is broken');
+    await waitingFor(conversation.id);
+    const offered = offerOf(ivy, conversation.id);
+    await goAvailable(ivy);
+    const offer = await offered;
+    // Taken another way while the offer was on Ivy's screen (nothing has told routing yet).
+    const adminId = (await hub.database.prisma.agent.findUniqueOrThrow({ where: { email: ADMIN.email } })).id;
+    await hub.database.prisma.conversation.update({ where: { id: conversation.id }, data: { assignedAgentId: adminId, waitingSince: null } });
+
+    const accepted = await ivy.api(`/api/offers/${offer.id}/accept`, { method: 'POST' });
+    expect(accepted.status).toBe(410);
+    expect(accepted.body.error).toMatch(/someone else has this conversation/);
+    expect((await hub.database.prisma.offer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('withdrawn');
+    expect((await hub.database.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).assignedAgentId).toBe(adminId);
   });
 
   it('moves an offer on when it is declined, and when it runs out (setting that agent away)', async () => {
