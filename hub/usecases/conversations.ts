@@ -74,7 +74,7 @@ export async function closeConversation(db: Db, ctx: { enabledChannels: readonly
   const now = input.now ?? new Date();
   return db.$transaction(async (tx) => {
     const conversation = await openConversation(tx, input.conversationId);
-    const codes = new Set((await tx.need.findMany({ where: { conversationId: conversation.id }, select: { code: true } })).map((n) => n.code));
+    const codes = new Set(conversation.needs.map((n) => n.code));
     const unknown = input.needsMet.filter((code) => !codes.has(code));
     if (unknown.length) throw new Refused('invalid', `not needs of this conversation: ${unknown.join(', ')}`);
     // The outcome is the record of what was done: "handed on" only when it was (a hand-off exists, whatever its state).
@@ -85,7 +85,7 @@ export async function closeConversation(db: Db, ctx: { enabledChannels: readonly
       data: { status: 'closed', openForCustomer: null, closedAt: now, outcome: input.outcome, waitingSince: null },
     });
     if (!done.count) throw new Refused('conflict', 'this conversation is closed already');
-    await tx.need.updateMany({ where: { conversationId: conversation.id, code: { in: input.needsMet } }, data: { metAt: now } });
+    if (input.needsMet.length) await tx.need.updateMany({ where: { conversationId: conversation.id, code: { in: input.needsMet } }, data: { metAt: now } });
     await recordAudit(tx, {
       action: 'conversation_close',
       agentId: input.byAgentId,
@@ -209,7 +209,8 @@ export async function takeConversation(db: Db, input: TakeInput): Promise<{ effe
 async function openConversation(tx: Tx, id: string) {
   const conversation = await tx.conversation.findUnique({
     where: { id },
-    select: { id: true, customerId: true, status: true, channel: true, assignedAgentId: true, waitingSince: true },
+    // Its needs joined in (closing checks the needs met against them).
+    select: { id: true, customerId: true, status: true, channel: true, assignedAgentId: true, waitingSince: true, needs: { select: { code: true } } },
   });
   if (!conversation) throw new Refused('not_found', 'conversation not found');
   if (conversation.status !== 'open') throw new Refused('conflict', 'this conversation is closed already');
