@@ -102,9 +102,8 @@ export function startWorkers(deps: WorkerDeps): Workers {
       const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = await deliverHandoff(deps.db, deps.handoff.targets, job.data.deliveryId, isLastAttempt);
       if (outcome.kind === 'skipped') return;
-      if (outcome.kind === 'failed') deps.logger.warn({ handoffId: outcome.handoffId, err: outcome.error }, 'hand-off delivery failed');
-      const { handoffId: id, conversationId, serviceId } = outcome;
-      await deps.effects.run(await handoffEffects(deps.db, { ...noEffects(), located: [{ id, conversationId, serviceId }] }));
+      if (outcome.kind === 'failed') deps.logger.warn({ handoffId: outcome.handoff.id, err: outcome.error }, 'hand-off delivery failed');
+      await deps.effects.run(await handoffEffects(deps.db, { ...noEffects(), located: [outcome.handoff] }));
     },
     common,
   );

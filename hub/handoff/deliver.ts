@@ -11,6 +11,7 @@ import { DeliveryError, type Delivery } from './targets/errors.ts';
 import { sendToWebhook } from './targets/webhook.ts';
 import { sendToSlack } from './targets/slack/send.ts';
 import { sendEmail } from './targets/email.ts';
+import type { LocatedHandoff } from './dispatch.ts';
 import { loadHandoffView, type HandoffView, type HandoffWords } from './view.ts';
 
 export interface DeliveryTargets {
@@ -22,14 +23,11 @@ export interface DeliveryTargets {
   words: HandoffWords;
 }
 
-/** Where the hand-off belongs, so the desks can be told without reading it again. */
-interface Located {
-  handoffId: string;
-  conversationId: string;
-  serviceId: string;
-}
-
-export type DeliveryOutcome = { kind: 'skipped' } | ({ kind: 'sent'; delivered: boolean } & Located) | ({ kind: 'failed'; error: string } & Located);
+/** The hand-off with where it belongs, so the desks can be told without reading it again. */
+export type DeliveryOutcome =
+  | { kind: 'skipped' }
+  | { kind: 'sent'; handoff: LocatedHandoff; delivered: boolean }
+  | { kind: 'failed'; handoff: LocatedHandoff; error: string };
 
 export async function deliverHandoff(db: Db, targets: DeliveryTargets, deliveryId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
   // Counted as an attempt in the same statement that finds it still queued (sent or failed: nothing to do).
@@ -37,7 +35,7 @@ export async function deliverHandoff(db: Db, targets: DeliveryTargets, deliveryI
   if (!delivery) return { kind: 'skipped' };
   const view = await loadHandoffView(db, delivery.handoffId, targets.words);
   if (!view) return { kind: 'skipped' };
-  const located: Located = { handoffId: view.id, conversationId: view.conversationId, serviceId: view.service.id };
+  const handoff: LocatedHandoff = { id: view.id, conversationId: view.conversationId, serviceId: view.service.id };
   try {
     await send(db, targets, view, delivery);
   } catch (error) {
@@ -57,7 +55,7 @@ export async function deliverHandoff(db: Db, targets: DeliveryTargets, deliveryI
           ]
         : []),
     ]);
-    return { kind: 'failed', ...located, error: message };
+    return { kind: 'failed', handoff, error: message };
   }
   const delivered = delivery.kind === 'handoff';
   // One statement: the delivery marked sent and, for the hand-off itself, the hand-off delivered with its event.
@@ -71,7 +69,7 @@ export async function deliverHandoff(db: Db, targets: DeliveryTargets, deliveryI
     INSERT INTO "HandoffEvent" ("id", "handoffId", "kind", "detail")
     SELECT ${randomUUID()}::uuid, ${view.id}::uuid, 'delivered'::"HandoffEventKind", ${JSON.stringify({ target: delivery.target })}::jsonb
     WHERE ${delivered}`;
-  return { kind: 'sent', ...located, delivered };
+  return { kind: 'sent', handoff, delivered };
 }
 
 async function send(db: Db, targets: DeliveryTargets, view: HandoffView, delivery: Delivery & { target: string }): Promise<void> {

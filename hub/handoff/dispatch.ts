@@ -17,12 +17,19 @@ export interface HandoffDeps extends HandoffContext {
   logger: Logger;
 }
 
+/** A hand-off with where it belongs: the desks that hear about it follow its conversation and service. */
+export interface LocatedHandoff {
+  id: string;
+  conversationId: string;
+  serviceId: string;
+}
+
 /** What a hand-off change wrote, by id: turned into effects (hub/effects.ts) by handoffEffects once committed. */
 export interface HandoffChanges {
   /** Hand-offs made or changed (their conversation and service are read for the desks). */
   handoffIds: string[];
   /** Hand-offs made or changed whose conversation and service the caller knows: nothing to read. */
-  located: { id: string; conversationId: string; serviceId: string }[];
+  located: LocatedHandoff[];
   deliveryIds: string[];
   /** Messages to the customer, written as outbox rows. */
   messageIds: string[];
