@@ -19,13 +19,13 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 FROM deps AS build
 COPY . .
 # prisma.config.ts points PRISMA_SCHEMA_ENGINE_BINARY at a stub, so generate downloads no engine; no
-# telemetry either. Then the desk's bundle is built once into node_modules/.cache, where web processes find it
-# by the hash of its sources instead of running esbuild at every start (agent-desk/server/web-bundle.ts).
+# telemetry either. Then scripts/prepare.ts makes, once, into node_modules/.cache, what each start would
+# otherwise make: the desk's bundle (web-bundle.ts), the needs model's weights (hub/needs/model-store.ts) and
+# the embedded database's template (hub/db/template.ts), each found by the hash of its inputs.
 ENV CHECKPOINT_DISABLE=1
 RUN npx --no-install prisma generate \
- && node --import tsx --input-type=module \
-      -e "await (await import('/app/agent-desk/server/web-bundle.ts')).buildDeskBundle()" \
- && ls node_modules/.cache/contact-hub-desk/*/manifest.json
+ && node --import tsx scripts/prepare.ts \
+ && ls node_modules/.cache/contact-hub-desk/*/manifest.json node_modules/.cache/contact-hub-pglite/*.tar.gz
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \

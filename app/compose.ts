@@ -38,6 +38,7 @@ import { placeFollowUpCall } from '../hub/usecases/follow-up.ts';
 import { startWorkers, type Workers } from '../hub/workers.ts';
 import { loadNeedsData } from '../hub/needs/data.ts';
 import { buildDetector } from '../hub/needs/detector.ts';
+import { fileModelStore } from '../hub/needs/model-store.ts';
 import { createNeedsBot } from '../hub/bot/bot.ts';
 import { buildKnowledge } from '../hub/bot/knowledge.ts';
 import { createRouter, type Router } from '../hub/routing/engine.ts';
@@ -94,8 +95,8 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   logger.info(describeConfig(config), 'starting contact-hub');
   // Built before anything connects: a missing or bad taxonomy stops the start, naming the file.
   const needsData = loadNeedsData({ taxonomyPath: config.needsTaxonomyPath });
-  const needs = buildDetector(needsData);
-  logger.info({ ms: Math.round(needs.buildMs) }, 'built the needs detection model');
+  const needs = buildDetector(needsData, { store: fileModelStore() });
+  logger.info({ ms: Math.round(needs.buildMs), trained: needs.trained }, 'built the needs detection model');
   let lastRedisError = 0;
   const onRedisError = (error: Error) => {
     // Reconnect attempts fail many times a second during an outage: say so at most every 10 s.
@@ -105,6 +106,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   };
   const redis = await connectRedis(config.redisUrl, onRedisError);
   const database = await openDatabase(config.database);
+  if (database.fromTemplate) logger.info('made the embedded database from its template (migrations already applied)');
   if (database.applied.length) logger.info({ migrations: database.applied }, 'applied database migrations');
   const db = database.prisma;
   const directory = await loadDirectoryAtStart(db, {

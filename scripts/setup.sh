@@ -13,3 +13,13 @@ if [ ! -f hub/generated/prisma/client.ts ] || [ ! -f hub/generated/.schema-hash 
   npx --no-install prisma generate
   stamp prisma/schema.prisma > hub/generated/.schema-hash
 fi
+# What a first start would otherwise make (the desk's bundle, the needs model, the embedded database's template;
+# scripts/prepare.ts): made again when their inputs change. Only caches, so a failure here is not fatal.
+prepared=$(find prisma/migrations hub/needs hub/data agent-desk/web agent-desk/shared channels/contract.ts package-lock.json -type f | sort | xargs cat | sha256sum | cut -d' ' -f1)
+if [ "$(cat node_modules/.cache/contact-hub-prepared 2>/dev/null)" != "$prepared" ]; then
+  if node --import tsx scripts/prepare.ts; then
+    echo "$prepared" > node_modules/.cache/contact-hub-prepared
+  else
+    echo "scripts/prepare.ts failed: the hub will make these caches itself as it starts" >&2
+  fi
+fi

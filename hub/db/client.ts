@@ -7,6 +7,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { HubConfig } from '../config.ts';
 import { applyMigrations } from './migrations.ts';
+import { isNewDataDir, readTemplate, type TemplateOptions, writeTemplate } from './template.ts';
 
 export type Db = PrismaClient;
 /** The client inside an interactive transaction (a Db works wherever a Tx is asked for). */
@@ -17,11 +18,13 @@ export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** Applied migrations' names, for the start-up log. */
   readonly applied: string[];
+  /** A new embedded database loaded from its template (template.ts) instead of made and migrated. */
+  readonly fromTemplate?: boolean;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openDatabase(target: HubConfig['database']): Promise<Database> {
+export async function openDatabase(target: HubConfig['database'], options: { template?: TemplateOptions } = {}): Promise<Database> {
   if (target.kind === 'postgres') {
     const { applied } = await applyMigrations({ kind: 'postgres', url: target.url });
     // Prisma's ?schema= is not libpq's: hand it to the adapter, as the migrations do. A connection that cannot
@@ -41,13 +44,18 @@ export async function openDatabase(target: HubConfig['database']): Promise<Datab
     };
   }
   await mkdir(target.dataDir, { recursive: true });
-  const pglite = new PGlite(target.dataDir);
-  const { applied } = await applyMigrations({ kind: 'pglite', db: pglite });
+  const isNew = isNewDataDir(target.dataDir);
+  const template = isNew ? await readTemplate(options.template) : undefined;
+  const pglite = new PGlite(target.dataDir, template ? { loadDataDir: template } : {});
+  // Applied even from a template: a migration it lacks (one added since) is applied as on any database.
+  const { applied } = await applyMigrations({ kind: 'pglite', db: pglite }, { migrationsDir: options.template?.migrationsDir });
+  if (isNew && !template) await writeTemplate(pglite, options.template);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
     kind: 'pglite',
     applied,
+    fromTemplate: template !== undefined,
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: async () => {
       await prisma.$disconnect();

@@ -99,7 +99,7 @@ export function isEmptyDiff(sql: string): boolean {
 }
 
 // Same layout and reading as the Prisma CLI: every subdirectory's migration.sql, sorted by name.
-async function readMigrationsList(baseDir: string): Promise<MigrationList> {
+export async function readMigrationsList(baseDir: string): Promise<MigrationList> {
   const lock = await readFile(path.join(baseDir, 'migration_lock.toml'), 'utf8').catch(() => MIGRATION_LOCK);
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
   const dirs = entries

@@ -6,6 +6,7 @@
 // Several needs in one message: the text is cut into sentences and clauses (text.ts) and each piece is
 // scored on its own; a need's confidence is its best score over the pieces. Because each need has its
 // own perceptron, scores are independent (one-vs-rest), not shares of one total.
+import { createHash } from 'node:crypto';
 import { NeuralNetwork, type TrainingItem } from '@nlpjs/neural';
 import { StemmerEn } from '@nlpjs/lang-en-min';
 import type { DangerKind, NeedsData } from './data.ts';
@@ -54,6 +55,8 @@ export interface NeedsDetector {
   prepare(text: string): string;
   /** How long building the model took, in milliseconds. */
   readonly buildMs: number;
+  /** Whether the trained weights came from the store (the same corpus trained before) or were trained now. */
+  readonly trained: 'stored' | 'now';
 }
 
 export interface DetectorOptions {
@@ -61,6 +64,17 @@ export interface DetectorOptions {
   threshold?: number;
   /** A piece's single best need is reported from this lower score (a short clause often says one thing weakly). */
   topThreshold?: number;
+  /** Where a trained model is kept between starts, by the hash of what it was trained on (model-store.ts). */
+  store?: TrainedModelStore;
+}
+
+/**
+ * Trained weights kept by a key: the hash of the training corpus as the model reads it (features, not source
+ * text) and the trainer's settings, so any change to the data or to how messages are read trains afresh.
+ */
+export interface TrainedModelStore {
+  load(key: string): unknown;
+  save(key: string, model: unknown): void;
 }
 
 /** Words too common in every kind of message to say anything about a need on their own. */
@@ -171,7 +185,25 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   }
 
   const network = new NeuralNetwork({ log: false });
-  network.train(corpus);
+  // Training is most of the build (about 0.8 s) and deterministic: the same corpus gives the same weights.
+  const key = createHash('sha256')
+    .update(JSON.stringify({ settings: network.settings, corpus }))
+    .digest('hex')
+    .slice(0, 32);
+  const saved = options.store?.load(key);
+  let fromStore = false;
+  if (saved !== undefined) {
+    try {
+      network.fromJSON(saved);
+      fromStore = network.isRunnable;
+    } catch {
+      fromStore = false;
+    }
+  }
+  if (!fromStore) {
+    network.train(corpus);
+    options.store?.save(key, network.toJSON());
+  }
   const urgency = compileUrgency(
     data.urgency,
     // Pronouns stay: "going to kill myself" is not "going to kill each other".
@@ -200,6 +232,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
 
   return {
     buildMs,
+    trained: fromStore ? 'stored' : 'now',
     prepare,
     detect(text) {
       const prepared = prepare(text);

@@ -19,6 +19,13 @@ declare module '@nlpjs/neural' {
     train(corpus: TrainingItem[]): { error: number; deltaError: number; iterations: number };
     /** Each output's activation for these features (independent per output, not normalised). */
     run(input: Record<string, number>): Record<string, number> | undefined;
+    /** Its settings, defaults filled in. */
+    readonly settings: NeuralSettings;
+    /** Whether it has perceptrons (trained, or loaded by fromJSON). */
+    readonly isRunnable: boolean;
+    /** The trained weights as plain JSON; fromJSON restores them. */
+    toJSON(): unknown;
+    fromJSON(json: unknown): void;
   }
 }
 

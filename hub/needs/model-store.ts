@@ -1,0 +1,45 @@
+// The needs model's trained weights, kept on disk between starts (buildDetector's TrainedModelStore): training
+// is most of building the detector, reading the weights back a few milliseconds. It is a cache: a file that
+// cannot be read or written means the model is trained, never an error.
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { packageVersion } from '../package-version.ts';
+import type { TrainedModelStore } from './detector.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Beside the desk's bundle cache: made again by an install, never committed. */
+export const MODEL_CACHE = path.join(ROOT, 'node_modules/.cache/contact-hub-needs');
+/** Models kept: enough for a taxonomy or two besides the default, without growing with every data change. */
+const KEEP = 4;
+
+export function fileModelStore(dir: string = MODEL_CACHE): TrainedModelStore {
+  // The trainer's version names the file too: another version of NLP.js may train differently from the same corpus.
+  const trainer = packageVersion('@nlpjs/neural');
+  const file = (key: string) => path.join(dir, `nlpjs-${trainer}-${key}.json`);
+  return {
+    load(key) {
+      try {
+        return JSON.parse(readFileSync(file(key), 'utf8'));
+      } catch {
+        return undefined;
+      }
+    },
+    save(key, model) {
+      try {
+        mkdirSync(dir, { recursive: true });
+        // Written aside and renamed, so a process starting at the same moment never reads half a file.
+        const temporary = `${file(key)}.${process.pid}.tmp`;
+        writeFileSync(temporary, JSON.stringify(model));
+        renameSync(temporary, file(key));
+        const older = readdirSync(dir)
+          .filter((name) => name.endsWith('.json'))
+          .map((name) => ({ name, at: statSync(path.join(dir, name)).mtimeMs }))
+          .sort((a, b) => b.at - a.at)
+          .slice(KEEP);
+        for (const { name } of older) rmSync(path.join(dir, name), { force: true });
+      } catch {
+        // A read-only install, or a full disk: the next start trains again.
+      }
+    },
+  };
+}
