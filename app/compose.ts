@@ -42,7 +42,7 @@ import { fileModelStore } from '../hub/needs/model-store.ts';
 import { createNeedsBot } from '../hub/bot/bot.ts';
 import { buildKnowledge } from '../hub/bot/knowledge.ts';
 import { createRouter, type Router } from '../hub/routing/engine.ts';
-import { createSlackApp, slackClient } from '../hub/handoff/targets/slack/app.ts';
+import type * as SlackTarget from '../hub/handoff/targets/slack/app.ts';
 import type { HandoffWording } from '../hub/handoff/create.ts';
 import type { HandoffWords } from '../hub/handoff/view.ts';
 import { loadDirectoryAtStart, logDirectoryLoad } from '../hub/handoff/directory.ts';
@@ -132,7 +132,9 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   const wording: HandoffWording = { say: knowledge.say, enabledChannels, safetyNetAnyTime: knowledge.safety.safetyNetAnyTime };
   // How services read needs and facts: the taxonomy's labels, the bot's names for facts.
   const words: HandoffWords = { need: knowledge.label, fact: knowledge.factLabel };
-  const slack = config.slack ? slackClient(config.slack) : null;
+  // Slack's SDK is a few hundred modules: loaded only when a workspace is configured (a shorter start).
+  const slackTarget: typeof SlackTarget | null = config.slack ? await import('../hub/handoff/targets/slack/app.ts') : null;
+  const slack = config.slack && slackTarget ? slackTarget.slackClient(config.slack) : null;
   // Links to the customer's own plan: where they point, how long they work, and the council's name in them.
   const council = config.site.council ?? 'the council';
   const planLinks = { publicBaseUrl: config.publicBaseUrl, days: config.planLinkDays, council, enabledChannels };
@@ -195,7 +197,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"] } } }));
     app.use(cookieParser());
     // Slack's requests are checked against the raw body, so its route comes before any body parser.
-    if (config.slack) app.use(createSlackApp(config.slack, { db, effects, logger, wording, words }).router);
+    if (config.slack && slackTarget) app.use(slackTarget.createSlackApp(config.slack, { db, effects, logger, wording, words }).router);
     const journal = new InboundJournal(config.journal.dir, config.journal.maxBytes);
     stops.push(startJournalReplay({ journal, db, queues, logger, pingDb: database.ping, intervalMs: config.journal.replayMs }));
     app.get('/health', healthHandler({ pingDb: database.ping, redis, journalPending: () => journal.pending() }));

@@ -7,7 +7,7 @@
 // message (body hashes, header canonicalisation), which on large or hostile mail is seconds of CPU work that
 // must not stall the event loop. Its DNS questions are asked by the main thread (see parse.ts), where the
 // resolver is.
-import { authenticate, type AuthenticateResult } from 'mailauth';
+import type { AuthenticateResult } from 'mailauth';
 import type { DnsResolver, SenderAuth } from '../contract.ts';
 
 /** What the hub's SMTP listener knew about the connection; absent for mail taken from an IMAP mailbox. */
@@ -26,6 +26,9 @@ export async function checkSender(
   raw: Buffer,
   options: { resolver: DnsResolver; timeoutMs: number; connection?: Connection; mta: string },
 ): Promise<AuthenticateResult | 'temperror'> {
+  // Loaded here, in the parsing worker (parse.worker.ts), not by every process that imports the verdict; before
+  // the deadline starts, so loading it never counts against the lookups' time.
+  const { authenticate } = await import('mailauth');
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'temperror'>((resolve) => {
     timer = setTimeout(() => resolve('temperror'), options.timeoutMs);

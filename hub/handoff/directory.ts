@@ -394,12 +394,26 @@ export async function importDirectory(db: Db, document: DirectoryDocument): Prom
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(7218, 0)`;
       const summary: ImportSummary = { organizations: 0, services: 0, created: 0, updated: 0 };
       const tally = (created: boolean) => void (created ? summary.created++ : summary.updated++);
+      // Which rows are there already, read once rather than before each upsert.
+      const [orgs, services] = await Promise.all([
+        tx.organization.findMany({ where: { externalId: { in: document.organizations.map((o) => o.id) } }, select: { externalId: true } }),
+        tx.service.findMany({
+          where: { externalId: { in: document.organizations.flatMap((o) => o.services.map((s) => s.id)) } },
+          select: { externalId: true },
+        }),
+      ]);
+      // A row listed twice in the file is made the first time and updated the second.
+      const knownOrgs = new Set(orgs.map((row) => row.externalId));
+      const knownServices = new Set(services.map((row) => row.externalId));
       for (const org of document.organizations) {
-        const { id: organizationId, created } = await upsertOrganization(tx, org);
+        const organizationId = await upsertOrganization(tx, org);
         summary.organizations++;
-        tally(created);
+        tally(!knownOrgs.has(org.id));
+        knownOrgs.add(org.id);
         for (const service of org.services) {
-          tally(await upsertService(tx, service, organizationId));
+          await upsertService(tx, service, organizationId);
+          tally(!knownServices.has(service.id));
+          knownServices.add(service.id);
           summary.services++;
         }
       }
@@ -409,15 +423,14 @@ export async function importDirectory(db: Db, document: DirectoryDocument): Prom
   );
 }
 
-async function upsertOrganization(tx: Tx, org: DirectoryOrganization): Promise<{ id: string; created: boolean }> {
+/** Returns the organisation's id. */
+async function upsertOrganization(tx: Tx, org: DirectoryOrganization): Promise<string> {
   const data = { name: org.name, description: org.description ?? null, url: org.url ?? null, email: org.email ?? null, phone: org.phone ?? null };
-  const existing = await tx.organization.findUnique({ where: { externalId: org.id }, select: { id: true } });
   const row = await tx.organization.upsert({ where: { externalId: org.id }, create: { externalId: org.id, ...data }, update: data, select: { id: true } });
-  return { id: row.id, created: !existing };
+  return row.id;
 }
 
-/** Returns whether the service was new. */
-async function upsertService(tx: Tx, service: DirectoryService, organizationId: string): Promise<boolean> {
+async function upsertService(tx: Tx, service: DirectoryService, organizationId: string): Promise<void> {
   const extension = service.x_contact_hub;
   const data = {
     organizationId,
@@ -438,9 +451,7 @@ async function upsertService(tx: Tx, service: DirectoryService, organizationId: 
     slaMinutes: extension.sla_minutes,
     ...targetFields(extension.handoff),
   };
-  const existing = await tx.service.findUnique({ where: { externalId: service.id }, select: { id: true } });
-  await tx.service.upsert({ where: { externalId: service.id }, create: { externalId: service.id, ...data }, update: data });
-  return !existing;
+  await tx.service.upsert({ where: { externalId: service.id }, create: { externalId: service.id, ...data }, update: data, select: { id: true } });
 }
 
 // ── Details: what helps someone find and reach a service, beyond what the hub routes on ──
