@@ -9,7 +9,7 @@ import { buildKnowledge } from '../hub/bot/knowledge.ts';
 import { createNeedsBot } from '../hub/bot/bot.ts';
 import { runBotTurn } from '../hub/bot/run.ts';
 import { createTestDatabase } from '../testkit/postgres.ts';
-import { drive, report } from './harness.ts';
+import { cpuTimes, drive, report, type Result } from './harness.ts';
 
 const CONVERSATIONS = Number(process.env.BENCH_BOT_CONVERSATIONS ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -20,6 +20,22 @@ const FIRST = [
   'my bin was not collected again',
   'I look after my mum and I am exhausted',
 ];
+
+/**
+ * What one turn cost during a run: this process's CPU and PostgreSQL's, and, when bench/round-trips.cjs is
+ * preloaded (npm run bench:bot does), the round trips to PostgreSQL.
+ */
+async function costed(run: () => Promise<Result>): Promise<Result> {
+  const counts = (globalThis as { __benchRoundTrips?: { postgres: number } }).__benchRoundTrips;
+  const [cpu0, trips0] = [cpuTimes(process.pid), counts?.postgres ?? 0];
+  const result = await run();
+  const [cpu1, trips1] = [cpuTimes(process.pid), counts?.postgres ?? 0];
+  const per = (n: number) => (n / result.count).toFixed(1);
+  console.log(
+    `  per turn: ${counts ? `${per(trips1 - trips0)} PostgreSQL round trips, ` : ''}CPU ${per(cpu1.hub - cpu0.hub)} ms here, ${per(cpu1.postgres - cpu0.postgres)} ms in PostgreSQL`,
+  );
+  return result;
+}
 
 const database = await createTestDatabase('bench_bot');
 const opened = await openDatabase({ kind: 'postgres', url: database.url, poolSize: CONCURRENCY + 4 });
@@ -58,19 +74,23 @@ try {
 
   report(await drive('detector alone (first messages)', CONVERSATIONS, 1, async (i) => void detector.detect(FIRST[i % FIRST.length]!)));
   report(
-    await drive(
-      `bot turn 1: first message (${CONCURRENCY} at once)`,
-      CONVERSATIONS,
-      CONCURRENCY,
-      async (i) => void (await runBotTurn(db, bot, messageIds[i]![0], wording)),
+    await costed(() =>
+      drive(
+        `bot turn 1: first message (${CONCURRENCY} at once)`,
+        CONVERSATIONS,
+        CONCURRENCY,
+        async (i) => void (await runBotTurn(db, bot, messageIds[i]![0], wording)),
+      ),
     ),
   );
   report(
-    await drive(
-      `bot turn 2: the answer (${CONCURRENCY} at once)`,
-      CONVERSATIONS,
-      CONCURRENCY,
-      async (i) => void (await runBotTurn(db, bot, messageIds[i]![1], wording)),
+    await costed(() =>
+      drive(
+        `bot turn 2: the answer (${CONCURRENCY} at once)`,
+        CONVERSATIONS,
+        CONCURRENCY,
+        async (i) => void (await runBotTurn(db, bot, messageIds[i]![1], wording)),
+      ),
     ),
   );
   const replies = await db.message.count({ where: { fromBot: true } });

@@ -10,6 +10,8 @@ if (isMainThread) {
   const PG_PORT = Number(process.env.BENCH_PG_PORT || 5432);
   const REDIS_PORT = Number(process.env.BENCH_REDIS_PORT || 6379);
   const counts = { postgres: 0, redis: 0 };
+  // In-process benches (bench/bot.ts) read the running totals here instead of signalling themselves.
+  globalThis.__benchRoundTrips = counts;
   const sqlLog = process.env.BENCH_SQL_LOG;
   const byStatement = new Map();
   let first = null;

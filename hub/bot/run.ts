@@ -2,9 +2,8 @@
 // outbox rows), the needs captured so far, and the mark that this message has been answered. A job that
 // runs twice therefore answers once; a per-conversation lock runs one turn at a time, across processes.
 import type { Db } from '../db/client.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
 import type { NeedsBot } from './bot.ts';
-import { DatabaseStorage } from './storage.ts';
+import { DatabaseStorage, botStateKey } from './storage.ts';
 import type { Captured } from './needs-dialog.ts';
 import { createHandoffs, type HandoffResult, type HandoffWording } from '../handoff/create.ts';
 import { createNotice } from '../outbound/compose.ts';
@@ -19,6 +18,21 @@ const OUTCOME: Record<NonNullable<Captured['outcome']>, 'complete' | 'urgent' | 
   unclear: 'unclear',
   'opted-out': 'opted_out',
 };
+
+/** The message a turn answers, read under the conversation's lock with what the turn needs. */
+interface TurnRow {
+  id: string;
+  body: string;
+  channel: string;
+  fromAddress: string;
+  toAddress: string;
+  answered: boolean;
+  customerId: string;
+  handler: string;
+  reachable: boolean;
+  stateData: unknown;
+  stateEtag: string | null;
+}
 
 export interface BotTurnOutcome {
   conversationId: string;
@@ -40,30 +54,30 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wordi
       FROM "Message" m, LATERAL (SELECT pg_advisory_xact_lock(hashtext(m."conversationId"::text))) AS locked
       WHERE m.id = ${messageId}::uuid AND m.direction = 'inbound'`;
     if (!first) return null;
-    // Read again under the lock: another worker may have answered it, or a person taken over, meanwhile.
-    const message = await tx.message.findUniqueOrThrow({
-      where: { id: messageId },
-      select: {
-        id: true,
-        body: true,
-        channel: true,
-        fromAddress: true,
-        toAddress: true,
-        botTurnAt: true,
-        conversation: {
-          select: { id: true, customerId: true, handler: true, urgentAt: true, customer: { select: { contactPoints: { select: { kind: true } } } } },
-        },
-      },
-    });
-    const conversation = message.conversation;
-    if (message.botTurnAt || conversation.handler !== 'bot') return null;
+    // Read again under the lock (another worker may have answered it, or a person taken over, meanwhile), with
+    // whether the teams can reach the customer later (a phone number or email on their record, as the channels
+    // declare) and the dialog's state, in one statement.
+    const stateKey = botStateKey(first.conversationId);
+    const [message] = await tx.$queryRaw<TurnRow[]>`SELECT m.id::text AS id, m.body, m.channel, m."fromAddress", m."toAddress",
+        m."botTurnAt" IS NOT NULL AS answered, c."customerId"::text AS "customerId", c.handler::text AS handler,
+        EXISTS (SELECT 1 FROM "ContactPoint" p WHERE p."customerId" = c."customerId" AND p.kind = ANY(${[...ADDRESSES_THAT_REACH_LATER]}::text[])) AS reachable,
+        s.data AS "stateData", s.etag AS "stateEtag"
+      FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId" LEFT JOIN "BotState" s ON s.key = ${stateKey}
+      WHERE m.id = ${messageId}::uuid`;
+    if (!message || message.answered || message.handler !== 'bot') return null;
+    const conversation = { id: first.conversationId, customerId: message.customerId };
+    const state = message.stateEtag === null ? undefined : { ...(message.stateData as object), eTag: message.stateEtag };
 
-    // Whether the teams can contact the customer once this conversation is over: a phone number or email on
-    // their record (an SMS, a call, an email, or a number a web-chat visitor verified), as the channels declare.
-    const reachable = conversation.customer.contactPoints.some((p) => ADDRESSES_THAT_REACH_LATER.has(p.kind));
     const result = await bot.turn(
-      { conversationId: conversation.id, customerId: conversation.customerId, channel: message.channel, messageId: message.id, text: message.body, reachable },
-      new DatabaseStorage(tx),
+      {
+        conversationId: conversation.id,
+        customerId: conversation.customerId,
+        channel: message.channel,
+        messageId: message.id,
+        text: message.body,
+        reachable: message.reachable,
+      },
+      new DatabaseStorage(tx, new Map([[stateKey, state]])),
     );
     const replyIds: string[] = [];
     const can = capabilitiesOf(message.channel);
@@ -107,29 +121,30 @@ export async function runBotTurn(db: Db, bot: NeedsBot, messageId: string, wordi
 
     const { captured } = result;
     const codes = Object.keys(captured.needs);
-    const consent = captured.consent === null ? {} : { consentToShare: captured.consent, consentAt: new Date() };
-    // The customer may have corrected the bot: what it no longer believes is removed.
-    await tx.need.deleteMany({ where: { conversationId: conversation.id, source: 'bot', code: { notIn: codes } } });
-    for (const code of codes) {
-      const urgent = captured.needs[code]!.urgent;
-      await tx.need.upsert({
-        where: { conversationId_code: { conversationId: conversation.id, code } },
-        create: { customerId: conversation.customerId, conversationId: conversation.id, code, source: 'bot', urgent, ...consent },
-        update: { urgent, ...consent },
-      });
-    }
     const handedOver = captured.outcome !== null;
-    await tx.conversation.update({
-      where: { id: conversation.id },
-      data: {
-        facts: captured.facts as Prisma.InputJsonObject,
-        handler: handedOver ? 'person' : 'bot',
-        ...(captured.outcome ? { botOutcome: OUTCOME[captured.outcome] } : {}),
-        lastMessageAt: new Date(),
-        ...(captured.urgent && !conversation.urgentAt ? { urgentAt: new Date() } : {}),
-      },
-    });
-    await tx.message.update({ where: { id: message.id }, data: { botTurnAt: new Date() } });
+    const now = new Date();
+    // One statement: the needs the bot now believes in (what the customer corrected is removed), with their
+    // consent when it was asked; the conversation's facts and who handles it next; this message answered.
+    await tx.$executeRaw`WITH gone AS (
+        DELETE FROM "Need" WHERE "conversationId" = ${conversation.id}::uuid AND source = 'bot' AND code <> ALL(${codes}::text[])
+      ), kept AS (
+        INSERT INTO "Need" (id, "customerId", "conversationId", code, source, urgent, "consentToShare", "consentAt", "createdAt")
+        SELECT gen_random_uuid(), ${conversation.customerId}::uuid, ${conversation.id}::uuid, n.code, 'bot'::"NeedSource", n.urgent,
+          ${captured.consent}::boolean, CASE WHEN ${captured.consent}::boolean IS NULL THEN NULL ELSE ${now}::timestamptz END, ${now}::timestamptz
+        FROM unnest(${codes}::text[], ${codes.map((code) => captured.needs[code]!.urgent)}::boolean[]) AS n(code, urgent)
+        ON CONFLICT ("conversationId", code) DO UPDATE SET urgent = EXCLUDED.urgent,
+          "consentToShare" = COALESCE(EXCLUDED."consentToShare", "Need"."consentToShare"),
+          "consentAt" = CASE WHEN EXCLUDED."consentToShare" IS NULL THEN "Need"."consentAt" ELSE EXCLUDED."consentAt" END
+      ), conversation AS (
+        UPDATE "Conversation" SET facts = ${JSON.stringify(captured.facts)}::jsonb,
+          handler = ${handedOver ? 'person' : 'bot'}::"ConversationHandler",
+          "botOutcome" = COALESCE(${captured.outcome ? OUTCOME[captured.outcome] : null}::"BotOutcome", "botOutcome"),
+          "lastMessageAt" = ${now}::timestamptz,
+          "urgentAt" = CASE WHEN ${captured.urgent}::boolean THEN COALESCE("urgentAt", ${now}::timestamptz) ELSE "urgentAt" END,
+          "updatedAt" = ${now}::timestamptz
+        WHERE id = ${conversation.id}::uuid
+      )
+      UPDATE "Message" SET "botTurnAt" = ${now}::timestamptz, "updatedAt" = ${now}::timestamptz WHERE id = ${message.id}::uuid`;
     // In the same transaction as the answer: a turn that is retried neither loses nor repeats its hand-offs.
     const handoffs = result.shareWithServices ? await createHandoffs(tx, { conversationId: conversation.id, agentId: null }, wording) : null;
     // The bot's closing words ("a person will contact you") become who will, with the references to quote;

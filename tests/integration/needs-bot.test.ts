@@ -115,6 +115,18 @@ describe('the needs bot on SMS', () => {
     expect((await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).facts).toEqual({});
   });
 
+  it('a wrong guess put right in the customer’s own words: the needs recorded from the guess are removed', async () => {
+    const from = '+447911200989';
+    expect(await text(from, 'my bin was not collected again')).toMatch(/Is that right\?/);
+    const guessed = (await conversationOf(from)).needs.map((n) => n.code);
+    expect(guessed.length).toBeGreaterThan(0);
+    expect(await text(from, 'N')).toMatch(/Sorry I got that wrong/);
+    await text(from, 'I cant pay my council tax bill');
+    const needs = (await conversationOf(from)).needs.map((n) => n.code);
+    expect(needs.length).toBeGreaterThan(0);
+    for (const code of guessed) expect(needs).not.toContain(code);
+  });
+
   it('danger in the first text: 999 and the helpline at once, and the conversation goes to a person', async () => {
     const from = '+447911200982';
     const answer = await text(from, 'my partner hits me and hes outside the door now');
