@@ -66,6 +66,17 @@ export interface DetectorOptions {
   topThreshold?: number;
   /** Where a trained model is kept between starts, by the hash of what it was trained on (model-store.ts). */
   store?: TrainedModelStore;
+  /**
+   * A word met in the training phrases of this many needs or more ("door", "now", "help") weighs less alone
+   * (commonWeight; its pairs with neighbours keep full weight). At full weight it votes against every need it is
+   * not in and can outvote the words that carry the need: with 1,600 more varied phrases, "my partner is
+   * hitting me he is outside the door now" lost its domestic-abuse need. Default 6; 0 turns this off.
+   */
+  commonAcross?: number;
+  /** …unless this share of its uses or more are in one need ("school"): default 0.5. */
+  commonTopShare?: number;
+  /** What such a word weighs alone, against 1 for the others: default 0.3. */
+  commonWeight?: number;
 }
 
 /**
@@ -141,6 +152,8 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     : undefined;
 
   let correct = (word: string) => word;
+  let common = new Set<string>();
+  const commonWeight = options.commonWeight ?? 0.3;
   // While training, the stemmer memoises freely; after it, only the training vocabulary's stems are kept, so
   // nothing from a customer's message outlives the call and the memo cannot grow without end.
   let stem = (word: string) => stemmer.stemWord(word);
@@ -152,7 +165,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
       .map((w) => stem(synonym.get(w) ?? w));
     const out: Record<string, number> = {};
     for (let i = 0; i < stems.length; i++) {
-      if (!PAIR_ONLY.has(stems[i]!)) out[stems[i]!] = 1;
+      if (!PAIR_ONLY.has(stems[i]!)) out[stems[i]!] = common.has(stems[i]!) ? commonWeight : 1;
       if (i + 1 < stems.length) out[`${stems[i]} ${stems[i + 1]}`] = 1;
     }
     return out;
@@ -172,6 +185,30 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   }
   for (const utterance of data.training.none) add(utterance, null);
   correct = spellingIndex(vocabulary);
+  const commonAcross = options.commonAcross ?? 6;
+  if (commonAcross > 0) {
+    // How often each word is met in each need's phrases.
+    const needsOf = new Map<string, Map<string, number>>();
+    for (const item of corpus)
+      for (const code of Object.keys(item.output))
+        for (const f of Object.keys(item.input)) {
+          if (f.includes(' ')) continue;
+          const counts = needsOf.get(f) ?? needsOf.set(f, new Map()).get(f)!;
+          counts.set(code, (counts.get(code) ?? 0) + 1);
+        }
+    const topShare = options.commonTopShare ?? 0.5;
+    common = new Set(
+      [...needsOf]
+        .filter(([, counts]) => {
+          if (counts.size < commonAcross) return false;
+          const all = [...counts.values()];
+          // A word most of whose uses are in one need ("school") still carries that need alone.
+          return Math.max(...all) / all.reduce((a, b) => a + b, 0) < topShare;
+        })
+        .map(([f]) => f),
+    );
+    for (const item of corpus) for (const f of common) if (f in item.input) item.input[f] = commonWeight;
+  }
 
   // Which features each need was trained on: a need scores only on a piece sharing one (NLP.js does the
   // same), so a perceptron's bias alone never reports a need.
