@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { NeuralNetwork, type TrainingItem } from '@nlpjs/neural';
 import { StemmerEn } from '@nlpjs/lang-en-min';
 import type { DangerKind, NeedsData } from './data.ts';
-import { expandShorthand, normalise, pieces, stripEmailFurniture, words } from './text.ts';
+import { dropDisfluencies, expandShorthand, normalise, pieces, stripEmailFurniture, words } from './text.ts';
 import { dangerExamples, dangerNow, trainDangerModel } from './danger.ts';
 import { compileSignals, compileUrgency } from './urgency.ts';
 
@@ -139,7 +139,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   const stemmer = new StemmerEn();
 
   /** Lower case, shorthand spelt out, email furniture gone: the form both rules and model read. */
-  const prepare = (text: string) => expandShorthand(normalise(stripEmailFurniture(text)), shorthand);
+  const prepare = (text: string) => dropDisfluencies(expandShorthand(normalise(stripEmailFurniture(text)), shorthand));
 
   const synonym = new Map<string, string>();
   for (const [canonical, variants] of Object.entries(data.language.synonyms)) for (const v of variants) synonym.set(v, canonical);

@@ -42,6 +42,9 @@ const URGENT = [
   'my son has gone blue',
   "he's coming back tonight and said he'll finish me",
   'I cant keep myself safe',
+  // A call transcript's fillers and stutters must not hide a break-in in progress (session 21).
+  'um theres um three of them in the garden and theyre trying theyre trying to get the patio door open',
+  'uh the men outside are uh trying to force the back door in',
 ];
 
 const CALM = [
@@ -75,7 +78,12 @@ const CALM = [
   'my neighbour is always banging on the wall',
   'we had a break in last month',
   'my mum has dementia and gets confused',
+  'we are trying to get the back door open but the lock has jammed, can someone come',
+  'um the um boiler is broken broken again',
 ];
+
+/** Not certain danger, but the bot must ask whether anyone is in danger before anything else. */
+const ASK = ['erm my wife is upstairs hiding', 'the kids are hiding upstairs and he is shouting'];
 
 describe('urgency rules', () => {
   it('flag danger described indirectly', () => {
@@ -84,5 +92,9 @@ describe('urgency rules', () => {
 
   it('stay quiet on past, resolved or everyday mentions', () => {
     expect(CALM.filter((text) => detector.detect(text).urgent)).toEqual([]);
+  });
+
+  it('ask first when someone is hiding', () => {
+    expect(ASK.filter((text) => !detector.detect(text).urgent && !detector.detect(text).safetyQuestion)).toEqual([]);
   });
 });
