@@ -78,6 +78,12 @@ const SETS = [
     name: 'holdout 10 (written blind; first score P 0.73 R 0.73, urgent flagged 17/30, caught 29/30, calm asked 10/90, flagged 5/90, neutral 12/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-10.json', import.meta.url),
   },
+  // Holdout 11 (120 messages, 30 urgent, 15 with no need) was written blind in session 21 while holdout 10's urgent
+  // miss was fixed and the 'none' phrases added, kept sealed, then scored once (first score in the name).
+  {
+    name: 'holdout 11 (written blind; first score P 0.69 R 0.76, urgent flagged 14/30, caught 28/30, calm asked 17/90, flagged 5/90, neutral 12/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-11.json', import.meta.url),
+  },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 

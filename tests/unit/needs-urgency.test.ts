@@ -83,7 +83,15 @@ const CALM = [
 ];
 
 /** Not certain danger, but the bot must ask whether anyone is in danger before anything else. */
-const ASK = ['erm my wife is upstairs hiding', 'the kids are hiding upstairs and he is shouting'];
+const ASK = [
+  'erm my wife is upstairs hiding',
+  'the kids are hiding upstairs and he is shouting',
+  // Goodbye words hidden in a plain request (session 21): a plan, a place, not being a burden.
+  'Im tired of fighting them. Later I will walk down to the canal',
+  'please close my account, I have made my decision and it will be today',
+  'this is my last rent payment, I will not be a burden to my daughter any more',
+  'there is no more reason for me to stay',
+];
 
 describe('urgency rules', () => {
   it('flag danger described indirectly', () => {
@@ -94,7 +102,7 @@ describe('urgency rules', () => {
     expect(CALM.filter((text) => detector.detect(text).urgent)).toEqual([]);
   });
 
-  it('ask first when someone is hiding', () => {
+  it('ask first when someone is hiding, or says goodbye in plain words', () => {
     expect(ASK.filter((text) => !detector.detect(text).urgent && !detector.detect(text).safetyQuestion)).toEqual([]);
   });
 });
