@@ -194,7 +194,10 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     app.disable('x-powered-by');
     // Behind a proxy the client address comes from X-Forwarded-For; Twilio signatures use PUBLIC_BASE_URL.
     app.set('trust proxy', config.trustProxy.length ? proxyAddr.compile(config.trustProxy) : false);
-    app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"] } } }));
+    // upgrade-insecure-requests makes browsers fetch the desk's and the widget's scripts over https: on a hub served
+    // over plain http (a trial on a council's own network) the pages stayed blank on any host but localhost.
+    const upgrade = config.publicBaseUrl.startsWith('https://') ? [] : null;
+    app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"], 'upgrade-insecure-requests': upgrade } } }));
     app.use(cookieParser());
     // Slack's requests are checked against the raw body, so its route comes before any body parser.
     if (config.slack && slackTarget) app.use(slackTarget.createSlackApp(config.slack, { db, effects, logger, wording, words }).router);

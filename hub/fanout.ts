@@ -43,7 +43,8 @@ export async function createFanout(publisher: Redis, prefix: string): Promise<Fa
       let set = handlers.get(channel);
       if (!set) {
         handlers.set(channel, (set = new Set()));
-        void subscriber.subscribe(channel);
+        // Refused only when the connection closes first (a hub stopped as it starts); ioredis subscribes again on reconnect.
+        subscriber.subscribe(channel).catch(() => undefined);
       }
       set.add(handler);
       return () => set.delete(handler);
