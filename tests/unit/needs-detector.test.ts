@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA_FILES, expandTerms, loadNeedsData, type NeedsData } from '../../hub/needs/data.ts';
 import { buildDetector, type NeedsDetector } from '../../hub/needs/detector.ts';
 import { DEFAULT_TAXONOMY_PATH, NeedsDataError, loadTaxonomy } from '../../hub/needs/taxonomy.ts';
-import { expandShorthand, pieces, stripEmailFurniture } from '../../hub/needs/text.ts';
+import { dropDisfluencies, expandShorthand, pieces, stripEmailFurniture } from '../../hub/needs/text.ts';
 
 let data: NeedsData;
 let detector: NeedsDetector;
@@ -302,6 +302,17 @@ describe('text preparation', () => {
   it('drops greetings and everything from the sign-off down', () => {
     expect(stripEmailFurniture('Hi,\n\nMy bin is broken.\n\nKind regards\nAl\nSent from my iPhone').trim()).toBe('My bin is broken.');
     expect(stripEmailFurniture('Thanks for ringing me, the bin is still broken').trim()).toBe('Thanks for ringing me, the bin is still broken');
+  });
+
+  it("drops a call transcript's fillers and stutters, and reads a long run of one word without freezing", () => {
+    expect(dropDisfluencies('um theres um five of them with um with bats they are trying they are trying to get in')).toBe(
+      'theres five of them with bats they are trying to get in',
+    );
+    expect(dropDisfluencies('I had had enough')).toBe('I had enough');
+    // Letters and apostrophes with no space: with unbounded words the search for a repeat was quadratic (this
+    // took minutes, beyond the test's time limit); now it is read at once and left as it is.
+    const run = "a'".repeat(200_000);
+    expect(dropDisfluencies(run)).toBe(run);
   });
 
   it('cuts a message into sentences, clauses and neighbouring clauses', () => {
