@@ -73,26 +73,18 @@ try {
   }
 
   report(await drive('detector alone (first messages)', CONVERSATIONS, 1, async (i) => void detector.detect(FIRST[i % FIRST.length]!)));
-  report(
-    await costed(() =>
-      drive(
-        `bot turn 1: first message (${CONCURRENCY} at once)`,
-        CONVERSATIONS,
-        CONCURRENCY,
-        async (i) => void (await runBotTurn(db, bot, messageIds[i]![0], wording)),
+  // Each conversation's first message (detect, confirm), then its answer to the question.
+  for (const [turn, name] of ['first message', 'the answer'].entries())
+    report(
+      await costed(() =>
+        drive(
+          `bot turn ${turn + 1}: ${name} (${CONCURRENCY} at once)`,
+          CONVERSATIONS,
+          CONCURRENCY,
+          async (i) => void (await runBotTurn(db, bot, messageIds[i]![turn]!, wording)),
+        ),
       ),
-    ),
-  );
-  report(
-    await costed(() =>
-      drive(
-        `bot turn 2: the answer (${CONCURRENCY} at once)`,
-        CONVERSATIONS,
-        CONCURRENCY,
-        async (i) => void (await runBotTurn(db, bot, messageIds[i]![1], wording)),
-      ),
-    ),
-  );
+    );
   const replies = await db.message.count({ where: { fromBot: true } });
   console.log(`${replies} bot replies stored for ${CONVERSATIONS * 2} turns`);
 } finally {

@@ -67,7 +67,7 @@ export async function writeTemplate(db: PGlite, options: TemplateOptions = {}): 
 
 /** Makes the template for the current migrations unless there is one (an install does, scripts/prepare.ts). */
 export async function ensureTemplate(options: TemplateOptions = {}): Promise<'kept' | 'made' | 'failed'> {
-  if (await readTemplate(options)) return 'kept';
+  if (existsSync(await templateFile(options))) return 'kept';
   const { PGlite } = await import('@electric-sql/pglite');
   // In memory: the dump is the same data directory a new database on disk would have.
   const db = new PGlite();

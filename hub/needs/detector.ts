@@ -222,7 +222,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   }
 
   const network = new NeuralNetwork({ log: false });
-  // Training is most of the build (about 0.8 s) and deterministic: the same corpus gives the same weights.
+  // Training is most of the build (about 4 s) and deterministic: the same corpus gives the same weights.
   const key = createHash('sha256')
     .update(JSON.stringify({ settings: network.settings, corpus }))
     .digest('hex')
@@ -234,7 +234,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
       network.fromJSON(saved);
       fromStore = network.isRunnable;
     } catch {
-      fromStore = false;
+      // A damaged file: trained below, as if there were none.
     }
   }
   if (!fromStore) {

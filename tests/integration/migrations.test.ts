@@ -1,7 +1,7 @@
 // hub/db/migrations.ts drives an internal Prisma API (the wasm schema engine): check it end to end,
 // on the real PostgreSQL server (one fresh schema per test) and on in-memory PGlite.
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -10,6 +10,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../../hub/generated/prisma/client.ts';
 import { MIGRATIONS_DIR, applyMigrations, diffSchemaAgainstMigrations, isEmptyDiff } from '../../hub/db/migrations.ts';
+import { migrationNames } from '../helpers/migrations.ts';
 
 const POSTGRES_URL = process.env.TEST_MIGRATIONS_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const BROKEN = '99999999999999_broken';
@@ -42,13 +43,6 @@ async function freshPGlite(): Promise<PGlite> {
   const db = await PGlite.create();
   cleanups.push(() => db.close());
   return db;
-}
-
-async function migrationNames(dir = MIGRATIONS_DIR): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
 }
 
 /** The project's migrations plus one that creates a table and then fails. */

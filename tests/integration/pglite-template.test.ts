@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../hub/db/client.ts';
 import { MIGRATIONS_DIR } from '../../hub/db/migrations.ts';
 import { ensureTemplate } from '../../hub/db/template.ts';
+import { migrationNames } from '../helpers/migrations.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -24,13 +25,6 @@ async function open(dataDir: string, template: { dir: string; migrationsDir?: st
   const db = await openDatabase({ kind: 'pglite', dataDir }, { template });
   cleanups.push(() => db.close());
   return db;
-}
-
-async function migrationNames(dir = MIGRATIONS_DIR): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
 }
 
 async function appliedNames(db: Database): Promise<string[]> {
