@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import proxyAddr from 'proxy-addr';
 import path from 'node:path';
 import express from 'express';
-import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
+import { securityHeaders } from './security-headers.ts';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { ChannelAdapter, ChannelKind, DnsResolver, Fanout, RateLimits } from '../channels/contract.ts';
@@ -194,10 +194,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     app.disable('x-powered-by');
     // Behind a proxy the client address comes from X-Forwarded-For; Twilio signatures use PUBLIC_BASE_URL.
     app.set('trust proxy', config.trustProxy.length ? proxyAddr.compile(config.trustProxy) : false);
-    // upgrade-insecure-requests makes browsers fetch the desk's and the widget's scripts over https: on a hub served
-    // over plain http (a trial on a council's own network) the pages stayed blank on any host but localhost.
-    const upgrade = config.publicBaseUrl.startsWith('https://') ? [] : null;
-    app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"], 'upgrade-insecure-requests': upgrade } } }));
+    app.use(securityHeaders(config.publicBaseUrl));
     app.use(cookieParser());
     // Slack's requests are checked against the raw body, so its route comes before any body parser.
     if (config.slack && slackTarget) app.use(slackTarget.createSlackApp(config.slack, { db, effects, logger, wording, words }).router);
