@@ -48,8 +48,12 @@ export const Language = z.object({
    * parcel any more, just help with the gas"): regular expressions, matched case-insensitively on prepared text.
    */
   negations: z.array(Pattern).default([]),
-  /** Whole messages that carry no need (a test, a greeting, thanks), matched on prepared text without punctuation. */
-  neutral: z.array(Pattern).default([]),
+  /**
+   * Messages that carry no need. A pattern is a whole message (a test, a greeting, thanks), matched on prepared text
+   * without punctuation. An object is a kind of message recognised anywhere in it (spam, a compliment), matched on
+   * prepared text with its punctuation, and not when `unless` matches too (a question, an ask, a problem).
+   */
+  neutral: z.array(z.union([Pattern, z.object({ about: z.string(), if: Pattern, unless: Pattern.optional() })])).default([]),
 });
 export type Language = z.infer<typeof Language>;
 

@@ -251,7 +251,10 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   const dangerModel = trainDangerModel(dangerExamples(data.labelled, data.taxonomy.urgency.examples, prepare));
   const dangerAskFrom = data.urgency.dangerAskFrom;
   const scoreDanger = (prepared: string) => dangerNow(dangerModel, prepared, data.urgency.dangerMinWords);
-  const neutral = data.language.neutral.map((source) => new RegExp(source, 'i'));
+  const wholeNeutral = data.language.neutral.flatMap((n) => (typeof n === 'string' ? [new RegExp(n, 'i')] : []));
+  const kindsNeutral = data.language.neutral.flatMap((n) =>
+    typeof n === 'string' ? [] : [{ when: new RegExp(n.if, 'i'), unless: n.unless === undefined ? undefined : new RegExp(n.unless, 'i') }],
+  );
   const askSafetyFor = new Set(data.urgency.askSafetyFor);
   const needKinds = new Map(Object.entries(data.urgency.needKinds));
   const unsureFrom = data.urgency.unsureFrom;
@@ -290,12 +293,12 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
           if (score > (best.get(code) ?? 0)) best.set(code, score);
         }
       }
-      // A test, a greeting or thanks: no need at all, whatever the model guesses from one word.
+      // A test, a greeting, thanks, spam: no need at all, whatever the model guesses from a word or two.
       const whole = prepared
         .replace(/[^a-z0-9£' ]+/g, ' ')
         .replace(/\s+/g, ' ')
         .trim();
-      if (neutral.some((pattern) => pattern.test(whole))) best.clear();
+      if (wholeNeutral.some((pattern) => pattern.test(whole)) || kindsNeutral.some((n) => n.when.test(prepared) && !n.unless?.test(prepared))) best.clear();
       const danger = urgency(parts);
       // A danger rule that shows a need for certain (a stated intent to die) reports it even if the model is unsure.
       for (const match of danger) for (const code of match.needs) best.set(code, Math.max(1, best.get(code) ?? 0));

@@ -63,6 +63,18 @@ describe('detectNeeds: what is found', () => {
     expect(detector.detect('Hello, thank you for getting back to me so quickly.')).toEqual({ needs: [], urgent: false, safetyQuestion: false, danger: [] });
   });
 
+  it('finds no need in spam or in thanks for something already done, but does when they also ask or tell of a problem', () => {
+    // Each of these found a need before: "care package", "rebate" and "bin" carry one on their own.
+    expect(codes('Well done you have won a £300 council tax rebate! Claim now at refund-now.example before midnight. Txt STOP to opt out')).toEqual([]);
+    expect(codes('Hello, just a note to say thank you to Marcus from the care team who set up Dad’s care package in the spring. Dad is very happy.')).toEqual(
+      [],
+    );
+    expect(codes('Thanks to the crew who emptied our bins on Friday in the pouring rain, brilliant service')).toEqual([]);
+    // Thanks, then a problem still there; spam the sender asks about in their own voice.
+    expect(codes('Thanks for sorting the bin last week but it has been missed again this week')).toContain('environment.waste');
+    expect(codes('I got a text saying claim now for a council tax rebate, is it real? I am behind on my council tax')).toContain('money.council-tax');
+  });
+
   it('gives each need its label from the taxonomy and a confidence between 0 and 1, most confident first', () => {
     const { needs } = detector.detect('my boiler is broken and I have been made redundant');
     expect(needs.length).toBeGreaterThanOrEqual(2);
