@@ -84,6 +84,13 @@ const SETS = [
     name: 'holdout 11 (written blind; first score P 0.69 R 0.76, urgent flagged 14/30, caught 28/30, calm asked 17/90, flagged 5/90, neutral 12/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-11.json', import.meta.url),
   },
+  // Holdout 12 (120 messages, 30 urgent, 16 with no need) was written blind in session 21 and kept sealed while
+  // session 22 added whole labelled messages to the needs model's training and the spam and thanks rules, then
+  // scored once (first score in the name). Its four urgent misses were read and fixed (seen for danger since).
+  {
+    name: 'holdout 12 (written blind; first score P 0.68 R 0.69, urgent flagged 13/30, caught 26/30, calm asked 15/90, flagged 2/90, neutral 14/16 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-12.json', import.meta.url),
+  },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 

@@ -140,7 +140,7 @@ export const LabelledCase = z.object({
   needs: z.array(z.string()),
   urgent: z.boolean(),
   /** On urgent cases: the main kind of immediate danger, which decides the emergency advice. */
-  danger: z.enum(['violence', 'medical', 'gas', 'fire', 'suicide', 'abuse', 'child']).optional(),
+  danger: DangerKind.optional(),
   note: z.string().optional(),
   source: z.string().optional(),
 });
@@ -148,7 +148,8 @@ export type LabelledCase = z.infer<typeof LabelledCase>;
 export const LabelledSet = z.object({ about: z.string().optional(), cases: z.array(LabelledCase).min(1) });
 
 /**
- * The labelled sets the hub learns from (the danger-now model): every set here has been scored and seen.
+ * The labelled sets the hub learns from (the needs model and the danger-now model): every set here has been
+ * scored and seen, or was written as training material.
  * A blind set stays out of this folder (tests/fixtures) until its first score is recorded.
  */
 export const LABELLED_DIR = path.join(import.meta.dirname, 'labelled');
@@ -174,7 +175,7 @@ export interface NeedsData {
   training: Training;
   language: Language;
   urgency: UrgencyRules;
-  /** Labelled first messages the danger-now model learns from. */
+  /** Labelled first messages the needs model and the danger-now model learn from. */
   labelled: LabelledCase[];
 }
 

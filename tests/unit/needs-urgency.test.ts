@@ -91,6 +91,13 @@ const ASK = [
   'please close my account, I have made my decision and it will be today',
   'this is my last rent payment, I will not be a burden to my daughter any more',
   'there is no more reason for me to stay',
+  // Session 22, from holdout 12's misses (reworded): he is in and shouting for her; letters left; a smell and a hiss.
+  'sorry if I go quiet, he is back from the pub and he is shouting for me',
+  'he has got that look again, last time it was my ribs',
+  "I've left all my papers in order for my brother, thanks for everything over the years",
+  'can someone take my dog, he needs a new home from tonight',
+  'I decided it is tonight, who will take the body',
+  'there is a hissing from the meter cupboard and the kitchen stinks',
 ];
 
 describe('urgency rules', () => {
