@@ -55,7 +55,8 @@ describe('POST /api/needs/detect', () => {
   it('says when the bot would first ask whether the person is safe now, and about what', async () => {
     const res = await detect({ text: 'my ex has found out where we are staying' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ urgent: false, safetyQuestion: true, danger: ['violence'] });
+    expect(res.body).toMatchObject({ urgent: false, safetyQuestion: true });
+    expect(res.body.danger).toContain('violence');
     const calm = await detect({ text: 'my bin was missed' });
     expect(calm.body.safetyQuestion).toBeUndefined();
     expect(calm.body.danger).toBeUndefined();

@@ -98,6 +98,10 @@ const ASK = [
   'can someone take my dog, he needs a new home from tonight',
   'I decided it is tonight, who will take the body',
   'there is a hissing from the meter cupboard and the kitchen stinks',
+  // Caught only by the needs model's doubt until more varied training moved it (session 22): said as rules now.
+  'a guy has been waiting outside my work all week and now he has sat behind me on the train, too scared to get off',
+  'forget the arrears, I got all the tablets I could and I am parked by the quarry',
+  'please remove my name from the list, by the time anyone reads this it will not matter anyway',
 ];
 
 describe('urgency rules', () => {
