@@ -13,6 +13,7 @@ import { StemmerEn } from '@nlpjs/lang-en-min';
 import type { DangerKind, NeedsData } from './data.ts';
 import { dropDisfluencies, expandShorthand, normalise, pieces, stripEmailFurniture, words } from './text.ts';
 import { dangerExamples, dangerNow, trainDangerModel } from './danger.ts';
+import { buildNeighbours } from './neighbours.ts';
 import { compileSignals, compileUrgency } from './urgency.ts';
 
 export interface DetectedNeed {
@@ -78,6 +79,17 @@ export interface DetectorOptions {
   commonTopShare?: number;
   /** What such a word weighs alone, against 1 for the others: default 0.3. */
   commonWeight?: number;
+  /** How many of the most similar labelled messages vote on the needs (neighbours.ts): default 15; 0 turns voting off. */
+  neighbours?: number;
+  /** A need the model did not report is added when it has this share of the neighbours' votes: default 0.4. */
+  neighbourFrom?: number;
+  /** A need the model reported below this score is dropped when no neighbour has it: default 0.9. */
+  keepFrom?: number;
+  /**
+   * Messages with fewer features than this (stems and stem pairs; about eight words that carry meaning) get no
+   * votes: default 16. A short message's nearest ones are near by chance, and the model reads short ones well.
+   */
+  neighbourMinFeatures?: number;
 }
 
 /**
@@ -136,8 +148,8 @@ function spellingIndex(vocabulary: Iterable<string>) {
 
 export function buildDetector(data: NeedsData, options: DetectorOptions = {}): NeedsDetector {
   const started = performance.now();
-  const threshold = options.threshold ?? 0.6;
-  const topThreshold = options.topThreshold ?? 0.4;
+  const threshold = options.threshold ?? 0.7;
+  const topThreshold = options.topThreshold ?? 0.45;
   const shorthand = new Map(Object.entries(data.language.shorthand));
   const labels = new Map(data.taxonomy.needs.map((n) => [n.code, n.label]));
   const stemmer = new StemmerEn();
@@ -276,6 +288,15 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     delete (stemmer.cache as Record<string, string>)[`.${word}`];
     return result;
   };
+  // Every labelled message votes, long ones too: similarity needs no training.
+  const neighbourCount = options.neighbours ?? 15;
+  const neighbourFrom = options.neighbourFrom ?? 0.4;
+  const keepFrom = options.keepFrom ?? 0.9;
+  const neighbours = buildNeighbours(
+    data.labelled.map((c) => ({ features: features(prepare(c.text)), needs: c.needs })),
+    neighbourCount,
+    options.neighbourMinFeatures ?? 16,
+  );
   const buildMs = performance.now() - started;
 
   const piecesOf = (text: string) => pieces(prepare(text));
@@ -302,6 +323,13 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
           if (score < (rank === 0 ? topThreshold : threshold)) continue;
           if (score > (best.get(code) ?? 0)) best.set(code, score);
         }
+      }
+      // The most similar labelled messages add a need they mostly share, and a need the model is unsure of goes
+      // unless one of them has it too.
+      if (neighbourCount > 0) {
+        const votes = neighbours.votes(features(prepared));
+        if (votes.size) for (const [code, score] of best) if (score < keepFrom && !votes.has(code)) best.delete(code);
+        for (const [code, share] of votes) if (share >= neighbourFrom && !best.has(code)) best.set(code, share);
       }
       // A test, a greeting, thanks, spam: no need at all, whatever the model guesses from a word or two.
       const whole = prepared

@@ -1,0 +1,50 @@
+// Needs voted by the most similar labelled messages (hub/needs/labelled): a message says "his lips are going
+// blue" or "she can't keep us much longer" in words no single need's phrases carry, but a labelled message
+// written about the same situation often does, with its needs. Similarity is the cosine of TF-IDF weighted
+// features (the detector's stems and stem pairs), looked up through an inverted index.
+
+export interface NeighbourItem {
+  features: Readonly<Record<string, number>>;
+  needs: readonly string[];
+}
+
+export interface Neighbours {
+  /** Each need's share of the similarity of the k most similar labelled messages, 0–1. */
+  votes(features: Readonly<Record<string, number>>): Map<string, number>;
+}
+
+/**
+ * k: how many of the most similar messages vote. minFeatures: a message with fewer features (stems and stem pairs)
+ * gets no votes.
+ */
+export function buildNeighbours(items: readonly NeighbourItem[], k: number, minFeatures: number): Neighbours {
+  const documents = new Map<string, number>();
+  for (const item of items) for (const f of Object.keys(item.features)) documents.set(f, (documents.get(f) ?? 0) + 1);
+  const idf = (f: string) => Math.log((items.length + 1) / ((documents.get(f) ?? 0) + 1));
+  const vector = (features: Readonly<Record<string, number>>) => {
+    const entries = Object.entries(features).map(([f, weight]) => [f, weight * idf(f)] as const);
+    const norm = Math.sqrt(entries.reduce((sum, [, x]) => sum + x * x, 0)) || 1;
+    return entries.map(([f, x]) => [f, x / norm] as const);
+  };
+  const postings = new Map<string, { item: number; weight: number }[]>();
+  items.forEach((item, i) => {
+    for (const [f, weight] of vector(item.features)) (postings.get(f) ?? postings.set(f, []).get(f)!).push({ item: i, weight });
+  });
+
+  return {
+    votes(features) {
+      // A few words ("hi is this the council") are not a situation: their nearest messages are chance.
+      if (Object.keys(features).length < minFeatures) return new Map();
+      const similarity = new Float64Array(items.length);
+      for (const [f, x] of vector(features)) for (const p of postings.get(f) ?? []) similarity[p.item]! += x * p.weight;
+      const nearest = [...similarity.keys()]
+        .filter((i) => similarity[i]! > 0)
+        .sort((a, b) => similarity[b]! - similarity[a]!)
+        .slice(0, k);
+      const total = nearest.reduce((sum, i) => sum + similarity[i]!, 0);
+      const votes = new Map<string, number>();
+      for (const i of nearest) for (const code of items[i]!.needs) votes.set(code, (votes.get(code) ?? 0) + similarity[i]! / total);
+      return votes;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { loadNeedsData } from '../../hub/needs/data.ts';
+import { buildDetector } from '../../hub/needs/detector.ts';
+import { fileModelStore } from '../../hub/needs/model-store.ts';
+import { buildNeighbours } from '../../hub/needs/neighbours.ts';
+
+const item = (words: string, needs: string[]) => ({ features: Object.fromEntries(words.split(' ').map((w) => [w, 1])), needs });
+const query = (words: string) => Object.fromEntries(words.split(' ').map((w) => [w, 1]));
+
+describe('neighbours: needs voted by the most similar labelled messages', () => {
+  const index = buildNeighbours(
+    [
+      item('sofa friend leave weekend', ['housing.homeless']),
+      item('sofa friend leave money', ['housing.homeless', 'money.crisis']),
+      item('sofa cushion stain', []),
+      item('bin missed street', ['environment.waste']),
+    ],
+    2,
+    3,
+  );
+
+  it('gives each need its share of the k most similar messages', () => {
+    const votes = index.votes(query('sofa friend leave tonight'));
+    expect(votes.get('housing.homeless')).toBeCloseTo(1);
+    expect(votes.get('money.crisis')).toBeGreaterThan(0.3);
+    expect(votes.get('money.crisis')).toBeLessThan(0.7);
+    // Only the two nearest vote: the bin message shares nothing, the cushion one is third.
+    expect(votes.has('environment.waste')).toBe(false);
+  });
+
+  it('gives no votes to a message of one or two words, whose nearest messages are chance', () => {
+    expect(index.votes(query('sofa friend')).size).toBe(0);
+    expect(index.votes(query('sofa friend leave')).size).toBeGreaterThan(0);
+  });
+
+  it('gives no votes when nothing is similar', () => {
+    expect(index.votes(query('planning extension light objection')).size).toBe(0);
+  });
+});
+
+describe('the detector with neighbours', () => {
+  const data = loadNeedsData();
+  const store = fileModelStore();
+  const withNeighbours = buildDetector(data, { store });
+  const without = buildDetector(data, { store, neighbours: 0 });
+  const codes = (d: typeof without, text: string) => d.detect(text).needs.map((n) => n.code);
+
+  it('finds a need said only as a situation that labelled messages share', () => {
+    // Someone who visits a parent every day to do everything is a carer, though no word says so.
+    const text = "mum keeps falling over and she can't wash herself any more, I live two hours away";
+    expect(codes(without, text)).not.toContain('care.carer');
+    expect(codes(withNeighbours, text)).toEqual(expect.arrayContaining(['care.adult', 'care.carer']));
+  });
+
+  it('adds nothing to a greeting', () => {
+    expect(codes(withNeighbours, 'hello is that the council?')).toEqual([]);
+  });
+});
