@@ -2,6 +2,7 @@
 // Each piece is built in its own module (channels/, hub/, agent-desk/); this file just connects them in order.
 // It lives outside all three because it is the one place allowed to import them all (DESIGN.md, "Dependency
 // direction"); tests/unit/architecture.test.ts holds every other folder to its direction.
+import { createHash } from 'node:crypto';
 import { createEffectsRunner } from '../hub/effects.ts';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import proxyAddr from 'proxy-addr';
@@ -36,8 +37,8 @@ import { startSweeper } from '../hub/sweeper.ts';
 import { startFollowUps } from '../hub/followup/schedule.ts';
 import { placeFollowUpCall } from '../hub/usecases/follow-up.ts';
 import { startWorkers, type Workers } from '../hub/workers.ts';
-import { loadNeedsData } from '../hub/needs/data.ts';
-import { buildDetector } from '../hub/needs/detector.ts';
+import { loadNeedsData, type NeedsData } from '../hub/needs/data.ts';
+import { buildDetector, type NeedsDetector } from '../hub/needs/detector.ts';
 import { fileModelStore } from '../hub/needs/model-store.ts';
 import { createNeedsBot } from '../hub/bot/bot.ts';
 import { buildKnowledge } from '../hub/bot/knowledge.ts';
@@ -91,12 +92,27 @@ function createAdapters(config: HubConfig, fanout: Fanout, rateLimits: RateLimit
   return adapters;
 }
 
+/**
+ * One detector per needs data in a process. It is pure once built, and building it reads and indexes every
+ * labelled message (about a second), so a process that starts several hubs (the tests) builds it once.
+ */
+const detectors = new Map<string, NeedsDetector>();
+function needsDetector(data: NeedsData): { detector: NeedsDetector; reused: boolean } {
+  const key = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+  const known = detectors.get(key);
+  if (known) return { detector: known, reused: true };
+  const detector = buildDetector(data, { store: fileModelStore() });
+  detectors.set(key, detector);
+  return { detector, reused: false };
+}
+
 export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps = {}): Promise<RunningHub> {
   logger.info(describeConfig(config), 'starting contact-hub');
   // Built before anything connects: a missing or bad taxonomy stops the start, naming the file.
   const needsData = loadNeedsData({ taxonomyPath: config.needsTaxonomyPath });
-  const needs = buildDetector(needsData, { store: fileModelStore() });
-  logger.info({ ms: Math.round(needs.buildMs), trained: needs.trained }, 'built the needs detection model');
+  const { detector: needs, reused } = needsDetector(needsData);
+  if (reused) logger.info('reused the needs detection model built by an earlier hub in this process');
+  else logger.info({ ms: Math.round(needs.buildMs), trained: needs.trained }, 'built the needs detection model');
   let lastRedisError = 0;
   const onRedisError = (error: Error) => {
     // Reconnect attempts fail many times a second during an outage: say so at most every 10 s.

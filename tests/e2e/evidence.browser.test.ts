@@ -167,7 +167,7 @@ describe('the evidence view', () => {
     await nav.getByRole('button', { name: 'Evidence' }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('evidence-title');
     await settled(page);
-    expect(await rowsOf(page, 'demand-by-district')).toContainEqual(['TF2', 'Not enough food', 'food.insecurity', '7']);
+    await expect.poll(() => rowsOf(page, 'demand-by-district')).toContainEqual(['TF2', 'Not enough food', 'food.insecurity', '7']);
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -12,6 +12,7 @@ import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhoo
 import type { RunningHub } from '../../app/compose.ts';
 import { loadNeedsData } from '../../hub/needs/data.ts';
 import { buildDetector } from '../../hub/needs/detector.ts';
+import { fileModelStore } from '../../hub/needs/model-store.ts';
 import { buildKnowledge } from '../../hub/bot/knowledge.ts';
 import { createNeedsBot } from '../../hub/bot/bot.ts';
 import { runBotTurn } from '../../hub/bot/run.ts';
@@ -228,7 +229,7 @@ describe('the needs bot on SMS', () => {
 
   it('a turn that runs twice for one message (a retried job) answers once, and two workers never answer one conversation at once', async () => {
     const data = loadNeedsData();
-    const detector = buildDetector(data);
+    const detector = buildDetector(data, { store: fileModelStore() });
     const knowledge = buildKnowledge({ detect: (t) => detector.detect(t), taxonomy: data.taxonomy.needs });
     const bot = createNeedsBot(knowledge);
     const wording = { say: knowledge.say, enabledChannels: ['sms'] as const, safetyNetAnyTime: knowledge.safety.safetyNetAnyTime };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA_FILES, expandTerms, loadNeedsData, type NeedsData } from '../../hub/needs/data.ts';
 import { buildDetector, type NeedsDetector } from '../../hub/needs/detector.ts';
+import { fileModelStore } from '../../hub/needs/model-store.ts';
 import { DEFAULT_TAXONOMY_PATH, NeedsDataError, loadTaxonomy } from '../../hub/needs/taxonomy.ts';
 import { dropDisfluencies, expandShorthand, pieces, stripEmailFurniture } from '../../hub/needs/text.ts';
 
@@ -14,7 +15,7 @@ let data: NeedsData;
 let detector: NeedsDetector;
 beforeAll(() => {
   data = loadNeedsData();
-  detector = buildDetector(data);
+  detector = buildDetector(data, { store: fileModelStore() });
 });
 
 const codes = (text: string) =>
@@ -262,7 +263,7 @@ describe('the danger-now model', () => {
   it('asks whether the person is safe now when a message reads like danger in words no rule has', () => {
     expect(detector.detect(unfamiliar)).toMatchObject({ urgent: false, safetyQuestion: true });
     expect(detector.riskBecause(unfamiliar).join(' ')).toMatch(/danger-now model/);
-    const rulesOnly = buildDetector({ ...data, urgency: { ...data.urgency, dangerAskFrom: 1 } });
+    const rulesOnly = buildDetector({ ...data, urgency: { ...data.urgency, dangerAskFrom: 1 } }, { store: fileModelStore() });
     expect(rulesOnly.detect(unfamiliar).safetyQuestion).toBe(false);
   });
 

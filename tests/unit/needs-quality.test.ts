@@ -8,10 +8,12 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { loadLabelledSets, loadNeedsData } from '../../hub/needs/data.ts';
 import { buildDetector } from '../../hub/needs/detector.ts';
+import { fileModelStore } from '../../hub/needs/model-store.ts';
 import { crossValidateDanger, loadLabelled, precision, recall, score } from '../../bench/needs-score.ts';
 
 const data = loadNeedsData();
-const detector = buildDetector(data);
+// The weights scripts/prepare.ts kept (trained here if they are missing or the data changed).
+const detector = buildDetector(data, { store: fileModelStore() });
 const codes = new Set(data.taxonomy.needs.map((n) => n.code));
 const cases = (file: string) => loadLabelled(new URL(`../../hub/needs/labelled/${file}`, import.meta.url), codes);
 /**

@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadNeedsData } from '../../hub/needs/data.ts';
 import { buildDetector } from '../../hub/needs/detector.ts';
+import { fileModelStore } from '../../hub/needs/model-store.ts';
 
-const detector = buildDetector(loadNeedsData());
+const detector = buildDetector(loadNeedsData(), { store: fileModelStore() });
 
 const URGENT = [
   "he's outside",
