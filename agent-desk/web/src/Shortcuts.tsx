@@ -72,8 +72,12 @@ export function ShortcutSheet({ active }: { active: boolean }) {
   }, [open]);
 
   // Shut (Escape, Close): focus goes back to where the agent was, or to the list's title if that is gone.
+  // The close event comes a task later: if focus has already moved on (the browser gave it back, or the agent
+  // pressed a shortcut such as Alt+S as the sheet shut), it stays there.
   const onClose = () => {
     setOpen(false);
+    const now = document.activeElement;
+    if (now && now !== document.body && !dialog.current?.contains(now)) return;
     const back = opener.current?.isConnected ? opener.current : document.getElementById('list-title');
     back?.focus({ preventScroll: true });
   };
