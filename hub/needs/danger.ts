@@ -5,9 +5,10 @@
 // flag the message urgent: the bot asks whether the person is safe right now, which costs a calm customer
 // one question and catches what the rules miss.
 //
-// Logistic regression over the message's words and word pairs (pronouns, tense and "now" kept: they are
+// Logistic regression (logistic.ts) over the message's words and word pairs (pronouns, tense and "now" kept: they are
 // what separates "he is outside" from "he was"). Sparse and small: trained at start in tens of
 // milliseconds; scoring a message is a few hundred map lookups.
+import { logisticFrom, trainLogistic, type LogisticModel, type SavedLogistic } from './logistic.ts';
 import { words } from './text.ts';
 
 export interface DangerExample {
@@ -22,6 +23,8 @@ export interface DangerModel {
   /** The words and pairs that raised the score most (for tuning and tests). */
   because(prepared: string, top?: number): string[];
   readonly features: number;
+  /** The learnt weights, to keep between starts (dangerModelFrom reads them back). */
+  toJSON(): SavedLogistic;
 }
 
 export interface DangerTraining {
@@ -33,73 +36,42 @@ export interface DangerTraining {
 }
 
 /** A message's features: its distinct words and neighbouring word pairs. */
-function featuresOf(prepared: string): Set<string> {
+function featuresOf(prepared: string): Record<string, number> {
   const w = words(prepared).map((x) => x.replace(/'/g, ''));
-  const out = new Set<string>(w);
-  for (let i = 0; i + 1 < w.length; i++) out.add(`${w[i]} ${w[i + 1]}`);
+  const out: Record<string, number> = {};
+  for (const x of w) out[x] = 1;
+  for (let i = 0; i + 1 < w.length; i++) out[`${w[i]} ${w[i + 1]}`] = 1;
   return out;
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+/** The settings the detector trains with (also part of the key its kept weights are found by). */
+export const DANGER_TRAINING: Required<DangerTraining> = { minCount: 2, l2: 1, iterations: 150 };
+
+const URGENT = 'urgent';
 
 export function trainDangerModel(examples: readonly DangerExample[], options: DangerTraining = {}): DangerModel {
-  const minCount = options.minCount ?? 2;
-  const l2 = options.l2 ?? 1;
-  const iterations = options.iterations ?? 150;
+  const settings = { ...DANGER_TRAINING, ...options, rate: 0.1, prune: 1e-4 };
+  return modelOf(
+    trainLogistic(
+      examples.map((e) => ({ features: featuresOf(e.text), labels: e.urgent ? [URGENT] : [] })),
+      [URGENT],
+      settings,
+    ),
+  );
+}
 
-  const counts = new Map<string, number>();
-  const docs = examples.map((e) => featuresOf(e.text));
-  for (const doc of docs) for (const f of doc) counts.set(f, (counts.get(f) ?? 0) + 1);
-  const index = new Map<string, number>();
-  for (const [f, n] of counts) if (n >= minCount) index.set(f, index.size);
-  const rows = docs.map((doc) => Int32Array.from([...doc].flatMap((f) => (index.has(f) ? [index.get(f)!] : []))));
-  const labels = examples.map((e) => (e.urgent ? 1 : 0));
+/** A model from weights kept by toJSON(); undefined when they are not a model's (a damaged file). */
+export function dangerModelFrom(saved: unknown): DangerModel | undefined {
+  const model = logisticFrom(saved);
+  return model?.labels.length === 1 && model.labels[0] === URGENT ? modelOf(model) : undefined;
+}
 
-  // Full-batch Adam on the penalised log-loss: deterministic, and converged well within the iterations
-  // for a few thousand features and a few hundred messages.
-  const n = index.size;
-  const weights = new Float64Array(n);
-  let bias = 0;
-  const m = new Float64Array(n + 1);
-  const v = new Float64Array(n + 1);
-  const rate = 0.1;
-  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
-  const grad = new Float64Array(n + 1);
-  for (let t = 1; t <= iterations; t++) {
-    grad.fill(0);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      let z = bias;
-      for (const j of row) z += weights[j]!;
-      const error = sigmoid(z) - labels[i]!;
-      for (const j of row) grad[j]! += error;
-      grad[n]! += error;
-    }
-    for (let j = 0; j < n; j++) grad[j]! += l2 * weights[j]!;
-    for (let j = 0; j <= n; j++) {
-      m[j] = b1 * m[j]! + (1 - b1) * grad[j]!;
-      v[j] = b2 * v[j]! + (1 - b2) * grad[j]! * grad[j]!;
-      const step = (rate * (m[j]! / (1 - b1 ** t))) / (Math.sqrt(v[j]! / (1 - b2 ** t)) + eps);
-      if (j === n) bias -= step;
-      else weights[j]! -= step;
-    }
-  }
-
-  const weightOf = new Map<string, number>();
-  for (const [f, j] of index) if (Math.abs(weights[j]!) > 1e-4) weightOf.set(f, weights[j]!);
+function modelOf(model: LogisticModel): DangerModel {
   return {
-    features: weightOf.size,
-    score(prepared) {
-      let z = bias;
-      for (const f of featuresOf(prepared)) z += weightOf.get(f) ?? 0;
-      return sigmoid(z);
-    },
-    because(prepared, top = 5) {
-      return [...featuresOf(prepared)]
-        .filter((f) => (weightOf.get(f) ?? 0) > 0)
-        .sort((a, b) => weightOf.get(b)! - weightOf.get(a)!)
-        .slice(0, top);
-    },
+    features: model.size,
+    toJSON: () => model.toJSON(),
+    score: (prepared) => model.scores(featuresOf(prepared)).get(URGENT)!,
+    because: (prepared, top = 5) => model.because(featuresOf(prepared), URGENT, top),
   };
 }
 

@@ -95,7 +95,14 @@ const UrgencyRule = z.object({
   unless: z.string().min(1).optional(),
 });
 /** A sign of possible danger, too weak to act on alone: the bot asks whether the person is safe right now. */
-const RiskSignal = z.object({ why: z.string().min(1), kind: DangerKind, pattern: z.string().min(1), unless: z.string().min(1).optional() });
+const RiskSignal = z.object({
+  why: z.string().min(1),
+  kind: DangerKind,
+  /** Taxonomy codes the signal shows whatever the answer to the safety question (goodbye words: mental health). */
+  needs: z.array(z.string()).default([]),
+  pattern: z.string().min(1),
+  unless: z.string().min(1).optional(),
+});
 
 export const UrgencyRules = z
   .object({
@@ -201,7 +208,11 @@ export function checkTraining(training: Training, taxonomy: Taxonomy, file = 'tr
 }
 
 export function checkUrgency(urgency: UrgencyRules, taxonomy: Taxonomy, file = 'urgency rules'): UrgencyRules {
-  refuseUnknown([...urgency.rules.flatMap((r) => r.needs), ...urgency.askSafetyFor, ...Object.keys(urgency.needKinds)], taxonomy, file);
+  refuseUnknown(
+    [...urgency.rules.flatMap((r) => r.needs), ...urgency.signals.flatMap((s) => s.needs), ...urgency.askSafetyFor, ...Object.keys(urgency.needKinds)],
+    taxonomy,
+    file,
+  );
   return urgency;
 }
 

@@ -1,18 +1,18 @@
 // Needs detection: which taxonomy needs a message speaks of, and whether it shows immediate danger.
-// The model is NLP.js's neural classifier (one perceptron per need, as NLP.js's own NLU trains) over
-// Snowball stems and stem pairs, trained once at start from the taxonomy's examples, training.json and the labelled
-// messages in hub/needs/labelled/ (whole messages with all their needs).
+// The model is logistic regression (logistic.ts, one output per need) over Snowball stems and stem pairs, trained
+// from the taxonomy's examples, training.json and the labelled messages in hub/needs/labelled/ (whole messages
+// with all their needs), and kept by the hash of what it learnt from (model-store.ts).
 // After that, detect() is pure and synchronous: no I/O, no network, nothing kept between calls.
 //
 // Several needs in one message: the text is cut into sentences and clauses (text.ts) and each piece is
 // scored on its own; a need's confidence is its best score over the pieces. Because each need has its
-// own perceptron, scores are independent (one-vs-rest), not shares of one total.
+// own output, scores are independent (one-vs-rest), not shares of one total.
 import { createHash } from 'node:crypto';
-import { NeuralNetwork, type TrainingItem } from '@nlpjs/neural';
 import { StemmerEn } from '@nlpjs/lang-en-min';
 import type { DangerKind, NeedsData } from './data.ts';
 import { dropDisfluencies, expandShorthand, normalise, pieces, stripEmailFurniture, words } from './text.ts';
-import { dangerExamples, dangerNow, trainDangerModel } from './danger.ts';
+import { DANGER_TRAINING, dangerExamples, dangerModelFrom, dangerNow, trainDangerModel } from './danger.ts';
+import { logisticFrom, trainLogistic, type LogisticItem, type LogisticSettings } from './logistic.ts';
 import { buildNeighbours } from './neighbours.ts';
 import { compileSignals, compileUrgency } from './urgency.ts';
 
@@ -57,40 +57,38 @@ export interface NeedsDetector {
   prepare(text: string): string;
   /** How long building the model took, in milliseconds. */
   readonly buildMs: number;
-  /** Whether the trained weights came from the store (the same corpus trained before) or were trained now. */
+  /** Whether the trained weights (the needs model's and the danger-now model's) all came from the store, or some were trained now. */
   readonly trained: 'stored' | 'now';
 }
 
 export interface DetectorOptions {
-  /** A need is reported when a piece scores it at least this. */
+  /** A need is reported when a piece of the message scores it at least this: default 0.7. */
   threshold?: number;
-  /** A piece's single best need is reported from this lower score (a short clause often says one thing weakly). */
-  topThreshold?: number;
   /** Where a trained model is kept between starts, by the hash of what it was trained on (model-store.ts). */
   store?: TrainedModelStore;
-  /**
-   * A word met in the training phrases of this many needs or more ("door", "now", "help") weighs less alone
-   * (commonWeight; its pairs with neighbours keep full weight). At full weight it votes against every need it is
-   * not in and can outvote the words that carry the need: with 1,600 more varied phrases, "my partner is
-   * hitting me he is outside the door now" lost its domestic-abuse need. Default 6; 0 turns this off.
-   */
-  commonAcross?: number;
-  /** …unless this share of its uses or more are in one need ("school"): default 0.5. */
-  commonTopShare?: number;
-  /** What such a word weighs alone, against 1 for the others: default 0.3. */
-  commonWeight?: number;
-  /** How many of the most similar labelled messages vote on the needs (neighbours.ts): default 15; 0 turns voting off. */
+  /** How many of the most similar labelled messages vote on the needs (neighbours.ts): default 20; 0 turns voting off. */
   neighbours?: number;
   /** A need the model did not report is added when it has this share of the neighbours' votes: default 0.4. */
   neighbourFrom?: number;
+  /**
+   * …or when it has this smaller share (default 0.25) and the model gave it at least agreeFrom (default 0.2) on
+   * some piece: two weak signs that agree.
+   */
+  agreeVote?: number;
+  agreeFrom?: number;
   /** A need the model reported below this score is dropped when no neighbour has it: default 0.9. */
   keepFrom?: number;
+  /** A message no neighbours vote on (a short one) has its best need reported from this lower score: default 0.35. */
+  shortFrom?: number;
   /**
    * Messages with fewer features than this (stems and stem pairs; about eight words that carry meaning) get no
    * votes: default 16. A short message's nearest ones are near by chance, and the model reads short ones well.
    */
   neighbourMinFeatures?: number;
 }
+
+/** How the needs model is trained (part of the key its kept weights are found by). */
+const NEEDS_TRAINING: LogisticSettings = { minCount: 1, l2: 1, iterations: 200, rate: 0.05, prune: 0.03 };
 
 /**
  * Trained weights kept by a key: the hash of the training corpus as the model reads it (features, not source
@@ -149,7 +147,6 @@ function spellingIndex(vocabulary: Iterable<string>) {
 export function buildDetector(data: NeedsData, options: DetectorOptions = {}): NeedsDetector {
   const started = performance.now();
   const threshold = options.threshold ?? 0.7;
-  const topThreshold = options.topThreshold ?? 0.45;
   const shorthand = new Map(Object.entries(data.language.shorthand));
   const labels = new Map(data.taxonomy.needs.map((n) => [n.code, n.label]));
   const stemmer = new StemmerEn();
@@ -168,8 +165,6 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     : undefined;
 
   let correct = (word: string) => word;
-  let common = new Set<string>();
-  const commonWeight = options.commonWeight ?? 0.3;
   // While training, the stemmer memoises freely; after it, only the training vocabulary's stems are kept, so
   // nothing from a customer's message outlives the call and the memo cannot grow without end.
   let stem = (word: string) => stemmer.stemWord(word);
@@ -181,19 +176,19 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
       .map((w) => stem(synonym.get(w) ?? w));
     const out: Record<string, number> = {};
     for (let i = 0; i < stems.length; i++) {
-      if (!PAIR_ONLY.has(stems[i]!)) out[stems[i]!] = common.has(stems[i]!) ? commonWeight : 1;
+      if (!PAIR_ONLY.has(stems[i]!)) out[stems[i]!] = 1;
       if (i + 1 < stems.length) out[`${stems[i]} ${stems[i + 1]}`] = 1;
     }
     return out;
   };
 
-  // Training corpus: one item per utterance; "none" items teach every need's perceptron to stay quiet.
-  const corpus: TrainingItem[] = [];
+  // Training corpus: one item per utterance; "none" items teach every need's output to stay quiet.
+  const corpus: LogisticItem[] = [];
   const vocabulary = new Set<string>();
   const add = (utterance: string, codes: readonly string[]) => {
     const prepared = prepare(utterance);
     for (const w of words(prepared)) vocabulary.add(w.replace(/'/g, ''));
-    corpus.push({ input: features(prepared), output: Object.fromEntries(codes.map((code) => [code, 1])) });
+    corpus.push({ features: features(prepared), labels: codes });
   };
   for (const need of data.taxonomy.needs) {
     for (const example of need.examples) add(example, [need.code]);
@@ -203,66 +198,35 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   // Whole labelled messages, each with every need it has: they teach which words mark a need the person has
   // now and which are only context (a condition, a past event, thanks), which one-need phrases cannot.
   // On blind sets never trained on this raised precision 0.73 → 0.79 at the same recall. A long email's words
-  // are too many to say which carries which need, and training on them took 20 times as long: left out.
+  // are too many to say which carries which need: left out.
   for (const c of data.labelled) if (words(c.text).length <= WHOLE_MESSAGE_WORDS) add(c.text, c.needs);
   correct = spellingIndex(vocabulary);
-  const commonAcross = options.commonAcross ?? 6;
-  if (commonAcross > 0) {
-    // How often each word is met in each need's phrases and messages. A word in whole messages of many needs is
-    // as often context as a need's own word; counting those too raised F1 on holdouts 9-12 by 0.03.
-    const needsOf = new Map<string, Map<string, number>>();
-    for (const item of corpus)
-      for (const code of Object.keys(item.output))
-        for (const f of Object.keys(item.input)) {
-          if (f.includes(' ')) continue;
-          const counts = needsOf.get(f) ?? needsOf.set(f, new Map()).get(f)!;
-          counts.set(code, (counts.get(code) ?? 0) + 1);
-        }
-    const topShare = options.commonTopShare ?? 0.5;
-    common = new Set(
-      [...needsOf]
-        .filter(([, counts]) => {
-          if (counts.size < commonAcross) return false;
-          const all = [...counts.values()];
-          // A word most of whose uses are in one need ("school") still carries that need alone.
-          return Math.max(...all) / all.reduce((a, b) => a + b, 0) < topShare;
-        })
-        .map(([f]) => f),
-    );
-    for (const item of corpus) for (const f of common) if (f in item.input) item.input[f] = commonWeight;
-  }
 
-  // Which features each need was trained on: a need scores only on a piece sharing one (NLP.js does the
-  // same), so a perceptron's bias alone never reports a need.
+  // Which features each need was trained on: a need scores only on a piece sharing one, so a need's bias alone
+  // never reports it.
   const featuresOf = new Map<string, Set<string>>();
   for (const item of corpus) {
-    for (const code of Object.keys(item.output)) {
+    for (const code of item.labels) {
       const set = featuresOf.get(code) ?? new Set<string>();
-      for (const f of Object.keys(item.input)) set.add(f);
+      for (const f of Object.keys(item.features)) set.add(f);
       featuresOf.set(code, set);
     }
   }
 
-  const network = new NeuralNetwork({ log: false });
-  // Training is most of the build (about 4 s) and deterministic: the same corpus gives the same weights.
-  const key = createHash('sha256')
-    .update(JSON.stringify({ settings: network.settings, corpus }))
+  // Training is most of the build (several seconds) and deterministic: the same corpus gives the same weights.
+  const codes = data.taxonomy.needs.map((n) => n.code);
+  const key = `needs-${createHash('sha256')
+    .update(JSON.stringify({ settings: NEEDS_TRAINING, codes, corpus }))
     .digest('hex')
-    .slice(0, 32);
-  const saved = options.store?.load(key);
-  let fromStore = false;
-  if (saved !== undefined) {
-    try {
-      network.fromJSON(saved);
-      fromStore = network.isRunnable;
-    } catch {
-      // A damaged file: trained below, as if there were none.
-    }
-  }
-  if (!fromStore) {
-    network.train(corpus);
-    options.store?.save(key, network.toJSON());
-  }
+    .slice(0, 32)}`;
+  const kept = logisticFrom(options.store?.load(key));
+  const model =
+    kept ??
+    (() => {
+      const trained = trainLogistic(corpus, codes, NEEDS_TRAINING);
+      options.store?.save(key, trained.toJSON());
+      return trained;
+    })();
   const urgency = compileUrgency(
     data.urgency,
     // Pronouns stay: "going to kill myself" is not "going to kill each other".
@@ -270,7 +234,20 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   );
   const signals = compileSignals(data.urgency);
   // Learnt from the labelled sets and the taxonomy's urgency examples: danger said in words no rule has.
-  const dangerModel = trainDangerModel(dangerExamples(data.labelled, data.taxonomy.urgency.examples, prepare));
+  // Its training is deterministic too, and kept by the same store (about a third of a second at each start).
+  const examples = dangerExamples(data.labelled, data.taxonomy.urgency.examples, prepare);
+  const dangerKey = `danger-${createHash('sha256')
+    .update(JSON.stringify({ settings: DANGER_TRAINING, examples }))
+    .digest('hex')
+    .slice(0, 32)}`;
+  const keptDanger = dangerModelFrom(options.store?.load(dangerKey));
+  const dangerModel =
+    keptDanger ??
+    (() => {
+      const trained = trainDangerModel(examples);
+      options.store?.save(dangerKey, trained.toJSON());
+      return trained;
+    })();
   const dangerAskFrom = data.urgency.dangerAskFrom;
   const scoreDanger = (prepared: string) => dangerNow(dangerModel, prepared, data.urgency.dangerMinWords);
   const wholeNeutral = data.language.neutral.flatMap((n) => (typeof n === 'string' ? [new RegExp(n, 'i')] : []));
@@ -289,9 +266,12 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     return result;
   };
   // Every labelled message votes, long ones too: similarity needs no training.
-  const neighbourCount = options.neighbours ?? 15;
+  const neighbourCount = options.neighbours ?? 20;
   const neighbourFrom = options.neighbourFrom ?? 0.4;
+  const agreeVote = options.agreeVote ?? 0.25;
+  const agreeFrom = options.agreeFrom ?? 0.2;
   const keepFrom = options.keepFrom ?? 0.9;
+  const shortFrom = options.shortFrom ?? 0.35;
   const neighbours = buildNeighbours(
     data.labelled.map((c) => ({ features: features(prepare(c.text)), needs: c.needs })),
     neighbourCount,
@@ -300,37 +280,38 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   const buildMs = performance.now() - started;
 
   const piecesOf = (text: string) => pieces(prepare(text));
+  /** The model's scores for one piece, for the needs trained on at least one of its features. */
+  const scoresOf = (input: Record<string, number>): [string, number][] => {
+    const keys = Object.keys(input);
+    if (!keys.length) return [];
+    return [...model.scores(input)].filter(([code]) => keys.some((k) => featuresOf.get(code)?.has(k)));
+  };
 
   return {
     buildMs,
-    trained: fromStore ? 'stored' : 'now',
+    trained: kept && keptDanger ? 'stored' : 'now',
     prepare,
     detect(text) {
       const prepared = prepare(text);
       const parts = pieces(prepared);
-      const best = new Map<string, number>();
+      // Each need's best score over the pieces, reported or not.
+      const seen = new Map<string, number>();
+      for (const piece of parts) for (const [code, score] of scoresOf(features(piece))) if (score > (seen.get(code) ?? 0)) seen.set(code, score);
+      const best = new Map([...seen].filter(([, score]) => score >= threshold));
+      // The most similar labelled messages add a need they mostly share, or one they share less that the model
+      // half-saw too; and a need the model is unsure of goes unless one of them has it.
+      const votes = neighbourCount > 0 ? neighbours.votes(features(prepared)) : new Map<string, number>();
+      // A short message says one thing weakly ("I've got damp"), and no neighbours vote on it: its best need is
+      // reported from a lower score.
+      if (!votes.size && !best.size) {
+        const [top] = [...seen].sort((a, b) => b[1] - a[1]);
+        if (top && top[1] >= shortFrom) best.set(top[0], top[1]);
+      }
+      if (votes.size) for (const [code, score] of best) if (score < keepFrom && !votes.has(code)) best.delete(code);
+      for (const [code, share] of votes)
+        if (!best.has(code) && (share >= neighbourFrom || (share >= agreeVote && (seen.get(code) ?? 0) >= agreeFrom))) best.set(code, share);
       // The best score, reported or not, of the needs that call for the safety question.
-      let unsure = 0;
-      for (const piece of parts) {
-        const input = features(piece);
-        const keys = Object.keys(input);
-        if (!keys.length) continue;
-        const scores = Object.entries(network.run(input) ?? {})
-          .filter(([code]) => keys.some((k) => featuresOf.get(code)?.has(k)))
-          .sort((a, b) => b[1] - a[1]);
-        for (const [rank, [code, score]] of scores.entries()) {
-          if (askSafetyFor.has(code)) unsure = Math.max(unsure, score);
-          if (score < (rank === 0 ? topThreshold : threshold)) continue;
-          if (score > (best.get(code) ?? 0)) best.set(code, score);
-        }
-      }
-      // The most similar labelled messages add a need they mostly share, and a need the model is unsure of goes
-      // unless one of them has it too.
-      if (neighbourCount > 0) {
-        const votes = neighbours.votes(features(prepared));
-        if (votes.size) for (const [code, score] of best) if (score < keepFrom && !votes.has(code)) best.delete(code);
-        for (const [code, share] of votes) if (share >= neighbourFrom && !best.has(code)) best.set(code, share);
-      }
+      const unsure = Math.max(0, ...[...seen].filter(([code]) => askSafetyFor.has(code)).map(([, score]) => score));
       // A test, a greeting, thanks, spam: no need at all, whatever the model guesses from a word or two.
       const whole = prepared
         .replace(/[^a-z0-9£' ]+/g, ' ')
@@ -338,15 +319,16 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
         .trim();
       if (wholeNeutral.some((pattern) => pattern.test(whole)) || kindsNeutral.some((n) => n.when.test(prepared) && !n.unless?.test(prepared))) best.clear();
       const danger = urgency(parts);
-      // A danger rule that shows a need for certain (a stated intent to die) reports it even if the model is unsure.
-      for (const match of danger) for (const code of match.needs) best.set(code, Math.max(1, best.get(code) ?? 0));
-      // Most confident first, by the model's own score: several needs often pass 1, where the reported confidence stops.
+      const urgent = danger.length > 0;
+      const risks = urgent ? [] : signals(parts);
+      // A danger rule or risk signal that shows a need for certain (a stated intent to die, goodbye words) reports it
+      // even if the model is unsure.
+      for (const match of [...danger, ...risks]) for (const code of match.needs) best.set(code, Math.max(1, best.get(code) ?? 0));
+      // Most confident first (a need a danger rule shows, at 1, before the model's).
       const needs = [...best]
         .filter(([code]) => labels.has(code))
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .map(([code, score]) => ({ code, label: labels.get(code)!, confidence: Math.round(Math.min(1, score) * 1000) / 1000 }));
-      const urgent = danger.length > 0;
-      const risks = urgent ? [] : signals(parts);
       const safetyQuestion =
         !urgent && (risks.length > 0 || needs.some((n) => askSafetyFor.has(n.code)) || unsure >= unsureFrom || scoreDanger(prepared) >= dangerAskFrom);
       const kinds = new Set<DangerKind>();
@@ -356,9 +338,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     },
     explain(text) {
       return piecesOf(text).map((piece) => {
-        const input = features(piece);
-        const keys = Object.keys(input);
-        const scores = Object.entries(network.run(input) ?? {}).filter(([code, v]) => v >= 0.2 && keys.some((k) => featuresOf.get(code)?.has(k)));
+        const scores = scoresOf(features(piece)).filter(([, v]) => v >= 0.2);
         return { piece, scores: Object.fromEntries(scores.map(([c, v]) => [c, Math.round(v * 100) / 100])) };
       });
     },

@@ -1,21 +1,19 @@
-// The needs model's trained weights, kept on disk between starts (buildDetector's TrainedModelStore): training
-// is most of building the detector, reading the weights back a few milliseconds. It is a cache: a file that
+// The needs model's and the danger-now model's trained weights, kept on disk between starts (buildDetector's
+// TrainedModelStore): training is most of building the detector, reading the weights back a fraction of a second. It is a cache: a file that
 // cannot be read or written means the model is trained, never an error.
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageVersion } from '../package-version.ts';
 import type { TrainedModelStore } from './detector.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Beside the desk's bundle cache: made again by an install, never committed. */
 export const MODEL_CACHE = path.join(ROOT, 'node_modules/.cache/contact-hub-needs');
-/** Models kept: enough for a taxonomy or two besides the default, without growing with every data change. */
-const KEEP = 4;
+/** Files kept (a needs model and a danger-now model each): enough for a taxonomy or two besides the default, without growing with every data change. */
+const KEEP = 8;
 
 export function fileModelStore(dir: string = MODEL_CACHE): TrainedModelStore {
-  // The trainer's version names the file too: another version of NLP.js may train differently from the same corpus.
-  const trainer = packageVersion('@nlpjs/neural');
-  const file = (key: string) => path.join(dir, `nlpjs-${trainer}-${key}.json`);
+  // The key is a hash of what the model learnt from and how (detector.ts): a file of the same name is the same model.
+  const file = (key: string) => path.join(dir, `${key}.json`);
   return {
     load(key) {
       try {

@@ -24,7 +24,7 @@ export function compileSignals(data: UrgencyRules): (pieces: readonly string[]) 
   const signals = data.signals.map((s) => ({
     why: s.why,
     kind: s.kind,
-    needs: [] as string[],
+    needs: s.needs,
     pattern: compile(s.pattern),
     unless: s.unless ? compile(s.unless) : undefined,
   }));

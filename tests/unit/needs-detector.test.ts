@@ -79,6 +79,20 @@ describe('detectNeeds: what is found', () => {
     expect(codes('I got a text saying claim now for a council tax rebate, is it real? I am behind on my council tax')).toContain('money.council-tax');
   });
 
+  it('finds no need in registering a birth or death, but does when money or help comes into it', () => {
+    // A hospital and a doctor read as a health need without the neutral kind.
+    expect(codes("er hello I'm ringing to register my mum's death she passed away on Monday at the hospital and the doctor's done the paperwork")).toEqual([]);
+    expect(codes('can I book a wedding at the town hall for next August?')).toEqual([]);
+    expect(codes("I need to register my husband's death but I can't afford the funeral and his pension has stopped")).not.toEqual([]);
+  });
+
+  it('finds the one need of a short message even when the model is not sure of it', () => {
+    // Too few words for similar messages to vote, and one word of need: reported from a lower score.
+    expect(codes("I've got damp")).toEqual(['housing.repairs']);
+    expect(codes('mum needs a stair lift')).toEqual(['care.disability']);
+    expect(codes('hello is that the council?')).toEqual([]);
+  });
+
   it('gives each need its label from the taxonomy and a confidence between 0 and 1, most confident first', () => {
     const { needs } = detector.detect('my boiler is broken and I have been made redundant');
     expect(needs.length).toBeGreaterThanOrEqual(2);
@@ -131,6 +145,13 @@ describe('detectNeeds: urgency', () => {
   it('reports the need a danger rule shows for certain, even if the model is unsure', () => {
     const detection = detector.detect('going to end my life tonight');
     expect(detection.urgent).toBe(true);
+    expect(detection.needs.map((n) => n.code)).toContain('health.mental');
+  });
+
+  it('reports mental health for goodbye words it asks about, whatever the person goes on to answer', () => {
+    const detection = detector.detect('tell Dave he can have the van and all the tools. goodbye everyone');
+    expect(detection.urgent).toBe(false);
+    expect(detection.safetyQuestion).toBe(true);
     expect(detection.needs.map((n) => n.code)).toContain('health.mental');
   });
 });

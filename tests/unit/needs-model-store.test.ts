@@ -39,7 +39,8 @@ describe('the needs model kept between starts', () => {
     const store = fileModelStore(dir);
     const trained = buildDetector(data, { store });
     expect(trained.trained).toBe('now');
-    expect(await readdir(dir)).toHaveLength(1);
+    // The needs model and the danger-now model.
+    expect(await readdir(dir)).toHaveLength(2);
     const stored = buildDetector(data, { store });
     expect(stored.trained).toBe('stored');
     const fresh = buildDetector(data);
@@ -54,6 +55,16 @@ describe('the needs model kept between starts', () => {
     };
     expect(buildDetector(changed, { store }).trained).toBe('now');
     expect(buildDetector(changed, { store }).trained).toBe('stored');
+    expect(buildDetector(data, { store }).trained).toBe('stored');
+  });
+
+  it('trains the danger-now model again when only its file is damaged, and answers as before', async () => {
+    const store = fileModelStore(dir);
+    const before = buildDetector(data, { store });
+    for (const name of await readdir(dir)) if (name.includes('danger-')) await writeFile(path.join(dir, name), '{"bias": 1, "weights": [[1, "x"]]}');
+    const retrained = buildDetector(data, { store });
+    expect(retrained.trained).toBe('now');
+    for (const text of texts) expect(retrained.dangerScore(text), text).toBe(before.dangerScore(text));
     expect(buildDetector(data, { store }).trained).toBe('stored');
   });
 

@@ -46,10 +46,21 @@ describe('the detector with neighbours', () => {
   const codes = (d: typeof without, text: string) => d.detect(text).needs.map((n) => n.code);
 
   it('finds a need said only as a situation that labelled messages share', () => {
-    // Someone who visits a parent every day to do everything is a carer, though no word says so.
-    const text = "mum keeps falling over and she can't wash herself any more, I live two hours away";
-    expect(codes(without, text)).not.toContain('care.carer');
-    expect(codes(withNeighbours, text)).toEqual(expect.arrayContaining(['care.adult', 'care.carer']));
+    // Someone who goes round every day to do everything for a relative is a carer, though no word says so.
+    const carer = "my nan has stopped eating since grandad passed and I'm round hers doing all her meals and washing every day, I'm shattered";
+    expect(codes(without, carer)).not.toContain('care.carer');
+    expect(codes(withNeighbours, carer)).toEqual(expect.arrayContaining(['care.adult', 'care.carer']));
+    // Smoke from a switch and flickering lights are a repair (and a danger), though neither word is one.
+    const repair = "there's smoke coming from the light switch in the hall and the lights keep going off and on";
+    expect(codes(without, repair)).toEqual([]);
+    expect(codes(withNeighbours, repair)).toEqual(['housing.repairs']);
+  });
+
+  it('adds a need fewer of them share when the model half-sees it too', () => {
+    // Redundancy, rent due and £4: a money crisis, which the model and the neighbours each see only weakly.
+    const text = 'got made redundant last week, rent due tuesday, nothing in the fridge and £4 in the bank';
+    expect(codes(buildDetector(data, { store, agreeVote: 2 }), text)).not.toContain('money.crisis');
+    expect(codes(withNeighbours, text)).toContain('money.crisis');
   });
 
   it('adds nothing to a greeting', () => {
