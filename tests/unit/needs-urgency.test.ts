@@ -103,6 +103,9 @@ const ASK = [
   'a guy has been waiting outside my work all week and now he has sat behind me on the train, too scared to get off',
   'forget the arrears, I got all the tablets I could and I am parked by the quarry',
   'please remove my name from the list, by the time anyone reads this it will not matter anyway',
+  // Holdout 14's two urgent misses at first sight (session 23), said in other words: being watched, a height.
+  'he sent me a photo of my car outside the school this morning',
+  'i am stood on the viaduct by the station, nobody rings back anyway, no point is there',
 ];
 
 describe('urgency rules', () => {
