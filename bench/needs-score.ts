@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dangerExamples, dangerNow, trainDangerModel } from '../hub/needs/danger.ts';
 import { LabelledSet, loadLabelledSets, type LabelledCase, type NeedsData } from '../hub/needs/data.ts';
-import { buildDetector, type Detection } from '../hub/needs/detector.ts';
+import { buildDetector, type Detection, type TrainedModelStore } from '../hub/needs/detector.ts';
 
 /** What the scorer reads of a detection: the safety question and the kinds of danger are newer, and optional. */
 type Scored = Pick<Detection, 'needs' | 'urgent'> & { safetyQuestion?: boolean; danger?: readonly string[] };
@@ -138,15 +138,18 @@ export interface DangerCrossValidation {
  * The safety net with the danger-now model, each labelled set scored by a model trained on all the others: how
  * it does on wording it has not learnt from. "Before" is the rules and signals alone (no model).
  */
-export function crossValidateDanger(data: NeedsData, labelledDir?: string): DangerCrossValidation {
-  const rulesOnly = buildDetector({ ...data, urgency: { ...data.urgency, dangerAskFrom: 1 } });
-  const sets = loadLabelledSets(data.taxonomy, labelledDir);
+export function crossValidateDanger(data: NeedsData, options: { labelledDir?: string; store?: TrainedModelStore; folds?: number } = {}): DangerCrossValidation {
+  const rulesOnly = buildDetector({ ...data, urgency: { ...data.urgency, dangerAskFrom: 1 } }, { store: options.store });
+  const sets = loadLabelledSets(data.taxonomy, options.labelledDir);
+  // Each set held out on its own, or (folds) every folds-th set together: fewer models to train, for the tests.
+  const folds = options.folds ?? sets.length;
   const out: DangerCrossValidation = { sets: [], urgent: 0, caught: 0, caughtBefore: 0, calm: 0, asked: 0, askedBefore: 0 };
-  for (const held of sets) {
-    const others = sets.filter((s) => s !== held).flatMap((s) => s.cases);
+  for (let fold = 0; fold < folds; fold++) {
+    const held = sets.filter((_, i) => i % folds === fold);
+    const others = sets.filter((s) => !held.includes(s)).flatMap((s) => s.cases);
     const model = trainDangerModel(dangerExamples(others, data.taxonomy.urgency.examples, rulesOnly.prepare));
-    const row = { name: path.basename(held.file), urgent: 0, caught: 0, caughtBefore: 0, calm: 0, asked: 0, askedBefore: 0 };
-    for (const c of held.cases) {
+    const row = { name: held.map((s) => path.basename(s.file)).join(' + '), urgent: 0, caught: 0, caughtBefore: 0, calm: 0, asked: 0, askedBefore: 0 };
+    for (const c of held.flatMap((s) => s.cases)) {
       const d = rulesOnly.detect(c.text);
       const asksNow = d.safetyQuestion || dangerNow(model, rulesOnly.prepare(c.text), data.urgency.dangerMinWords) >= data.urgency.dangerAskFrom;
       if (c.urgent) {
