@@ -71,7 +71,7 @@ export interface DetectorOptions {
   /** A need the model did not report is added when it has this share of the neighbours' votes: default 0.4. */
   neighbourFrom?: number;
   /**
-   * …or when it has this smaller share (default 0.25) and the model gave it at least agreeFrom (default 0.2) on
+   * …or when it has this smaller share (default 0.25) and the model gave it at least agreeFrom (default 0.3) on
    * some piece: two weak signs that agree.
    */
   agreeVote?: number;
@@ -269,7 +269,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   const neighbourCount = options.neighbours ?? 20;
   const neighbourFrom = options.neighbourFrom ?? 0.4;
   const agreeVote = options.agreeVote ?? 0.25;
-  const agreeFrom = options.agreeFrom ?? 0.2;
+  const agreeFrom = options.agreeFrom ?? 0.3;
   const keepFrom = options.keepFrom ?? 0.9;
   const shortFrom = options.shortFrom ?? 0.35;
   const neighbours = buildNeighbours(

@@ -83,7 +83,8 @@ describe('detectNeeds: what is found', () => {
     // A hospital and a doctor read as a health need without the neutral kind.
     expect(codes("er hello I'm ringing to register my mum's death she passed away on Monday at the hospital and the doctor's done the paperwork")).toEqual([]);
     expect(codes('can I book a wedding at the town hall for next August?')).toEqual([]);
-    expect(codes("I need to register my husband's death but I can't afford the funeral and his pension has stopped")).not.toEqual([]);
+    expect(codes("I need to register my husband's death but his pension has stopped and I have no money for food or the electric")).toContain('money.crisis');
+    expect(codes("I need to register my dad's death, and I'm struggling to pay the council tax on his house")).toEqual(['money.council-tax']);
   });
 
   it('finds the one need of a short message even when the model is not sure of it', () => {
