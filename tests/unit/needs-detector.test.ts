@@ -74,6 +74,7 @@ describe('detectNeeds: what is found', () => {
       [],
     );
     expect(codes('Thanks to the crew who emptied our bins on Friday in the pouring rain, brilliant service')).toEqual([]);
+    expect(codes("Just a quick note to thank the team who fixed our roof in October, the kids' bedroom is lovely and dry now")).toEqual([]);
     // Thanks, then a problem still there; spam the sender asks about in their own voice.
     expect(codes('Thanks for sorting the bin last week but our bin was missed again this week')).toContain('environment.waste');
     expect(codes('I got a text saying claim now for a council tax rebate, is it real? I am behind on my council tax')).toContain('money.council-tax');

@@ -106,6 +106,9 @@ const ASK = [
   // Holdout 14's two urgent misses at first sight (session 23), said in other words: being watched, a height.
   'he sent me a photo of my car outside the school this morning',
   'i am stood on the viaduct by the station, nobody rings back anyway, no point is there',
+  // Holdout 15's two urgent misses at first sight (session 23), said in other words: gone for hours, the means at hand.
+  "Hello, my son is 14 and has Down's syndrome, he walked to his friend's house at four o'clock and he is still not back, that's over three hours, his mobile's switched off, he never normally goes anywhere by himself, we have driven round the estate twice",
+  "I have got everything I need to do it and please don't try to talk me out of it, I just want the rent account closed",
 ];
 
 describe('urgency rules', () => {
