@@ -109,6 +109,13 @@ const SETS = [
     name: 'holdout 14 (written blind; first score P 0.81 R 0.84, urgent flagged 17/30, caught 28/30, calm asked 12/90, flagged 4/90, neutral 15/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-14.json', import.meta.url),
   },
+  // Holdout 15 (120 messages, 30 urgent, 15 with no need) was written blind in session 23 and kept sealed while that
+  // session added 1,200 more training messages and the holdout-14 signals, then scored once (first score in the
+  // name); its two urgent misses and its one no-need miss were read and made into signals (seen since).
+  {
+    name: 'holdout 15 (written blind; first score P 0.88 R 0.86, urgent flagged 12/30, caught 28/30, calm asked 14/90, flagged 2/90, neutral 14/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-15.json', import.meta.url),
+  },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 
