@@ -75,6 +75,8 @@ describe('detectNeeds: what is found', () => {
     );
     expect(codes('Thanks to the crew who emptied our bins on Friday in the pouring rain, brilliant service')).toEqual([]);
     expect(codes("Just a quick note to thank the team who fixed our roof in October, the kids' bedroom is lovely and dry now")).toEqual([]);
+    // A licence is a council service, not a need ("temporary" read as homelessness before).
+    expect(codes('How do I apply for a temporary event notice to sell alcohol at the church summer fair in July?')).toEqual([]);
     // Thanks, then a problem still there; spam the sender asks about in their own voice.
     expect(codes('Thanks for sorting the bin last week but our bin was missed again this week')).toContain('environment.waste');
     expect(codes('I got a text saying claim now for a council tax rebate, is it real? I am behind on my council tax')).toContain('money.council-tax');
@@ -197,6 +199,8 @@ describe('detectNeeds: urgency rules built from meaning', () => {
     ['bleeding', "i've cut my wrist and it won't stop bleeding"],
     ['fire', "the flat upstairs is on fire and there's an old lady in there"],
     ['gas', 'i can smell gas really strongly in the hallway'],
+    // Holdout 16's one urgent miss at first sight (session 23), said otherwise: gas as people describe its smell.
+    ['gas as rotten eggs', 'the whole stairwell reeks, a bit like rotten eggs, worst outside number 4'],
     ['seizure', "my daughter is fitting and it's been five minutes"],
     ['drowning', 'a kid has fallen in the canal by the lock'],
     ['missing vulnerable adult', 'my dad has dementia and he has gone missing, he went out in his slippers'],

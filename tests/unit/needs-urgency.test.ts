@@ -109,6 +109,8 @@ const ASK = [
   // Holdout 15's two urgent misses at first sight (session 23), said in other words: gone for hours, the means at hand.
   "Hello, my son is 14 and has Down's syndrome, he walked to his friend's house at four o'clock and he is still not back, that's over three hours, his mobile's switched off, he never normally goes anywhere by himself, we have driven round the estate twice",
   "I have got everything I need to do it and please don't try to talk me out of it, I just want the rent account closed",
+  // An alarm going off with the symptoms of carbon monoxide (holdout 16, session 23).
+  'that alarm by the boiler has been bleeping since tea time and my husband has a headache and feels sick',
 ];
 
 describe('urgency rules', () => {
