@@ -116,6 +116,20 @@ const SETS = [
     name: 'holdout 15 (written blind; first score P 0.88 R 0.86, urgent flagged 12/30, caught 28/30, calm asked 14/90, flagged 2/90, neutral 14/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-15.json', import.meta.url),
   },
+  // Holdout 16 (120 messages, 30 urgent, 15 with no need) was written blind in session 23 while holdout 15's misses
+  // were made signals, then scored once (first score in the name); its one urgent and one no-need miss were read and
+  // made into a rule, a signal and a neutral kind (seen since).
+  {
+    name: 'holdout 16 (written blind; first score P 0.88 R 0.88, urgent flagged 14/30, caught 29/30, calm asked 11/90, flagged 5/90, neutral 14/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-16.json', import.meta.url),
+  },
+  // Holdout 17 (120 messages, 30 urgent, 15 with no need) was written blind in session 23 while holdout 16's misses
+  // were made a rule, a signal and a neutral kind, then scored once on that session's final detector (first score in
+  // the name); its two no-need misses were read and made neutral (seen since). Holdout 18 is sealed.
+  {
+    name: 'holdout 17 (written blind; first score P 0.85 R 0.89, urgent flagged 12/30, caught 30/30, calm asked 11/90, flagged 6/90, neutral 13/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-17.json', import.meta.url),
+  },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 
