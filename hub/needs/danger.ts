@@ -6,8 +6,8 @@
 // one question and catches what the rules miss.
 //
 // Logistic regression (logistic.ts) over the message's words and word pairs (pronouns, tense and "now" kept: they are
-// what separates "he is outside" from "he was"). Sparse and small: trained at start in tens of
-// milliseconds; scoring a message is a few hundred map lookups.
+// what separates "he is outside" from "he was"). Sparse and small: trained in a second or two and kept with the
+// needs model (model-store.ts); scoring a message is a few hundred map lookups.
 import { logisticFrom, trainLogistic, type LogisticModel, type SavedLogistic } from './logistic.ts';
 import { words } from './text.ts';
 

@@ -3,7 +3,7 @@
 // so the same items give the same weights, which is what lets the store keep them by the hash of the items.
 //
 // It replaced NLP.js's perceptrons for the needs model in session 23: over the same features and the same
-// training messages, on holdouts 9–13, F1 rose from 0.82 to 0.86 (see bench/README.md).
+// training messages, on holdouts 9–13, F1 rose from 0.82 to 0.86 (README, "Needs detection").
 
 export interface LogisticItem {
   /** Feature → value (1 for a word that is there; a weight otherwise). */
