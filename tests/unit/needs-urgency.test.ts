@@ -111,6 +111,9 @@ const ASK = [
   "I have got everything I need to do it and please don't try to talk me out of it, I just want the rent account closed",
   // An alarm going off with the symptoms of carbon monoxide (holdout 16, session 23).
   'that alarm by the boiler has been bleeping since tea time and my husband has a headache and feels sick',
+  // Holdout 18's two urgent misses at first sight (session 23), said otherwise: a goodbye as thanks, water rising.
+  "Dear housing team, thank you for all your help over the years with the flat. I have made my mind up and I am at peace with it. Please don't blame yourselves. The spare keys are with Mrs Jones at number 4.",
+  "Hello, our basement flat is filling up fast and the water's at my knees now, we rent from the housing association in Riverside, can someone tell us what to do about our things",
 ];
 
 describe('urgency rules', () => {
