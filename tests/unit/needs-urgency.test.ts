@@ -114,6 +114,8 @@ const ASK = [
   // Holdout 18's two urgent misses at first sight (session 23), said otherwise: a goodbye as thanks, water rising.
   "Dear housing team, thank you for all your help over the years with the flat. I have made my mind up and I am at peace with it. Please don't blame yourselves. The spare keys are with Mrs Jones at number 4.",
   "Hello, our basement flat is filling up fast and the water's at my knees now, we rent from the housing association in Riverside, can someone tell us what to do about our things",
+  // Holdout 19's one urgent miss at first sight (session 23), said otherwise: water come up past the step.
+  "we're on the residential caravan site near the river and the water has come up round the vans, it's past the bottom step now, my husband uses a wheelchair",
 ];
 
 describe('urgency rules', () => {
