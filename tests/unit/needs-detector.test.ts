@@ -84,6 +84,12 @@ describe('detectNeeds: what is found', () => {
     expect(codes('please ignore my last email about the bin, but there is a huge pothole on Mill Lane that has burst my tyre')).toContain('environment.street');
     // Holdout 20's one no-need miss (session 23), said otherwise: praise with no "thank you" in it.
     expect(codes('Just wanted to say the carer who comes to my nan in the mornings, Precious, is brilliant. Nan looks forward to it every day.')).toEqual([]);
+    // Holdout 21's no-need miss (session 23), said otherwise: a supplier's sales email.
+    expect(
+      codes(
+        'Dear Procurement Team, We are a leading UK supplier of energy-efficient street lighting columns and smart lamp posts, trusted by over 40 local authorities. We would welcome the opportunity to arrange a 15-minute call to discuss savings. Best regards',
+      ),
+    ).toEqual([]);
     // A licence is a council service, not a need ("temporary" read as homelessness before).
     expect(codes('How do I apply for a temporary event notice to sell alcohol at the church summer fair in July?')).toEqual([]);
     // Thanks, then a problem still there; spam the sender asks about in their own voice.

@@ -6,7 +6,11 @@ import { loadNeedsData } from '../../hub/needs/data.ts';
 import { buildDetector } from '../../hub/needs/detector.ts';
 import { fileModelStore } from '../../hub/needs/model-store.ts';
 
-const detector = buildDetector(loadNeedsData(), { store: fileModelStore() });
+const data = loadNeedsData();
+const detector = buildDetector(data, { store: fileModelStore() });
+// The rules and signals alone, without the danger-now model: it learns from new training messages and may
+// happen to catch a sentence, so a signal's own test must not lean on it.
+const signalsOnly = buildDetector({ ...data, urgency: { ...data.urgency, dangerAskFrom: 1 } }, { store: fileModelStore() });
 
 const URGENT = [
   "he's outside",
@@ -129,5 +133,21 @@ describe('urgency rules', () => {
 
   it('ask first when someone is hiding, or says goodbye in plain words', () => {
     expect(ASK.filter((text) => !detector.detect(text).urgent && !detector.detect(text).safetyQuestion)).toEqual([]);
+  });
+
+  it('ask, by the signals alone, on a smell with dizziness and on water coming in (holdout 21, session 23)', () => {
+    const asked = (text: string) => signalsOnly.detect(text).urgent || signalsOnly.detect(text).safetyQuestion;
+    expect(
+      asked(
+        'Good afternoon, my name is Mrs Okafor, 8 Station Road, Kettering, I am a housing association tenant. On Tuesday a contractor serviced the boiler and since then there is a smell in the kitchen, this evening it is stronger, my son has a headache and he is dizzy. Is it normal after a service? Please advise.',
+      ),
+    ).toBe(true);
+    expect(
+      asked(
+        "hello the street outside is like a river and now it's seeping in under the back door, it's over the hall carpet already. ground floor flat, me and my dad (88) and the cat. is the community centre open as a rest centre? Hebden Bridge",
+      ),
+    ).toBe(true);
+    // The same kinds of words, safely: a smell and no symptom; a drip.
+    expect(asked('there is a funny smell from the drains in the bathroom, can someone have a look')).toBe(false);
   });
 });
