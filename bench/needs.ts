@@ -137,9 +137,10 @@ const SETS = [
     name: 'holdout 18 (written blind; first score P 0.87 R 0.88, urgent flagged 19/30, caught 28/30, calm asked 9/90, flagged 5/90, neutral 15/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-18.json', import.meta.url),
   },
-  // Holdouts 19 and 20 (120 messages each, 30 urgent, 15 with no need) were written blind in session 23 and scored
-  // once each, 19 after 300 more training messages and 20 after holdout 19's miss was made a signal (first scores
-  // in the names); their misses were read and made a signal and a neutral kind (seen since). Holdout 21 is sealed.
+  // Holdouts 19-21 (120 messages each, 30 urgent, 15 with no need) were written blind in session 23 and scored once
+  // each, 19 after 300 more training messages and 20 and 21 each after the previous one's misses were fixed (first
+  // scores in the names); their misses were read and made signals and neutral kinds (seen since). Holdout 22 is
+  // sealed.
   {
     name: 'holdout 19 (written blind; first score P 0.87 R 0.85, urgent flagged 13/30, caught 29/30, calm asked 13/90, flagged 6/90, neutral 15/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-19.json', import.meta.url),
@@ -147,6 +148,10 @@ const SETS = [
   {
     name: 'holdout 20 (written blind; first score P 0.82 R 0.87, urgent flagged 19/30, caught 30/30, calm asked 11/90, flagged 4/90, neutral 14/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-20.json', import.meta.url),
+  },
+  {
+    name: 'holdout 21 (written blind; first score P 0.85 R 0.86, urgent flagged 17/30, caught 28/30, calm asked 15/90, flagged 3/90, neutral 14/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-21.json', import.meta.url),
   },
 ];
 const showMistakes = process.argv.includes('--mistakes');
