@@ -87,18 +87,14 @@ export const DANGER_KINDS = ['violence', 'abuse', 'medical', 'gas', 'fire', 'sui
 export const DangerKind = z.enum(DANGER_KINDS);
 export type DangerKind = z.infer<typeof DangerKind>;
 
+/**
+ * A danger rule (urgent when it matches) or a risk signal (a sign of possible danger, too weak to act on alone:
+ * the bot asks whether the person is safe right now); both read the same way.
+ */
 const UrgencyRule = z.object({
   why: z.string().min(1),
   kind: DangerKind,
-  needs: z.array(z.string()).default([]),
-  pattern: z.string().min(1),
-  unless: z.string().min(1).optional(),
-});
-/** A sign of possible danger, too weak to act on alone: the bot asks whether the person is safe right now. */
-const RiskSignal = z.object({
-  why: z.string().min(1),
-  kind: DangerKind,
-  /** Taxonomy codes the signal shows whatever the answer to the safety question (goodbye words: mental health). */
+  /** Taxonomy codes a match shows for certain (an intent to die, or goodbye words whatever the answer: mental health). */
   needs: z.array(z.string()).default([]),
   pattern: z.string().min(1),
   unless: z.string().min(1).optional(),
@@ -109,7 +105,7 @@ export const UrgencyRules = z
     /** Named alternatives shared by the rules ({{name}} in a pattern). */
     terms: z.record(z.string().regex(/^[a-z]+$/, 'a term name is one lower-case word'), z.string().min(1)).default({}),
     rules: z.array(UrgencyRule).min(1),
-    signals: z.array(RiskSignal).default([]),
+    signals: z.array(UrgencyRule).default([]),
     /** Needs that are themselves a reason to ask whether the person is safe now (abuse disclosed, say). */
     askSafetyFor: z.array(z.string()).default([]),
     /** The model is unsure: one of askSafetyFor's needs scores at least this, below what is reported. */

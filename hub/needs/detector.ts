@@ -144,6 +144,25 @@ function spellingIndex(vocabulary: Iterable<string>) {
   };
 }
 
+/**
+ * A model kept in the store under the hash of what it is trained from (its inputs and settings), or trained now
+ * and kept. read turns what the store gives back into a model, or undefined for a damaged file.
+ */
+function keptOrTrained<M extends { toJSON(): unknown }>(
+  store: TrainedModelStore | undefined,
+  name: string,
+  inputs: unknown,
+  read: (saved: unknown) => M | undefined,
+  train: () => M,
+): { model: M; kept: boolean } {
+  const key = `${name}-${createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 32)}`;
+  const kept = read(store?.load(key));
+  if (kept) return { model: kept, kept: true };
+  const model = train();
+  store?.save(key, model.toJSON());
+  return { model, kept: false };
+}
+
 export function buildDetector(data: NeedsData, options: DetectorOptions = {}): NeedsDetector {
   const started = performance.now();
   const threshold = options.threshold ?? 0.7;
@@ -215,18 +234,9 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
 
   // Training is most of the build (several seconds) and deterministic: the same corpus gives the same weights.
   const codes = data.taxonomy.needs.map((n) => n.code);
-  const key = `needs-${createHash('sha256')
-    .update(JSON.stringify({ settings: NEEDS_TRAINING, codes, corpus }))
-    .digest('hex')
-    .slice(0, 32)}`;
-  const kept = logisticFrom(options.store?.load(key));
-  const model =
-    kept ??
-    (() => {
-      const trained = trainLogistic(corpus, codes, NEEDS_TRAINING);
-      options.store?.save(key, trained.toJSON());
-      return trained;
-    })();
+  const { model, kept: needsKept } = keptOrTrained(options.store, 'needs', { settings: NEEDS_TRAINING, codes, corpus }, logisticFrom, () =>
+    trainLogistic(corpus, codes, NEEDS_TRAINING),
+  );
   const urgency = compileUrgency(
     data.urgency,
     // Pronouns stay: "going to kill myself" is not "going to kill each other".
@@ -236,18 +246,9 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   // Learnt from the labelled sets and the taxonomy's urgency examples: danger said in words no rule has.
   // Its training is deterministic too, and kept by the same store (about a third of a second at each start).
   const examples = dangerExamples(data.labelled, data.taxonomy.urgency.examples, prepare);
-  const dangerKey = `danger-${createHash('sha256')
-    .update(JSON.stringify({ settings: DANGER_TRAINING, examples }))
-    .digest('hex')
-    .slice(0, 32)}`;
-  const keptDanger = dangerModelFrom(options.store?.load(dangerKey));
-  const dangerModel =
-    keptDanger ??
-    (() => {
-      const trained = trainDangerModel(examples);
-      options.store?.save(dangerKey, trained.toJSON());
-      return trained;
-    })();
+  const { model: dangerModel, kept: dangerKept } = keptOrTrained(options.store, 'danger', { settings: DANGER_TRAINING, examples }, dangerModelFrom, () =>
+    trainDangerModel(examples),
+  );
   const dangerAskFrom = data.urgency.dangerAskFrom;
   const scoreDanger = (prepared: string) => dangerNow(dangerModel, prepared, data.urgency.dangerMinWords);
   const wholeNeutral = data.language.neutral.flatMap((n) => (typeof n === 'string' ? [new RegExp(n, 'i')] : []));
@@ -289,7 +290,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
 
   return {
     buildMs,
-    trained: kept && keptDanger ? 'stored' : 'now',
+    trained: needsKept && dangerKept ? 'stored' : 'now',
     prepare,
     detect(text) {
       const prepared = prepare(text);

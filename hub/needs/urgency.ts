@@ -18,19 +18,20 @@ export interface UrgencyMatch {
   needs: readonly string[];
 }
 
+/** Each rule or signal with its patterns compiled, {{terms}} expanded. */
+function compileRules(list: UrgencyRules['rules'], terms: UrgencyRules['terms']): Rule[] {
+  const compile = (source: string) => new RegExp(expandTerms(source, terms), 'i');
+  return list.map((r) => ({ why: r.why, kind: r.kind, needs: r.needs, pattern: compile(r.pattern), unless: r.unless ? compile(r.unless) : undefined }));
+}
+
+const matches = (rule: Rule, piece: string) => rule.pattern.test(piece) && !rule.unless?.test(piece);
+
 /** The risk signals: the same matching as the rules, each giving its kind of danger. */
 export function compileSignals(data: UrgencyRules): (pieces: readonly string[]) => UrgencyMatch[] {
-  const compile = (source: string) => new RegExp(expandTerms(source, data.terms), 'i');
-  const signals = data.signals.map((s) => ({
-    why: s.why,
-    kind: s.kind,
-    needs: s.needs,
-    pattern: compile(s.pattern),
-    unless: s.unless ? compile(s.unless) : undefined,
-  }));
+  const signals = compileRules(data.signals, data.terms);
   return (pieces) => {
-    const matched = new Set<(typeof signals)[number]>();
-    for (const piece of pieces) for (const s of signals) if (!matched.has(s) && s.pattern.test(piece) && !s.unless?.test(piece)) matched.add(s);
+    const matched = new Set<Rule>();
+    for (const piece of pieces) for (const s of signals) if (!matched.has(s) && matches(s, piece)) matched.add(s);
     return [...matched].map(({ why, kind, needs }) => ({ why, kind, needs }));
   };
 }
@@ -41,21 +42,12 @@ export function compileSignals(data: UrgencyRules): (pieces: readonly string[]) 
  * @returns a check giving every rule that matched any piece (empty: not urgent).
  */
 export function compileUrgency(data: UrgencyRules, examples: readonly string[][]): (pieces: readonly string[]) => UrgencyMatch[] {
-  const compile = (source: string) => new RegExp(expandTerms(source, data.terms), 'i');
-  const rules: Rule[] = data.rules.map((r) => ({
-    why: r.why,
-    kind: r.kind,
-    needs: r.needs,
-    pattern: compile(r.pattern),
-    unless: r.unless ? compile(r.unless) : undefined,
-  }));
+  const rules = compileRules(data.rules, data.terms);
   const wanted = examples.filter((words) => words.length > 0).map((words) => new Set(words));
   return (pieces) => {
     const matched = new Map<Rule | 'example', UrgencyMatch>();
     for (const piece of pieces) {
-      for (const rule of rules)
-        if (!matched.has(rule) && rule.pattern.test(piece) && !rule.unless?.test(piece))
-          matched.set(rule, { why: rule.why, kind: rule.kind, needs: rule.needs });
+      for (const rule of rules) if (!matched.has(rule) && matches(rule, piece)) matched.set(rule, { why: rule.why, kind: rule.kind, needs: rule.needs });
       const present = new Set(piece.split(/[^a-z0-9£']+/));
       if (!matched.has('example') && wanted.some((example) => [...example].every((w) => present.has(w)))) {
         matched.set('example', { why: 'like an urgency example in the taxonomy', kind: null, needs: [] });
