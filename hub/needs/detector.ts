@@ -201,11 +201,16 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     return out;
   };
 
+  // The labelled messages train the needs model, train the danger-now model and vote as neighbours: each is
+  // prepared once for all three (about 80 ms a pass over 3,900 messages).
+  const preparedLabelled = new Map(data.labelled.map((c) => [c.text, prepare(c.text)]));
+  const prepareOnce = (text: string) => preparedLabelled.get(text) ?? prepare(text);
+
   // Training corpus: one item per utterance; "none" items teach every need's output to stay quiet.
   const corpus: LogisticItem[] = [];
   const vocabulary = new Set<string>();
   const add = (utterance: string, codes: readonly string[]) => {
-    const prepared = prepare(utterance);
+    const prepared = prepareOnce(utterance);
     for (const w of words(prepared)) vocabulary.add(w.replace(/'/g, ''));
     corpus.push({ features: features(prepared), labels: codes });
   };
@@ -245,7 +250,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   const signals = compileSignals(data.urgency);
   // Learnt from the labelled sets and the taxonomy's urgency examples: danger said in words no rule has.
   // Its training is deterministic too, and kept by the same store (about a third of a second at each start).
-  const examples = dangerExamples(data.labelled, data.taxonomy.urgency.examples, prepare);
+  const examples = dangerExamples(data.labelled, data.taxonomy.urgency.examples, prepareOnce);
   const { model: dangerModel, kept: dangerKept } = keptOrTrained(options.store, 'danger', { settings: DANGER_TRAINING, examples }, dangerModelFrom, () =>
     trainDangerModel(examples),
   );
@@ -274,7 +279,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   const keepFrom = options.keepFrom ?? 0.9;
   const shortFrom = options.shortFrom ?? 0.35;
   const neighbours = buildNeighbours(
-    data.labelled.map((c) => ({ features: features(prepare(c.text)), needs: c.needs })),
+    data.labelled.map((c) => ({ features: features(prepareOnce(c.text)), needs: c.needs })),
     neighbourCount,
     options.neighbourMinFeatures ?? 16,
   );
