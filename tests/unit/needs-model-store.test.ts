@@ -23,7 +23,7 @@ const data: NeedsData = {
 const codes = new Set(data.taxonomy.needs.map((n) => n.code));
 const texts = [
   ...loadLabelled(new URL('../../hub/needs/labelled/needs-labelled.json', import.meta.url), codes),
-  ...loadLabelled(new URL('../fixtures/needs-holdout-9.json', import.meta.url), codes),
+  ...loadLabelled(new URL('../../hub/needs/labelled/needs-holdout-9.json', import.meta.url), codes),
 ].map((c) => c.text);
 let dir: string;
 
