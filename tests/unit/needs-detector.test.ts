@@ -150,8 +150,11 @@ describe('detectNeeds: urgency', () => {
   });
 
   it.each([
-    // The model no longer finds housing.homeless in "I need a flat of my own" (scores 0.38): a known miss.
-    ['past abuse, safe now', 'my ex used to beat me but I have been safe in a refuge for a year, I need a flat of my own', ['safety.domestic-abuse']],
+    [
+      'past abuse, safe now',
+      'my ex used to beat me but I have been safe in a refuge for a year, I need a flat of my own',
+      ['housing.homeless', 'safety.domestic-abuse'],
+    ],
     ['suicidal feelings years ago', 'I was suicidal years ago and I am fine now, I am writing about a missed bin', ['environment.waste']],
     ['a crime in the past', 'I was attacked last year and the case is going to court next month', ['legal.crime-victim']],
     ['getting in touch is not breaking in', 'I have been trying to get in touch with housing about my damp', ['housing.repairs']],

@@ -57,10 +57,11 @@ describe('the detector with neighbours', () => {
   });
 
   it('adds a need fewer of them share when the model half-sees it too', () => {
-    // Redundancy, rent due and £4: a money crisis, which the model and the neighbours each see only weakly.
-    const text = 'got made redundant last week, rent due tuesday, nothing in the fridge and £4 in the bank';
-    expect(codes(buildDetector(data, { store, agreeVote: 2 }), text)).not.toContain('money.crisis');
-    expect(codes(withNeighbours, text)).toContain('money.crisis');
+    // On his own since his wife went into a care home and not managing: isolation, which the model and the
+    // neighbours each see only weakly. (Session 24's training made its earlier example, a money crisis, the model's own.)
+    const text = "I'm 78 and on my own since my wife went into a care home in the summer, she did the cooking and the washing and I'm not managing";
+    expect(codes(buildDetector(data, { store, agreeVote: 2 }), text)).not.toContain('community.isolation');
+    expect(codes(withNeighbours, text)).toContain('community.isolation');
   });
 
   it('adds nothing to a greeting', () => {
