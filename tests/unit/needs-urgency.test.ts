@@ -150,4 +150,35 @@ describe('urgency rules', () => {
     // The same kinds of words, safely: a smell and no symptom; a drip.
     expect(asked('there is a funny smell from the drains in the bathroom, can someone have a look')).toBe(false);
   });
+  it('ask, by the signals alone, on danger that the danger-now model caught only after learning it (session 24)', () => {
+    // Each held out from the model, these kinds were caught by neither rules nor signals: said here in other words.
+    const asked = (text: string) => signalsOnly.detect(text).urgent || signalsOnly.detect(text).safetyQuestion;
+    const sideways = [
+      // Someone at the gate or with a weapon, calling for the person.
+      'there are five of them at the gate now with their hoods up',
+      'the bloke from the garage is back in the street with a hammer yelling my name',
+      // Goodbye as arrangements.
+      "I've given all my things away and written the letters, by the time my sister reads this it'll be done",
+      'theres a rope in the loft and i dont know why im telling the council',
+      "I've sorted who gets what and I just don't want my neighbour to be the one who finds me",
+      // Medical, by what the person sees.
+      "grandad's breathing is all wrong and he's gone blue round his lips",
+      'my wife is grey and clammy and says her chest feels like it is being crushed',
+      'my little girl eat the tablet from under the sink and now she sleep and sleep',
+      'baby very floppy and the spots dont go when i press a glass on them',
+      "i can hear him calling out for help through the letterbox and he won't open the door",
+      // Missing, by what is not there.
+      "mum's bed hasn't been slept in and her coat and phone are still here",
+      'my son went out without his phone or his coat after the row and it is dark now',
+      // Fire, by what it looks like.
+      'the chip pan went up and the landing is full of smoke, my dad is still up there',
+    ];
+    expect(sideways.filter((text) => !asked(text))).toEqual([]);
+    // The same words, safely.
+    for (const calm of [
+      'gasping for a cup of tea after the tip, what time does it shut',
+      'the toaster caught fire last week, it was all out and we are fine, but the wall needs painting',
+    ])
+      expect(asked(calm), calm).toBe(false);
+  });
 });
