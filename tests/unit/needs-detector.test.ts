@@ -90,6 +90,8 @@ describe('detectNeeds: what is found', () => {
         'Dear Procurement Team, We are a leading UK supplier of energy-efficient street lighting columns and smart lamp posts, trusted by over 40 local authorities. We would welcome the opportunity to arrange a 15-minute call to discuss savings. Best regards',
       ),
     ).toEqual([]);
+    // Holdout 22's no-need miss at first sight (session 24), said otherwise: the thanks comes after the news.
+    expect(codes("Hiya, I'm ringing to say Mum's carers have started and the care package is working well, thank you")).toEqual([]);
     // A licence is a council service, not a need ("temporary" read as homelessness before).
     expect(codes('How do I apply for a temporary event notice to sell alcohol at the church summer fair in July?')).toEqual([]);
     // Thanks, then a problem still there; spam the sender asks about in their own voice.
