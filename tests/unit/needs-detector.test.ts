@@ -92,6 +92,8 @@ describe('detectNeeds: what is found', () => {
     ).toEqual([]);
     // Holdout 22's no-need miss at first sight (session 24), said otherwise: the thanks comes after the news.
     expect(codes("Hiya, I'm ringing to say Mum's carers have started and the care package is working well, thank you")).toEqual([]);
+    // A wrong number (holdout 20's other miss, session 23, which came back with session 24's training), said otherwise.
+    expect(codes('Oh hello, sorry, wrong number I think, I wanted the garage on, er, Station Road?')).toEqual([]);
     // A licence is a council service, not a need ("temporary" read as homelessness before).
     expect(codes('How do I apply for a temporary event notice to sell alcohol at the church summer fair in July?')).toEqual([]);
     // Thanks, then a problem still there; spam the sender asks about in their own voice.
