@@ -182,6 +182,10 @@ describe('urgency rules', () => {
       "he's diabetic and he's gone all sweaty and muddled and won't eat the biscuit",
       'my boy 4 years drink some of the bleach from cupboard',
       'the tank in the loft has burst and there is scalding hot water coming through the ceiling',
+      // Holdout 24's urgent miss at first sight (session 24), said otherwise: a goodbye as a change of name on an account.
+      "please put the tenancy in my nephew's name, I will not be here after Sunday",
+      "I've written it all down for my nephew, where the bank book and the keys are",
+      'thank you, you were always kind to me, I will not need the appointment',
     ];
     expect(sideways.filter((text) => !asked(text))).toEqual([]);
     // The same words, safely.
@@ -190,6 +194,8 @@ describe('urgency rules', () => {
       'the toaster caught fire last week, it was all out and we are fine, but the wall needs painting',
       "my son can't swallow tablets, can the pharmacy give him the liquid one",
       "I've put the letter for my son's school in his bag",
+      // (Said in one clause: each clause is matched on its own, so a move given in the next clause does not count.)
+      "I won't be around after the move on Friday, please close my council tax account",
     ])
       expect(asked(calm), calm).toBe(false);
   });
