@@ -159,6 +159,22 @@ const SETS = [
     name: 'holdout 22 (written blind; first score P 0.86 R 0.87, urgent flagged 20/30, caught 30/30, calm asked 12/90, flagged 3/90, neutral 14/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-22.json', import.meta.url),
   },
+  // Holdouts 23-25 (120 messages each, 30 urgent, 15 with no need) were written blind in session 24 while that
+  // session added 1,050 training messages and signals; 23 and 24 were scored once on the same detector, 25 after
+  // holdout 24's miss was made a signal (first scores in the names). Holdout 23 was the first to meet every part of
+  // the bar at once. Their misses were read and made signals (seen since).
+  {
+    name: 'holdout 23 (written blind; first score P 0.86 R 0.88, urgent flagged 13/30, caught 30/30, calm asked 14/90, flagged 3/90, neutral 15/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-23.json', import.meta.url),
+  },
+  {
+    name: 'holdout 24 (written blind; first score P 0.84 R 0.92, urgent flagged 16/30, caught 29/30, calm asked 6/90, flagged 3/90, neutral 15/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-24.json', import.meta.url),
+  },
+  {
+    name: 'holdout 25 (written blind; first score P 0.86 R 0.87, urgent flagged 17/30, caught 29/30, calm asked 13/90, flagged 5/90, neutral 14/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-25.json', import.meta.url),
+  },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 

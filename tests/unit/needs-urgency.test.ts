@@ -186,6 +186,9 @@ describe('urgency rules', () => {
       "please put the tenancy in my nephew's name, I will not be here after Sunday",
       "I've written it all down for my nephew, where the bank book and the keys are",
       'thank you, you were always kind to me, I will not need the appointment',
+      // Holdout 25's urgent miss at first sight (session 24), said otherwise: a goodbye as notice to end a tenancy.
+      'please end my tenancy from today, my affairs are in order and my cousin has a letter explaining everything',
+      'there will be nobody for you to chase for the rent, thank you to the staff who were always kind to me',
     ];
     expect(sideways.filter((text) => !asked(text))).toEqual([]);
     // The same words, safely.
