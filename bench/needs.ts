@@ -175,6 +175,17 @@ const SETS = [
     name: 'holdout 25 (written blind; first score P 0.86 R 0.87, urgent flagged 17/30, caught 29/30, calm asked 13/90, flagged 5/90, neutral 14/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-25.json', import.meta.url),
   },
+  // Holdouts 26 and 27 (120 messages each, 30 urgent, 15 with no need) were written blind in session 24 while holdout
+  // 25's miss was made a signal, then scored once each on that detector (first scores in the names): both met every
+  // part of the bar. Their cases have not been read.
+  {
+    name: 'holdout 26 (written blind; first score P 0.84 R 0.91, urgent flagged 12/30, caught 30/30, calm asked 15/90, flagged 3/90, neutral 15/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-26.json', import.meta.url),
+  },
+  {
+    name: 'holdout 27 (written blind; first score P 0.85 R 0.91, urgent flagged 15/30, caught 30/30, calm asked 12/90, flagged 3/90, neutral 15/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-27.json', import.meta.url),
+  },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 
