@@ -34,17 +34,41 @@ export interface LogisticModel {
   toJSON(): SavedLogistic;
 }
 
-/** A trained model as plain JSON: the labels, each label's bias, and each kept weight as [feature, label index, weight]. */
+/**
+ * A trained model as plain JSON: the labels, each label's bias, and the kept weights grouped by feature (features
+ * joined by newlines, which no feature holds: they are words and word pairs; feature i's weights are entries offsets[i] to offsets[i + 1] of label and weight). The
+ * numbers are little-endian typed arrays in base64: a needs model keeps about 300,000 weights, and as JSON
+ * triples they took about a second to read back at every start; this way they read back exactly, and fast.
+ */
 export interface SavedLogistic {
+  format: 2;
   labels: string[];
   bias: number[];
-  weights: [string, number, number][];
+  features: string;
+  /** Uint32Array, one more than the features. */
+  offsets: string;
+  /** Uint8Array: each weight's label index. */
+  label: string;
+  /** Float64Array. */
+  weight: string;
+}
+
+/** The weights in memory: the same grouping as SavedLogistic, decoded. */
+interface Weights {
+  labels: string[];
+  bias: number[];
+  features: string[];
+  offsets: Uint32Array;
+  label: Uint8Array;
+  weight: Float64Array;
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export function trainLogistic(items: readonly LogisticItem[], labels: readonly string[], settings: LogisticSettings): LogisticModel {
   const C = labels.length;
+  // Kept as one byte each (SavedLogistic).
+  if (C > 255) throw new Error(`a logistic model has at most 255 labels, not ${C}`);
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const counts = new Map<string, number>();
   for (const item of items) for (const f of Object.keys(item.features)) counts.set(f, (counts.get(f) ?? 0) + 1);
@@ -101,42 +125,93 @@ export function trainLogistic(items: readonly LogisticItem[], labels: readonly s
     for (let c = 0; c < C; c++) adam(B, gradB, mB, vB, c, t);
   }
 
-  const weights: [string, number, number][] = [];
-  for (const [f, j] of index) for (let c = 0; c < C; c++) if (Math.abs(W[j * C + c]!) >= settings.prune) weights.push([f, c, W[j * C + c]!]);
-  return modelOf({ labels: [...labels], bias: Array.from(B), weights });
+  const features: string[] = [];
+  const offsets = [0];
+  const label: number[] = [];
+  const weight: number[] = [];
+  for (const [f, j] of index) {
+    const before = weight.length;
+    for (let c = 0; c < C; c++)
+      if (Math.abs(W[j * C + c]!) >= settings.prune) {
+        label.push(c);
+        weight.push(W[j * C + c]!);
+      }
+    if (weight.length > before) {
+      features.push(f);
+      offsets.push(weight.length);
+    }
+  }
+  return modelOf({
+    labels: [...labels],
+    bias: Array.from(B),
+    features,
+    offsets: Uint32Array.from(offsets),
+    label: Uint8Array.from(label),
+    weight: Float64Array.from(weight),
+  });
 }
 
-/** A model from what toJSON() kept; undefined when it is not one (a damaged file). */
+const encode = (a: Uint32Array | Uint8Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+/** Copied into a fresh buffer: a Float64Array must start at a multiple of 8 bytes, which Node's pooled buffers need not. */
+const decode = (text: string) => new Uint8Array(Buffer.from(text, 'base64')).buffer;
+
+/** A model from what toJSON() kept; undefined when it is not one (a damaged file, or an older format). */
 export function logisticFrom(saved: unknown): LogisticModel | undefined {
   const s = saved as Partial<SavedLogistic> | undefined;
-  if (!Array.isArray(s?.labels) || !Array.isArray(s.bias) || !Array.isArray(s.weights)) return undefined;
+  if (s?.format !== 2 || !Array.isArray(s.labels) || !Array.isArray(s.bias)) return undefined;
+  if (typeof s.features !== 'string' || typeof s.offsets !== 'string' || typeof s.label !== 'string' || typeof s.weight !== 'string') return undefined;
   const C = s.labels.length;
   if (s.bias.length !== C || !s.labels.every((l) => typeof l === 'string') || !s.bias.every((b) => typeof b === 'number')) return undefined;
-  const row = (w: unknown) =>
-    Array.isArray(w) && w.length === 3 && typeof w[0] === 'string' && Number.isInteger(w[1]) && w[1] >= 0 && w[1] < C && typeof w[2] === 'number';
-  if (!s.weights.every(row)) return undefined;
-  return modelOf(s as SavedLogistic);
+  const offsetBytes = decode(s.offsets);
+  const weightBytes = decode(s.weight);
+  if (offsetBytes.byteLength % 4 || weightBytes.byteLength % 8) return undefined;
+  const features = s.features === '' ? [] : s.features.split('\n');
+  const offsets = new Uint32Array(offsetBytes);
+  const label = new Uint8Array(decode(s.label));
+  const weight = new Float64Array(weightBytes);
+  if (offsets.length !== features.length + 1 || offsets[0] !== 0 || offsets[features.length] !== weight.length || label.length !== weight.length)
+    return undefined;
+  for (let i = 0; i < features.length; i++) if (offsets[i]! > offsets[i + 1]!) return undefined;
+  for (let k = 0; k < label.length; k++) if (label[k]! >= C || !Number.isFinite(weight[k]!)) return undefined;
+  return modelOf({ labels: s.labels, bias: s.bias, features, offsets, label, weight });
 }
 
-function modelOf(saved: SavedLogistic): LogisticModel {
-  const byFeature = new Map<string, [number, number][]>();
-  for (const [f, c, w] of saved.weights) (byFeature.get(f) ?? byFeature.set(f, []).get(f)!).push([c, w]);
+function modelOf(w: Weights): LogisticModel {
+  const at = new Map<string, number>();
+  w.features.forEach((f, i) => at.set(f, i));
+  const weightOf = (f: string, c: number) => {
+    const i = at.get(f);
+    if (i === undefined) return 0;
+    for (let k = w.offsets[i]!; k < w.offsets[i + 1]!; k++) if (w.label[k] === c) return w.weight[k]!;
+    return 0;
+  };
   return {
-    labels: saved.labels,
-    size: saved.weights.length,
+    labels: w.labels,
+    size: w.weight.length,
     scores(features) {
-      const z = [...saved.bias];
-      for (const [f, x] of Object.entries(features)) for (const [c, w] of byFeature.get(f) ?? []) z[c]! += w * x;
-      return new Map(saved.labels.map((label, c) => [label, sigmoid(z[c]!)]));
+      const z = [...w.bias];
+      for (const [f, x] of Object.entries(features)) {
+        const i = at.get(f);
+        if (i === undefined) continue;
+        for (let k = w.offsets[i]!; k < w.offsets[i + 1]!; k++) z[w.label[k]!]! += w.weight[k]! * x;
+      }
+      return new Map(w.labels.map((label, c) => [label, sigmoid(z[c]!)]));
     },
     because(features, label, top = 5) {
-      const c = saved.labels.indexOf(label);
-      const weightOf = (f: string) => byFeature.get(f)?.find(([i]) => i === c)?.[1] ?? 0;
+      const c = w.labels.indexOf(label);
       return Object.keys(features)
-        .filter((f) => weightOf(f) > 0)
-        .sort((a, b) => weightOf(b) - weightOf(a))
+        .filter((f) => weightOf(f, c) > 0)
+        .sort((a, b) => weightOf(b, c) - weightOf(a, c))
         .slice(0, top);
     },
-    toJSON: () => saved,
+    toJSON: () => ({
+      format: 2,
+      labels: w.labels,
+      bias: w.bias,
+      features: w.features.join('\n'),
+      offsets: encode(w.offsets),
+      label: encode(w.label),
+      weight: encode(w.weight),
+    }),
   };
 }

@@ -1,9 +1,9 @@
 // The needs model's trained weights are kept between starts (hub/needs/model-store.ts): a model read back must
 // answer exactly as one trained now, and a change to what it learns from must train again.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadNeedsData, type NeedsData } from '../../hub/needs/data.ts';
 import { buildDetector } from '../../hub/needs/detector.ts';
 import { fileModelStore } from '../../hub/needs/model-store.ts';
@@ -66,6 +66,27 @@ describe('the needs model kept between starts', () => {
     expect(retrained.trained).toBe('now');
     for (const text of texts) expect(retrained.dangerScore(text), text).toBe(before.dangerScore(text));
     expect(buildDetector(data, { store }).trained).toBe('stored');
+  });
+
+  it('trains again when the kept weights are cut short or in the older format, and answers as before', async () => {
+    // A store of its own, so its one needs file is this model's.
+    const own = await mkdtemp(path.join(tmpdir(), 'ch-needs-cut-'));
+    onTestFinished(() => rm(own, { recursive: true, force: true }));
+    const store = fileModelStore(own);
+    const before = buildDetector(data, { store });
+    const needsFile = async () => path.join(own, (await readdir(own)).find((name) => name.startsWith('needs-'))!);
+    const kept = JSON.parse(await readFile(await needsFile(), 'utf8'));
+    // The weights of the last features lost (a file cut short), then the format kept before session 24.
+    const shortWeights = Buffer.from(kept.weight, 'base64').subarray(0, -16).toString('base64');
+    for (const damaged of [
+      { ...kept, weight: shortWeights },
+      { labels: kept.labels, bias: kept.bias, weights: [['help', 0, 1.5]] },
+    ]) {
+      await writeFile(await needsFile(), JSON.stringify(damaged));
+      const retrained = buildDetector(data, { store });
+      expect(retrained.trained).toBe('now');
+      for (const text of texts.slice(0, 40)) expect(retrained.detect(text), text).toEqual(before.detect(text));
+    }
   });
 
   it('trains when the kept file is damaged', async () => {
