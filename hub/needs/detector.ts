@@ -314,10 +314,11 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
       // half-saw too; and a need the model is unsure of goes unless one of them has it.
       const votes = neighbourCount > 0 ? neighbours.votes(features(prepared)) : new Map<string, number>();
       // A short message says one thing weakly ("I've got damp"), and no neighbours vote on it: its best need is
-      // reported from a lower score.
+      // reported from a lower score. Not a need that asks whether the person is safe, under the doubt that asks
+      // anyway: "me and my 2 kids", answering who lives with them, is not a child at risk.
       if (!votes.size && !best.size) {
         const [top] = [...seen].sort((a, b) => b[1] - a[1]);
-        if (top && top[1] >= shortFrom) best.set(top[0], top[1]);
+        if (top && top[1] >= (askSafetyFor.has(top[0]) ? Math.max(shortFrom, unsureFrom) : shortFrom)) best.set(top[0], top[1]);
       }
       if (votes.size) for (const [code, score] of best) if (score < keepFrom && !votes.has(code)) best.delete(code);
       for (const [code, share] of votes)

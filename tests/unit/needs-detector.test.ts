@@ -101,6 +101,14 @@ describe('detectNeeds: what is found', () => {
     expect(codes('I got a text saying claim now for a council tax rebate, is it real? I am behind on my council tax')).toContain('money.council-tax');
   });
 
+  it('reads a short answer about the household as no need, not a child at risk to ask about', () => {
+    // Session 24's training put child protection at 0.35 for this answer to "who lives with you?": over the short
+    // message's 0.35, under the doubt (0.4) that asks anyway.
+    const d = detector.detect('me and my 2 kids');
+    expect(d.needs).toEqual([]);
+    expect(d.safetyQuestion).toBeFalsy();
+  });
+
   it('finds no need in registering a birth or death, but does when money or help comes into it', () => {
     // A hospital and a doctor read as a health need without the neutral kind.
     expect(codes("er hello I'm ringing to register my mum's death she passed away on Monday at the hospital and the doctor's done the paperwork")).toEqual([]);
