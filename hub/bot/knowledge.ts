@@ -95,7 +95,12 @@ export function buildKnowledge(input: {
     isPlaceReport: (code) => placeReports.has(code),
     related: (code) => data.needs[code]?.related ?? [],
     facts: (code) => data.needs[code]?.facts ?? [],
-    factsStillToAsk: (codes, given) => [...new Set(codes.flatMap((c) => data.needs[c]?.facts ?? []))].filter((k) => !(k in given)),
+    // In the order related-needs.json lists the facts (the bot asks only the first few), not the needs' order,
+    // which the conversation's stored state does not keep.
+    factsStillToAsk: (codes, given) => {
+      const wanted = new Set(codes.flatMap((c) => data.needs[c]?.facts ?? []));
+      return Object.keys(data.facts).filter((k) => wanted.has(k) && !(k in given));
+    },
     factQuestion: (key) => data.facts[key] ?? key,
     factLabel: (key) => data.factLabels[key] ?? key,
     factsIn: (text) => {

@@ -139,17 +139,29 @@ async function visitor(): Promise<{ visitorId: string; say(text: string): Promis
 describe('consent before sharing anything about the person', () => {
   it('council tax arrears by SMS: the consent question comes before any hand-off, and N hands nothing on', async () => {
     const from = '+447911200701';
+    // Arrears of council tax are a debt as well (27 of the 30 labelled messages that say so have both).
     expect(await text(from, "I'm behind on my council tax and got a summons")).toMatch(
-      /It sounds like you need help with council tax\. Is that right\? Reply Y or N\./,
+      /It sounds like you need help with council tax and debts or arrears\. Is that right\? Reply Y or N\./,
     );
-    expect(await text(from, 'Y')).toMatch(/^Can we share what you have told us with the teams who can help, so they do not ask you again\? Reply Y or N\.$/);
+    // Debt brings the related-needs question, and the two facts its service asks, first.
+    expect(await text(from, 'Y')).toMatch(/often also need help with/);
+    expect(await handoffsOf(from)).toEqual([]);
+    expect(await text(from, 'no')).toMatch(/deadline/);
+    expect(await handoffsOf(from)).toEqual([]);
+    expect(await text(from, 'the court date is the 14th')).toMatch(/Who lives with you/);
+    expect(await text(from, 'just me')).toMatch(
+      /^Can we share what you have told us with the teams who can help, so they do not ask you again\? Reply Y or N\.$/,
+    );
     expect(await handoffsOf(from)).toEqual([]);
 
     expect(await text(from, 'N')).toMatch(/We will not share it without asking you\./);
     const point = await db().contactPoint.findUniqueOrThrow({ where: { kind_address: { kind: 'phone', address: from } } });
     const conversation = await db().conversation.findUniqueOrThrow({ where: { openForCustomer: point.customerId }, include: { needs: true } });
     expect(conversation).toMatchObject({ handler: 'person', botOutcome: 'complete' });
-    expect(conversation.needs).toEqual([expect.objectContaining({ code: 'money.council-tax', consentToShare: false })]);
+    expect(conversation.needs.map((n) => [n.code, n.consentToShare]).sort()).toEqual([
+      ['money.council-tax', false],
+      ['money.debt', false],
+    ]);
     expect(await handoffsOf(from)).toEqual([]);
     expect(await db().handoffDelivery.count({ where: { handoff: { conversationId: conversation.id } } })).toBe(0);
     expect(textsTo(from).join('\n')).not.toMatch(/passed your details on/);
@@ -249,9 +261,12 @@ describe('the defining example, on SMS', () => {
     const answers: [RegExp, string][] = [
       [/leave by|deadline/, 'my sister says end of the month'],
       [/contact you safely/, 'text only please, he checks my emails'],
+      // Since session 24 the detector also finds school for the two children (from the labelled messages most like
+      // it); how to contact her safely and the deadline are still the two facts asked.
+      [/How old are the children/, '6 and 9, they will need a school near wherever we end up'],
     ];
     for (let asked = 0; !/Can we share what you have told us/.test(said); asked++) {
-      expect(asked, `unexpected question: ${said}`).toBeLessThan(2);
+      expect(asked, `unexpected question: ${said}`).toBeLessThan(3);
       expect(said).not.toMatch(/Who lives with you|How can the team contact you later/);
       const answer = answers.find(([q]) => q.test(said));
       expect(answer, `unexpected question: ${said}`).toBeDefined();
@@ -268,6 +283,7 @@ describe('the defining example, on SMS', () => {
       'Housing Options': ['housing.homeless'],
       'Money Advice': ['money.crisis'],
       'Employment Support': ['work.employment'],
+      'School Admissions': ['education.school'],
     });
     for (const h of handoffs) {
       expect(told).toContain(h.reference);

@@ -389,9 +389,10 @@ const cases: Case[] = [
         'I need a school place for my daughter',
         /People in your situation often also need help with somewhere to live, special educational needs support or childcare/,
       ],
-      ['no', /How old are the children/],
-      ['she is 11', /date you have to leave by, or another deadline/],
-      ['september', /Can we share/],
+      // Facts in the order related-needs.json lists them: a deadline before the children's school.
+      ['no', /date you have to leave by, or another deadline/],
+      ['september', /How old are the children/],
+      ['she is 11', /Can we share/],
       ['no', /We will not share it without asking you\./],
     ],
     outcome: 'complete',
