@@ -202,7 +202,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   };
 
   // The labelled messages train the needs model, train the danger-now model and vote as neighbours: each is
-  // prepared once for all three (about 80 ms a pass over 3,900 messages).
+  // prepared once for all three (about 0.2 s for 6,100 messages).
   const preparedLabelled = new Map(data.labelled.map((c) => [c.text, prepare(c.text)]));
   const prepareOnce = (text: string) => preparedLabelled.get(text) ?? prepare(text);
 
