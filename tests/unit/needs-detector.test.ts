@@ -170,6 +170,8 @@ describe('detectNeeds: urgency', () => {
     ['suicidal feelings years ago', 'I was suicidal years ago and I am fine now, I am writing about a missed bin', ['environment.waste']],
     ['a crime in the past', 'I was attacked last year and the case is going to court next month', ['legal.crime-victim']],
     ['getting in touch is not breaking in', 'I have been trying to get in touch with housing about my damp', ['housing.repairs']],
+    // "Fitting" read as a seizure flagged this urgent before (a tester, session 24).
+    ['a shower fitting', 'my dad has dementia and needs a walk-in shower fitting and a grab rail', ['care.adult', 'care.disability']],
   ])('does not flag %s, but still finds its needs', (_label, text, expected) => {
     const detection = detector.detect(text);
     expect(detection.urgent).toBe(false);
@@ -232,6 +234,10 @@ describe('detectNeeds: urgency rules built from meaning', () => {
     // Holdout 16's one urgent miss at first sight (session 23), said otherwise: gas as people describe its smell.
     ['gas as rotten eggs', 'the whole stairwell reeks, a bit like rotten eggs, worst outside number 4'],
     ['seizure', "my daughter is fitting and it's been five minutes"],
+    // From a tester who never saw the code (session 24), said otherwise.
+    ['chest tight and an arm numb', "my husband says his chest feels really tight and his left arm's gone numb"],
+    ['water out of a light fitting', 'water is coming out of the light fitting in the hall and the lights keep flickering'],
+    ['a battery swallowed', 'my toddler swallowed one of those tiny round batteries from the car key'],
     ['drowning', 'a kid has fallen in the canal by the lock'],
     ['missing vulnerable adult', 'my dad has dementia and he has gone missing, he went out in his slippers'],
     ['fear now', "i'm not safe tonight, he said he's coming round after the pub"],
