@@ -35,9 +35,10 @@ export interface LogisticModel {
 }
 
 /**
- * A trained model as plain JSON: the labels, each label's bias, and the kept weights grouped by feature (features
- * joined by newlines, which no feature holds: they are words and word pairs; feature i's weights are entries offsets[i] to offsets[i + 1] of label and weight). The
- * numbers are little-endian typed arrays in base64: a needs model keeps about 300,000 weights, and as JSON
+ * A trained model as plain JSON: the labels, each label's bias, and the kept weights grouped by feature. The
+ * features are joined by newlines (no feature holds one: they are words and word pairs); feature i's weights are
+ * entries offsets[i] to offsets[i + 1] of label and weight. The numbers are typed arrays in base64, in the
+ * machine's byte order (the file is a local cache): a needs model keeps about 300,000 weights, and as JSON
  * triples they took about a second to read back at every start; this way they read back exactly, and fast.
  */
 export interface SavedLogistic {
