@@ -34,77 +34,91 @@ const addressList = z
 
 const MB = 1024 * 1024;
 
-export const emailConfigSchema = z.object({
-  /** The hub's own mailboxes, e.g. contact@anytown.gov.uk: mail for anyone else is refused. */
-  EMAIL_INBOUND_ADDRESSES: addressList,
-  /** The SMTP listener: on when set, and by default (2525) unless mail comes from IMAP instead. */
-  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-  SMTP_HOST: z.string().min(1).default('0.0.0.0'),
-  /** A mailbox to take mail from instead of (or as well as) SMTP: imaps://user:password@host:993/INBOX. */
-  EMAIL_IMAP_URL: ImapUrl.optional(),
-  /** How often the mailbox is checked besides IDLE's announcements. */
-  EMAIL_IMAP_POLL_MS: z.coerce.number().int().min(1000).default(60_000),
-  /** Largest message accepted, in bytes (smtp-server has no limit of its own); room for the files below, base64-encoded. */
-  EMAIL_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(25 * MB),
-  /** How long parsing one message may take (in a worker thread) before its text is kept as it came, then it is refused for now. */
-  EMAIL_PARSE_BUDGET_MS: z.coerce.number().int().min(100).default(10_000),
-  /** Messages parsed at once; more wait their turn, so a burst of large mail cannot exhaust memory. */
-  EMAIL_PARSE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
-  /** Heap for each parsing worker, in MB: a message that needs more is refused for now rather than taking the hub down. */
-  EMAIL_PARSE_MEMORY_MB: z.coerce.number().int().min(64).default(1024),
-  /** File types kept from attachments (MIME types, comma-separated); others are refused with a note to the agent. */
-  EMAIL_ATTACHMENT_TYPES: z
-    .string()
-    .default(DEFAULT_ATTACHMENT_TYPES.join(','))
-    .transform((v) =>
-      v
-        .split(',')
-        .map((t) => t.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be MIME types, comma-separated'))),
-  /** Largest attachment kept, and most kept from one message, in bytes. */
-  EMAIL_ATTACHMENT_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(10 * MB),
-  EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(15 * MB),
-  /**
-   * How long checking who sent a message (SPF, DKIM, DMARC, ARC) may take in all, in ms; at most half of
-   * EMAIL_PARSE_BUDGET_MS. Past it (DNS slow or down) the message is still taken in, marked as not verified.
-   */
-  EMAIL_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
-  /** Longest wait for one DNS answer during that check, in ms. */
-  EMAIL_DNS_TIMEOUT_MS: z.coerce.number().int().min(50).default(2_000),
-  /**
-   * The authserv-id of the council's own mail gateway (e.g. mx.anytown.gov.uk), whose Authentication-Results
-   * the hub believes as well as its own check: useful for IMAP, where the hub never sees the sending server.
-   * Only the topmost such header counts, and the gateway must remove any with its id from incoming mail.
-   * Unset: no one else's results are believed.
-   */
-  EMAIL_TRUSTED_AUTHSERV_ID: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^[^\s;()"]+$/, 'must be one authserv-id (usually a host name)')
-    .optional(),
-  /** The council's relay for replies, e.g. smtps://user:pass@smtp.anytown.gov.uk:465. */
-  EMAIL_SMTP_URL: z
-    .string()
-    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
-    .optional(),
-  /** The From of replies; defaults to the first inbound address. */
-  EMAIL_FROM: z.email().optional(),
-});
+export const emailConfigSchema = z
+  .object({
+    /** The hub's own mailboxes, e.g. contact@anytown.gov.uk: mail for anyone else is refused. */
+    EMAIL_INBOUND_ADDRESSES: addressList,
+    /** The SMTP listener: on when set, and by default (2525) unless mail comes from IMAP instead. */
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+    /** A mailbox to take mail from instead of (or as well as) SMTP: imaps://user:password@host:993/INBOX. */
+    EMAIL_IMAP_URL: ImapUrl.optional(),
+    /** How often the mailbox is checked besides IDLE's announcements. */
+    EMAIL_IMAP_POLL_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** Largest message accepted, in bytes (smtp-server has no limit of its own); room for the files below, base64-encoded. */
+    EMAIL_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(25 * MB),
+    /** How long parsing one message may take (in a worker thread) before its text is kept as it came, then it is refused for now. */
+    EMAIL_PARSE_BUDGET_MS: z.coerce.number().int().min(100).default(10_000),
+    /** Messages parsed at once; more wait their turn, so a burst of large mail cannot exhaust memory. */
+    EMAIL_PARSE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+    /** Heap for each parsing worker, in MB: a message that needs more is refused for now rather than taking the hub down. */
+    EMAIL_PARSE_MEMORY_MB: z.coerce.number().int().min(64).default(1024),
+    /** File types kept from attachments (MIME types, comma-separated); others are refused with a note to the agent. */
+    EMAIL_ATTACHMENT_TYPES: z
+      .string()
+      .default(DEFAULT_ATTACHMENT_TYPES.join(','))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((t) => t.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be MIME types, comma-separated'))),
+    /** Largest attachment kept, and most kept from one message, in bytes. */
+    EMAIL_ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(10 * MB),
+    EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(15 * MB),
+    /**
+     * How long checking who sent a message (SPF, DKIM, DMARC, ARC) may take in all, in ms: by default 5 s, or
+     * half of EMAIL_PARSE_BUDGET_MS if that is less, and never more than that half (see the refinement below).
+     * Past it (DNS slow or down) the message is still taken in, marked as not verified.
+     */
+    EMAIL_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
+    /** Longest wait for one DNS answer during that check, in ms. */
+    EMAIL_DNS_TIMEOUT_MS: z.coerce.number().int().min(50).default(2_000),
+    /**
+     * The authserv-id of the council's own mail gateway (e.g. mx.anytown.gov.uk), whose Authentication-Results
+     * the hub believes as well as its own check: useful for IMAP, where the hub never sees the sending server.
+     * Only the topmost such header counts, and the gateway must remove any with its id from incoming mail.
+     * Unset: no one else's results are believed.
+     */
+    EMAIL_TRUSTED_AUTHSERV_ID: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[^\s;()"]+$/, 'must be one authserv-id (usually a host name)')
+      .optional(),
+    /** The council's relay for replies, e.g. smtps://user:pass@smtp.anytown.gov.uk:465. */
+    EMAIL_SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    /** The From of replies; defaults to the first inbound address. */
+    EMAIL_FROM: z.email().optional(),
+  })
+  .superRefine((config, ctx) => {
+    // The check runs within the parsing budget, so a slow DNS never gets the mail refused for now. A longer
+    // setting would be cut short without a word, and whoever set it would believe it.
+    const most = Math.floor(config.EMAIL_PARSE_BUDGET_MS / 2);
+    if (config.EMAIL_AUTH_TIMEOUT_MS !== undefined && config.EMAIL_AUTH_TIMEOUT_MS > most) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EMAIL_AUTH_TIMEOUT_MS'],
+        message: `must be at most half of EMAIL_PARSE_BUDGET_MS (${most} ms); raise that too for a longer sender check`,
+      });
+    }
+  });
 export type EmailConfig = z.infer<typeof emailConfigSchema>;
 
 const smtpError = (message: string, responseCode: number) => Object.assign(new Error(message), { responseCode });
@@ -128,8 +142,7 @@ export function createEmailAdapter(config: EmailConfig, context: Pick<ChannelCon
   const senders = {
     resolver: context.resolveDns ?? systemResolver(config.EMAIL_DNS_TIMEOUT_MS),
     dnsTimeoutMs: config.EMAIL_DNS_TIMEOUT_MS,
-    // Well inside the parsing budget, so a slow DNS never gets the worker ended and the mail refused for now.
-    timeoutMs: Math.min(config.EMAIL_AUTH_TIMEOUT_MS, Math.floor(config.EMAIL_PARSE_BUDGET_MS / 2)),
+    timeoutMs: config.EMAIL_AUTH_TIMEOUT_MS ?? Math.min(5_000, Math.floor(config.EMAIL_PARSE_BUDGET_MS / 2)),
     mta: domain,
     trustedAuthservId: config.EMAIL_TRUSTED_AUTHSERV_ID,
   };

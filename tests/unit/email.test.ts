@@ -40,6 +40,15 @@ describe('email config', () => {
       expect.stringMatching(/^EMAIL_ATTACHMENT_TYPES\.1: must be MIME types/),
     ]);
   });
+
+  it('refuses a sender-check time the parsing budget would cut short, rather than shortening it unsaid', () => {
+    const inbound = { EMAIL_INBOUND_ADDRESSES: 'contact@council.example' };
+    expect(problems({ ...inbound, EMAIL_AUTH_TIMEOUT_MS: '30000' })).toEqual([
+      expect.stringMatching(/^EMAIL_AUTH_TIMEOUT_MS: must be at most half of EMAIL_PARSE_BUDGET_MS \(5000 ms\)/),
+    ]);
+    expect(problems({ ...inbound, EMAIL_AUTH_TIMEOUT_MS: '30000', EMAIL_PARSE_BUDGET_MS: '60000' })).toEqual([]);
+    expect(problems({ ...inbound, EMAIL_PARSE_BUDGET_MS: '6000' })).toEqual([]);
+  });
 });
 
 describe('email HTML', () => {
