@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../testkit/postgres.ts
 import { apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { freePort } from '../../testkit/processes.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
-import { FakeDns } from '../helpers/mail-auth.ts';
+import { FakeDns, PATIENT_SENDER_CHECKS } from '../helpers/mail-auth.ts';
 import type { RunningHub } from '../../app/compose.ts';
 import type { MessageView } from '../../agent-desk/server/views.ts';
 
@@ -17,12 +17,6 @@ const COUNCIL = 'contact@council.example';
 // is verified, so it threads. Unverified email is sender-auth.test.ts's subject.
 const dns = new FakeDns();
 for (const domain of ['example.org', 'example.net', 'home.example', 'work.example']) dns.domain(domain);
-
-// The fake DNS answers at once, so the only way a sender check here runs out of time is a machine too busy to
-// run it within the 5 s default: then a verified sender is taken as unverified and threads apart, which is
-// not what these tests are about (tests/integration/sender-auth.test.ts is about the time limits). The check
-// runs within the parsing budget, at most half of it, so that is raised too.
-const PATIENT_SENDER_CHECKS = { EMAIL_DNS_TIMEOUT_MS: '10000', EMAIL_AUTH_TIMEOUT_MS: '30000', EMAIL_PARSE_BUDGET_MS: '60000' };
 
 let database: TestDatabase;
 let relay: SmtpCapture;

@@ -11,7 +11,7 @@ import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { freePort } from '../../testkit/processes.ts';
 import { writeDirectory } from '../helpers/directory.ts';
-import { FakeDns, sendMail } from '../helpers/mail-auth.ts';
+import { FakeDns, PATIENT_SENDER_CHECKS, sendMail } from '../helpers/mail-auth.ts';
 import { PUBLIC_BASE_URL, apiJson, connectDesk, nextEvent, signIn, startTestHub, testEnv } from '../helpers/hub.ts';
 import { inboundSmsFields, postTwilioWebhook } from '../../testkit/twilio-webhook.ts';
 import type { RunningHub } from '../../app/compose.ts';
@@ -53,6 +53,7 @@ beforeAll(async () => {
       EMAIL_SMTP_URL: relay.url,
       DIRECTORY_PATH: file,
       HANDOFF_BACKOFF_MS: '100',
+      ...PATIENT_SENDER_CHECKS,
     }),
     { resolveDns: dns.resolve },
   );
