@@ -118,7 +118,7 @@ describe('hand-offs on the desk', () => {
     await consent.check();
     await services.getByRole('button', { name: 'Hand on to services' }).click();
     const result = services.getByRole('form', { name: 'Hand on to services' }).getByRole('status');
-    await expect.poll(() => result.textContent(), { timeout: 10_000 }).toMatch(/^Handed on: /);
+    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toMatch(/^Handed on: /);
     const made = await db().handoff.findMany({ include: { service: true } });
     expect(made.map((h) => h.service.name).sort()).toEqual(['Housing Options', 'Money Advice']);
     const housing = made.find((h) => h.service.name === 'Housing Options')!;
@@ -131,7 +131,7 @@ describe('hand-offs on the desk', () => {
     await expect.poll(() => services.getByText(`Already with Money Advice, reference ${money.reference}`).isVisible()).toBe(true);
     expect(await services.getByRole('checkbox', { name: 'Debt and arrears' }).count()).toBe(0);
     // The customer is told who has their details, with the references.
-    await expect.poll(() => textsTo(from).join('\n'), { timeout: 10_000 }).toContain(money.reference);
+    await expect.poll(() => textsTo(from).join('\n'), { timeout: 20_000 }).toContain(money.reference);
     await services.screenshot({ path: 'test-results/handoffs-services-panel.png' }).catch(() => undefined);
     expect(await axeViolations(agent.page)).toEqual([]);
 
@@ -166,13 +166,13 @@ describe('hand-offs on the desk', () => {
     await detail.getByRole('button', { name: 'Accept', exact: true }).click();
     await expect.poll(() => detail.locator('#handoff-status').textContent()).toMatch(/^Status: accepted by Ali Advice\./);
     const onAgentDesk = plan.getByRole('listitem').filter({ hasText: money.reference });
-    await expect.poll(() => onAgentDesk.textContent(), { timeout: 10_000 }).toMatch(/accepted by Ali Advice/);
+    await expect.poll(() => onAgentDesk.textContent(), { timeout: 20_000 }).toMatch(/accepted by Ali Advice/);
 
     // The reply reaches the customer by SMS, saying who it is from.
     const reply = 'We can see you on Monday at 10am at the Civic Centre. Bring your rent statements.';
     await detail.getByLabel('Reply to the customer').fill(reply);
     await detail.getByRole('button', { name: 'Send reply' }).click();
-    await expect.poll(() => textsTo(from).at(-1), { timeout: 10_000 }).toBe(`Money Advice (reference ${money.reference}): ${reply}`);
+    await expect.poll(() => textsTo(from).at(-1), { timeout: 20_000 }).toBe(`Money Advice (reference ${money.reference}): ${reply}`);
     await expect.poll(() => detail.getByRole('status').textContent()).toBe('Your reply is on its way to the customer by SMS.');
 
     // Closing needs to say what was done; then the agent sees it closed, with that, without reloading.
@@ -183,11 +183,11 @@ describe('hand-offs on the desk', () => {
     await expect.poll(() => detail.locator('#handoff-status').textContent()).toBe('Status: closed (accepted by Ali Advice).');
     await expect.poll(() => service.page.locator('#handoffs-count').textContent()).toBe('Nothing open for your service.');
     await expect
-      .poll(() => onAgentDesk.textContent(), { timeout: 10_000 })
+      .poll(() => onAgentDesk.textContent(), { timeout: 20_000 })
       .toMatch(/closed \(accepted by Ali Advice\).*What was done: Appointment booked; rent arrears plan started/s);
     // The customer panel beside the conversation follows too.
     await expect
-      .poll(() => agent.page.locator('#customer-handoffs').textContent(), { timeout: 10_000 })
+      .poll(() => agent.page.locator('#customer-handoffs').textContent(), { timeout: 20_000 })
       .toContain(
         `Money Advice: Debt and arrears. Reference ${money.reference}, closed (accepted by Ali Advice). What was done: Appointment booked; rent arrears plan started`,
       );
@@ -232,7 +232,7 @@ describe('hand-offs on the desk', () => {
     await expect.poll(() => attention.getByText('Nothing needs attention.').isVisible()).toBe(true);
     // The agent who made it sees the change too.
     await expect
-      .poll(() => agent.page.locator('#plan-list li', { hasText: housing.reference }).textContent(), { timeout: 10_000 })
+      .poll(() => agent.page.locator('#plan-list li', { hasText: housing.reference }).textContent(), { timeout: 20_000 })
       .toMatch(/accepted by Administrator/);
     expect(supervisor.errors).toEqual([]);
   });
@@ -244,7 +244,7 @@ describe('hand-offs on the desk', () => {
     // A customer's debt is handed to Money Advice; the service closes it, and the agent the conversation.
     await texted('I am behind on my council tax and the bailiffs have written');
     const where = { customer: { contactPoints: { some: { address: phone } } } };
-    await expect.poll(() => db().conversation.count({ where }), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => db().conversation.count({ where }), { timeout: 20_000 }).toBe(1);
     const conversation = await db().conversation.findFirstOrThrow({ where });
     const api = (path: string, body: object) => apiJson(hub.url, admin, path, { method: 'POST', body: JSON.stringify(body) });
     expect((await api(`/api/conversations/${conversation.id}/needs`, { code: 'money.debt' })).status).toBe(201);

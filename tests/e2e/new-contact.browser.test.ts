@@ -74,7 +74,7 @@ describe('a new contact from the desk', () => {
     await dialog.getByRole('button', { name: 'Record contact' }).click();
 
     // The conversation it is in opens, in the person's words, and the desk suggests the needs it found.
-    await expect.poll(() => page.getByRole('dialog').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.getByRole('dialog').count(), { timeout: 20_000 }).toBe(0);
     await page.getByRole('heading', { level: 2, name: /Dana Walker/ }).waitFor();
     await page.getByText('My landlord has evicted us').first().waitFor();
     // Said in person, in words; a written reply goes by text to the number on their record.
@@ -92,7 +92,7 @@ describe('a new contact from the desk', () => {
     await services.getByRole('checkbox', { name: 'The customer agreed that we share this with these services' }).check();
     await services.getByRole('button', { name: 'Hand on to services' }).click();
     await expect
-      .poll(() => services.getByRole('form', { name: 'Hand on to services' }).getByRole('status').textContent(), { timeout: 10_000 })
+      .poll(() => services.getByRole('form', { name: 'Hand on to services' }).getByRole('status').textContent(), { timeout: 20_000 })
       .toMatch(/^Handed on: /);
     const made = await db().handoff.findMany({ include: { service: true, conversation: true } });
     expect(made.map((h) => h.service.name).sort()).toEqual(['Housing Options', 'Money Advice']);

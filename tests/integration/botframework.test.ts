@@ -62,7 +62,7 @@ describe('the Bot Framework channel', () => {
     const first = activity('a-1', 'my bin was not collected this week');
     expect((await post(first)).status).toBe(202);
     expect((await post(first)).status).toBe(202); // the channel retried
-    await expect.poll(() => sentTo('conv-1').length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => sentTo('conv-1').length, { timeout: 20_000 }).toBe(1);
     const [answer] = sentTo('conv-1');
     expect(answer!.path).toMatch(/^\/v3\/conversations\/conv-1\/activities/);
     expect(answer!.body.text).toMatch(/It sounds like you need help with bins and waste\. Is that right\?/);

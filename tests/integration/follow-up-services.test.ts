@@ -90,7 +90,7 @@ type Made = { id: string; reference: string; service: { name: string } };
 async function customerWithPlan(phone: string, needs: string[]) {
   await text(phone, 'I need some help please');
   const where = { customer: { contactPoints: { some: { address: phone } } } };
-  await expect.poll(() => db().conversation.count({ where }), { timeout: 10_000 }).toBe(1);
+  await expect.poll(() => db().conversation.count({ where }), { timeout: 20_000 }).toBe(1);
   const conversation = await db().conversation.findFirstOrThrow({ where });
   for (const code of needs)
     expect((await api(`/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
@@ -100,7 +100,7 @@ async function customerWithPlan(phone: string, needs: string[]) {
   const to = (name: string) => handoffs.find((h) => h.service.name === name)!;
   // Each is with its service before it is closed: the Slack post, the email (its Message-ID kept) and the webhook.
   for (const h of handoffs)
-    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).status, { timeout: 10_000 }).toBe('delivered');
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: h.id } })).status, { timeout: 20_000 }).toBe('delivered');
   return {
     conversationId: conversation.id,
     planId: handoffs[0]!.plan.id,
@@ -140,9 +140,9 @@ const feedbackDeliveries = (followUpId: string) => db().handoffDelivery.findMany
 /** Runs a delivery's job again (as a retry, or the sweeper re-queueing it would), and waits until it has run. */
 async function runAgain(deliveryId: string) {
   const queue = hub.queues.handoff;
-  await expect.poll(async () => !(await queue.getJob(deliveryId)), { timeout: 10_000 }).toBe(true);
+  await expect.poll(async () => !(await queue.getJob(deliveryId)), { timeout: 20_000 }).toBe(true);
   await enqueueFor(queue, deliveryId, { deliveryId });
-  await expect.poll(async () => !(await queue.getJob(deliveryId)), { timeout: 10_000 }).toBe(true);
+  await expect.poll(async () => !(await queue.getJob(deliveryId)), { timeout: 20_000 }).toBe(true);
 }
 
 const threadPosts = (ts: string) => slack.posted(HOUSING_CHANNEL).filter((b) => b.thread_ts === ts);
@@ -164,7 +164,7 @@ describe('a follow-up the customer answered, on each service’s hand-off channe
     expect(followUp).toMatchObject({ step: 'done', wellbeing: 4, comment: COMMENT });
 
     // Slack: in the hand-off message's thread, in plain words (escaped: Slack shows "&amp;" as "&").
-    await expect.poll(() => threadPosts(slackTs!).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => threadPosts(slackTs!).length, { timeout: 20_000 }).toBe(1);
     const [post] = threadPosts(slackTs!);
     expect(post!.text).toBe(
       [
@@ -175,7 +175,7 @@ describe('a follow-up the customer answered, on each service’s hand-off channe
     );
 
     // Email: to the team's address, in the hand-off email's thread.
-    await expect.poll(() => feedbackMails(plan.money.reference).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => feedbackMails(plan.money.reference).length, { timeout: 20_000 }).toBe(1);
     const [mail] = feedbackMails(plan.money.reference);
     expect(addressOf(mail!)).toBe(MONEY);
     expect(mail!.inReplyTo).toBe(handoffMail.messageId);
@@ -184,7 +184,7 @@ describe('a follow-up the customer answered, on each service’s hand-off channe
     expect(mail!.text).toContain('Did Money Advice help? No.');
 
     // Webhook: the handoff.feedback event, signed with the service's secret, saying which follow-up it is about.
-    await expect.poll(() => feedbackEvents(plan.schools.reference).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => feedbackEvents(plan.schools.reference).length, { timeout: 20_000 }).toBe(1);
     const [event] = feedbackEvents(plan.schools.reference);
     expect(
       verifyWebhook(
@@ -221,7 +221,7 @@ describe('a follow-up the customer answered, on each service’s hand-off channe
     const deliveries = await feedbackDeliveries(followUp.id);
     expect(deliveries).toHaveLength(3);
     for (const d of deliveries)
-      await expect.poll(async () => (await db().handoffDelivery.findUniqueOrThrow({ where: { id: d.id } })).status, { timeout: 10_000 }).toBe('sent');
+      await expect.poll(async () => (await db().handoffDelivery.findUniqueOrThrow({ where: { id: d.id } })).status, { timeout: 20_000 }).toBe('sent');
     const of = (target: string) => deliveries.find((d) => d.target === target)!;
     const events = () => feedbackEvents(plan.schools.reference);
     // The failed tries, then one that went; the webhook's retry carries the same delivery id.

@@ -81,7 +81,7 @@ const textsTo = (to: string) => twilioApi.requests.filter((r) => r.form.To === t
 async function text(from: string, body: string): Promise<string> {
   const before = textsTo(from).length;
   expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, body))).status).toBe(200);
-  await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBeGreaterThan(before);
+  await expect.poll(() => textsTo(from).length, { timeout: 20_000 }).toBeGreaterThan(before);
   return textsTo(from).slice(before).join('\n');
 }
 
@@ -106,7 +106,7 @@ async function talkToTheBot(from: string, first: string): Promise<string> {
 async function conversationWithNeeds(from: string, needs: string[], first = 'I need help'): Promise<{ id: string; customerId: string }> {
   await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, first));
   const ofCustomer = { customer: { contactPoints: { some: { address: from } } } };
-  await expect.poll(() => db().conversation.count({ where: ofCustomer }), { timeout: 10_000 }).toBe(1);
+  await expect.poll(() => db().conversation.count({ where: ofCustomer }), { timeout: 20_000 }).toBe(1);
   const conversation = await db().conversation.findFirstOrThrow({ where: ofCustomer });
   for (const code of needs)
     expect((await apiJson(hub.url, admin, `/api/conversations/${conversation.id}/needs`, { method: 'POST', body: JSON.stringify({ code }) })).status).toBe(201);
@@ -169,7 +169,7 @@ describe('hand-offs from the needs conversation', () => {
     });
     expect((await postSlackEvent(hub.url, reply)).status).toBe(200);
     expect((await postSlackEvent(hub.url, reply, { retryNum: 1 })).status).toBe(200);
-    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => textsTo(from).length, { timeout: 20_000 }).toBe(before + 1);
     expect(textsTo(from).at(-1)).toBe(`Housing Options (reference ${housing.reference}): We can see you tomorrow at 10am at the Civic Centre.`);
     // Slack's retry of the event was recognised (its event id): one reply stored, so one text.
     expect(await db().message.count({ where: { handoffId: housing.id, direction: 'outbound' } })).toBe(1);
@@ -192,13 +192,13 @@ describe('hand-offs from the needs conversation', () => {
     );
     await slack.waitFor('chat.postMessage', (b) => b.thread_ts === ts && /banging on the door/.test(String(b.text)));
     await expect
-      .poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } })).waitingSince, { timeout: 10_000 })
+      .poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } })).waitingSince, { timeout: 20_000 })
       .toBeTruthy();
     expect((await db().conversation.findUniqueOrThrow({ where: { id: housing.conversationId } })).urgentAt).toBeTruthy();
 
     // The webhook went to the schools' system, signed so it can check it came from the hub.
     const ofSchools = () => receiver.received.find((r) => JSON.parse(r.raw).service_request_id === schools.reference);
-    await expect.poll(ofSchools, { timeout: 10_000 }).toBeTruthy();
+    await expect.poll(ofSchools, { timeout: 20_000 }).toBeTruthy();
     const got = ofSchools()!;
     expect(
       verifyWebhook(
@@ -225,7 +225,7 @@ describe('hand-offs from the needs conversation', () => {
     // Someone else's reference tells a stranger nothing: it goes to a person like any other message.
     const stranger = '+447911200599';
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(stranger, housing.reference));
-    await expect.poll(() => textsTo(stranger).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => textsTo(stranger).length, { timeout: 20_000 }).toBeGreaterThan(0);
     expect(textsTo(stranger).join('\n')).not.toContain('Housing Options');
   });
 
@@ -249,7 +249,7 @@ describe('hand-offs from the needs conversation', () => {
     const conversation = await db().conversation.findFirstOrThrow({ where: { customer: { contactPoints: { some: { address: from } } } } });
     expect(await db().handoff.count({ where: { conversationId: conversation.id } })).toBe(0);
     await expect
-      .poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).waitingSince, { timeout: 10_000 })
+      .poll(async () => (await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).waitingSince, { timeout: 20_000 })
       .toBeTruthy();
   });
 
@@ -376,7 +376,7 @@ describe('hand-offs made by an agent', () => {
     });
     expect(answered.status).toBe(200);
     expect(answered.body.handoff).toMatchObject({ status: 'accepted', acceptedBy: 'Ali (Advice Centre)' });
-    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => textsTo(from).length, { timeout: 20_000 }).toBe(before + 1);
     expect(textsTo(from).at(-1)).toContain('Please bring your tenancy agreement on Monday.');
     // The customer's answer reaches the service's view (a desk service: no other copy to send).
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'ok will do, thanks'));
@@ -384,7 +384,7 @@ describe('hand-offs made by an agent', () => {
       .poll(
         async () =>
           (await apiJson(hub.url, me, `/api/handoffs/${mine.id}`)).body.handoff.messages.map((m: { from: string; text: string }) => `${m.from}: ${m.text}`),
-        { timeout: 10_000 },
+        { timeout: 20_000 },
       )
       .toEqual([`service: Advice Centre (reference ${mine.reference}): Please bring your tenancy agreement on Monday.`, 'customer: ok will do, thanks']);
     const closed = await apiJson(hub.url, me, `/api/handoffs/${mine.id}/close`, {
@@ -431,7 +431,7 @@ describe('hand-offs made by an agent', () => {
     const handoff = (await handOff(id)).body.handoffs[0];
     // Pressing Reply opens Slack's form for this hand-off.
     const ts = await expect
-      .poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 })
+      .poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 20_000 })
       .toBeTruthy()
       .then(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs!);
     const press = blockActionsPayload({ userId: 'U0SAMPATEL', channelId: HOUSING_CHANNEL, messageTs: ts, actionId: 'handoff.reply', value: handoff.id });
@@ -460,7 +460,7 @@ describe('hand-offs made by an agent', () => {
       }),
     );
     expect(ok.status).toBe(200);
-    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => textsTo(from).length, { timeout: 20_000 }).toBe(before + 1);
     expect(textsTo(from).at(-1)).toContain('Call us on 01632 960000 today.');
   });
 });
@@ -469,7 +469,7 @@ describe('the accept-by time (SLA)', () => {
   it('a hand-off not accepted in time is reminded in its Slack thread, then escalated to supervisors', async () => {
     const { id } = await conversationWithNeeds('+447911200507', ['money.debt']);
     const handoff = (await handOff(id)).body.handoffs[0];
-    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 }).toBeTruthy();
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 20_000 }).toBeTruthy();
     const { slackTs } = await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } });
     // Its hour has passed (the timer set at creation is an hour away): the sweeper finds it overdue.
     await db().handoff.update({ where: { id: handoff.id }, data: { createdAt: new Date(Date.now() - 3_000), dueAt: new Date(Date.now() - 2_000) } });
@@ -478,7 +478,7 @@ describe('the accept-by time (SLA)', () => {
     const attention = () => apiJson(hub.url, admin, '/api/handoffs?status=attention').then((r) => r.body.handoffs.map((h: { id: string }) => h.id));
     // Not yet escalated: the supervisor is told only when as long again has passed since the reminder.
     expect(await attention()).not.toContain(handoff.id);
-    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).escalatedAt, { timeout: 10_000 }).toBeTruthy();
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).escalatedAt, { timeout: 20_000 }).toBeTruthy();
     expect(await attention()).toContain(handoff.id);
     expect((await db().handoffEvent.findMany({ where: { handoffId: handoff.id }, orderBy: { at: 'asc' } })).map((e) => e.kind)).toEqual([
       'created',
@@ -498,13 +498,13 @@ describe('a hand-off that cannot be delivered', () => {
     // The bot was removed from the team's channel: Slack refuses, which will not fix itself.
     slack.fail('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
     const handoff = (await handOff(id)).body.handoffs[0];
-    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).status, { timeout: 10_000 }).toBe('failed');
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).status, { timeout: 20_000 }).toBe('failed');
     const attention = await apiJson(hub.url, admin, '/api/handoffs?status=attention');
     expect(attention.body.handoffs.map((h: { id: string }) => h.id)).toContain(handoff.id);
     const story = await apiJson(hub.url, admin, `/api/handoffs/${handoff.id}`);
     expect(story.body.events.at(-1)).toMatchObject({ kind: 'delivery_failed', detail: { error: 'Slack refused it: not_in_channel' } });
     expect((await apiJson(hub.url, admin, `/api/handoffs/${handoff.id}/resend`, { method: 'POST' })).status).toBe(200);
-    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).status, { timeout: 10_000 }).toBe('delivered');
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).status, { timeout: 20_000 }).toBe('delivered');
     expect(JSON.stringify((await slack.waitFor('chat.postMessage', (b) => blocksOf(b).includes(handoff.reference))).body.blocks)).toContain('handoff.accept');
     // Delivered now: there is nothing to send again.
     expect((await apiJson(hub.url, admin, `/api/handoffs/${handoff.id}/resend`, { method: 'POST' })).status).toBe(409);
@@ -522,7 +522,7 @@ describe('the customer’s rights over what was handed off', () => {
   it('the export lists hand-offs with what each service was given; erasure empties them, withdraws open ones and scrubs the Slack copy', async () => {
     const from = '+447911200508';
     const { customerId, handoff } = await handedOff(from, 'housing.homeless');
-    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 10_000 }).toBeTruthy();
+    await expect.poll(async () => (await db().handoff.findUniqueOrThrow({ where: { id: handoff.id } })).slackTs, { timeout: 20_000 }).toBeTruthy();
     const exported = await apiJson(hub.url, admin, `/api/customers/${customerId}/export`);
     expect(exported.body.handoffs).toEqual([
       expect.objectContaining({ reference: handoff.reference, service: 'Housing Options', needs: ['housing.homeless'], note: 'Jo prefers texts' }),
@@ -594,7 +594,7 @@ describe('webhook delivery', () => {
       data: { handoffId: schools.id, kind: 'reminder', target: 'webhook', createdAt: new Date(Date.now() - 5_000) },
     });
     const got = () => receiver.received.filter((r) => r.headers['x-contacthub-delivery'] === lost.id);
-    await expect.poll(() => got().length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => got().length, { timeout: 20_000 }).toBe(1);
     expect(got()[0]!.headers['x-contacthub-event']).toBe('handoff.reminder');
     await expect.poll(async () => (await db().handoffDelivery.findUniqueOrThrow({ where: { id: lost.id } })).status).toBe('sent');
     // Sent once: recorded as one attempt, and a sent delivery is not picked up by the sweeper again.
@@ -623,13 +623,13 @@ describe('webhook delivery', () => {
     expect((await callback(accept, { secret: 'not-the-secret-of-this-service-at-all' })).status).toBe(401);
     expect((await db().handoff.findUniqueOrThrow({ where: { reference } })).status).not.toBe('accepted');
     // The desk's hand-off tells the customer who has their details (sent by the outbound worker): counted first.
-    await expect.poll(() => textsTo(from).some((t) => t.includes(reference)), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => textsTo(from).some((t) => t.includes(reference)), { timeout: 20_000 }).toBe(true);
     const before = textsTo(from).length;
     const ok = await callback(accept);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ service_request_id: reference, status: 'accepted', accepted_by: 'Priya Shah (School Admissions)' });
     expect((await callback(accept)).status).toBe(200); // their retry of the same request
-    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => textsTo(from).length, { timeout: 20_000 }).toBe(before + 1);
     expect(textsTo(from).at(-1)).toBe(`School Admissions (reference ${reference}): We have a place for your son at Hill Primary from Monday.`);
     expect((await callback({ by: 'Priya Shah', status: 'closed' }, { id: 'req-2' })).status).toBe(400);
     const closed = await callback({ by: 'Priya Shah', status: 'closed', outcome: 'Place offered and accepted' }, { id: 'req-3' });

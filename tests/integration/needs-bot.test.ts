@@ -43,7 +43,7 @@ async function text(from: string, body: string, replies = 1): Promise<string> {
   const before = textsTo(from).length;
   const res = await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, body));
   expect(res.status).toBe(200);
-  await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + replies);
+  await expect.poll(() => textsTo(from).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + replies);
   return textsTo(from).slice(before).join('\n');
 }
 
@@ -197,7 +197,7 @@ describe('the needs bot on SMS', () => {
   it('STOP is left to the carrier: the bot sends nothing and a person sees the conversation', async () => {
     const from = '+447911200987';
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, 'STOP'));
-    await expect.poll(async () => (await conversationOf(from).catch(() => null))?.botOutcome ?? null, { timeout: 10_000 }).toBe('opted_out');
+    await expect.poll(async () => (await conversationOf(from).catch(() => null))?.botOutcome ?? null, { timeout: 20_000 }).toBe('opted_out');
     expect((await conversationOf(from)).handler).toBe('person');
     expect(textsTo(from)).toEqual([]);
   });
@@ -219,7 +219,7 @@ describe('the needs bot on SMS', () => {
     const fields = inboundSmsFields(from, 'the roof is leaking into the kids bedroom');
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields);
     await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', fields);
-    await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => textsTo(from).length, { timeout: 20_000 }).toBe(1);
     // Stored once (the provider id is unique), and the bot's one turn wrote its one answer in the same transaction.
     expect(await db().inboxItem.count({ where: { providerMessageId: fields.MessageSid! } })).toBe(1);
     const inbound = await db().message.findFirstOrThrow({ where: { providerMessageId: fields.MessageSid! }, select: { id: true, botTurnAt: true } });

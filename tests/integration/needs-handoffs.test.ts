@@ -97,7 +97,7 @@ const textsTo = (to: string) => twilioApi.requests.filter((r) => r.form.To === t
 async function text(from: string, body: string, replies = 1): Promise<string> {
   const before = textsTo(from).length;
   expect((await postTwilioWebhook(hub.url, PUBLIC_BASE_URL, '/webhooks/twilio/sms', inboundSmsFields(from, body))).status).toBe(200);
-  await expect.poll(() => textsTo(from).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + replies);
+  await expect.poll(() => textsTo(from).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + replies);
   return textsTo(from).slice(before).join('\n');
 }
 
@@ -127,7 +127,7 @@ async function visitor(): Promise<{ visitorId: string; say(text: string): Promis
     async say(text: string) {
       const before = heard.length;
       expect(await socket.timeout(5000).emitWithAck('message', { clientMessageId: randomUUID(), text })).toMatchObject({ ok: true });
-      await expect.poll(() => heard.length, { timeout: 10_000 }).toBeGreaterThan(before);
+      await expect.poll(() => heard.length, { timeout: 20_000 }).toBeGreaterThan(before);
       return heard
         .slice(before)
         .map((e) => e.text)
@@ -182,7 +182,7 @@ describe('the place, for a missed bin', () => {
     // What the waste team's own system receives, signed: the place under its name.
     await expect
       .poll(() => receiver.received.find((r) => r.body.service_request_id === handoff!.reference && r.event === 'handoff.created')?.body ?? null, {
-        timeout: 10_000,
+        timeout: 20_000,
       })
       .toMatchObject({
         description: expect.stringContaining('Address or place: 14 Orchard Close, the green bin'),

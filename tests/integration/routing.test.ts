@@ -194,7 +194,7 @@ describe('routing', () => {
     const offeredTo: string[] = [];
     for (let round = 0; round < 4; round++) {
       const { id } = await smsConversation(`my bin was not emptied (${round})`);
-      await expect.poll(() => hub.database.prisma.offer.count({ where: { conversationId: id, status: 'pending' } }), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => hub.database.prisma.offer.count({ where: { conversationId: id, status: 'pending' } }), { timeout: 20_000 }).toBe(1);
       const offer = await hub.database.prisma.offer.findFirstOrThrow({ where: { conversationId: id, status: 'pending' } });
       const agent = byId.get(offer.agentId)!;
       offeredTo.push(agent === fay ? 'Fay' : 'Gus');

@@ -28,7 +28,7 @@ const tokenHash = (cookie: string) =>
 
 /** Resolves once the server has closed the socket (the client does not reconnect on its own then). */
 async function expectClosedByServer(socket: Socket) {
-  await expect.poll(() => socket.connected, { timeout: 10_000, interval: 50 }).toBe(false);
+  await expect.poll(() => socket.connected, { timeout: 20_000, interval: 50 }).toBe(false);
 }
 
 async function desk(hub: Hub, cookie: string): Promise<Socket & { closedBy: () => string | null }> {
