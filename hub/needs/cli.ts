@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { loadNeedsData } from './data.ts';
 import { buildDetector, detectionView } from './detector.ts';
+import { fileModelStore } from './model-store.ts';
 import { NeedsDataError } from './taxonomy.ts';
 
 const text = process.argv.slice(2).join(' ').trim() || (process.stdin.isTTY ? '' : readFileSync(0, 'utf8').trim());
@@ -12,7 +13,8 @@ if (!text) {
 }
 
 try {
-  const detector = buildDetector(loadNeedsData({ taxonomyPath: process.env.NEEDS_TAXONOMY_PATH || undefined }));
+  // The weights the hub and the install keep: without them every call trained the models again (about 20 s).
+  const detector = buildDetector(loadNeedsData({ taxonomyPath: process.env.NEEDS_TAXONOMY_PATH || undefined }), { store: fileModelStore() });
   console.log(JSON.stringify(detectionView(detector.detect(text)), null, 2));
 } catch (error) {
   if (!(error instanceof NeedsDataError)) throw error;
