@@ -112,7 +112,7 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
   const needsData = loadNeedsData({ taxonomyPath: config.needsTaxonomyPath });
   const { detector: needs, reused } = needsDetector(needsData);
   if (reused) logger.info('reused the needs detection model built by an earlier hub in this process');
-  else logger.info({ ms: Math.round(needs.buildMs), trained: needs.trained }, 'built the needs detection model');
+  else logger.info({ ms: Math.round(needs.buildMs), trained: needs.trained, corpus: needs.corpus }, 'built the needs detection model');
   let lastRedisError = 0;
   const onRedisError = (error: Error) => {
     // Reconnect attempts fail many times a second during an outage: say so at most every 10 s.

@@ -8,6 +8,9 @@
 // scored on its own; a need's confidence is its best score over the pieces. Because each need has its
 // own output, scores are independent (one-vs-rest), not shares of one total.
 import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { StemmerEn } from '@nlpjs/lang-en-min';
 import type { DangerKind, NeedsData } from './data.ts';
 import { dropDisfluencies, expandShorthand, normalise, pieces, stripEmailFurniture, words } from './text.ts';
@@ -59,6 +62,8 @@ export interface NeedsDetector {
   readonly buildMs: number;
   /** Whether the trained weights (the needs model's and the danger-now model's) all came from the store, or some were trained now. */
   readonly trained: 'stored' | 'now';
+  /** Whether the training messages as the model reads them (features, stems) came from the store, or were read now. */
+  readonly corpus: 'stored' | 'now';
 }
 
 export interface DetectorOptions {
@@ -92,7 +97,8 @@ const NEEDS_TRAINING: LogisticSettings = { minCount: 1, l2: 1, iterations: 200, 
 
 /**
  * Trained weights kept by a key: the hash of the training corpus as the model reads it (features, not source
- * text) and the trainer's settings, so any change to the data or to how messages are read trains afresh.
+ * text) and the trainer's settings, so any change to the data or to how messages are read trains afresh. The
+ * corpus as read is kept too, by the hash of the data and of the code that reads it (readingCode).
  */
 export interface TrainedModelStore {
   load(key: string): unknown;
@@ -150,18 +156,90 @@ function spellingIndex(vocabulary: Iterable<string>) {
  */
 function keptOrTrained<M extends { toJSON(): unknown }>(
   store: TrainedModelStore | undefined,
-  name: string,
-  inputs: unknown,
+  key: string,
   read: (saved: unknown) => M | undefined,
   train: () => M,
 ): { model: M; kept: boolean } {
-  const key = `${name}-${createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 32)}`;
   const kept = read(store?.load(key));
   if (kept) return { model: kept, kept: true };
   const model = train();
   store?.save(key, model.toJSON());
   return { model, kept: false };
 }
+
+/** A store key: the name, and the hash of what the thing kept was made from. */
+const keyOf = (name: string, inputs: unknown) => `${name}-${createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 32)}`;
+
+/**
+ * The hash of the code that reads messages into features: this folder's sources and the stemmer's version. A
+ * change to either reads the corpus again. Null when the sources cannot be read (then nothing is kept).
+ */
+let readingCodeHash: string | null | undefined;
+function readingCode(): string | null {
+  if (readingCodeHash !== undefined) return readingCodeHash;
+  try {
+    const hash = createHash('sha256');
+    for (const name of readdirSync(import.meta.dirname)
+      .filter((n) => n.endsWith('.ts'))
+      .sort())
+      hash
+        .update(`${name}\0`)
+        .update(readFileSync(path.join(import.meta.dirname, name)))
+        .update('\0');
+    hash.update(createRequire(import.meta.url)('@nlpjs/lang-en-min/package.json').version);
+    readingCodeHash = hash.digest('hex');
+  } catch {
+    readingCodeHash = null;
+  }
+  return readingCodeHash;
+}
+
+/**
+ * The training messages as the models read them: preparing and reading 10,000 of them into features is most of
+ * building a detector whose weights are kept, so it is kept too. Every feature weighs 1, so each is a list.
+ */
+interface ReadCorpus {
+  /** Each labelled message prepared (normalised, shorthand spelt out), in the data's order. */
+  labelled: string[];
+  /** What the needs model learns from, in order: each item's features and the needs it teaches. */
+  items: { features: string[]; labels: string[] }[];
+  /** Each labelled message's features for the neighbours: the index of its corpus item, or its own (a long one). */
+  neighbours: (number | string[])[];
+  /** Every word of the training messages: what spelling correction corrects to. */
+  vocabulary: string[];
+  /** The stemmer's memo after reading them: the stems detection reuses. */
+  stems: Record<string, string>;
+  /** The key the needs model's weights are kept under (the hash of its corpus, settings and codes). */
+  needsKey: string;
+}
+
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+
+/** A kept corpus, or undefined for a file that is not one (damaged, or from another version). */
+function readCorpusFrom(saved: unknown, data: NeedsData): ReadCorpus | undefined {
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const c = saved as Partial<ReadCorpus>;
+  const ok =
+    isStrings(c.labelled) &&
+    c.labelled.length === data.labelled.length &&
+    Array.isArray(c.items) &&
+    c.items.every((i) => typeof i === 'object' && i !== null && isStrings(i.features) && isStrings(i.labels)) &&
+    Array.isArray(c.neighbours) &&
+    c.neighbours.length === data.labelled.length &&
+    c.neighbours.every((n) => (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < c.items!.length) || isStrings(n)) &&
+    isStrings(c.vocabulary) &&
+    typeof c.stems === 'object' &&
+    c.stems !== null &&
+    Object.values(c.stems).every((v) => typeof v === 'string') &&
+    typeof c.needsKey === 'string';
+  return ok ? (c as ReadCorpus) : undefined;
+}
+
+const weighOne = (features: readonly string[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const f of features) out[f] = 1;
+  return out;
+};
 
 export function buildDetector(data: NeedsData, options: DetectorOptions = {}): NeedsDetector {
   const started = performance.now();
@@ -201,50 +279,95 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     return out;
   };
 
-  // The labelled messages train the needs model, train the danger-now model and vote as neighbours: each is
-  // prepared once for all three (about 0.2 s for 6,100 messages).
-  const preparedLabelled = new Map(data.labelled.map((c) => [c.text, prepare(c.text)]));
-  const prepareOnce = (text: string) => preparedLabelled.get(text) ?? prepare(text);
-
-  // Training corpus: one item per utterance; "none" items teach every need's output to stay quiet.
-  const corpus: LogisticItem[] = [];
-  const vocabulary = new Set<string>();
-  // A labelled message's features, as the corpus has them: the neighbours' index reuses them.
-  const labelledFeatures = new Map<string, Record<string, number>>();
-  const add = (utterance: string, codes: readonly string[]) => {
-    const prepared = prepareOnce(utterance);
-    for (const w of words(prepared)) vocabulary.add(w.replace(/'/g, ''));
-    const f = features(prepared);
-    corpus.push({ features: f, labels: codes });
-    return f;
+  /** Stems from the corpus's memo, else stemmed now without keeping: nothing from a customer's message outlives the call. */
+  const stemFrom = (known: Readonly<Record<string, string>>) => (word: string) => {
+    const hit = known[`.${word}`];
+    if (hit !== undefined) return hit;
+    const result = stemmer.stemWord(word);
+    delete (stemmer.cache as Record<string, string>)[`.${word}`];
+    return result;
   };
-  for (const need of data.taxonomy.needs) {
-    for (const example of need.examples) add(example, [need.code]);
-    for (const utterance of data.training.needs[need.code] ?? []) add(utterance, [need.code]);
-  }
-  for (const utterance of data.training.none) add(utterance, []);
-  // Whole labelled messages, each with every need it has: they teach which words mark a need the person has
-  // now and which are only context (a condition, a past event, thanks), which one-need phrases cannot.
-  // On blind sets never trained on this raised precision 0.73 → 0.79 at the same recall. A long email's words
-  // are too many to say which carries which need: left out.
-  for (const c of data.labelled) if (words(c.text).length <= WHOLE_MESSAGE_WORDS) labelledFeatures.set(c.text, add(c.text, c.needs));
-  correct = spellingIndex(vocabulary);
+
+  /** Reads the training messages into what the models learn from (about 1 s of a 1.5 s build with kept weights). */
+  const readCorpus = (): ReadCorpus => {
+    // The labelled messages train the needs model, train the danger-now model and vote as neighbours: each is
+    // prepared once for all three.
+    const labelled = data.labelled.map((c) => prepare(c.text));
+    const preparedOf = new Map(data.labelled.map((c, i) => [c.text, labelled[i]!]));
+    // Training corpus: one item per utterance; "none" items teach every need's output to stay quiet.
+    const items: LogisticItem[] = [];
+    const vocabulary = new Set<string>();
+    // A labelled message's corpus item: the neighbours' index reuses its features.
+    const itemOf = new Map<string, number>();
+    const add = (utterance: string, codes: readonly string[]) => {
+      const prepared = preparedOf.get(utterance) ?? prepare(utterance);
+      for (const w of words(prepared)) vocabulary.add(w.replace(/'/g, ''));
+      items.push({ features: features(prepared), labels: codes });
+      return items.length - 1;
+    };
+    for (const need of data.taxonomy.needs) {
+      for (const example of need.examples) add(example, [need.code]);
+      for (const utterance of data.training.needs[need.code] ?? []) add(utterance, [need.code]);
+    }
+    for (const utterance of data.training.none) add(utterance, []);
+    // Whole labelled messages, each with every need it has: they teach which words mark a need the person has
+    // now and which are only context (a condition, a past event, thanks), which one-need phrases cannot.
+    // On blind sets never trained on this raised precision 0.73 → 0.79 at the same recall. A long email's words
+    // are too many to say which carries which need: left out.
+    for (const c of data.labelled) if (words(c.text).length <= WHOLE_MESSAGE_WORDS) itemOf.set(c.text, add(c.text, c.needs));
+    const needsKey = keyOf('needs', { settings: NEEDS_TRAINING, codes: data.taxonomy.needs.map((n) => n.code), corpus: items });
+    const stems = { ...(stemmer.cache as Record<string, string>) };
+    // Every labelled message votes, long ones too: similarity needs no training. A long one is read as a
+    // customer's message is, with spelling corrected to the corpus's words. The corpus's words are the
+    // vocabulary, and correction changes only words it does not know, so a message the corpus holds reads as
+    // the corpus has it.
+    correct = spellingIndex(vocabulary);
+    stem = stemFrom(stems);
+    const neighbours = data.labelled.map((c, i) => itemOf.get(c.text) ?? Object.keys(features(labelled[i]!)));
+    return {
+      labelled,
+      items: items.map((item) => ({ features: Object.keys(item.features), labels: [...item.labels] })),
+      neighbours,
+      vocabulary: [...vocabulary],
+      stems,
+      needsKey,
+    };
+  };
+
+  // Kept by the hash of the data and of the code that reads it.
+  const code = options.store ? readingCode() : null;
+  const corpusKey = code ? keyOf('corpus', { code, data }) : undefined;
+  const keptCorpus = corpusKey ? readCorpusFrom(options.store!.load(corpusKey), data) : undefined;
+  const read = keptCorpus ?? readCorpus();
+  if (!keptCorpus && corpusKey) options.store!.save(corpusKey, read);
+
+  const preparedLabelled = new Map(data.labelled.map((c, i) => [c.text, read.labelled[i]!]));
+  const prepareOnce = (text: string) => preparedLabelled.get(text) ?? prepare(text);
+  correct = spellingIndex(read.vocabulary);
+  // While reading the corpus the stemmer memoised freely; from here on only the corpus's stems are kept, so
+  // nothing from a customer's message outlives the call and the memo cannot grow without end.
+  stem = stemFrom(read.stems);
 
   // Which features each need was trained on: a need scores only on a piece sharing one, so a need's bias alone
   // never reports it.
   const featuresOf = new Map<string, Set<string>>();
-  for (const item of corpus) {
+  for (const item of read.items) {
     for (const code of item.labels) {
       const set = featuresOf.get(code) ?? new Set<string>();
-      for (const f of Object.keys(item.features)) set.add(f);
+      for (const f of item.features) set.add(f);
       featuresOf.set(code, set);
     }
   }
 
   // Training is most of the build (several seconds) and deterministic: the same corpus gives the same weights.
   const codes = data.taxonomy.needs.map((n) => n.code);
-  const { model, kept: needsKept } = keptOrTrained(options.store, 'needs', { settings: NEEDS_TRAINING, codes, corpus }, logisticFrom, () =>
-    trainLogistic(corpus, codes, NEEDS_TRAINING),
+  // The corpus as the trainer takes it is made only to train: with kept weights it is not needed.
+  const { model, kept: needsKept } = keptOrTrained(options.store, read.needsKey, logisticFrom, () =>
+    trainLogistic(
+      read.items.map((item) => ({ features: weighOne(item.features), labels: item.labels })),
+      codes,
+      NEEDS_TRAINING,
+    ),
   );
   const urgency = compileUrgency(
     data.urgency,
@@ -255,7 +378,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   // Learnt from the labelled sets and the taxonomy's urgency examples: danger said in words no rule has.
   // Its training is deterministic too, and kept by the same store (about a third of a second at each start).
   const examples = dangerExamples(data.labelled, data.taxonomy.urgency.examples, prepareOnce);
-  const { model: dangerModel, kept: dangerKept } = keptOrTrained(options.store, 'danger', { settings: DANGER_TRAINING, examples }, dangerModelFrom, () =>
+  const { model: dangerModel, kept: dangerKept } = keptOrTrained(options.store, keyOf('danger', { settings: DANGER_TRAINING, examples }), dangerModelFrom, () =>
     trainDangerModel(examples),
   );
   const dangerAskFrom = data.urgency.dangerAskFrom;
@@ -267,15 +390,6 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   const askSafetyFor = new Set(data.urgency.askSafetyFor);
   const needKinds = new Map(Object.entries(data.urgency.needKinds));
   const unsureFrom = data.urgency.unsureFrom;
-  const trainedStems = new Map(Object.entries(stemmer.cache as Record<string, string>));
-  stem = (word) => {
-    const known = trainedStems.get(`.${word}`);
-    if (known !== undefined) return known;
-    const result = stemmer.stemWord(word);
-    delete (stemmer.cache as Record<string, string>)[`.${word}`];
-    return result;
-  };
-  // Every labelled message votes, long ones too: similarity needs no training.
   const neighbourCount = options.neighbours ?? 20;
   const neighbourFrom = options.neighbourFrom ?? 0.4;
   const agreeVote = options.agreeVote ?? 0.25;
@@ -283,9 +397,10 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   const keepFrom = options.keepFrom ?? 0.9;
   const shortFrom = options.shortFrom ?? 0.35;
   const neighbours = buildNeighbours(
-    // The corpus's words are the vocabulary, and spelling correction changes only words it does not know, so the
-    // features of a message the corpus holds are as the corpus has them: only the long messages are read again.
-    data.labelled.map((c) => ({ features: labelledFeatures.get(c.text) ?? features(prepareOnce(c.text)), needs: c.needs })),
+    data.labelled.map((c, i) => {
+      const own = read.neighbours[i]!;
+      return { features: typeof own === 'number' ? read.items[own]!.features : own, needs: c.needs };
+    }),
     neighbourCount,
     options.neighbourMinFeatures ?? 16,
   );
@@ -302,6 +417,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   return {
     buildMs,
     trained: needsKept && dangerKept ? 'stored' : 'now',
+    corpus: keptCorpus ? 'stored' : 'now',
     prepare,
     detect(text) {
       const prepared = prepare(text);

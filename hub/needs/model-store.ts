@@ -1,6 +1,7 @@
-// The needs model's and the danger-now model's trained weights, kept on disk between starts (buildDetector's
-// TrainedModelStore): training is most of building the detector, reading the weights back a fraction of a second. It is a cache: a file that
-// cannot be read or written means the model is trained, never an error.
+// The needs model's and the danger-now model's trained weights, and the training messages as they read them,
+// kept on disk between starts (buildDetector's TrainedModelStore): training and reading the messages are most of
+// building the detector, reading what was kept a fraction of a second. It is a cache: a file that cannot be read
+// or written means the model is trained or the messages read again, never an error.
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrainedModelStore } from './detector.ts';
@@ -8,8 +9,8 @@ import type { TrainedModelStore } from './detector.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Beside the desk's bundle cache: made again by an install, never committed. */
 export const MODEL_CACHE = path.join(ROOT, 'node_modules/.cache/contact-hub-needs');
-/** Files kept (a needs model and a danger-now model each): enough for a taxonomy or two besides the default, without growing with every data change. */
-const KEEP = 8;
+/** Files kept (a needs model, a danger-now model and a corpus each): enough for a taxonomy or two besides the default, without growing with every data change. */
+const KEEP = 12;
 
 export function fileModelStore(dir: string = MODEL_CACHE): TrainedModelStore {
   // The key is a hash of what the model learnt from and how (detector.ts): a file of the same name is the same model.

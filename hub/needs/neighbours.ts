@@ -4,7 +4,8 @@
 // features (the detector's stems and stem pairs), looked up through an inverted index.
 
 export interface NeighbourItem {
-  features: Readonly<Record<string, number>>;
+  /** Its features, each weighing 1 (as the detector's stems and stem pairs do). */
+  features: readonly string[];
   needs: readonly string[];
 }
 
@@ -19,16 +20,25 @@ export interface Neighbours {
  */
 export function buildNeighbours(items: readonly NeighbourItem[], k: number, minFeatures: number): Neighbours {
   const documents = new Map<string, number>();
-  for (const item of items) for (const f of Object.keys(item.features)) documents.set(f, (documents.get(f) ?? 0) + 1);
+  for (const item of items) for (const f of item.features) documents.set(f, (documents.get(f) ?? 0) + 1);
   const idf = (f: string) => Math.log((items.length + 1) / ((documents.get(f) ?? 0) + 1));
   const vector = (features: Readonly<Record<string, number>>) => {
     const entries = Object.entries(features).map(([f, weight]) => [f, weight * idf(f)] as const);
     const norm = Math.sqrt(entries.reduce((sum, [, x]) => sum + x * x, 0)) || 1;
     return entries.map(([f, x]) => [f, x / norm] as const);
   };
-  const postings = new Map<string, { item: number; weight: number }[]>();
+  // Each feature's postings: the items that have it, and its weight in each. Two flat lists per feature rather
+  // than an object per posting: there are about 400,000, built at every start.
+  const postings = new Map<string, { items: number[]; weights: number[] }>();
   items.forEach((item, i) => {
-    for (const [f, weight] of vector(item.features)) (postings.get(f) ?? postings.set(f, []).get(f)!).push({ item: i, weight });
+    const weights = item.features.map(idf);
+    const norm = Math.sqrt(weights.reduce((sum, x) => sum + x * x, 0)) || 1;
+    item.features.forEach((f, j) => {
+      let list = postings.get(f);
+      if (!list) postings.set(f, (list = { items: [], weights: [] }));
+      list.items.push(i);
+      list.weights.push(weights[j]! / norm);
+    });
   });
 
   return {
@@ -36,7 +46,10 @@ export function buildNeighbours(items: readonly NeighbourItem[], k: number, minF
       // A few words ("hi is this the council") are not a situation: their nearest messages are chance.
       if (Object.keys(features).length < minFeatures) return new Map();
       const similarity = new Float64Array(items.length);
-      for (const [f, x] of vector(features)) for (const p of postings.get(f) ?? []) similarity[p.item]! += x * p.weight;
+      for (const [f, x] of vector(features)) {
+        const list = postings.get(f);
+        if (list) for (let p = 0; p < list.items.length; p++) similarity[list.items[p]!]! += x * list.weights[p]!;
+      }
       const nearest = [...similarity.keys()]
         .filter((i) => similarity[i]! > 0)
         .sort((a, b) => similarity[b]! - similarity[a]!)

@@ -1,5 +1,6 @@
-// The needs model's trained weights are kept between starts (hub/needs/model-store.ts): a model read back must
-// answer exactly as one trained now, and a change to what it learns from must train again.
+// The needs model's trained weights are kept between starts (hub/needs/model-store.ts), and so is the corpus as
+// the models read it: a detector built from what was kept must answer exactly as one trained and read now, and a
+// change to what it learns from must read and train again.
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,13 +39,16 @@ describe('the needs model kept between starts', () => {
   it('is trained once, then read back, and a model read back answers as one trained now', async () => {
     const store = fileModelStore(dir);
     const trained = buildDetector(data, { store });
-    expect(trained.trained).toBe('now');
-    // The needs model and the danger-now model.
-    expect(await readdir(dir)).toHaveLength(2);
+    expect([trained.trained, trained.corpus]).toEqual(['now', 'now']);
+    // The needs model, the danger-now model and the corpus as they read it.
+    expect((await readdir(dir)).map((name) => name.split('-')[0]).sort()).toEqual(['corpus', 'danger', 'needs']);
     const stored = buildDetector(data, { store });
-    expect(stored.trained).toBe('stored');
+    expect([stored.trained, stored.corpus]).toEqual(['stored', 'stored']);
     const fresh = buildDetector(data);
-    for (const text of texts) expect(stored.detect(text), text).toEqual(fresh.detect(text));
+    for (const text of texts) {
+      expect(stored.detect(text), text).toEqual(fresh.detect(text));
+      expect(stored.explain(text), text).toEqual(fresh.explain(text));
+    }
   });
 
   it('trains again when what it learns from changes, keeping both', () => {
@@ -53,9 +57,32 @@ describe('the needs model kept between starts', () => {
       ...data,
       training: { ...data.training, none: [...data.training.none, 'just checking this number works'] },
     };
-    expect(buildDetector(changed, { store }).trained).toBe('now');
-    expect(buildDetector(changed, { store }).trained).toBe('stored');
-    expect(buildDetector(data, { store }).trained).toBe('stored');
+    const first = buildDetector(changed, { store });
+    expect([first.trained, first.corpus]).toEqual(['now', 'now']);
+    const again = buildDetector(changed, { store });
+    expect([again.trained, again.corpus]).toEqual(['stored', 'stored']);
+    const before = buildDetector(data, { store });
+    expect([before.trained, before.corpus]).toEqual(['stored', 'stored']);
+  });
+
+  it('reads the corpus again when its kept file is damaged or not a corpus, and answers as before', async () => {
+    const own = await mkdtemp(path.join(tmpdir(), 'ch-needs-corpus-'));
+    onTestFinished(() => rm(own, { recursive: true, force: true }));
+    const store = fileModelStore(own);
+    const before = buildDetector(data, { store });
+    const corpusFile = async () => path.join(own, (await readdir(own)).find((name) => name.startsWith('corpus-'))!);
+    const kept = JSON.parse(await readFile(await corpusFile(), 'utf8'));
+    for (const damaged of [
+      '{"labelled": [',
+      JSON.stringify({ ...kept, labelled: kept.labelled.slice(1) }),
+      JSON.stringify({ ...kept, neighbours: kept.neighbours.map(() => kept.items.length) }),
+      JSON.stringify({ ...kept, stems: null }),
+    ]) {
+      await writeFile(await corpusFile(), damaged);
+      const reread = buildDetector(data, { store });
+      expect([reread.corpus, reread.trained]).toEqual(['now', 'stored']);
+      for (const text of texts.slice(0, 40)) expect(reread.detect(text), text).toEqual(before.detect(text));
+    }
   });
 
   it('trains the danger-now model again when only its file is damaged, and answers as before', async () => {

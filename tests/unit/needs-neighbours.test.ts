@@ -4,7 +4,7 @@ import { buildDetector } from '../../hub/needs/detector.ts';
 import { fileModelStore } from '../../hub/needs/model-store.ts';
 import { buildNeighbours } from '../../hub/needs/neighbours.ts';
 
-const item = (words: string, needs: string[]) => ({ features: Object.fromEntries(words.split(' ').map((w) => [w, 1])), needs });
+const item = (words: string, needs: string[]) => ({ features: words.split(' '), needs });
 const query = (words: string) => Object.fromEntries(words.split(' ').map((w) => [w, 1]));
 
 describe('neighbours: needs voted by the most similar labelled messages', () => {
