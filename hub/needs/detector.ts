@@ -334,9 +334,14 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     };
   };
 
-  // Kept by the hash of the data and of the code that reads it.
+  // Kept by the hash of the code that reads it and of the data it reads: the messages, their needs, and the
+  // language it is read with. Not the urgency rules or the neutral kinds, which read messages at detection only:
+  // a change to them (or a detector built with other ones, as tests do) finds the same corpus. Reading anything
+  // else in the data above means adding it here.
   const code = options.store ? readingCode() : null;
-  const corpusKey = code ? keyOf('corpus', { code, data }) : undefined;
+  const language = { shorthand: data.language.shorthand, synonyms: data.language.synonyms, negations: data.language.negations };
+  const reads = { needs: data.taxonomy.needs, training: data.training, language, labelled: data.labelled };
+  const corpusKey = code ? keyOf('corpus', { code, reads }) : undefined;
   const keptCorpus = corpusKey ? readCorpusFrom(options.store!.load(corpusKey), data) : undefined;
   const read = keptCorpus ?? readCorpus();
   if (!keptCorpus && corpusKey) options.store!.save(corpusKey, read);

@@ -2,7 +2,7 @@
 // kept on disk between starts (buildDetector's TrainedModelStore): training and reading the messages are most of
 // building the detector, reading what was kept a fraction of a second. It is a cache: a file that cannot be read
 // or written means the model is trained or the messages read again, never an error.
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrainedModelStore } from './detector.ts';
 
@@ -17,11 +17,21 @@ export function fileModelStore(dir: string = MODEL_CACHE): TrainedModelStore {
   const file = (key: string) => path.join(dir, `${key}.json`);
   return {
     load(key) {
+      let saved: unknown;
       try {
-        return JSON.parse(readFileSync(file(key), 'utf8'));
+        saved = JSON.parse(readFileSync(file(key), 'utf8'));
       } catch {
         return undefined;
       }
+      // Marked as used, so the files let go below are the least recently used, not the oldest written: the
+      // weights, written once and read at every start, must not go before corpora read with other urgency rules.
+      try {
+        const now = new Date();
+        utimesSync(file(key), now, now);
+      } catch {
+        // read-only: nothing is let go there either
+      }
+      return saved;
     },
     save(key, model) {
       try {

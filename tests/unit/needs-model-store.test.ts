@@ -65,6 +65,29 @@ describe('the needs model kept between starts', () => {
     expect([before.trained, before.corpus]).toEqual(['stored', 'stored']);
   });
 
+  it('finds the same kept corpus for a detector with other urgency rules or neutral kinds, which do not read it', () => {
+    const store = fileModelStore(dir);
+    const other = buildDetector({ ...data, urgency: { ...data.urgency, dangerAskFrom: 1 }, language: { ...data.language, neutral: [] } }, { store });
+    expect([other.trained, other.corpus]).toEqual(['stored', 'stored']);
+    const moreShorthand = buildDetector({ ...data, language: { ...data.language, shorthand: { ...data.language.shorthand, hlpz: 'help' } } }, { store });
+    expect(moreShorthand.corpus).toBe('now');
+  });
+
+  it('lets go of the least recently used files, so weights read at every start outlast corpora written since', async () => {
+    const own = await mkdtemp(path.join(tmpdir(), 'ch-needs-lru-'));
+    onTestFinished(() => rm(own, { recursive: true, force: true }));
+    const store = fileModelStore(own);
+    store.save('needs-weights', { weights: 1 });
+    for (let i = 0; i < 20; i++) {
+      expect(store.load('needs-weights')).toEqual({ weights: 1 });
+      store.save(`corpus-${i}`, { corpus: i });
+    }
+    const kept = await readdir(own);
+    expect(kept).toContain('needs-weights.json');
+    expect(kept.length).toBeLessThan(21);
+    expect(kept).not.toContain('corpus-0.json');
+  });
+
   it('reads the corpus again when its kept file is damaged or not a corpus, and answers as before', async () => {
     const own = await mkdtemp(path.join(tmpdir(), 'ch-needs-corpus-'));
     onTestFinished(() => rm(own, { recursive: true, force: true }));
