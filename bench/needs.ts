@@ -186,6 +186,13 @@ const SETS = [
     name: 'holdout 27 (written blind; first score P 0.85 R 0.91, urgent flagged 15/30, caught 30/30, calm asked 12/90, flagged 3/90, neutral 15/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-27.json', import.meta.url),
   },
+  // Holdout 28 (120 messages, 30 urgent, 15 with no need) was written blind in session 25 and scored once on the
+  // detector as session 24 left it (first score in the name); its two misses (an asthma attack, a planning
+  // objection) were read and made a signal and a neutral kind (seen since).
+  {
+    name: 'holdout 28 (written blind; first score P 0.88 R 0.88, urgent flagged 14/30, caught 29/30, calm asked 9/90, flagged 3/90, neutral 14/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-28.json', import.meta.url),
+  },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 

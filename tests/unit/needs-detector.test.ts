@@ -96,6 +96,13 @@ describe('detectNeeds: what is found', () => {
     expect(codes('Oh hello, sorry, wrong number I think, I wanted the garage on, er, Station Road?')).toEqual([]);
     // A licence is a council service, not a need ("temporary" read as homelessness before).
     expect(codes('How do I apply for a temporary event notice to sell alcohol at the church summer fair in July?')).toEqual([]);
+    // A planning application is a council service, not a need (holdouts 25 and 28's no-need misses, said otherwise);
+    // but not when the same message tells of a problem at home.
+    expect(codes('I would like to comment on planning application 25/00412/HOU, the new fence will overshadow our patio')).toEqual([]);
+    expect(codes('Do I need planning permission for a dropped kerb outside my house?')).toEqual([]);
+    expect(codes('I want to object to the planning application next door, and our council flat has had damp and mould for months')).toContain(
+      'housing.repairs',
+    );
     // Thanks, then a problem still there; spam the sender asks about in their own voice.
     expect(codes('Thanks for sorting the bin last week but our bin was missed again this week')).toContain('environment.waste');
     expect(codes('I got a text saying claim now for a council tax rebate, is it real? I am behind on my council tax')).toContain('money.council-tax');

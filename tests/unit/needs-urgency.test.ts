@@ -202,4 +202,24 @@ describe('urgency rules', () => {
     ])
       expect(asked(calm), calm).toBe(false);
   });
+
+  it('flag a colour hedged ("gone a bit blue"), and ask on an inhaler that is not helping (holdout 28, session 25)', () => {
+    // Holdout 28's urgent miss at first sight, said otherwise: an asthma attack told by what the parent sees.
+    const flagged = (text: string) => signalsOnly.detect(text).urgent;
+    expect(flagged("my daughter's lips have gone kind of blue and she can't get her words out")).toBe(true);
+    expect(flagged('he came out of the river and he has gone a bit purple')).toBe(true);
+    const asked = (text: string) => {
+      const d = signalsOnly.detect(text);
+      return d.urgent || d.safetyQuestion;
+    };
+    expect(asked("she's using her pump every few minutes and it's not helping at all")).toBe(true);
+    expect(asked('my grandson is wheezing really badly tonight and we have no heating')).toBe(true);
+    // The same words, safely.
+    for (const calm of [
+      'can I get a repeat prescription for my inhaler, I have nearly run out',
+      'we painted the front door a bit blue and the landlord says it has to be black',
+      'she used to wheeze badly as a toddler but the damp is sorted now',
+    ])
+      expect(asked(calm), calm).toBe(false);
+  });
 });
