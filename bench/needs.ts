@@ -193,6 +193,12 @@ const SETS = [
     name: 'holdout 28 (written blind; first score P 0.88 R 0.88, urgent flagged 14/30, caught 29/30, calm asked 9/90, flagged 3/90, neutral 14/15 clean)',
     file: new URL('../tests/fixtures/needs-holdout-28.json', import.meta.url),
   },
+  // Holdout 29 (120 messages, 30 urgent, 15 with no need) was written blind in session 25 and scored once on the
+  // detector as that session left it (first score in the name). Not read.
+  {
+    name: 'holdout 29 (written blind; first score P 0.86 R 0.84, urgent flagged 15/30, caught 30/30, calm asked 7/90, flagged 2/90, neutral 15/15 clean)',
+    file: new URL('../tests/fixtures/needs-holdout-29.json', import.meta.url),
+  },
 ];
 const showMistakes = process.argv.includes('--mistakes');
 

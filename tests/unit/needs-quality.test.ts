@@ -22,7 +22,7 @@ const cases = (file: string) => loadLabelled(new URL(`../../hub/needs/labelled/$
  * and mended, moved into hub/needs/labelled in session 24 (more to learn from; their first scores stay in the
  * README and bench).
  */
-const SCORED_BLIND = [19, 20, 21, 22, 23, 24, 25, 26, 27, 28];
+const SCORED_BLIND = [19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29];
 const scoredBlind = () => SCORED_BLIND.flatMap((n) => loadLabelled(new URL(`../fixtures/needs-holdout-${n}.json`, import.meta.url), codes));
 const LEARNT_FROM = loadLabelledSets(data.taxonomy).map((set) => path.basename(set.file));
 // Holdouts 4 and 5 reached every urgent message in session 11, after they had been looked at (seen sets now).
@@ -73,7 +73,7 @@ describe('needs detection quality', () => {
   });
 
   it('the scored blind sets, never learnt from: needs precision and recall at least 0.82', () => {
-    // At first sight P 0.82-0.88 R 0.85-0.92 on each of 19-28 (sessions 23-25); P 0.86 R 0.88 over 19-21 once
+    // At first sight P 0.82-0.88 R 0.84-0.92 on each of 19-29 (sessions 23-25); P 0.86 R 0.88 over 19-21 once
     // holdouts 9-18 were learnt from (session 24). The floor keeps a margin.
     const { micro } = score((text) => detector.detect(text), scoredBlind());
     expect(precision(micro)).toBeGreaterThanOrEqual(0.82);
