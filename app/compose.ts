@@ -32,7 +32,7 @@ import { createInboundSink } from '../hub/ingest/sink.ts';
 import type { Logger } from '../hub/logger.ts';
 import type { Adapters } from '../hub/outbound/process.ts';
 import { createQueues, type Queues } from '../hub/queues.ts';
-import { connectRedis, type Redis } from '../hub/redis.ts';
+import { connectRedis, handledReplies, type Redis } from '../hub/redis.ts';
 import { startSweeper } from '../hub/sweeper.ts';
 import { startFollowUps } from '../hub/followup/schedule.ts';
 import { placeFollowUpCall } from '../hub/usecases/follow-up.ts';
@@ -223,7 +223,9 @@ export async function startHub(config: HubConfig, logger: Logger, deps: HubDeps 
     http = createServer(app);
     // socket.io's own Redis connection (the adapter duplicates it for its stream reader and pub/sub). Like the
     // hub's, its commands wait through a Redis blip instead of failing, so nothing it sends is lost or crashes.
-    socketRedis = redis.duplicate({ lazyConnect: false });
+    // The adapter does not wait for every command it sends (see handledReplies): a stop while this connection is
+    // still connecting must not end the process.
+    socketRedis = handledReplies(redis.duplicate({ lazyConnect: false }), ['publish', 'spublish', 'set']);
     socketRedis.on('error', onRedisError);
     const streams = `${config.queuePrefix}:socket.io`;
     io = new SocketServer(http, {

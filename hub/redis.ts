@@ -25,3 +25,22 @@ export async function connectRedis(url: string, onError: (error: Error) => void)
   }
   return redis;
 }
+
+/**
+ * Marks as handled the replies of commands a library sends without waiting for them (socket.io's adapter: a
+ * heartbeat's PUBLISH, a closed socket's session SET). Closing a connection that is still connecting fails the
+ * commands waiting on it, and nobody would hear that: Node ends a process on an unhandled rejection (and vitest
+ * fails the run). A caller that does wait still gets the failure.
+ */
+export function handledReplies(client: Redis, commands: readonly ('publish' | 'spublish' | 'set')[]): Redis {
+  const target = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of commands) {
+    const send = target[name]!.bind(client);
+    target[name] = (...args: unknown[]) => {
+      const reply = send(...args);
+      reply.catch(() => undefined);
+      return reply;
+    };
+  }
+  return client;
+}
