@@ -246,6 +246,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   const threshold = options.threshold ?? 0.7;
   const shorthand = new Map(Object.entries(data.language.shorthand));
   const labels = new Map(data.taxonomy.needs.map((n) => [n.code, n.label]));
+  const codes = data.taxonomy.needs.map((n) => n.code);
   const stemmer = new StemmerEn();
 
   /** Lower case, shorthand spelt out, email furniture gone: the form both rules and model read. */
@@ -299,10 +300,10 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     const vocabulary = new Set<string>();
     // A labelled message's corpus item: the neighbours' index reuses its features.
     const itemOf = new Map<string, number>();
-    const add = (utterance: string, codes: readonly string[]) => {
+    const add = (utterance: string, needs: readonly string[]) => {
       const prepared = preparedOf.get(utterance) ?? prepare(utterance);
       for (const w of words(prepared)) vocabulary.add(w.replace(/'/g, ''));
-      items.push({ features: features(prepared), labels: codes });
+      items.push({ features: features(prepared), labels: needs });
       return items.length - 1;
     };
     for (const need of data.taxonomy.needs) {
@@ -315,7 +316,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
     // On blind sets never trained on this raised precision 0.73 → 0.79 at the same recall. A long email's words
     // are too many to say which carries which need: left out.
     for (const c of data.labelled) if (words(c.text).length <= WHOLE_MESSAGE_WORDS) itemOf.set(c.text, add(c.text, c.needs));
-    const needsKey = keyOf('needs', { settings: NEEDS_TRAINING, codes: data.taxonomy.needs.map((n) => n.code), corpus: items });
+    const needsKey = keyOf('needs', { settings: NEEDS_TRAINING, codes, corpus: items });
     const stems = { ...(stemmer.cache as Record<string, string>) };
     // Every labelled message votes, long ones too: similarity needs no training. A long one is read as a
     // customer's message is, with spelling corrected to the corpus's words. The corpus's words are the
@@ -365,7 +366,6 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
   }
 
   // Training is most of the build (several seconds) and deterministic: the same corpus gives the same weights.
-  const codes = data.taxonomy.needs.map((n) => n.code);
   // The corpus as the trainer takes it is made only to train: with kept weights it is not needed.
   const { model, kept: needsKept } = keptOrTrained(options.store, read.needsKey, logisticFrom, () =>
     trainLogistic(
@@ -433,7 +433,7 @@ export function buildDetector(data: NeedsData, options: DetectorOptions = {}): N
       const best = new Map([...seen].filter(([, score]) => score >= threshold));
       // The most similar labelled messages add a need they mostly share, or one they share less that the model
       // half-saw too; and a need the model is unsure of goes unless one of them has it.
-      const votes = neighbourCount > 0 ? neighbours.votes(features(prepared)) : new Map<string, number>();
+      const votes = neighbourCount > 0 ? neighbours.votes(Object.keys(features(prepared))) : new Map<string, number>();
       // A short message says one thing weakly ("I've got damp"), and no neighbours vote on it: its best need is
       // reported from a lower score. Not a need that asks whether the person is safe, under the doubt that asks
       // anyway: "me and my 2 kids", answering who lives with them, is not a child at risk.

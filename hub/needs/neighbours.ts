@@ -11,45 +11,46 @@ export interface NeighbourItem {
 
 export interface Neighbours {
   /** Each need's share of the similarity of the k most similar labelled messages, 0–1. */
-  votes(features: Readonly<Record<string, number>>): Map<string, number>;
+  votes(features: readonly string[]): Map<string, number>;
 }
 
 /**
  * k: how many of the most similar messages vote. minFeatures: a message with fewer features (stems and stem pairs)
- * gets no votes.
+ * gets no votes. Every feature weighs 1, in the labelled messages and in the one voted on.
  */
 export function buildNeighbours(items: readonly NeighbourItem[], k: number, minFeatures: number): Neighbours {
   const documents = new Map<string, number>();
   for (const item of items) for (const f of item.features) documents.set(f, (documents.get(f) ?? 0) + 1);
   const idf = (f: string) => Math.log((items.length + 1) / ((documents.get(f) ?? 0) + 1));
-  const vector = (features: Readonly<Record<string, number>>) => {
-    const entries = Object.entries(features).map(([f, weight]) => [f, weight * idf(f)] as const);
-    const norm = Math.sqrt(entries.reduce((sum, [, x]) => sum + x * x, 0)) || 1;
-    return entries.map(([f, x]) => [f, x / norm] as const);
+  /** Each feature's TF-IDF weight, the whole of unit length. */
+  const vector = (features: readonly string[]) => {
+    const weights = features.map(idf);
+    const norm = Math.sqrt(weights.reduce((sum, x) => sum + x * x, 0)) || 1;
+    return weights.map((x) => x / norm);
   };
   // Each feature's postings: the items that have it, and its weight in each. Two flat lists per feature rather
   // than an object per posting: there are about 400,000, built at every start.
   const postings = new Map<string, { items: number[]; weights: number[] }>();
   items.forEach((item, i) => {
-    const weights = item.features.map(idf);
-    const norm = Math.sqrt(weights.reduce((sum, x) => sum + x * x, 0)) || 1;
+    const weights = vector(item.features);
     item.features.forEach((f, j) => {
       let list = postings.get(f);
       if (!list) postings.set(f, (list = { items: [], weights: [] }));
       list.items.push(i);
-      list.weights.push(weights[j]! / norm);
+      list.weights.push(weights[j]!);
     });
   });
 
   return {
     votes(features) {
       // A few words ("hi is this the council") are not a situation: their nearest messages are chance.
-      if (Object.keys(features).length < minFeatures) return new Map();
+      if (features.length < minFeatures) return new Map();
       const similarity = new Float64Array(items.length);
-      for (const [f, x] of vector(features)) {
+      const weights = vector(features);
+      features.forEach((f, j) => {
         const list = postings.get(f);
-        if (list) for (let p = 0; p < list.items.length; p++) similarity[list.items[p]!]! += x * list.weights[p]!;
-      }
+        if (list) for (let p = 0; p < list.items.length; p++) similarity[list.items[p]!]! += weights[j]! * list.weights[p]!;
+      });
       const nearest = [...similarity.keys()]
         .filter((i) => similarity[i]! > 0)
         .sort((a, b) => similarity[b]! - similarity[a]!)

@@ -5,7 +5,7 @@ import { fileModelStore } from '../../hub/needs/model-store.ts';
 import { buildNeighbours } from '../../hub/needs/neighbours.ts';
 
 const item = (words: string, needs: string[]) => ({ features: words.split(' '), needs });
-const query = (words: string) => Object.fromEntries(words.split(' ').map((w) => [w, 1]));
+const query = (words: string) => words.split(' ');
 
 describe('neighbours: needs voted by the most similar labelled messages', () => {
   const index = buildNeighbours(
