@@ -28,6 +28,14 @@ const texts = [
 ].map((c) => c.text);
 let dir: string;
 
+/** A store in a folder of this test's own (removed after it), and the path of its one file whose name starts so. */
+async function ownStore(name: string) {
+  const own = await mkdtemp(path.join(tmpdir(), `ch-needs-${name}-`));
+  onTestFinished(() => rm(own, { recursive: true, force: true }));
+  const kept = async (prefix: string) => path.join(own, (await readdir(own)).find((file) => file.startsWith(prefix))!);
+  return { own, store: fileModelStore(own), kept };
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ch-needs-model-'));
 });
@@ -74,9 +82,7 @@ describe('the needs model kept between starts', () => {
   });
 
   it('lets go of the least recently used files, so weights read at every start outlast corpora written since', async () => {
-    const own = await mkdtemp(path.join(tmpdir(), 'ch-needs-lru-'));
-    onTestFinished(() => rm(own, { recursive: true, force: true }));
-    const store = fileModelStore(own);
+    const { own, store } = await ownStore('lru');
     store.save('needs-weights', { weights: 1 });
     for (let i = 0; i < 20; i++) {
       expect(store.load('needs-weights')).toEqual({ weights: 1 });
@@ -89,11 +95,9 @@ describe('the needs model kept between starts', () => {
   });
 
   it('reads the corpus again when its kept file is damaged or not a corpus, and answers as before', async () => {
-    const own = await mkdtemp(path.join(tmpdir(), 'ch-needs-corpus-'));
-    onTestFinished(() => rm(own, { recursive: true, force: true }));
-    const store = fileModelStore(own);
+    const { store, kept: keptFile } = await ownStore('corpus');
     const before = buildDetector(data, { store });
-    const corpusFile = async () => path.join(own, (await readdir(own)).find((name) => name.startsWith('corpus-'))!);
+    const corpusFile = () => keptFile('corpus-');
     const kept = JSON.parse(await readFile(await corpusFile(), 'utf8'));
     for (const damaged of [
       '{"labelled": [',
@@ -120,11 +124,9 @@ describe('the needs model kept between starts', () => {
 
   it('trains again when the kept weights are cut short or in the older format, and answers as before', async () => {
     // A store of its own, so its one needs file is this model's.
-    const own = await mkdtemp(path.join(tmpdir(), 'ch-needs-cut-'));
-    onTestFinished(() => rm(own, { recursive: true, force: true }));
-    const store = fileModelStore(own);
+    const { store, kept: keptFile } = await ownStore('cut');
     const before = buildDetector(data, { store });
-    const needsFile = async () => path.join(own, (await readdir(own)).find((name) => name.startsWith('needs-'))!);
+    const needsFile = () => keptFile('needs-');
     const kept = JSON.parse(await readFile(await needsFile(), 'utf8'));
     // The weights of the last features lost (a file cut short), then the format kept before session 24.
     const shortWeights = Buffer.from(kept.weight, 'base64').subarray(0, -16).toString('base64');
